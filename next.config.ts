@@ -1,0 +1,12 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // better-sqlite3 is a native addon: never bundle it.
+  serverExternalPackages: ["better-sqlite3"],
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // The custom server in server/ owns the process; Next only renders and routes.
+  typescript: { ignoreBuildErrors: false },
+};
+
+export default nextConfig;
