@@ -1,0 +1,40 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "./schema";
+
+export type VigilDb = BetterSQLite3Database<typeof schema>;
+
+export interface DatabaseHandle {
+  /** drizzle, for queries and low-rate writes */
+  db: VigilDb;
+  /** the raw driver, for the prepared-statement hot path and transactions */
+  sqlite: Database.Database;
+  file: string;
+  close(): void;
+}
+
+const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+
+/**
+ * Opens (creating if needed) `<dataDir>/vigil.db` in WAL mode and applies committed migrations.
+ * Pass ":memory:" as dataDir for a throwaway database in unit tests.
+ */
+export function openDatabase(dataDir: string, migrationsFolder = MIGRATIONS): DatabaseHandle {
+  let file = ":memory:";
+  if (dataDir !== ":memory:") {
+    fs.mkdirSync(dataDir, { recursive: true });
+    file = path.join(dataDir, "vigil.db");
+  }
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder });
+  return { db, sqlite, file, close: () => sqlite.close() };
+}

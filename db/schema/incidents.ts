@@ -1,0 +1,50 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/**
+ * Work for people. One row per (rule, entity) while it is not resolved: the partial unique index
+ * on `dedup_key` makes a continuing problem grow one incident instead of opening new ones.
+ * `version` guards every state change (conditional update), so concurrent acknowledgements
+ * have exactly one winner.
+ */
+export const incidents = sqliteTable(
+  "incidents",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    dedupKey: text("dedup_key").notNull(),
+    rule: text("rule").notNull(),
+    entity: text("entity").notNull(),
+    pane: text("pane", { enum: ["network", "security"] }).notNull(),
+    title: text("title").notNull(),
+    severity: text("severity").notNull(),
+    status: text("status", { enum: ["open", "acknowledged", "resolved"] }).notNull().default("open"),
+    firstSeen: integer("first_seen").notNull(),
+    lastSeen: integer("last_seen").notNull(),
+    count: integer("count").notNull().default(1),
+    version: integer("version").notNull().default(1),
+    acknowledgedBy: text("acknowledged_by"),
+    acknowledgedAt: integer("acknowledged_at"),
+    resolvedBy: text("resolved_by"),
+    resolvedAt: integer("resolved_at"),
+  },
+  (t) => [
+    uniqueIndex("incidents_active_dedup").on(t.dedupKey).where(sql`status <> 'resolved'`),
+    index("incidents_status_last_seen").on(t.status, t.lastSeen),
+  ],
+);
+
+/** Every state change and note on an incident, with who and when. Append-only. */
+export const incidentTimeline = sqliteTable(
+  "incident_timeline",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    incidentId: integer("incident_id").notNull().references(() => incidents.id),
+    time: integer("time").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action", { enum: ["opened", "acknowledged", "resolved", "note"] }).notNull(),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status"),
+    note: text("note"),
+  },
+  (t) => [index("incident_timeline_incident").on(t.incidentId, t.time)],
+);

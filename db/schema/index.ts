@@ -1,0 +1,3 @@
+export * from "./network";
+export * from "./security";
+export * from "./incidents";

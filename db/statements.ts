@@ -1,0 +1,29 @@
+import type Database from "better-sqlite3";
+
+/**
+ * Prepared statements for the hot ingest path. drizzle's array insert runs at about half the
+ * speed of these on better-sqlite3, so the writer uses them directly; everything else reads and
+ * writes through drizzle.
+ */
+export function prepareWriter(sqlite: Database.Database) {
+  return {
+    insertEvent: sqlite.prepare<[number, number, string, string, string, string | null, string | null, string | null, string | null, string | null, string | null]>(
+      `INSERT INTO security_events (time, received_at, kind, severity, source, src_ip, dst_ip, user, signature, message, attributes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    addEventMinute: sqlite.prepare<[number, string, number]>(
+      `INSERT INTO event_minutes (minute, severity, count) VALUES (?, ?, ?)
+       ON CONFLICT(minute, severity) DO UPDATE SET count = count + excluded.count`,
+    ),
+    insertHeartbeat: sqlite.prepare<[number, number, number, number | null, string | null]>(
+      `INSERT INTO heartbeats (node_id, time, ok, latency_ms, message) VALUES (?, ?, ?, ?, ?)`,
+    ),
+    updateNodeHealth: sqlite.prepare<[string, number, number | null, number, number]>(
+      `UPDATE nodes SET status = ?, consecutive_failures = ?, last_latency_ms = ?, last_check_at = max(coalesce(last_check_at, 0), ?) WHERE id = ?`,
+    ),
+    pruneHeartbeats: sqlite.prepare<[number]>(`DELETE FROM heartbeats WHERE time < ?`),
+    pruneEvents: sqlite.prepare<[number]>(`DELETE FROM security_events WHERE time < ?`),
+    pruneEventMinutes: sqlite.prepare<[number]>(`DELETE FROM event_minutes WHERE minute < ?`),
+  };
+}
+export type Writer = ReturnType<typeof prepareWriter>;

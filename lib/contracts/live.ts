@@ -1,0 +1,57 @@
+import { z } from "zod";
+import type { SecurityEvent } from "./events";
+import type { Check, NodeStatus, NodeView } from "./network";
+import type { Incident } from "./incidents";
+
+export const STREAMS = ["network", "security", "incidents"] as const;
+export const streamSchema = z.enum(STREAMS);
+export type Stream = z.infer<typeof streamSchema>;
+
+/** Items carried by each stream. */
+export type NetworkDelta =
+  | { type: "heartbeat"; node_id: number; status: NodeStatus; check: Check }
+  | { type: "node"; node: NodeView };
+export type SecurityDelta = { type: "event"; event: SecurityEvent };
+export type IncidentDelta = { type: "incident"; incident: Incident };
+export interface DeltaByStream {
+  network: NetworkDelta;
+  security: SecurityDelta;
+  incidents: IncidentDelta;
+}
+
+export const subscribeSchema = z.strictObject({
+  streams: z.array(streamSchema).min(1).max(STREAMS.length),
+  /** last sequence number seen per stream; replay starts after it */
+  since: z.partialRecord(streamSchema, z.number().int().nonnegative()).optional(),
+  /** the server epoch `since` belongs to; another epoch means a restart, so resync */
+  epoch: z.string().max(64).optional(),
+});
+export type SubscribeRequest = z.infer<typeof subscribeSchema>;
+
+export type SubscribeAck =
+  | { ok: true; epoch: string; head: Record<Stream, number> }
+  | { ok: false; error: string };
+
+export const batchSchema = z.object({
+  stream: streamSchema,
+  seq_from: z.number().int().positive(),
+  seq_to: z.number().int().positive(),
+  items: z.array(z.unknown()),
+});
+export type Batch<S extends Stream = Stream> = {
+  stream: S;
+  seq_from: number;
+  seq_to: number;
+  items: DeltaByStream[S][];
+};
+
+export const resyncSchema = z.object({ stream: streamSchema, reason: z.string() });
+export type Resync = z.infer<typeof resyncSchema>;
+
+export interface ServerToClientEvents {
+  batch: (batch: Batch) => void;
+  resync: (resync: Resync) => void;
+}
+export interface ClientToServerEvents {
+  subscribe: (request: SubscribeRequest, ack: (answer: SubscribeAck) => void) => void;
+}

@@ -1,0 +1,108 @@
+import type { DatabaseHandle } from "../db/client";
+import { prepareWriter } from "../db/statements";
+import { listNodesWithChecks } from "../db/queries/network";
+import { eventRate, listEvents } from "../db/queries/security";
+import { getIncident, getTimeline, listIncidents } from "../db/queries/incidents";
+import type { EventQuery, SecuritySnapshot } from "../lib/contracts/events";
+import type { IncidentActionInput, IncidentQuery, IncidentsSnapshot } from "../lib/contracts/incidents";
+import type { NetworkSnapshot } from "../lib/contracts/network";
+import type { Stream } from "../lib/contracts/live";
+import { systemClock, type Clock } from "./clock";
+import { Hub } from "./live/hub";
+import { IncidentService, type ActionResult } from "./incidents/service";
+import { SecurityIngest, MINUTE } from "./ingest/security";
+import { NetworkIngest, type NodeDefinition } from "./ingest/network";
+import type { IngestResult, Rejection } from "./ingest/validate";
+import type { BruteForceOptions } from "./detect/brute-force";
+import { BruteForceDetector } from "./detect/brute-force";
+
+export interface CoreOptions {
+  clock?: Clock;
+  hub?: Hub;
+  bruteForce?: BruteForceOptions;
+  failuresToDown?: number;
+  /** raw rows older than this are pruned; rollups are kept 90 days */
+  retentionDays?: number;
+  /** largest request body the HTTP API reads, bytes */
+  bodyLimit?: number;
+}
+
+export const RATE_WINDOW_MINUTES = 60;
+
+/**
+ * The domain core, one per process: every adapter (route handler, socket handler, simulator,
+ * CLI) calls these methods and nothing else writes rows or announces deltas.
+ */
+export function createCore(handle: DatabaseHandle, options: CoreOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const hub = options.hub ?? new Hub();
+  const { db, sqlite } = handle;
+  const writer = prepareWriter(sqlite);
+  const incidentService = new IncidentService(db, clock);
+  const security = new SecurityIngest(sqlite, writer, hub, incidentService, clock, new BruteForceDetector(options.bruteForce));
+  const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, options.failuresToDown);
+  const retentionMs = (options.retentionDays ?? 7) * 86_400_000;
+
+  const announce = (result: ActionResult): ActionResult => {
+    if (result.ok) hub.publish("incidents", [{ type: "incident", incident: result.incident }]);
+    return result;
+  };
+
+  return {
+    clock,
+    hub,
+    handle,
+    bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024,
+    /** POST /api/v1/events and every security source */
+    ingestEvents: (items: readonly unknown[], source: string, malformed?: readonly Rejection[]): IngestResult =>
+      security.ingest(items, source, malformed),
+    /** POST /api/v1/heartbeats, probes and the simulator */
+    ingestHeartbeats: (items: readonly unknown[], source: string, malformed?: readonly Rejection[]): IngestResult =>
+      network.ingest(items, source, malformed),
+    registerNodes: (defs: readonly NodeDefinition[]) => network.register(defs),
+
+    acknowledgeIncident: (id: number, actor: string, input?: IncidentActionInput) => announce(incidentService.acknowledge(id, actor, input)),
+    resolveIncident: (id: number, actor: string, input?: IncidentActionInput) => announce(incidentService.resolve(id, actor, input)),
+
+    // Snapshots read the head sequence before the rows: every delta at or below it is committed,
+    // and any newer one the snapshot happens to include is dropped by the client's seq filter.
+    networkSnapshot: (): NetworkSnapshot => ({ ...position(hub, "network"), nodes: listNodesWithChecks(db) }),
+    securitySnapshot: (limit = 200): SecuritySnapshot => ({
+      ...position(hub, "security"),
+      events: listEvents(db, { limit }),
+      rate: eventRate(db, { sinceMinute: Math.floor(clock.now() / MINUTE) * MINUTE - (RATE_WINDOW_MINUTES - 1) * MINUTE }),
+    }),
+    events: (q: EventQuery) => ({ ...position(hub, "security"), events: listEvents(db, q) }),
+    incidentsSnapshot: (q: IncidentQuery): IncidentsSnapshot => ({ ...position(hub, "incidents"), incidents: listIncidents(db, q) }),
+    incident: (id: number) => {
+      const incident = getIncident(db, id);
+      return incident ? { incident, timeline: getTimeline(db, id) } : null;
+    },
+
+    /** Drops raw rows past retention; rollups live 90 days. */
+    prune: () => {
+      const now = clock.now();
+      sqlite.transaction(() => {
+        writer.pruneHeartbeats.run(now - retentionMs);
+        writer.pruneEvents.run(now - retentionMs);
+        writer.pruneEventMinutes.run(now - 90 * 86_400_000);
+      })();
+    },
+
+    health: () => {
+      let database: { ok: boolean; error?: string } = { ok: true };
+      try {
+        sqlite.prepare("SELECT 1").get();
+      } catch (error) {
+        database = { ok: false, error: (error as Error).message };
+      }
+      return { ok: database.ok && hub.stats().running, database, hub: hub.stats(), nodes: network.nodeCount(), bruteForceSources: security.bruteForce.trackedSources };
+    },
+  };
+}
+
+function position(hub: Hub, stream: Stream) {
+  return { epoch: hub.epoch, seq: hub.head(stream) };
+}
+
+export type Core = ReturnType<typeof createCore>;

@@ -1,0 +1,141 @@
+import type Database from "better-sqlite3";
+import type { VigilDb } from "../../db/client";
+import { nodes } from "../../db/schema";
+import type { Writer } from "../../db/statements";
+import { listNodeRows, toNodeView } from "../../db/queries/network";
+import { heartbeatInputSchema } from "../../lib/contracts/network";
+import type { NetworkDelta } from "../../lib/contracts/live";
+import type { Severity } from "../../lib/contracts/common";
+import type { Clock } from "../clock";
+import type { Hub } from "../live/hub";
+import { mergeDetections, type Detection, type IncidentService } from "../incidents/service";
+import { DEFAULT_FAILURES_TO_DOWN, nextHealth, type NodeHealth } from "../detect/node-health";
+import { validateBatch, type IngestResult, type Rejection } from "./validate";
+
+export const NODE_DOWN_RULE = "node_down";
+
+/** A node as the fleet defines it; `parent` names another node's key. */
+export interface NodeDefinition {
+  key: string;
+  name: string;
+  kind: string;
+  parent?: string;
+  critical?: boolean;
+  degradedMs?: number;
+}
+
+interface CachedNode extends NodeHealth {
+  id: number;
+  key: string;
+  name: string;
+  critical: boolean;
+  degradedMs: number | null;
+}
+
+/**
+ * Ingest of heartbeats (pushed or probed): validate, store each check and the node's new health
+ * in one transaction, announce, then open, grow or resolve node-down incidents. Unknown node keys
+ * are registered on first sight so a new sensor needs no setup.
+ */
+export class NetworkIngest {
+  private readonly byKey = new Map<string, CachedNode>();
+
+  constructor(
+    private readonly db: VigilDb,
+    private readonly sqlite: Database.Database,
+    private readonly writer: Writer,
+    private readonly hub: Hub,
+    private readonly incidents: IncidentService,
+    private readonly clock: Clock,
+    private readonly failuresToDown = DEFAULT_FAILURES_TO_DOWN,
+  ) {
+    for (const row of listNodeRows(db)) this.cache(row);
+  }
+
+  /** Creates or updates nodes from definitions (the demo fleet, a config file). */
+  register(defs: readonly NodeDefinition[]): void {
+    const changed: NetworkDelta[] = [];
+    this.sqlite.transaction(() => {
+      for (const def of defs) {
+        const parentId = def.parent ? (this.byKey.get(def.parent)?.id ?? null) : null;
+        const values = { name: def.name, kind: def.kind, parentId, critical: def.critical ?? false, degradedMs: def.degradedMs ?? null };
+        const row = this.db
+          .insert(nodes)
+          .values({ key: def.key, ...values })
+          .onConflictDoUpdate({ target: nodes.key, set: values })
+          .returning()
+          .get();
+        this.cache(row);
+        changed.push({ type: "node", node: toNodeView(row) });
+      }
+    })();
+    this.hub.publish("network", changed);
+  }
+
+  ingest(items: readonly unknown[], _source: string, malformed: readonly Rejection[] = []): IngestResult {
+    const { valid, rejected } = validateBatch(items, heartbeatInputSchema, malformed);
+    if (valid.length === 0) return { accepted: 0, rejected };
+    const now = this.clock.now();
+    const w = this.writer;
+    const deltas: NetworkDelta[] = [];
+    const detections: Detection[] = [];
+    const recovered: CachedNode[] = [];
+    const next = new Map<string, CachedNode>();
+
+    this.sqlite.transaction(() => {
+      for (const { value: hb } of valid) {
+        let node = next.get(hb.node) ?? this.byKey.get(hb.node);
+        if (!node) {
+          const row = this.db.insert(nodes).values({ key: hb.node, name: hb.node, kind: "server" }).returning().get();
+          node = this.toCached(row);
+          deltas.push({ type: "node", node: toNodeView(row) });
+        }
+        const time = hb.time ?? now;
+        const latency = hb.latency_ms ?? null;
+        const health = nextHealth(node, { ok: hb.ok, latencyMs: latency }, { failuresToDown: this.failuresToDown, degradedMs: node.degradedMs });
+        w.insertHeartbeat.run(node.id, time, hb.ok ? 1 : 0, latency, hb.message ?? null);
+        w.updateNodeHealth.run(health.status, health.consecutiveFailures, latency, time, node.id);
+        if (health.status === "down") detections.push(this.downDetection(node, time));
+        else if (node.status === "down") recovered.push(node);
+        const updated = { ...node, ...health };
+        next.set(hb.node, updated);
+        deltas.push({ type: "heartbeat", node_id: node.id, status: health.status, check: { time, ok: hb.ok, latency_ms: latency } });
+      }
+    })();
+
+    for (const [key, node] of next) this.byKey.set(key, node);
+    this.hub.publish("network", deltas);
+    const changed = [
+      ...mergeDetections(detections).map((d) => this.incidents.record(d)),
+      ...recovered.flatMap((n) => this.incidents.resolveByKey(NODE_DOWN_RULE, n.key, `${n.name} is passing its checks again`) ?? []),
+    ];
+    this.hub.publish("incidents", changed.map((incident) => ({ type: "incident" as const, incident })));
+    return { accepted: valid.length, rejected };
+  }
+
+  nodeCount(): number {
+    return this.byKey.size;
+  }
+
+  private downDetection(node: CachedNode, time: number): Detection {
+    const severity: Severity = node.critical ? "critical" : "high";
+    const increment = node.status === "down" ? 1 : node.consecutiveFailures + 1;
+    return { rule: NODE_DOWN_RULE, entity: node.key, pane: "network", title: `${node.name} is down`, severity, time, increment };
+  }
+
+  private toCached(row: typeof nodes.$inferSelect): CachedNode {
+    return {
+      id: row.id,
+      key: row.key,
+      name: row.name,
+      critical: row.critical,
+      degradedMs: row.degradedMs,
+      status: row.status,
+      consecutiveFailures: row.consecutiveFailures,
+    };
+  }
+
+  private cache(row: typeof nodes.$inferSelect): void {
+    this.byKey.set(row.key, this.toCached(row));
+  }
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from "node:crypto";
+import { STREAMS, type Batch, type DeltaByStream, type Stream } from "../../lib/contracts/live";
+
+export type BatchEmitter = (batch: Batch) => void;
+
+interface StreamState {
+  /** last sequence number assigned (committed and published) */
+  head: number;
+  /** last sequence number sent to the room */
+  flushed: number;
+  pending: unknown[];
+  /** ring buffer of recent items, index = seq % capacity */
+  ring: unknown[];
+}
+
+export type Replay =
+  | { kind: "current" }
+  | { kind: "replay"; batch: Batch }
+  | { kind: "resync"; reason: string };
+
+export interface HubOptions {
+  /** items kept per stream for replay after a reconnect */
+  capacity?: number;
+  /** largest batch message; bigger flushes are split */
+  maxBatch?: number;
+}
+
+/**
+ * The live hub: assigns per-stream sequence numbers to committed deltas, batches them, and keeps
+ * a bounded replay buffer. It knows nothing of socket.io: the transport is attached as an emitter.
+ * Callers must publish only after their rows are committed ("write first, then announce").
+ */
+export class Hub {
+  readonly epoch = randomUUID();
+  private readonly capacity: number;
+  private readonly maxBatch: number;
+  private readonly streams: Record<Stream, StreamState>;
+  private emitters: BatchEmitter[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private published = 0;
+  private delivered = 0;
+
+  constructor(options: HubOptions = {}) {
+    this.capacity = options.capacity ?? 20_000;
+    this.maxBatch = options.maxBatch ?? 2_000;
+    this.streams = Object.fromEntries(
+      STREAMS.map((s) => [s, { head: 0, flushed: 0, pending: [], ring: new Array(this.capacity) }]),
+    ) as unknown as Record<Stream, StreamState>;
+  }
+
+  onBatch(emitter: BatchEmitter): () => void {
+    this.emitters.push(emitter);
+    return () => {
+      this.emitters = this.emitters.filter((e) => e !== emitter);
+    };
+  }
+
+  publish<S extends Stream>(stream: S, items: DeltaByStream[S][]): void {
+    const state = this.streams[stream];
+    for (const item of items) {
+      state.head += 1;
+      state.ring[state.head % this.capacity] = item;
+      state.pending.push(item);
+    }
+    this.published += items.length;
+  }
+
+  /** Sends every stream's pending items as batch messages. Called by the timer, or by tests. */
+  flush(): void {
+    for (const stream of STREAMS) {
+      const state = this.streams[stream];
+      while (state.pending.length > 0) {
+        const items = state.pending.splice(0, this.maxBatch);
+        const batch = { stream, seq_from: state.flushed + 1, seq_to: state.flushed + items.length, items } as Batch;
+        state.flushed = batch.seq_to;
+        this.delivered += items.length;
+        for (const emit of this.emitters) emit(batch);
+      }
+    }
+  }
+
+  head(stream: Stream): number {
+    return this.streams[stream].head;
+  }
+
+  heads(): Record<Stream, number> {
+    return Object.fromEntries(STREAMS.map((s) => [s, this.streams[s].head])) as Record<Stream, number>;
+  }
+
+  /**
+   * What a client that last saw `since` on `stream` in `epoch` needs: nothing, the flushed items
+   * after `since`, or a resync order when they are no longer buffered or belong to another epoch.
+   * Items still pending reach the client with the next flush to the room it joins.
+   */
+  replay(stream: Stream, since: number, epoch: string | undefined): Replay {
+    const state = this.streams[stream];
+    if (epoch !== undefined && epoch !== this.epoch) return { kind: "resync", reason: "server restarted" };
+    if (since > state.head) return { kind: "resync", reason: "sequence ahead of server" };
+    if (since >= state.flushed) return { kind: "current" };
+    const oldest = Math.max(1, state.head - this.capacity + 1);
+    if (since + 1 < oldest) return { kind: "resync", reason: "gap older than the replay buffer" };
+    const items: unknown[] = [];
+    for (let seq = since + 1; seq <= state.flushed; seq++) items.push(state.ring[seq % this.capacity]);
+    return { kind: "replay", batch: { stream, seq_from: since + 1, seq_to: state.flushed, items } as Batch };
+  }
+
+  start(intervalMs = 100): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.flush();
+  }
+
+  stats() {
+    return { epoch: this.epoch, heads: this.heads(), published: this.published, delivered: this.delivered, running: this.timer !== null };
+  }
+}
