@@ -1,0 +1,20 @@
+import { connection } from "next/server";
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { getCore } from "@/server/registry";
+import { incidentQueries, networkQueries, securityQueries } from "@/lib/queries/live-queries";
+import { Dashboard } from "@/components/dashboard";
+
+/** The console. Snapshots are read on the server and handed to the browser's cache. */
+export default async function Home() {
+  await connection();
+  const core = getCore();
+  const client = new QueryClient();
+  client.setQueryData(networkQueries.snapshot().queryKey, core.networkSnapshot());
+  client.setQueryData(securityQueries.snapshot().queryKey, core.securitySnapshot());
+  client.setQueryData(incidentQueries.active().queryKey, core.incidentsSnapshot({ status: "active", limit: 200 }));
+  return (
+    <HydrationBoundary state={dehydrate(client)}>
+      <Dashboard />
+    </HydrationBoundary>
+  );
+}

@@ -1,0 +1,55 @@
+"use client";
+
+import { useState } from "react";
+import { NetworkPane } from "./network/network-pane";
+import { SecurityPane } from "./security/security-pane";
+import { IncidentList } from "./incidents/incident-list";
+import { ConnectionBadge, LiveSync } from "./live/live-sync";
+import { ActorField } from "./ui/actor";
+
+const TABS = ["incidents", "network", "security"] as const;
+type Tab = (typeof TABS)[number];
+
+/** The console: incidents across the top, network and security side by side; tabs on narrow screens. */
+export function Dashboard() {
+  const [tab, setTab] = useState<Tab>("incidents");
+  const shown = (t: Tab) => (tab === t ? "block" : "hidden lg:block");
+  return (
+    <div className="mx-auto flex min-h-screen max-w-[1920px] flex-col gap-3 p-3">
+      <LiveSync />
+      <header className="flex flex-wrap items-center gap-3">
+        <h1 className="text-lg font-bold tracking-tight text-slate-100">
+          Vigil <span className="font-normal text-slate-400">NOC/SOC console</span>
+        </h1>
+        <ConnectionBadge />
+        <div className="ml-auto">
+          <ActorField />
+        </div>
+      </header>
+      <nav className="flex gap-1 lg:hidden" aria-label="panes">
+        {TABS.map((t) => (
+          <button
+            key={t}
+            type="button"
+            onClick={() => setTab(t)}
+            aria-current={tab === t ? "page" : undefined}
+            className={`flex-1 rounded px-3 py-2 text-sm capitalize ${tab === t ? "bg-slate-700 text-white" : "bg-slate-900 text-slate-400"}`}
+          >
+            {t}
+          </button>
+        ))}
+      </nav>
+      <div className={shown("incidents")}>
+        <IncidentList />
+      </div>
+      <div className="grid min-h-0 flex-1 grid-cols-1 gap-3 lg:grid-cols-2">
+        <div className={shown("network")}>
+          <NetworkPane />
+        </div>
+        <div className={shown("security")}>
+          <SecurityPane />
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+"use client";
+
+import type { Incident } from "@/lib/contracts/incidents";
+import { SeverityBadge } from "@/components/ui/severity";
+import { ago } from "@/components/ui/format";
+import type { IncidentActionKind } from "./use-incident-action";
+
+interface Props {
+  incident: Incident;
+  now: number;
+  busy: boolean;
+  error?: string;
+  onAction: (action: IncidentActionKind) => void;
+}
+
+/** One incident with what it is, how long it has gone on, who holds it, and its actions. */
+export function IncidentCard({ incident: i, now, busy, error, onAction }: Props) {
+  return (
+    <li
+      aria-label={`incident ${i.title}`}
+      data-status={i.status}
+      className={`flex flex-col gap-2 rounded-md border p-3 sm:flex-row sm:items-center ${i.status === "open" ? "border-red-500/40 bg-red-950/20" : "border-slate-700 bg-slate-900/60"}`}
+    >
+      <div className="flex min-w-0 flex-1 flex-col gap-1">
+        <div className="flex min-w-0 items-center gap-2">
+          <SeverityBadge severity={i.severity} />
+          <span className="truncate text-sm font-medium text-slate-100">{i.title}</span>
+        </div>
+        <p className="flex flex-wrap gap-x-3 text-xs text-slate-400" suppressHydrationWarning>
+          <span>{i.pane}</span>
+          <span>×{i.count}</span>
+          <span>since {ago(i.first_seen, now)}</span>
+          <span>last {ago(i.last_seen, now)}</span>
+          {i.status === "acknowledged" && (
+            <span className="text-sky-300">
+              acknowledged by <b className="font-semibold">{i.acknowledged_by}</b> {ago(i.acknowledged_at ?? now, now)}
+            </span>
+          )}
+        </p>
+        {error && (
+          <p role="alert" className="text-xs text-amber-300">
+            {error}
+          </p>
+        )}
+      </div>
+      <div className="flex shrink-0 gap-2">
+        {i.status === "open" && (
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => onAction("ack")}
+            className="min-h-9 rounded bg-sky-700 px-3 text-xs font-semibold text-white hover:bg-sky-600 disabled:opacity-50"
+          >
+            Acknowledge
+          </button>
+        )}
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => onAction("resolve")}
+          className="min-h-9 rounded border border-slate-600 px-3 text-xs font-semibold text-slate-200 hover:bg-slate-800 disabled:opacity-50"
+        >
+          Resolve
+        </button>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,26 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { fetchJson } from "@/lib/queries/fetch-json";
+import { incidentQueries } from "@/lib/queries/live-queries";
+import { applyIncidents } from "@/lib/live/apply";
+import type { Incident, IncidentsSnapshot } from "@/lib/contracts/incidents";
+
+export type IncidentActionKind = "ack" | "resolve";
+
+/** Acknowledge or resolve, sending the version seen so a lost race comes back as a conflict. */
+export function useIncidentAction(actor: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ incident, action, note }: { incident: Incident; action: IncidentActionKind; note?: string }) =>
+      fetchJson<{ incident: Incident }>(`/api/v1/incidents/${incident.id}/${action}`, {
+        method: "POST",
+        body: JSON.stringify({ version: incident.version, actor, ...(note ? { note } : {}) }),
+      }),
+    onSuccess: ({ incident }) => {
+      client.setQueryData<IncidentsSnapshot>(incidentQueries.active().queryKey, (old) =>
+        old ? applyIncidents(old, [{ type: "incident", incident }]) : old,
+      );
+    },
+  });
+}

@@ -1,0 +1,27 @@
+"use client";
+
+import { applyIncidents, applyNetwork, applySecurity } from "@/lib/live/apply";
+import { incidentQueries, networkQueries, securityQueries } from "@/lib/queries/live-queries";
+import { useLiveStream } from "./use-live-stream";
+import { useLive } from "./live-provider";
+
+/** Wires each stream to its snapshot query. Renders nothing. */
+export function LiveSync() {
+  useLiveStream("network", networkQueries.snapshot().queryKey, applyNetwork);
+  useLiveStream("security", securityQueries.snapshot().queryKey, applySecurity);
+  useLiveStream("incidents", incidentQueries.active().queryKey, applyIncidents);
+  return null;
+}
+
+/** "Live" or "Reconnecting…", for the header. */
+export function ConnectionBadge() {
+  const { state } = useLive();
+  const style =
+    state === "live" ? "bg-emerald-500/15 text-emerald-300" : state === "connecting" ? "bg-slate-700/50 text-slate-300" : "bg-amber-500/20 text-amber-300";
+  return (
+    <span role="status" aria-label="connection" className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-1 text-xs font-medium ${style}`}>
+      <span className={`h-2 w-2 rounded-full ${state === "live" ? "bg-emerald-400" : "bg-amber-400 animate-pulse"}`} />
+      {state === "live" ? "Live" : state === "connecting" ? "Connecting…" : "Reconnecting…"}
+    </span>
+  );
+}

@@ -1,0 +1,83 @@
+"use client";
+
+import { useEffect, useRef } from "react";
+import { hashKey, useQueryClient, type QueryKey } from "@tanstack/react-query";
+import { batchSchema, resyncSchema, type DeltaByStream, type Stream } from "@/lib/contracts/live";
+import { useLive } from "./live-provider";
+
+interface Positioned {
+  epoch: string;
+  seq: number;
+}
+
+/**
+ * Keeps one snapshot query current from a live stream. The snapshot carries the sequence number
+ * it was taken at; the hook subscribes from there, applies each batch's items past that number,
+ * and turns a gap into a re-subscribe (the server replays it) and a resync order into a refetch.
+ */
+export function useLiveStream<S extends Stream, D extends Positioned>(
+  stream: S,
+  queryKey: QueryKey,
+  apply: (data: D, items: DeltaByStream[S][]) => D,
+): void {
+  const client = useQueryClient();
+  const { socket } = useLive();
+  const applyRef = useRef(apply);
+  applyRef.current = apply;
+
+  useEffect(() => {
+    if (!socket) return;
+    let wanted = true;
+    const subscribe = () => {
+      const data = client.getQueryData<D>(queryKey);
+      if (!wanted || !socket.connected || !data || client.isFetching({ queryKey }) > 0) return;
+      wanted = false;
+      socket.emit("subscribe", { streams: [stream], since: { [stream]: data.seq }, epoch: data.epoch }, (ack) => {
+        if (!ack.ok) console.error(`[vigil] subscribe to ${stream} refused: ${ack.error}`);
+      });
+    };
+    const resubscribe = () => {
+      wanted = true;
+      subscribe();
+    };
+    const onBatch = (raw: unknown) => {
+      const parsed = batchSchema.safeParse(raw);
+      if (!parsed.success || parsed.data.stream !== stream) return;
+      const batch = parsed.data;
+      let gap = false;
+      client.setQueryData<D>(queryKey, (old) => {
+        if (!old || batch.seq_to <= old.seq) return old;
+        if (batch.seq_from > old.seq + 1) {
+          gap = true;
+          return old;
+        }
+        const fresh = batch.items.slice(old.seq + 1 - batch.seq_from) as DeltaByStream[S][];
+        return { ...applyRef.current(old, fresh), seq: batch.seq_to };
+      });
+      if (gap) resubscribe();
+    };
+    const onResync = (raw: unknown) => {
+      const parsed = resyncSchema.safeParse(raw);
+      if (!parsed.success || parsed.data.stream !== stream) return;
+      wanted = true;
+      void client.invalidateQueries({ queryKey }).then(subscribe);
+    };
+    // data arriving (first load or refetch) may be what a pending subscribe waits for
+    const hash = hashKey(queryKey);
+    const unwatch = client.getQueryCache().subscribe((event) => {
+      if (wanted && event.type === "updated" && event.query.queryHash === hash) subscribe();
+    });
+    socket.on("connect", resubscribe);
+    socket.on("batch", onBatch);
+    socket.on("resync", onResync);
+    subscribe();
+    return () => {
+      unwatch();
+      socket.off("connect", resubscribe);
+      socket.off("batch", onBatch);
+      socket.off("resync", onResync);
+    };
+    // queryKey is a stable factory value per stream
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [socket, client, stream]);
+}

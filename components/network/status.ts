@@ -1,0 +1,8 @@
+import type { NodeStatus } from "@/lib/contracts/network";
+
+export const STATUS_STYLE: Record<NodeStatus, { dot: string; ring: string; label: string; stroke: string }> = {
+  up: { dot: "bg-emerald-400", ring: "border-emerald-500/30", label: "up", stroke: "#34d399" },
+  degraded: { dot: "bg-amber-400", ring: "border-amber-500/50", label: "degraded", stroke: "#fbbf24" },
+  down: { dot: "bg-red-500 animate-pulse", ring: "border-red-500/70", label: "down", stroke: "#f87171" },
+  unknown: { dot: "bg-slate-500", ring: "border-slate-700", label: "no data", stroke: "#94a3b8" },
+};

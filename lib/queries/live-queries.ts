@@ -1,0 +1,34 @@
+import { queryOptions } from "@tanstack/react-query";
+import type { NetworkSnapshot } from "../contracts/network";
+import type { SecuritySnapshot } from "../contracts/events";
+import type { IncidentsSnapshot } from "../contracts/incidents";
+import { fetchJson } from "./fetch-json";
+
+// Live snapshots are kept fresh by socket deltas, never by polling or focus refetches.
+const live = { staleTime: Infinity, refetchOnWindowFocus: false, refetchOnReconnect: false } as const;
+
+export const networkQueries = {
+  all: () => ["network"] as const,
+  snapshot: () =>
+    queryOptions({ queryKey: [...networkQueries.all(), "snapshot"] as const, queryFn: () => fetchJson<NetworkSnapshot>("/api/v1/nodes"), ...live }),
+};
+
+export const securityQueries = {
+  all: () => ["security"] as const,
+  snapshot: () =>
+    queryOptions({
+      queryKey: [...securityQueries.all(), "snapshot"] as const,
+      queryFn: () => fetchJson<SecuritySnapshot>("/api/v1/security/snapshot"),
+      ...live,
+    }),
+};
+
+export const incidentQueries = {
+  all: () => ["incidents"] as const,
+  active: () =>
+    queryOptions({
+      queryKey: [...incidentQueries.all(), "list", { status: "active" }] as const,
+      queryFn: () => fetchJson<IncidentsSnapshot>("/api/v1/incidents?status=active"),
+      ...live,
+    }),
+};
