@@ -1,0 +1,103 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { io as connect, type Socket } from "socket.io-client";
+import { attachLive } from "./socket";
+import { Hub } from "./hub";
+import type { Batch, ClientToServerEvents, Resync, SecurityDelta, ServerToClientEvents, SubscribeAck, SubscribeRequest } from "../../lib/contracts/live";
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const ev = (id: number): SecurityDelta => ({
+  type: "event",
+  event: { id, time: id, kind: "ids_alert", severity: "low", source: "t", src_ip: null, dst_ip: null, user: null, signature: null, message: null, attributes: null },
+});
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+/** A real socket.io server over a real HTTP server on an ephemeral port; the hub is flushed by hand. */
+async function start(hub = new Hub()) {
+  const server = http.createServer();
+  const io = attachLive(server, hub);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  cleanups.push(() => {
+    io.close();
+    server.close();
+  });
+  return { hub, url };
+}
+
+function client(url: string): Client {
+  const socket: Client = connect(url, { path: "/socket.io", transports: ["websocket"], forceNew: true, reconnection: false });
+  cleanups.push(() => socket.disconnect());
+  return socket;
+}
+
+const subscribe = (socket: Client, request: SubscribeRequest) =>
+  new Promise<SubscribeAck>((resolve) => socket.emit("subscribe", request, resolve));
+const nextBatch = (socket: Client) => new Promise<Batch>((resolve) => socket.once("batch", resolve));
+const ids = (b: Batch) => (b.items as SecurityDelta[]).map((i) => i.event.id);
+
+describe("live socket", () => {
+  it("delivers a flushed batch to every subscriber of the stream, and only to them", async () => {
+    const { hub, url } = await start();
+    const a = client(url);
+    const b = client(url);
+    await subscribe(a, { streams: ["security"] });
+    await subscribe(b, { streams: ["network"] });
+    let bGotSecurity = false;
+    b.on("batch", (batch) => (bGotSecurity ||= batch.stream === "security"));
+    const got = nextBatch(a);
+    hub.publish("security", [ev(1), ev(2)]);
+    hub.flush();
+    expect(await got).toMatchObject({ stream: "security", seq_from: 1, seq_to: 2 });
+    await subscribe(b, { streams: ["network"] }); // a round trip: anything sent to b before this has arrived
+    expect(bGotSecurity).toBe(false);
+  });
+
+  it("replays to a reconnecting client exactly what was published while it was away", async () => {
+    const { hub, url } = await start();
+    const first = client(url);
+    await subscribe(first, { streams: ["security"] });
+    const seen = nextBatch(first);
+    hub.publish("security", [ev(1)]);
+    hub.flush();
+    const lastSeq = (await seen).seq_to;
+    first.disconnect();
+
+    hub.publish("security", [ev(2), ev(3)]);
+    hub.flush();
+    hub.publish("security", [ev(4)]); // published, not yet flushed
+
+    const again = client(url);
+    const replayed = nextBatch(again);
+    const ack = await subscribe(again, { streams: ["security"], since: { security: lastSeq }, epoch: hub.epoch });
+    expect(ack).toMatchObject({ ok: true, head: { security: 4 } });
+    const replay = await replayed;
+    expect([replay.seq_from, ids(replay)]).toEqual([2, [2, 3]]);
+    const live = nextBatch(again);
+    hub.flush();
+    expect(ids(await live)).toEqual([4]);
+  });
+
+  it("orders a resync when the client's epoch is from before a restart", async () => {
+    const { hub, url } = await start();
+    hub.publish("security", [ev(1)]);
+    hub.flush();
+    const socket = client(url);
+    const resync = new Promise<Resync>((resolve) => socket.once("resync", resolve));
+    await subscribe(socket, { streams: ["security"], since: { security: 1 }, epoch: "old-epoch" });
+    expect(await resync).toEqual({ stream: "security", reason: "server restarted" });
+  });
+
+  it("answers a malformed subscribe with an error naming the problem", async () => {
+    const { url } = await start();
+    const ack = await subscribe(client(url), { streams: ["everything"] } as unknown as SubscribeRequest);
+    expect(ack.ok).toBe(false);
+    expect(!ack.ok && ack.error).toMatch(/streams/);
+  });
+});
