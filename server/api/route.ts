@@ -16,7 +16,10 @@ export class ApiError extends Error {
 }
 
 export function errorResponse(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } } satisfies ApiErrorBody, { status, headers: { "cache-control": "no-store" } });
+  const headers: Record<string, string> = { "cache-control": "no-store" };
+  // the rest of an oversized body is never read: the connection cannot be reused
+  if (status === 413) headers.connection = "close";
+  return Response.json({ error: { code, message } } satisfies ApiErrorBody, { status, headers });
 }
 
 interface RouteContext {

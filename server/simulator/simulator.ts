@@ -83,6 +83,11 @@ export class Simulator {
   }
 
   private heartbeats(time: number): HeartbeatInput[] {
+    // an early, short outage of a non-critical node shows a fresh console the whole incident cycle
+    if (this.ticks === 40) {
+      const early = this.conditions.get("sms-otp-gw");
+      if (early) early.outageTicks = 20;
+    }
     return this.fleet.map((node) => {
       const c = this.conditions.get(node.key)!;
       if (c.outageTicks === 0 && this.chance(0.0004)) c.outageTicks = Math.round(between(this.random, 8, 40));

@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface VigilServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** stops the server (SIGTERM) and waits for it to exit */
+  stop(): Promise<void>;
+  /** stops and starts again on the same port and data directory */
+  restart(): Promise<void>;
+  /** stops and deletes the data directory */
+  dispose(): Promise<void>;
+}
+
+/** Starts the real custom server (production build) on its own port with a fresh data directory. */
+export async function startVigil(options: { demo?: boolean; env?: Record<string, string> } = {}): Promise<VigilServer> {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-e2e-"));
+  let child: ChildProcess | null = null;
+  let log = "";
+
+  const launch = () =>
+    new Promise<void>((resolve, reject) => {
+      log = "";
+      const proc = spawn(process.execPath, ["--import", "tsx", path.join(root, "server", "index.ts")], {
+        cwd: root,
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          NEXT_TELEMETRY_DISABLED: "1",
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          VIGIL_DATA_DIR: dataDir,
+          VIGIL_DEMO: options.demo ? "1" : "0",
+          ...options.env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      child = proc;
+      const onData = (chunk: Buffer) => {
+        log += chunk.toString();
+        if (log.includes("[vigil] listening on")) resolve();
+      };
+      proc.stdout!.on("data", onData);
+      proc.stderr!.on("data", onData);
+      proc.once("exit", (code) => reject(new Error(`Vigil exited (${code}) before listening:\n${log}`)));
+    });
+
+  const stop = async () => {
+    const proc = child;
+    child = null;
+    if (!proc || proc.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      proc.once("exit", () => resolve());
+      proc.kill("SIGTERM");
+    });
+  };
+
+  await launch();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    stop,
+    restart: async () => {
+      await stop();
+      await launch();
+    },
+    dispose: async () => {
+      await stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

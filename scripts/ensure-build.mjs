@@ -1,0 +1,48 @@
+// Builds the production bundle when there is none, or when the sources changed since it was made.
+import { createHash } from "node:crypto";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SOURCES = ["app", "components", "lib", "server", "db"];
+const FILES = ["next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+const STAMP = path.join(root, ".next", "vigil-source-hash");
+
+function walk(dir, out) {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(full, out);
+    else if (!/\.test\.tsx?$/.test(entry.name)) out.push(full);
+  }
+}
+
+/** A hash of every file the bundle is made from. */
+export function sourceHash() {
+  const files = [];
+  for (const d of SOURCES) walk(path.join(root, d), files);
+  for (const f of FILES) if (fs.existsSync(path.join(root, f))) files.push(path.join(root, f));
+  const hash = createHash("sha256");
+  for (const f of files) hash.update(path.relative(root, f)).update("\0").update(fs.readFileSync(f)).update("\0");
+  return hash.digest("hex");
+}
+
+export function ensureBuild({ quiet = false } = {}) {
+  const hash = sourceHash();
+  const current = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, "utf8") === hash;
+  if (current) return false;
+  if (!quiet) console.log("[vigil] building the production bundle (sources changed or no build yet)…");
+  const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
+    cwd: root,
+    stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+  });
+  if (result.status !== 0) {
+    console.error("[vigil] next build failed");
+    process.exit(result.status ?? 1);
+  }
+  fs.writeFileSync(STAMP, hash);
+  return true;
+}

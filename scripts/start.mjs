@@ -1,0 +1,13 @@
+// npm start: build when needed, then run the custom server (Next + socket.io + the core) in production mode.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { ensureBuild, root } from "./ensure-build.mjs";
+
+ensureBuild();
+const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server", "index.ts")], {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
