@@ -6,6 +6,7 @@ import { SecurityPane } from "./security/security-pane";
 import { IncidentList } from "./incidents/incident-list";
 import { ConnectionBadge, LiveSync } from "./live/live-sync";
 import { ActorField } from "./ui/actor";
+import { PaneBoundary } from "./ui/pane-boundary";
 
 const TABS = ["incidents", "network", "security"] as const;
 type Tab = (typeof TABS)[number];
@@ -40,14 +41,20 @@ export function Dashboard() {
         ))}
       </nav>
       <div className={shown("incidents")}>
-        <IncidentList />
+        <PaneBoundary name="incidents">
+          <IncidentList />
+        </PaneBoundary>
       </div>
       <div className="grid min-h-0 flex-1 grid-cols-1 gap-3 lg:grid-cols-2">
         <div className={shown("network")}>
-          <NetworkPane />
+          <PaneBoundary name="network">
+            <NetworkPane />
+          </PaneBoundary>
         </div>
         <div className={shown("security")}>
-          <SecurityPane />
+          <PaneBoundary name="security">
+            <SecurityPane />
+          </PaneBoundary>
         </div>
       </div>
     </div>

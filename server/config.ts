@@ -5,6 +5,8 @@ export interface VigilConfig {
   host: string;
   dataDir: string;
   demo: boolean;
+  /** how often the demo fleet ticks; lower compresses demo time (screenshots) */
+  demoTickMs: number;
   dev: boolean;
   bodyLimit: number;
   retentionDays: number;
@@ -30,6 +32,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: env.HOST || "127.0.0.1",
     dataDir: path.resolve(cwd, env.VIGIL_DATA_DIR || "data"),
     demo: demo === "1" || demo === "true",
+    demoTickMs: int(env, "VIGIL_DEMO_TICK_MS", 1000, 50, 60_000),
     dev: env.NODE_ENV === "development",
     bodyLimit: int(env, "VIGIL_BODY_LIMIT", 5 * 1024 * 1024, 1024, 512 * 1024 * 1024),
     retentionDays: int(env, "VIGIL_RETENTION_DAYS", 7, 1, 3650),

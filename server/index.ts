@@ -36,7 +36,7 @@ async function main() {
   });
 
   core.hub.start(100);
-  const simulator = config.demo ? new Simulator(core) : null;
+  const simulator = config.demo ? new Simulator(core, { tickMs: config.demoTickMs }) : null;
   simulator?.start();
   const pruner = setInterval(() => core.prune(), 3_600_000);
   pruner.unref();

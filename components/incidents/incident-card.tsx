@@ -24,7 +24,7 @@ export function IncidentCard({ incident: i, now, busy, error, onAction }: Props)
       <div className="flex min-w-0 flex-1 flex-col gap-1">
         <div className="flex min-w-0 items-center gap-2">
           <SeverityBadge severity={i.severity} />
-          <span className="truncate text-sm font-medium text-slate-100">{i.title}</span>
+          <span className="min-w-0 break-words text-sm font-medium text-slate-100 sm:truncate">{i.title}</span>
         </div>
         <p className="flex flex-wrap gap-x-3 text-xs text-slate-400" suppressHydrationWarning>
           <span>{i.pane}</span>
