@@ -3,10 +3,12 @@ import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query
 import { getCore } from "@/server/registry";
 import { incidentQueries, networkQueries, securityQueries } from "@/lib/queries/live-queries";
 import { Dashboard } from "@/components/dashboard";
+import { requireIdentity } from "./current-identity";
 
 /** The console. Snapshots are read on the server and handed to the browser's cache. */
 export default async function Home() {
   await connection();
+  const { me } = await requireIdentity();
   const core = getCore();
   const client = new QueryClient();
   client.setQueryData(networkQueries.snapshot().queryKey, core.networkSnapshot());
@@ -14,7 +16,7 @@ export default async function Home() {
   client.setQueryData(incidentQueries.active().queryKey, core.incidentsSnapshot({ status: "active", limit: 200 }));
   return (
     <HydrationBoundary state={dehydrate(client)}>
-      <Dashboard />
+      <Dashboard me={me} />
     </HydrationBoundary>
   );
 }

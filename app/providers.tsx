@@ -3,16 +3,13 @@
 import { useState, type ReactNode } from "react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { LiveProvider } from "@/components/live/live-provider";
-import { ActorProvider } from "@/components/ui/actor";
 
 /** One QueryClient per browser tab; the socket lives beside it. */
 export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(() => new QueryClient({ defaultOptions: { queries: { retry: 1 } } }));
   return (
     <QueryClientProvider client={client}>
-      <LiveProvider>
-        <ActorProvider>{children}</ActorProvider>
-      </LiveProvider>
+      <LiveProvider>{children}</LiveProvider>
     </QueryClientProvider>
   );
 }

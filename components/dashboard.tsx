@@ -5,17 +5,20 @@ import { NetworkPane } from "./network/network-pane";
 import { SecurityPane } from "./security/security-pane";
 import { IncidentList } from "./incidents/incident-list";
 import { ConnectionBadge, LiveSync } from "./live/live-sync";
-import { ActorField } from "./ui/actor";
+import { UserMenu } from "./ui/user-menu";
+import { MeProvider } from "./ui/me-context";
+import type { Me } from "@/lib/contracts/access";
 import { PaneBoundary } from "./ui/pane-boundary";
 
 const TABS = ["incidents", "network", "security"] as const;
 type Tab = (typeof TABS)[number];
 
 /** The console: incidents across the top, network and security side by side; tabs on narrow screens. */
-export function Dashboard() {
+export function Dashboard({ me }: { me: Me }) {
   const [tab, setTab] = useState<Tab>("incidents");
   const shown = (t: Tab) => (tab === t ? "block" : "hidden lg:block");
   return (
+    <MeProvider me={me}>
     <div className="mx-auto flex min-h-screen max-w-[1920px] flex-col gap-3 p-3">
       <LiveSync />
       <header className="flex flex-wrap items-center gap-3">
@@ -24,7 +27,7 @@ export function Dashboard() {
         </h1>
         <ConnectionBadge />
         <div className="ml-auto">
-          <ActorField />
+          <UserMenu />
         </div>
       </header>
       <nav className="flex gap-1 lg:hidden" aria-label="panes">
@@ -58,5 +61,6 @@ export function Dashboard() {
         </div>
       </div>
     </div>
+    </MeProvider>
   );
 }

@@ -10,6 +10,11 @@ export interface VigilConfig {
   dev: boolean;
   bodyLimit: number;
   retentionDays: number;
+  /** the URL people use to reach Vigil, when it differs from what the Host header says */
+  publicUrl?: string;
+  tls?: { certFile: string; keyFile: string };
+  /** take the client address from X-Forwarded-For (only behind a proxy you run) */
+  trustProxy: boolean;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -36,5 +41,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dev: env.NODE_ENV === "development",
     bodyLimit: int(env, "VIGIL_BODY_LIMIT", 5 * 1024 * 1024, 1024, 512 * 1024 * 1024),
     retentionDays: int(env, "VIGIL_RETENTION_DAYS", 7, 1, 3650),
+    publicUrl: publicUrl(env.VIGIL_PUBLIC_URL),
+    tls: tls(env),
+    trustProxy: env.VIGIL_TRUST_PROXY === "1",
   };
+}
+
+function publicUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
+    return url.origin;
+  } catch {
+    throw new Error(`VIGIL_PUBLIC_URL=${JSON.stringify(raw)} is not an http(s) URL`);
+  }
+}
+
+function tls(env: NodeJS.ProcessEnv): VigilConfig["tls"] {
+  const { TLS_CERT: certFile, TLS_KEY: keyFile } = env;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new Error("set both TLS_CERT and TLS_KEY (PEM files), or neither");
+  return { certFile, keyFile };
 }

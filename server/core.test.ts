@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { testCore } from "./test-support/core";
+import { personOf, testCore } from "./test-support/core";
 import { countEvents } from "../db/queries/security";
 
 const failure = (i: number, src = "203.0.113.9") => ({ kind: "auth_failure", src_ip: src, user: "root", time: 1_000_000 + i * 1000 });
@@ -100,7 +100,33 @@ describe("incident actions through the core", () => {
     core.ingestEvents(Array.from({ length: 10 }, (_, i) => failure(i)), "test");
     drain("incidents");
     const [incident] = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents;
-    expect(core.acknowledgeIncident(incident.id, "ana").ok).toBe(true);
-    expect(drain("incidents")).toMatchObject([{ incident: { id: incident.id, status: "acknowledged", acknowledged_by: "ana" } }]);
+    expect(core.acknowledgeIncident(incident.id, personOf("analyst", "ana@bank.test")).ok).toBe(true);
+    expect(drain("incidents")).toMatchObject([{ incident: { id: incident.id, status: "acknowledged", acknowledged_by: "ana@bank.test" } }]);
+  });
+
+  it("refuses an acknowledgement from a role that may not act on the incident's pane, changing nothing", () => {
+    const { core, drain } = testCore();
+    core.ingestEvents(Array.from({ length: 10 }, (_, i) => failure(i)), "test");
+    drain("incidents");
+    const [incident] = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents;
+    for (const role of ["viewer", "noc"] as const) {
+      expect(core.acknowledgeIncident(incident.id, personOf(role))).toMatchObject({ ok: false, code: "forbidden" });
+    }
+    expect(drain("incidents")).toEqual([]);
+    expect(core.access.audit.list({ limit: 10 })).toEqual([]);
+  });
+
+  it("writes each acknowledgement and resolution to the audit log with before and after", () => {
+    const { core } = testCore();
+    core.ingestEvents(Array.from({ length: 10 }, (_, i) => failure(i)), "test");
+    const [incident] = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents;
+    core.acknowledgeIncident(incident.id, personOf("oncall", "oc@bank.test"), { note: "on it" });
+    core.resolveIncident(incident.id, personOf("analyst", "ana@bank.test"));
+    const entries = core.access.audit.list({ limit: 10 }).reverse();
+    expect(entries.map((e) => [e.action, e.actor, e.before, e.after])).toEqual([
+      ["incident_acknowledged", "oc@bank.test", { status: "open", version: 1 }, { status: "acknowledged", version: 2, note: "on it" }],
+      ["incident_resolved", "ana@bank.test", { status: "acknowledged", version: 2 }, { status: "resolved", version: 3 }],
+    ]);
+    expect(core.access.audit.verify()).toEqual({ ok: true, entries: 2 });
   });
 });

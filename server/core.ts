@@ -15,6 +15,10 @@ import { NetworkIngest, type NodeDefinition } from "./ingest/network";
 import type { IngestResult, Rejection } from "./ingest/validate";
 import type { BruteForceOptions } from "./detect/brute-force";
 import { BruteForceDetector } from "./detect/brute-force";
+import { getIncident as findIncident } from "../db/queries/incidents";
+import { createAccess, type AccessOptions } from "./auth/access";
+import { can, type Identity } from "./auth/actor";
+import { incidentPermission } from "./auth/permissions";
 
 export interface CoreOptions {
   clock?: Clock;
@@ -25,6 +29,7 @@ export interface CoreOptions {
   retentionDays?: number;
   /** largest request body the HTTP API reads, bytes */
   bodyLimit?: number;
+  access: AccessOptions;
 }
 
 export const RATE_WINDOW_MINUTES = 60;
@@ -33,7 +38,7 @@ export const RATE_WINDOW_MINUTES = 60;
  * The domain core, one per process: every adapter (route handler, socket handler, simulator,
  * CLI) calls these methods and nothing else writes rows or announces deltas.
  */
-export function createCore(handle: DatabaseHandle, options: CoreOptions = {}) {
+export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const clock = options.clock ?? systemClock;
   const hub = options.hub ?? new Hub();
   const { db, sqlite } = handle;
@@ -43,7 +48,29 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions = {}) {
   const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, options.failuresToDown);
   const retentionMs = (options.retentionDays ?? 7) * 86_400_000;
 
-  const announce = (result: ActionResult): ActionResult => {
+  const access = createAccess(db, sqlite, clock, (items) => security.ingest(items, "vigil"), options.access);
+
+  /** An acknowledgement or resolution by a person or key: permission by pane, audited in the same transaction. */
+  const act = (kind: "acknowledge" | "resolve") => (id: number, who: Identity, input: IncidentActionInput = {}): ActionResult => {
+    const current = findIncident(db, id);
+    if (!current) return { ok: false, code: "not_found", message: `incident ${id} not found` };
+    if (!can(who, incidentPermission(current.pane))) {
+      return { ok: false, code: "forbidden", message: `${who.name} (${who.kind === "key" ? "API key" : who.role}) may not act on ${current.pane} incidents` };
+    }
+    const result = sqlite.transaction(() => {
+      const r = kind === "acknowledge" ? incidentService.acknowledge(id, who.name, input) : incidentService.resolve(id, who.name, input);
+      if (r.ok) {
+        access.audit.append({
+          actor: who.name,
+          action: kind === "acknowledge" ? "incident_acknowledged" : "incident_resolved",
+          target: `incident ${id}: ${current.title}`,
+          sourceIp: who.sourceIp,
+          before: { status: current.status, version: current.version },
+          after: { status: r.incident.status, version: r.incident.version, ...(input.note ? { note: input.note } : {}) },
+        });
+      }
+      return r;
+    })();
     if (result.ok) hub.publish("incidents", [{ type: "incident", incident: result.incident }]);
     return result;
   };
@@ -61,8 +88,9 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions = {}) {
       network.ingest(items, source, malformed),
     registerNodes: (defs: readonly NodeDefinition[]) => network.register(defs),
 
-    acknowledgeIncident: (id: number, actor: string, input?: IncidentActionInput) => announce(incidentService.acknowledge(id, actor, input)),
-    resolveIncident: (id: number, actor: string, input?: IncidentActionInput) => announce(incidentService.resolve(id, actor, input)),
+    access,
+    acknowledgeIncident: act("acknowledge"),
+    resolveIncident: act("resolve"),
 
     // Snapshots read the head sequence before the rows: every delta at or below it is committed,
     // and any newer one the snapshot happens to include is dropped by the client's seq filter.

@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
@@ -8,14 +10,22 @@ import { createCore } from "./core";
 import { setCore } from "./registry";
 import { attachLive } from "./live/socket";
 import { Simulator } from "./simulator/simulator";
+import { loadAuthSecret } from "./auth/secret";
+import { REMOTE_ADDR_HEADER } from "./auth/better-auth";
+import { applySecurityHeaders, normalizeIp, stampRemoteAddress } from "./http-security";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 async function main() {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
+  process.env.BETTER_AUTH_TELEMETRY = "0";
   const config = loadConfig();
   const handle = openDatabase(config.dataDir);
-  const core = createCore(handle, { retentionDays: config.retentionDays, bodyLimit: config.bodyLimit });
+  const core = createCore(handle, {
+    retentionDays: config.retentionDays,
+    bodyLimit: config.bodyLimit,
+    access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl, secureCookies: !!config.tls },
+  });
   // register before Next loads any route, so handlers and pages find the one core
   setCore(core);
 
@@ -24,13 +34,32 @@ async function main() {
   const handleRequest = app.getRequestHandler();
   const handleUpgrade = app.getUpgradeHandler();
 
-  const server = http.createServer((req, res) => {
+  const onRequest: http.RequestListener = (req, res) => {
+    stampRemoteAddress(req, config.trustProxy);
+    applySecurityHeaders(req, res, { dev: config.dev, tls: !!config.tls });
     handleRequest(req, res).catch((error) => {
       console.error("[vigil] request failed:", error);
       if (!res.headersSent) res.writeHead(500).end();
     });
+  };
+  const server = config.tls
+    ? https.createServer({ cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }, onRequest)
+    : http.createServer(onRequest);
+
+  const live = attachLive(server, core.hub, {
+    authenticate: (request, token) => {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (typeof value === "string" && name !== REMOTE_ADDR_HEADER) headers.set(name, value);
+      }
+      const forwarded = config.trustProxy ? String(request.headers["x-forwarded-for"] ?? "").split(",")[0].trim() : "";
+      headers.set(REMOTE_ADDR_HEADER, normalizeIp(forwarded || request.socket.remoteAddress));
+      return core.access.identity.fromHeaders(headers, token);
+    },
   });
-  const io = attachLive(server, core.hub);
+  core.access.onAccessChange(({ userId, keyId }) => {
+    void live.revalidate((identity) => (userId !== undefined && identity.userId === userId) || (keyId !== undefined && identity.keyId === keyId));
+  });
   server.on("upgrade", (req, socket, head) => {
     if (!req.url?.startsWith("/socket.io")) void handleUpgrade(req, socket, head);
   });
@@ -48,7 +77,9 @@ async function main() {
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  console.log(`[vigil] listening on http://${config.host}:${port} (data ${handle.file}, demo ${config.demo ? "on" : "off"})`);
+  const scheme = config.tls ? "https" : "http";
+  console.log(`[vigil] listening on ${scheme}://${config.host}:${port} (data ${handle.file}, demo ${config.demo ? "on" : "off"})`);
+  if (core.access.users.count() === 0) console.log(`[vigil] no accounts yet: open ${scheme}://localhost:${port}/setup to create the first admin`);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -58,7 +89,7 @@ async function main() {
     simulator?.stop();
     core.hub.stop();
     clearInterval(pruner);
-    io.close();
+    live.close();
     server.close(() => {
       handle.close();
       process.exit(0);

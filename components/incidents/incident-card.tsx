@@ -9,12 +9,14 @@ interface Props {
   incident: Incident;
   now: number;
   busy: boolean;
+  /** whether the signed-in person may act on this incident's pane */
+  mayAct: boolean;
   error?: string;
   onAction: (action: IncidentActionKind) => void;
 }
 
 /** One incident with what it is, how long it has gone on, who holds it, and its actions. */
-export function IncidentCard({ incident: i, now, busy, error, onAction }: Props) {
+export function IncidentCard({ incident: i, now, busy, mayAct, error, onAction }: Props) {
   return (
     <li
       aria-label={`incident ${i.title}`}
@@ -43,6 +45,7 @@ export function IncidentCard({ incident: i, now, busy, error, onAction }: Props)
           </p>
         )}
       </div>
+      {mayAct && (
       <div className="flex shrink-0 gap-2">
         {i.status === "open" && (
           <button
@@ -63,6 +66,7 @@ export function IncidentCard({ incident: i, now, busy, error, onAction }: Props)
           Resolve
         </button>
       </div>
+      )}
     </li>
   );
 }

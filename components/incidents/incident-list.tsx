@@ -6,7 +6,7 @@ import { incidentQueries } from "@/lib/queries/live-queries";
 import { compareIncidents } from "@/lib/live/apply";
 import { Pane } from "@/components/ui/pane";
 import { useNow } from "@/components/ui/use-now";
-import { useActor } from "@/components/ui/actor";
+import { useMe } from "@/components/ui/me-context";
 import { IncidentCard } from "./incident-card";
 import { useIncidentAction } from "./use-incident-action";
 
@@ -14,8 +14,9 @@ import { useIncidentAction } from "./use-incident-action";
 export function IncidentList() {
   const { data, error } = useQuery(incidentQueries.active());
   const now = useNow(5_000);
-  const { actor } = useActor();
-  const action = useIncidentAction(actor);
+  const me = useMe();
+  const action = useIncidentAction();
+  const mayAct = (pane: string) => !!me && !me.mfa_pending && me.permissions.includes(`incidents:${pane}`);
   const [errors, setErrors] = useState<Record<number, string>>({});
   const incidents = useMemo(() => (data?.incidents ?? []).slice().sort(compareIncidents), [data]);
   const open = incidents.filter((i) => i.status === "open").length;
@@ -40,6 +41,7 @@ export function IncidentList() {
               key={incident.id}
               incident={incident}
               now={now}
+              mayAct={mayAct(incident.pane)}
               busy={action.isPending && action.variables?.incident.id === incident.id}
               error={errors[incident.id]}
               onAction={(kind) => {

@@ -9,13 +9,13 @@ import type { Incident, IncidentsSnapshot } from "@/lib/contracts/incidents";
 export type IncidentActionKind = "ack" | "resolve";
 
 /** Acknowledge or resolve, sending the version seen so a lost race comes back as a conflict. */
-export function useIncidentAction(actor: string) {
+export function useIncidentAction() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ incident, action, note }: { incident: Incident; action: IncidentActionKind; note?: string }) =>
       fetchJson<{ incident: Incident }>(`/api/v1/incidents/${incident.id}/${action}`, {
         method: "POST",
-        body: JSON.stringify({ version: incident.version, actor, ...(note ? { note } : {}) }),
+        body: JSON.stringify({ version: incident.version, ...(note ? { note } : {}) }),
       }),
     onSuccess: ({ incident }) => {
       client.setQueryData<IncidentsSnapshot>(incidentQueries.active().queryKey, (old) =>

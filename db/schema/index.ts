@@ -1,3 +1,5 @@
 export * from "./network";
 export * from "./security";
 export * from "./incidents";
+export * from "./auth";
+export * from "./audit";

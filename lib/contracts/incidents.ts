@@ -41,13 +41,10 @@ export const incidentQuerySchema = z.object({
 });
 export type IncidentQuery = z.infer<typeof incidentQuerySchema>;
 
-export const actorSchema = z.string().trim().min(1).max(64);
-
 export const incidentActionSchema = z.strictObject({
   note: z.string().max(2000).optional(),
   /** the version the caller saw; a stale version is a conflict naming who changed it */
   version: z.number().int().positive().optional(),
-  actor: actorSchema.optional(),
 });
 export type IncidentActionInput = z.infer<typeof incidentActionSchema>;
 

@@ -1,22 +1,21 @@
 import { incidentActionSchema } from "../../lib/contracts/incidents";
 import type { ActionResult } from "../incidents/service";
+import type { Identity } from "../auth/actor";
 import type { Core } from "../core";
 import { ApiError, apiRoute, parseId, parseJsonBody } from "./route";
 
-/** Who acts, until accounts exist: `actor` in the body, else the X-Vigil-Actor header, else "operator". */
-function actorOf(req: Request, bodyActor: string | undefined): string {
-  const header = req.headers.get("x-vigil-actor")?.trim().slice(0, 64);
-  return bodyActor ?? (header || "operator");
-}
-
-/** POST handler for an incident state change; a lost race is 409 naming the winner. */
-export function incidentAction(act: (core: Core, id: number, actor: string, input: { note?: string; version?: number }) => ActionResult) {
-  return apiRoute(async ({ req, core, params }) => {
+/**
+ * POST handler for an incident state change. Any reader reaches it; whether the caller may act
+ * on this incident's pane is the core's decision (403). A lost race is 409 naming the winner.
+ */
+export function incidentAction(act: (core: Core, id: number, who: Identity, input: { note?: string; version?: number }) => ActionResult) {
+  return apiRoute("read", async ({ req, core, params, identity }) => {
     const id = parseId(params.id);
     const input = await parseJsonBody(req, incidentActionSchema);
-    const result = act(core, id, actorOf(req, input.actor), input);
+    const result = act(core, id, identity, input);
     if (!result.ok) {
       if (result.code === "not_found") throw new ApiError(404, "not_found", result.message);
+      if (result.code === "forbidden") throw new ApiError(403, "forbidden", result.message);
       return Response.json({ error: { code: "conflict", message: result.message }, incident: result.incident }, { status: 409 });
     }
     return { incident: result.incident };

@@ -3,6 +3,8 @@ import type { Core } from "../core";
 import { getCore, CoreUnavailableError } from "../registry";
 import { BodyError, parseBatchBody, readBodyText, type ParsedItems } from "../ingest/body";
 import { describeZodError, type ApiErrorBody } from "../../lib/contracts/common";
+import type { Identity } from "../auth/actor";
+import type { Permission } from "../auth/permissions";
 
 /** An answer with a status and a uniform error body `{ error: { code, message } }`. */
 export class ApiError extends Error {
@@ -22,32 +24,84 @@ export function errorResponse(status: number, code: string, message: string): Re
   return Response.json({ error: { code, message } } satisfies ApiErrorBody, { status, headers });
 }
 
+/** What a route requires: a permission, any signed-in caller (even one who must still enrol MFA), or nothing. */
+export type RouteAccess = Permission | "authenticated" | "public";
+
 interface RouteContext {
   req: Request;
   core: Core;
   params: Record<string, string>;
+  /** the caller; absent only on public routes */
+  identity: Identity;
 }
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 /**
- * The one wrapper for route handlers: finds the core, turns known failures into the uniform error
- * body, and serializes plain results as JSON. Handlers stay adapters: parse, call one domain
- * function, shape the answer.
+ * A state-changing request carrying a session cookie must come from Vigil's own origin: the
+ * Origin header (or, without one, Sec-Fetch-Site) must say so. API-key callers are exempt: a
+ * browser never attaches their Authorization header by itself.
  */
-export function apiRoute(handler: (ctx: RouteContext) => unknown | Promise<unknown>) {
-  return async (req: Request, context?: { params?: Promise<Record<string, string>> }): Promise<Response> => {
+export function sameOrigin(req: Request): boolean {
+  const origin = req.headers.get("origin");
+  const host = req.headers.get("host");
+  if (origin) {
+    try {
+      return new URL(origin).host === host;
+    } catch {
+      return false;
+    }
+  }
+  return req.headers.get("sec-fetch-site") === "same-origin";
+}
+
+export type RouteHandler = ((req: Request, context?: { params?: Promise<Record<string, string>> }) => Promise<Response>) & { access: RouteAccess };
+
+/**
+ * The one wrapper for route handlers: finds the core, authenticates the caller (session cookie
+ * or API key), checks same-origin and the route's permission, turns known failures into the
+ * uniform error body, and serializes plain results as JSON. Handlers stay adapters: parse,
+ * call one domain function, shape the answer.
+ */
+export function apiRoute(access: RouteAccess, handler: (ctx: RouteContext) => unknown | Promise<unknown>): RouteHandler {
+  const route = async (req: Request, context?: { params?: Promise<Record<string, string>> }): Promise<Response> => {
     try {
       const core = getCore();
       const params = (await context?.params) ?? {};
-      const result = await handler({ req, core, params });
+      let identity = undefined as unknown as Identity;
+      if (access !== "public") {
+        const who = await core.access.identity.fromHeaders(req.headers);
+        if (!who.ok) return errorResponse(401, who.code, who.message);
+        identity = who.identity;
+        if (identity.kind === "user" && !SAFE_METHODS.has(req.method) && !sameOrigin(req)) {
+          return errorResponse(403, "cross_origin", "state-changing requests with a session must come from Vigil's own pages");
+        }
+        if (access !== "authenticated") {
+          if (identity.mfaPending) return errorResponse(403, "mfa_required", "set up two-factor authentication first (Account page)");
+          if (!identity.permissions.has(access)) {
+            const what = identity.kind === "key" ? `this API key (scopes of ${identity.email}, ${identity.role})` : `role ${identity.role}`;
+            return errorResponse(403, "forbidden", `${what} lacks the ${access} permission`);
+          }
+        }
+      }
+      const result = await handler({ req, core, params, identity });
       if (result instanceof Response) return result;
       return Response.json(result, { headers: { "cache-control": "no-store" } });
     } catch (error) {
       if (error instanceof ApiError || error instanceof BodyError) return errorResponse(error.status, error.code, error.message);
       if (error instanceof CoreUnavailableError) return errorResponse(503, "core_unavailable", error.message);
+      if (isUserError(error)) return errorResponse(USER_ERROR_STATUS[error.code], error.code, error.message);
       console.error(`[vigil] ${req.method} ${new URL(req.url).pathname} failed:`, error);
       return errorResponse(500, "internal", "internal error; the server log has details");
     }
   };
+  return Object.assign(route, { access });
+}
+
+// UserError comes from the core's copy of the module (another bundle), so match it by shape
+const USER_ERROR_STATUS = { conflict: 409, not_found: 404, invalid: 400, forbidden: 403 } as const;
+function isUserError(e: unknown): e is { code: keyof typeof USER_ERROR_STATUS; message: string } {
+  return e instanceof Error && e.constructor.name === "UserError" && typeof (e as unknown as { code?: unknown }).code === "string" && (e as unknown as { code: string }).code in USER_ERROR_STATUS;
 }
 
 /** Query-string parameters through a zod schema; a bad one is 400 naming it. */

@@ -21,7 +21,7 @@ export interface Detection {
 
 export type ActionResult =
   | { ok: true; incident: Incident }
-  | { ok: false; code: "not_found" | "conflict"; message: string; incident?: Incident };
+  | { ok: false; code: "not_found" | "conflict" | "forbidden"; message: string; incident?: Incident };
 
 /** Sums detections that share a key so a batch costs one incident write per key. */
 export function mergeDetections(detections: Detection[]): Detection[] {

@@ -5,6 +5,17 @@ import { io as connect, type Socket } from "socket.io-client";
 import { attachLive } from "./socket";
 import { Hub } from "./hub";
 import type { Batch, ClientToServerEvents, Resync, SecurityDelta, ServerToClientEvents, SubscribeAck, SubscribeRequest } from "../../lib/contracts/live";
+import { personOf } from "../test-support/core";
+import type { IdentityResult } from "../auth/identity";
+
+/** Tokens stand for callers here; the real resolver is exercised in the access-matrix test. */
+const CALLERS: Record<string, IdentityResult> = {
+  reader: { ok: true, identity: personOf("viewer") },
+  ingestOnly: { ok: true, identity: { ...personOf("analyst"), kind: "key", permissions: new Set(["ingest"] as const) } },
+  pendingMfa: { ok: true, identity: { ...personOf("admin"), mfaPending: true } },
+};
+const authenticate = async (_req: unknown, token: string | undefined): Promise<IdentityResult> =>
+  (token && CALLERS[token]) || { ok: false, status: 401, code: "unauthenticated", message: "sign in or send an API key" };
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -21,18 +32,18 @@ afterEach(() => {
 /** A real socket.io server over a real HTTP server on an ephemeral port; the hub is flushed by hand. */
 async function start(hub = new Hub()) {
   const server = http.createServer();
-  const io = attachLive(server, hub);
+  const live = attachLive(server, hub, { authenticate });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   cleanups.push(() => {
-    io.close();
+    live.close();
     server.close();
   });
   return { hub, url };
 }
 
-function client(url: string): Client {
-  const socket: Client = connect(url, { path: "/socket.io", transports: ["websocket"], forceNew: true, reconnection: false });
+function client(url: string, token: string | null = "reader"): Client {
+  const socket: Client = connect(url, { path: "/socket.io", transports: ["websocket"], forceNew: true, reconnection: false, auth: token ? { token } : {} });
   cleanups.push(() => socket.disconnect());
   return socket;
 }
@@ -41,6 +52,23 @@ const subscribe = (socket: Client, request: SubscribeRequest) =>
   new Promise<SubscribeAck>((resolve) => socket.emit("subscribe", request, resolve));
 const nextBatch = (socket: Client) => new Promise<Batch>((resolve) => socket.once("batch", resolve));
 const ids = (b: Batch) => (b.items as SecurityDelta[]).map((i) => i.event.id);
+
+const refusal = (socket: Client) => new Promise<string>((resolve) => socket.once("connect_error", (e) => resolve(e.message)));
+
+describe("live socket admission", () => {
+  it("refuses a handshake without credentials", async () => {
+    const { url } = await start();
+    expect(await refusal(client(url, null))).toMatch(/sign in/);
+  });
+  it("refuses a key that may not read", async () => {
+    const { url } = await start();
+    expect(await refusal(client(url, "ingestOnly"))).toMatch(/read scope/);
+  });
+  it("refuses a user who must still enrol a second factor", async () => {
+    const { url } = await start();
+    expect(await refusal(client(url, "pendingMfa"))).toMatch(/two-factor/);
+  });
+});
 
 describe("live socket", () => {
   it("delivers a flushed batch to every subscriber of the stream, and only to them", async () => {

@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from "node:http";
+import type { IncomingMessage, Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import {
   subscribeSchema,
@@ -7,16 +7,41 @@ import {
   type SubscribeAck,
 } from "../../lib/contracts/live";
 import { describeZodError } from "../../lib/contracts/common";
+import { can, type Identity } from "../auth/actor";
+import type { IdentityResult } from "../auth/identity";
+import { STREAM_PERMISSION } from "../auth/permissions";
 import type { Hub } from "./hub";
 
-export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents>;
+interface SocketData {
+  identity: Identity;
+  token?: string;
+}
+
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface LiveOptions {
+  /** proves who is connecting: the handshake's cookies, or `auth: {token}` for API keys */
+  authenticate(request: IncomingMessage, token: string | undefined): Promise<IdentityResult>;
+  /** how often open connections are checked again (sign-out, expiry, revocation, role change) */
+  revalidateMs?: number;
+  now?: () => number;
+}
+
+async function admit(options: LiveOptions, request: IncomingMessage, token: string | undefined): Promise<{ ok: true; identity: Identity } | { ok: false; message: string }> {
+  const result = await options.authenticate(request, token);
+  if (!result.ok) return { ok: false, message: result.message };
+  if (result.identity.mfaPending) return { ok: false, message: "set up two-factor authentication first" };
+  if (!can(result.identity, "read")) return { ok: false, message: "this credential may not read live streams (the read scope is needed)" };
+  return result;
+}
 
 /**
- * socket.io on the HTTP server, one room per stream. `subscribe {streams, since?, epoch?}` joins
- * the rooms, after sending the caller what it missed since `since` (or a resync order when that
- * is no longer buffered). The hub's batches go to the rooms.
+ * socket.io on the HTTP server, one room per stream. Only a valid session or read-scoped API key
+ * gets past the handshake. `subscribe {streams, since?, epoch?}` joins the rooms the caller may
+ * read, after sending what it missed since `since` (or a resync order when that is gone).
  */
-export function attachLive(httpServer: HttpServer, hub: Hub): LiveServer {
+export function attachLive(httpServer: HttpServer, hub: Hub, options: LiveOptions) {
+  const now = options.now ?? Date.now;
   const io: LiveServer = new Server(httpServer, {
     path: "/socket.io",
     serveClient: false,
@@ -30,15 +55,38 @@ export function attachLive(httpServer: HttpServer, hub: Hub): LiveServer {
     io.to(batch.stream).emit("batch", batch);
   });
 
+  io.use((socket, next) => {
+    const token = typeof socket.handshake.auth?.token === "string" ? socket.handshake.auth.token : undefined;
+    admit(options, socket.request, token)
+      .then((result) => {
+        if (!result.ok) return next(new Error(result.message));
+        socket.data.identity = result.identity;
+        socket.data.token = token;
+        next();
+      })
+      .catch(next);
+  });
+
   io.on("connection", (socket) => {
     socket.on("subscribe", (raw, ack) => {
       const reply = typeof ack === "function" ? ack : () => undefined;
+      const identity = socket.data.identity;
+      if (identity.expiresAt !== undefined && identity.expiresAt <= now()) {
+        reply({ ok: false, error: "session expired: sign in again" } satisfies SubscribeAck);
+        socket.disconnect(true);
+        return;
+      }
       const parsed = subscribeSchema.safeParse(raw);
       if (!parsed.success) {
         reply({ ok: false, error: `invalid subscribe: ${describeZodError(parsed.error)}` } satisfies SubscribeAck);
         return;
       }
       const { streams, since, epoch } = parsed.data;
+      const denied = streams.filter((s) => !can(identity, STREAM_PERMISSION[s]));
+      if (denied.length) {
+        reply({ ok: false, error: `not allowed to read ${denied.join(", ")}` } satisfies SubscribeAck);
+        return;
+      }
       for (const stream of streams) {
         const from = since?.[stream];
         if (from !== undefined) {
@@ -53,5 +101,17 @@ export function attachLive(httpServer: HttpServer, hub: Hub): LiveServer {
     });
   });
 
-  return io;
+  /** Checks every open connection again; the ones no longer admitted are dropped. */
+  const revalidate = async (filter?: (identity: Identity) => boolean) => {
+    for (const socket of io.sockets.sockets.values()) {
+      if (filter && !filter(socket.data.identity)) continue;
+      const result = await admit(options, socket.request, socket.data.token).catch(() => null);
+      if (!result?.ok) socket.disconnect(true);
+      else socket.data.identity = result.identity;
+    }
+  };
+  const timer = setInterval(() => void revalidate(), options.revalidateMs ?? 60_000);
+  timer.unref();
+
+  return { io, revalidate, close: () => { clearInterval(timer); io.close(); } };
 }

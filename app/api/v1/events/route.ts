@@ -3,9 +3,9 @@
 import { apiRoute, parseQuery, readBatch } from "@/server/api/route";
 import { eventQuerySchema } from "@/lib/contracts/events";
 
-export const GET = apiRoute(({ req, core }) => core.events(parseQuery(req, eventQuerySchema)));
+export const GET = apiRoute("read", ({ req, core }) => core.events(parseQuery(req, eventQuerySchema)));
 
-export const POST = apiRoute(async ({ req, core }) => {
+export const POST = apiRoute("ingest", async ({ req, core }) => {
   const { items, malformed } = await readBatch(req, core.bodyLimit);
   return Response.json(core.ingestEvents(items, "api", malformed), { status: 202 });
 });

@@ -2,4 +2,4 @@
 import { apiRoute, parseQuery } from "@/server/api/route";
 import { incidentQuerySchema } from "@/lib/contracts/incidents";
 
-export const GET = apiRoute(({ req, core }) => core.incidentsSnapshot(parseQuery(req, incidentQuerySchema)));
+export const GET = apiRoute("read", ({ req, core }) => core.incidentsSnapshot(parseQuery(req, incidentQuerySchema)));

@@ -1,4 +1,4 @@
 // GET /api/v1/security/snapshot – the security pane's first view: newest events and per-minute rate
 import { apiRoute } from "@/server/api/route";
 
-export const GET = apiRoute(({ core }) => core.securitySnapshot());
+export const GET = apiRoute("read", ({ core }) => core.securitySnapshot());

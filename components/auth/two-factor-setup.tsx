@@ -1,0 +1,82 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { authCall } from "@/lib/auth-client";
+import { Field, FormError, Submit } from "./auth-card";
+
+interface Enrolment {
+  totpURI: string;
+  backupCodes: string[];
+}
+
+/** Secret from an otpauth:// URI, in groups of four for typing into an app by hand. */
+function secretOf(uri: string): string {
+  const secret = new URL(uri).searchParams.get("secret") ?? "";
+  return secret.replace(/(.{4})/g, "$1 ").trim();
+}
+
+export function RecoveryCodes({ codes }: { codes: string[] }) {
+  return (
+    <div className="mb-4">
+      <p className="mb-2 text-sm text-slate-300">Recovery codes: each works once if you lose the authenticator. Store them now; they are not shown again.</p>
+      <ul aria-label="recovery codes" className="grid grid-cols-2 gap-1 rounded bg-slate-950 p-3 font-mono text-sm text-slate-100">
+        {codes.map((c) => (
+          <li key={c}>{c}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Enrols an authenticator app: password, then the secret and recovery codes, then one code to confirm. */
+export function TwoFactorSetup() {
+  const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const step = (fn: (form: FormData) => Promise<void>) => async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await fn(new FormData(e.currentTarget));
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!enrolment) {
+    return (
+      <form onSubmit={step(async (form) => setEnrolment(await authCall<Enrolment>("/two-factor/enable", { password: form.get("password") })))}>
+        <FormError message={error} />
+        <Field label="Your password, to start" name="password" type="password" autoComplete="current-password" required />
+        <Submit busy={busy}>Set up two-factor authentication</Submit>
+      </form>
+    );
+  }
+  return (
+    <form
+      onSubmit={step(async (form) => {
+        await authCall("/two-factor/verify-totp", { code: String(form.get("code") ?? "").trim() });
+        window.location.assign("/");
+      })}
+    >
+      <FormError message={error} />
+      <p className="mb-2 text-sm text-slate-300">Add this key to your authenticator app (type: time-based, 6 digits, 30 s):</p>
+      <p aria-label="authenticator secret" className="mb-2 break-all rounded bg-slate-950 p-3 font-mono text-base tracking-wider text-emerald-300">
+        {secretOf(enrolment.totpURI)}
+      </p>
+      <details className="mb-4 text-xs text-slate-400">
+        <summary className="cursor-pointer">otpauth URI</summary>
+        <code aria-label="otpauth uri" className="mt-1 block break-all text-slate-300">
+          {enrolment.totpURI}
+        </code>
+      </details>
+      <RecoveryCodes codes={enrolment.backupCodes} />
+      <Field label="Code shown by the app" name="code" inputMode="numeric" autoComplete="one-time-code" required autoFocus />
+      <Submit busy={busy}>Confirm and turn on</Submit>
+    </form>
+  );
+}

@@ -1,0 +1,132 @@
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError, createAuthMiddleware } from "better-auth/api";
+import { twoFactor } from "better-auth/plugins/two-factor";
+import { eq } from "drizzle-orm";
+import type { VigilDb } from "../../db/client";
+import { account, session, twoFactor as twoFactorTable, user, verification } from "../../db/schema";
+import { describeLock, type SignInThrottle } from "./throttle";
+
+/** Header the custom server sets from the socket's peer address (any incoming copy is dropped). */
+export const REMOTE_ADDR_HEADER = "x-vigil-remote-addr";
+
+export interface SignInEvents {
+  /** a sign-in or second factor failed; `email` when known */
+  failed(info: { email: string | null; ip: string | null; reason: string; step: "password" | "second_factor" }): void;
+  /** a session was created for a user who passed every factor */
+  signedIn(info: { userId: string; email: string; ip: string | null; mfa: boolean }): void;
+  /** a signed-in user confirmed a new authenticator, or turned two-factor off */
+  mfaChanged(info: { userId: string; email: string; ip: string | null; enabled: boolean }): void;
+}
+
+export interface AuthOptions {
+  db: VigilDb;
+  secret: string;
+  publicUrl?: string;
+  secureCookies: boolean;
+  throttle: SignInThrottle;
+  events: SignInEvents;
+}
+
+const SECOND_FACTOR_PATHS = new Set(["/two-factor/verify-totp", "/two-factor/verify-backup-code"]);
+
+/** Same-origin only: the page's own origin (from Host) and, when set, the configured public URL. */
+function ownOrigins(request: Request | undefined, publicUrl: string | undefined, secure: boolean): string[] {
+  const host = request?.headers.get("host");
+  return [publicUrl, host ? `${secure ? "https" : "http"}://${host}` : undefined].filter((o): o is string => !!o);
+}
+
+/**
+ * better-auth for Vigil: email + password (no self sign-up), TOTP with recovery codes, sessions
+ * in HTTP-only SameSite=Strict cookies, and hooks that throttle sign-ins and report them.
+ */
+export function createBetterAuth(o: AuthOptions) {
+  const ip = (headers: Headers | undefined) => headers?.get(REMOTE_ADDR_HEADER) ?? null;
+  const emailOf = (body: unknown) => (typeof (body as { email?: unknown })?.email === "string" ? (body as { email: string }).email.toLowerCase() : null);
+
+  return betterAuth({
+    appName: "Vigil",
+    secret: o.secret,
+    baseURL: o.publicUrl,
+    trustedOrigins: (request) => ownOrigins(request, o.publicUrl, o.secureCookies),
+    database: drizzleAdapter(o.db, { provider: "sqlite", schema: { user, session, account, verification, twoFactor: twoFactorTable } }),
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12, maxPasswordLength: 256 },
+    user: {
+      additionalFields: {
+        role: { type: "string", input: false, defaultValue: "viewer" },
+        disabled: { type: "boolean", input: false, defaultValue: false },
+      },
+    },
+    session: { expiresIn: 12 * 3600, updateAge: 3600 },
+    plugins: [twoFactor({ issuer: "Vigil" })],
+    telemetry: { enabled: false },
+    // sign-in attempts are throttled per account and address below; this guards everything else
+    rateLimit: { enabled: true, window: 60, max: 600, customRules: { "/sign-in/email": false, "/two-factor/*": { window: 60, max: 30 } } },
+    advanced: {
+      cookiePrefix: "vigil",
+      useSecureCookies: o.secureCookies,
+      defaultCookieAttributes: { sameSite: "strict", httpOnly: true },
+      ipAddress: { ipAddressHeaders: [REMOTE_ADDR_HEADER] },
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-in/email") return;
+        const email = emailOf(ctx.body);
+        const verdict = o.throttle.check(email, ip(ctx.headers));
+        if (!verdict.allowed) {
+          o.events.failed({ email, ip: ip(ctx.headers), reason: "locked out", step: "password" });
+          throw new APIError("TOO_MANY_REQUESTS", { message: describeLock(verdict), code: "LOCKED_OUT" });
+        }
+        if (email) {
+          const found = o.db.select({ disabled: user.disabled }).from(user).where(eq(user.email, email)).get();
+          if (found?.disabled) {
+            o.events.failed({ email, ip: ip(ctx.headers), reason: "account disabled", step: "password" });
+            throw new APIError("FORBIDDEN", { message: "This account is disabled. Ask an admin.", code: "ACCOUNT_DISABLED" });
+          }
+        }
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        const failed = ctx.context.returned instanceof APIError || (ctx.context.returned instanceof Error);
+        const address = ip(ctx.headers);
+        if (ctx.path === "/sign-in/email") {
+          const email = emailOf(ctx.body);
+          if (failed) {
+            o.throttle.fail(email, address);
+            o.events.failed({ email, ip: address, reason: "invalid email or password", step: "password" });
+            return;
+          }
+          o.throttle.succeed(email);
+          const created = ctx.context.newSession;
+          // with two-factor on, the plugin's hook (after this one) swaps the session for a challenge
+          if (created && !created.user.twoFactorEnabled) o.events.signedIn({ userId: created.user.id, email: created.user.email, ip: address, mfa: false });
+          return;
+        }
+        if (SECOND_FACTOR_PATHS.has(ctx.path ?? "")) {
+          // a pending sign-in carries the plugin's challenge cookie; an enrolment carries a session
+          const challenge = await ctx.getSignedCookie(ctx.context.createAuthCookie("two_factor").name, ctx.context.secret);
+          const created = ctx.context.newSession;
+          if (failed) {
+            let email: string | null = null;
+            if (challenge) {
+              const pending = await ctx.context.internalAdapter.findVerificationValue(challenge);
+              const who = pending ? await ctx.context.internalAdapter.findUserById(pending.value) : null;
+              email = who?.email ?? null;
+            }
+            o.throttle.fail(email, address);
+            o.events.failed({ email, ip: address, reason: "invalid second-factor code", step: "second_factor" });
+            return;
+          }
+          if (!created) return;
+          if (challenge) o.events.signedIn({ userId: created.user.id, email: created.user.email, ip: address, mfa: true });
+          else o.events.mfaChanged({ userId: created.user.id, email: created.user.email, ip: address, enabled: true });
+          return;
+        }
+        if (ctx.path === "/two-factor/disable" && !failed && ctx.context.session) {
+          o.events.mfaChanged({ userId: ctx.context.session.user.id, email: ctx.context.session.user.email, ip: address, enabled: false });
+        }
+      }),
+    },
+  });
+}
+
+export type VigilAuth = ReturnType<typeof createBetterAuth>;

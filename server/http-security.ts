@@ -1,0 +1,45 @@
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { REMOTE_ADDR_HEADER } from "./auth/better-auth";
+
+/** `::ffff:10.0.0.1` → `10.0.0.1`, so addresses look the same over IPv4 and dual-stack sockets. */
+export function normalizeIp(address: string | undefined): string {
+  if (!address) return "unknown";
+  return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
+}
+
+/** The caller's address, set as a header Vigil trusts; any copy sent by the client is dropped. */
+export function stampRemoteAddress(req: IncomingMessage, trustProxy: boolean): void {
+  delete req.headers[REMOTE_ADDR_HEADER];
+  const forwarded = trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0].trim() : "";
+  req.headers[REMOTE_ADDR_HEADER] = normalizeIp(forwarded || req.socket.remoteAddress);
+}
+
+/**
+ * Strict response headers. The CSP carries a fresh nonce per response; Next reads it from the
+ * request's own Content-Security-Policy header and puts it on every script it emits, so no
+ * inline script runs without it. Styles allow inline attributes (charts set them); scripts don't.
+ */
+export function applySecurityHeaders(req: IncomingMessage, res: ServerResponse, options: { dev: boolean; tls: boolean }): void {
+  const nonce = randomBytes(16).toString("base64");
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${options.dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+  req.headers["content-security-policy"] = csp;
+  res.setHeader("Content-Security-Policy", csp);
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "no-referrer");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+  res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  if (options.tls) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+}
