@@ -11,8 +11,8 @@ import { setCore } from "./registry";
 import { attachLive } from "./live/socket";
 import { Simulator } from "./simulator/simulator";
 import { loadAuthSecret } from "./auth/secret";
-import { REMOTE_ADDR_HEADER } from "./auth/better-auth";
-import { applySecurityHeaders, normalizeIp, stampRemoteAddress } from "./http-security";
+import { applySecurityHeaders, stampRemoteAddress } from "./http-security";
+import { socketAuthenticator } from "./live/socket-auth";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -46,17 +46,7 @@ async function main() {
     ? https.createServer({ cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }, onRequest)
     : http.createServer(onRequest);
 
-  const live = attachLive(server, core.hub, {
-    authenticate: (request, token) => {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(request.headers)) {
-        if (typeof value === "string" && name !== REMOTE_ADDR_HEADER) headers.set(name, value);
-      }
-      const forwarded = config.trustProxy ? String(request.headers["x-forwarded-for"] ?? "").split(",")[0].trim() : "";
-      headers.set(REMOTE_ADDR_HEADER, normalizeIp(forwarded || request.socket.remoteAddress));
-      return core.access.identity.fromHeaders(headers, token);
-    },
-  });
+  const live = attachLive(server, core.hub, { authenticate: socketAuthenticator(core, config.trustProxy) });
   core.access.onAccessChange(({ userId, keyId }) => {
     void live.revalidate((identity) => (userId !== undefined && identity.userId === userId) || (keyId !== undefined && identity.keyId === keyId));
   });

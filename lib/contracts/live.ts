@@ -55,3 +55,6 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   subscribe: (request: SubscribeRequest, ack: (answer: SubscribeAck) => void) => void;
 }
+
+/** Every event a client may send, for handlers and for the access-matrix test. */
+export const CLIENT_EVENTS = ["subscribe"] as const satisfies readonly (keyof ClientToServerEvents)[];

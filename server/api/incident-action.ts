@@ -5,11 +5,11 @@ import type { Core } from "../core";
 import { ApiError, apiRoute, parseId, parseJsonBody } from "./route";
 
 /**
- * POST handler for an incident state change. Any reader reaches it; whether the caller may act
- * on this incident's pane is the core's decision (403). A lost race is 409 naming the winner.
+ * POST handler for an incident state change. Whether the caller may act on this incident's pane
+ * is the core's decision (403). A lost race is 409 naming the winner.
  */
 export function incidentAction(act: (core: Core, id: number, who: Identity, input: { note?: string; version?: number }) => ActionResult) {
-  return apiRoute("read", async ({ req, core, params, identity }) => {
+  return apiRoute("incident-action", async ({ req, core, params, identity }) => {
     const id = parseId(params.id);
     const input = await parseJsonBody(req, incidentActionSchema);
     const result = act(core, id, identity, input);

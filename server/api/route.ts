@@ -24,8 +24,14 @@ export function errorResponse(status: number, code: string, message: string): Re
   return Response.json({ error: { code, message } } satisfies ApiErrorBody, { status, headers });
 }
 
-/** What a route requires: a permission, any signed-in caller (even one who must still enrol MFA), or nothing. */
-export type RouteAccess = Permission | "authenticated" | "public";
+/**
+ * What a route requires: a permission; `incident-action`, the acting permission of the incident's
+ * pane (checked by the core once the incident is known); any signed-in caller, even one who must
+ * still enrol MFA (`authenticated`); or nothing (`public`).
+ */
+export type RouteAccess = Permission | "incident-action" | "authenticated" | "public";
+
+const INCIDENT_ACTION: Permission[] = ["incidents:network", "incidents:security"];
 
 interface RouteContext {
   req: Request;
@@ -78,7 +84,8 @@ export function apiRoute(access: RouteAccess, handler: (ctx: RouteContext) => un
         }
         if (access !== "authenticated") {
           if (identity.mfaPending) return errorResponse(403, "mfa_required", "set up two-factor authentication first (Account page)");
-          if (!identity.permissions.has(access)) {
+          const allowed = access === "incident-action" ? INCIDENT_ACTION.some((p) => identity.permissions.has(p)) : identity.permissions.has(access);
+          if (!allowed) {
             const what = identity.kind === "key" ? `this API key (scopes of ${identity.email}, ${identity.role})` : `role ${identity.role}`;
             return errorResponse(403, "forbidden", `${what} lacks the ${access} permission`);
           }

@@ -1,0 +1,37 @@
+import type { ReactNode } from "react";
+
+export const inputClass = "rounded border border-slate-700 bg-slate-950 px-2 py-1.5 text-sm text-slate-100 focus:border-sky-500 focus:outline-none";
+export const buttonClass = "rounded bg-sky-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-sky-600 disabled:opacity-50";
+export const quietButtonClass = "rounded border border-slate-600 px-2 py-1 text-xs text-slate-200 hover:bg-slate-800 disabled:opacity-50";
+
+export function Table({ head, children, label }: { head: string[]; children: ReactNode; label: string }) {
+  return (
+    <div className="overflow-x-auto">
+      <table aria-label={label} className="w-full text-left text-sm">
+        <thead className="text-xs uppercase tracking-wide text-slate-500">
+          <tr>
+            {head.map((h) => (
+              <th key={h} className="px-2 py-1.5 font-medium">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-800">{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+export function Td({ children, mono = false }: { children: ReactNode; mono?: boolean }) {
+  return <td className={`max-w-[22rem] truncate px-2 py-1.5 align-top text-slate-200 ${mono ? "font-mono text-xs" : ""}`}>{children}</td>;
+}
+
+export function Notice({ tone, children }: { tone: "error" | "ok"; children: ReactNode }) {
+  const style = tone === "error" ? "border-red-500/40 bg-red-950/40 text-red-200" : "border-emerald-500/40 bg-emerald-950/30 text-emerald-200";
+  return (
+    <div role={tone === "error" ? "alert" : "status"} className={`mb-3 rounded border px-3 py-2 text-sm ${style}`}>
+      {children}
+    </div>
+  );
+}
