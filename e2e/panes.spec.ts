@@ -1,15 +1,18 @@
 import { expect, test } from "@playwright/test";
 import { startVigil, type VigilServer } from "./support/vigil";
+import { createUser, signIn } from "./support/accounts";
 
 let vigil: VigilServer;
 test.beforeAll(async () => {
   vigil = await startVigil({ demo: true });
+  await createUser(vigil, "wall@bank.test", "viewer");
 });
 test.afterAll(async () => {
   await vigil?.dispose();
 });
 
-test("both panes fill with live demo data without a reload", async ({ page }) => {
+test("both panes fill with live demo data without a reload", async ({ page, context }) => {
+  await signIn(context, vigil.url, "wall@bank.test");
   await page.goto(vigil.url);
   await expect(page.getByRole("status", { name: "connection" })).toHaveText("Live");
 

@@ -9,7 +9,7 @@ export const metadata = { title: "Set up · Vigil" };
 /** First run only: once any account exists this page is gone for good. */
 export default async function SetupPage() {
   await connection();
-  if (getCore().access.users.count() > 0) redirect("/sign-in");
+  if (getCore().access.users.count() > 0) redirect("/");
   return (
     <AuthCard title="Set up Vigil">
       <SetupForm />

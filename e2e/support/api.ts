@@ -1,8 +1,8 @@
 import type { APIRequestContext } from "@playwright/test";
 
-/** POSTs security events to the public API and returns its answer. */
-export async function postEvents(request: APIRequestContext, base: string, events: unknown[]) {
-  const res = await request.post(`${base}/api/v1/events`, { data: events });
+/** POSTs security events to the public API with an ingest key and returns its answer. */
+export async function postEvents(request: APIRequestContext, base: string, key: string, events: unknown[]) {
+  const res = await request.post(`${base}/api/v1/events`, { data: events, headers: { authorization: `Bearer ${key}` } });
   return { status: res.status(), body: await res.json() };
 }
 
