@@ -6,6 +6,8 @@ import { Decoder, Encoder, PacketType, protocol } from "socket.io-parser";
 
 export interface WorkerInit {
   url: string;
+  /** a read-scoped API key: the live stream admits no anonymous client */
+  token: string;
   clients: number;
   /** decode every batch with JSON.parse, as a browser would (costly: the driver competes with the server) */
   fullParse: boolean;
@@ -73,7 +75,7 @@ function scanRaw(raw: string, onMark: (mark: number, sentAt: number) => void): {
 }
 
 const port = parentPort!;
-const { url, clients: count, fullParse } = workerData as WorkerInit;
+const { url, token, clients: count, fullParse } = workerData as WorkerInit;
 const send = (message: FromWorker) => port.postMessage(message);
 const clients: Client[] = [];
 // items are counted only while the main thread's measurement window is open
@@ -108,6 +110,7 @@ function connect(): Promise<string | null> {
       transports: ["websocket"],
       forceNew: true,
       reconnection: false,
+      auth: { token },
       ...(fullParse ? {} : { parser: { protocol, Encoder, Decoder: LiteDecoder } }),
     });
     const client: Client = { socket, items: 0, marks: [], latencies: [], gaps: 0, resyncs: 0, disconnects: 0, lastMark: -1, lastSeq: -1 };

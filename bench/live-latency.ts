@@ -3,7 +3,7 @@
 // Usage: npx tsx bench/live-latency.ts [--clients 200] [--rate 5000] [--seconds 20] [--workers 2]
 //        [--full-parse]        (clients JSON.parse every batch; see LiteDecoder in the worker)
 //        [--server-prof DIR]   (writes a V8 .cpuprofile of the server into DIR)
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -68,8 +68,18 @@ function rssMb(pid: number): number {
   }
 }
 
+/** An analyst and an ingest+read API key of theirs, made with the real CLI in the fresh data directory. */
+function benchKey(dataDir: string): string {
+  const cli = (args: string[], input = "") =>
+    execFileSync(process.execPath, ["--import", "tsx", "server/cli.ts", ...args], { cwd: root, input, env: { ...process.env, VIGIL_DATA_DIR: dataDir }, stdio: ["pipe", "pipe", "ignore"] })
+      .toString()
+      .trim();
+  cli(["user", "create", "--email", "bench@vigil.local", "--role", "analyst"], "bench password 1234\n");
+  return cli(["key", "create", "--owner", "bench@vigil.local", "--scope", "ingest,read", "--name", "bench"]);
+}
+
 function startServer(port: number, dataDir: string): { child: ChildProcess; log: string[]; ready: Promise<void> } {
-  const args = ["--import", "tsx"];
+  const args = ["--import", "tsx", ...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean)];
   if (profDir) args.push("--cpu-prof", `--cpu-prof-dir=${profDir}`);
   const child = spawn(process.execPath, [...args, "server/index.ts"], {
     cwd: root,
@@ -172,7 +182,7 @@ const filler = Array.from({ length: PER_POST - 1 }, (_, i) =>
   JSON.stringify({ kind: "ids_alert", severity: "medium", src_ip: "198.51.100.7", signature: "ET BENCH load", attributes: { n: i } }),
 ).join(",");
 
-async function drive(base: string, start: number, end: number, posts: Post[]): Promise<{ skipped: number; errors: string[] }> {
+async function drive(base: string, token: string, start: number, end: number, posts: Post[]): Promise<{ skipped: number; errors: string[] }> {
   let inFlight = 0;
   let skipped = 0;
   const errors = new Set<string>();
@@ -198,7 +208,7 @@ async function drive(base: string, start: number, end: number, posts: Post[]): P
     pending.push(
       fetch(`${base}/api/v1/events`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
         body: `[${filler ? `${filler},` : ""}${marked}]`,
       })
         .then(async (res) => {
@@ -237,6 +247,7 @@ async function main(): Promise<number> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "vigil-bench-"));
   const base = `http://127.0.0.1:${port}`;
+  const token = benchKey(dataDir);
   const server = startServer(port, dataDir);
   const workers: ClientWorker[] = [];
   const cleanup = async () => {
@@ -263,7 +274,7 @@ async function main(): Promise<number> {
     console.log(`[bench] connecting ${CLIENTS} clients over ${WORKERS} worker threads`);
     for (let i = 0; i < WORKERS; i++) {
       const share = Math.floor(CLIENTS / WORKERS) + (i < CLIENTS % WORKERS ? 1 : 0);
-      workers.push(new ClientWorker({ url: base, clients: share, fullParse: FULL_PARSE }));
+      workers.push(new ClientWorker({ url: base, token, clients: share, fullParse: FULL_PARSE }));
     }
     const ready = await Promise.all(workers.map((w) => w.next<"ready">()));
     const connected = ready.reduce((n, r) => n + r.connected, 0);
@@ -292,7 +303,7 @@ async function main(): Promise<number> {
     }, measureFrom - Date.now());
 
     const posts: Post[] = [];
-    const driven = await drive(base, start, end, posts);
+    const driven = await drive(base, token, start, end, posts);
     clearTimeout(cpuTimer);
     if (server.child.exitCode !== null || server.child.signalCode !== null) {
       clearInterval(sampler);

@@ -15,6 +15,8 @@ export interface VigilConfig {
   tls?: { certFile: string; keyFile: string };
   /** take the client address from X-Forwarded-For (only behind a proxy you run) */
   trustProxy: boolean;
+  /** deltas kept per stream for replay after a reconnect */
+  replayCapacity: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     publicUrl: publicUrl(env.VIGIL_PUBLIC_URL),
     tls: tls(env),
     trustProxy: env.VIGIL_TRUST_PROXY === "1",
+    replayCapacity: int(env, "VIGIL_REPLAY_CAPACITY", 20_000, 100, 1_000_000),
   };
 }
 

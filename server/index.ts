@@ -10,6 +10,7 @@ import { createCore } from "./core";
 import { setCore } from "./registry";
 import { attachLive } from "./live/socket";
 import { Simulator } from "./simulator/simulator";
+import { Hub } from "./live/hub";
 import { loadAuthSecret } from "./auth/secret";
 import { applySecurityHeaders, stampRemoteAddress } from "./http-security";
 import { socketAuthenticator } from "./live/socket-auth";
@@ -22,6 +23,7 @@ async function main() {
   const config = loadConfig();
   const handle = openDatabase(config.dataDir);
   const core = createCore(handle, {
+    hub: new Hub({ capacity: config.replayCapacity }),
     retentionDays: config.retentionDays,
     bodyLimit: config.bodyLimit,
     access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl, secureCookies: !!config.tls },
