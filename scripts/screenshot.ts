@@ -1,12 +1,14 @@
-// npm run screenshot: starts Vigil with the demo fleet on a fresh data directory, lets it run
-// until incidents exist, acknowledges one, and saves docs/screenshot.png (wide) and
-// docs/screenshot-phone.png (narrow).
+// npm run screenshot: starts Vigil with the demo fleet on a fresh data directory, creates accounts
+// with the CLI, lets the demo run until incidents exist, and saves PNGs of each page in docs/.
 import path from "node:path";
-import { chromium } from "@playwright/test";
+import { chromium, type Page } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "../e2e/chromium";
 import { startVigil } from "../e2e/support/vigil";
+import { cli, createKey, createUser, PASSWORD } from "../e2e/support/accounts";
+import { secretFromUri, totp } from "../e2e/support/totp";
 
 const root = path.resolve(import.meta.dirname, "..");
+const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: path.join(root, "docs", `${name}.png`), fullPage });
 
 async function main() {
   // @ts-expect-error plain ESM helper shared with `npm start`
@@ -15,7 +17,17 @@ async function main() {
   const vigil = await startVigil({ demo: true, env: { VIGIL_DEMO_TICK_MS: "250" } });
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   try {
-    const api = async (p: string, init?: RequestInit) => (await fetch(vigil.url + p, init)).json();
+    // the first-run page, before any account exists
+    const setup = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+    await setup.goto(vigil.url);
+    await shot(setup, "setup", false);
+
+    await createUser(vigil, "ana@bank.test", "analyst");
+    await createUser(vigil, "ada@bank.test", "admin");
+    const key = await createKey(vigil, "ana@bank.test", "ingest,read,act");
+    await cli(vigil, ["key", "create", "--owner", "ana@bank.test", "--scope", "ingest", "--name", "suricata-edge-1"]);
+    const api = async (p: string, init: RequestInit = {}) =>
+      (await fetch(vigil.url + p, { ...init, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" } })).json();
     // the demo stages a brute-force burst at tick 15 and an outage at tick 40
     for (let i = 0; i < 120; i++) {
       const { incidents } = await api("/api/v1/incidents?status=all");
@@ -24,18 +36,44 @@ async function main() {
     }
     const { incidents } = await api("/api/v1/incidents?status=open");
     const brute = incidents.find((x: { rule: string }) => x.rule === "brute_force");
-    if (brute) await api(`/api/v1/incidents/${brute.id}/ack`, { method: "POST", body: JSON.stringify({ actor: "ana", note: "blocking at the edge" }) });
+    if (brute) await api(`/api/v1/incidents/${brute.id}/ack`, { method: "POST", body: JSON.stringify({ note: "blocking at the edge" }) });
 
     const wide = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await wide.goto(vigil.url);
+    await wide.goto(`${vigil.url}/sign-in`);
+    await shot(wide, "sign-in", false);
+    await wide.getByLabel("Email").fill("ana@bank.test");
+    await wide.getByLabel("Password").fill(PASSWORD);
+    await wide.getByRole("button", { name: "Sign in" }).click();
     await wide.getByRole("status", { name: "connection" }).filter({ hasText: "Live" }).waitFor();
-    await wide.screenshot({ path: path.join(root, "docs", "screenshot.png"), fullPage: true });
+    await shot(wide, "screenshot");
 
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, storageState: await wide.context().storageState() });
     await phone.goto(vigil.url);
     await phone.getByRole("status", { name: "connection" }).filter({ hasText: "Live" }).waitFor();
-    await phone.screenshot({ path: path.join(root, "docs", "screenshot-phone.png") });
-    console.log("wrote docs/screenshot.png and docs/screenshot-phone.png");
+    await shot(phone, "screenshot-phone", false);
+
+    // the admin enrols an authenticator at first sign-in, then opens the administration page
+    const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await admin.goto(`${vigil.url}/sign-in`);
+    await admin.getByLabel("Email").fill("ada@bank.test");
+    await admin.getByLabel("Password").fill(PASSWORD);
+    await admin.getByRole("button", { name: "Sign in" }).click();
+    await admin.getByLabel("Your password, to start").fill(PASSWORD);
+    await admin.getByRole("button", { name: "Set up two-factor authentication" }).click();
+    const uri = (await admin.getByLabel("otpauth uri").textContent()) ?? "";
+    await shot(admin, "enrol-two-factor");
+    await admin.getByLabel("Code shown by the app").fill(totp(secretFromUri(uri)));
+    await admin.getByRole("button", { name: "Confirm and turn on" }).click();
+    await admin.getByRole("link", { name: "Admin" }).click();
+    await admin.getByRole("table", { name: "users" }).waitFor();
+    await shot(admin, "admin-users");
+    await admin.getByRole("button", { name: "API keys" }).click();
+    await admin.getByRole("table", { name: "api keys" }).waitFor();
+    await shot(admin, "admin-keys");
+    await admin.getByRole("button", { name: "Audit log" }).click();
+    await admin.getByRole("table", { name: "audit log" }).getByRole("row").nth(1).waitFor();
+    await shot(admin, "admin-audit");
+    console.log("wrote docs/*.png");
   } finally {
     await browser.close();
     await vigil.dispose();
