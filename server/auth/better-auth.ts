@@ -60,6 +60,8 @@ export function createBetterAuth(o: AuthOptions) {
     session: { expiresIn: 12 * 3600, updateAge: 3600 },
     plugins: [twoFactor({ issuer: "Vigil" })],
     telemetry: { enabled: false },
+    // failed sign-ins are recorded by Vigil itself (audit log, security pane); keep the log for errors
+    logger: { level: "error" },
     // sign-in attempts are throttled per account and address below; this guards everything else
     rateLimit: { enabled: true, window: 60, max: 600, customRules: { "/sign-in/email": false, "/two-factor/*": { window: 60, max: 30 } } },
     advanced: {

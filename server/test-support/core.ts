@@ -13,7 +13,7 @@ export function testCore(options: Partial<CoreOptions> = {}) {
   const batches: Batch[] = [];
   hub.onBatch((b) => batches.push(b));
   const handle = openDatabase(":memory:");
-  const core = createCore(handle, { clock, hub, access: { secret: "test-secret-test-secret-test-secret-0123" }, ...options });
+  const core = createCore(handle, { clock, hub, access: { secret: "test-secret-test-secret-test-secret-0123", publicUrl: "http://vigil.test:3000" }, ...options });
   /** flushes the hub and returns the items of one stream since the last call */
   const drain = <S extends Batch["stream"]>(stream: S) => {
     hub.flush();
