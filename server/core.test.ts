@@ -86,6 +86,23 @@ describe("network ingest", () => {
     expect(core.incident(incident.id)?.timeline.map((t) => t.action)).toEqual(["opened", "resolved"]);
   });
 
+  it("follows the batch's order: a node that recovers and fails again ends with an open incident", () => {
+    const { core } = testCore();
+    core.ingestHeartbeats([beat(false, 1), beat(false, 2), beat(false, 3), beat(true, 4), beat(false, 5), beat(false, 6), beat(false, 7)], "test");
+    const incidents = core.incidentsSnapshot({ status: "all", limit: 10 }).incidents;
+    expect(incidents.map((i) => i.status).sort()).toEqual(["open", "resolved"]);
+    expect(core.networkSnapshot().nodes[0].status).toBe("down");
+  });
+
+  it("stores nothing, incidents included, when a batch fails part-way", () => {
+    const { core, handle } = testCore();
+    core.registerNodes([{ key: "gw-1", name: "Gateway 1", kind: "gateway" }]);
+    handle.sqlite.exec(`CREATE TRIGGER no_incidents BEFORE INSERT ON incidents BEGIN SELECT RAISE(ABORT, 'incident store down'); END;`);
+    expect(() => core.ingestHeartbeats([beat(false, 1), beat(false, 2), beat(false, 3)], "test")).toThrow(/incident store down/);
+    expect(core.networkSnapshot().nodes[0]).toMatchObject({ status: "unknown", checks: [] });
+    expect(core.hub.head("network")).toBe(1); // only the registration was announced
+  });
+
   it("names the bad field of a rejected heartbeat", () => {
     const { core } = testCore();
     const r = core.ingestHeartbeats([{ node: "../etc/passwd", ok: true }, { node: "a", ok: "yes" }, { node: "b", ok: true, latency_ms: -1 }], "test");

@@ -80,6 +80,8 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     hub,
     handle,
     bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024,
+    /** the origin people use, when configured (also accepted as same-origin) */
+    publicUrl: options.access.publicUrl,
     /** POST /api/v1/events and every security source */
     ingestEvents: (items: readonly unknown[], source: string, malformed?: readonly Rejection[]): IngestResult =>
       security.ingest(items, source, malformed),

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { REMOTE_ADDR_HEADER } from "./auth/better-auth";
 
@@ -8,11 +9,22 @@ export function normalizeIp(address: string | undefined): string {
   return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
 }
 
-/** The caller's address, set as a header Vigil trusts; any copy sent by the client is dropped. */
+/**
+ * The caller's address. Behind a trusted proxy it is the last X-Forwarded-For entry (the one the
+ * proxy appended; entries to its left are whatever the client sent), and only if it is an IP.
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const last = String(req.headers["x-forwarded-for"] ?? "").split(",").pop()?.trim() ?? "";
+    if (isIP(normalizeIp(last))) return normalizeIp(last);
+  }
+  return normalizeIp(req.socket.remoteAddress);
+}
+
+/** Sets the caller's address as a header Vigil trusts; any copy sent by the client is dropped. */
 export function stampRemoteAddress(req: IncomingMessage, trustProxy: boolean): void {
   delete req.headers[REMOTE_ADDR_HEADER];
-  const forwarded = trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0].trim() : "";
-  req.headers[REMOTE_ADDR_HEADER] = normalizeIp(forwarded || req.socket.remoteAddress);
+  req.headers[REMOTE_ADDR_HEADER] = clientAddress(req, trustProxy);
 }
 
 /**

@@ -15,6 +15,7 @@ import { loadAuthSecret } from "./auth/secret";
 import { applySecurityHeaders, stampRemoteAddress } from "./http-security";
 import { socketAuthenticator } from "./live/socket-auth";
 
+const isLoopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.");
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 async function main() {
@@ -22,14 +23,23 @@ async function main() {
   process.env.BETTER_AUTH_TELEMETRY = "0";
   const config = loadConfig();
   const handle = openDatabase(config.dataDir);
+  // served over HTTPS here, or behind a proxy that terminates TLS for the public URL
+  const httpsInFront = !!config.tls || !!config.publicUrl?.startsWith("https:");
   const core = createCore(handle, {
     hub: new Hub({ capacity: config.replayCapacity }),
     retentionDays: config.retentionDays,
     bodyLimit: config.bodyLimit,
-    access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl, secureCookies: !!config.tls },
+    access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl, secureCookies: httpsInFront },
   });
   // register before Next loads any route, so handlers and pages find the one core
   setCore(core);
+
+  if (!isLoopback(config.host) && core.access.users.count() === 0) {
+    throw new Error(
+      `HOST=${config.host} serves the network, but no account exists yet, so anyone could claim the first admin. ` +
+        "Start once with the default HOST (127.0.0.1) and finish /setup, or run `npm run vigil -- user create --email E --role admin`.",
+    );
+  }
 
   const app = next({ dev: config.dev, dir: root, hostname: config.host, port: config.port });
   await app.prepare();
@@ -38,7 +48,7 @@ async function main() {
 
   const onRequest: http.RequestListener = (req, res) => {
     stampRemoteAddress(req, config.trustProxy);
-    applySecurityHeaders(req, res, { dev: config.dev, tls: !!config.tls });
+    applySecurityHeaders(req, res, { dev: config.dev, tls: httpsInFront });
     handleRequest(req, res).catch((error) => {
       console.error("[vigil] request failed:", error);
       if (!res.headersSent) res.writeHead(500).end();
@@ -48,9 +58,10 @@ async function main() {
     ? https.createServer({ cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }, onRequest)
     : http.createServer(onRequest);
 
-  const live = attachLive(server, core.hub, { authenticate: socketAuthenticator(core, config.trustProxy) });
+  const live = attachLive(server, core.hub, { authenticate: socketAuthenticator(core, config.trustProxy), publicUrl: config.publicUrl });
   core.access.onAccessChange(({ userId, keyId }) => {
-    void live.revalidate((identity) => (userId !== undefined && identity.userId === userId) || (keyId !== undefined && identity.keyId === keyId));
+    const everyone = userId === undefined && keyId === undefined;
+    void live.revalidate((identity) => everyone || identity.userId === userId || (keyId !== undefined && identity.keyId === keyId));
   });
   server.on("upgrade", (req, socket, head) => {
     if (!req.url?.startsWith("/socket.io")) void handleUpgrade(req, socket, head);

@@ -44,21 +44,20 @@ interface RouteContext {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * A state-changing request carrying a session cookie must come from Vigil's own origin: the
- * Origin header (or, without one, Sec-Fetch-Site) must say so. API-key callers are exempt: a
- * browser never attaches their Authorization header by itself.
+ * Whether a request comes from Vigil's own pages: its Origin names Vigil's host (the Host header,
+ * or the configured public URL); without an Origin, Sec-Fetch-Site must say same-origin.
+ * `strict: false` lets a request with no Origin at all through (curl, sensors), still refusing
+ * one that names another site.
  */
-export function sameOrigin(req: Request): boolean {
+export function sameOrigin(req: Request, publicUrl: string | undefined, strict = true): boolean {
   const origin = req.headers.get("origin");
-  const host = req.headers.get("host");
-  if (origin) {
-    try {
-      return new URL(origin).host === host;
-    } catch {
-      return false;
-    }
+  if (!origin) return !strict || req.headers.get("sec-fetch-site") === "same-origin";
+  try {
+    const host = new URL(origin).host;
+    return host === req.headers.get("host") || (!!publicUrl && host === new URL(publicUrl).host);
+  } catch {
+    return false;
   }
-  return req.headers.get("sec-fetch-site") === "same-origin";
 }
 
 export type RouteHandler = ((req: Request, context?: { params?: Promise<Record<string, string>> }) => Promise<Response>) & { access: RouteAccess };
@@ -75,11 +74,16 @@ export function apiRoute(access: RouteAccess, handler: (ctx: RouteContext) => un
       const core = getCore();
       const params = (await context?.params) ?? {};
       let identity = undefined as unknown as Identity;
+      const unsafe = !SAFE_METHODS.has(req.method);
+      // a page on another site may not post here, signed in or not (first-run setup included)
+      if (unsafe && !sameOrigin(req, core.publicUrl, false)) {
+        return errorResponse(403, "cross_origin", "requests from other sites are refused");
+      }
       if (access !== "public") {
         const who = await core.access.identity.fromHeaders(req.headers);
         if (!who.ok) return errorResponse(401, who.code, who.message);
         identity = who.identity;
-        if (identity.kind === "user" && !SAFE_METHODS.has(req.method) && !sameOrigin(req)) {
+        if (identity.kind === "user" && unsafe && !sameOrigin(req, core.publicUrl)) {
           return errorResponse(403, "cross_origin", "state-changing requests with a session must come from Vigil's own pages");
         }
         if (access !== "authenticated") {
@@ -119,11 +123,17 @@ export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.outp
   return parsed.data;
 }
 
-/** A JSON object body through a zod schema; an empty body counts as `{}`. */
+/**
+ * A JSON object body through a zod schema; an empty body counts as `{}`. A non-empty body must be
+ * sent as application/json, which a cross-site form or no-cors fetch cannot do without a preflight.
+ */
 export async function parseJsonBody<S extends z.ZodType>(req: Request, schema: S, limit = 64 * 1024): Promise<z.output<S>> {
   const text = await readBodyText(req.body, limit);
   let value: unknown = {};
   if (text.trim()) {
+    if (!/^application\/json\b/i.test(req.headers.get("content-type") ?? "")) {
+      throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
+    }
     try {
       value = JSON.parse(text);
     } catch {

@@ -182,6 +182,24 @@ describe("HTTP routes against the role matrix", () => {
     }
   });
 
+  it("refuses a post from another site's page even on public routes (first-run setup)", async () => {
+    const setup = (await import(path.join(root, "app/api/setup/route.ts"))).POST as RouteHandler;
+    const res = await setup(
+      new Request(`http://${HOST}/api/setup`, { method: "POST", headers: { host: HOST, origin: "https://evil.example", "content-type": "text/plain" }, body: "{}" }),
+    );
+    expect(res.status).toBe(403);
+  });
+
+  it("takes a JSON body only when it is sent as application/json", async () => {
+    const ack = (await import(path.join(root, "app/api/v1/incidents/[id]/ack/route.ts"))).POST as RouteHandler;
+    const key = callers.find((c) => c.name === "key read+act")!;
+    const res = await ack(
+      new Request(`http://${HOST}/api/v1/incidents/${ids.security}/ack`, { method: "POST", headers: { host: HOST, "content-type": "text/plain", ...key.headers }, body: '{"note":"x"}' }),
+      { params: Promise.resolve({ id: ids.security }) },
+    );
+    expect(res.status).toBe(415);
+  });
+
   it("refuses a state-changing request with a session cookie from another origin", async () => {
     const ack = (await import(path.join(root, "app/api/v1/incidents/[id]/ack/route.ts"))).POST as RouteHandler;
     const analyst = callers.find((c) => c.name === "analyst")!;

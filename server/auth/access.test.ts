@@ -38,6 +38,15 @@ describe("sign-in", () => {
     expect(core.incidentsSnapshot({ status: "active", limit: 5 }).incidents).toMatchObject([{ rule: "brute_force", entity: "198.51.100.66" }]);
   });
 
+  it("throttles a burst of parallel guesses at the account limit", async () => {
+    const { core } = testCore();
+    await core.access.users.create({ email: "ana@bank.test", role: "analyst", password: PASSWORD }, cliActor());
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => signIn(core, "ana@bank.test", `wrong password ${i}`)));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+  });
+
   it("refuses a disabled account", async () => {
     const { core } = testCore();
     const admin = await core.access.users.create({ email: "root@bank.test", role: "admin", password: PASSWORD }, cliActor());

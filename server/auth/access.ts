@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import type Database from "better-sqlite3";
 import type { VigilDb } from "../../db/client";
 import type { EventInput } from "../../lib/contracts/events";
@@ -18,6 +19,7 @@ export interface AccessOptions {
   throttle?: ThrottleOptions;
 }
 
+/** A change of someone's access; with neither id, everyone's. */
 type Listener = (change: { userId?: string; keyId?: number }) => void;
 
 /**
@@ -42,7 +44,7 @@ export function createAccess(db: VigilDb, sqlite: Database.Database, clock: Cloc
           {
             kind: "auth_failure",
             severity: "medium",
-            ...(ip ? { src_ip: ip } : {}),
+            ...(ip && isIP(ip) ? { src_ip: ip } : {}),
             ...(email ? { user: email.slice(0, 256) } : {}),
             message: `Vigil sign-in failed: ${reason}`,
             attributes: { service: "vigil", step },

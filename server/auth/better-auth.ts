@@ -42,7 +42,11 @@ function ownOrigins(request: Request | undefined, publicUrl: string | undefined,
  */
 export function createBetterAuth(o: AuthOptions) {
   const ip = (headers: Headers | undefined) => headers?.get(REMOTE_ADDR_HEADER) ?? null;
-  const emailOf = (body: unknown) => (typeof (body as { email?: unknown })?.email === "string" ? (body as { email: string }).email.toLowerCase() : null);
+  // only a plausible address counts as an account (and reaches the audit log and events)
+  const emailOf = (body: unknown) => {
+    const email = (body as { email?: unknown } | undefined)?.email;
+    return typeof email === "string" && email.length <= 254 && /^[^\s@]+@[^\s@]+$/.test(email) ? email.toLowerCase() : null;
+  };
 
   return betterAuth({
     appName: "Vigil",
@@ -63,7 +67,8 @@ export function createBetterAuth(o: AuthOptions) {
     // failed sign-ins are recorded by Vigil itself (audit log, security pane); keep the log for errors
     logger: { level: "error" },
     // sign-in attempts are throttled per account and address below; this guards everything else
-    rateLimit: { enabled: true, window: 60, max: 600, customRules: { "/sign-in/email": false, "/two-factor/*": { window: 60, max: 30 } } },
+    // per account and address throttling is below; this coarse per-address limit bounds the rest
+    rateLimit: { enabled: true, window: 60, max: 600, customRules: { "/sign-in/email": { window: 60, max: 60 }, "/two-factor/*": { window: 60, max: 30 } } },
     advanced: {
       cookiePrefix: "vigil",
       useSecureCookies: o.secureCookies,
@@ -72,9 +77,13 @@ export function createBetterAuth(o: AuthOptions) {
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (SECOND_FACTOR_PATHS.has(ctx.path ?? "") && (ctx.body as { trustDevice?: unknown } | undefined)?.trustDevice) {
+          // a trusted device would skip the second factor for 30 days, unseen by the audit log
+          throw new APIError("BAD_REQUEST", { message: "trusted devices are not allowed: enter a code at every sign-in", code: "TRUST_DEVICE_DISABLED" });
+        }
         if (ctx.path !== "/sign-in/email") return;
         const email = emailOf(ctx.body);
-        const verdict = o.throttle.check(email, ip(ctx.headers));
+        const verdict = o.throttle.attempt(email, ip(ctx.headers));
         if (!verdict.allowed) {
           o.events.failed({ email, ip: ip(ctx.headers), reason: "locked out", step: "password" });
           throw new APIError("TOO_MANY_REQUESTS", { message: describeLock(verdict), code: "LOCKED_OUT" });
@@ -93,11 +102,11 @@ export function createBetterAuth(o: AuthOptions) {
         if (ctx.path === "/sign-in/email") {
           const email = emailOf(ctx.body);
           if (failed) {
-            o.throttle.fail(email, address);
+            // already counted by `attempt` in the before hook
             o.events.failed({ email, ip: address, reason: "invalid email or password", step: "password" });
             return;
           }
-          o.throttle.succeed(email);
+          o.throttle.succeed(email, address);
           const created = ctx.context.newSession;
           // with two-factor on, the plugin's hook (after this one) swaps the session for a challenge
           if (created && !created.user.twoFactorEnabled) o.events.signedIn({ userId: created.user.id, email: created.user.email, ip: address, mfa: false });

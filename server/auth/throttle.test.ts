@@ -30,9 +30,22 @@ describe("SignInThrottle", () => {
     expect(t.check("ana@bank.test", null).allowed).toBe(true);
   });
 
+  it("counts an attempt before it completes, so parallel guesses are cut off at the limit", () => {
+    const t = new SignInThrottle(manualClock(), { accountFailures: 3 });
+    const verdicts = Array.from({ length: 10 }, () => t.attempt("ana@bank.test", "203.0.113.9"));
+    expect(verdicts.filter((v) => v.allowed)).toHaveLength(3);
+  });
+
+  it("keeps a lock when the table is flooded with other accounts", () => {
+    const t = new SignInThrottle(manualClock(), { accountFailures: 1, maxTracked: 10 });
+    t.fail("victim@bank.test", null);
+    for (let i = 0; i < 100; i++) t.fail(`junk${i}@x.test`, null);
+    expect(t.check("victim@bank.test", null).allowed).toBe(false);
+  });
+
   it("clears an account's failures on success", () => {
     const t = new SignInThrottle(manualClock(), { accountFailures: 2 });
-    t.fail("ana@bank.test", null);
+    t.attempt("ana@bank.test", null);
     t.succeed("ana@bank.test");
     t.fail("ana@bank.test", null);
     expect(t.check("ana@bank.test", null).allowed).toBe(true);

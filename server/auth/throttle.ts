@@ -53,20 +53,42 @@ export class SignInThrottle {
     return { allowed: true };
   }
 
+  /**
+   * Checks, and if allowed counts the attempt as a failure straight away, so that a burst of
+   * parallel guesses is throttled before any of them finishes hashing; `succeed` takes it back.
+   */
+  attempt(account: string | null, address: string | null): ThrottleVerdict {
+    const verdict = this.check(account, address);
+    if (verdict.allowed) this.fail(account, address);
+    return verdict;
+  }
+
   fail(account: string | null, address: string | null): void {
     if (account) this.bump(this.accounts, account.toLowerCase(), this.accountFailures);
     if (address) this.bump(this.addresses, address, this.addressFailures);
   }
 
-  succeed(account: string | null): void {
+  succeed(account: string | null, address: string | null = null): void {
     if (account) this.accounts.delete(account.toLowerCase());
+    const c = address ? this.addresses.get(address) : undefined;
+    if (c) c.failures.pop();
+  }
+
+  /** Drops the oldest entry that is not locked: flooding the table must not lift a lock. */
+  private evict(map: Map<string, Counter>, now: number): void {
+    for (const [key, c] of map) {
+      if (c.lockedUntil <= now) {
+        map.delete(key);
+        return;
+      }
+    }
   }
 
   private bump(map: Map<string, Counter>, key: string, limit: number): void {
     const now = this.clock.now();
     let c = map.get(key);
     if (!c) {
-      if (map.size >= this.maxTracked) map.delete(map.keys().next().value!);
+      if (map.size >= this.maxTracked) this.evict(map, now);
       c = { failures: [], lockedUntil: 0 };
       map.set(key, c);
     }

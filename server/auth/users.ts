@@ -1,7 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { asc, count, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { VigilDb } from "../../db/client";
-import { session, user } from "../../db/schema";
+import { account, session, user } from "../../db/schema";
 import type { AuditLog } from "../audit/audit-log";
 import type { Actor } from "./actor";
 import type { VigilAuth } from "./better-auth";
@@ -94,13 +95,18 @@ export class UserService {
     if (!parsed.success) throw new UserError("invalid", parsed.error.issues.map((i) => i.message).join("; "));
     const { email, role, password } = parsed.data;
     if (this.byEmail(email)) throw new UserError("conflict", `a user with email ${email} already exists`);
-    const ctx = await this.auth.$context;
-    const hash = await ctx.password.hash(password);
-    const created = await ctx.internalAdapter.createUser({ email, name: parsed.data.name ?? email.split("@")[0], emailVerified: true, role }, { method: "admin" });
-    await ctx.internalAdapter.linkAccount({ userId: created.id, providerId: "credential", accountId: created.id, password: hash });
-    const view = this.byId(created.id)!;
-    this.audit.append({ actor: actor.name, action: "user_created", target: email, sourceIp: actor.sourceIp, after: { email, role, name: view.name } });
-    return view;
+    // better-auth hashes the password; the user, its credential and the audit entry are then
+    // written in one transaction, so a failure leaves no account without a password or a record
+    const hash = await (await this.auth.$context).password.hash(password);
+    const id = randomBytes(24).toString("base64url");
+    const name = parsed.data.name ?? email.split("@")[0];
+    this.db.transaction((tx) => {
+      if (tx.select({ id: user.id }).from(user).where(eq(user.email, email)).get()) throw new UserError("conflict", `a user with email ${email} already exists`);
+      tx.insert(user).values({ id, email, name, role, emailVerified: true }).run();
+      tx.insert(account).values({ id: randomBytes(24).toString("base64url"), userId: id, providerId: "credential", accountId: id, password: hash }).run();
+      this.audit.append({ actor: actor.name, action: "user_created", target: email, sourceIp: actor.sourceIp, after: { email, role, name } });
+    });
+    return this.byId(id)!;
   }
 
   setRole(id: string, role: Role, actor: Actor): UserView {

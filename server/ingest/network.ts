@@ -78,11 +78,12 @@ export class NetworkIngest {
     const now = this.clock.now();
     const w = this.writer;
     const deltas: NetworkDelta[] = [];
-    const detections: Detection[] = [];
-    const recovered: CachedNode[] = [];
     const next = new Map<string, CachedNode>();
 
-    this.sqlite.transaction(() => {
+    // checks, node health and the incidents they open or resolve commit together
+    const changed = this.sqlite.transaction(() => {
+      // in batch order, so a node that fails, recovers and fails again ends with an open incident
+      const outcomes: ({ kind: "down"; detection: Detection } | { kind: "recovered"; node: CachedNode })[] = [];
       for (const { value: hb } of valid) {
         let node = next.get(hb.node) ?? this.byKey.get(hb.node);
         if (!node) {
@@ -95,21 +96,32 @@ export class NetworkIngest {
         const health = nextHealth(node, { ok: hb.ok, latencyMs: latency }, { failuresToDown: this.failuresToDown, degradedMs: node.degradedMs });
         w.insertHeartbeat.run(node.id, time, hb.ok ? 1 : 0, latency, hb.message ?? null);
         w.updateNodeHealth.run(health.status, health.consecutiveFailures, latency, time, node.id);
-        if (health.status === "down") detections.push(this.downDetection(node, time));
-        else if (node.status === "down") recovered.push(node);
-        const updated = { ...node, ...health };
-        next.set(hb.node, updated);
+        if (health.status === "down") outcomes.push({ kind: "down", detection: this.downDetection(node, time) });
+        else if (node.status === "down") outcomes.push({ kind: "recovered", node });
+        next.set(hb.node, { ...node, ...health });
         deltas.push({ type: "heartbeat", node_id: node.id, status: health.status, check: { time, ok: hb.ok, latency_ms: latency } });
       }
+      const incidents = [];
+      for (let i = 0; i < outcomes.length; i++) {
+        const o = outcomes[i];
+        if (o.kind === "recovered") {
+          const resolved = this.incidents.resolveByKey(NODE_DOWN_RULE, o.node.key, `${o.node.name} is passing its checks again`);
+          if (resolved) incidents.push(resolved);
+          continue;
+        }
+        // consecutive failures of the same node are one incident write
+        const run = [o.detection];
+        while (outcomes[i + 1]?.kind === "down" && (outcomes[i + 1] as { detection: Detection }).detection.entity === o.detection.entity) {
+          run.push((outcomes[++i] as { detection: Detection }).detection);
+        }
+        incidents.push(...mergeDetections(run).map((d) => this.incidents.record(d)));
+      }
+      return incidents;
     })();
 
     for (const [key, node] of next) this.byKey.set(key, node);
     this.hub.publish("network", deltas);
-    const changed = [
-      ...mergeDetections(detections).map((d) => this.incidents.record(d)),
-      ...recovered.flatMap((n) => this.incidents.resolveByKey(NODE_DOWN_RULE, n.key, `${n.name} is passing its checks again`) ?? []),
-    ];
-    this.hub.publish("incidents", changed.map((incident) => ({ type: "incident" as const, incident })));
+    if (changed.length) this.hub.publish("incidents", changed.map((incident) => ({ type: "incident" as const, incident })));
     return { accepted: valid.length, rejected };
   }
 

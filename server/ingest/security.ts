@@ -31,9 +31,13 @@ export class SecurityIngest {
     const { valid, rejected } = validateBatch(items, eventInputSchema, malformed);
     if (valid.length === 0) return { accepted: 0, rejected };
     const receivedAt = this.clock.now();
-    const stored = this.store(valid.map((v) => v.value), source, receivedAt);
+    // events, rollups and the incidents they open commit together, and only then are announced
+    const { stored, changed } = this.sqlite.transaction(() => {
+      const stored = this.store(valid.map((v) => v.value), source, receivedAt);
+      return { stored, changed: this.detect(stored) };
+    })();
     this.hub.publish("security", stored.map((event) => ({ type: "event" as const, event })));
-    this.detect(stored);
+    if (changed.length) this.hub.publish("incidents", changed.map((incident) => ({ type: "incident" as const, incident })));
     return { accepted: stored.length, rejected };
   }
 
@@ -81,15 +85,13 @@ export class SecurityIngest {
     })();
   }
 
-  private detect(events: SecurityEvent[]): void {
+  private detect(events: SecurityEvent[]) {
     const detections: Detection[] = [];
     for (const e of events) {
       if (e.kind !== "auth_failure") continue;
       const d = this.bruteForce.observe(e);
       if (d) detections.push(d);
     }
-    if (detections.length === 0) return;
-    const changed = mergeDetections(detections).map((d) => this.incidents.record(d));
-    this.hub.publish("incidents", changed.map((incident) => ({ type: "incident" as const, incident })));
+    return mergeDetections(detections).map((d) => this.incidents.record(d));
   }
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Core } from "../core";
 import { REMOTE_ADDR_HEADER } from "../auth/better-auth";
-import { normalizeIp } from "../http-security";
+import { clientAddress } from "../http-security";
 
 /** Authenticates a socket handshake exactly as an HTTP request: its cookies, or the token it sends. */
 export function socketAuthenticator(core: Pick<Core, "access">, trustProxy = false) {
@@ -10,8 +10,7 @@ export function socketAuthenticator(core: Pick<Core, "access">, trustProxy = fal
     for (const [name, value] of Object.entries(request.headers)) {
       if (typeof value === "string" && name !== REMOTE_ADDR_HEADER) headers.set(name, value);
     }
-    const forwarded = trustProxy ? String(request.headers["x-forwarded-for"] ?? "").split(",")[0].trim() : "";
-    headers.set(REMOTE_ADDR_HEADER, normalizeIp(forwarded || request.socket.remoteAddress));
+    headers.set(REMOTE_ADDR_HEADER, clientAddress(request, trustProxy));
     return core.access.identity.fromHeaders(headers, token);
   };
 }

@@ -64,6 +64,16 @@ describe("live socket admission", () => {
     const { url } = await start();
     expect(await refusal(client(url, "ingestOnly"))).toMatch(/read scope/);
   });
+  it("refuses a browser handshake from another site's page, even with valid credentials", async () => {
+    const { url } = await start();
+    const socket: Client = connect(url, { transports: ["websocket"], forceNew: true, reconnection: false, auth: { token: "reader" }, extraHeaders: { origin: "https://evil.example" } });
+    cleanups.push(() => socket.disconnect());
+    expect(await refusal(socket)).toBeTruthy();
+    const own: Client = connect(url, { transports: ["websocket"], forceNew: true, reconnection: false, auth: { token: "reader" }, extraHeaders: { origin: url } });
+    cleanups.push(() => own.disconnect());
+    await new Promise<void>((resolve) => own.once("connect", () => resolve()));
+  });
+
   it("refuses a user who must still enrol a second factor", async () => {
     const { url } = await start();
     expect(await refusal(client(url, "pendingMfa"))).toMatch(/two-factor/);

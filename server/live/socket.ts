@@ -25,6 +25,22 @@ export interface LiveOptions {
   /** how often open connections are checked again (sign-out, expiry, revocation, role change) */
   revalidateMs?: number;
   now?: () => number;
+  /** the configured public origin, accepted besides the Host header's */
+  publicUrl?: string;
+}
+
+/**
+ * A browser's WebSocket handshake carries its page's Origin and is not bound by CORS: refuse one
+ * from another origin (a sibling site sharing the cookie). Clients without an Origin are scripts.
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined, publicUrl?: string): boolean {
+  if (!origin) return true;
+  try {
+    const from = new URL(origin).host;
+    return from === host || (!!publicUrl && from === new URL(publicUrl).host);
+  } catch {
+    return false;
+  }
 }
 
 async function admit(options: LiveOptions, request: IncomingMessage, token: string | undefined): Promise<{ ok: true; identity: Identity } | { ok: false; message: string }> {
@@ -49,6 +65,7 @@ export function attachLive(httpServer: HttpServer, hub: Hub, options: LiveOption
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
     perMessageDeflate: false,
+    allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, req.headers.host, options.publicUrl)),
   });
 
   hub.onBatch((batch) => {

@@ -7,6 +7,9 @@ export const GET = apiRoute("settings:manage", ({ core }) => ({ settings: core.a
 
 export const PATCH = apiRoute("settings:manage", async ({ req, core, identity }) => {
   const patch = await parseJsonBody(req, settingsPatchSchema);
-  if (patch.require_mfa_all !== undefined) core.access.settings.set("require_mfa_all", patch.require_mfa_all, identity);
+  if (patch.require_mfa_all !== undefined) {
+    core.access.settings.set("require_mfa_all", patch.require_mfa_all, identity);
+    core.access.accessChanged({}); // every live connection is checked again against the new rule
+  }
   return { settings: core.access.settings.all() };
 });
