@@ -4,13 +4,15 @@
 //        [--full-parse]        (clients JSON.parse every batch; see LiteDecoder in the worker)
 //        [--server-prof DIR]   (writes a V8 .cpuprofile of the server into DIR)
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ClientReport, FromWorker, ToWorker, WorkerInit } from "./bench-client-worker";
+// @ts-expect-error plain ESM helper shared with `npm start`
+import { ensureBuild, serverNodeArgs } from "../scripts/ensure-build.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WARMUP_MS = 2_000;
@@ -79,9 +81,10 @@ function benchKey(dataDir: string): string {
 }
 
 function startServer(port: number, dataDir: string): { child: ChildProcess; log: string[]; ready: Promise<void> } {
-  const args = ["--import", "tsx", ...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean)];
+  // the server runs exactly as `npm start` runs it, plus any extra flags to experiment with
+  const args = [...serverNodeArgs(), ...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean)];
   if (profDir) args.push("--cpu-prof", `--cpu-prof-dir=${profDir}`);
-  const child = spawn(process.execPath, [...args, "server/index.ts"], {
+  const child = spawn(process.execPath, [...args, ".next/vigil/server.mjs"], {
     cwd: root,
     env: {
       ...process.env,
@@ -240,10 +243,8 @@ const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
 // --- main -----------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
-  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    console.error(`[bench] no production build in ${path.join(root, ".next")}: run \`npx next build\` first`);
-    return 1;
-  }
+  // the production build: Next's bundle and the custom server bundled to JavaScript
+  ensureBuild();
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "vigil-bench-"));
   const base = `http://127.0.0.1:${port}`;

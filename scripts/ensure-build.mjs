@@ -9,6 +9,18 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 const SOURCES = ["app", "components", "lib", "server", "db"];
 const FILES = ["next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
 const STAMP = path.join(root, ".next", "vigil-source-hash");
+/** The custom server, bundled to plain JavaScript: no TypeScript loader thread in production. */
+export const SERVER_BUNDLE = path.join(root, ".next", "vigil", "server.mjs");
+
+/**
+ * Node flags for the server. A heap cap well above the working set (about 100 MB at 5,000
+ * events/s) makes V8 collect before it grows: RSS stays near 210 MB instead of creeping past 250.
+ */
+export function serverNodeArgs(env = process.env) {
+  const heap = Number(env.VIGIL_MAX_HEAP_MB || 256);
+  if (!Number.isInteger(heap) || heap < 64) throw new Error(`VIGIL_MAX_HEAP_MB=${env.VIGIL_MAX_HEAP_MB}: use a whole number of megabytes, at least 64`);
+  return [`--max-old-space-size=${heap}`];
+}
 
 function walk(dir, out) {
   if (!fs.existsSync(dir)) return;
@@ -31,7 +43,8 @@ export function sourceHash() {
 
 export function ensureBuild({ quiet = false } = {}) {
   const hash = sourceHash();
-  const current = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, "utf8") === hash;
+  const current =
+    fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(SERVER_BUNDLE) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, "utf8") === hash;
   if (current) return false;
   if (!quiet) console.log("[vigil] building the production bundle (sources changed or no build yet)…");
   const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
@@ -42,6 +55,16 @@ export function ensureBuild({ quiet = false } = {}) {
   if (result.status !== 0) {
     console.error("[vigil] next build failed");
     process.exit(result.status ?? 1);
+  }
+  // node_modules stay external: the bundle resolves them from the project, like the sources do
+  const bundle = spawnSync(
+    path.join(root, "node_modules", ".bin", "esbuild"),
+    ["server/index.ts", "--bundle", "--platform=node", "--format=esm", "--packages=external", "--target=node20", "--log-level=warning", `--outfile=${SERVER_BUNDLE}`],
+    { cwd: root, stdio: "inherit" },
+  );
+  if (bundle.status !== 0) {
+    console.error("[vigil] bundling the server failed");
+    process.exit(bundle.status ?? 1);
   }
   fs.writeFileSync(STAMP, hash);
   return true;

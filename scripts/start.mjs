@@ -1,10 +1,9 @@
 // npm start: build when needed, then run the custom server (Next + socket.io + the core) in production mode.
 import { spawn } from "node:child_process";
-import path from "node:path";
-import { ensureBuild, root } from "./ensure-build.mjs";
+import { ensureBuild, root, SERVER_BUNDLE, serverNodeArgs } from "./ensure-build.mjs";
 
 ensureBuild();
-const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server", "index.ts")], {
+const child = spawn(process.execPath, [...serverNodeArgs(), SERVER_BUNDLE], {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },

@@ -16,13 +16,23 @@ import { applySecurityHeaders, stampRemoteAddress } from "./http-security";
 import { socketAuthenticator } from "./live/socket-auth";
 
 const isLoopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.");
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** The project folder: the nearest one up with next.config.ts (from server/, or from the bundle in .next/vigil/). */
+function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, "next.config.ts"))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error("cannot find the project folder (no next.config.ts above the server)");
+    dir = up;
+  }
+  return dir;
+}
+const root = projectRoot();
 
 async function main() {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   process.env.BETTER_AUTH_TELEMETRY = "0";
   const config = loadConfig();
-  const handle = openDatabase(config.dataDir);
+  const handle = openDatabase(config.dataDir, path.join(root, "db", "migrations"));
   // served over HTTPS here, or behind a proxy that terminates TLS for the public URL
   const httpsInFront = !!config.tls || !!config.publicUrl?.startsWith("https:");
   const core = createCore(handle, {

@@ -3,6 +3,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+// @ts-expect-error plain ESM helper shared with `npm start`
+import { serverNodeArgs } from "../../scripts/ensure-build.mjs";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 
@@ -39,7 +41,8 @@ export async function startVigil(options: { demo?: boolean; env?: Record<string,
   const launch = () =>
     new Promise<void>((resolve, reject) => {
       log = "";
-      const proc = spawn(process.execPath, ["--import", "tsx", path.join(root, "server", "index.ts")], {
+      // the production server bundle that `npm start` runs (made by e2e/global-setup)
+      const proc = spawn(process.execPath, [...serverNodeArgs(), path.join(root, ".next", "vigil", "server.mjs")], {
         cwd: root,
         env: {
           ...process.env,
