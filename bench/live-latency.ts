@@ -5,12 +5,12 @@
 //        [--server-prof DIR]   (writes a V8 .cpuprofile of the server into DIR)
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ClientReport, FromWorker, ToWorker, WorkerInit } from "./bench-client-worker";
+import { freePort } from "../e2e/support/vigil";
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { ensureBuild, serverNodeArgs } from "../scripts/ensure-build.mjs";
 
@@ -38,17 +38,6 @@ const PER_POST = Math.max(1, Math.round(RATE * (TICK_MS / 1000)));
 if (SECONDS * 1000 <= WARMUP_MS) throw new Error(`--seconds must be more than the ${WARMUP_MS / 1000} s warm-up`);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 // --- server process -------------------------------------------------------------------------
 

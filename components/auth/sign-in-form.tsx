@@ -1,6 +1,7 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { useFormStep } from "./use-form-step";
 import { authCall } from "@/lib/auth-client";
 import { Field, FormError, Submit } from "./auth-card";
 
@@ -8,21 +9,7 @@ import { Field, FormError, Submit } from "./auth-card";
 export function SignInForm() {
   const [step, setStep] = useState<"password" | "code">("password");
   const [recovery, setRecovery] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const run = (fn: (form: FormData) => Promise<void>) => async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await fn(new FormData(e.currentTarget));
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { step: run, error, busy } = useFormStep();
 
   const signIn = run(async (form) => {
     const answer = await authCall<{ twoFactorRedirect?: boolean }>("/sign-in/email", { email: form.get("email"), password: form.get("password") });

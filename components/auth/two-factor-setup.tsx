@@ -1,6 +1,7 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { useFormStep } from "./use-form-step";
 import { authCall } from "@/lib/auth-client";
 import { Field, FormError, Submit } from "./auth-card";
 
@@ -31,21 +32,7 @@ export function RecoveryCodes({ codes }: { codes: string[] }) {
 /** Enrols an authenticator app: password, then the secret and recovery codes, then one code to confirm. */
 export function TwoFactorSetup() {
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const step = (fn: (form: FormData) => Promise<void>) => async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await fn(new FormData(e.currentTarget));
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { step, error, busy } = useFormStep();
 
   if (!enrolment) {
     return (
