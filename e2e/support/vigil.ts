@@ -78,7 +78,7 @@ export async function startVigil(options: { demo?: boolean; env?: Record<string,
 
   await launch();
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.env?.TLS_CERT ? "https" : "http"}://127.0.0.1:${port}`,
     port,
     dataDir,
     stop,
