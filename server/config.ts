@@ -17,6 +17,8 @@ export interface VigilConfig {
   trustProxy: boolean;
   /** deltas kept per stream for replay after a reconnect */
   replayCapacity: number;
+  /** a node silent this long starts failing its checks; 0 turns the watchdog off */
+  silenceMs: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -47,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tls: tls(env),
     trustProxy: env.VIGIL_TRUST_PROXY === "1",
     replayCapacity: int(env, "VIGIL_REPLAY_CAPACITY", 20_000, 100, 1_000_000),
+    silenceMs: int(env, "VIGIL_SILENCE_S", 60, 0, 86_400) * 1000,
   };
 }
 

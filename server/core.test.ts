@@ -103,6 +103,32 @@ describe("network ingest", () => {
     expect(core.hub.head("network")).toBe(1); // only the registration was announced
   });
 
+  it("takes a node that stops reporting down after three silent sweeps, and brings it back on its next heartbeat", () => {
+    const { core, clock } = testCore();
+    core.ingestHeartbeats([{ node: "gw-1", ok: true, latency_ms: 5 }], "test");
+    clock.advance(30_000);
+    expect(core.sweepSilentNodes(60_000).accepted).toBe(0);
+    for (let i = 0; i < 3; i++) {
+      clock.advance(40_000);
+      core.sweepSilentNodes(60_000);
+    }
+    const [node] = core.networkSnapshot().nodes;
+    expect(node.status).toBe("down");
+    expect(node.checks.at(-1)).toMatchObject({ ok: false });
+    expect(core.incidentsSnapshot({ status: "active", limit: 5 }).incidents).toMatchObject([{ rule: "node_down", entity: "gw-1" }]);
+    clock.advance(40_000);
+    expect(core.sweepSilentNodes(60_000).accepted).toBe(0); // down already: no more synthetic checks
+    core.ingestHeartbeats([{ node: "gw-1", ok: true, latency_ms: 5 }], "test");
+    expect(core.incidentsSnapshot({ status: "active", limit: 5 }).incidents).toEqual([]);
+  });
+
+  it("leaves alone a registered node that has never reported", () => {
+    const { core, clock } = testCore();
+    core.registerNodes([{ key: "new", name: "New", kind: "server" }]);
+    clock.advance(3_600_000);
+    expect(core.sweepSilentNodes(60_000).accepted).toBe(0);
+  });
+
   it("names the bad field of a rejected heartbeat", () => {
     const { core } = testCore();
     const r = core.ingestHeartbeats([{ node: "../etc/passwd", ok: true }, { node: "a", ok: "yes" }, { node: "b", ok: true, latency_ms: -1 }], "test");

@@ -89,6 +89,8 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     ingestHeartbeats: (items: readonly unknown[], source: string, malformed?: readonly Rejection[]): IngestResult =>
       network.ingest(items, source, malformed),
     registerNodes: (defs: readonly NodeDefinition[]) => network.register(defs),
+    /** Records failed checks for nodes silent longer than `silenceMs` (see NetworkIngest.sweepSilent). */
+    sweepSilentNodes: (silenceMs: number) => network.sweepSilent(silenceMs),
 
     access,
     acknowledgeIncident: act("acknowledge"),

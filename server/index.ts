@@ -82,6 +82,8 @@ async function main() {
   simulator?.start();
   const pruner = setInterval(() => core.prune(), 3_600_000);
   pruner.unref();
+  const watchdog = config.silenceMs > 0 ? setInterval(() => core.sweepSilentNodes(config.silenceMs), 5_000) : null;
+  watchdog?.unref();
   core.prune();
 
   await new Promise<void>((resolve, reject) => {
@@ -102,6 +104,7 @@ async function main() {
     simulator?.stop();
     core.hub.stop();
     clearInterval(pruner);
+    if (watchdog) clearInterval(watchdog);
     live.close();
     server.close(() => {
       handle.close();

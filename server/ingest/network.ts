@@ -13,6 +13,7 @@ import { DEFAULT_FAILURES_TO_DOWN, nextHealth, type NodeHealth } from "../detect
 import { validateBatch, type IngestResult, type Rejection } from "./validate";
 
 export const NODE_DOWN_RULE = "node_down";
+export const WATCHDOG_SOURCE = "watchdog";
 
 /** A node as the fleet defines it; `parent` names another node's key. */
 export interface NodeDefinition {
@@ -25,6 +26,8 @@ export interface NodeDefinition {
 }
 
 interface CachedNode extends NodeHealth {
+  /** time of the last check a sensor or probe reported (the watchdog's own do not count) */
+  lastReportAt: number | null;
   id: number;
   key: string;
   name: string;
@@ -49,7 +52,8 @@ export class NetworkIngest {
     private readonly clock: Clock,
     private readonly failuresToDown = DEFAULT_FAILURES_TO_DOWN,
   ) {
-    for (const row of listNodeRows(db)) this.cache(row);
+    // nodes that reported before a restart get a full silence period to report again
+    for (const row of listNodeRows(db)) this.cache(row, row.lastCheckAt === null ? null : clock.now());
   }
 
   /** Creates or updates nodes from definitions (the demo fleet, a config file). */
@@ -72,7 +76,7 @@ export class NetworkIngest {
     this.hub.publish("network", changed);
   }
 
-  ingest(items: readonly unknown[], _source: string, malformed: readonly Rejection[] = []): IngestResult {
+  ingest(items: readonly unknown[], source: string, malformed: readonly Rejection[] = []): IngestResult {
     const { valid, rejected } = validateBatch(items, heartbeatInputSchema, malformed);
     if (valid.length === 0) return { accepted: 0, rejected };
     const now = this.clock.now();
@@ -98,7 +102,9 @@ export class NetworkIngest {
         w.updateNodeHealth.run(health.status, health.consecutiveFailures, latency, time, node.id);
         if (health.status === "down") outcomes.push({ kind: "down", detection: this.downDetection(node, time) });
         else if (node.status === "down") outcomes.push({ kind: "recovered", node });
-        next.set(hb.node, { ...node, ...health });
+        // receipt time, not the check's own: a sensor with a skewed clock is still reporting
+        const lastReportAt = source === WATCHDOG_SOURCE ? node.lastReportAt : now;
+        next.set(hb.node, { ...node, ...health, lastReportAt });
         deltas.push({ type: "heartbeat", node_id: node.id, status: health.status, check: { time, ok: hb.ok, latency_ms: latency } });
       }
       const incidents = [];
@@ -125,6 +131,19 @@ export class NetworkIngest {
     return { accepted: valid.length, rejected };
   }
 
+  /**
+   * A node that has reported before and then goes silent is failing too: each sweep past
+   * `silenceMs` records a failed check for it through the normal ingest path, so three sweeps
+   * take it down (and open its incident) and its next real heartbeat brings it back.
+   */
+  sweepSilent(silenceMs: number): IngestResult {
+    const now = this.clock.now();
+    const items = [...this.byKey.values()]
+      .filter((n) => n.status !== "down" && n.lastReportAt !== null && now - n.lastReportAt > silenceMs)
+      .map((n) => ({ node: n.key, ok: false, time: now, message: `no heartbeat for ${Math.round((now - n.lastReportAt!) / 1000)} s` }));
+    return items.length ? this.ingest(items, WATCHDOG_SOURCE) : { accepted: 0, rejected: [] };
+  }
+
   nodeCount(): number {
     return this.byKey.size;
   }
@@ -135,7 +154,7 @@ export class NetworkIngest {
     return { rule: NODE_DOWN_RULE, entity: node.key, pane: "network", title: `${node.name} is down`, severity, time, increment };
   }
 
-  private toCached(row: typeof nodes.$inferSelect): CachedNode {
+  private toCached(row: typeof nodes.$inferSelect, lastReportAt: number | null = null): CachedNode {
     return {
       id: row.id,
       key: row.key,
@@ -144,10 +163,11 @@ export class NetworkIngest {
       degradedMs: row.degradedMs,
       status: row.status,
       consecutiveFailures: row.consecutiveFailures,
+      lastReportAt,
     };
   }
 
-  private cache(row: typeof nodes.$inferSelect): void {
-    this.byKey.set(row.key, this.toCached(row));
+  private cache(row: typeof nodes.$inferSelect, lastReportAt: number | null = this.byKey.get(row.key)?.lastReportAt ?? null): void {
+    this.byKey.set(row.key, this.toCached(row, lastReportAt));
   }
 }
