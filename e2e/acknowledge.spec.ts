@@ -46,7 +46,11 @@ test("an acknowledgement in one browser shows in another, and survives a server 
   await postEvents(request, vigil.url, key, [{ kind: "ids_alert", signature: "ET TEST after restart" }]);
   await expect(b.getByRole("region", { name: "security events" }).getByText("ET TEST after restart")).toBeVisible();
   await b.reload();
-  await expect(b.getByRole("listitem", { name: title })).toContainText("acknowledged by ana@bank.test");
+  const after = b.getByRole("listitem", { name: title });
+  await expect(after).toContainText("acknowledged by ana@bank.test");
+  // its timeline, opened from the title, names who acknowledged
+  await after.getByRole("button", { name: "Brute-force logins from 203.0.113.77" }).click();
+  await expect(after.getByRole("list", { name: "incident timeline" })).toContainText("acknowledged by ana@bank.test");
 
   const auth = { authorization: `Bearer ${key}` };
   const list = await (await request.get(`${vigil.url}/api/v1/incidents?status=acknowledged`, { headers: auth })).json();

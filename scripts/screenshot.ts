@@ -45,6 +45,9 @@ async function main() {
     await wide.getByLabel("Password").fill(PASSWORD);
     await wide.getByRole("button", { name: "Sign in" }).click();
     await wide.getByRole("status", { name: "connection" }).filter({ hasText: "Live" }).waitFor();
+    // open the acknowledged incident's timeline
+    await wide.getByRole("button", { name: /^Brute-force logins from/ }).first().click();
+    await wide.getByRole("list", { name: "incident timeline" }).waitFor();
     await shot(wide, "screenshot");
 
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, storageState: await wide.context().storageState() });

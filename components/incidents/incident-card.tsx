@@ -4,6 +4,8 @@ import type { Incident } from "@/lib/contracts/incidents";
 import { SeverityBadge } from "@/components/ui/severity";
 import { ago } from "@/components/ui/format";
 import type { IncidentActionKind } from "./use-incident-action";
+import { useState } from "react";
+import { IncidentTimeline } from "./incident-timeline";
 
 interface Props {
   incident: Incident;
@@ -17,6 +19,7 @@ interface Props {
 
 /** One incident with what it is, how long it has gone on, who holds it, and its actions. */
 export function IncidentCard({ incident: i, now, busy, mayAct, error, onAction }: Props) {
+  const [open, setOpen] = useState(false);
   return (
     <li
       aria-label={`incident ${i.title}`}
@@ -26,7 +29,14 @@ export function IncidentCard({ incident: i, now, busy, mayAct, error, onAction }
       <div className="flex min-w-0 flex-1 flex-col gap-1">
         <div className="flex min-w-0 items-center gap-2">
           <SeverityBadge severity={i.severity} />
-          <span className="min-w-0 break-words text-sm font-medium text-slate-100 sm:truncate">{i.title}</span>
+          <button
+            type="button"
+            aria-expanded={open}
+            onClick={() => setOpen(!open)}
+            className="min-w-0 break-words text-left text-sm font-medium text-slate-100 hover:underline sm:truncate"
+          >
+            {i.title}
+          </button>
         </div>
         <p className="flex flex-wrap gap-x-3 text-xs text-slate-400" suppressHydrationWarning>
           <span>{i.pane}</span>
@@ -39,6 +49,7 @@ export function IncidentCard({ incident: i, now, busy, mayAct, error, onAction }
             </span>
           )}
         </p>
+        {open && <IncidentTimeline id={i.id} version={i.version} />}
         {error && (
           <p role="alert" className="text-xs text-amber-300">
             {error}

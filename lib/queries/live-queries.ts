@@ -1,7 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { NetworkSnapshot } from "../contracts/network";
 import type { SecuritySnapshot } from "../contracts/events";
-import type { IncidentsSnapshot } from "../contracts/incidents";
+import type { Incident, IncidentsSnapshot, TimelineEntry } from "../contracts/incidents";
 import { fetchJson } from "./fetch-json";
 
 // Live snapshots are kept fresh by socket deltas, never by polling or focus refetches.
@@ -30,5 +30,12 @@ export const incidentQueries = {
       queryKey: [...incidentQueries.all(), "list", { status: "active" }] as const,
       queryFn: () => fetchJson<IncidentsSnapshot>("/api/v1/incidents?status=active"),
       ...live,
+    }),
+  /** one incident's timeline; keyed by version, so a state change fetches it anew */
+  timeline: (id: number, version: number) =>
+    queryOptions({
+      queryKey: [...incidentQueries.all(), "detail", id, version] as const,
+      queryFn: () => fetchJson<{ incident: Incident; timeline: TimelineEntry[] }>(`/api/v1/incidents/${id}`),
+      staleTime: Infinity,
     }),
 };
