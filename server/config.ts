@@ -1,4 +1,5 @@
 import path from "node:path";
+import { DEFAULT_BODY_LIMIT } from "./ingest/body";
 
 export interface VigilConfig {
   port: number;
@@ -43,7 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     demo: demo === "1" || demo === "true",
     demoTickMs: int(env, "VIGIL_DEMO_TICK_MS", 1000, 50, 60_000),
     dev: env.NODE_ENV === "development",
-    bodyLimit: int(env, "VIGIL_BODY_LIMIT", 5 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+    bodyLimit: int(env, "VIGIL_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1024, 512 * 1024 * 1024),
     retentionDays: int(env, "VIGIL_RETENTION_DAYS", 7, 1, 3650),
     publicUrl: publicUrl(env.VIGIL_PUBLIC_URL),
     tls: tls(env),

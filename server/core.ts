@@ -3,7 +3,7 @@ import { prepareWriter } from "../db/statements";
 import { listNodesWithChecks } from "../db/queries/network";
 import { eventRate, listEvents } from "../db/queries/security";
 import { getIncident, getTimeline, listIncidents } from "../db/queries/incidents";
-import type { EventQuery, SecuritySnapshot } from "../lib/contracts/events";
+import { RATE_WINDOW_MINUTES, type EventQuery, type SecuritySnapshot } from "../lib/contracts/events";
 import type { IncidentActionInput, IncidentQuery, IncidentsSnapshot } from "../lib/contracts/incidents";
 import type { NetworkSnapshot } from "../lib/contracts/network";
 import type { Stream } from "../lib/contracts/live";
@@ -13,6 +13,7 @@ import { IncidentService, type ActionResult } from "./incidents/service";
 import { SecurityIngest, MINUTE } from "./ingest/security";
 import { NetworkIngest, type NodeDefinition } from "./ingest/network";
 import type { IngestResult, Rejection } from "./ingest/validate";
+import { DEFAULT_BODY_LIMIT } from "./ingest/body";
 import type { BruteForceOptions } from "./detect/brute-force";
 import { BruteForceDetector } from "./detect/brute-force";
 import { getIncident as findIncident } from "../db/queries/incidents";
@@ -32,7 +33,6 @@ export interface CoreOptions {
   access: AccessOptions;
 }
 
-export const RATE_WINDOW_MINUTES = 60;
 
 /**
  * The domain core, one per process: every adapter (route handler, socket handler, simulator,
@@ -79,7 +79,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     clock,
     hub,
     handle,
-    bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     /** the origin people use, when configured (also accepted as same-origin) */
     publicUrl: options.access.publicUrl,
     /** POST /api/v1/events and every security source */

@@ -25,7 +25,3 @@ export function getCore(): Core {
   if (!core) throw new CoreUnavailableError();
   return core;
 }
-
-export function hasCore(): boolean {
-  return (globalThis as Registry)[KEY] !== undefined;
-}

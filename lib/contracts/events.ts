@@ -58,6 +58,9 @@ export const eventQuerySchema = z.object({
 });
 export type EventQuery = z.infer<typeof eventQuerySchema>;
 
+/** Minutes of per-minute counts the security pane shows. */
+export const RATE_WINDOW_MINUTES = 60;
+
 export interface RateBucket {
   minute: number;
   severity: Severity;

@@ -1,4 +1,4 @@
-import type { SecuritySnapshot, RateBucket } from "../contracts/events";
+import { RATE_WINDOW_MINUTES, type SecuritySnapshot, type RateBucket } from "../contracts/events";
 import type { IncidentsSnapshot, Incident } from "../contracts/incidents";
 import type { NetworkSnapshot } from "../contracts/network";
 import { RECENT_CHECKS } from "../contracts/network";
@@ -7,7 +7,6 @@ import { severityRank, type Severity } from "../contracts/common";
 
 /** Events kept in the browser's live list. */
 export const LIVE_EVENT_CAP = 500;
-export const RATE_MINUTES = 60;
 const MINUTE = 60_000;
 
 /** Folds network deltas (heartbeats, node registrations) into the snapshot. */
@@ -52,7 +51,7 @@ export function applySecurity(snapshot: SecuritySnapshot, items: readonly Securi
     const key = `${minute}|${e.severity}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const horizon = newest - (RATE_MINUTES - 1) * MINUTE;
+  const horizon = newest - (RATE_WINDOW_MINUTES - 1) * MINUTE;
   const rate: RateBucket[] = [];
   for (const [key, count] of counts) {
     const [minute, severity] = key.split("|");

@@ -4,6 +4,7 @@ import { getCore, CoreUnavailableError } from "../registry";
 import { BodyError, parseBatchBody, readBodyText, type ParsedItems } from "../ingest/body";
 import { describeZodError, type ApiErrorBody } from "../../lib/contracts/common";
 import type { Identity } from "../auth/actor";
+import { originAllowed } from "../origin";
 import type { Permission } from "../auth/permissions";
 
 /** An answer with a status and a uniform error body `{ error: { code, message } }`. */
@@ -52,12 +53,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export function sameOrigin(req: Request, publicUrl: string | undefined, strict = true): boolean {
   const origin = req.headers.get("origin");
   if (!origin) return !strict || req.headers.get("sec-fetch-site") === "same-origin";
-  try {
-    const host = new URL(origin).host;
-    return host === req.headers.get("host") || (!!publicUrl && host === new URL(publicUrl).host);
-  } catch {
-    return false;
-  }
+  return originAllowed(origin, req.headers.get("host"), publicUrl);
 }
 
 export type RouteHandler = ((req: Request, context?: { params?: Promise<Record<string, string>> }) => Promise<Response>) & { access: RouteAccess };

@@ -22,7 +22,6 @@ export interface Identity extends Actor {
   expiresAt?: number;
 }
 
-export const SYSTEM: Actor = { name: "vigil", kind: "system", sourceIp: null };
 export const cliActor = (): Actor => ({ name: `cli:${process.env.USER ?? "shell"}`, kind: "cli", sourceIp: null });
 
 export function can(identity: Pick<Identity, "permissions" | "mfaPending">, permission: Permission): boolean {

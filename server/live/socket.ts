@@ -11,6 +11,7 @@ import { can, type Identity } from "../auth/actor";
 import type { IdentityResult } from "../auth/identity";
 import { STREAM_PERMISSION } from "../auth/permissions";
 import type { Hub } from "./hub";
+import { originAllowed } from "../origin";
 
 interface SocketData {
   identity: Identity;
@@ -29,19 +30,7 @@ export interface LiveOptions {
   publicUrl?: string;
 }
 
-/**
- * A browser's WebSocket handshake carries its page's Origin and is not bound by CORS: refuse one
- * from another origin (a sibling site sharing the cookie). Clients without an Origin are scripts.
- */
-export function originAllowed(origin: string | undefined, host: string | undefined, publicUrl?: string): boolean {
-  if (!origin) return true;
-  try {
-    const from = new URL(origin).host;
-    return from === host || (!!publicUrl && from === new URL(publicUrl).host);
-  } catch {
-    return false;
-  }
-}
+
 
 async function admit(options: LiveOptions, request: IncomingMessage, token: string | undefined): Promise<{ ok: true; identity: Identity } | { ok: false; message: string }> {
   const result = await options.authenticate(request, token);
@@ -65,6 +54,7 @@ export function attachLive(httpServer: HttpServer, hub: Hub, options: LiveOption
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
     perMessageDeflate: false,
+    // a browser's WebSocket handshake is not bound by CORS: refuse another site's page (a sibling sharing the cookie)
     allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, req.headers.host, options.publicUrl)),
   });
 
