@@ -68,10 +68,10 @@ async function main() {
     await admin.getByLabel("Code shown by the app").fill(totp(secretFromUri(uri)));
     await admin.getByRole("button", { name: "Confirm and turn on" }).click();
     await admin.getByRole("link", { name: "Admin" }).click();
-    await admin.getByRole("table", { name: "users" }).waitFor();
+    await admin.getByRole("table", { name: "users" }).getByRole("row").nth(1).waitFor();
     await shot(admin, "admin-users");
     await admin.getByRole("button", { name: "API keys" }).click();
-    await admin.getByRole("table", { name: "api keys" }).waitFor();
+    await admin.getByRole("table", { name: "api keys" }).getByRole("row").nth(1).waitFor();
     await shot(admin, "admin-keys");
     await admin.getByRole("button", { name: "Audit log" }).click();
     await admin.getByRole("table", { name: "audit log" }).getByRole("row").nth(1).waitFor();
