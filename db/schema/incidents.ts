@@ -30,6 +30,8 @@ export const incidents = sqliteTable(
   (t) => [
     uniqueIndex("incidents_active_dedup").on(t.dedupKey).where(sql`status <> 'resolved'`),
     index("incidents_status_last_seen").on(t.status, t.lastSeen),
+    index("incidents_last_seen").on(t.lastSeen, t.id),
+    index("incidents_pane_status_last_seen").on(t.pane, t.status, t.lastSeen),
   ],
 );
 

@@ -3,3 +3,4 @@ export * from "./security";
 export * from "./incidents";
 export * from "./auth";
 export * from "./audit";
+export * from "./ops";
