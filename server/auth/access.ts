@@ -28,7 +28,7 @@ type Listener = (change: { userId?: string; keyId?: number }) => void;
  */
 export function createAccess(db: VigilDb, sqlite: Database.Database, clock: Clock, ingestEvents: (items: EventInput[]) => void, options: AccessOptions) {
   const audit = new AuditLog(db, sqlite, clock);
-  const throttle = new SignInThrottle(clock, options.throttle);
+  const throttle = new SignInThrottle(sqlite, clock, options.throttle);
   const listeners: Listener[] = [];
   const notify: Listener = (change) => listeners.forEach((l) => l(change));
 
