@@ -1,11 +1,13 @@
-import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
-import { and, desc, eq, gte, like, lte, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { VigilDb } from "../../db/client";
 import { auditLog } from "../../db/schema";
 import type { Clock } from "../clock";
+import { AuditChain, type AuditChainState } from "./audit-chain";
+import { CHAIN_COLUMNS, chainWalker, entryHash, GENESIS, type ChainRow } from "./chain-rule";
 
-export const GENESIS = "0".repeat(64);
+export { entryHash, GENESIS };
+export type { AuditChainState };
 
 export interface AuditInput {
   actor: string;
@@ -31,12 +33,6 @@ export interface AuditEntry {
 
 type Row = typeof auditLog.$inferSelect;
 
-/** The hash of an entry: every stored field but the hash itself, in a fixed order. */
-export function entryHash(e: Omit<Row, "id" | "hash"> & { id: number }): string {
-  const canonical = JSON.stringify([e.id, e.time, e.actor, e.action, e.target, e.sourceIp, e.before, e.after, e.prevHash]);
-  return createHash("sha256").update(canonical).digest("hex");
-}
-
 const toJson = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 
 function toEntry(r: Row): AuditEntry {
@@ -52,23 +48,47 @@ export interface AuditQuery {
   text?: string;
   since?: number;
   until?: number;
+  /** only entries with a smaller id (the cursor); from the newest when absent */
+  before?: number;
   limit: number;
 }
 
+export interface AuditPage {
+  /** newest first */
+  entries: AuditEntry[];
+  /** pass as `before` for the next (older) page; null when there is nothing older */
+  next_before: number | null;
+}
+
+/**
+ * A filter on a column without an index (actor, text, time range) looks at no more than this
+ * many entries per page, ids just below the cursor; a page may then hold fewer matches than asked
+ * for (even none) while `next_before` still points further back.
+ */
+export const SCAN_WINDOW = 20_000;
+
 /** The hash-chained, append-only audit log. */
 export class AuditLog {
+  /** the checkpoint, incremental checks and the full re-verification */
+  readonly chain: AuditChain;
+  private readonly lastEntry: Database.Statement<[], { id: number; hash: string }>;
+
   constructor(
     private readonly db: VigilDb,
     private readonly sqlite: Database.Database,
     private readonly clock: Clock,
-  ) {}
+    private readonly options: { scanWindow?: number } = {},
+  ) {
+    this.chain = new AuditChain(sqlite, clock);
+    this.lastEntry = sqlite.prepare("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+  }
 
-  /** Appends an entry chained to the last one; runs inside the caller's transaction if there is one. */
+  /** Appends an entry chained to the last one, moving the checkpoint with it; runs inside the caller's transaction if there is one. */
   append(input: AuditInput): AuditEntry {
     return this.sqlite.transaction(() => {
-      const last = this.db.select({ id: auditLog.id, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get();
+      const last = this.lastEntry.get() ?? { id: 0, hash: GENESIS };
       const fields = {
-        id: (last?.id ?? 0) + 1,
+        id: last.id + 1,
         time: this.clock.now(),
         actor: input.actor,
         action: input.action,
@@ -76,49 +96,65 @@ export class AuditLog {
         sourceIp: input.sourceIp ?? null,
         before: toJson(input.before),
         after: toJson(input.after),
-        prevHash: last?.hash ?? GENESIS,
+        prevHash: last.hash,
       };
       const row = this.db.insert(auditLog).values({ ...fields, hash: entryHash(fields) }).returning().get();
+      this.chain.appended(last, { id: row.id, hash: row.hash });
       return toEntry(row);
     })();
   }
 
-  /** Walks the chain from the start; names the first entry whose hash or link does not hold. */
+  /**
+   * Walks the whole chain from the start on this thread and names the first entry whose hash or
+   * link does not hold, or a log that no longer reaches the stored checkpoint. Blocks for the
+   * whole walk: for the CLI and restore checks; the server uses `chain.startFull()`.
+   */
   verify(): VerifyResult {
-    let prev = GENESIS;
-    let count = 0;
-    let expectedId = 1;
-    for (const row of this.sqlite.prepare("SELECT * FROM audit_log ORDER BY id").iterate() as Iterable<Record<string, unknown>>) {
-      const r: Row = {
-        id: row.id as number,
-        time: row.time as number,
-        actor: row.actor as string,
-        action: row.action as string,
-        target: row.target as string | null,
-        sourceIp: row.source_ip as string | null,
-        before: row.before as string | null,
-        after: row.after as string | null,
-        prevHash: row.prev_hash as string,
-        hash: row.hash as string,
-      };
-      count += 1;
-      if (r.id !== expectedId) return { ok: false, entries: count, brokenId: expectedId, reason: `entry ${expectedId} is missing` };
-      if (r.prevHash !== prev) return { ok: false, entries: count, brokenId: r.id, reason: `entry ${r.id} does not link to entry ${r.id - 1}` };
-      if (entryHash(r) !== r.hash) return { ok: false, entries: count, brokenId: r.id, reason: `entry ${r.id} was altered: its hash does not match its contents` };
-      prev = r.hash;
-      expectedId += 1;
+    const cp = this.chain.store.read();
+    const walker = chainWalker({ id: 0, hash: GENESIS }, cp.verifiedId > 0 ? { id: cp.verifiedId, hash: cp.hash } : null);
+    const rows = this.sqlite.prepare<[], ChainRow>(`SELECT ${CHAIN_COLUMNS} FROM audit_log ORDER BY id`).iterate();
+    for (const row of rows) {
+      if (!walker.check([row])) {
+        rows.return?.();
+        break;
+      }
     }
-    return { ok: true, entries: count };
+    const r = walker.result();
+    return r.ok ? { ok: true, entries: r.entries } : { ok: false, entries: r.entries, brokenId: r.brokenId, reason: r.reason };
   }
 
-  list(q: AuditQuery): AuditEntry[] {
+  /** The chain's state from the checkpoint: two row lookups, never a walk. */
+  chainState(): AuditChainState {
+    return this.chain.state();
+  }
+
+  /** One page, newest first, older than `before`; see SCAN_WINDOW for filters without an index. */
+  page(q: AuditQuery): AuditPage {
+    const before = q.before ?? Number.MAX_SAFE_INTEGER;
+    const windowed = !!(q.actor || q.text || q.since !== undefined || q.until !== undefined);
+    const floor = windowed ? Math.max(1, Math.min(before, this.chain.store.head() + 1) - (this.options.scanWindow ?? SCAN_WINDOW)) : 1;
     const conditions: (SQL | undefined)[] = [
+      lt(auditLog.id, before),
+      floor > 1 ? gte(auditLog.id, floor) : undefined,
       q.action ? eq(auditLog.action, q.action) : undefined,
       q.actor ? eq(auditLog.actor, q.actor) : undefined,
       q.since !== undefined ? gte(auditLog.time, q.since) : undefined,
       q.until !== undefined ? lte(auditLog.time, q.until) : undefined,
-      q.text ? or(like(auditLog.target, `%${q.text}%`), like(auditLog.after, `%${q.text}%`), like(auditLog.before, `%${q.text}%`)) : undefined,
+      q.text ? or(...[auditLog.target, auditLog.after, auditLog.before].map((c) => sql`${c} LIKE ${`%${escapeLike(q.text!)}%`} ESCAPE '\\'`)) : undefined,
     ];
-    return this.db.select().from(auditLog).where(and(...conditions)).orderBy(desc(auditLog.id)).limit(q.limit).all().map(toEntry);
+    const rows = this.db.select().from(auditLog).where(and(...conditions)).orderBy(desc(auditLog.id)).limit(q.limit).all();
+    const entries = rows.map(toEntry);
+    const full = entries.length === q.limit;
+    const next_before = full ? entries[entries.length - 1].id : floor > 1 ? floor : null;
+    return { entries, next_before: next_before !== null && next_before > 1 ? next_before : null };
   }
+
+  list(q: AuditQuery): AuditEntry[] {
+    return this.page(q).entries;
+  }
+}
+
+/** `%` and `_` in a search are literal characters, not wildcards. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
