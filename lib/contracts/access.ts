@@ -26,15 +26,69 @@ export const createKeySchema = z.strictObject({
 
 export const settingsPatchSchema = z.strictObject({ require_mfa_all: z.boolean().optional() });
 
-export const auditQuerySchema = z.object({
-  action: z.string().max(64).optional(),
-  actor: z.string().max(256).optional(),
-  q: z.string().max(200).optional(),
-  since: z.coerce.number().int().nonnegative().optional(),
-  until: z.coerce.number().int().nonnegative().optional(),
-  limit: z.coerce.number().int().min(1).max(10_000).default(200),
-  format: z.enum(["json", "ndjson", "csv"]).default("json"),
-});
+/** An audit entry id as a cursor: decimal digits only (no 0x, exponent or sign). */
+const auditIdSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, "an entry id in decimal digits")
+  .transform(Number)
+  .refine(Number.isSafeInteger, "an entry id in decimal digits");
+
+/** Most entries one JSON page may ask for; exports (csv, ndjson) stream and may ask for more. */
+export const AUDIT_PAGE_MAX = 1000;
+
+/**
+ * GET /api/v1/audit. `before` is the cursor (entries with smaller ids, newest first). With
+ * format=json `limit` is the page size (default 200, at most AUDIT_PAGE_MAX); with csv or ndjson
+ * it caps the export (default: every matching entry), which is streamed page by page.
+ */
+export const auditQuerySchema = z
+  .object({
+    action: z.string().max(64).optional(),
+    actor: z.string().max(256).optional(),
+    q: z.string().max(200).optional(),
+    since: z.coerce.number().int().nonnegative().optional(),
+    until: z.coerce.number().int().nonnegative().optional(),
+    before: auditIdSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(100_000_000).optional(),
+    format: z.enum(["json", "ndjson", "csv"]).default("json"),
+  })
+  .superRefine((v, ctx) => {
+    if (v.format === "json" && v.limit !== undefined && v.limit > AUDIT_PAGE_MAX) {
+      ctx.addIssue({ code: "custom", path: ["limit"], message: `at most ${AUDIT_PAGE_MAX} entries per page (export with format=csv or ndjson for more)` });
+    }
+  });
+
+/**
+ * The audit chain's state as the API reports it (GET /api/v1/audit `chain`, GET and POST
+ * /api/v1/audit/verify). It is read from the stored checkpoint, never by walking the chain.
+ */
+export interface AuditChainState {
+  /** id of the newest entry, 0 when the log is empty */
+  head: number;
+  /** entries 1..verified_through are known good: checked on append, by catch-up slices or by a full run */
+  verified_through: number;
+  /** hash of entry verified_through */
+  hash: string;
+  /** when verified_through last moved (epoch ms), null if never */
+  verified_at: number | null;
+  /** the first entry known to fail (from the last full run, or from checking new entries); null if none */
+  broken: { id: number; reason: string } | null;
+  /** the full re-verification from entry 1, which runs on a worker thread */
+  full: {
+    running: boolean;
+    /** while running: entries checked of the newest id when the run started */
+    progress: { checked: number; total: number } | null;
+    started_at: number | null;
+    /** the last finished run, as stored: when, outcome, entries walked, first broken entry */
+    at: number | null;
+    ok: boolean | null;
+    entries: number | null;
+    broken_id: number | null;
+    reason: string | null;
+    /** why the last run could not finish (not a verdict on the chain); null if it did */
+    error: string | null;
+  };
+}
 
 /** What the console knows about the signed-in person. */
 export interface Me {

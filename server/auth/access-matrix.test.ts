@@ -118,6 +118,8 @@ const INTENDED: Record<string, RouteAccess> = {
   "GET /api/v1/settings": "settings:manage",
   "PATCH /api/v1/settings": "settings:manage",
   "GET /api/v1/audit": "audit:read",
+  "GET /api/v1/audit/verify": "audit:read",
+  "POST /api/v1/audit/verify": "audit:read",
 };
 
 function expectedStatus(caller: Caller, access: RouteAccess): "ok" | 401 | 403 {
