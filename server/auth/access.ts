@@ -8,8 +8,10 @@ import { ApiKeyService } from "./api-keys";
 import { createBetterAuth } from "./better-auth";
 import { IdentityResolver } from "./identity";
 import { SettingsService } from "./settings";
+import { watchOtherWriters } from "./other-writers";
+import { SetupToken } from "./setup-token";
 import { SignInThrottle, type ThrottleOptions } from "./throttle";
-import { UserService } from "./users";
+import { UserService, type UserView } from "./users";
 import type { Identity } from "./actor";
 
 export interface AccessOptions {
@@ -21,6 +23,13 @@ export interface AccessOptions {
 
 /** A change of someone's access; with neither id, everyone's. */
 type Listener = (change: { userId?: string; keyId?: number }) => void;
+
+export type SetupResult =
+  | { ok: true; user: UserView }
+  | { ok: false; code: "setup_done" | "setup_token_required" | "setup_token_invalid"; message: string };
+
+const SETUP_TOKEN_HINT = (what: string) =>
+  `${what}. It is printed in the server's startup log, kept in the data directory's setup-token file, and shown by \`npm run vigil -- setup-token\`.`;
 
 /**
  * Accounts, sessions, API keys, settings and the audit log: everything about who may act.
@@ -61,7 +70,11 @@ export function createAccess(db: VigilDb, sqlite: Database.Database, clock: Cloc
   });
   const settings = new SettingsService(db, audit, clock);
   const keys = new ApiKeyService(db, audit, clock);
-  const users = new UserService(db, auth, audit);
+      // sign-out, a session replaced at enrolment: sockets opened with that session close
+      sessionEnded: ({ userId }) => notify({ userId }),
+  // beside the database file: the server prints it, the CLI prints it again, the first account ends it
+  const setupToken = SetupToken.beside(sqlite.name);
+  const users = new UserService(db, auth, audit, () => setupToken.clear());
   const identity = new IdentityResolver(auth, keys, settings);
 
   return {
@@ -76,11 +89,36 @@ export function createAccess(db: VigilDb, sqlite: Database.Database, clock: Cloc
     onAccessChange(listener: Listener) {
       listeners.push(listener);
     },
+    setupToken,
+    /** The setup token while no account exists (made if missing); null, and any leftover removed, once one does. */
+    pendingSetupToken(): string | null {
+      if (users.count() === 0) return setupToken.ensure();
+      setupToken.clear();
+      return null;
+    },
+    /**
+     * First-run setup: the first admin, only with the setup token and only while no account
+     * exists. Nothing is created when either check fails.
+     */
+    async completeSetup(input: { name: string; email: string; password: string; setupToken?: string }, sourceIp: string | null): Promise<SetupResult> {
+      if (users.count() > 0) return { ok: false, code: "setup_done", message: "Vigil is already set up: sign in instead" };
+      if (!input.setupToken) return { ok: false, code: "setup_token_required", message: SETUP_TOKEN_HINT("The setup token is required") };
+      if (!setupToken.matches(input.setupToken)) return { ok: false, code: "setup_token_invalid", message: SETUP_TOKEN_HINT("That setup token is wrong") };
+      const created = await users.createFirstAdmin({ name: input.name, email: input.email, password: input.password }, sourceIp);
+      // another setup won the race (the token is gone with it)
+      if (!created) return { ok: false, code: "setup_done", message: "Vigil is already set up: sign in instead" };
+      return { ok: true, user: created };
+    },
     accessChanged: notify,
     /** What the console shows about the caller (GET /api/v1/me). */
     describe(identity: Identity) {
       const u = users.byId(identity.userId);
       return { email: identity.email, role: identity.role, permissions: [...identity.permissions], mfa_pending: identity.mfaPending, two_factor_enabled: !!u?.two_factor_enabled, kind: identity.kind };
+    /**
+     * Treats a commit by another connection (the CLI on the same database) as a change of
+     * everyone's access, noticed within `intervalMs`. Returns a function that stops watching.
+     */
+    watchOtherWriters: (intervalMs?: number) => watchOtherWriters(sqlite, () => notify({}), intervalMs),
     },
   };
 }

@@ -18,6 +18,8 @@ export interface SignInEvents {
   /** a signed-in user confirmed a new authenticator, or turned two-factor off */
   mfaChanged(info: { userId: string; email: string; ip: string | null; enabled: boolean }): void;
 }
+  /** a session was deleted (sign-out, replaced at enrolment, revoked) */
+  sessionEnded(info: { userId: string }): void;
 
 export interface AuthOptions {
   db: VigilDb;
@@ -60,6 +62,9 @@ export function createBetterAuth(o: AuthOptions) {
         role: { type: "string", input: false, defaultValue: "viewer" },
         disabled: { type: "boolean", input: false, defaultValue: false },
       },
+    databaseHooks: {
+      session: { delete: { after: async (ended) => o.events.sessionEnded({ userId: ended.userId }) } },
+    },
     },
     session: { expiresIn: 12 * 3600, updateAge: 3600 },
     plugins: [twoFactor({ issuer: "Vigil" })],

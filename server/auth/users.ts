@@ -52,6 +52,8 @@ export class UserService {
     private readonly db: VigilDb,
     private readonly auth: VigilAuth,
     private readonly audit: AuditLog,
+    /** after any account is created (the first one ends first-run setup) */
+    private readonly onCreated: () => void = () => undefined,
   ) {}
 
   count(): number {
@@ -106,6 +108,7 @@ export class UserService {
       tx.insert(account).values({ id: randomBytes(24).toString("base64url"), userId: id, providerId: "credential", accountId: id, password: hash }).run();
       this.audit.append({ actor: actor.name, action: "user_created", target: email, sourceIp: actor.sourceIp, after: { email, role, name } });
     });
+    this.onCreated();
     return this.byId(id)!;
   }
 

@@ -1,5 +1,8 @@
+import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { attachLive } from "./socket";
@@ -7,6 +10,12 @@ import { Hub } from "./hub";
 import type { Batch, ClientToServerEvents, Resync, SecurityDelta, ServerToClientEvents, SubscribeAck, SubscribeRequest } from "../../lib/contracts/live";
 import { personOf } from "../test-support/core";
 import type { IdentityResult } from "../auth/identity";
+import { openDatabase } from "../../db/client";
+import { createCore } from "../core";
+import { cliActor } from "../auth/actor";
+import { HOST, ORIGIN, signedIn } from "../test-support/people";
+import { socketAuthenticator } from "./socket-auth";
+import { closeOnAccessChange } from "./access-watch";
 
 /** Tokens stand for callers here; the real resolver is exercised in the access-matrix test. */
 const CALLERS: Record<string, IdentityResult> = {
@@ -137,5 +146,91 @@ describe("live socket", () => {
     const ack = await subscribe(client(url), { streams: ["everything"] } as unknown as SubscribeRequest);
     expect(ack.ok).toBe(false);
     expect(!ack.ok && ack.error).toMatch(/streams/);
+  });
+});
+
+describe("live socket access changes", () => {
+  const secret = "test-secret-test-secret-test-secret-0123";
+
+  /** The server's core over a database file, its socket server wired as server/index.ts wires it, and a second core on the same file standing for the CLI. */
+  async function startOnFile() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-live-"));
+    const handle = openDatabase(dir);
+    const core = createCore(handle, { access: { secret, publicUrl: ORIGIN } });
+    const server = http.createServer();
+    const live = attachLive(server, core.hub, { authenticate: socketAuthenticator(core) });
+    const stopWatching = closeOnAccessChange(live, core.access);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const cliHandle = openDatabase(dir);
+    const cli = createCore(cliHandle, { access: { secret, publicUrl: "http://localhost" } });
+    cleanups.push(() => {
+      stopWatching();
+      live.close();
+      server.close();
+      handle.close();
+      cliHandle.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    return { core, cli, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  }
+
+  const open = (url: string, auth: { token?: string; cookie?: string }) => {
+    const socket: Client = connect(url, {
+      path: "/socket.io",
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: false,
+      auth: auth.token ? { token: auth.token } : {},
+      extraHeaders: auth.cookie ? { cookie: auth.cookie } : {},
+    });
+    cleanups.push(() => socket.disconnect());
+    return new Promise<Client>((resolve, reject) => {
+      socket.once("connect", () => resolve(socket));
+      socket.once("connect_error", reject);
+    });
+  };
+
+  /** The server's disconnect, or a failure when the socket is still open a second later. */
+  const closedWithinASecond = (socket: Client) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("the socket is still open 1 s after the change")), 1000);
+      socket.once("disconnect", (reason) => {
+        clearTimeout(timer);
+        resolve(reason);
+      });
+    });
+
+  it("closes the sockets of a key revoked by the CLI (another connection) within a second, and only those", async () => {
+    const { core, cli, url } = await startOnFile();
+    await core.access.users.create({ email: "ana@bank.test", role: "analyst", password: "correct horse battery staple" }, cliActor());
+    const doomed = core.access.keys.create({ ownerEmail: "ana@bank.test", name: "sensor", scopes: ["read"] }, cliActor());
+    const kept = core.access.keys.create({ ownerEmail: "ana@bank.test", name: "wall", scopes: ["read"] }, cliActor());
+    const [a, b] = await Promise.all([open(url, { token: doomed.token }), open(url, { token: kept.token })]);
+    const closed = closedWithinASecond(a);
+    cli.access.keys.revoke(doomed.key.id, cliActor());
+    expect(await closed).toBe("io server disconnect");
+    expect((await subscribe(b, { streams: ["security"] })).ok).toBe(true);
+    expect(b.connected).toBe(true);
+  });
+
+  it("closes a signed-in user's socket within a second when the CLI changes their role", async () => {
+    const { core, cli, url } = await startOnFile();
+    const ana = await signedIn(core, "ana@bank.test", "analyst");
+    const socket = await open(url, { cookie: ana.cookie });
+    const closed = closedWithinASecond(socket);
+    cli.access.users.setRole(ana.id, "viewer", cliActor());
+    expect(await closed).toBe("io server disconnect");
+  });
+
+  it("closes the socket of a session that signs out", async () => {
+    const { core, url } = await startOnFile();
+    const ana = await signedIn(core, "ana@bank.test", "analyst");
+    const socket = await open(url, { cookie: ana.cookie });
+    const closed = closedWithinASecond(socket);
+    const res = await core.access.auth.handler(
+      new Request(`${ORIGIN}/api/auth/sign-out`, { method: "POST", headers: { host: HOST, origin: ORIGIN, cookie: ana.cookie, "content-type": "application/json" }, body: "{}" }),
+    );
+    expect(res.status).toBe(200);
+    expect(await closed).toBe("io server disconnect");
   });
 });

@@ -32,6 +32,11 @@ export interface LiveOptions {
 
 
 
+/** Whether a connection re-checked still acts with the role and permissions it was admitted with. */
+function sameAccess(before: Identity, after: Identity): boolean {
+  return before.role === after.role && before.permissions.size === after.permissions.size && [...before.permissions].every((p) => after.permissions.has(p));
+}
+
 async function admit(options: LiveOptions, request: IncomingMessage, token: string | undefined): Promise<{ ok: true; identity: Identity } | { ok: false; message: string }> {
   const result = await options.authenticate(request, token);
   if (!result.ok) return { ok: false, message: result.message };
@@ -108,12 +113,19 @@ export function attachLive(httpServer: HttpServer, hub: Hub, options: LiveOption
     });
   });
 
-  /** Checks every open connection again; the ones no longer admitted are dropped. */
-  const revalidate = async (filter?: (identity: Identity) => boolean) => {
-    for (const socket of io.sockets.sockets.values()) {
-      if (filter && !filter(socket.data.identity)) continue;
+  /**
+   * Checks open connections again (all, or those `filter` picks). A connection no longer admitted
+   * (revoked key, disabled user, ended session) is dropped, and so is one whose role or
+   * permissions changed: it reconnects and subscribes under the new rules. A check of everyone
+   * asked for while one runs is run once more after it, so a burst of changes costs two passes.
+   */
+  let running: Promise<void> | null = null;
+  let again = false;
+  const check = async (filter?: (identity: Identity) => boolean) => {
+    for (const socket of [...io.sockets.sockets.values()]) {
+      if (!socket.connected || (filter && !filter(socket.data.identity))) continue;
       const result = await admit(options, socket.request, socket.data.token).catch(() => null);
-      if (!result?.ok) socket.disconnect(true);
+      if (!result?.ok || !sameAccess(socket.data.identity, result.identity)) socket.disconnect(true);
       else socket.data.identity = result.identity;
     }
   };
@@ -122,3 +134,17 @@ export function attachLive(httpServer: HttpServer, hub: Hub, options: LiveOption
 
   return { io, revalidate, close: () => { clearInterval(timer); io.close(); } };
 }
+  const revalidate = async (filter?: (identity: Identity) => boolean): Promise<void> => {
+    if (filter) return check(filter);
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await check();
+      } while (again);
+    })().finally(() => (running = null));
+    return running;
+  };
