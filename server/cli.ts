@@ -16,7 +16,8 @@ const USAGE = `usage: npm run vigil -- <command>
   key create --owner EMAIL --scope ingest,read,act [--name N]     prints the key once
   key list
   key revoke --id N
-  audit verify                                                    checks the audit log's hash chain`;
+  audit verify                                                    checks the audit log's hash chain
+  setup-token                                                     prints the one-time first-run setup token (while no account exists)`;
 
 class UsageError extends Error {}
 
@@ -63,6 +64,16 @@ async function main(argv: string[]): Promise<number> {
   const { users, keys, audit } = core.access;
   const actor = cliActor();
   try {
+    if (group === "setup-token" && command === undefined) {
+      const token = core.access.pendingSetupToken();
+      if (!token) {
+        console.error(`Vigil is already set up (${users.count()} account${users.count() === 1 ? "" : "s"}): setup is closed and no setup token exists. Sign in, or add accounts with \`npm run vigil -- user create\`.`);
+        return 1;
+      }
+      console.error(`setup token (kept in ${core.access.setupToken.file ?? "memory"} until the first account exists); enter it on the /setup page:`);
+      console.log(token);
+      return 0;
+    }
     switch (`${group} ${command}`) {
       case "user create": {
         const role = need(values, "role");
