@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { startVigil, type VigilServer } from "./support/vigil";
 import { totp } from "./support/totp";
-import { createUser, PASSWORD } from "./support/accounts";
+import fs from "node:fs";
+import path from "node:path";
+import { cli, createUser, PASSWORD, setupToken } from "./support/accounts";
 
 let vigil: VigilServer;
 test.beforeAll(async () => {
@@ -15,10 +17,20 @@ test("first run: the setup page creates the admin, who must enrol TOTP, then sig
   // a fresh install sends every visitor to the one-time setup page
   await page.goto(vigil.url);
   await expect(page).toHaveURL(/\/setup$/);
+  // only whoever can read the server's log or data directory may claim it: the setup token
+  const token = setupToken(vigil);
+  expect(token).toMatch(/^[A-Z2-7]{26}$/);
+  const printed = await cli(vigil, ["setup-token"]);
+  expect(printed.stdout.trim()).toBe(token);
+  await page.getByLabel("Setup token").fill("AAAAAAAAAAAAAAAAAAAAAAAAAA");
   await page.getByLabel("Name").fill("Ada Admin");
   await page.getByLabel("Email").fill("ada@bank.test");
   await page.getByLabel("Password (at least 12 characters)").fill(PASSWORD);
   await page.getByLabel("Password again").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create administrator" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "That setup token is wrong" })).toBeVisible();
+  await expect(page).toHaveURL(/\/setup$/);
+  await page.getByLabel("Setup token").fill(token);
   await page.getByRole("button", { name: "Create administrator" }).click();
 
   // admins must set up two-factor before the console opens
@@ -39,8 +51,11 @@ test("first run: the setup page creates the admin, who must enrol TOTP, then sig
   // the setup page is gone for good, and so is the setup API
   await page.goto(`${vigil.url}/setup`);
   await expect(page).toHaveURL(`${vigil.url}/`);
-  const again = await request.post(`${vigil.url}/api/setup`, { data: { name: "Eve", email: "eve@evil.example", password: PASSWORD } });
+  const again = await request.post(`${vigil.url}/api/setup`, { data: { name: "Eve", email: "eve@evil.example", password: PASSWORD, setup_token: token } });
   expect(again.status()).toBe(409);
+  // the token file went with the first account, and the CLI says setup is closed
+  expect(fs.existsSync(path.join(vigil.dataDir, "setup-token"))).toBe(false);
+  expect((await cli(vigil, ["setup-token"])).stderr).toMatch(/already set up/);
 
   // sign out, then sign in: password, then a wrong code, then the right one
   await page.getByRole("button", { name: "Sign out" }).click();

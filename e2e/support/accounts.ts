@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { expect, type BrowserContext } from "@playwright/test";
 import type { VigilServer } from "./vigil";
@@ -17,6 +18,11 @@ export function cli(vigil: VigilServer, args: string[], stdin = ""): Promise<{ c
     );
     child.stdin!.end(stdin);
   });
+}
+
+/** The one-time setup token a fresh server keeps in its data directory (and prints at start). */
+export function setupToken(vigil: VigilServer): string {
+  return fs.readFileSync(path.join(vigil.dataDir, "setup-token"), "utf8").trim();
 }
 
 export async function createUser(vigil: VigilServer, email: string, role: string, password = PASSWORD): Promise<void> {
