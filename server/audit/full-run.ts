@@ -121,6 +121,8 @@ export async function walkInSlices(
 
 /** Full verification on this thread in slices: for ":memory:" databases, which a worker cannot open. */
 export async function verifyInSlices(sqlite: Database.Database, anchor: ChainPoint | null, onProgress: (p: Progress) => void): Promise<WalkResult> {
+  // nothing of the walk runs on the caller's turn (a request)
+  await nextTurn();
   const total = (sqlite.prepare("SELECT coalesce(max(id), 0) AS n FROM audit_log").get() as { n: number }).n;
   onProgress({ checked: 0, total });
   const walker = chainWalker({ id: 0, hash: GENESIS }, anchor);
