@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { personOf, testCore } from "./test-support/core";
 import { countEvents } from "../db/queries/security";
 
-const failure = (i: number, src = "203.0.113.9") => ({ kind: "auth_failure", src_ip: src, user: "root", time: 1_000_000 + i * 1000 });
+// an hour before the test clock's now (2026-11-21T12:00Z), inside the retention window
+const T0 = Date.UTC(2026, 10, 21, 11, 0, 0);
+const failure = (i: number, src = "203.0.113.9") => ({ kind: "auth_failure", src_ip: src, user: "root", time: T0 + i * 1000 });
 
 describe("security ingest", () => {
   it("stores valid items and names each invalid one by index", () => {
@@ -62,7 +64,7 @@ describe("security ingest", () => {
 });
 
 describe("network ingest", () => {
-  const beat = (ok: boolean, time: number, node = "gw-1") => ({ node, ok, time, latency_ms: ok ? 12 : undefined });
+  const beat = (ok: boolean, second: number, node = "gw-1") => ({ node, ok, time: T0 + second * 1000, latency_ms: ok ? 12 : undefined });
 
   it("registers an unknown node on its first heartbeat", () => {
     const { core, drain } = testCore();
@@ -103,30 +105,30 @@ describe("network ingest", () => {
     expect(core.hub.head("network")).toBe(1); // only the registration was announced
   });
 
-  it("takes a node that stops reporting down after three silent sweeps, and brings it back on its next heartbeat", () => {
+  it("takes a node that stops reporting down after three silent sweeps, and brings it back on its next heartbeat", async () => {
     const { core, clock } = testCore();
     core.ingestHeartbeats([{ node: "gw-1", ok: true, latency_ms: 5 }], "test");
     clock.advance(30_000);
-    expect(core.sweepSilentNodes(60_000).accepted).toBe(0);
+    expect((await core.sweepSilentNodes(60_000)).accepted).toBe(0);
     for (let i = 0; i < 3; i++) {
       clock.advance(40_000);
-      core.sweepSilentNodes(60_000);
+      await core.sweepSilentNodes(60_000);
     }
     const [node] = core.networkSnapshot().nodes;
     expect(node.status).toBe("down");
     expect(node.checks.at(-1)).toMatchObject({ ok: false });
     expect(core.incidentsSnapshot({ status: "active", limit: 5 }).incidents).toMatchObject([{ rule: "node_down", entity: "gw-1" }]);
     clock.advance(40_000);
-    expect(core.sweepSilentNodes(60_000).accepted).toBe(0); // down already: no more synthetic checks
+    expect((await core.sweepSilentNodes(60_000)).accepted).toBe(0); // down already: no more synthetic checks
     core.ingestHeartbeats([{ node: "gw-1", ok: true, latency_ms: 5 }], "test");
     expect(core.incidentsSnapshot({ status: "active", limit: 5 }).incidents).toEqual([]);
   });
 
-  it("leaves alone a registered node that has never reported", () => {
+  it("leaves alone a registered node that has never reported", async () => {
     const { core, clock } = testCore();
     core.registerNodes([{ key: "new", name: "New", kind: "server" }]);
     clock.advance(3_600_000);
-    expect(core.sweepSilentNodes(60_000).accepted).toBe(0);
+    expect((await core.sweepSilentNodes(60_000)).accepted).toBe(0);
   });
 
   it("names the bad field of a rejected heartbeat", () => {

@@ -1,4 +1,4 @@
-import { asc, desc, eq } from "drizzle-orm";
+import { asc, count, desc, eq, gt, sql } from "drizzle-orm";
 import type { VigilDb } from "../client";
 import { heartbeats, nodes } from "../schema";
 import { RECENT_CHECKS, type NodeView } from "../../lib/contracts/network";
@@ -38,4 +38,30 @@ export function listNodesWithChecks(db: VigilDb, params: { recent?: number } = {
       .reverse();
     return toNodeView(row, checks);
   });
+}
+
+/** One page of nodes in id order after `afterId`, with their recent checks, and the true total. */
+export function listNodesPage(db: VigilDb, params: { afterId?: number; limit: number; recent?: number }) {
+  const recent = params.recent ?? RECENT_CHECKS;
+  const recentChecks = db
+    .select({ time: heartbeats.time, ok: heartbeats.ok, latency_ms: heartbeats.latencyMs })
+    .from(heartbeats)
+    .where(eq(heartbeats.nodeId, sql.placeholder("nodeId")))
+    .orderBy(desc(heartbeats.time), desc(heartbeats.id))
+    .limit(recent)
+    .prepare();
+  const rows = db
+    .select()
+    .from(nodes)
+    .where(params.afterId ? gt(nodes.id, params.afterId) : undefined)
+    .orderBy(asc(nodes.id))
+    .limit(params.limit + 1)
+    .all();
+  const more = rows.length > params.limit;
+  const page = more ? rows.slice(0, params.limit) : rows;
+  return {
+    nodes: page.map((row) => toNodeView(row, recentChecks.all({ nodeId: row.id }).reverse())),
+    total: db.select({ n: count() }).from(nodes).get()?.n ?? 0,
+    next_after: more ? page[page.length - 1].id : null,
+  };
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { canonicalIp } from "../net/ip";
+import { parseInstant } from "../time/instant";
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 export const severitySchema = z.enum(SEVERITIES);
@@ -7,26 +9,44 @@ export type Severity = z.infer<typeof severitySchema>;
 /** Lower is more severe; used for sorting. */
 export const severityRank: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
-/** An ISO-8601 string or epoch milliseconds, normalized to epoch milliseconds. */
-export const timeSchema = z
-  .union([z.number().int().nonnegative(), z.string().max(64)])
+/**
+ * A real instant (see `parseInstant`): ISO-8601 with an offset, epoch milliseconds or epoch
+ * seconds, as a number or a string of digits; normalized to epoch milliseconds. Whether it falls
+ * inside what Vigil stores is the ingest's check (`outsideWindow`), which knows the clock.
+ */
+export const timeSchema = z.union([z.number(), z.string().max(64)]).transform((value, ctx) => {
+  const r = parseInstant(value);
+  if (r.ok) return r.ms;
+  ctx.addIssue({ code: "custom", message: r.reason });
+  return z.NEVER;
+});
+
+/** An IPv4 or IPv6 address in any spelling, stored in one canonical form (see `canonicalIp`). */
+export const ipSchema = z
+  .string({ error: "expected an IPv4 or IPv6 address" })
+  .max(64, "expected an IPv4 or IPv6 address")
   .transform((value, ctx) => {
-    const ms = typeof value === "number" ? value : Date.parse(value);
-    if (!Number.isFinite(ms)) {
-      ctx.addIssue({ code: "custom", message: `not a date: ${JSON.stringify(value).slice(0, 70)}` });
-      return z.NEVER;
-    }
-    return ms;
+    const ip = canonicalIp(value);
+    if (ip) return ip;
+    ctx.addIssue({ code: "custom", message: `not an IPv4 or IPv6 address: ${JSON.stringify(value.slice(0, 64))}` });
+    return z.NEVER;
   });
 
-export const ipSchema = z.union([z.ipv4(), z.ipv6()], { error: "expected an IPv4 or IPv6 address" });
+/** A query parameter holding a whole number in decimal digits (no sign, exponent, hex or spaces). */
+export const decimalParam = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,16}$/, "expected a whole number in decimal digits")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
 /** One-line description of a zod error, naming the field: `severity: expected one of ...`. */
 export function describeZodError(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
+    .join("; ")
+    .slice(0, 300);
 }
 
 export interface ApiErrorBody {

@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { ipSchema, severitySchema, timeSchema, type Severity } from "./common";
+import { decimalParam, ipSchema, severitySchema, timeSchema, type Severity } from "./common";
+import { jsonBoundsError, type JsonBounds } from "./bounded-json";
+
+/** `attributes`: an object at most 8 levels deep and 16 KiB as JSON. */
+export const ATTRIBUTE_BOUNDS: JsonBounds = { maxDepth: 8, maxBytes: 16 * 1024 };
 
 export const EVENT_KINDS = ["ids_alert", "auth_failure", "auth_success", "transaction", "anomaly", "system"] as const;
 export const eventKindSchema = z.enum(EVENT_KINDS);
@@ -27,7 +31,10 @@ export const eventInputSchema = z
     message: z.string().max(8192).optional(),
     attributes: z
       .record(z.string().max(128), z.unknown())
-      .refine((a) => JSON.stringify(a).length <= 16384, "attributes larger than 16 KiB")
+      .superRefine((a, ctx) => {
+        const error = jsonBoundsError(a, ATTRIBUTE_BOUNDS);
+        if (error) ctx.addIssue({ code: "custom", message: error });
+      })
       .optional(),
   })
   .transform((e) => ({ ...e, severity: e.severity ?? defaultSeverity[e.kind] }));
@@ -50,11 +57,11 @@ export const securityEventSchema = z.object({
 });
 export type SecurityEvent = z.infer<typeof securityEventSchema>;
 
-export const eventQuerySchema = z.object({
+export const eventQuerySchema = z.strictObject({
   kind: eventKindSchema.optional(),
   severity: severitySchema.optional(),
   since: timeSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  limit: decimalParam(1, 1000).default(200),
 });
 export type EventQuery = z.infer<typeof eventQuerySchema>;
 

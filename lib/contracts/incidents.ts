@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decimalParam } from "./common";
 
 export const INCIDENT_STATUSES = ["open", "acknowledged", "resolved"] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
@@ -34,10 +35,10 @@ export interface TimelineEntry {
 }
 
 /** `active` is open + acknowledged: what still needs a person. */
-export const incidentQuerySchema = z.object({
+export const incidentQuerySchema = z.strictObject({
   status: z.enum(["open", "acknowledged", "resolved", "active", "all"]).default("active"),
   pane: z.enum(["network", "security"]).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(200),
+  limit: decimalParam(1, 500).default(200),
 });
 export type IncidentQuery = z.infer<typeof incidentQuerySchema>;
 

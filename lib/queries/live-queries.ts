@@ -10,7 +10,7 @@ const live = { staleTime: Infinity, refetchOnWindowFocus: false, refetchOnReconn
 export const networkQueries = {
   all: () => ["network"] as const,
   snapshot: () =>
-    queryOptions({ queryKey: [...networkQueries.all(), "snapshot"] as const, queryFn: () => fetchJson<NetworkSnapshot>("/api/v1/nodes"), ...live }),
+    queryOptions({ queryKey: [...networkQueries.all(), "snapshot"] as const, queryFn: () => fetchJson<NetworkSnapshot>("/api/v1/nodes?limit=1000"), ...live }),
 };
 
 export const securityQueries = {

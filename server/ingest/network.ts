@@ -10,9 +10,19 @@ import type { Clock } from "../clock";
 import type { Hub } from "../live/hub";
 import { mergeDetections, type Detection, type IncidentService } from "../incidents/service";
 import { DEFAULT_FAILURES_TO_DOWN, nextHealth, type NodeHealth } from "../detect/node-health";
-import { validateBatch, type IngestResult, type Rejection } from "./validate";
+import { DEFAULT_TIME_WINDOW, timeWindowCheck, validateBatch, type IngestResult, type Rejection, type TimeWindow } from "./validate";
 
 export const NODE_DOWN_RULE = "node_down";
+/** Nodes a heartbeat may create (VIGIL_MAX_NODES); past it a heartbeat for a new key is refused. */
+export const DEFAULT_MAX_NODES = 10_000;
+/** Silent nodes the watchdog records per slice; it yields to the event loop between slices. */
+export const WATCHDOG_SLICE = 200;
+
+export interface NetworkIngestOptions {
+  failuresToDown?: number;
+  maxNodes?: number;
+  window?: TimeWindow;
+}
 export const WATCHDOG_SOURCE = "watchdog";
 
 /** A node as the fleet defines it; `parent` names another node's key. */
@@ -42,6 +52,7 @@ interface CachedNode extends NodeHealth {
  */
 export class NetworkIngest {
   private readonly byKey = new Map<string, CachedNode>();
+  private sweeping = false;
 
   constructor(
     private readonly db: VigilDb,
@@ -50,7 +61,7 @@ export class NetworkIngest {
     private readonly hub: Hub,
     private readonly incidents: IncidentService,
     private readonly clock: Clock,
-    private readonly failuresToDown = DEFAULT_FAILURES_TO_DOWN,
+    private readonly options: NetworkIngestOptions = {},
   ) {
     // nodes that reported before a restart get a full silence period to report again
     for (const row of listNodeRows(db)) this.cache(row, row.lastCheckAt === null ? null : clock.now());
@@ -61,11 +72,11 @@ export class NetworkIngest {
     const changed: NetworkDelta[] = [];
     this.sqlite.transaction(() => {
       for (const def of defs) {
-        const parentId = def.parent ? (this.byKey.get(def.parent)?.id ?? null) : null;
+        const parentId = def.parent ? (this.byKey.get(def.parent.toLowerCase())?.id ?? null) : null;
         const values = { name: def.name, kind: def.kind, parentId, critical: def.critical ?? false, degradedMs: def.degradedMs ?? null };
         const row = this.db
           .insert(nodes)
-          .values({ key: def.key, ...values })
+          .values({ key: def.key.toLowerCase(), ...values })
           .onConflictDoUpdate({ target: nodes.key, set: values })
           .returning()
           .get();
@@ -77,27 +88,37 @@ export class NetworkIngest {
   }
 
   ingest(items: readonly unknown[], source: string, malformed: readonly Rejection[] = []): IngestResult {
-    const { valid, rejected } = validateBatch(items, heartbeatInputSchema, malformed);
-    if (valid.length === 0) return { accepted: 0, rejected };
+    const window = this.options.window ?? DEFAULT_TIME_WINDOW;
+    const { valid, rejected } = validateBatch(items, heartbeatInputSchema, malformed, timeWindowCheck(() => this.clock.now(), window));
+    if (valid.length === 0) return rejected.result(0);
     const now = this.clock.now();
     const w = this.writer;
     const deltas: NetworkDelta[] = [];
     const next = new Map<string, CachedNode>();
+    const maxNodes = this.options.maxNodes ?? DEFAULT_MAX_NODES;
+    const failuresToDown = this.options.failuresToDown ?? DEFAULT_FAILURES_TO_DOWN;
+    let created = 0;
+    let accepted = 0;
 
     // checks, node health and the incidents they open or resolve commit together
     const changed = this.sqlite.transaction(() => {
       // in batch order, so a node that fails, recovers and fails again ends with an open incident
       const outcomes: ({ kind: "down"; detection: Detection } | { kind: "recovered"; node: CachedNode })[] = [];
-      for (const { value: hb } of valid) {
+      for (const { index, value: hb } of valid) {
         let node = next.get(hb.node) ?? this.byKey.get(hb.node);
         if (!node) {
+          if (this.byKey.size + created >= maxNodes) {
+            rejected.add(index, `node: ${JSON.stringify(hb.node)} is not a known node and the node limit (VIGIL_MAX_NODES=${maxNodes}) is reached; register it or raise the limit`);
+            continue;
+          }
+          created += 1;
           const row = this.db.insert(nodes).values({ key: hb.node, name: hb.node, kind: "server" }).returning().get();
           node = this.toCached(row);
           deltas.push({ type: "node", node: toNodeView(row) });
         }
         const time = hb.time ?? now;
         const latency = hb.latency_ms ?? null;
-        const health = nextHealth(node, { ok: hb.ok, latencyMs: latency }, { failuresToDown: this.failuresToDown, degradedMs: node.degradedMs });
+        const health = nextHealth(node, { ok: hb.ok, latencyMs: latency }, { failuresToDown, degradedMs: node.degradedMs });
         w.insertHeartbeat.run(node.id, time, hb.ok ? 1 : 0, latency, hb.message ?? null);
         w.updateNodeHealth.run(health.status, health.consecutiveFailures, latency, time, node.id);
         if (health.status === "down") outcomes.push({ kind: "down", detection: this.downDetection(node, time) });
@@ -106,6 +127,7 @@ export class NetworkIngest {
         const lastReportAt = source === WATCHDOG_SOURCE ? node.lastReportAt : now;
         next.set(hb.node, { ...node, ...health, lastReportAt });
         deltas.push({ type: "heartbeat", node_id: node.id, status: health.status, check: { time, ok: hb.ok, latency_ms: latency } });
+        accepted += 1;
       }
       const incidents = [];
       for (let i = 0; i < outcomes.length; i++) {
@@ -128,20 +150,38 @@ export class NetworkIngest {
     for (const [key, node] of next) this.byKey.set(key, node);
     this.hub.publish("network", deltas);
     if (changed.length) this.hub.publish("incidents", changed.map((incident) => ({ type: "incident" as const, incident })));
-    return { accepted: valid.length, rejected };
+    return rejected.result(accepted);
   }
 
   /**
    * A node that has reported before and then goes silent is failing too: each sweep past
    * `silenceMs` records a failed check for it through the normal ingest path, so three sweeps
-   * take it down (and open its incident) and its next real heartbeat brings it back.
+   * take it down (and open its incident) and its next real heartbeat brings it back. It works
+   * in slices of `sliceSize` nodes and never overlaps itself.
    */
-  sweepSilent(silenceMs: number): IngestResult {
-    const now = this.clock.now();
-    const items = [...this.byKey.values()]
-      .filter((n) => n.status !== "down" && n.lastReportAt !== null && now - n.lastReportAt > silenceMs)
-      .map((n) => ({ node: n.key, ok: false, time: now, message: `no heartbeat for ${Math.round((now - n.lastReportAt!) / 1000)} s` }));
-    return items.length ? this.ingest(items, WATCHDOG_SOURCE) : { accepted: 0, rejected: [] };
+  async sweepSilent(silenceMs: number, sliceSize = WATCHDOG_SLICE): Promise<{ accepted: number }> {
+    if (this.sweeping) return { accepted: 0 };
+    this.sweeping = true;
+    try {
+      const now = this.clock.now();
+      const silent: CachedNode[] = [];
+      for (const n of this.byKey.values()) if (n.status !== "down" && n.lastReportAt !== null && now - n.lastReportAt > silenceMs) silent.push(n);
+      let accepted = 0;
+      // in slices, yielding between them: 100,000 silent nodes must not hold the event loop
+      for (let i = 0; i < silent.length; i += sliceSize) {
+        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+        const at = this.clock.now();
+        const items = silent
+          .slice(i, i + sliceSize)
+          .map((n) => this.byKey.get(n.key)!)
+          .filter((n) => n.status !== "down" && n.lastReportAt !== null && at - n.lastReportAt > silenceMs)
+          .map((n) => ({ node: n.key, ok: false, time: at, message: `no heartbeat for ${Math.round((at - n.lastReportAt!) / 1000)} s` }));
+        if (items.length) accepted += this.ingest(items, WATCHDOG_SOURCE).accepted;
+      }
+      return { accepted };
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   nodeCount(): number {

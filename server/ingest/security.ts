@@ -5,7 +5,7 @@ import type { Clock } from "../clock";
 import type { Hub } from "../live/hub";
 import { mergeDetections, type Detection, type IncidentService } from "../incidents/service";
 import { BruteForceDetector } from "../detect/brute-force";
-import { validateBatch, type IngestResult, type Rejection } from "./validate";
+import { DEFAULT_TIME_WINDOW, timeWindowCheck, validateBatch, type IngestResult, type Rejection, type TimeWindow } from "./validate";
 
 export const MINUTE = 60_000;
 
@@ -23,13 +23,14 @@ export class SecurityIngest {
     private readonly incidents: IncidentService,
     private readonly clock: Clock,
     bruteForce = new BruteForceDetector(),
+    private readonly window: TimeWindow = DEFAULT_TIME_WINDOW,
   ) {
     this.bruteForce = bruteForce;
   }
 
   ingest(items: readonly unknown[], source: string, malformed: readonly Rejection[] = []): IngestResult {
-    const { valid, rejected } = validateBatch(items, eventInputSchema, malformed);
-    if (valid.length === 0) return { accepted: 0, rejected };
+    const { valid, rejected } = validateBatch(items, eventInputSchema, malformed, timeWindowCheck(() => this.clock.now(), this.window));
+    if (valid.length === 0) return rejected.result(0);
     const receivedAt = this.clock.now();
     // events, rollups and the incidents they open commit together, and only then are announced
     const { stored, changed } = this.sqlite.transaction(() => {
@@ -38,7 +39,7 @@ export class SecurityIngest {
     })();
     this.hub.publish("security", stored.map((event) => ({ type: "event" as const, event })));
     if (changed.length) this.hub.publish("incidents", changed.map((incident) => ({ type: "incident" as const, incident })));
-    return { accepted: stored.length, rejected };
+    return rejected.result(stored.length);
   }
 
   private store(events: ReturnType<typeof eventInputSchema.parse>[], source: string, receivedAt: number): SecurityEvent[] {

@@ -1,4 +1,5 @@
-// GET /api/v1/nodes – every node with status, last latency and recent checks
-import { apiRoute } from "@/server/api/route";
+// GET /api/v1/nodes?limit=&after= – a page of nodes (id order) with status, last latency and recent checks, and the total
+import { apiRoute, parseQuery } from "@/server/api/route";
+import { nodeQuerySchema } from "@/lib/contracts/network";
 
-export const GET = apiRoute("read", ({ core }) => core.networkSnapshot());
+export const GET = apiRoute("read", ({ req, core }) => core.nodesPage(parseQuery(req, nodeQuerySchema)));

@@ -2,7 +2,7 @@
 import { apiRoute, parseId } from "@/server/api/route";
 
 export const POST = apiRoute("keys:manage", ({ core, params, identity }) => {
-  const key = core.access.keys.revoke(parseId(params.id), identity);
+  const key = core.access.keys.revoke(parseId(params.id, "API key"), identity);
   core.access.accessChanged({ keyId: key.id });
   return { key };
 });
