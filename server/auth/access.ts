@@ -21,15 +21,15 @@ export interface AccessOptions {
   throttle?: ThrottleOptions;
 }
 
-/** A change of someone's access; with neither id, everyone's. */
-type Listener = (change: { userId?: string; keyId?: number }) => void;
-
 export type SetupResult =
   | { ok: true; user: UserView }
   | { ok: false; code: "setup_done" | "setup_token_required" | "setup_token_invalid"; message: string };
 
 const SETUP_TOKEN_HINT = (what: string) =>
   `${what}. It is printed in the server's startup log, kept in the data directory's setup-token file, and shown by \`npm run vigil -- setup-token\`.`;
+
+/** A change of someone's access; with neither id, everyone's. */
+type Listener = (change: { userId?: string; keyId?: number }) => void;
 
 /**
  * Accounts, sessions, API keys, settings and the audit log: everything about who may act.
@@ -66,12 +66,12 @@ export function createAccess(db: VigilDb, sqlite: Database.Database, clock: Cloc
         audit.append({ actor: email, action: enabled ? "mfa_enabled" : "mfa_disabled", target: email, sourceIp: ip, before: { mfa: !enabled }, after: { mfa: enabled } });
         notify({ userId });
       },
+      // sign-out, a session replaced at enrolment: sockets opened with that session close
+      sessionEnded: ({ userId }) => notify({ userId }),
     },
   });
   const settings = new SettingsService(db, audit, clock);
   const keys = new ApiKeyService(db, audit, clock);
-      // sign-out, a session replaced at enrolment: sockets opened with that session close
-      sessionEnded: ({ userId }) => notify({ userId }),
   // beside the database file: the server prints it, the CLI prints it again, the first account ends it
   const setupToken = SetupToken.beside(sqlite.name);
   const users = new UserService(db, auth, audit, () => setupToken.clear());
@@ -85,10 +85,6 @@ export function createAccess(db: VigilDb, sqlite: Database.Database, clock: Cloc
     keys,
     users,
     identity,
-    /** called when a user's or key's access changed, so live connections re-check it */
-    onAccessChange(listener: Listener) {
-      listeners.push(listener);
-    },
     setupToken,
     /** The setup token while no account exists (made if missing); null, and any leftover removed, once one does. */
     pendingSetupToken(): string | null {
@@ -109,16 +105,20 @@ export function createAccess(db: VigilDb, sqlite: Database.Database, clock: Cloc
       if (!created) return { ok: false, code: "setup_done", message: "Vigil is already set up: sign in instead" };
       return { ok: true, user: created };
     },
+    /** called when a user's or key's access changed, so live connections re-check it */
+    onAccessChange(listener: Listener) {
+      listeners.push(listener);
+    },
     accessChanged: notify,
-    /** What the console shows about the caller (GET /api/v1/me). */
-    describe(identity: Identity) {
-      const u = users.byId(identity.userId);
-      return { email: identity.email, role: identity.role, permissions: [...identity.permissions], mfa_pending: identity.mfaPending, two_factor_enabled: !!u?.two_factor_enabled, kind: identity.kind };
     /**
      * Treats a commit by another connection (the CLI on the same database) as a change of
      * everyone's access, noticed within `intervalMs`. Returns a function that stops watching.
      */
     watchOtherWriters: (intervalMs?: number) => watchOtherWriters(sqlite, () => notify({}), intervalMs),
+    /** What the console shows about the caller (GET /api/v1/me). */
+    describe(identity: Identity) {
+      const u = users.byId(identity.userId);
+      return { email: identity.email, role: identity.role, permissions: [...identity.permissions], mfa_pending: identity.mfaPending, two_factor_enabled: !!u?.two_factor_enabled, kind: identity.kind };
     },
   };
 }

@@ -17,9 +17,9 @@ export interface SignInEvents {
   signedIn(info: { userId: string; email: string; ip: string | null; mfa: boolean }): void;
   /** a signed-in user confirmed a new authenticator, or turned two-factor off */
   mfaChanged(info: { userId: string; email: string; ip: string | null; enabled: boolean }): void;
-}
   /** a session was deleted (sign-out, replaced at enrolment, revoked) */
   sessionEnded(info: { userId: string }): void;
+}
 
 export interface AuthOptions {
   db: VigilDb;
@@ -62,11 +62,11 @@ export function createBetterAuth(o: AuthOptions) {
         role: { type: "string", input: false, defaultValue: "viewer" },
         disabled: { type: "boolean", input: false, defaultValue: false },
       },
+    },
+    session: { expiresIn: 12 * 3600, updateAge: 3600 },
     databaseHooks: {
       session: { delete: { after: async (ended) => o.events.sessionEnded({ userId: ended.userId }) } },
     },
-    },
-    session: { expiresIn: 12 * 3600, updateAge: 3600 },
     plugins: [twoFactor({ issuer: "Vigil" })],
     telemetry: { enabled: false },
     // failed sign-ins are recorded by Vigil itself (audit log, security pane); keep the log for errors

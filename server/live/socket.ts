@@ -129,11 +129,6 @@ export function attachLive(httpServer: HttpServer, hub: Hub, options: LiveOption
       else socket.data.identity = result.identity;
     }
   };
-  const timer = setInterval(() => void revalidate(), options.revalidateMs ?? 60_000);
-  timer.unref();
-
-  return { io, revalidate, close: () => { clearInterval(timer); io.close(); } };
-}
   const revalidate = async (filter?: (identity: Identity) => boolean): Promise<void> => {
     if (filter) return check(filter);
     if (running) {
@@ -148,3 +143,8 @@ export function attachLive(httpServer: HttpServer, hub: Hub, options: LiveOption
     })().finally(() => (running = null));
     return running;
   };
+  const timer = setInterval(() => void revalidate(), options.revalidateMs ?? 60_000);
+  timer.unref();
+
+  return { io, revalidate, close: () => { clearInterval(timer); io.close(); } };
+}
