@@ -1,22 +1,27 @@
 "use client";
 
 import { useState } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { adminQueries, auditSearch, type AuditFilters } from "@/lib/queries/admin-queries";
+import { fetchJson } from "@/lib/queries/fetch-json";
+import type { AuditChainState } from "@/lib/contracts/access";
 import { clockTime } from "@/components/ui/format";
-import { inputClass, Notice, Table, Td } from "./ui";
+import { inputClass, Notice, quietButtonClass, Table, Td } from "./ui";
 
 const ACTIONS = ["", "sign_in", "sign_in_failed", "mfa_enabled", "mfa_disabled", "user_created", "role_changed", "user_disabled", "key_created", "key_revoked", "incident_acknowledged", "incident_resolved", "setting_changed", "setup_completed"];
 const show = (v: unknown) => (v === null || v === undefined ? "" : JSON.stringify(v));
+const when = (ms: number) => `${new Date(ms).toISOString().slice(0, 10)} ${clockTime(ms)}`;
+const linkClass = "rounded border border-slate-600 px-3 py-1.5 text-sm text-slate-200 hover:bg-slate-800";
 
-/** The audit log: filters, chain status, export. */
+/** The audit log: chain state, filters, pages newest first, export. */
 export function AuditPanel() {
   const [filters, setFilters] = useState<AuditFilters>({});
-  const { data, error } = useQuery(adminQueries.audit(filters));
+  const { data, error, fetchNextPage, hasNextPage, isFetchingNextPage } = useInfiniteQuery(adminQueries.audit(filters));
   const set = (k: keyof AuditFilters) => (e: { target: { value: string } }) => setFilters((f) => ({ ...f, [k]: e.target.value || undefined }));
+  const entries = data?.pages.flatMap((p) => p.entries) ?? [];
   return (
     <div>
-      {data && (data.chain.ok ? <Notice tone="ok">Hash chain intact over {data.chain.entries} entries.</Notice> : <Notice tone="error">Hash chain broken: {data.chain.reason}</Notice>)}
+      <ChainStatus />
       {error && <Notice tone="error">{error.message}</Notice>}
       <div className="mb-3 flex flex-wrap gap-2">
         <select aria-label="filter by action" className={inputClass} value={filters.action ?? ""} onChange={set("action")}>
@@ -28,19 +33,19 @@ export function AuditPanel() {
         </select>
         <input aria-label="filter by actor" placeholder="actor (exact)" className={inputClass} value={filters.actor ?? ""} onChange={set("actor")} />
         <input aria-label="search" placeholder="search target and values" className={inputClass} value={filters.q ?? ""} onChange={set("q")} />
-        <a className="rounded border border-slate-600 px-3 py-1.5 text-sm text-slate-200 hover:bg-slate-800" href={`/api/v1/audit?${auditSearch(filters, { format: "csv", limit: "10000" })}`}>
+        <a className={linkClass} href={`/api/v1/audit?${auditSearch(filters, { format: "csv" })}`}>
           Export CSV
         </a>
-        <a className="rounded border border-slate-600 px-3 py-1.5 text-sm text-slate-200 hover:bg-slate-800" href={`/api/v1/audit?${auditSearch(filters, { format: "ndjson", limit: "10000" })}`}>
+        <a className={linkClass} href={`/api/v1/audit?${auditSearch(filters, { format: "ndjson" })}`}>
           Export NDJSON
         </a>
       </div>
       <Table label="audit log" head={["#", "time", "actor", "action", "target", "from", "before → after"]}>
-        {data?.entries.map((e) => (
+        {entries.map((e) => (
           <tr key={e.id}>
             <Td>{e.id}</Td>
             <Td>
-              <span suppressHydrationWarning>{`${new Date(e.time).toISOString().slice(0, 10)} ${clockTime(e.time)}`}</span>
+              <span suppressHydrationWarning>{when(e.time)}</span>
             </Td>
             <Td>{e.actor}</Td>
             <Td>{e.action}</Td>
@@ -50,6 +55,61 @@ export function AuditPanel() {
           </tr>
         ))}
       </Table>
+      {hasNextPage && (
+        <div className="mt-3 flex items-center gap-3 text-sm text-slate-400">
+          <button type="button" className={quietButtonClass} disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>
+            {isFetchingNextPage ? "Loading…" : "Load older"}
+          </button>
+          {/* a search looks at a bounded window of entries per page, so a page may be short */}
+          <span>older than #{data?.pages.at(-1)?.next_before}</span>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Verified through #N of #M, the last full check, and "Verify now" with its progress. */
+function ChainStatus() {
+  const client = useQueryClient();
+  const { data } = useQuery(adminQueries.auditChain());
+  const start = useMutation({
+    mutationFn: () => fetchJson<{ chain: AuditChainState }>("/api/v1/audit/verify", { method: "POST", body: "{}" }),
+    onSuccess: (body) => client.setQueryData(adminQueries.auditChain().queryKey, body),
+  });
+  if (!data) return null;
+  const { chain } = data;
+  const { full } = chain;
+  return (
+    <div className="mb-3">
+      {chain.broken ? (
+        <Notice tone="error">
+          Hash chain broken at entry #{chain.broken.id}: {chain.broken.reason}
+        </Notice>
+      ) : (
+        <Notice tone="ok">
+          Hash chain intact through entry #{chain.verified_through} of #{chain.head}
+          {chain.verified_through < chain.head ? " (checking the newest entries…)" : "."}
+        </Notice>
+      )}
+      <div className="flex flex-wrap items-center gap-3 text-sm text-slate-300">
+        <span suppressHydrationWarning>
+          {full.at === null
+            ? "No full verification yet."
+            : `Last full verification ${when(full.at)}: ${full.ok ? `intact, ${full.entries} entries` : `broken at entry #${full.broken_id}`}.`}
+        </span>
+        {full.running && full.progress ? (
+          <span className="flex items-center gap-2">
+            <progress aria-label="full verification progress" value={full.progress.checked} max={Math.max(full.progress.total, 1)} />
+            checking {full.progress.checked} of {full.progress.total}
+          </span>
+        ) : (
+          <button type="button" className={quietButtonClass} disabled={start.isPending} onClick={() => start.mutate()}>
+            Verify now
+          </button>
+        )}
+        {full.error && <span className="text-red-300">Last run failed: {full.error}</span>}
+        {start.error && <span className="text-red-300">{start.error.message}</span>}
+      </div>
     </div>
   );
 }
