@@ -1,5 +1,6 @@
 import path from "node:path";
 import { DEFAULT_BODY_LIMIT } from "./ingest/body";
+import { isLogLevel, LOG_LEVELS, type LogLevel } from "./ops/logging";
 
 export interface VigilConfig {
   port: number;
@@ -20,6 +21,10 @@ export interface VigilConfig {
   replayCapacity: number;
   /** a node silent this long starts failing its checks; 0 turns the watchdog off */
   silenceMs: number;
+  /** least severe level written to the JSON log (VIGIL_LOG_LEVEL) */
+  logLevel: LogLevel;
+  /** on SIGTERM, how long in-flight requests may take to finish (VIGIL_DRAIN_S) */
+  drainMs: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -51,7 +56,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     trustProxy: env.VIGIL_TRUST_PROXY === "1",
     replayCapacity: int(env, "VIGIL_REPLAY_CAPACITY", 20_000, 100, 1_000_000),
     silenceMs: int(env, "VIGIL_SILENCE_S", 60, 0, 86_400) * 1000,
+    logLevel: logLevel(env.VIGIL_LOG_LEVEL),
+    drainMs: int(env, "VIGIL_DRAIN_S", 10, 0, 600) * 1000,
   };
+}
+
+function logLevel(raw: string | undefined): LogLevel {
+  if (raw === undefined || raw === "") return "info";
+  if (!isLogLevel(raw)) throw new Error(`VIGIL_LOG_LEVEL=${JSON.stringify(raw)}: use one of ${LOG_LEVELS.join(", ")}`);
+  return raw;
 }
 
 function publicUrl(raw: string | undefined): string | undefined {

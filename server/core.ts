@@ -20,6 +20,8 @@ import { getIncident as findIncident } from "../db/queries/incidents";
 import { createAccess, type AccessOptions } from "./auth/access";
 import { can, type Identity } from "./auth/actor";
 import { incidentPermission } from "./auth/permissions";
+import { createMetrics } from "./ops/metrics";
+import { createReadiness } from "./ops/health";
 
 export interface CoreOptions {
   clock?: Clock;
@@ -31,6 +33,10 @@ export interface CoreOptions {
   /** largest request body the HTTP API reads, bytes */
   bodyLimit?: number;
   access: AccessOptions;
+  /** Node's own metrics (event-loop lag, heap) on GET /metrics; once per process, so only the server sets it */
+  processMetrics?: boolean;
+  /** the committed migrations, for the readiness check (default: db/migrations beside the sources) */
+  migrationsFolder?: string;
 }
 
 
@@ -49,6 +55,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const retentionMs = (options.retentionDays ?? 7) * 86_400_000;
 
   const access = createAccess(db, sqlite, clock, (items) => security.ingest(items, "vigil"), options.access);
+  const metrics = createMetrics({ sqlite, file: handle.file, processMetrics: options.processMetrics });
 
   /** An acknowledgement or resolution by a person or key: permission by pane, audited in the same transaction. */
   const act = (kind: "acknowledge" | "resolve") => (id: number, who: Identity, input: IncidentActionInput = {}): ActionResult => {
@@ -84,10 +91,10 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     publicUrl: options.access.publicUrl,
     /** POST /api/v1/events and every security source */
     ingestEvents: (items: readonly unknown[], source: string, malformed?: readonly Rejection[]): IngestResult =>
-      security.ingest(items, source, malformed),
+      metrics.timeIngest("events", source, () => security.ingest(items, source, malformed)),
     /** POST /api/v1/heartbeats, probes and the simulator */
     ingestHeartbeats: (items: readonly unknown[], source: string, malformed?: readonly Rejection[]): IngestResult =>
-      network.ingest(items, source, malformed),
+      metrics.timeIngest("heartbeats", source, () => network.ingest(items, source, malformed)),
     registerNodes: (defs: readonly NodeDefinition[]) => network.register(defs),
     /** Records failed checks for nodes silent longer than `silenceMs` (see NetworkIngest.sweepSilent). */
     sweepSilentNodes: (silenceMs: number) => network.sweepSilent(silenceMs),
@@ -120,6 +127,11 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
         writer.pruneEventMinutes.run(now - 90 * 86_400_000);
       })();
     },
+
+    /** Prometheus metrics (GET /metrics); ingest records into it, the socket layer attaches its figures */
+    metrics,
+    /** GET /readyz: database writable, migrations applied, hub flushing */
+    ready: createReadiness({ sqlite, migrationsFolder: options.migrationsFolder, hubRunning: () => hub.stats().running }),
 
     health: () => {
       let database: { ok: boolean; error?: string } = { ok: true };

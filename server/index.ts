@@ -14,6 +14,8 @@ import { Hub } from "./live/hub";
 import { loadAuthSecret } from "./auth/secret";
 import { applySecurityHeaders, stampRemoteAddress } from "./http-security";
 import { socketAuthenticator } from "./live/socket-auth";
+import { createLogger, getLogger, isClientAbort, routeConsoleToLogger, setLogger, stampRequestId } from "./ops/logging";
+import { shutDown, trackInFlight } from "./ops/health-shutdown";
 
 const isLoopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.");
 /** The project folder: the nearest one up with next.config.ts (from server/, or from the bundle in .next/vigil/). */
@@ -32,11 +34,17 @@ async function main() {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   process.env.BETTER_AUTH_TELEMETRY = "0";
   const config = loadConfig();
+  // one JSON logger for the process (route handlers reach it through globalThis); console.* too
+  const log = createLogger({ level: config.logLevel });
+  setLogger(log);
+  routeConsoleToLogger(log);
   const handle = openDatabase(config.dataDir, path.join(root, "db", "migrations"));
   // served over HTTPS here, or behind a proxy that terminates TLS for the public URL
   const httpsInFront = !!config.tls || !!config.publicUrl?.startsWith("https:");
   const core = createCore(handle, {
     hub: new Hub({ capacity: config.replayCapacity }),
+    processMetrics: true,
+    migrationsFolder: path.join(root, "db", "migrations"),
     retentionDays: config.retentionDays,
     bodyLimit: config.bodyLimit,
     access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl, secureCookies: httpsInFront },
@@ -57,10 +65,12 @@ async function main() {
   const handleUpgrade = app.getUpgradeHandler();
 
   const onRequest: http.RequestListener = (req, res) => {
+    const requestId = stampRequestId(req, res);
     stampRemoteAddress(req, config.trustProxy);
     applySecurityHeaders(req, res, { dev: config.dev, tls: httpsInFront });
     handleRequest(req, res).catch((error) => {
-      console.error("[vigil] request failed:", error);
+      if (isClientAbort(error)) log.debug({ reqId: requestId, method: req.method, path: req.url?.split("?")[0] }, "client aborted the request");
+      else log.error({ err: error, reqId: requestId, method: req.method, path: req.url?.split("?")[0] }, "request failed");
       if (!res.headersSent) res.writeHead(500).end();
     });
   };
@@ -69,6 +79,8 @@ async function main() {
     : http.createServer(onRequest);
 
   const live = attachLive(server, core.hub, { authenticate: socketAuthenticator(core, config.trustProxy), publicUrl: config.publicUrl });
+  core.metrics.observeLive(live.stats);
+  const inFlight = trackInFlight(server);
   core.access.onAccessChange(({ userId, keyId }) => {
     const everyone = userId === undefined && keyId === undefined;
     void live.revalidate((identity) => everyone || identity.userId === userId || (keyId !== undefined && identity.keyId === keyId));
@@ -93,33 +105,34 @@ async function main() {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const scheme = config.tls ? "https" : "http";
-  console.log(`[vigil] listening on ${scheme}://${config.host}:${port} (data ${handle.file}, demo ${config.demo ? "on" : "off"})`);
+  log.info({ url: `${scheme}://${config.host}:${port}`, data: handle.file, demo: config.demo }, `listening on ${scheme}://${config.host}:${port}`);
   if (core.access.users.count() === 0) console.log(`[vigil] no accounts yet: open ${scheme}://localhost:${port}/setup to create the first admin`);
 
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) return log.info({ signal }, "already shutting down");
     stopping = true;
-    console.log(`[vigil] ${signal}: shutting down`);
-    simulator?.stop();
-    core.hub.stop();
-    clearInterval(pruner);
-    if (watchdog) clearInterval(watchdog);
-    live.close();
-    server.close(() => {
-      handle.close();
-      process.exit(0);
-    });
-    setTimeout(() => {
-      handle.close();
-      process.exit(0);
-    }, 3000).unref();
+    const parts = {
+      server,
+      inFlight,
+      stopProducers: () => {
+        simulator?.stop();
+        clearInterval(pruner);
+        if (watchdog) clearInterval(watchdog);
+      },
+      closeLive: () => live.close(),
+      stopHub: () => core.hub.stop(),
+      sqlite: handle.sqlite,
+      log,
+      drainMs: config.drainMs,
+    };
+    void shutDown(parts, signal).then(() => process.exit(0));
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
 }
 
 main().catch((error) => {
-  console.error(`[vigil] failed to start: ${error instanceof Error ? error.message : error}`);
+  getLogger().fatal(`failed to start: ${error instanceof Error ? error.message : error}`);
   process.exit(1);
 });

@@ -6,6 +6,8 @@ import { describeZodError, type ApiErrorBody } from "../../lib/contracts/common"
 import type { Identity } from "../auth/actor";
 import { originAllowed } from "../origin";
 import type { Permission } from "../auth/permissions";
+import { loggedRequest, logRouteFailure, type RequestSeen } from "../ops/logging-request";
+import { fromLoopback } from "../ops/metrics-access";
 
 /** An answer with a status and a uniform error body `{ error: { code, message } }`. */
 export class ApiError extends Error {
@@ -64,8 +66,8 @@ export type RouteHandler = ((req: Request, context?: { params?: Promise<Record<s
  * uniform error body, and serializes plain results as JSON. Handlers stay adapters: parse,
  * call one domain function, shape the answer.
  */
-export function apiRoute(access: RouteAccess, handler: (ctx: RouteContext) => unknown | Promise<unknown>): RouteHandler {
-  const route = async (req: Request, context?: { params?: Promise<Record<string, string>> }): Promise<Response> => {
+export function apiRoute(access: RouteAccess, handler: (ctx: RouteContext) => unknown | Promise<unknown>, options: RouteOptions = {}): RouteHandler {
+  const handle = async (req: Request, context: { params?: Promise<Record<string, string>> } | undefined, seen: RequestSeen): Promise<Response> => {
     try {
       const core = getCore();
       const params = (await context?.params) ?? {};
@@ -75,10 +77,12 @@ export function apiRoute(access: RouteAccess, handler: (ctx: RouteContext) => un
       if (unsafe && !sameOrigin(req, core.publicUrl, false)) {
         return errorResponse(403, "cross_origin", "requests from other sites are refused");
       }
-      if (access !== "public") {
+      if (options.loopback && fromLoopback(req)) seen.actor = "loopback";
+      else if (access !== "public") {
         const who = await core.access.identity.fromHeaders(req.headers);
         if (!who.ok) return errorResponse(401, who.code, who.message);
         identity = who.identity;
+        seen.actor = identity.name;
         if (identity.kind === "user" && unsafe && !sameOrigin(req, core.publicUrl)) {
           return errorResponse(403, "cross_origin", "state-changing requests with a session must come from Vigil's own pages");
         }
@@ -98,11 +102,18 @@ export function apiRoute(access: RouteAccess, handler: (ctx: RouteContext) => un
       if (error instanceof ApiError || error instanceof BodyError) return errorResponse(error.status, error.code, error.message);
       if (error instanceof CoreUnavailableError) return errorResponse(503, "core_unavailable", error.message);
       if (isUserError(error)) return errorResponse(USER_ERROR_STATUS[error.code], error.code, error.message);
-      console.error(`[vigil] ${req.method} ${new URL(req.url).pathname} failed:`, error);
+      logRouteFailure(req, seen, error);
       return errorResponse(500, "internal", "internal error; the server log has details");
     }
   };
+  // one log line per request: method, path, status, duration, actor, request id
+  const route = (req: Request, context?: { params?: Promise<Record<string, string>> }) => loggedRequest(req, (seen) => handle(req, context, seen));
   return Object.assign(route, { access });
+}
+
+export interface RouteOptions {
+  /** also open, without credentials, to a direct connection from this machine (GET /metrics) */
+  loopback?: boolean;
 }
 
 // UserError comes from the core's copy of the module (another bundle), so match it by shape

@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import type { VigilDb } from "../../db/client";
 import { account, session, twoFactor as twoFactorTable, user, verification } from "../../db/schema";
 import { describeLock, type SignInThrottle } from "./throttle";
+import { betterAuthLogger } from "../ops/logging-better-auth";
 
 /** Header the custom server sets from the socket's peer address (any incoming copy is dropped). */
 export const REMOTE_ADDR_HEADER = "x-vigil-remote-addr";
@@ -69,8 +70,8 @@ export function createBetterAuth(o: AuthOptions) {
     },
     plugins: [twoFactor({ issuer: "Vigil" })],
     telemetry: { enabled: false },
-    // failed sign-ins are recorded by Vigil itself (audit log, security pane); keep the log for errors
-    logger: { level: "error" },
+    // into Vigil's JSON log: refused callers are debug lines (Vigil records failed sign-ins itself), faults errors
+    logger: betterAuthLogger(),
     // sign-in attempts are throttled per account and address below; this guards everything else
     // per account and address throttling is below; this coarse per-address limit bounds the rest
     rateLimit: { enabled: true, window: 60, max: 600, customRules: { "/sign-in/email": { window: 60, max: 60 }, "/two-factor/*": { window: 60, max: 30 } } },

@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   "keys:manage": "create and revoke API keys",
   "settings:manage": "change settings",
   "audit:read": "read and export the audit log",
+  "metrics:read": "read operational metrics (`GET /metrics`; keys with the metrics scope)",
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -23,7 +24,7 @@ const ALL = Object.keys(PERMISSIONS) as Permission[];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: ["read"],
-  noc: ["read", "ingest", "nodes:manage", "incidents:network"],
+  noc: ["read", "ingest", "nodes:manage", "incidents:network", "metrics:read"],
   analyst: ["read", "ingest", "incidents:security", "events:act"],
   oncall: ["read", "incidents:network", "incidents:security"],
   admin: ALL,
@@ -32,7 +33,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 /** Roles that must use a second factor whatever the global setting says. */
 export const MFA_REQUIRED_ROLES: readonly Role[] = ["admin", "oncall"];
 
-export const SCOPES = ["ingest", "read", "act"] as const;
+export const SCOPES = ["ingest", "read", "act", "metrics"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** What each API-key scope can reach; a key gets the part of it its owner's role allows. */
@@ -40,6 +41,7 @@ export const SCOPE_PERMISSIONS: Record<Scope, readonly Permission[]> = {
   ingest: ["ingest"],
   read: ["read"],
   act: ["incidents:network", "incidents:security", "events:act"],
+  metrics: ["metrics:read"],
 };
 
 export function isRole(value: unknown): value is Role {

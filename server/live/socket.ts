@@ -63,8 +63,11 @@ export function attachLive(httpServer: HttpServer, hub: Hub, options: LiveOption
     allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, req.headers.host, options.publicUrl)),
   });
 
+  // figures for GET /metrics: delta items delivered (once per receiving client), replayed, resyncs
+  const figures = { sent: 0, replayed: 0, resyncs: 0 };
   hub.onBatch((batch) => {
     io.to(batch.stream).emit("batch", batch);
+    figures.sent += batch.items.length * (io.sockets.adapter.rooms.get(batch.stream)?.size ?? 0);
   });
 
   io.use((socket, next) => {
@@ -103,8 +106,14 @@ export function attachLive(httpServer: HttpServer, hub: Hub, options: LiveOption
         const from = since?.[stream];
         if (from !== undefined) {
           const replay = hub.replay(stream, from, epoch);
-          if (replay.kind === "replay") socket.emit("batch", replay.batch);
-          else if (replay.kind === "resync") socket.emit("resync", { stream, reason: replay.reason });
+          if (replay.kind === "replay") {
+            socket.emit("batch", replay.batch);
+            figures.sent += replay.batch.items.length;
+            figures.replayed += replay.batch.items.length;
+          } else if (replay.kind === "resync") {
+            socket.emit("resync", { stream, reason: replay.reason });
+            figures.resyncs += 1;
+          }
         }
         // joining in the same tick as the replay: the next flush carries exactly what follows it
         socket.join(stream);
@@ -146,5 +155,7 @@ export function attachLive(httpServer: HttpServer, hub: Hub, options: LiveOption
   const timer = setInterval(() => void revalidate(), options.revalidateMs ?? 60_000);
   timer.unref();
 
-  return { io, revalidate, close: () => { clearInterval(timer); io.close(); } };
+  /** connected, admitted clients and the delivery counters, for GET /metrics */
+  const stats = () => ({ clients: io.sockets.sockets.size, ...figures });
+  return { io, revalidate, stats, close: () => { clearInterval(timer); io.close(); } };
 }

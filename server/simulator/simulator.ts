@@ -4,6 +4,7 @@ import type { HeartbeatInput } from "../../lib/contracts/network";
 import { DEMO_FLEET, type SimulatedNode } from "./fleet";
 import { appLoginFailure, externalIp, idsAlert, loginSuccess, PEOPLE, sshFailure, transaction } from "./security-traffic";
 import { between, logNormal, pick, seededRandom, type Random } from "./random";
+import { getLogger } from "../ops/logging";
 
 /** An attack or outage in progress: it adds events for some ticks. */
 interface Episode {
@@ -67,7 +68,7 @@ export class Simulator {
       try {
         this.tick();
       } catch (error) {
-        console.error("[vigil] demo simulator tick failed:", error);
+        getLogger().error({ err: error, component: "simulator" }, "demo simulator tick failed");
       }
     }, this.tickMs);
     this.timer.unref();
