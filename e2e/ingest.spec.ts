@@ -26,7 +26,7 @@ test("an event POSTed to /api/v1/events appears in the security pane without a r
   const signature = `ET TEST live delivery ${Date.now()}`;
   const { status, body } = await postEvents(request, vigil.url, key, [{ kind: "ids_alert", severity: "high", src_ip: "198.51.100.23", signature }]);
   expect(status).toBe(202);
-  expect(body).toEqual({ accepted: 1, rejected: [] });
+  expect(body).toEqual({ accepted: 1, rejected: [], rejected_total: 0 });
   const row = page.getByRole("region", { name: "security events" }).getByRole("listitem").filter({ hasText: signature });
   await expect(row).toHaveCount(1);
   await expect(row).toContainText("198.51.100.23");
@@ -39,7 +39,7 @@ test("a malformed POST gets 400 and changes no row", async ({ request }) => {
   expect(await broken.json()).toEqual({ error: { code: "invalid_json", message: expect.stringContaining("not valid JSON") } });
   const heartbeats = await request.post(`${vigil.url}/api/v1/heartbeats`, { data: Buffer.from("not json at all"), headers: { "content-type": "application/json", ...auth() } });
   expect(heartbeats.status()).toBe(400);
-  const tooBig = await request.post(`${vigil.url}/api/v1/events`, { data: Buffer.from(JSON.stringify([{ kind: "anomaly", message: "x".repeat(6 * 1024 * 1024) }])), headers: auth() });
+  const tooBig = await request.post(`${vigil.url}/api/v1/events`, { data: Buffer.from(JSON.stringify([{ kind: "anomaly", message: "x".repeat(6 * 1024 * 1024) }])), headers: { "content-type": "application/json", ...auth() } });
   expect(tooBig.status()).toBe(413);
   expect(await eventCount(request)).toBe(before);
   expect(((await (await request.get(`${vigil.url}/api/v1/nodes`, { headers: auth() })).json()) as { nodes: unknown[] }).nodes).toHaveLength(0);

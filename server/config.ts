@@ -1,6 +1,7 @@
 import path from "node:path";
 import { DEFAULT_BODY_LIMIT } from "./ingest/body";
 import { isLogLevel, LOG_LEVELS, type LogLevel } from "./ops/logging";
+import { DEFAULT_MAX_NODES } from "./ingest/network";
 
 export interface VigilConfig {
   port: number;
@@ -25,6 +26,12 @@ export interface VigilConfig {
   logLevel: LogLevel;
   /** on SIGTERM, how long in-flight requests may take to finish (VIGIL_DRAIN_S) */
   drainMs: number;
+  /** host names (or name:port, or origins) Vigil answers to besides the public URL's */
+  allowedHosts: string[];
+  /** nodes a heartbeat may create */
+  maxNodes: number;
+  /** how far ahead of the server's clock an item's time may be */
+  maxSkewMs: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -58,7 +65,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     silenceMs: int(env, "VIGIL_SILENCE_S", 60, 0, 86_400) * 1000,
     logLevel: logLevel(env.VIGIL_LOG_LEVEL),
     drainMs: int(env, "VIGIL_DRAIN_S", 10, 0, 600) * 1000,
+    allowedHosts: allowedHosts(env.VIGIL_ALLOWED_HOSTS),
+    maxNodes: int(env, "VIGIL_MAX_NODES", DEFAULT_MAX_NODES, 1, 1_000_000),
+    maxSkewMs: int(env, "VIGIL_MAX_SKEW_S", 300, 0, 86_400) * 1000,
   };
+}
+
+function allowedHosts(raw: string | undefined): string[] {
+  const entries = (raw ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const ok = /^https?:\/\/[^/]+\/?$/i.test(entry) || /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(entry);
+    if (!ok) throw new Error(`VIGIL_ALLOWED_HOSTS: ${JSON.stringify(entry)} is not a host name, name:port or http(s) origin`);
+  }
+  return entries;
 }
 
 function logLevel(raw: string | undefined): LogLevel {

@@ -1,18 +1,18 @@
 import type { DatabaseHandle } from "../db/client";
 import { prepareWriter } from "../db/statements";
-import { listNodesWithChecks } from "../db/queries/network";
+import { listNodesPage, listNodesWithChecks } from "../db/queries/network";
 import { eventRate, listEvents } from "../db/queries/security";
 import { getIncident, getTimeline, listIncidents } from "../db/queries/incidents";
 import { RATE_WINDOW_MINUTES, type EventQuery, type SecuritySnapshot } from "../lib/contracts/events";
 import type { IncidentActionInput, IncidentQuery, IncidentsSnapshot } from "../lib/contracts/incidents";
-import type { NetworkSnapshot } from "../lib/contracts/network";
+import type { NetworkSnapshot, NodeQuery, NodesPage } from "../lib/contracts/network";
 import type { Stream } from "../lib/contracts/live";
 import { systemClock, type Clock } from "./clock";
 import { Hub } from "./live/hub";
 import { IncidentService, type ActionResult } from "./incidents/service";
 import { SecurityIngest, MINUTE } from "./ingest/security";
 import { NetworkIngest, type NodeDefinition } from "./ingest/network";
-import type { IngestResult, Rejection } from "./ingest/validate";
+import { DEFAULT_TIME_WINDOW, type IngestResult, type Rejection } from "./ingest/validate";
 import { DEFAULT_BODY_LIMIT } from "./ingest/body";
 import type { BruteForceOptions } from "./detect/brute-force";
 import { BruteForceDetector } from "./detect/brute-force";
@@ -20,6 +20,7 @@ import { getIncident as findIncident } from "../db/queries/incidents";
 import { createAccess, type AccessOptions } from "./auth/access";
 import { can, type Identity } from "./auth/actor";
 import { incidentPermission } from "./auth/permissions";
+import { buildHostPolicy } from "./origin";
 import { createMetrics } from "./ops/metrics";
 import { createReadiness } from "./ops/health";
 
@@ -32,6 +33,10 @@ export interface CoreOptions {
   retentionDays?: number;
   /** largest request body the HTTP API reads, bytes */
   bodyLimit?: number;
+  /** how far ahead of the server's clock an item's time may be, ms (VIGIL_MAX_SKEW_S) */
+  maxSkewMs?: number;
+  /** nodes a heartbeat may create (VIGIL_MAX_NODES) */
+  maxNodes?: number;
   access: AccessOptions;
   /** Node's own metrics (event-loop lag, heap) on GET /metrics; once per process, so only the server sets it */
   processMetrics?: boolean;
@@ -50,11 +55,13 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const { db, sqlite } = handle;
   const writer = prepareWriter(sqlite);
   const incidentService = new IncidentService(db, clock);
-  const security = new SecurityIngest(sqlite, writer, hub, incidentService, clock, new BruteForceDetector(options.bruteForce));
-  const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, options.failuresToDown);
   const retentionMs = (options.retentionDays ?? 7) * 86_400_000;
+  const window = { retentionMs, skewMs: options.maxSkewMs ?? DEFAULT_TIME_WINDOW.skewMs };
+  const security = new SecurityIngest(sqlite, writer, hub, incidentService, clock, new BruteForceDetector(options.bruteForce), window);
+  const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, { failuresToDown: options.failuresToDown, maxNodes: options.maxNodes, window });
 
-  const access = createAccess(db, sqlite, clock, (items) => security.ingest(items, "vigil"), options.access);
+  const hosts = options.access.hosts ?? { current: buildHostPolicy({ publicUrl: options.access.publicUrl, bindHost: "127.0.0.1", port: 3000, tls: false }) };
+  const access = createAccess(db, sqlite, clock, (items) => security.ingest(items, "vigil"), { ...options.access, hosts });
   const metrics = createMetrics({ sqlite, file: handle.file, processMetrics: options.processMetrics });
 
   /** An acknowledgement or resolution by a person or key: permission by pane, audited in the same transaction. */
@@ -87,8 +94,8 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     hub,
     handle,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    /** the origin people use, when configured (also accepted as same-origin) */
-    publicUrl: options.access.publicUrl,
+    /** the names Vigil answers to and the origins of its own pages (server/origin.ts) */
+    hosts,
     /** POST /api/v1/events and every security source */
     ingestEvents: (items: readonly unknown[], source: string, malformed?: readonly Rejection[]): IngestResult =>
       metrics.timeIngest("events", source, () => security.ingest(items, source, malformed)),
@@ -106,6 +113,8 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     // Snapshots read the head sequence before the rows: every delta at or below it is committed,
     // and any newer one the snapshot happens to include is dropped by the client's seq filter.
     networkSnapshot: (): NetworkSnapshot => ({ ...position(hub, "network"), nodes: listNodesWithChecks(db) }),
+    /** GET /api/v1/nodes: one page, with the true total */
+    nodesPage: (q: NodeQuery): NodesPage => ({ ...position(hub, "network"), ...listNodesPage(db, { afterId: q.after, limit: q.limit }) }),
     securitySnapshot: (limit = 200): SecuritySnapshot => ({
       ...position(hub, "security"),
       events: listEvents(db, { limit }),

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { isIP } from "node:net";
+import { canonicalIp } from "../lib/net/ip";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { REMOTE_ADDR_HEADER } from "./auth/better-auth";
 
-/** `::ffff:10.0.0.1` → `10.0.0.1`, so addresses look the same over IPv4 and dual-stack sockets. */
+/** The canonical form (`::ffff:10.0.0.1` → `10.0.0.1`, RFC 5952 for IPv6), so one address has one spelling. */
 export function normalizeIp(address: string | undefined): string {
   if (!address) return "unknown";
-  return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
+  return canonicalIp(address) ?? "unknown";
 }
 
 /**
@@ -16,7 +16,8 @@ export function normalizeIp(address: string | undefined): string {
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
     const last = String(req.headers["x-forwarded-for"] ?? "").split(",").pop()?.trim() ?? "";
-    if (isIP(normalizeIp(last))) return normalizeIp(last);
+    const ip = canonicalIp(last);
+    if (ip) return ip;
   }
   return normalizeIp(req.socket.remoteAddress);
 }

@@ -16,8 +16,10 @@ import { applySecurityHeaders, stampRemoteAddress } from "./http-security";
 import { socketAuthenticator } from "./live/socket-auth";
 import { createLogger, getLogger, isClientAbort, routeConsoleToLogger, setLogger, stampRequestId } from "./ops/logging";
 import { shutDown, trackInFlight } from "./ops/health-shutdown";
+import { closeOnAccessChange } from "./live/access-watch";
+import { buildHostPolicy, isLoopbackHost } from "./origin";
+import { checkRequest, loadRouteTable, refuse } from "./http-gate";
 
-const isLoopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.");
 /** The project folder: the nearest one up with next.config.ts (from server/, or from the bundle in .next/vigil/). */
 function projectRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -41,23 +43,32 @@ async function main() {
   const handle = openDatabase(config.dataDir, path.join(root, "db", "migrations"));
   // served over HTTPS here, or behind a proxy that terminates TLS for the public URL
   const httpsInFront = !!config.tls || !!config.publicUrl?.startsWith("https:");
+  // the names Vigil answers to; rebuilt once the port is known (PORT=0 picks one)
+  const hostPolicy = (port: number) => buildHostPolicy({ publicUrl: config.publicUrl, allowedHosts: config.allowedHosts, bindHost: config.host, port, tls: !!config.tls });
+  const hosts = { current: hostPolicy(config.port) };
+  const routes = loadRouteTable(path.join(root, "app"));
   const core = createCore(handle, {
     hub: new Hub({ capacity: config.replayCapacity }),
     processMetrics: true,
     migrationsFolder: path.join(root, "db", "migrations"),
     retentionDays: config.retentionDays,
     bodyLimit: config.bodyLimit,
-    access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl, secureCookies: httpsInFront },
+    maxNodes: config.maxNodes,
+    maxSkewMs: config.maxSkewMs,
+    access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl, secureCookies: httpsInFront, hosts },
   });
   // register before Next loads any route, so handlers and pages find the one core
   setCore(core);
 
-  if (!isLoopback(config.host) && core.access.users.count() === 0) {
+  if (!isLoopbackHost(config.host) && core.access.users.count() === 0) {
     throw new Error(
       `HOST=${config.host} serves the network, but no account exists yet, so anyone could claim the first admin. ` +
         "Start once with the default HOST (127.0.0.1) and finish /setup, or run `npm run vigil -- user create --email E --role admin`.",
     );
   }
+
+  // on disk before the server listens; removed if left over once accounts exist
+  const setupToken = core.access.pendingSetupToken();
 
   const app = next({ dev: config.dev, dir: root, hostname: config.host, port: config.port });
   await app.prepare();
@@ -66,6 +77,8 @@ async function main() {
 
   const onRequest: http.RequestListener = (req, res) => {
     const requestId = stampRequestId(req, res);
+    const verdict = checkRequest(req, hosts.current, routes);
+    if (!verdict.ok) return refuse(res, verdict);
     stampRemoteAddress(req, config.trustProxy);
     applySecurityHeaders(req, res, { dev: config.dev, tls: httpsInFront });
     handleRequest(req, res).catch((error) => {
@@ -78,13 +91,11 @@ async function main() {
     ? https.createServer({ cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }, onRequest)
     : http.createServer(onRequest);
 
-  const live = attachLive(server, core.hub, { authenticate: socketAuthenticator(core, config.trustProxy), publicUrl: config.publicUrl });
+  const live = attachLive(server, core.hub, { authenticate: socketAuthenticator(core, config.trustProxy), hosts });
   core.metrics.observeLive(live.stats);
   const inFlight = trackInFlight(server);
-  core.access.onAccessChange(({ userId, keyId }) => {
-    const everyone = userId === undefined && keyId === undefined;
-    void live.revalidate((identity) => everyone || identity.userId === userId || (keyId !== undefined && identity.keyId === keyId));
-  });
+  // revoked keys, disabled or re-roled users, ended sessions lose their sockets within a second (CLI included)
+  closeOnAccessChange(live, core.access);
   server.on("upgrade", (req, socket, head) => {
     if (!req.url?.startsWith("/socket.io")) void handleUpgrade(req, socket, head);
   });
@@ -94,7 +105,7 @@ async function main() {
   simulator?.start();
   const pruner = setInterval(() => core.prune(), 3_600_000);
   pruner.unref();
-  const watchdog = config.silenceMs > 0 ? setInterval(() => core.sweepSilentNodes(config.silenceMs), 5_000) : null;
+  const watchdog = config.silenceMs > 0 ? setInterval(() => void core.sweepSilentNodes(config.silenceMs), 5_000) : null;
   watchdog?.unref();
   core.prune();
 
@@ -104,9 +115,14 @@ async function main() {
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
+  if (port !== config.port) hosts.current = hostPolicy(port);
   const scheme = config.tls ? "https" : "http";
   log.info({ url: `${scheme}://${config.host}:${port}`, data: handle.file, demo: config.demo }, `listening on ${scheme}://${config.host}:${port}`);
-  if (core.access.users.count() === 0) console.log(`[vigil] no accounts yet: open ${scheme}://localhost:${port}/setup to create the first admin`);
+  if (setupToken) {
+    const tokenFile = path.join(path.dirname(handle.file), "setup-token");
+    log.info({ setupUrl: `${scheme}://localhost:${port}/setup`, setupTokenFile: tokenFile }, `no accounts yet: open ${scheme}://localhost:${port}/setup to create the first admin`);
+    log.info({ setupToken, setupTokenFile: tokenFile }, `setup token: ${setupToken} (also in ${tokenFile}; \`npm run vigil -- setup-token\` prints it again)`);
+  }
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -1,10 +1,10 @@
 import type { z } from "zod";
 import type { Core } from "../core";
 import { getCore, CoreUnavailableError } from "../registry";
-import { BodyError, parseBatchBody, readBodyText, type ParsedItems } from "../ingest/body";
+import { BodyError, checkContentType, DEFAULT_BATCH_LIMITS, parseBatchBody, readBodyBytes, readBodyText, type BatchLimits, type ParsedItems } from "../ingest/body";
 import { describeZodError, type ApiErrorBody } from "../../lib/contracts/common";
 import type { Identity } from "../auth/actor";
-import { originAllowed } from "../origin";
+import { hostAllowed, originAllowed, type HostPolicy } from "../origin";
 import type { Permission } from "../auth/permissions";
 import { loggedRequest, logRouteFailure, type RequestSeen } from "../ops/logging-request";
 import { fromLoopback } from "../ops/metrics-access";
@@ -47,15 +47,15 @@ interface RouteContext {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * Whether a request comes from Vigil's own pages: its Origin names Vigil's host (the Host header,
- * or the configured public URL); without an Origin, Sec-Fetch-Site must say same-origin.
- * `strict: false` lets a request with no Origin at all through (curl, sensors), still refusing
- * one that names another site.
+ * Whether a request comes from Vigil's own pages: its Origin is one of Vigil's configured
+ * origins (server/origin.ts), never judged against the request's own Host; without an Origin,
+ * Sec-Fetch-Site must say same-origin. `strict: false` lets a request with no Origin at all
+ * through (curl, sensors), still refusing one that names another site.
  */
-export function sameOrigin(req: Request, publicUrl: string | undefined, strict = true): boolean {
+export function sameOrigin(req: Request, hosts: HostPolicy, strict = true): boolean {
   const origin = req.headers.get("origin");
   if (!origin) return !strict || req.headers.get("sec-fetch-site") === "same-origin";
-  return originAllowed(origin, req.headers.get("host"), publicUrl);
+  return originAllowed(hosts, origin, req.headers.get("host"));
 }
 
 export type RouteHandler = ((req: Request, context?: { params?: Promise<Record<string, string>> }) => Promise<Response>) & { access: RouteAccess };
@@ -74,7 +74,10 @@ export function apiRoute(access: RouteAccess, handler: (ctx: RouteContext) => un
       let identity = undefined as unknown as Identity;
       const unsafe = !SAFE_METHODS.has(req.method);
       // a page on another site may not post here, signed in or not (first-run setup included)
-      if (unsafe && !sameOrigin(req, core.publicUrl, false)) {
+      if (!hostAllowed(core.hosts.current, req.headers.get("host"))) {
+        return errorResponse(421, "unknown_host", "this server does not answer to that host name (see VIGIL_PUBLIC_URL and VIGIL_ALLOWED_HOSTS)");
+      }
+      if (unsafe && !sameOrigin(req, core.hosts.current, false)) {
         return errorResponse(403, "cross_origin", "requests from other sites are refused");
       }
       if (options.loopback && fromLoopback(req)) seen.actor = "loopback";
@@ -83,7 +86,7 @@ export function apiRoute(access: RouteAccess, handler: (ctx: RouteContext) => un
         if (!who.ok) return errorResponse(401, who.code, who.message);
         identity = who.identity;
         seen.actor = identity.name;
-        if (identity.kind === "user" && unsafe && !sameOrigin(req, core.publicUrl)) {
+        if (identity.kind === "user" && unsafe && !sameOrigin(req, core.hosts.current)) {
           return errorResponse(403, "cross_origin", "state-changing requests with a session must come from Vigil's own pages");
         }
         if (access !== "authenticated") {
@@ -122,9 +125,14 @@ function isUserError(e: unknown): e is { code: keyof typeof USER_ERROR_STATUS; m
   return e instanceof Error && e.constructor.name === "UserError" && typeof (e as unknown as { code?: unknown }).code === "string" && (e as unknown as { code: string }).code in USER_ERROR_STATUS;
 }
 
-/** Query-string parameters through a zod schema; a bad one is 400 naming it. */
+/** Query-string parameters through a zod schema (strict: an unknown or repeated one is 400 naming it). */
 export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
-  const params = Object.fromEntries(new URL(req.url).searchParams);
+  const search = new URL(req.url).searchParams;
+  const params: Record<string, string> = {};
+  for (const [name, value] of search) {
+    if (name in params) throw new ApiError(400, "invalid_query", `${name.slice(0, 40)}: given more than once`);
+    params[name] = value;
+  }
   const parsed = schema.safeParse(params);
   if (!parsed.success) throw new ApiError(400, "invalid_query", describeZodError(parsed.error));
   return parsed.data;
@@ -153,12 +161,15 @@ export async function parseJsonBody<S extends z.ZodType>(req: Request, schema: S
 }
 
 /** A batch body (JSON array, object or NDJSON) within the configured size limit. */
-export async function readBatch(req: Request, limit: number): Promise<ParsedItems> {
-  return parseBatchBody(await readBodyText(req.body, limit));
+export async function readBatch(req: Request, limit: number, limits: BatchLimits = DEFAULT_BATCH_LIMITS): Promise<ParsedItems> {
+  checkContentType(req.headers.get("content-type"));
+  return parseBatchBody(await readBodyBytes(req.body, limit), limits);
 }
 
-export function parseId(raw: string | undefined): number {
-  const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new ApiError(400, "invalid_id", `not an incident id: ${JSON.stringify(raw)}`);
-  return id;
+/** A positive decimal id (no sign, exponent, hex or leading zero); anything else is 400 naming it. */
+export function parseId(raw: string | undefined, what = "incident"): number {
+  if (!raw || !/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+    throw new ApiError(400, "invalid_id", `not a${/^[aeiou]/.test(what) ? "n" : ""} ${what} id: ${JSON.stringify(String(raw).slice(0, 40))} (a positive decimal number)`);
+  }
+  return Number(raw);
 }

@@ -59,8 +59,9 @@ beforeAll(async () => {
 
   // fixtures the parameterised routes point at
   core.registerNodes([{ key: "gw", name: "Gateway", kind: "gateway" }]);
-  core.ingestHeartbeats([1, 2, 3].map((t) => ({ node: "gw", ok: false, time: t })), "test");
-  core.ingestEvents(Array.from({ length: 10 }, (_, i) => ({ kind: "auth_failure", src_ip: "203.0.113.5", time: 1000 + i })), "test");
+  const t0 = core.clock.now() - 60_000;
+  core.ingestHeartbeats([1, 2, 3].map((t) => ({ node: "gw", ok: false, time: t0 + t })), "test");
+  core.ingestEvents(Array.from({ length: 10 }, (_, i) => ({ kind: "auth_failure", src_ip: "203.0.113.5", time: t0 + 1000 + i })), "test");
   const incidents = core.incidentsSnapshot({ status: "all", limit: 10 }).incidents;
   ids.network = String(incidents.find((i) => i.pane === "network")!.id);
   ids.security = String(incidents.find((i) => i.pane === "security")!.id);

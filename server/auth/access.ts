@@ -13,10 +13,13 @@ import { SetupToken } from "./setup-token";
 import { SignInThrottle, type ThrottleOptions } from "./throttle";
 import { UserService, type UserView } from "./users";
 import type { Identity } from "./actor";
+import { buildHostPolicy, type HostPolicyHolder } from "../origin";
 
 export interface AccessOptions {
   secret: string;
   publicUrl?: string;
+  /** Vigil's own names and origins; by default those of the public URL and loopback */
+  hosts?: HostPolicyHolder;
   secureCookies?: boolean;
   throttle?: ThrottleOptions;
 }
@@ -46,6 +49,7 @@ export function createAccess(db: VigilDb, sqlite: Database.Database, clock: Cloc
     secret: options.secret,
     publicUrl: options.publicUrl,
     secureCookies: options.secureCookies ?? false,
+    hosts: options.hosts ?? { current: buildHostPolicy({ publicUrl: options.publicUrl, bindHost: "127.0.0.1", port: 3000, tls: false }) },
     throttle,
     events: {
       failed: ({ email, ip, reason, step }) => {

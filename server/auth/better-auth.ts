@@ -6,7 +6,10 @@ import { eq } from "drizzle-orm";
 import type { VigilDb } from "../../db/client";
 import { account, session, twoFactor as twoFactorTable, user, verification } from "../../db/schema";
 import { describeLock, type SignInThrottle } from "./throttle";
+import { symmetricDecrypt } from "better-auth/crypto";
+import { totpKey, totpStepOf, TotpReplayGuard } from "./totp-replay";
 import { betterAuthLogger } from "../ops/logging-better-auth";
+import { trustedOrigins, type HostPolicyHolder } from "../origin";
 
 /** Header the custom server sets from the socket's peer address (any incoming copy is dropped). */
 export const REMOTE_ADDR_HEADER = "x-vigil-remote-addr";
@@ -27,17 +30,13 @@ export interface AuthOptions {
   secret: string;
   publicUrl?: string;
   secureCookies: boolean;
+  /** Vigil's own origins (server/origin.ts) */
+  hosts: HostPolicyHolder;
   throttle: SignInThrottle;
   events: SignInEvents;
 }
 
 const SECOND_FACTOR_PATHS = new Set(["/two-factor/verify-totp", "/two-factor/verify-backup-code"]);
-
-/** Same-origin only: the page's own origin (from Host) and, when set, the configured public URL. */
-function ownOrigins(request: Request | undefined, publicUrl: string | undefined, secure: boolean): string[] {
-  const host = request?.headers.get("host");
-  return [publicUrl, host ? `${secure ? "https" : "http"}://${host}` : undefined].filter((o): o is string => !!o);
-}
 
 /**
  * better-auth for Vigil: email + password (no self sign-up), TOTP with recovery codes, sessions
@@ -51,11 +50,15 @@ export function createBetterAuth(o: AuthOptions) {
     return typeof email === "string" && email.length <= 254 && /^[^\s@]+@[^\s@]+$/.test(email) ? email.toLowerCase() : null;
   };
 
+  // a TOTP code is accepted once (see the verify-totp hook below)
+  const totpGuard = new TotpReplayGuard(o.db);
+
   return betterAuth({
     appName: "Vigil",
     secret: o.secret,
     baseURL: o.publicUrl,
-    trustedOrigins: (request) => ownOrigins(request, o.publicUrl, o.secureCookies),
+    // Vigil's configured origins, never one made from the request's Host (DNS rebinding)
+    trustedOrigins: (request) => trustedOrigins(o.hosts.current, request?.headers.get("host")),
     database: drizzleAdapter(o.db, { provider: "sqlite", schema: { user, session, account, verification, twoFactor: twoFactorTable } }),
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12, maxPasswordLength: 256 },
     user: {
@@ -86,6 +89,29 @@ export function createBetterAuth(o: AuthOptions) {
         if (SECOND_FACTOR_PATHS.has(ctx.path ?? "") && (ctx.body as { trustDevice?: unknown } | undefined)?.trustDevice) {
           // a trusted device would skip the second factor for 30 days, unseen by the audit log
           throw new APIError("BAD_REQUEST", { message: "trusted devices are not allowed: enter a code at every sign-in", code: "TRUST_DEVICE_DISABLED" });
+        }
+        if (ctx.path === "/two-factor/verify-totp") {
+          const code = (ctx.body as { code?: unknown } | undefined)?.code;
+          if (typeof code !== "string") return;
+          // the plugin's own order: a signed-in session (enrolment), else the pending sign-in's challenge
+          let userId: string | null = null;
+          const token = await ctx.getSignedCookie(ctx.context.authCookies.sessionToken.name, ctx.context.secret);
+          const current = token ? await ctx.context.internalAdapter.findSession(token) : null;
+          if (current && new Date(current.session.expiresAt).getTime() > Date.now()) userId = current.user.id;
+          else {
+            const challenge = await ctx.getSignedCookie(ctx.context.createAuthCookie("two_factor").name, ctx.context.secret);
+            userId = challenge ? ((await ctx.context.internalAdapter.findVerificationValue(challenge))?.value ?? null) : null;
+          }
+          if (!userId) return;
+          const enrolled = o.db.select({ secret: twoFactorTable.secret }).from(twoFactorTable).where(eq(twoFactorTable.userId, userId)).get();
+          const secret = enrolled ? await symmetricDecrypt({ key: ctx.context.secretConfig, data: enrolled.secret }).catch(() => null) : null;
+          // a wrong code is left to the plugin, which refuses and counts it; a right one is claimed here, once
+          const step = secret ? totpStepOf(totpKey(secret), code, Date.now()) : null;
+          if (step === null || totpGuard.claim(userId, step)) return;
+          const email = o.db.select({ email: user.email }).from(user).where(eq(user.id, userId)).get()?.email ?? null;
+          o.throttle.fail(email, ip(ctx.headers));
+          o.events.failed({ email, ip: ip(ctx.headers), reason: "reused second-factor code", step: "second_factor" });
+          throw new APIError("UNAUTHORIZED", { message: "This code was already used. Wait for the next code from your authenticator app.", code: "TOTP_CODE_REUSED" });
         }
         if (ctx.path !== "/sign-in/email") return;
         const email = emailOf(ctx.body);
@@ -137,6 +163,10 @@ export function createBetterAuth(o: AuthOptions) {
           if (challenge) o.events.signedIn({ userId: created.user.id, email: created.user.email, ip: address, mfa: true });
           else o.events.mfaChanged({ userId: created.user.id, email: created.user.email, ip: address, enabled: true });
           return;
+        }
+        // a new secret (or none): the steps of the old one say nothing about the next
+        if ((ctx.path === "/two-factor/enable" || ctx.path === "/two-factor/disable") && !failed && ctx.context.session) {
+          totpGuard.forget(ctx.context.session.user.id);
         }
         if (ctx.path === "/two-factor/disable" && !failed && ctx.context.session) {
           o.events.mfaChanged({ userId: ctx.context.session.user.id, email: ctx.context.session.user.email, ip: address, enabled: false });

@@ -11,7 +11,7 @@ import { can, type Identity } from "../auth/actor";
 import type { IdentityResult } from "../auth/identity";
 import { STREAM_PERMISSION } from "../auth/permissions";
 import type { Hub } from "./hub";
-import { originAllowed } from "../origin";
+import { buildHostPolicy, hostAllowed, originAllowed, type HostPolicyHolder } from "../origin";
 
 interface SocketData {
   identity: Identity;
@@ -26,8 +26,8 @@ export interface LiveOptions {
   /** how often open connections are checked again (sign-out, expiry, revocation, role change) */
   revalidateMs?: number;
   now?: () => number;
-  /** the configured public origin, accepted besides the Host header's */
-  publicUrl?: string;
+  /** Vigil's own names and origins (server/origin.ts): a handshake naming another is refused */
+  hosts?: HostPolicyHolder;
 }
 
 
@@ -52,6 +52,7 @@ async function admit(options: LiveOptions, request: IncomingMessage, token: stri
  */
 export function attachLive(httpServer: HttpServer, hub: Hub, options: LiveOptions) {
   const now = options.now ?? Date.now;
+  const hosts = options.hosts ?? { current: buildHostPolicy({ bindHost: "127.0.0.1", port: 0, tls: false }) };
   const io: LiveServer = new Server(httpServer, {
     path: "/socket.io",
     serveClient: false,
@@ -60,7 +61,9 @@ export function attachLive(httpServer: HttpServer, hub: Hub, options: LiveOption
     maxHttpBufferSize: 64 * 1024,
     perMessageDeflate: false,
     // a browser's WebSocket handshake is not bound by CORS: refuse another site's page (a sibling sharing the cookie)
-    allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, req.headers.host, options.publicUrl)),
+    // and a handshake whose Host is not one of Vigil's names (DNS rebinding), polling and upgrade alike
+    allowRequest: (req, callback) =>
+      callback(null, hostAllowed(hosts.current, req.headers.host) && originAllowed(hosts.current, req.headers.origin, req.headers.host)),
   });
 
   // figures for GET /metrics: delta items delivered (once per receiving client), replayed, resyncs
