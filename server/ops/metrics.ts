@@ -82,6 +82,9 @@ export function createMetrics(sources: MetricsSources) {
       try {
         read.call(this);
       } catch (error) {
+        // unknown, not zero: an unlabelled gauge reads NaN, a labelled one has no series
+        this.reset();
+        if ((this as unknown as { labelNames: string[] }).labelNames.length === 0) this.set(NaN);
         getLogger().debug({ metric: what, err: error }, "metric not collected");
       }
     };
@@ -174,7 +177,7 @@ export function createMetrics(sources: MetricsSources) {
   });
   new Gauge({
     name: "vigil_audit_checkpoint_timestamp_seconds",
-    help: "When the audit checkpoint was last advanced, Unix seconds (absent before any verification).",
+    help: "When the audit checkpoint was last advanced, Unix seconds (0 before any verification).",
     registers: [registry],
     collect: guarded("vigil_audit_checkpoint_timestamp_seconds", function (this: Gauge) {
       const row = checkpointRow.get() as { id: number; at: number } | undefined;
