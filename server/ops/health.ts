@@ -23,11 +23,12 @@ export interface ReadinessSources {
 
 const DEFAULT_MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "db", "migrations");
 
-/** How many migrations the code ships, from drizzle-kit's journal; null when it cannot be read. */
-export function expectedMigrations(folder = DEFAULT_MIGRATIONS): number | null {
+/** The migrations the code ships (drizzle-kit's journal): their creation times; null when it cannot be read. */
+export function expectedMigrations(folder = DEFAULT_MIGRATIONS): number[] | null {
   try {
-    const journal = JSON.parse(fs.readFileSync(path.join(folder, "meta", "_journal.json"), "utf8")) as { entries?: unknown[] };
-    return Array.isArray(journal.entries) ? journal.entries.length : null;
+    const journal = JSON.parse(fs.readFileSync(path.join(folder, "meta", "_journal.json"), "utf8")) as { entries?: { when?: unknown }[] };
+    if (!Array.isArray(journal.entries) || journal.entries.some((e) => typeof e.when !== "number")) return null;
+    return journal.entries.map((e) => e.when as number);
   } catch {
     return null;
   }
@@ -69,8 +70,10 @@ export function createReadiness(sources: ReadinessSources): () => Readiness {
   const migrations = (): ReadinessCheck => {
     if (expected === null) return { ok: false, error: "the migrations journal could not be read" };
     try {
-      const { n } = sqlite.prepare("SELECT COUNT(*) AS n FROM __drizzle_migrations").get() as { n: number };
-      if (n < expected) return { ok: false, error: `${n} of ${expected} migrations applied` };
+      // drizzle's migrator applies every migration newer than the newest recorded one
+      const { last } = sqlite.prepare("SELECT MAX(created_at) AS last FROM __drizzle_migrations").get() as { last: number | null };
+      const applied = expected.filter((when) => last !== null && when <= last).length;
+      if (applied < expected.length) return { ok: false, error: `${applied} of ${expected.length} migrations applied` };
       return { ok: true };
     } catch (error) {
       return { ok: false, error: `migrations unknown: ${message(error)}` };
