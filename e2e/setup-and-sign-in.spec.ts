@@ -43,7 +43,8 @@ test("first run: the setup page creates the admin, who must enrol TOTP, then sig
   const secret = ((await page.getByLabel("authenticator secret").textContent()) ?? "").replace(/\s/g, "");
   expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
   await expect(page.getByRole("list", { name: "recovery codes" }).getByRole("listitem")).toHaveCount(10);
-  await page.getByLabel("Code shown by the app").fill(totp(secret));
+  const enrolmentCode = totp(secret);
+  await page.getByLabel("Code shown by the app").fill(enrolmentCode);
   await page.getByRole("button", { name: "Confirm and turn on" }).click();
   await expect(page.getByRole("status", { name: "connection" })).toHaveText("Live");
   await expect(page.getByLabel("signed in as")).toContainText("ada@bank.test");
@@ -57,17 +58,22 @@ test("first run: the setup page creates the admin, who must enrol TOTP, then sig
   expect(fs.existsSync(path.join(vigil.dataDir, "setup-token"))).toBe(false);
   expect((await cli(vigil, ["setup-token"])).stderr).toMatch(/already set up/);
 
-  // sign out, then sign in: password, then a wrong code, then the right one
+  // sign out, then sign in: password, then the enrolment's code again, a wrong code, then the right one
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
   await page.getByLabel("Email").fill("ada@bank.test");
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   const code = page.getByLabel("Code from your authenticator app");
+  // a code is accepted once: replaying the enrolment's is refused (or, over 30 s later, out of its window)
+  await code.fill(enrolmentCode);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /already used|invalid/i })).toBeVisible();
   await code.fill(totp(secret) === "000000" ? "111111" : "000000");
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByRole("alert").filter({ hasText: /invalid/i })).toBeVisible();
-  await code.fill(totp(secret));
+  // the next step's code (inside the plugin's one-step window): the current one may be the enrolment's
+  await code.fill(totp(secret, Date.now() + 30_000));
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByRole("status", { name: "connection" })).toHaveText("Live");
 
