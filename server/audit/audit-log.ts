@@ -65,7 +65,7 @@ export interface AuditPage {
  * many entries per page, ids just below the cursor; a page may then hold fewer matches than asked
  * for (even none) while `next_before` still points further back.
  */
-export const SCAN_WINDOW = 20_000;
+export const SCAN_WINDOW = 10_000;
 
 /** The hash-chained, append-only audit log. */
 export class AuditLog {
