@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { format } from "node:util";
 import pino, { type DestinationStream, type Logger, type LevelWithSilent } from "pino";
 
@@ -100,7 +100,7 @@ export function newRequestId(): string {
  * Gives an HTTP request its id: any copy sent by the client is dropped, a new one is put on the
  * request (where route handlers read it) and on the answer as `X-Request-Id`.
  */
-export function stampRequestId(req: IncomingMessage, res: Pick<ServerResponse, "setHeader">): string {
+export function stampRequestId(req: IncomingMessage, res: { setHeader(name: string, value: string): unknown }): string {
   const id = newRequestId();
   req.headers[REQUEST_ID_HEADER] = id;
   res.setHeader("X-Request-Id", id);
