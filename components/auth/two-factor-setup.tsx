@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useFormStep } from "./use-form-step";
 import { authCall } from "@/lib/auth-client";
 import { Field, FormError, Submit } from "./auth-card";
+import { TotpQrCode } from "./totp-qr-code";
 
 interface Enrolment {
   totpURI: string;
@@ -51,10 +52,13 @@ export function TwoFactorSetup() {
       })}
     >
       <FormError message={error} />
-      <p className="mb-2 text-sm text-slate-300">Add this key to your authenticator app (type: time-based, 6 digits, 30 s):</p>
-      <p aria-label="authenticator secret" className="mb-2 break-all rounded bg-slate-950 p-3 font-mono text-base tracking-wider text-emerald-300">
-        {secretOf(enrolment.totpURI)}
-      </p>
+      <p className="mb-2 text-sm text-slate-300">Scan the code with your authenticator app, or type the key into it (time-based, 6 digits, 30 s):</p>
+      <div className="mb-2 flex flex-wrap items-center gap-3">
+        <TotpQrCode uri={enrolment.totpURI} />
+        <p aria-label="authenticator secret" className="min-w-0 flex-1 break-all rounded bg-slate-950 p-3 font-mono text-base tracking-wider text-emerald-300">
+          {secretOf(enrolment.totpURI)}
+        </p>
+      </div>
       <details className="mb-4 text-xs text-slate-400">
         <summary className="cursor-pointer">otpauth URI</summary>
         <code aria-label="otpauth uri" className="mt-1 block break-all text-slate-300">
