@@ -163,8 +163,27 @@ describe("full re-verification", () => {
     sqlite.exec("DROP TRIGGER audit_log_no_delete");
     sqlite.prepare("DELETE FROM audit_log WHERE id > 17").run();
     expect(audit.verify()).toEqual({ ok: false, entries: 17, brokenId: 18, reason: "entry 18 is missing: the log ends at entry 17 but was verified through entry 20" });
+    // the state says so at once, from the checkpoint alone
+    expect(audit.chainState().broken).toEqual({ id: 18, reason: "entry 18 is missing: the log ends at entry 17 but was verified through entry 20" });
     audit.chain.startFull();
     expect((await audit.chain.whenDone()).broken).toMatchObject({ id: 18 });
+  });
+
+  it("refuses a log rewritten from the start with fresh hashes: it no longer matches its checkpoint", async () => {
+    const { audit, sqlite } = logOn("file");
+    fill(audit, 10);
+    sqlite.exec("DROP TRIGGER audit_log_no_update");
+    let prev = GENESIS;
+    for (const row of sqlite.prepare(`SELECT ${CHAIN_COLUMNS} FROM audit_log ORDER BY id`).all() as ChainRow[]) {
+      const forged = { ...row, actor: "mallory@evil.example", prevHash: prev };
+      prev = entryHash(forged);
+      sqlite.prepare("UPDATE audit_log SET actor = ?, prev_hash = ?, hash = ? WHERE id = ?").run(forged.actor, forged.prevHash, prev, row.id);
+    }
+    const rewritten = { id: 10, reason: "entry 10 differs from the one verified earlier: the log was rewritten" };
+    expect(audit.chainState().broken).toEqual(rewritten);
+    expect(audit.verify()).toMatchObject({ ok: false, brokenId: 10 });
+    audit.chain.startFull();
+    expect((await audit.chain.whenDone()).full).toMatchObject({ ok: false, broken_id: 10 });
   });
 
   it("runs in slices on this thread for an in-memory database", async () => {

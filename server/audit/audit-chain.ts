@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { AuditChainState } from "../../lib/contracts/access";
 import type { Clock } from "../clock";
+import { getLogger } from "../ops/logging";
 import { chainWalker, type ChainPoint, type WalkResult } from "./chain-rule";
 import { CheckpointStore } from "./checkpoint";
 import { verifyInSlices, verifyInWorker, walkInSlices, type Progress } from "./full-run";
@@ -51,7 +52,7 @@ export class AuditChain {
     const head = this.store.head();
     if (cp.verifiedId < head) this.catchUp();
     const full = cp.full;
-    const broken = full && !full.ok && full.brokenId !== null ? { id: full.brokenId, reason: full.reason ?? "" } : this.incrementalBreak;
+    const broken = (full && !full.ok && full.brokenId !== null ? { id: full.brokenId, reason: full.reason ?? "" } : null) ?? this.incrementalBreak ?? this.checkpointBreak(cp.verifiedId, cp.hash, head);
     return {
       head,
       verified_through: cp.verifiedId,
@@ -70,6 +71,16 @@ export class AuditChain {
         error: this.lastError,
       },
     };
+  }
+
+  /** The checkpoint's own entry must still be there with the same hash (one row lookup). */
+  private checkpointBreak(verifiedId: number, hash: string, head: number): { id: number; reason: string } | null {
+    if (verifiedId === 0) return null;
+    if (head < verifiedId) return { id: head + 1, reason: `entry ${head + 1} is missing: the log ends at entry ${head} but was verified through entry ${verifiedId}` };
+    const stored = this.store.hashAt(verifiedId);
+    if (stored === null) return { id: verifiedId, reason: `entry ${verifiedId} is missing` };
+    if (stored !== hash) return { id: verifiedId, reason: `entry ${verifiedId} differs from the one verified earlier: the log was rewritten` };
+    return null;
   }
 
   /** Calls `listener` with the progress of full runs (tests, metrics). */
@@ -98,6 +109,7 @@ export class AuditChain {
         (error: unknown) => {
           this.run = null;
           this.lastError = error instanceof Error ? error.message : String(error);
+          getLogger().warn({ err: error }, "audit chain: the full verification could not finish");
           return this.sqlite.open ? this.state() : (null as unknown as AuditChainState);
         },
       );
@@ -121,6 +133,8 @@ export class AuditChain {
       this.store.recordFull(result, now);
     })();
     if (result.ok) this.incrementalBreak = null;
+    if (result.ok) getLogger().info({ entries: result.entries, through: result.last.id }, `audit chain: full verification passed over ${result.entries} entries`);
+    else getLogger().error({ entries: result.entries, brokenId: result.brokenId, reason: result.reason }, `audit chain BROKEN at entry ${result.brokenId}: ${result.reason}`);
     return this.state();
   }
 
@@ -144,13 +158,17 @@ export class AuditChain {
           this.catchingUp = null;
           if (outcome !== "broken") return;
           const r = walker.result();
-          if (!r.ok) this.incrementalBreak = { id: r.brokenId, reason: r.reason };
+          if (!r.ok) {
+            this.incrementalBreak = { id: r.brokenId, reason: r.reason };
+            getLogger().error({ brokenId: r.brokenId, reason: r.reason }, `audit chain BROKEN at entry ${r.brokenId} (found checking new entries): ${r.reason}`);
+          }
           // the full run finds the FIRST broken entry and stores the verdict
           this.startFull();
         },
         (error: unknown) => {
           this.catchingUp = null;
           this.lastError = `checking new entries failed: ${error instanceof Error ? error.message : String(error)}`;
+          getLogger().warn({ err: error }, "audit chain: checking new entries failed");
         },
       );
   }

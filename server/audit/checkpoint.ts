@@ -29,6 +29,7 @@ export class CheckpointStore {
   private readonly advanceRow: Database.Statement<[number, string, number]>;
   private readonly fullRow: Database.Statement<[number, number, number, number | null, string | null]>;
   private readonly headRow: Database.Statement<[], { head: number }>;
+  private readonly hashRow: Database.Statement<[number], { hash: string }>;
 
   constructor(sqlite: Database.Database) {
     this.readRow = sqlite.prepare("SELECT * FROM audit_checkpoint WHERE id = 1");
@@ -44,6 +45,7 @@ export class CheckpointStore {
          full_broken_id = excluded.full_broken_id, full_reason = excluded.full_reason`,
     );
     this.headRow = sqlite.prepare("SELECT coalesce(max(id), 0) AS head FROM audit_log");
+    this.hashRow = sqlite.prepare("SELECT hash FROM audit_log WHERE id = ?");
   }
 
   read(): Checkpoint {
@@ -60,6 +62,11 @@ export class CheckpointStore {
   /** The id of the newest entry, 0 when the log is empty (a rowid lookup, not a scan). */
   head(): number {
     return this.headRow.get()!.head;
+  }
+
+  /** The stored hash of entry `id`, null if there is no such entry. */
+  hashAt(id: number): string | null {
+    return this.hashRow.get(id)?.hash ?? null;
   }
 
   /** Moves the checkpoint to `point` if that is further than where it is. */
