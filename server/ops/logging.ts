@@ -49,7 +49,7 @@ export function createLogger(options: { level?: LogLevel; destination?: Destinat
   return pino(
     {
       level: options.level ?? "info",
-      base: { service: "vigil" },
+      base: { service: "vigil", pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: {
         level: (label) => ({ level: label }),
@@ -79,14 +79,16 @@ export function setLogger(logger: Logger | undefined): void {
 }
 
 /**
- * The process-wide logger. When no server installed one (unit tests, a route imported on its
- * own), one is made from VIGIL_LOG_LEVEL (default `info`; tests default to `silent`).
+ * The process-wide logger. When no server installed one (the CLI, unit tests, a route imported on
+ * its own), one is made from VIGIL_LOG_LEVEL (default `info`; tests default to `silent`) writing
+ * to standard error, so it never mixes into a command's output (`KEY=$(npm run -s vigil -- key create …)`).
  */
 export function getLogger(): Logger {
   const registry = globalThis as Registry;
   if (!registry[KEY]) {
     const wanted = process.env.VIGIL_LOG_LEVEL;
-    registry[KEY] = createLogger({ level: isLogLevel(wanted) ? wanted : process.env.VITEST ? "silent" : "info" });
+    const level = isLogLevel(wanted) ? wanted : process.env.VITEST ? "silent" : "info";
+    registry[KEY] = createLogger({ level, destination: pino.destination({ fd: 2, sync: true }) });
   }
   return registry[KEY];
 }
