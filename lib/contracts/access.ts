@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decimalParam, timeSchema } from "./common";
 
 export const ROLE_NAMES = ["viewer", "noc", "analyst", "oncall", "admin"] as const;
 export const SCOPE_NAMES = ["ingest", "read", "act"] as const;
@@ -26,13 +27,6 @@ export const createKeySchema = z.strictObject({
 
 export const settingsPatchSchema = z.strictObject({ require_mfa_all: z.boolean().optional() });
 
-/** An audit entry id as a cursor: decimal digits only (no 0x, exponent or sign). */
-const auditIdSchema = z
-  .string()
-  .regex(/^[1-9][0-9]{0,15}$/, "an entry id in decimal digits")
-  .transform(Number)
-  .refine(Number.isSafeInteger, "an entry id in decimal digits");
-
 /** Most entries one JSON page may ask for; exports (csv, ndjson) stream and may ask for more. */
 export const AUDIT_PAGE_MAX = 1000;
 
@@ -42,14 +36,15 @@ export const AUDIT_PAGE_MAX = 1000;
  * it caps the export (default: every matching entry), which is streamed page by page.
  */
 export const auditQuerySchema = z
-  .object({
+  .strictObject({
     action: z.string().max(64).optional(),
     actor: z.string().max(256).optional(),
     q: z.string().max(200).optional(),
-    since: z.coerce.number().int().nonnegative().optional(),
-    until: z.coerce.number().int().nonnegative().optional(),
-    before: auditIdSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(100_000_000).optional(),
+    since: timeSchema.optional(),
+    until: timeSchema.optional(),
+    /** an entry id in decimal digits */
+    before: decimalParam(1, Number.MAX_SAFE_INTEGER).optional(),
+    limit: decimalParam(1, 100_000_000).optional(),
     format: z.enum(["json", "ndjson", "csv"]).default("json"),
   })
   .superRefine((v, ctx) => {

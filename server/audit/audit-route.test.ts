@@ -48,8 +48,8 @@ describe("GET /api/v1/audit", () => {
     expect(second.entries[0].id).toBe(first.entries[4].id - 1);
   });
 
-  it("refuses a cursor that is not a decimal id, and an oversized JSON page, naming the parameter", async () => {
-    for (const bad of ["before=0x3", "before=3e0", "before=+3", "before=0", "limit=5000"]) {
+  it("refuses a cursor that is not a decimal id, an oversized JSON page, a date that does not exist and an unknown parameter, naming it", async () => {
+    for (const bad of ["before=0x3", "before=3e0", "before=+3", "before=0", "limit=5000", "since=2026-02-30T00:00:00Z", "page=2"]) {
       const res = await call(list, "GET", `/api/v1/audit?${bad}`);
       expect(res.status, bad).toBe(400);
       expect(((await res.json()) as { error: { message: string } }).error.message, bad).toMatch(bad.split("=")[0]);
