@@ -21,9 +21,6 @@ export function prepareWriter(sqlite: Database.Database) {
     updateNodeHealth: sqlite.prepare<[string, number, number | null, number, number]>(
       `UPDATE nodes SET status = ?, consecutive_failures = ?, last_latency_ms = ?, last_check_at = max(coalesce(last_check_at, 0), ?) WHERE id = ?`,
     ),
-    pruneHeartbeats: sqlite.prepare<[number]>(`DELETE FROM heartbeats WHERE time < ?`),
-    pruneEvents: sqlite.prepare<[number]>(`DELETE FROM security_events WHERE time < ?`),
-    pruneEventMinutes: sqlite.prepare<[number]>(`DELETE FROM event_minutes WHERE minute < ?`),
   };
 }
 export type Writer = ReturnType<typeof prepareWriter>;

@@ -23,6 +23,7 @@ import { incidentPermission } from "./auth/permissions";
 import { buildHostPolicy } from "./origin";
 import { createMetrics } from "./ops/metrics";
 import { createReadiness } from "./ops/health";
+import { RetentionPruner, type PruneReport, type RetentionOptions } from "./ops/retention";
 
 export interface CoreOptions {
   clock?: Clock;
@@ -31,6 +32,8 @@ export interface CoreOptions {
   failuresToDown?: number;
   /** raw rows older than this are pruned; rollups are kept 90 days */
   retentionDays?: number;
+  /** batch size and pacing of the retention prune (see server/ops/retention.ts) */
+  retention?: Omit<RetentionOptions, "retentionMs">;
   /** largest request body the HTTP API reads, bytes */
   bodyLimit?: number;
   /** how far ahead of the server's clock an item's time may be, ms (VIGIL_MAX_SKEW_S) */
@@ -56,6 +59,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const writer = prepareWriter(sqlite);
   const incidentService = new IncidentService(db, clock);
   const retentionMs = (options.retentionDays ?? 7) * 86_400_000;
+  const pruner = new RetentionPruner(sqlite, clock, { bruteForceWindowMs: options.bruteForce?.windowMs, ...options.retention, retentionMs });
   const window = { retentionMs, skewMs: options.maxSkewMs ?? DEFAULT_TIME_WINDOW.skewMs };
   const security = new SecurityIngest(sqlite, writer, hub, incidentService, clock, new BruteForceDetector(options.bruteForce), window);
   const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, { failuresToDown: options.failuresToDown, maxNodes: options.maxNodes, window });
@@ -127,15 +131,10 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
       return incident ? { incident, timeline: getTimeline(db, id) } : null;
     },
 
-    /** Drops raw rows past retention; rollups live 90 days. */
-    prune: () => {
-      const now = clock.now();
-      sqlite.transaction(() => {
-        writer.pruneHeartbeats.run(now - retentionMs);
-        writer.pruneEvents.run(now - retentionMs);
-        writer.pruneEventMinutes.run(now - 90 * 86_400_000);
-      })();
-    },
+    /** Drops raw rows past retention in short batches, keeping active incidents' evidence; rollups live 90 days. One run at a time. */
+    prune: (): Promise<PruneReport> => pruner.run(),
+    /** ends a running prune after its current batch (shutdown) */
+    stopPrune: () => pruner.stop(),
 
     /** Prometheus metrics (GET /metrics); ingest records into it, the socket layer attaches its figures */
     metrics,

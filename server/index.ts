@@ -103,11 +103,17 @@ async function main() {
   core.hub.start(100);
   const simulator = config.demo ? new Simulator(core, { tickMs: config.demoTickMs }) : null;
   simulator?.start();
-  const pruner = setInterval(() => core.prune(), 3_600_000);
+  // hourly and at boot, in short batches; a call while one runs joins it (see server/ops/retention.ts)
+  const prune = () =>
+    core.prune().then(
+      (report) => log.info({ prune: report }, `retention prune removed ${report.events} events, ${report.heartbeats} heartbeats, ${report.eventMinutes} rollup rows; kept ${report.kept_for_incidents} for active incidents (${report.batches} batches, ${report.ms} ms)`),
+      (error: unknown) => log.error({ err: error }, "retention prune failed"),
+    );
+  const pruner = setInterval(() => void prune(), 3_600_000);
   pruner.unref();
   const watchdog = config.silenceMs > 0 ? setInterval(() => void core.sweepSilentNodes(config.silenceMs), 5_000) : null;
   watchdog?.unref();
-  core.prune();
+  void prune();
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -134,6 +140,7 @@ async function main() {
       stopProducers: () => {
         simulator?.stop();
         clearInterval(pruner);
+        core.stopPrune();
         if (watchdog) clearInterval(watchdog);
       },
       closeLive: () => live.close(),

@@ -1,0 +1,251 @@
+import type Database from "better-sqlite3";
+import type { Clock } from "../clock";
+
+/** What one prune removed and kept. */
+export interface PruneReport {
+  heartbeats: number;
+  events: number;
+  eventMinutes: number;
+  /** rows past retention kept because they are the evidence of an open or acknowledged incident */
+  kept_for_incidents: number;
+  /** wall time of the whole prune, yields included */
+  ms: number;
+  /** short write transactions it took */
+  batches: number;
+  /** the longest single batch (the longest the event loop was held), ms */
+  slowest_batch_ms: number;
+}
+
+export interface RetentionOptions {
+  /** raw heartbeats and security events older than this are removed */
+  retentionMs: number;
+  /** per-minute rollups older than this are removed (default 90 days) */
+  rollupRetentionMs?: number;
+  /** rows per batch; when absent the size adapts so that each batch takes about `sliceMs` */
+  batchSize?: number;
+  /** target duration of one batch when adaptive (default 20 ms, well under the 50 ms budget) */
+  sliceMs?: number;
+  /** the brute-force detector's window: the failures that opened a burst lie this far before its first_seen */
+  bruteForceWindowMs?: number;
+  /** gives the event loop back between batches (default setImmediate) */
+  yieldToLoop?: () => Promise<void>;
+  /** monotonic milliseconds for timing batches (default performance.now) */
+  timer?: () => number;
+}
+
+export const DEFAULT_ROLLUP_RETENTION_MS = 90 * 86_400_000;
+const DEFAULT_BRUTE_FORCE_WINDOW_MS = 60_000;
+const FIRST_BATCH = 500;
+const MIN_BATCH = 50;
+const MAX_BATCH = 20_000;
+/** active incidents are read in pages of this many, with a yield between pages */
+const INCIDENT_PAGE = 2_000;
+
+/**
+ * How long before an incident's first_seen its evidence starts, for one table, by rule.
+ *
+ * The rule implemented (an incident is active while `open` or `acknowledged`):
+ * - `brute_force` (entity = the source address, exactly as stored in `security_events.src_ip`):
+ *   every security event from that address with `time >= first_seen - window` is kept, where
+ *   window is the detector's window, because the failures that made the burst came within it.
+ * - `node_down` (entity = the node's key): every heartbeat of that node from its last passing
+ *   check before first_seen on (the failing run that took it down, with the last good check as
+ *   context; all of them when the node never passed) is kept.
+ * - any other active incident (a rule this module does not know yet) keeps every row of its
+ *   pane's table from its first_seen on: unknown evidence is kept whole rather than guessed.
+ * Once an incident is resolved its evidence is pruned like any other row by the next run.
+ */
+interface Evidence {
+  /** protected rows by key (src_ip for events, node_id for heartbeats): kept when time >= from */
+  byKey: Map<string | number, number>;
+  /** heartbeats: node_id -> first_seen, whose failing-run start is looked up when first needed */
+  pendingRuns: Map<number, number>;
+  /** every row of the table at or after this time is kept (unknown rules); Infinity for none */
+  floor: number;
+}
+
+interface ActiveIncident {
+  id: number;
+  rule: string;
+  entity: string;
+  pane: string;
+  first_seen: number;
+  node_id: number | null;
+}
+
+/**
+ * The retention prune: removes raw rows past retention in short batches, each its own
+ * transaction, yielding to the event loop between them, and never removes the evidence of an
+ * active incident (see `Evidence`). One run at a time: a call while one runs joins it.
+ */
+export class RetentionPruner {
+  private running: Promise<PruneReport> | null = null;
+  private stopped = false;
+  private readonly opts: Required<Omit<RetentionOptions, "batchSize">> & { batchSize?: number };
+  private readonly stmts;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly clock: Clock,
+    options: RetentionOptions,
+  ) {
+    this.opts = {
+      retentionMs: options.retentionMs,
+      batchSize: options.batchSize,
+      rollupRetentionMs: options.rollupRetentionMs ?? DEFAULT_ROLLUP_RETENTION_MS,
+      sliceMs: options.sliceMs ?? 20,
+      bruteForceWindowMs: options.bruteForceWindowMs ?? DEFAULT_BRUTE_FORCE_WINDOW_MS,
+      yieldToLoop: options.yieldToLoop ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
+      timer: options.timer ?? (() => performance.now()),
+    };
+    if (options.batchSize !== undefined && !(Number.isInteger(options.batchSize) && options.batchSize > 0)) {
+      throw new Error(`retention batch size must be a positive whole number, got ${options.batchSize}`);
+    }
+    this.stmts = {
+      activeIncidents: sqlite.prepare<[number, number], ActiveIncident>(
+        `SELECT i.id, i.rule, i.entity, i.pane, i.first_seen, n.id AS node_id
+           FROM incidents i LEFT JOIN nodes n ON i.rule = 'node_down' AND n.key = i.entity
+          WHERE i.status IN ('open', 'acknowledged') AND i.id > ? ORDER BY i.id LIMIT ?`,
+      ),
+      lastPassBefore: sqlite.prepare<[number, number], { t: number | null }>(
+        `SELECT max(time) AS t FROM heartbeats WHERE node_id = ? AND time < ? AND ok = 1`,
+      ),
+      events: candidates(sqlite, "security_events", "src_ip"),
+      heartbeats: candidates(sqlite, "heartbeats", "node_id"),
+      deleteEvents: sqlite.prepare<[string]>(`DELETE FROM security_events WHERE id IN (SELECT value FROM json_each(?))`),
+      deleteHeartbeats: sqlite.prepare<[string]>(`DELETE FROM heartbeats WHERE id IN (SELECT value FROM json_each(?))`),
+      deleteMinutes: sqlite.prepare<[number, number]>(
+        `DELETE FROM event_minutes WHERE rowid IN (SELECT rowid FROM event_minutes WHERE minute < ? ORDER BY minute LIMIT ?)`,
+      ),
+    };
+  }
+
+  /** Runs a prune, or joins the one already running. */
+  run(): Promise<PruneReport> {
+    this.running ??= this.prune().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Ends a running prune after its current batch and refuses new ones (shutdown). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  private async prune(): Promise<PruneReport> {
+    const { timer } = this.opts;
+    const started = timer();
+    const now = this.clock.now();
+    const cutoff = now - this.opts.retentionMs;
+    const report: PruneReport = { heartbeats: 0, events: 0, eventMinutes: 0, kept_for_incidents: 0, ms: 0, batches: 0, slowest_batch_ms: 0 };
+    let size = this.opts.batchSize ?? FIRST_BATCH;
+    /** runs one batch in its own write transaction, times it, adapts the next size and yields */
+    const batch = async <T extends { done: number }>(work: (limit: number) => T): Promise<T & { limit: number }> => {
+      const limit = size;
+      const t0 = timer();
+      const result = this.sqlite.transaction(() => work(limit)).immediate();
+      const took = timer() - t0;
+      if (result.done > 0) report.batches++;
+      report.slowest_batch_ms = Math.max(report.slowest_batch_ms, took);
+      if (this.opts.batchSize === undefined) {
+        const ideal = (limit * this.opts.sliceMs) / Math.max(took, 0.5);
+        size = Math.round(Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.min(ideal, limit * 2))));
+      }
+      await this.opts.yieldToLoop();
+      return { ...result, limit };
+    };
+
+    const { events, heartbeats } = await this.evidence();
+
+    for (const table of [
+      { evidence: events, select: this.stmts.events, remove: this.stmts.deleteEvents, count: "events" as const },
+      { evidence: heartbeats, select: this.stmts.heartbeats, remove: this.stmts.deleteHeartbeats, count: "heartbeats" as const },
+    ]) {
+      let cursor = { time: -Infinity, id: 0 };
+      while (!this.stopped) {
+        const { done, removed, limit } = await batch((n) => {
+          const rows = table.select.all(cutoff, cursor.time, cursor.id, n);
+          if (rows.length) cursor = { time: rows[rows.length - 1].time, id: rows[rows.length - 1].id };
+          const doomed = rows.filter((r) => !this.isEvidence(table.evidence, r));
+          if (doomed.length) table.remove.run(JSON.stringify(doomed.map((r) => r.id)));
+          return { done: rows.length, removed: doomed.length };
+        });
+        report[table.count] += removed;
+        report.kept_for_incidents += done - removed;
+        if (done < limit) break;
+      }
+    }
+
+    const rollupCutoff = now - this.opts.rollupRetentionMs;
+    while (!this.stopped) {
+      const { done, limit } = await batch((n) => ({ done: this.stmts.deleteMinutes.run(rollupCutoff, n).changes }));
+      report.eventMinutes += done;
+      if (done < limit) break;
+    }
+
+    // fresh statistics for the planner after a large change (bounded by analysis_limit)
+    if (!this.stopped) {
+      this.sqlite.pragma("analysis_limit = 400");
+      this.sqlite.pragma("optimize");
+    }
+    report.ms = Math.round((timer() - started) * 10) / 10;
+    report.slowest_batch_ms = Math.round(report.slowest_batch_ms * 10) / 10;
+    return report;
+  }
+
+  private isEvidence(evidence: Evidence, row: { time: number; key: string | number | null }): boolean {
+    if (row.time >= evidence.floor) return true;
+    if (row.key === null) return false;
+    const pending = evidence.pendingRuns.get(row.key as number);
+    if (pending !== undefined) {
+      // the failing run that took the node down starts after its last passing check
+      const last = this.stmts.lastPassBefore.get(row.key as number, pending)?.t;
+      evidence.byKey.set(row.key, Math.min(evidence.byKey.get(row.key) ?? Infinity, last ?? -Infinity));
+      evidence.pendingRuns.delete(row.key as number);
+    }
+    const from = evidence.byKey.get(row.key);
+    return from !== undefined && row.time >= from;
+  }
+
+  /** The active incidents' evidence, read in pages so thousands of incidents do not hold the loop. */
+  private async evidence(): Promise<{ events: Evidence; heartbeats: Evidence }> {
+    const events: Evidence = { byKey: new Map(), pendingRuns: new Map(), floor: Infinity };
+    const heartbeats: Evidence = { byKey: new Map(), pendingRuns: new Map(), floor: Infinity };
+    let after = 0;
+    for (;;) {
+      const page = this.stmts.activeIncidents.all(after, INCIDENT_PAGE);
+      for (const i of page) {
+        if (i.rule === "brute_force") {
+          const from = i.first_seen - this.opts.bruteForceWindowMs;
+          events.byKey.set(i.entity, Math.min(events.byKey.get(i.entity) ?? Infinity, from));
+        } else if (i.rule === "node_down") {
+          // a key with no node row has no heartbeats to keep
+          if (i.node_id !== null) {
+            const earlier = heartbeats.pendingRuns.get(i.node_id);
+            heartbeats.pendingRuns.set(i.node_id, Math.min(earlier ?? Infinity, i.first_seen));
+          }
+        } else {
+          const evidence = i.pane === "network" ? heartbeats : events;
+          evidence.floor = Math.min(evidence.floor, i.first_seen);
+        }
+      }
+      if (page.length < INCIDENT_PAGE) break;
+      after = page[page.length - 1].id;
+      await this.opts.yieldToLoop();
+    }
+    return { events, heartbeats };
+  }
+}
+
+/** The next rows past `cutoff` in (time, id) order after a cursor, with the key their evidence is matched on. */
+function candidates(sqlite: Database.Database, table: string, keyColumn: string) {
+  return sqlite.prepare<[number, number, number, number], { id: number; time: number; key: string | number | null }>(
+    `SELECT id, time, ${keyColumn} AS key FROM ${table}
+      WHERE time < ? AND (time, id) > (?, ?) ORDER BY time, id LIMIT ?`,
+  );
+}
