@@ -186,6 +186,25 @@ describe("full re-verification", () => {
     expect((await audit.chain.whenDone()).full).toMatchObject({ ok: false, broken_id: 10 });
   });
 
+  it("says why a run could not finish, without calling the chain broken", async () => {
+    const { audit, sqlite, file } = logOn("file");
+    fill(audit, 5);
+    fs.rmSync(path.dirname(file), { recursive: true, force: true }); // the open connection keeps working; the worker cannot open the file
+    audit.chain.startFull();
+    const state = await audit.chain.whenDone();
+    expect(state.full).toMatchObject({ running: false, at: null, ok: null, error: expect.stringMatching(/unable to open|does not exist|SQLITE_CANTOPEN|directory/i) });
+    expect(state.broken).toBeNull();
+    expect(sqlite.open).toBe(true);
+  });
+
+  it("hands a long catch-up (an upgraded install) to the worker", async () => {
+    const { audit, sqlite } = logOn("file");
+    bulk(sqlite, 60_000);
+    expect(audit.chainState().full.running).toBe(true);
+    const state = await audit.chain.settled();
+    expect(state).toMatchObject({ verified_through: 60_000, full: { ok: true, entries: 60_000 } });
+  });
+
   it("runs in slices on this thread for an in-memory database", async () => {
     const { audit, sqlite } = logOn("memory");
     fill(audit, 3);
