@@ -60,8 +60,11 @@ export function AuditPanel() {
           <button type="button" className={quietButtonClass} disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>
             {isFetchingNextPage ? "Loading…" : "Load older"}
           </button>
-          {/* a search looks at a bounded window of entries per page, so a page may be short */}
-          <span>older than #{data?.pages.at(-1)?.next_before}</span>
+          {/* a filtered page looks at a bounded window of entries, so it may be short or empty */}
+          <span>
+            looked down to entry #{data?.pages.at(-1)?.next_before}
+            {entries.length === 0 ? ": no matches yet" : ""}
+          </span>
         </div>
       )}
     </div>
