@@ -16,6 +16,7 @@ import { applySecurityHeaders, stampRemoteAddress } from "./http-security";
 import { socketAuthenticator } from "./live/socket-auth";
 import { createLogger, getLogger, isClientAbort, routeConsoleToLogger, setLogger, stampRequestId } from "./ops/logging";
 import { shutDown, trackInFlight } from "./ops/health-shutdown";
+import { stampLoopback } from "./ops/metrics-access";
 import { closeOnAccessChange } from "./live/access-watch";
 import { buildHostPolicy, isLoopbackHost } from "./origin";
 import { checkRequest, loadRouteTable, refuse } from "./http-gate";
@@ -77,6 +78,7 @@ async function main() {
 
   const onRequest: http.RequestListener = (req, res) => {
     const requestId = stampRequestId(req, res);
+    stampLoopback(req);
     const verdict = checkRequest(req, hosts.current, routes);
     if (!verdict.ok) return refuse(res, verdict);
     stampRemoteAddress(req, config.trustProxy);

@@ -1,5 +1,5 @@
 import { BlockList, isIP } from "node:net";
-import { REMOTE_ADDR_HEADER } from "../auth/better-auth";
+import type { IncomingMessage } from "node:http";
 
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
@@ -15,13 +15,23 @@ export function isLoopbackAddress(address: string | null | undefined): boolean {
   return isIP(a) === 6 && LOOPBACK.check(a, "ipv6");
 }
 
+/** Set by the custom server on a direct loopback connection; any copy sent by a client is dropped. */
+export const LOOPBACK_HEADER = "x-vigil-loopback";
+const PROXY_HEADERS = ["x-forwarded-for", "forwarded", "x-real-ip"];
+
 /**
- * A direct connection from this machine: the address the custom server stamped (the socket's
- * peer, or with VIGIL_TRUST_PROXY the proxy-reported client) is loopback, and the request did
- * not come through a proxy at all. A proxy on the same machine would otherwise make every
- * outside caller look local; behind one, use a key with the `metrics` scope.
+ * Marks a request that is a direct connection from this machine: its TCP peer is loopback and it
+ * carries no proxy header. A proxy on the same machine would otherwise make every outside caller
+ * look local (behind one, use a key with the `metrics` scope). Runs in the custom server before
+ * Next, which adds X-Forwarded-* headers of its own.
  */
+export function stampLoopback(req: Pick<IncomingMessage, "headers" | "socket">): void {
+  delete req.headers[LOOPBACK_HEADER];
+  if (PROXY_HEADERS.some((h) => req.headers[h] !== undefined)) return;
+  if (isLoopbackAddress(req.socket.remoteAddress)) req.headers[LOOPBACK_HEADER] = "1";
+}
+
+/** Whether the custom server marked this request as a direct loopback connection. */
 export function fromLoopback(req: Request): boolean {
-  if (req.headers.has("x-forwarded-for") || req.headers.has("forwarded") || req.headers.has("x-real-ip")) return false;
-  return isLoopbackAddress(req.headers.get(REMOTE_ADDR_HEADER));
+  return req.headers.get(LOOPBACK_HEADER) === "1";
 }

@@ -7,7 +7,7 @@ import { cliActor } from "../auth/actor";
 import type { RouteHandler } from "../api/route";
 import { createMetrics } from "./metrics";
 import { rejectionReason } from "./metrics-labels";
-import { isLoopbackAddress } from "./metrics-access";
+import { isLoopbackAddress, stampLoopback } from "./metrics-access";
 
 /** The value of one sample line (`name{labels} value`) in a Prometheus text exposition. */
 function sample(text: string, series: string): number | undefined {
@@ -157,15 +157,30 @@ describe("who may read GET /metrics", () => {
     expect((await get({ "x-vigil-remote-addr": "198.51.100.7" })).status).toBe(401);
   });
 
+  /** the headers the custom server leaves on a request from `peer` that arrived with `headers` */
+  const stamped = (peer: string, headers: Record<string, string> = {}) => {
+    const req = { headers: { ...headers } as Record<string, string | undefined>, socket: { remoteAddress: peer } };
+    stampLoopback(req as unknown as Parameters<typeof stampLoopback>[0]);
+    return Object.fromEntries(Object.entries(req.headers).filter((e): e is [string, string] => e[1] !== undefined));
+  };
+
   it("answers a direct caller on loopback without credentials, in any spelling of the address", async () => {
-    for (const address of ["127.0.0.1", "::1", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"]) {
-      expect((await get({ "x-vigil-remote-addr": address })).status, address).toBe(200);
+    for (const peer of ["127.0.0.1", "::1", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"]) {
+      // Next adds an X-Forwarded-For of its own after the custom server has looked
+      expect((await get({ ...stamped(peer), "x-forwarded-for": peer })).status, peer).toBe(200);
     }
   });
 
-  it("does not count a request that came through a proxy as loopback", async () => {
-    expect((await get({ "x-vigil-remote-addr": "127.0.0.1", "x-forwarded-for": "203.0.113.9" })).status).toBe(401);
-    expect((await get({ "x-vigil-remote-addr": "127.0.0.1", forwarded: "for=203.0.113.9" })).status).toBe(401);
+  it("does not count a request that came through a proxy, or from elsewhere, as loopback", async () => {
+    expect((await get(stamped("127.0.0.1", { "x-forwarded-for": "203.0.113.9" }))).status).toBe(401);
+    expect((await get(stamped("127.0.0.1", { forwarded: "for=203.0.113.9" }))).status).toBe(401);
+    expect((await get(stamped("198.51.100.7"))).status).toBe(401);
+  });
+
+  it("drops a loopback mark sent by the client", async () => {
+    const headers = stamped("198.51.100.7", { "x-vigil-loopback": "1" });
+    expect(headers["x-vigil-loopback"]).toBeUndefined();
+    expect((await get(headers)).status).toBe(401);
   });
 
   it("knows loopback addresses from others", () => {
