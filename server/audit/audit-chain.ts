@@ -20,7 +20,7 @@ export class AuditChain {
   readonly store: CheckpointStore;
   private catchingUp: Promise<void> | null = null;
   private incrementalBreak: { id: number; reason: string } | null = null;
-  private run: { startedAt: number; progress: Progress; done: Promise<AuditChainState> } | null = null;
+  private run: { startedAt: number; progress: Progress; done: Promise<void> } | null = null;
   private lastError: string | null = null;
   private progressListeners: ((p: Progress) => void)[] = [];
 
@@ -97,7 +97,7 @@ export class AuditChain {
     if (!this.run) {
       const cp = this.store.read();
       const anchor = cp.verifiedId > 0 ? { id: cp.verifiedId, hash: cp.hash } : null;
-      const run = { startedAt: this.clock.now(), progress: { checked: 0, total: 0 }, done: Promise.resolve(null as unknown as AuditChainState) };
+      const run = { startedAt: this.clock.now(), progress: { checked: 0, total: 0 }, done: Promise.resolve() };
       const onProgress = (p: Progress) => {
         run.progress = p;
         for (const l of this.progressListeners) l(p);
@@ -110,7 +110,6 @@ export class AuditChain {
           this.run = null;
           this.lastError = error instanceof Error ? error.message : String(error);
           getLogger().warn({ err: error }, "audit chain: the full verification could not finish");
-          return this.sqlite.open ? this.state() : (null as unknown as AuditChainState);
         },
       );
       this.run = run;
@@ -120,12 +119,13 @@ export class AuditChain {
 
   /** Resolves with the state once the running full verification (if any) has finished. */
   async whenDone(): Promise<AuditChainState> {
-    return this.run ? this.run.done : this.state();
+    if (this.run) await this.run.done;
+    return this.state();
   }
 
-  private finishFull(result: WalkResult): AuditChainState {
+  private finishFull(result: WalkResult): void {
     this.run = null;
-    if (!this.sqlite.open) return null as unknown as AuditChainState;
+    if (!this.sqlite.open) return;
     this.lastError = null;
     const now = this.clock.now();
     this.sqlite.transaction(() => {
@@ -135,7 +135,6 @@ export class AuditChain {
     if (result.ok) this.incrementalBreak = null;
     if (result.ok) getLogger().info({ entries: result.entries, through: result.last.id }, `audit chain: full verification passed over ${result.entries} entries`);
     else getLogger().error({ entries: result.entries, brokenId: result.brokenId, reason: result.reason }, `audit chain BROKEN at entry ${result.brokenId}: ${result.reason}`);
-    return this.state();
   }
 
   /** Checks the entries past the checkpoint, in slices, unless that is already under way or the chain is known broken there. */
