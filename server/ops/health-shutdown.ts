@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type { Server } from "node:http";
 import type Database from "better-sqlite3";
 import type { Logger } from "./logging";
@@ -73,8 +74,10 @@ export async function shutDown(parts: ShutdownParts, signal: string): Promise<vo
 
   step("stop hub", parts.stopHub);
   step("checkpoint", () => {
-    const [result] = parts.sqlite.pragma("wal_checkpoint(TRUNCATE)") as { busy: number; log: number; checkpointed: number }[];
-    log.info({ busy: result?.busy, walPages: result?.log, checkpointed: result?.checkpointed }, "shutdown: WAL checkpointed");
+    const walBytesBefore = walSize(parts.sqlite);
+    // TRUNCATE: every frame copied into the main file, then the WAL cut to zero bytes
+    const [result] = parts.sqlite.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
+    log.info({ busy: result?.busy, walBytesBefore, walBytesAfter: walSize(parts.sqlite) }, "shutdown: WAL checkpointed");
   });
   step("close database", () => parts.sqlite.close());
   log.info("shutdown: database closed; exiting");
@@ -90,5 +93,13 @@ async function within(ms: number, promise: Promise<unknown>): Promise<boolean> {
     return await Promise.race([promise.then(() => true), late]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+function walSize(sqlite: Database.Database): number | null {
+  try {
+    return sqlite.memory ? null : fs.statSync(`${sqlite.name}-wal`).size;
+  } catch {
+    return 0;
   }
 }
