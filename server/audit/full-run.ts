@@ -70,7 +70,8 @@ function driverPath(): string {
 /** Full verification of the file's chain on a worker thread. */
 export function verifyInWorker(file: string, anchor: ChainPoint | null, onProgress: (p: Progress) => void): Promise<WalkResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_JS, { eval: true, execArgv: [], workerData: { file, anchor, driver: driverPath() } });
+    // no loader flags (plain JS), and a heap of its own, small: it holds one page of rows at a time
+    const worker = new Worker(WORKER_JS, { eval: true, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 64 }, workerData: { file, anchor, driver: driverPath() } });
     // a verification in progress never keeps a stopping process alive
     worker.unref();
     let result: WalkResult | null = null;
