@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import type { VigilDb } from "../client";
 import { incidents, incidentTimeline } from "../schema";
 import type { IncidentQuery } from "../../lib/contracts/incidents";
@@ -12,16 +12,25 @@ const STATUS_FILTER = {
   resolved: ["resolved"],
 } as const;
 
-/** Most recently active first. */
+/**
+ * Most recently active first. Shaped so that SQLite reads every variant in index order and stops
+ * at the limit (db/queries/query-plans.test.ts): one status is one range of
+ * (status, last_seen) or (pane, status, last_seen); several are one such range each, merged
+ * (UNION ALL with ORDER BY is a merge in SQLite, not a sort); all statuses of every pane need no
+ * filter and read (last_seen, id). `status IN (...)` would sort every matching row instead.
+ */
 export function listIncidents(db: VigilDb, q: IncidentQuery) {
-  return db
-    .select()
-    .from(incidents)
-    .where(and(inArray(incidents.status, [...STATUS_FILTER[q.status]]), q.pane ? eq(incidents.pane, q.pane) : undefined))
-    .orderBy(desc(incidents.lastSeen), desc(incidents.id))
-    .limit(q.limit)
-    .all()
-    .map(toIncident);
+  const order = [desc(incidents.lastSeen), desc(incidents.id)] as const;
+  const statuses = STATUS_FILTER[q.status];
+  if (statuses.length === 3 && !q.pane) return db.select().from(incidents).orderBy(...order).limit(q.limit).all().map(toIncident);
+  const arm = (status: (typeof statuses)[number]) =>
+    db.select().from(incidents).where(and(eq(incidents.status, status), q.pane ? eq(incidents.pane, q.pane) : undefined));
+  const [first, ...rest] = statuses;
+  if (rest.length === 0) return arm(first).orderBy(...order).limit(q.limit).all().map(toIncident);
+  const [second, ...more] = rest;
+  let merged = arm(first).unionAll(arm(second));
+  for (const status of more) merged = merged.unionAll(arm(status));
+  return merged.orderBy(...order).limit(q.limit).all().map(toIncident);
 }
 
 export function getIncident(db: VigilDb, id: number) {

@@ -65,7 +65,7 @@ interface Evidence {
 }
 
 interface ActiveIncident {
-  id: number;
+  dedup_key: string;
   rule: string;
   entity: string;
   pane: string;
@@ -102,18 +102,21 @@ export class RetentionPruner {
       throw new Error(`retention batch size must be a positive whole number, got ${options.batchSize}`);
     }
     this.stmts = {
-      activeIncidents: sqlite.prepare<[number, number], ActiveIncident>(
-        `SELECT i.id, i.rule, i.entity, i.pane, i.first_seen, n.id AS node_id
+      // paged along the partial index that holds only active incidents (status <> 'resolved')
+      activeIncidents: sqlite.prepare<[string, number], ActiveIncident>(
+        `SELECT i.dedup_key, i.rule, i.entity, i.pane, i.first_seen, n.id AS node_id
            FROM incidents i LEFT JOIN nodes n ON i.rule = 'node_down' AND n.key = i.entity
-          WHERE i.status IN ('open', 'acknowledged') AND i.id > ? ORDER BY i.id LIMIT ?`,
+          WHERE i.status <> 'resolved' AND i.dedup_key > ? ORDER BY i.dedup_key LIMIT ?`,
       ),
       lastPassBefore: sqlite.prepare<[number, number], { t: number | null }>(
         `SELECT max(time) AS t FROM heartbeats WHERE node_id = ? AND time < ? AND ok = 1`,
       ),
       events: candidates(sqlite, "security_events", "src_ip"),
       heartbeats: candidates(sqlite, "heartbeats", "node_id"),
-      deleteEvents: sqlite.prepare<[string]>(`DELETE FROM security_events WHERE id IN (SELECT value FROM json_each(?))`),
-      deleteHeartbeats: sqlite.prepare<[string]>(`DELETE FROM heartbeats WHERE id IN (SELECT value FROM json_each(?))`),
+      // one row by its key at a time: `id IN (SELECT value FROM json_each(?))` is planned as a full
+      // scan once ANALYZE has run (db/queries/query-plans.test.ts caught it)
+      deleteEvent: sqlite.prepare<[number]>(`DELETE FROM security_events WHERE id = ?`),
+      deleteHeartbeat: sqlite.prepare<[number]>(`DELETE FROM heartbeats WHERE id = ?`),
       deleteMinutes: sqlite.prepare<[number, number]>(
         `DELETE FROM event_minutes WHERE rowid IN (SELECT rowid FROM event_minutes WHERE minute < ? ORDER BY minute LIMIT ?)`,
       ),
@@ -163,8 +166,8 @@ export class RetentionPruner {
     const { events, heartbeats } = await this.evidence();
 
     for (const table of [
-      { evidence: events, select: this.stmts.events, remove: this.stmts.deleteEvents, count: "events" as const },
-      { evidence: heartbeats, select: this.stmts.heartbeats, remove: this.stmts.deleteHeartbeats, count: "heartbeats" as const },
+      { evidence: events, select: this.stmts.events, remove: this.stmts.deleteEvent, count: "events" as const },
+      { evidence: heartbeats, select: this.stmts.heartbeats, remove: this.stmts.deleteHeartbeat, count: "heartbeats" as const },
     ]) {
       let cursor = { time: -Infinity, id: 0 };
       while (!this.stopped) {
@@ -172,7 +175,7 @@ export class RetentionPruner {
           const rows = table.select.all(cutoff, cursor.time, cursor.id, n);
           if (rows.length) cursor = { time: rows[rows.length - 1].time, id: rows[rows.length - 1].id };
           const doomed = rows.filter((r) => !this.isEvidence(table.evidence, r));
-          if (doomed.length) table.remove.run(JSON.stringify(doomed.map((r) => r.id)));
+          for (const r of doomed) table.remove.run(r.id);
           return { done: rows.length, removed: doomed.length };
         });
         report[table.count] += removed;
@@ -216,7 +219,7 @@ export class RetentionPruner {
   private async evidence(): Promise<{ events: Evidence; heartbeats: Evidence }> {
     const events: Evidence = { byKey: new Map(), pendingRuns: new Map(), floor: Infinity };
     const heartbeats: Evidence = { byKey: new Map(), pendingRuns: new Map(), floor: Infinity };
-    let after = 0;
+    let after = "";
     for (;;) {
       const page = this.stmts.activeIncidents.all(after, INCIDENT_PAGE);
       for (const i of page) {
@@ -235,7 +238,7 @@ export class RetentionPruner {
         }
       }
       if (page.length < INCIDENT_PAGE) break;
-      after = page[page.length - 1].id;
+      after = page[page.length - 1].dedup_key;
       await this.opts.yieldToLoop();
     }
     return { events, heartbeats };

@@ -1,0 +1,234 @@
+import { describe, expect, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "../client";
+import { eventRate, listEvents } from "./security";
+import { getIncident, getTimeline, listIncidents } from "./incidents";
+import { listNodesPage, listNodesWithChecks } from "./network";
+import { AuditLog } from "../../server/audit/audit-log";
+import { IncidentService } from "../../server/incidents/service";
+import { RetentionPruner } from "../../server/ops/retention";
+import { manualClock } from "../../server/clock";
+import { EVENT_KINDS } from "../../lib/contracts/events";
+import type { IncidentQuery } from "../../lib/contracts/incidents";
+
+// Every query the panes and the API run, planned by SQLite itself: each must reach its rows through
+// an index (or the rowid), and the hot lists must come out of an index already in order, never
+// through a temporary B-tree sort. Planned on a freshly migrated database and again after ANALYZE
+// (which `PRAGMA optimize` after each prune amounts to), because statistics can change a plan.
+
+const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
+const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
+const STATUSES = ["open", "acknowledged", "resolved", "active", "all"] as const;
+
+interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** Runs `fn` and returns every distinct statement it executed (by SQL) with its first parameters. */
+async function recordStatements(handle: DatabaseHandle, fn: () => unknown): Promise<Statement[]> {
+  const sqlite = handle.sqlite;
+  const seen = new Map<string, Statement>();
+  const prepare = sqlite.prepare;
+  sqlite.prepare = function (source: string) {
+    const stmt = prepare.call(sqlite, source);
+    for (const method of ["all", "get", "run", "iterate"] as const) {
+      const original = stmt[method] as (...args: unknown[]) => unknown;
+      (stmt as unknown as Record<string, unknown>)[method] = (...params: unknown[]) => {
+        if (!seen.has(source)) seen.set(source, { sql: source, params });
+        return original.apply(stmt, params);
+      };
+    }
+    return stmt;
+  } as typeof sqlite.prepare;
+  try {
+    await fn();
+  } finally {
+    sqlite.prepare = prepare;
+  }
+  // statements that read or write rows; BEGIN, COMMIT and PRAGMA have no plan to check
+  return [...seen.values()].filter((s) => /^\s*(select|insert|update|delete|with)\b/i.test(s.sql));
+}
+
+function plan(handle: DatabaseHandle, s: Statement): string[] {
+  return (handle.sqlite.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...(s.params as never[])) as { detail: string }[]).map((r) => r.detail);
+}
+
+interface Expectation {
+  /** the query reads a whole table or an id range in rowid order on purpose (named in the test) */
+  rowidScan?: string[];
+  /** a sort is allowed (not a hot list) */
+  sortAllowed?: boolean;
+}
+
+/** Checks one function's statements: no table scan without an index, no sort for ORDER BY. */
+async function expectIndexed(handle: DatabaseHandle, fn: () => unknown, expectation: Expectation = {}) {
+  const statements = await recordStatements(handle, fn);
+  expect(statements.length).toBeGreaterThan(0);
+  const report: string[] = [];
+  for (const s of statements) {
+    const steps = plan(handle, s);
+    report.push(`${s.sql}\n  ${steps.join("\n  ")}`);
+    for (const step of steps) {
+      const scan = /^SCAN (\w+)(.*)$/.exec(step);
+      if (scan && !/USING (COVERING )?INDEX|VIRTUAL TABLE/.test(scan[2]) && !(expectation.rowidScan ?? []).includes(scan[1])) {
+        throw new Error(`full scan without an index: ${step}\n${report.join("\n")}`);
+      }
+      if (/USE TEMP B-TREE FOR (RIGHT PART OF |LAST TERM OF )?ORDER BY/.test(step) && !expectation.sortAllowed) {
+        throw new Error(`sorted in a temporary B-tree, not read in index order: ${step}\n${report.join("\n")}`);
+      }
+    }
+  }
+  if (process.env.PRINT_PLANS) console.log(report.join("\n"));
+  return report;
+}
+
+/** A migrated database with rows shaped like a working install. */
+function seeded(): { handle: DatabaseHandle; audit: AuditLog } {
+  const handle = openDatabase(":memory:");
+  const { sqlite, db } = handle;
+  const clock = manualClock(NOW);
+  sqlite.transaction(() => {
+    const event = sqlite.prepare(
+      `INSERT INTO security_events (time, received_at, kind, severity, source, src_ip, message) VALUES (?, ?, ?, ?, 'test', ?, 'm')`,
+    );
+    const minute = sqlite.prepare(`INSERT OR IGNORE INTO event_minutes (minute, severity, count) VALUES (?, ?, 1)`);
+    for (let i = 0; i < 20_000; i++) {
+      const time = NOW - i * 30_000;
+      const severity = SEVERITIES[i % 5];
+      event.run(time, time, EVENT_KINDS[i % EVENT_KINDS.length], severity, `198.51.100.${i % 250}`);
+      minute.run(Math.floor(time / 60_000) * 60_000, severity);
+    }
+    const node = sqlite.prepare(`INSERT INTO nodes (key, name) VALUES (?, ?)`);
+    const heartbeat = sqlite.prepare(`INSERT INTO heartbeats (node_id, time, ok, latency_ms) VALUES (?, ?, ?, 5)`);
+    for (let n = 1; n <= 300; n++) {
+      node.run(`node-${n}`, `Node ${n}`);
+      for (let h = 0; h < 40; h++) heartbeat.run(n, NOW - h * 60_000, h % 7 === 0 ? 0 : 1);
+    }
+    const incident = sqlite.prepare(
+      `INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, status, first_seen, last_seen) VALUES (?, ?, ?, ?, 't', 'high', ?, ?, ?)`,
+    );
+    const timeline = sqlite.prepare(`INSERT INTO incident_timeline (incident_id, time, actor, action) VALUES (?, ?, 'vigil', 'opened')`);
+    for (let i = 1; i <= 5000; i++) {
+      // most are resolved, as in any install that has run for a while
+      const status = i % 50 === 0 ? "open" : i % 50 === 1 ? "acknowledged" : "resolved";
+      const pane = i % 3 === 0 ? "network" : "security";
+      incident.run(`rule:${i}`, "rule", `e${i}`, pane, status, NOW - i * 60_000, NOW - Math.floor(i / 4) * 30_000); // ties: id decides
+      for (let t = 0; t < 3; t++) timeline.run(i, NOW - i * 60_000 + t);
+    }
+  })();
+  const audit = new AuditLog(db, sqlite, clock, { scanWindow: 500 });
+  sqlite.transaction(() => {
+    for (let i = 0; i < 2000; i++) audit.append({ actor: `user${i % 20}@bank.test`, action: i % 4 === 0 ? "key_created" : "incident_acknowledged", target: `t${i}` });
+  })();
+  return { handle, audit };
+}
+
+const variants = [
+  { name: "without statistics", analyze: false },
+  { name: "after ANALYZE", analyze: true },
+];
+
+describe.each(variants)("query plans $name", ({ analyze }) => {
+  const { handle, audit } = seeded();
+  if (analyze) handle.sqlite.exec("ANALYZE");
+  const { db } = handle;
+
+  describe("security events", () => {
+    const filters = [];
+    for (const kind of [undefined, "auth_failure"] as const)
+      for (const severity of [undefined, "high"] as const)
+        for (const since of [undefined, NOW - 3_600_000]) filters.push({ kind, severity, since });
+    it.each(filters)("listEvents kind=$kind severity=$severity since=$since reads an index in order", async (f) => {
+      await expectIndexed(handle, () => listEvents(db, { ...f, limit: 200 }));
+    });
+
+    it("eventRate reads the rollup table by its key in order", async () => {
+      await expectIndexed(handle, () => eventRate(db, { sinceMinute: NOW - 60 * 60_000 }));
+    });
+  });
+
+  describe("incidents", () => {
+    const queries: IncidentQuery[] = [];
+    for (const status of STATUSES) for (const pane of [undefined, "network", "security"] as const) queries.push({ status, pane, limit: 200 });
+    it.each(queries)("listIncidents status=$status pane=$pane reads an index in order", async (q) => {
+      await expectIndexed(handle, () => listIncidents(db, q));
+    });
+
+    it("one incident and its timeline are looked up by key", async () => {
+      await expectIndexed(handle, () => {
+        getIncident(db, 42);
+        getTimeline(db, 42);
+      });
+    });
+
+    it("a detection finds the active incident with its key through the partial unique index", async () => {
+      const service = new IncidentService(db, manualClock(NOW));
+      const report = await expectIndexed(handle, () => service.record({ rule: "rule", entity: "e50", pane: "security", title: "t", severity: "high", time: NOW, increment: 1 }));
+      expect(report.join("\n")).toContain("incidents_active_dedup");
+    });
+  });
+
+  describe("network", () => {
+    it("a node-list page reads nodes by id from the cursor and each node's recent checks by (node, time)", async () => {
+      // the first page walks the table in rowid order from the start, stopping at the limit
+      const report = await expectIndexed(handle, () => listNodesPage(db, { limit: 100 }), { rowidScan: ["nodes"] });
+      expect(report.join("\n")).toContain("heartbeats_node_time");
+      await expectIndexed(handle, () => listNodesPage(db, { afterId: 100, limit: 100 }));
+    });
+
+    it("the whole-fleet snapshot reads each node's recent checks through (node, time)", async () => {
+      // every node, by design: one pass over the table in rowid order
+      await expectIndexed(handle, () => listNodesWithChecks(db), { rowidScan: ["nodes"] });
+    });
+  });
+
+  describe("audit log", () => {
+    const pages = [
+      { name: "newest page", q: {} },
+      { name: "older page by cursor", q: { before: 1500 } },
+      { name: "by action", q: { action: "key_created" } },
+      { name: "by action from a cursor", q: { action: "key_created", before: 1500 } },
+      { name: "by actor (windowed)", q: { actor: "user3@bank.test" } },
+      { name: "by text (windowed)", q: { text: "t12" } },
+      { name: "by time range (windowed)", q: { since: NOW - 1000, until: NOW + 1000 } },
+      { name: "by time range from a cursor (windowed)", q: { since: NOW - 1000, before: 1200 } },
+    ];
+    it.each(pages)("$name reads by id in order", async ({ q }) => {
+      await expectIndexed(handle, () => audit.page({ ...q, limit: 100 }));
+    });
+  });
+});
+
+describe("listIncidents keeps its answers while its shape follows the indexes", () => {
+  const { handle } = seeded();
+  const reference = (q: IncidentQuery) => {
+    const statuses = { active: ["open", "acknowledged"], all: ["open", "acknowledged", "resolved"] }[q.status as string] ?? [q.status];
+    const sql = `SELECT id FROM incidents WHERE status IN (${statuses.map(() => "?").join(", ")})${q.pane ? " AND pane = ?" : ""} ORDER BY last_seen DESC, id DESC LIMIT ?`;
+    return (handle.sqlite.prepare(sql).all(...statuses, ...(q.pane ? [q.pane] : []), q.limit) as { id: number }[]).map((r) => r.id);
+  };
+  const queries: IncidentQuery[] = [];
+  for (const status of STATUSES) for (const pane of [undefined, "network", "security"] as const) for (const limit of [1, 7, 200, 500]) queries.push({ status, pane, limit });
+  it.each(queries)("status=$status pane=$pane limit=$limit: the same incidents in the same order as status IN (...)", (q) => {
+    const got = listIncidents(handle.db, q);
+    expect(got.map((i) => i.id)).toEqual(reference(q));
+    for (const i of got) expect(i).toEqual(getIncident(handle.db, i.id));
+  });
+});
+
+describe("the retention prune's own statements", () => {
+  it.each(variants)("find old rows, evidence and rollups through indexes $name", async ({ analyze }) => {
+    const { handle } = seeded();
+    const { sqlite } = handle;
+    // active incidents of both kinds of evidence (and none of a rule the prune does not know, which
+    // would keep its whole pane), so every statement of the prune runs
+    sqlite.exec(`UPDATE incidents SET status = 'resolved'`);
+    sqlite.prepare(`INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, first_seen, last_seen) VALUES ('node_down:node-7', 'node_down', 'node-7', 'network', 'down', 'high', ?, ?)`).run(NOW - 10 * 60_000, NOW);
+    sqlite.prepare(`INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, first_seen, last_seen) VALUES ('brute_force:198.51.100.9', 'brute_force', '198.51.100.9', 'security', 'bf', 'high', ?, ?)`).run(NOW - 3 * 86_400_000, NOW);
+    if (analyze) sqlite.exec("ANALYZE");
+    const report = await expectIndexed(handle, () =>
+      new RetentionPruner(sqlite, manualClock(NOW), { retentionMs: 20 * 60_000, rollupRetentionMs: 86_400_000, batchSize: 500 }).run(),
+    );
+    const all = report.join("\n");
+    for (const index of ["security_events_time", "heartbeats_time", "heartbeats_node_time", "sqlite_autoindex_event_minutes_1"]) expect(all).toContain(index);
+  });
+});
