@@ -93,7 +93,7 @@ function startServer(port: number, dataDir: string): { child: ChildProcess; log:
       for (const line of chunk.toString().split("\n").filter(Boolean)) {
         log.push(line);
         if (log.length > 40) log.shift();
-        if (line.includes("[vigil] listening on")) {
+        if (line.includes("listening on")) {
           clearTimeout(timer);
           resolve();
         }

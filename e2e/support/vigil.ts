@@ -59,7 +59,7 @@ export async function startVigil(options: { demo?: boolean; env?: Record<string,
       child = proc;
       const onData = (chunk: Buffer) => {
         log += chunk.toString();
-        if (log.includes("[vigil] listening on")) resolve();
+        if (log.includes("listening on")) resolve();
       };
       proc.stdout!.on("data", onData);
       proc.stderr!.on("data", onData);
