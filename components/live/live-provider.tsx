@@ -22,9 +22,25 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     const socket: LiveSocket = io({ path: "/socket.io", transports: ["websocket"], reconnectionDelayMax: 3000 });
     const set = (state: ConnectionState) => setValue({ socket, state });
     set("connecting");
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const reconnectSoon = (ms: number) => {
+      clearTimeout(retry);
+      retry = setTimeout(() => socket.connect(), ms);
+    };
     socket.on("connect", () => set("live"));
-    socket.on("disconnect", () => set("reconnecting"));
+    socket.on("disconnect", (reason) => {
+      set("reconnecting");
+      // the server closed this connection on purpose (access changed): come back under the new rules
+      if (reason === "io server disconnect") reconnectSoon(1000);
+    });
+    socket.on("connect_error", (error) => {
+      if (socket.active) return; // socket.io retries by itself
+      // refused by the server: signed out, disabled or expired goes to sign-in; anything else retries
+      if (/sign in|disabled|expired|two-factor/i.test(error.message)) window.location.assign("/sign-in");
+      else reconnectSoon(3000);
+    });
     return () => {
+      clearTimeout(retry);
       socket.removeAllListeners();
       socket.disconnect();
     };
