@@ -26,7 +26,9 @@ export function betterAuthLogger(logger: () => Logger = getLogger): BetterAuthLo
   let child: Logger | undefined;
   const log = () => (child ??= logger().child({ component: "better-auth" }));
   return {
-    level: logger().isLevelEnabled("debug") ? "debug" : "warn",
+    // at info, nothing below its errors: its warnings are per failed sign-in ("Invalid password"),
+    // which Vigil records itself (audit log, security pane)
+    level: logger().isLevelEnabled("debug") ? "debug" : "error",
     disableColors: true,
     log: (level, message, ...args) => {
       const fault = args.find(serverFault);

@@ -6,6 +6,8 @@ export interface RequestSeen {
   reqId: string;
   /** who called, once authenticated: an email, `key:<name>`, or `loopback` */
   actor?: string;
+  /** the client went away mid-request: its one line is at debug */
+  aborted?: boolean;
 }
 
 /** Polled by monitoring every few seconds: their lines are debug, not info. */
@@ -28,15 +30,25 @@ export async function loggedRequest(req: Request, run: (seen: RequestSeen) => Pr
   const seen: RequestSeen = { reqId: requestIdOf(req.headers) };
   const response = await run(seen);
   const path = pathOf(req);
-  const line = { reqId: seen.reqId, method: cleanText(req.method, 16), path, status: response.status, ms: Math.round((performance.now() - started) * 10) / 10, actor: seen.actor };
+  const ms = Math.round((performance.now() - started) * 10) / 10;
+  if (seen.aborted) {
+    getLogger().debug({ reqId: seen.reqId, method: cleanText(req.method, 16), path, ms, actor: seen.actor }, "client aborted the request");
+    return response;
+  }
+  const line = { reqId: seen.reqId, method: cleanText(req.method, 16), path, status: response.status, ms, actor: seen.actor };
   if (PROBES.has(path)) getLogger().debug(line, "api request");
   else getLogger().info(line, "api request");
   return response;
 }
 
-/** A route handler's unexpected failure: an error with its stack, or one debug line when the client went away. */
+/**
+ * A route handler's unexpected failure: an error with its stack; or, when the client went away,
+ * nothing here (the request's own line says so, once, at debug).
+ */
 export function logRouteFailure(req: Request, seen: RequestSeen, error: unknown): void {
-  const where = { reqId: seen.reqId, method: cleanText(req.method, 16), path: pathOf(req), actor: seen.actor };
-  if (isClientAbort(error) || req.signal?.aborted) getLogger().debug(where, "client aborted the request");
-  else getLogger().error({ ...where, err: error }, "request failed");
+  if (isClientAbort(error) || req.signal?.aborted) {
+    seen.aborted = true;
+    return;
+  }
+  getLogger().error({ reqId: seen.reqId, method: cleanText(req.method, 16), path: pathOf(req), actor: seen.actor, err: error }, "request failed");
 }

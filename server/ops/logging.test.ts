@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanText, createLogger, getLogger, isClientAbort, requestIdOf, routeConsoleToLogger, setLogger, stampRequestId, type LogLevel } from "./logging";
+import { cleanText, createLogger, getLogger, isClientAbort, requestIdOf, setLogger, stampRequestId, type LogLevel } from "./logging";
+import { routeConsoleToLogger } from "./logging-console";
 import { betterAuthLogger } from "./logging-better-auth";
 import { loggedRequest, logRouteFailure } from "./logging-request";
 
@@ -114,17 +115,32 @@ describe("client aborts", () => {
     expect(isClientAbort(new Error("SQLITE_BUSY"))).toBe(false);
   });
 
-  it("is one debug line without a stack; a real failure is an error with its stack", () => {
+  /** a request through the wrapper whose handler fails with `error` (the wrapper answers 500) */
+  const failing = (error: Error) => {
+    const req = new Request("http://vigil.test/api/v1/events", { method: "POST" });
+    return loggedRequest(req, async (seen) => {
+      logRouteFailure(req, seen, error);
+      return new Response(null, { status: 500 });
+    });
+  };
+
+  it("is one debug line without a stack, and no request line at info", async () => {
     const { logger, lines } = capture("debug");
     setLogger(logger);
-    const req = new Request("http://vigil.test/api/v1/events", { method: "POST" });
-    logRouteFailure(req, { reqId: "r1" }, Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
-    logRouteFailure(req, { reqId: "r2" }, new Error("disk I/O error"));
-    const [abort, fault] = lines();
-    expect(abort).toMatchObject({ level: "debug", msg: "client aborted the request", reqId: "r1" });
-    expect(JSON.stringify(abort)).not.toContain("stack");
-    expect(fault).toMatchObject({ level: "error", msg: "request failed", reqId: "r2" });
+    await failing(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+    expect(lines()).toHaveLength(1);
+    expect(lines()[0]).toMatchObject({ level: "debug", msg: "client aborted the request", method: "POST", path: "/api/v1/events" });
+    expect(JSON.stringify(lines()[0])).not.toContain("stack");
+  });
+
+  it("a real failure is an error with its stack, besides the request line", async () => {
+    const { logger, lines } = capture("debug");
+    setLogger(logger);
+    await failing(new Error("disk I/O error"));
+    const [fault, request] = lines();
+    expect(fault).toMatchObject({ level: "error", msg: "request failed" });
     expect((fault.err as { stack: string }).stack).toContain("disk I/O error");
+    expect(request).toMatchObject({ level: "info", msg: "api request", status: 500, reqId: fault.reqId });
   });
 });
 
@@ -149,8 +165,8 @@ describe("better-auth's logger", () => {
     expect((lines()[0].err as { message: string }).message).toBe("no such table: session");
   });
 
-  it("asks better-auth for debug messages only when Vigil logs at debug, and never for colours", () => {
-    expect(betterAuthLogger(() => capture("info").logger)).toMatchObject({ level: "warn", disableColors: true });
+  it("asks better-auth for debug messages only when Vigil logs at debug (errors only at info), and never for colours", () => {
+    expect(betterAuthLogger(() => capture("info").logger)).toMatchObject({ level: "error", disableColors: true });
     expect(betterAuthLogger(() => capture("debug").logger).level).toBe("debug");
   });
 });
@@ -168,10 +184,23 @@ describe("console", () => {
       Object.assign(console, saved);
     }
     const [log, error, abort] = lines();
+    expect(lines()).toHaveLength(3);
     expect(log).toMatchObject({ level: "info", msg: "ready in 12ms", component: "console" });
     expect(error).toMatchObject({ level: "error", msg: "render failed:" });
     expect((error.err as { message: string }).message).toBe("boom");
     expect(abort.level).toBe("debug");
+  });
+
+  it("better-auth's own coloured ERROR lines (written outside its logger option) become plain debug lines", () => {
+    const saved = console.error;
+    const { logger, lines } = capture("debug");
+    try {
+      routeConsoleToLogger(logger);
+      console.error("\u001b[2m2026-12-01T07:29:52.539Z\u001b[0m \u001b[31mERROR\u001b[0m \u001b[1m[Better Auth]:\u001b[0m Invalid origin");
+    } finally {
+      console.error = saved;
+    }
+    expect(lines()).toEqual([expect.objectContaining({ level: "debug", component: "better-auth", msg: "Invalid origin" })]);
   });
 
   it("the process-wide logger is shared through globalThis (route handlers' bundle sees the server's)", () => {

@@ -128,23 +128,3 @@ export function isClientAbort(error: unknown): boolean {
   }
   return false;
 }
-
-/**
- * Sends `console.*` (Next's own messages, libraries) through the logger, so the whole process
- * speaks JSON. An Error argument becomes `err` (a client abort drops to one debug line).
- */
-export function routeConsoleToLogger(logger: Logger): void {
-  const child = logger.child({ component: "console" });
-  const to = (level: "error" | "warn" | "info" | "debug") => (...args: unknown[]) => {
-    const err = args.find((a): a is Error => a instanceof Error);
-    const message = format(...args.filter((a) => a !== err));
-    if (err && isClientAbort(err)) return child.debug({ abort: err.message }, message || "client aborted the request");
-    if (err) return child[level]({ err }, message || err.message);
-    child[level](message);
-  };
-  console.error = to("error");
-  console.warn = to("warn");
-  console.log = to("info");
-  console.info = to("info");
-  console.debug = to("debug");
-}
