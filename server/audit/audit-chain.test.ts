@@ -252,4 +252,30 @@ describe("audit list pages", () => {
     // % and _ are literal characters: "100_" does not match "100%_sure"
     expect(audit.page({ text: "100_", limit: 10, before: 1_002 }).entries).toEqual([]);
   });
+
+  it("filters by a time range", () => {
+    const { audit, sqlite } = logOn("memory");
+    bulk(sqlite, 100); // entry n was written at 1_700_000_000_000 + n
+    expect(audit.page({ since: 1_700_000_000_040, until: 1_700_000_000_042, limit: 10 }).entries.map((e) => e.id)).toEqual([42, 41, 40]);
+  });
+
+  it("reads every kind of page through the id or action index, never a scan of the table", () => {
+    const { audit, sqlite } = logOn("memory");
+    bulk(sqlite, 100);
+    const seen: { sql: string; params: unknown[] }[] = [];
+    const prepare = sqlite.prepare.bind(sqlite);
+    sqlite.prepare = ((source: string) => {
+      const stmt = prepare(source);
+      if (!/from "audit_log"/i.test(source) || !/order by/i.test(source)) return stmt;
+      const all = stmt.all.bind(stmt);
+      return Object.assign(stmt, { all: (...params: unknown[]) => (seen.push({ sql: source, params }), all(...params)) });
+    }) as typeof sqlite.prepare;
+    for (const q of [{}, { before: 50 }, { action: "sign_in" }, { actor: "bulk@bank.test" }, { text: "mfa" }, { since: 0, until: 5 }, { action: "sign_in", actor: "x", before: 60 }]) audit.page({ ...q, limit: 10 });
+    sqlite.prepare = prepare as typeof sqlite.prepare;
+    expect(seen).toHaveLength(7);
+    for (const { sql, params } of seen) {
+      const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(" | ");
+      expect(plan, sql).toMatch(/^SEARCH audit_log USING (INTEGER PRIMARY KEY|INDEX audit_log_action) \(.*rowid<\?\)$/);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, or, sql, type SQL } from "drizzle-orm";
 import type { VigilDb } from "../../db/client";
 import { auditLog } from "../../db/schema";
 import type { Clock } from "../clock";
@@ -135,11 +135,12 @@ export class AuditLog {
     const floor = windowed ? Math.max(1, Math.min(before, this.chain.store.head() + 1) - (this.options.scanWindow ?? SCAN_WINDOW)) : 1;
     const conditions: (SQL | undefined)[] = [
       lt(auditLog.id, before),
-      floor > 1 ? gte(auditLog.id, floor) : undefined,
+      windowed ? gte(auditLog.id, floor) : undefined,
       q.action ? eq(auditLog.action, q.action) : undefined,
       q.actor ? eq(auditLog.actor, q.actor) : undefined,
-      q.since !== undefined ? gte(auditLog.time, q.since) : undefined,
-      q.until !== undefined ? lte(auditLog.time, q.until) : undefined,
+      // `+time` keeps the planner on the id window: a wide time range over the time index is a long scan
+      q.since !== undefined ? sql`+${auditLog.time} >= ${q.since}` : undefined,
+      q.until !== undefined ? sql`+${auditLog.time} <= ${q.until}` : undefined,
       q.text ? or(...[auditLog.target, auditLog.after, auditLog.before].map((c) => sql`${c} LIKE ${`%${escapeLike(q.text!)}%`} ESCAPE '\\'`)) : undefined,
     ];
     const rows = this.db.select().from(auditLog).where(and(...conditions)).orderBy(desc(auditLog.id)).limit(q.limit).all();
