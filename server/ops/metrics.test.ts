@@ -5,7 +5,7 @@ import { HOST } from "../test-support/people";
 import { setCore } from "../registry";
 import { cliActor } from "../auth/actor";
 import type { RouteHandler } from "../api/route";
-import { createMetrics } from "./metrics";
+import { createMetrics, OPEN_INCIDENTS_SLICE } from "./metrics";
 import { rejectionReason } from "./metrics-labels";
 import { isLoopbackAddress, stampLoopback } from "./metrics-access";
 
@@ -87,6 +87,19 @@ describe("GET /metrics content", () => {
       const total = ["critical", "high", "medium", "low", "info"].reduce((sum, s) => sum + (sample(text, `vigil_incidents_open{pane="${pane}",severity="${s}"}`) ?? NaN), 0);
       expect(total, pane).toBe(expected);
     }
+  });
+
+  it("gives the same open-incident counts when it counts in many small slices", async () => {
+    const whole = await core.metrics.render();
+    const sliced = await createMetrics({ sqlite: handle.sqlite, file: ":memory:", incidentSlice: 1 }).render();
+    const series = (text: string) => text.split("\n").filter((l) => l.startsWith("vigil_incidents_open{"));
+    expect(series(whole).length).toBe(10);
+    expect(series(sliced)).toEqual(series(whole));
+  });
+
+  it("walks open incidents along the pane/status index, never a table scan", () => {
+    const plan = (handle.sqlite.prepare(`EXPLAIN QUERY PLAN ${OPEN_INCIDENTS_SLICE}`).all("network", "open", 0, 0, 10) as { detail: string }[]).map((r) => r.detail);
+    expect(plan).toEqual([expect.stringMatching(/^SEARCH incidents USING INDEX incidents_pane_status_last_seen \(pane=\? AND status=\? AND last_seen>\?\)/)]);
   });
 
   it("reports the database size from its pages", async () => {
