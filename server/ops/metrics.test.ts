@@ -1,4 +1,10 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { io as connect } from "socket.io-client";
+import { attachLive } from "../live/socket";
+import { personOf } from "../test-support/core";
+import type { Batch, SubscribeAck } from "../../lib/contracts/live";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testCore } from "../test-support/core";
 import { HOST } from "../test-support/people";
@@ -199,5 +205,48 @@ describe("who may read GET /metrics", () => {
   it("knows loopback addresses from others", () => {
     expect(["127.0.0.1", "127.255.0.9", "::1", "[::1]", "::ffff:127.0.0.1"].every(isLoopbackAddress)).toBe(true);
     expect(["128.0.0.1", "::2", "10.0.0.1", "localhost", "", null, "127.0.0.1.evil"].some(isLoopbackAddress)).toBe(false);
+  });
+});
+
+describe("live delivery figures", () => {
+  it("count delta items sent to each subscribed client and items replayed to a reconnecting one", async () => {
+    const { core, hub } = testCore();
+    const server = http.createServer();
+    const live = attachLive(server, hub, { authenticate: async () => ({ ok: true, identity: personOf("viewer") }) });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const open = async () => {
+      const socket = connect(url, { transports: ["websocket"], forceNew: true, reconnection: false });
+      await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+      return socket;
+    };
+    const first = await open();
+    const second = await open();
+    try {
+      for (const s of [first, second]) await new Promise<SubscribeAck>((resolve) => s.emit("subscribe", { streams: ["security"] }, resolve));
+      const received = new Promise<Batch>((resolve) => second.once("batch", resolve));
+      core.ingestEvents([{ kind: "anomaly", message: "a" }, { kind: "anomaly", message: "b" }], "test");
+      hub.flush();
+      const items = (await received).items.length;
+      expect(items).toBeGreaterThan(0);
+      expect(live.stats()).toMatchObject({ clients: 2, sent: 2 * items, replayed: 0, resyncs: 0 });
+
+      const third = await open();
+      const replayed = new Promise<Batch>((resolve) => third.once("batch", resolve));
+      await new Promise<SubscribeAck>((resolve) => third.emit("subscribe", { streams: ["security"], since: { security: 0 }, epoch: hub.epoch }, resolve));
+      expect((await replayed).items.length).toBe(items);
+      await new Promise<SubscribeAck>((resolve) => third.emit("subscribe", { streams: ["security"], since: { security: 0 }, epoch: "another-epoch" }, resolve));
+      expect(live.stats()).toMatchObject({ clients: 3, sent: 3 * items, replayed: items, resyncs: 1 });
+      third.close();
+
+      core.metrics.observeLive(live.stats);
+      const text = await core.metrics.render();
+      expect(sample(text, "vigil_live_deltas_replayed_total")).toBe(items);
+    } finally {
+      first.close();
+      second.close();
+      live.close();
+      server.close();
+    }
   });
 });
