@@ -22,8 +22,8 @@ function pathOf(req: Request): string {
 }
 
 /**
- * Runs an API request and writes its one log line: method, path, status, duration, actor and
- * request id (the one the custom server stamped and sent back as X-Request-Id).
+ * Runs an API request and writes its one log line: method, path, status, duration, actor, client
+ * address and request id (the one the custom server stamped and sent back as X-Request-Id).
  */
 export async function loggedRequest(req: Request, run: (seen: RequestSeen) => Promise<Response>): Promise<Response> {
   const started = performance.now();
@@ -35,7 +35,9 @@ export async function loggedRequest(req: Request, run: (seen: RequestSeen) => Pr
     getLogger().debug({ reqId: seen.reqId, method: cleanText(req.method, 16), path, ms, actor: seen.actor }, "client aborted the request");
     return response;
   }
-  const line = { reqId: seen.reqId, method: cleanText(req.method, 16), path, status: response.status, ms, actor: seen.actor };
+  // the caller's address as the custom server stamped it (the peer, or the trusted proxy's report)
+  const ip = req.headers.get("x-vigil-remote-addr") ?? undefined;
+  const line = { reqId: seen.reqId, method: cleanText(req.method, 16), path, status: response.status, ms, actor: seen.actor, ip };
   if (PROBES.has(path)) getLogger().debug(line, "api request");
   else getLogger().info(line, "api request");
   return response;

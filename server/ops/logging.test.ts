@@ -89,13 +89,13 @@ describe("request ids", () => {
     const { logger, lines } = capture("info");
     setLogger(logger);
     const id = "6f1d0c8e-6a43-4f53-9b1e-3c3e2f0b9a77";
-    const res = await loggedRequest(new Request("http://vigil.test/api/v1/events?x=1", { method: "POST", headers: { "x-request-id": id } }), async (seen) => {
+    const res = await loggedRequest(new Request("http://vigil.test/api/v1/events?x=1", { method: "POST", headers: { "x-request-id": id, "x-vigil-remote-addr": "203.0.113.9" } }), async (seen) => {
       seen.actor = "key:sensor-1";
       return new Response(null, { status: 202 });
     });
     expect(res.status).toBe(202);
     const [line] = lines();
-    expect(line).toMatchObject({ level: "info", msg: "api request", reqId: id, method: "POST", path: "/api/v1/events", status: 202, actor: "key:sensor-1" });
+    expect(line).toMatchObject({ level: "info", msg: "api request", reqId: id, method: "POST", path: "/api/v1/events", status: 202, actor: "key:sensor-1", ip: "203.0.113.9" });
     expect(typeof line.ms).toBe("number");
   });
 
