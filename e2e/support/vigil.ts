@@ -27,6 +27,8 @@ export interface VigilServer {
   stop(): Promise<void>;
   /** stops and starts again on the same port and data directory */
   restart(): Promise<void>;
+  /** sends a signal (SIGKILL by default: no shutdown code runs) and waits for the process to end; `restart()` starts it again */
+  kill(signal?: NodeJS.Signals): Promise<void>;
   /** stops and deletes the data directory */
   dispose(): Promise<void>;
 }
@@ -76,12 +78,23 @@ export async function startVigil(options: { demo?: boolean; env?: Record<string,
     });
   };
 
+  const kill = async (signal: NodeJS.Signals = "SIGKILL") => {
+    const proc = child;
+    child = null;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      proc.once("exit", () => resolve());
+      proc.kill(signal);
+    });
+  };
+
   await launch();
   return {
     url: `${options.env?.TLS_CERT ? "https" : "http"}://127.0.0.1:${port}`,
     port,
     dataDir,
     stop,
+    kill,
     restart: async () => {
       await stop();
       await launch();
