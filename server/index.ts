@@ -42,6 +42,17 @@ async function main() {
   const log = createLogger({ level: config.logLevel });
   setLogger(log);
   routeConsoleToLogger(log);
+  // a crash is one JSON line too (systemd restarts the process); a client that went away is not a crash
+  process.on("uncaughtException", (error) => {
+    if (isClientAbort(error)) return log.debug({ abort: String((error as Error)?.message ?? error) }, "client aborted a connection");
+    log.fatal({ err: error }, "uncaught exception; exiting");
+    process.exit(1);
+  });
+  process.on("unhandledRejection", (reason) => {
+    if (isClientAbort(reason)) return log.debug({ abort: String((reason as Error)?.message ?? reason) }, "client aborted a connection");
+    log.fatal({ err: reason }, "unhandled promise rejection; exiting");
+    process.exit(1);
+  });
   const handle = openDatabase(config.dataDir, path.join(root, "db", "migrations"));
   // served over HTTPS here, or behind a proxy that terminates TLS for the public URL
   const httpsInFront = !!config.tls || !!config.publicUrl?.startsWith("https:");
