@@ -16,7 +16,7 @@ export const NODE_DOWN_RULE = "node_down";
 /** Nodes a heartbeat may create (VIGIL_MAX_NODES); past it a heartbeat for a new key is refused. */
 export const DEFAULT_MAX_NODES = 10_000;
 /** Silent nodes the watchdog records per slice; it yields to the event loop between slices. */
-export const WATCHDOG_SLICE = 200;
+export const WATCHDOG_SLICE = 100;
 
 export interface NetworkIngestOptions {
   failuresToDown?: number;
