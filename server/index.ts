@@ -138,6 +138,8 @@ async function main() {
   if (port !== config.port) hosts.current = hostPolicy(port);
   const scheme = config.tls ? "https" : "http";
   log.info({ url: `${scheme}://${config.host}:${port}`, data: handle.file, demo: config.demo }, `listening on ${scheme}://${config.host}:${port}`);
+  // a full re-verification of the audit chain once a minute after start, on a worker thread
+  setTimeout(() => core.access.audit.chain.startFull(), 60_000).unref();
   if (setupToken) {
     const tokenFile = path.join(path.dirname(handle.file), "setup-token");
     log.info({ setupUrl: `${scheme}://localhost:${port}/setup`, setupTokenFile: tokenFile }, `no accounts yet: open ${scheme}://localhost:${port}/setup to create the first admin`);
