@@ -13,7 +13,7 @@ const USAGE = `usage: npm run vigil -- <command>
   user create --email E --role ${ROLES.join("|")} [--name N]   password from standard input
   user list
   user set-role --email E --role R
-  key create --owner EMAIL --scope ingest,read,act [--name N]     prints the key once
+  key create --owner EMAIL --scope ingest,read,act,metrics [--name N]  prints the key once
   key list
   key revoke --id N
   audit verify                                                    checks the audit log's hash chain

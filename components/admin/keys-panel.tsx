@@ -73,7 +73,7 @@ export function KeysPanel() {
         <fieldset className="flex gap-3 text-sm text-slate-300">
           {SCOPE_NAMES.map((s) => (
             <label key={s} className="flex items-center gap-1">
-              <input type="checkbox" name="scopes" value={s} defaultChecked={s !== "act"} /> {s}
+              <input type="checkbox" name="scopes" value={s} defaultChecked={s === "ingest" || s === "read"} /> {s}
             </label>
           ))}
         </fieldset>

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { decimalParam, timeSchema } from "./common";
 
 export const ROLE_NAMES = ["viewer", "noc", "analyst", "oncall", "admin"] as const;
-export const SCOPE_NAMES = ["ingest", "read", "act"] as const;
+export const SCOPE_NAMES = ["ingest", "read", "act", "metrics"] as const;
 
 export const setupSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
