@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyIncidents, applyNetwork, applySecurity, LIVE_EVENT_CAP } from "./apply";
+import { applySecurity, LIVE_EVENT_CAP } from "./apply-security";
 import type { NetworkSnapshot, NodeView } from "../contracts/network";
 import type { SecurityEvent, SecuritySnapshot } from "../contracts/events";
 import type { Incident, IncidentsSnapshot } from "../contracts/incidents";
@@ -11,20 +11,6 @@ const event = (id: number, time = id * 1000, severity: SecurityEvent["severity"]
 const incident = (id: number, over: Partial<Incident> = {}): Incident => ({
   id, rule: "r", entity: "e", pane: "security", title: "t", severity: "high", status: "open", first_seen: 0, last_seen: 0, count: 1, version: 1,
   acknowledged_by: null, acknowledged_at: null, resolved_by: null, resolved_at: null, ...over,
-});
-
-describe("applyNetwork", () => {
-  it("appends a heartbeat to its node's checks, capped at 30, and takes its status", () => {
-    let s: NetworkSnapshot = { epoch: "e", seq: 0, nodes: [node(1)] };
-    for (let i = 0; i < 35; i++) s = applyNetwork(s, [{ type: "heartbeat", node_id: 1, status: i === 34 ? "down" : "up", check: { time: i, ok: i !== 34, latency_ms: i } }]);
-    expect(s.nodes[0].checks).toHaveLength(30);
-    expect(s.nodes[0].checks.at(-1)).toEqual({ time: 34, ok: false, latency_ms: 34 });
-    expect(s.nodes[0].status).toBe("down");
-  });
-  it("adds a newly registered node", () => {
-    const s = applyNetwork({ epoch: "e", seq: 0, nodes: [node(1)] }, [{ type: "node", node: node(2) }]);
-    expect(s.nodes.map((n) => n.id)).toEqual([1, 2]);
-  });
 });
 
 describe("applySecurity", () => {
@@ -46,19 +32,3 @@ describe("applySecurity", () => {
   });
 });
 
-describe("applyIncidents", () => {
-  const base: IncidentsSnapshot = { epoch: "e", seq: 0, incidents: [incident(1), incident(2)] };
-  it("updates a known incident and adds a new one", () => {
-    const s = applyIncidents(base, [{ type: "incident", incident: incident(1, { count: 9 }) }, { type: "incident", incident: incident(3) }]);
-    expect(s.incidents.find((i) => i.id === 1)?.count).toBe(9);
-    expect(s.incidents.map((i) => i.id).sort()).toEqual([1, 2, 3]);
-  });
-  it("drops a resolved incident from the active list", () => {
-    expect(applyIncidents(base, [{ type: "incident", incident: incident(1, { status: "resolved", version: 2 }) }]).incidents.map((i) => i.id)).toEqual([2]);
-  });
-  it("keeps a newer version over a stale delta", () => {
-    const acked = applyIncidents(base, [{ type: "incident", incident: incident(1, { status: "acknowledged", version: 2 }) }]);
-    const s = applyIncidents(acked, [{ type: "incident", incident: incident(1, { count: 5 }) }]);
-    expect(s.incidents.find((i) => i.id === 1)?.status).toBe("acknowledged");
-  });
-});
