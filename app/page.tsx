@@ -11,7 +11,7 @@ export default async function Home() {
   const { me } = await requireIdentity();
   const core = getCore();
   const client = new QueryClient();
-  client.setQueryData(networkQueries.snapshot().queryKey, core.networkSnapshot());
+  client.setQueryData(networkQueries.snapshot().queryKey, core.nodesPage({ limit: 1000 }));
   client.setQueryData(securityQueries.snapshot().queryKey, core.securitySnapshot());
   client.setQueryData(incidentQueries.active().queryKey, core.incidentsSnapshot({ status: "active", limit: 200 }));
   return (

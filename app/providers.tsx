@@ -3,13 +3,16 @@
 import { useState, type ReactNode } from "react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { LiveProvider } from "@/components/live/live-provider";
+import { NowProvider } from "@/components/ui/time";
 
 /** One QueryClient per browser tab; the socket lives beside it. */
 export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(() => new QueryClient({ defaultOptions: { queries: { retry: 1 } } }));
   return (
     <QueryClientProvider client={client}>
-      <LiveProvider>{children}</LiveProvider>
+      <LiveProvider>
+        <NowProvider>{children}</NowProvider>
+      </LiveProvider>
     </QueryClientProvider>
   );
 }

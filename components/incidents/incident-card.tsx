@@ -2,14 +2,13 @@
 
 import type { Incident } from "@/lib/contracts/incidents";
 import { SeverityBadge } from "@/components/ui/severity";
-import { ago } from "@/components/ui/format";
+import { Ago } from "@/components/ui/time";
 import type { IncidentActionKind } from "./use-incident-action";
 import { useState } from "react";
 import { IncidentTimeline } from "./incident-timeline";
 
 interface Props {
   incident: Incident;
-  now: number;
   busy: boolean;
   /** whether the signed-in person may act on this incident's pane */
   mayAct: boolean;
@@ -18,7 +17,7 @@ interface Props {
 }
 
 /** One incident with what it is, how long it has gone on, who holds it, and its actions. */
-export function IncidentCard({ incident: i, now, busy, mayAct, error, onAction }: Props) {
+export function IncidentCard({ incident: i, busy, mayAct, error, onAction }: Props) {
   const [open, setOpen] = useState(false);
   return (
     <li
@@ -38,14 +37,14 @@ export function IncidentCard({ incident: i, now, busy, mayAct, error, onAction }
             {i.title}
           </button>
         </div>
-        <p className="flex flex-wrap gap-x-3 text-xs text-slate-400" suppressHydrationWarning>
+        <p className="flex flex-wrap gap-x-3 text-xs text-slate-400">
           <span>{i.pane}</span>
           <span>×{i.count}</span>
-          <span>since {ago(i.first_seen, now)}</span>
-          <span>last {ago(i.last_seen, now)}</span>
+          <span>since <Ago ms={i.first_seen} /></span>
+          <span>last <Ago ms={i.last_seen} /></span>
           {i.status === "acknowledged" && (
             <span className="text-sky-300">
-              acknowledged by <b className="font-semibold">{i.acknowledged_by}</b> {ago(i.acknowledged_at ?? now, now)}
+              acknowledged by <b className="font-semibold">{i.acknowledged_by}</b> {i.acknowledged_at !== null && <Ago ms={i.acknowledged_at} />}
             </span>
           )}
         </p>

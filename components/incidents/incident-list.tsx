@@ -5,7 +5,6 @@ import { useQuery } from "@tanstack/react-query";
 import { incidentQueries } from "@/lib/queries/live-queries";
 import { compareIncidents } from "@/lib/live/apply";
 import { Pane } from "@/components/ui/pane";
-import { useNow } from "@/components/ui/use-now";
 import { useMe } from "@/components/ui/me-context";
 import { IncidentCard } from "./incident-card";
 import { useIncidentAction } from "./use-incident-action";
@@ -13,7 +12,6 @@ import { useIncidentAction } from "./use-incident-action";
 /** Incidents that still need a person, across both panes. */
 export function IncidentList() {
   const { data, error } = useQuery(incidentQueries.active());
-  const now = useNow(5_000);
   const me = useMe();
   const action = useIncidentAction();
   const mayAct = (pane: string) => !!me && !me.mfa_pending && me.permissions.includes(`incidents:${pane}`);
@@ -40,7 +38,6 @@ export function IncidentList() {
             <IncidentCard
               key={incident.id}
               incident={incident}
-              now={now}
               mayAct={mayAct(incident.pane)}
               busy={action.isPending && action.variables?.incident.id === incident.id}
               error={errors[incident.id]}

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { incidentQueries } from "@/lib/queries/live-queries";
-import { clockTime } from "@/components/ui/format";
+import { LocalTime } from "@/components/ui/time";
 
 /** Who did what to an incident, and when: opened, acknowledged, resolved, with notes. */
 export function IncidentTimeline({ id, version }: { id: number; version: number }) {
@@ -14,7 +14,7 @@ export function IncidentTimeline({ id, version }: { id: number; version: number 
       {data.timeline.map((t) => (
         <li key={t.id}>
           <time className="font-mono text-slate-500" suppressHydrationWarning>
-            {new Date(t.time).toISOString().slice(0, 10)} {clockTime(t.time)}
+            <LocalTime ms={t.time} />
           </time>{" "}
           <b className="font-semibold text-slate-200">{t.action}</b> by {t.actor}
           {t.note && <span className="text-slate-400"> — {t.note}</span>}

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef } from "react";
 import { hashKey, useQueryClient, type QueryKey } from "@tanstack/react-query";
-import { batchSchema, resyncSchema, type DeltaByStream, type Stream } from "@/lib/contracts/live";
+import { batchSchema, resyncSchema, type Batch, type DeltaByStream, type Stream } from "@/lib/contracts/live";
 import { useLive } from "./live-provider";
 
 interface Positioned {
@@ -12,8 +12,9 @@ interface Positioned {
 
 /**
  * Keeps one snapshot query current from a live stream. The snapshot carries the sequence number
- * it was taken at; the hook subscribes from there, applies each batch's items past that number,
- * and turns a gap into a re-subscribe (the server replays it) and a resync order into a refetch.
+ * it was taken at; the hook subscribes from there, applies each batch's items past that number
+ * (all batches that arrived since the last animation frame, in one cache update), and turns a gap
+ * into a re-subscribe (the server replays it) and a resync order into a refetch.
  */
 export function useLiveStream<S extends Stream, D extends Positioned>(
   stream: S,
@@ -40,21 +41,50 @@ export function useLiveStream<S extends Stream, D extends Positioned>(
       wanted = true;
       subscribe();
     };
+    // Batches wait here and are folded in at most once per animation frame (once a second while
+    // the tab is hidden, when frames do not run): a flood costs one cache update per frame.
+    let pending: Batch<S>[] = [];
+    let scheduled: { cancel(): void } | null = null;
+    const flush = () => {
+      scheduled = null;
+      const batches = pending;
+      pending = [];
+      let gap = false;
+      client.setQueryData<D>(queryKey, (old) => {
+        if (!old) return old;
+        let data = old;
+        const fresh: DeltaByStream[S][] = [];
+        let seq = old.seq;
+        for (const batch of batches) {
+          if (batch.seq_to <= seq) continue;
+          if (batch.seq_from > seq + 1) {
+            gap = true;
+            break;
+          }
+          for (const item of batch.items.slice(seq + 1 - batch.seq_from)) fresh.push(item as DeltaByStream[S]);
+          seq = batch.seq_to;
+        }
+        if (seq === old.seq) return old;
+        data = { ...applyRef.current(old, fresh), seq };
+        return data;
+      });
+      if (gap) resubscribe();
+    };
+    const schedule = () => {
+      if (scheduled) return;
+      if (typeof document !== "undefined" && document.hidden) {
+        const t = setTimeout(flush, 1000);
+        scheduled = { cancel: () => clearTimeout(t) };
+      } else {
+        const f = requestAnimationFrame(flush);
+        scheduled = { cancel: () => cancelAnimationFrame(f) };
+      }
+    };
     const onBatch = (raw: unknown) => {
       const parsed = batchSchema.safeParse(raw);
       if (!parsed.success || parsed.data.stream !== stream) return;
-      const batch = parsed.data;
-      let gap = false;
-      client.setQueryData<D>(queryKey, (old) => {
-        if (!old || batch.seq_to <= old.seq) return old;
-        if (batch.seq_from > old.seq + 1) {
-          gap = true;
-          return old;
-        }
-        const fresh = batch.items.slice(old.seq + 1 - batch.seq_from) as DeltaByStream[S][];
-        return { ...applyRef.current(old, fresh), seq: batch.seq_to };
-      });
-      if (gap) resubscribe();
+      pending.push(parsed.data as Batch<S>);
+      schedule();
     };
     const onResync = (raw: unknown) => {
       const parsed = resyncSchema.safeParse(raw);
@@ -72,6 +102,7 @@ export function useLiveStream<S extends Stream, D extends Positioned>(
     socket.on("resync", onResync);
     subscribe();
     return () => {
+      scheduled?.cancel();
       unwatch();
       socket.off("connect", resubscribe);
       socket.off("batch", onBatch);

@@ -1,6 +1,6 @@
 import type { Check } from "@/lib/contracts/network";
 import { RECENT_CHECKS } from "@/lib/contracts/network";
-import { clockTime, latency } from "@/components/ui/format";
+import { latency } from "@/components/ui/format";
 
 /** The node's recent checks as a strip of bars, oldest left: green passed, red failed. */
 export function CheckStrip({ checks, degradedMs }: { checks: Check[]; degradedMs?: number | null }) {
@@ -13,7 +13,7 @@ export function CheckStrip({ checks, degradedMs }: { checks: Check[]; degradedMs
       {checks.map((c, i) => (
         <span
           key={i}
-          title={`${clockTime(c.time)} ${c.ok ? latency(c.latency_ms) : "failed"}`}
+          title={`${new Date(c.time).toISOString().slice(11, 19)} UTC ${c.ok ? latency(c.latency_ms) : "failed"}`}
           className={`flex-1 rounded-[1px] ${!c.ok ? "bg-red-500" : degradedMs && (c.latency_ms ?? 0) > degradedMs ? "bg-amber-400" : "bg-emerald-500/80"}`}
         />
       ))}

@@ -1,6 +1,6 @@
 import type { SecurityEvent } from "@/lib/contracts/events";
 import { SeverityBadge } from "@/components/ui/severity";
-import { clockTime } from "@/components/ui/format";
+import { LocalTime } from "@/components/ui/time";
 
 /** The one-line summary of an event: signature for IDS alerts, the message otherwise. */
 export function eventSummary(e: SecurityEvent): string {
@@ -22,9 +22,7 @@ export function EventRow({ event, selected, onSelect }: { event: SecurityEvent; 
         <span className="truncate text-slate-100" title={eventSummary(event).slice(0, 500)}>
           {eventSummary(event)}
         </span>
-        <time className="text-right font-mono text-slate-400 tabular-nums" suppressHydrationWarning>
-          {clockTime(event.time)}
-        </time>
+        <LocalTime ms={event.time} date={false} className="text-right font-mono text-slate-400 tabular-nums" />
       </button>
     </li>
   );
