@@ -162,8 +162,8 @@ describe.each(variants)("query plans $name", ({ analyze }) => {
     });
 
     it("a detection finds the active incident with its key through the partial unique index", async () => {
-      const service = new IncidentService(db, manualClock(NOW));
-      const report = await expectIndexed(handle, () => service.record({ rule: "rule", entity: "e50", pane: "security", title: "t", severity: "high", time: NOW, increment: 1 }));
+      // made inside the recording: it prepares its statements up front
+      const report = await expectIndexed(handle, () => new IncidentService(db, manualClock(NOW)).record({ rule: "rule", entity: "e50", pane: "security", title: "t", severity: "high", time: NOW, increment: 1 }));
       expect(report.join("\n")).toContain("incidents_active_dedup");
     });
   });

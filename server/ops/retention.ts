@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Clock } from "../clock";
+import { OffThreadCheckpointer } from "./checkpointer";
 
 /** What one prune removed and kept. */
 export interface PruneReport {
@@ -37,7 +38,7 @@ export const DEFAULT_ROLLUP_RETENTION_MS = 90 * 86_400_000;
 const DEFAULT_BRUTE_FORCE_WINDOW_MS = 60_000;
 const FIRST_BATCH = 500;
 const MIN_BATCH = 50;
-const MAX_BATCH = 20_000;
+const MAX_BATCH = 2_000;
 /** active incidents are read in pages of this many, with a yield between pages */
 const INCIDENT_PAGE = 2_000;
 
@@ -93,7 +94,7 @@ export class RetentionPruner {
       retentionMs: options.retentionMs,
       batchSize: options.batchSize,
       rollupRetentionMs: options.rollupRetentionMs ?? DEFAULT_ROLLUP_RETENTION_MS,
-      sliceMs: options.sliceMs ?? 20,
+      sliceMs: options.sliceMs ?? 10,
       bruteForceWindowMs: options.bruteForceWindowMs ?? DEFAULT_BRUTE_FORCE_WINDOW_MS,
       yieldToLoop: options.yieldToLoop ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
       timer: options.timer ?? (() => performance.now()),
@@ -143,9 +144,31 @@ export class RetentionPruner {
   private async prune(): Promise<PruneReport> {
     const { timer } = this.opts;
     const started = timer();
+    const report: PruneReport = { heartbeats: 0, events: 0, eventMinutes: 0, kept_for_incidents: 0, ms: 0, batches: 0, slowest_batch_ms: 0 };
+    const evidence = await this.evidence();
+    // deleting rows writes many pages; their checkpoints run on a worker, not inside these commits
+    let checkpointer: OffThreadCheckpointer | null | undefined;
+    try {
+      await this.removeOldRows(report, evidence, () => {
+        checkpointer ??= OffThreadCheckpointer.start(this.sqlite);
+      });
+    } finally {
+      await checkpointer?.stop();
+    }
+    if (!this.stopped) {
+      // fresh statistics for the planner after a large change (bounded by analysis_limit)
+      this.sqlite.pragma("analysis_limit = 400");
+      this.sqlite.pragma("optimize");
+    }
+    report.ms = Math.round((timer() - started) * 10) / 10;
+    report.slowest_batch_ms = Math.round(report.slowest_batch_ms * 10) / 10;
+    return report;
+  }
+
+  private async removeOldRows(report: PruneReport, evidence: { events: Evidence; heartbeats: Evidence }, onFirstWrite: () => void): Promise<void> {
+    const { timer } = this.opts;
     const now = this.clock.now();
     const cutoff = now - this.opts.retentionMs;
-    const report: PruneReport = { heartbeats: 0, events: 0, eventMinutes: 0, kept_for_incidents: 0, ms: 0, batches: 0, slowest_batch_ms: 0 };
     let size = this.opts.batchSize ?? FIRST_BATCH;
     /** runs one batch in its own write transaction, times it, adapts the next size and yields */
     const batch = async <T extends { done: number }>(work: (limit: number) => T): Promise<T & { limit: number }> => {
@@ -153,7 +176,10 @@ export class RetentionPruner {
       const t0 = timer();
       const result = this.sqlite.transaction(() => work(limit)).immediate();
       const took = timer() - t0;
-      if (result.done > 0) report.batches++;
+      if (result.done > 0) {
+        report.batches++;
+        onFirstWrite();
+      }
       report.slowest_batch_ms = Math.max(report.slowest_batch_ms, took);
       if (this.opts.batchSize === undefined) {
         const ideal = (limit * this.opts.sliceMs) / Math.max(took, 0.5);
@@ -163,11 +189,9 @@ export class RetentionPruner {
       return { ...result, limit };
     };
 
-    const { events, heartbeats } = await this.evidence();
-
     for (const table of [
-      { evidence: events, select: this.stmts.events, remove: this.stmts.deleteEvent, count: "events" as const },
-      { evidence: heartbeats, select: this.stmts.heartbeats, remove: this.stmts.deleteHeartbeat, count: "heartbeats" as const },
+      { evidence: evidence.events, select: this.stmts.events, remove: this.stmts.deleteEvent, count: "events" as const },
+      { evidence: evidence.heartbeats, select: this.stmts.heartbeats, remove: this.stmts.deleteHeartbeat, count: "heartbeats" as const },
     ]) {
       let cursor = { time: -Infinity, id: 0 };
       while (!this.stopped) {
@@ -190,15 +214,6 @@ export class RetentionPruner {
       report.eventMinutes += done;
       if (done < limit) break;
     }
-
-    // fresh statistics for the planner after a large change (bounded by analysis_limit)
-    if (!this.stopped) {
-      this.sqlite.pragma("analysis_limit = 400");
-      this.sqlite.pragma("optimize");
-    }
-    report.ms = Math.round((timer() - started) * 10) / 10;
-    report.slowest_batch_ms = Math.round(report.slowest_batch_ms * 10) / 10;
-    return report;
   }
 
   private isEvidence(evidence: Evidence, row: { time: number; key: string | number | null }): boolean {
