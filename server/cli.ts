@@ -104,8 +104,10 @@ async function main(argv: string[]): Promise<number> {
         for (const k of keys.list()) console.log(`${k.id}\t${k.prefix}…\t${k.name}\t${k.owner_email}\t${k.scopes.join(",")}\t${k.revoked_at ? "revoked" : "active"}`);
         return 0;
       case "key revoke": {
-        const id = Number(need(values, "id"));
-        if (!Number.isSafeInteger(id)) throw new UsageError("--id must be a key number");
+        const raw = need(values, "id");
+        // decimal digits only: 0x3, 3e0, +3 and .3e1 are not key 3
+        if (!/^[1-9][0-9]{0,15}$/.test(raw)) throw new UsageError(`--id must be a key number in decimal digits, not ${JSON.stringify(raw.slice(0, 40))}`);
+        const id = Number(raw);
         console.log(`revoked key ${keys.revoke(id, actor).id}`);
         return 0;
       }
