@@ -24,7 +24,7 @@ export interface RetentionOptions {
   rollupRetentionMs?: number;
   /** rows per batch; when absent the size adapts so that each batch takes about `sliceMs` */
   batchSize?: number;
-  /** target duration of one batch when adaptive (default 20 ms, well under the 50 ms budget) */
+  /** target duration of one batch when adaptive (default 10 ms, well under the 50 ms budget) */
   sliceMs?: number;
   /** the brute-force detector's window: the failures that opened a burst lie this far before its first_seen */
   bruteForceWindowMs?: number;
@@ -43,7 +43,7 @@ const MAX_BATCH = 2_000;
 const INCIDENT_PAGE = 2_000;
 
 /**
- * How long before an incident's first_seen its evidence starts, for one table, by rule.
+ * The rows of one table that are the evidence of active incidents, which no prune removes.
  *
  * The rule implemented (an incident is active while `open` or `acknowledged`):
  * - `brute_force` (entity = the source address, exactly as stored in `security_events.src_ip`):
