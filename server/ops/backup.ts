@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import * as schema from "../../db/schema";
-import { AuditLog } from "../audit/audit-log";
+import { AuditLog, type VerifyResult } from "../audit/audit-log";
+import { CHAIN_COLUMNS, chainWalker, GENESIS, type ChainRow } from "../audit/chain-rule";
 import { systemClock } from "../clock";
 import { decryptFile, detectBackupKind, encryptFile } from "./backup-crypto";
 
@@ -72,14 +73,20 @@ export async function backupDatabase(source: Database.Database, file: string, op
     const perStep = options.pagesPerStep ?? 0x7fffffff;
     let restarts = 0;
     let lastRemaining = Infinity;
+    let lastTotal = Infinity;
     const progress = await source.backup(plain, {
       progress: ({ totalPages, remainingPages }) => {
         // another connection's write restarts an online backup from its first page
         if (remainingPages > lastRemaining && remainingPages === totalPages && ++restarts > 20) {
           throw new Error("the database kept changing under the backup (writes from another process); try again");
         }
+        // Writes on the same connection land in the copy as they happen, but a database growing
+        // faster than the step would never be finished: copy twice what was added since the last
+        // step on top (work proportional to what the server itself just did).
+        const added = Math.max(0, totalPages - lastTotal);
         lastRemaining = remainingPages;
-        return perStep;
+        lastTotal = totalPages;
+        return Math.min(0x7fffffff, perStep + 2 * added);
       },
     });
     const copy = new Database(plain, { fileMustExist: true });
@@ -87,7 +94,7 @@ export async function backupDatabase(source: Database.Database, file: string, op
     let auditHead: number;
     try {
       if (options.counts) counts = countRows(copy);
-      auditHead = (copy.prepare("SELECT coalesce(max(id), 0) AS head FROM audit_log").get() as { head: number }).head;
+      auditHead = hasTable(copy, "audit_log") ? (copy.prepare("SELECT coalesce(max(id), 0) AS head FROM audit_log").get() as { head: number }).head : 0;
     } finally {
       copy.close();
     }
@@ -124,7 +131,8 @@ export async function backupDataDir(dataDir: string, file: string, options: Omit
 function countRows(db: Database.Database): RowCounts {
   const counts = {} as RowCounts;
   for (const [name, table] of Object.entries(COUNTED) as [keyof RowCounts, string][]) {
-    counts[name] = (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
+    // a table a backup from an older build does not have yet holds no rows
+    counts[name] = hasTable(db, table) ? (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n : 0;
   }
   return counts;
 }
@@ -275,7 +283,7 @@ function checkDatabase(file: string, migrationsFolder: string): Pick<RestoreSumm
       throw new Error(`integrity_check failed: ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ""}`);
     }
     const migrations = checkMigrations(db, migrationsFolder);
-    const verdict = new AuditLog(drizzle(db, { schema }), db, systemClock).verify();
+    const verdict = verifyAuditChain(db);
     if (!verdict.ok) throw new Error(`audit chain broken at entry ${verdict.brokenId}: ${verdict.reason}`);
     return { counts: countRows(db), auditEntries: verdict.entries, migrations };
   } finally {
@@ -283,12 +291,33 @@ function checkDatabase(file: string, migrationsFolder: string): Pick<RestoreSumm
   }
 }
 
+const hasTable = (db: Database.Database, name: string) => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+
+/**
+ * The full, synchronous audit verification (AuditLog.verify: every hash and link, and the stored
+ * checkpoint still reached). A backup from before the checkpoint table existed is walked with the
+ * same chain rule and no checkpoint; one from before the audit log existed has nothing to check.
+ */
+function verifyAuditChain(db: Database.Database): VerifyResult {
+  if (!hasTable(db, "audit_log")) return { ok: true, entries: 0 };
+  if (hasTable(db, "audit_checkpoint")) return new AuditLog(drizzle(db, { schema }), db, systemClock).verify();
+  const walker = chainWalker({ id: 0, hash: GENESIS }, null);
+  const rows = db.prepare<[], ChainRow>(`SELECT ${CHAIN_COLUMNS} FROM audit_log ORDER BY id`).iterate();
+  for (const row of rows) {
+    if (!walker.check([row])) {
+      rows.return?.();
+      break;
+    }
+  }
+  const r = walker.result();
+  return r.ok ? { ok: true, entries: r.entries } : { ok: false, entries: r.entries, brokenId: r.brokenId, reason: r.reason };
+}
+
 function checkMigrations(db: Database.Database, migrationsFolder: string): RestoreSummary["migrations"] {
   const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as { entries: { tag: string; when: number }[] };
   const known = new Map(journal.entries.map((e) => [e.when, e.tag]));
   const latest = Math.max(...known.keys());
-  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
-  if (!hasTable) throw new Error("it has no __drizzle_migrations table: not a Vigil database");
+  if (!hasTable(db, "__drizzle_migrations")) throw new Error("it has no __drizzle_migrations table: not a Vigil database");
   const applied = (db.prepare("SELECT created_at FROM __drizzle_migrations ORDER BY created_at").all() as { created_at: number | string }[]).map((r) => Number(r.created_at));
   for (const when of applied) {
     if (when > latest) throw new Error(`its schema is newer than this build (migration of ${new Date(when).toISOString()}); restore it with the Vigil version that made it`);
