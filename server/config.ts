@@ -2,6 +2,8 @@ import path from "node:path";
 import { DEFAULT_BODY_LIMIT } from "./ingest/body";
 import { isLogLevel, LOG_LEVELS, type LogLevel } from "./ops/logging";
 import { DEFAULT_MAX_NODES } from "./ingest/network";
+import { parseBackupKey } from "./ops/backup-crypto";
+import type { BackupSchedule } from "./ops/backup-scheduler";
 
 export interface VigilConfig {
   port: number;
@@ -32,6 +34,10 @@ export interface VigilConfig {
   maxNodes: number;
   /** how far ahead of the server's clock an item's time may be */
   maxSkewMs: number;
+  /** VIGIL_BACKUP_KEY: backups (CLI and scheduled) are encrypted when set */
+  backupKey?: Buffer;
+  /** scheduled backups into VIGIL_BACKUP_DIR; off when unset */
+  backup?: BackupSchedule;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -68,7 +74,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     allowedHosts: allowedHosts(env.VIGIL_ALLOWED_HOSTS),
     maxNodes: int(env, "VIGIL_MAX_NODES", DEFAULT_MAX_NODES, 1, 1_000_000),
     maxSkewMs: int(env, "VIGIL_MAX_SKEW_S", 300, 0, 86_400) * 1000,
+    backupKey: parseBackupKey(env.VIGIL_BACKUP_KEY),
+    backup: backupSchedule(env, cwd),
   };
+}
+
+function backupSchedule(env: NodeJS.ProcessEnv, cwd: string): BackupSchedule | undefined {
+  // checked even when scheduling is off, so a typo is not found only once it is turned on
+  const intervalMs = int(env, "VIGIL_BACKUP_INTERVAL_H", 24, 1, 8760) * 3_600_000;
+  const keep = int(env, "VIGIL_BACKUP_KEEP", 7, 1, 10_000);
+  return env.VIGIL_BACKUP_DIR ? { dir: path.resolve(cwd, env.VIGIL_BACKUP_DIR), intervalMs, keep } : undefined;
 }
 
 function allowedHosts(raw: string | undefined): string[] {

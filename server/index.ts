@@ -21,6 +21,8 @@ import { stampLoopback } from "./ops/metrics-access";
 import { closeOnAccessChange } from "./live/access-watch";
 import { buildHostPolicy, isLoopbackHost } from "./origin";
 import { checkRequest, loadRouteTable, refuse } from "./http-gate";
+import { removePidFile, writePidFile } from "./ops/backup";
+import { startBackupScheduler } from "./ops/backup-scheduler";
 
 /** The project folder: the nearest one up with next.config.ts (from server/, or from the bundle in .next/vigil/). */
 function projectRoot(): string {
@@ -53,6 +55,9 @@ async function main() {
     log.fatal({ err: reason }, "unhandled promise rejection; exiting");
     process.exit(1);
   });
+  // `vigil restore` refuses while this names a live process; removed on any exit
+  writePidFile(config.dataDir);
+  process.on("exit", () => removePidFile(config.dataDir));
   const handle = openDatabase(config.dataDir, path.join(root, "db", "migrations"));
   // served over HTTPS here, or behind a proxy that terminates TLS for the public URL
   const httpsInFront = !!config.tls || !!config.publicUrl?.startsWith("https:");
@@ -128,6 +133,9 @@ async function main() {
   const watchdog = config.silenceMs > 0 ? setInterval(() => void core.sweepSilentNodes(config.silenceMs), 5_000) : null;
   watchdog?.unref();
   void prune();
+  // VIGIL_BACKUP_DIR: online backups in bounded steps on this connection, newest VIGIL_BACKUP_KEEP kept
+  const backups = config.backup ? startBackupScheduler(handle.sqlite, config.backup, { key: config.backupKey, log: (level, message, detail) => log[level](detail ?? {}, message) }) : null;
+  if (backups && !config.backupKey) log.warn("scheduled backups are NOT encrypted: set VIGIL_BACKUP_KEY to encrypt them");
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -158,6 +166,7 @@ async function main() {
         clearInterval(pruner);
         core.stopPrune();
         if (watchdog) clearInterval(watchdog);
+        backups?.stop();
       },
       closeLive: () => live.close(),
       stopHub: () => core.hub.stop(),
