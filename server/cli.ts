@@ -8,6 +8,7 @@ import { loadAuthSecret } from "./auth/secret";
 import { cliActor } from "./auth/actor";
 import { isRole, ROLES } from "./auth/permissions";
 import { parseScopes } from "./auth/api-keys";
+import { backupDataDir, describeBackup, describeRestore, restoreBackup } from "./ops/backup";
 
 const USAGE = `usage: npm run vigil -- <command>
   user create --email E --role ${ROLES.join("|")} [--name N]   password from standard input
@@ -17,7 +18,9 @@ const USAGE = `usage: npm run vigil -- <command>
   key list
   key revoke --id N
   audit verify                                                    checks the audit log's hash chain
-  setup-token                                                     prints the one-time first-run setup token (while no account exists)`;
+  setup-token                                                     prints the one-time first-run setup token (while no account exists)
+  backup FILE                                                     online copy of the database (server may run); encrypted with VIGIL_BACKUP_KEY
+  restore FILE                                                    checks FILE, then replaces the database of a STOPPED server (old one kept aside)`;
 
 class UsageError extends Error {}
 
@@ -50,6 +53,17 @@ function need(values: Record<string, string | undefined>, name: string): string 
   return v;
 }
 
+/** `backup FILE` and `restore FILE`: the work and its checks are in server/ops/backup.ts. */
+async function backupCommand(group: "backup" | "restore", file: string | undefined, config: ReturnType<typeof loadConfig>): Promise<number> {
+  if (!file) throw new UsageError(`${group} needs a FILE`);
+  const summary =
+    group === "backup"
+      ? describeBackup(await backupDataDir(config.dataDir, file, { key: config.backupKey }))
+      : describeRestore(await restoreBackup(file, config.dataDir, { key: config.backupKey }));
+  for (const line of summary) console.log(line);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv;
   const { values } = parseArgs({
@@ -58,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
   });
   const config = loadConfig();
+  // these open the database file themselves: restore must not create, migrate or hold it
+  if (group === "backup" || group === "restore") return backupCommand(group, command, config);
   const handle = openDatabase(config.dataDir);
   // the CLI serves no requests, so any base URL will do for better-auth
   const core = createCore(handle, { access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl ?? "http://localhost" } });
