@@ -187,6 +187,18 @@ describe("restore refuses, writing nothing", () => {
     await expectRefusedUntouched((t) => restoreBackup(corrupt, t), /integrity_check failed|malformed/);
   });
 
+  it("a plain backup that opens and reads its audit log fine but has a broken index (only integrity_check sees it)", async () => {
+    const { file } = await smallBackup();
+    const db = new Database(file, { readonly: true });
+    const { rootpage } = db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'security_events_severity_time'").get() as { rootpage: number };
+    db.close();
+    const bytes = fs.readFileSync(file);
+    const pageSize = bytes.readUInt16BE(16);
+    bytes.fill(0xff, (rootpage - 1) * pageSize, rootpage * pageSize);
+    fs.writeFileSync(file, bytes);
+    await expectRefusedUntouched((t) => restoreBackup(file, t), /integrity_check failed/);
+  });
+
   it("a file that is not a backup at all", async () => {
     const junk = path.join(root, "junk.db");
     fs.writeFileSync(junk, "hello, this is not a database at all");

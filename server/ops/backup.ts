@@ -358,5 +358,5 @@ function formatBytes(n: number): string {
     v /= 1024;
     i += 1;
   } while (v >= 1024 && i < units.length - 1);
-  return `${v.toFixed(1)} ${units[i]} (${n} bytes)`;
+  return `${v.toFixed(1)} ${units[i]}, ${n} bytes`;
 }
