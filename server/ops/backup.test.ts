@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
 import { createCore, type Core } from "../core";
 import { manualClock } from "../clock";
@@ -315,6 +315,41 @@ describe("scheduled backups", () => {
     expect(fs.readdirSync(dir).sort()).toEqual(
       ["notes.txt", "vigil-backup-manual.db", backupFileName(times[0], true), backupFileName(times[2], true), backupFileName(times[4], true)].sort(),
     );
+  });
+
+  it("is due one interval after the newest backup already in the folder (so frequent restarts still back up), then every interval", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const { handle } = liveCore(path.join(root, "live"));
+    const clock = manualClock(Date.UTC(2026, 11, 1, 12, 0, 0));
+    const dir = path.join(root, "backups");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, backupFileName(clock.now() - 20 * 3_600_000, false)), "an earlier run's backup");
+    let written: (file: string) => void = () => {};
+    const next = () => new Promise<string>((resolve) => (written = resolve));
+    const scheduler = startBackupScheduler(handle.sqlite, { dir, intervalMs: 24 * 3_600_000, keep: 5 }, {
+      clock,
+      log: (level, message, detail) => (level === "info" ? written(String(detail?.file)) : written(`failed: ${message}`)),
+    });
+    try {
+      const count = () => fs.readdirSync(dir).filter((n) => n.startsWith("vigil-backup-")).length;
+      vi.advanceTimersByTime(4 * 3_600_000 - 1_000);
+      await new Promise((r) => setImmediate(r));
+      expect(count()).toBe(1); // not yet: the earlier backup is 24 h old only in a second
+      let done = next();
+      clock.advance(4 * 3_600_000);
+      vi.advanceTimersByTime(1_000);
+      expect(await done).toMatch(/vigil-backup-20261201T1600/);
+      expect(count()).toBe(2);
+      await new Promise((r) => setImmediate(r)); // the run's settling plans the next one
+      done = next();
+      clock.advance(24 * 3_600_000);
+      vi.advanceTimersByTime(24 * 3_600_000);
+      expect(await done).toMatch(/vigil-backup-20261202T1600/);
+      expect(count()).toBe(3);
+    } finally {
+      scheduler.stop();
+      vi.useRealTimers();
+    }
   });
 
   it("writes a restorable encrypted backup per run and prunes to the retention count", async () => {

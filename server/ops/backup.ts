@@ -48,6 +48,16 @@ const tempName = (dir: string, label: string) => path.join(dir, `.vigil-${label}
 const sidecars = (file: string) => [file, `${file}-wal`, `${file}-shm`, `${file}-journal`];
 const removeQuietly = (file: string) => fs.rmSync(file, { force: true });
 
+/** fsync off the event loop: flushing a multi-GB file can take seconds, and the scheduler runs in the server. */
+async function fsyncAsync(p: string): Promise<void> {
+  const handle = await fs.promises.open(p, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 function fsyncPath(p: string): void {
   const fd = fs.openSync(p, "r");
   try {
@@ -101,13 +111,13 @@ export async function backupDatabase(source: Database.Database, file: string, op
     let written = plain;
     if (options.key && sealed) {
       await encryptFile(plain, sealed, options.key);
-      fsyncPath(sealed);
+      await fsyncAsync(sealed);
       written = sealed;
     } else {
-      fsyncPath(plain);
+      await fsyncAsync(plain);
     }
     fs.renameSync(written, target);
-    fsyncPath(dir);
+    await fsyncAsync(dir);
     return { file: target, bytes: fs.statSync(target).size, encrypted: !!options.key, pages: progress.totalPages, counts, auditHead };
   } finally {
     for (const f of sidecars(plain)) removeQuietly(f);
