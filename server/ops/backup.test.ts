@@ -99,6 +99,24 @@ describe("backup while ingest runs", () => {
     expect(before.filter((m) => !present.has(m))).toEqual([]);
   }, 60_000);
 
+  it("keeps every event acknowledged before the backup began (the scheduler's way: copied on a worker thread while this thread keeps ingesting)", async () => {
+    const { core, handle } = liveCore(path.join(root, "live"));
+    const loop = ingestLoop(core);
+    for (let i = 0; i < 150; i++) loop.batch();
+    loop.start();
+    const before = [...loop.acked];
+    const batchesAtStart = loop.batches();
+    const summary = await backupDatabase(handle.sqlite, path.join(root, "worker.db.enc"), { inWorker: true, key: KEY });
+    const batchesDuring = loop.batches() - batchesAtStart;
+    loop.stop();
+    expect(batchesDuring).toBeGreaterThan(0); // this thread was free while the copy ran
+
+    const restored = await restoreBackup(summary.file, path.join(root, "fresh"), { key: KEY });
+    expect(restored.auditEntries).toBe(summary.auditHead);
+    const present = messagesIn(path.join(root, "fresh"));
+    expect(before.filter((m) => !present.has(m))).toEqual([]);
+  }, 60_000);
+
   it("keeps every event acknowledged before the backup began (CLI-style: another connection, encrypted) and restores it", async () => {
     const dir = path.join(root, "live");
     const { core } = liveCore(dir);

@@ -4,8 +4,10 @@
 // audit chain). Nothing here exits the process: errors are thrown with a message for the operator.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import * as schema from "../../db/schema";
@@ -32,6 +34,12 @@ export interface BackupOptions {
   pagesPerStep?: number;
   /** count rows per table (a full scan of each table; the scheduler skips it) */
   counts?: boolean;
+  /**
+   * Copy on a worker thread with its own read-only connection, in one step (one read snapshot;
+   * WAL lets the server write meanwhile). Nothing of the copy, not even SQLite's final flush of
+   * the file, runs on this thread: what the scheduler uses inside the server.
+   */
+  inWorker?: boolean;
 }
 
 export interface BackupSummary {
@@ -80,25 +88,7 @@ export async function backupDatabase(source: Database.Database, file: string, op
   const sealed = options.key ? tempName(dir, "backup") : null;
   try {
     fs.writeFileSync(plain, "", { flag: "wx", mode: 0o600 });
-    const perStep = options.pagesPerStep ?? 0x7fffffff;
-    let restarts = 0;
-    let lastRemaining = Infinity;
-    let lastTotal = Infinity;
-    const progress = await source.backup(plain, {
-      progress: ({ totalPages, remainingPages }) => {
-        // another connection's write restarts an online backup from its first page
-        if (remainingPages > lastRemaining && remainingPages === totalPages && ++restarts > 20) {
-          throw new Error("the database kept changing under the backup (writes from another process); try again");
-        }
-        // Writes on the same connection land in the copy as they happen, but a database growing
-        // faster than the step would never be finished: copy twice what was added since the last
-        // step on top (work proportional to what the server itself just did).
-        const added = Math.max(0, totalPages - lastTotal);
-        lastRemaining = remainingPages;
-        lastTotal = totalPages;
-        return Math.min(0x7fffffff, perStep + 2 * added);
-      },
-    });
+    const pages = options.inWorker ? await copyInWorker(sourceFile, plain) : await copyInSteps(source, plain, options.pagesPerStep);
     const copy = new Database(plain, { fileMustExist: true });
     let counts: RowCounts | undefined;
     let auditHead: number;
@@ -118,11 +108,72 @@ export async function backupDatabase(source: Database.Database, file: string, op
     }
     fs.renameSync(written, target);
     await fsyncAsync(dir);
-    return { file: target, bytes: fs.statSync(target).size, encrypted: !!options.key, pages: progress.totalPages, counts, auditHead };
+    return { file: target, bytes: fs.statSync(target).size, encrypted: !!options.key, pages, counts, auditHead };
   } finally {
     for (const f of sidecars(plain)) removeQuietly(f);
     if (sealed) removeQuietly(sealed);
   }
+}
+
+/** The copy on this connection, `pagesPerStep` pages per event-loop turn (all at once when unset). */
+async function copyInSteps(source: Database.Database, plain: string, pagesPerStep = 0x7fffffff): Promise<number> {
+  let restarts = 0;
+  let lastRemaining = Infinity;
+  let lastTotal = Infinity;
+  const progress = await source.backup(plain, {
+    progress: ({ totalPages, remainingPages }) => {
+      // another connection's write restarts an online backup from its first page
+      if (remainingPages > lastRemaining && remainingPages === totalPages && ++restarts > 20) {
+        throw new Error("the database kept changing under the backup (writes from another process); try again");
+      }
+      // Writes on the same connection land in the copy as they happen, but a database growing
+      // faster than the step would never be finished: copy twice what was added since the last
+      // step on top (work proportional to what the server itself just did).
+      const added = Math.max(0, totalPages - lastTotal);
+      lastRemaining = remainingPages;
+      lastTotal = totalPages;
+      return Math.min(0x7fffffff, pagesPerStep + 2 * added);
+    },
+  });
+  return progress.totalPages;
+}
+
+/** The worker's whole program: node built-ins and better-sqlite3 only (plain JS, survives bundling). */
+const COPY_WORKER_JS = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.source, { readonly: true, fileMustExist: true });
+db.backup(workerData.target, { progress: () => 0x7fffffff }).then(
+  (p) => { db.close(); parentPort.postMessage({ ok: true, pages: p.totalPages }); },
+  (e) => { db.close(); parentPort.postMessage({ ok: false, message: String((e && e.message) || e) }); },
+);
+`;
+
+/** Absolute path of better-sqlite3's entry, from this module or, in a bundle, from the working directory. */
+function driverPath(): string {
+  for (const base of [import.meta.url, path.join(process.cwd(), "package.json")]) {
+    try {
+      return createRequire(base).resolve("better-sqlite3");
+    } catch {
+      // try the next base
+    }
+  }
+  throw new Error("cannot find the better-sqlite3 package for the backup worker");
+}
+
+function copyInWorker(sourceFile: string, plain: string): Promise<number> {
+  if (!path.isAbsolute(sourceFile) || !fs.existsSync(sourceFile)) return Promise.reject(new Error(`cannot back up ${sourceFile} on a worker: not a database file`));
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(COPY_WORKER_JS, { eval: true, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 64 }, workerData: { source: sourceFile, target: plain, driver: driverPath() } });
+    worker.unref(); // a backup in progress never keeps a stopping server alive
+    let outcome: { ok: true; pages: number } | { ok: false; message: string } | null = null;
+    worker.on("message", (m: typeof outcome) => (outcome = m));
+    worker.on("error", reject);
+    worker.on("exit", (code) => {
+      if (outcome?.ok) resolve(outcome.pages);
+      else reject(new Error(outcome ? outcome.message : `backup worker exited (code ${code}) without a result`));
+    });
+  });
 }
 
 /** The CLI's backup: opens `<dataDir>/vigil.db` (running server or not) and backs it up to `file`. */
