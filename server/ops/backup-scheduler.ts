@@ -19,7 +19,7 @@ export interface BackupSchedule {
 }
 
 const NAME = /^vigil-backup-(\d{8}T\d{9}Z)\.db(\.enc)?$/;
-const TEMP = /^\.vigil-backup-(\d+)-[0-9a-f]+\.tmp(-wal|-shm|-journal)?$/;
+const TEMP = /^\.vigil-(?:backup|restore)-(\d+)-[0-9a-f]+\.tmp(-wal|-shm|-journal)?$/;
 
 /** `vigil-backup-20261201T073000123Z.db` (`.db.enc` when encrypted): sorts by time as text. */
 export function backupFileName(time: number, encrypted: boolean): string {

@@ -9,7 +9,8 @@ import { openDatabase, type DatabaseHandle } from "../../db/client";
 import { createCore, type Core } from "../core";
 import { manualClock } from "../clock";
 import { entryHash, GENESIS } from "../audit/chain-rule";
-import { backupDatabase, backupDataDir, DB_FILE, PID_FILE, restoreBackup, runningServerPid, writePidFile, removePidFile } from "./backup";
+import { symmetricEncrypt } from "better-auth/crypto";
+import { backupDatabase, backupDataDir, describeRestore, DB_FILE, PID_FILE, restoreBackup, runningServerPid, writePidFile, removePidFile } from "./backup";
 import { detectBackupKind, parseBackupKey } from "./backup-crypto";
 import { backupFileName, pruneBackups, startBackupScheduler } from "./backup-scheduler";
 
@@ -294,6 +295,30 @@ describe("restore", () => {
     aside.close();
     // the server's open migrates the restored database to this build's schema
     expect(messagesIn(target).size).toBe(30);
+  });
+});
+
+describe("restore and the auth secret", () => {
+  it("says when the backup's two-factor secrets do not open with the secret this data dir will run with", async () => {
+    const { file } = await smallBackup();
+    const secret = "the-original-auth-secret-0123456789abcdef";
+    const db = new Database(file);
+    db.pragma("foreign_keys = OFF");
+    db.prepare("INSERT INTO two_factor (id, secret, backup_codes, user_id) VALUES ('tf1', ?, '[]', 'u1')").run(await symmetricEncrypt({ key: secret, data: "JBSWY3DPEHPK3PXP" }));
+    db.close();
+
+    const withOriginal = path.join(root, "with-original");
+    fs.mkdirSync(withOriginal);
+    fs.writeFileSync(path.join(withOriginal, "auth-secret"), secret);
+    const good = await restoreBackup(file, withOriginal, { env: {} });
+    expect(good.twoFactor).toEqual({ secrets: 1, readable: 1, secretSource: "auth-secret file" });
+    expect(describeRestore(good).join("\n")).not.toMatch(/WARNING/);
+
+    const fresh = await restoreBackup(file, path.join(root, "fresh"), { env: {} });
+    expect(fresh.twoFactor).toEqual({ secrets: 1, readable: 0, secretSource: "none yet" });
+    const other = await restoreBackup(file, path.join(root, "other"), { env: { BETTER_AUTH_SECRET: "another-secret-another-secret-0123456789" } });
+    expect(other.twoFactor.readable).toBe(0);
+    expect(describeRestore(other).join("\n")).toMatch(/WARNING: 1 of 1 two-factor secrets .* \(BETTER_AUTH_SECRET\): those people cannot sign in/);
   });
 });
 

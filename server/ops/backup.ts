@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { symmetricDecrypt } from "better-auth/crypto";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import * as schema from "../../db/schema";
 import { AuditLog, type VerifyResult } from "../audit/audit-log";
@@ -245,6 +246,8 @@ export interface RestoreOptions {
   migrationsFolder?: string;
   /** names the moved-aside database; defaults to now */
   now?: () => number;
+  /** for the two-factor check: BETTER_AUTH_SECRET, else the data dir's auth-secret file */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RestoreSummary {
@@ -258,6 +261,11 @@ export interface RestoreSummary {
   migrations: { applied: number; behind: number };
   /** the previous database files, renamed (empty when the directory had none) */
   movedAside: string[];
+  /**
+   * Two-factor secrets are encrypted with the auth secret, which lives beside the database, not in
+   * it: how many the backup holds and how many open with the secret this data dir will run with.
+   */
+  twoFactor: { secrets: number; readable: number; secretSource: "BETTER_AUTH_SECRET" | "auth-secret file" | "none yet" };
 }
 
 /**
@@ -282,6 +290,7 @@ export async function restoreBackup(file: string, dataDir: string, options: Rest
     else fs.copyFileSync(from, temp, fs.constants.COPYFILE_EXCL);
     fs.chmodSync(temp, 0o600);
     const checked = checkDatabase(temp, options.migrationsFolder ?? MIGRATIONS);
+    const twoFactor = await checkTwoFactor(temp, dataDir, options.env ?? process.env);
     fsyncPath(temp);
 
     refuseIfRunning(dataDir); // a server may have started while we checked
@@ -297,7 +306,7 @@ export async function restoreBackup(file: string, dataDir: string, options: Rest
     fs.renameSync(temp, live);
     placed = true;
     fsyncPath(dataDir);
-    return { dataDir, from, encrypted: kind === "encrypted", bytes: fs.statSync(live).size, movedAside, ...checked };
+    return { dataDir, from, encrypted: kind === "encrypted", bytes: fs.statSync(live).size, movedAside, twoFactor, ...checked };
   } catch (error) {
     if (error instanceof RestoreRefused) throw error;
     throw new RestoreRefused(`restore refused, nothing changed in ${dataDir}: ${(error as Error).message}`);
@@ -313,6 +322,30 @@ export async function restoreBackup(file: string, dataDir: string, options: Rest
       }
     }
   }
+}
+
+async function checkTwoFactor(file: string, dataDir: string, env: NodeJS.ProcessEnv): Promise<RestoreSummary["twoFactor"]> {
+  const fromFile = path.join(dataDir, "auth-secret");
+  const secret = env.BETTER_AUTH_SECRET || (fs.existsSync(fromFile) ? fs.readFileSync(fromFile, "utf8").trim() : undefined);
+  const secretSource = env.BETTER_AUTH_SECRET ? "BETTER_AUTH_SECRET" : secret ? "auth-secret file" : "none yet";
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  let rows: { secret: string }[];
+  try {
+    rows = hasTable(db, "two_factor") ? (db.prepare("SELECT secret FROM two_factor").all() as { secret: string }[]) : [];
+  } finally {
+    db.close();
+  }
+  let readable = 0;
+  for (const row of rows) {
+    if (!secret) break;
+    try {
+      await symmetricDecrypt({ key: secret, data: row.secret });
+      readable += 1;
+    } catch {
+      // sealed with another secret
+    }
+  }
+  return { secrets: rows.length, readable, secretSource };
 }
 
 function refuseIfRunning(dataDir: string): void {
@@ -407,6 +440,12 @@ export function describeRestore(s: RestoreSummary): string[] {
     `audit chain verified: ${s.auditEntries} entries`,
     `rows: events ${c.events}, heartbeats ${c.heartbeats}, incidents ${c.incidents}, audit ${c.audit}`,
     s.movedAside.length ? `previous database kept as ${s.movedAside.join(", ")}` : "there was no previous database",
+    ...(s.twoFactor.readable < s.twoFactor.secrets
+      ? [
+          `WARNING: ${s.twoFactor.secrets - s.twoFactor.readable} of ${s.twoFactor.secrets} two-factor secrets in this backup do not open with this data directory's auth secret (${s.twoFactor.secretSource}): ` +
+            "those people cannot sign in. Before starting Vigil, put the original data directory's auth-secret file here (or set the original BETTER_AUTH_SECRET).",
+        ]
+      : []),
   ];
 }
 
