@@ -17,6 +17,7 @@ import { socketAuthenticator } from "./live/socket-auth";
 import { createLogger, getLogger, isClientAbort, setLogger, stampRequestId } from "./ops/logging";
 import { routeConsoleToLogger } from "./ops/logging-console";
 import { shutDown, trackInFlight } from "./ops/health-shutdown";
+import { OffThreadCheckpointer } from "./ops/checkpointer";
 import { stampLoopback } from "./ops/metrics-access";
 import { closeOnAccessChange } from "./live/access-watch";
 import { buildHostPolicy, isLoopbackHost } from "./origin";
@@ -59,6 +60,9 @@ async function main() {
   writePidFile(config.dataDir);
   process.on("exit", () => removePidFile(config.dataDir));
   const handle = openDatabase(config.dataDir, path.join(root, "db", "migrations"));
+  // WAL checkpoints on a worker for the server's whole life: SQLite's automatic checkpoint runs
+  // inside whichever commit crosses its threshold and held the event loop 40-60 ms on ingest
+  const checkpointer = OffThreadCheckpointer.start(handle.sqlite, 200);
   // served over HTTPS here, or behind a proxy that terminates TLS for the public URL
   const httpsInFront = !!config.tls || !!config.publicUrl?.startsWith("https:");
   // the names Vigil answers to; rebuilt once the port is known (PORT=0 picks one)
@@ -173,6 +177,7 @@ async function main() {
       sqlite: handle.sqlite,
       log,
       drainMs: config.drainMs,
+      beforeCheckpoint: async () => checkpointer?.stop(),
     };
     void shutDown(parts, signal).then(() => process.exit(0));
   };

@@ -50,6 +50,8 @@ export class OffThreadCheckpointer {
     const file = sqlite.name;
     if (!file || file === ":memory:" || sqlite.memory) return null;
     const autocheckpoint = sqlite.pragma("wal_autocheckpoint", { simple: true }) as number;
+    // already off: another checkpointer (the server's, for its whole life) does this work
+    if (autocheckpoint === 0) return null;
     const worker = new Worker(WORKER_JS, { eval: true, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 32 }, workerData: { file, driver: driverPath(), intervalMs } });
     worker.unref();
     // a worker that fails leaves the automatic checkpoint on

@@ -37,6 +37,8 @@ export interface ShutdownParts {
   log: Logger;
   /** longest wait for in-flight requests before their connections are cut */
   drainMs: number;
+  /** ends background checkpointing before the final truncating checkpoint */
+  beforeCheckpoint?: () => Promise<void>;
 }
 
 /**
@@ -73,6 +75,7 @@ export async function shutDown(parts: ShutdownParts, signal: string): Promise<vo
   if (!(await within(1000, closed))) log.warn("shutdown: some connections did not close; going on");
 
   step("stop hub", parts.stopHub);
+  if (parts.beforeCheckpoint) await parts.beforeCheckpoint().catch((error: unknown) => log.error({ err: error }, "shutdown: stopping background checkpoints failed"));
   step("checkpoint", () => {
     const walBytesBefore = walSize(parts.sqlite);
     // TRUNCATE: every frame copied into the main file, then the WAL cut to zero bytes
