@@ -247,7 +247,7 @@ export interface RestoreOptions {
   /** names the moved-aside database; defaults to now */
   now?: () => number;
   /** for the two-factor check: BETTER_AUTH_SECRET, else the data dir's auth-secret file */
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
 }
 
 export interface RestoreSummary {
@@ -324,7 +324,7 @@ export async function restoreBackup(file: string, dataDir: string, options: Rest
   }
 }
 
-async function checkTwoFactor(file: string, dataDir: string, env: NodeJS.ProcessEnv): Promise<RestoreSummary["twoFactor"]> {
+async function checkTwoFactor(file: string, dataDir: string, env: Record<string, string | undefined>): Promise<RestoreSummary["twoFactor"]> {
   const fromFile = path.join(dataDir, "auth-secret");
   const secret = env.BETTER_AUTH_SECRET || (fs.existsSync(fromFile) ? fs.readFileSync(fromFile, "utf8").trim() : undefined);
   const secretSource = env.BETTER_AUTH_SECRET ? "BETTER_AUTH_SECRET" : secret ? "auth-secret file" : "none yet";
