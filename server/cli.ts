@@ -8,7 +8,8 @@ import { loadAuthSecret } from "./auth/secret";
 import { cliActor } from "./auth/actor";
 import { isRole, ROLES } from "./auth/permissions";
 import { parseScopes } from "./auth/api-keys";
-import { backupDataDir, describeBackup, describeRestore, restoreBackup } from "./ops/backup";
+import { backupDataDir, describeBackup } from "./ops/backup";
+import { describeRestore, restoreBackup } from "./ops/restore";
 
 const USAGE = `usage: npm run vigil -- <command>
   user create --email E --role ${ROLES.join("|")} [--name N]   password from standard input

@@ -137,7 +137,7 @@ async function main() {
   const watchdog = config.silenceMs > 0 ? setInterval(() => void core.sweepSilentNodes(config.silenceMs), 5_000) : null;
   watchdog?.unref();
   void prune();
-  // VIGIL_BACKUP_DIR: online backups in bounded steps on this connection, newest VIGIL_BACKUP_KEEP kept
+  // VIGIL_BACKUP_DIR: online backups copied on a worker thread, the newest VIGIL_BACKUP_KEEP kept
   const backups = config.backup ? startBackupScheduler(handle.sqlite, config.backup, { key: config.backupKey, log: (level, message, detail) => log[level](detail ?? {}, message) }) : null;
   if (backups && !config.backupKey) log.warn("scheduled backups are NOT encrypted: set VIGIL_BACKUP_KEY to encrypt them");
 

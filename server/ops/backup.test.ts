@@ -10,7 +10,8 @@ import { createCore, type Core } from "../core";
 import { manualClock } from "../clock";
 import { entryHash, GENESIS } from "../audit/chain-rule";
 import { symmetricEncrypt } from "better-auth/crypto";
-import { backupDatabase, backupDataDir, describeRestore, DB_FILE, PID_FILE, restoreBackup, runningServerPid, writePidFile, removePidFile } from "./backup";
+import { backupDatabase, backupDataDir, DB_FILE, PID_FILE, runningServerPid, writePidFile, removePidFile } from "./backup";
+import { describeRestore, restoreBackup } from "./restore";
 import { detectBackupKind, parseBackupKey } from "./backup-crypto";
 import { backupFileName, pruneBackups, startBackupScheduler } from "./backup-scheduler";
 
