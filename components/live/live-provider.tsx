@@ -5,7 +5,7 @@ import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/contracts/live";
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-export type ConnectionState = "connecting" | "live" | "reconnecting";
+export type ConnectionState = "connecting" | "live" | "reconnecting" | "signed-out";
 
 interface LiveContextValue {
   socket: LiveSocket | null;
@@ -35,8 +35,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     });
     socket.on("connect_error", (error) => {
       if (socket.active) return; // socket.io retries by itself
-      // refused by the server: signed out, disabled or expired goes to sign-in; anything else retries
-      if (/sign in|disabled|expired|two-factor/i.test(error.message)) window.location.assign("/sign-in");
+      // refused by the server: without a valid session (signed out, disabled, expired) say so and
+      // stop; pages without a session (sign-in, setup) simply have no live data. Anything else retries.
+      if (/sign in|disabled|expired|two-factor/i.test(error.message)) set("signed-out");
       else reconnectSoon(3000);
     });
     return () => {

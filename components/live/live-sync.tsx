@@ -21,7 +21,7 @@ export function ConnectionBadge() {
   return (
     <span role="status" aria-label="connection" className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-1 text-xs font-medium ${style}`}>
       <span className={`h-2 w-2 rounded-full ${state === "live" ? "bg-emerald-400" : "bg-amber-400 animate-pulse"}`} />
-      {state === "live" ? "Live" : state === "connecting" ? "Connecting…" : "Reconnecting…"}
+      {state === "live" ? "Live" : state === "connecting" ? "Connecting…" : state === "signed-out" ? <a href="/sign-in" className="underline">Signed out: sign in again</a> : "Reconnecting…"}
     </span>
   );
 }
