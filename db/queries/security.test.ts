@@ -62,7 +62,7 @@ describe("paging through stored events with the cursor", () => {
     expect([...first.events, ...second.events].map((e) => e.id)).toEqual(core.events(query({ limit: "14" })).events.map((e) => e.id));
   });
 
-  it.each([{ kind: "auth_failure" }, { severity: "high" }, { kind: "anomaly", severity: "critical" }, { since: String(Date.UTC(2026, 10, 21, 11, 45)) }])(
+  it.each<Record<string, string>>([{ kind: "auth_failure" }, { severity: "high" }, { kind: "anomaly", severity: "critical" }, { since: String(Date.UTC(2026, 10, 21, 11, 45)) }])(
     "with filter %o pages through the same events as one big answer, and its total is their number",
     (filter) => {
       const { seen, totals } = walk(core, { ...filter, limit: "97" });
