@@ -25,7 +25,7 @@ interface Frozen {
  * "N new" marker (counted from the live total), and scrolling down pages back through stored
  * history from the oldest frozen row. An open event stays open while the list moves or loads.
  */
-export function EventList({ head, total }: { head: SecurityEvent[]; total: number }) {
+export function EventList({ head, total, onHeldChange }: { head: SecurityEvent[]; total: number; onHeldChange?: (held: boolean) => void }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [frozen, setFrozen] = useState<Frozen | null>(null);
   const [selected, setSelected] = useState<SecurityEvent | null>(null);
@@ -38,6 +38,11 @@ export function EventList({ head, total }: { head: SecurityEvent[]; total: numbe
   const olderRows = frozen ? (older.data?.pages.flatMap((p) => p.events) ?? []) : [];
   const rows = olderRows.length > 0 ? top.concat(olderRows) : top;
   const waiting = frozen ? Math.max(0, total - frozen.total) : 0;
+  const held = frozen !== null;
+  const heldChange = useRef(onHeldChange);
+  heldChange.current = onHeldChange;
+  useEffect(() => heldChange.current?.(held), [held]);
+  useEffect(() => () => heldChange.current?.(false), []);
 
   const freeze = useCallback(() => setFrozen((f) => f ?? { events: live.current.head, total: live.current.total }), []);
   const onScroll = () => {

@@ -21,7 +21,8 @@ function SeverityCountsLine({ label, counts }: { label: string; counts: Severity
         <span key={s} className="inline-flex items-center gap-1" title={`${s}, ${label}`}>
           <span className="inline-block h-2 w-2 rounded-sm" style={{ background: SEVERITY_COLORS[s] }} aria-hidden />
           <span className="text-slate-300">{counts[s].toLocaleString("en")}</span>
-          <span className="sr-only">{s}</span>
+          <span className="hidden @2xl:inline">{s}</span>
+          <span className="sr-only @2xl:hidden">{s}</span>
         </span>
       ))}
     </div>
@@ -35,7 +36,10 @@ export function SecurityPane() {
   const total = data?.total ?? 0;
   const { storm, rate } = useStorm(total);
   const [listInStorm, setListInStorm] = useState(false);
-  const showStorm = storm && !listInStorm;
+  // a reader who is scrolled down or has an event open keeps the (frozen) list; otherwise a storm
+  // is shown as its groups rather than rows flying past
+  const [held, setHeld] = useState(false);
+  const showStorm = storm && !listInStorm && !held;
   return (
     <Pane
       title="Security events"
@@ -59,7 +63,7 @@ export function SecurityPane() {
             Storm: {rate.toLocaleString("en")} events/s · show the summary
           </button>
         )}
-        {showStorm ? <StormSummary groups={data?.groups ?? []} rate={rate} onShowList={() => setListInStorm(true)} /> : <EventList head={data?.events ?? []} total={total} />}
+        {showStorm ? <StormSummary groups={data?.groups ?? []} rate={rate} onShowList={() => setListInStorm(true)} /> : <EventList head={data?.events ?? []} total={total} onHeldChange={setHeld} />}
       </div>
     </Pane>
   );
