@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import type { RateBucket } from "@/lib/contracts/events";
 import { SEVERITIES } from "@/lib/contracts/common";
@@ -38,7 +38,7 @@ function useVisibleWidth() {
 }
 
 /** Events per minute over the last hour, stacked by severity. */
-export function EventsPerMinuteChart({ rate, now }: { rate: RateBucket[]; now: number }) {
+export const EventsPerMinuteChart = memo(function EventsPerMinuteChart({ rate, now }: { rate: RateBucket[]; now: number }) {
   const { ref, width } = useVisibleWidth();
   const data = useMemo(() => {
     const last = Math.floor(now / MINUTE) * MINUTE;
@@ -70,4 +70,4 @@ export function EventsPerMinuteChart({ rate, now }: { rate: RateBucket[]; now: n
       )}
     </div>
   );
-}
+});

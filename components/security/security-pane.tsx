@@ -1,9 +1,10 @@
 "use client";
 
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { securityQueries } from "@/lib/queries/live-queries";
-import type { SeverityCounts } from "@/lib/contracts/events";
+import type { GroupSlice } from "@/lib/live/apply-security";
+import type { RateBucket, SeverityCounts } from "@/lib/contracts/events";
 import { SEVERITIES } from "@/lib/contracts/common";
 import { SEVERITY_COLORS } from "@/components/ui/severity";
 import { Pane } from "@/components/ui/pane";
@@ -12,6 +13,7 @@ import { EventsPerMinuteChart } from "./events-per-minute-chart";
 import { EventList } from "./event-list";
 import { StormSummary } from "./storm-summary";
 import { useStorm } from "./use-storm";
+import { useThrottled } from "./use-throttled";
 
 function SeverityCountsLine({ label, counts }: { label: string; counts: SeverityCounts }) {
   return (
@@ -29,17 +31,25 @@ function SeverityCountsLine({ label, counts }: { label: string; counts: Severity
   );
 }
 
+const EMPTY: RateBucket[] = [];
+const NO_GROUPS: GroupSlice[] = [];
+
 /** Security events: counts by severity, the per-minute chart, and the live list (or, in a storm, its groups). */
 export function SecurityPane() {
   const { data, error } = useQuery(securityQueries.snapshot());
   const now = useNow();
   const total = data?.total ?? 0;
-  const { storm, rate } = useStorm(total);
+  const { storm, rate: perSecond } = useStorm(total);
   const [listInStorm, setListInStorm] = useState(false);
   // a reader who is scrolled down or has an event open keeps the (frozen) list; otherwise a storm
   // is shown as its groups rather than rows flying past
   const [held, setHeld] = useState(false);
+  const showList = useCallback(() => setListInStorm(true), []);
   const showStorm = storm && !listInStorm && !held;
+  // what is read rather than followed redraws at most once a second, however fast events fold in
+  const rate = useThrottled(data?.rate, 1000);
+  const groups = useThrottled(data?.groups, 1000);
+  const counts = useThrottled(data?.counts, 1000);
   return (
     <Pane
       title="Security events"
@@ -51,19 +61,19 @@ export function SecurityPane() {
     >
       {error && <p className="text-sm text-red-400">Could not load events: {error.message}</p>}
       <div className="@container flex h-full flex-col gap-2">
-        {data && (
+        {counts && (
           <div className="flex flex-col gap-0.5">
-            <SeverityCountsLine label="last hour" counts={data.counts.hour} />
-            <SeverityCountsLine label="last 24 h" counts={data.counts.day} />
+            <SeverityCountsLine label="last hour" counts={counts.hour} />
+            <SeverityCountsLine label="last 24 h" counts={counts.day} />
           </div>
         )}
-        {now !== null && <EventsPerMinuteChart rate={data?.rate ?? []} now={now} />}
+        {now !== null && <EventsPerMinuteChart rate={rate ?? EMPTY} now={now} />}
         {storm && listInStorm && (
           <button type="button" onClick={() => setListInStorm(false)} className="self-start rounded bg-amber-900/40 px-2 py-0.5 text-xs text-amber-200 hover:bg-amber-900/70">
-            Storm: {rate.toLocaleString("en")} events/s · show the summary
+            Storm: {perSecond.toLocaleString("en")} events/s · show the summary
           </button>
         )}
-        {showStorm ? <StormSummary groups={data?.groups ?? []} rate={rate} onShowList={() => setListInStorm(true)} /> : <EventList head={data?.events ?? []} total={total} onHeldChange={setHeld} />}
+        {showStorm ? <StormSummary groups={groups ?? NO_GROUPS} rate={perSecond} onShowList={showList} /> : <EventList head={data?.events ?? []} total={total} onHeldChange={setHeld} />}
       </div>
     </Pane>
   );

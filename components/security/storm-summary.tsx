@@ -1,3 +1,4 @@
+import { memo } from "react";
 import { topGroups, type GroupSlice } from "@/lib/live/apply-security";
 
 function GroupTable({ title, rows }: { title: string; rows: { key: string; count: number }[] }) {
@@ -19,7 +20,7 @@ function GroupTable({ title, rows }: { title: string; rows: { key: string; count
 }
 
 /** What a flood of events is made of: the last minute grouped by signature and by source, with counts. */
-export function StormSummary({ groups, rate, onShowList }: { groups: readonly GroupSlice[]; rate: number; onShowList: () => void }) {
+export const StormSummary = memo(function StormSummary({ groups, rate, onShowList }: { groups: readonly GroupSlice[]; rate: number; onShowList: () => void }) {
   const count = groups.reduce((n, g) => n + g.count, 0);
   return (
     <div role="region" aria-label="event storm" className="flex h-[26rem] flex-col gap-3 overflow-y-auto rounded-md border border-amber-700/50 bg-amber-950/20 p-3">
@@ -38,4 +39,4 @@ export function StormSummary({ groups, rate, onShowList }: { groups: readonly Gr
       </div>
     </div>
   );
-}
+});
