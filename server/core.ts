@@ -1,9 +1,9 @@
 import type { DatabaseHandle } from "../db/client";
 import { prepareWriter } from "../db/statements";
 import { listNodesPage, listNodesWithChecks } from "../db/queries/network";
-import { eventRate, listEvents } from "../db/queries/security";
+import { countMatchingEvents, eventRate, pageEvents, severityCounts } from "../db/queries/security";
 import { getIncident, getTimeline, listIncidents } from "../db/queries/incidents";
-import { RATE_WINDOW_MINUTES, type EventQuery, type SecuritySnapshot } from "../lib/contracts/events";
+import { RATE_WINDOW_MINUTES, type EventQuery, type EventsPage, type SecuritySnapshot } from "../lib/contracts/events";
 import type { IncidentActionInput, IncidentQuery, IncidentsSnapshot } from "../lib/contracts/incidents";
 import type { NetworkSnapshot, NodeQuery, NodesPage } from "../lib/contracts/network";
 import type { Stream } from "../lib/contracts/live";
@@ -119,12 +119,22 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     networkSnapshot: (): NetworkSnapshot => ({ ...position(hub, "network"), nodes: listNodesWithChecks(db) }),
     /** GET /api/v1/nodes: one page, with the true total */
     nodesPage: (q: NodeQuery): NodesPage => ({ ...position(hub, "network"), ...listNodesPage(db, { afterId: q.after, limit: q.limit }) }),
-    securitySnapshot: (limit = 200): SecuritySnapshot => ({
-      ...position(hub, "security"),
-      events: listEvents(db, { limit }),
-      rate: eventRate(db, { sinceMinute: Math.floor(clock.now() / MINUTE) * MINUTE - (RATE_WINDOW_MINUTES - 1) * MINUTE }),
-    }),
-    events: (q: EventQuery) => ({ ...position(hub, "security"), events: listEvents(db, q) }),
+    /** GET /api/v1/security/snapshot: the newest page, the true total, per-minute rate and counts by severity (rollup) */
+    securitySnapshot: (limit = 100): SecuritySnapshot => {
+      const minute = Math.floor(clock.now() / MINUTE) * MINUTE;
+      return {
+        ...position(hub, "security"),
+        ...pageEvents(db, { limit }),
+        total: countMatchingEvents(db).total,
+        rate: eventRate(db, { sinceMinute: minute - (RATE_WINDOW_MINUTES - 1) * MINUTE }),
+        counts: { hour: severityCounts(db, { sinceMinute: minute - 59 * MINUTE }), day: severityCounts(db, { sinceMinute: minute - 1439 * MINUTE }) },
+      };
+    },
+    /** GET /api/v1/events: one page from the cursor, with the filter's total */
+    events: (q: EventQuery): EventsPage => {
+      const { total, exact } = countMatchingEvents(db, q);
+      return { ...position(hub, "security"), ...pageEvents(db, q), total, total_exact: exact };
+    },
     incidentsSnapshot: (q: IncidentQuery): IncidentsSnapshot => ({ ...position(hub, "incidents"), incidents: listIncidents(db, q) }),
     incident: (id: number) => {
       const incident = getIncident(db, id);

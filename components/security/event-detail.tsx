@@ -1,9 +1,11 @@
 import type { SecurityEvent } from "@/lib/contracts/events";
+import { localDateTime } from "@/components/ui/time";
 
 /** Every field of the selected event, as text. */
 export function EventDetail({ event, onClose }: { event: SecurityEvent; onClose: () => void }) {
   const fields: [string, string | null][] = [
-    ["time", new Date(event.time).toISOString()],
+    // shown only after a click, so the viewer's zone is known
+    ["time", `${localDateTime(event.time)} (${new Date(event.time).toISOString()})`],
     ["kind", event.kind],
     ["severity", event.severity],
     ["source", event.source],

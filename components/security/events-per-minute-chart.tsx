@@ -1,20 +1,45 @@
 "use client";
 
-import { useMemo } from "react";
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import type { RateBucket } from "@/lib/contracts/events";
 import { SEVERITIES } from "@/lib/contracts/common";
 import { SEVERITY_COLORS } from "@/components/ui/severity";
 
 const MINUTE = 60_000;
+const HEIGHT = 144;
 
 function hhmm(ms: number): string {
   const d = new Date(ms);
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 }
 
+/**
+ * The box's width while it is on screen, else 0: the chart mounts only when visible and always
+ * with a measured size (recharts measuring a hidden or unlaid box logs `width(0)` warnings).
+ */
+function useVisibleWidth() {
+  const ref = useRef<HTMLDivElement>(null);
+  const [visible, setVisible] = useState(false);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const io = new IntersectionObserver(([entry]) => setVisible(entry.isIntersecting));
+    const ro = new ResizeObserver(([entry]) => setWidth(Math.floor(entry.contentRect.width)));
+    io.observe(el);
+    ro.observe(el);
+    return () => {
+      io.disconnect();
+      ro.disconnect();
+    };
+  }, []);
+  return { ref, width: visible ? width : 0 };
+}
+
 /** Events per minute over the last hour, stacked by severity. */
-export function EventsPerMinuteChart({ rate, now }: { rate: RateBucket[]; now: number }) {
+export const EventsPerMinuteChart = memo(function EventsPerMinuteChart({ rate, now }: { rate: RateBucket[]; now: number }) {
+  const { ref, width } = useVisibleWidth();
   const data = useMemo(() => {
     const last = Math.floor(now / MINUTE) * MINUTE;
     const rows = new Map<number, Record<string, number>>();
@@ -27,9 +52,9 @@ export function EventsPerMinuteChart({ rate, now }: { rate: RateBucket[]; now: n
   }, [rate, now]);
 
   return (
-    <div className="h-36 w-full" role="img" aria-label="events per minute by severity, last hour">
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: -20 }} barCategoryGap={1}>
+    <div ref={ref} className="w-full" style={{ height: HEIGHT }} role="img" aria-label="events per minute by severity, last hour">
+      {width > 0 && (
+        <BarChart width={width} height={HEIGHT} data={data} margin={{ top: 4, right: 4, bottom: 0, left: -20 }} barCategoryGap={1}>
           <CartesianGrid vertical={false} stroke="#1e293b" />
           <XAxis dataKey="minute" tickFormatter={hhmm} stroke="#64748b" fontSize={10} minTickGap={40} />
           <YAxis stroke="#64748b" fontSize={10} allowDecimals={false} />
@@ -42,7 +67,7 @@ export function EventsPerMinuteChart({ rate, now }: { rate: RateBucket[]; now: n
             <Bar key={s} dataKey={s} stackId="s" fill={SEVERITY_COLORS[s]} isAnimationActive={false} />
           ))}
         </BarChart>
-      </ResponsiveContainer>
+      )}
     </div>
   );
-}
+});

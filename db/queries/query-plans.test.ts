@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../client";
-import { eventRate, listEvents } from "./security";
+import { countMatchingEvents, eventRate, listEvents, pageEvents, severityCounts } from "./security";
 import { getIncident, getTimeline, listIncidents } from "./incidents";
 import { listNodesPage, listNodesWithChecks } from "./network";
 import { AuditLog } from "../../server/audit/audit-log";
@@ -149,8 +149,24 @@ describe.each(variants)("query plans $name", ({ analyze }) => {
       await expectIndexed(handle, () => listEvents(db, { ...f, limit: 200 }), { uses });
     });
 
+    it.each(filters)("an older page from a cursor kind=$kind severity=$severity since=$since reads an index in order", async (f) => {
+      const report = await expectIndexed(handle, () => pageEvents(db, { ...f, before: { time: NOW - 2 * 3_600_000, id: 15_000 }, limit: 200 }));
+      // the cursor's time bound is part of the index search, not a filter over everything newer
+      expect(report.join("\n")).toMatch(/USING (COVERING )?INDEX security_events_\w+ \(.*time<\?\)/);
+    });
+
+    it.each(filters)("the total for kind=$kind severity=$severity since=$since is counted through an index", async (f) => {
+      // "SCAN matching" reads the bounded subquery's rows, which come out of the index search
+      await expectIndexed(handle, () => countMatchingEvents(db, f), { rowidScan: ["matching"] });
+    });
+
     it("eventRate reads the rollup table by its key in order", async () => {
       await expectIndexed(handle, () => eventRate(db, { sinceMinute: NOW - 60 * 60_000 }));
+    });
+
+    it("counts by severity for the day read the rollup table by its key", async () => {
+      const report = await expectIndexed(handle, () => severityCounts(db, { sinceMinute: NOW - 1440 * 60_000 }));
+      expect(report.join("\n")).toContain("sqlite_autoindex_event_minutes_1");
     });
   });
 

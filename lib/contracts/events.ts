@@ -57,13 +57,53 @@ export const securityEventSchema = z.object({
 });
 export type SecurityEvent = z.infer<typeof securityEventSchema>;
 
+/** A position in the newest-first order of events: the (time, id) of the last event a page showed. */
+export interface EventCursor {
+  time: number;
+  id: number;
+}
+
+/** Cursors travel as "time:id" (both decimal): `next_before` of one page is `before` of the next. */
+export function encodeCursor(c: EventCursor): string {
+  return `${c.time}:${c.id}`;
+}
+
+export const cursorParam = z
+  .string()
+  .max(40)
+  .transform((value, ctx): EventCursor => {
+    const m = /^(\d{1,15}):(\d{1,15})$/.exec(value);
+    if (!m) {
+      ctx.addIssue({ code: "custom", message: 'expected a cursor "time:id" as given in next_before' });
+      return z.NEVER;
+    }
+    return { time: Number(m[1]), id: Number(m[2]) };
+  });
+
 export const eventQuerySchema = z.strictObject({
   kind: eventKindSchema.optional(),
   severity: severitySchema.optional(),
   since: timeSchema.optional(),
+  /** only events strictly older than this cursor (the previous page's next_before) */
+  before: cursorParam.optional(),
   limit: decimalParam(1, 1000).default(200),
 });
 export type EventQuery = z.infer<typeof eventQuerySchema>;
+export type EventFilter = Pick<EventQuery, "kind" | "severity" | "since">;
+
+/** One page of GET /api/v1/events, newest first. */
+export interface EventsPage {
+  epoch: string;
+  seq: number;
+  events: SecurityEvent[];
+  /** pass as `before` for the next (older) page; null when this page reached the oldest stored event */
+  next_before: string | null;
+  /** events matching the filter (ignoring `before` and `limit`): exact while total_exact, else a lower bound */
+  total: number;
+  total_exact: boolean;
+}
+
+export type SeverityCounts = Record<Severity, number>;
 
 /** Minutes of per-minute counts the security pane shows. */
 export const RATE_WINDOW_MINUTES = 60;
@@ -78,6 +118,13 @@ export interface RateBucket {
 export interface SecuritySnapshot {
   epoch: string;
   seq: number;
+  /** the newest events (the live head; older ones are paged through GET /api/v1/events?before=) */
   events: SecurityEvent[];
+  /** cursor of the page after `events`, as taken */
+  next_before: string | null;
+  /** every stored event, exact */
+  total: number;
   rate: RateBucket[];
+  /** events received per severity over the last hour and the last 24 hours (from the per-minute rollup) */
+  counts: { hour: SeverityCounts; day: SeverityCounts };
 }
