@@ -22,11 +22,18 @@ export function NetworkPane() {
 
   const nodes = data?.nodes;
   const parentNames = useMemo(() => new Map((nodes ?? []).map((n) => [n.id, n.name])), [nodes]);
-  const shown = useMemo(
-    () => (nodes ?? []).filter((n) => (!filter || n.status === filter) && (!q || n.key.includes(q) || n.name.toLowerCase().includes(q))),
-    [nodes, filter, q],
-  );
-  const opened = openId === null ? undefined : nodes?.find((n) => n.id === openId);
+  // a truncated summary does not hold every node: filters then ask the server
+  const remote = !!data?.truncated && (filter !== null || q !== "");
+  const matches = useQuery({ ...networkQueries.search({ status: filter ?? undefined, q: q || undefined }), enabled: remote, placeholderData: (prev) => prev });
+  const shown = useMemo(() => {
+    if (remote) {
+      // the server's matches, with the live object where the summary holds the node
+      const live = new Map((nodes ?? []).map((n) => [n.id, n]));
+      return (matches.data?.nodes ?? []).map((n) => live.get(n.id) ?? n);
+    }
+    return (nodes ?? []).filter((n) => (!filter || n.status === filter) && (!q || n.key.includes(q) || n.name.toLowerCase().includes(q)));
+  }, [remote, matches.data, nodes, filter, q]);
+  const opened = openId === null ? undefined : (nodes?.find((n) => n.id === openId) ?? shown.find((n) => n.id === openId));
   const onOpen = useCallback((id: number) => setOpenId(id), []);
   const onClose = useCallback(() => setOpenId(null), []);
   const onShowDown = useCallback(() => setFilter("down"), []);
@@ -57,13 +64,13 @@ export function NetworkPane() {
                 className="min-w-0 flex-1 rounded border border-slate-700 bg-slate-950 px-2.5 py-1.5 text-sm text-slate-100 placeholder:text-slate-500"
               />
               <span className="text-xs tabular-nums text-slate-400" data-testid="shown-count">
-                {count(shown.length)} shown
+                {count(remote ? (matches.data?.total ?? 0) : shown.length)} shown
               </span>
             </div>
           )}
           {data.truncated && (
             <p className="text-xs text-slate-400">
-              The {count(data.nodes.length)} most troubled of {count(data.total)} nodes are loaded; GET /api/v1/network/summary?q= and /api/v1/nodes reach every node.
+              The {count(data.nodes.length)} most troubled of {count(data.total)} nodes are loaded live; a status or search asks the server over every node.
             </p>
           )}
           {data.total === 0 && <p className="text-sm text-slate-400">No nodes yet. Push heartbeats to POST /api/v1/heartbeats or start the demo fleet.</p>}

@@ -100,4 +100,12 @@ describe("applyNetwork (the pane's summary)", () => {
     expect(after.counts).toEqual(s.counts);
     expect(after.nodes).toBe(s.nodes);
   });
+
+  it("behind an all-up tail, an unheld node staying up changes nothing; one going down marks it stale", () => {
+    const s = summaryOf([tile(1, "down"), tile(2, "up")], true);
+    expect(applyNetwork(s, [beat(99, "up")])).toEqual(s);
+    expect(applyNetwork(s, [beat(99, "degraded")]).stale).toBe(true);
+    // a tail that is not all up: a heartbeat for an unheld node cannot be placed
+    expect(applyNetwork(summaryOf([tile(1, "down")], true), [beat(99, "up")]).stale).toBe(true);
+  });
 });
