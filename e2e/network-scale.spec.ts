@@ -26,16 +26,59 @@ async function beats(request: APIRequestContext, items: { node: string; ok: bool
   expect(body.accepted).toBe(items.length);
 }
 
-/** Console errors (and recharts' width(0) warnings) and page errors, collected for the whole test. */
-function watchErrors(page: Page): string[] {
+/**
+ * Console errors and page errors, collected for the whole test; with `chartWarnings`, recharts'
+ * width(0) warnings too (on the wide page every chart is shown, the detail's included; at 390 px
+ * the hidden tabs' charts are not this pane's).
+ */
+function watchErrors(page: Page, chartWarnings: boolean): string[] {
   const errors: string[] = [];
   page.on("console", (msg) => {
-    if (msg.type() === "error" || /width\(0\)|height\(0\)/.test(msg.text())) errors.push(`console.${msg.type()}: ${msg.text()}`);
+    if (msg.type() === "error" || (chartWarnings && /width\(0\)|height\(0\)/.test(msg.text()))) errors.push(`console.${msg.type()}: ${msg.text()}`);
   });
   page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
-  page.on("requestfailed", (req) => errors.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`));
+  // a link prefetch cut short by a reload is aborted by the browser itself, not failed
+  page.on("requestfailed", (req) => req.failure()?.errorText !== "net::ERR_ABORTED" && errors.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`));
   return errors;
 }
+
+/**
+ * Records which node tiles React renders: React calls the DevTools hook on every commit (in
+ * production builds too); a tile rendered when its <article>'s props object is a new one.
+ */
+async function trackTileRenders(page: Page) {
+  await page.addInitScript(() => {
+    type Fiber = { tag: number; type: unknown; memoizedProps: Record<string, unknown> | null; child: Fiber | null; sibling: Fiber | null };
+    const w = window as unknown as { __tileRenders: string[]; __REACT_DEVTOOLS_GLOBAL_HOOK__: unknown };
+    w.__tileRenders = [];
+    const seen = new Map<string, unknown>();
+    const walk = (root: Fiber) => {
+      const stack: Fiber[] = [root];
+      while (stack.length) {
+        const f = stack.pop()!;
+        const props = f.memoizedProps;
+        if (f.tag === 5 && f.type === "article" && props && "data-node-tile" in props) {
+          const label = String(props["aria-label"]);
+          if (seen.get(label) !== props) w.__tileRenders.push(label);
+          seen.set(label, props);
+        }
+        if (f.sibling) stack.push(f.sibling);
+        if (f.child) stack.push(f.child);
+      }
+    };
+    w.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+      renderers: new Map(),
+      supportsFiber: true,
+      inject: () => 1,
+      checkDCE: () => {},
+      onScheduleFiberRoot: () => {},
+      onCommitFiberRoot: (_id: number, root: { current: Fiber }) => walk(root.current),
+      onCommitFiberUnmount: () => {},
+      onPostCommitFiberRoot: () => {},
+    };
+  });
+}
+const rendered = (page: Page) => page.evaluate(() => [...new Set((window as unknown as { __tileRenders: string[] }).__tileRenders.splice(0))]);
 
 const pane = (page: Page) => page.getByRole("region", { name: "Network health" });
 const tiles = (page: Page) => pane(page).locator("[data-node-tile]");
@@ -57,8 +100,9 @@ test.afterAll(async () => {
 });
 
 test("wide: 1,000 nodes, a bounded DOM, true counts; a node going down leads the grid; a flood of 500 is counted and said", async ({ page, context, request }) => {
-  const errors = watchErrors(page);
+  const errors = watchErrors(page, true);
   await page.setViewportSize({ width: 1920, height: 1080 });
+  await trackTileRenders(page);
   await signIn(context, vigil.url, "wall@bank.test");
   await page.goto(vigil.url);
   await expect(page.getByRole("status", { name: "connection" })).toHaveText("Live");
@@ -77,8 +121,16 @@ test("wide: 1,000 nodes, a bounded DOM, true counts; a node going down leads the
   expect(await tiles(page).count()).toBeLessThan(MAX_TILES_IN_DOM);
   await pane(page).getByTestId("node-grid").evaluate((el) => el.scrollTo(0, 0));
 
-  // one node fails three checks (down): live, the down count reads 1 and it is the first tile
-  const victim = key(777);
+  // one heartbeat renders one tile: the others keep their objects and their memoised tiles skip
+  await expect(pane(page).getByRole("article", { name: `node ${key(3)}` })).toBeVisible();
+  await rendered(page);
+  await beats(request, [{ node: key(3), ok: true, latency_ms: 321 }]);
+  await expect(pane(page).getByRole("article", { name: `node ${key(3)}` })).toContainText("321 ms");
+  expect(await rendered(page)).toEqual([`node ${key(3)}`]);
+
+  // one node fails three checks (down): live, the down count reads 1 and it is the first tile;
+  // moving it to the front renders that tile alone, the others only change place
+  const victim = key(5);
   await beats(request, [{ node: victim, ok: false }]);
   await beats(request, [{ node: victim, ok: false }]);
   await beats(request, [{ node: victim, ok: false }]);
@@ -86,6 +138,7 @@ test("wide: 1,000 nodes, a bounded DOM, true counts; a node going down leads the
   await expect(countOf(page, "up")).toHaveText("999");
   await expect(tiles(page).first()).toHaveAttribute("aria-label", `node ${victim}`);
   await expect(tiles(page).first()).toHaveAttribute("data-status", "down");
+  expect(await rendered(page)).toEqual([`node ${victim}`]);
 
   // its tile opens the detail: the failed checks, and the chart mounted with a size
   await tiles(page).first().getByRole("button", { name: victim }).click();
@@ -123,7 +176,7 @@ test("wide: 1,000 nodes, a bounded DOM, true counts; a node going down leads the
 test("phone (390 px): counts at the top, one or two columns, nothing clipped, a bounded DOM", async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
-  const errors = watchErrors(page);
+  const errors = watchErrors(page, false);
   await signIn(context, vigil.url, "wall@bank.test");
   await page.goto(vigil.url);
   await page.getByRole("button", { name: "network", exact: true }).click();

@@ -18,13 +18,16 @@ export function LatencyChart({ checks, stroke }: { checks: readonly DetailCheck[
   const boxRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(boxRef);
   const data = checks.map((c) => ({ t: c.time, v: c.ok ? c.latency_ms : null }));
+  // checks seconds apart need seconds on the axis
+  const span = checks.length > 1 ? checks[checks.length - 1].time - checks[0].time : 0;
+  const tick = (t: number) => localDateTime(t).slice(11, span < 10 * 60_000 ? 19 : 16);
   return (
     <div ref={boxRef} style={{ height: HEIGHT }} className="w-full" aria-label="latency chart">
       {width !== null && width > 0 && (
         <LineChart width={width} height={HEIGHT} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="#1e293b" vertical={false} />
-          <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} tickFormatter={(t: number) => localDateTime(t).slice(11, 16)} stroke="#64748b" fontSize={10} minTickGap={40} />
-          <YAxis stroke="#64748b" fontSize={10} width={44} tickFormatter={(v: number) => latency(v)} domain={[0, "auto"]} />
+          <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} tickFormatter={tick} stroke="#64748b" fontSize={10} minTickGap={48} />
+          <YAxis stroke="#64748b" fontSize={10} width={40} domain={[0, "auto"]} />
           <Tooltip
             contentStyle={{ background: "#0f172a", border: "1px solid #334155", fontSize: 12 }}
             labelFormatter={(t) => localDateTime(Number(t))}

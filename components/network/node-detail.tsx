@@ -79,7 +79,7 @@ export function NodeDetailPanel({ tile, onClose }: { tile: NodeTileView; onClose
               <CheckStrip checks={checks.slice(-RECENT_CHECKS)} />
             </section>
             <section className="flex flex-col gap-2">
-              <h4 className="text-xs font-semibold uppercase tracking-wider text-slate-400">Latency</h4>
+              <h4 className="text-xs font-semibold uppercase tracking-wider text-slate-400">Latency (ms)</h4>
               {checks.length > 1 ? <LatencyChart checks={checks} stroke={style.stroke} /> : <p className="text-sm text-slate-400">Not enough checks for a chart yet.</p>}
             </section>
             <section className="flex flex-col gap-1">

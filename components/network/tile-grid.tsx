@@ -13,7 +13,9 @@ const ROW = TILE_HEIGHT + GAP;
 /**
  * The node tiles, virtualised by rows: N tiles a row where N follows the grid's width (measured
  * with a ResizeObserver), and only the rows in view plus a margin in the DOM, whatever the count.
- * Nothing renders before the width is known (so the server's HTML and the first render agree).
+ * Tiles are siblings keyed by node id, each in a positioned wrapper: when the order changes (a
+ * node goes down and moves to the front) only wrappers move; the memoised tiles neither remount
+ * nor render. Nothing renders before the width is known (the server's HTML and the first render agree).
  */
 export function TileGrid({ nodes, parentNames, onOpen }: { nodes: readonly NodeTileView[]; parentNames: ReadonlyMap<number, string>; onOpen: (id: number) => void }) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -26,20 +28,21 @@ export function TileGrid({ nodes, parentNames, onOpen }: { nodes: readonly NodeT
     estimateSize: () => ROW,
     overscan: 4,
   });
+  const tileWidth = `calc((100% - ${(columns - 1) * GAP}px) / ${columns})`;
 
   return (
     <div ref={scrollRef} className="max-h-[min(70vh,56rem)] overflow-y-auto overscroll-contain" data-testid="node-grid" data-columns={columns}>
       <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-        {virtualizer.getVirtualItems().map((row) => (
-          <div
-            key={row.key}
-            style={{ position: "absolute", top: 0, left: 0, right: 0, height: TILE_HEIGHT, transform: `translateY(${row.start}px)`, display: "grid", gap: GAP, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
-          >
-            {nodes.slice(row.index * columns, row.index * columns + columns).map((node) => (
-              <NodeTile key={node.id} node={node} parentName={node.parent_id ? parentNames.get(node.parent_id) : undefined} onOpen={onOpen} />
-            ))}
-          </div>
-        ))}
+        {virtualizer.getVirtualItems().flatMap((row) =>
+          nodes.slice(row.index * columns, row.index * columns + columns).map((node, col) => (
+            <div
+              key={node.id}
+              style={{ position: "absolute", top: 0, width: tileWidth, left: `calc((${tileWidth} + ${GAP}px) * ${col})`, transform: `translateY(${row.start}px)` }}
+            >
+              <NodeTile node={node} parentName={node.parent_id ? parentNames.get(node.parent_id) : undefined} onOpen={onOpen} />
+            </div>
+          )),
+        )}
       </div>
     </div>
   );
