@@ -7,7 +7,14 @@ export const networkQueries = {
   all: () => ["network"] as const,
   /** The pane's first load: true counts and the worst tiles first, then kept current by live deltas (applyNetwork). */
   summary: () =>
-    queryOptions({ queryKey: [...networkQueries.all(), "summary"] as const, queryFn: () => fetchJson<NetworkSummary>("/api/v1/network/summary"), ...live }),
+    queryOptions({
+      queryKey: [...networkQueries.all(), "summary"] as const,
+      queryFn: () => fetchJson<NetworkSummary>("/api/v1/network/summary"),
+      ...live,
+      // applyNetwork already shares structure; react-query's own sharing compares arrays by index,
+      // so when a node moves to the front it would copy every tile it passed into new objects
+      structuralSharing: false,
+    }),
   /** The live network query, under the name the live wiring uses for every pane. */
   snapshot: () => networkQueries.summary(),
   /**
