@@ -3,6 +3,7 @@ import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query
 import { getCore } from "@/server/registry";
 import { incidentQueries, networkQueries, securityQueries } from "@/lib/queries/live-queries";
 import { Dashboard } from "@/components/dashboard";
+import { SUMMARY_TILES } from "@/lib/contracts/network";
 import { requireIdentity } from "./current-identity";
 
 /** The console. Snapshots are read on the server and handed to the browser's cache. */
@@ -11,7 +12,7 @@ export default async function Home() {
   const { me } = await requireIdentity();
   const core = getCore();
   const client = new QueryClient();
-  client.setQueryData(networkQueries.snapshot().queryKey, core.nodesPage({ limit: 1000 }));
+  client.setQueryData(networkQueries.summary().queryKey, core.networkSummary({ limit: SUMMARY_TILES }));
   client.setQueryData(securityQueries.snapshot().queryKey, core.securitySnapshot());
   client.setQueryData(incidentQueries.active().queryKey, core.incidentsSnapshot({ status: "active", limit: 200 }));
   return (

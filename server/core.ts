@@ -1,11 +1,11 @@
 import type { DatabaseHandle } from "../db/client";
 import { prepareWriter } from "../db/statements";
-import { listNodesPage, listNodesWithChecks } from "../db/queries/network";
+import { getNodeDetail, listNodesPage, listNodesWithChecks, networkSummary } from "../db/queries/network";
 import { countMatchingEvents, eventRate, pageEvents, severityCounts } from "../db/queries/security";
 import { getIncident, getTimeline, listIncidents } from "../db/queries/incidents";
 import { RATE_WINDOW_MINUTES, type EventQuery, type EventsPage, type SecuritySnapshot } from "../lib/contracts/events";
 import type { IncidentActionInput, IncidentQuery, IncidentsSnapshot } from "../lib/contracts/incidents";
-import type { NetworkSnapshot, NodeQuery, NodesPage } from "../lib/contracts/network";
+import type { NetworkSnapshot, NetworkSummary, NetworkSummaryQuery, NodeDetail, NodeDetailQuery, NodeQuery, NodesPage } from "../lib/contracts/network";
 import type { Stream } from "../lib/contracts/live";
 import { systemClock, type Clock } from "./clock";
 import { Hub } from "./live/hub";
@@ -119,6 +119,10 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     networkSnapshot: (): NetworkSnapshot => ({ ...position(hub, "network"), nodes: listNodesWithChecks(db) }),
     /** GET /api/v1/nodes: one page, with the true total */
     nodesPage: (q: NodeQuery): NodesPage => ({ ...position(hub, "network"), ...listNodesPage(db, { afterId: q.after, limit: q.limit }) }),
+    /** GET /api/v1/network/summary: the network pane's first load (true counts, worst tiles first) */
+    networkSummary: (q: NetworkSummaryQuery): NetworkSummary => ({ ...position(hub, "network"), ...networkSummary(db, q) }),
+    /** GET /api/v1/nodes/:id: one node and its recent checks, or null */
+    node: (id: number, q: NodeDetailQuery): NodeDetail | null => getNodeDetail(db, id, q.checks),
     /** GET /api/v1/security/snapshot: the newest page, the true total, per-minute rate and counts by severity (rollup) */
     securitySnapshot: (limit = 100): SecuritySnapshot => {
       const minute = Math.floor(clock.now() / MINUTE) * MINUTE;

@@ -1,41 +1,84 @@
 "use client";
 
-import { useMemo } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { networkQueries } from "@/lib/queries/live-queries";
 import type { NodeStatus } from "@/lib/contracts/network";
 import { Pane } from "@/components/ui/pane";
-import { NodeTile } from "./node-tile";
+import { StatusChips } from "./status-chips";
+import { FloodNotice } from "./flood-notice";
+import { TileGrid } from "./tile-grid";
+import { NodeDetailPanel } from "./node-detail";
+import { count } from "./format";
 
-const ORDER: Record<NodeStatus, number> = { down: 0, degraded: 1, unknown: 2, up: 3 };
-
-/** Network health: a summary line and a tile per node, troubled nodes first. */
+/** Network health: true counts by status, a searchable, virtualised grid of tiles (worst first), a node's detail on demand. */
 export function NetworkPane() {
-  const { data, error } = useQuery(networkQueries.snapshot());
-  const nodes = data?.nodes ?? [];
-  const names = useMemo(() => new Map(nodes.map((n) => [n.id, n.name])), [nodes]);
-  const counts = { up: 0, degraded: 0, down: 0, unknown: 0 };
-  for (const n of nodes) counts[n.status] += 1;
-  const sorted = nodes.slice().sort((a, b) => ORDER[a.status] - ORDER[b.status] || a.id - b.id);
+  const client = useQueryClient();
+  const { data, error } = useQuery(networkQueries.summary());
+  const [filter, setFilter] = useState<NodeStatus | null>(null);
+  const [search, setSearch] = useState("");
+  const [openId, setOpenId] = useState<number | null>(null);
+  const q = useDeferredValue(search.trim().toLowerCase());
 
-  const summary = (
-    <p className="flex gap-3 text-xs font-medium tabular-nums" aria-label="network summary">
-      <span className="text-emerald-400">{counts.up} up</span>
-      <span className="text-amber-400">{counts.degraded} degraded</span>
-      <span className="text-red-400">{counts.down} down</span>
-      {counts.unknown > 0 && <span className="text-slate-400">{counts.unknown} no data</span>}
-    </p>
-  );
+  const nodes = data?.nodes;
+  const parentNames = useMemo(() => new Map((nodes ?? []).map((n) => [n.id, n.name])), [nodes]);
+  // a truncated summary does not hold every node: filters then ask the server
+  const remote = !!data?.truncated && (filter !== null || q !== "");
+  const matches = useQuery({ ...networkQueries.search({ status: filter ?? undefined, q: q || undefined }), enabled: remote, placeholderData: (prev) => prev });
+  const shown = useMemo(() => {
+    if (remote) {
+      // the server's matches, with the live object where the summary holds the node
+      const live = new Map((nodes ?? []).map((n) => [n.id, n]));
+      return (matches.data?.nodes ?? []).map((n) => live.get(n.id) ?? n);
+    }
+    return (nodes ?? []).filter((n) => (!filter || n.status === filter) && (!q || n.key.includes(q) || n.name.toLowerCase().includes(q)));
+  }, [remote, matches.data, nodes, filter, q]);
+  const opened = openId === null ? undefined : (nodes?.find((n) => n.id === openId) ?? shown.find((n) => n.id === openId));
+  const onOpen = useCallback((id: number) => setOpenId(id), []);
+  const onClose = useCallback(() => setOpenId(null), []);
+  const onShowDown = useCallback(() => setFilter("down"), []);
+
+  // a live delta named a node this summary does not hold (it is truncated): read it again
+  const stale = data?.stale ?? false;
+  useEffect(() => {
+    if (!stale) return;
+    const t = setTimeout(() => void client.invalidateQueries({ queryKey: networkQueries.summary().queryKey }), 2_000);
+    return () => clearTimeout(t);
+  }, [stale, client]);
 
   return (
-    <Pane title="Network health" label="Network health" aside={summary}>
+    <Pane title="Network health" label="Network health">
       {error && <p className="text-sm text-red-400">Could not load nodes: {error.message}</p>}
-      {!error && nodes.length === 0 && <p className="text-sm text-slate-400">No nodes yet. Push heartbeats to POST /api/v1/heartbeats or start the demo fleet.</p>}
-      <div className="grid grid-cols-[repeat(auto-fill,minmax(11.5rem,1fr))] gap-2">
-        {sorted.map((node) => (
-          <NodeTile key={node.id} node={node} parentName={node.parent_id ? names.get(node.parent_id) : undefined} />
-        ))}
-      </div>
+      {data && (
+        <div className="flex flex-col gap-2.5">
+          <StatusChips counts={data.counts} total={data.total} filter={filter} onFilter={setFilter} />
+          <FloodNotice nodes={data.nodes} down={data.counts.down} total={data.total} onShowDown={onShowDown} />
+          {data.total > 0 && (
+            <div className="flex flex-wrap items-center gap-2">
+              <input
+                type="search"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+                placeholder="Search nodes by name or key"
+                aria-label="search nodes"
+                className="min-w-0 flex-1 rounded border border-slate-700 bg-slate-950 px-2.5 py-1.5 text-sm text-slate-100 placeholder:text-slate-500"
+              />
+              <span className="text-xs tabular-nums text-slate-400" data-testid="shown-count">
+                {count(remote ? (matches.data?.total ?? 0) : shown.length)} shown
+              </span>
+            </div>
+          )}
+          {data.truncated && (
+            <p className="text-xs text-slate-400">
+              The {count(data.nodes.length)} most troubled of {count(data.total)} nodes are loaded live; a status or search asks the server over every node.
+            </p>
+          )}
+          {data.total === 0 && <p className="text-sm text-slate-400">No nodes yet. Push heartbeats to POST /api/v1/heartbeats or start the demo fleet.</p>}
+          {data.total > 0 && shown.length === 0 && <p className="text-sm text-slate-400">No node matches.</p>}
+          <TileGrid nodes={shown} parentNames={parentNames} onOpen={onOpen} />
+        </div>
+      )}
+      {opened && <NodeDetailPanel tile={opened} onClose={onClose} />}
     </Pane>
   );
 }

@@ -1,38 +1,48 @@
 "use client";
 
-import type { NodeView } from "@/lib/contracts/network";
+import { memo } from "react";
+import type { NodeTileView } from "@/lib/contracts/network";
 import { latency } from "@/components/ui/format";
 import { STATUS_STYLE } from "./status";
-import { CheckStrip } from "./check-strip";
-import { LatencySparkline } from "./latency-sparkline";
+import { SparkPath } from "./spark-path";
 
-/** One node: status, last latency, sparkline and recent checks. */
-export function NodeTile({ node, parentName }: { node: NodeView; parentName?: string }) {
+/** Height of a tile in the grid, px (the virtualiser lays rows out from it). */
+export const TILE_HEIGHT = 84;
+
+/**
+ * One node: status, last latency and a sparkline. Memoised: a heartbeat for another node leaves
+ * this tile's props (its node object, a stable onOpen) unchanged, so it does not render.
+ */
+export const NodeTile = memo(function NodeTile({ node, parentName, onOpen }: { node: NodeTileView; parentName?: string; onOpen: (id: number) => void }) {
   const style = STATUS_STYLE[node.status];
   return (
     <article
       aria-label={`node ${node.name}`}
+      data-node-tile=""
       data-status={node.status}
-      className={`flex min-w-0 flex-col gap-1.5 rounded-md border bg-slate-950/60 p-2.5 ${style.ring}`}
+      style={{ height: TILE_HEIGHT }}
+      className={`relative flex min-w-0 flex-col gap-1 overflow-hidden rounded-md border bg-slate-950/60 px-2.5 py-2 hover:bg-slate-900 ${style.ring}`}
     >
-      <div className="flex items-center gap-2">
+      <div className="flex min-w-0 items-center gap-2">
         <span className={`h-2.5 w-2.5 shrink-0 rounded-full ${style.dot}`} aria-hidden />
-        <h3 className="truncate text-sm font-medium text-slate-100" title={node.key}>
-          {node.name}
+        <h3 className="min-w-0 truncate text-sm font-medium text-slate-100" title={node.key}>
+          {/* the whole tile is the button's hit area (after:inset-0) */}
+          <button type="button" onClick={() => onOpen(node.id)} className="text-left after:absolute after:inset-0 after:rounded-md after:content-[''] focus-visible:outline-none focus-visible:after:ring-2 focus-visible:after:ring-sky-400">
+            {node.name}
+          </button>
         </h3>
         {node.critical && <span className="ml-auto shrink-0 text-[10px] font-semibold uppercase text-slate-400">critical</span>}
       </div>
-      <div className="flex items-baseline justify-between gap-2 text-xs text-slate-400">
+      <div className="flex min-w-0 items-baseline justify-between gap-2 text-xs text-slate-400">
         <span className="truncate">
           {node.kind.replace("_", " ")}
           {parentName ? ` · via ${parentName}` : ""}
         </span>
-        <span className={`shrink-0 font-mono tabular-nums ${node.status === "down" ? "text-red-400" : "text-slate-200"}`}>
+        <span className={`shrink-0 font-mono tabular-nums ${node.status === "down" ? "font-semibold text-red-400" : "text-slate-200"}`}>
           {node.status === "down" ? "DOWN" : latency(node.last_latency_ms)}
         </span>
       </div>
-      <LatencySparkline checks={node.checks} stroke={style.stroke} />
-      <CheckStrip checks={node.checks} />
+      <SparkPath spark={node.spark} stroke={style.stroke} />
     </article>
   );
-}
+});

@@ -1,7 +1,7 @@
-import { asc, count, desc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, or, sql } from "drizzle-orm";
 import type { VigilDb } from "../client";
 import { heartbeats, nodes } from "../schema";
-import { RECENT_CHECKS, type NodeView } from "../../lib/contracts/network";
+import { NODE_STATUSES, RECENT_CHECKS, SPARK_POINTS, sparkPoint, STATUS_RANK, type NodeDetail, type NodeStatus, type NodeTileView, type NodeView, type StatusCounts } from "../../lib/contracts/network";
 
 type NodeRow = typeof nodes.$inferSelect;
 
@@ -64,4 +64,70 @@ export function listNodesPage(db: VigilDb, params: { afterId?: number; limit: nu
     total: db.select({ n: count() }).from(nodes).get()?.n ?? 0,
     next_after: more ? page[page.length - 1].id : null,
   };
+}
+
+// --- the network pane's summary and a node's detail ---
+
+const tileColumns = {
+  id: nodes.id,
+  key: nodes.key,
+  name: nodes.name,
+  kind: nodes.kind,
+  parent_id: nodes.parentId,
+  critical: nodes.critical,
+  status: nodes.status,
+  last_latency_ms: nodes.lastLatencyMs,
+  last_check_at: nodes.lastCheckAt,
+  // the sparkline in the same statement (one indexed read per tile, no round trip per node):
+  // the last SPARK_POINTS checks, oldest first, latency to 0.1 ms or x for a failure
+  spark: sql<string | null>`(SELECT group_concat(CASE WHEN r.ok THEN coalesce(round(r.latency_ms, 1), 0) ELSE 'x' END, ',' ORDER BY r.time, r.id)
+    FROM (SELECT h.ok, h.latency_ms, h.time, h.id FROM heartbeats h WHERE h.node_id = "nodes"."id" ORDER BY h.time DESC, h.id DESC LIMIT ${sql.raw(String(SPARK_POINTS))}) r)`,
+};
+
+
+/** Nodes by status over every node. */
+export function countNodesByStatus(db: VigilDb): StatusCounts {
+  const counts: StatusCounts = { down: 0, degraded: 0, unknown: 0, up: 0 };
+  for (const row of db.select({ status: nodes.status, n: count() }).from(nodes).groupBy(nodes.status).all()) counts[row.status] = row.n;
+  return counts;
+}
+
+/**
+ * The pane's first load: true counts by status over every node, and up to `limit` light tiles
+ * worst first (down, degraded, unknown, up; then name, id), each with a sparkline of its last
+ * SPARK_POINTS latencies. One query per status in rank order, so the order comes from
+ * (status, name) rather than a sort of the whole table, and the LIMIT stops each early.
+ */
+export function networkSummary(db: VigilDb, params: { limit: number; status?: NodeStatus; q?: string }) {
+  const counts = countNodesByStatus(db);
+  const q = params.q?.toLowerCase();
+  const match = q ? or(sql`instr(lower(${nodes.name}), ${q}) > 0`, sql`instr(${nodes.key}, ${q}) > 0`) : undefined;
+  const wanted = NODE_STATUSES.filter((s) => !params.status || s === params.status).sort((a, b) => STATUS_RANK[a] - STATUS_RANK[b]);
+  const rows: (Omit<NodeTileView, "spark"> & { spark: string | null })[] = [];
+  let total = 0;
+  for (const status of wanted) {
+    total += q ? (db.select({ n: count() }).from(nodes).where(and(eq(nodes.status, status), match)).get()?.n ?? 0) : counts[status];
+    const room = params.limit - rows.length;
+    if (room <= 0) continue;
+    rows.push(...db.select(tileColumns).from(nodes).where(and(eq(nodes.status, status), match)).orderBy(asc(nodes.name), asc(nodes.id)).limit(room).all());
+  }
+  const tiles: NodeTileView[] = rows.map((row) => ({ ...row, spark: row.spark ? row.spark.split(",").map((v) => (v === "x" ? null : Number(v))) : [] }));
+  return { counts, total, nodes: tiles, truncated: total > tiles.length };
+}
+
+/** One node with its last `checks` checks (oldest first) and its parent's name; null when absent. */
+export function getNodeDetail(db: VigilDb, id: number, checks: number): NodeDetail | null {
+  const row = db.select().from(nodes).where(eq(nodes.id, id)).get();
+  if (!row) return null;
+  const { checks: _none, ...node } = toNodeView(row);
+  const parent = row.parentId ? (db.select({ id: nodes.id, name: nodes.name }).from(nodes).where(eq(nodes.id, row.parentId)).get() ?? null) : null;
+  const recent = db
+    .select({ time: heartbeats.time, ok: heartbeats.ok, latency_ms: heartbeats.latencyMs, message: heartbeats.message })
+    .from(heartbeats)
+    .where(eq(heartbeats.nodeId, id))
+    .orderBy(desc(heartbeats.time), desc(heartbeats.id))
+    .limit(checks)
+    .all()
+    .reverse();
+  return { node, parent, checks: recent };
 }

@@ -62,3 +62,75 @@ export interface NodesPage extends NetworkSnapshot {
   /** pass as `after` for the next page; null on the last one */
   next_after: number | null;
 }
+
+// --- the network pane's first load: counts and light tiles, worst first ---
+
+/** Latencies a tile's sparkline carries (the newest last; null for a failed check). */
+export const SPARK_POINTS = 20;
+/** Tiles the pane loads at first; past it the summary is marked truncated (counts stay true). */
+export const SUMMARY_TILES = 2000;
+/** Checks GET /api/v1/nodes/:id returns by default. */
+export const DETAIL_CHECKS = 60;
+
+/** Order of the pane: down, then degraded, unknown, up; then by name, then id. */
+export const STATUS_RANK: Record<NodeStatus, number> = { down: 0, degraded: 1, unknown: 2, up: 3 };
+
+/** A check as a sparkline point: latency to 0.1 ms (enough for a sparkline, and a small payload), null when it failed. */
+export const sparkPoint = (ok: boolean, latency: number | null): number | null => (ok ? (latency === null ? 0 : Math.round(latency * 10) / 10) : null);
+
+/** One node tile: what the grid shows, nothing more. */
+export interface NodeTileView {
+  id: number;
+  key: string;
+  name: string;
+  kind: string;
+  parent_id: number | null;
+  critical: boolean;
+  status: NodeStatus;
+  last_latency_ms: number | null;
+  last_check_at: number | null;
+  /** recent latencies, oldest first, at most SPARK_POINTS; null where the check failed */
+  spark: (number | null)[];
+}
+
+export type StatusCounts = Record<NodeStatus, number>;
+
+/** GET /api/v1/network/summary: true counts over every node and the worst tiles first. */
+export interface NetworkSummary {
+  epoch: string;
+  seq: number;
+  /** every node, by status (not just the tiles sent) */
+  counts: StatusCounts;
+  /** every node matching the filters */
+  total: number;
+  /** worst first (STATUS_RANK, name, id); at most `limit` */
+  nodes: NodeTileView[];
+  /** true when more nodes match than were sent */
+  truncated: boolean;
+  /** set by the client when a live delta named a node it does not hold: refetch */
+  stale?: boolean;
+}
+
+export const networkSummaryQuerySchema = z.strictObject({
+  limit: decimalParam(1, 10_000).default(SUMMARY_TILES),
+  status: z.enum(NODE_STATUSES).optional(),
+  /** part of a node's name or key, case-insensitive */
+  q: z.string().min(1).max(128).optional(),
+});
+export type NetworkSummaryQuery = z.infer<typeof networkSummaryQuerySchema>;
+
+/** GET /api/v1/nodes/:id: one node with its recent checks (newest last) and their messages. */
+export const nodeDetailQuerySchema = z.strictObject({
+  checks: decimalParam(1, 500).default(DETAIL_CHECKS),
+});
+export type NodeDetailQuery = z.infer<typeof nodeDetailQuerySchema>;
+
+export interface DetailCheck extends Check {
+  message: string | null;
+}
+export interface NodeDetail {
+  node: Omit<NodeView, "checks">;
+  parent: { id: number; name: string } | null;
+  /** oldest first */
+  checks: DetailCheck[];
+}

@@ -1,29 +1,111 @@
 import { describe, expect, it } from "vitest";
 import { applyNetwork } from "./apply-network";
-import type { NetworkSnapshot, NodeView } from "../contracts/network";
-import type { SecurityEvent, SecuritySnapshot } from "../contracts/events";
-import type { Incident, IncidentsSnapshot } from "../contracts/incidents";
+import type { NetworkDelta } from "../contracts/live";
+import { NODE_STATUSES, SPARK_POINTS, type NetworkSummary, type NodeStatus, type NodeTileView, type NodeView, type StatusCounts } from "../contracts/network";
 
-const node = (id: number): NodeView => ({ id, key: `n${id}`, name: `N${id}`, kind: "server", parent_id: null, critical: false, status: "up", last_latency_ms: 1, last_check_at: 0, checks: [] });
-const event = (id: number, time = id * 1000, severity: SecurityEvent["severity"] = "low"): SecurityEvent => ({
-  id, time, kind: "ids_alert", severity, source: "t", src_ip: null, dst_ip: null, user: null, signature: null, message: null, attributes: null,
+const tile = (id: number, status: NodeStatus = "up", name = `n${String(id).padStart(4, "0")}`): NodeTileView => ({
+  id, key: name, name, kind: "server", parent_id: null, critical: false, status, last_latency_ms: 1, last_check_at: 0, spark: [],
 });
-const incident = (id: number, over: Partial<Incident> = {}): Incident => ({
-  id, rule: "r", entity: "e", pane: "security", title: "t", severity: "high", status: "open", first_seen: 0, last_seen: 0, count: 1, version: 1,
-  acknowledged_by: null, acknowledged_at: null, resolved_by: null, resolved_at: null, ...over,
-});
+const nodeView = (id: number, status: NodeStatus = "unknown"): NodeView => ({ ...tile(id, status), checks: [] });
+const recount = (nodes: NodeTileView[]): StatusCounts => {
+  const c: StatusCounts = { down: 0, degraded: 0, unknown: 0, up: 0 };
+  for (const n of nodes) c[n.status] += 1;
+  return c;
+};
+const summaryOf = (nodes: NodeTileView[], truncated = false): NetworkSummary => ({ epoch: "e", seq: 0, counts: recount(nodes), total: nodes.length, nodes, truncated });
+const beat = (id: number, status: NodeStatus, time = 1, latency: number | null = 5): NetworkDelta => ({ type: "heartbeat", node_id: id, status, check: { time, ok: status !== "down", latency_ms: latency } });
+const ids = (s: NetworkSummary) => s.nodes.map((n) => n.id);
 
-describe("applyNetwork", () => {
-  it("appends a heartbeat to its node's checks, capped at 30, and takes its status", () => {
-    let s: NetworkSnapshot = { epoch: "e", seq: 0, nodes: [node(1)] };
-    for (let i = 0; i < 35; i++) s = applyNetwork(s, [{ type: "heartbeat", node_id: 1, status: i === 34 ? "down" : "up", check: { time: i, ok: i !== 34, latency_ms: i } }]);
-    expect(s.nodes[0].checks).toHaveLength(30);
-    expect(s.nodes[0].checks.at(-1)).toEqual({ time: 34, ok: false, latency_ms: 34 });
-    expect(s.nodes[0].status).toBe("down");
+describe("applyNetwork (the pane's summary)", () => {
+  it("a heartbeat replaces only its node's object; every other tile keeps its identity", () => {
+    const before = summaryOf(Array.from({ length: 100 }, (_, i) => tile(i + 1)));
+    const after = applyNetwork(before, [beat(42, "up", 10, 7)]);
+    for (let i = 0; i < 100; i++) {
+      if (after.nodes[i].id === 42) expect(after.nodes[i]).not.toBe(before.nodes[i]);
+      else expect(after.nodes[i]).toBe(before.nodes[i]);
+    }
+    expect(after.nodes.find((n) => n.id === 42)).toMatchObject({ spark: [7], last_latency_ms: 7, last_check_at: 10 });
+    // no status change: the counts object is shared too
+    expect(after.counts).toBe(before.counts);
   });
-  it("adds a newly registered node", () => {
-    const s = applyNetwork({ epoch: "e", seq: 0, nodes: [node(1)] }, [{ type: "node", node: node(2) }]);
-    expect(s.nodes.map((n) => n.id)).toEqual([1, 2]);
+
+  it("a node going down moves to the front and the counts move by the transition", () => {
+    const before = summaryOf(Array.from({ length: 10 }, (_, i) => tile(i + 1)));
+    const after = applyNetwork(before, [beat(7, "down")]);
+    expect(ids(after)[0]).toBe(7);
+    expect(after.counts).toEqual({ down: 1, degraded: 0, unknown: 0, up: 9 });
+    // the others keep their objects, in their relative order
+    expect(after.nodes.slice(1)).toEqual(before.nodes.filter((n) => n.id !== 7));
+    expect(after.nodes[1]).toBe(before.nodes[0]);
+  });
+
+  it("keeps worst first then by name through mixed transitions", () => {
+    let s = summaryOf([tile(1, "up", "b"), tile(2, "up", "a"), tile(3, "degraded", "c"), tile(4, "unknown", "d")].sort((x, y) => (x.name < y.name ? -1 : 1)));
+    s = applyNetwork(s, [beat(1, "down"), beat(2, "down"), beat(3, "up")]);
+    expect(s.nodes.map((n) => `${n.status}:${n.name}`)).toEqual(["down:a", "down:b", "unknown:d", "up:c"]);
+  });
+
+  it("counts stay equal to a recount through a random flood of transitions and registrations", () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    let s = summaryOf(Array.from({ length: 300 }, (_, i) => tile(i + 1, NODE_STATUSES[i % 4])).sort((a, b) => a.id - b.id));
+    s = applyNetwork(s, []);
+    let next = 301;
+    for (let round = 0; round < 50; round++) {
+      const items: NetworkDelta[] = [];
+      for (let k = 0; k < 40; k++) {
+        if (rand(10) === 0) items.push({ type: "node", node: nodeView(next++) });
+        else items.push(beat(1 + rand(next - 1), NODE_STATUSES[rand(4)], round * 100 + k, rand(200)));
+      }
+      s = applyNetwork(s, items);
+      expect(s.counts).toEqual(recount(s.nodes));
+      expect(s.total).toBe(s.nodes.length);
+    }
+    expect(s.stale).toBeUndefined();
+    // and the order is the pane's order
+    const order = s.nodes.map((n) => n.id);
+    const sorted = s.nodes.slice().sort((a, b) => ["down", "degraded", "unknown", "up"].indexOf(a.status) - ["down", "degraded", "unknown", "up"].indexOf(b.status) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || a.id - b.id);
+    expect(order).toEqual(sorted.map((n) => n.id));
+  });
+
+  it("500 nodes going down in one batch: the down count jumps to 500 and they lead the list", () => {
+    const s = applyNetwork(summaryOf(Array.from({ length: 1000 }, (_, i) => tile(i + 1))), Array.from({ length: 500 }, (_, i) => beat(2 * i + 1, "down")));
+    expect(s.counts).toEqual({ down: 500, degraded: 0, unknown: 0, up: 500 });
+    expect(s.nodes.slice(0, 500).every((n) => n.status === "down")).toBe(true);
+  });
+
+  it("caps the sparkline at SPARK_POINTS, newest last, null for a failed check", () => {
+    let s = summaryOf([tile(1)]);
+    for (let i = 0; i < SPARK_POINTS + 5; i++) s = applyNetwork(s, [beat(1, i === SPARK_POINTS + 4 ? "down" : "up", i, i + 0.04)]);
+    expect(s.nodes[0].spark).toHaveLength(SPARK_POINTS);
+    expect(s.nodes[0].spark.at(-2)).toBe(SPARK_POINTS + 3);
+    expect(s.nodes[0].spark.at(-1)).toBeNull();
+  });
+
+  it("a registration adds a node in order and counts it; an update keeps its sparkline", () => {
+    let s = summaryOf([tile(1, "up", "m")]);
+    s = applyNetwork(s, [beat(1, "up", 1, 3)]);
+    s = applyNetwork(s, [{ type: "node", node: { ...nodeView(2), name: "a" } }]);
+    expect(s.nodes.map((n) => n.name)).toEqual(["a", "m"]);
+    expect(s.nodes[0].status).toBe("unknown");
+    expect(s).toMatchObject({ total: 2, counts: { up: 1, unknown: 1 } });
+    s = applyNetwork(s, [{ type: "node", node: { ...nodeView(1, "up"), name: "renamed" } }]);
+    expect(s.nodes.find((n) => n.id === 1)).toMatchObject({ name: "renamed", spark: [3] });
+  });
+
+  it("a delta for a node the summary does not hold marks it stale rather than guessing the counts", () => {
+    const s = summaryOf([tile(1)], true);
+    const after = applyNetwork(s, [beat(99, "down"), { type: "node", node: nodeView(100) }]);
+    expect(after.stale).toBe(true);
+    expect(after.counts).toEqual(s.counts);
+    expect(after.nodes).toBe(s.nodes);
+  });
+
+  it("behind an all-up tail, an unheld node staying up changes nothing; one going down marks it stale", () => {
+    const s = summaryOf([tile(1, "down"), tile(2, "up")], true);
+    expect(applyNetwork(s, [beat(99, "up")])).toEqual(s);
+    expect(applyNetwork(s, [beat(99, "degraded")]).stale).toBe(true);
+    // a tail that is not all up: a heartbeat for an unheld node cannot be placed
+    expect(applyNetwork(summaryOf([tile(1, "down")], true), [beat(99, "up")]).stale).toBe(true);
   });
 });
-

@@ -108,6 +108,8 @@ const INTENDED: Record<string, RouteAccess> = {
   "POST /api/v1/events": "ingest",
   "POST /api/v1/heartbeats": "ingest",
   "GET /api/v1/nodes": "read",
+  "GET /api/v1/nodes/[id]": "read",
+  "GET /api/v1/network/summary": "read",
   "GET /api/v1/security/snapshot": "read",
   "GET /api/v1/incidents": "read",
   "GET /api/v1/incidents/[id]": "read",
