@@ -3,8 +3,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { fetchJson } from "@/lib/queries/fetch-json";
 import { incidentQueries } from "@/lib/queries/live-queries";
-import { applyIncidents } from "@/lib/live/apply";
-import type { Incident, IncidentsSnapshot } from "@/lib/contracts/incidents";
+import { applyIncidents, type LiveIncidents } from "@/lib/live/apply";
+import type { Incident } from "@/lib/contracts/incidents";
 
 export type IncidentActionKind = "ack" | "resolve";
 
@@ -17,10 +17,9 @@ export function useIncidentAction() {
         method: "POST",
         body: JSON.stringify({ version: incident.version, ...(note ? { note } : {}) }),
       }),
+    // the answer is folded like a delta (the counts move with it); the delta itself then changes nothing
     onSuccess: ({ incident }) => {
-      client.setQueryData<IncidentsSnapshot>(incidentQueries.active().queryKey, (old) =>
-        old ? applyIncidents(old, [{ type: "incident", incident }]) : old,
-      );
+      client.setQueryData<LiveIncidents>(incidentQueries.active().queryKey, (old) => (old ? applyIncidents(old, [{ type: "incident", incident }]) : old));
     },
   });
 }
