@@ -78,7 +78,7 @@ export function IncidentList() {
   };
 
   return (
-    <Pane title="Incidents" label="Incidents" className="h-full" aside={<IncidentCounts counts={data?.counts} />}>
+    <Pane title="Incidents" label="Incidents" className="flex-1" aside={<IncidentCounts counts={data?.counts} />}>
       {error && <p className="text-sm text-red-400">Could not load incidents: {error.message}</p>}
       {data && active === 0 ? (
         <p className="text-sm text-slate-400">No open incidents.</p>
