@@ -30,7 +30,8 @@ export function compareGroups(a: IncidentGroup, b: IncidentGroup): number {
  */
 export function incidentItems(data: LiveIncidents | undefined, expanded: ReadonlySet<string>): { grouped: boolean; items: IncidentItem[] } {
   if (!data) return { grouped: false, items: [] };
-  const all = data.older?.length ? [...data.incidents, ...data.older] : data.incidents;
+  // both lists are kept most recent first: merged, they stay so (no sort per live update)
+  const all = data.older?.length ? mergeByRecency(data.incidents, data.older) : data.incidents;
   const active = data.counts.open + data.counts.acknowledged;
   if (active <= FLOOD_THRESHOLD && all.length >= active) {
     return { grouped: false, items: all.slice().sort(compareIncidents).map((incident) => ({ kind: "incident", key: `i${incident.id}`, incident })) };
@@ -44,7 +45,6 @@ export function incidentItems(data: LiveIncidents | undefined, expanded: Readonl
     const rows = byGroup.get(id);
     items.push({ kind: "group", key: `g${id}`, group, expanded: !!rows });
     if (!rows) continue;
-    rows.sort(byRecency);
     for (const incident of rows) items.push({ kind: "incident", key: `i${incident.id}`, incident });
     if (rows.length < group.open + group.acknowledged) {
       const last = rows.at(-1);
@@ -52,4 +52,14 @@ export function incidentItems(data: LiveIncidents | undefined, expanded: Readonl
     }
   }
   return { grouped: true, items };
+}
+
+function mergeByRecency(a: readonly Incident[], b: readonly Incident[]): Incident[] {
+  const out: Incident[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(byRecency(a[i], b[j]) <= 0 ? a[i++] : b[j++]);
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
 }

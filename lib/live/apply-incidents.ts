@@ -67,6 +67,9 @@ class GroupTally {
  */
 export function applyIncidents(snapshot: LiveIncidents, items: readonly IncidentDelta[]): LiveIncidents {
   const byId = new Map(snapshot.incidents.map((i) => [i.id, i]));
+  // when every delta replaces a held incident in place (an acknowledgement, a repeat hit that did
+  // not move it), the list keeps its order and is copied, not sorted again
+  let inPlace = true;
   let older = snapshot.older;
   const tally = new GroupTally(snapshot.groups);
   let unsure = snapshot.unsure;
@@ -74,6 +77,7 @@ export function applyIncidents(snapshot: LiveIncidents, items: readonly Incident
     const known = byId.get(incident.id);
     // a delta can overtake a fresher HTTP answer of our own; keep the newer version
     if (known && known.version > incident.version) continue;
+    if (!known || known.last_seen !== incident.last_seen || incident.status === "resolved") inPlace = false;
     if (known) tally.add(known, -1);
     else if (incident.id > snapshot.max_id) {
       // new since the counts were read: nothing to take back
@@ -95,7 +99,7 @@ export function applyIncidents(snapshot: LiveIncidents, items: readonly Incident
   const counts = countsOfGroups(groups);
   return {
     ...snapshot,
-    incidents: [...byId.values()].sort(byRecency),
+    incidents: inPlace ? snapshot.incidents.map((i) => byId.get(i.id) ?? i) : [...byId.values()].sort(byRecency),
     groups,
     counts,
     total: counts.open + counts.acknowledged,
