@@ -23,6 +23,11 @@ describe("the incident list's lines", () => {
     expect(items.map((i) => (i.kind === "incident" ? i.incident.id : i.kind))).toEqual([1, 3, 2]);
   });
 
+  it("collapse into groups in a surge of arrivals, even while few are active", () => {
+    const data = live([incident(1), incident(2)], [group("brute_force", "security", 2)]);
+    expect(incidentItems(data, new Set(), true)).toMatchObject({ grouped: true, items: [{ kind: "group" }] });
+  });
+
   it("collapse a flood into one line per group, worst open first, and none of its rows", () => {
     const rows = Array.from({ length: 200 }, (_, i) => incident(i + 1));
     const data = live(rows, [group("brute_force", "security", 499), group("node_down", "network", 12, "critical"), group("port_scan", "security", 0, "high", 3)]);

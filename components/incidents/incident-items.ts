@@ -25,15 +25,20 @@ export function compareGroups(a: IncidentGroup, b: IncidentGroup): number {
 
 /**
  * The lines of the list. Up to FLOOD_THRESHOLD active incidents, every one is held and shown,
- * open first, worst first. Past it, one line per group, and an expanded group's held incidents
+ * open first, worst first. Past it, or in a surge of arrivals, one line per group, and an expanded group's held incidents
  * (most recent first, as the server pages them) followed by a loader while some are not held.
  */
-export function incidentItems(data: LiveIncidents | undefined, expanded: ReadonlySet<string>): { grouped: boolean; items: IncidentItem[] } {
+export function incidentItems(
+  data: LiveIncidents | undefined,
+  expanded: ReadonlySet<string>,
+  /** incidents are arriving in a surge: group even below the threshold */
+  surge = false,
+): { grouped: boolean; items: IncidentItem[] } {
   if (!data) return { grouped: false, items: [] };
   // both lists are kept most recent first: merged, they stay so (no sort per live update)
   const all = data.older?.length ? mergeByRecency(data.incidents, data.older) : data.incidents;
   const active = data.counts.open + data.counts.acknowledged;
-  if (active <= FLOOD_THRESHOLD && all.length >= active) {
+  if (!surge && active <= FLOOD_THRESHOLD && all.length >= active) {
     return { grouped: false, items: all.slice().sort(compareIncidents).map((incident) => ({ kind: "incident", key: `i${incident.id}`, incident })) };
   }
   const byGroup = new Map<string, Incident[]>();

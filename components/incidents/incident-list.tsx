@@ -14,10 +14,11 @@ import { groupId, incidentItems, type IncidentItem } from "./incident-items";
 import { useIncidentAction, type IncidentActionKind } from "./use-incident-action";
 import { useCountRepair } from "./use-count-repair";
 import { useGroupPages } from "./use-group-pages";
+import { useFloodSurge } from "./use-flood-surge";
 
 /**
- * Incidents that still need a person, across both panes: true counts in the header, a flood
- * collapsed into groups by rule, and a virtual list (the DOM holds the visible lines and a margin).
+ * Incidents that still need a person, across both panes: true counts in the header, a flood (many
+ * active, or many arriving at once) collapsed into groups by rule, and a virtual list (the DOM holds the visible lines and a margin).
  */
 export function IncidentList() {
   const { data, error } = useQuery(incidentQueries.active());
@@ -27,7 +28,8 @@ export function IncidentList() {
   const pages = useGroupPages();
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [errors, setErrors] = useState<Record<number, string>>({});
-  const { grouped, items } = useMemo(() => incidentItems(data, expanded), [data, expanded]);
+  const surge = useFloodSurge(data ? data.counts.open + data.counts.acknowledged : undefined);
+  const { grouped, items } = useMemo(() => incidentItems(data, expanded, surge), [data, expanded, surge]);
 
   // stable callbacks: a change to one incident re-renders that incident's row only
   const mutate = useRef(action.mutate);
