@@ -13,7 +13,8 @@ interface Props {
   busy: boolean;
   /** whether the signed-in person may act on this incident's pane */
   mayAct: boolean;
-  error?: string;
+  /** why the last action did not go through; a conflict (someone else was first) is news, not a failure */
+  error?: { message: string; conflict: boolean };
   /** stable across renders, so a row re-renders only when its own incident, state or error changes */
   onAction: (incident: Incident, action: IncidentActionKind) => void;
 }
@@ -58,8 +59,8 @@ export const IncidentCard = memo(function IncidentCard({ incident: i, busy, mayA
         </p>
         {open && <IncidentTimeline id={i.id} version={i.version} />}
         {error && (
-          <p role="alert" className="break-words text-xs text-amber-300">
-            {error}
+          <p role="alert" className={`break-words text-xs ${error.conflict ? "text-sky-300" : "text-amber-300"}`}>
+            {error.message}
           </p>
         )}
       </div>

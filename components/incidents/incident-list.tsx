@@ -11,7 +11,7 @@ import { IncidentCard } from "./incident-card";
 import { IncidentCounts } from "./incident-counts";
 import { IncidentGroupMore, IncidentGroupRow } from "./incident-group-row";
 import { groupId, incidentItems, type IncidentItem } from "./incident-items";
-import { useIncidentAction, type IncidentActionKind } from "./use-incident-action";
+import { isConflict, useIncidentAction, type IncidentActionKind } from "./use-incident-action";
 import { useCountRepair } from "./use-count-repair";
 import { useGroupPages } from "./use-group-pages";
 import { useFloodSurge } from "./use-flood-surge";
@@ -27,7 +27,7 @@ export function IncidentList() {
   const action = useIncidentAction();
   const pages = useGroupPages();
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const [errors, setErrors] = useState<Record<number, string>>({});
+  const [errors, setErrors] = useState<Record<number, { message: string; conflict: boolean }>>({});
   const surge = useFloodSurge(data ? data.counts.open + data.counts.acknowledged : undefined);
   const { grouped, items } = useMemo(() => incidentItems(data, expanded, surge), [data, expanded, surge]);
 
@@ -36,7 +36,7 @@ export function IncidentList() {
   mutate.current = action.mutate;
   const onAction = useCallback((incident: Incident, kind: IncidentActionKind) => {
     setErrors(({ [incident.id]: _, ...rest }) => rest);
-    mutate.current({ incident, action: kind }, { onError: (e) => setErrors((prev) => ({ ...prev, [incident.id]: e.message })) });
+    mutate.current({ incident, action: kind }, { onError: (e) => setErrors((prev) => ({ ...prev, [incident.id]: { message: e.message, conflict: isConflict(e) } })) });
   }, []);
   const onToggle = useCallback((group: IncidentGroup) => {
     setExpanded((prev) => {
