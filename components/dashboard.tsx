@@ -13,17 +13,20 @@ import { PaneBoundary } from "./ui/pane-boundary";
 const TABS = ["incidents", "network", "security"] as const;
 type Tab = (typeof TABS)[number];
 
-/** The console: incidents across the top, network and security side by side; tabs on narrow screens. */
+/**
+ * The console: incidents across the top (a bounded, scrolling list), network and security side by
+ * side; on narrow screens tabs, incidents first and filling the screen.
+ */
 export function Dashboard({ me }: { me: Me }) {
   const [tab, setTab] = useState<Tab>("incidents");
   const shown = (t: Tab) => (tab === t ? "block" : "hidden lg:block");
   return (
     <MeProvider me={me}>
-    <div className="mx-auto flex min-h-screen max-w-[1920px] flex-col gap-3 p-3">
+    <div className="mx-auto flex min-h-dvh max-w-[1920px] flex-col gap-3 p-3">
       <LiveSync />
       <header className="flex flex-wrap items-center gap-3">
         <h1 className="text-lg font-bold tracking-tight text-slate-100">
-          Vigil <span className="font-normal text-slate-400">NOC/SOC console</span>
+          Vigil <span className="hidden font-normal text-slate-400 sm:inline">NOC/SOC console</span>
         </h1>
         <ConnectionBadge />
         <div className="ml-auto">
@@ -43,12 +46,12 @@ export function Dashboard({ me }: { me: Me }) {
           </button>
         ))}
       </nav>
-      <div className={shown("incidents")}>
+      <div className={`${tab === "incidents" ? "flex" : "hidden"} min-h-0 flex-1 flex-col lg:flex lg:flex-none`}>
         <PaneBoundary name="incidents">
           <IncidentList />
         </PaneBoundary>
       </div>
-      <div className="grid min-h-0 flex-1 grid-cols-1 gap-3 lg:grid-cols-2">
+      <div className={`${tab === "incidents" ? "hidden" : "grid"} min-h-0 flex-1 grid-cols-1 gap-3 lg:grid lg:grid-cols-2`}>
         <div className={shown("network")}>
           <PaneBoundary name="network">
             <NetworkPane />

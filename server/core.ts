@@ -2,9 +2,9 @@ import type { DatabaseHandle } from "../db/client";
 import { prepareWriter } from "../db/statements";
 import { getNodeDetail, listNodesPage, listNodesWithChecks, networkSummary } from "../db/queries/network";
 import { countMatchingEvents, eventRate, pageEvents, severityCounts } from "../db/queries/security";
-import { getIncident, getTimeline, listIncidents } from "../db/queries/incidents";
+import { activeIncidentGroups, countIncidents, getIncident, getTimeline, listIncidents, maxIncidentId } from "../db/queries/incidents";
 import { RATE_WINDOW_MINUTES, type EventQuery, type EventsPage, type SecuritySnapshot } from "../lib/contracts/events";
-import type { IncidentActionInput, IncidentQuery, IncidentsSnapshot } from "../lib/contracts/incidents";
+import { countsOfGroups, formatIncidentCursor, type IncidentActionInput, type IncidentQuery, type IncidentsSnapshot } from "../lib/contracts/incidents";
 import type { NetworkSnapshot, NetworkSummary, NetworkSummaryQuery, NodeDetail, NodeDetailQuery, NodeQuery, NodesPage } from "../lib/contracts/network";
 import type { Stream } from "../lib/contracts/live";
 import { systemClock, type Clock } from "./clock";
@@ -139,7 +139,22 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
       const { total, exact } = countMatchingEvents(db, q);
       return { ...position(hub, "security"), ...pageEvents(db, q), total, total_exact: exact };
     },
-    incidentsSnapshot: (q: IncidentQuery): IncidentsSnapshot => ({ ...position(hub, "incidents"), incidents: listIncidents(db, q) }),
+    /** GET /api/v1/incidents: one page from the cursor, the filter's true total, and the active set's counts and groups */
+    incidentsSnapshot: (q: IncidentQuery): IncidentsSnapshot => {
+      const at = position(hub, "incidents");
+      // one synchronous read on the one connection: page, counts and max id describe the same moment
+      const page = listIncidents(db, q);
+      const groups = activeIncidentGroups(db, q.pane);
+      return {
+        ...at,
+        incidents: page,
+        total: countIncidents(db, q),
+        next_before: page.length === q.limit ? formatIncidentCursor(page[page.length - 1]) : null,
+        counts: countsOfGroups(groups),
+        groups,
+        max_id: maxIncidentId(db),
+      };
+    },
     incident: (id: number) => {
       const incident = getIncident(db, id);
       return incident ? { incident, timeline: getTimeline(db, id) } : null;

@@ -1,28 +1,33 @@
 "use client";
 
+import { memo, useState } from "react";
 import type { Incident } from "@/lib/contracts/incidents";
 import { SeverityBadge } from "@/components/ui/severity";
 import { Ago } from "@/components/ui/time";
 import type { IncidentActionKind } from "./use-incident-action";
-import { useState } from "react";
 import { IncidentTimeline } from "./incident-timeline";
+import { formatCount } from "./format";
 
 interface Props {
   incident: Incident;
   busy: boolean;
   /** whether the signed-in person may act on this incident's pane */
   mayAct: boolean;
-  error?: string;
-  onAction: (action: IncidentActionKind) => void;
+  /** why the last action did not go through; a conflict (someone else was first) is news, not a failure */
+  error?: { message: string; conflict: boolean };
+  /** stable across renders, so a row re-renders only when its own incident, state or error changes */
+  onAction: (incident: Incident, action: IncidentActionKind) => void;
 }
 
-/** One incident with what it is, how long it has gone on, who holds it, and its actions. */
-export function IncidentCard({ incident: i, busy, mayAct, error, onAction }: Props) {
+/**
+ * One incident with what it is, how long it has gone on, who holds it, and its actions. The
+ * `<li>` around it belongs to the list (it carries the virtual row's index and measuring ref);
+ * this body is memoised.
+ */
+export const IncidentCard = memo(function IncidentCard({ incident: i, busy, mayAct, error, onAction }: Props) {
   const [open, setOpen] = useState(false);
   return (
-    <li
-      aria-label={`incident ${i.title}`}
-      data-status={i.status}
+    <div
       className={`flex flex-col gap-2 rounded-md border p-3 sm:flex-row sm:items-center ${i.status === "open" ? "border-red-500/40 bg-red-950/20" : "border-slate-700 bg-slate-900/60"}`}
     >
       <div className="flex min-w-0 flex-1 flex-col gap-1">
@@ -37,46 +42,50 @@ export function IncidentCard({ incident: i, busy, mayAct, error, onAction }: Pro
             {i.title}
           </button>
         </div>
-        <p className="flex flex-wrap gap-x-3 text-xs text-slate-400">
+        <p className="flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-slate-400">
           <span>{i.pane}</span>
-          <span>×{i.count}</span>
-          <span>since <Ago ms={i.first_seen} /></span>
-          <span>last <Ago ms={i.last_seen} /></span>
+          <span className="tabular-nums">×{formatCount(i.count)}</span>
+          <span className="whitespace-nowrap">
+            since <Ago ms={i.first_seen} />
+          </span>
+          <span className="whitespace-nowrap">
+            last <Ago ms={i.last_seen} />
+          </span>
           {i.status === "acknowledged" && (
-            <span className="text-sky-300">
+            <span className="min-w-0 break-words text-sky-300">
               acknowledged by <b className="font-semibold">{i.acknowledged_by}</b> {i.acknowledged_at !== null && <Ago ms={i.acknowledged_at} />}
             </span>
           )}
         </p>
         {open && <IncidentTimeline id={i.id} version={i.version} />}
         {error && (
-          <p role="alert" className="text-xs text-amber-300">
-            {error}
+          <p role="alert" className={`break-words text-xs ${error.conflict ? "text-sky-300" : "text-amber-300"}`}>
+            {error.message}
           </p>
         )}
       </div>
       {mayAct && (
-      <div className="flex shrink-0 gap-2">
-        {i.status === "open" && (
+        <div className="flex shrink-0 gap-2">
+          {i.status === "open" && (
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => onAction(i, "ack")}
+              className="min-h-11 flex-1 rounded bg-sky-700 px-4 text-sm font-semibold text-white hover:bg-sky-600 disabled:opacity-50 sm:flex-none lg:min-h-9 lg:px-3 lg:text-xs"
+            >
+              Acknowledge
+            </button>
+          )}
           <button
             type="button"
             disabled={busy}
-            onClick={() => onAction("ack")}
-            className="min-h-9 rounded bg-sky-700 px-3 text-xs font-semibold text-white hover:bg-sky-600 disabled:opacity-50"
+            onClick={() => onAction(i, "resolve")}
+            className="min-h-11 rounded border border-slate-600 px-4 text-sm font-semibold text-slate-200 hover:bg-slate-800 disabled:opacity-50 lg:min-h-9 lg:px-3 lg:text-xs"
           >
-            Acknowledge
+            Resolve
           </button>
-        )}
-        <button
-          type="button"
-          disabled={busy}
-          onClick={() => onAction("resolve")}
-          className="min-h-9 rounded border border-slate-600 px-3 text-xs font-semibold text-slate-200 hover:bg-slate-800 disabled:opacity-50"
-        >
-          Resolve
-        </button>
-      </div>
+        </div>
       )}
-    </li>
+    </div>
   );
-}
+});

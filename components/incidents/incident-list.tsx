@@ -1,57 +1,134 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
 import { incidentQueries } from "@/lib/queries/live-queries";
-import { compareIncidents } from "@/lib/live/apply";
+import type { Incident, IncidentGroup } from "@/lib/contracts/incidents";
 import { Pane } from "@/components/ui/pane";
 import { useMe } from "@/components/ui/me-context";
 import { IncidentCard } from "./incident-card";
-import { useIncidentAction } from "./use-incident-action";
+import { IncidentCounts } from "./incident-counts";
+import { IncidentGroupMore, IncidentGroupRow } from "./incident-group-row";
+import { groupId, incidentItems, type IncidentItem } from "./incident-items";
+import { isConflict, useIncidentAction, type IncidentActionKind } from "./use-incident-action";
+import { useCountRepair } from "./use-count-repair";
+import { useGroupPages } from "./use-group-pages";
+import { useFloodSurge } from "./use-flood-surge";
 
-/** Incidents that still need a person, across both panes. */
+/**
+ * Incidents that still need a person, across both panes: true counts in the header, a flood (many
+ * active, or many arriving at once) collapsed into groups by rule, and a virtual list (the DOM holds the visible lines and a margin).
+ */
 export function IncidentList() {
   const { data, error } = useQuery(incidentQueries.active());
+  useCountRepair(data?.unsure);
   const me = useMe();
   const action = useIncidentAction();
+  const pages = useGroupPages();
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [errors, setErrors] = useState<Record<number, { message: string; conflict: boolean }>>({});
+  const surge = useFloodSurge(data ? data.counts.open + data.counts.acknowledged : undefined);
+  const { grouped, items } = useMemo(() => incidentItems(data, expanded, surge), [data, expanded, surge]);
+
+  // stable callbacks: a change to one incident re-renders that incident's row only
+  const mutate = useRef(action.mutate);
+  mutate.current = action.mutate;
+  const onAction = useCallback((incident: Incident, kind: IncidentActionKind) => {
+    setErrors(({ [incident.id]: _, ...rest }) => rest);
+    mutate.current({ incident, action: kind }, { onError: (e) => setErrors((prev) => ({ ...prev, [incident.id]: { message: e.message, conflict: isConflict(e) } })) });
+  }, []);
+  const onToggle = useCallback((group: IncidentGroup) => {
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      const id = groupId(group);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  }, []);
   const mayAct = (pane: string) => !!me && !me.mfa_pending && me.permissions.includes(`incidents:${pane}`);
-  const [errors, setErrors] = useState<Record<number, string>>({});
-  const incidents = useMemo(() => (data?.incidents ?? []).slice().sort(compareIncidents), [data]);
-  const open = incidents.filter((i) => i.status === "open").length;
+  const busyId = action.isPending ? action.variables?.incident.id : undefined;
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => (items[index]?.kind === "incident" ? 84 : 52),
+    getItemKey: (index) => items[index]?.key ?? index,
+    overscan: 6,
+  });
+  const virtual = virtualizer.getVirtualItems();
+  const active = data ? data.counts.open + data.counts.acknowledged : 0;
+
+  const line = (item: IncidentItem) => {
+    switch (item.kind) {
+      case "group":
+        return <IncidentGroupRow group={item.group} expanded={item.expanded} onToggle={onToggle} />;
+      case "incident":
+        return (
+          <IncidentCard
+            incident={item.incident}
+            mayAct={mayAct(item.incident.pane)}
+            busy={busyId === item.incident.id}
+            error={errors[item.incident.id]}
+            onAction={onAction}
+          />
+        );
+      case "more":
+        return <GroupMore item={item} pages={pages} />;
+    }
+  };
 
   return (
-    <Pane
-      title="Incidents"
-      label="Incidents"
-      aside={
-        <span className="text-xs tabular-nums text-slate-400">
-          <span className={open ? "font-semibold text-red-400" : ""}>{open} open</span> · {incidents.length - open} acknowledged
-        </span>
-      }
-    >
+    <Pane title="Incidents" label="Incidents" className="flex-1" aside={<IncidentCounts counts={data?.counts} />}>
       {error && <p className="text-sm text-red-400">Could not load incidents: {error.message}</p>}
-      {incidents.length === 0 ? (
+      {data && active === 0 ? (
         <p className="text-sm text-slate-400">No open incidents.</p>
       ) : (
-        <ul className="flex max-h-72 flex-col gap-2 overflow-y-auto">
-          {incidents.map((incident) => (
-            <IncidentCard
-              key={incident.id}
-              incident={incident}
-              mayAct={mayAct(incident.pane)}
-              busy={action.isPending && action.variables?.incident.id === incident.id}
-              error={errors[incident.id]}
-              onAction={(kind) => {
-                setErrors(({ [incident.id]: _, ...rest }) => rest);
-                action.mutate(
-                  { incident, action: kind },
-                  { onError: (e) => setErrors((prev) => ({ ...prev, [incident.id]: e.message })) },
+        <div ref={scrollRef} data-grouped={grouped} className="h-full max-h-[calc(100dvh-10rem)] overflow-y-auto overscroll-contain lg:max-h-[40vh]">
+          <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+            <ul
+              aria-label="incident list"
+              className="absolute left-0 top-0 w-full"
+              style={{ transform: `translateY(${virtual[0]?.start ?? 0}px)` }}
+            >
+              {virtual.map((v) => {
+                const item = items[v.index];
+                return (
+                  <li
+                    key={v.key}
+                    data-index={v.index}
+                    ref={virtualizer.measureElement}
+                    aria-label={item.kind === "incident" ? `incident ${item.incident.title}` : item.kind === "group" ? `incident group ${item.group.rule}` : "more incidents"}
+                    data-status={item.kind === "incident" ? item.incident.status : undefined}
+                    className="pb-2"
+                  >
+                    {line(item)}
+                  </li>
                 );
-              }}
-            />
-          ))}
-        </ul>
+              })}
+            </ul>
+          </div>
+        </div>
       )}
     </Pane>
+  );
+}
+
+function GroupMore({ item, pages }: { item: Extract<IncidentItem, { kind: "more" }>; pages: ReturnType<typeof useGroupPages> }) {
+  const { group, cursor } = item;
+  const { load } = pages;
+  const onReach = useCallback(() => void load(group, cursor), [load, group, cursor]);
+  const onClick = useCallback(() => void load(group, cursor, true), [load, group, cursor]);
+  const id = groupId(group);
+  return (
+    <IncidentGroupMore
+      total={group.open + group.acknowledged}
+      shown={item.shown}
+      loading={pages.loading.has(id)}
+      error={pages.errors[id]}
+      onReach={onReach}
+      onClick={onClick}
+    />
   );
 }

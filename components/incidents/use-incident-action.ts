@@ -1,10 +1,10 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { fetchJson } from "@/lib/queries/fetch-json";
+import { fetchJson, HttpError } from "@/lib/queries/fetch-json";
 import { incidentQueries } from "@/lib/queries/live-queries";
-import { applyIncidents } from "@/lib/live/apply";
-import type { Incident, IncidentsSnapshot } from "@/lib/contracts/incidents";
+import { applyIncidents, type LiveIncidents } from "@/lib/live/apply";
+import type { Incident } from "@/lib/contracts/incidents";
 
 export type IncidentActionKind = "ack" | "resolve";
 
@@ -17,10 +17,19 @@ export function useIncidentAction() {
         method: "POST",
         body: JSON.stringify({ version: incident.version, ...(note ? { note } : {}) }),
       }),
+    // the answer is folded like a delta (the counts move with it); the delta itself then changes nothing
     onSuccess: ({ incident }) => {
-      client.setQueryData<IncidentsSnapshot>(incidentQueries.active().queryKey, (old) =>
-        old ? applyIncidents(old, [{ type: "incident", incident }]) : old,
-      );
+      client.setQueryData<LiveIncidents>(incidentQueries.active().queryKey, (old) => (old ? applyIncidents(old, [{ type: "incident", incident }]) : old));
+    },
+    // a lost race (409) carries the winner's state: shown at once, before its delta arrives
+    onError: (error) => {
+      const incident = isConflict(error) ? (error.body as { incident?: Incident }).incident : undefined;
+      if (incident) client.setQueryData<LiveIncidents>(incidentQueries.active().queryKey, (old) => (old ? applyIncidents(old, [{ type: "incident", incident }]) : old));
     },
   });
+}
+
+/** Someone else changed the incident first: not a failure, news of who holds it. */
+export function isConflict(error: unknown): error is HttpError {
+  return error instanceof HttpError && error.status === 409;
 }

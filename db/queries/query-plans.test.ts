@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../client";
 import { countMatchingEvents, eventRate, listEvents, pageEvents, severityCounts } from "./security";
-import { getIncident, getTimeline, listIncidents } from "./incidents";
+import { activeIncidentGroups, countIncidents, getIncident, getTimeline, listIncidents, maxIncidentId } from "./incidents";
 import { listNodesPage, listNodesWithChecks } from "./network";
 import { AuditLog } from "../../server/audit/audit-log";
 import { IncidentService } from "../../server/incidents/service";
@@ -179,6 +179,31 @@ describe.each(variants)("query plans $name", ({ analyze }) => {
       await expectIndexed(handle, () => listIncidents(db, q), { uses });
     });
 
+    const pages: IncidentQuery[] = [];
+    for (const status of STATUSES)
+      for (const pane of [undefined, "network", "security"] as const)
+        for (const rule of status === "resolved" || status === "all" ? [undefined] : [undefined, "rule"]) pages.push({ status, pane, rule, limit: 200, before: { lastSeen: NOW - 20 * 30_000, id: 90 } });
+    it.each(pages)("listIncidents from a cursor status=$status pane=$pane rule=$rule reads an index in order", async (q) => {
+      await expectIndexed(handle, () => listIncidents(db, q));
+    });
+
+    it.each(queries)("countIncidents status=$status pane=$pane counts through an index", async (q) => {
+      await expectIndexed(handle, () => {
+        countIncidents(db, q);
+        // a rule is a group of the active set (the query schema refuses it with resolved or all)
+        if (q.status !== "resolved" && q.status !== "all") countIncidents(db, { ...q, rule: "rule" });
+      });
+    });
+
+    it.each([undefined, "network", "security"] as const)("the active groups of pane=%s read (pane,) status ranges", async (pane) => {
+      const report = await expectIndexed(handle, () => activeIncidentGroups(db, pane));
+      expect(report.join("\n")).toMatch(pane ? /incidents_pane_status_last_seen/ : /incidents_status_last_seen/);
+    });
+
+    it("the highest incident id is read from the end of the rowid", async () => {
+      await expectIndexed(handle, () => maxIncidentId(db));
+    });
+
     it("one incident and its timeline are looked up by key", async () => {
       await expectIndexed(handle, () => {
         getIncident(db, 42);
@@ -229,12 +254,17 @@ describe("listIncidents keeps its answers while its shape follows the indexes", 
   const { handle } = seeded();
   const reference = (q: IncidentQuery) => {
     const statuses = { active: ["open", "acknowledged"], all: ["open", "acknowledged", "resolved"] }[q.status as string] ?? [q.status];
-    const sql = `SELECT id FROM incidents WHERE status IN (${statuses.map(() => "?").join(", ")})${q.pane ? " AND pane = ?" : ""} ORDER BY last_seen DESC, id DESC LIMIT ?`;
-    return (handle.sqlite.prepare(sql).all(...statuses, ...(q.pane ? [q.pane] : []), q.limit) as { id: number }[]).map((r) => r.id);
+    const cursor = q.before ? " AND (last_seen, id) < (?, ?)" : "";
+    const sql = `SELECT id FROM incidents WHERE status IN (${statuses.map(() => "?").join(", ")})${q.pane ? " AND pane = ?" : ""}${q.rule ? " AND rule = ?" : ""}${cursor} ORDER BY last_seen DESC, id DESC LIMIT ?`;
+    const params = [...statuses, ...(q.pane ? [q.pane] : []), ...(q.rule ? [q.rule] : []), ...(q.before ? [q.before.lastSeen, q.before.id] : []), q.limit];
+    return (handle.sqlite.prepare(sql).all(...params) as { id: number }[]).map((r) => r.id);
   };
   const queries: IncidentQuery[] = [];
   for (const status of STATUSES) for (const pane of [undefined, "network", "security"] as const) for (const limit of [1, 7, 200, 500]) queries.push({ status, pane, limit });
-  it.each(queries)("status=$status pane=$pane limit=$limit: the same incidents in the same order as status IN (...)", (q) => {
+  for (const status of STATUSES)
+    for (const pane of [undefined, "security"] as const)
+      for (const rule of status === "resolved" || status === "all" ? [undefined] : [undefined, "rule"]) queries.push({ status, pane, rule, limit: 7, before: { lastSeen: NOW - 20 * 30_000, id: 90 } });
+  it.each(queries)("status=$status pane=$pane rule=$rule limit=$limit before=$before: the same incidents in the same order as status IN (...)", (q) => {
     const got = listIncidents(handle.db, q);
     expect(got.map((i) => i.id)).toEqual(reference(q));
     for (const i of got) expect(i).toEqual(getIncident(handle.db, i.id));

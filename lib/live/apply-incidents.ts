@@ -1,8 +1,16 @@
-import type { IncidentsSnapshot, Incident } from "../contracts/incidents";
+import { countsOfGroups, type IncidentGroup, type IncidentsSnapshot, type Incident } from "../contracts/incidents";
 import type { IncidentDelta } from "../contracts/live";
 import { severityRank, type Severity } from "../contracts/common";
 
-/** Order of the incident list: open before acknowledged, then most severe, then most recent. */
+/**
+ * The active incidents as the browser holds them: the snapshot's page plus every incident a delta
+ * told of since (`incidents`, each counted in `groups` in the state it has here), and rows of
+ * older pages loaded on demand whose state the counts may not know (`older`). `unsure` says a
+ * delta could not be counted exactly: the counts are to be fetched again.
+ */
+export type LiveIncidents = IncidentsSnapshot & { older?: Incident[]; unsure?: true };
+
+/** Order of a short list: open before acknowledged, then most severe, then most recent. */
 export function compareIncidents(a: Incident, b: Incident): number {
   const status = (a.status === "open" ? 0 : 1) - (b.status === "open" ? 0 : 1);
   if (status) return status;
@@ -10,15 +18,121 @@ export function compareIncidents(a: Incident, b: Incident): number {
   return severity || b.last_seen - a.last_seen;
 }
 
-/** Upserts changed incidents into the active list; resolved ones leave it. */
-export function applyIncidents(snapshot: IncidentsSnapshot, items: readonly IncidentDelta[]): IncidentsSnapshot {
+/** The server's list order: most recently active first, ties by id. */
+export function byRecency(a: Incident, b: Incident): number {
+  return b.last_seen - a.last_seen || b.id - a.id;
+}
+
+const groupKey = (i: { pane: string; rule: string }) => `${i.pane}\u0000${i.rule}`;
+
+/** Counts of the groups, editable: copies a group before its first change. */
+class GroupTally {
+  private readonly byKey: Map<string, IncidentGroup>;
+  private readonly copied = new Set<string>();
+  constructor(groups: readonly IncidentGroup[]) {
+    this.byKey = new Map(groups.map((g) => [groupKey(g), g]));
+  }
+  get(i: Incident): IncidentGroup | undefined {
+    return this.byKey.get(groupKey(i));
+  }
+  /** adds (+1) or removes (-1) an active incident in its state */
+  add(i: Incident, sign: 1 | -1) {
+    if (i.status === "resolved") return;
+    const key = groupKey(i);
+    let g = this.byKey.get(key);
+    if (!g) g = { rule: i.rule, pane: i.pane, open: 0, acknowledged: 0, open_severity: {}, acknowledged_severity: {}, last_seen: 0 };
+    if (!this.copied.has(key)) {
+      g = { ...g, open_severity: { ...g.open_severity }, acknowledged_severity: { ...g.acknowledged_severity } };
+      this.copied.add(key);
+    }
+    this.byKey.set(key, g);
+    g[i.status] += sign;
+    const bySeverity = i.status === "open" ? g.open_severity : g.acknowledged_severity;
+    bySeverity[i.severity] = (bySeverity[i.severity] ?? 0) + sign;
+    if (!bySeverity[i.severity]) delete bySeverity[i.severity];
+    if (sign > 0) g.last_seen = Math.max(g.last_seen, i.last_seen);
+  }
+  groups(): IncidentGroup[] {
+    return [...this.byKey.values()].filter((g) => g.open + g.acknowledged > 0).sort((a, b) => b.last_seen - a.last_seen || a.rule.localeCompare(b.rule));
+  }
+}
+
+/**
+ * Folds incident deltas into the live list and keeps the true counts with it. A delta for an
+ * incident held here moves it from the state it was counted in to its new one. A delta for an
+ * incident not held: one with an id past the snapshot's `max_id` is new since the counts were
+ * read, so it is counted; an older one was counted in a state not held here. If it is still open
+ * and untouched (version 1) and its group holds open incidents of its severity only, it is counted
+ * already as it is; otherwise the counts cannot be kept exactly and `unsure` asks for a refetch.
+ */
+export function applyIncidents(snapshot: LiveIncidents, items: readonly IncidentDelta[]): LiveIncidents {
   const byId = new Map(snapshot.incidents.map((i) => [i.id, i]));
+  // when every delta replaces a held incident in place (an acknowledgement, a repeat hit that did
+  // not move it), the list keeps its order and is copied, not sorted again
+  let inPlace = true;
+  let older = snapshot.older;
+  const tally = new GroupTally(snapshot.groups);
+  let unsure = snapshot.unsure;
   for (const { incident } of items) {
     const known = byId.get(incident.id);
     // a delta can overtake a fresher HTTP answer of our own; keep the newer version
     if (known && known.version > incident.version) continue;
+    if (!known || known.last_seen !== incident.last_seen || incident.status === "resolved") inPlace = false;
+    if (known) tally.add(known, -1);
+    else if (incident.id > snapshot.max_id) {
+      // new since the counts were read: nothing to take back
+    } else if (incident.status === "open" && incident.version === 1 && onlyOpenSeverity(tally.get(incident), incident.severity)) {
+      tally.add(incident, -1); // counted already, in this very state
+    } else {
+      // shown, but not counted from: its next delta is as unsure as this one
+      unsure = true;
+      older = (older ?? []).filter((o) => o.id !== incident.id);
+      if (incident.status !== "resolved") older = [...older, incident].sort(byRecency);
+      continue;
+    }
+    if (older?.some((o) => o.id === incident.id)) older = older.filter((o) => o.id !== incident.id);
+    tally.add(incident, 1);
     if (incident.status === "resolved") byId.delete(incident.id);
     else byId.set(incident.id, incident);
   }
-  return { ...snapshot, incidents: [...byId.values()].sort(compareIncidents) };
+  const groups = tally.groups();
+  const counts = countsOfGroups(groups);
+  return {
+    ...snapshot,
+    incidents: inPlace ? snapshot.incidents.map((i) => byId.get(i.id) ?? i) : [...byId.values()].sort(byRecency),
+    groups,
+    counts,
+    total: counts.open + counts.acknowledged,
+    ...(older ? { older } : {}),
+    ...(unsure ? { unsure } : {}),
+  };
+}
+
+function onlyOpenSeverity(group: IncidentGroup | undefined, severity: string): boolean {
+  if (!group || !group.open_severity[severity]) return false;
+  return Object.keys(group.open_severity).every((s) => s === severity || !group.open_severity[s]);
+}
+
+/**
+ * Adds a further page (older rows of the active set, e.g. of one group) to the live list. Rows held
+ * already are kept as they are (deltas keep them current); rows past the snapshot's `max_id` are
+ * left for their own delta, which counts them. Open, untouched rows (version 1) are in the state
+ * the counts hold them in, so they join the counted list; others are shown but not counted from.
+ */
+export function mergeIncidentPage(snapshot: LiveIncidents, page: readonly Incident[]): LiveIncidents {
+  const held = new Set(snapshot.incidents.map((i) => i.id));
+  for (const o of snapshot.older ?? []) held.add(o.id);
+  const counted: Incident[] = [];
+  const shown: Incident[] = [];
+  for (const i of page) {
+    if (held.has(i.id) || i.id > snapshot.max_id || i.status === "resolved") continue;
+    if (i.status === "open" && i.version === 1) counted.push(i);
+    else shown.push(i);
+  }
+  if (!counted.length && !shown.length) return snapshot;
+  return {
+    ...snapshot,
+    incidents: counted.length ? [...snapshot.incidents, ...counted].sort(byRecency) : snapshot.incidents,
+    ...(shown.length || snapshot.older ? { older: [...(snapshot.older ?? []), ...shown].sort(byRecency) } : {}),
+  };
 }

@@ -1,14 +1,19 @@
 import { queryOptions } from "@tanstack/react-query";
-import type { Incident, IncidentsSnapshot, TimelineEntry } from "../contracts/incidents";
+import type { Incident, IncidentGroup, IncidentsSnapshot, TimelineEntry } from "../contracts/incidents";
+import type { LiveIncidents } from "../live/apply-incidents";
 import { fetchJson } from "./fetch-json";
 import { live } from "./live";
 
+/** How many rows one request asks for: the first load and each further page of a group. */
+export const INCIDENT_PAGE = 200;
+
 export const incidentQueries = {
   all: () => ["incidents"] as const,
+  /** the active set: its newest page, its true counts and groups, kept current by the live fold */
   active: () =>
     queryOptions({
       queryKey: [...incidentQueries.all(), "list", { status: "active" }] as const,
-      queryFn: () => fetchJson<IncidentsSnapshot>("/api/v1/incidents?status=active"),
+      queryFn: (): Promise<LiveIncidents> => fetchJson<IncidentsSnapshot>(`/api/v1/incidents?status=active&limit=${INCIDENT_PAGE}`),
       ...live,
     }),
   /** one incident's timeline; keyed by version, so a state change fetches it anew */
@@ -19,3 +24,10 @@ export const incidentQueries = {
       staleTime: Infinity,
     }),
 };
+
+/** The next page of one group's active incidents, older than `before` (`<last_seen>-<id>`). */
+export function fetchGroupPage(group: Pick<IncidentGroup, "rule" | "pane">, before?: string): Promise<IncidentsSnapshot> {
+  const q = new URLSearchParams({ status: "active", pane: group.pane, rule: group.rule, limit: String(INCIDENT_PAGE) });
+  if (before) q.set("before", before);
+  return fetchJson<IncidentsSnapshot>(`/api/v1/incidents?${q}`);
+}
