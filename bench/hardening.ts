@@ -13,6 +13,7 @@ import { listEvents } from "../db/queries/security";
 import { listIncidents } from "../db/queries/incidents";
 import { createCore } from "../server/core";
 import { Hub } from "../server/live/hub";
+import { OffThreadCheckpointer } from "../server/ops/checkpointer";
 import { CHAIN_COLUMNS, entryHash, GENESIS, type ChainRow } from "../server/audit/chain-rule";
 import { SEVERITIES } from "../lib/contracts/common";
 import { EVENT_KINDS } from "../lib/contracts/events";
@@ -46,6 +47,8 @@ function timeEach(n: number, fn: () => void) {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-bench-hardening-"));
 const handle = openDatabase(dir);
 const { db, sqlite } = handle;
+// as the server does: WAL checkpoints on a worker, not inside commits (server/index.ts)
+const checkpointer = OffThreadCheckpointer.start(sqlite, 200);
 const core = createCore(handle, { hub: new Hub({ capacity: 1000 }), retentionDays: 7, maxNodes: NODES * 2, access: { secret: "bench-secret-bench-secret-bench-secret-01" } });
 const now = Date.now();
 console.log(`data: ${dir}`);
@@ -162,6 +165,7 @@ try {
   const open = sqlite.prepare(`SELECT count(*) AS n FROM incidents WHERE status <> 'resolved'`).get() as { n: number };
   console.log(`  afterwards: ${open.n.toLocaleString("en")} active incidents; RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
 } finally {
+  await checkpointer?.stop();
   handle.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
