@@ -1,0 +1,109 @@
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { startVigil, type VigilServer } from "./support/vigil";
+import { createUser, PASSWORD, signIn } from "./support/accounts";
+import { secretFromUri, totp } from "./support/totp";
+
+// Every page loads clean, wide and on a phone: no console error, no uncaught page error, no failed
+// request and no HTTP error answer. A demo fleet runs, so the live panes have data to draw.
+let vigil: VigilServer;
+test.beforeAll(async () => {
+  vigil = await startVigil({ demo: true });
+  // an account exists, so /setup is done (it sends a visitor on to the console)
+  await createUser(vigil, "root@bank.test", "admin");
+});
+test.afterAll(async () => {
+  await vigil?.dispose();
+});
+
+const VIEWPORTS = [
+  { name: "wide", width: 1920, height: 1080 },
+  { name: "phone", width: 390, height: 844 },
+];
+
+/** Signs the admin in and enrols TOTP through the real endpoints, so no page is held back by the two-factor requirement. */
+async function signInAdmin(context: BrowserContext) {
+  await signIn(context, vigil.url, "root@bank.test");
+  const headers = { origin: vigil.url };
+  const enable = await context.request.post(`${vigil.url}/api/auth/two-factor/enable`, { data: { password: PASSWORD }, headers });
+  expect(enable.status(), await enable.text()).toBe(200);
+  const secret = secretFromUri(((await enable.json()) as { totpURI: string }).totpURI);
+  const verify = await context.request.post(`${vigil.url}/api/auth/two-factor/verify-totp`, { data: { code: totp(secret) }, headers });
+  expect(verify.status(), await verify.text()).toBe(200);
+}
+
+/** Everything a page does wrong while it is open, as readable lines. */
+function watch(page: Page, options: { anonymous: boolean }): string[] {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console error: ${m.text()} (${m.location().url})`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => {
+    // The one failure that is not a fault: Next aborts the RSC prefetches of a page it is leaving when
+    // a redirect (/setup → /) replaces the document. Only those, only as ERR_ABORTED.
+    if (r.failure()?.errorText === "net::ERR_ABORTED" && r.headers()["rsc"] === "1") return;
+    problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on("response", (r) => {
+    if (r.status() < 400) return;
+    // Signed out, the sign-in page asks better-auth whether a session exists; "no" is a 401 by design.
+    if (options.anonymous && r.status() === 401 && new URL(r.url()).pathname.startsWith("/api/auth/")) return;
+    problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
+  return problems;
+}
+
+/** What shows that each page has finished loading (and, for live pages, is receiving). */
+async function loaded(page: Page, path: string) {
+  if (path === "/") await expect(page.getByRole("status", { name: "connection" })).toHaveText("Live");
+  else if (path === "/?tv=1") await expect(page.getByRole("status", { name: "last heard" })).toContainText(/updated \d+ s ago/);
+  else if (path === "/admin") await expect(page.getByRole("heading").first()).toBeVisible();
+  else await expect(page.locator("main, form").first()).toBeVisible();
+  await page.waitForLoadState("networkidle");
+}
+
+for (const viewport of VIEWPORTS) {
+  test.describe(`${viewport.name} (${viewport.width}x${viewport.height})`, () => {
+    test.use({ viewport: { width: viewport.width, height: viewport.height } });
+
+    test("the sign-in page loads clean when signed out", async ({ page }) => {
+      const problems = watch(page, { anonymous: true });
+      await page.goto(`${vigil.url}/sign-in`);
+      await loaded(page, "/sign-in");
+      expect(problems).toEqual([]);
+    });
+
+    for (const path of ["/", "/?tv=1", "/admin", "/account", "/sign-in", "/setup"]) {
+      test(`${path} loads clean when signed in`, async ({ page, context }) => {
+        await signInAdmin(context);
+        const problems = watch(page, { anonymous: false });
+        await page.goto(`${vigil.url}${path}`);
+        await loaded(page, path);
+        expect(problems).toEqual([]);
+      });
+    }
+  });
+}
+
+test("the favicon is served", async ({ request }) => {
+  const res = await request.get(`${vigil.url}/favicon.ico`);
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toMatch(/^image\//);
+});
+
+test("JSON answers and pages are compressed for a client that accepts gzip, small answers are not", async ({ context }) => {
+  await signInAdmin(context);
+  const gzip = { "accept-encoding": "gzip" };
+  for (const path of ["/api/v1/nodes", "/api/v1/security/snapshot", "/"]) {
+    const res = await context.request.get(`${vigil.url}${path}`, { headers: gzip });
+    expect(res.status(), path).toBe(200);
+    expect(res.headers()["content-encoding"], path).toBe("gzip");
+    expect(res.headers()["vary"], path).toMatch(/accept-encoding/i);
+  }
+  const plain = await context.request.get(`${vigil.url}/api/v1/nodes`, { headers: { "accept-encoding": "identity" } });
+  expect(plain.headers()["content-encoding"]).toBeUndefined();
+  // a few bytes are not worth compressing
+  const small = await context.request.get(`${vigil.url}/healthz`, { headers: gzip });
+  expect((await small.body()).length).toBeLessThan(1024);
+  expect(small.headers()["content-encoding"]).toBeUndefined();
+});
