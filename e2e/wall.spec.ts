@@ -33,8 +33,10 @@ test("the wall view is read-only and follows the live counts", async ({ page, co
     headers: { authorization: `Bearer ${key}` },
   });
   expect(beat.status(), await beat.text()).toBeLessThan(300);
-  await expect(page.getByTestId("wall-nodes-down")).toHaveText("1");
-  await expect(page.getByRole("region", { name: "down and degraded nodes" })).toContainText("wall-db-1");
+  // one failed check makes it degraded or down (the status rules decide which): either way it is counted and listed
+  const troubled = async () => Number(await page.getByTestId("wall-nodes-down").textContent()) + Number(await page.getByTestId("wall-nodes-degraded").textContent());
+  await expect.poll(troubled).toBe(1);
+  await expect(page.getByRole("region", { name: "down and degraded nodes" }).getByRole("listitem")).toHaveText([/wall-db-1/]);
 
   const sent = await postEvents(request, vigil.url, key, bruteForceBurst("203.0.113.9"));
   expect(sent.status).toBeLessThan(300);
@@ -55,10 +57,11 @@ test("the wall says when the connection is lost and comes back by itself", async
     await page.goto(`${proxy.url}/?tv=1`);
     const heard = page.getByRole("status", { name: "last heard" });
     await expect(heard).toContainText("Live");
-    await expect(page.getByRole("alert")).toHaveCount(0);
+    // (Next's route announcer is an alert too, so the banner is found by its words)
+    const banner = page.getByRole("alert").filter({ hasText: "Connection to the server lost" });
+    await expect(banner).toHaveCount(0);
 
     proxy.cut();
-    const banner = page.getByRole("alert");
     await expect(banner).toContainText(/Connection to the server lost \d+ s ago/);
     await expect(heard).toContainText("Offline");
 

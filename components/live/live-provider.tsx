@@ -17,6 +17,8 @@ interface LiveContextValue {
 const LiveContext = createContext<LiveContextValue>({ socket: null, state: "connecting", since: null });
 const LastHeardContext = createContext<number | null>(null);
 
+const SIGNED_OUT_PATHS = ["/sign-in", "/setup"];
+
 /** How often, at most, `lastHeard` changes: a flood of batches re-renders its readers once a second. */
 const HEARD_EVERY_MS = 1_000;
 
@@ -26,6 +28,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [lastHeard, setLastHeard] = useState<number | null>(null);
 
   useEffect(() => {
+    // the pages for people without a session have no streams to read: a socket there would be
+    // refused and send the sign-in page to itself in a loop (leaving them is always a full load)
+    if (SIGNED_OUT_PATHS.includes(window.location.pathname)) return;
     const socket: LiveSocket = io({ path: "/socket.io", transports: ["websocket"], reconnectionDelayMax: 3000 });
     const set = (state: ConnectionState) => setValue((old) => (old.socket === socket && old.state === state ? old : { socket, state, since: Date.now() }));
     set("connecting");

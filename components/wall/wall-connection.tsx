@@ -9,7 +9,7 @@ export function LastHeard({ now }: { now: number | null }) {
   const { state } = useLive();
   const live = state === "live";
   return (
-    <p role="status" aria-label="last heard" className="flex items-center gap-3 text-2xl text-slate-300">
+    <p role="status" aria-label="last heard" className="flex items-center gap-3 text-lg text-slate-300 sm:text-2xl">
       <span className={`h-4 w-4 rounded-full ${live ? "bg-emerald-400" : "animate-pulse bg-red-500"}`} aria-hidden />
       <span className={live ? "text-emerald-300" : "text-red-300"}>{live ? "Live" : state === "connecting" ? "Connecting" : "Offline"}</span>
       <span>
@@ -24,7 +24,7 @@ export function ConnectionLostBanner({ now }: { now: number | null }) {
   const { state, since } = useLive();
   if (state !== "reconnecting") return null;
   return (
-    <div role="alert" className="rounded-xl bg-red-600 px-8 py-5 text-4xl font-bold text-white shadow-lg">
+    <div role="alert" className="rounded-xl bg-red-600 px-8 py-5 text-2xl font-bold sm:text-4xl text-white shadow-lg">
       Connection to the server lost{now !== null && since !== null ? ` ${duration(Math.max(0, now - since))} ago` : ""}: reconnecting…
       <span className="mt-1 block text-2xl font-normal text-red-100">The figures below are as last received and may be out of date.</span>
     </div>

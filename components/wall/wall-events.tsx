@@ -20,8 +20,8 @@ export function WallEventsPerMinute({ now }: { now: number | null }) {
   const { last, series } = now === null ? { last: null, series: [] } : eventsPerMinute(data, now, TREND_MINUTES);
   return (
     <section aria-label="security events per minute" className="flex flex-col rounded-2xl bg-slate-900 p-6">
-      <h2 className="text-3xl font-semibold text-slate-200">Security events per minute</h2>
-      <div data-testid="wall-events-per-minute" className="text-7xl font-bold tabular-nums text-sky-300">
+      <h2 className="text-2xl font-semibold text-slate-200 sm:text-3xl">Security events per minute</h2>
+      <div data-testid="wall-events-per-minute" className="text-5xl font-bold tabular-nums sm:text-7xl text-sky-300">
         {last ?? "–"}
       </div>
       {series.length > 0 ? (

@@ -27,8 +27,8 @@ export function WallNodeCounts() {
         const alarm = (s === "down" || s === "degraded") && counts[s] > 0;
         return (
           <div key={s} className={`rounded-2xl bg-slate-900 px-6 py-4 ring-2 ring-inset ${alarm ? style.ring : "ring-slate-800"}`}>
-            <div className="text-2xl uppercase tracking-wider text-slate-400">{style.label}</div>
-            <div data-testid={`wall-nodes-${s}`} className={`text-7xl font-bold tabular-nums ${counts[s] > 0 ? style.text : "text-slate-600"}`}>
+            <div className="text-lg uppercase tracking-wider text-slate-400 sm:text-2xl">{style.label}</div>
+            <div data-testid={`wall-nodes-${s}`} className={`text-5xl font-bold tabular-nums sm:text-7xl ${counts[s] > 0 ? style.text : "text-slate-600"}`}>
               {counts[s]}
             </div>
           </div>
@@ -43,14 +43,14 @@ export function WallTroubledNodes() {
   const { shown, more } = troubledNodes(useNetwork(), TROUBLED_ROWS);
   return (
     <section aria-label="down and degraded nodes" className="flex min-h-0 flex-col rounded-2xl bg-slate-900 p-6">
-      <h2 className="mb-3 text-3xl font-semibold text-slate-200">Down and degraded</h2>
+      <h2 className="mb-3 text-2xl font-semibold text-slate-200 sm:text-3xl">Down and degraded</h2>
       {shown.length === 0 ? (
         <p className="text-3xl text-emerald-400">All nodes up</p>
       ) : (
         <ul className="flex flex-col gap-2">
           {shown.map((n) => (
-            <li key={n.id} className="flex items-baseline gap-4 text-3xl">
-              <span className={`w-40 shrink-0 font-semibold uppercase ${n.status === "down" ? "text-red-400" : "text-amber-300"}`}>{n.status}</span>
+            <li key={n.id} className="flex items-baseline gap-4 text-xl sm:text-3xl">
+              <span className={`w-32 shrink-0 font-semibold uppercase sm:w-52 ${n.status === "down" ? "text-red-400" : "text-amber-300"}`}>{n.status}</span>
               <span className="min-w-0 truncate text-slate-100">{n.name}</span>
               {n.critical ? <span className="shrink-0 text-xl uppercase text-red-300">critical</span> : null}
             </li>

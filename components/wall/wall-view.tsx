@@ -16,10 +16,10 @@ import { WallNodeCounts, WallTroubledNodes } from "./wall-network";
 export function WallView() {
   const now = useClock(1_000);
   return (
-    <main className="flex min-h-screen flex-col gap-5 bg-slate-950 p-6 text-slate-100">
+    <main className="flex min-h-screen flex-col gap-5 bg-slate-950 p-3 text-slate-100 sm:p-6">
       <LiveSync />
       <header className="flex flex-wrap items-center gap-x-8 gap-y-2">
-        <h1 className="text-4xl font-bold tracking-tight">
+        <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">
           Vigil <span className="font-normal text-slate-400">wall</span>
         </h1>
         <div className="ml-auto">
