@@ -1,6 +1,6 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { startVigil, type VigilServer } from "./support/vigil";
-import { PASSWORD, setupToken } from "./support/accounts";
+import { PASSWORD, setupToken, signIn } from "./support/accounts";
 import { secretFromUri, totp } from "./support/totp";
 
 // Every page loads clean, wide and on a phone: no console error, no uncaught page error, no failed
@@ -18,6 +18,7 @@ test.beforeAll(async ({ browser }) => {
     headers,
   });
   expect(setup.status(), await setup.text()).toBeLessThan(300);
+  await signIn(context, vigil.url, "root@bank.test");
   const enable = await context.request.post(`${vigil.url}/api/auth/two-factor/enable`, { data: { password: PASSWORD }, headers });
   expect(enable.status(), await enable.text()).toBe(200);
   const secret = secretFromUri(((await enable.json()) as { totpURI: string }).totpURI);
