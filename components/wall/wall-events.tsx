@@ -29,7 +29,7 @@ export function WallEventsPerMinute({ now }: { now: number | null }) {
           <path d={trendPath(series, 300, 58)} fill="none" stroke="#38bdf8" strokeWidth="2" vectorEffect="non-scaling-stroke" />
         </svg>
       ) : null}
-      <p className="text-xl text-slate-500">last {TREND_MINUTES} minutes</p>
+      <p className="text-xl text-slate-500">in the last whole minute; the line: the last {TREND_MINUTES} minutes</p>
     </section>
   );
 }

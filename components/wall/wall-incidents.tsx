@@ -18,7 +18,7 @@ export function WallIncidentCounts() {
   const counts = incidentCounts(useIncidents());
   return (
     <section aria-label="open incidents by severity" className="rounded-2xl bg-slate-900 p-6">
-      <h2 className="mb-3 flex items-baseline gap-4 text-2xl font-semibold text-slate-200 sm:text-3xl">
+      <h2 className="mb-3 flex flex-wrap items-baseline gap-x-4 text-2xl font-semibold text-slate-200 sm:text-3xl">
         Open incidents
         <span data-testid="wall-incidents-open" className="text-5xl font-bold tabular-nums text-white">
           {counts.open}
