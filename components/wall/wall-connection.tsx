@@ -11,7 +11,7 @@ export function LastHeard({ now }: { now: number | null }) {
   return (
     <p role="status" aria-label="last heard" className="flex items-center gap-3 text-lg text-slate-300 sm:text-2xl">
       <span className={`h-4 w-4 rounded-full ${live ? "bg-emerald-400" : "animate-pulse bg-red-500"}`} aria-hidden />
-      <span className={live ? "text-emerald-300" : "text-red-300"}>{live ? "Live" : state === "connecting" ? "Connecting" : "Offline"}</span>
+      <span className={live ? "text-emerald-300" : "text-red-300"}>{live ? "Live" : state === "connecting" ? "Connecting" : "Offline"}</span>{" "}
       <span>
         {now === null || heard === null ? "waiting for the server" : `updated ${duration(Math.max(0, now - heard))} ago`}
       </span>
