@@ -1,10 +1,12 @@
 "use client";
 
 import { useLastHeard, useLive } from "@/components/live/live-provider";
+import { useNow } from "@/components/ui/time";
 import { duration } from "./wall-data";
 
 /** "Live · updated 3 s ago" in the header, from the last batch or heartbeat the page received. */
-export function LastHeard({ now }: { now: number | null }) {
+export function LastHeard() {
+  const now = useNow();
   const heard = useLastHeard();
   const { state } = useLive();
   const live = state === "live";
@@ -20,7 +22,8 @@ export function LastHeard({ now }: { now: number | null }) {
 }
 
 /** A red band across the wall while the connection is lost, saying for how long; the socket reconnects by itself. */
-export function ConnectionLostBanner({ now }: { now: number | null }) {
+export function ConnectionLostBanner() {
+  const now = useNow();
   const { state, since } = useLive();
   if (state !== "reconnecting") return null;
   return (

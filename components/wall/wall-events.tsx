@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { securityQueries } from "@/lib/queries/live-queries";
+import { useNow } from "@/components/ui/time";
 import { eventsPerMinute, type RateLike } from "./wall-data";
 
 /** Whole minutes the trend line covers. */
@@ -15,7 +16,8 @@ function trendPath(series: number[], width: number, height: number): string {
 }
 
 /** Security events in the last whole minute, large, with the last half hour as a line. */
-export function WallEventsPerMinute({ now }: { now: number | null }) {
+export function WallEventsPerMinute() {
+  const now = useNow();
   const data = useQuery(securityQueries.snapshot()).data as RateLike | undefined;
   const { last, series } = now === null ? { last: null, series: [] } : eventsPerMinute(data, now, TREND_MINUTES);
   return (

@@ -2,7 +2,7 @@
 
 import { LiveSync } from "@/components/live/live-sync";
 import { PaneBoundary } from "@/components/ui/pane-boundary";
-import { useClock } from "./use-clock";
+import { NowProvider } from "@/components/ui/time";
 import { ConnectionLostBanner, LastHeard } from "./wall-connection";
 import { WallEventsPerMinute } from "./wall-events";
 import { WallIncidentCounts, WallWorstIncidents } from "./wall-incidents";
@@ -12,9 +12,17 @@ import { WallNodeCounts, WallTroubledNodes } from "./wall-network";
  * The wall screen (`/?tv=1`): read-only, large type, dark, meant to run for days. It reads the
  * same live caches as the console (kept current by LiveSync) and holds nothing of its own that
  * grows: each panel derives a bounded view from a bounded cache; the one clock is cleared on unmount.
+ * The clock ticks every second for the panels that read it (useNow); the others do not re-render with it.
  */
 export function WallView() {
-  const now = useClock(1_000);
+  return (
+    <NowProvider intervalMs={1_000}>
+      <WallScreen />
+    </NowProvider>
+  );
+}
+
+function WallScreen() {
   return (
     <main className="flex min-h-screen flex-col gap-5 bg-slate-950 p-3 text-slate-100 sm:p-6">
       <LiveSync />
@@ -23,10 +31,10 @@ export function WallView() {
           Vigil <span className="font-normal text-slate-400">wall</span>
         </h1>
         <div className="ml-auto">
-          <LastHeard now={now} />
+          <LastHeard />
         </div>
       </header>
-      <ConnectionLostBanner now={now} />
+      <ConnectionLostBanner />
       <PaneBoundary name="network">
         <WallNodeCounts />
       </PaneBoundary>
@@ -35,7 +43,7 @@ export function WallView() {
           <WallIncidentCounts />
         </PaneBoundary>
         <PaneBoundary name="security">
-          <WallEventsPerMinute now={now} />
+          <WallEventsPerMinute />
         </PaneBoundary>
       </div>
       <div className="grid min-h-0 flex-1 grid-cols-1 gap-5 xl:grid-cols-2">
