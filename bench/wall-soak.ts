@@ -1,7 +1,7 @@
 // Wall-screen soak: the production server with the demo on a compressed clock (VIGIL_DEMO_TICK_MS=100),
 // one signed-in Chromium tab on /?tv=1 for N minutes. Every minute it prints the tab's JS heap
 // (CDP Runtime.getHeapUsage, as found and after a forced GC), its DOM node and listener counts,
-// and the server's RSS; at the end, the settled heap's change from the first minute to the last.
+// and the server's RSS and V8 heap in use (GET /metrics from loopback); at the end, the settled heap's change from the first minute to the last.
 // Usage: npx tsx bench/wall-soak.ts [--minutes 10] [--tick 100] [--no-build]
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -65,7 +65,7 @@ async function main() {
     await cdp.send("Performance.enable");
 
     console.log(`wall soak: ${MINUTES} min, demo tick ${TICK_MS} ms, ${vigil.url}/?tv=1`);
-    console.log("minute  heap MB  settled MB  DOM nodes  listeners  server RSS MB  shows");
+    console.log("minute  heap MB  settled MB  DOM nodes  listeners  server RSS MB  server heap MB  shows");
     const settled: number[] = [];
     for (let minute = 0; minute <= MINUTES; minute++) {
       if (minute > 0) await new Promise((r) => setTimeout(r, 60_000));
@@ -73,10 +73,13 @@ async function main() {
       await cdp.send("HeapProfiler.collectGarbage");
       const after = await cdp.send("Runtime.getHeapUsage");
       const dom = await cdp.send("Memory.getDOMCounters");
+      const metrics = await (await fetch(`${vigil.url}/metrics`)).text().catch(() => "");
+      const heapLine = /^vigil_nodejs_heap_size_used_bytes (\S+)$/m.exec(metrics);
+      const serverHeap = heapLine ? mb(Number(heapLine[1])) : "?";
       const heard = (await page.getByRole("status", { name: "last heard" }).textContent())?.replace(/\s+/g, " ").trim();
       settled.push(after.usedSize);
       console.log(
-        `${String(minute).padStart(6)}  ${mb(found.usedSize).padStart(7)}  ${mb(after.usedSize).padStart(10)}  ${String(dom.nodes).padStart(9)}  ${String(dom.jsEventListeners).padStart(9)}  ${serverRssMb(vigil.dataDir).padStart(13)}  ${heard}`,
+        `${String(minute).padStart(6)}  ${mb(found.usedSize).padStart(7)}  ${mb(after.usedSize).padStart(10)}  ${String(dom.nodes).padStart(9)}  ${String(dom.jsEventListeners).padStart(9)}  ${serverRssMb(vigil.dataDir).padStart(13)}  ${serverHeap.padStart(14)}  ${heard}`,
       );
     }
     const first = settled[1] ?? settled[0];
