@@ -53,11 +53,11 @@ export function WallWorstIncidents() {
         <ul className="flex flex-col gap-2">
           {shown.map((i) => (
             <li key={i.id} className="flex items-baseline gap-4 text-xl sm:text-3xl">
-              <span className="w-24 shrink-0 font-semibold uppercase sm:w-32" style={{ color: SEVERITY_COLORS[i.severity as keyof typeof SEVERITY_COLORS] ?? SEVERITY_COLORS.info }}>
+              <span className="w-20 shrink-0 font-semibold uppercase sm:w-32" style={{ color: SEVERITY_COLORS[i.severity as keyof typeof SEVERITY_COLORS] ?? SEVERITY_COLORS.info }}>
                 {i.severity}
               </span>
               <span className="min-w-0 truncate text-slate-100">{i.title}</span>
-              <span className="ml-auto shrink-0 text-xl text-slate-500">{i.pane}</span>
+              <span className="ml-auto hidden shrink-0 text-xl text-slate-500 sm:inline">{i.pane}</span>
             </li>
           ))}
         </ul>
