@@ -1,3 +1,4 @@
+import { WallView } from "@/components/wall/wall-view";
 import { connection } from "next/server";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { getCore } from "@/server/registry";
@@ -6,8 +7,8 @@ import { Dashboard } from "@/components/dashboard";
 import { SUMMARY_TILES } from "@/lib/contracts/network";
 import { requireIdentity } from "./current-identity";
 
-/** The console. Snapshots are read on the server and handed to the browser's cache. */
-export default async function Home() {
+/** The console, or with `?tv=1` the read-only wall screen. Snapshots are read on the server and handed to the browser's cache. */
+export default async function Home({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const { me } = await requireIdentity();
   const core = getCore();
@@ -17,7 +18,7 @@ export default async function Home() {
   client.setQueryData(incidentQueries.active().queryKey, core.incidentsSnapshot({ status: "active", limit: 200 }));
   return (
     <HydrationBoundary state={dehydrate(client)}>
-      <Dashboard me={me} />
+      {(await searchParams).tv === "1" ? <WallView /> : <Dashboard me={me} />}
     </HydrationBoundary>
   );
 }

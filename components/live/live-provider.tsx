@@ -10,18 +10,49 @@ export type ConnectionState = "connecting" | "live" | "reconnecting" | "signed-o
 interface LiveContextValue {
   socket: LiveSocket | null;
   state: ConnectionState;
+  /** when the connection entered `state` (ms since the epoch); null before mount */
+  since: number | null;
 }
 
-const LiveContext = createContext<LiveContextValue>({ socket: null, state: "connecting" });
+const LiveContext = createContext<LiveContextValue>({ socket: null, state: "connecting", since: null });
+const LastHeardContext = createContext<number | null>(null);
+
+const SIGNED_OUT_PATHS = ["/sign-in", "/setup"];
+
+/** How often, at most, `lastHeard` changes: a flood of batches re-renders its readers once a second. */
+const HEARD_EVERY_MS = 1_000;
 
 /** One socket.io connection for the whole page; streams subscribe through `useLiveStream`. */
 export function LiveProvider({ children }: { children: ReactNode }) {
-  const [value, setValue] = useState<LiveContextValue>({ socket: null, state: "connecting" });
+  const [value, setValue] = useState<LiveContextValue>({ socket: null, state: "connecting", since: null });
+  const [lastHeard, setLastHeard] = useState<number | null>(null);
 
   useEffect(() => {
+    // the pages for people without a session have no streams to read: a socket there would be
+    // refused and send the sign-in page to itself in a loop (leaving them is always a full load)
+    if (SIGNED_OUT_PATHS.includes(window.location.pathname)) return;
     const socket: LiveSocket = io({ path: "/socket.io", transports: ["websocket"], reconnectionDelayMax: 3000 });
-    const set = (state: ConnectionState) => setValue({ socket, state });
+    const set = (state: ConnectionState) => setValue((old) => (old.socket === socket && old.state === state ? old : { socket, state, since: Date.now() }));
     set("connecting");
+    // anything from the server (a batch, a resync order, the transport's ping) proves it is there;
+    // one pending timer at most, so a flood costs one state update a second and nothing piles up
+    let heard = 0;
+    let shown = 0;
+    let heardTimer: ReturnType<typeof setTimeout> | undefined;
+    const showHeard = () => {
+      heardTimer = undefined;
+      shown = heard;
+      setLastHeard(heard);
+    };
+    const onHeard = () => {
+      heard = Date.now();
+      if (heardTimer !== undefined) return;
+      if (heard - shown >= HEARD_EVERY_MS) showHeard();
+      else heardTimer = setTimeout(showHeard, HEARD_EVERY_MS - (heard - shown));
+    };
+    socket.onAny(onHeard);
+    socket.on("connect", onHeard);
+    socket.io.on("ping", onHeard);
     let retry: ReturnType<typeof setTimeout> | undefined;
     const reconnectSoon = (ms: number) => {
       clearTimeout(retry);
@@ -42,14 +73,26 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     });
     return () => {
       clearTimeout(retry);
+      clearTimeout(heardTimer);
+      socket.offAny(onHeard);
+      socket.io.off("ping", onHeard);
       socket.removeAllListeners();
       socket.disconnect();
     };
   }, []);
 
-  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
+  return (
+    <LiveContext.Provider value={value}>
+      <LastHeardContext.Provider value={lastHeard}>{children}</LastHeardContext.Provider>
+    </LiveContext.Provider>
+  );
 }
 
 export function useLive(): LiveContextValue {
   return useContext(LiveContext);
+}
+
+/** When the page last heard from the server (a batch, a resync order or the transport's heartbeat), to the second; null until it has. */
+export function useLastHeard(): number | null {
+  return useContext(LastHeardContext);
 }

@@ -1,0 +1,116 @@
+import { SEVERITIES, severityRank, type Severity } from "@/lib/contracts/common";
+
+// What the wall reads from the panes' live caches, typed by the few fields it needs: the panes'
+// snapshots may carry true server counts (`counts`) or only their lists; both are read here.
+
+export const NODE_STATES = ["down", "degraded", "unknown", "up"] as const;
+export type NodeState = (typeof NODE_STATES)[number];
+
+export interface WallNode {
+  id: number;
+  name: string;
+  status: string;
+  critical?: boolean;
+  last_check_at?: number | null;
+}
+export interface NetworkLike {
+  nodes: readonly WallNode[];
+  counts?: Partial<Record<NodeState, number>>;
+}
+
+export interface WallIncident {
+  id: number;
+  title: string;
+  severity: string;
+  status: string;
+  pane: string;
+  last_seen: number;
+}
+export interface IncidentsLike {
+  incidents: readonly WallIncident[];
+  counts?: { open?: number; acknowledged?: number; open_severity?: Record<string, number> };
+}
+
+export interface RateLike {
+  rate: readonly { minute: number; count: number }[];
+}
+
+/** Nodes by status: the server's true counts when the snapshot has them, else counted from its list. */
+export function nodeCounts(data: NetworkLike | undefined): Record<NodeState, number> {
+  const counts: Record<NodeState, number> = { down: 0, degraded: 0, unknown: 0, up: 0 };
+  if (!data) return counts;
+  if (data.counts) {
+    for (const s of NODE_STATES) counts[s] = data.counts[s] ?? 0;
+    return counts;
+  }
+  for (const n of data.nodes) if (n.status in counts) counts[n.status as NodeState] += 1;
+  return counts;
+}
+
+/** The down nodes, then the degraded ones (critical first, then by name), at most `max`; `more` is the true remainder. */
+export function troubledNodes(data: NetworkLike | undefined, max: number): { shown: WallNode[]; more: number } {
+  if (!data) return { shown: [], more: 0 };
+  const rank = (n: WallNode) => (n.status === "down" ? 0 : 1) * 2 + (n.critical ? 0 : 1);
+  const troubled = data.nodes.filter((n) => n.status === "down" || n.status === "degraded");
+  troubled.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name) || a.id - b.id);
+  const shown = troubled.slice(0, max);
+  const counts = nodeCounts(data);
+  return { shown, more: Math.max(0, counts.down + counts.degraded - shown.length) };
+}
+
+/** Open incidents by severity, and open / acknowledged totals: the server's counts when present. */
+export function incidentCounts(data: IncidentsLike | undefined): { open: number; acknowledged: number; severity: Record<Severity, number> } {
+  const severity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  if (!data) return { open: 0, acknowledged: 0, severity };
+  const c = data.counts;
+  if (c?.open_severity && c.open !== undefined) {
+    for (const s of SEVERITIES) severity[s] = c.open_severity[s] ?? 0;
+    return { open: c.open, acknowledged: c.acknowledged ?? 0, severity };
+  }
+  let open = 0;
+  let acknowledged = 0;
+  for (const i of data.incidents) {
+    if (i.status === "open") {
+      open += 1;
+      if (i.severity in severity) severity[i.severity as Severity] += 1;
+    } else if (i.status === "acknowledged") acknowledged += 1;
+  }
+  return { open, acknowledged, severity };
+}
+
+/** The open incidents most severe first, then most recent, at most `max`; `more` is the true remainder. */
+export function worstIncidents(data: IncidentsLike | undefined, max: number): { shown: WallIncident[]; more: number } {
+  if (!data) return { shown: [], more: 0 };
+  const rank = (s: string) => severityRank[s as Severity] ?? SEVERITIES.length;
+  const open = data.incidents.filter((i) => i.status === "open");
+  open.sort((a, b) => rank(a.severity) - rank(b.severity) || b.last_seen - a.last_seen || b.id - a.id);
+  const shown = open.slice(0, max);
+  return { shown, more: Math.max(0, incidentCounts(data).open - shown.length) };
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Events per minute: the last whole minute before `now` and the `minutes` before it (oldest
+ * first, the current, still filling minute excluded), summed over severities.
+ */
+export function eventsPerMinute(data: RateLike | undefined, now: number, minutes: number): { last: number; series: number[] } {
+  const current = Math.floor(now / MINUTE) * MINUTE;
+  const series = new Array<number>(minutes).fill(0);
+  for (const b of data?.rate ?? []) {
+    const back = (current - b.minute) / MINUTE; // 1 = the last whole minute
+    if (back >= 1 && back <= minutes) series[minutes - back] += b.count;
+  }
+  return { last: series[minutes - 1] ?? 0, series };
+}
+
+/** "4 s", "3 min 20 s", "2 h 5 min", "3 d 4 h": how long, readable from across a room. */
+export function duration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ${m % 60} min`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}

@@ -1,0 +1,63 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { networkQueries } from "@/lib/queries/live-queries";
+import { nodeCounts, troubledNodes, NODE_STATES, type NetworkLike, type NodeState } from "./wall-data";
+
+const STATE_STYLE: Record<NodeState, { label: string; text: string; ring: string }> = {
+  down: { label: "Down", text: "text-red-400", ring: "ring-red-500/60" },
+  degraded: { label: "Degraded", text: "text-amber-300", ring: "ring-amber-400/50" },
+  unknown: { label: "Unknown", text: "text-slate-300", ring: "ring-slate-500/40" },
+  up: { label: "Up", text: "text-emerald-400", ring: "ring-emerald-500/40" },
+};
+/** Rows of the troubled-nodes list: what fits a wall screen; the rest is a true count. */
+const TROUBLED_ROWS = 10;
+
+function useNetwork(): NetworkLike | undefined {
+  return useQuery(networkQueries.snapshot()).data as NetworkLike | undefined;
+}
+
+/** Nodes by status as four big numbers. */
+export function WallNodeCounts() {
+  const counts = nodeCounts(useNetwork());
+  return (
+    <section aria-label="nodes by status" className="grid grid-cols-2 gap-4 xl:grid-cols-4">
+      {NODE_STATES.map((s) => {
+        const style = STATE_STYLE[s];
+        const alarm = (s === "down" || s === "degraded") && counts[s] > 0;
+        return (
+          <div key={s} className={`rounded-2xl bg-slate-900 px-6 py-4 ring-2 ring-inset ${alarm ? style.ring : "ring-slate-800"}`}>
+            <div className="text-lg uppercase tracking-wider text-slate-400 sm:text-2xl">{style.label}</div>
+            <div data-testid={`wall-nodes-${s}`} className={`text-5xl font-bold tabular-nums sm:text-7xl ${counts[s] > 0 ? style.text : "text-slate-600"}`}>
+              {counts[s]}
+            </div>
+          </div>
+        );
+      })}
+    </section>
+  );
+}
+
+/** The down and degraded nodes by name, worst first; "+N more" past what fits. */
+export function WallTroubledNodes() {
+  const { shown, more } = troubledNodes(useNetwork(), TROUBLED_ROWS);
+  return (
+    <section aria-label="down and degraded nodes" className="flex min-h-0 flex-col rounded-2xl bg-slate-900 p-6">
+      <h2 className="mb-3 text-2xl font-semibold text-slate-200 sm:text-3xl">Down and degraded</h2>
+      {shown.length === 0 ? (
+        <p className="text-3xl text-emerald-400">All nodes up</p>
+      ) : (
+        <ul className="flex flex-col gap-2">
+          {shown.map((n) => (
+            <li key={n.id} className="flex items-baseline gap-4 text-xl sm:text-3xl">
+              <span className={`w-32 shrink-0 font-semibold uppercase sm:w-52 ${n.status === "down" ? "text-red-400" : "text-amber-300"}`}>{n.status}</span>
+              <span className="min-w-0 truncate text-slate-100">{n.name}</span>
+              {n.critical ? <span className="shrink-0 text-xl uppercase text-red-300">critical</span> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      {more > 0 ? <p className="mt-3 text-2xl text-slate-400">+{more} more</p> : null}
+    </section>
+  );
+}
