@@ -55,6 +55,14 @@ async function main() {
     await phone.getByRole("status", { name: "connection" }).filter({ hasText: "Live" }).waitFor();
     await shot(phone, "screenshot-phone", false);
 
+    // the wall screen, wide and on a phone
+    await wide.goto(`${vigil.url}/?tv=1`);
+    await wide.getByRole("status", { name: "last heard" }).filter({ hasText: "updated" }).waitFor();
+    await shot(wide, "wall", false);
+    await phone.goto(`${vigil.url}/?tv=1`);
+    await phone.getByRole("status", { name: "last heard" }).filter({ hasText: "updated" }).waitFor();
+    await shot(phone, "wall-phone", false);
+
     // the admin enrols an authenticator at first sign-in, then opens the administration page
     const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await admin.goto(`${vigil.url}/sign-in`);
