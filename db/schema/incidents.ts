@@ -32,6 +32,8 @@ export const incidents = sqliteTable(
     index("incidents_status_last_seen").on(t.status, t.lastSeen),
     index("incidents_last_seen").on(t.lastSeen, t.id),
     index("incidents_pane_status_last_seen").on(t.pane, t.status, t.lastSeen),
+    // counts and groups of the active set read from the index alone
+    index("incidents_status_pane_rule_severity").on(t.status, t.pane, t.rule, t.severity, t.lastSeen),
   ],
 );
 

@@ -16,7 +16,7 @@ export const nodes = sqliteTable("nodes", {
   lastLatencyMs: real("last_latency_ms"),
   lastCheckAt: integer("last_check_at"),
   createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
-});
+}, (t) => [index("nodes_status_name").on(t.status, t.name, t.id)]);
 
 /** One check result, pushed or probed. Raw rows are pruned after the retention window. */
 export const heartbeats = sqliteTable(

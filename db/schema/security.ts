@@ -22,6 +22,7 @@ export const securityEvents = sqliteTable(
     index("security_events_kind_time").on(t.kind, t.time),
     index("security_events_src_time").on(t.srcIp, t.time),
     index("security_events_severity_time").on(t.severity, t.time),
+    index("security_events_kind_severity_time").on(t.kind, t.severity, t.time),
   ],
 );
 
