@@ -46,3 +46,12 @@ describe("the request gate in front of Next", () => {
     expect(req("GET", "/api/v1/nodes", "127.0.0.1:3000")).toEqual({ ok: true });
   });
 });
+
+describe("the request gate without the app sources", () => {
+  it("still refuses TRACE and lets ordinary requests through", () => {
+    const none = loadRouteTable(path.resolve(import.meta.dirname, "no-such-app-dir"));
+    expect(none).toEqual([]);
+    expect(checkRequest({ method: "TRACE", url: "/api/v1/events", headers: { host: "localhost:3000" } }, hosts, none)).toMatchObject({ ok: false, status: 405 });
+    expect(checkRequest({ method: "POST", url: "/api/v1/events", headers: { host: "localhost:3000" } }, hosts, none)).toEqual({ ok: true });
+  });
+});

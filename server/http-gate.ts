@@ -34,7 +34,8 @@ export function loadRouteTable(appDir: string): RouteEntry[] {
       }
     }
   };
-  walk(appDir, []);
+  // a deployment without the sources still serves: unknown methods are refused, the rest is Next's
+  if (fs.existsSync(appDir)) walk(appDir, []);
   return entries;
 }
 
