@@ -27,7 +27,8 @@ export interface Check {
   latency_ms: number | null;
 }
 
-export interface NodeView {
+/** What every view of a node shows: identity, place in the tree, and its latest state. */
+export interface NodeBase {
   id: number;
   key: string;
   name: string;
@@ -37,6 +38,9 @@ export interface NodeView {
   status: NodeStatus;
   last_latency_ms: number | null;
   last_check_at: number | null;
+}
+
+export interface NodeView extends NodeBase {
   /** oldest first, at most RECENT_CHECKS */
   checks: Check[];
 }
@@ -79,16 +83,7 @@ export const STATUS_RANK: Record<NodeStatus, number> = { down: 0, degraded: 1, u
 export const sparkPoint = (ok: boolean, latency: number | null): number | null => (ok ? (latency === null ? 0 : Math.round(latency * 10) / 10) : null);
 
 /** One node tile: what the grid shows, nothing more. */
-export interface NodeTileView {
-  id: number;
-  key: string;
-  name: string;
-  kind: string;
-  parent_id: number | null;
-  critical: boolean;
-  status: NodeStatus;
-  last_latency_ms: number | null;
-  last_check_at: number | null;
+export interface NodeTileView extends NodeBase {
   /** recent latencies, oldest first, at most SPARK_POINTS; null where the check failed */
   spark: (number | null)[];
 }
