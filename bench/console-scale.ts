@@ -202,9 +202,12 @@ interface FirstLoad {
   /** navigation start to the document's first byte, and to DOMContentLoaded */
   ttfb: number;
   dcl: number;
+  /** main-thread time until then (CDP Performance metrics): script, and all tasks */
+  scriptMs: number;
+  taskMs: number;
 }
 
-async function firstInteractive(page: Page, url: string, phone: boolean): Promise<FirstLoad> {
+async function firstInteractive(page: Page, cdp: CDPSession, url: string, phone: boolean): Promise<FirstLoad> {
   await page.goto(url, { waitUntil: "commit" });
   // the phone opens on incidents: the network tab's button; the wide page: the "down" chip
   const control = phone
@@ -221,7 +224,9 @@ async function firstInteractive(page: Page, url: string, phone: boolean): Promis
         const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
         return [performance.now(), nav.responseStart, nav.domContentLoadedEventEnd];
       });
-      return { ms, clicks, ttfb, dcl };
+      const scriptMs = (await metric(cdp, "ScriptDuration")) * 1000;
+      const taskMs = (await metric(cdp, "TaskDuration")) * 1000;
+      return { ms, clicks, ttfb, dcl, scriptMs, taskMs };
     } catch {
       // not answered yet: click again
     }
@@ -285,14 +290,14 @@ async function main() {
       const runs: FirstLoad[] = [];
       for (let i = 0; ; i++) {
         const opened = await openPage(browser, vigil, viewport);
-        runs.push(await firstInteractive(opened.page, vigil.url, phone));
+        runs.push(await firstInteractive(opened.page, opened.cdp, vigil.url, phone));
         if (i === LOADS - 1) return { opened, runs };
         await opened.context.close();
       }
     };
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const describe = (runs: FirstLoad[]) =>
-      `${median(runs.map((r) => r.ms)).toFixed(0)} (runs ${runs.map((r) => `${r.ms.toFixed(0)}${r.clicks > 1 ? `/${r.clicks} clicks` : ""}`).join(", ")}; first byte ${median(runs.map((r) => r.ttfb)).toFixed(0)}, DOMContentLoaded ${median(runs.map((r) => r.dcl)).toFixed(0)})`;
+      `${median(runs.map((r) => r.ms)).toFixed(0)} (runs ${runs.map((r) => `${r.ms.toFixed(0)}${r.clicks > 1 ? `/${r.clicks} clicks` : ""}`).join(", ")}; first byte ${median(runs.map((r) => r.ttfb)).toFixed(0)}, DOMContentLoaded ${median(runs.map((r) => r.dcl)).toFixed(0)}; main thread ${median(runs.map((r) => r.taskMs)).toFixed(0)} of which script ${median(runs.map((r) => r.scriptMs)).toFixed(0)})`;
     // for comparison, the same first loads with the data in place but no live load running
     const quiet: string[] = [];
     for (const [viewport, phone] of [[WIDE, false], [PHONE, true]] as const) {
@@ -324,17 +329,23 @@ async function main() {
     await takeLongTasks(phone.page);
     const taskBefore = await metric(wide.cdp, "TaskDuration");
     console.log(`idle under load for ${IDLE_S} s…`);
-    await sleep(IDLE_S * 1000);
+    // the settled heap once a minute (a forced GC of a ~10 MB heap is a few ms, far below a long task)
+    const heapSeries = [heapStart];
+    for (let left = IDLE_S; left > 0; left -= 60) {
+      await sleep(Math.min(60, left) * 1000);
+      if (left > 60) heapSeries.push(await settledHeapMb(wide.cdp));
+    }
     const idleWide = await takeLongTasks(wide.page);
     const idlePhone = await takeLongTasks(phone.page);
     const busy = ((await metric(wide.cdp, "TaskDuration")) - taskBefore) / IDLE_S;
     const heapIdleEnd = await settledHeapMb(wide.cdp);
+    heapSeries.push(heapIdleEnd);
     const lt = (l: LongTasks) => `${l.count} tasks, ${l.totalMs.toFixed(0)} ms total, longest ${l.longestMs.toFixed(0)} ms`;
     row(`long tasks idle ${IDLE_S} s, wide`, lt(idleWide), "none > 200 ms", idleWide.longestMs <= 200);
     row(`long tasks idle ${IDLE_S} s, 390 px`, lt(idlePhone), "none > 200 ms", idlePhone.longestMs <= 200);
     row("wide main thread busy while idle (CDP TaskDuration)", `${(busy * 100).toFixed(1)} %`, "-", null);
     const idleGrowth = (heapIdleEnd - heapStart) / heapStart;
-    row(`wide JS heap after GC over the idle ${IDLE_S} s (MB)`, `${heapStart.toFixed(1)} → ${heapIdleEnd.toFixed(1)} (${idleGrowth >= 0 ? "+" : ""}${(idleGrowth * 100).toFixed(0)} %)`, "flat (< +10 %)", idleGrowth < 0.1);
+    row(`wide JS heap after GC over the idle ${IDLE_S} s, each minute (MB)`, `${heapSeries.map((h) => h.toFixed(1)).join(" → ")} (${idleGrowth >= 0 ? "+" : ""}${(idleGrowth * 100).toFixed(0)} %)`, "flat (< +10 %)", idleGrowth < 0.1);
 
     console.log(`storm: ${STORM} nodes going down at once…`);
     for (let i = 0; i < STORM; i++) failing.add(i);
