@@ -274,8 +274,8 @@ async function main() {
     console.log(`  ${what}: ${value}`);
   };
   try {
+    // an analyst (acts on security incidents) and an ingest+read+act key of theirs for the load
     await createUser(vigil, EMAIL, "analyst");
-    await createUser(vigil, "noc@bank.test", "admin");
     const key = await createKey(vigil, EMAIL, "ingest,read,act");
 
     // the fleet exists, the incidents are open, then the steady load runs
