@@ -31,6 +31,8 @@ export interface VigilServer {
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** stops and deletes the data directory */
   dispose(): Promise<void>;
+  /** the server process's id while it runs (for benches reading /proc/<pid>/status) */
+  pid(): number | undefined;
 }
 
 /** Starts the real custom server (production build) on its own port with a fresh data directory. */
@@ -103,5 +105,6 @@ export async function startVigil(options: { demo?: boolean; env?: Record<string,
       await stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
+    pid: () => (child as ChildProcess | null)?.pid,
   };
 }

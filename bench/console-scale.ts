@@ -1,0 +1,401 @@
+// The console at scale (issue 8, "Speed"): the production server with 1,000 nodes pushing a
+// heartbeat every 30 s, a 5,000 events/s security stream and 10,000 open incidents, watched by
+// Chromium through Playwright. Prints one table of figures against the issue's targets:
+//   1. first load interactive (navigation start to a click answered), wide and at 390x844
+//   2. long tasks (PerformanceObserver 'longtask') during N s idle under the load and during a
+//      storm of 500 nodes going down at once
+//   3. an acknowledgement from the 390-px view confirmed (click to the row showing acknowledged)
+//   4. the browser's JS heap after a forced GC, at the start and the end of the run
+//   5. the server's RSS (/proc/<pid>/status VmRSS) before the browsers and at the end
+// Only 127.0.0.1 is spoken to.
+// Usage: npx tsx bench/console-scale.ts [--idle-s 60] [--loads 3] [--nodes 1000] [--rate 5000] [--incidents 10000] [--no-build]
+//   --loads: first loads per viewport, each in a fresh browser context (cold cache); the median is judged
+import fs from "node:fs";
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from "@playwright/test";
+import { CHROMIUM_ARGS, findChromium } from "../e2e/chromium";
+import { startVigil, type VigilServer } from "../e2e/support/vigil";
+import { createKey, createUser, signIn } from "../e2e/support/accounts";
+// @ts-expect-error plain ESM helper shared with `npm start`
+import { ensureBuild } from "../scripts/ensure-build.mjs";
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
+  return value;
+}
+const IDLE_S = flag("idle-s", 60);
+const NODES = Math.floor(flag("nodes", 1000));
+const RATE = flag("rate", 5000);
+const INCIDENTS = Math.floor(flag("incidents", 10_000));
+const LOADS = Math.floor(flag("loads", 3));
+const STORM = Math.min(500, NODES);
+const HEARTBEAT_EVERY_MS = 30_000;
+const EVENTS_EVERY_MS = 100;
+/** the API's limit on items per request */
+const MAX_ITEMS = 10_000;
+const EMAIL = "ana@bank.test";
+const WIDE = { width: 1920, height: 1080 };
+const PHONE = { width: 390, height: 844 };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const nodeKey = (i: number) => `bench-${String(i).padStart(4, "0")}`;
+const ip = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+
+// --- server side ------------------------------------------------------------------------------
+
+function rssMb(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+async function post(vigil: VigilServer, key: string, route: "heartbeats" | "events", items: unknown[]): Promise<number> {
+  if (items.length > MAX_ITEMS) throw new Error(`${items.length} items in one request (limit ${MAX_ITEMS})`);
+  const res = await fetch(`${vigil.url}/api/v1/${route}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(items),
+  });
+  const body = (await res.json()) as { accepted?: number };
+  if (res.status >= 300) throw new Error(`POST /api/v1/${route} answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+  return body.accepted ?? 0;
+}
+
+interface Driver {
+  /** requests sent, requests skipped because too many were in flight, errors seen */
+  stats: { sent: number; skipped: number; accepted: number; errors: string[] };
+  stop(): Promise<void>;
+}
+
+/**
+ * Calls `tick(n)` every `everyMs` on a fixed schedule, each a request in flight at most `maxInFlight`
+ * at a time: when the server lags, ticks are skipped (and counted) rather than queued.
+ */
+function periodic(everyMs: number, tick: (n: number) => Promise<number>, maxInFlight = 4): Driver {
+  const stats = { sent: 0, skipped: 0, accepted: 0, errors: [] as string[] };
+  let running = true;
+  let inFlight = 0;
+  const pending = new Set<Promise<void>>();
+  const loop = (async () => {
+    const start = Date.now();
+    for (let n = 0; running; n++) {
+      const due = start + n * everyMs;
+      if (due > Date.now()) await sleep(due - Date.now());
+      if (!running) break;
+      if (inFlight >= maxInFlight) {
+        stats.skipped++;
+        continue;
+      }
+      inFlight++;
+      stats.sent++;
+      const p = tick(n)
+        .then((accepted) => void (stats.accepted += accepted))
+        .catch((e: Error) => void (stats.errors.length < 5 && stats.errors.push(e.message)))
+        .finally(() => {
+          inFlight--;
+          pending.delete(p);
+        });
+      pending.add(p);
+    }
+  })();
+  return {
+    stats,
+    stop: async () => {
+      running = false;
+      await loop;
+      await Promise.all(pending);
+    },
+  };
+}
+
+/** 1,000 nodes, each one heartbeat every 30 s: a slice of them every second; nodes in `failing` report failures. */
+function heartbeatDriver(vigil: VigilServer, key: string, failing: Set<number>): Driver {
+  const slices = HEARTBEAT_EVERY_MS / 1000;
+  return periodic(1000, (n) => {
+    const slice = n % slices;
+    const items = [];
+    for (let i = slice; i < NODES; i += slices) items.push(failing.has(i) ? { node: nodeKey(i), ok: false, time: Date.now() } : { node: nodeKey(i), ok: true, latency_ms: 5 + ((i * 7 + n) % 90), time: Date.now() });
+    return post(vigil, key, "heartbeats", items);
+  });
+}
+
+/** The security stream: RATE events/s as a batch every 100 ms, times = now (IDS alerts that open no incident). */
+function eventDriver(vigil: VigilServer, key: string): Driver {
+  const perPost = Math.min(MAX_ITEMS, Math.round((RATE * EVENTS_EVERY_MS) / 1000));
+  return periodic(EVENTS_EVERY_MS, (n) => {
+    const time = Date.now();
+    const items = Array.from({ length: perPost }, (_, i) => ({
+      kind: "ids_alert",
+      severity: "low",
+      src_ip: ip(200_000 + ((n * perPost + i) % 5000)),
+      signature: `ET BENCH stream ${i % 25}`,
+      time,
+    }));
+    return post(vigil, key, "events", items);
+  });
+}
+
+/** 10,000 open incidents: ten failed logins from each of 10,000 sources (brute_force), within the last two minutes. */
+async function openIncidents(vigil: VigilServer, key: string): Promise<void> {
+  const base = Date.now() - 120_000;
+  const perIp = 10;
+  const ipsPerPost = Math.floor(MAX_ITEMS / perIp);
+  for (let from = 0; from < INCIDENTS; from += ipsPerPost) {
+    const items = [];
+    for (let n = from; n < Math.min(INCIDENTS, from + ipsPerPost); n++)
+      for (let k = 0; k < perIp; k++) items.push({ kind: "auth_failure", src_ip: ip(n + 1), user: "root", time: base + Math.floor((n * 100_000) / INCIDENTS) + k });
+    await post(vigil, key, "events", items);
+  }
+}
+
+async function activeIncidents(vigil: VigilServer, key: string): Promise<number> {
+  const res = await fetch(`${vigil.url}/api/v1/incidents?status=active&limit=1`, { headers: { authorization: `Bearer ${key}` } });
+  return ((await res.json()) as { total: number }).total;
+}
+
+// --- browser side -----------------------------------------------------------------------------
+
+interface LongTasks {
+  count: number;
+  totalMs: number;
+  longestMs: number;
+}
+
+/** Records every long task of the page in window.__longtasks (from navigation on). */
+function observeLongTasks() {
+  const w = window as unknown as { __longtasks: number[] };
+  w.__longtasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) w.__longtasks.push(e.duration);
+  }).observe({ type: "longtask", buffered: true });
+}
+
+async function takeLongTasks(page: Page): Promise<LongTasks> {
+  const d = await page.evaluate(() => (window as unknown as { __longtasks: number[] }).__longtasks.splice(0));
+  return { count: d.length, totalMs: d.reduce((a, b) => a + b, 0), longestMs: d.length ? Math.max(...d) : 0 };
+}
+
+async function openPage(browser: Browser, vigil: VigilServer, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession }> {
+  const context = await browser.newContext(viewport.width < 500 ? { viewport, isMobile: true, hasTouch: true } : { viewport });
+  await signIn(context, vigil.url, EMAIL);
+  const page = await context.newPage();
+  await page.addInitScript(observeLongTasks);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Performance.enable");
+  return { context, page, cdp };
+}
+
+/**
+ * Navigation start to a click answered, as a person would get it: the page is opened, then the
+ * control is clicked as soon as it is there and clicked again (every 250 ms) until its effect
+ * shows; a click that lands before React hydrates is lost, as it would be for the person.
+ */
+interface FirstLoad {
+  ms: number;
+  clicks: number;
+  /** navigation start to the document's first byte, and to DOMContentLoaded */
+  ttfb: number;
+  dcl: number;
+  /** main-thread time until then (CDP Performance metrics): script, and all tasks */
+  scriptMs: number;
+  taskMs: number;
+}
+
+async function firstInteractive(page: Page, cdp: CDPSession, url: string, phone: boolean): Promise<FirstLoad> {
+  await page.goto(url, { waitUntil: "commit" });
+  // the phone opens on incidents: the network tab's button; the wide page: the "down" chip
+  const control = phone
+    ? page.getByRole("button", { name: "network", exact: true })
+    : page.getByRole("region", { name: "Network health" }).getByRole("group", { name: "network summary" }).getByRole("button", { name: /down$/ });
+  const answered = control.and(page.locator(phone ? "[aria-current=page]" : "[aria-pressed=true]"));
+  const deadline = Date.now() + 120_000;
+  for (let clicks = 1; Date.now() < deadline; clicks++) {
+    if (!(await answered.count())) await control.click({ timeout: deadline - Date.now() });
+    try {
+      await answered.waitFor({ timeout: 250 });
+      // performance.now() counts from the navigation's start
+      const [ms, ttfb, dcl] = await page.evaluate(() => {
+        const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+        return [performance.now(), nav.responseStart, nav.domContentLoadedEventEnd];
+      });
+      const scriptMs = (await metric(cdp, "ScriptDuration")) * 1000;
+      const taskMs = (await metric(cdp, "TaskDuration")) * 1000;
+      return { ms, clicks, ttfb, dcl, scriptMs, taskMs };
+    } catch {
+      // not answered yet: click again
+    }
+  }
+  throw new Error("no click answered within 120 s");
+}
+
+async function settledHeapMb(cdp: CDPSession): Promise<number> {
+  await cdp.send("HeapProfiler.collectGarbage");
+  const { usedSize } = await cdp.send("Runtime.getHeapUsage");
+  return usedSize / 1048576;
+}
+
+async function metric(cdp: CDPSession, name: string): Promise<number> {
+  const { metrics } = await cdp.send("Performance.getMetrics");
+  return metrics.find((m) => m.name === name)?.value ?? NaN;
+}
+
+/** Acknowledges one incident from the phone's list (group expanded): click to the row reading acknowledged, ms. */
+async function acknowledgeFromPhone(page: Page): Promise<number> {
+  const incidents = page.getByRole("region", { name: "Incidents" });
+  const group = incidents.getByRole("listitem", { name: "incident group brute_force" });
+  await group.getByRole("button").first().click();
+  const row = page.locator("[aria-label='incident list'] > li[data-status=open]").first();
+  await row.waitFor();
+  const card = page.getByRole("listitem", { name: (await row.getAttribute("aria-label"))!, exact: true });
+  const ack = card.getByRole("button", { name: "Acknowledge" });
+  await ack.waitFor();
+  const t = Date.now();
+  await ack.click();
+  await card.and(page.locator("[data-status=acknowledged]")).waitFor({ timeout: 60_000 });
+  return Date.now() - t;
+}
+
+// --- the run ----------------------------------------------------------------------------------
+
+async function main() {
+  if (!process.argv.includes("--no-build")) ensureBuild();
+  const vigil = await startVigil({ env: { VIGIL_MAX_NODES: String(NODES + 1000) } });
+  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+  const drivers: Driver[] = [];
+  const out: [string, string, string, boolean | null][] = [];
+  const row = (what: string, value: string, target: string, ok: boolean | null) => {
+    out.push([what, value, target, ok]);
+    console.log(`  ${what}: ${value}`);
+  };
+  try {
+    // an analyst (acts on security incidents) and an ingest+read+act key of theirs for the load
+    await createUser(vigil, EMAIL, "analyst");
+    const key = await createKey(vigil, EMAIL, "ingest,read,act");
+
+    // the fleet exists, the incidents are open, then the steady load runs
+    let t = Date.now();
+    await post(vigil, key, "heartbeats", Array.from({ length: NODES }, (_, i) => ({ node: nodeKey(i), ok: true, latency_ms: 10, time: Date.now() })));
+    await openIncidents(vigil, key);
+    const active = await activeIncidents(vigil, key);
+    const rssSeeded = rssMb(vigil.pid());
+    console.log(`seeded ${NODES} nodes and ${active} active incidents in ${((Date.now() - t) / 1000).toFixed(1)} s; server RSS ${rssSeeded.toFixed(0)} MB`);
+    // first loads: LOADS fresh contexts per viewport; the last of each stays open
+    const loads = async (viewport: typeof WIDE, phone: boolean) => {
+      const runs: FirstLoad[] = [];
+      for (let i = 0; ; i++) {
+        const opened = await openPage(browser, vigil, viewport);
+        runs.push(await firstInteractive(opened.page, opened.cdp, vigil.url, phone));
+        if (i === LOADS - 1) return { opened, runs };
+        await opened.context.close();
+      }
+    };
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const describe = (runs: FirstLoad[]) =>
+      `${median(runs.map((r) => r.ms)).toFixed(0)} (runs ${runs.map((r) => `${r.ms.toFixed(0)}${r.clicks > 1 ? `/${r.clicks} clicks` : ""}`).join(", ")}; first byte ${median(runs.map((r) => r.ttfb)).toFixed(0)}, DOMContentLoaded ${median(runs.map((r) => r.dcl)).toFixed(0)}; main thread ${median(runs.map((r) => r.taskMs)).toFixed(0)} of which script ${median(runs.map((r) => r.scriptMs)).toFixed(0)})`;
+    // for comparison, the same first loads with the data in place but no live load running
+    const quiet: string[] = [];
+    for (const [viewport, phone] of [[WIDE, false], [PHONE, true]] as const) {
+      const { opened, runs } = await loads(viewport, phone);
+      await opened.context.close();
+      quiet.push(describe(runs));
+    }
+    const failing = new Set<number>();
+    drivers.push(heartbeatDriver(vigil, key, failing), eventDriver(vigil, key));
+    await sleep(5_000);
+    const rssBefore = rssMb(vigil.pid());
+    console.log(`load running: ${NODES} nodes / 30 s, ${RATE} events/s; server RSS ${rssBefore.toFixed(0)} MB`);
+
+    // 1. first load interactive under the load, wide and at 390 px
+    const { opened: phone, runs: phoneRuns } = await loads(PHONE, true);
+    // the phone goes back to what it opens on, the incident list
+    await phone.page.getByRole("button", { name: "incidents", exact: true }).click();
+    const { opened: wide, runs: wideRuns } = await loads(WIDE, false);
+    await wide.page.getByRole("region", { name: "Network health" }).getByRole("group", { name: "network summary" }).getByRole("button").first().click();
+    await wide.page.getByRole("status", { name: "connection" }).filter({ hasText: "Live" }).waitFor();
+    const heapStart = await settledHeapMb(wide.cdp);
+    row("first load interactive, wide (ms, median)", describe(wideRuns), "< 1000", median(wideRuns.map((r) => r.ms)) < 1000);
+    row("first load interactive, 390 px (ms, median)", describe(phoneRuns), "< 1000", median(phoneRuns.map((r) => r.ms)) < 1000);
+    row("  same, wide, before the live load starts", quiet[0], "-", null);
+    row("  same, 390 px, before the live load starts", quiet[1], "-", null);
+
+    // 2. long tasks: idle under the load, then a storm of 500 nodes going down at once
+    await takeLongTasks(wide.page);
+    await takeLongTasks(phone.page);
+    const taskBefore = await metric(wide.cdp, "TaskDuration");
+    console.log(`idle under load for ${IDLE_S} s…`);
+    // the settled heap once a minute (a forced GC of a ~10 MB heap is a few ms, far below a long task)
+    const heapSeries = [heapStart];
+    for (let left = IDLE_S; left > 0; left -= 60) {
+      await sleep(Math.min(60, left) * 1000);
+      if (left > 60) heapSeries.push(await settledHeapMb(wide.cdp));
+    }
+    const idleWide = await takeLongTasks(wide.page);
+    const idlePhone = await takeLongTasks(phone.page);
+    const busy = ((await metric(wide.cdp, "TaskDuration")) - taskBefore) / IDLE_S;
+    const heapIdleEnd = await settledHeapMb(wide.cdp);
+    heapSeries.push(heapIdleEnd);
+    const lt = (l: LongTasks) => `${l.count} tasks, ${l.totalMs.toFixed(0)} ms total, longest ${l.longestMs.toFixed(0)} ms`;
+    row(`long tasks idle ${IDLE_S} s, wide`, lt(idleWide), "none > 200 ms", idleWide.longestMs <= 200);
+    row(`long tasks idle ${IDLE_S} s, 390 px`, lt(idlePhone), "none > 200 ms", idlePhone.longestMs <= 200);
+    row("wide main thread busy while idle (CDP TaskDuration)", `${(busy * 100).toFixed(1)} %`, "-", null);
+    const idleGrowth = (heapIdleEnd - heapStart) / heapStart;
+    row(`wide JS heap after GC over the idle ${IDLE_S} s, each minute (MB)`, `${heapSeries.map((h) => h.toFixed(1)).join(" → ")} (${idleGrowth >= 0 ? "+" : ""}${(idleGrowth * 100).toFixed(0)} %)`, "flat (< +10 %)", idleGrowth < 0.1);
+
+    console.log(`storm: ${STORM} nodes going down at once…`);
+    for (let i = 0; i < STORM; i++) failing.add(i);
+    const stormBeats = Array.from({ length: STORM }, (_, i) => ({ node: nodeKey(i), ok: false }));
+    t = Date.now();
+    for (let r = 0; r < 3; r++) await post(vigil, key, "heartbeats", stormBeats.map((b) => ({ ...b, time: Date.now() })));
+    const down = wide.page.getByRole("region", { name: "Network health" }).getByTestId("count-down");
+    await down.filter({ hasText: new RegExp(`^${STORM.toLocaleString("en-US")}$`) }).waitFor({ timeout: 120_000 });
+    const stormShownMs = Date.now() - t;
+    await sleep(15_000); // the storm's aftermath: incidents, counts, groups settle
+    const stormWide = await takeLongTasks(wide.page);
+    const stormPhone = await takeLongTasks(phone.page);
+    row(`storm: ${STORM} down shown on the wide page (ms)`, String(stormShownMs), "-", null);
+    row("long tasks in the storm (+15 s), wide", lt(stormWide), "none > 200 ms", stormWide.longestMs <= 200);
+    row("long tasks in the storm (+15 s), 390 px", lt(stormPhone), "none > 200 ms", stormPhone.longestMs <= 200);
+    const live = await wide.page.getByRole("status", { name: "connection" }).textContent();
+    row("wide live badge after the storm", String(live), "Live", live === "Live");
+
+    // 3. an acknowledgement from the 390-px view
+    await phone.page.getByRole("button", { name: "incidents", exact: true }).click();
+    const ackMs = await acknowledgeFromPhone(phone.page);
+    row("acknowledge from 390 px, confirmed (ms)", String(ackMs), "< 1000", ackMs < 1000);
+
+    // 4. the browser's heap, start and end (forced GC)
+    const heapEnd = await settledHeapMb(wide.cdp);
+    const growth = (heapEnd - heapStart) / heapStart;
+    row("wide JS heap after GC, start → end of run (MB)", `${heapStart.toFixed(1)} → ${heapEnd.toFixed(1)} (${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(0)} %)`, "flat (< +10 %)", growth < 0.1);
+    row("wide DOM nodes at the end", String(await metric(wide.cdp, "Nodes")), "-", null);
+
+    // 5. the server's RSS
+    await phone.context.close();
+    await wide.context.close();
+    await sleep(2_000);
+    const rssAfter = rssMb(vigil.pid());
+    row("server RSS: seeded, no browser → load running → end, browsers closed (MB)", `${rssSeeded.toFixed(0)} → ${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)}`, "< 300", Math.max(rssBefore, rssAfter) < 300);
+  } finally {
+    await Promise.all(drivers.map((d) => d.stop()));
+    for (const [name, d] of [["heartbeats", drivers[0]], ["events", drivers[1]]] as const)
+      if (d) console.log(`driver ${name}: ${d.stats.sent} requests, ${d.stats.accepted} items accepted, ${d.stats.skipped} ticks skipped (server behind)${d.stats.errors.length ? `, errors: ${d.stats.errors.join(" | ")}` : ""}`);
+    await browser.close();
+    await vigil.dispose();
+  }
+
+  const w = [Math.max(...out.map((r) => r[0].length)), Math.max(...out.map((r) => r[1].length)), Math.max(...out.map((r) => r[2].length))];
+  console.log(`\nVigil console at scale: ${NODES} nodes / 30 s, ${RATE} events/s, ${INCIDENTS} open incidents, idle ${IDLE_S} s`);
+  console.log(`${"figure".padEnd(w[0])}  ${"measured".padEnd(w[1])}  ${"target".padEnd(w[2])}  verdict`);
+  for (const [what, value, target, ok] of out) console.log(`${what.padEnd(w[0])}  ${value.padEnd(w[1])}  ${target.padEnd(w[2])}  ${ok === null ? "" : ok ? "ok" : "MISSED"}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
