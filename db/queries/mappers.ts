@@ -20,6 +20,12 @@ export function toSecurityEvent(r: EventRow): SecurityEvent {
     signature: r.signature,
     message: r.message,
     attributes: r.attributes ?? null,
+    service: r.service,
+    src_host: r.srcHost,
+    src_port: r.srcPort,
+    dst_port: r.dstPort,
+    proto: r.proto,
+    occurrences: r.occurrences,
   };
 }
 
@@ -40,6 +46,9 @@ export function toIncident(r: IncidentRow): Incident {
     acknowledged_at: r.acknowledgedAt,
     resolved_by: r.resolvedBy,
     resolved_at: r.resolvedAt,
+    explanation: r.explanation,
+    mitre: r.mitre,
+    details: r.details ?? null,
   };
 }
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * Work for people. One row per (rule, entity) while it is not resolved: the partial unique index
@@ -26,6 +26,12 @@ export const incidents = sqliteTable(
     acknowledgedAt: integer("acknowledged_at"),
     resolvedBy: text("resolved_by"),
     resolvedAt: integer("resolved_at"),
+    /** the detection's own words: what was seen, against which threshold */
+    explanation: text("explanation"),
+    /** MITRE ATT&CK technique, e.g. T1110.001 */
+    mitre: text("mitre"),
+    /** rule-specific figures (top members, distinct accounts, …) as JSON */
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
   },
   (t) => [
     uniqueIndex("incidents_active_dedup").on(t.dedupKey).where(sql`status <> 'resolved'`),
@@ -51,4 +57,18 @@ export const incidentTimeline = sqliteTable(
     note: text("note"),
   },
   (t) => [index("incident_timeline_incident").on(t.incidentId, t.time)],
+);
+
+/**
+ * Events that are evidence of an incident. At most EVIDENCE_CAP links per incident are kept (the
+ * first ones); `incidents.count` stays the true count and the rest are reachable by filtering the
+ * events on the incident's entity and time range.
+ */
+export const incidentEvents = sqliteTable(
+  "incident_events",
+  {
+    incidentId: integer("incident_id").notNull().references(() => incidents.id),
+    eventId: integer("event_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.eventId] }), index("incident_events_event").on(t.eventId)],
 );

@@ -1,4 +1,5 @@
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** A normalized security event: IDS alert, failed login, transaction, anomaly. */
 export const securityEvents = sqliteTable(
@@ -16,8 +17,25 @@ export const securityEvents = sqliteTable(
     signature: text("signature"),
     message: text("message"),
     attributes: text("attributes", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** what produced it: sshd, pam, su, sudo, suricata, snort, payments, vigil */
+    service: text("service"),
+    /** the source when the log names a host instead of an address (PAM's rhost=…) */
+    srcHost: text("src_host"),
+    srcPort: integer("src_port"),
+    dstPort: integer("dst_port"),
+    proto: text("proto"),
+    /** one stored line standing for N ("message repeated N times") */
+    occurrences: integer("occurrences").notNull().default(1),
+    /** identity of the line (format + raw text, or the sender's own id): a re-sent line stores nothing twice */
+    fingerprint: text("fingerprint"),
+    /** the line as received, card numbers masked */
+    raw: text("raw"),
   },
   (t) => [
+    uniqueIndex("security_events_fingerprint").on(t.fingerprint).where(sql`fingerprint IS NOT NULL`),
+    index("security_events_src_host_time").on(t.srcHost, t.time).where(sql`src_host IS NOT NULL`),
+    index("security_events_user_time").on(t.user, t.time).where(sql`user IS NOT NULL`),
+    index("security_events_signature_time").on(t.signature, t.time).where(sql`signature IS NOT NULL`),
     index("security_events_time").on(t.time),
     index("security_events_kind_time").on(t.kind, t.time),
     index("security_events_src_time").on(t.srcIp, t.time),
@@ -35,4 +53,23 @@ export const eventMinutes = sqliteTable(
     count: integer("count").notNull(),
   },
   (t) => [primaryKey({ columns: [t.minute, t.severity] })],
+);
+
+/**
+ * Counts of events per source, signature and account, per minute (span 60,000) and per hour (span
+ * 3,600,000), upserted once per distinct key and batch: "top sources over 24 h" reads these, never
+ * raw rows. `dim` is "src" (address or host name), "sig" or "user".
+ */
+export const eventTallies = sqliteTable(
+  "event_tallies",
+  {
+    dim: text("dim").notNull(),
+    span: integer("span").notNull(),
+    bucket: integer("bucket").notNull(),
+    value: text("value").notNull(),
+    count: integer("count").notNull(),
+    /** the most severe event counted here (rank: 0 critical … 4 info) */
+    worst: integer("worst").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.dim, t.span, t.bucket, t.value] })],
 );

@@ -5,12 +5,13 @@ import { jsonBoundsError, type JsonBounds } from "./bounded-json";
 /** `attributes`: an object at most 8 levels deep and 16 KiB as JSON. */
 export const ATTRIBUTE_BOUNDS: JsonBounds = { maxDepth: 8, maxBytes: 16 * 1024 };
 
-export const EVENT_KINDS = ["ids_alert", "auth_failure", "auth_success", "transaction", "anomaly", "system"] as const;
+export const EVENT_KINDS = ["ids_alert", "ids_anomaly", "auth_failure", "auth_success", "transaction", "anomaly", "system"] as const;
 export const eventKindSchema = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof eventKindSchema>;
 
 const defaultSeverity: Record<EventKind, Severity> = {
   ids_alert: "medium",
+  ids_anomaly: "low",
   auth_failure: "low",
   auth_success: "info",
   transaction: "info",
@@ -54,8 +55,20 @@ export const securityEventSchema = z.object({
   signature: z.string().nullable(),
   message: z.string().nullable(),
   attributes: z.record(z.string(), z.unknown()).nullable(),
+  /** what produced it: sshd, pam, su, sudo, suricata, snort, payments */
+  service: z.string().nullable(),
+  /** the source when the log names a host instead of an address */
+  src_host: z.string().nullable(),
+  src_port: z.number().nullable(),
+  dst_port: z.number().nullable(),
+  proto: z.string().nullable(),
+  /** how many occurrences the stored line stands for ("message repeated N times") */
+  occurrences: z.number(),
 });
 export type SecurityEvent = z.infer<typeof securityEventSchema>;
+
+/** One event with the line as received (card numbers masked): GET /api/v1/events/:id. */
+export type SecurityEventDetail = SecurityEvent & { raw: string | null; received_at: number; fingerprint: string | null };
 
 /** A position in the newest-first order of events: the (time, id) of the last event a page showed. */
 export interface EventCursor {

@@ -21,6 +21,12 @@ export interface Incident {
   acknowledged_at: number | null;
   resolved_by: string | null;
   resolved_at: number | null;
+  /** the detection's own words: what was seen, against which threshold */
+  explanation: string | null;
+  /** MITRE ATT&CK technique id, e.g. T1110.001 */
+  mitre: string | null;
+  /** rule-specific figures: top members, distinct accounts … */
+  details: Record<string, unknown> | null;
 }
 
 export interface TimelineEntry {

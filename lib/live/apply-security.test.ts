@@ -3,7 +3,7 @@ import { applySecurity, foldGroups, GROUP_KEY_CAP, LIVE_EVENT_CAP, OTHER, topGro
 import type { SecurityEvent, SeverityCounts } from "../contracts/events";
 
 const event = (id: number, time = id * 1000, severity: SecurityEvent["severity"] = "low", over: Partial<SecurityEvent> = {}): SecurityEvent => ({
-  id, time, kind: "ids_alert", severity, source: "t", src_ip: null, dst_ip: null, user: null, signature: null, message: null, attributes: null, ...over,
+  id, time, kind: "ids_alert", severity, source: "t", src_ip: null, dst_ip: null, user: null, signature: null, message: null, attributes: null, service: null, src_host: null, src_port: null, dst_port: null, proto: null, occurrences: 1, ...over,
 });
 const zero = (): SeverityCounts => ({ critical: 0, high: 0, medium: 0, low: 0, info: 0 });
 const snapshot = (over: Partial<LiveSecurity> = {}): LiveSecurity => ({

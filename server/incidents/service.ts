@@ -176,5 +176,8 @@ function fromRaw(r: IncidentRowRaw): IncidentRow {
     acknowledgedAt: r.acknowledged_at as number | null,
     resolvedBy: r.resolved_by as string | null,
     resolvedAt: r.resolved_at as number | null,
+    explanation: (r.explanation as string | null) ?? null,
+    mitre: (r.mitre as string | null) ?? null,
+    details: typeof r.details === "string" ? (JSON.parse(r.details) as Record<string, unknown>) : null,
   };
 }

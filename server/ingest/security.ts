@@ -76,6 +76,12 @@ export class SecurityIngest {
           signature: e.signature ?? null,
           message: e.message ?? null,
           attributes,
+          service: null,
+          src_host: null,
+          src_port: null,
+          dst_port: null,
+          proto: null,
+          occurrences: 1,
         };
       });
       for (const [bucket, count] of minutes) {

@@ -4,7 +4,7 @@ import type { Batch, SecurityDelta } from "../../lib/contracts/live";
 
 const ev = (id: number): SecurityDelta => ({
   type: "event",
-  event: { id, time: id, kind: "ids_alert", severity: "low", source: "t", src_ip: null, dst_ip: null, user: null, signature: null, message: null, attributes: null },
+  event: { id, time: id, kind: "ids_alert", severity: "low", source: "t", src_ip: null, dst_ip: null, user: null, signature: null, message: null, attributes: null, service: null, src_host: null, src_port: null, dst_port: null, proto: null, occurrences: 1 },
 });
 
 function collect(hub: Hub) {

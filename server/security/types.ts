@@ -1,0 +1,99 @@
+import type { Severity } from "../../lib/contracts/common";
+
+/**
+ * Kinds of security events Vigil stores. `ids_anomaly` is an IDS decoder or stream-engine event
+ * (Suricata `event_type: anomaly`, "SURICATA STREAM …" / decoder signatures): counted and grouped,
+ * never ranked above real signatures.
+ */
+export type SecurityKind = "ids_alert" | "ids_anomaly" | "auth_failure" | "auth_success" | "transaction" | "anomaly" | "system";
+
+/** The formats Vigil reads natively. */
+export type LogFormat = "suricata" | "fast" | "syslog" | "transactions" | "vigil";
+
+/** One event as a parser makes it from one line: plain data, no database id yet. */
+export interface ParsedEvent {
+  /** the log's own time, epoch ms */
+  time: number;
+  kind: SecurityKind;
+  severity: Severity;
+  /** what produced it: sshd, pam, su, sudo, suricata, snort, payments */
+  service: string | null;
+  /** the source address, canonical (lib/net/ip.ts canonicalIp) */
+  src_ip: string | null;
+  /** the source when the log names a host name instead of an address (lower-case) */
+  src_host: string | null;
+  src_port: number | null;
+  dst_ip: string | null;
+  dst_port: number | null;
+  /** TCP, UDP, ICMP, IPv6-ICMP … as the log writes it, upper-case */
+  proto: string | null;
+  /** the account: a login name, a wallet or account id */
+  user: string | null;
+  /** IDS signature text, or the kind of login event ("Failed password", "Invalid user") */
+  signature: string | null;
+  message: string | null;
+  /** format-specific fields (sid, gid, rev, category, amount, currency, card, device, merchant, outcome …) */
+  attributes: Record<string, unknown> | null;
+  /** how many occurrences this line stands for ("message repeated N times"), at least 1 */
+  occurrences: number;
+  /** stable identity for dedup: the same line re-sent yields the same fingerprint */
+  fingerprint: string;
+  /** the line as received (card numbers already masked), at most 8 KiB */
+  raw: string;
+}
+
+/** What a parser makes of one line. */
+export type ParseOutcome =
+  | { status: "event"; event: ParsedEvent }
+  /** well-formed but not security-relevant (a cron line, an EVE dns record): counted, not stored */
+  | { status: "skipped"; reason: string }
+  /** malformed or unusable: reported with the reason */
+  | { status: "rejected"; reason: string };
+
+/** What a parser may know besides the line: the clock for year-less stamps, and the zone of zone-less ones. */
+export interface ParseContext {
+  /** now, epoch ms: a stamp with no year takes this year, or the last one if that would be in the future */
+  now: number;
+  /** IANA zone for stamps without an offset (RFC 3164, fast.log); default "UTC" */
+  timeZone?: string;
+}
+
+/** An event as stored: what detections see. */
+export interface StoredEvent extends ParsedEvent {
+  id: number;
+}
+
+/**
+ * What a detection reports for one key: opens an incident under `rule:entity`, or grows the active
+ * one. Times are the evidence's own times, never the time a batch arrived.
+ */
+export interface SecurityDetection {
+  rule: string;
+  /** the dedup entity: a source, an account, a signature … (with the service when it matters) */
+  entity: string;
+  title: string;
+  severity: Severity;
+  /** earliest and latest evidence time, epoch ms */
+  firstSeen: number;
+  lastSeen: number;
+  /** occurrences this report adds to the incident's count */
+  increment: number;
+  /** in words: "23 failed logins for 9 accounts from 203.0.113.5 in 60 s; threshold 8 in 120 s" */
+  explanation: string;
+  /** MITRE ATT&CK technique id where one fits */
+  mitre: string | null;
+  /** ids of the events that are this report's evidence (bounded by the rule, at most 100) */
+  evidence: number[];
+  /** rule-specific figures: distinct accounts, top members with counts … (small, JSON-able) */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * A detection rule: pure and synchronous over stored events, state bounded, windows on event time
+ * (never on arrival order or the wall clock). `observe` takes one batch (in any time order) and
+ * returns what fires or grows.
+ */
+export interface SecurityRule {
+  readonly name: string;
+  observe(batch: readonly StoredEvent[]): SecurityDetection[];
+}
