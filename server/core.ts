@@ -10,12 +10,11 @@ import type { Stream } from "../lib/contracts/live";
 import { systemClock, type Clock } from "./clock";
 import { Hub } from "./live/hub";
 import { IncidentService, type ActionResult } from "./incidents/service";
-import { SecurityIngest, MINUTE } from "./ingest/security";
+import { createSecurity } from "./security";
 import { NetworkIngest, type NodeDefinition } from "./ingest/network";
 import { DEFAULT_TIME_WINDOW, type IngestResult, type Rejection } from "./ingest/validate";
 import { DEFAULT_BODY_LIMIT } from "./ingest/body";
 import type { BruteForceOptions } from "./detect/brute-force";
-import { BruteForceDetector } from "./detect/brute-force";
 import { getIncident as findIncident } from "../db/queries/incidents";
 import { createAccess, type AccessOptions } from "./auth/access";
 import { can, type Identity } from "./auth/actor";
@@ -52,6 +51,8 @@ export interface CoreOptions {
  * The domain core, one per process: every adapter (route handler, socket handler, simulator,
  * CLI) calls these methods and nothing else writes rows or announces deltas.
  */
+const MINUTE = 60_000;
+
 export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const clock = options.clock ?? systemClock;
   const hub = options.hub ?? new Hub();
@@ -61,11 +62,11 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const retentionMs = (options.retentionDays ?? 7) * 86_400_000;
   const pruner = new RetentionPruner(sqlite, clock, { bruteForceWindowMs: options.bruteForce?.windowMs, ...options.retention, retentionMs });
   const window = { retentionMs, skewMs: options.maxSkewMs ?? DEFAULT_TIME_WINDOW.skewMs };
-  const security = new SecurityIngest(sqlite, writer, hub, incidentService, clock, new BruteForceDetector(options.bruteForce), window);
+  const security = createSecurity(sqlite, clock, hub, incidentService, { window, rules: { bruteForce: options.bruteForce } });
   const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, { failuresToDown: options.failuresToDown, maxNodes: options.maxNodes, window });
 
   const hosts = options.access.hosts ?? { current: buildHostPolicy({ publicUrl: options.access.publicUrl, bindHost: "127.0.0.1", port: 3000, tls: false }) };
-  const access = createAccess(db, sqlite, clock, (items) => security.ingest(items, "vigil"), { ...options.access, hosts });
+  const access = createAccess(db, sqlite, clock, (items) => security.ingestJson(items, "vigil"), { ...options.access, hosts });
   const metrics = createMetrics({ sqlite, file: handle.file, processMetrics: options.processMetrics });
 
   /** An acknowledgement or resolution by a person or key: permission by pane, audited in the same transaction. */
@@ -102,7 +103,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     hosts,
     /** POST /api/v1/events and every security source */
     ingestEvents: (items: readonly unknown[], source: string, malformed?: readonly Rejection[]): IngestResult =>
-      metrics.timeIngest("events", source, () => security.ingest(items, source, malformed)),
+      metrics.timeIngest("events", source, () => security.ingestJson(items, source, malformed)),
     /** POST /api/v1/heartbeats, probes and the simulator */
     ingestHeartbeats: (items: readonly unknown[], source: string, malformed?: readonly Rejection[]): IngestResult =>
       metrics.timeIngest("heartbeats", source, () => network.ingest(items, source, malformed)),
@@ -177,7 +178,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
       } catch (error) {
         database = { ok: false, error: (error as Error).message };
       }
-      return { ok: database.ok && hub.stats().running, database, hub: hub.stats(), nodes: network.nodeCount(), bruteForceSources: security.bruteForce.trackedSources };
+      return { ok: database.ok && hub.stats().running, database, hub: hub.stats(), nodes: network.nodeCount() };
     },
   };
 }

@@ -7,6 +7,10 @@ import { toIncident } from "../../db/queries/mappers";
 import type { Incident, IncidentActionInput, Pane } from "../../lib/contracts/incidents";
 import { severityRank, type Severity } from "../../lib/contracts/common";
 import type { Clock } from "../clock";
+import type { SecurityDetection } from "../security/types";
+
+/** Evidence links kept per incident (the first ones); the incident's count stays the true count. */
+export const EVIDENCE_CAP = 500;
 
 /** What a detector reports: a problem keyed by (rule, entity). */
 export interface Detection {
@@ -77,6 +81,38 @@ export class IncidentService {
       }
       const row = fromRaw(this.hot.open.get(key, d.rule, d.entity, d.pane, d.title, d.severity, d.time, d.time, d.increment) as IncidentRowRaw);
       this.hot.timeline.run(row.id, this.clock.now(), SYSTEM_ACTOR, "opened", null, "open", d.title);
+      return toIncident(row);
+    })();
+  }
+
+  /**
+   * Opens or grows the security incident under the detection's key. Times are the evidence's own:
+   * `first_seen` only moves earlier and `last_seen` only later, whatever order batches arrive in.
+   * A rise in severity is written on the timeline. Evidence events are linked (up to EVIDENCE_CAP).
+   */
+  recordSecurity(d: SecurityDetection): Incident {
+    const key = dedupKey(d.rule, d.entity);
+    const details = d.details ? JSON.stringify(d.details) : null;
+    return this.sqlite.transaction(() => {
+      const active = this.hot.findActive.get(key) as IncidentRowRaw | undefined;
+      let row: IncidentRow;
+      if (active) {
+        const before = active.severity as Severity;
+        const severity = severityRank[d.severity] < severityRank[before] ? d.severity : before;
+        row = fromRaw(this.hot.growSecurity.get(d.increment, d.firstSeen, d.lastSeen, severity, d.explanation, d.mitre, details, active.id) as IncidentRowRaw);
+        if (severity !== before) {
+          this.hot.timeline.run(row.id, this.clock.now(), SYSTEM_ACTOR, "note", null, null, `severity raised from ${before} to ${severity}: ${d.explanation}`);
+        }
+      } else {
+        row = fromRaw(
+          this.hot.openSecurity.get(key, d.rule, d.entity, d.title, d.severity, d.firstSeen, d.lastSeen, d.increment, d.explanation, d.mitre, details) as IncidentRowRaw,
+        );
+        this.hot.timeline.run(row.id, this.clock.now(), SYSTEM_ACTOR, "opened", null, "open", d.explanation);
+      }
+      if (d.evidence.length) {
+        const linked = (this.hot.evidenceCount.get(row.id, EVIDENCE_CAP) as { n: number }).n;
+        for (const eventId of d.evidence.slice(0, Math.max(0, EVIDENCE_CAP - linked))) this.hot.link.run(row.id, eventId);
+      }
       return toIncident(row);
     })();
   }
@@ -153,6 +189,16 @@ function prepareHot(sqlite: Database.Database) {
     open: sqlite.prepare(
       `INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, first_seen, last_seen, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     ),
+    growSecurity: sqlite.prepare(
+      `UPDATE incidents SET count = count + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?), severity = ?,
+         explanation = ?, mitre = coalesce(?, mitre), details = ? WHERE id = ? RETURNING *`,
+    ),
+    openSecurity: sqlite.prepare(
+      `INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, first_seen, last_seen, count, explanation, mitre, details)
+       VALUES (?, ?, ?, 'security', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    ),
+    evidenceCount: sqlite.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM incident_events WHERE incident_id = ? LIMIT ?)`),
+    link: sqlite.prepare(`INSERT OR IGNORE INTO incident_events (incident_id, event_id) VALUES (?, ?)`),
     timeline: sqlite.prepare(`INSERT INTO incident_timeline (incident_id, time, actor, action, from_status, to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?)`),
   };
 }

@@ -1,0 +1,173 @@
+import type Database from "better-sqlite3";
+import type { SecurityEvent } from "../../lib/contracts/events";
+import type { Incident } from "../../lib/contracts/incidents";
+import { outsideWindow } from "../../lib/time/instant";
+import type { Clock } from "../clock";
+import type { Hub } from "../live/hub";
+import type { IncidentService } from "../incidents/service";
+import type { TimeWindow } from "../ingest/validate";
+import type { DetectionEngine } from "./detections/engine";
+import { prepareTallies } from "./tallies";
+import type { FlowLike, ParseOutcome, ParsedEvent, StoredEvent } from "./types";
+import { LogOutcomes, type LogIngestResult } from "./result";
+
+const MINUTE = 60_000;
+
+/** One line's parse, with its 1-based number in the upload (or index + 1 for JSON arrays). */
+export interface NumberedOutcome {
+  line: number;
+  outcome: ParseOutcome;
+}
+
+/** What one stored batch produced: the events as shown, and the incidents it opened or grew. */
+export interface StoredBatch {
+  stored: StoredEvent[];
+  /** the line number of each stored event, same order */
+  lines: number[];
+  /** lines that were already stored (same fingerprint) */
+  duplicates: number;
+  incidents: Incident[];
+}
+
+/**
+ * Stores parsed security events and runs the detections over them. A batch is one transaction:
+ * events, the per-minute and per-key rollups, and the incidents the detections open or grow commit
+ * together, and only then are announced. A line whose fingerprint is already stored is a duplicate
+ * and costs nothing else.
+ */
+export class SecurityStore {
+  private readonly insert: Database.Statement;
+  private readonly addMinute: Database.Statement;
+  private readonly tallies: ReturnType<typeof prepareTallies>;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly hub: Hub,
+    private readonly incidents: IncidentService,
+    private readonly engine: DetectionEngine,
+    private readonly clock: Clock,
+    private readonly window: TimeWindow,
+  ) {
+    this.insert = sqlite.prepare(
+      `INSERT INTO security_events (time, received_at, kind, severity, source, src_ip, dst_ip, user, signature, message, attributes,
+         service, src_host, src_port, dst_port, proto, occurrences, fingerprint, raw)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(fingerprint) WHERE fingerprint IS NOT NULL DO NOTHING`,
+    );
+    this.addMinute = sqlite.prepare(
+      `INSERT INTO event_minutes (minute, severity, count) VALUES (?, ?, ?)
+       ON CONFLICT(minute, severity) DO UPDATE SET count = count + excluded.count`,
+    );
+    this.tallies = prepareTallies(sqlite);
+  }
+
+  /** Why an event's time cannot be stored (older than the retention, too far ahead), or null. */
+  timeError(time: number): string | null {
+    const error = outsideWindow(time, this.clock.now(), this.window.retentionMs, this.window.skewMs);
+    return error ? `time: ${error}` : null;
+  }
+
+  /** Parses' outcomes of one upload → stored, skipped, duplicate or rejected, line by line. */
+  ingestOutcomes(outcomes: readonly NumberedOutcome[], source: string): LogIngestResult {
+    const result = new LogOutcomes();
+    const events: ParsedEvent[] = [];
+    const lines: number[] = [];
+    const flows: FlowLike[] = [];
+    for (const { line, outcome } of outcomes) {
+      if (outcome.status === "rejected") result.reject(line, outcome.reason);
+      else if (outcome.status === "skipped") {
+        result.skip(outcome.reason);
+        const flow = (outcome as { flow?: FlowLike }).flow;
+        if (flow && !this.timeError(flow.time)) flows.push(flow);
+      } else {
+        const error = this.timeError(outcome.event.time);
+        if (error) result.reject(line, error);
+        else {
+          events.push(outcome.event);
+          lines.push(line);
+        }
+      }
+    }
+    const batch = this.store(events, lines, source, flows);
+    result.accepted = batch.stored.length;
+    result.duplicates = batch.duplicates;
+    return result.result();
+  }
+
+  /** Stores events (already checked), runs detections, commits, then announces. */
+  store(events: readonly ParsedEvent[], lines: readonly number[], source: string, flows: readonly FlowLike[] = []): StoredBatch {
+    if (events.length === 0 && flows.length === 0) return { stored: [], lines: [], duplicates: 0, incidents: [] };
+    const receivedAt = this.clock.now();
+    const batch = this.sqlite.transaction((): StoredBatch => {
+      const stored: StoredEvent[] = [];
+      const storedLines: number[] = [];
+      const minutes = new Map<string, number>();
+      let duplicates = 0;
+      events.forEach((e, i) => {
+        const info = this.insert.run(
+          e.time,
+          receivedAt,
+          e.kind,
+          e.severity,
+          source,
+          e.src_ip,
+          e.dst_ip,
+          e.user,
+          e.signature,
+          e.message,
+          e.attributes ? JSON.stringify(e.attributes) : null,
+          e.service,
+          e.src_host,
+          e.src_port,
+          e.dst_port,
+          e.proto,
+          e.occurrences,
+          e.fingerprint || null,
+          e.raw || null,
+        );
+        if (info.changes === 0) {
+          duplicates++;
+          return;
+        }
+        stored.push({ ...e, id: Number(info.lastInsertRowid) });
+        storedLines.push(lines[i]);
+        const bucket = `${Math.floor(e.time / MINUTE) * MINUTE}|${e.severity}`;
+        minutes.set(bucket, (minutes.get(bucket) ?? 0) + e.occurrences);
+      });
+      for (const [bucket, count] of minutes) {
+        const [minute, severity] = bucket.split("|");
+        this.addMinute.run(Number(minute), severity, count);
+      }
+      this.tallies(stored);
+      const detections = this.engine.observe(stored, flows);
+      const incidents = detections.map((d) => this.incidents.recordSecurity(d));
+      return { stored, lines: storedLines, duplicates, incidents };
+    })();
+    if (batch.stored.length) this.hub.publish("security", batch.stored.map((e) => ({ type: "event" as const, event: shown(e, source) })));
+    if (batch.incidents.length) this.hub.publish("incidents", batch.incidents.map((incident) => ({ type: "incident" as const, incident })));
+    return batch;
+  }
+}
+
+/** An event as lists and live deltas show it: no raw line, no fingerprint. */
+export function shown(e: StoredEvent, source: string): SecurityEvent {
+  return {
+    id: e.id,
+    time: e.time,
+    kind: e.kind,
+    severity: e.severity,
+    source,
+    src_ip: e.src_ip,
+    dst_ip: e.dst_ip,
+    user: e.user,
+    signature: e.signature,
+    message: e.message,
+    attributes: e.attributes,
+    service: e.service,
+    src_host: e.src_host,
+    src_port: e.src_port,
+    dst_port: e.dst_port,
+    proto: e.proto,
+    occurrences: e.occurrences,
+  };
+}
