@@ -1,0 +1,263 @@
+/**
+ * Per-key sliding windows on EVENT time that do not assume time order.
+ *
+ * Each key (a source, `service:source`, `service:account` …) keeps its entries sorted by time
+ * (binary insertion), so events may arrive in any order. A key keeps what lies within
+ * `retentionMs` of the latest time it has seen (the rule's window plus the disorder it tolerates);
+ * older entries are dropped, and an event that arrives older than that horizon is counted as late
+ * and ignored. Everything is capped: entries per key, entries in all, keys (least recently touched
+ * evicted first).
+ *
+ * Rules mark entries instead of counting arrivals: an entry is evidence when some span of at most
+ * W ms that contains it holds at least N weight (and, optionally, at least K distinct members).
+ * Adding entries only ever makes more spans qualify, so marking what newly qualifies after each
+ * batch gives the same marked set, and the same totals, whatever order the events came in.
+ */
+
+/** One counted event in a key's window. `weight` may fall to 0 (a marker whose attempt turned up later). */
+export interface WindowEntry {
+  time: number;
+  id: number;
+  weight: number;
+  account: string | null;
+  source: string | null;
+  service: string;
+  /** bit set: REPORTED, FAST_BURST … owned by the rule that holds the window */
+  flags: number;
+}
+
+/** The entry was counted in a detection this rule reported. */
+export const REPORTED = 1;
+/** (slow brute force) the entry is part of a fast burst, so the slow rule leaves it to the fast one. */
+export const FAST_BURST = 2;
+
+export interface WindowLimits {
+  /** how far before a key's latest time entries are kept: the rule's window plus the tolerated disorder */
+  retentionMs: number;
+  /** keys kept at most; the least recently touched go first */
+  maxKeys: number;
+  /** entries kept per key at most; the oldest go first */
+  maxEntriesPerKey: number;
+  /** entries kept over all keys at most; whole keys are evicted, least recently touched first */
+  maxEntries: number;
+}
+
+/** What makes a span count: at least `minWeight` weight (and `minDistinct` distinct members) within `windowMs`. */
+export interface SpanSpec {
+  windowMs: number;
+  minWeight: number;
+  minDistinct?: number;
+  /** the member whose distinct count `minDistinct` bounds (accounts per source, sources per account) */
+  distinct?: (e: WindowEntry) => string | null;
+  /** the weight a span counts for an entry; default its `weight` */
+  weight?: (e: WindowEntry) => number;
+}
+
+/** A qualifying span as `findSpan` reports it. */
+export interface Span {
+  first: number;
+  last: number;
+  total: number;
+  distinct: number;
+  /** indexes into the key's entries, inclusive */
+  from: number;
+  to: number;
+}
+
+interface Series {
+  entries: WindowEntry[];
+  maxTime: number;
+}
+
+/** First index whose time is >= t. */
+export function lowerBound(entries: readonly WindowEntry[], t: number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (entries[mid].time < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose time is > t. */
+export function upperBound(entries: readonly WindowEntry[], t: number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (entries[mid].time <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Bounded, order-tolerant windows for many keys. */
+export class KeyedWindows {
+  private readonly series = new Map<string, Series>();
+  private total = 0;
+  /** entries ignored because they arrived older than their key's horizon */
+  late = 0;
+  /** keys dropped to stay within `maxKeys` / `maxEntries` */
+  evictedKeys = 0;
+
+  constructor(readonly limits: WindowLimits) {
+    if (limits.maxEntriesPerKey > limits.maxEntries) throw new Error("maxEntriesPerKey exceeds maxEntries");
+  }
+
+  /**
+   * Adds an entry under `key` (sorted by time; an entry with the same id and time is a repeat and
+   * ignored). Returns false when the entry is a repeat or too late for its key's horizon.
+   */
+  insert(key: string, entry: WindowEntry): boolean {
+    let s = this.series.get(key);
+    if (s) {
+      this.series.delete(key); // re-inserted below: the Map stays in least-recently-touched order
+      this.series.set(key, s);
+      if (entry.time < s.maxTime - this.limits.retentionMs) {
+        this.late++;
+        return false;
+      }
+    } else {
+      s = { entries: [], maxTime: -Infinity };
+      this.series.set(key, s);
+    }
+    const at = upperBound(s.entries, entry.time);
+    for (let k = at - 1; k >= 0 && s.entries[k].time === entry.time; k--) if (s.entries[k].id === entry.id) return false;
+    if (at === s.entries.length) s.entries.push(entry);
+    else s.entries.splice(at, 0, entry);
+    this.total++;
+    if (entry.time > s.maxTime) s.maxTime = entry.time;
+    // amortised: a flood into one key is trimmed in slices, and exactly by `prune` after the batch
+    if (s.entries.length >= this.limits.maxEntriesPerKey + Math.max(16, this.limits.maxEntriesPerKey >> 2)) this.prune(key);
+    this.evict(key);
+    return true;
+  }
+
+  /** Drops a key's entries older than its horizon and beyond its cap (oldest first). */
+  prune(key: string): void {
+    const s = this.series.get(key);
+    if (!s) return;
+    let drop = lowerBound(s.entries, s.maxTime - this.limits.retentionMs);
+    drop = Math.max(drop, s.entries.length - this.limits.maxEntriesPerKey);
+    if (drop > 0) {
+      s.entries.splice(0, drop);
+      this.total -= drop;
+    }
+  }
+
+  /** The key's entries, sorted by time (a live view: do not modify). */
+  entries(key: string): WindowEntry[] | undefined {
+    return this.series.get(key)?.entries;
+  }
+
+  /** The latest time the key has seen. */
+  maxTime(key: string): number | undefined {
+    return this.series.get(key)?.maxTime;
+  }
+
+  get size(): number {
+    return this.series.size;
+  }
+
+  get entryCount(): number {
+    return this.total;
+  }
+
+  private evict(keep: string): void {
+    while (this.series.size > this.limits.maxKeys || this.total > this.limits.maxEntries) {
+      const oldest = this.series.keys().next();
+      if (oldest.done || oldest.value === keep) break;
+      this.total -= this.series.get(oldest.value)!.entries.length;
+      this.series.delete(oldest.value);
+      this.evictedKeys++;
+    }
+  }
+}
+
+const ownWeight = (e: WindowEntry) => e.weight;
+
+/**
+ * Marks with `flag` every entry (of positive weight, not yet flagged) that lies in a qualifying span
+ * containing a time in [from, to] — that is, every entry a batch whose new entries lie in [from, to]
+ * can have made evidence — and returns those newly marked, earliest first. O(entries within W of
+ * the range).
+ *
+ * Why this is exact: for each right end j the widest span ending there, [i(j), j], holds the most
+ * weight and members of any span ending at j; a span containing entry e qualifies iff some widest
+ * span [i(j), j] with i(j) <= e <= j does. So sliding j and marking [i(j), j] whenever it
+ * qualifies marks exactly the entries that are in some qualifying span.
+ */
+export function markSpans(entries: WindowEntry[], from: number, to: number, spec: SpanSpec, flag: number): WindowEntry[] {
+  const W = spec.windowMs;
+  const weightOf = spec.weight ?? ownWeight;
+  const minDistinct = spec.minDistinct ?? 0;
+  const members = spec.distinct && minDistinct > 0 ? new Map<string, number>() : null;
+  const lo = lowerBound(entries, from - W);
+  const jStart = lowerBound(entries, from);
+  const jEnd = upperBound(entries, to + W);
+  const marked: WindowEntry[] = [];
+  let i = lo;
+  let sum = 0;
+  let markedTo = lo; // entries before this index are already considered for marking
+  const add = (e: WindowEntry, sign: 1 | -1) => {
+    const w = weightOf(e);
+    if (w <= 0) return;
+    sum += sign * w;
+    if (!members) return;
+    const m = spec.distinct!(e);
+    if (m === null) return;
+    const n = (members.get(m) ?? 0) + sign;
+    if (n > 0) members.set(m, n);
+    else members.delete(m);
+  };
+  for (let j = lo; j < jEnd; j++) {
+    add(entries[j], 1);
+    while (entries[j].time - entries[i].time > W) add(entries[i++], -1);
+    if (j < jStart || sum < spec.minWeight || (members && members.size < minDistinct)) continue;
+    for (let k = Math.max(i, markedTo); k <= j; k++) {
+      const e = entries[k];
+      if (e.flags & flag || weightOf(e) <= 0) continue;
+      e.flags |= flag;
+      marked.push(e);
+    }
+    markedTo = j + 1;
+  }
+  return marked;
+}
+
+/**
+ * The heaviest qualifying span (the earliest of equals) (at most `windowMs` wide, at least `minWeight`, at least
+ * `minDistinct` members) that contains time `t`, or null when there is none. For queries and
+ * tests: O(k²) over the entries within W of `t`; rules use `markSpans`.
+ */
+export function findSpan(entries: readonly WindowEntry[], t: number, spec: SpanSpec): Span | null {
+  const W = spec.windowMs;
+  const weightOf = spec.weight ?? ownWeight;
+  const minDistinct = spec.minDistinct ?? 0;
+  let best: Span | null = null;
+  const jStart = lowerBound(entries, t);
+  const jEnd = upperBound(entries, t + W);
+  for (let j = jStart; j < jEnd; j++) {
+    const i = lowerBound(entries, entries[j].time - W);
+    if (entries[i].time > t) continue;
+    let total = 0;
+    let first = -1;
+    let last = -1;
+    const members = new Set<string>();
+    for (let k = i; k <= j; k++) {
+      const w = weightOf(entries[k]);
+      if (w <= 0) continue;
+      total += w;
+      if (first < 0) first = k;
+      last = k;
+      const m = spec.distinct?.(entries[k]);
+      if (m != null) members.add(m);
+    }
+    if (first < 0 || total < spec.minWeight || members.size < minDistinct) continue;
+    if (entries[first].time > t || entries[last].time < t) continue;
+    if (!best || total > best.total) best = { first: entries[first].time, last: entries[last].time, total, distinct: members.size, from: first, to: last };
+  }
+  return best;
+}
