@@ -1,5 +1,5 @@
 import type { StoredEvent } from "../types";
-import { REPORTED, type KeyedWindows, type WindowEntry } from "./window";
+import { EvictionCursor, REPORTED, type KeyedWindows, type WindowEntry } from "./window";
 
 /**
  * How authentication failures are counted — the one place every auth rule takes it from.
@@ -64,6 +64,7 @@ export const DEFAULT_MAX_CONNECTIONS = 100_000;
 /** Weighs failures by the counting rule above; one per rule, since "reported" is the rule's own. */
 export class FailureCounter {
   private readonly connections = new Map<string, Connection>();
+  private readonly cursor = new EvictionCursor(this.connections);
 
   constructor(private readonly maxConnections = DEFAULT_MAX_CONNECTIONS) {}
 
@@ -111,7 +112,7 @@ export class FailureCounter {
     if (c) this.connections.delete(key);
     else c = { attempted: false, credit: null };
     this.connections.set(key, c);
-    if (this.connections.size > this.maxConnections) this.connections.delete(this.connections.keys().next().value!);
+    if (this.connections.size > this.maxConnections) this.connections.delete(this.cursor.next()!);
     return c;
   }
 }
@@ -120,12 +121,14 @@ export class FailureCounter {
 export interface Touched {
   from: number;
   to: number;
+  /** the entries the batch added, earliest first */
+  added: WindowEntry[];
 }
 
 /**
  * Takes a batch's failures into `windows`: keeps `auth_failure` events that `keyOf` gives a key,
- * weighs them by the counting rule, inserts those that count, then prunes the keys it touched.
- * Returns, per touched key, the time range it added.
+ * weighs them by the counting rule and inserts those that count. Returns, per touched key, the
+ * time range it added; the caller marks, then prunes each (`KeyedWindows.prune`).
  */
 export function takeFailures(
   batch: readonly StoredEvent[],
@@ -143,12 +146,11 @@ export function takeFailures(
   for (const { key, entry } of counter.weigh(items)) {
     if (!windows.insert(key, entry)) continue;
     const t = touched.get(key);
-    if (!t) touched.set(key, { from: entry.time, to: entry.time });
+    if (!t) touched.set(key, { from: entry.time, to: entry.time, added: [entry] });
     else {
-      if (entry.time < t.from) t.from = entry.time;
-      if (entry.time > t.to) t.to = entry.time;
+      t.to = entry.time; // weigh() gives them earliest first
+      t.added.push(entry);
     }
   }
-  for (const key of touched.keys()) windows.prune(key);
   return touched;
 }

@@ -22,11 +22,11 @@ export interface AuthEventInit {
 }
 
 /** A stored auth event; by default a failed sshd password for root from 203.0.113.5 without a port. */
-export function authEvent(p: AuthEventInit): StoredEvent {
+export function authEvent(p: AuthEventInit, time = p.time): StoredEvent {
   const id = p.id ?? nextId++;
   return {
     id,
-    time: p.time,
+    time,
     kind: p.kind ?? "auth_failure",
     severity: "low",
     service: p.service === undefined ? "sshd" : p.service,
@@ -46,8 +46,9 @@ export function authEvent(p: AuthEventInit): StoredEvent {
   };
 }
 
-export const fail = (time: number, p: Omit<AuthEventInit, "time"> = {}) => authEvent({ ...p, time });
-export const success = (time: number, p: Omit<AuthEventInit, "time"> = {}) => authEvent({ ...p, time, kind: "auth_success" });
+const none: Omit<AuthEventInit, "time"> = {};
+export const fail = (time: number, p: Omit<AuthEventInit, "time"> = none) => authEvent(p as AuthEventInit, time);
+export const success = (time: number, p: Omit<AuthEventInit, "time"> = none) => authEvent({ ...p, time, kind: "auth_success" });
 
 /** `n` failures from `t0`, `stepMs` apart. */
 export function failures(n: number, t0: number, stepMs: number, p: (i: number) => Omit<AuthEventInit, "time"> = () => ({})): StoredEvent[] {

@@ -87,6 +87,7 @@ export class BruteForceRule implements SecurityRule {
       if (!entries) continue;
       const newly = markSpans(entries, t.from, t.to, this.spec, REPORTED);
       if (newly.length) out.push(report(this.name, entries, newly, this.options, { title: "Brute-force logins", severity: "high", pace: "" }));
+      this.windows.prune(key);
     }
     return out;
   }
@@ -141,6 +142,7 @@ export class SlowBruteForceRule implements SecurityRule {
       if (newly.length) {
         out.push(report(this.name, entries, newly, this.options, { title: "Slow brute-force logins", severity: "medium", pace: ", under the fast rate" }));
       }
+      this.windows.prune(key);
     }
     return out;
   }

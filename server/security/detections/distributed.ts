@@ -2,7 +2,7 @@ import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
 import { FailureCounter, serviceOf, sourceOf, takeFailures } from "./attempts";
 import { DISTRIBUTED_ATTACK_DEFAULTS, windowLimits, withDefaults, type DistributedAttackOptions } from "./auth-config";
 import { burstAround, displayName, evidenceIds, formatDuration, plural, tally, totalWeight } from "./report";
-import { KeyedWindows, markSpans, REPORTED, type SpanSpec } from "./window";
+import { KeyedWindows, markSpans, REPORTED, type SpanSpec, type WindowEntry } from "./window";
 
 export const DISTRIBUTED_ATTACK_RULE = "distributed_attack";
 
@@ -35,42 +35,46 @@ export class DistributedAttackRule implements SecurityRule {
 
   observe(batch: readonly StoredEvent[]): SecurityDetection[] {
     const out: SecurityDetection[] = [];
-    const o = this.options;
     for (const [key, t] of takeFailures(batch, this.counter, this.windows, keyOf)) {
       const entries = this.windows.entries(key);
       if (!entries) continue;
       const newly = markSpans(entries, t.from, t.to, this.spec, REPORTED);
-      if (!newly.length) continue;
-      const burst = burstAround(entries, newly, o.windowMs, REPORTED);
-      const sources = tally(burst.entries, (e) => e.source);
-      const { account, service } = newly[0];
-      out.push({
-        rule: this.name,
-        entity: key,
-        title: `Distributed attack on account ${displayName(account!)} (${service})`,
-        severity: "high",
-        firstSeen: newly[0].time,
-        lastSeen: newly[newly.length - 1].time,
-        increment: totalWeight(newly),
-        explanation:
-          `${plural(burst.count, "failed login")} for ${displayName(account!)} (${service}) from ${plural(sources.distinct, "source")} ` +
-          `in ${formatDuration(burst.last - burst.first)}; threshold ${o.minFailures} failures from ${o.minSources} sources in ${formatDuration(o.windowMs)}`,
-        mitre: "T1110.001",
-        evidence: evidenceIds(newly),
-        details: {
-          failures: burst.count,
-          added: totalWeight(newly),
-          spanMs: burst.last - burst.first,
-          burstFirstSeen: burst.first,
-          burstLastSeen: burst.last,
-          account,
-          service,
-          sources,
-          threshold: { failures: o.minFailures, sources: o.minSources, windowMs: o.windowMs },
-        },
-      });
+      if (newly.length) out.push(this.report(key, entries, newly));
+      this.windows.prune(key);
     }
     return out;
+  }
+
+  private report(key: string, entries: WindowEntry[], newly: WindowEntry[]): SecurityDetection {
+    const o = this.options;
+    const burst = burstAround(entries, newly, o.windowMs, REPORTED);
+    const sources = tally(burst.entries, (e) => e.source);
+    const { account, service } = newly[0];
+    return {
+      rule: this.name,
+      entity: key,
+      title: `Distributed attack on account ${displayName(account!)} (${service})`,
+      severity: "high",
+      firstSeen: newly[0].time,
+      lastSeen: newly[newly.length - 1].time,
+      increment: totalWeight(newly),
+      explanation:
+        `${plural(burst.count, "failed login")} for ${displayName(account!)} (${service}) from ${plural(sources.distinct, "source")} ` +
+        `in ${formatDuration(burst.last - burst.first)}; threshold ${o.minFailures} failures from ${o.minSources} sources in ${formatDuration(o.windowMs)}`,
+      mitre: "T1110.001",
+      evidence: evidenceIds(newly),
+      details: {
+        failures: burst.count,
+        added: totalWeight(newly),
+        spanMs: burst.last - burst.first,
+        burstFirstSeen: burst.first,
+        burstLastSeen: burst.last,
+        account,
+        service,
+        sources,
+        threshold: { failures: o.minFailures, sources: o.minSources, windowMs: o.windowMs },
+      },
+    };
   }
 
   get trackedKeys(): number {

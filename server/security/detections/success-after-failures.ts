@@ -7,13 +7,16 @@ import { KeyedWindows, lowerBound, REPORTED, upperBound, type WindowEntry } from
 export const SUCCESS_AFTER_FAILURES_RULE = "success_after_failures";
 
 const keyOf = (e: StoredEvent): string | null => sourceOf(e);
+const counted = (entries: WindowEntry[]) => entries.filter((f) => f.weight > 0);
 
 interface Hit {
   success: WindowEntry;
-  /** the source's failures; those in [lo, hi) are this success's preceding window */
-  all: WindowEntry[];
-  lo: number;
-  hi: number;
+  /** true when this batch flags the success; false when it only brings failures that precede a flagged one */
+  fresh: boolean;
+  /** the counted failures in the success's preceding window */
+  preceding: WindowEntry[];
+  /** the failures this report adds as evidence: all of `preceding` when fresh, else the batch's late ones */
+  shown: WindowEntry[];
 }
 
 /**
@@ -22,7 +25,9 @@ interface Hit {
  * it, on event time: a success that arrives before its failures is caught when they arrive.
  * Entity `source:account`; critical; T1110 — likely a compromise.
  * Each flagged success counts 1 (the incident's count is the number of suspect logins); its
- * evidence is the success and the failures before it.
+ * evidence is the success and the failures before it. Failures that arrive after their success
+ * was flagged are reported too, with increment 0, so the incident's first_seen and evidence are
+ * the same whatever order the log came in.
  */
 export class SuccessAfterFailuresRule implements SecurityRule {
   readonly name = SUCCESS_AFTER_FAILURES_RULE;
@@ -39,35 +44,21 @@ export class SuccessAfterFailuresRule implements SecurityRule {
   }
 
   observe(batch: readonly StoredEvent[]): SecurityDetection[] {
-    const W = this.options.windowMs;
     const touched = takeFailures(batch, this.counter, this.failures, keyOf);
     for (const [source, t] of this.takeSuccesses(batch)) {
       const seen = touched.get(source);
-      touched.set(source, seen ? { from: Math.min(seen.from, t.from), to: Math.max(seen.to, t.to) } : t);
+      touched.set(source, seen ? { from: Math.min(seen.from, t.from), to: Math.max(seen.to, t.to), added: seen.added } : t);
     }
     const hits = new Map<string, Hit[]>();
     for (const [source, t] of touched) {
-      const successes = this.successes.entries(source);
-      const failures = this.failures.entries(source);
-      if (!successes || !failures) continue;
-      // a success at ts looks back at failures in [ts - W, ts]: new failures in [from, to] matter to successes up to to + W
-      const a = lowerBound(successes, t.from);
-      const b = upperBound(successes, t.to + W);
-      if (a >= b) continue;
-      const prefix = new Float64Array(failures.length + 1);
-      for (let k = 0; k < failures.length; k++) prefix[k + 1] = prefix[k] + failures[k].weight;
-      for (let k = a; k < b; k++) {
-        const s = successes[k];
-        if (s.flags & REPORTED) continue;
-        const lo = lowerBound(failures, s.time - W);
-        const hi = upperBound(failures, s.time);
-        if (prefix[hi] - prefix[lo] < this.options.minFailures) continue;
-        s.flags |= REPORTED;
-        const entity = `${source}:${s.account ?? "-"}`;
-        const list = hits.get(entity) ?? [];
-        list.push({ success: s, all: failures, lo, hi });
-        hits.set(entity, list);
+      for (const hit of this.check(source, t)) {
+        const entity = `${source}:${hit.success.account ?? "-"}`;
+        const list = hits.get(entity);
+        if (list) list.push(hit);
+        else hits.set(entity, [hit]);
       }
+      this.failures.prune(source);
+      this.successes.prune(source);
     }
     return [...hits].map(([entity, list]) => this.report(entity, list));
   }
@@ -76,34 +67,64 @@ export class SuccessAfterFailuresRule implements SecurityRule {
     return this.failures.size + this.successes.size;
   }
 
+  /** The successes of one source that this batch flags, or whose preceding window it adds failures to. */
+  private check(source: string, t: Touched): Hit[] {
+    const W = this.options.windowMs;
+    const successes = this.successes.entries(source);
+    const failures = this.failures.entries(source);
+    if (!successes || !failures) return [];
+    // a success at ts looks back at failures in [ts - W, ts]: the batch's entries in [from, to] matter to successes up to to + W
+    const a = lowerBound(successes, t.from);
+    const b = upperBound(successes, t.to + W);
+    if (a >= b) return [];
+    const prefix = new Float64Array(failures.length + 1);
+    for (let k = 0; k < failures.length; k++) prefix[k + 1] = prefix[k] + failures[k].weight;
+    const hits: Hit[] = [];
+    for (let k = a; k < b; k++) {
+      const s = successes[k];
+      const lo = lowerBound(failures, s.time - W);
+      const hi = upperBound(failures, s.time);
+      if (!(s.flags & REPORTED)) {
+        if (prefix[hi] - prefix[lo] < this.options.minFailures) continue;
+        s.flags |= REPORTED;
+        const preceding = counted(failures.slice(lo, hi));
+        hits.push({ success: s, fresh: true, preceding, shown: preceding });
+      } else {
+        const late = t.added.filter((f) => f.weight > 0 && f.time >= s.time - W && f.time <= s.time);
+        if (late.length) hits.push({ success: s, fresh: false, preceding: counted(failures.slice(lo, hi)), shown: late });
+      }
+    }
+    return hits;
+  }
+
   private takeSuccesses(batch: readonly StoredEvent[]): Map<string, Touched> {
     const touched = new Map<string, Touched>();
     for (const e of batch) {
       if (e.kind !== "auth_success") continue;
       const source = sourceOf(e);
       if (source === null) continue;
-      const entry = { ...entryOf(e), weight: 1 };
-      if (!this.successes.insert(source, entry)) continue;
+      if (!this.successes.insert(source, { ...entryOf(e), weight: 1 })) continue;
       const t = touched.get(source);
-      touched.set(source, t ? { from: Math.min(t.from, e.time), to: Math.max(t.to, e.time) } : { from: e.time, to: e.time });
+      touched.set(source, t ? { from: Math.min(t.from, e.time), to: Math.max(t.to, e.time), added: [] } : { from: e.time, to: e.time, added: [] });
     }
-    for (const source of touched.keys()) this.successes.prune(source);
     return touched;
   }
 
   private report(entity: string, hits: Hit[]): SecurityDetection {
     const o = this.options;
-    const latest = hits[hits.length - 1];
+    const fresh = hits.filter((h) => h.fresh);
+    // the explanation tells of the latest newly flagged login (or of the latest one grown by late failures)
+    const latest = fresh.at(-1) ?? hits[hits.length - 1];
     const s = latest.success;
     const source = s.source!;
-    const preceding = latest.all.slice(latest.lo, latest.hi).filter((f) => f.weight > 0);
-    // evidence: the successes, then the earliest failures before them, at most MAX_EVIDENCE, earliest first
-    const evidence = hits.slice(0, MAX_EVIDENCE).map((h) => h.success);
+    const preceding = latest.preceding;
+    // evidence: the new logins, then the earliest failures each hit adds; at most MAX_EVIDENCE, earliest first
+    const evidence = fresh.slice(0, MAX_EVIDENCE).map((h) => h.success);
     const picked = new Set<WindowEntry>();
     for (const h of hits) {
-      for (let k = h.lo; k < h.hi && evidence.length < MAX_EVIDENCE; k++) {
-        const f = h.all[k];
-        if (f.weight > 0 && !picked.has(f)) {
+      for (const f of h.shown) {
+        if (evidence.length >= MAX_EVIDENCE) break;
+        if (!picked.has(f)) {
           picked.add(f);
           evidence.push(f);
         }
@@ -113,16 +134,14 @@ export class SuccessAfterFailuresRule implements SecurityRule {
     let firstSeen = Infinity;
     let lastSeen = -Infinity;
     for (const h of hits) {
-      let k = h.lo;
-      while (k < h.hi && h.all[k].weight <= 0) k++;
-      firstSeen = Math.min(firstSeen, k < h.hi ? h.all[k].time : h.success.time);
+      firstSeen = Math.min(firstSeen, h.shown[0]?.time ?? h.success.time);
       lastSeen = Math.max(lastSeen, h.success.time);
     }
     const failed = totalWeight(preceding);
     const accounts = tally(preceding, (e) => e.account);
     const forAccounts = accounts.distinct ? ` for ${plural(accounts.distinct, "account")}` : "";
     const who = s.account ? displayName(s.account) : "an unnamed account";
-    const more = hits.length > 1 ? ` (${hits.length} such logins)` : "";
+    const more = fresh.length > 1 ? ` (${fresh.length} such logins)` : "";
     return {
       rule: this.name,
       entity,
@@ -130,7 +149,7 @@ export class SuccessAfterFailuresRule implements SecurityRule {
       severity: "critical",
       firstSeen,
       lastSeen,
-      increment: hits.length,
+      increment: fresh.length,
       explanation:
         `${who} logged in from ${displayName(source)} (${s.service}) after ${plural(failed, "failed login")}${forAccounts} ` +
         `in the preceding ${formatDuration(s.time - (preceding[0]?.time ?? s.time))}${more}; ` +
@@ -138,7 +157,7 @@ export class SuccessAfterFailuresRule implements SecurityRule {
       mitre: "T1110",
       evidence: evidence.map((e) => e.id),
       details: {
-        logins: hits.length,
+        logins: fresh.length,
         failures: failed,
         source,
         account: s.account === null ? null : displayName(s.account),
