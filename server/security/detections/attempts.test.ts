@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { entryOf, FailureCounter, serviceOf, sourceOf, type WeighedFailure } from "./attempts";
 import { fail, SEC, T0 } from "./auth-test-events";
-import { REPORTED } from "./window";
+import { PAIRED, REPORTED } from "./window";
 import type { StoredEvent } from "../types";
 
 const items = (events: StoredEvent[]): WeighedFailure<string>[] => events.map((event) => ({ key: "k", event, entry: entryOf(event) }));
@@ -27,11 +27,16 @@ describe("FailureCounter", () => {
     expect(total(c, [fail(T0, { occurrences: 5 }), fail(T0 + SEC)])).toBe(6);
   });
 
-  it("counts nothing for a marker whose connection has an attempt, in either order within a batch", () => {
+  it("counts nothing for a marker whose connection has an attempt, in either order within a batch, yet keeps it as paired evidence", () => {
     const c = new FailureCounter();
     const marker = fail(T0, { src_port: 4000, attempt: false });
     const attempt = fail(T0 + SEC, { src_port: 4000, attempt: true });
-    expect(weights(c, [attempt, marker])).toEqual([[attempt.id, 1]]);
+    expect(weights(c, [attempt, marker])).toEqual([
+      [marker.id, 0],
+      [attempt.id, 1],
+    ]);
+    const [m] = c.weigh(items([fail(T0 + 2 * SEC, { src_port: 4000, attempt: false })]));
+    expect(m.entry).toMatchObject({ weight: 0, flags: PAIRED });
   });
 
   it("counts the markers of one connection without an attempt once in all", () => {
@@ -41,6 +46,7 @@ describe("FailureCounter", () => {
     const other = fail(T0 + SEC, { src_port: 4001, attempt: false });
     expect(weights(c, [a, b, other])).toEqual([
       [a.id, 1],
+      [b.id, 0],
       [other.id, 1],
     ]);
   });
@@ -55,7 +61,7 @@ describe("FailureCounter", () => {
     const [marker] = c.weigh(items([fail(T0, { src_port: 4000, attempt: false })]));
     expect(marker.entry.weight).toBe(1);
     const later = c.weigh(items([fail(T0 + SEC, { src_port: 4000, occurrences: 3 })]));
-    expect(marker.entry.weight).toBe(0);
+    expect(marker.entry).toMatchObject({ weight: 0, flags: PAIRED });
     expect(later[0].entry.weight).toBe(3);
   });
 

@@ -1,5 +1,5 @@
 import type { StoredEvent } from "../types";
-import { EvictionCursor, REPORTED, type KeyedWindows, type WindowEntry } from "./window";
+import { EvictionCursor, PAIRED, REPORTED, type KeyedWindows, type WindowEntry } from "./window";
 
 /**
  * How authentication failures are counted — the one place every auth rule takes it from.
@@ -17,7 +17,10 @@ import { EvictionCursor, REPORTED, type KeyedWindows, type WindowEntry } from ".
  *   without a port cannot be tied to a connection and count 1 each.
  *   Order does not matter: attempts of a batch are weighed before its markers; a marker counted in
  *   an earlier batch loses its unit when its attempt arrives, or, if a detection already reported
- *   it, the attempt counts one less, so the connection's total is the same either way.
+ *   it, the attempt counts one less, so the connection's total is the same either way. An event
+ *   that counts 0 this way (flag PAIRED) is still evidence: it is linked, and its time is part of
+ *   the burst's first and last seen, so those too come out the same in any order (up to a unit
+ *   moving between a marker and its attempt, seconds apart, at the very edge of a threshold).
  * - Connections are remembered in a bounded map (least recently touched dropped first).
  */
 
@@ -69,8 +72,9 @@ export class FailureCounter {
   constructor(private readonly maxConnections = DEFAULT_MAX_CONNECTIONS) {}
 
   /**
-   * Sets each failure's weight and returns those that count (weight > 0), earliest first (ties by
-   * id). `items` are failures of one batch, in any order, each already given its key.
+   * Sets each failure's weight and returns the failures earliest first (ties by id). `items` are
+   * failures of one batch, in any order, each already given its key. An event whose connection
+   * another event counts gets weight 0 and the flag PAIRED: it adds nothing, but stays evidence.
    */
   weigh<K>(items: WeighedFailure<K>[]): WeighedFailure<K>[] {
     const sorted = [...items].sort((a, b) => a.event.time - b.event.time || a.event.id - b.event.id);
@@ -82,8 +86,13 @@ export class FailureCounter {
       if (!c) continue;
       c.attempted = true;
       if (c.credit) {
-        if (c.credit.flags & REPORTED) it.entry.weight -= 1; // the marker's unit was this connection's
-        else c.credit.weight = 0;
+        if (c.credit.flags & REPORTED) {
+          it.entry.weight -= 1; // the marker's unit was this connection's
+          if (it.entry.weight === 0) it.entry.flags |= PAIRED;
+        } else {
+          c.credit.weight = 0;
+          c.credit.flags |= PAIRED;
+        }
         c.credit = null;
       }
     }
@@ -91,13 +100,16 @@ export class FailureCounter {
       if (isAttempt(it.event)) continue;
       const c = this.connection(it.event);
       if (!c) it.entry.weight = 1;
-      else if (c.attempted || c.credit) it.entry.weight = 0;
+      else if (c.attempted || c.credit) {
+        it.entry.weight = 0;
+        it.entry.flags |= PAIRED;
+      }
       else {
         it.entry.weight = 1;
         c.credit = it.entry;
       }
     }
-    return sorted.filter((it) => it.entry.weight > 0);
+    return sorted;
   }
 
   get trackedConnections(): number {

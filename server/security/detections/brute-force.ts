@@ -129,7 +129,7 @@ export class SlowBruteForceRule implements SecurityRule {
     this.windows = new KeyedWindows(windowLimits(this.options));
     this.counter = new FailureCounter(this.options.maxConnections);
     this.fast = { windowMs: fast.windowMs, minWeight: fast.threshold };
-    this.slow = { windowMs: this.options.windowMs, minWeight: this.options.threshold, weight: (e) => (e.flags & FAST_BURST ? 0 : e.weight) };
+    this.slow = { windowMs: this.options.windowMs, minWeight: this.options.threshold, skip: (e) => (e.flags & FAST_BURST) !== 0 };
   }
 
   observe(batch: readonly StoredEvent[]): SecurityDetection[] {

@@ -58,7 +58,7 @@ export function totalWeight(entries: readonly WindowEntry[]): number {
   return n;
 }
 
-/** The burst a report belongs to, as far as the window still holds it: its flagged entries. */
+/** The burst a report belongs to, as far as the window still holds it: its flagged entries (paired ones included). */
 export interface Burst {
   first: number;
   last: number;
@@ -92,6 +92,6 @@ export function burstAround(entries: readonly WindowEntry[], newly: readonly Win
     }
   }
   const members: WindowEntry[] = [];
-  for (let k = a; k <= b; k++) if (entries[k].flags & flag && entries[k].weight > 0) members.push(entries[k]);
+  for (let k = a; k <= b; k++) if (entries[k].flags & flag) members.push(entries[k]);
   return { first: members[0].time, last: members[members.length - 1].time, count: totalWeight(members), entries: members };
 }

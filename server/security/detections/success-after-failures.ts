@@ -2,18 +2,19 @@ import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
 import { entryOf, FailureCounter, sourceOf, takeFailures, type Touched } from "./attempts";
 import { SUCCESS_AFTER_FAILURES_DEFAULTS, windowLimits, withDefaults, type SuccessAfterFailuresOptions } from "./auth-config";
 import { displayName, formatDuration, MAX_EVIDENCE, plural, tally, totalWeight } from "./report";
-import { KeyedWindows, lowerBound, REPORTED, upperBound, type WindowEntry } from "./window";
+import { KeyedWindows, lowerBound, PAIRED, REPORTED, upperBound, type WindowEntry } from "./window";
 
 export const SUCCESS_AFTER_FAILURES_RULE = "success_after_failures";
 
 const keyOf = (e: StoredEvent): string | null => sourceOf(e);
-const counted = (entries: WindowEntry[]) => entries.filter((f) => f.weight > 0);
+/** Failures that are evidence: those that count, and those whose connection another one counts. */
+const evidenceOf = (entries: WindowEntry[]) => entries.filter((f) => f.weight > 0 || f.flags & PAIRED);
 
 interface Hit {
   success: WindowEntry;
   /** true when this batch flags the success; false when it only brings failures that precede a flagged one */
   fresh: boolean;
-  /** the counted failures in the success's preceding window */
+  /** the failures in the success's preceding window (evidence: counted or paired) */
   preceding: WindowEntry[];
   /** the failures this report adds as evidence: all of `preceding` when fresh, else the batch's late ones */
   shown: WindowEntry[];
@@ -87,11 +88,11 @@ export class SuccessAfterFailuresRule implements SecurityRule {
       if (!(s.flags & REPORTED)) {
         if (prefix[hi] - prefix[lo] < this.options.minFailures) continue;
         s.flags |= REPORTED;
-        const preceding = counted(failures.slice(lo, hi));
+        const preceding = evidenceOf(failures.slice(lo, hi));
         hits.push({ success: s, fresh: true, preceding, shown: preceding });
       } else {
-        const late = t.added.filter((f) => f.weight > 0 && f.time >= s.time - W && f.time <= s.time);
-        if (late.length) hits.push({ success: s, fresh: false, preceding: counted(failures.slice(lo, hi)), shown: late });
+        const late = evidenceOf(t.added).filter((f) => f.time >= s.time - W && f.time <= s.time);
+        if (late.length) hits.push({ success: s, fresh: false, preceding: evidenceOf(failures.slice(lo, hi)), shown: late });
       }
     }
     return hits;

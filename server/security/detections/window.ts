@@ -14,7 +14,10 @@
  * batch gives the same marked set, and the same totals, whatever order the events came in.
  */
 
-/** One counted event in a key's window. `weight` may fall to 0 (a marker whose attempt turned up later). */
+/**
+ * One event in a key's window. `weight` is what it counts; 0 for an event whose connection's count
+ * another event carries (flag PAIRED): such an event counts nothing but is still evidence.
+ */
 export interface WindowEntry {
   time: number;
   id: number;
@@ -30,6 +33,8 @@ export interface WindowEntry {
 export const REPORTED = 1;
 /** (slow brute force) the entry is part of a fast burst, so the slow rule leaves it to the fast one. */
 export const FAST_BURST = 2;
+/** The entry's connection is counted by another entry (see attempts.ts): weight 0, yet evidence. */
+export const PAIRED = 4;
 
 export interface WindowLimits {
   /** how far before a key's latest time entries are kept: the rule's window plus the tolerated disorder */
@@ -49,8 +54,8 @@ export interface SpanSpec {
   minDistinct?: number;
   /** the member whose distinct count `minDistinct` bounds (accounts per source, sources per account) */
   distinct?: (e: WindowEntry) => string | null;
-  /** the weight a span counts for an entry; default its `weight` */
-  weight?: (e: WindowEntry) => number;
+  /** entries this spec leaves out entirely: neither counted nor marked */
+  skip?: (e: WindowEntry) => boolean;
 }
 
 /** A qualifying span as `findSpan` reports it. */
@@ -201,7 +206,10 @@ export class KeyedWindows {
   }
 }
 
-const ownWeight = (e: WindowEntry) => e.weight;
+const never = () => false;
+
+/** Whether an entry not skipped is evidence: it counts, or its connection is counted by another entry. */
+const isEvidence = (e: WindowEntry) => e.weight > 0 || (e.flags & PAIRED) !== 0;
 
 function addMember(members: Map<string, number>, m: string | null, sign: 1 | -1): void {
   if (m === null) return;
@@ -211,7 +219,7 @@ function addMember(members: Map<string, number>, m: string | null, sign: 1 | -1)
 }
 
 /**
- * Marks with `flag` every entry (of positive weight, not yet flagged) that lies in a qualifying span
+ * Marks with `flag` every entry (evidence, not skipped, not yet flagged) that lies in a qualifying span
  * containing a time in [from, to] — that is, every entry a batch whose new entries lie in [from, to]
  * can have made evidence — and returns those newly marked, earliest first. O(entries within W of
  * the range).
@@ -223,7 +231,7 @@ function addMember(members: Map<string, number>, m: string | null, sign: 1 | -1)
  */
 export function markSpans(entries: WindowEntry[], from: number, to: number, spec: SpanSpec, flag: number): WindowEntry[] {
   const W = spec.windowMs;
-  const weightOf = spec.weight ?? ownWeight;
+  const skip = spec.skip ?? never;
   const minDistinct = spec.minDistinct ?? 0;
   const members = spec.distinct && minDistinct > 0 ? new Map<string, number>() : null;
   const lo = lowerBound(entries, from - W);
@@ -235,23 +243,21 @@ export function markSpans(entries: WindowEntry[], from: number, to: number, spec
   let markedTo = lo; // entries before this index are already considered for marking
   for (let j = lo; j < jEnd; j++) {
     const e = entries[j];
-    const w = weightOf(e);
-    if (w > 0) {
-      sum += w;
+    if (e.weight > 0 && !skip(e)) {
+      sum += e.weight;
       if (members) addMember(members, spec.distinct!(e), 1);
     }
     while (e.time - entries[i].time > W) {
       const gone = entries[i++];
-      const gw = weightOf(gone);
-      if (gw > 0) {
-        sum -= gw;
+      if (gone.weight > 0 && !skip(gone)) {
+        sum -= gone.weight;
         if (members) addMember(members, spec.distinct!(gone), -1);
       }
     }
     if (j < jStart || sum < spec.minWeight || (members && members.size < minDistinct)) continue;
     for (let k = Math.max(i, markedTo); k <= j; k++) {
       const m = entries[k];
-      if (m.flags & flag || weightOf(m) <= 0) continue;
+      if (m.flags & flag || !isEvidence(m) || skip(m)) continue;
       m.flags |= flag;
       marked.push(m);
     }
@@ -267,7 +273,7 @@ export function markSpans(entries: WindowEntry[], from: number, to: number, spec
  */
 export function findSpan(entries: readonly WindowEntry[], t: number, spec: SpanSpec): Span | null {
   const W = spec.windowMs;
-  const weightOf = spec.weight ?? ownWeight;
+  const skip = spec.skip ?? never;
   const minDistinct = spec.minDistinct ?? 0;
   let best: Span | null = null;
   const jStart = lowerBound(entries, t);
@@ -280,7 +286,7 @@ export function findSpan(entries: readonly WindowEntry[], t: number, spec: SpanS
     let last = -1;
     const members = new Set<string>();
     for (let k = i; k <= j; k++) {
-      const w = weightOf(entries[k]);
+      const w = skip(entries[k]) ? 0 : entries[k].weight;
       if (w <= 0) continue;
       total += w;
       if (first < 0) first = k;
