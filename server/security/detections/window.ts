@@ -9,9 +9,11 @@
  * evicted first).
  *
  * Rules mark entries instead of counting arrivals: an entry is evidence when some span of at most
- * W ms that contains it holds at least N weight (and, optionally, at least K distinct members).
- * Adding entries only ever makes more spans qualify, so marking what newly qualifies after each
- * batch gives the same marked set, and the same totals, whatever order the events came in.
+ * W ms that contains it holds at least N weight (and, optionally, at least K distinct members:
+ * accounts per source, sources per account, counted over the span's own entries, so as bounded as
+ * they are). Adding entries only ever makes more spans qualify, so marking what newly qualifies
+ * after each batch gives the same marked set, and the same totals, whatever order the events came
+ * in. (A weight only ever falls when another entry takes over its count: see attempts.ts.)
  */
 
 /**
