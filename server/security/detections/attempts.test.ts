@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { entryOf, FailureCounter, serviceOf, sourceOf, type WeighedFailure } from "./attempts";
+import { fail, SEC, T0 } from "./auth-test-events";
+import { PAIRED, REPORTED } from "./window";
+import type { StoredEvent } from "../types";
+
+const items = (events: StoredEvent[]): WeighedFailure<string>[] => events.map((event) => ({ key: "k", event, entry: entryOf(event) }));
+const weights = (counter: FailureCounter, events: StoredEvent[]) => counter.weigh(items(events)).map((w) => [w.event.id, w.entry.weight]);
+const total = (counter: FailureCounter, events: StoredEvent[]) => counter.weigh(items(events)).reduce((n, w) => n + w.entry.weight, 0);
+
+describe("sourceOf and serviceOf", () => {
+  it("takes the host name as the source when the log gives no address", () => {
+    expect(sourceOf({ src_ip: null, src_host: "dsl.example.net" })).toBe("dsl.example.net");
+    expect(sourceOf({ src_ip: "203.0.113.5", src_host: "ignored.example" })).toBe("203.0.113.5");
+    expect(sourceOf({ src_ip: null, src_host: null })).toBeNull();
+  });
+
+  it("lower-cases the service and names a missing one unknown", () => {
+    expect(serviceOf({ service: "SSHD" })).toBe("sshd");
+    expect(serviceOf({ service: null })).toBe("unknown");
+  });
+});
+
+describe("FailureCounter", () => {
+  it("counts an attempt's occurrences", () => {
+    const c = new FailureCounter();
+    expect(total(c, [fail(T0, { occurrences: 5 }), fail(T0 + SEC)])).toBe(6);
+  });
+
+  it("counts nothing for a marker whose connection has an attempt, in either order within a batch, yet keeps it as paired evidence", () => {
+    const c = new FailureCounter();
+    const marker = fail(T0, { src_port: 4000, attempt: false });
+    const attempt = fail(T0 + SEC, { src_port: 4000, attempt: true });
+    expect(weights(c, [attempt, marker])).toEqual([
+      [marker.id, 0],
+      [attempt.id, 1],
+    ]);
+    const [m] = c.weigh(items([fail(T0 + 2 * SEC, { src_port: 4000, attempt: false })]));
+    expect(m.entry).toMatchObject({ weight: 0, flags: PAIRED });
+  });
+
+  it("counts the markers of one connection without an attempt once in all", () => {
+    const c = new FailureCounter();
+    const a = fail(T0, { src_port: 4000, attempt: false });
+    const b = fail(T0 + SEC, { src_port: 4000, attempt: false });
+    const other = fail(T0 + SEC, { src_port: 4001, attempt: false });
+    expect(weights(c, [a, b, other])).toEqual([
+      [a.id, 1],
+      [b.id, 0],
+      [other.id, 1],
+    ]);
+  });
+
+  it("counts each marker without a port once, since it cannot be tied to a connection", () => {
+    const c = new FailureCounter();
+    expect(total(c, [fail(T0, { attempt: false }), fail(T0, { attempt: false }), fail(T0 + SEC, { attempt: false })])).toBe(3);
+  });
+
+  it("takes a marker's unit back when its attempt arrives in a later batch before any report", () => {
+    const c = new FailureCounter();
+    const [marker] = c.weigh(items([fail(T0, { src_port: 4000, attempt: false })]));
+    expect(marker.entry.weight).toBe(1);
+    const later = c.weigh(items([fail(T0 + SEC, { src_port: 4000, occurrences: 3 })]));
+    expect(marker.entry).toMatchObject({ weight: 0, flags: PAIRED });
+    expect(later[0].entry.weight).toBe(3);
+  });
+
+  it("counts the attempt one less when its marker was already reported, so the connection's total stays the same", () => {
+    const c = new FailureCounter();
+    const [marker] = c.weigh(items([fail(T0, { src_port: 4000, attempt: false })]));
+    marker.entry.flags |= REPORTED;
+    const later = c.weigh(items([fail(T0 + SEC, { src_port: 4000, occurrences: 3 })]));
+    expect(marker.entry.weight + later[0].entry.weight).toBe(3);
+  });
+
+  it("keeps connections from different sources with the same port apart", () => {
+    const c = new FailureCounter();
+    const attempt = fail(T0, { src_port: 4000, src_ip: "198.51.100.1" });
+    const marker = fail(T0, { src_port: 4000, src_ip: "198.51.100.2", attempt: false });
+    expect(total(c, [attempt, marker])).toBe(2);
+  });
+
+  it("remembers a bounded number of connections", () => {
+    const c = new FailureCounter(1_000);
+    c.weigh(items(Array.from({ length: 5_000 }, (_, i) => fail(T0 + i, { src_port: 1024 + i, attempt: false }))));
+    expect(c.trackedConnections).toBe(1_000);
+  });
+});

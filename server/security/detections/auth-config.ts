@@ -1,0 +1,103 @@
+/**
+ * Options and defaults of the authentication rules. Every window runs on event time; `reorderMs`
+ * is how far out of time order events may arrive and still be matched with the rest (a key keeps
+ * `windowMs + reorderMs` before its latest event; older arrivals are counted as late and ignored).
+ */
+
+/** State bounds shared by every auth rule. */
+export interface StateLimits {
+  /** tolerated disorder, ms */
+  reorderMs: number;
+  /** keys (sources, source+service, account+service) tracked at most; least recently touched evicted */
+  maxKeys: number;
+  /** failures kept per key at most (oldest dropped) */
+  maxEntriesPerKey: number;
+  /** failures kept over all keys at most (least recently touched keys evicted) */
+  maxEntries: number;
+  /** (source, port) connections remembered for the marker rule at most */
+  maxConnections: number;
+}
+
+export interface BruteForceOptions extends StateLimits {
+  /** failures from one source to one service within `windowMs` */
+  threshold: number;
+  windowMs: number;
+}
+
+export interface SlowBruteForceOptions extends StateLimits {
+  /** failures outside fast bursts from one source to one service within `windowMs` */
+  threshold: number;
+  windowMs: number;
+  /** the fast rule whose bursts the slow one leaves alone */
+  fast: { threshold: number; windowMs: number };
+}
+
+export interface PasswordSprayingOptions extends StateLimits {
+  /** distinct accounts one source fails against within `windowMs` */
+  minAccounts: number;
+  windowMs: number;
+}
+
+export interface DistributedAttackOptions extends StateLimits {
+  /** failures against one account (per service) within `windowMs` … */
+  minFailures: number;
+  /** … coming from at least this many distinct sources */
+  minSources: number;
+  windowMs: number;
+}
+
+export interface SuccessAfterFailuresOptions extends StateLimits {
+  /** failures from the source within `windowMs` before (or at) the successful login */
+  minFailures: number;
+  windowMs: number;
+}
+
+export const STATE_DEFAULTS: StateLimits = {
+  reorderMs: 3_600_000,
+  maxKeys: 100_000,
+  maxEntriesPerKey: 1_000,
+  maxEntries: 500_000,
+  maxConnections: 100_000,
+};
+
+export const BRUTE_FORCE_DEFAULTS: BruteForceOptions = { ...STATE_DEFAULTS, threshold: 8, windowMs: 120_000 };
+
+export const SLOW_BRUTE_FORCE_DEFAULTS: SlowBruteForceOptions = {
+  ...STATE_DEFAULTS,
+  threshold: 20,
+  windowMs: 3_600_000,
+  fast: { threshold: BRUTE_FORCE_DEFAULTS.threshold, windowMs: BRUTE_FORCE_DEFAULTS.windowMs },
+};
+
+export const PASSWORD_SPRAYING_DEFAULTS: PasswordSprayingOptions = { ...STATE_DEFAULTS, minAccounts: 5, windowMs: 600_000 };
+
+export const DISTRIBUTED_ATTACK_DEFAULTS: DistributedAttackOptions = { ...STATE_DEFAULTS, minFailures: 10, minSources: 5, windowMs: 600_000 };
+
+export const SUCCESS_AFTER_FAILURES_DEFAULTS: SuccessAfterFailuresOptions = { ...STATE_DEFAULTS, minFailures: 5, windowMs: 600_000 };
+
+/** The configuration of all five auth rules, each part optional (see `createAuthRules` in the caller). */
+export interface AuthRulesConfig {
+  bruteForce?: Partial<BruteForceOptions>;
+  bruteForceSlow?: Partial<SlowBruteForceOptions>;
+  passwordSpraying?: Partial<PasswordSprayingOptions>;
+  distributedAttack?: Partial<DistributedAttackOptions>;
+  successAfterFailures?: Partial<SuccessAfterFailuresOptions>;
+}
+
+/** Defaults overlaid with the given options; throws on a value that cannot work. */
+export function withDefaults<T extends StateLimits & { windowMs: number }>(defaults: T, options: Partial<T> = {}): T {
+  const o = { ...defaults, ...options };
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v === "number" && !(Number.isFinite(v) && v >= 0)) throw new Error(`auth rule option ${k} must be a non-negative number`);
+    if (typeof v === "number" && (k === "threshold" || k.startsWith("min")) && v < 1) throw new Error(`auth rule option ${k} must be at least 1`);
+  }
+  if (o.windowMs <= 0) throw new Error("auth rule option windowMs must be positive");
+  if (o.maxKeys < 1 || o.maxEntriesPerKey < 1) throw new Error("auth rule state caps must be at least 1");
+  if (o.maxEntriesPerKey > o.maxEntries) throw new Error("maxEntriesPerKey must not exceed maxEntries");
+  return o;
+}
+
+/** The window limits of a rule whose longest window is `windowMs`. */
+export function windowLimits(o: StateLimits & { windowMs: number }) {
+  return { retentionMs: o.windowMs + o.reorderMs, maxKeys: o.maxKeys, maxEntriesPerKey: o.maxEntriesPerKey, maxEntries: o.maxEntries };
+}
