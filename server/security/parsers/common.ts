@@ -52,20 +52,30 @@ export function fingerprintOf(format: LogFormat, line: string): string {
   return `${format}:${createHash("sha256").update(line, "utf8").digest("hex").slice(0, 32)}`;
 }
 
-/** Text cut to `max` UTF-8 bytes (on a character boundary), ending in `…[truncated N bytes]`. */
+/**
+ * Text cut to `max` UTF-8 bytes, ending in `…[truncated N bytes]`; the cut falls on a character
+ * boundary and never inside a run of digits.
+ */
 export function capBytes(text: string, max = MAX_RAW_BYTES): string {
   if (text.length * 3 <= max) return text;
   const buf = Buffer.from(text, "utf8");
   if (buf.length <= max) return text;
-  const room = max - Buffer.byteLength(`…[truncated ${buf.length} bytes]`, "utf8");
+  // the marker for the whole length is at least as long as the one for the part removed
+  const room = max - Buffer.byteLength(`…[truncated ${thousands(buf.length)} bytes]`, "utf8");
   let end = Math.max(0, room);
   while (end > 0 && (buf[end] & 0xc0) === 0x80) end--; // not inside a multi-byte character
+  // nor inside a number: a cut-off part of a longer number could read as a card number
+  while (end > 0 && ((buf[end - 1] >= 0x30 && buf[end - 1] <= 0x39) || buf[end - 1] === 0x20 || buf[end - 1] === 0x2d)) end--;
   return `${buf.subarray(0, end).toString("utf8")}…[truncated ${thousands(buf.length - end)} bytes]`;
 }
 
-/** Text cut to `max` characters, marked with a trailing "…". */
+/** Text cut to `max` UTF-16 units, marked with a trailing "…" (never half a surrogate pair). */
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
 }
 
 /** Attacker text quoted for a reason: JSON-escaped (no control characters), at most ~60 chars. */
@@ -114,7 +124,9 @@ export type Draft = Omit<ParsedEvent, "fingerprint" | "raw" | "occurrences"> & {
  * object when masking changed it.
  */
 export function finish(format: LogFormat, draft: Draft, line: string, raw: string = maskCardNumbers(line), fingerprint = fingerprintOf(format, line)): ParseOutcome {
-  const text = (v: string | null, max: number) => (v === null ? null : clip(maskCardNumbers(v), max));
+  // masked before cutting (a cut card number must not leave digits in clear) and after (a cut
+  // longer number must not end as something that reads as a card)
+  const text = (v: string | null, max: number) => (v === null ? null : maskCardNumbers(clip(maskCardNumbers(v), max)));
   const event: ParsedEvent = {
     time: draft.time,
     kind: draft.kind,
@@ -141,7 +153,7 @@ function capAttributes(attrs: Record<string, unknown>): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined) continue;
-    out[k] = typeof v === "string" ? clip(v, MAX_ATTRIBUTE_TEXT) : v;
+    out[k] = typeof v === "string" ? maskCardNumbers(clip(v, MAX_ATTRIBUTE_TEXT)) : v;
   }
   return out;
 }
