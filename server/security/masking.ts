@@ -83,6 +83,18 @@ export function maskCardNumbers(text: string): string {
   return masked === text ? text : masked;
 }
 
+/** Whether `maskCardNumbers` would change `text`, without building the masked copy. */
+export function hasCardNumber(text: string): boolean {
+  if (text.length < MIN_DIGITS) return false;
+  const re = new RegExp(CANDIDATE.source, "g");
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const run = m[0];
+    if (isLetter(text, m.index - 1) && isLetter(text, m.index + run.length)) continue;
+    if (maskRun(run) !== run) return true;
+  }
+  return false;
+}
+
 /**
  * `maskCardNumbers` over every string inside a JSON value (object keys are kept as they are).
  * Returns the same reference when nothing was masked, so `maskDeep(v) !== v` tells that something

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import crypto, { createHash } from "node:crypto";
 import { severityRank, type Severity } from "../../../lib/contracts/common";
 import { canonicalIp } from "../../../lib/net/ip";
 import { maskCardNumbers, maskDeep } from "../masking";
@@ -49,7 +49,15 @@ export function guarded(body: () => ParseOutcome): ParseOutcome {
 
 /** `${format}:${first 32 hex of sha256(line)}`: the same line always gives the same fingerprint. */
 export function fingerprintOf(format: LogFormat, line: string): string {
-  return `${format}:${createHash("sha256").update(line, "utf8").digest("hex").slice(0, 32)}`;
+  return `${format}:${sha256Hex(line).slice(0, 32)}`;
+}
+
+// crypto.hash (Node ≥ 20.12) hashes a short input in one call, about twice as fast as createHash
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
+
+/** The sha256 of text (UTF-8) in hex. */
+export function sha256Hex(text: string): string {
+  return oneShot ? oneShot("sha256", text, "hex") : createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /**
@@ -121,12 +129,17 @@ export type Draft = Omit<ParsedEvent, "fingerprint" | "raw" | "occurrences"> & {
  * Turns a draft into the event that leaves a parser: every string field and attribute masked
  * (card numbers) and cut to the stored limits, `raw` masked and capped at 8 KiB, the fingerprint
  * taken from the line before masking. `raw` defaults to the line; EVE passes its re-serialized
- * object when masking changed it.
+ * object when masking changed it. `clean` says the caller has shown that no string of the draft
+ * holds a card number (EVE checks its whole line at once), which spares masking each field.
  */
-export function finish(format: LogFormat, draft: Draft, line: string, raw: string = maskCardNumbers(line), fingerprint = fingerprintOf(format, line)): ParseOutcome {
+export function finish(format: LogFormat, draft: Draft, line: string, raw: string = maskCardNumbers(line), fingerprint = fingerprintOf(format, line), clean = false): ParseOutcome {
   // masked before cutting (a cut card number must not leave digits in clear) and after (a cut
   // longer number must not end as something that reads as a card)
-  const text = (v: string | null, max: number) => (v === null ? null : maskCardNumbers(clip(maskCardNumbers(v), max)));
+  const text = (v: string | null, max: number) => {
+    if (v === null) return null;
+    const masked = clean ? v : maskCardNumbers(v);
+    return masked.length > max ? maskCardNumbers(clip(masked, max)) : masked;
+  };
   const event: ParsedEvent = {
     time: draft.time,
     kind: draft.kind,
@@ -141,7 +154,7 @@ export function finish(format: LogFormat, draft: Draft, line: string, raw: strin
     user: text(draft.user, MAX_USER),
     signature: text(draft.signature, MAX_SIGNATURE),
     message: text(draft.message, MAX_MESSAGE),
-    attributes: draft.attributes ? capAttributes(maskDeep(draft.attributes)) : null,
+    attributes: draft.attributes ? capAttributes(clean ? draft.attributes : maskDeep(draft.attributes)) : null,
     occurrences: Math.max(1, Math.floor(draft.occurrences ?? 1)),
     fingerprint,
     raw: capBytes(raw),
@@ -153,7 +166,7 @@ function capAttributes(attrs: Record<string, unknown>): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined) continue;
-    out[k] = typeof v === "string" ? maskCardNumbers(clip(v, MAX_ATTRIBUTE_TEXT)) : v;
+    out[k] = typeof v === "string" && v.length > MAX_ATTRIBUTE_TEXT ? maskCardNumbers(clip(v, MAX_ATTRIBUTE_TEXT)) : v;
   }
   return out;
 }

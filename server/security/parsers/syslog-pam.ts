@@ -54,7 +54,7 @@ export function matchPam(message: string, tagModule: string | null, tagService: 
       port: null,
       attempt: true,
       occurrences: f[1] ? Number(f[1]) : 1,
-      attributes: { ...attrs, logname: fields.logname || undefined, uid: fields.uid || undefined, euid: fields.euid || undefined, tty: fields.tty || undefined, ruser: fields.ruser || undefined },
+      attributes: { pam_module: attrs.pam_module, pam_service: attrs.pam_service, logname: fields.logname || undefined, uid: fields.uid || undefined, euid: fields.euid || undefined, tty: fields.tty || undefined, ruser: fields.ruser || undefined },
     };
   }
   if (/^check pass; user unknown\s*$/.test(text)) {
@@ -113,11 +113,11 @@ export function matchSudo(message: string): AuthMatch | null {
     }
   }
   const attributes = { target_user: fields.USER, command: fields.COMMAND, tty: fields.TTY, pwd: fields.PWD };
-  const base = { kind: "auth_failure" as const, severity: "low" as const, service: "sudo" as const, user: m[1], from: null, port: null };
+  const failure = (signature: string, attempt: boolean, occurrences = 1): AuthMatch => ({ kind: "auth_failure", severity: "low", service: "sudo", signature, user: m[1], from: null, port: null, attempt, occurrences, attributes });
   const wrong = /^(?:(\d{1,6}) )?incorrect password attempts?$/.exec(what);
-  if (wrong) return { ...base, signature: "sudo: incorrect password", attempt: true, occurrences: wrong[1] ? Number(wrong[1]) : 1, attributes };
-  if (/^user NOT in sudoers$/.test(what)) return { ...base, signature: "sudo: user not in sudoers", attempt: true, attributes };
-  if (/^user NOT authorized on host$/.test(what)) return { ...base, signature: "sudo: user not authorized on host", attempt: true, attributes };
-  if (/^command not allowed$/.test(what)) return { ...base, signature: "sudo: command not allowed", attempt: false, attributes };
+  if (wrong) return failure("sudo: incorrect password", true, wrong[1] ? Number(wrong[1]) : 1);
+  if (/^user NOT in sudoers$/.test(what)) return failure("sudo: user not in sudoers", true);
+  if (/^user NOT authorized on host$/.test(what)) return failure("sudo: user not authorized on host", true);
+  if (/^command not allowed$/.test(what)) return failure("sudo: command not allowed", false);
   return null;
 }

@@ -65,7 +65,9 @@ export function matchSshd(message: string): AuthMatch | null {
     return fail(`sshd: failed ${method.startsWith("keyboard-interactive") ? "keyboard-interactive" : method}`, method !== "none", m[3], m[4], m[5], { method, invalid_user: Boolean(m[2]) });
   }
   if ((m = ACCEPTED.exec(text))) {
-    return { ...fail(`sshd: accepted ${m[1].startsWith("keyboard-interactive") ? "keyboard-interactive" : m[1]}`, true, m[2], m[3], m[4], { method: m[1] }, "info"), kind: "auth_success" };
+    const success = fail(`sshd: accepted ${m[1].startsWith("keyboard-interactive") ? "keyboard-interactive" : m[1]}`, true, m[2], m[3], m[4], { method: m[1] }, "info");
+    success.kind = "auth_success";
+    return success;
   }
   if ((m = INVALID_USER.exec(text))) return fail("sshd: invalid user", false, m[1], m[2], m[3], { invalid_user: true });
   if ((m = MAX_ATTEMPTS.exec(text))) return fail("sshd: maximum authentication attempts exceeded", false, m[2], m[3], m[4], { invalid_user: Boolean(m[1]) }, "medium");

@@ -79,7 +79,7 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
       user: match.user,
       signature: match.signature,
       message: env.message,
-      attributes: { host: env.host, program: name, pid: env.pid ?? undefined, attempt: match.attempt, ...match.attributes },
+      attributes: Object.assign({ host: env.host, program: name, pid: env.pid ?? undefined, attempt: match.attempt }, match.attributes),
       occurrences: occurrences * (match.occurrences ?? 1),
     },
     line,

@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
 import { canonicalIp } from "../../../lib/net/ip";
 import { parseInstant } from "../../../lib/time/instant";
 import { maskCardField, maskCardNumbers } from "../masking";
 import type { ParseContext, ParseOutcome } from "../types";
-import { clipReason, fingerprintOf, finish, guarded, prepareLine, quoted } from "./common";
+import { clipReason, fingerprintOf, finish, guarded, prepareLine, quoted, sha256Hex } from "./common";
 import { parseCsvRecord, splitCsvRecords } from "./csv";
 
 // Payment transactions, as JSON objects or CSV rows, become `transaction` events: user = the
@@ -23,7 +22,7 @@ export function parseTransactionRecord(obj: unknown, ctx: ParseContext): ParseOu
     const line = JSON.stringify(obj);
     const prepared = prepareLine(line);
     if (!prepared.ok) return prepared.outcome;
-    return build(obj, {}, line, (card) => JSON.stringify(card === undefined ? obj : { ...obj, card }), ctx);
+    return build(obj, {}, line, (card) => (card === undefined ? line : withCard(obj, card)), ctx);
   });
 }
 
@@ -39,7 +38,7 @@ export function parseTransactionLine(line: string, ctx: ParseContext): ParseOutc
       return rejected(`not JSON: ${clipReason(err instanceof Error ? err.message : String(err))}`);
     }
     if (!isRecord(obj)) return rejected(`not a JSON object: ${Array.isArray(obj) ? "an array" : obj === null ? "null" : typeof obj}`);
-    return build(obj, {}, prepared.line, (card) => (card === undefined ? prepared.line : JSON.stringify({ ...obj, card })), ctx);
+    return build(obj, {}, prepared.line, (card) => (card === undefined ? prepared.line : withCard(obj, card)), ctx);
   });
 }
 
@@ -111,6 +110,13 @@ export function parseTransactionCsv(text: string, ctx: ParseContext): ParseOutco
   return records.slice(1).map((r) => parser.parse(r, ctx));
 }
 
+/** The object as JSON with its top-level `card` replaced (no copy of the object). */
+function withCard(obj: Rec, card: string): string {
+  return JSON.stringify(obj, function (this: unknown, key: string, value: unknown) {
+    return this === obj && key === "card" ? card : value;
+  });
+}
+
 const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /**
@@ -171,18 +177,20 @@ function build(input: Rec, extra: Rec, line: string, rawOf: (card: string | unde
       user: account,
       signature: `payment: ${outcome ?? "recorded"}`,
       message: `${outcome ?? "payment"} ${money}${v.merchant ? ` at ${v.merchant}` : ""}${v.decline_reason ? ` (${v.decline_reason})` : ""}`,
-      attributes: {
-        id: v.id ?? undefined,
-        amount: amount.value,
-        currency,
-        card: card ?? null,
-        device: v.device,
-        merchant: v.merchant,
-        outcome,
-        decline_reason: v.decline_reason ?? undefined,
-        wallet: v.account !== null && v.wallet !== null ? v.wallet : undefined,
-        ...extra,
-      },
+      attributes: Object.assign(
+        {
+          id: v.id ?? undefined,
+          amount: amount.value,
+          currency,
+          card: card ?? null,
+          device: v.device,
+          merchant: v.merchant,
+          outcome,
+          decline_reason: v.decline_reason ?? undefined,
+          wallet: v.account !== null && v.wallet !== null ? v.wallet : undefined,
+        },
+        extra,
+      ),
     },
     line,
     raw,
@@ -193,7 +201,7 @@ function build(input: Rec, extra: Rec, line: string, rawOf: (card: string | unde
 /** `transactions:id:<id>`; an id with unusual characters or a card number in it is hashed instead. */
 function idFingerprint(id: string): string {
   if (SAFE_ID.test(id) && maskCardNumbers(id) === id) return `transactions:id:${id}`;
-  return `transactions:idh:${createHash("sha256").update(id, "utf8").digest("hex").slice(0, 32)}`;
+  return `transactions:idh:${sha256Hex(id).slice(0, 32)}`;
 }
 
 function text(input: Rec, key: string, max: number): Field<string | null> {
