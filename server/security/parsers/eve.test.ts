@@ -135,6 +135,20 @@ describe("parseEveLine: alerts", () => {
     expect(e.fingerprint).toBe(event(parseEveLine(line, ctx)).fingerprint);
   });
 
+  it("masks a card number that the line writes with JSON escapes (\\n before it, \\u0034 for a digit)", () => {
+    const a = event(parseEveLine(alertLine({}, { payload_printable: "x\n4111111111111111a" }), ctx));
+    expect(JSON.parse(a.raw).payload_printable).toBe("x\n************1111a");
+    const escaped = alertLine({}, { payload_printable: "card 4111111111111111" }).replace("card 4111", "card \\u0034111");
+    expect(escaped).toContain("\\u0034111");
+    const b = event(parseEveLine(escaped, ctx));
+    expect(JSON.parse(b.raw).payload_printable).toBe("card ************1111");
+  });
+
+  it("keeps the line as raw when its only long number is a JSON number (flow_id), Luhn or not", () => {
+    const line = alertLine({}, { flow_id: 4111111111111111 });
+    expect(event(parseEveLine(line, ctx)).raw).toBe(line);
+  });
+
   it("keeps hostile text in a signature as data: markup, NUL and ANSI escapes unchanged", () => {
     const sig = '<script>alert(1)</script>\u0000\u001b[31mred';
     expect(event(parseEveLine(alertLine({ signature: sig }), ctx)).signature).toBe(sig);
