@@ -42,11 +42,29 @@ export interface ParsedEvent {
   raw: string;
 }
 
+/** One connection as an IDS saw it (Suricata EVE `flow`): what scan and sweep detection counts. */
+export interface FlowRecord {
+  /** when the flow started (EVE `flow.start`, else the record's timestamp), epoch ms */
+  time: number;
+  /** canonical addresses (lib/net/ip.ts canonicalIp) */
+  src_ip: string;
+  dst_ip: string;
+  /** null for ICMP and other protocols without ports */
+  dst_port: number | null;
+  /** upper-case: TCP, UDP, ICMP … */
+  proto: string | null;
+  /** EVE `flow.state`: new, established, closed, bypassed … */
+  state?: string | null;
+}
+
 /** What a parser makes of one line. */
 export type ParseOutcome =
   | { status: "event"; event: ParsedEvent }
-  /** well-formed but not security-relevant (a cron line, an EVE dns record): counted, not stored */
-  | { status: "skipped"; reason: string }
+  /**
+   * well-formed but not security-relevant (a cron line, an EVE dns record): counted, not stored.
+   * An EVE `flow` record also hands its flow over, for scan and sweep detection.
+   */
+  | { status: "skipped"; reason: string; flow?: FlowRecord }
   /** malformed or unusable: reported with the reason */
   | { status: "rejected"; reason: string };
 

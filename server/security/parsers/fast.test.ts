@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import type { ParseOutcome, ParsedEvent } from "../types";
+import { parseFastLine } from "./fast";
+
+const ctx = { now: Date.UTC(2026, 11, 1) };
+
+function event(o: ParseOutcome): ParsedEvent {
+  if (o.status !== "event") throw new Error(`expected an event, got ${o.status}: ${o.reason}`);
+  return o.event;
+}
+const reason = (o: ParseOutcome) => (o.status === "event" ? "(event)" : o.reason);
+
+describe("parseFastLine: variants", () => {
+  it("reads a Snort 3 line: no year, quoted message, classification and priority, IPv4 with ports", () => {
+    const e = event(parseFastLine('01/02-11:30:23.358639 [**] [1:648:18] "INDICATOR-SHELLCODE x86 NOOP" [**] [Classification: Executable code was detected] [Priority: 1] {TCP} 10.6.6.254:80 -> 10.6.6.103:60884', ctx));
+    expect(e).toMatchObject({
+      time: Date.UTC(2026, 0, 2, 11, 30, 23, 358),
+      kind: "ids_alert",
+      severity: "high",
+      service: "snort",
+      src_ip: "10.6.6.254",
+      src_port: 80,
+      dst_ip: "10.6.6.103",
+      dst_port: 60884,
+      proto: "TCP",
+      signature: "INDICATOR-SHELLCODE x86 NOOP",
+      message: "INDICATOR-SHELLCODE x86 NOOP [Executable code was detected]",
+    });
+    expect(e.attributes).toMatchObject({ gid: 1, sid: 648, rev: 18, category: "Executable code was detected", priority: 1 });
+    expect(e.fingerprint).toMatch(/^fast:[0-9a-f]{32}$/);
+  });
+
+  it("reads a line without a classification", () => {
+    const e = event(parseFastLine('12/28-12:55:38.765402 [**] [1:366:11] "PROTOCOL-ICMP PING Unix" [**] [Priority: 3] {ICMP} 10.0.0.1 -> 10.0.0.2', ctx));
+    expect(e.severity).toBe("low");
+    expect(e.attributes?.category).toBeNull();
+  });
+
+  it("gives a line without a priority medium severity", () => {
+    const e = event(parseFastLine('12/28-12:55:38.885027 [**] [1:408:8] "PROTOCOL-ICMP Echo Reply" [**] [Classification: Misc activity] {ICMP} 10.0.0.2 -> 10.0.0.1', ctx));
+    expect(e.severity).toBe("medium");
+    expect(e.attributes?.priority).toBeNull();
+  });
+
+  it("maps priority 1, 2, 3 and others to high, medium, low and info", () => {
+    const sev = (p: number) => event(parseFastLine(`01/01-00:00:00.000000 [**] [1:1:1] "x" [**] [Priority: ${p}] {TCP} 10.0.0.1:1 -> 10.0.0.2:2`, ctx)).severity;
+    expect([sev(1), sev(2), sev(3), sev(4), sev(0)]).toEqual(["high", "medium", "low", "info", "info"]);
+  });
+
+  it("reads ICMP over IPv6 written in full with no port", () => {
+    const e = event(parseFastLine('12/28-12:55:38.765402 [**] [1:366:11] "PROTOCOL-ICMP PING Unix" [**] [Priority: 3] {ICMP} 2001:df1:c200:c:0:0:0:35 -> 2001:4860:4860:0:0:0:0:8888', ctx));
+    expect([e.src_ip, e.src_port, e.dst_ip, e.dst_port]).toEqual(["2001:df1:c200:c::35", null, "2001:4860:4860::8888", null]);
+  });
+
+  it("splits the port off an IPv6 address written without brackets", () => {
+    const e = event(parseFastLine('02/04-23:41:31.115933 [**] [1:20035:1000] "MALWARE-CNC outbound connection" [**] [Classification: Attempted Information Leak] [Priority: 1] {TCP} 2001:df1:c200:c:0:0:0:35:60884 -> 2001:4860:4860:0:0:0:0:8888:80', ctx));
+    expect([e.src_ip, e.src_port, e.dst_ip, e.dst_port]).toEqual(["2001:df1:c200:c::35", 60884, "2001:4860:4860::8888", 80]);
+  });
+
+  it("reads a compressed IPv6 with an appended port by the protocol: TCP has ports, ICMP not", () => {
+    const tcp = event(parseFastLine('01/01-00:00:00.0 [**] [1:1:1] "x" [**] {TCP} 2001:db8::1:443 -> 2001:db8::2:5555', ctx));
+    expect([tcp.src_ip, tcp.src_port]).toEqual(["2001:db8::1", 443]);
+    const icmp = event(parseFastLine('01/01-00:00:00.0 [**] [1:1:1] "x" [**] {IPV6-ICMP} 2001:db8::1:443 -> 2001:db8::2', ctx));
+    expect([icmp.src_ip, icmp.src_port]).toEqual(["2001:db8::1:443", null]);
+  });
+
+  it("reads a bracketed IPv6 address with its port", () => {
+    const e = event(parseFastLine('01/01-00:00:00.0 [**] [1:1:1] "x" [**] {UDP} [2001:db8::1]:53 -> [2001:db8::2]:5353', ctx));
+    expect([e.src_ip, e.src_port, e.dst_ip, e.dst_port]).toEqual(["2001:db8::1", 53, "2001:db8::2", 5353]);
+  });
+
+  it("reads a Suricata MM/DD/YY line with an unquoted message", () => {
+    const e = event(parseFastLine("10/05/10-10:08:59.667372  [**] [1:2009187:4] ET WEB_CLIENT ACTIVEX iDefense COMRaider ActiveX Control Arbitrary File Deletion [**] [Classification: Web Application Attack] [Priority: 3] {TCP} 11.11.232.144:80 -> 192.168.1.4:56068", ctx));
+    expect(e.time).toBe(Date.UTC(2010, 9, 5, 10, 8, 59, 667));
+    expect(e.signature).toBe("ET WEB_CLIENT ACTIVEX iDefense COMRaider ActiveX Control Arbitrary File Deletion");
+    expect(e.service).toBe("suricata");
+  });
+
+  it("reads a YY/MM/DD line when MM/DD/YY is not a date", () => {
+    const e = event(parseFastLine("21/12/28-12:55:38.765402 [**] [1:366:11] PROTOCOL-ICMP PING Unix [**] [Priority: 3] {ICMP} 10.0.0.1 -> 10.0.0.2", ctx));
+    expect(e.time).toBe(Date.UTC(2021, 11, 28, 12, 55, 38, 765));
+  });
+
+  it("reads a Suricata MM/DD/YYYY line", () => {
+    expect(event(parseFastLine("11/30/2026-10:00:00.000001  [**] [1:2001219:20] ET SCAN Potential SSH Scan [**] [Classification: Attempted Information Leak] [Priority: 2] {TCP} 203.0.113.9:4242 -> 10.0.0.5:22", ctx)).time).toBe(Date.UTC(2026, 10, 30, 10));
+  });
+
+  it("gives a December line read on 1 January the previous year", () => {
+    const jan1 = { now: Date.UTC(2027, 0, 1, 0, 10) };
+    expect(event(parseFastLine('12/31-23:59:59.000000 [**] [1:1:1] "x" [**] {TCP} 10.0.0.1:1 -> 10.0.0.2:2', jan1)).time).toBe(Date.UTC(2026, 11, 31, 23, 59, 59));
+  });
+
+  it("reads a zone-less stamp in the configured zone", () => {
+    const e = event(parseFastLine('07/01-12:00:00.000000 [**] [1:1:1] "x" [**] {TCP} 10.0.0.1:1 -> 10.0.0.2:2', { ...ctx, timeZone: "America/New_York" }));
+    expect(e.time).toBe(Date.UTC(2026, 6, 1, 16));
+  });
+
+  it("makes Snort decoder and stream generators (116, 119, 129 …) ids_anomaly of at most low severity", () => {
+    for (const gid of [116, 119, 120, 123, 129]) {
+      const e = event(parseFastLine(`01/01-00:00:00.0 [**] [${gid}:1:1] "(stream_tcp) bad segment" [**] [Priority: 1] {TCP} 10.0.0.1:1 -> 10.0.0.2:2`, ctx));
+      expect([gid, e.kind, e.severity]).toEqual([gid, "ids_anomaly", "low"]);
+    }
+  });
+
+  it("makes SURICATA STREAM and decoder messages ids_anomaly", () => {
+    const a = event(parseFastLine("11/30/2026-10:00:00.0  [**] [1:2210045:2] SURICATA STREAM Packet with invalid ack [**] [Classification: Generic Protocol Command Decode] [Priority: 3] {TCP} 10.0.0.1:1 -> 10.0.0.2:2", ctx));
+    expect(a.kind).toBe("ids_anomaly");
+    const b = event(parseFastLine("11/30/2026-10:00:00.0  [**] [1:2200074:2] SURICATA TCPv4 invalid checksum [**] [Classification: (null)] [Priority: 3] {TCP} 10.0.0.1:1 -> 10.0.0.2:2", ctx));
+    expect(b.kind).toBe("ids_anomaly");
+    expect(b.attributes?.category).toBeNull();
+  });
+
+  it("keeps an AppID bracket of Snort 3", () => {
+    const e = event(parseFastLine('01/01-00:00:00.0 [**] [1:1:1] "x" [**] [Priority: 2] [AppID: HTTP] {TCP} 10.0.0.1:1 -> 10.0.0.2:80', ctx));
+    expect(e.attributes?.appid).toBe("HTTP");
+  });
+
+  it("masks a card number in a message and in raw", () => {
+    const e = event(parseFastLine('01/01-00:00:00.0 [**] [1:9:1] "PAN 4111111111111111 seen" [**] {TCP} 10.0.0.1:1 -> 10.0.0.2:80', ctx));
+    expect(e.signature).toBe("PAN ************1111 seen");
+    expect(e.raw).toBe('01/01-00:00:00.0 [**] [1:9:1] "PAN ************1111 seen" [**] {TCP} 10.0.0.1:1 -> 10.0.0.2:80');
+  });
+
+  it("keeps hostile text in a message as data", () => {
+    const msg = "<img src=x onerror=alert(1)>\u001b[2J";
+    expect(event(parseFastLine(`01/01-00:00:00.0 [**] [1:9:1] "${msg}" [**] {TCP} 10.0.0.1:1 -> 10.0.0.2:80`, ctx)).signature).toBe(msg);
+  });
+});
+
+describe("parseFastLine: rejections", () => {
+  it("skips an empty line", () => {
+    expect(parseFastLine("", ctx)).toEqual({ status: "skipped", reason: "empty line" });
+  });
+
+  it("rejects a line without a stamp, a header, or with a bad address, naming what is wrong", () => {
+    expect(reason(parseFastLine("hello world", ctx))).toMatch(/^not fast\.log: no MM\/DD-hh:mm:ss stamp/);
+    expect(reason(parseFastLine("01/01-00:00:00.0 something else", ctx))).toMatch(/^not fast\.log: expected "\[\*\*\] \[gid:sid:rev\]/);
+    expect(reason(parseFastLine('01/01-00:00:00.0 [**] [1:1:1] "x" [**] {TCP} 10.0.0.300:1 -> 10.0.0.2:2', ctx))).toBe('source: not an address: "10.0.0.300:1"');
+    expect(reason(parseFastLine('01/01-00:00:00.0 [**] [1:1:1] "x" [**] {TCP} 10.0.0.1:1 => 10.0.0.2:2', ctx))).toMatch(/^addresses: expected "source -> destination"/);
+  });
+
+  it("rejects a date that does not exist", () => {
+    expect(reason(parseFastLine('02/30-00:00:00.0 [**] [1:1:1] "x" [**] {TCP} 10.0.0.1:1 -> 10.0.0.2:2', ctx))).toBe('timestamp: not a calendar date: "02/30-00:00:00.0"');
+    expect(reason(parseFastLine('13/13/13-00:00:00.0 [**] [1:1:1] "x" [**] {TCP} 10.0.0.1:1 -> 10.0.0.2:2', ctx))).toBe('timestamp: not a calendar date: "13/13/13-00:00:00.0"');
+  });
+});

@@ -1,0 +1,132 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { maskCardNumbers } from "../masking";
+import type { ParseContext, ParseOutcome, ParsedEvent } from "../types";
+import { parseEveLine } from "./eve";
+import { parseFastLine } from "./fast";
+import { parseSyslogLine } from "./syslog";
+import { parseTransactionLine } from "./transactions";
+
+// What every parser owes the ingest whatever the input: an outcome (never a throw), a rejection
+// with a reason, and for an event, plain data within the stored limits with no card in clear.
+
+const ctx: ParseContext = { now: Date.UTC(2026, 11, 1) };
+const parsers: [string, (line: string, ctx: ParseContext) => ParseOutcome][] = [
+  ["eve", parseEveLine],
+  ["fast", parseFastLine],
+  ["syslog", parseSyslogLine],
+  ["transactions", parseTransactionLine],
+];
+
+/** The invariants of an event that leaves a parser. */
+function checkEvent(e: ParsedEvent): void {
+  expect(Number.isFinite(e.time)).toBe(true);
+  expect(Number.isInteger(e.occurrences) && e.occurrences >= 1).toBe(true);
+  expect(e.fingerprint).toMatch(/^(suricata|fast|syslog|transactions):/);
+  expect(Buffer.byteLength(e.raw)).toBeLessThanOrEqual(8192);
+  const texts = [e.user, e.signature, e.message, e.raw, e.src_host, ...Object.values(e.attributes ?? {})].filter((v): v is string => typeof v === "string");
+  for (const t of texts) expect(maskCardNumbers(t), "a card number left in clear").toBe(t);
+}
+
+function checkOutcome(o: ParseOutcome): void {
+  expect(["event", "skipped", "rejected"]).toContain(o.status);
+  if (o.status === "event") checkEvent(o.event);
+  else expect(o.reason.length).toBeGreaterThan(0);
+}
+
+describe.each(parsers)("%s parser on a malformed corpus", (_name, parse) => {
+  it("rejects a 1 MB line without parsing it, giving its size", () => {
+    expect(parse("a".repeat(1_048_576), ctx)).toEqual({ status: "rejected", reason: "line is 1,048,576 bytes; at most 65,536" });
+  });
+
+  it("counts the limit in UTF-8 bytes, not characters", () => {
+    expect(parse("€".repeat(30_000), ctx)).toEqual({ status: "rejected", reason: "line is 90,000 bytes; at most 65,536" });
+  });
+
+  it("does not reject a line of exactly 64 KiB for its size", () => {
+    const o = parse("x".repeat(65_536), ctx);
+    expect(o.status === "rejected" && o.reason.startsWith("line is")).toBe(false);
+  });
+
+  it("rejects binary garbage with a reason", () => {
+    const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 73 + 11) % 256);
+    const text = new TextDecoder("utf-8").decode(bytes); // invalid sequences become U+FFFD
+    const o = parse(text, ctx);
+    expect(o.status).toBe("rejected");
+    checkOutcome(o);
+  });
+
+  it("skips an empty line and a line of only a carriage return", () => {
+    expect(parse("", ctx)).toEqual({ status: "skipped", reason: "empty line" });
+    expect(parse("\r", ctx)).toEqual({ status: "skipped", reason: "empty line" });
+  });
+
+  it("never throws on arbitrary text, and what it returns keeps the invariants", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300, unit: "binary" }), (line) => {
+        checkOutcome(parse(line, ctx));
+      }),
+      { numRuns: 300, seed: 9 },
+    );
+  });
+});
+
+describe("valid lines carrying arbitrary text", () => {
+  // text an attacker controls, mixed with card numbers in the forms masking must catch
+  const piece = fc.oneof(
+    fc.string({ maxLength: 80, unit: "binary" }),
+    fc.constantFrom("4111111111111111", "4111 1111 1111 1111", "5555-5555-5555-4444", "x378282246310005y", "<script>", "\u0000", "#012"),
+  );
+  const text = fc.array(piece, { maxLength: 4 }).map((parts) => parts.join(" "));
+  const templates: [string, (t: string) => string, (line: string, ctx: ParseContext) => ParseOutcome][] = [
+    ["eve", (t) => JSON.stringify({ timestamp: "2026-01-01T00:00:00Z", event_type: "alert", src_ip: "10.0.0.1", alert: { signature: t || "x", category: t }, payload_printable: t }), parseEveLine],
+    ["fast", (t) => `01/01-00:00:00.0 [**] [1:1:1] "${t.replace(/\[\*\*\]/g, "")}" [**] [Classification: ${t.replace(/[[\]]/g, "")}] {TCP} 10.0.0.1:1 -> 10.0.0.2:2`, parseFastLine],
+    ["syslog", (t) => `Mar 11 22:55:32 h sshd[1]: Failed password for invalid user ${t} from 203.0.113.5 port 22 ssh2`, parseSyslogLine],
+    ["transactions", (t) => JSON.stringify({ time: "2026-01-01T00:00:00Z", amount: 1, account: t.slice(0, 200), merchant: t.slice(0, 200), card: t.slice(0, 60) }), parseTransactionLine],
+  ];
+
+  it.each(templates)("%s: never throws and never lets a card number through", (_name, make, parse) => {
+    fc.assert(
+      fc.property(text, (t) => {
+        checkOutcome(parse(make(t).replace(/[\r\n]/g, " "), ctx));
+      }),
+      { numRuns: 300, seed: 12 },
+    );
+  });
+});
+
+describe("EVE lines that are JSON but wrong", () => {
+  it.each([
+    ['{"timestamp":"2026-01-01T00:00:00Z","event_type":"alert","alert":{"sig', /^not JSON: /],
+    ['{"timestamp":"2026-01-01T00:00:00Z","event_type":5}', /^event_type: not a record type/],
+    ['{"timestamp":{},"event_type":"alert"}', /^timestamp: not a time: /],
+    ['{"timestamp":-5,"event_type":"alert"}', /^timestamp: not a time: /],
+    ['{"timestamp":"2026-01-01T00:00:00Z","event_type":"alert","alert":[]}', /^alert: missing or not an object$/],
+    ['{"timestamp":"2026-01-01T00:00:00Z","event_type":"alert","src_ip":["1.2.3.4"],"alert":{"signature":"x"}}', /^src_ip: not an IP address/],
+    ["null", /^not a JSON object: null$/],
+    ['"text"', /^not a JSON object: string$/],
+  ])("rejects %s", (line, why) => {
+    const o = parseEveLine(line, ctx);
+    expect(o.status === "rejected" ? o.reason : o.status).toMatch(why);
+  });
+
+  it("rejects an alert nested too deep to mask rather than store it unmasked", () => {
+    let deep = '"4111111111111111"';
+    for (let i = 0; i < 80; i++) deep = `{"a":${deep}}`;
+    const line = `{"timestamp":"2026-01-01T00:00:00Z","event_type":"alert","alert":{"signature":"x"},"extra":${deep}}`;
+    expect(parseEveLine(line, ctx)).toEqual({ status: "rejected", reason: "unparseable: nested deeper than 64 levels" });
+  });
+
+  it("rejects thousands of nested brackets without a crash", () => {
+    const line = `${"[".repeat(30_000)}${"]".repeat(30_000)}`;
+    expect(parseEveLine(line, ctx).status).toBe("rejected");
+  });
+});
+
+describe("syslog lines built to be slow", () => {
+  it("reads a 60 KB line of repeated ' from x' in a user name and still finds the real source", () => {
+    const user = " from 6.6.6.6: x".repeat(3_500);
+    const o = parseSyslogLine(`Mar 11 22:55:32 h sshd[1]: Failed password for invalid user a${user} from 203.0.113.5 port 22 ssh2`, ctx);
+    expect(o.status === "event" && o.event.src_ip).toBe("203.0.113.5");
+  });
+});

@@ -1,0 +1,123 @@
+import type { AuthMatch } from "./syslog-sshd";
+
+/** The service a PAM stack belongs to, as Vigil names it: sshd, su, sudo, else pam. */
+export function pamService(name: string): AuthMatch["service"] {
+  const n = name.toLowerCase();
+  if (n === "sshd" || n.startsWith("sshd-")) return "sshd";
+  if (n === "su" || n === "su-l") return "su";
+  if (n === "sudo" || n === "sudo-i") return "sudo";
+  return "pam";
+}
+
+// pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root
+const MODULE = /^(pam_[A-Za-z0-9_]{1,32})\(([^:()\s]{1,64}):([a-z]{1,16})\):\s*(.*)$/;
+const FAILURE = /^(?:PAM )?(?:(\d{1,6}) more )?authentication failures?;\s*(.*)$/;
+
+/** `key=value` fields of a PAM failure; `user=` runs to the end of the line (a name may hold spaces). */
+function pamFields(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const user = /(?:^|\s)user=(.*)$/.exec(text);
+  const head = user ? text.slice(0, user.index) : text;
+  for (const m of head.matchAll(/(?:^|\s)(logname|uid|euid|tty|ruser|rhost)=(\S*)/g)) out[m[1]] = m[2];
+  if (user) out.user = user[1].trim();
+  return out;
+}
+
+/**
+ * A PAM message: `pam_unix(sshd:auth): authentication failure; …`, the older tag form
+ * `sshd(pam_unix)[pid]: authentication failure; …` (module in the tag), `N more authentication
+ * failures`, `check pass; user unknown`, and pam_faillock's lock. `tagModule` / `tagService` come
+ * from an old-style tag. Null when the message is not one of these (session opened/closed …).
+ */
+export function matchPam(message: string, tagModule: string | null, tagService: string | null): AuthMatch | null {
+  let module = tagModule;
+  let service = tagService;
+  let text = message;
+  const m = MODULE.exec(message);
+  if (m) {
+    [module, service, text] = [m[1], m[2], m[4]];
+    if (m[3] !== "auth" && m[3] !== "account") return null;
+  } else if (!module && !/^PAM \d+ more authentication failures?;/.test(message)) return null;
+  const svc = pamService(service ?? "pam");
+  const attrs = { pam_module: module ?? undefined, pam_service: service ?? undefined };
+  let f: RegExpExecArray | null;
+  if ((f = FAILURE.exec(text))) {
+    const fields = pamFields(f[2]);
+    const rhost = fields.rhost || null;
+    return {
+      kind: "auth_failure",
+      severity: "low",
+      service: svc,
+      signature: "pam: authentication failure",
+      user: fields.user || null,
+      from: rhost,
+      port: null,
+      attempt: true,
+      occurrences: f[1] ? Number(f[1]) : 1,
+      attributes: { pam_module: attrs.pam_module, pam_service: attrs.pam_service, logname: fields.logname || undefined, uid: fields.uid || undefined, euid: fields.euid || undefined, tty: fields.tty || undefined, ruser: fields.ruser || undefined },
+    };
+  }
+  if (/^check pass; user unknown\s*$/.test(text)) {
+    // precedes the "authentication failure" line of the same attempt: a marker, not counted twice
+    return { kind: "auth_failure", severity: "low", service: svc, signature: "pam: user unknown", user: null, from: null, port: null, attempt: false, attributes: attrs };
+  }
+  if ((f = /^Consecutive login failures for user (.*?) account temporarily locked/.exec(text))) {
+    return { kind: "auth_failure", severity: "medium", service: svc, signature: "pam: account locked", user: f[1] || null, from: null, port: null, attempt: false, attributes: attrs };
+  }
+  return null;
+}
+
+/** su's own lines: `FAILED SU (to root) bob on pts/0`, `FAILED su for root by bob`, `Successful su for root by bob`. */
+export function matchSu(message: string): AuthMatch | null {
+  let m = /^FAILED SU \(to (.*?)\) (\S+) on (\S+)\s*$/.exec(message);
+  if (m) return suEvent("auth_failure", m[1], m[2], m[3]);
+  m = /^FAILED su for (.*?) by (\S+)\s*$/.exec(message);
+  if (m) return suEvent("auth_failure", m[1], m[2], null);
+  m = /^Successful su for (.*?) by (\S+)\s*$/.exec(message);
+  if (m) return suEvent("auth_success", m[1], m[2], null);
+  return null;
+}
+
+function suEvent(kind: AuthMatch["kind"], target: string, by: string, tty: string | null): AuthMatch {
+  return {
+    kind,
+    severity: kind === "auth_success" ? "info" : "low",
+    service: "su",
+    signature: kind === "auth_success" ? "su: success" : "su: failed",
+    // the account whose password was tried is the target; who tried is `by`
+    user: target || null,
+    from: null,
+    port: null,
+    attempt: true,
+    attributes: { by, tty: tty ?? undefined },
+  };
+}
+
+/**
+ * sudo's lines: `bob : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/bob ; USER=root ;
+ * COMMAND=/bin/ls`, `bob : user NOT in sudoers ; …`, `bob : command not allowed ; …`. A command
+ * that ran (`bob : TTY=… ; COMMAND=…`) is not a failure: null.
+ */
+export function matchSudo(message: string): AuthMatch | null {
+  const m = /^\s*(\S+) : (.*)$/.exec(message);
+  if (!m) return null;
+  const parts = m[2].split(" ; ");
+  const what = parts[0].trim();
+  const fields: Record<string, string> = {};
+  for (let i = 1; i < parts.length; i++) {
+    const kv = /^(TTY|PWD|USER|GROUP|COMMAND)=(.*)$/.exec(parts[i]);
+    if (kv) {
+      // a command may itself contain " ; ": it runs to the end of the line
+      fields[kv[1]] = kv[1] === "COMMAND" ? parts.slice(i).join(" ; ").slice(8) : kv[2];
+      if (kv[1] === "COMMAND") break;
+    }
+  }
+  const attributes = { target_user: fields.USER, command: fields.COMMAND, tty: fields.TTY, pwd: fields.PWD };
+  const failure = (signature: string, attempt: boolean, occurrences = 1): AuthMatch => ({ kind: "auth_failure", severity: "low", service: "sudo", signature, user: m[1], from: null, port: null, attempt, occurrences, attributes });
+  const wrong = /^(?:(\d{1,6}) )?incorrect password attempts?$/.exec(what);
+  if (wrong) return failure("sudo: incorrect password", true, wrong[1] ? Number(wrong[1]) : 1);
+  if (/^user NOT in sudoers$/.test(what)) return failure("sudo: user not in sudoers", true);
+  if (/^user NOT authorized on host$/.test(what)) return failure("sudo: user not authorized on host", true);
+  if (/^command not allowed$/.test(what)) return failure("sudo: command not allowed", false);
+  return null;
+}

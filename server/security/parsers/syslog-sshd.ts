@@ -1,0 +1,93 @@
+import type { Severity } from "../../../lib/contracts/common";
+import { portOf } from "./common";
+
+/**
+ * What a security-relevant syslog message says, before the envelope (time, host) is added.
+ * `attempt` is true for an actual credential attempt (a password, key or PAM conversation that
+ * failed or succeeded) and false for connection markers (an invalid user named, a pre-auth
+ * disconnect, a break-in warning) that accompany or precede such attempts and must not be
+ * counted twice.
+ */
+export interface AuthMatch {
+  kind: "auth_failure" | "auth_success";
+  severity: Severity;
+  service: "sshd" | "pam" | "su" | "sudo";
+  signature: string;
+  user: string | null;
+  /** the source as written: an address or a host name (resolved by the caller) */
+  from: string | null;
+  port: number | null;
+  attempt: boolean;
+  occurrences?: number;
+  attributes?: Record<string, unknown>;
+}
+
+const fail = (signature: string, attempt: boolean, user: string | null, from: string | null, port: string | undefined, attributes?: Record<string, unknown>, severity: Severity = "low"): AuthMatch => ({
+  kind: "auth_failure",
+  severity,
+  service: "sshd",
+  signature,
+  user: user || null,
+  from,
+  port: portOf(port),
+  attempt,
+  attributes,
+});
+
+// The tail every login line shares: " from <source> [port N] [ssh2] [: key details] [[preauth]]".
+// The user part before it is greedy, so a user name that itself contains " from 1.2.3.4 port 1"
+// cannot move the source: the last such tail on the line is sshd's own.
+const TAIL = String.raw` from (\S+)(?: port (\d+))?(?: +ssh[12])?(?:: .*)?(?: \[preauth\])?\s*$`;
+
+const FAILED = new RegExp(String.raw`^Failed (\S+) for (invalid user )?(.*)${TAIL}`);
+const ACCEPTED = new RegExp(String.raw`^Accepted (\S+) for (.*)${TAIL}`);
+const INVALID_USER = new RegExp(String.raw`^Invalid user (.*)${TAIL}`);
+const MAX_ATTEMPTS = new RegExp(String.raw`^maximum authentication attempts exceeded for (invalid user )?(.*)${TAIL}`);
+const NOT_ALLOWED = /^User (.*) from (\S+) not allowed because (.*)$/;
+const PAM_ERROR = /^PAM: (.+?) for (?:(illegal|invalid) user )?(.*) from (\S+)$/;
+const REVERSE = /^reverse mapping checking getaddrinfo for (\S+) \[([^\]\s]+)\] failed/;
+const MAPS_BACK = /^Address (\S+) maps to (\S+), but this does not map back to the address/;
+const CLOSED = /^(Disconnected from|Connection closed by|Connection reset by|Disconnecting) (?:(invalid |authenticating )?user (.*) )?(\S+) port (\d+)(?::.*?)?( \[preauth\])?$/;
+const RECEIVED = /^Received disconnect from (\S+)(?: port (\d+))?:.*\[preauth\]$/;
+const NO_IDENT = /^Did not receive identification string from (\S+)(?: port (\d+))?/;
+const BAD_VERSION = /^Bad protocol version identification '(.*)' from (\S+)(?: port (\d+))?/;
+
+/**
+ * The sshd messages that matter for detection, or null when the message is not one of them
+ * ("Server listening", "Connection from", session lines, key exchange failures …).
+ */
+export function matchSshd(message: string): AuthMatch | null {
+  const text = message.startsWith("error: ") ? message.slice(7) : message;
+  let m: RegExpExecArray | null;
+  if ((m = FAILED.exec(text))) {
+    // "none" is the method probe a client sends before any credential: a marker, not an attempt
+    const method = m[1];
+    return fail(`sshd: failed ${method.startsWith("keyboard-interactive") ? "keyboard-interactive" : method}`, method !== "none", m[3], m[4], m[5], { method, invalid_user: Boolean(m[2]) });
+  }
+  if ((m = ACCEPTED.exec(text))) {
+    const success = fail(`sshd: accepted ${m[1].startsWith("keyboard-interactive") ? "keyboard-interactive" : m[1]}`, true, m[2], m[3], m[4], { method: m[1] }, "info");
+    success.kind = "auth_success";
+    return success;
+  }
+  if ((m = INVALID_USER.exec(text))) return fail("sshd: invalid user", false, m[1], m[2], m[3], { invalid_user: true });
+  if ((m = MAX_ATTEMPTS.exec(text))) return fail("sshd: maximum authentication attempts exceeded", false, m[2], m[3], m[4], { invalid_user: Boolean(m[1]) }, "medium");
+  if ((m = NOT_ALLOWED.exec(text))) return fail("sshd: user not allowed", false, m[1], m[2], undefined, { reason: m[3] });
+  if ((m = PAM_ERROR.exec(text))) {
+    // "User not known" / "unknown user" precedes the failure line of the same attempt
+    const lookup = /not known|unknown user/i.test(m[1]);
+    return fail(lookup ? "sshd: pam unknown user" : "sshd: pam authentication failure", !lookup, m[3], m[4], undefined, { reason: m[1], invalid_user: Boolean(m[2]) });
+  }
+  if ((m = REVERSE.exec(text))) return fail("sshd: possible break-in attempt", false, null, m[2], undefined, { claimed_host: m[1] }, "medium");
+  if ((m = MAPS_BACK.exec(text))) return fail("sshd: possible break-in attempt", false, null, m[1], undefined, { claimed_host: m[2] }, "medium");
+  if ((m = CLOSED.exec(text))) {
+    // before authentication ([preauth], or an invalid / authenticating user) it marks an attack;
+    // after it ("Disconnected from user bob …", no [preauth]) it is a session ending
+    const qualifier = m[2]?.trim();
+    if (!m[6] && !qualifier) return null;
+    return fail("sshd: preauth disconnect", false, m[3] ?? null, m[4], m[5], { invalid_user: qualifier === "invalid", how: m[1] });
+  }
+  if ((m = RECEIVED.exec(text))) return fail("sshd: preauth disconnect", false, null, m[1], m[2], { how: "Received disconnect" });
+  if ((m = NO_IDENT.exec(text))) return fail("sshd: no identification string", false, null, m[1], m[2]);
+  if ((m = BAD_VERSION.exec(text))) return fail("sshd: bad protocol version", false, null, m[2], m[3], { banner: m[1] });
+  return null;
+}

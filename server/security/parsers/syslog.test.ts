@@ -1,0 +1,319 @@
+import { describe, expect, it } from "vitest";
+import type { ParseOutcome, ParsedEvent } from "../types";
+import { parseSyslogLine } from "./syslog";
+
+const ctx = { now: Date.UTC(2026, 11, 1) };
+
+function event(o: ParseOutcome): ParsedEvent {
+  if (o.status !== "event") throw new Error(`expected an event, got ${o.status}: ${o.reason}`);
+  return o.event;
+}
+const reason = (o: ParseOutcome) => (o.status === "event" ? "(event)" : o.reason);
+/** An RFC 3164 sshd line around a message. */
+const sshd = (message: string) => `Mar 11 22:55:32 bastion sshd[4242]: ${message}`;
+const parse = (line: string) => event(parseSyslogLine(line, ctx));
+
+describe("parseSyslogLine: envelopes", () => {
+  it("reads RFC 3164 with a PRI, the host, program and pid", () => {
+    const e = parse("<38>Mar 11 22:55:32 bastion sshd[4242]: Failed password for root from 203.0.113.5 port 22 ssh2");
+    expect(e).toMatchObject({ time: Date.UTC(2026, 2, 11, 22, 55, 32), kind: "auth_failure", service: "sshd", src_ip: "203.0.113.5", src_port: 22, user: "root" });
+    expect(e.attributes).toMatchObject({ host: "bastion", program: "sshd", pid: "4242" });
+    expect(e.fingerprint).toMatch(/^syslog:[0-9a-f]{32}$/);
+  });
+
+  it("reads RFC 3164 without a PRI, a one-digit day after two spaces and a double space after the tag", () => {
+    const e = parse("Feb  9 11:44:56 ubuntu2015 sshd[3]:  Failed password for root from 188.124.3.41 port 32889 ssh2");
+    expect(e.time).toBe(Date.UTC(2026, 1, 9, 11, 44, 56));
+    expect(e.user).toBe("root");
+  });
+
+  it("reads RFC 3164 with one space before a one-digit day", () => {
+    expect(parse("Feb 9 11:44:56 h sshd[3]: Failed password for root from 10.0.0.1 port 1 ssh2").time).toBe(Date.UTC(2026, 1, 9, 11, 44, 56));
+  });
+
+  it("reads RFC 3164 without a host name", () => {
+    const e = parse("Mar 11 22:55:32 sshd[77]: Failed password for root from 10.0.0.1 port 1 ssh2");
+    expect(e.attributes).toMatchObject({ host: null, program: "sshd", pid: "77" });
+  });
+
+  it("gives a December line read on 1 January the previous year", () => {
+    const e = event(parseSyslogLine("Dec 31 23:59:59 h sshd[1]: Failed password for root from 10.0.0.1 port 1 ssh2", { now: Date.UTC(2027, 0, 1) }));
+    expect(e.time).toBe(Date.UTC(2026, 11, 31, 23, 59, 59));
+  });
+
+  it("reads a zone-less stamp in the configured zone", () => {
+    const e = event(parseSyslogLine("Jul  1 12:00:00 h sshd[1]: Failed password for root from 10.0.0.1 port 1 ssh2", { ...ctx, timeZone: "Europe/Berlin" }));
+    expect(e.time).toBe(Date.UTC(2026, 6, 1, 10));
+  });
+
+  it("reads RFC 5424 with structured data and a BOM before the message", () => {
+    const line = '<38>1 2026-11-30T10:00:00.123456+01:00 bastion sshd 4242 - [meta sequenceId="1" note="a \\"]\\" b"] \uFEFFFailed password for root from 203.0.113.5 port 22 ssh2';
+    const e = parse(line);
+    expect(e.time).toBe(Date.UTC(2026, 10, 30, 9, 0, 0, 123));
+    expect(e).toMatchObject({ user: "root", src_ip: "203.0.113.5" });
+    expect(e.attributes).toMatchObject({ host: "bastion", program: "sshd", pid: "4242" });
+  });
+
+  it("reads RFC 5424 with nil structured data", () => {
+    expect(parse("<86>1 2026-11-30T10:00:00Z bastion sshd - - - Invalid user admin from 203.0.113.5 port 40000").signature).toBe("sshd: invalid user");
+  });
+
+  it("reads an ISO stamp with a -0700 offset and two spaces before the host", () => {
+    const e = parse("2020-03-24 08:38:42.344447-0700  localhost sshd[2519]: Failed password for user from 172.18.1.100 port 43042 ssh2");
+    expect(e.time).toBe(Date.UTC(2020, 2, 24, 15, 38, 42, 344));
+    expect(e.attributes?.host).toBe("localhost");
+  });
+
+  it("reads an ISO stamp with T and a +01:00 offset", () => {
+    expect(parse("2013-10-30T14:51:30.267401+01:00 srv sshd[12671]: Invalid user opcione from 192.241.237.101").time).toBe(Date.UTC(2013, 9, 30, 13, 51, 30, 267));
+  });
+
+  it("reads the continuation after #012 as part of the message without letting it break parsing", () => {
+    const e = parse(sshd("Failed password for root from 203.0.113.5 port 22 ssh2#012 continued: from 6.6.6.6 port 1"));
+    expect(e.src_ip).toBe("203.0.113.5");
+    expect(e.message).toBe("Failed password for root from 203.0.113.5 port 22 ssh2#012 continued: from 6.6.6.6 port 1");
+  });
+
+  it("strips a Solaris message id before the message", () => {
+    const e = parse("Aug 18 07:30:25 192.168.1.5 sshd[20247]: [ID 800047 auth.notice] Failed none for root from 192.168.1.1 port 36942 ssh2");
+    expect(e).toMatchObject({ signature: "sshd: failed none", user: "root", src_ip: "192.168.1.1" });
+    expect(e.attributes).toMatchObject({ host: "192.168.1.5", attempt: false });
+  });
+
+  it("reads OpenSSH 9.8's sshd-session program as sshd", () => {
+    expect(parse("Mar 11 22:55:32 h sshd-session[9]: Failed password for root from 10.0.0.1 port 1 ssh2").service).toBe("sshd");
+  });
+});
+
+describe("parseSyslogLine: sshd", () => {
+  it.each([
+    ["Failed password for root from 203.0.113.5 port 22 ssh2", "sshd: failed password", "root", true],
+    ["Failed password for invalid user admin from 203.0.113.5 port 22 ssh2", "sshd: failed password", "admin", true],
+    ["Failed keyboard-interactive/pam for invalid user warez from 192.241.237.101 port 54197 ssh2", "sshd: failed keyboard-interactive", "warez", true],
+    ["Failed publickey for plaso from 2001:db8::1 port 8759 ssh2: RSA SHA256:abc", "sshd: failed publickey", "plaso", true],
+    ["Failed none for invalid user test from 203.0.113.5 port 22 ssh2", "sshd: failed none", "test", false],
+  ])("reads %s as a failure", (message, signature, user, attempt) => {
+    const e = parse(sshd(message));
+    expect(e).toMatchObject({ kind: "auth_failure", severity: "low", service: "sshd", signature, user });
+    expect(e.attributes?.attempt).toBe(attempt);
+  });
+
+  it("marks the invalid-user failure as such", () => {
+    expect(parse(sshd("Failed password for invalid user admin from 203.0.113.5 port 22 ssh2")).attributes?.invalid_user).toBe(true);
+  });
+
+  it.each([
+    ["Accepted password for plaso from 2001:0db8:0a0b:12f0:0000:0000:0000:0001 port 42532  ssh2", "sshd: accepted password", "2001:db8:a0b:12f0::1"],
+    ["Accepted publickey for fred from 192.0.2.60 port 60594 ssh2: RSA e8:31:68:c7:01:2d:25:20:36:8f:50:5d:f9:ee:70:4c", "sshd: accepted publickey", "192.0.2.60"],
+    ["Accepted keyboard-interactive/pam for fred from 192.0.2.60 port 1 ssh2", "sshd: accepted keyboard-interactive", "192.0.2.60"],
+  ])("reads %s as a success of severity info", (message, signature, src) => {
+    const e = parse(sshd(message));
+    expect(e).toMatchObject({ kind: "auth_success", severity: "info", signature, src_ip: src });
+    expect(e.attributes?.attempt).toBe(true);
+  });
+
+  it("reads Invalid user with and without a port as a marker, not an attempt", () => {
+    const a = parse(sshd("Invalid user opcione from 192.241.237.101"));
+    expect(a).toMatchObject({ signature: "sshd: invalid user", user: "opcione", src_ip: "192.241.237.101", src_port: null });
+    expect(a.attributes?.attempt).toBe(false);
+    expect(parse(sshd("Invalid user admin from 203.0.113.5 port 40000")).src_port).toBe(40000);
+  });
+
+  it("keeps a user name with spaces and a fake source inside it as the user, and the real source as the source", () => {
+    const e = parse(sshd("Failed password for invalid user x from 6.6.6.6 port 1 ssh2 from 203.0.113.5 port 22 ssh2"));
+    expect(e.user).toBe("x from 6.6.6.6 port 1 ssh2");
+    expect(e.src_ip).toBe("203.0.113.5");
+  });
+
+  it("counts 'message repeated N times' as N occurrences of the inner message", () => {
+    const e = parse(sshd("message repeated 5 times: [ Failed password for root from 203.0.113.5 port 22 ssh2]"));
+    expect(e).toMatchObject({ signature: "sshd: failed password", occurrences: 5, user: "root" });
+  });
+
+  it("reads both forms of POSSIBLE BREAK-IN ATTEMPT as medium markers from the address", () => {
+    const a = parse(sshd("reverse mapping checking getaddrinfo for nmap.example.net [192.168.18.54] failed - POSSIBLE BREAK-IN ATTEMPT!"));
+    expect(a).toMatchObject({ signature: "sshd: possible break-in attempt", severity: "medium", src_ip: "192.168.18.54" });
+    expect(a.attributes).toMatchObject({ claimed_host: "nmap.example.net", attempt: false });
+    const b = parse(sshd("Address 192.168.18.54 maps to nmap.18.168.192.in-addr.arpa, but this does not map back to the address - POSSIBLE BREAK-IN ATTEMPT!"));
+    expect(b).toMatchObject({ signature: "sshd: possible break-in attempt", severity: "medium", src_ip: "192.168.18.54" });
+  });
+
+  it("reads maximum authentication attempts exceeded as medium, with and without invalid user", () => {
+    const a = parse(sshd("error: maximum authentication attempts exceeded for root from 203.0.113.5 port 34100 ssh2 [preauth]"));
+    expect(a).toMatchObject({ signature: "sshd: maximum authentication attempts exceeded", severity: "medium", user: "root", src_port: 34100 });
+    expect(parse(sshd("error: maximum authentication attempts exceeded for invalid user badguy from 192.168.33.1 port 55146 ssh2 [preauth]")).user).toBe("badguy");
+  });
+
+  it.each([
+    ["Disconnected from invalid user root 172.18.1.100 port 43042 [preauth]", "root"],
+    ["Disconnected from authenticating user root 172.18.1.100 port 43042 [preauth]", "root"],
+    ["Connection closed by invalid user admin 203.0.113.5 port 5 [preauth]", "admin"],
+    ["Connection closed by authenticating user root 203.0.113.5 port 5 [preauth]", "root"],
+    ["Connection closed by 10.0.2.2 port 55462 [preauth]", null],
+    ["Connection reset by authenticating user user 192.168.33.1 port 51772 [preauth]", "user"],
+    ["Disconnecting invalid user root 172.18.1.100 port 43042: Too many authentication failures [preauth]", "root"],
+    ["Received disconnect from 203.0.113.5 port 5:11: Bye Bye [preauth]", null],
+  ])("reads %s as a preauth disconnect marker", (message, user) => {
+    const e = parse(sshd(message));
+    expect(e).toMatchObject({ signature: "sshd: preauth disconnect", user });
+    expect(e.attributes?.attempt).toBe(false);
+  });
+
+  it("skips a disconnect after authentication (no [preauth], no invalid user)", () => {
+    expect(parseSyslogLine(sshd("Disconnected from user bob 172.18.1.100 port 43042"), ctx)).toEqual({ status: "skipped", reason: "not security-relevant: sshd" });
+    expect(parseSyslogLine(sshd("Received disconnect from 203.0.113.5 port 5:11: disconnected by user"), ctx).status).toBe("skipped");
+  });
+
+  it("reads Did not receive identification string and Bad protocol version as markers", () => {
+    expect(parse(sshd("Did not receive identification string from 172.18.1.1 port 45824"))).toMatchObject({ signature: "sshd: no identification string", src_port: 45824 });
+    const b = parse(sshd("Bad protocol version identification 'ls' from 172.18.1.1 port 59920"));
+    expect(b).toMatchObject({ signature: "sshd: bad protocol version", src_ip: "172.18.1.1" });
+    expect(b.attributes?.banner).toBe("ls");
+  });
+
+  it("reads error: PAM: Authentication failure as an attempt, and PAM's unknown user as a marker", () => {
+    const a = parse(sshd("error: PAM: Authentication failure for root from 203.0.113.5"));
+    expect(a).toMatchObject({ signature: "sshd: pam authentication failure", user: "root", src_ip: "203.0.113.5" });
+    expect(a.attributes?.attempt).toBe(true);
+    const b = parse(sshd("error: PAM: User not known to the underlying authentication module for illegal user warez from 192.241.237.101"));
+    expect(b).toMatchObject({ signature: "sshd: pam unknown user", user: "warez" });
+    expect(b.attributes?.attempt).toBe(false);
+  });
+
+  it("reads a PAM source given as a host name as the source host, in lower case", () => {
+    const e = parse(sshd("error: PAM: Authentication failure for root from Host-1.NetVigator.com"));
+    expect([e.src_ip, e.src_host]).toEqual([null, "host-1.netvigator.com"]);
+  });
+
+  it("reads User … not allowed as a marker", () => {
+    expect(parse(sshd("User root from 192.168.33.1 not allowed because not listed in AllowUsers"))).toMatchObject({ signature: "sshd: user not allowed", user: "root" });
+  });
+
+  it.each(["Server listening on 0.0.0.0 port 22.", "Connection from 188.124.3.41 port 32889", "pam_unix(sshd:session): session opened for user bob by (uid=0)", "Postponed keyboard-interactive for invalid user warez from 192.241.237.101 port 54197 ssh2 [preauth]"])(
+    "skips %s",
+    (message) => {
+      expect(parseSyslogLine(sshd(message), ctx)).toEqual({ status: "skipped", reason: "not security-relevant: sshd" });
+    },
+  );
+});
+
+describe("parseSyslogLine: PAM", () => {
+  it("reads pam_unix(sshd:auth) with an IP rhost as an sshd failure from that address", () => {
+    const e = parse("Mar 11 22:55:32 h sshd[1]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.5  user=root");
+    expect(e).toMatchObject({ kind: "auth_failure", service: "sshd", signature: "pam: authentication failure", src_ip: "203.0.113.5", src_host: null, user: "root" });
+    expect(e.attributes).toMatchObject({ attempt: true, pam_module: "pam_unix", pam_service: "sshd", tty: "ssh" });
+  });
+
+  it("reads an rhost host name as the source host in lower case", () => {
+    const e = parse("Mar 11 22:55:32 h sshd[1]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=N219076184117.NETVIGATOR.com");
+    expect([e.src_ip, e.src_host, e.user]).toEqual([null, "n219076184117.netvigator.com", null]);
+  });
+
+  it("reads an IPv6 rhost canonically", () => {
+    expect(parse("Mar 11 22:55:32 h sshd[1]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=2001:DB8:0:0::5  user=root").src_ip).toBe("2001:db8::5");
+  });
+
+  it("reads the old tag form su(pam_unix)[pid] with an empty rhost", () => {
+    const e = parse("Nov 11 22:46:29 localhost su(pam_unix)[23164]: authentication failure; logname= uid=1342 euid=0 tty= ruser=dcid rhost=  user=osaudit");
+    expect(e).toMatchObject({ service: "su", user: "osaudit", src_ip: null, src_host: null });
+    expect(e.attributes).toMatchObject({ ruser: "dcid", pam_module: "pam_unix", pam_service: "su" });
+  });
+
+  it("counts 'N more authentication failures' as N occurrences", () => {
+    expect(parse("Nov 11 22:46:29 localhost sshd(pam_unix)[15794]: 2 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=10.0.3.1  user=root").occurrences).toBe(2);
+    expect(parse(sshd("PAM 5 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=10.0.3.1  user=root"))).toMatchObject({ occurrences: 5, service: "sshd" });
+  });
+
+  it("reads check pass; user unknown as a marker of service pam for other programs", () => {
+    const e = parse("Nov 11 22:46:29 localhost vsftpd(pam_unix)[25073]: check pass; user unknown");
+    expect(e).toMatchObject({ service: "pam", signature: "pam: user unknown" });
+    expect(e.attributes).toMatchObject({ attempt: false, pam_service: "vsftpd" });
+  });
+
+  it("reads pam_faillock's lock as a medium account-locked event", () => {
+    expect(parse("Mar 11 22:55:32 h sshd[1]: pam_faillock(sshd:auth): Consecutive login failures for user root account temporarily locked")).toMatchObject({ signature: "pam: account locked", severity: "medium", user: "root" });
+  });
+
+  it("skips PAM session lines", () => {
+    expect(parseSyslogLine("Nov 11 22:46:29 localhost su(pam_unix)[14592]: session opened for user news by (uid=0)", ctx)).toEqual({ status: "skipped", reason: "not security-relevant: su" });
+  });
+});
+
+describe("parseSyslogLine: su and sudo", () => {
+  it("reads FAILED SU (to root) bob on pts/0 with root as the account and bob as who tried", () => {
+    const e = parse("Mar 11 22:55:32 h su[1]: FAILED SU (to root) bob on pts/0");
+    expect(e).toMatchObject({ service: "su", signature: "su: failed", user: "root" });
+    expect(e.attributes).toMatchObject({ by: "bob", tty: "pts/0", attempt: true });
+  });
+
+  it("reads FAILED su for root by bob", () => {
+    expect(parse("Mar 11 22:55:32 h su: FAILED su for root by bob")).toMatchObject({ service: "su", user: "root" });
+  });
+
+  it("reads pam_unix(su:auth) failures as su", () => {
+    expect(parse("Mar 11 22:55:32 h su[1]: pam_unix(su:auth): authentication failure; logname=bob uid=1000 euid=0 tty=/dev/pts/0 ruser=bob rhost=  user=root")).toMatchObject({ service: "su", user: "root" });
+  });
+
+  it("reads sudo's incorrect password attempts with the count as occurrences", () => {
+    const e = parse("Mar 11 22:55:32 h sudo:      bob : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/bob ; USER=root ; COMMAND=/usr/bin/id ; echo x");
+    expect(e).toMatchObject({ service: "sudo", signature: "sudo: incorrect password", user: "bob", occurrences: 3 });
+    expect(e.attributes).toMatchObject({ target_user: "root", command: "/usr/bin/id ; echo x", tty: "pts/0", attempt: true });
+  });
+
+  it("reads sudo's user NOT in sudoers", () => {
+    expect(parse("Mar 11 22:55:32 h sudo: mallory : user NOT in sudoers ; TTY=pts/1 ; PWD=/tmp ; USER=root ; COMMAND=/bin/sh")).toMatchObject({ signature: "sudo: user not in sudoers", user: "mallory" });
+  });
+
+  it("reads pam_unix(sudo:auth) failures as sudo", () => {
+    expect(parse("Mar 11 22:55:32 h sudo: pam_unix(sudo:auth): authentication failure; logname=bob uid=1000 euid=0 tty=/dev/pts/0 ruser=bob rhost=  user=bob").service).toBe("sudo");
+  });
+
+  it("skips a sudo command that ran", () => {
+    expect(parseSyslogLine("Mar 11 22:55:32 h sudo:      bob : TTY=pts/0 ; PWD=/home/bob ; USER=root ; COMMAND=/usr/bin/id", ctx)).toEqual({ status: "skipped", reason: "not security-relevant: sudo" });
+  });
+});
+
+describe("parseSyslogLine: hostile text, masking, skips and rejections", () => {
+  it("keeps markup, NUL and ANSI escapes in a user name as data", () => {
+    const user = '<script>alert("x")</script>\u0000\u001b[31m';
+    expect(parse(sshd(`Invalid user ${user} from 203.0.113.5 port 1`)).user).toBe(user);
+  });
+
+  it("masks a card number typed as a user name in user, message and raw", () => {
+    const e = parse(sshd("Invalid user 4111111111111111 from 203.0.113.5 port 1"));
+    expect(e.user).toBe("************1111");
+    expect(e.message).toBe("Invalid user ************1111 from 203.0.113.5 port 1");
+    expect(e.raw).toBe(sshd("Invalid user ************1111 from 203.0.113.5 port 1"));
+  });
+
+  it("leaves a 16-digit number that fails Luhn and a 12-digit number in clear", () => {
+    const e = parse(sshd("Invalid user 4111111111111112 from 203.0.113.5 port 1"));
+    expect(e.user).toBe("4111111111111112");
+    expect(parse(sshd("Invalid user 411111111111 from 203.0.113.5 port 1")).user).toBe("411111111111");
+  });
+
+  it.each([
+    ["Mar 11 22:55:32 h CRON[1]: (root) CMD (run-parts /etc/cron.hourly)", "not security-relevant: CRON"],
+    ["Mar 11 22:55:32 h systemd[1]: Started Session 1 of user bob.", "not security-relevant: systemd"],
+    ["Mar 11 22:55:32 h kernel: [  1.0] eth0: link up", "not security-relevant: kernel"],
+    ["Mar 11 22:55:32 h just some text without a tag", "not security-relevant: no program tag"],
+  ])("skips %s", (line, why) => {
+    expect(parseSyslogLine(line, ctx)).toEqual({ status: "skipped", reason: why });
+  });
+
+  it("rejects a line that is not syslog, quoting its start", () => {
+    expect(reason(parseSyslogLine("hello world", ctx))).toBe('not syslog: no RFC 3164, RFC 5424 or ISO timestamp at the start: "hello world"');
+  });
+
+  it("rejects a month that does not exist and a date that does not exist", () => {
+    expect(reason(parseSyslogLine("Foo 11 22:55:32 h sshd[1]: x", ctx))).toBe('timestamp: not a month: "Foo"');
+    expect(reason(parseSyslogLine("Feb 30 22:55:32 h sshd[1]: x", ctx))).toBe('timestamp: not a calendar date: "Feb 30 22:55:32"');
+    expect(reason(parseSyslogLine("2026-02-30 10:00:00+00:00 h sshd[1]: x", ctx))).toBe('timestamp: not a time: "2026-02-30 10:00:00+00:00"');
+  });
+
+  it("rejects a PRI out of range and malformed RFC 5424", () => {
+    expect(reason(parseSyslogLine("<999>Mar 11 22:55:32 h sshd[1]: x", ctx))).toBe("PRI: <999> is out of range (0–191)");
+    expect(reason(parseSyslogLine("<38>1 - h sshd - - - x", ctx))).toBe("timestamp: none (RFC 5424 nil value)");
+    expect(reason(parseSyslogLine('<38>1 2026-11-30T10:00:00Z h sshd - - [a b="c x', ctx))).toBe("RFC 5424: structured data is not closed");
+  });
+});

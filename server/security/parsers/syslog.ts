@@ -1,0 +1,170 @@
+import { parseInstant } from "../../../lib/time/instant";
+import type { ParseContext, ParseOutcome } from "../types";
+import { finish, guarded, prepareLine, quoted, sourceOf } from "./common";
+import { matchPam, matchSu, matchSudo } from "./syslog-pam";
+import { matchSshd, type AuthMatch } from "./syslog-sshd";
+import { fractionMs, monthOfAbbrev, resolveYearless, zonedInstant, type TimeResult } from "./time";
+
+// Syslog lines in three envelopes:
+//   RFC 3164  <38>Mar  1 12:00:00 host sshd[123]: Failed password for root from 203.0.113.5 port 22 ssh2
+//   RFC 5424  <38>1 2026-03-01T12:00:00.1Z host sshd 123 - - Failed password for root from …
+//   ISO       2020-03-24 08:38:42.344447-0700 host sshd[2519]: Failed password for …
+// sshd, PAM, su and sudo authentication lines become events; any other well-formed line is skipped.
+
+const RFC3164 = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:\s+|$)/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?(?:\s+|$)/;
+const RFC5424 = /^1 (\S+) (\S+) (\S+) (\S+) (\S+) /;
+// tag: program, an optional "(pam_unix)" of old PAM lines, an optional [pid], then a colon
+const TAG = /^([^\s[\]:()]{1,128})(?:\(([^\s()]{1,64})\))?(?:\[([^\]\s]{1,32})\])?:(?:\s+|$)/;
+// Solaris: "[ID 800047 auth.notice] Failed none for root …"
+const SOLARIS_ID = /^\[ID \d+ [a-z0-9]+\.[a-z]+\] /;
+const REPEATED = /^message repeated (\d{1,9}) times?: \[\s?(.*?)\s?\]\s*$/;
+
+const rejected = (reason: string): ParseOutcome => ({ status: "rejected", reason });
+
+interface Envelope {
+  time: number;
+  host: string | null;
+  program: string | null;
+  /** the PAM module of an old-style tag, `su(pam_unix)[pid]:` */
+  module: string | null;
+  pid: string | null;
+  message: string;
+}
+
+/**
+ * One syslog line (RFC 3164, RFC 5424 or ISO-stamped) to an authentication event, a skip (well
+ * formed but not security-relevant: cron, systemd, session lines …) or a rejection with the reason.
+ * Stamps without an offset are read in `ctx.timeZone` (default UTC); without a year, they take
+ * `ctx.now`'s year, or the year before when that would be more than a day ahead.
+ */
+export function parseSyslogLine(line: string, ctx: ParseContext): ParseOutcome {
+  const prepared = prepareLine(line);
+  if (!prepared.ok) return prepared.outcome;
+  return guarded(() => parseSyslog(prepared.line, ctx));
+}
+
+function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
+  const env = envelope(line, ctx);
+  if ("reason" in env) return rejected(env.reason);
+  const name = env.program;
+  if (!name) return { status: "skipped", reason: "not security-relevant: no program tag" };
+  // "#012" is rsyslog's escape for a newline inside a message: what follows is a continuation,
+  // kept in the message but not read for the pattern
+  let text = env.message.replace(SOLARIS_ID, "");
+  const cut = text.indexOf("#012");
+  if (cut >= 0) text = text.slice(0, cut);
+  let occurrences = 1;
+  const repeated = REPEATED.exec(text);
+  if (repeated) {
+    occurrences = Math.max(1, Number(repeated[1]));
+    text = repeated[2];
+  }
+  const match = matchFor(name, env.module, text.trimEnd());
+  if (!match) return { status: "skipped", reason: `not security-relevant: ${/^[\w.@-]{1,32}$/.test(name) ? name : quoted(name, 32)}` };
+  const source = sourceOf(match.from);
+  return finish(
+    "syslog",
+    {
+      time: env.time,
+      kind: match.kind,
+      severity: match.severity,
+      service: match.service,
+      src_ip: source.src_ip,
+      src_host: source.src_host,
+      src_port: match.port,
+      dst_ip: null,
+      dst_port: null,
+      proto: null,
+      user: match.user,
+      signature: match.signature,
+      message: env.message,
+      attributes: Object.assign({ host: env.host, program: name, pid: env.pid ?? undefined, attempt: match.attempt }, match.attributes),
+      occurrences: occurrences * (match.occurrences ?? 1),
+    },
+    line,
+  );
+}
+
+function matchFor(name: string, tagModule: string | null, text: string): AuthMatch | null {
+  const program = name.toLowerCase().replace(/^.*\//, "");
+  const pam = matchPam(text, tagModule, program);
+  if (pam || tagModule) return pam;
+  if (program === "sshd" || program === "sshd-session" || program === "sshd-auth") return matchSshd(text);
+  if (program === "su") return matchSu(text);
+  if (program === "sudo") return matchSudo(text);
+  return null;
+}
+
+function envelope(line: string, ctx: ParseContext): Envelope | { reason: string } {
+  let rest = line;
+  const pri = /^<(\d{1,3})>/.exec(rest);
+  if (pri) {
+    if (Number(pri[1]) > 191) return { reason: `PRI: <${pri[1]}> is out of range (0–191)` };
+    rest = rest.slice(pri[0].length);
+    if (rest.startsWith("1 ")) return rfc5424(rest);
+  }
+  const zone = ctx.timeZone ?? "UTC";
+  let time: TimeResult;
+  let m: RegExpExecArray | null;
+  if ((m = ISO.exec(rest))) {
+    const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+    const shown = m[0].trim();
+    const offset = m[8];
+    if (offset) {
+      const r = parseInstant(shown.replace(" ", "T"));
+      time = r.ok ? r : { ok: false, reason: `timestamp: not a time: ${quoted(shown)}` };
+    } else time = zonedInstant(y, mo, d, h, mi, s, fractionMs(m[7]), zone, shown);
+  } else if ((m = RFC3164.exec(rest))) {
+    const month = monthOfAbbrev(m[1]);
+    const shown = m[0].trim();
+    if (!month) return { reason: `timestamp: not a month: ${quoted(m[1])}` };
+    time = resolveYearless(month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), fractionMs(m[6]), ctx.now, zone, shown);
+  } else {
+    return { reason: `not syslog: no RFC 3164, RFC 5424 or ISO timestamp at the start: ${quoted(line, 40)}` };
+  }
+  if (!time.ok) return { reason: time.reason };
+  rest = rest.slice(m[0].length);
+  // the host is left out by some local loggers: then the first word is already the tag
+  let host: string | null = null;
+  const first = /^(\S+)(?:\s+|$)/.exec(rest);
+  if (first && !first[1].endsWith(":")) {
+    host = first[1];
+    rest = rest.slice(first[0].length);
+  }
+  const tag = TAG.exec(rest);
+  if (!tag) return { time: time.ms, host, program: null, module: null, pid: null, message: rest };
+  return { time: time.ms, host, program: tag[1], module: tag[2] ?? null, pid: tag[3] ?? null, message: rest.slice(tag[0].length) };
+}
+
+/** `1 TIMESTAMP HOST APP-NAME PROCID MSGID STRUCTURED-DATA [MSG]`, after the PRI. */
+function rfc5424(rest: string): Envelope | { reason: string } {
+  const m = RFC5424.exec(rest);
+  if (!m) return { reason: "RFC 5424: expected VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA" };
+  const nil = (v: string) => (v === "-" ? null : v);
+  if (m[1] === "-") return { reason: "timestamp: none (RFC 5424 nil value)" };
+  const t = parseInstant(m[1]);
+  if (!t.ok) return { reason: `timestamp: not a time: ${quoted(m[1])}` };
+  let i = m[0].length;
+  if (rest[i] === "-") i++;
+  else if (rest[i] === "[") {
+    // SD-ELEMENTs: [id k="v" …]…, where a value may hold \" \\ \] escapes
+    while (rest[i] === "[") {
+      let quotedValue = false;
+      i++;
+      for (; i < rest.length; i++) {
+        const c = rest[i];
+        if (quotedValue && c === "\\") i++;
+        else if (c === '"') quotedValue = !quotedValue;
+        else if (c === "]" && !quotedValue) break;
+      }
+      if (i >= rest.length) return { reason: "RFC 5424: structured data is not closed" };
+      i++;
+    }
+  } else return { reason: "RFC 5424: structured data must be - or [id …]" };
+  let message = rest.slice(i);
+  if (message.startsWith(" ")) message = message.slice(1);
+  if (message.charCodeAt(0) === 0xfeff) message = message.slice(1);
+  const app = nil(m[3]);
+  return { time: t.ms, host: nil(m[2]), program: app, module: null, pid: nil(m[4]), message };
+}

@@ -1,0 +1,162 @@
+import { describe, expect, it } from "vitest";
+import type { ParseOutcome, ParsedEvent } from "../types";
+import { parseTransactionCsv, parseTransactionLine, parseTransactionRecord, transactionCsvParser } from "./transactions";
+
+const ctx = { now: Date.UTC(2026, 11, 1) };
+
+function event(o: ParseOutcome): ParsedEvent {
+  if (o.status !== "event") throw new Error(`expected an event, got ${o.status}: ${o.reason}`);
+  return o.event;
+}
+const reason = (o: ParseOutcome) => (o.status === "event" ? "(event)" : o.reason);
+
+const tx = (over: Record<string, unknown> = {}) => ({
+  id: "tx-1001",
+  time: "2026-11-30T10:00:00Z",
+  account: "acct-42",
+  card: "tok_9f8e7d",
+  ip: "203.0.113.7",
+  device: "dev-abc",
+  amount: 12.5,
+  currency: "eur",
+  merchant: "Acme Books",
+  outcome: "Approved",
+  ...over,
+});
+
+describe("parseTransactionRecord", () => {
+  it("turns a transaction into an event: user = account, attributes with amount, currency, card, device, merchant, outcome", () => {
+    const e = event(parseTransactionRecord(tx(), ctx));
+    expect(e).toMatchObject({ time: Date.UTC(2026, 10, 30, 10), kind: "transaction", severity: "info", service: "payments", user: "acct-42", src_ip: "203.0.113.7", signature: "payment: approved" });
+    expect(e.attributes).toMatchObject({ id: "tx-1001", amount: 12.5, currency: "EUR", card: "tok_9f8e7d", device: "dev-abc", merchant: "Acme Books", outcome: "approved" });
+    expect(e.fingerprint).toBe("transactions:id:tx-1001");
+  });
+
+  it("gives a declined transaction low severity and keeps the decline reason", () => {
+    const e = event(parseTransactionRecord(tx({ outcome: "declined", decline_reason: "insufficient_funds" }), ctx));
+    expect(e.severity).toBe("low");
+    expect(e.message).toBe("declined 12.5 EUR at Acme Books (insufficient_funds)");
+    expect(e.attributes?.decline_reason).toBe("insufficient_funds");
+  });
+
+  it("takes a wallet when there is no account", () => {
+    expect(event(parseTransactionRecord(tx({ account: undefined, wallet: "0xabc" }), ctx)).user).toBe("0xabc");
+  });
+
+  it("reads an amount written as a decimal string, and epoch seconds as the time", () => {
+    const e = event(parseTransactionRecord(tx({ amount: "1999.99", time: 1_795_000_000 }), ctx));
+    expect(e.attributes?.amount).toBe(1999.99);
+    expect(e.time).toBe(1_795_000_000_000);
+  });
+
+  it("masks a card number in the card field, even one failing Luhn, everywhere including raw", () => {
+    const e = event(parseTransactionRecord(tx({ card: "4111 1111 1111 1111" }), ctx));
+    expect(e.attributes?.card).toBe("************1111");
+    expect(e.raw).not.toMatch(/4111 1111/);
+    const bad = event(parseTransactionRecord(tx({ card: "4111111111111112" }), ctx));
+    expect(bad.attributes?.card).toBe("************1112");
+    expect(bad.raw).not.toContain("4111111111111112");
+    expect(JSON.parse(bad.raw).card).toBe("************1112");
+  });
+
+  it("masks a card number given as a JSON number", () => {
+    const e = event(parseTransactionRecord(tx({ card: 4111111111111111 }), ctx));
+    expect(e.attributes?.card).toBe("************1111");
+    expect(e.raw).not.toContain("4111111111111111");
+  });
+
+  it("masks a card number typed into the merchant or account", () => {
+    const e = event(parseTransactionRecord(tx({ merchant: "shop 5555555555554444", account: "5555555555554444" }), ctx));
+    expect(e.attributes?.merchant).toBe("shop ************4444");
+    expect(e.user).toBe("************4444");
+    expect(e.message).not.toContain("5555555555554444");
+  });
+
+  it("takes the fingerprint from the raw record when there is no id, the same for the same record", () => {
+    const a = event(parseTransactionRecord(tx({ id: undefined }), ctx)).fingerprint;
+    expect(a).toMatch(/^transactions:[0-9a-f]{32}$/);
+    expect(event(parseTransactionRecord(tx({ id: undefined }), ctx)).fingerprint).toBe(a);
+  });
+
+  it("hashes an id holding a card number or unusual characters instead of storing it", () => {
+    expect(event(parseTransactionRecord(tx({ id: "4111111111111111" }), ctx)).fingerprint).toMatch(/^transactions:idh:[0-9a-f]{32}$/);
+    expect(event(parseTransactionRecord(tx({ id: "a b<c>" }), ctx)).fingerprint).toMatch(/^transactions:idh:/);
+  });
+
+  it("rejects a missing time or amount, naming the field", () => {
+    expect(reason(parseTransactionRecord(tx({ time: undefined }), ctx))).toBe("time: missing");
+    expect(reason(parseTransactionRecord(tx({ amount: undefined }), ctx))).toBe("amount: missing");
+  });
+
+  it("rejects wrong types, naming the field", () => {
+    expect(reason(parseTransactionRecord(tx({ amount: -1 }), ctx))).toBe("amount: negative (-1)");
+    expect(reason(parseTransactionRecord(tx({ amount: "12,50" }), ctx))).toBe('amount: not a number or decimal string: "12,50"');
+    expect(reason(parseTransactionRecord(tx({ amount: true }), ctx))).toBe('amount: not a number or decimal string: "true"');
+    expect(reason(parseTransactionRecord(tx({ currency: "EURO" }), ctx))).toBe("currency: longer than 3 characters");
+    expect(reason(parseTransactionRecord(tx({ currency: "E1R" }), ctx))).toBe('currency: not a 3-letter code: "E1R"');
+    expect(reason(parseTransactionRecord(tx({ ip: "example.com" }), ctx))).toBe('ip: not an IP address: "example.com"');
+    expect(reason(parseTransactionRecord(tx({ account: { id: 1 } }), ctx))).toBe("account: expected text, got object");
+    expect(reason(parseTransactionRecord(tx({ time: "2026-11-30 10:00" }), ctx))).toMatch(/^time: time "2026-11-30 10:00" has no UTC offset/);
+    expect(reason(parseTransactionRecord(tx({ outcome: "<b>ok</b>" }), ctx))).toBe('outcome: not a word: "<b>ok</b>"');
+  });
+
+  it("rejects a value that is not an object", () => {
+    expect(reason(parseTransactionRecord([tx()], ctx))).toBe("not a JSON object: an array");
+    expect(reason(parseTransactionRecord("x", ctx))).toBe("not a JSON object: string");
+  });
+
+  it("rejects an object that cannot be serialized instead of throwing", () => {
+    const cyclic: Record<string, unknown> = tx();
+    cyclic.self = cyclic;
+    expect(reason(parseTransactionRecord(cyclic, ctx))).toMatch(/^unparseable: /);
+  });
+});
+
+describe("parseTransactionLine", () => {
+  it("reads one NDJSON line and rejects one that is not JSON", () => {
+    expect(event(parseTransactionLine(JSON.stringify(tx()), ctx)).fingerprint).toBe("transactions:id:tx-1001");
+    expect(reason(parseTransactionLine('{"time":', ctx))).toMatch(/^not JSON: /);
+  });
+});
+
+describe("transaction CSV", () => {
+  const header = "EVENT_LABEL,EVENT_TIMESTAMP,LABEL_TIMESTAMP,EVENT_ID,ENTITY_TYPE,ENTITY_ID,card_bin,customer_name,billing_street,billing_city,billing_state,billing_zip,billing_latitude,billing_longitude,billing_country,customer_job,ip_address,customer_email,billing_phone,user_agent,product_category,order_price,payment_currency,merchant";
+  const row = '1,2022-11-24T19:20:29Z,2022-11-24T19:20:29Z,1026963337217d35802633b6973f10f02,customer,273-54-6512,372273,Jennifer,1 Main St,Town,NY,14784,42.3,-79.3,US,"Engineer, water",131.99.49.1,j@example.com,555-0100,"Mozilla/5.0 (Windows NT 5.2; rv:1.9.1.20) Firefox/3.6.2",shopping_net,1053.78,MDL,"fraud_Bashirian, Group"';
+
+  it("maps the AWS fraud-detector header: time, id, account, IP, device, amount, currency, merchant, label", () => {
+    const [o] = parseTransactionCsv(`${header}\n${row}\n`, ctx);
+    const e = event(o);
+    expect(e).toMatchObject({ time: Date.UTC(2022, 10, 24, 19, 20, 29), user: "273-54-6512", src_ip: "131.99.49.1", signature: "payment: recorded" });
+    expect(e.attributes).toMatchObject({ id: "1026963337217d35802633b6973f10f02", amount: 1053.78, currency: "MDL", merchant: "fraud_Bashirian, Group", device: "Mozilla/5.0 (Windows NT 5.2; rv:1.9.1.20) Firefox/3.6.2", label: 1, card_bin: "372273", category: "shopping_net", entity_type: "customer" });
+    expect(e.fingerprint).toBe("transactions:id:1026963337217d35802633b6973f10f02");
+  });
+
+  it("drops personal columns (name, address, e-mail, phone) from the event's fields", () => {
+    const e = event(parseTransactionCsv(`${header}\n${row}`, ctx)[0]);
+    expect(JSON.stringify(e.attributes)).not.toMatch(/Jennifer|Main St|example\.com|555-0100/);
+  });
+
+  it("reads a quoted field holding a line break and a doubled quote", () => {
+    const out = parseTransactionCsv('time,amount,merchant\r\n2026-01-01T00:00:00Z,5,"Bob\'s ""Best""\nShop"\r\n2026-01-01T00:00:01Z,6,x\r\n', ctx);
+    expect(out.map((o) => event(o).attributes?.merchant)).toEqual(['Bob\'s "Best"\nShop', "x"]);
+  });
+
+  it("reads a card column and masks it in the attributes and in raw", () => {
+    const [o] = parseTransactionCsv("time,amount,card,outcome\n2026-01-01T00:00:00Z,5,4111111111111112,DECLINED", ctx);
+    const e = event(o);
+    expect(e.attributes).toMatchObject({ card: "************1112", outcome: "declined" });
+    expect(e.severity).toBe("low");
+    expect(e.raw).toBe("2026-01-01T00:00:00Z,5,************1112,DECLINED");
+  });
+
+  it("rejects a header without a time or amount column", () => {
+    expect(transactionCsvParser("when,amount")).toEqual({ ok: false, reason: "header: no time column (EVENT_TIMESTAMP, time or timestamp)" });
+    expect(parseTransactionCsv("time,price\n2026-01-01T00:00:00Z,5", ctx)).toEqual([{ status: "rejected", reason: "header: no amount column (order_price or amount)" }]);
+  });
+
+  it("rejects a row with the wrong number of fields, an unclosed quote or a bad amount, naming what is wrong", () => {
+    const out = parseTransactionCsv('time,amount\n2026-01-01T00:00:00Z\n2026-01-01T00:00:00Z,"5\n', ctx);
+    expect(out.map(reason)).toEqual(["row has 1 fields; the header has 2", "not CSV: a quoted field is not closed"]);
+    expect(reason(parseTransactionCsv("time,amount\n2026-01-01T00:00:00Z,five", ctx)[0])).toBe('amount: not a number or decimal string: "five"');
+  });
+});

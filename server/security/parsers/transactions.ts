@@ -1,0 +1,225 @@
+import { canonicalIp } from "../../../lib/net/ip";
+import { parseInstant } from "../../../lib/time/instant";
+import { maskCardField, maskCardNumbers } from "../masking";
+import type { ParseContext, ParseOutcome } from "../types";
+import { clipReason, fingerprintOf, finish, guarded, prepareLine, quoted, sha256Hex } from "./common";
+import { parseCsvRecord, splitCsvRecords } from "./csv";
+
+// Payment transactions, as JSON objects or CSV rows, become `transaction` events: user = the
+// account (or wallet), attributes {amount, currency, card (masked), device, merchant, outcome …}.
+
+type Rec = Record<string, unknown>;
+type Field<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const rejected = (reason: string): ParseOutcome => ({ status: "rejected", reason });
+const isRecord = (v: unknown): v is Rec => v !== null && typeof v === "object" && !Array.isArray(v);
+const SAFE_ID = /^[A-Za-z0-9_.:@\/+-]{1,128}$/;
+
+/** A JSON transaction object (see README "Ingest formats") to an event or a rejection naming the field. */
+export function parseTransactionRecord(obj: unknown, ctx: ParseContext): ParseOutcome {
+  return guarded(() => {
+    if (!isRecord(obj)) return rejected(`not a JSON object: ${Array.isArray(obj) ? "an array" : obj === null ? "null" : typeof obj}`);
+    const line = JSON.stringify(obj);
+    const prepared = prepareLine(line);
+    if (!prepared.ok) return prepared.outcome;
+    return build(obj, {}, line, (card) => (card === undefined ? line : withCard(obj, card)), ctx);
+  });
+}
+
+/** One NDJSON line holding a transaction object. */
+export function parseTransactionLine(line: string, ctx: ParseContext): ParseOutcome {
+  const prepared = prepareLine(line);
+  if (!prepared.ok) return prepared.outcome;
+  return guarded(() => {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(prepared.line);
+    } catch (err) {
+      return rejected(`not JSON: ${clipReason(err instanceof Error ? err.message : String(err))}`);
+    }
+    if (!isRecord(obj)) return rejected(`not a JSON object: ${Array.isArray(obj) ? "an array" : obj === null ? "null" : typeof obj}`);
+    return build(obj, {}, prepared.line, (card) => (card === undefined ? prepared.line : withCard(obj, card)), ctx);
+  });
+}
+
+/**
+ * CSV header names (compared in lower case) and the transaction field each fills; `attr:x` keeps
+ * the value as attribute x. Columns not listed are dropped: in the AWS fraud-detector samples they
+ * are personal data (customer name, billing address, e-mail, phone, job) that an event does not need.
+ */
+export const CSV_COLUMNS: Readonly<Record<string, string>> = {
+  event_timestamp: "time", time: "time", timestamp: "time",
+  event_id: "id", id: "id", transaction_id: "id",
+  entity_id: "account", account: "account", account_id: "account", wallet: "wallet",
+  card: "card", card_number: "card", card_token: "card",
+  ip_address: "ip", ip: "ip",
+  device: "device", device_id: "device", user_agent: "device",
+  order_price: "amount", amount: "amount",
+  payment_currency: "currency", currency: "currency",
+  merchant: "merchant",
+  outcome: "outcome", status: "outcome",
+  decline_reason: "decline_reason",
+  event_label: "attr:label", entity_type: "attr:entity_type", product_category: "attr:category", card_bin: "attr:card_bin",
+};
+
+export type CsvParser = { ok: true; columns: (string | null)[]; parse(record: string, ctx: ParseContext): ParseOutcome } | { ok: false; reason: string };
+
+/**
+ * A row parser for CSV with this header row. A record that holds a line break inside quotes must
+ * come whole: `parseTransactionCsv` splits text into records correctly.
+ */
+export function transactionCsvParser(header: string): CsvParser {
+  const h = parseCsvRecord(header.replace(/^\uFEFF/, "").replace(/\r$/, ""));
+  if (!h.ok) return { ok: false, reason: `header: ${h.reason}` };
+  const columns: (string | null)[] = h.fields.map((name) => CSV_COLUMNS[name.trim().toLowerCase()] ?? null);
+  // the first column for a field wins
+  columns.forEach((c, i) => {
+    if (c && columns.indexOf(c) !== i) columns[i] = null;
+  });
+  if (!columns.includes("time")) return { ok: false, reason: "header: no time column (EVENT_TIMESTAMP, time or timestamp)" };
+  if (!columns.includes("amount")) return { ok: false, reason: "header: no amount column (order_price or amount)" };
+  const parse = (record: string, ctx: ParseContext): ParseOutcome => {
+    const prepared = prepareLine(record);
+    if (!prepared.ok) return prepared.outcome;
+    return guarded(() => {
+      const row = parseCsvRecord(prepared.line);
+      if (!row.ok) return rejected(`not CSV: ${row.reason}`);
+      if (row.fields.length !== columns.length) return rejected(`row has ${row.fields.length} fields; the header has ${columns.length}`);
+      const input: Rec = {};
+      const attrs: Rec = {};
+      columns.forEach((c, i) => {
+        const v = row.fields[i];
+        if (!c || v === "") return;
+        if (c.startsWith("attr:")) attrs[c.slice(5)] = /^\d{1,6}$/.test(v) && c !== "attr:card_bin" ? Number(v) : v;
+        else input[c] = v;
+      });
+      const cardAt = columns.indexOf("card");
+      const rawOf = (card: string | undefined) => (card === undefined || cardAt < 0 ? prepared.line : row.fields.map((f, i) => csvField(i === cardAt ? card : f)).join(","));
+      return build(input, attrs, prepared.line, rawOf, ctx);
+    });
+  };
+  return { ok: true, columns, parse };
+}
+
+/** CSV text with a header row: one outcome per data record (or one rejection when the header is unusable). */
+export function parseTransactionCsv(text: string, ctx: ParseContext): ParseOutcome[] {
+  const records = splitCsvRecords(text);
+  if (records.length === 0) return [];
+  const parser = transactionCsvParser(records[0]);
+  if (!parser.ok) return [rejected(parser.reason)];
+  return records.slice(1).map((r) => parser.parse(r, ctx));
+}
+
+/** The object as JSON with its top-level `card` replaced (no copy of the object). */
+function withCard(obj: Rec, card: string): string {
+  return JSON.stringify(obj, function (this: unknown, key: string, value: unknown) {
+    return this === obj && key === "card" ? card : value;
+  });
+}
+
+const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/**
+ * Validates the fields and makes the event. `line` is what the fingerprint is taken from when
+ * there is no id; `rawOf(maskedCard)` gives the raw text with the card field already masked
+ * (then any other card number in it is masked too).
+ */
+function build(input: Rec, extra: Rec, line: string, rawOf: (card: string | undefined) => string, ctx: ParseContext): ParseOutcome {
+  void ctx; // transaction times carry their own offset
+  if (input.time === undefined || input.time === null || input.time === "") return rejected("time: missing");
+  const t = parseInstant(input.time);
+  if (!t.ok) return rejected(`time: ${t.reason}`);
+  const amount = amountOf(input.amount);
+  if (!amount.ok) return rejected(amount.reason);
+  const fields: Record<string, Field<string | null>> = {
+    id: text(input, "id", 128),
+    account: text(input, "account", 256),
+    wallet: text(input, "wallet", 256),
+    card: text(input, "card", 64),
+    device: text(input, "device", 512),
+    merchant: text(input, "merchant", 256),
+    currency: text(input, "currency", 3),
+    outcome: text(input, "outcome", 32),
+    decline_reason: text(input, "decline_reason", 256),
+    ip: text(input, "ip", 64),
+  };
+  const v: Record<string, string | null> = {};
+  for (const [k, f] of Object.entries(fields)) {
+    if (!f.ok) return rejected(f.reason);
+    v[k] = f.value;
+  }
+  if (v.currency !== null && !/^[A-Za-z]{3}$/.test(v.currency)) return rejected(`currency: not a 3-letter code: ${quoted(v.currency)}`);
+  const currency = v.currency?.toUpperCase() ?? null;
+  const outcome = v.outcome?.trim().toLowerCase() ?? null;
+  if (outcome !== null && !/^[a-z][a-z0-9_ -]{0,31}$/.test(outcome)) return rejected(`outcome: not a word: ${quoted(outcome)}`);
+  let ip: string | null = null;
+  if (v.ip !== null) {
+    ip = canonicalIp(v.ip);
+    if (!ip) return rejected(`ip: not an IP address: ${quoted(v.ip)}`);
+  }
+  const card = v.card === null ? undefined : maskCardField(v.card);
+  const account = v.account ?? v.wallet;
+  const raw = maskCardNumbers(rawOf(card));
+  const money = `${amount.value}${currency ? ` ${currency}` : ""}`;
+  return finish(
+    "transactions",
+    {
+      time: t.ms,
+      kind: "transaction",
+      severity: outcome === "declined" ? "low" : "info",
+      service: "payments",
+      src_ip: ip,
+      src_host: null,
+      src_port: null,
+      dst_ip: null,
+      dst_port: null,
+      proto: null,
+      user: account,
+      signature: `payment: ${outcome ?? "recorded"}`,
+      message: `${outcome ?? "payment"} ${money}${v.merchant ? ` at ${v.merchant}` : ""}${v.decline_reason ? ` (${v.decline_reason})` : ""}`,
+      attributes: Object.assign(
+        {
+          id: v.id ?? undefined,
+          amount: amount.value,
+          currency,
+          card: card ?? null,
+          device: v.device,
+          merchant: v.merchant,
+          outcome,
+          decline_reason: v.decline_reason ?? undefined,
+          wallet: v.account !== null && v.wallet !== null ? v.wallet : undefined,
+        },
+        extra,
+      ),
+    },
+    line,
+    raw,
+    v.id === null ? fingerprintOf("transactions", line) : idFingerprint(v.id),
+  );
+}
+
+/** `transactions:id:<id>`; an id with unusual characters or a card number in it is hashed instead. */
+function idFingerprint(id: string): string {
+  if (SAFE_ID.test(id) && maskCardNumbers(id) === id) return `transactions:id:${id}`;
+  return `transactions:idh:${sha256Hex(id).slice(0, 32)}`;
+}
+
+function text(input: Rec, key: string, max: number): Field<string | null> {
+  const v = input[key];
+  if (v === undefined || v === null || v === "") return { ok: true, value: null };
+  if (typeof v === "number" && Number.isFinite(v)) return { ok: true, value: String(v) };
+  if (typeof v !== "string") return { ok: false, reason: `${key}: expected text, got ${Array.isArray(v) ? "an array" : typeof v}` };
+  if (v.length > max) return { ok: false, reason: `${key}: longer than ${max} characters` };
+  return { ok: true, value: v };
+}
+
+function amountOf(v: unknown): Field<number> {
+  if (v === undefined || v === null || v === "") return { ok: false, reason: "amount: missing" };
+  let n: number;
+  if (typeof v === "number") n = v;
+  else if (typeof v === "string" && /^\d{1,15}(\.\d{1,6})?$/.test(v.trim())) n = Number(v.trim());
+  else return { ok: false, reason: `amount: not a number or decimal string: ${quoted(typeof v === "string" ? v : String(JSON.stringify(v)))}` };
+  if (!Number.isFinite(n)) return { ok: false, reason: "amount: not a finite number" };
+  if (n < 0) return { ok: false, reason: `amount: negative (${n})` };
+  return { ok: true, value: n };
+}
