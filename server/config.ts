@@ -38,6 +38,10 @@ export interface VigilConfig {
   backupKey?: Buffer;
   /** scheduled backups into VIGIL_BACKUP_DIR; off when unset */
   backup?: BackupSchedule;
+  /** IANA zone of log stamps that carry no offset (RFC 3164 syslog, fast.log) */
+  logTimeZone: string;
+  /** the syslog listener (UDP and TCP on one port); off when VIGIL_SYSLOG_PORT is unset */
+  syslog?: { host: string; port: number; udp: boolean; tcp: boolean };
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -76,7 +80,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxSkewMs: int(env, "VIGIL_MAX_SKEW_S", 300, 0, 86_400) * 1000,
     backupKey: parseBackupKey(env.VIGIL_BACKUP_KEY),
     backup: backupSchedule(env, cwd),
+    logTimeZone: timeZone(env.VIGIL_LOG_TIMEZONE),
+    syslog: syslogListener(env),
   };
+}
+
+function timeZone(raw: string | undefined): string {
+  if (!raw) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: raw });
+  } catch {
+    throw new Error(`VIGIL_LOG_TIMEZONE=${JSON.stringify(raw)} is not an IANA time zone (e.g. UTC, Europe/Berlin)`);
+  }
+  return raw;
+}
+
+function syslogListener(env: NodeJS.ProcessEnv): VigilConfig["syslog"] {
+  if (!env.VIGIL_SYSLOG_PORT) return undefined;
+  const port = int(env, "VIGIL_SYSLOG_PORT", 0, 1, 65535);
+  const transports = (env.VIGIL_SYSLOG_TRANSPORTS || "udp,tcp").split(",").map((t) => t.trim().toLowerCase());
+  for (const t of transports) if (t !== "udp" && t !== "tcp") throw new Error(`VIGIL_SYSLOG_TRANSPORTS=${JSON.stringify(env.VIGIL_SYSLOG_TRANSPORTS)}: use udp, tcp or udp,tcp`);
+  // the listener has no authentication: loopback unless told otherwise
+  return { host: env.VIGIL_SYSLOG_HOST || "127.0.0.1", port, udp: transports.includes("udp"), tcp: transports.includes("tcp") };
 }
 
 function backupSchedule(env: NodeJS.ProcessEnv, cwd: string): BackupSchedule | undefined {

@@ -58,7 +58,7 @@ describe("security ingest", () => {
     core.ingestEvents([failure(13)], "test");
     const { incidents } = core.incidentsSnapshot({ status: "all", limit: 10 });
     expect(incidents).toHaveLength(1);
-    expect(incidents[0]).toMatchObject({ rule: "brute_force", entity: "203.0.113.9", pane: "security", count: 13, status: "open" });
+    expect(incidents[0]).toMatchObject({ rule: "brute_force", entity: "unknown:203.0.113.9", pane: "security", count: 13, status: "open" });
     expect(drain("incidents").map((d) => d.incident.count)).toEqual([12, 13]);
   });
 });

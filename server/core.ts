@@ -11,10 +11,13 @@ import { systemClock, type Clock } from "./clock";
 import { Hub } from "./live/hub";
 import { IncidentService, type ActionResult } from "./incidents/service";
 import { createSecurity } from "./security";
+import type { NativeFormat } from "./security/formats";
+import type { LogIngestResult } from "./security/result";
+import { SyslogListener, type SyslogListenerOptions } from "./security/syslog-listener";
 import { NetworkIngest, type NodeDefinition } from "./ingest/network";
 import { DEFAULT_TIME_WINDOW, type IngestResult, type Rejection } from "./ingest/validate";
 import { DEFAULT_BODY_LIMIT } from "./ingest/body";
-import type { BruteForceOptions } from "./detect/brute-force";
+import type { RulesConfig } from "./security/detections/rules";
 import { getIncident as findIncident } from "../db/queries/incidents";
 import { createAccess, type AccessOptions } from "./auth/access";
 import { can, type Identity } from "./auth/actor";
@@ -27,7 +30,8 @@ import { RetentionPruner, type PruneReport, type RetentionOptions } from "./ops/
 export interface CoreOptions {
   clock?: Clock;
   hub?: Hub;
-  bruteForce?: BruteForceOptions;
+  /** thresholds of the security detections (defaults in server/security/detections/) */
+  rules?: RulesConfig;
   failuresToDown?: number;
   /** raw rows older than this are pruned; rollups are kept 90 days */
   retentionDays?: number;
@@ -37,6 +41,8 @@ export interface CoreOptions {
   bodyLimit?: number;
   /** how far ahead of the server's clock an item's time may be, ms (VIGIL_MAX_SKEW_S) */
   maxSkewMs?: number;
+  /** IANA zone of log stamps without an offset (VIGIL_LOG_TIMEZONE, default UTC) */
+  logTimeZone?: string;
   /** nodes a heartbeat may create (VIGIL_MAX_NODES) */
   maxNodes?: number;
   access: AccessOptions;
@@ -60,9 +66,10 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const writer = prepareWriter(sqlite);
   const incidentService = new IncidentService(db, clock);
   const retentionMs = (options.retentionDays ?? 7) * 86_400_000;
-  const pruner = new RetentionPruner(sqlite, clock, { bruteForceWindowMs: options.bruteForce?.windowMs, ...options.retention, retentionMs });
+  const pruner = new RetentionPruner(sqlite, clock, { ...options.retention, retentionMs });
   const window = { retentionMs, skewMs: options.maxSkewMs ?? DEFAULT_TIME_WINDOW.skewMs };
-  const security = createSecurity(sqlite, clock, hub, incidentService, { window, rules: { bruteForce: options.bruteForce } });
+  const security = createSecurity(sqlite, clock, hub, incidentService, { window, rules: options.rules, timeZone: options.logTimeZone });
+  let syslog: { listener: SyslogListener; ports: { udp: number | null; tcp: number | null } } | null = null;
   const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, { failuresToDown: options.failuresToDown, maxNodes: options.maxNodes, window });
 
   const hosts = options.access.hosts ?? { current: buildHostPolicy({ publicUrl: options.access.publicUrl, bindHost: "127.0.0.1", port: 3000, tls: false }) };
@@ -104,6 +111,25 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     /** POST /api/v1/events and every security source */
     ingestEvents: (items: readonly unknown[], source: string, malformed?: readonly Rejection[]): IngestResult =>
       metrics.timeIngest("events", source, () => security.ingestJson(items, source, malformed)),
+    /** POST /api/v1/ingest/{suricata,fast,syslog,transactions}: a log upload, answered line by line */
+    ingestLog: (format: NativeFormat, bytes: Uint8Array, contentType: string | null): LogIngestResult =>
+      metrics.timeIngest(format, "api", () => security.ingestUpload(format, bytes, contentType)),
+    /** Starts the syslog listener (VIGIL_SYSLOG_PORT); its batches go through the same ingest as POST /api/v1/ingest/syslog. */
+    startSyslog: async (opts: SyslogListenerOptions) => {
+      const listener = new SyslogListener(
+        (lines, _sender, transport) => metrics.timeIngest("syslog", `listener-${transport}`, () => security.ingestSyslogLines(lines, `syslog-${transport}`)),
+        () => clock.now(),
+        opts,
+      );
+      syslog = { listener, ports: await listener.start() };
+      return syslog.ports;
+    },
+    stopSyslog: async () => {
+      await syslog?.listener.stop();
+      syslog = null;
+    },
+    /** GET /api/v1/ingest/syslog: whether the listener runs, on which ports, and what each sender sent */
+    syslogStatus: () => ({ listening: syslog !== null, udp_port: syslog?.ports.udp ?? null, tcp_port: syslog?.ports.tcp ?? null, senders: syslog?.listener.stats() ?? [] }),
     /** POST /api/v1/heartbeats, probes and the simulator */
     ingestHeartbeats: (items: readonly unknown[], source: string, malformed?: readonly Rejection[]): IngestResult =>
       metrics.timeIngest("heartbeats", source, () => network.ingest(items, source, malformed)),

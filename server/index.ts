@@ -77,6 +77,7 @@ async function main() {
     bodyLimit: config.bodyLimit,
     maxNodes: config.maxNodes,
     maxSkewMs: config.maxSkewMs,
+    logTimeZone: config.logTimeZone,
     access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl, secureCookies: httpsInFront, hosts },
   });
   // register before Next loads any route, so handlers and pages find the one core
@@ -145,6 +146,10 @@ async function main() {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  if (config.syslog) {
+    const ports = await core.startSyslog(config.syslog);
+    log.info({ syslog: { host: config.syslog.host, ...ports } }, `syslog listener on ${config.syslog.host} (udp ${ports.udp ?? "off"}, tcp ${ports.tcp ?? "off"})`);
+  }
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   if (port !== config.port) hosts.current = hostPolicy(port);
@@ -171,6 +176,7 @@ async function main() {
         core.stopPrune();
         if (watchdog) clearInterval(watchdog);
         backups?.stop();
+        void core.stopSyslog();
       },
       closeLive: () => live.close(),
       stopHub: () => core.hub.stop(),

@@ -42,8 +42,10 @@ export const IncidentCard = memo(function IncidentCard({ incident: i, busy, mayA
             {i.title}
           </button>
         </div>
+        {i.explanation && <p className="break-words text-xs text-slate-300">{i.explanation}</p>}
         <p className="flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-slate-400">
           <span>{i.pane}</span>
+          {i.mitre && <MitreLink technique={i.mitre} />}
           <span className="tabular-nums">×{formatCount(i.count)}</span>
           <span className="whitespace-nowrap">
             since <Ago ms={i.first_seen} />
@@ -58,6 +60,11 @@ export const IncidentCard = memo(function IncidentCard({ incident: i, busy, mayA
           )}
         </p>
         {open && <IncidentTimeline id={i.id} version={i.version} />}
+        {open && i.pane === "security" && (
+          <a href={`/security?incident=${i.id}`} className="text-xs text-sky-300 hover:underline">
+            Evidence events →
+          </a>
+        )}
         {error && (
           <p role="alert" className={`break-words text-xs ${error.conflict ? "text-sky-300" : "text-amber-300"}`}>
             {error.message}
@@ -89,3 +96,20 @@ export const IncidentCard = memo(function IncidentCard({ incident: i, busy, mayA
     </div>
   );
 });
+
+/** A MITRE ATT&CK technique id (T1110 or T1110.001) as a link to its page; anything else as plain text. */
+function MitreLink({ technique }: { technique: string }) {
+  const m = /^T(\d{4})(?:\.(\d{3}))?$/.exec(technique);
+  if (!m) return <span>{technique}</span>;
+  return (
+    <a
+      href={`https://attack.mitre.org/techniques/T${m[1]}/${m[2] ? `${m[2]}/` : ""}`}
+      target="_blank"
+      rel="noopener noreferrer"
+      className="font-mono text-amber-300 hover:underline"
+      title="MITRE ATT&CK technique"
+    >
+      {technique}
+    </a>
+  );
+}

@@ -3,8 +3,8 @@ import { testCore, personOf } from "../../server/test-support/core";
 import { incidentQuerySchema, type Incident } from "../../lib/contracts/incidents";
 
 const T0 = Date.UTC(2026, 10, 21, 11, 0, 0);
-/** ten failed logins from one address within a second: one brute-force incident */
-const burst = (src: string, at = T0) => Array.from({ length: 10 }, (_, i) => ({ kind: "auth_failure", src_ip: src, user: "root", time: at + i }));
+/** ten failed logins from one address within a second, each source its own account (no distributed attack): one brute-force incident */
+const burst = (src: string, at = T0) => Array.from({ length: 10 }, (_, i) => ({ kind: "auth_failure", src_ip: src, user: `u-${src}`, time: at + i }));
 const beat = (node: string, ok: boolean, second: number) => ({ node, ok, time: T0 + second * 1000, latency_ms: ok ? 5 : undefined });
 
 /** `n` brute-force incidents, one per source, the i-th last seen at T0 + i seconds */

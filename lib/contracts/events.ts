@@ -26,7 +26,13 @@ export const eventInputSchema = z
     severity: severitySchema.optional(),
     time: timeSchema.optional(),
     src_ip: ipSchema.optional(),
+    /** the source when it is a host name rather than an address */
+    src_host: z.string().min(1).max(253).regex(/^[A-Za-z0-9_.-]+$/, "expected a host name (letters, digits, '.', '-', '_')").optional(),
+    src_port: z.number().int().min(0).max(65535).optional(),
     dst_ip: ipSchema.optional(),
+    dst_port: z.number().int().min(0).max(65535).optional(),
+    /** what produced it (sshd, vpn, checkout …): brute-force detection counts per source and service */
+    service: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, "expected a service name (letters, digits, '.', ':', '-', '_')").optional(),
     user: z.string().max(256).optional(),
     signature: z.string().max(1024).optional(),
     message: z.string().max(8192).optional(),

@@ -82,7 +82,7 @@ describe("applyIncidents keeps the true counts", () => {
 
 describe("applyIncidents against the real core", () => {
   const T0 = Date.UTC(2026, 10, 21, 11, 0, 0);
-  const burst = (src: string, at: number) => Array.from({ length: 10 }, (_, i) => ({ kind: "auth_failure", src_ip: src, user: "root", time: at + i }));
+  const burst = (src: string, at: number) => Array.from({ length: 10 }, (_, i) => ({ kind: "auth_failure", src_ip: src, user: `u-${src}`, time: at + i }));
 
   it("ends with the counts a fresh snapshot has, through a flood, repeat hits, acknowledgements and resolutions", () => {
     const { core, drain } = testCore();

@@ -173,3 +173,9 @@ export function parseId(raw: string | undefined, what = "incident"): number {
   }
   return Number(raw);
 }
+
+/** A log upload's bytes: the Content-Type checked against `allowed` (415) before the body is read (413 past `limit`). */
+export async function readUpload(req: Request, limit: number, allowed: readonly string[]): Promise<Buffer> {
+  checkContentType(req.headers.get("content-type"), allowed);
+  return readBodyBytes(req.body, limit);
+}

@@ -57,6 +57,7 @@ export function createAccess(db: VigilDb, sqlite: Database.Database, clock: Cloc
           {
             kind: "auth_failure",
             severity: "medium",
+            service: "vigil",
             ...(ip && isIP(ip) ? { src_ip: ip } : {}),
             ...(email ? { user: email.slice(0, 256) } : {}),
             message: `Vigil sign-in failed: ${reason}`,

@@ -90,7 +90,7 @@ export class IncidentService {
    * `first_seen` only moves earlier and `last_seen` only later, whatever order batches arrive in.
    * A rise in severity is written on the timeline. Evidence events are linked (up to EVIDENCE_CAP).
    */
-  recordSecurity(d: SecurityDetection): Incident {
+  recordSecurity(d: SecurityDetection): Incident | null {
     const key = dedupKey(d.rule, d.entity);
     const details = d.details ? JSON.stringify(d.details) : null;
     return this.sqlite.transaction(() => {
@@ -104,6 +104,8 @@ export class IncidentService {
           this.hot.timeline.run(row.id, this.clock.now(), SYSTEM_ACTOR, "note", null, null, `severity raised from ${before} to ${severity}: ${d.explanation}`);
         }
       } else {
+        // a report that adds nothing (late evidence of a burst already counted) opens nothing
+        if (d.increment <= 0) return null;
         row = fromRaw(
           this.hot.openSecurity.get(key, d.rule, d.entity, d.title, d.severity, d.firstSeen, d.lastSeen, d.increment, d.explanation, d.mitre, details) as IncidentRowRaw,
         );

@@ -5,13 +5,17 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import { getLogger } from "./logging";
 import { rejectionReason } from "./metrics-labels";
 
-export type IngestEndpoint = "events" | "heartbeats";
+export type IngestEndpoint = "events" | "heartbeats" | "suricata" | "fast" | "syslog" | "transactions";
 
 /** What an ingest answered: the first rejections listed, `rejected_total` counting all of them. */
 export interface IngestOutcome {
   accepted: number;
-  rejected: readonly { index: number; error: string }[];
+  /** JSON ingest names the item by index with an `error`; log ingest by line with a `reason` */
+  rejected: readonly ({ index: number; error: string } | { line: number; reason: string })[];
   rejected_total?: number;
+  /** log ingest: lines well-formed but not security-relevant, and lines already stored */
+  skipped?: number;
+  duplicates?: number;
 }
 
 /** Live-connection figures, from the socket layer once it is attached. */
@@ -60,6 +64,12 @@ export function createMetrics(sources: MetricsSources) {
     name: "vigil_ingest_rejected_total",
     help: "Items refused by ingest, by endpoint and a coarse reason (the field at fault, json, or unlisted for rejections past the answer's list).",
     labelNames: ["endpoint", "reason"],
+    registers: [registry],
+  });
+  const unstored = new Counter({
+    name: "vigil_ingest_lines_not_stored_total",
+    help: "Log lines read but not stored: skipped (not security-relevant) or duplicate (already stored).",
+    labelNames: ["endpoint", "outcome"],
     registers: [registry],
   });
   const failures = new Counter({ name: "vigil_ingest_failures_total", help: "Ingest batches that failed with a server error (nothing stored).", labelNames: ["endpoint"], registers: [registry] });
@@ -220,12 +230,14 @@ export function createMetrics(sources: MetricsSources) {
       if (result.accepted > 0) accepted.inc({ endpoint, source: src }, result.accepted);
       const byReason = new Map<string, number>();
       for (const r of result.rejected) {
-        const reason = bounded(`${endpoint}.reason`, rejectionReason(r.error));
+        const reason = bounded(`${endpoint}.reason`, rejectionReason("error" in r ? r.error : r.reason));
         byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
       }
       const unlisted = (result.rejected_total ?? result.rejected.length) - result.rejected.length;
       if (unlisted > 0) byReason.set("unlisted", (byReason.get("unlisted") ?? 0) + unlisted);
       for (const [reason, n] of byReason) rejected.inc({ endpoint, reason }, n);
+      if (result.skipped) unstored.inc({ endpoint, outcome: "skipped" }, result.skipped);
+      if (result.duplicates) unstored.inc({ endpoint, outcome: "duplicate" }, result.duplicates);
       if (seconds !== undefined) latency.observe({ endpoint }, seconds);
     },
     /** Runs one ingest, timing it and recording its answer (a thrown error counts as a failure). */

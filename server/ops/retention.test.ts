@@ -16,12 +16,12 @@ function events(t: T, n: number, fields: Record<string, unknown> = {}, tag = "e"
   expect(t.core.ingestEvents(items, "test").accepted).toBe(n);
 }
 
-/** ten failed logins from one address one second apart: a brute-force incident opens at the tenth */
+/** ten failed logins from one address one second apart: a brute-force incident, all ten linked as its evidence */
 function burst(t: T, ip: string, tag: string) {
   const now = t.clock.now();
   const items = Array.from({ length: 10 }, (_, i) => ({ kind: "auth_failure", src_ip: ip, user: "root", time: now - 10_000 + i * 1000, message: `${tag}${i}` }));
   expect(t.core.ingestEvents(items, "test").accepted).toBe(10);
-  const incident = t.core.incidentsSnapshot({ status: "active", limit: 10 }).incidents.find((i) => i.entity === ip);
+  const incident = t.core.incidentsSnapshot({ status: "active", limit: 10 }).incidents.find((i) => i.rule === "brute_force" && i.entity.endsWith(`:${ip}`));
   expect(incident).toBeDefined();
   return incident!;
 }
@@ -56,27 +56,29 @@ describe("retention prune", () => {
     expect(later.events).toBe(4); // the "new" ones are now 83 days old
   });
 
-  it("keeps the events of an open brute-force incident's source while unrelated old rows go, until it is resolved", async () => {
+  it("keeps the linked evidence of an open security incident while unrelated old rows go, until it is resolved", async () => {
     const t = testCore({ retentionDays: 7 });
     const ip = "203.0.113.5";
-    // from the attacker, but two minutes before the burst: outside the detector's window, not evidence
+    // from the attacker, but two minutes before the burst: not part of it, not evidence
     events(t, 1, { src_ip: ip, time: t.clock.now() - 120_000 }, "before");
     const incident = burst(t, ip, "burst");
     events(t, 20, {}, "other");
-    events(t, 2, { src_ip: ip, kind: "ids_alert" }, "alert"); // later alerts from the same source are evidence too
+    events(t, 2, { src_ip: ip, kind: "ids_alert" }, "alert"); // same source, but not what the detection saw
     t.clock.advance(8 * DAY);
 
     const first = await t.core.prune();
-    expect(first).toMatchObject({ events: 21, kept_for_incidents: 12 });
-    expect(messages(t)).toEqual([...Array.from({ length: 10 }, (_, i) => `burst${i}`), "alert0", "alert1"]);
+    expect(first).toMatchObject({ events: 23, kept_for_incidents: 10 });
+    expect(messages(t)).toEqual(Array.from({ length: 10 }, (_, i) => `burst${i}`));
 
     // acknowledged is still active
     expect(t.core.acknowledgeIncident(incident.id, analyst).ok).toBe(true);
-    expect(await t.core.prune()).toMatchObject({ events: 0, kept_for_incidents: 12 });
+    expect(await t.core.prune()).toMatchObject({ events: 0, kept_for_incidents: 10 });
 
     expect(t.core.resolveIncident(incident.id, analyst).ok).toBe(true);
-    expect(await t.core.prune()).toMatchObject({ events: 12, kept_for_incidents: 0 });
+    expect(await t.core.prune()).toMatchObject({ events: 10, kept_for_incidents: 0 });
     expect(count(t, "security_events")).toBe(0);
+    // the links of pruned events go with them
+    expect(count(t, "incident_events")).toBe(0);
   });
 
   it("keeps a down node's failing run from its last passing check on, until it recovers", async () => {
@@ -126,7 +128,8 @@ describe("retention prune", () => {
       },
     });
     const report = await pruner.run();
-    expect(report).toMatchObject({ events: 95, batches: 10 });
+    // ten batches of events, then ten of their per-minute source tallies (kept two days)
+    expect(report).toMatchObject({ events: 95, tallies: 95, batches: 20 });
     expect(remaining.slice(0, 10)).toEqual([85, 75, 65, 55, 45, 35, 25, 15, 5, 0]);
   });
 

@@ -7,6 +7,8 @@ export interface PruneReport {
   heartbeats: number;
   events: number;
   eventMinutes: number;
+  /** per-key tally rows (server/security/tallies.ts) past their span's retention */
+  tallies: number;
   /** rows past retention kept because they are the evidence of an open or acknowledged incident */
   kept_for_incidents: number;
   /** wall time of the whole prune, yields included */
@@ -26,8 +28,6 @@ export interface RetentionOptions {
   batchSize?: number;
   /** target duration of one batch when adaptive (default 10 ms, well under the 50 ms budget) */
   sliceMs?: number;
-  /** the brute-force detector's window: the failures that opened a burst lie this far before its first_seen */
-  bruteForceWindowMs?: number;
   /** gives the event loop back between batches (default setImmediate) */
   yieldToLoop?: () => Promise<void>;
   /** monotonic milliseconds for timing batches (default performance.now) */
@@ -35,7 +35,6 @@ export interface RetentionOptions {
 }
 
 export const DEFAULT_ROLLUP_RETENTION_MS = 90 * 86_400_000;
-const DEFAULT_BRUTE_FORCE_WINDOW_MS = 60_000;
 const FIRST_BATCH = 500;
 const MIN_BATCH = 50;
 const MAX_BATCH = 2_000;
@@ -46,14 +45,14 @@ const INCIDENT_PAGE = 2_000;
  * The rows of one table that are the evidence of active incidents, which no prune removes.
  *
  * The rule implemented (an incident is active while `open` or `acknowledged`):
- * - `brute_force` (entity = the source address, exactly as stored in `security_events.src_ip`):
- *   every security event from that address with `time >= first_seen - window` is kept, where
- *   window is the detector's window, because the failures that made the burst came within it.
+ * - security incidents with linked evidence (`incident_events`, written by the detections): every
+ *   linked event is kept (the first EVIDENCE_CAP of each incident; its count stays the true count).
  * - `node_down` (entity = the node's key): every heartbeat of that node from its last passing
  *   check before first_seen on (the failing run that took it down, with the last good check as
  *   context; all of them when the node never passed) is kept.
- * - any other active incident (a rule this module does not know yet) keeps every row of its
- *   pane's table from its first_seen on: unknown evidence is kept whole rather than guessed.
+ * - any other active incident (one with no linked evidence, or a rule this module does not know)
+ *   keeps every row of its pane's table from its first_seen on: unknown evidence is kept whole
+ *   rather than guessed.
  * Once an incident is resolved its evidence is pruned like any other row by the next run.
  */
 interface Evidence {
@@ -63,9 +62,12 @@ interface Evidence {
   pendingRuns: Map<number, number>;
   /** every row of the table at or after this time is kept (unknown rules); Infinity for none */
   floor: number;
+  /** whether some active incident links its evidence explicitly (then each row is looked up) */
+  linked: boolean;
 }
 
 interface ActiveIncident {
+  id: number;
   dedup_key: string;
   rule: string;
   entity: string;
@@ -95,7 +97,6 @@ export class RetentionPruner {
       batchSize: options.batchSize,
       rollupRetentionMs: options.rollupRetentionMs ?? DEFAULT_ROLLUP_RETENTION_MS,
       sliceMs: options.sliceMs ?? 10,
-      bruteForceWindowMs: options.bruteForceWindowMs ?? DEFAULT_BRUTE_FORCE_WINDOW_MS,
       yieldToLoop: options.yieldToLoop ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
       timer: options.timer ?? (() => performance.now()),
     };
@@ -105,18 +106,26 @@ export class RetentionPruner {
     this.stmts = {
       // paged along the partial index that holds only active incidents (status <> 'resolved')
       activeIncidents: sqlite.prepare<[string, number], ActiveIncident>(
-        `SELECT i.dedup_key, i.rule, i.entity, i.pane, i.first_seen, n.id AS node_id
+        `SELECT i.id, i.dedup_key, i.rule, i.entity, i.pane, i.first_seen, n.id AS node_id
            FROM incidents i LEFT JOIN nodes n ON i.rule = 'node_down' AND n.key = i.entity
           WHERE i.status <> 'resolved' AND i.dedup_key > ? ORDER BY i.dedup_key LIMIT ?`,
       ),
       lastPassBefore: sqlite.prepare<[number, number], { t: number | null }>(
         `SELECT max(time) AS t FROM heartbeats WHERE node_id = ? AND time < ? AND ok = 1`,
       ),
+      hasLinks: sqlite.prepare<[number], { one: number }>(`SELECT 1 AS one FROM incident_events WHERE incident_id = ? LIMIT 1`),
+      linkedToActive: sqlite.prepare<[number], { one: number }>(
+        `SELECT 1 AS one FROM incident_events e JOIN incidents i ON i.id = e.incident_id WHERE e.event_id = ? AND i.status <> 'resolved' LIMIT 1`,
+      ),
+      unlink: sqlite.prepare<[number]>(`DELETE FROM incident_events WHERE event_id = ?`),
       events: candidates(sqlite, "security_events", "src_ip"),
       heartbeats: candidates(sqlite, "heartbeats", "node_id"),
       // one row by its key at a time: `id IN (SELECT value FROM json_each(?))` is planned as a full
       // scan once ANALYZE has run (db/queries/query-plans.test.ts caught it)
       deleteEvent: sqlite.prepare<[number]>(`DELETE FROM security_events WHERE id = ?`),
+      deleteTallies: sqlite.prepare<[number, number, number]>(
+        `DELETE FROM event_tallies WHERE rowid IN (SELECT rowid FROM event_tallies WHERE span = ? AND bucket < ? LIMIT ?)`,
+      ),
       deleteHeartbeat: sqlite.prepare<[number]>(`DELETE FROM heartbeats WHERE id = ?`),
       deleteMinutes: sqlite.prepare<[number, number]>(
         `DELETE FROM event_minutes WHERE rowid IN (SELECT rowid FROM event_minutes WHERE minute < ? ORDER BY minute LIMIT ?)`,
@@ -144,7 +153,7 @@ export class RetentionPruner {
   private async prune(): Promise<PruneReport> {
     const { timer } = this.opts;
     const started = timer();
-    const report: PruneReport = { heartbeats: 0, events: 0, eventMinutes: 0, kept_for_incidents: 0, ms: 0, batches: 0, slowest_batch_ms: 0 };
+    const report: PruneReport = { heartbeats: 0, events: 0, eventMinutes: 0, tallies: 0, kept_for_incidents: 0, ms: 0, batches: 0, slowest_batch_ms: 0 };
     const evidence = await this.evidence();
     // deleting rows writes many pages; their checkpoints run on a worker, not inside these commits
     let checkpointer: OffThreadCheckpointer | null | undefined;
@@ -199,7 +208,10 @@ export class RetentionPruner {
           const rows = table.select.all(cutoff, cursor.time, cursor.id, n);
           if (rows.length) cursor = { time: rows[rows.length - 1].time, id: rows[rows.length - 1].id };
           const doomed = rows.filter((r) => !this.isEvidence(table.evidence, r));
-          for (const r of doomed) table.remove.run(r.id);
+          for (const r of doomed) {
+            table.remove.run(r.id);
+            if (table.count === "events") this.stmts.unlink.run(r.id);
+          }
           return { done: rows.length, removed: doomed.length };
         });
         report[table.count] += removed;
@@ -214,10 +226,22 @@ export class RetentionPruner {
       report.eventMinutes += done;
       if (done < limit) break;
     }
+    // per-key tallies: minute buckets serve ranges up to a day (kept 2 days), hour buckets the rest
+    for (const [span, before] of [
+      [60_000, now - 2 * 86_400_000],
+      [3_600_000, rollupCutoff],
+    ] as const) {
+      while (!this.stopped) {
+        const { done, limit } = await batch((n) => ({ done: this.stmts.deleteTallies.run(span, before, n).changes }));
+        report.tallies += done;
+        if (done < limit) break;
+      }
+    }
   }
 
-  private isEvidence(evidence: Evidence, row: { time: number; key: string | number | null }): boolean {
+  private isEvidence(evidence: Evidence, row: { id: number; time: number; key: string | number | null }): boolean {
     if (row.time >= evidence.floor) return true;
+    if (evidence.linked && this.stmts.linkedToActive.get(row.id)) return true;
     if (row.key === null) return false;
     const pending = evidence.pendingRuns.get(row.key as number);
     if (pending !== undefined) {
@@ -232,15 +256,14 @@ export class RetentionPruner {
 
   /** The active incidents' evidence, read in pages so thousands of incidents do not hold the loop. */
   private async evidence(): Promise<{ events: Evidence; heartbeats: Evidence }> {
-    const events: Evidence = { byKey: new Map(), pendingRuns: new Map(), floor: Infinity };
-    const heartbeats: Evidence = { byKey: new Map(), pendingRuns: new Map(), floor: Infinity };
+    const events: Evidence = { byKey: new Map(), pendingRuns: new Map(), floor: Infinity, linked: false };
+    const heartbeats: Evidence = { byKey: new Map(), pendingRuns: new Map(), floor: Infinity, linked: false };
     let after = "";
     for (;;) {
       const page = this.stmts.activeIncidents.all(after, INCIDENT_PAGE);
       for (const i of page) {
-        if (i.rule === "brute_force") {
-          const from = i.first_seen - this.opts.bruteForceWindowMs;
-          events.byKey.set(i.entity, Math.min(events.byKey.get(i.entity) ?? Infinity, from));
+        if (i.pane === "security" && this.stmts.hasLinks.get(i.id)) {
+          events.linked = true;
         } else if (i.rule === "node_down") {
           // a key with no node row has no heartbeats to keep
           if (i.node_id !== null) {

@@ -8,10 +8,16 @@ import { DetectionEngine } from "./detections/engine";
 import { defaultRules, type RulesConfig } from "./detections/rules";
 import { SecurityStore } from "./ingest";
 import type { ParsedEvent } from "./types";
+import { maskCardNumbers, maskDeep } from "./masking";
+import { parseUpload, type NativeFormat } from "./formats";
+import { parseSyslogLine } from "./parsers/syslog";
+import type { LogIngestResult } from "./result";
 
 export interface SecurityOptions {
   window: TimeWindow;
   rules?: RulesConfig;
+  /** IANA zone of log stamps that carry no offset (RFC 3164, fast.log); default UTC (VIGIL_LOG_TIMEZONE) */
+  timeZone?: string;
 }
 
 /**
@@ -37,7 +43,22 @@ export function createSecurity(sqlite: Database.Database, clock: Clock, hub: Hub
     return rejected.result(batch.stored.length);
   };
 
-  return { store, engine, rules, ingestJson };
+  const context = () => ({ now: clock.now(), timeZone: options.timeZone ?? "UTC" });
+
+  /** POST /api/v1/ingest/{suricata,fast,syslog,transactions}: one upload, answered line by line. */
+  const ingestUpload = (format: NativeFormat, bytes: Uint8Array, contentType: string | null, source: string = format): LogIngestResult =>
+    store.ingestOutcomes(parseUpload(format, bytes, contentType, context()), source);
+
+  /** The syslog listener's batches (one sender's lines). */
+  const ingestSyslogLines = (lines: readonly string[], source: string): LogIngestResult => {
+    const ctx = context();
+    return store.ingestOutcomes(
+      lines.map((text, i) => ({ line: i + 1, outcome: parseSyslogLine(text, ctx) })),
+      source,
+    );
+  };
+
+  return { store, engine, rules, ingestJson, ingestUpload, ingestSyslogLines };
 }
 
 export type Security = ReturnType<typeof createSecurity>;
@@ -47,17 +68,18 @@ function fromJson(e: NormalizedEvent, receivedAt: number): ParsedEvent {
     time: e.time ?? receivedAt,
     kind: e.kind,
     severity: e.severity,
-    service: null,
+    service: e.service?.toLowerCase() ?? null,
     src_ip: e.src_ip ?? null,
-    src_host: null,
-    src_port: null,
+    src_host: e.src_host?.toLowerCase() ?? null,
+    src_port: e.src_port ?? null,
     dst_ip: e.dst_ip ?? null,
-    dst_port: null,
+    dst_port: e.dst_port ?? null,
     proto: null,
-    user: e.user ?? null,
-    signature: e.signature ?? null,
-    message: e.message ?? null,
-    attributes: e.attributes ?? null,
+    // card numbers are masked before anything is stored or sent, in JSON items as in log lines
+    user: e.user === undefined ? null : maskCardNumbers(e.user),
+    signature: e.signature === undefined ? null : maskCardNumbers(e.signature),
+    message: e.message === undefined ? null : maskCardNumbers(e.message),
+    attributes: e.attributes ? maskDeep(e.attributes) : null,
     occurrences: 1,
     fingerprint: "",
     raw: "",

@@ -8,7 +8,7 @@ import type { IncidentService } from "../incidents/service";
 import type { TimeWindow } from "../ingest/validate";
 import type { DetectionEngine } from "./detections/engine";
 import { prepareTallies } from "./tallies";
-import type { FlowLike, ParseOutcome, ParsedEvent, StoredEvent } from "./types";
+import type { FlowRecord, ParseOutcome, ParsedEvent, StoredEvent } from "./types";
 import { LogOutcomes, type LogIngestResult } from "./result";
 
 const MINUTE = 60_000;
@@ -72,13 +72,12 @@ export class SecurityStore {
     const result = new LogOutcomes();
     const events: ParsedEvent[] = [];
     const lines: number[] = [];
-    const flows: FlowLike[] = [];
+    const flows: FlowRecord[] = [];
     for (const { line, outcome } of outcomes) {
       if (outcome.status === "rejected") result.reject(line, outcome.reason);
       else if (outcome.status === "skipped") {
         result.skip(outcome.reason);
-        const flow = (outcome as { flow?: FlowLike }).flow;
-        if (flow && !this.timeError(flow.time)) flows.push(flow);
+        if (outcome.flow && !this.timeError(outcome.flow.time)) flows.push(outcome.flow);
       } else {
         const error = this.timeError(outcome.event.time);
         if (error) result.reject(line, error);
@@ -95,7 +94,7 @@ export class SecurityStore {
   }
 
   /** Stores events (already checked), runs detections, commits, then announces. */
-  store(events: readonly ParsedEvent[], lines: readonly number[], source: string, flows: readonly FlowLike[] = []): StoredBatch {
+  store(events: readonly ParsedEvent[], lines: readonly number[], source: string, flows: readonly FlowRecord[] = []): StoredBatch {
     if (events.length === 0 && flows.length === 0) return { stored: [], lines: [], duplicates: 0, incidents: [] };
     const receivedAt = this.clock.now();
     const batch = this.sqlite.transaction((): StoredBatch => {
@@ -140,7 +139,7 @@ export class SecurityStore {
       }
       this.tallies(stored);
       const detections = this.engine.observe(stored, flows);
-      const incidents = detections.map((d) => this.incidents.recordSecurity(d));
+      const incidents = detections.map((d) => this.incidents.recordSecurity(d)).filter((i): i is Incident => i !== null);
       return { stored, lines: storedLines, duplicates, incidents };
     })();
     if (batch.stored.length) this.hub.publish("security", batch.stored.map((e) => ({ type: "event" as const, event: shown(e, source) })));

@@ -115,12 +115,3 @@ export interface SecurityRule {
   readonly name: string;
   observe(batch: readonly StoredEvent[]): SecurityDetection[];
 }
-
-/** A flow record (Suricata `event_type: flow`): not stored, but read by scan and sweep rules. */
-export interface FlowLike {
-  time: number;
-  src_ip: string | null;
-  dst_ip: string | null;
-  dst_port: number | null;
-  proto: string | null;
-}

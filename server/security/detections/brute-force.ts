@@ -33,16 +33,18 @@ function report(
   const source = first.source!;
   const accounts = tally(burst.entries, (e) => e.account);
   const forAccounts = accounts.distinct ? ` for ${plural(accounts.distinct, "account")}` : "";
+  // events sent without a service (Vigil's own JSON) say nothing rather than "(unknown)"
+  const service = first.service === "unknown" ? "" : ` (${first.service})`;
   return {
     rule,
     entity: `${first.service}:${source}`,
-    title: `${words.title} from ${displayName(source)} (${first.service})`,
+    title: `${words.title} from ${displayName(source)}${service}`,
     severity: words.severity,
     firstSeen: first.time,
     lastSeen: newly[newly.length - 1].time,
     increment: totalWeight(newly),
     explanation:
-      `${plural(burst.count, "failed login")}${forAccounts} from ${displayName(source)} (${first.service}) ` +
+      `${plural(burst.count, "failed login")}${forAccounts} from ${displayName(source)}${service} ` +
       `in ${formatDuration(burst.last - burst.first)}${words.pace}; threshold ${o.threshold} in ${formatDuration(o.windowMs)}`,
     mitre: "T1110.001",
     evidence: evidenceIds(newly),

@@ -1,9 +1,9 @@
 import { severityRank } from "../../../lib/contracts/common";
-import type { FlowLike, SecurityDetection, SecurityRule, StoredEvent } from "../types";
+import type { FlowRecord, SecurityDetection, SecurityRule, StoredEvent } from "../types";
 
 /** A rule that also reads flow records (scans and sweeps). */
 export interface FlowRule {
-  observeFlows(flows: readonly FlowLike[]): SecurityDetection[];
+  observeFlows(flows: readonly FlowRecord[]): SecurityDetection[];
 }
 
 const MAX_EVIDENCE = 100;
@@ -19,7 +19,7 @@ export class DetectionEngine {
     private readonly flowRules: readonly FlowRule[] = [],
   ) {}
 
-  observe(events: readonly StoredEvent[], flows: readonly FlowLike[] = []): SecurityDetection[] {
+  observe(events: readonly StoredEvent[], flows: readonly FlowRecord[] = []): SecurityDetection[] {
     const out: SecurityDetection[] = [];
     if (events.length) for (const rule of this.rules) out.push(...rule.observe(events));
     if (flows.length) for (const rule of this.flowRules) out.push(...rule.observeFlows(flows));

@@ -1,0 +1,5 @@
+// POST /api/v1/ingest/fast – Snort 2/3 and Suricata fast.log alert lines
+import { apiRoute, readUpload } from "@/server/api/route";
+import { ACCEPTED_TYPES } from "@/server/security/content-types";
+
+export const POST = apiRoute("ingest", async ({ req, core }) => Response.json(core.ingestLog("fast", await readUpload(req, core.bodyLimit, ACCEPTED_TYPES.fast), req.headers.get("content-type")), { status: 202 }));

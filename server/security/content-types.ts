@@ -1,0 +1,14 @@
+/** The formats with their own endpoint under /api/v1/ingest/. */
+export type NativeFormat = "suricata" | "fast" | "syslog" | "transactions";
+
+const TEXT = ["text/plain", "application/octet-stream"];
+const NDJSON = ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/jsonlines", "application/x-jsonlines"];
+
+/** Content-Types each endpoint reads (anything else is 415). */
+export const ACCEPTED_TYPES: Record<NativeFormat, string[]> = {
+  suricata: [...NDJSON, "application/json", ...TEXT],
+  fast: TEXT,
+  syslog: TEXT,
+  transactions: ["application/json", ...NDJSON, "text/csv"],
+};
+

@@ -1,0 +1,56 @@
+import { BodyError, checkContentType, decodeUtf8, parseBatchBody } from "../ingest/body";
+import type { NumberedOutcome } from "./ingest";
+import { DEFAULT_LINE_LIMITS, splitLogLines, type LineLimits } from "./lines";
+import { parseEveLine } from "./parsers/eve";
+import { parseFastLine } from "./parsers/fast";
+import { parseSyslogLine } from "./parsers/syslog";
+import { parseTransactionCsv, parseTransactionRecord } from "./parsers/transactions";
+import type { ParseContext, ParseOutcome } from "./types";
+import { ACCEPTED_TYPES, type NativeFormat } from "./content-types";
+
+export type { NativeFormat };
+
+
+const LINE_PARSERS: Record<"suricata" | "fast" | "syslog", (line: string, ctx: ParseContext) => ParseOutcome> = {
+  suricata: parseEveLine,
+  fast: parseFastLine,
+  syslog: parseSyslogLine,
+};
+
+/**
+ * One upload → one outcome per line (1-based line numbers; for a JSON array of transactions, the
+ * element's index + 1). A blank line is skipped, counted. Limits: README "Ingest limits".
+ */
+export function parseUpload(format: NativeFormat, bytes: Uint8Array, contentType: string | null, ctx: ParseContext, limits: LineLimits = DEFAULT_LINE_LIMITS): NumberedOutcome[] {
+  checkContentType(contentType, ACCEPTED_TYPES[format]);
+  const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  if (format === "transactions" && type !== "text/csv") return parseTransactionJson(bytes, ctx, limits);
+  const lines = splitLogLines(bytes, limits);
+  if (lines.length === 0) throw new BodyError(400, "empty_body", "body is empty: send one line per event");
+  if (format === "transactions") return parseCsv(bytes, ctx);
+  const parse = LINE_PARSERS[format];
+  return lines.map(({ line, text, error }) => ({
+    line,
+    outcome: error !== undefined ? { status: "rejected", reason: error } : text.trim() === "" ? { status: "skipped", reason: "blank line" } : parse(text, ctx),
+  }));
+}
+
+function parseTransactionJson(bytes: Uint8Array, ctx: ParseContext, limits: LineLimits): NumberedOutcome[] {
+  const { items, malformed } = parseBatchBody(bytes, { maxItems: limits.maxLines, maxLineBytes: limits.maxLineBytes, maxDepth: 32 });
+  const bad = new Map(malformed.map((m) => [m.index, m.error]));
+  return items.map((item, index) => ({
+    line: index + 1,
+    outcome: bad.has(index) ? { status: "rejected", reason: bad.get(index)! } : parseTransactionRecord(item, ctx),
+  }));
+}
+
+/** CSV with a header row (records may span lines inside quotes): numbered by record, the header being 1. */
+function parseCsv(bytes: Uint8Array, ctx: ParseContext): NumberedOutcome[] {
+  const text = decodeUtf8(bytes);
+  if (text === null) throw new BodyError(400, "invalid_utf8", "body is not valid UTF-8");
+  const outcomes = parseTransactionCsv(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, ctx);
+  if (outcomes.length === 1 && outcomes[0].status === "rejected" && /header/i.test(outcomes[0].reason)) {
+    throw new BodyError(400, "invalid_csv", outcomes[0].reason);
+  }
+  return outcomes.map((outcome, i) => ({ line: i + 2, outcome }));
+}
