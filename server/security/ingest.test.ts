@@ -75,12 +75,13 @@ describe("security store", () => {
   it("answers every line: accepted, skipped, duplicate or rejected with its number and reason", () => {
     const { store } = setup();
     const dup = event({ fingerprint: "syslog:same" });
+    store.ingestOutcomes(outcomes([{ ...dup }]), "syslog"); // stored by an earlier upload
     const r = store.ingestOutcomes(
       [
         { line: 1, outcome: { status: "event", event: dup } },
         { line: 2, outcome: { status: "skipped", reason: "not security-relevant: cron" } },
         { line: 3, outcome: { status: "rejected", reason: "not syslog" } },
-        { line: 4, outcome: { status: "event", event: { ...dup } } },
+        { line: 4, outcome: { status: "event", event: event() } },
         { line: 5, outcome: { status: "event", event: event({ time: NOW + 3_600_000 }) } },
         { line: 6, outcome: { status: "event", event: event({ time: NOW - 8 * 86_400_000 }) } },
       ],

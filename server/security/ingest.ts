@@ -73,6 +73,9 @@ export class SecurityStore {
     const events: ParsedEvent[] = [];
     const lines: number[] = [];
     const flows: FlowRecord[] = [];
+    // the same line twice in one upload is two events (a log may repeat itself within a second);
+    // its k-th copy gets "#k", so re-sending the upload still matches every copy as a duplicate
+    const copies = new Map<string, number>();
     for (const { line, outcome } of outcomes) {
       if (outcome.status === "rejected") result.reject(line, outcome.reason);
       else if (outcome.status === "skipped") {
@@ -82,6 +85,12 @@ export class SecurityStore {
         const error = this.timeError(outcome.event.time);
         if (error) result.reject(line, error);
         else {
+          const fp = outcome.event.fingerprint;
+          if (fp) {
+            const k = (copies.get(fp) ?? 0) + 1;
+            copies.set(fp, k);
+            if (k > 1) outcome.event.fingerprint = `${fp}#${k}`;
+          }
           events.push(outcome.event);
           lines.push(line);
         }

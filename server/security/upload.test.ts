@@ -1,0 +1,159 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { testCore } from "../test-support/core";
+import { BodyError } from "../ingest/body";
+
+const DATASETS = path.resolve(process.cwd(), "../shared/datasets");
+const hasDatasets = fs.existsSync(DATASETS);
+const dataset = (p: string) => fs.readFileSync(path.join(DATASETS, p));
+
+// testCore's clock: 2026-11-21T12:00:00Z
+const stamp = (secondsBefore: number) => {
+  const d = new Date(Date.UTC(2026, 10, 21, 12, 0, 0) - secondsBefore * 1000);
+  return `Nov ${String(d.getUTCDate()).padStart(2, " ")} ${d.toISOString().slice(11, 19)}`;
+};
+const sshFailure = (secondsBefore: number, ip = "203.0.113.50", user = "root", port = 40_000 + secondsBefore) =>
+  `${stamp(secondsBefore)} bastion sshd[${1000 + secondsBefore}]: Failed password for ${user} from ${ip} port ${port} ssh2`;
+const text = (lines: string[]) => Buffer.from(lines.join("\n") + "\n");
+
+describe("POST /api/v1/ingest/syslog through the core", () => {
+  it("turns a raw sshd brute force into one explained incident whose times are the log's", () => {
+    const { core } = testCore();
+    const lines = Array.from({ length: 10 }, (_, i) => sshFailure(100 - i * 5));
+    const r = core.ingestLog("syslog", text(lines), "text/plain");
+    expect(r).toMatchObject({ accepted: 10, skipped: 0, duplicates: 0, rejected_total: 0 });
+    const [incident] = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents;
+    expect(incident).toMatchObject({ rule: "brute_force", entity: "sshd:203.0.113.50", title: "Brute-force logins from 203.0.113.50 (sshd)", count: 10, mitre: "T1110.001" });
+    expect(incident.first_seen).toBe(Date.UTC(2026, 10, 21, 12, 0, 0) - 100_000);
+    expect(incident.last_seen).toBe(Date.UTC(2026, 10, 21, 12, 0, 0) - 55_000);
+    expect(incident.explanation).toContain("from 203.0.113.50 (sshd)");
+    expect(incident.explanation).toContain("threshold 8 in 120 s");
+  });
+
+  it("opens the same incident, with the same times, when the log arrives newest first", () => {
+    const { core } = testCore();
+    const lines = Array.from({ length: 10 }, (_, i) => sshFailure(100 - i * 5)).reverse();
+    core.ingestLog("syslog", text(lines), "text/plain");
+    const [incident] = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents;
+    expect(incident).toMatchObject({ count: 10, first_seen: Date.UTC(2026, 10, 21, 12, 0, 0) - 100_000, last_seen: Date.UTC(2026, 10, 21, 12, 0, 0) - 55_000 });
+  });
+
+  it("keeps identical lines within one upload as separate events, and still finds every copy a duplicate on re-send", () => {
+    const { core } = testCore();
+    const body = text([sshFailure(10), sshFailure(10), sshFailure(10)]);
+    expect(core.ingestLog("syslog", body, "text/plain")).toMatchObject({ accepted: 3, duplicates: 0 });
+    expect(core.ingestLog("syslog", body, "text/plain")).toMatchObject({ accepted: 0, duplicates: 3 });
+  });
+
+  it("stores nothing twice when the same upload is re-sent, and the incident does not grow", () => {
+    const { core } = testCore();
+    const body = text(Array.from({ length: 10 }, (_, i) => sshFailure(100 - i * 5)));
+    core.ingestLog("syslog", body, "text/plain");
+    expect(core.ingestLog("syslog", body, "text/plain")).toMatchObject({ accepted: 0, duplicates: 10 });
+    expect(core.incidentsSnapshot({ status: "active", limit: 10 }).incidents[0].count).toBe(10);
+  });
+
+  it("detects on a PAM rhost that is a host name, keeping the name as the source", () => {
+    const { core } = testCore();
+    const lines = Array.from(
+      { length: 9 },
+      (_, i) => `${stamp(60 - i)} mail sshd[${500 + i}]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=Host-7.Netvigator.com  user=root`,
+    );
+    expect(core.ingestLog("syslog", text(lines), "text/plain")).toMatchObject({ accepted: 9 });
+    const [incident] = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents;
+    expect(incident).toMatchObject({ rule: "brute_force", entity: "sshd:host-7.netvigator.com" });
+    const events = core.events({ limit: 1 } as never).events;
+    expect(events[0]).toMatchObject({ src_ip: null, src_host: "host-7.netvigator.com", service: "sshd" });
+  });
+
+  it("answers every line: skipped lines counted by reason, bad lines rejected by number, neighbours stored", () => {
+    const { core } = testCore();
+    const body = Buffer.concat([
+      text([sshFailure(10), `${stamp(9)} bastion CRON[77]: (root) CMD (run-parts /etc/cron.hourly)`, "", "not a syslog line at all"]),
+      Buffer.from([0xc3, 0x28, 0x0a]),
+      Buffer.from(`${"x".repeat(70_000)}\n${sshFailure(8)}`), // the last line has no newline
+    ]);
+    const r = core.ingestLog("syslog", body, "text/plain");
+    expect(r).toMatchObject({ accepted: 2, skipped: 2, duplicates: 0, rejected_total: 3 });
+    expect(r.rejected.map((x) => x.line)).toEqual([4, 5, 6]);
+    expect(r.rejected[1].reason).toBe("not valid UTF-8");
+    expect(r.rejected[2].reason).toContain("at most 65536");
+    expect(r.skipped_by).toMatchObject({ "blank line": 1 });
+  });
+
+  it("rejects a line stamped in the future or before the retention, with the reason, instead of storing it", () => {
+    const { core } = testCore();
+    const r = core.ingestLog("syslog", text(["2026-11-21T13:00:00Z bastion sshd[1]: Failed password for root from 203.0.113.9 port 1 ssh2", "2026-11-01T13:00:00Z bastion sshd[1]: Failed password for root from 203.0.113.9 port 1 ssh2"]), "text/plain");
+    expect(r).toMatchObject({ accepted: 0, rejected_total: 2 });
+    expect(r.rejected.every((x) => x.reason.startsWith("time: "))).toBe(true);
+  });
+
+  it("refuses a wrong Content-Type (415) and an upload over the line limit (413) before parsing", () => {
+    const { core } = testCore();
+    expect(() => core.ingestLog("syslog", text([sshFailure(1)]), "application/json")).toThrow(BodyError);
+    const many = Buffer.from("x\n".repeat(100_001));
+    try {
+      core.ingestLog("syslog", many, "text/plain");
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ status: 413, code: "too_many_lines" });
+    }
+  });
+
+  it("masks card numbers before anything is stored or announced", () => {
+    const { core, drain } = testCore();
+    core.ingestLog("syslog", text([`${stamp(5)} pay sshd[9]: Invalid user 4111111111111111 from 203.0.113.7 port 22`]), "text/plain");
+    const [event] = drain("security").map((d) => d.event);
+    expect(JSON.stringify(event)).not.toContain("4111111111111111");
+    const raw = core.handle.sqlite.prepare("SELECT raw, user FROM security_events").get() as { raw: string; user: string };
+    expect(raw.raw).toContain("************1111");
+    expect(raw.user).toBe("************1111");
+  });
+});
+
+describe("transactions", () => {
+  it("takes JSON, NDJSON and CSV, and counts a re-sent id as a duplicate", () => {
+    const { core } = testCore();
+    const tx = { id: "tx-1", time: "2026-11-21T11:59:00Z", account: "acct-1", card: "4111 1111 1111 1111", ip: "203.0.113.7", amount: "12.50", currency: "eur", outcome: "declined" };
+    expect(core.ingestLog("transactions", Buffer.from(JSON.stringify([tx, { ...tx, id: "tx-2" }])), "application/json")).toMatchObject({ accepted: 2 });
+    expect(core.ingestLog("transactions", Buffer.from(JSON.stringify(tx)), "application/x-ndjson")).toMatchObject({ accepted: 0, duplicates: 1 });
+    const csv = "time,account,card,ip,amount,currency,outcome\n2026-11-21T11:58:00Z,acct-2,5555555555554444,203.0.113.8,3.00,USD,approved\n2026-11-21T11:58:00Z,acct-2,,203.0.113.8,not-a-number,USD,approved\n";
+    const r = core.ingestLog("transactions", Buffer.from(csv), "text/csv");
+    expect(r).toMatchObject({ accepted: 1, rejected_total: 1 });
+    expect(r.rejected[0].line).toBe(3);
+    const stored = core.handle.sqlite.prepare("SELECT attributes FROM security_events WHERE kind = 'transaction'").all() as { attributes: string }[];
+    expect(stored.map((s) => JSON.parse(s.attributes).card).sort()).toEqual(["************1111", "************1111", "************4444"]);
+  });
+});
+
+describe.skipIf(!hasDatasets)(`real logs from ../shared/datasets${hasDatasets ? "" : " (SKIPPED: ../shared/datasets not found)"}`, () => {
+  it("suricata/eve-2.json: every line stored, skipped as context, or rejected with a reason; counts exact", () => {
+    const { core, clock } = testCore({ retentionDays: 30 });
+    clock.set(Date.UTC(2022, 1, 10));
+    const r = core.ingestLog("suricata", dataset("suricata/eve-2.json"), "application/x-ndjson");
+    expect(r).toMatchObject({ accepted: 224, skipped: 2177, duplicates: 0, rejected_total: 0 });
+    expect(core.ingestLog("suricata", dataset("suricata/eve-2.json"), "application/x-ndjson")).toMatchObject({ accepted: 0, duplicates: 224, skipped: 2177 });
+  });
+
+  it("auth/*.log: sshd, PAM and su lines from real systems, none rejected", () => {
+    for (const [file, accepted] of [
+      ["auth/sshd-variants.log", 48],
+      ["auth/syslog_ssh.log", 7],
+      ["auth/pam-variants.log", 3],
+    ] as const) {
+      const { core, clock } = testCore({ retentionDays: 20 * 365 }); // the ISO-stamped lines are from 2013 and 2020
+      clock.set(Date.UTC(2026, 11, 31, 23, 0, 0)); // year-less stamps take this year
+      const r = core.ingestLog("syslog", dataset(file), "text/plain");
+      // identical lines within one upload are separate events, so none is a duplicate
+      expect({ file, accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejected }).toEqual({ file, accepted, duplicates: 0, rejected: [] });
+    }
+  });
+
+  it("transactions CSV: every row stored", () => {
+    const { core, clock } = testCore({ retentionDays: 3650 });
+    clock.set(Date.UTC(2026, 0, 1));
+    const r = core.ingestLog("transactions", dataset("transactions/transaction_data_2K_coldstart.csv"), "text/csv");
+    expect(r).toMatchObject({ accepted: 1611, rejected_total: 0 });
+  });
+});
