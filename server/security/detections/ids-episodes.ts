@@ -1,0 +1,360 @@
+import { addSum, addToSlot, eachMember, lowerBound, memberCount, newSlot, WindowSum, type Contribution, type Slot, type WindowFigures } from "./ids-slots";
+import { BoundedLru, earliestIds, MAX_EVIDENCE, TopCounter, type EvidenceList } from "./ids-support";
+
+export type { Contribution, WindowFigures } from "./ids-slots";
+
+// Grouped windows on event time, shared by the IDS, scan and payment rules.
+//
+// Each key (a signature, a source, an account …) adds its events into slots of
+// windowMs / slotsPerWindow. A window is a run of slots spanning less than windowMs (slot
+// boundaries, not event times, decide what is in it, so the answer is the same in any order).
+// A key "opens an episode" when a window meets the rule's threshold; from then on every event of
+// that key less than windowMs away from the episode, before or after it, joins it and is
+// reported as growth. Whatever the order events come in (reversed, shuffled, late batches), the
+// events counted are the same: those connected, by gaps shorter than the window, to a window that
+// met the threshold. Slots make the window coarse by one slot at most: it never fires on events
+// spread over the window or more, and may miss a threshold met only across a slot edge.
+//
+// Cost: events arriving in time order are checked against a running window (amortized constant
+// work per event); an event older than its key's newest slot makes the next flush rescan the
+// windows around it.
+
+export interface EpisodeOptions {
+  windowMs: number;
+  /**
+   * whether a window's figures meet the rule's threshold (checked on whole windows; a threshold
+   * that adding events can undo, like a share of declines, is checked on the widest window ending
+   * at each slot)
+   */
+  qualifies: (figures: WindowFigures) => boolean;
+  /** window resolution: slots per window (default 60) */
+  slotsPerWindow?: number;
+  /** keys tracked at most (least recently used forgotten first) */
+  maxKeys?: number;
+  /** units of state at most over all keys: slots, members, named sums and evidence ids held */
+  maxWeight?: number;
+  /** episodes kept per key (the ones that ended longest ago are forgotten first) */
+  maxEpisodesPerKey?: number;
+  /** members counted per episode before the least counted are forgotten */
+  topMembers?: number;
+}
+
+/** A run of connected activity of one key that met the threshold. */
+export interface Episode {
+  first: number;
+  last: number;
+  weight: number;
+  members: TopCounter;
+  sums: Map<string, number>;
+  /** the worst (lowest) `worst` contributed; Infinity when none */
+  worst: number;
+  /** the figures of the window that opened it */
+  trigger: WindowFigures;
+}
+
+/** What one key's episodes gained in one flush. */
+export interface EpisodeReport {
+  key: string;
+  /** the episode that gained most */
+  episode: Episode;
+  /** whether that episode opened in this flush */
+  opened: boolean;
+  increment: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** earliest ids among the events added, at most 100 */
+  evidence: number[];
+}
+
+interface KeyState {
+  /** slots not (yet) in an episode, by index */
+  pending: Slot[];
+  episodes: Episode[];
+  /** the window ending at the newest pending slot, from position `tailFrom`; null when stale */
+  tail: WindowSum | null;
+  tailFrom: number;
+  /** a window may qualify: scan the changed slots at the next flush */
+  scan: boolean;
+  /** units of state held by the pending slots (see slotUnits) */
+  pendingUnits: number;
+  /** slot indexes changed since the last flush */
+  changedLo: number;
+  changedHi: number;
+}
+
+interface Gain {
+  increment: number;
+  evidence: EvidenceList[];
+  opened: boolean;
+}
+
+/** Grouped windows with episodes: `add` what a batch contributes, then `flush` once per batch. */
+export class EpisodeWindows {
+  readonly windowMs: number;
+  private readonly slotMs: number;
+  /** slots in a window: slot indexes j-span+1 … j */
+  private readonly span: number;
+  private readonly maxPendingSlots: number;
+  private readonly maxEpisodes: number;
+  private readonly topMembers: number;
+  private readonly qualifies: (f: WindowFigures) => boolean;
+  private readonly keys: BoundedLru<KeyState>;
+  private readonly touched = new Set<string>();
+
+  constructor(options: EpisodeOptions) {
+    this.windowMs = options.windowMs;
+    const slots = Math.max(1, options.slotsPerWindow ?? 60);
+    this.slotMs = Math.max(1, Math.floor(options.windowMs / slots));
+    this.span = Math.max(1, Math.floor(options.windowMs / this.slotMs));
+    this.maxPendingSlots = 4 * this.span;
+    this.maxEpisodes = options.maxEpisodesPerKey ?? 4;
+    this.topMembers = options.topMembers ?? 1_000;
+    this.qualifies = options.qualifies;
+    this.keys = new BoundedLru({ maxKeys: options.maxKeys ?? 50_000, maxWeight: options.maxWeight ?? 500_000 });
+  }
+
+  /** Keys tracked, units of state held, keys forgotten to stay within the caps. */
+  stats(): { keys: number; weight: number; evictions: number } {
+    return { keys: this.keys.size, weight: this.keys.weight, evictions: this.keys.evictions };
+  }
+
+  add(key: string, c: Contribution): void {
+    if (!Number.isFinite(c.time)) return;
+    const weight = Number.isFinite(c.weight) && c.weight > 0 ? c.weight : 1;
+    let state = this.keys.get(key);
+    if (!state) {
+      state = { pending: [], episodes: [], tail: new WindowSum(), tailFrom: 0, scan: false, pendingUnits: 0, changedLo: Infinity, changedHi: -Infinity };
+      this.keys.set(key, state, 1);
+    }
+    this.touched.add(key);
+    const index = Math.floor(c.time / this.slotMs);
+    if (index < state.changedLo) state.changedLo = index;
+    if (index > state.changedHi) state.changedHi = index;
+    const pending = state.pending;
+    const n = pending.length;
+    if (n === 0 || pending[n - 1].index <= index) {
+      // in time order for this key: the running window follows
+      const fresh = n === 0 || pending[n - 1].index < index;
+      if (fresh) pending.push(newSlot(index, c.time));
+      const slot = pending[pending.length - 1];
+      const tail = state.tail;
+      const before = fresh ? 0 : slotUnits(slot);
+      addToSlot(slot, c, weight, tail);
+      state.pendingUnits += slotUnits(slot) - before;
+      if (!tail) {
+        state.scan = true;
+        return;
+      }
+      while (pending[state.tailFrom].index <= index - this.span) tail.take(pending[state.tailFrom++], -1);
+      if (!state.scan && this.qualifies(tail.figures(pending[state.tailFrom].first, slot.last))) state.scan = true;
+      return;
+    }
+    const at = lowerBound(pending, index);
+    let slot = pending[at];
+    let before = 0;
+    if (slot?.index !== index) pending.splice(at, 0, (slot = newSlot(index, c.time)));
+    else before = slotUnits(slot);
+    addToSlot(slot, c, weight, null);
+    state.pendingUnits += slotUnits(slot) - before;
+    state.tail = null;
+    state.scan = true;
+  }
+
+  /** Settles every key touched since the last flush: what opened or grew, one report per key. */
+  flush(): EpisodeReport[] {
+    const reports: EpisodeReport[] = [];
+    for (const key of this.touched) {
+      const state = this.keys.peek(key);
+      if (!state) continue; // forgotten to stay within the caps
+      const report = this.resolve(key, state);
+      if (report) reports.push(report);
+      this.keys.reweigh(key, weightOf(state));
+    }
+    this.touched.clear();
+    return reports.sort((a, b) => a.firstSeen - b.firstSeen || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  private resolve(key: string, state: KeyState): EpisodeReport | null {
+    const gains = new Map<Episode, Gain>();
+    this.capPending(state);
+    this.absorbConnected(state, gains, false);
+    while (state.scan) {
+      const run = this.qualifyingRun(state);
+      if (!run) break;
+      const slots = state.pending.splice(run.from, run.to - run.from + 1);
+      for (const slot of slots) state.pendingUnits -= slotUnits(slot);
+      const episode: Episode = {
+        first: run.figures.first,
+        last: run.figures.last,
+        weight: 0,
+        members: new TopCounter(this.topMembers),
+        sums: new Map(),
+        worst: Infinity,
+        trigger: run.figures,
+      };
+      state.episodes.push(episode);
+      gains.set(episode, { increment: 0, evidence: [], opened: true });
+      for (const slot of slots) this.absorb(episode, slot, gains);
+      state.tail = null;
+      this.absorbConnected(state, gains, true);
+    }
+    state.scan = false;
+    state.changedLo = Infinity;
+    state.changedHi = -Infinity;
+    if (!state.tail) this.rebuildTail(state);
+    if (state.episodes.length > this.maxEpisodes) {
+      // keep what grew in this flush, then the episodes that ended most recently
+      state.episodes.sort((a, b) => Number(gains.has(b)) - Number(gains.has(a)) || b.last - a.last);
+      for (const gone of state.episodes.splice(this.maxEpisodes)) gains.delete(gone);
+    }
+    return gains.size ? report(key, gains) : null;
+  }
+
+  /**
+   * Moves pending slots less than a window away from an episode into it, until none is: first
+   * the changed slots, then (once an episode has grown) all of them.
+   */
+  private absorbConnected(state: KeyState, gains: Map<Episode, Gain>, all: boolean): void {
+    if (state.episodes.length === 0 || state.pending.length === 0) return;
+    const w = this.windowMs;
+    let grown = false;
+    for (let changed = true; changed; ) {
+      changed = false;
+      const left: Slot[] = [];
+      for (const slot of state.pending) {
+        const checked = all || grown || (slot.index >= state.changedLo && slot.index <= state.changedHi);
+        const episode = checked ? state.episodes.find((e) => slot.last > e.first - w && slot.first < e.last + w) : undefined;
+        if (!episode) left.push(slot);
+        else {
+          state.pendingUnits -= slotUnits(slot);
+          this.absorb(episode, slot, gains);
+          changed = grown = true;
+        }
+      }
+      state.pending = left;
+      if (changed) {
+        state.tail = null;
+        this.mergeEpisodes(state, gains);
+      }
+    }
+  }
+
+  private absorb(episode: Episode, slot: Slot, gains: Map<Episode, Gain>): void {
+    if (slot.first < episode.first) episode.first = slot.first;
+    if (slot.last > episode.last) episode.last = slot.last;
+    episode.weight += slot.weight;
+    eachMember(slot, (m, n) => episode.members.add(m, n));
+    if (slot.sums) for (const [name, value] of slot.sums) addSum(episode.sums, name, value);
+    if (slot.worst < episode.worst) episode.worst = slot.worst;
+    let gain = gains.get(episode);
+    if (!gain) gains.set(episode, (gain = { increment: 0, evidence: [], opened: false }));
+    gain.increment += slot.weight;
+    if (slot.evidence.length) gain.evidence.push(slot.evidence);
+  }
+
+  /** Joins episodes that growth has brought less than a window apart. */
+  private mergeEpisodes(state: KeyState, gains: Map<Episode, Gain>): void {
+    if (state.episodes.length < 2) return;
+    state.episodes.sort((a, b) => a.first - b.first);
+    const kept: Episode[] = [state.episodes[0]];
+    for (const next of state.episodes.slice(1)) {
+      const into = kept[kept.length - 1];
+      if (next.first - into.last >= this.windowMs) {
+        kept.push(next);
+        continue;
+      }
+      into.last = Math.max(into.last, next.last);
+      into.weight += next.weight;
+      for (const { value, count } of next.members.top(Infinity)) into.members.add(value, count);
+      if (next.members.distinctApproximate) into.members.distinctApproximate = true;
+      for (const [name, value] of next.sums) addSum(into.sums, name, value);
+      into.worst = Math.min(into.worst, next.worst);
+      const moved = gains.get(next);
+      if (moved) {
+        gains.delete(next);
+        let gain = gains.get(into);
+        if (!gain) gains.set(into, (gain = { increment: 0, evidence: [], opened: false }));
+        gain.increment += moved.increment;
+        gain.evidence.push(...moved.evidence);
+      }
+    }
+    state.episodes = kept;
+  }
+
+  /**
+   * The earliest-ending window among the pending slots that qualifies, looking only at windows
+   * that hold a slot changed since the last flush (the others did not qualify then).
+   */
+  private qualifyingRun(state: KeyState): { from: number; to: number; figures: WindowFigures } | null {
+    const slots = state.pending;
+    const lo = state.changedLo;
+    const hi = state.changedHi;
+    const sum = new WindowSum();
+    let i = lowerBound(slots, lo - this.span + 1);
+    for (let j = i; j < slots.length && slots[j].index < hi + this.span; j++) {
+      sum.take(slots[j], 1);
+      while (slots[i].index <= slots[j].index - this.span) sum.take(slots[i++], -1);
+      if (slots[j].index < lo) continue;
+      if (this.qualifies(sum.figures(slots[i].first, slots[j].last))) return { from: i, to: j, figures: sum.snapshot(slots[i].first, slots[j].last) };
+    }
+    return null;
+  }
+
+  /** The running window over the newest pending slots. */
+  private rebuildTail(state: KeyState): void {
+    const slots = state.pending;
+    const tail = new WindowSum();
+    let from = slots.length;
+    if (from > 0) {
+      const newest = slots[from - 1].index;
+      while (from > 0 && slots[from - 1].index > newest - this.span) tail.take(slots[--from], 1);
+    }
+    state.tail = tail;
+    state.tailFrom = from;
+  }
+
+  /** Pending history covers four windows of slots at most: the oldest window's slots go first. */
+  private capPending(state: KeyState): void {
+    if (state.pending.length <= this.maxPendingSlots) return;
+    const drop = state.pending.length - this.maxPendingSlots + this.span;
+    for (const slot of state.pending.splice(0, drop)) state.pendingUnits -= slotUnits(slot);
+    state.tailFrom -= drop;
+    if (state.tailFrom < 0) state.tail = null;
+  }
+}
+
+function report(key: string, gains: Map<Episode, Gain>): EpisodeReport {
+  let primary: Episode | null = null;
+  let best = -1;
+  let increment = 0;
+  let firstSeen = Infinity;
+  let lastSeen = -Infinity;
+  const evidence: EvidenceList[] = [];
+  for (const [episode, gain] of gains) {
+    increment += gain.increment;
+    firstSeen = Math.min(firstSeen, episode.first);
+    lastSeen = Math.max(lastSeen, episode.last);
+    evidence.push(...gain.evidence);
+    if (gain.increment > best) [primary, best] = [episode, gain.increment];
+  }
+  return {
+    key,
+    episode: primary!,
+    opened: gains.get(primary!)!.opened,
+    increment,
+    firstSeen,
+    lastSeen,
+    evidence: earliestIds(evidence, MAX_EVIDENCE),
+  };
+}
+
+/** What a slot holds, in units of state: itself, its members, named sums and evidence ids. */
+function slotUnits(s: Slot): number {
+  return 1 + memberCount(s) + (s.sums?.size ?? 0) + s.evidence.length / 2;
+}
+
+function weightOf(state: KeyState): number {
+  let w = 1 + state.pendingUnits + (state.tail ? state.tail.members.size + state.tail.sums.size : 0);
+  for (const e of state.episodes) w += 1 + e.members.size + e.sums.size;
+  return w;
+}
