@@ -1,5 +1,5 @@
 import { addSum, addToSlot, eachMember, lowerBound, memberCount, newSlot, WindowSum, type Contribution, type Slot, type WindowFigures } from "./ids-slots";
-import { BoundedLru, earliestIds, MAX_EVIDENCE, TopCounter, type EvidenceList } from "./ids-support";
+import { BoundedLru, earliestIds, MAX_EVIDENCE, pushEvidence, TopCounter, type EvidenceList } from "./ids-support";
 
 export type { Contribution, WindowFigures } from "./ids-slots";
 
@@ -80,12 +80,16 @@ interface KeyState {
   /** slot indexes changed since the last flush */
   changedLo: number;
   changedHi: number;
+  /** what episodes gained from events added straight to them since the last flush */
+  gains: Map<Episode, Gain> | null;
 }
 
 interface Gain {
   increment: number;
   evidence: EvidenceList[];
   opened: boolean;
+  /** evidence of events added straight to the episode */
+  own: EvidenceList | null;
 }
 
 /** Grouped windows with episodes: `add` what a batch contributes, then `flush` once per batch. */
@@ -123,10 +127,16 @@ export class EpisodeWindows {
     const weight = Number.isFinite(c.weight) && c.weight > 0 ? c.weight : 1;
     let state = this.keys.get(key);
     if (!state) {
-      state = { pending: [], episodes: [], tail: new WindowSum(), tailFrom: 0, scan: false, pendingUnits: 0, changedLo: Infinity, changedHi: -Infinity };
+      state = { pending: [], episodes: [], tail: new WindowSum(), tailFrom: 0, scan: false, pendingUnits: 0, changedLo: Infinity, changedHi: -Infinity, gains: null };
       this.keys.set(key, state, 1);
     }
     this.touched.add(key);
+    if (state.episodes.length) {
+      // the common case once an episode is open: its events join it without a slot
+      const w = this.windowMs;
+      const episode = state.episodes.find((e) => c.time > e.first - w && c.time < e.last + w);
+      if (episode) return this.grow(state, episode, c, weight);
+    }
     const index = Math.floor(c.time / this.slotMs);
     if (index < state.changedLo) state.changedLo = index;
     if (index > state.changedHi) state.changedHi = index;
@@ -174,10 +184,31 @@ export class EpisodeWindows {
     return reports.sort((a, b) => a.firstSeen - b.firstSeen || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  /** Adds one event straight to an episode it is connected to. */
+  private grow(state: KeyState, episode: Episode, c: Contribution, weight: number): void {
+    if (c.time < episode.first) episode.first = c.time;
+    if (c.time > episode.last) episode.last = c.time;
+    episode.weight += weight;
+    if (c.member != null) episode.members.add(c.member, weight);
+    if (c.sums) for (const [name, value] of c.sums) addSum(episode.sums, name, value * weight);
+    if (c.worst !== undefined && c.worst < episode.worst) episode.worst = c.worst;
+    state.gains ??= new Map();
+    let gain = state.gains.get(episode);
+    if (!gain) state.gains.set(episode, (gain = { increment: 0, evidence: [], opened: false, own: null }));
+    gain.increment += weight;
+    if (c.id !== undefined) {
+      if (!gain.own) gain.evidence.push((gain.own = []));
+      pushEvidence(gain.own, c.time, c.id);
+    }
+  }
+
   private resolve(key: string, state: KeyState): EpisodeReport | null {
-    const gains = new Map<Episode, Gain>();
+    const gains = state.gains ?? new Map<Episode, Gain>();
+    state.gains = null;
     this.capPending(state);
-    this.absorbConnected(state, gains, false);
+    // an episode that grew may now reach pending slots, or another episode
+    if (gains.size) this.mergeEpisodes(state, gains);
+    this.absorbConnected(state, gains, gains.size > 0);
     while (state.scan) {
       const run = this.qualifyingRun(state);
       if (!run) break;
@@ -193,7 +224,7 @@ export class EpisodeWindows {
         trigger: run.figures,
       };
       state.episodes.push(episode);
-      gains.set(episode, { increment: 0, evidence: [], opened: true });
+      gains.set(episode, { increment: 0, evidence: [], opened: true, own: null });
       for (const slot of slots) this.absorb(episode, slot, gains);
       state.tail = null;
       this.absorbConnected(state, gains, true);
@@ -247,7 +278,7 @@ export class EpisodeWindows {
     if (slot.sums) for (const [name, value] of slot.sums) addSum(episode.sums, name, value);
     if (slot.worst < episode.worst) episode.worst = slot.worst;
     let gain = gains.get(episode);
-    if (!gain) gains.set(episode, (gain = { increment: 0, evidence: [], opened: false }));
+    if (!gain) gains.set(episode, (gain = { increment: 0, evidence: [], opened: false, own: null }));
     gain.increment += slot.weight;
     if (slot.evidence.length) gain.evidence.push(slot.evidence);
   }
@@ -273,7 +304,7 @@ export class EpisodeWindows {
       if (moved) {
         gains.delete(next);
         let gain = gains.get(into);
-        if (!gain) gains.set(into, (gain = { increment: 0, evidence: [], opened: false }));
+        if (!gain) gains.set(into, (gain = { increment: 0, evidence: [], opened: false, own: null }));
         gain.increment += moved.increment;
         gain.evidence.push(...moved.evidence);
       }

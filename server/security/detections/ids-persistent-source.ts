@@ -82,13 +82,13 @@ export class IdsPersistentSourceRule implements SecurityRule {
     return {
       rule: IDS_PERSISTENT_SOURCE_RULE,
       entity: source,
-      title: `Persistent IDS source ${clip(source, 64)}: ${fmtInt(ep.weight)} alerts, ${signatures} signatures`,
+      title: `Persistent IDS source ${clip(source, 64)}: ${plural(ep.weight, "alert")}, ${signatures} ${ep.members.distinct === 1 ? "signature" : "signatures"}`,
       severity: ep.worst <= 2 ? "high" : "medium",
       firstSeen: r.firstSeen,
       lastSeen: r.lastSeen,
       increment: r.increment,
       explanation:
-        `1 source ${clip(source, 64)} behind ${plural(ep.weight, "alert")} of ${signatures} signatures over ${fmtDuration(ep.last - ep.first)} ` +
+        `1 source ${clip(source, 64)} behind ${plural(ep.weight, "alert")} of ${signatures} ${ep.members.distinct === 1 ? "signature" : "signatures"} over ${fmtDuration(ep.last - ep.first)} ` +
         `(most ${quote(top[0]?.value ?? "?")}, ${fmtInt(top[0]?.count ?? 0)}); ${tripped}`,
       mitre: top.map((t) => mitreFor(t.value)).find((m) => m !== null) ?? null,
       evidence: r.evidence,
