@@ -55,7 +55,8 @@ const SEP = "\u0000";
  *   `minHosts` distinct hosts on one port (horizontal sweep) within `windowMs`; flows are not
  *   stored, so evidence is empty and the increment counts flows. MITRE T1046 (an ICMP sweep,
  *   which has no ports: T1018 Remote System Discovery).
- * A busy NAT gateway, proxy or mail relay can sweep by nature: raise `minHosts` where that shows.
+ * A flow that is part of both a scan and a sweep counts in each. A busy NAT gateway, proxy or
+ * mail relay can sweep by nature: raise `minHosts` where that shows.
  */
 export class PortScanRule implements SecurityRule {
   readonly name = PORT_SCAN_RULE;
