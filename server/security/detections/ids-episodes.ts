@@ -70,9 +70,14 @@ interface KeyState {
   /** slots not (yet) in an episode, by index */
   pending: Slot[];
   episodes: Episode[];
-  /** the window ending at the newest pending slot, from position `tailFrom`; null when stale */
+  /**
+   * the window ending at the newest pending slot, from position `tailFrom` (null while there is
+   * at most one pending slot: that slot is the window)
+   */
   tail: WindowSum | null;
   tailFrom: number;
+  /** the tail no longer matches the pending slots (an event out of order, slots removed) */
+  tailStale: boolean;
   /** a window may qualify: scan the changed slots at the next flush */
   scan: boolean;
   /** units of state held by the pending slots (see slotUnits) */
@@ -127,7 +132,7 @@ export class EpisodeWindows {
     const weight = Number.isFinite(c.weight) && c.weight > 0 ? c.weight : 1;
     let state = this.keys.get(key);
     if (!state) {
-      state = { pending: [], episodes: [], tail: new WindowSum(), tailFrom: 0, scan: false, pendingUnits: 0, changedLo: Infinity, changedHi: -Infinity, gains: null };
+      state = { pending: [], episodes: NO_EPISODES, tail: null, tailFrom: 0, tailStale: false, scan: false, pendingUnits: 0, changedLo: Infinity, changedHi: -Infinity, gains: null };
       this.keys.set(key, state, 1);
     }
     this.touched.add(key);
@@ -147,16 +152,22 @@ export class EpisodeWindows {
       const fresh = n === 0 || pending[n - 1].index < index;
       if (fresh) pending.push(newSlot(index, c.time));
       const slot = pending[pending.length - 1];
-      const tail = state.tail;
       const before = fresh ? 0 : slotUnits(slot);
-      addToSlot(slot, c, weight, tail);
+      addToSlot(slot, c, weight, state.tailStale ? null : state.tail);
       state.pendingUnits += slotUnits(slot) - before;
-      if (!tail) {
+      if (state.tailStale) {
         state.scan = true;
         return;
       }
-      while (pending[state.tailFrom].index <= index - this.span) tail.take(pending[state.tailFrom++], -1);
-      if (!state.scan && this.qualifies(tail.figures(pending[state.tailFrom].first, slot.last))) state.scan = true;
+      if (state.scan) return;
+      if (pending.length === 1) {
+        if (this.qualifies(slotFigures(slot))) state.scan = true;
+        return;
+      }
+      let tail = state.tail;
+      if (!tail) tail = this.rebuildTail(state)!;
+      else while (pending[state.tailFrom].index <= index - this.span) tail.take(pending[state.tailFrom++], -1);
+      if (this.qualifies(tail.figures(pending[state.tailFrom].first, slot.last))) state.scan = true;
       return;
     }
     const at = lowerBound(pending, index);
@@ -166,7 +177,7 @@ export class EpisodeWindows {
     else before = slotUnits(slot);
     addToSlot(slot, c, weight, null);
     state.pendingUnits += slotUnits(slot) - before;
-    state.tail = null;
+    state.tailStale = true;
     state.scan = true;
   }
 
@@ -203,6 +214,14 @@ export class EpisodeWindows {
   }
 
   private resolve(key: string, state: KeyState): EpisodeReport | null {
+    if (!state.gains && !state.scan && state.episodes.length === 0) {
+      // the common case: nothing open, nothing qualifies
+      this.capPending(state);
+      if (state.tailStale) this.rebuildTail(state);
+      state.changedLo = Infinity;
+      state.changedHi = -Infinity;
+      return null;
+    }
     const gains = state.gains ?? new Map<Episode, Gain>();
     state.gains = null;
     this.capPending(state);
@@ -223,16 +242,16 @@ export class EpisodeWindows {
         worst: Infinity,
         trigger: run.figures,
       };
-      state.episodes.push(episode);
+      state.episodes = state.episodes.length ? [...state.episodes, episode] : [episode];
       gains.set(episode, { increment: 0, evidence: [], opened: true, own: null });
       for (const slot of slots) this.absorb(episode, slot, gains);
-      state.tail = null;
+      state.tailStale = true;
       this.absorbConnected(state, gains, true);
     }
     state.scan = false;
     state.changedLo = Infinity;
     state.changedHi = -Infinity;
-    if (!state.tail) this.rebuildTail(state);
+    if (state.tailStale) this.rebuildTail(state);
     if (state.episodes.length > this.maxEpisodes) {
       // keep what grew in this flush, then the episodes that ended most recently
       state.episodes.sort((a, b) => Number(gains.has(b)) - Number(gains.has(a)) || b.last - a.last);
@@ -264,7 +283,7 @@ export class EpisodeWindows {
       }
       state.pending = left;
       if (changed) {
-        state.tail = null;
+        state.tailStale = true;
         this.mergeEpisodes(state, gains);
       }
     }
@@ -331,17 +350,20 @@ export class EpisodeWindows {
     return null;
   }
 
-  /** The running window over the newest pending slots. */
-  private rebuildTail(state: KeyState): void {
+  /** The running window over the newest pending slots (none while there is at most one slot). */
+  private rebuildTail(state: KeyState): WindowSum | null {
     const slots = state.pending;
+    state.tailStale = false;
+    if (slots.length <= 1) {
+      state.tailFrom = 0;
+      return (state.tail = null);
+    }
     const tail = new WindowSum();
     let from = slots.length;
-    if (from > 0) {
-      const newest = slots[from - 1].index;
-      while (from > 0 && slots[from - 1].index > newest - this.span) tail.take(slots[--from], 1);
-    }
-    state.tail = tail;
+    const newest = slots[from - 1].index;
+    while (from > 0 && slots[from - 1].index > newest - this.span) tail.take(slots[--from], 1);
     state.tailFrom = from;
+    return (state.tail = tail);
   }
 
   /** Pending history covers four windows of slots at most: the oldest window's slots go first. */
@@ -350,7 +372,7 @@ export class EpisodeWindows {
     const drop = state.pending.length - this.maxPendingSlots + this.span;
     for (const slot of state.pending.splice(0, drop)) state.pendingUnits -= slotUnits(slot);
     state.tailFrom -= drop;
-    if (state.tailFrom < 0) state.tail = null;
+    if (state.tailFrom < 0) state.tailStale = true;
   }
 }
 
@@ -378,6 +400,14 @@ function report(key: string, gains: Map<Episode, Gain>): EpisodeReport {
     evidence: earliestIds(evidence, MAX_EVIDENCE),
   };
 }
+
+const NO_EPISODES: Episode[] = [];
+
+function slotFigures(s: Slot): WindowFigures {
+  return { weight: s.weight, distinct: memberCount(s), sums: s.sums ?? NO_SUMS, first: s.first, last: s.last };
+}
+
+const NO_SUMS: ReadonlyMap<string, number> = new Map();
 
 /** What a slot holds, in units of state: itself, its members, named sums and evidence ids. */
 function slotUnits(s: Slot): number {

@@ -126,3 +126,15 @@ export function totals(reports: readonly SecurityDetection[]): Record<string, { 
 export function feed<B>(rule: { observe(batch: B): SecurityDetection[] }, batches: readonly B[]): SecurityDetection[] {
   return batches.flatMap((b) => rule.observe(b));
 }
+
+/** `n` items made by `make`, handed out in batches of `size` (made as they are asked for). */
+export function* batchesOf<T>(n: number, size: number, make: (i: number) => T): Generator<T[]> {
+  for (let start = 0; start < n; start += size) {
+    const batch: T[] = [];
+    for (let i = start; i < Math.min(n, start + size); i++) batch.push(make(i));
+    yield batch;
+  }
+}
+
+/** The i-th of 16 million distinct addresses in 10.0.0.0/8. */
+export const nthAddress = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;

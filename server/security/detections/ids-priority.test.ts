@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alert, anomaly, chunks, feed, MIN, SEC, shuffled, T0, totals } from "./ids-fixtures";
+import { alert, anomaly, batchesOf, chunks, feed, MIN, nthAddress, SEC, shuffled, T0, totals } from "./ids-fixtures";
 import { IdsPriorityRule } from "./ids-priority";
 
 const LOG4J = "ET EXPLOIT Apache log4j RCE Attempt (CVE-2021-44228)";
@@ -83,10 +83,8 @@ describe("ids_priority", () => {
 
   it("keeps no state between batches, even after 200,000 distinct signature and source pairs", () => {
     const rule = new IdsPriorityRule();
-    const events = Array.from({ length: 200_000 }, (_, i) =>
-      alert(T0 + i, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, LOG4J, { priority: i % 100 === 0 ? 1 : 3, sid: i }),
-    );
-    expect(chunks(events, 20_000).flatMap((b) => rule.observe(b))).toHaveLength(2_000);
+    const batches = batchesOf(200_000, 20_000, (i) => alert(T0 + i, nthAddress(i), LOG4J, { priority: i % 100 === 0 ? 1 : 3, sid: i }));
+    expect([...batches].flatMap((b) => rule.observe(b))).toHaveLength(2_000);
     expect(Object.keys(rule).sort()).toEqual(["config", "name"]);
   });
 });
