@@ -1,6 +1,8 @@
-import { addSum, addToSlot, eachMember, lowerBound, memberCount, newSlot, WindowSum, type Contribution, type Slot, type WindowFigures } from "./ids-slots";
-import { BoundedLru, earliestIds, MAX_EVIDENCE, pushEvidence, TopCounter, type EvidenceList } from "./ids-support";
+import { absorbSlot, episodeReport, gainOf, growEpisode, mergeEpisodes, newEpisode, type Episode, type EpisodeReport, type Gain } from "./ids-episode";
+import { addToSlot, lowerBound, memberCount, newSlot, WindowSum, type Contribution, type Slot, type WindowFigures } from "./ids-slots";
+import { BoundedLru } from "./ids-support";
 
+export type { Episode, EpisodeReport } from "./ids-episode";
 export type { Contribution, WindowFigures } from "./ids-slots";
 
 // Grouped windows on event time, shared by the IDS, scan and payment rules.
@@ -39,33 +41,6 @@ export interface EpisodeOptions {
   topMembers?: number;
 }
 
-/** A run of connected activity of one key that met the threshold. */
-export interface Episode {
-  first: number;
-  last: number;
-  weight: number;
-  members: TopCounter;
-  sums: Map<string, number>;
-  /** the worst (lowest) `worst` contributed; Infinity when none */
-  worst: number;
-  /** the figures of the window that opened it */
-  trigger: WindowFigures;
-}
-
-/** What one key's episodes gained in one flush. */
-export interface EpisodeReport {
-  key: string;
-  /** the episode that gained most */
-  episode: Episode;
-  /** whether that episode opened in this flush */
-  opened: boolean;
-  increment: number;
-  firstSeen: number;
-  lastSeen: number;
-  /** earliest ids among the events added, at most 100 */
-  evidence: number[];
-}
-
 interface KeyState {
   /** slots not (yet) in an episode, by index */
   pending: Slot[];
@@ -87,14 +62,6 @@ interface KeyState {
   changedHi: number;
   /** what episodes gained from events added straight to them since the last flush */
   gains: Map<Episode, Gain> | null;
-}
-
-interface Gain {
-  increment: number;
-  evidence: EvidenceList[];
-  opened: boolean;
-  /** evidence of events added straight to the episode */
-  own: EvidenceList | null;
 }
 
 /** Grouped windows with episodes: `add` what a batch contributes, then `flush` once per batch. */
@@ -197,20 +164,8 @@ export class EpisodeWindows {
 
   /** Adds one event straight to an episode it is connected to. */
   private grow(state: KeyState, episode: Episode, c: Contribution, weight: number): void {
-    if (c.time < episode.first) episode.first = c.time;
-    if (c.time > episode.last) episode.last = c.time;
-    episode.weight += weight;
-    if (c.member != null) episode.members.add(c.member, weight);
-    if (c.sums) for (const [name, value] of c.sums) addSum(episode.sums, name, value * weight);
-    if (c.worst !== undefined && c.worst < episode.worst) episode.worst = c.worst;
     state.gains ??= new Map();
-    let gain = state.gains.get(episode);
-    if (!gain) state.gains.set(episode, (gain = { increment: 0, evidence: [], opened: false, own: null }));
-    gain.increment += weight;
-    if (c.id !== undefined) {
-      if (!gain.own) gain.evidence.push((gain.own = []));
-      pushEvidence(gain.own, c.time, c.id);
-    }
+    growEpisode(episode, c, weight, gainOf(state.gains, episode));
   }
 
   private resolve(key: string, state: KeyState): EpisodeReport | null {
@@ -233,17 +188,9 @@ export class EpisodeWindows {
       if (!run) break;
       const slots = state.pending.splice(run.from, run.to - run.from + 1);
       for (const slot of slots) state.pendingUnits -= slotUnits(slot);
-      const episode: Episode = {
-        first: run.figures.first,
-        last: run.figures.last,
-        weight: 0,
-        members: new TopCounter(this.topMembers),
-        sums: new Map(),
-        worst: Infinity,
-        trigger: run.figures,
-      };
+      const episode = newEpisode(run.figures, this.topMembers);
       state.episodes = state.episodes.length ? [...state.episodes, episode] : [episode];
-      gains.set(episode, { increment: 0, evidence: [], opened: true, own: null });
+      gainOf(gains, episode).opened = true;
       for (const slot of slots) this.absorb(episode, slot, gains);
       state.tailStale = true;
       this.absorbConnected(state, gains, true);
@@ -257,7 +204,7 @@ export class EpisodeWindows {
       state.episodes.sort((a, b) => Number(gains.has(b)) - Number(gains.has(a)) || b.last - a.last);
       for (const gone of state.episodes.splice(this.maxEpisodes)) gains.delete(gone);
     }
-    return gains.size ? report(key, gains) : null;
+    return gains.size ? episodeReport(key, gains) : null;
   }
 
   /**
@@ -290,45 +237,11 @@ export class EpisodeWindows {
   }
 
   private absorb(episode: Episode, slot: Slot, gains: Map<Episode, Gain>): void {
-    if (slot.first < episode.first) episode.first = slot.first;
-    if (slot.last > episode.last) episode.last = slot.last;
-    episode.weight += slot.weight;
-    eachMember(slot, (m, n) => episode.members.add(m, n));
-    if (slot.sums) for (const [name, value] of slot.sums) addSum(episode.sums, name, value);
-    if (slot.worst < episode.worst) episode.worst = slot.worst;
-    let gain = gains.get(episode);
-    if (!gain) gains.set(episode, (gain = { increment: 0, evidence: [], opened: false, own: null }));
-    gain.increment += slot.weight;
-    if (slot.evidence.length) gain.evidence.push(slot.evidence);
+    absorbSlot(episode, slot, gainOf(gains, episode));
   }
 
-  /** Joins episodes that growth has brought less than a window apart. */
   private mergeEpisodes(state: KeyState, gains: Map<Episode, Gain>): void {
-    if (state.episodes.length < 2) return;
-    state.episodes.sort((a, b) => a.first - b.first);
-    const kept: Episode[] = [state.episodes[0]];
-    for (const next of state.episodes.slice(1)) {
-      const into = kept[kept.length - 1];
-      if (next.first - into.last >= this.windowMs) {
-        kept.push(next);
-        continue;
-      }
-      into.last = Math.max(into.last, next.last);
-      into.weight += next.weight;
-      for (const { value, count } of next.members.top(Infinity)) into.members.add(value, count);
-      if (next.members.distinctApproximate) into.members.distinctApproximate = true;
-      for (const [name, value] of next.sums) addSum(into.sums, name, value);
-      into.worst = Math.min(into.worst, next.worst);
-      const moved = gains.get(next);
-      if (moved) {
-        gains.delete(next);
-        let gain = gains.get(into);
-        if (!gain) gains.set(into, (gain = { increment: 0, evidence: [], opened: false, own: null }));
-        gain.increment += moved.increment;
-        gain.evidence.push(...moved.evidence);
-      }
-    }
-    state.episodes = kept;
+    state.episodes = mergeEpisodes(state.episodes, this.windowMs, gains);
   }
 
   /**
@@ -374,31 +287,6 @@ export class EpisodeWindows {
     state.tailFrom -= drop;
     if (state.tailFrom < 0) state.tailStale = true;
   }
-}
-
-function report(key: string, gains: Map<Episode, Gain>): EpisodeReport {
-  let primary: Episode | null = null;
-  let best = -1;
-  let increment = 0;
-  let firstSeen = Infinity;
-  let lastSeen = -Infinity;
-  const evidence: EvidenceList[] = [];
-  for (const [episode, gain] of gains) {
-    increment += gain.increment;
-    firstSeen = Math.min(firstSeen, episode.first);
-    lastSeen = Math.max(lastSeen, episode.last);
-    evidence.push(...gain.evidence);
-    if (gain.increment > best) [primary, best] = [episode, gain.increment];
-  }
-  return {
-    key,
-    episode: primary!,
-    opened: gains.get(primary!)!.opened,
-    increment,
-    firstSeen,
-    lastSeen,
-    evidence: earliestIds(evidence, MAX_EVIDENCE),
-  };
 }
 
 const NO_EPISODES: Episode[] = [];
