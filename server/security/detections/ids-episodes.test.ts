@@ -60,6 +60,16 @@ describe("EpisodeWindows", () => {
     expect(r).toMatchObject({ opened: true, increment: 3, firstSeen: T0 + 80 * SEC, lastSeen: T0 + 82 * SEC });
   });
 
+  it("keeps two episodes a full window apart separate: growth of one reports that one only", () => {
+    const engine = atLeast(3);
+    run(engine, [evs("k", [0, 10, 20].map((s) => s * SEC), 1)]);
+    run(engine, [evs("k", [300, 301, 302].map((s) => s * SEC), 4)]);
+    const [r, ...rest] = run(engine, [evs("k", [30 * SEC], 7)]);
+    expect(rest).toEqual([]);
+    expect(r).toMatchObject({ increment: 1, firstSeen: T0, lastSeen: T0 + 30 * SEC, evidence: [7] });
+    expect(r.episode.weight).toBe(4);
+  });
+
   it("counts events before the window that tripped when they are connected to it, in any order", () => {
     // 3 in 60 s first happens at [100, 110, 115]; 50 is within a window of 100, 0 within one of 50
     const events = evs("k", [0, 50, 100, 110, 115].map((s) => s * SEC));
