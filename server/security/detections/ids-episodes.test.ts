@@ -117,6 +117,14 @@ describe("EpisodeWindows", () => {
     expect(run(atLeast(3), [shuffled(events, 11)])).toEqual(a);
   });
 
+  it("still opens on a late burst older than all the history it keeps", () => {
+    const engine = atLeast(3);
+    // newest first, 50 s apart: never 3 in a minute, and more than four windows of history
+    for (let t = 1_000; t >= 300; t -= 50) expect(run(engine, [evs("k", [t * SEC], t)])).toEqual([]);
+    const [r] = run(engine, [evs("k", [0, 1, 2].map((s) => s * SEC), 5_000)]);
+    expect(r).toMatchObject({ opened: true, increment: 3, firstSeen: T0, lastSeen: T0 + 2 * SEC });
+  });
+
   it("carries at most 100 evidence ids, the earliest", () => {
     const events = evs("k", Array.from({ length: 500 }, (_, i) => i * 100)).reverse();
     const [r] = run(atLeast(3), [events]);

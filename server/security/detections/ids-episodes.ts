@@ -179,7 +179,6 @@ export class EpisodeWindows {
     }
     const gains = state.gains ?? new Map<Episode, Gain>();
     state.gains = null;
-    this.capPending(state);
     // an episode that grew may now reach pending slots, or another episode
     if (gains.size) this.mergeEpisodes(state, gains);
     this.absorbConnected(state, gains, gains.size > 0);
@@ -198,6 +197,8 @@ export class EpisodeWindows {
     state.scan = false;
     state.changedLo = Infinity;
     state.changedHi = -Infinity;
+    // only now, after the scan: late events older than the history still had their chance
+    this.capPending(state);
     if (state.tailStale) this.rebuildTail(state);
     if (state.episodes.length > this.maxEpisodes) {
       // keep what grew in this flush, then the episodes that ended most recently
