@@ -119,8 +119,8 @@ describe("EpisodeWindows", () => {
 
   it("still opens on a late burst older than all the history it keeps", () => {
     const engine = atLeast(3);
-    // newest first, 50 s apart: never 3 in a minute, and more than four windows of history
-    for (let t = 1_000; t >= 300; t -= 50) expect(run(engine, [evs("k", [t * SEC], t)])).toEqual([]);
+    // newest first, 50 s apart: never 3 in a minute, and the 240 slots of history full
+    for (let t = 300 + 239 * 50; t >= 300; t -= 50) expect(run(engine, [evs("k", [t * SEC], t)])).toEqual([]);
     const [r] = run(engine, [evs("k", [0, 1, 2].map((s) => s * SEC), 5_000)]);
     expect(r).toMatchObject({ opened: true, increment: 3, firstSeen: T0, lastSeen: T0 + 2 * SEC });
   });
@@ -145,7 +145,7 @@ describe("EpisodeWindows", () => {
     expect(s.evictions).toBeGreaterThanOrEqual(190_000);
   });
 
-  it("keeps a key's pending history to four windows of slots", () => {
+  it("keeps a key's pending history to 4 × slotsPerWindow slots", () => {
     const engine = new EpisodeWindows({ windowMs: W, qualifies: (f) => f.weight >= 1_000, maxKeys: 10, maxWeight: 1e9 });
     for (let i = 0; i < 2_000; i++) engine.add("k", { time: T0 + i * SEC, weight: 1, id: i });
     engine.flush();

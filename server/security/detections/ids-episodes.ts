@@ -280,7 +280,7 @@ export class EpisodeWindows {
     return (state.tail = tail);
   }
 
-  /** Pending history covers four windows of slots at most: the oldest window's slots go first. */
+  /** A key keeps 4 × slotsPerWindow pending slots at most (four windows when dense): the oldest go first, a window at a time. */
   private capPending(state: KeyState): void {
     if (state.pending.length <= this.maxPendingSlots) return;
     const drop = state.pending.length - this.maxPendingSlots + this.span;
