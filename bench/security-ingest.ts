@@ -24,12 +24,12 @@ const SIGNATURES = Array.from({ length: 500 }, (_, i) => ({
 }));
 
 let serial = 0;
-/** One realistic EVE alert line (about 650 bytes), unique by flow_id, time within the last 10 minutes. */
+/** One realistic EVE alert line (about 650 bytes), unique by flow_id, stamped within the last 2 s as a live sensor writes. */
 function eveAlert(now: number): string {
   const n = serial++;
   const sig = SIGNATURES[(n * 7919) % SIGNATURES.length];
   const src = `198.51.${(n >> 8) % 80}.${n & 255}`;
-  const ts = new Date(now - (n % 600_000)).toISOString().replace("Z", "+0000");
+  const ts = new Date(now - (n % 2_000)).toISOString().replace("Z", "+0000");
   return JSON.stringify({
     timestamp: ts,
     flow_id: 1_000_000_000_000 + n,
@@ -51,10 +51,11 @@ function eveAlert(now: number): string {
 function sshFailure(now: number): string {
   const n = serial++;
   const src = `203.0.${(n % 2000) >> 8}.${(n % 2000) & 255}`;
-  const d = new Date(now - (n % 60_000));
+  const d = new Date(now - (n % 2_000));
   const month = d.toLocaleString("en", { month: "short", timeZone: "UTC" });
   const stamp = `${month} ${String(d.getUTCDate()).padStart(2, " ")} ${d.toISOString().slice(11, 19)}`;
-  return `<38>${stamp} bastion sshd[${1000 + (n % 30000)}]: Failed password for invalid user u${n % 50} from ${src} port ${10_000 + (n % 50_000)} ssh2 #${n}`;
+  // pid and port vary independently, so every line is distinct (its fingerprint) as real ones are
+  return `<38>${stamp} bastion sshd[${1000 + (n % 99_991)}]: Failed password for invalid user u${n % 3} from ${src} port ${1024 + (n % 64_000)} ssh2`;
 }
 
 async function phase(name: string, url: string, key: string, make: (now: number) => { path: string; body: string; lines: number }, pid: number) {

@@ -133,6 +133,12 @@ describe.skipIf(!hasDatasets)(`real logs from ../shared/datasets${hasDatasets ? 
     clock.set(Date.UTC(2022, 1, 10));
     const r = core.ingestLog("suricata", dataset("suricata/eve-2.json"), "application/x-ndjson");
     expect(r).toMatchObject({ accepted: 224, skipped: 2177, duplicates: 0, rejected_total: 0 });
+    // all 224 are Suricata's own engine events: counted, never an incident; the infected host's
+    // SMTP sweep is found in the flow records, which are read but not stored
+    const incidents = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents;
+    expect(incidents.map((i) => [i.rule, i.entity])).toEqual([["port_scan", "10.2.8.102"]]);
+    expect(incidents[0].mitre).toBe("T1046");
+    expect(incidents[0].explanation).toMatch(/^10\.2\.8\.102 reached 64 hosts on TCP\/587/);
     expect(core.ingestLog("suricata", dataset("suricata/eve-2.json"), "application/x-ndjson")).toMatchObject({ accepted: 0, duplicates: 224, skipped: 2177 });
   });
 

@@ -103,3 +103,11 @@ describe("ids_campaign", () => {
     expect(one.stats().weight).toBeLessThanOrEqual(100_000);
   });
 });
+
+describe("ids_campaign without a signature", () => {
+  it("does not group alerts that name no signature and no sid into one campaign", () => {
+    const rule = new IdsCampaignRule();
+    const batch = Array.from({ length: 30 }, (_, i) => ({ ...alert(T0 + i, src(i + 1), SCAN, { priority: 2 }), signature: null, attributes: null }));
+    expect(rule.observe(batch)).toEqual([]);
+  });
+});

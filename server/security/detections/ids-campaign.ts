@@ -59,7 +59,8 @@ export class IdsCampaignRule implements SecurityRule {
   }
 
   observe(batch: readonly StoredEvent[]): SecurityDetection[] {
-    const alerts = batch.filter((e) => e.kind === "ids_alert" && sourceOf(e) !== null);
+    // an alert naming no signature (neither text nor sid) belongs to no campaign
+    const alerts = batch.filter((e) => e.kind === "ids_alert" && sourceOf(e) !== null && (e.signature !== null || intAttr(e, "sid") !== null));
     for (const e of alerts) {
       this.windows.add(signatureKey(e), { time: e.time, weight: e.occurrences, id: e.id, member: sourceOf(e), worst: priorityOf(e) ?? 4 });
     }
