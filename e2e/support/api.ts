@@ -6,10 +6,14 @@ export async function postEvents(request: APIRequestContext, base: string, key: 
   return { status: res.status(), body: await res.json() };
 }
 
-/** Ten failed logins from one address: enough to open a brute-force incident. */
+/**
+ * Ten failed logins from one address: enough to open a brute-force incident. Each address tries its
+ * own account, so bursts from many addresses do not also make a distributed attack on one account.
+ */
 export function bruteForceBurst(ip: string, count = 10) {
   const now = Date.now();
-  return Array.from({ length: count }, (_, i) => ({ kind: "auth_failure", src_ip: ip, user: "root", time: now + i, message: `Failed password for root from ${ip}` }));
+  const user = `admin-${ip}`;
+  return Array.from({ length: count }, (_, i) => ({ kind: "auth_failure", src_ip: ip, user, time: now + i, message: `Failed password for ${user} from ${ip}` }));
 }
 
 /** POSTs a raw log upload (syslog, fast.log, EVE, CSV) to one of the native ingest endpoints. */
