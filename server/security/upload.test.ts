@@ -163,3 +163,24 @@ describe.skipIf(!hasDatasets)(`real logs from ../shared/datasets${hasDatasets ? 
     expect(r).toMatchObject({ accepted: 1611, rejected_total: 0 });
   });
 });
+
+describe("the syslog listener through the core", () => {
+  it("stores a UDP-forwarded sshd brute force and opens the same incident as an upload would", async () => {
+    const { core } = testCore();
+    const ports = await core.startSyslog({ host: "127.0.0.1", port: 0, tcp: false, flushMs: 5 });
+    try {
+      const dgram = await import("node:dgram");
+      const socket = dgram.createSocket("udp4");
+      for (let i = 0; i < 9; i++) {
+        await new Promise<void>((r) => socket.send(`<38>${sshFailure(60 - i * 3, "198.51.100.23")}`, ports.udp!, "127.0.0.1", () => r()));
+      }
+      socket.close();
+      await expect.poll(() => core.syslogStatus().senders[0]?.accepted ?? 0).toBe(9);
+      expect(core.syslogStatus()).toMatchObject({ listening: true, udp_port: ports.udp, tcp_port: null, senders: [{ sender: "127.0.0.1", transport: "udp", received: 9, rejected: 0 }] });
+      const [incident] = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents;
+      expect(incident).toMatchObject({ rule: "brute_force", entity: "sshd:198.51.100.23", count: 9 });
+    } finally {
+      await core.stopSyslog();
+    }
+  });
+});
