@@ -67,7 +67,7 @@ test("the second of two acknowledgements gets a conflict naming who won", async 
   await expect(card).toBeVisible();
   const cyKey = await createKey(vigil, "cy@bank.test", "read,act");
   const { incidents } = await (await request.get(`${vigil.url}/api/v1/incidents?status=open`, { headers: { authorization: `Bearer ${key}` } })).json();
-  const target = incidents.find((i: { entity: string }) => i.entity === "203.0.113.88");
+  const target = incidents.find((i: { entity: string }) => i.entity === "unknown:203.0.113.88");
   // someone else acknowledges first, through the API
   const first = await request.post(`${vigil.url}/api/v1/incidents/${target.id}/ack`, { data: { version: target.version }, headers: { authorization: `Bearer ${cyKey}` } });
   expect(first.status()).toBe(200);
