@@ -10,7 +10,7 @@ import type { Clock } from "../clock";
 import type { SecurityDetection } from "../security/types";
 
 /** Evidence links kept per incident (the first ones); the incident's count stays the true count. */
-export const EVIDENCE_CAP = 500;
+export const EVIDENCE_CAP = 200;
 
 /** What a detector reports: a problem keyed by (rule, entity). */
 export interface Detection {
@@ -61,6 +61,8 @@ export class IncidentService {
   // (drizzle building and preparing each one cost about 0.7 ms, and held the event loop in floods)
   private readonly hot: ReturnType<typeof prepareHot>;
   private readonly sqlite: Database.Database;
+  /** incidents whose evidence links reached EVIDENCE_CAP (a cache: forgetting one only costs a count query) */
+  private readonly evidenceFull = new Set<number>();
 
   constructor(
     private readonly db: VigilDb,
@@ -111,9 +113,15 @@ export class IncidentService {
         );
         this.hot.timeline.run(row.id, this.clock.now(), SYSTEM_ACTOR, "opened", null, "open", d.explanation);
       }
-      if (d.evidence.length) {
+      if (d.evidence.length && !this.evidenceFull.has(row.id)) {
         const linked = (this.hot.evidenceCount.get(row.id, EVIDENCE_CAP) as { n: number }).n;
-        for (const eventId of d.evidence.slice(0, Math.max(0, EVIDENCE_CAP - linked))) this.hot.link.run(row.id, eventId);
+        const room = Math.max(0, EVIDENCE_CAP - linked);
+        for (const eventId of d.evidence.slice(0, room)) this.hot.link.run(row.id, eventId);
+        // a growing campaign reports evidence with every batch: once full, it costs no query at all
+        if (d.evidence.length >= room) {
+          if (this.evidenceFull.size >= 100_000) this.evidenceFull.clear();
+          this.evidenceFull.add(row.id);
+        }
       }
       return toIncident(row);
     })();
