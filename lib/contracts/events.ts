@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decimalParam, ipSchema, severitySchema, timeSchema, type Severity } from "./common";
+import { decimalParam, ipSchema, SEVERITIES, severitySchema, timeSchema, type Severity } from "./common";
 import { jsonBoundsError, type JsonBounds } from "./bounded-json";
 
 /** `attributes`: an object at most 8 levels deep and 16 KiB as JSON. */
@@ -99,16 +99,127 @@ export const cursorParam = z
     return { time: Number(m[1]), id: Number(m[2]) };
   });
 
-export const eventQuerySchema = z.strictObject({
-  kind: eventKindSchema.optional(),
-  severity: severitySchema.optional(),
+const listParam = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
+  z
+    .string()
+    .max(200)
+    .transform((value, ctx) => {
+      const parts = value.split(",").filter((p) => p !== "");
+      const bad = parts.find((p) => !(values as readonly string[]).includes(p));
+      if (bad !== undefined || parts.length === 0) {
+        ctx.addIssue({ code: "custom", message: `unknown ${what} "${bad ?? ""}": expected one or more of ${values.join(", ")}, comma-separated` });
+        return z.NEVER;
+      }
+      return [...new Set(parts)] as T[number][];
+    });
+
+/** A source as the triage pane names it: an address (canonical form) or a host name. */
+const sourceParam = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9_.:%-]+$/, "expected an IP address or a host name");
+
+/**
+ * The filter of every triage query (GET /api/v1/events, /events/groups, /events/:id is unfiltered).
+ * Unknown parameters are answered 400 (strictObject).
+ */
+export const eventFilterSchema = z.strictObject({
+  /** one kind or several, comma-separated */
+  kind: listParam(EVENT_KINDS, "kind").optional(),
+  /** one severity or several, comma-separated */
+  severity: listParam(SEVERITIES, "severity").optional(),
+  /** events at or after this time (ISO 8601 or epoch ms) */
   since: timeSchema.optional(),
+  /** events strictly before this time */
+  until: timeSchema.optional(),
+  /** the source: an address (matched in canonical form) or a host name */
+  src: sourceParam.optional(),
+  dst: sourceParam.optional(),
+  /** the account, exact */
+  user: z.string().min(1).max(256).optional(),
+  /** the signature (IDS rule message), exact */
+  signature: z.string().min(1).max(1024).optional(),
+  /** what produced it (sshd, suricata, payments …), exact */
+  service: z.string().min(1).max(64).optional(),
+  /** free text: a case-insensitive substring of signature, message, user, source or service */
+  q: z.string().min(1).max(200).optional(),
+  /** the evidence events linked to this incident */
+  incident: decimalParam(1, Number.MAX_SAFE_INTEGER).optional(),
+});
+export type EventFilter = z.infer<typeof eventFilterSchema>;
+
+export const eventQuerySchema = eventFilterSchema.extend({
   /** only events strictly older than this cursor (the previous page's next_before) */
   before: cursorParam.optional(),
   limit: decimalParam(1, 1000).default(200),
 });
 export type EventQuery = z.infer<typeof eventQuerySchema>;
-export type EventFilter = Pick<EventQuery, "kind" | "severity" | "since">;
+
+/** GET /api/v1/events/groups: the filter's events grouped by one field, largest groups first. */
+export const GROUP_BY = ["signature", "src", "user", "service", "kind"] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+export const eventGroupsQuerySchema = eventFilterSchema.extend({
+  by: z.enum(GROUP_BY),
+  limit: decimalParam(1, 500).default(100),
+});
+export type EventGroupsQuery = z.infer<typeof eventGroupsQuerySchema>;
+
+export interface EventGroup {
+  /** the grouped value; null for events without one (e.g. no signature) */
+  key: string | null;
+  /** events in the group (occurrences counted: "message repeated 5 times" is 5) */
+  count: number;
+  /** stored rows in the group */
+  rows: number;
+  worst: Severity;
+  first: number;
+  last: number;
+  /** distinct sources in the group (when grouping by anything but src) */
+  sources: number;
+}
+
+export interface EventGroupsPage {
+  by: GroupBy;
+  groups: EventGroup[];
+  /** distinct groups matching the filter (groups beyond `limit` are counted, not listed) */
+  total_groups: number;
+  /** stored rows the grouping read */
+  rows: number;
+  /** false when the filter matched more rows than one grouping reads (GROUP_SCAN_CAP): counts are over the newest rows */
+  exact: boolean;
+}
+
+/** GET /api/v1/security/top: top sources, signatures and accounts over a range, from the per-minute and per-hour tallies. */
+export const topQuerySchema = z.strictObject({
+  since: timeSchema.optional(),
+  until: timeSchema.optional(),
+  limit: decimalParam(1, 100).default(10),
+});
+export type TopQuery = z.infer<typeof topQuerySchema>;
+
+export interface TopEntry {
+  value: string;
+  count: number;
+  worst: Severity;
+}
+
+export interface SecurityTop {
+  /** the range actually counted: since rounded down and until rounded up to the tallies' minutes */
+  since: number;
+  until: number;
+  sources: TopEntry[];
+  signatures: TopEntry[];
+  users: TopEntry[];
+  /** events per severity in the range (from the per-minute rollup) */
+  counts: SeverityCounts;
+}
+
+/** GET /api/v1/events/:id: the event, its raw line, and the incidents it is evidence of. */
+export interface EventDetailAnswer {
+  event: SecurityEventDetail;
+  incidents: Array<{ id: number; title: string; rule: string; severity: Severity; status: string; explanation: string | null; mitre: string | null; first_seen: number; last_seen: number }>;
+}
 
 /** One page of GET /api/v1/events, newest first. */
 export interface EventsPage {
