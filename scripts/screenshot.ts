@@ -63,6 +63,22 @@ async function main() {
     await phone.getByRole("status", { name: "last heard" }).filter({ hasText: "updated" }).waitFor();
     await shot(phone, "wall-phone", false);
 
+    // the security triage pane: a filtered list with its drawer open, a grouping, and the phone views
+    await wide.goto(`${vigil.url}/security?range=1h`);
+    await wide.getByTestId("triage-total").waitFor();
+    await wide.locator("[role=row][data-event-id]").first().click();
+    await wide.getByTestId("raw-payload").or(wide.getByText("Sent as JSON")).first().waitFor();
+    await shot(wide, "triage", false);
+    await wide.goto(`${vigil.url}/security?range=1h&view=signature`);
+    await wide.getByTestId("groups-total").waitFor();
+    await shot(wide, "triage-groups", false);
+    await phone.goto(`${vigil.url}/security?range=1h`);
+    await phone.getByTestId("triage-total").waitFor();
+    await shot(phone, "triage-phone", false);
+    await phone.locator("[role=row][data-event-id]").first().click();
+    await phone.getByRole("dialog", { name: "event detail" }).getByText("Raw line as received").waitFor();
+    await shot(phone, "triage-phone-drawer", false);
+
     // the admin enrols an authenticator at first sign-in, then opens the administration page
     const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await admin.goto(`${vigil.url}/sign-in`);

@@ -98,7 +98,7 @@ export const IncidentCard = memo(function IncidentCard({ incident: i, busy, mayA
 });
 
 /** A MITRE ATT&CK technique id (T1110 or T1110.001) as a link to its page; anything else as plain text. */
-function MitreLink({ technique }: { technique: string }) {
+export function MitreLink({ technique }: { technique: string }) {
   const m = /^T(\d{4})(?:\.(\d{3}))?$/.exec(technique);
   if (!m) return <span>{technique}</span>;
   return (

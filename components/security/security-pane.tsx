@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useState } from "react";
+import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { securityQueries } from "@/lib/queries/live-queries";
 import type { GroupSlice } from "@/lib/live/apply-security";
@@ -54,8 +55,13 @@ export function SecurityPane() {
     <Pane
       title="Security events"
       aside={
-        <span className="text-xs tabular-nums text-slate-400" aria-label="stored events">
-          <span data-testid="events-total">{total.toLocaleString("en")}</span> stored
+        <span className="flex items-center gap-3 text-xs tabular-nums text-slate-400">
+          <span aria-label="stored events">
+            <span data-testid="events-total">{total.toLocaleString("en")}</span> stored
+          </span>
+          <Link href="/security" className="rounded bg-slate-800 px-2 py-0.5 text-sky-300 hover:bg-slate-700">
+            Search &amp; triage →
+          </Link>
         </span>
       }
     >

@@ -1,0 +1,105 @@
+"use client";
+
+import { useRef } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import type { EventGroup, GroupBy } from "@/lib/contracts/events";
+import { triageQueries } from "@/lib/queries/triage-queries";
+import { SeverityBadge } from "@/components/ui/severity";
+import { LocalTime } from "@/components/ui/time";
+
+const NOUN: Record<string, string> = { signature: "signature", src: "source", user: "account", service: "service", kind: "kind" };
+const GRID = "md:grid-cols-[minmax(0,1fr)_6rem_5.5rem_6rem_10.5rem_10.5rem]";
+const ROW = 40;
+
+/**
+ * The filter's events grouped by signature, source or account, largest first, with true counts:
+ * a flood of thousands of rows reads as a handful of lines. A click narrows the list to the group.
+ */
+export function GroupTable({ params, by, onOpen }: { params: string; by: GroupBy; onOpen: (by: GroupBy, key: string) => void }) {
+  const { data, error, isPending } = useQuery(triageQueries.groups(params, by));
+  const scroller = useRef<HTMLDivElement>(null);
+  const groups = data?.groups ?? [];
+  const virtualizer = useVirtualizer({ count: groups.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 8 });
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <p role="status" aria-label="groups" className="px-1 pb-2 text-xs text-slate-400">
+        {data ? (
+          <>
+            <b data-testid="groups-total" className="text-base font-semibold tabular-nums text-slate-100">
+              {data.total_groups.toLocaleString("en")}
+            </b>{" "}
+            {data.total_groups === 1 ? NOUN[by] : `${NOUN[by]}s`} over {data.rows.toLocaleString("en")} stored events
+            {data.groups.length < data.total_groups && `, the ${data.groups.length} largest shown`}
+            {!data.exact && " (counted over the newest events only: narrow the range for exact counts)"}
+          </>
+        ) : isPending ? (
+          "Loading…"
+        ) : null}
+      </p>
+      {error && (
+        <p role="alert" className="text-sm text-red-300">
+          Could not group events: {error.message}
+        </p>
+      )}
+      <div role="table" aria-label={`events by ${NOUN[by]}`} className="flex min-h-0 flex-1 flex-col overflow-hidden rounded-lg border border-slate-800 bg-slate-950/60">
+        <div role="row" className={`hidden ${GRID} gap-x-3 border-b border-slate-800 bg-slate-900 px-3 py-1.5 text-[11px] font-semibold uppercase tracking-wider text-slate-500 md:grid`}>
+          <div role="columnheader">{NOUN[by]}</div>
+          <div role="columnheader" className="text-right">
+            events
+          </div>
+          <div role="columnheader">worst</div>
+          <div role="columnheader" className="text-right">
+            {by === "src" ? "" : "sources"}
+          </div>
+          <div role="columnheader">first</div>
+          <div role="columnheader">last</div>
+        </div>
+        <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto">
+          {data && groups.length === 0 && <p className="p-4 text-sm text-slate-400">No stored event matches these filters.</p>}
+          <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((v) => (
+              <GroupRow key={v.key} g={groups[v.index]} by={by} start={v.start} onOpen={onOpen} />
+            ))}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function GroupRow({ g, by, start, onOpen }: { g: EventGroup; by: GroupBy; start: number; onOpen: (by: GroupBy, key: string) => void }) {
+  const label = g.key ?? `(no ${NOUN[by]})`;
+  return (
+    <div
+      role="row"
+      className={`absolute left-0 top-0 grid w-full grid-cols-[minmax(0,1fr)_auto] items-center gap-x-3 border-b border-slate-800/70 px-3 text-sm ${GRID}`}
+      style={{ height: ROW, transform: `translateY(${start}px)` }}
+    >
+      <div role="cell" className="min-w-0 truncate">
+        {g.key === null ? (
+          <span className="text-slate-500">{label}</span>
+        ) : (
+          <button type="button" onClick={() => onOpen(by, g.key!)} title={g.key} className="max-w-full truncate text-left text-slate-100 hover:text-sky-300 hover:underline">
+            {label}
+          </button>
+        )}
+      </div>
+      <div role="cell" className="text-right font-semibold tabular-nums text-slate-100">
+        {g.count.toLocaleString("en")}
+      </div>
+      <div role="cell" className="hidden md:block">
+        <SeverityBadge severity={g.worst} />
+      </div>
+      <div role="cell" className="hidden text-right tabular-nums text-slate-300 md:block">
+        {by === "src" ? "" : g.sources.toLocaleString("en")}
+      </div>
+      <div role="cell" className="hidden text-slate-400 md:block">
+        <LocalTime ms={g.first} className="tabular-nums" />
+      </div>
+      <div role="cell" className="hidden text-slate-400 md:block">
+        <LocalTime ms={g.last} className="tabular-nums" />
+      </div>
+    </div>
+  );
+}
