@@ -1,3 +1,4 @@
+import type { Severity } from "../lib/contracts/common";
 import path from "node:path";
 import { DEFAULT_BODY_LIMIT } from "./ingest/body";
 import { isLogLevel, LOG_LEVELS, type LogLevel } from "./ops/logging";
@@ -40,6 +41,8 @@ export interface VigilConfig {
   backup?: BackupSchedule;
   /** IANA zone of log stamps that carry no offset (RFC 3164 syslog, fast.log) */
   logTimeZone: string;
+  /** VIGIL_ACK_TIMEOUT ("critical=30m,high=2h"): an acknowledged incident of that severity nobody resolves returns to open */
+  ackTimeoutMs: Partial<Record<Severity, number>>;
   /** the syslog listener (UDP and TCP on one port); off when VIGIL_SYSLOG_PORT is unset */
   syslog?: { host: string; port: number; udp: boolean; tcp: boolean };
 }
@@ -82,7 +85,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     backup: backupSchedule(env, cwd),
     logTimeZone: timeZone(env.VIGIL_LOG_TIMEZONE),
     syslog: syslogListener(env),
+    ackTimeoutMs: ackTimeouts(env.VIGIL_ACK_TIMEOUT),
   };
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "critical=30m,high=2h" → ms per severity; a bad entry names itself. */
+export function ackTimeouts(raw: string | undefined): Partial<Record<Severity, number>> {
+  const out: Partial<Record<Severity, number>> = {};
+  if (!raw) return out;
+  for (const part of raw.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(critical|high|medium|low|info)=(\d{1,6})(s|m|h|d)$/.exec(part);
+    if (!m) throw new Error(`VIGIL_ACK_TIMEOUT: ${JSON.stringify(part)} is not severity=duration (e.g. critical=30m, high=2h)`);
+    out[m[1] as Severity] = Number(m[2]) * DURATION_UNITS[m[3]];
+  }
+  return out;
 }
 
 function timeZone(raw: string | undefined): string {

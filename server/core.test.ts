@@ -169,8 +169,8 @@ describe("incident actions through the core", () => {
     core.resolveIncident(incident.id, personOf("analyst", "ana@bank.test"));
     const entries = core.access.audit.list({ limit: 10 }).reverse();
     expect(entries.map((e) => [e.action, e.actor, e.before, e.after])).toEqual([
-      ["incident_acknowledged", "oc@bank.test", { status: "open", version: 1 }, { status: "acknowledged", version: 2, note: "on it" }],
-      ["incident_resolved", "ana@bank.test", { status: "acknowledged", version: 2 }, { status: "resolved", version: 3 }],
+      ["incident_acknowledged", "oc@bank.test", { status: "open", version: 1, assignee: null, severity: "high" }, { status: "acknowledged", version: 2, assignee: null, severity: "high", note: "on it" }],
+      ["incident_resolved", "ana@bank.test", { status: "acknowledged", version: 2, assignee: null, severity: "high" }, { status: "resolved", version: 3, assignee: null, severity: "high" }],
     ]);
     expect(core.access.audit.verify()).toEqual({ ok: true, entries: 2 });
   });

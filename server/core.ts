@@ -4,7 +4,20 @@ import { getNodeDetail, listNodesPage, listNodesWithChecks, networkSummary } fro
 import { countMatchingEvents, eventRate, pageEvents, severityCounts } from "../db/queries/security";
 import { activeIncidentGroups, countIncidents, getIncident, getTimeline, listIncidents, maxIncidentId } from "../db/queries/incidents";
 import { RATE_WINDOW_MINUTES, type EventQuery, type EventsPage, type SecuritySnapshot } from "../lib/contracts/events";
-import { countsOfGroups, formatIncidentCursor, type IncidentActionInput, type IncidentQuery, type IncidentsSnapshot } from "../lib/contracts/incidents";
+import {
+  countsOfGroups,
+  formatIncidentCursor,
+  type BulkInput,
+  type BulkResult,
+  type Incident,
+  type IncidentActionInput,
+  type IncidentQuery,
+  type IncidentsSnapshot,
+  type ResolutionReason,
+} from "../lib/contracts/incidents";
+import type { LifecycleAction } from "./incidents/lifecycle";
+import { responseStats } from "../db/queries/incident-stats";
+import type { Severity } from "../lib/contracts/common";
 import type { NetworkSnapshot, NetworkSummary, NetworkSummaryQuery, NodeDetail, NodeDetailQuery, NodeQuery, NodesPage } from "../lib/contracts/network";
 import type { Stream } from "../lib/contracts/live";
 import { systemClock, type Clock } from "./clock";
@@ -48,6 +61,8 @@ export interface CoreOptions {
   access: AccessOptions;
   /** Node's own metrics (event-loop lag, heap) on GET /metrics; once per process, so only the server sets it */
   processMetrics?: boolean;
+  /** an acknowledged incident of this severity nobody resolves within this many ms returns to open (VIGIL_ACK_TIMEOUT) */
+  ackTimeoutMs?: Partial<Record<Severity, number>>;
   /** the committed migrations, for the readiness check (default: db/migrations beside the sources) */
   migrationsFolder?: string;
 }
@@ -76,29 +91,113 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const access = createAccess(db, sqlite, clock, (items) => security.ingestJson(items, "vigil"), { ...options.access, hosts });
   const metrics = createMetrics({ sqlite, file: handle.file, processMetrics: options.processMetrics });
 
-  /** An acknowledgement or resolution by a person or key: permission by pane, audited in the same transaction. */
-  const act = (kind: "acknowledge" | "resolve") => (id: number, who: Identity, input: IncidentActionInput = {}): ActionResult => {
+  const ackTimeoutMs = options.ackTimeoutMs ?? {};
+  const AUDIT_ACTION: Record<LifecycleAction["action"], string> = {
+    acknowledge: "incident_acknowledged",
+    resolve: "incident_resolved",
+    reopen: "incident_reopened",
+    assign: "incident_assigned",
+    snooze: "incident_snoozed",
+    note: "incident_note",
+    severity: "incident_severity",
+  };
+  const forbidden = (who: Identity, pane: string) => `${who.name} (${who.kind === "key" ? "API key" : who.role}) may not act on ${pane} incidents`;
+
+  /** A person's or key's action on one incident: permission by pane, audited in the same transaction, announced live. */
+  const change = (id: number, action: LifecycleAction, who: Identity, input: IncidentActionInput = {}): ActionResult => {
     const current = findIncident(db, id);
     if (!current) return { ok: false, code: "not_found", message: `incident ${id} not found` };
-    if (!can(who, incidentPermission(current.pane))) {
-      return { ok: false, code: "forbidden", message: `${who.name} (${who.kind === "key" ? "API key" : who.role}) may not act on ${current.pane} incidents` };
-    }
-    const result = sqlite.transaction(() => {
-      const r = kind === "acknowledge" ? incidentService.acknowledge(id, who.name, input) : incidentService.resolve(id, who.name, input);
-      if (r.ok) {
+    if (!can(who, incidentPermission(current.pane))) return { ok: false, code: "forbidden", message: forbidden(who, current.pane) };
+    const result = sqlite.transaction((): ActionResult => {
+      const r = incidentService.work.apply(id, action, who.name, clock.now(), input);
+      if (!r.ok) return { ok: false, code: r.code, message: r.message, incident: r.incident };
+      if (r.changed) {
         access.audit.append({
           actor: who.name,
-          action: kind === "acknowledge" ? "incident_acknowledged" : "incident_resolved",
+          action: AUDIT_ACTION[action.action],
           target: `incident ${id}: ${current.title}`,
           sourceIp: who.sourceIp,
-          before: { status: current.status, version: current.version },
-          after: { status: r.incident.status, version: r.incident.version, ...(input.note ? { note: input.note } : {}) },
+          before: { status: current.status, version: current.version, assignee: current.assignee, severity: current.severity },
+          after: { status: r.incident.status, version: r.incident.version, assignee: r.incident.assignee, severity: r.incident.severity, ...(input.note ? { note: input.note } : {}) },
         });
       }
-      return r;
+      return { ok: true, incident: r.incident, changed: r.changed };
     })();
-    if (result.ok) hub.publish("incidents", [{ type: "incident", incident: result.incident }]);
+    if (result.ok && result.changed) hub.publish("incidents", [{ type: "incident", incident: result.incident }]);
     return result;
+  };
+  /** Whether `who` may act on incident `id` (its pane's permission), or why not. */
+  const incidentAccess = (id: number, who: Identity): { code: "not_found" | "forbidden"; message: string } | null => {
+    const current = incidentService.work.get(id);
+    if (!current) return { code: "not_found", message: `incident ${id} not found` };
+    return can(who, incidentPermission(current.pane)) ? null : { code: "forbidden", message: forbidden(who, current.pane) };
+  };
+  const act = (kind: "acknowledge" | "resolve") => (id: number, who: Identity, input: IncidentActionInput & { reason?: ResolutionReason } = {}): ActionResult =>
+    change(id, kind === "acknowledge" ? { action: "acknowledge" } : { action: "resolve", reason: input.reason }, who, input);
+
+  /**
+   * POST /api/v1/incidents/bulk: one action on the ids given or every incident the filter matches,
+   * in one transaction; each incident is checked on its own (pane permission, state) and a failure
+   * names the incident and the reason. One audit entry records the whole action with its ids.
+   */
+  const bulk = (input: BulkInput, who: Identity): BulkResult | { forbidden: string } => {
+    // a filter that names a pane asks for that pane's permission outright
+    if (input.filter?.pane && !can(who, incidentPermission(input.filter.pane))) return { forbidden: forbidden(who, input.filter.pane) };
+    const now = clock.now();
+    const action: LifecycleAction =
+      input.action === "assign"
+        ? { action: "assign", assignee: input.assignee ?? null }
+        : input.action === "snooze"
+          ? { action: "snooze", until: input.until! }
+          : input.action === "resolve"
+            ? { action: "resolve", reason: input.reason }
+            : { action: input.action };
+    const changed: Incident[] = [];
+    const result = sqlite.transaction((): BulkResult => {
+      const ids = input.ids ? [...new Set(input.ids)] : incidentService.work.matching(input.filter!);
+      const failed: BulkResult["failed"] = [];
+      let succeeded = 0;
+      const allowed = { network: can(who, incidentPermission("network")), security: can(who, incidentPermission("security")) };
+      for (const id of ids) {
+        const current = incidentService.work.get(id);
+        if (!current) {
+          failed.push({ id, reason: `incident ${id} not found` });
+          continue;
+        }
+        if (!allowed[current.pane]) {
+          failed.push({ id, reason: forbidden(who, current.pane) });
+          continue;
+        }
+        const r = incidentService.work.apply(id, action, who.name, now, { note: input.note });
+        if (!r.ok) {
+          failed.push({ id, reason: r.message });
+          continue;
+        }
+        succeeded++;
+        if (r.changed) changed.push(r.incident);
+      }
+      if (changed.length > 0) {
+        access.audit.append({
+          actor: who.name,
+          action: `incidents_bulk_${input.action}`,
+          target: `${changed.length} incident${changed.length === 1 ? "" : "s"}${input.filter ? " matching a filter" : ""}`,
+          sourceIp: who.sourceIp,
+          before: input.filter ? { filter: input.filter } : null,
+          after: { ids: changed.map((i) => i.id), ...(input.note ? { note: input.note } : {}), ...(input.assignee !== undefined ? { assignee: input.assignee } : {}), ...(input.until ? { until: input.until } : {}) },
+        });
+      }
+      return { matched: ids.length, succeeded, failed };
+    })();
+    // announced after the commit, in slices so no one frame of a browser carries 10,000 rows
+    for (let i = 0; i < changed.length; i += 1000) hub.publish("incidents", changed.slice(i, i + 1000).map((incident) => ({ type: "incident" as const, incident })));
+    return result;
+  };
+
+  /** Snoozes that ended and acknowledgements past their severity's timeout return to open (on a timer). */
+  const sweepIncidentTimers = (): Incident[] => {
+    const changed = sqlite.transaction(() => incidentService.work.sweepTimers(clock.now(), ackTimeoutMs))();
+    if (changed.length) hub.publish("incidents", changed.map((incident) => ({ type: "incident" as const, incident })));
+    return changed;
   };
 
   return {
@@ -140,6 +239,11 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     access,
     acknowledgeIncident: act("acknowledge"),
     resolveIncident: act("resolve"),
+    /** any lifecycle action on one incident (reopen, assign, snooze, note, severity …) */
+    changeIncident: change,
+    incidentAccess,
+    bulkIncidents: bulk,
+    sweepIncidentTimers,
 
     // Snapshots read the head sequence before the rows: every delta at or below it is committed,
     // and any newer one the snapshot happens to include is dropped by the client's seq filter.
@@ -181,6 +285,11 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
         groups,
         max_id: maxIncidentId(db),
       };
+    },
+    /** GET /api/v1/incidents/stats: response figures over [since, until) (default: the last 28 days) */
+    incidentStats: (q: { since?: number; until?: number }) => {
+      const until = q.until ?? clock.now();
+      return responseStats(sqlite, q.since ?? until - 28 * 86_400_000, until, clock.now());
     },
     incident: (id: number) => {
       const incident = getIncident(db, id);

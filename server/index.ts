@@ -78,6 +78,7 @@ async function main() {
     maxNodes: config.maxNodes,
     maxSkewMs: config.maxSkewMs,
     logTimeZone: config.logTimeZone,
+    ackTimeoutMs: config.ackTimeoutMs,
     access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl, secureCookies: httpsInFront, hosts },
   });
   // register before Next loads any route, so handlers and pages find the one core
@@ -137,6 +138,15 @@ async function main() {
   pruner.unref();
   const watchdog = config.silenceMs > 0 ? setInterval(() => void core.sweepSilentNodes(config.silenceMs), 5_000) : null;
   watchdog?.unref();
+  // snoozes that end and acknowledgements past VIGIL_ACK_TIMEOUT return incidents to open
+  const incidentTimers = setInterval(() => {
+    try {
+      core.sweepIncidentTimers();
+    } catch (error) {
+      log.error({ err: error }, "incident timer sweep failed");
+    }
+  }, 15_000);
+  incidentTimers.unref();
   void prune();
   // VIGIL_BACKUP_DIR: online backups copied on a worker thread, the newest VIGIL_BACKUP_KEEP kept
   const backups = config.backup ? startBackupScheduler(handle.sqlite, config.backup, { key: config.backupKey, log: (level, message, detail) => log[level](detail ?? {}, message) }) : null;
@@ -175,6 +185,7 @@ async function main() {
         clearInterval(pruner);
         core.stopPrune();
         if (watchdog) clearInterval(watchdog);
+        clearInterval(incidentTimers);
         backups?.stop();
         void core.stopSyslog();
       },

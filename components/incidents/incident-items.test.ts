@@ -5,7 +5,7 @@ import type { LiveIncidents } from "@/lib/live/apply-incidents";
 
 const incident = (id: number, over: Partial<Incident> = {}): Incident => ({
   id, rule: "brute_force", entity: `e${id}`, pane: "security", title: `t${id}`, severity: "high", status: "open", first_seen: 0, last_seen: id, count: 1, version: 1,
-  acknowledged_by: null, acknowledged_at: null, resolved_by: null, resolved_at: null, explanation: null, mitre: null, details: null, ...over,
+  acknowledged_by: null, acknowledged_at: null, resolved_by: null, resolved_at: null, explanation: null, mitre: null, details: null, assignee: null, snoozed_until: null, resolution: null, previous_id: null, ...over,
 });
 const group = (rule: string, pane: IncidentGroup["pane"], open: number, severity = "high", acknowledged = 0): IncidentGroup => ({
   rule, pane, open, acknowledged, open_severity: open ? { [severity]: open } : {}, acknowledged_severity: acknowledged ? { [severity]: acknowledged } : {}, last_seen: 1,

@@ -3,14 +3,7 @@ import type { VigilDb } from "../client";
 import { incidents, incidentTimeline } from "../schema";
 import type { IncidentGroup, IncidentQuery, Pane } from "../../lib/contracts/incidents";
 import { toIncident, toTimelineEntry } from "./mappers";
-
-const STATUS_FILTER = {
-  active: ["open", "acknowledged"],
-  all: ["open", "acknowledged", "resolved"],
-  open: ["open"],
-  acknowledged: ["acknowledged"],
-  resolved: ["resolved"],
-} as const;
+import { hasNarrowing, narrowingTerms, STATUS_FILTER } from "./incident-filter";
 
 /**
  * Most recently active first, from the cursor on. Shaped so that SQLite reads every variant in
@@ -27,6 +20,7 @@ export function listIncidents(db: VigilDb, q: IncidentQuery) {
   const common = [
     q.pane ? eq(incidents.pane, q.pane) : undefined,
     q.rule ? eq(incidents.rule, q.rule) : undefined,
+    ...narrowingTerms(q),
     q.before ? lte(incidents.lastSeen, q.before.lastSeen) : undefined,
     q.before ? or(lt(incidents.lastSeen, q.before.lastSeen), lt(incidents.id, q.before.id)) : undefined,
   ];
@@ -41,10 +35,10 @@ export function listIncidents(db: VigilDb, q: IncidentQuery) {
 }
 
 /** How many incidents match the filter's status, pane and rule (the cursor aside): one indexed count per status. */
-export function countIncidents(db: VigilDb, q: Pick<IncidentQuery, "status" | "pane" | "rule">): number {
+export function countIncidents(db: VigilDb, q: Pick<IncidentQuery, "status" | "pane" | "rule" | "severity" | "assignee" | "q" | "since" | "until">): number {
   const statuses = STATUS_FILTER[q.status];
-  const filter = [q.pane ? eq(incidents.pane, q.pane) : undefined, q.rule ? eq(incidents.rule, q.rule) : undefined];
-  if (statuses.length === 3 && !q.pane && !q.rule) return db.select({ n: count() }).from(incidents).get()?.n ?? 0;
+  const filter = [q.pane ? eq(incidents.pane, q.pane) : undefined, q.rule ? eq(incidents.rule, q.rule) : undefined, ...narrowingTerms(q)];
+  if (statuses.length === 3 && !q.pane && !q.rule && !hasNarrowing(q)) return db.select({ n: count() }).from(incidents).get()?.n ?? 0;
   let total = 0;
   for (const status of statuses) total += db.select({ n: count() }).from(incidents).where(and(eq(incidents.status, status), ...filter)).get()?.n ?? 0;
   return total;

@@ -49,6 +49,10 @@ export function toIncident(r: IncidentRow): Incident {
     explanation: r.explanation,
     mitre: r.mitre,
     details: r.details ?? null,
+    assignee: r.assignee ?? null,
+    snoozed_until: r.snoozedUntil ?? null,
+    resolution: r.resolution ?? null,
+    previous_id: r.previousId ?? null,
   };
 }
 

@@ -32,6 +32,14 @@ export const incidents = sqliteTable(
     mitre: text("mitre"),
     /** rule-specific figures (top members, distinct accounts, …) as JSON */
     details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** who works on it: a user's email or name */
+    assignee: text("assignee"),
+    /** held (acknowledged) until this time, then open again */
+    snoozedUntil: integer("snoozed_until"),
+    /** why it was resolved: fixed, false_positive, duplicate, expected */
+    resolution: text("resolution", { enum: ["fixed", "false_positive", "duplicate", "expected"] }),
+    /** the incident with the same key resolved before this one opened */
+    previousId: integer("previous_id"),
   },
   (t) => [
     uniqueIndex("incidents_active_dedup").on(t.dedupKey).where(sql`status <> 'resolved'`),
@@ -40,6 +48,10 @@ export const incidents = sqliteTable(
     index("incidents_pane_status_last_seen").on(t.pane, t.status, t.lastSeen),
     // counts and groups of the active set read from the index alone
     index("incidents_status_pane_rule_severity").on(t.status, t.pane, t.rule, t.severity, t.lastSeen),
+    // the previous incident of a key, and every incident of a key (history, reopen)
+    index("incidents_dedup_key").on(t.dedupKey, t.id),
+    // timers: snoozes that end and acknowledgements that time out
+    index("incidents_snoozed_until").on(t.snoozedUntil).where(sql`snoozed_until IS NOT NULL`),
   ],
 );
 
@@ -51,12 +63,16 @@ export const incidentTimeline = sqliteTable(
     incidentId: integer("incident_id").notNull().references(() => incidents.id),
     time: integer("time").notNull(),
     actor: text("actor").notNull(),
-    action: text("action", { enum: ["opened", "acknowledged", "resolved", "note"] }).notNull(),
+    action: text("action", { enum: ["opened", "acknowledged", "resolved", "note", "reopened", "assigned", "snoozed", "severity"] }).notNull(),
     fromStatus: text("from_status"),
     toStatus: text("to_status"),
     note: text("note"),
   },
-  (t) => [index("incident_timeline_incident").on(t.incidentId, t.time)],
+  (t) => [
+    index("incident_timeline_incident").on(t.incidentId, t.time),
+    // response figures: incidents opened, acknowledged and resolved in a range
+    index("incident_timeline_action_time").on(t.action, t.time, t.incidentId),
+  ],
 );
 
 /**

@@ -1,5 +1,18 @@
 import { z } from "zod";
-import { decimalParam } from "./common";
+import { decimalParam, SEVERITIES, severitySchema } from "./common";
+
+const severityListParam = z
+  .string()
+  .max(100)
+  .transform((value, ctx) => {
+    const parts = value.split(",").filter(Boolean);
+    const bad = parts.find((p) => !(SEVERITIES as readonly string[]).includes(p));
+    if (bad !== undefined || parts.length === 0) {
+      ctx.addIssue({ code: "custom", message: `unknown severity "${bad ?? ""}": expected ${SEVERITIES.join(", ")}, comma-separated` });
+      return z.NEVER;
+    }
+    return parts as (typeof SEVERITIES)[number][];
+  });
 
 export const INCIDENT_STATUSES = ["open", "acknowledged", "resolved"] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
@@ -27,14 +40,28 @@ export interface Incident {
   mitre: string | null;
   /** rule-specific figures: top members, distinct accounts … */
   details: Record<string, unknown> | null;
+  /** who works on it (a user's email or name), or nobody */
+  assignee: string | null;
+  /** held until this time, then open again and notified again */
+  snoozed_until: number | null;
+  /** why it was resolved */
+  resolution: ResolutionReason | null;
+  /** the incident with the same key resolved before this one opened */
+  previous_id: number | null;
 }
+
+export const RESOLUTION_REASONS = ["fixed", "false_positive", "duplicate", "expected"] as const;
+export type ResolutionReason = (typeof RESOLUTION_REASONS)[number];
+
+export const TIMELINE_ACTIONS = ["opened", "acknowledged", "resolved", "note", "reopened", "assigned", "snoozed", "severity"] as const;
+export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 
 export interface TimelineEntry {
   id: number;
   incident_id: number;
   time: number;
   actor: string;
-  action: "opened" | "acknowledged" | "resolved" | "note";
+  action: TimelineAction;
   from_status: string | null;
   to_status: string | null;
   note: string | null;
@@ -56,16 +83,7 @@ export const formatIncidentCursor = (i: Pick<Incident, "last_seen" | "id">) => `
  * `next_before` of the previous page; `rule` keeps one detection rule (a group of a flood), of the
  * active statuses only (the history of a rule would be counted row by row).
  */
-export const incidentQuerySchema = z
-  .strictObject({
-    status: z.enum(["open", "acknowledged", "resolved", "active", "all"]).default("active"),
-    pane: z.enum(["network", "security"]).optional(),
-    rule: z.string().regex(/^[a-z0-9_.:-]{1,64}$/, "expected a rule name").optional(),
-    limit: decimalParam(1, 500).default(200),
-    before: incidentCursorParam.optional(),
-  })
-  .refine((q) => !q.rule || !["resolved", "all"].includes(q.status), { message: "rule filters open, acknowledged or active incidents only", path: ["rule"] });
-export type IncidentQuery = z.infer<typeof incidentQuerySchema>;
+
 
 export const incidentActionSchema = z.strictObject({
   note: z.string().max(2000).optional(),
@@ -73,6 +91,93 @@ export const incidentActionSchema = z.strictObject({
   version: z.number().int().positive().optional(),
 });
 export type IncidentActionInput = z.infer<typeof incidentActionSchema>;
+
+const futureTime = z.union([z.number().int().positive(), z.string().max(64)]).transform((v, ctx) => {
+  const ms = typeof v === "number" ? v : Date.parse(v);
+  if (!Number.isFinite(ms)) {
+    ctx.addIssue({ code: "custom", message: "expected a time (epoch ms or ISO 8601)" });
+    return z.NEVER;
+  }
+  return ms;
+});
+const assigneeSchema = z.string().min(1).max(254).regex(/^[^\u0000-\u001f<>]+$/, "expected a user's email or name");
+
+export const resolveInputSchema = incidentActionSchema.extend({ reason: z.enum(RESOLUTION_REASONS).optional() });
+export const assignInputSchema = incidentActionSchema.extend({ assignee: assigneeSchema.nullable() });
+export const snoozeInputSchema = incidentActionSchema.extend({ until: futureTime });
+export const noteInputSchema = incidentActionSchema.extend({ note: z.string().trim().min(1).max(2000) });
+export const severityInputSchema = incidentActionSchema.extend({ severity: severitySchema });
+
+export const BULK_ACTIONS = ["acknowledge", "resolve", "assign", "snooze", "reopen"] as const;
+
+/** The list's filter as bulk actions take it (no cursor, no limit: every match). */
+export const incidentFilterSchema = z.strictObject({
+  status: z.enum(["open", "acknowledged", "resolved", "active", "all"]).default("active"),
+  pane: z.enum(["network", "security"]).optional(),
+  rule: z.string().regex(/^[a-z0-9_.:-]{1,64}$/, "expected a rule name").optional(),
+  severity: severityListParam.optional(),
+  assignee: z.string().min(1).max(254).optional(),
+  q: z.string().min(1).max(200).optional(),
+  since: z.union([z.number().int().nonnegative(), decimalParam(0, Number.MAX_SAFE_INTEGER)]).optional(),
+  until: z.union([z.number().int().nonnegative(), decimalParam(0, Number.MAX_SAFE_INTEGER)]).optional(),
+});
+export type IncidentFilter = z.infer<typeof incidentFilterSchema>;
+
+/** GET /api/v1/incidents: the filter, one page from the cursor. */
+export const incidentQuerySchema = incidentFilterSchema
+  .extend({
+    limit: decimalParam(1, 500).default(200),
+    before: incidentCursorParam.optional(),
+  })
+  .refine((q) => !q.rule || !["resolved", "all"].includes(q.status), { message: "rule filters open, acknowledged or active incidents only", path: ["rule"] });
+export type IncidentQuery = z.infer<typeof incidentQuerySchema>;
+
+/** POST /api/v1/incidents/bulk: one action on the ids given or on every incident the filter matches, in one transaction. */
+export const bulkInputSchema = z
+  .strictObject({
+    action: z.enum(BULK_ACTIONS),
+    ids: z.array(z.number().int().positive()).max(100_000).optional(),
+    filter: incidentFilterSchema.optional(),
+    note: z.string().max(2000).optional(),
+    assignee: assigneeSchema.nullable().optional(),
+    until: futureTime.optional(),
+    reason: z.enum(RESOLUTION_REASONS).optional(),
+  })
+  .refine((b) => (b.ids === undefined) !== (b.filter === undefined), { message: "give either ids or filter, not both and not neither", path: ["ids"] })
+  .refine((b) => b.action !== "assign" || b.assignee !== undefined, { message: "assign needs an assignee (null to unassign)", path: ["assignee"] })
+  .refine((b) => b.action !== "snooze" || b.until !== undefined, { message: "snooze needs until", path: ["until"] });
+export type BulkInput = z.infer<typeof bulkInputSchema>;
+
+export interface BulkResult {
+  /** incidents the ids or filter named */
+  matched: number;
+  /** incidents now in the asked state (already so counts: repeating your own action is harmless) */
+  succeeded: number;
+  failed: { id: number; reason: string }[];
+}
+
+/** GET /api/v1/incidents/stats: response times over a range, by severity and by week. */
+export interface ResponseStats {
+  since: number;
+  until: number;
+  by_severity: Record<string, ResponseFigures>;
+  /** weeks start on Monday 00:00 UTC */
+  by_week: (ResponseFigures & { week: string; severity: Record<string, ResponseFigures> })[];
+  /** active incidents ranked by age, oldest first, against the severity's target */
+  oldest_open: { id: number; title: string; severity: string; status: string; age_ms: number; target_ms: number | null; over_target: boolean }[];
+}
+
+export interface ResponseFigures {
+  opened: number;
+  acknowledged: number;
+  resolved: number;
+  /** mean and median time from first evidence to first acknowledgement, ms (null when none) */
+  mtta_ms: number | null;
+  mtta_median_ms: number | null;
+  /** mean and median time from first evidence to resolution, ms */
+  mttr_ms: number | null;
+  mttr_median_ms: number | null;
+}
 
 /** How many incidents are active, by status, severity and pane. */
 export interface IncidentCounts {

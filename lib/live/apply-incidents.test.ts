@@ -6,7 +6,7 @@ import { testCore, personOf } from "../../server/test-support/core";
 
 const incident = (id: number, over: Partial<Incident> = {}): Incident => ({
   id, rule: "r", entity: `e${id}`, pane: "security", title: "t", severity: "high", status: "open", first_seen: 0, last_seen: id, count: 1, version: 1,
-  acknowledged_by: null, acknowledged_at: null, resolved_by: null, resolved_at: null, explanation: null, mitre: null, details: null, ...over,
+  acknowledged_by: null, acknowledged_at: null, resolved_by: null, resolved_at: null, explanation: null, mitre: null, details: null, assignee: null, snoozed_until: null, resolution: null, previous_id: null, ...over,
 });
 const delta = (i: Incident): IncidentDelta => ({ type: "incident", incident: i });
 

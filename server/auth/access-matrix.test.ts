@@ -90,6 +90,12 @@ const BODIES: Record<string, () => unknown> = {
   "POST /api/v1/keys": () => ({ owner_email: "analyst@bank.test", name: `k${++created}`, scopes: ["read"] }),
   "PATCH /api/v1/settings": () => ({ require_mfa_all: false }),
   "POST /api/setup": () => ({ name: "x", email: "x@bank.test", password: "correct horse battery" }),
+  "POST /api/v1/incidents/[id]/assign": () => ({ assignee: "analyst@bank.test" }),
+  "POST /api/v1/incidents/[id]/notes": () => ({ note: "matrix" }),
+  "POST /api/v1/incidents/[id]/severity": () => ({ severity: "high" }),
+  "POST /api/v1/incidents/[id]/snooze": () => ({ until: Date.now() + 3_600_000 }),
+  // a filter naming a pane is the pane's permission
+  "POST /api/v1/incidents/bulk": () => ({ action: "acknowledge", filter: { pane: "security" } }),
 };
 
 /** Incident routes are called on the security incident, so their permission is the security one. */
@@ -120,6 +126,13 @@ const INTENDED: Record<string, RouteAccess> = {
   "GET /api/v1/incidents/[id]": "read",
   "POST /api/v1/incidents/[id]/ack": "incident-action",
   "POST /api/v1/incidents/[id]/resolve": "incident-action",
+  "POST /api/v1/incidents/[id]/reopen": "incident-action",
+  "POST /api/v1/incidents/[id]/assign": "incident-action",
+  "POST /api/v1/incidents/[id]/snooze": "incident-action",
+  "POST /api/v1/incidents/[id]/notes": "incident-action",
+  "POST /api/v1/incidents/[id]/severity": "incident-action",
+  "POST /api/v1/incidents/bulk": "incident-action",
+  "GET /api/v1/incidents/stats": "read",
   "GET /api/v1/users": "users:manage",
   "POST /api/v1/users": "users:manage",
   "PATCH /api/v1/users/[id]": "users:manage",

@@ -4,7 +4,9 @@ import type { VigilDb } from "../../db/client";
 import { incidents, incidentTimeline } from "../../db/schema";
 import { getIncident } from "../../db/queries/incidents";
 import { toIncident } from "../../db/queries/mappers";
-import type { Incident, IncidentActionInput, Pane } from "../../lib/contracts/incidents";
+import type { Incident, IncidentActionInput, Pane, ResolutionReason } from "../../lib/contracts/incidents";
+import { IncidentWork } from "./work";
+import type { LifecycleAction } from "./lifecycle";
 import { severityRank, type Severity } from "../../lib/contracts/common";
 import type { Clock } from "../clock";
 import type { SecurityDetection } from "../security/types";
@@ -25,8 +27,8 @@ export interface Detection {
 }
 
 export type ActionResult =
-  | { ok: true; incident: Incident }
-  | { ok: false; code: "not_found" | "conflict" | "forbidden"; message: string; incident?: Incident };
+  | { ok: true; incident: Incident; changed?: boolean }
+  | { ok: false; code: "not_found" | "conflict" | "forbidden" | "invalid"; message: string; incident?: Incident };
 
 /** Sums detections that share a key so a batch costs one incident write per key. */
 export function mergeDetections(detections: Detection[]): Detection[] {
@@ -46,11 +48,6 @@ export function dedupKey(rule: string, entity: string): string {
   return `${rule}:${entity}`;
 }
 
-function describeHolder(i: Incident): string {
-  if (i.status === "resolved") return `resolved by ${i.resolved_by} at ${new Date(i.resolved_at ?? 0).toISOString()}`;
-  if (i.status === "acknowledged") return `acknowledged by ${i.acknowledged_by} at ${new Date(i.acknowledged_at ?? 0).toISOString()}`;
-  return "open";
-}
 
 /**
  * Incident state: dedup of detections, acknowledgement and resolution. Every status change is a
@@ -70,7 +67,11 @@ export class IncidentService {
   ) {
     this.sqlite = (db as unknown as { $client: Database.Database }).$client;
     this.hot = prepareHot(this.sqlite);
+    this.work = new IncidentWork(this.sqlite);
   }
+
+  /** people's work: every lifecycle action, bulk matching and the timers */
+  readonly work: IncidentWork;
 
   /** Opens an incident for the detection, or grows the active one with the same key. */
   record(d: Detection): Incident {
@@ -128,11 +129,11 @@ export class IncidentService {
   }
 
   acknowledge(id: number, actor: string, input: IncidentActionInput = {}): ActionResult {
-    return this.transition(id, actor, input, ["open"], "acknowledged");
+    return this.act(id, { action: "acknowledge" }, actor, input);
   }
 
-  resolve(id: number, actor: string, input: IncidentActionInput = {}): ActionResult {
-    return this.transition(id, actor, input, ["open", "acknowledged"], "resolved");
+  resolve(id: number, actor: string, input: IncidentActionInput & { reason?: ResolutionReason } = {}): ActionResult {
+    return this.act(id, { action: "resolve", reason: input.reason }, actor, input);
   }
 
   /** Resolves the active incident with this key, if any (a node that recovered). */
@@ -147,45 +148,13 @@ export class IncidentService {
     return result.ok ? result.incident : null;
   }
 
-  private transition(
-    id: number,
-    actor: string,
-    input: IncidentActionInput,
-    from: Incident["status"][],
-    to: "acknowledged" | "resolved",
-  ): ActionResult {
-    return this.db.transaction((tx) => {
-      const current = getIncident(tx as unknown as VigilDb, id);
-      if (!current) return { ok: false, code: "not_found", message: `incident ${id} not found` };
-      if (!from.includes(current.status)) {
-        return { ok: false, code: "conflict", message: `incident ${id} is already ${describeHolder(current)}`, incident: current };
-      }
-      if (input.version !== undefined && input.version !== current.version) {
-        return {
-          ok: false,
-          code: "conflict",
-          message: `incident ${id} changed since you saw it (version ${input.version}, now ${current.version}): ${describeHolder(current)}`,
-          incident: current,
-        };
-      }
-      const now = this.clock.now();
-      const fields =
-        to === "acknowledged" ? { acknowledgedBy: actor, acknowledgedAt: now } : { resolvedBy: actor, resolvedAt: now };
-      const row = tx
-        .update(incidents)
-        .set({ ...fields, status: to, version: current.version + 1 })
-        .where(and(eq(incidents.id, id), eq(incidents.version, current.version)))
-        .returning()
-        .get();
-      if (!row) {
-        const winner = getIncident(tx as unknown as VigilDb, id)!;
-        return { ok: false, code: "conflict", message: `incident ${id} is already ${describeHolder(winner)}`, incident: winner };
-      }
-      tx.insert(incidentTimeline)
-        .values({ incidentId: id, time: now, actor, action: to, fromStatus: current.status, toStatus: to, note: input.note ?? null })
-        .run();
-      return { ok: true, incident: toIncident(row) };
-    });
+  /** Any lifecycle action (server/incidents/lifecycle.ts) as one transaction; repeating what is already so answers ok. */
+  act(id: number, action: LifecycleAction, actor: string, input: IncidentActionInput = {}): ActionResult {
+    return this.sqlite.transaction((): ActionResult => {
+      const r = this.work.apply(id, action, actor, this.clock.now(), input);
+      if (r.ok) return { ok: true, incident: r.incident, changed: r.changed };
+      return { ok: false, code: r.code, message: r.message, incident: r.incident };
+    })();
   }
 }
 
@@ -235,5 +204,9 @@ function fromRaw(r: IncidentRowRaw): IncidentRow {
     explanation: (r.explanation as string | null) ?? null,
     mitre: (r.mitre as string | null) ?? null,
     details: typeof r.details === "string" ? (JSON.parse(r.details) as Record<string, unknown>) : null,
+    assignee: (r.assignee as string | null) ?? null,
+    snoozedUntil: (r.snoozed_until as number | null) ?? null,
+    resolution: (r.resolution as IncidentRow["resolution"]) ?? null,
+    previousId: (r.previous_id as number | null) ?? null,
   };
 }
