@@ -55,15 +55,27 @@ export const IncidentCard = memo(function IncidentCard({ incident: i, busy, mayA
           </span>
           {i.status === "acknowledged" && (
             <span className="min-w-0 break-words text-sky-300">
-              acknowledged by <b className="font-semibold">{i.acknowledged_by}</b> {i.acknowledged_at !== null && <Ago ms={i.acknowledged_at} />}
+              {i.snoozed_until !== null ? "snoozed" : "acknowledged"} by <b className="font-semibold">{i.acknowledged_by}</b> {i.acknowledged_at !== null && <Ago ms={i.acknowledged_at} />}
+            </span>
+          )}
+          {i.assignee && (
+            <span className="min-w-0 break-words text-violet-300">
+              assigned to <b className="font-semibold">{i.assignee}</b>
             </span>
           )}
         </p>
         {open && <IncidentTimeline id={i.id} version={i.version} />}
-        {open && i.pane === "security" && (
-          <a href={`/security?incident=${i.id}`} className="text-xs text-sky-300 hover:underline">
-            Evidence events →
-          </a>
+        {open && (
+          <span className="flex flex-wrap gap-3 text-xs">
+            <a href={`/incidents/${i.id}`} className="text-sky-300 hover:underline">
+              Work on it: assign, note, snooze →
+            </a>
+            {i.pane === "security" && (
+              <a href={`/security?incident=${i.id}&range=all`} className="text-sky-300 hover:underline">
+                Evidence events →
+              </a>
+            )}
+          </span>
         )}
         {error && (
           <p role="alert" className={`break-words text-xs ${error.conflict ? "text-sky-300" : "text-amber-300"}`}>

@@ -3,6 +3,7 @@
 import { useCallback, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
+import Link from "next/link";
 import { incidentQueries } from "@/lib/queries/live-queries";
 import type { Incident, IncidentGroup } from "@/lib/contracts/incidents";
 import { Pane } from "@/components/ui/pane";
@@ -32,11 +33,13 @@ export function IncidentList() {
   const { grouped, items } = useMemo(() => incidentItems(data, expanded, surge), [data, expanded, surge]);
 
   // stable callbacks: a change to one incident re-renders that incident's row only
+  const meRef = useRef(me?.email);
+  meRef.current = me?.email;
   const mutate = useRef(action.mutate);
   mutate.current = action.mutate;
   const onAction = useCallback((incident: Incident, kind: IncidentActionKind) => {
     setErrors(({ [incident.id]: _, ...rest }) => rest);
-    mutate.current({ incident, action: kind }, { onError: (e) => setErrors((prev) => ({ ...prev, [incident.id]: { message: e.message, conflict: isConflict(e) } })) });
+    mutate.current({ incident, action: kind, me: meRef.current }, { onError: (e) => setErrors((prev) => ({ ...prev, [incident.id]: { message: e.message, conflict: isConflict(e) } })) });
   }, []);
   const onToggle = useCallback((group: IncidentGroup) => {
     setExpanded((prev) => {
@@ -80,7 +83,19 @@ export function IncidentList() {
   };
 
   return (
-    <Pane title="Incidents" label="Incidents" className="flex-1" aside={<IncidentCounts counts={data?.counts} />}>
+    <Pane
+      title="Incidents"
+      label="Incidents"
+      className="flex-1"
+      aside={
+        <span className="flex items-center gap-3">
+          <IncidentCounts counts={data?.counts} />
+          <Link href="/incidents" className="whitespace-nowrap rounded bg-slate-800 px-2 py-0.5 text-xs text-sky-300 hover:bg-slate-700">
+            All &amp; bulk →
+          </Link>
+        </span>
+      }
+    >
       {error && <p className="text-sm text-red-400">Could not load incidents: {error.message}</p>}
       {data && active === 0 ? (
         <p className="text-sm text-slate-400">No open incidents.</p>

@@ -6,16 +6,16 @@ import { incidentQueries } from "@/lib/queries/live-queries";
 import { applyIncidents, type LiveIncidents } from "@/lib/live/apply";
 import type { Incident } from "@/lib/contracts/incidents";
 
-export type IncidentActionKind = "ack" | "resolve";
+export type IncidentActionKind = "ack" | "resolve" | "take";
 
 /** Acknowledge or resolve, sending the version seen so a lost race comes back as a conflict. */
 export function useIncidentAction() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ incident, action, note }: { incident: Incident; action: IncidentActionKind; note?: string }) =>
-      fetchJson<{ incident: Incident }>(`/api/v1/incidents/${incident.id}/${action}`, {
+    mutationFn: ({ incident, action, note, me }: { incident: Incident; action: IncidentActionKind; note?: string; me?: string }) =>
+      fetchJson<{ incident: Incident }>(`/api/v1/incidents/${incident.id}/${action === "take" ? "assign" : action}`, {
         method: "POST",
-        body: JSON.stringify({ version: incident.version, ...(note ? { note } : {}) }),
+        body: JSON.stringify({ version: incident.version, ...(note ? { note } : {}), ...(action === "take" ? { assignee: me } : {}) }),
       }),
     // the answer is folded like a delta (the counts move with it); the delta itself then changes nothing
     onSuccess: ({ incident }) => {

@@ -1,0 +1,390 @@
+"use client";
+
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { RESOLUTION_REASONS, type BulkResult, type Incident, type ResponseFigures } from "@/lib/contracts/incidents";
+import { SEVERITIES } from "@/lib/contracts/common";
+import { incidentWorkQueries, postBulk } from "@/lib/queries/incident-work";
+import { SeverityBadge } from "@/components/ui/severity";
+import { Ago, useNow } from "@/components/ui/time";
+import { useMe } from "@/components/ui/me-context";
+import { UserMenu } from "@/components/ui/user-menu";
+import { formatCount } from "./format";
+
+const STATUSES = ["active", "open", "acknowledged", "resolved", "all"] as const;
+const KEYS = ["status", "severity", "pane", "rule", "assignee", "q"] as const;
+const ROW = 44;
+const GRID = "grid-cols-[1.5rem_minmax(0,1fr)] md:grid-cols-[1.5rem_5rem_6.5rem_minmax(0,1fr)_10rem_6rem_6rem_4.5rem]";
+
+type Selection = { mode: "ids"; ids: ReadonlySet<number> } | { mode: "filter" };
+
+/**
+ * Every incident, filtered on the server (status, severity, pane, rule, assignee, text) with the
+ * filter in the URL and the true total; a virtual list paged by cursor; bulk actions on the rows
+ * ticked or on everything the filter matches, run on the server in one transaction.
+ */
+export function IncidentsTable() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const me = useMe();
+  const filter = useMemo(() => {
+    const p = new URLSearchParams();
+    for (const k of KEYS) {
+      const v = params.get(k);
+      if (v) p.set(k, v);
+    }
+    if (!p.has("status")) p.set("status", "active");
+    return p;
+  }, [params]);
+  const filterKey = filter.toString();
+  const set = (k: (typeof KEYS)[number], v: string | null) => {
+    const p = new URLSearchParams(filterKey);
+    if (v) p.set(k, v);
+    else p.delete(k);
+    if (p.get("status") === "active") p.delete("status");
+    router.replace(p.size ? `${pathname}?${p}` : pathname, { scroll: false });
+  };
+
+  const list = useInfiniteQuery(incidentWorkQueries.list(filterKey));
+  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.incidents) ?? [], [list.data]);
+  const total = list.data?.pages[0]?.total;
+  const [selection, setSelection] = useState<Selection>({ mode: "ids", ids: new Set() });
+  useEffect(() => setSelection({ mode: "ids", ids: new Set() }), [filterKey]);
+  const selectedCount = selection.mode === "filter" ? (total ?? 0) : selection.ids.size;
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, getItemKey: (i) => rows[i].id, overscan: 10 });
+  const items = virtualizer.getVirtualItems();
+  const lastShown = items.at(-1)?.index ?? 0;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage && lastShown >= rows.length - 20) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage, lastShown, rows.length]);
+
+  const toggle = (id: number) =>
+    setSelection((s) => {
+      const ids = new Set(s.mode === "ids" ? s.ids : rows.map((r) => r.id));
+      if (!ids.delete(id)) ids.add(id);
+      return { mode: "ids", ids };
+    });
+  const mayAct = !!me && !me.mfa_pending && me.permissions.some((p) => p.startsWith("incidents:"));
+
+  return (
+    <div className="mx-auto flex min-h-dvh max-w-[1600px] flex-col gap-3 p-3 md:h-dvh">
+      <header className="flex flex-wrap items-center gap-3">
+        <h1 className="text-lg font-bold tracking-tight text-slate-100">
+          <Link href="/" className="hover:text-sky-300">
+            Vigil
+          </Link>{" "}
+          <span className="font-normal text-slate-400">· Incidents</span>
+        </h1>
+        <Link href="/" className="rounded px-2 py-1 text-xs text-slate-300 hover:bg-slate-800">
+          ← Console
+        </Link>
+        <div className="ml-auto hidden sm:block">
+          <UserMenu />
+        </div>
+      </header>
+      <Filters filter={filter} set={set} me={me?.email ?? null} />
+      {mayAct && selectedCount > 0 && <BulkBar selection={selection} filter={filter} count={selectedCount} me={me!.email} onDone={() => setSelection({ mode: "ids", ids: new Set() })} />}
+      <div className="flex flex-wrap items-baseline gap-3 px-1 text-xs text-slate-400">
+        <span role="status" aria-label="matching incidents">
+          {total !== undefined ? (
+            <>
+              <b data-testid="incidents-total" className="text-base font-semibold tabular-nums text-slate-100">
+                {total.toLocaleString("en")}
+              </b>{" "}
+              {total === 1 ? "incident" : "incidents"}
+            </>
+          ) : (
+            "Loading…"
+          )}
+        </span>
+        {mayAct && total !== undefined && total > 0 && (
+          <button
+            type="button"
+            onClick={() => setSelection((s) => (s.mode === "filter" ? { mode: "ids", ids: new Set() } : { mode: "filter" }))}
+            className="rounded px-2 py-0.5 text-sky-300 hover:bg-slate-800"
+          >
+            {selection.mode === "filter" ? "Clear selection" : `Select all ${total.toLocaleString("en")} matching`}
+          </button>
+        )}
+      </div>
+      {list.error && (
+        <p role="alert" className="text-sm text-red-300">
+          Could not load incidents: {list.error.message}
+        </p>
+      )}
+      <div role="table" aria-label="incidents" className="flex min-h-[24rem] flex-1 flex-col overflow-hidden rounded-lg border border-slate-800 bg-slate-950/60">
+        <div role="row" className={`hidden ${GRID} gap-x-3 border-b border-slate-800 bg-slate-900 px-3 py-1.5 text-[11px] font-semibold uppercase tracking-wider text-slate-500 md:grid`}>
+          <span />
+          <span role="columnheader">severity</span>
+          <span role="columnheader">status</span>
+          <span role="columnheader">incident</span>
+          <span role="columnheader">assignee</span>
+          <span role="columnheader">first</span>
+          <span role="columnheader">last</span>
+          <span role="columnheader" className="text-right">
+            count
+          </span>
+        </div>
+        <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto">
+          {list.data && rows.length === 0 && <p className="p-4 text-sm text-slate-400">No incident matches these filters.</p>}
+          <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((v) => {
+              const i = rows[v.index];
+              const checked = selection.mode === "filter" || selection.ids.has(i.id);
+              return <Row key={v.key} i={i} start={v.start} checked={checked} onToggle={toggle} mayAct={mayAct} />;
+            })}
+          </div>
+        </div>
+      </div>
+      <ResponseTimes />
+    </div>
+  );
+}
+
+function Row({ i, start, checked, onToggle, mayAct }: { i: Incident; start: number; checked: boolean; onToggle: (id: number) => void; mayAct: boolean }) {
+  return (
+    <div role="row" aria-label={`incident ${i.title}`} className={`absolute left-0 top-0 grid w-full ${GRID} items-center gap-x-3 border-b border-slate-800/70 px-3 text-sm hover:bg-slate-900`} style={{ height: ROW, transform: `translateY(${start}px)` }}>
+      <input type="checkbox" checked={checked} disabled={!mayAct} onChange={() => onToggle(i.id)} aria-label={`select incident ${i.id}`} className="h-4 w-4 accent-sky-500" />
+      <span role="cell" className="hidden md:block">
+        <SeverityBadge severity={i.severity} />
+      </span>
+      <span role="cell" className="hidden text-xs text-slate-400 md:block">
+        {i.status}
+        {i.snoozed_until !== null && " (snoozed)"}
+      </span>
+      <span role="cell" className="flex min-w-0 items-center gap-2">
+        <span className="md:hidden">
+          <SeverityBadge severity={i.severity} />
+        </span>
+        <Link href={`/incidents/${i.id}`} className="min-w-0 truncate text-slate-100 hover:text-sky-300 hover:underline" title={i.title}>
+          {i.title}
+        </Link>
+      </span>
+      <span role="cell" className="hidden truncate text-xs text-slate-300 md:block">
+        {i.assignee ?? <span className="text-slate-600">—</span>}
+      </span>
+      <span role="cell" className="hidden text-xs text-slate-400 md:block">
+        <Ago ms={i.first_seen} />
+      </span>
+      <span role="cell" className="hidden text-xs text-slate-400 md:block">
+        <Ago ms={i.last_seen} />
+      </span>
+      <span role="cell" className="hidden text-right text-xs tabular-nums text-slate-300 md:block">
+        ×{formatCount(i.count)}
+      </span>
+    </div>
+  );
+}
+
+function Filters({ filter, set, me }: { filter: URLSearchParams; set: (k: (typeof KEYS)[number], v: string | null) => void; me: string | null }) {
+  const [q, setQ] = useState(filter.get("q") ?? "");
+  const [rule, setRule] = useState(filter.get("rule") ?? "");
+  useEffect(() => setQ(filter.get("q") ?? ""), [filter]);
+  useEffect(() => setRule(filter.get("rule") ?? ""), [filter]);
+  const status = filter.get("status") ?? "active";
+  const severities = (filter.get("severity") ?? "").split(",").filter(Boolean);
+  const assignee = filter.get("assignee");
+  const chip = (on: boolean) => `rounded px-2 py-1 text-xs ${on ? "bg-sky-600 text-white" : "bg-slate-800 text-slate-300 hover:bg-slate-700"}`;
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    set("q", q.trim() || null);
+  };
+  return (
+    <section aria-label="filters" className="flex flex-col gap-2 rounded-lg border border-slate-800 bg-slate-900/60 p-3">
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <div role="group" aria-label="status" className="flex flex-wrap gap-1">
+          {STATUSES.map((s) => (
+            <button key={s} type="button" aria-pressed={status === s} onClick={() => set("status", s)} className={chip(status === s)}>
+              {s}
+            </button>
+          ))}
+        </div>
+        <div role="group" aria-label="severity" className="flex flex-wrap gap-1">
+          {SEVERITIES.map((s) => {
+            const on = severities.includes(s);
+            const next = on ? severities.filter((x) => x !== s) : [...severities, s];
+            return (
+              <button key={s} type="button" aria-pressed={on} onClick={() => set("severity", next.join(",") || null)} className={chip(on)}>
+                {s}
+              </button>
+            );
+          })}
+        </div>
+        <div role="group" aria-label="pane" className="flex gap-1">
+          {(["network", "security"] as const).map((p) => (
+            <button key={p} type="button" aria-pressed={filter.get("pane") === p} onClick={() => set("pane", filter.get("pane") === p ? null : p)} className={chip(filter.get("pane") === p)}>
+              {p}
+            </button>
+          ))}
+        </div>
+        <div role="group" aria-label="assignee" className="flex gap-1">
+          {me && (
+            <button type="button" aria-pressed={assignee === me} onClick={() => set("assignee", assignee === me ? null : me)} className={chip(assignee === me)}>
+              mine
+            </button>
+          )}
+          <button type="button" aria-pressed={assignee === "none"} onClick={() => set("assignee", assignee === "none" ? null : "none")} className={chip(assignee === "none")}>
+            unassigned
+          </button>
+        </div>
+      </div>
+      <form onSubmit={apply} className="flex flex-wrap items-center gap-2">
+        <input value={q} onChange={(e) => setQ(e.target.value)} placeholder="text in the title or entity" aria-label="text" maxLength={200} className="min-w-0 flex-1 rounded border border-slate-700 bg-slate-950 px-2 py-1 text-sm text-slate-100 placeholder:text-slate-600 sm:max-w-sm" />
+        <input
+          value={rule}
+          onChange={(e) => setRule(e.target.value)}
+          onBlur={() => set("rule", rule.trim() || null)}
+          placeholder="rule (e.g. brute_force)"
+          aria-label="rule"
+          maxLength={64}
+          className="w-44 rounded border border-slate-700 bg-slate-950 px-2 py-1 text-sm text-slate-100 placeholder:text-slate-600"
+        />
+        <button type="submit" className="rounded bg-sky-600 px-3 py-1 text-sm font-medium text-white hover:bg-sky-500">
+          Apply
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function BulkBar({ selection, filter, count, me, onDone }: { selection: Selection; filter: URLSearchParams; count: number; me: string; onDone: () => void }) {
+  const client = useQueryClient();
+  const [reason, setReason] = useState<(typeof RESOLUTION_REASONS)[number]>("fixed");
+  const [result, setResult] = useState<{ action: string; r: BulkResult } | null>(null);
+  const bulk = useMutation({
+    mutationFn: (body: Record<string, unknown>) => {
+      // "all matching" sends the list's own filter: the server selects, so nothing is capped by what was loaded
+      const target = selection.mode === "filter" ? { filter: Object.fromEntries(filter) } : { ids: [...selection.ids] };
+      return postBulk({ ...body, ...target });
+    },
+    onSuccess: (r, body) => {
+      setResult({ action: String(body.action), r });
+      onDone();
+      void client.invalidateQueries({ queryKey: ["incidents"] });
+    },
+  });
+  const run = (body: Record<string, unknown>) => bulk.mutate(body);
+  const btn = "rounded px-3 py-1 text-sm font-medium disabled:opacity-50";
+  return (
+    <section aria-label="bulk actions" className="flex flex-col gap-2 rounded-lg border border-sky-800/60 bg-sky-950/30 p-3">
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="text-sm text-sky-100">
+          <b className="tabular-nums">{count.toLocaleString("en")}</b> selected{selection.mode === "filter" ? " (every match of the filter)" : ""}
+        </span>
+        <button type="button" disabled={bulk.isPending} onClick={() => run({ action: "acknowledge" })} className={`${btn} bg-sky-700 text-white hover:bg-sky-600`}>
+          Acknowledge
+        </button>
+        <button type="button" disabled={bulk.isPending} onClick={() => run({ action: "assign", assignee: me })} className={`${btn} bg-slate-700 text-slate-100 hover:bg-slate-600`}>
+          Take
+        </button>
+        <button type="button" disabled={bulk.isPending} onClick={() => run({ action: "snooze", until: Date.now() + 3_600_000 })} className={`${btn} bg-slate-700 text-slate-100 hover:bg-slate-600`}>
+          Snooze 1 h
+        </button>
+        <select value={reason} onChange={(e) => setReason(e.target.value as typeof reason)} aria-label="resolution reason" className="rounded border border-slate-700 bg-slate-950 px-2 py-1 text-sm text-slate-100">
+          {RESOLUTION_REASONS.map((r) => (
+            <option key={r} value={r}>
+              {r.replace("_", " ")}
+            </option>
+          ))}
+        </select>
+        <button type="button" disabled={bulk.isPending} onClick={() => run({ action: "resolve", reason })} className={`${btn} border border-emerald-700 text-emerald-200 hover:bg-emerald-900/40`}>
+          Resolve
+        </button>
+        {bulk.isPending && <span className="text-xs text-sky-300">working…</span>}
+      </div>
+      {bulk.error && (
+        <p role="alert" className="text-sm text-amber-300">
+          {bulk.error.message}
+        </p>
+      )}
+      {result && <BulkOutcome action={result.action} r={result.r} />}
+    </section>
+  );
+}
+
+function BulkOutcome({ action, r }: { action: string; r: BulkResult }) {
+  return (
+    <div role="status" aria-label="bulk result" className="text-sm text-slate-200">
+      {action}: {r.matched.toLocaleString("en")} matched, {r.succeeded.toLocaleString("en")} succeeded, {r.failed.length.toLocaleString("en")} failed
+      {r.failed.length > 0 && (
+        <ul className="mt-1 max-h-32 overflow-y-auto text-xs text-amber-200">
+          {r.failed.slice(0, 50).map((f) => (
+            <li key={f.id}>
+              #{f.id}: {f.reason}
+            </li>
+          ))}
+          {r.failed.length > 50 && <li>… and {(r.failed.length - 50).toLocaleString("en")} more</li>}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+const fmtDuration = (ms: number | null) => {
+  if (ms === null) return "—";
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 86_400_000) return `${(ms / 3_600_000).toFixed(1)} h`;
+  return `${(ms / 86_400_000).toFixed(1)} d`;
+};
+
+/** MTTA and MTTR by severity over the last 28 days, and the active incidents most over their target. */
+function ResponseTimes() {
+  const now = useNow();
+  const [anchor, setAnchor] = useState<number | null>(null);
+  useEffect(() => {
+    if (now !== null && anchor === null) setAnchor(now);
+  }, [now, anchor]);
+  const { data } = useQuery({ ...incidentWorkQueries.stats((anchor ?? 0) - 28 * 86_400_000, anchor ?? 0), enabled: anchor !== null });
+  if (!data) return null;
+  const rows = Object.entries(data.by_severity).sort(([a], [b]) => SEVERITIES.indexOf(a as never) - SEVERITIES.indexOf(b as never));
+  return (
+    <details className="rounded-lg border border-slate-800 bg-slate-900/60 p-3 text-sm" open={false}>
+      <summary className="cursor-pointer text-xs font-semibold uppercase tracking-wider text-slate-400">Response times, last 28 days</summary>
+      <table className="mt-2 w-full text-left text-xs tabular-nums">
+        <thead className="text-slate-500">
+          <tr>
+            <th className="py-1 font-normal">severity</th>
+            <th className="font-normal">opened</th>
+            <th className="font-normal">MTTA (median)</th>
+            <th className="font-normal">MTTR (median)</th>
+          </tr>
+        </thead>
+        <tbody className="text-slate-200">
+          {rows.map(([s, f]: [string, ResponseFigures]) => (
+            <tr key={s} className="border-t border-slate-800">
+              <td className="py-1">{s}</td>
+              <td>{f.opened.toLocaleString("en")}</td>
+              <td>
+                {fmtDuration(f.mtta_ms)} ({fmtDuration(f.mtta_median_ms)})
+              </td>
+              <td>
+                {fmtDuration(f.mttr_ms)} ({fmtDuration(f.mttr_median_ms)})
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data.oldest_open.some((o) => o.over_target) && (
+        <p className="mt-2 text-xs text-amber-300">
+          {data.oldest_open.filter((o) => o.over_target).length} open incident(s) past their acknowledgement target, the oldest:{" "}
+          {data.oldest_open
+            .filter((o) => o.over_target)
+            .slice(0, 3)
+            .map((o) => (
+              <Link key={o.id} href={`/incidents/${o.id}`} className="mr-2 underline">
+                #{o.id} ({fmtDuration(o.age_ms)})
+              </Link>
+            ))}
+        </p>
+      )}
+    </details>
+  );
+}
