@@ -35,7 +35,8 @@ export function likePattern(text: string): string {
 /** The source as stored: an address in canonical form (src_ip), anything else a host name (src_host). */
 export function sourceTerm(value: string): { column: "src_ip" | "src_host"; value: string } {
   const ip = canonicalIp(value);
-  return ip ? { column: "src_ip", value: ip } : { column: "src_host", value };
+  // host names are stored lower-case (case does not name another host)
+  return ip ? { column: "src_ip", value: ip } : { column: "src_host", value: value.toLowerCase() };
 }
 
 /** Every term of the filter by what it constrains. */
@@ -51,7 +52,8 @@ function terms(f: EventFilter) {
     dst: f.dst ? eq(e.dstIp, canonicalIp(f.dst) ?? f.dst) : undefined,
     user: f.user !== undefined ? eq(e.user, f.user) : undefined,
     signature: f.signature !== undefined ? eq(e.signature, f.signature) : undefined,
-    service: f.service !== undefined ? eq(e.service, f.service) : undefined,
+    // stored lower-case, as the parsers and JSON ingest name it
+    service: f.service !== undefined ? eq(e.service, f.service.toLowerCase()) : undefined,
     q: q
       ? sql`(${or(...[e.signature, e.message, e.user, e.srcIp, e.srcHost, e.service].map((c) => sql`${c} LIKE ${q} ESCAPE '\\'`))})`
       : undefined,
