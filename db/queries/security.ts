@@ -19,6 +19,9 @@ export const COUNT_CAP = 100_000;
  */
 export const SCAN_CAP = 20_000;
 
+/** A count with a residual (see SCAN_CAP) reads at most this many rows: its total is a lower bound past them. */
+export const RESIDUAL_COUNT_CAP = 5_000;
+
 /** The columns of an event as lists show it (no raw line, no fingerprint). */
 const LISTED = sql.raw(
   `"id", "time", "kind", "severity", "source", "src_ip", "dst_ip", "user", "signature", "message", "attributes", "service", "src_host", "src_port", "dst_port", "proto", "occurrences"`,
@@ -69,8 +72,8 @@ function countArms(db: VigilDb, path: Path, extra: SQL[]): number {
 /**
  * Events matching a filter (rows, not occurrences). A filter its path answers whole is counted in
  * the index up to `cap` rows; past that the answer is `{ total: cap, exact: false }`. A filter with
- * a residual counts its matches among the newest SCAN_CAP rows of the path, a lower bound when the
- * path holds more.
+ * a residual counts its matches among the newest RESIDUAL_COUNT_CAP rows of the path, a lower bound
+ * when the path holds more.
  */
 export function countMatchingEvents(db: VigilDb, q: EventFilter = {}, cap = COUNT_CAP): { total: number; exact: boolean } {
   const filtered = Object.values(q).some((v) => v !== undefined);
@@ -84,7 +87,7 @@ export function countMatchingEvents(db: VigilDb, q: EventFilter = {}, cap = COUN
     const more = db.all(union(path, sql`1`, [], sql`LIMIT 1 OFFSET ${cap}`)).length > 0;
     return more ? { total: cap, exact: false } : { total: countArms(db, path, []), exact: true };
   }
-  const { bound, more } = scanBound(db, path, [], Math.min(cap, SCAN_CAP));
+  const { bound, more } = scanBound(db, path, [], Math.min(cap, RESIDUAL_COUNT_CAP));
   return { total: countArms(db, path, [...path.residual, ...(bound ? [notOlderThan(bound)] : [])]), exact: !more };
 }
 
