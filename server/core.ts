@@ -1,9 +1,11 @@
 import type { DatabaseHandle } from "../db/client";
 import { prepareWriter } from "../db/statements";
 import { getNodeDetail, listNodesPage, listNodesWithChecks, networkSummary } from "../db/queries/network";
-import { countMatchingEvents, eventRate, pageEvents, severityCounts } from "../db/queries/security";
+import { countMatchingEvents, eventRate, getEventDetail, pageEvents, severityCounts } from "../db/queries/security";
+import { groupEvents } from "../db/queries/security-groups";
+import { topEvents } from "../db/queries/security-top";
 import { activeIncidentGroups, countIncidents, getIncident, getTimeline, listIncidents, maxIncidentId } from "../db/queries/incidents";
-import { RATE_WINDOW_MINUTES, type EventQuery, type EventsPage, type SecuritySnapshot } from "../lib/contracts/events";
+import { RATE_WINDOW_MINUTES, type EventDetailAnswer, type EventGroupsPage, type EventGroupsQuery, type EventQuery, type EventsPage, type SecuritySnapshot, type SecurityTop, type TopQuery } from "../lib/contracts/events";
 import {
   countsOfGroups,
   formatIncidentCursor,
@@ -267,8 +269,19 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     },
     /** GET /api/v1/events: one page from the cursor, with the filter's total */
     events: (q: EventQuery): EventsPage => {
-      const { total, exact } = countMatchingEvents(db, q);
-      return { ...position(hub, "security"), ...pageEvents(db, q), total, total_exact: exact };
+      const { before, limit, ...filter } = q;
+      const { total, exact } = countMatchingEvents(db, filter);
+      return { ...position(hub, "security"), ...pageEvents(db, { ...filter, before, limit }), total, total_exact: exact };
+    },
+    /** GET /api/v1/events/groups: the filter's events grouped by one field, largest first */
+    eventGroups: (q: EventGroupsQuery): EventGroupsPage => groupEvents(db, q),
+    /** GET /api/v1/events/:id: the event with its raw line and the incidents it is evidence of, or null */
+    eventDetail: (id: number): EventDetailAnswer | null => getEventDetail(db, id),
+    /** GET /api/v1/security/top: top sources, signatures and accounts over a range (default the last 24 h) from the tallies */
+    securityTop: (q: TopQuery): SecurityTop => {
+      const now = clock.now();
+      const until = q.until ?? now;
+      return topEvents(db, { since: q.since ?? until - 86_400_000, until, limit: q.limit, now });
     },
     /** GET /api/v1/incidents: one page from the cursor, the filter's true total, and the active set's counts and groups */
     incidentsSnapshot: (q: IncidentQuery): IncidentsSnapshot => {

@@ -84,8 +84,8 @@ describe("paging through stored events with the cursor", () => {
   });
 
   it("a bounded count says so instead of passing off the bound as the total", () => {
-    expect(countMatchingEvents(core.handle.db, { severity: "high" }, 100)).toEqual({ total: 100, exact: false });
-    expect(countMatchingEvents(core.handle.db, { severity: "high" })).toEqual({ total: 625, exact: true });
+    expect(countMatchingEvents(core.handle.db, { severity: ["high"] }, 100)).toEqual({ total: 100, exact: false });
+    expect(countMatchingEvents(core.handle.db, { severity: ["high"] })).toEqual({ total: 625, exact: true });
   });
 });
 

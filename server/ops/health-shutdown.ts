@@ -44,8 +44,8 @@ export interface ShutdownParts {
 /**
  * The orderly stop on SIGTERM/SIGINT: stop accepting, stop producing, close live transports
  * (socket.io clients reconnect only when the transport closes, not after a server-side
- * disconnect), wait for in-flight requests (bounded), flush the hub, checkpoint the WAL into the
- * main file, close the database. Each step is logged; it never throws.
+ * disconnect), wait for in-flight requests (bounded), flush the hub, refresh planner statistics
+ * (PRAGMA optimize), checkpoint the WAL into the main file, close the database. Each step is logged; it never throws.
  */
 export async function shutDown(parts: ShutdownParts, signal: string): Promise<void> {
   const { log } = parts;
@@ -76,6 +76,8 @@ export async function shutDown(parts: ShutdownParts, signal: string): Promise<vo
 
   step("stop hub", parts.stopHub);
   if (parts.beforeCheckpoint) await parts.beforeCheckpoint().catch((error: unknown) => log.error({ err: error }, "shutdown: stopping background checkpoints failed"));
+  // fresh planner statistics for the next start, where the tables changed enough (bounded by SQLite)
+  step("optimize", () => parts.sqlite.pragma("optimize"));
   step("checkpoint", () => {
     const walBytesBefore = walSize(parts.sqlite);
     // TRUNCATE: every frame copied into the main file, then the WAL cut to zero bytes

@@ -1,6 +1,9 @@
 import type Database from "better-sqlite3";
 import type { Clock } from "../clock";
 import { OffThreadCheckpointer } from "./checkpointer";
+import type { TallyDim } from "../security/tallies";
+
+const TALLY_DIMS: readonly TallyDim[] = ["src", "sig", "user"];
 
 /** What one prune removed and kept. */
 export interface PruneReport {
@@ -123,8 +126,11 @@ export class RetentionPruner {
       // one row by its key at a time: `id IN (SELECT value FROM json_each(?))` is planned as a full
       // scan once ANALYZE has run (db/queries/query-plans.test.ts caught it)
       deleteEvent: sqlite.prepare<[number]>(`DELETE FROM security_events WHERE id = ?`),
-      deleteTallies: sqlite.prepare<[number, number, number]>(
-        `DELETE FROM event_tallies WHERE rowid IN (SELECT rowid FROM event_tallies WHERE span = ? AND bucket < ? LIMIT ?)`,
+      // event_tallies is WITHOUT ROWID: a batch is picked by its primary key, one dim at a time so
+      // the pick is a range of that key (dim, span, bucket < cutoff)
+      deleteTallies: sqlite.prepare<[string, number, number, number]>(
+        `DELETE FROM event_tallies WHERE (dim, span, bucket, value) IN
+           (SELECT dim, span, bucket, value FROM event_tallies WHERE dim = ? AND span = ? AND bucket < ? ORDER BY bucket LIMIT ?)`,
       ),
       deleteHeartbeat: sqlite.prepare<[number]>(`DELETE FROM heartbeats WHERE id = ?`),
       deleteMinutes: sqlite.prepare<[number, number]>(
@@ -231,10 +237,12 @@ export class RetentionPruner {
       [60_000, now - 2 * 86_400_000],
       [3_600_000, rollupCutoff],
     ] as const) {
-      while (!this.stopped) {
-        const { done, limit } = await batch((n) => ({ done: this.stmts.deleteTallies.run(span, before, n).changes }));
-        report.tallies += done;
-        if (done < limit) break;
+      for (const dim of TALLY_DIMS) {
+        while (!this.stopped) {
+          const { done, limit } = await batch((n) => ({ done: this.stmts.deleteTallies.run(dim, span, before, n).changes }));
+          report.tallies += done;
+          if (done < limit) break;
+        }
       }
     }
   }

@@ -1,4 +1,4 @@
-// GET /api/v1/events – newest security events, filtered by kind, severity, since, limit
+// GET /api/v1/events – security events newest first, filtered (kind, severity, since, until, src, dst, user, signature, service, q, incident), paged by cursor
 // POST /api/v1/events – ingest a JSON array or NDJSON of security events
 import { apiRoute, parseQuery, readBatch } from "@/server/api/route";
 import { eventQuerySchema } from "@/lib/contracts/events";
