@@ -20,6 +20,13 @@ describe("the request gate in front of Next", () => {
     expect(req("GET", "/api/v1/incidents/3/ack")).toEqual(expect.objectContaining({ status: 405, allow: ["OPTIONS", "POST"] }));
   });
 
+  it("lets a static segment win over a dynamic one, as Next routes (/incidents/bulk is not /incidents/[id])", () => {
+    expect(req("POST", "/api/v1/incidents/bulk")).toMatchObject({ ok: true });
+    expect(req("GET", "/api/v1/incidents/stats")).toMatchObject({ ok: true });
+    expect(req("GET", "/api/v1/events/groups")).toMatchObject({ ok: true });
+    expect(req("POST", "/api/v1/incidents/12")).toEqual(expect.objectContaining({ status: 405, allow: ["GET", "HEAD", "OPTIONS"] }));
+  });
+
   it("answers TRACE and other unknown methods with 405 everywhere, pages included", () => {
     for (const url of ["/", "/api/v1/events", "/setup", "/_next/static/x.js"]) {
       expect(req("TRACE", url)).toEqual(expect.objectContaining({ ok: false, status: 405 }));

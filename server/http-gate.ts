@@ -10,6 +10,8 @@ const PAGE_METHODS = ["GET", "HEAD", "OPTIONS"];
 export interface RouteEntry {
   pattern: RegExp;
   methods: Set<string>;
+  /** per path segment: 2 static, 1 dynamic, 0 catch-all (which route wins when several match) */
+  rank?: number[];
 }
 
 /**
@@ -30,13 +32,19 @@ export function loadRouteTable(appDir: string): RouteEntry[] {
         const regex = segments
           .map((s) => (/^\[\.\.\..+\]$/.test(s) ? "/.+" : /^\[.+\]$/.test(s) ? "/[^/]+" : `/${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`))
           .join("");
-        entries.push({ pattern: new RegExp(`^${regex}/?$`), methods: new Set([...methods].filter((x) => (METHODS as readonly string[]).includes(x))) });
+        entries.push({ pattern: new RegExp(`^${regex}/?$`), methods: new Set([...methods].filter((x) => (METHODS as readonly string[]).includes(x))), rank: segments.map((s) => (/^\[\.\.\./.test(s) ? 0 : /^\[/.test(s) ? 1 : 2)) });
       }
     }
   };
   // a deployment without the sources still serves: unknown methods are refused, the rest is Next's
   if (fs.existsSync(appDir)) walk(appDir, []);
-  return entries;
+  // as Next routes: a static segment wins over a dynamic one at the same place (/incidents/bulk before /incidents/[id])
+  return entries.sort((a, b) => compareRank(b.rank ?? [], a.rank ?? []));
+}
+
+function compareRank(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
 }
 
 /** The methods a path answers, as an Allow header lists them. */

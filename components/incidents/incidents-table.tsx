@@ -53,11 +53,14 @@ export function IncidentsTable() {
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.incidents) ?? [], [list.data]);
   const total = list.data?.pages[0]?.total;
   const [selection, setSelection] = useState<Selection>({ mode: "ids", ids: new Set() });
-  useEffect(() => setSelection({ mode: "ids", ids: new Set() }), [filterKey]);
+  useEffect(() => {
+    setSelection({ mode: "ids", ids: new Set() });
+  }, [filterKey]);
   const selectedCount = selection.mode === "filter" ? (total ?? 0) : selection.ids.size;
+  const [outcome, setOutcome] = useState<{ action: string; r: BulkResult } | null>(null);
 
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, getItemKey: (i) => rows[i].id, overscan: 10 });
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, getItemKey: (i) => rows[i]?.id ?? `i${i}`, overscan: 10 });
   const items = virtualizer.getVirtualItems();
   const lastShown = items.at(-1)?.index ?? 0;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
@@ -90,7 +93,19 @@ export function IncidentsTable() {
         </div>
       </header>
       <Filters filter={filter} set={set} me={me?.email ?? null} />
-      {mayAct && selectedCount > 0 && <BulkBar selection={selection} filter={filter} count={selectedCount} me={me!.email} onDone={() => setSelection({ mode: "ids", ids: new Set() })} />}
+      {mayAct && selectedCount > 0 && (
+        <BulkBar
+          selection={selection}
+          filter={filter}
+          count={selectedCount}
+          me={me!.email}
+          onDone={(action, r) => {
+            setOutcome({ action, r });
+            setSelection({ mode: "ids", ids: new Set() });
+          }}
+        />
+      )}
+      {outcome && <BulkOutcome action={outcome.action} r={outcome.r} onClose={() => setOutcome(null)} />}
       <div className="flex flex-wrap items-baseline gap-3 px-1 text-xs text-slate-400">
         <span role="status" aria-label="matching incidents">
           {total !== undefined ? (
@@ -137,6 +152,7 @@ export function IncidentsTable() {
           <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
             {items.map((v) => {
               const i = rows[v.index];
+              if (!i) return null;
               const checked = selection.mode === "filter" || selection.ids.has(i.id);
               return <Row key={v.key} i={i} start={v.start} checked={checked} onToggle={toggle} mayAct={mayAct} />;
             })}
@@ -186,8 +202,12 @@ function Row({ i, start, checked, onToggle, mayAct }: { i: Incident; start: numb
 function Filters({ filter, set, me }: { filter: URLSearchParams; set: (k: (typeof KEYS)[number], v: string | null) => void; me: string | null }) {
   const [q, setQ] = useState(filter.get("q") ?? "");
   const [rule, setRule] = useState(filter.get("rule") ?? "");
-  useEffect(() => setQ(filter.get("q") ?? ""), [filter]);
-  useEffect(() => setRule(filter.get("rule") ?? ""), [filter]);
+  useEffect(() => {
+    setQ(filter.get("q") ?? "");
+  }, [filter]);
+  useEffect(() => {
+    setRule(filter.get("rule") ?? "");
+  }, [filter]);
   const status = filter.get("status") ?? "active";
   const severities = (filter.get("severity") ?? "").split(",").filter(Boolean);
   const assignee = filter.get("assignee");
@@ -254,10 +274,9 @@ function Filters({ filter, set, me }: { filter: URLSearchParams; set: (k: (typeo
   );
 }
 
-function BulkBar({ selection, filter, count, me, onDone }: { selection: Selection; filter: URLSearchParams; count: number; me: string; onDone: () => void }) {
+function BulkBar({ selection, filter, count, me, onDone }: { selection: Selection; filter: URLSearchParams; count: number; me: string; onDone: (action: string, r: BulkResult) => void }) {
   const client = useQueryClient();
   const [reason, setReason] = useState<(typeof RESOLUTION_REASONS)[number]>("fixed");
-  const [result, setResult] = useState<{ action: string; r: BulkResult } | null>(null);
   const bulk = useMutation({
     mutationFn: (body: Record<string, unknown>) => {
       // "all matching" sends the list's own filter: the server selects, so nothing is capped by what was loaded
@@ -265,8 +284,7 @@ function BulkBar({ selection, filter, count, me, onDone }: { selection: Selectio
       return postBulk({ ...body, ...target });
     },
     onSuccess: (r, body) => {
-      setResult({ action: String(body.action), r });
-      onDone();
+      onDone(String(body.action), r);
       void client.invalidateQueries({ queryKey: ["incidents"] });
     },
   });
@@ -304,14 +322,14 @@ function BulkBar({ selection, filter, count, me, onDone }: { selection: Selectio
           {bulk.error.message}
         </p>
       )}
-      {result && <BulkOutcome action={result.action} r={result.r} />}
     </section>
   );
 }
 
-function BulkOutcome({ action, r }: { action: string; r: BulkResult }) {
+function BulkOutcome({ action, r, onClose }: { action: string; r: BulkResult; onClose: () => void }) {
   return (
-    <div role="status" aria-label="bulk result" className="text-sm text-slate-200">
+    <div className="flex items-start gap-2 rounded-lg border border-slate-800 bg-slate-900/60 p-3">
+    <div role="status" aria-label="bulk result" className="min-w-0 flex-1 text-sm text-slate-200">
       {action}: {r.matched.toLocaleString("en")} matched, {r.succeeded.toLocaleString("en")} succeeded, {r.failed.length.toLocaleString("en")} failed
       {r.failed.length > 0 && (
         <ul className="mt-1 max-h-32 overflow-y-auto text-xs text-amber-200">
@@ -323,6 +341,10 @@ function BulkOutcome({ action, r }: { action: string; r: BulkResult }) {
           {r.failed.length > 50 && <li>… and {(r.failed.length - 50).toLocaleString("en")} more</li>}
         </ul>
       )}
+    </div>
+    <button type="button" onClick={onClose} className="rounded px-2 text-xs text-slate-400 hover:bg-slate-800 hover:text-slate-100">
+      Dismiss
+    </button>
     </div>
   );
 }

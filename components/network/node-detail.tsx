@@ -22,7 +22,9 @@ export function NodeDetailPanel({ tile, onClose }: { tile: NodeTileView; onClose
   const closeRef = useRef<HTMLButtonElement>(null);
   const style = STATUS_STYLE[tile.status];
 
-  useEffect(() => closeRef.current?.focus(), []);
+  useEffect(() => {
+    closeRef.current?.focus();
+  }, []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
     window.addEventListener("keydown", onKey);

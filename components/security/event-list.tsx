@@ -41,7 +41,9 @@ export function EventList({ head, total, onHeldChange }: { head: SecurityEvent[]
   const held = frozen !== null;
   const heldChange = useRef(onHeldChange);
   heldChange.current = onHeldChange;
-  useEffect(() => heldChange.current?.(held), [held]);
+  useEffect(() => {
+    heldChange.current?.(held);
+  }, [held]);
   useEffect(() => () => heldChange.current?.(false), []);
 
   const freeze = useCallback(() => setFrozen((f) => f ?? { events: live.current.head, total: live.current.total }), []);

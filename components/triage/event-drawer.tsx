@@ -24,7 +24,9 @@ export function EventDrawer({ id, onClose, pivot }: { id: number; onClose: () =>
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [onClose]);
-  useEffect(() => closeRef.current?.focus({ preventScroll: true }), [id]);
+  useEffect(() => {
+    closeRef.current?.focus({ preventScroll: true });
+  }, [id]);
   return (
     <aside
       role="dialog"

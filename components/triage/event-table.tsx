@@ -63,12 +63,16 @@ export function EventTable({ params, selected, onSelect, narrow }: { params: str
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => rowHeight,
-    getItemKey: (i) => rows[i].id,
+    getItemKey: (i) => rows[i]?.id ?? `i${i}`,
     overscan: 12,
   });
-  useEffect(() => virtualizer.measure(), [rowHeight, virtualizer]);
+  useEffect(() => {
+    virtualizer.measure();
+  }, [rowHeight, virtualizer]);
   // a new filter starts at the top
-  useEffect(() => scroller.current?.scrollTo({ top: 0 }), [params]);
+  useEffect(() => {
+    scroller.current?.scrollTo({ top: 0 });
+  }, [params]);
   const items = virtualizer.getVirtualItems();
   const lastShown = items.at(-1)?.index ?? 0;
   useEffect(() => {
@@ -122,6 +126,7 @@ export function EventTable({ params, selected, onSelect, narrow }: { params: str
             <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
               {items.map((v) => {
                 const row = rows[v.index];
+                if (!row) return null;
                 return (
                   <EventRowView
                     key={v.key}

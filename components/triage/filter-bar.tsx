@@ -40,7 +40,9 @@ export function FilterBar({ filter, set }: { filter: TriageFilter; set: (patch: 
   const [open, setOpen] = useState(false);
   const textKey = TEXT_FIELDS.map((f) => filter[f.key] ?? "").join("\u0000");
   // a pivot or a link changes the URL: the form follows it
-  useEffect(() => setDraft(textDraft(filter)), [textKey]);
+  useEffect(() => {
+    setDraft(textDraft(filter));
+  }, [textKey]);
   const apply = (e: FormEvent) => {
     e.preventDefault();
     set(Object.fromEntries(TEXT_FIELDS.map((f) => [f.key, draft[f.key].trim() || null])));

@@ -58,9 +58,7 @@ export function GroupTable({ params, by, onOpen }: { params: string; by: GroupBy
         <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto">
           {data && groups.length === 0 && <p className="p-4 text-sm text-slate-400">No stored event matches these filters.</p>}
           <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((v) => (
-              <GroupRow key={v.key} g={groups[v.index]} by={by} start={v.start} onOpen={onOpen} />
-            ))}
+            {virtualizer.getVirtualItems().map((v) => (groups[v.index] ? <GroupRow key={v.key} g={groups[v.index]} by={by} start={v.start} onOpen={onOpen} /> : null))}
           </div>
         </div>
       </div>

@@ -82,7 +82,8 @@ export function TriageView() {
   const openGroup = useCallback((by: GroupBy, key: string) => set({ [by]: key, view: "events" }), [set]);
 
   return (
-    <div className="mx-auto flex min-h-dvh max-w-[1920px] flex-col gap-3 p-3 md:h-dvh">
+    // with an event open, wide screens keep the list beside the drawer rather than under it
+    <div className={`mx-auto flex min-h-dvh max-w-[1920px] flex-col gap-3 p-3 md:h-dvh ${event !== null ? "md:pr-[33rem]" : ""}`}>
       <header className="flex flex-wrap items-center gap-3">
         <h1 className="text-lg font-bold tracking-tight text-slate-100">
           <Link href="/" className="hover:text-sky-300">
