@@ -83,7 +83,7 @@ export function TriageView() {
 
   return (
     // with an event open, wide screens keep the list beside the drawer rather than under it
-    <div className={`mx-auto flex min-h-dvh max-w-[1920px] flex-col gap-3 p-3 md:h-dvh ${event !== null ? "md:pr-[33rem]" : ""}`}>
+    <div className={`mx-auto flex min-h-dvh max-w-[1920px] flex-col gap-3 p-3 md:h-dvh ${event !== null ? "xl:pr-[33rem]" : ""}`}>
       <header className="flex flex-wrap items-center gap-3">
         <h1 className="text-lg font-bold tracking-tight text-slate-100">
           <Link href="/" className="hover:text-sky-300">
