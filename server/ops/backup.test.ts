@@ -210,7 +210,7 @@ describe("restore refuses, writing nothing", () => {
   it("a plain backup that opens and reads its audit log fine but has a broken index (only integrity_check sees it)", async () => {
     const { file } = await smallBackup();
     const db = new Database(file, { readonly: true });
-    const { rootpage } = db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'security_events_severity_time'").get() as { rootpage: number };
+    const { rootpage } = db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'security_events_kind_severity_time'").get() as { rootpage: number };
     db.close();
     const bytes = fs.readFileSync(file);
     const pageSize = bytes.readUInt16BE(16);
