@@ -56,7 +56,7 @@ describe("triage filters", () => {
   });
 
   it("answers totals that agree with the rows it lists", () => {
-    for (const raw of <Record<string, string>[]>[{ kind: "auth_failure" }, { src: "2001:db8::1" }, { dst: "10.0.0.5" }, { q: "root" }, { user: "root", service: "pam" }]) {
+    for (const raw of [{ kind: "auth_failure" }, { src: "2001:db8::1" }, { dst: "10.0.0.5" }, { q: "root" }, { user: "root", service: "pam" }] as Record<string, string>[]) {
       const page = events(raw);
       expect(page).toMatchObject({ total: page.events.length, total_exact: true, partial: false, next_before: null });
     }

@@ -238,9 +238,10 @@ export interface EventsPage {
   /**
    * true when the page stopped at the server's scan bound (free text, a destination or a service
    * checked row by row) before holding `limit` events: it may hold fewer, even none, and
-   * next_before goes on from where it stopped. Keep following next_before.
+   * next_before goes on from where it stopped. Keep following next_before. (Always sent by the
+   * server; optional so that pages built elsewhere need not say it.)
    */
-  partial: boolean;
+  partial?: boolean;
   /** events matching the filter (ignoring `before` and `limit`): exact while total_exact, else a lower bound */
   total: number;
   total_exact: boolean;
