@@ -8,7 +8,7 @@ import https from "node:https";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { once } from "node:events";
+import { EventEmitter, once } from "node:events";
 import { promisify } from "node:util";
 import type { AddressInfo } from "node:net";
 
@@ -112,10 +112,13 @@ function readQuestion(msg: Buffer): { question: DnsQuestion; end: number } | nul
 export async function dnsServer(answer: (q: DnsQuestion, n: number) => string[] | number | "drop") {
   const socket = dgram.createSocket("udp4");
   const queries: DnsQuestion[] = [];
+  /** emits "query" with each question, after it is recorded */
+  const events = new EventEmitter();
   socket.on("message", (msg, from) => {
     const read = msg.length >= 12 ? readQuestion(msg) : null;
     if (!read) return;
     queries.push(read.question);
+    events.emit("query", read.question);
     const reply = answer(read.question, queries.length - 1);
     if (reply === "drop") return;
     const ips = typeof reply === "number" ? [] : read.question.type === 1 ? reply : [];
@@ -140,5 +143,5 @@ export async function dnsServer(answer: (q: DnsQuestion, n: number) => string[] 
   socket.bind(0, "127.0.0.1");
   await once(socket, "listening");
   const port = socket.address().port;
-  return { port, server: `127.0.0.1:${port}`, queries, close: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
+  return { port, server: `127.0.0.1:${port}`, queries, events, close: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
 }
