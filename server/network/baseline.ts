@@ -65,7 +65,7 @@ export interface BaselineVerdict {
   median: number | null;
   mad: number | null;
   score: number | null;
-  /** samples in the baseline */
+  /** samples in the baseline this sample was judged against */
   samples: number;
 }
 
@@ -99,9 +99,10 @@ export function observeLatency(state: BaselineState, value: number, options: Bas
     state.outliers_in_row = 0;
     if (state.normals_in_row >= options.clear) state.anomalous = false;
   }
+  const judgedAgainst = state.samples.length;
   if (!outlier || options.learn_outliers) {
     state.samples.push(value);
     if (state.samples.length > options.window) state.samples.splice(0, state.samples.length - options.window);
   }
-  return { anomalous: state.anomalous, started: !was && state.anomalous, ended: was && !state.anomalous, outlier, value, median: med, mad, score, samples: state.samples.length };
+  return { anomalous: state.anomalous, started: !was && state.anomalous, ended: was && !state.anomalous, outlier, value, median: med, mad, score, samples: judgedAgainst };
 }
