@@ -196,6 +196,12 @@ describe("node status: parent down", () => {
     const parentBack = feed(orphaned.state, [], { now: T0 + 200 * S, parent: { status: "up", since: T0 + 190 * S } });
     expect(brief(parentBack.transitions)).toEqual([["unreachable", "down", 30, 200]]);
   });
+  it("is unreachable when its parent is down under maintenance", () => {
+    const e = feed(feed(initialNodeState(), [ok(0)]).state, [fail(60)], { parent: { status: "maintenance", base: "down", since: T0 + 30 * S } });
+    expect(brief(e.transitions)).toEqual([["up", "unreachable", 60, 60]]);
+    expect(e.state.reason).toBe("its parent is down (maintenance)");
+    expect(feed(feed(initialNodeState(), [ok(0)]).state, [fail(60)], { parent: { status: "maintenance", base: "up", since: T0 } }).state.status).toBe("degraded");
+  });
   it("stays up when it answers while its parent is down", () => {
     expect(feed(initialNodeState(), [ok(0), ok(30)], { parent: parentDown }).state.status).toBe("up");
   });

@@ -20,6 +20,8 @@ export const DEFAULT_NODE_POLICY: NodePolicy = { ...DEFAULT_CHECK_POLICY, flap: 
 
 export interface ParentStatus {
   status: NodeStatus;
+  /** what the parent's checks say under an overlay: a parent in maintenance or flapping that is down still explains its children */
+  base?: Health;
   /** since when the parent has had this status (its evidence time) */
   since: number | null;
 }
@@ -80,7 +82,7 @@ export const initialNodeState = (): NodeState => ({
 });
 
 const HEALTH_RANK: Record<Health, number> = { pending: 0, up: 1, degraded: 2, down: 3 };
-const isDown = (s: NodeStatus | undefined) => s === "down" || s === "unreachable";
+const isDown = (p: ParentStatus) => p.status === "down" || p.status === "unreachable" || p.base === "down";
 
 /** Applies a batch of results and the passing of time to a node's state (which is not mutated). */
 export function evaluateNode(previous: NodeState, input: StatusInput, policy: NodePolicy = DEFAULT_NODE_POLICY): Evaluation {
@@ -128,9 +130,9 @@ function overlay(state: NodeState, parent: ParentStatus | null): { status: NodeS
   if (state.maintenance) return { status: "maintenance", at: state.maintenance.start, reason: state.maintenance.reason ? `maintenance: ${state.maintenance.reason}` : "maintenance" };
   const tracks = Object.values(state.checks);
   const lastFailed = tracks.some((t) => t.last_ok === false);
-  if (parent && isDown(parent.status) && (state.base === "down" || lastFailed)) {
+  if (parent && isDown(parent) && (state.base === "down" || lastFailed)) {
     const own = state.base === "down" ? state.base_since : Math.min(...tracks.filter((t) => t.last_ok === false).map((t) => t.first_fail_at ?? Infinity));
-    return { status: "unreachable", at: Math.max(own ?? 0, parent.since ?? 0), reason: `its parent is ${parent.status}` };
+    return { status: "unreachable", at: Math.max(own ?? 0, parent.since ?? 0), reason: `its parent is ${parent.status === "down" || parent.status === "unreachable" ? parent.status : `down (${parent.status})`}` };
   }
   // after its parent came back, a node still counting its way up stays unreachable rather than
   // paging as down for one interval; if it fails again it is down on its own account

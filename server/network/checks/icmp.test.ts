@@ -95,6 +95,7 @@ describe("ICMP check through a ping program", () => {
     const command = await fakePing("never", IPUTILS_OK, "", 0);
     expect(icmpCheckSchema.safeParse({ type: "icmp", host: "-f" }).success).toBe(false);
     expect(icmpCheckSchema.safeParse({ type: "icmp", host: "a;reboot" }).success).toBe(false);
+    expect(icmpCheckSchema.safeParse({ type: "icmp", host: "10.0.0.1", count: 5, timeout: "3s" }).success).toBe(false);
     const forged = { ...spec("10.0.0.1"), host: "-c 100000 10.0.0.1" } as IcmpCheckSpec;
     expect(await icmpCheck(forged, { command }).run(signal())).toMatchObject({ ok: false, error: 'refusing to ping "-c 100000 10.0.0.1": not an IP address or host name' });
     await expect(fs.access(`${command}.argv`)).rejects.toThrow();

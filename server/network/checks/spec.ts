@@ -140,7 +140,11 @@ export const tlsCheckSchema = z
   })
   .transform(renameTimes);
 
-export const icmpCheckSchema = z.strictObject({ type: z.literal("icmp"), ...common, host, count: z.number().int().min(1).max(10).default(1) }).transform(renameTimes);
+/** `count` echoes go one second apart, so they must fit in the timeout. */
+export const icmpCheckSchema = z
+  .strictObject({ type: z.literal("icmp"), ...common, host, count: z.number().int().min(1).max(10).default(1) })
+  .transform(renameTimes)
+  .refine((s) => (s.count - 1) * 1000 < s.timeout_ms, { message: "count: echoes go 1 s apart, so count - 1 seconds must be under the timeout", path: ["count"] });
 
 export const PUSH_TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 export const pushCheckSchema = z
