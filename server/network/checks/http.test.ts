@@ -110,6 +110,17 @@ describe("HTTP check against a real local server", () => {
       slow = false;
     }
   });
+  it("times out when the body stops half way, though the headers came", async () => {
+    const trickle = await httpServer((_q, s) => {
+      s.writeHead(200, { "content-length": "1000" });
+      s.write("partial ");
+    });
+    try {
+      expect(await runOnce({ url: `${trickle.base}/`, keyword: "healthy" }, 300)).toMatchObject({ ok: false, error: "timed out after 300 ms" });
+    } finally {
+      await trickle.close();
+    }
+  });
   it("times out against a server that accepts and never answers", async () => {
     const silent = await silentTcpServer();
     try {
