@@ -6,10 +6,11 @@
 export function fakeTimers(start = Date.UTC(2026, 10, 21, 12, 0, 0)) {
   let now = start;
   let seq = 0;
-  const timers = new Map<number, { at: number; fn: () => void; order: number }>();
+  type Timer = { at: number; fn: () => void; order: number };
+  const timers = new Map<number, Timer>();
   const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
   const nextDue = (until: number) => {
-    let best: [number, { at: number; order: number }] | null = null;
+    let best: [number, Timer] | null = null;
     for (const [id, t] of timers) if (t.at <= until && (!best || t.at < best[1].at || (t.at === best[1].at && t.order < best[1].order))) best = [id, t];
     return best;
   };
@@ -30,7 +31,7 @@ export function fakeTimers(start = Date.UTC(2026, 10, 21, 12, 0, 0)) {
       for (let due = nextDue(until); due; due = nextDue(until)) {
         timers.delete(due[0]);
         now = Math.max(now, due[1].at);
-        (due[1] as { fn: () => void }).fn();
+        due[1].fn();
         await settle();
       }
       now = until;
