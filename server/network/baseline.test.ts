@@ -1,0 +1,90 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_BASELINE, initialBaseline, median, observeLatency, type BaselineOptions } from "./baseline";
+
+/** 40 ms ± 2 ms of deterministic noise. */
+function noise(n: number, seed = 7): number[] {
+  let x = seed;
+  return Array.from({ length: n }, () => {
+    x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
+    return 40 + ((x / 2 ** 31) * 4 - 2);
+  });
+}
+function feed(values: number[], options: BaselineOptions = DEFAULT_BASELINE) {
+  const state = initialBaseline();
+  return { state, verdicts: values.map((v) => observeLatency(state, v, options)) };
+}
+
+describe("latency baseline (rolling median + MAD)", () => {
+  it("judges nothing before min_samples", () => {
+    const { verdicts } = feed([...noise(10), 500]);
+    expect(verdicts.at(-1)).toMatchObject({ outlier: false, anomalous: false, median: null, score: null });
+  });
+  it("flags a value far above its own baseline, saying the baseline, the value and the window", () => {
+    const { verdicts } = feed([...noise(100), 90]);
+    const v = verdicts.at(-1)!;
+    expect(v).toMatchObject({ outlier: true, anomalous: true, started: true, value: 90, samples: 100 });
+    expect(v.median).toBeCloseTo(40, 0);
+    expect(v.mad!).toBeGreaterThan(0.5);
+    expect(v.score!).toBeGreaterThan(DEFAULT_BASELINE.threshold);
+    expect(verdicts.slice(0, -1).some((x) => x.anomalous)).toBe(false);
+  });
+  it("ends an anomaly after `clear` normal samples", () => {
+    const { verdicts } = feed([...noise(100), 90, ...noise(3, 99)]);
+    expect(verdicts.slice(-4).map((v) => [v.anomalous, v.ended])).toEqual([
+      [true, false],
+      [true, false],
+      [true, false],
+      [false, true],
+    ]);
+  });
+  it("waits for `confirm` outliers in a row when asked", () => {
+    const options = { ...DEFAULT_BASELINE, confirm: 2 };
+    expect(feed([...noise(100), 90, 40], options).verdicts.some((v) => v.anomalous)).toBe(false);
+    expect(feed([...noise(100), 90, 95], options).verdicts.at(-1)).toMatchObject({ anomalous: true, started: true });
+  });
+  it("flags a drop far below the baseline too, unless only slowness is asked for", () => {
+    expect(feed([...noise(100), 5]).verdicts.at(-1)?.anomalous).toBe(true);
+    expect(feed([...noise(100), 5], { ...DEFAULT_BASELINE, direction: "high" }).verdicts.at(-1)?.anomalous).toBe(false);
+  });
+  it("does not flag jitter on a flat series (the MAD floor)", () => {
+    const flat = Array.from({ length: 100 }, () => 20);
+    expect(feed([...flat, 20.4, 20.2]).verdicts.some((v) => v.outlier)).toBe(false);
+  });
+  it("learns a lasting shift as the new normal, or keeps flagging it when outliers are not learned", () => {
+    const shifted = [...noise(100), ...noise(200, 3).map((x) => x + 60)];
+    const learned = feed(shifted).verdicts;
+    expect(learned.at(-1)?.anomalous).toBe(false);
+    expect(feed(shifted, { ...DEFAULT_BASELINE, learn_outliers: false }).verdicts.at(-1)?.anomalous).toBe(true);
+  });
+  it("keeps at most `window` samples", () => {
+    const { state } = feed(noise(500), { ...DEFAULT_BASELINE, window: 50 });
+    expect(state.samples).toHaveLength(50);
+    expect(median([3, 1, 2, 10])).toBe(2.5);
+  });
+});
+
+const DIR = path.resolve(process.cwd(), "../shared/datasets/latency");
+const present = fs.existsSync(path.join(DIR, "anomaly_windows.json"));
+describe.skipIf(!present)("latency baseline on NAB's labelled EC2 latency series (skipped when ../shared/datasets/latency is absent)", () => {
+  it("finds the three labelled windows with the default options and raises no false flag", () => {
+    const labels = JSON.parse(fs.readFileSync(path.join(DIR, "anomaly_windows.json"), "utf8")) as Record<string, [string, string][]>;
+    const file = "ec2_request_latency_system_failure.csv";
+    const stamp = (t: string) => Date.parse(`${t.trim().replace(" ", "T").slice(0, 23)}Z`);
+    const windows = labels[file].map(([a, b]) => [stamp(a), stamp(b)]);
+    const rows = fs.readFileSync(path.join(DIR, file), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
+    const state = initialBaseline();
+    const found = new Set<number>();
+    let falseFlags = 0;
+    for (const [t, v] of rows) {
+      const verdict = observeLatency(state, Number(v));
+      if (!verdict.anomalous) continue;
+      const w = windows.findIndex(([a, b]) => stamp(t) >= a && stamp(t) <= b);
+      if (w >= 0) found.add(w);
+      else if (verdict.started) falseFlags++;
+    }
+    expect(found.size).toBe(3);
+    expect(falseFlags).toBe(0);
+  });
+});

@@ -1,0 +1,187 @@
+// A node's status over its check results: pure and synchronous. The caller gives results (in any
+// order within a batch), the parent's status, maintenance windows and the time; it gets the new
+// state and the transitions, each stamped with the time its evidence gives: a node goes down at
+// its first failed check and comes back at its first good one, not when the data arrived.
+import { applyResult, DEFAULT_CHECK_POLICY, initialTrack, resetRuns, type AnomalyFacts, type CheckPolicy, type CheckTrack, type Health, type StatusResult } from "./check-health";
+import { DEFAULT_FLAP, initialFlap, recordFlap, type FlapOptions, type FlapState } from "./flapping";
+import { maintenanceAt, type ActiveMaintenance, type MaintenanceWindow } from "./maintenance";
+
+export type { StatusResult, CheckPolicy, Health } from "./check-health";
+export const NODE_STATUSES = ["pending", "up", "degraded", "down", "unreachable", "maintenance", "flapping"] as const;
+export type NodeStatus = (typeof NODE_STATUSES)[number];
+
+export interface NodePolicy extends CheckPolicy {
+  /** per-check overrides (failures_before_down, latency threshold…) by check id */
+  checks?: Record<string, Partial<CheckPolicy>>;
+  /** flap thresholds, or null to never report flapping */
+  flap: FlapOptions | null;
+}
+export const DEFAULT_NODE_POLICY: NodePolicy = { ...DEFAULT_CHECK_POLICY, flap: DEFAULT_FLAP };
+
+export interface ParentStatus {
+  status: NodeStatus;
+  /** what the parent's checks say under an overlay: a parent in maintenance or flapping that is down still explains its children */
+  base?: Health;
+  /** since when the parent has had this status (its evidence time) */
+  since: number | null;
+}
+
+export interface StatusInput {
+  results: readonly StatusResult[];
+  /** the time of evaluation: maintenance that began or ended by now is applied */
+  now: number;
+  parent?: ParentStatus | null;
+  maintenance?: readonly MaintenanceWindow[];
+}
+
+export interface NodeState {
+  status: NodeStatus;
+  /** evidence time of the current status; null while pending */
+  since: number | null;
+  reason: string | null;
+  /** the status the checks alone give, under any maintenance, unreachable or flapping overlay */
+  base: Health;
+  base_since: number | null;
+  checks: Record<string, CheckTrack>;
+  flap: FlapState;
+  maintenance: ActiveMaintenance | null;
+  /** the newest result time applied; older results arriving later are ignored */
+  last_time: number | null;
+}
+
+export interface Transition {
+  from: NodeStatus;
+  to: NodeStatus;
+  /** the evidence time: first failed check for down, first good check for up, window edges for maintenance */
+  at: number;
+  /** the time of the result (or evaluation) that confirmed it */
+  confirmed_at: number;
+  reason: string | null;
+  base: Health;
+  check_id?: string;
+  anomaly?: AnomalyFacts;
+}
+
+export interface Evaluation {
+  state: NodeState;
+  transitions: Transition[];
+  /** results older than ones already applied: not applied (the past is not rewritten) */
+  ignored: StatusResult[];
+}
+
+export const initialNodeState = (): NodeState => ({
+  status: "pending",
+  since: null,
+  reason: null,
+  base: "pending",
+  base_since: null,
+  checks: {},
+  flap: initialFlap(),
+  maintenance: null,
+  last_time: null,
+});
+
+const HEALTH_RANK: Record<Health, number> = { pending: 0, up: 1, degraded: 2, down: 3 };
+const isDown = (p: ParentStatus) => p.status === "down" || p.status === "unreachable" || p.base === "down";
+
+/** Applies a batch of results and the passing of time to a node's state (which is not mutated). */
+export function evaluateNode(previous: NodeState, input: StatusInput, policy: NodePolicy = DEFAULT_NODE_POLICY): Evaluation {
+  const state = structuredClone(previous);
+  const transitions: Transition[] = [];
+  const ignored: StatusResult[] = [];
+  const windows = input.maintenance ?? [];
+  const parent = input.parent ?? null;
+  const sorted = [...input.results].sort((a, b) => a.time - b.time);
+  for (const r of sorted) {
+    if (state.last_time !== null && r.time < state.last_time) {
+      ignored.push(r);
+      continue;
+    }
+    moveMaintenance(state, windows, r.time, transitions, parent);
+    state.last_time = r.time;
+    if (state.maintenance) continue;
+    const checkPolicy = { ...policy, ...policy.checks?.[r.check_id] };
+    const track = (state.checks[r.check_id] ??= initialTrack());
+    applyResult(track, r, checkPolicy);
+    const flap = policy.flap ? recordFlap(state.flap, Object.values(state.checks).every((t) => t.last_ok !== false), policy.flap) : null;
+    updateBase(state, r, track);
+    settle(state, transitions, parent, r.time, r.time, r.check_id, flap);
+  }
+  moveMaintenance(state, windows, Math.max(input.now, state.last_time ?? input.now), transitions, parent);
+  settle(state, transitions, parent, input.now, null, undefined, null);
+  return { state, transitions, ignored };
+}
+
+/** The node's health from its checks: the worst of them, dated by the evidence of the check that set it. */
+function updateBase(state: NodeState, r: StatusResult, track: CheckTrack): void {
+  let worst: Health = "pending";
+  for (const t of Object.values(state.checks)) if (HEALTH_RANK[t.health] > HEALTH_RANK[worst]) worst = t.health;
+  if (worst === state.base) return;
+  const wasDown = state.base === "down";
+  state.base = worst;
+  if (worst === "down") {
+    // the earliest first failure among the checks that are down
+    state.base_since = Math.min(...Object.values(state.checks).filter((t) => t.health === "down").map((t) => t.since ?? r.time));
+  } else if (wasDown) state.base_since = track.since ?? r.time;
+  else state.base_since = r.time;
+}
+
+function overlay(state: NodeState, parent: ParentStatus | null): { status: NodeStatus; at: number | null; reason: string | null } {
+  if (state.maintenance) return { status: "maintenance", at: state.maintenance.start, reason: state.maintenance.reason ? `maintenance: ${state.maintenance.reason}` : "maintenance" };
+  const tracks = Object.values(state.checks);
+  const lastFailed = tracks.some((t) => t.last_ok === false);
+  if (parent && isDown(parent) && (state.base === "down" || lastFailed)) {
+    const own = state.base === "down" ? state.base_since : Math.min(...tracks.filter((t) => t.last_ok === false).map((t) => t.first_fail_at ?? Infinity));
+    return { status: "unreachable", at: Math.max(own ?? 0, parent.since ?? 0), reason: `its parent is ${parent.status === "down" || parent.status === "unreachable" ? parent.status : `down (${parent.status})`}` };
+  }
+  // after its parent came back, a node still counting its way up stays unreachable rather than
+  // paging as down for one interval; if it fails again it is down on its own account
+  if (state.status === "unreachable" && state.base === "down" && !lastFailed) return { status: "unreachable", at: state.since, reason: state.reason };
+  if (state.flap.flapping) return { status: "flapping", at: null, reason: `${state.flap.percent.toFixed(1)}% state change over the last ${state.flap.history.length} checks` };
+  return { status: state.base, at: state.base_since, reason: baseReason(state) };
+}
+
+function baseReason(state: NodeState): string | null {
+  const tracks = Object.entries(state.checks).filter(([, t]) => t.health === state.base && t.reason);
+  return tracks.length === 0 ? null : tracks.map(([id, t]) => `${id}: ${t.reason}`).join("; ");
+}
+
+/** Moves the output status to what the state now says, recording a transition when it changes. */
+function settle(state: NodeState, out: Transition[], parent: ParentStatus | null, time: number, resultTime: number | null, checkId: string | undefined, flap: { started: boolean; stopped: boolean } | null): void {
+  const next = overlay(state, parent);
+  if (next.status === state.status) {
+    state.reason = next.reason;
+    return;
+  }
+  // flapping starts and stops at the result that tipped it; other changes at their evidence
+  const at = next.status === "flapping" || flap?.stopped ? (resultTime ?? time) : (next.at ?? resultTime ?? time);
+  const t: Transition = { from: state.status, to: next.status, at, confirmed_at: resultTime ?? time, reason: next.reason, base: state.base };
+  const track = checkId === undefined ? undefined : state.checks[checkId];
+  if (checkId !== undefined) t.check_id = checkId;
+  if (next.status === "degraded" && track?.anomaly && track.health === "degraded") t.anomaly = track.anomaly;
+  out.push(t);
+  state.status = next.status;
+  state.since = at;
+  state.reason = next.reason;
+}
+
+/** Enters or leaves maintenance as of `t`, at the windows' own edges. */
+function moveMaintenance(state: NodeState, windows: readonly MaintenanceWindow[], t: number, out: Transition[], parent: ParentStatus | null): void {
+  if (state.maintenance && t >= state.maintenance.end) {
+    const end = state.maintenance.end;
+    state.maintenance = null;
+    // what a check was doing before the window says nothing about after it
+    for (const track of Object.values(state.checks)) resetRuns(track);
+    const next = overlay(state, parent);
+    out.push({ from: "maintenance", to: next.status, at: end, confirmed_at: t, reason: next.reason, base: state.base });
+    state.status = next.status;
+    state.since = end;
+    state.reason = next.reason;
+  }
+  const active = windows.length === 0 ? null : maintenanceAt(windows, t);
+  if (active && !state.maintenance) {
+    state.maintenance = active;
+    for (const track of Object.values(state.checks)) resetRuns(track);
+    settle(state, out, parent, t, null, undefined, null);
+  } else if (active) state.maintenance = active;
+}
