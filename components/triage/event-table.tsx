@@ -120,7 +120,7 @@ export function EventTable({ params, selected, onSelect, narrow }: { params: str
           ))}
         </div>
         <div ref={scroller} role="rowgroup" className="min-h-0 flex-1 overflow-y-auto [overflow-anchor:none]" data-testid="triage-scroller">
-          {rows.length === 0 && first ? (
+          {rows.length === 0 && first && !hasNextPage ? (
             <p className="p-4 text-sm text-slate-400">No stored event matches these filters.</p>
           ) : (
             <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
