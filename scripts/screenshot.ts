@@ -45,9 +45,6 @@ async function main() {
     await wide.getByLabel("Password").fill(PASSWORD);
     await wide.getByRole("button", { name: "Sign in" }).click();
     await wide.getByRole("status", { name: "connection" }).filter({ hasText: "Live" }).waitFor();
-    // open the acknowledged incident's timeline
-    await wide.getByRole("button", { name: /^Brute-force logins from/ }).first().click();
-    await wide.getByRole("list", { name: "incident timeline" }).waitFor();
     await shot(wide, "screenshot");
 
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, storageState: await wide.context().storageState() });
@@ -78,6 +75,26 @@ async function main() {
     await phone.locator("[role=row][data-event-id]").first().click();
     await phone.getByRole("dialog", { name: "event detail" }).getByText("Raw line as received").waitFor();
     await shot(phone, "triage-phone-drawer", false);
+
+    // incidents: the list with a bulk selection, and one incident's own page
+    await wide.goto(`${vigil.url}/incidents?status=all`);
+    await wide.getByTestId("incidents-total").waitFor();
+    await wide.getByRole("checkbox").nth(0).check();
+    await wide.getByRole("checkbox").nth(1).check();
+    await shot(wide, "incidents", false);
+    if (brute) {
+      await api(`/api/v1/incidents/${brute.id}/assign`, { method: "POST", body: JSON.stringify({ assignee: "ana@bank.test" }) });
+      await api(`/api/v1/incidents/${brute.id}/notes`, { method: "POST", body: JSON.stringify({ note: "Source is a known scanner; blocked on the edge firewall." }) });
+      await wide.goto(`${vigil.url}/incidents/${brute.id}`);
+      await wide.getByRole("list", { name: "incident timeline" }).waitFor();
+      await shot(wide, "incident-page");
+      await phone.goto(`${vigil.url}/incidents/${brute.id}`);
+      await phone.getByRole("list", { name: "incident timeline" }).waitFor();
+      await shot(phone, "incident-page-phone", false);
+    }
+    await phone.goto(`${vigil.url}/incidents`);
+    await phone.getByTestId("incidents-total").waitFor();
+    await shot(phone, "incidents-phone", false);
 
     // the admin enrols an authenticator at first sign-in, then opens the administration page
     const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });

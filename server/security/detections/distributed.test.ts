@@ -33,6 +33,12 @@ describe("distributed_attack", () => {
     expect(d.details).toMatchObject({ sources: { distinct: 5, top: [1, 2, 3, 4, 5].map((n) => ({ value: `198.51.100.${n}`, count: 2 })) } });
   });
 
+  it("names no service for events sent without one (Vigil's own JSON), rather than \"(unknown)\"", () => {
+    const [d] = new DistributedAttackRule().observe(attack(10, 5, T0, 20 * SEC, { service: null }));
+    expect(d.title).toBe("Distributed attack on account alice");
+    expect(d.explanation).toMatch(/^10 failed logins for alice from 5 sources/);
+  });
+
   it("keeps accounts of different services apart", () => {
     const log = [...attack(5, 5, T0, SEC, { service: "sshd" }), ...attack(5, 5, T0, SEC, { service: "app" })];
     expect(new DistributedAttackRule().observe(log)).toEqual([]);

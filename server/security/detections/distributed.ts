@@ -50,16 +50,18 @@ export class DistributedAttackRule implements SecurityRule {
     const burst = burstAround(entries, newly, o.windowMs, REPORTED);
     const sources = tally(burst.entries, (e) => e.source);
     const { account, service } = newly[0];
+    // events sent without a service (Vigil's own JSON) say nothing rather than "(unknown)"
+    const on = service === "unknown" ? "" : ` (${service})`;
     return {
       rule: this.name,
       entity: key,
-      title: `Distributed attack on account ${displayName(account!)} (${service})`,
+      title: `Distributed attack on account ${displayName(account!)}${on}`,
       severity: "high",
       firstSeen: newly[0].time,
       lastSeen: newly[newly.length - 1].time,
       increment: totalWeight(newly),
       explanation:
-        `${plural(burst.count, "failed login")} for ${displayName(account!)} (${service}) from ${plural(sources.distinct, "source")} ` +
+        `${plural(burst.count, "failed login")} for ${displayName(account!)}${on} from ${plural(sources.distinct, "source")} ` +
         `in ${formatDuration(burst.last - burst.first)}; threshold ${o.minFailures} failures from ${o.minSources} sources in ${formatDuration(o.windowMs)}`,
       mitre: "T1110.001",
       evidence: evidenceIds(newly),
