@@ -17,7 +17,7 @@ const withPort = (host: string | null, port: number | null) => (host === null ? 
 const summaryOf = (e: SecurityEvent) => e.signature ?? e.message ?? e.kind;
 
 // Every column's width is fixed by the grid template, so a row never reflows as it scrolls in.
-const GRID = "md:grid-cols-[10.5rem_5.5rem_7.5rem_minmax(8rem,12rem)_minmax(7rem,10rem)_minmax(0,1fr)_6.5rem]";
+const GRID = "md:grid-cols-[10.5rem_5.5rem_6.5rem_minmax(7rem,12rem)_minmax(5rem,10rem)_minmax(12rem,1fr)_5.5rem]";
 
 const columns = col.columns([
   col.accessor("time", { header: "Time", cell: (c) => <LocalTime ms={c.getValue()} className="tabular-nums" />, meta: { cell: "text-slate-300" } }),
@@ -36,7 +36,7 @@ const columns = col.columns([
     ),
     meta: { cell: "text-slate-100" },
   }),
-  col.accessor("service", { header: "Service", cell: (c) => c.getValue() ?? c.row.original.source, meta: { cell: "text-slate-400" } }),
+  col.accessor("service", { header: "Service", cell: (c) => c.getValue() ?? "—", meta: { cell: "text-slate-400" } }),
 ]);
 
 const ROW_HEIGHT = 36;

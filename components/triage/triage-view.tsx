@@ -21,7 +21,7 @@ import { TopPanel } from "./top-panel";
 import { EventDrawer } from "./event-drawer";
 import { useTriageUrl, type UrlPatch } from "./use-triage-url";
 
-const VIEW_LABELS: Record<View, string> = { events: "Events", signature: "By signature", src: "By source", user: "By account" };
+const VIEW_LABELS: Record<View, string> = { events: "Events", signature: "Signatures", src: "Sources", user: "Accounts" };
 
 function useNarrow(): boolean {
   const [narrow, setNarrow] = useState(false);
@@ -132,7 +132,7 @@ export function TriageView() {
           <StormSummary groups={groups ?? []} rate={rate} onShowList={() => setStormHidden(true)} />
         </div>
       )}
-      <div className="grid min-h-[28rem] flex-1 grid-cols-1 gap-3 lg:min-h-0 lg:grid-cols-[minmax(0,1fr)_18rem]">
+      <div className={`grid min-h-[28rem] flex-1 grid-cols-1 gap-3 lg:min-h-0 ${event === null ? "lg:grid-cols-[minmax(0,1fr)_18rem]" : "xl:grid-cols-1"}`}>
         <main className="flex min-h-[28rem] flex-col lg:min-h-0">
           {params === null ? null : view === "events" ? (
             <EventTable params={params} selected={event} onSelect={select} narrow={narrow} />
@@ -140,7 +140,8 @@ export function TriageView() {
             <GroupTable params={params} by={view} onOpen={openGroup} />
           )}
         </main>
-        {anchor !== null && <TopPanel since={topSince} until={topUntil} pivot={pivot} />}
+        {/* with an event open the drawer takes the top lists' place, so the table keeps its columns */}
+        {anchor !== null && (event === null ? <TopPanel since={topSince} until={topUntil} pivot={pivot} /> : <div className="xl:hidden"><TopPanel since={topSince} until={topUntil} pivot={pivot} /></div>)}
       </div>
       {event !== null && <EventDrawer id={event} onClose={close} pivot={pivot} />}
     </div>
