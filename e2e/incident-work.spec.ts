@@ -91,6 +91,9 @@ test("an incident page takes, notes (as text), snoozes, resolves with a reason a
   await expect(page.getByTestId("incident-status")).toHaveText("open");
   await expect(timeline).toContainText("reopened by bob@bank.test");
   expect(await page.title()).not.toBe("1");
+  // a note added elsewhere reaches the open page live (its fallback poll is 30 s, beyond this wait)
+  await bob.request.post(`${vigil.url}/api/v1/incidents/${id}/notes`, { data: { note: "bob: the firewall rule is in" }, headers: { origin: vigil.url } });
+  await expect(timeline).toContainText("bob: the firewall rule is in", { timeout: 10_000 });
   await bob.close();
   expect(errors).toEqual([]);
   await context.close();

@@ -11,8 +11,10 @@ import { SeverityBadge } from "@/components/ui/severity";
 import { Ago, LocalTime } from "@/components/ui/time";
 import { useMe } from "@/components/ui/me-context";
 import { UserMenu } from "@/components/ui/user-menu";
+import { ConnectionBadge } from "@/components/live/live-sync";
 import { MitreLink } from "./incident-card";
 import { formatCount } from "./format";
+import { useIncidentWatch } from "./use-incident-watch";
 
 const SNOOZES = [
   { label: "1 hour", ms: 3_600_000 },
@@ -33,6 +35,7 @@ const STATUS_STYLE: Record<string, string> = {
  */
 export function IncidentPage({ id }: { id: number }) {
   const { data, error } = useQuery(incidentWorkQueries.detail(id));
+  useIncidentWatch(id);
   return (
     <div className="mx-auto flex min-h-dvh max-w-5xl flex-col gap-4 p-3 sm:p-5">
       <header className="flex flex-wrap items-center gap-3 text-xs">
@@ -42,6 +45,7 @@ export function IncidentPage({ id }: { id: number }) {
         <Link href="/incidents" className="rounded px-2 py-1 text-slate-300 hover:bg-slate-800">
           All incidents
         </Link>
+        <ConnectionBadge />
         <div className="ml-auto hidden sm:block">
           <UserMenu />
         </div>

@@ -19,12 +19,12 @@ export function postBulk(body: Record<string, unknown>) {
 export const LIST_PAGE = 100;
 
 export const incidentWorkQueries = {
-  /** one incident with its timeline; refreshed every few seconds while its page is open */
+  /** one incident with its timeline; refetched when a live delta names it (use-incident-watch), and every 30 s as a fallback */
   detail: (id: number) =>
     queryOptions({
       queryKey: ["incidents", "page", id] as const,
       queryFn: ({ signal }) => fetchJson<IncidentDetail>(`/api/v1/incidents/${id}`, { signal }),
-      refetchInterval: 5_000,
+      refetchInterval: 30_000,
       retry: false,
     }),
   /** the incident list's pages for a filter (the query string of GET /api/v1/incidents without limit/before) */
