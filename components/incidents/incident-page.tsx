@@ -180,7 +180,11 @@ function Actions({ incident: i, me }: { incident: Incident; me: string }) {
     onError: (e) => {
       const conflict = e instanceof HttpError && e.status === 409;
       setMessage({ text: e.message, conflict });
-      if (conflict) void client.invalidateQueries({ queryKey: ["incidents", "page", i.id] });
+      if (!conflict) return;
+      // the 409 carries the incident as it now is: shown at once, the timeline follows on refetch
+      const now = (e.body as { incident?: Incident } | null)?.incident;
+      if (now) client.setQueryData<IncidentDetail>(["incidents", "page", i.id], (old) => (old ? { ...old, incident: now } : old));
+      void client.invalidateQueries({ queryKey: ["incidents", "page", i.id] });
     },
   });
   const run = (verb: IncidentVerb, body: Record<string, unknown> = {}) => act.mutate({ verb, body: { version: i.version, ...body } });
