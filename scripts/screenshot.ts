@@ -117,6 +117,29 @@ async function main() {
     await admin.getByRole("button", { name: "Audit log" }).click();
     await admin.getByRole("table", { name: "audit log" }).getByRole("row").nth(1).waitFor();
     await shot(admin, "admin-audit");
+    // a response plan for brute force (settings:manage), then the incident with its checklist, one step ticked
+    const created = await admin.request.post(`${vigil.url}/api/v1/response-plans`, {
+      headers: { origin: vigil.url },
+      data: {
+        name: "Credential attack",
+        rule: "brute_force",
+        runbook_url: "https://wiki.bank.example/runbooks/credential-attack",
+        steps: [
+          { id: "block", text: "Block the source address at the edge firewall", phase: "containment", required: true },
+          { id: "success", text: "Search for a successful login from the source after the failures", phase: "investigation", required: true },
+          { id: "owner", text: "Tell the owner of the targeted service", phase: "communication", required: false },
+          { id: "unblock", text: "Review the block after 24 hours", phase: "recovery", required: false },
+        ],
+      },
+    });
+    if (created.status() !== 201) throw new Error(`response plan: ${created.status()} ${await created.text()}`);
+    if (brute) {
+      await admin.goto(`${vigil.url}/incidents/${brute.id}`);
+      await admin.getByRole("region", { name: "response plan" }).waitFor();
+      await admin.getByRole("checkbox", { name: /Block the source address/ }).check();
+      await admin.getByText(/1 of 4 done/).waitFor();
+      await shot(admin, "incident-plan");
+    }
     console.log("wrote docs/*.png");
   } finally {
     await browser.close();

@@ -16,9 +16,13 @@ import {
   type IncidentQuery,
   type IncidentsSnapshot,
   type ResolutionReason,
+  type IncidentDetailAnswer,
+  type ResponsePlan,
+  type ResponsePlanInput,
 } from "../lib/contracts/incidents";
 import type { LifecycleAction } from "./incidents/lifecycle";
 import { responseStats } from "../db/queries/incident-stats";
+import { ResponseWork } from "./incidents/plans";
 import type { Severity } from "../lib/contracts/common";
 import type { NetworkSnapshot, NetworkSummary, NetworkSummaryQuery, NodeDetail, NodeDetailQuery, NodeQuery, NodesPage } from "../lib/contracts/network";
 import type { Stream } from "../lib/contracts/live";
@@ -94,6 +98,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const metrics = createMetrics({ sqlite, file: handle.file, processMetrics: options.processMetrics });
 
   const ackTimeoutMs = options.ackTimeoutMs ?? {};
+  const plans = new ResponseWork(sqlite);
   const AUDIT_ACTION: Record<LifecycleAction["action"], string> = {
     acknowledge: "incident_acknowledged",
     resolve: "incident_resolved",
@@ -106,11 +111,14 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const forbidden = (who: Identity, pane: string) => `${who.name} (${who.kind === "key" ? "API key" : who.role}) may not act on ${pane} incidents`;
 
   /** A person's or key's action on one incident: permission by pane, audited in the same transaction, announced live. */
-  const change = (id: number, action: LifecycleAction, who: Identity, input: IncidentActionInput = {}): ActionResult => {
+  const change = (id: number, action: LifecycleAction, who: Identity, input: IncidentActionInput & { override?: string } = {}): ActionResult => {
     const current = findIncident(db, id);
     if (!current) return { ok: false, code: "not_found", message: `incident ${id} not found` };
     if (!can(who, incidentPermission(current.pane))) return { ok: false, code: "forbidden", message: forbidden(who, current.pane) };
     const result = sqlite.transaction((): ActionResult => {
+      const gate = checklistGate(current, action, input.override);
+      if (gate) return { ok: false, code: "conflict", message: gate, incident: current };
+      if (action.action === "resolve" && input.override) input = { ...input, note: `${input.note ? `${input.note} ` : ""}(required steps overridden: ${input.override})` };
       const r = incidentService.work.apply(id, action, who.name, clock.now(), input);
       if (!r.ok) return { ok: false, code: r.code, message: r.message, incident: r.incident };
       if (r.changed) {
@@ -127,6 +135,16 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     })();
     if (result.ok && result.changed) hub.publish("incidents", [{ type: "incident", incident: result.incident }]);
     return result;
+  };
+  /**
+   * Resolving as "fixed" (the default reason) while the incident's checklist has required steps
+   * open is refused, naming them, unless an override reason is given.
+   */
+  const checklistGate = (current: Incident, action: LifecycleAction, override: string | undefined): string | null => {
+    if (action.action !== "resolve" || (action.reason ?? "fixed") !== "fixed" || current.status === "resolved" || override) return null;
+    const open = plans.openRequired(current);
+    if (open.length === 0) return null;
+    return `incident ${current.id} has ${open.length} required step${open.length === 1 ? "" : "s"} not done (${open.map((i) => `"${i.text}"`).join(", ")}): tick them, resolve with another reason, or give an override reason`;
   };
   /** Whether `who` may act on incident `id` (its pane's permission), or why not. */
   const incidentAccess = (id: number, who: Identity): { code: "not_found" | "forbidden"; message: string } | null => {
@@ -170,7 +188,13 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
           failed.push({ id, reason: forbidden(who, current.pane) });
           continue;
         }
-        const r = incidentService.work.apply(id, action, who.name, now, { note: input.note });
+        const gate = checklistGate(current, action, input.override);
+        if (gate) {
+          failed.push({ id, reason: gate });
+          continue;
+        }
+        const note = action.action === "resolve" && input.override ? `${input.note ? `${input.note} ` : ""}(required steps overridden: ${input.override})` : input.note;
+        const r = incidentService.work.apply(id, action, who.name, now, { note });
         if (!r.ok) {
           failed.push({ id, reason: r.message });
           continue;
@@ -304,9 +328,81 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
       const until = q.until ?? clock.now();
       return responseStats(sqlite, q.since ?? until - 28 * 86_400_000, until, clock.now());
     },
-    incident: (id: number) => {
+    /** GET /api/v1/incidents/:id: the incident, its timeline, its checklist (copied from its plan on first sight), links and suggested links */
+    incident: (id: number): IncidentDetailAnswer | null => {
       const incident = getIncident(db, id);
-      return incident ? { incident, timeline: getTimeline(db, id) } : null;
+      if (!incident) return null;
+      const checklist = sqlite.transaction(() => plans.checklist(incident))();
+      return { incident, timeline: getTimeline(db, id), checklist, links: plans.links(id), suggestions: plans.suggestions(incident) };
+    },
+    responsePlans: () => plans.listPlans(),
+    /** POST /api/v1/response-plans (settings:manage), audited */
+    createResponsePlan: (input: ResponsePlanInput, who: Identity): ResponsePlan | null =>
+      sqlite.transaction(() => {
+        const plan = plans.createPlan(input, who.name, clock.now());
+        if (plan) access.audit.append({ actor: who.name, action: "response_plan_created", target: `response plan ${plan.id}: ${plan.name}`, sourceIp: who.sourceIp, before: null, after: { ...input } });
+        return plan;
+      })(),
+    updateResponsePlan: (id: number, input: ResponsePlanInput, who: Identity) =>
+      sqlite.transaction(() => {
+        const before = plans.getPlan(id);
+        const plan = plans.updatePlan(id, input, who.name, clock.now());
+        if (typeof plan !== "string") access.audit.append({ actor: who.name, action: "response_plan_updated", target: `response plan ${id}: ${plan.name}`, sourceIp: who.sourceIp, before: before ? { ...before } : null, after: { ...input } });
+        return plan;
+      })(),
+    deleteResponsePlan: (id: number, who: Identity): boolean =>
+      sqlite.transaction(() => {
+        const before = plans.getPlan(id);
+        if (!before || !plans.deletePlan(id)) return false;
+        access.audit.append({ actor: who.name, action: "response_plan_deleted", target: `response plan ${id}: ${before.name}`, sourceIp: who.sourceIp, before: { ...before }, after: null });
+        return true;
+      })(),
+    /** POST /api/v1/incidents/:id/checklist/:step: tick or untick, on the timeline and in the audit trail */
+    tickChecklist: (id: number, stepId: string, done: boolean, who: Identity, note?: string): ActionResult => {
+      const denied = incidentAccess(id, who);
+      if (denied) return { ok: false, ...denied };
+      const current = findIncident(db, id)!;
+      const result = sqlite.transaction((): ActionResult => {
+        const item = plans.tick(current, stepId, done, who.name, clock.now());
+        if (!item) return { ok: false, code: "not_found", message: `incident ${id} has no checklist step "${stepId}"` };
+        const text = `${done ? "done" : "not done"}: ${item.text}${note ? ` (${note})` : ""}`;
+        sqlite.prepare(`INSERT INTO incident_timeline (incident_id, time, actor, action, from_status, to_status, note) VALUES (?, ?, ?, 'checklist', NULL, NULL, ?)`).run(id, clock.now(), who.name, text);
+        access.audit.append({ actor: who.name, action: "incident_checklist", target: `incident ${id}: ${current.title}`, sourceIp: who.sourceIp, before: null, after: { step: stepId, done } });
+        return { ok: true, incident: current, changed: true };
+      })();
+      if (result.ok) hub.publish("incidents", [{ type: "incident", incident: result.incident }]);
+      return result;
+    },
+    /** POST /api/v1/incidents/:id/links: links two incidents (the caller must be able to act on both panes) */
+    linkIncidents: (id: number, other: number, kind: string, who: Identity, note?: string): ActionResult => {
+      if (id === other) return { ok: false, code: "invalid", message: "an incident cannot be linked to itself" };
+      const denied = incidentAccess(id, who) ?? incidentAccess(other, who);
+      if (denied) return { ok: false, ...denied };
+      const a = findIncident(db, id)!;
+      const b = findIncident(db, other)!;
+      sqlite.transaction(() => {
+        plans.link(id, other, kind, who.name, clock.now());
+        const insert = sqlite.prepare(`INSERT INTO incident_timeline (incident_id, time, actor, action, from_status, to_status, note) VALUES (?, ?, ?, 'linked', NULL, NULL, ?)`);
+        insert.run(id, clock.now(), who.name, `${kind.replace("_", " ")} #${other} ${b.title}${note ? `: ${note}` : ""}`);
+        insert.run(other, clock.now(), who.name, `linked from #${id} ${a.title} (${kind.replace("_", " ")})${note ? `: ${note}` : ""}`);
+        access.audit.append({ actor: who.name, action: "incident_linked", target: `incident ${id} → ${other}`, sourceIp: who.sourceIp, before: null, after: { kind, ...(note ? { note } : {}) } });
+      })();
+      hub.publish("incidents", [{ type: "incident", incident: a }, { type: "incident", incident: b }]);
+      return { ok: true, incident: a, changed: true };
+    },
+    unlinkIncidents: (id: number, other: number, who: Identity): ActionResult => {
+      const denied = incidentAccess(id, who) ?? incidentAccess(other, who);
+      if (denied) return { ok: false, ...denied };
+      const a = findIncident(db, id)!;
+      const removed = sqlite.transaction(() => {
+        if (!plans.unlink(id, other)) return false;
+        sqlite.prepare(`INSERT INTO incident_timeline (incident_id, time, actor, action, from_status, to_status, note) VALUES (?, ?, ?, 'linked', NULL, NULL, ?)`).run(id, clock.now(), who.name, `unlinked #${other}`);
+        access.audit.append({ actor: who.name, action: "incident_unlinked", target: `incident ${id} → ${other}`, sourceIp: who.sourceIp, before: null, after: null });
+        return true;
+      })();
+      if (!removed) return { ok: false, code: "not_found", message: `incidents ${id} and ${other} are not linked` };
+      hub.publish("incidents", [{ type: "incident", incident: a }]);
+      return { ok: true, incident: a, changed: true };
     },
 
     /** Drops raw rows past retention in short batches, keeping active incidents' evidence; rollups live 90 days. One run at a time. */

@@ -15,6 +15,7 @@ import { ConnectionBadge } from "@/components/live/live-sync";
 import { MitreLink } from "./incident-card";
 import { formatCount } from "./format";
 import { useIncidentWatch } from "./use-incident-watch";
+import { IncidentChecklist, IncidentLinks } from "./incident-plan";
 
 const SNOOZES = [
   { label: "1 hour", ms: 3_600_000 },
@@ -134,6 +135,8 @@ function Body({ data }: { data: IncidentDetail }) {
         )}
       </section>
       {mayAct ? <Actions incident={i} me={me!.email} /> : <p className="text-xs text-slate-500">You may read this incident but not act on {i.pane} incidents.</p>}
+      <IncidentChecklist data={data} mayAct={mayAct} />
+      <IncidentLinks data={data} mayAct={mayAct} />
       <section aria-label="timeline" className="rounded-lg border border-slate-800 bg-slate-900/60 p-4">
         <h2 className="mb-2 text-xs font-semibold uppercase tracking-wider text-slate-400">Timeline</h2>
         <ol aria-label="incident timeline" className="flex flex-col gap-1.5 border-l border-slate-700 pl-3 text-sm">
@@ -173,6 +176,8 @@ function Actions({ incident: i, me }: { incident: Incident; me: string }) {
   const [note, setNote] = useState("");
   const [reason, setReason] = useState<(typeof RESOLUTION_REASONS)[number]>("fixed");
   const [assignee, setAssignee] = useState("");
+  const [override, setOverride] = useState("");
+  const blocked = message?.text.includes("required step") ?? false;
   const act = useMutation({
     mutationFn: ({ verb, body }: { verb: IncidentVerb; body: Record<string, unknown> }) => postIncident(i.id, verb, body),
     onMutate: () => setMessage(null),
@@ -235,7 +240,7 @@ function Actions({ incident: i, me }: { incident: Incident; me: string }) {
             className="flex flex-wrap items-center gap-1.5"
             onSubmit={(e) => {
               e.preventDefault();
-              run("resolve", { reason, ...(note.trim() ? { note } : {}) });
+              run("resolve", { reason, ...(note.trim() ? { note } : {}), ...(blocked && override.trim() ? { override: override.trim() } : {}) });
             }}
           >
             <label className="text-xs text-slate-500" htmlFor="reason">
@@ -248,6 +253,9 @@ function Actions({ incident: i, me }: { incident: Incident; me: string }) {
                 </option>
               ))}
             </select>
+            {blocked && (
+              <input value={override} onChange={(e) => setOverride(e.target.value)} placeholder="why resolve anyway" aria-label="override reason" maxLength={500} className="w-48 rounded border border-amber-700 bg-slate-950 px-2 py-1 text-sm text-slate-100 placeholder:text-slate-600" />
+            )}
             <button type="submit" disabled={busy} className={`${btn} border border-emerald-700 text-emerald-200 hover:bg-emerald-900/40`}>
               Resolve
             </button>

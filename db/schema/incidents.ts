@@ -63,7 +63,7 @@ export const incidentTimeline = sqliteTable(
     incidentId: integer("incident_id").notNull().references(() => incidents.id),
     time: integer("time").notNull(),
     actor: text("actor").notNull(),
-    action: text("action", { enum: ["opened", "acknowledged", "resolved", "note", "reopened", "assigned", "snoozed", "severity"] }).notNull(),
+    action: text("action", { enum: ["opened", "acknowledged", "resolved", "note", "reopened", "assigned", "snoozed", "severity", "checklist", "linked"] }).notNull(),
     fromStatus: text("from_status"),
     toStatus: text("to_status"),
     note: text("note"),
@@ -87,4 +87,55 @@ export const incidentEvents = sqliteTable(
     eventId: integer("event_id").notNull(),
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.eventId] }), index("incident_events_event").on(t.eventId)],
+);
+
+/**
+ * A response plan: the steps (containment, investigation, communication, recovery) an incident of
+ * a rule and/or severity is worked through, and its runbook. The most specific plan applies:
+ * rule and severity, then rule, then severity, then the default (both null).
+ */
+export const responsePlans = sqliteTable(
+  "response_plans",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    rule: text("rule"),
+    severity: text("severity"),
+    runbookUrl: text("runbook_url"),
+    /** [{id, text, phase, required}] */
+    steps: text("steps", { mode: "json" }).notNull().$type<{ id: string; text: string; phase: string; required: boolean }[]>(),
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("response_plans_match").on(sql`coalesce(${t.rule}, '')`, sql`coalesce(${t.severity}, '')`)],
+);
+
+/** An incident's checklist: its plan's steps as they were when the incident first showed them, ticked with who and when. */
+export const incidentChecklist = sqliteTable(
+  "incident_checklist",
+  {
+    incidentId: integer("incident_id").notNull().references(() => incidents.id),
+    stepId: text("step_id").notNull(),
+    position: integer("position").notNull(),
+    planId: integer("plan_id").notNull(),
+    text: text("text").notNull(),
+    phase: text("phase").notNull(),
+    required: integer("required", { mode: "boolean" }).notNull(),
+    doneBy: text("done_by"),
+    doneAt: integer("done_at"),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.stepId] })],
+);
+
+/** Links between incidents (either pane): `a` related to / caused by / duplicate of `b`. One row per pair, in either order. */
+export const incidentLinks = sqliteTable(
+  "incident_links",
+  {
+    a: integer("a").notNull().references(() => incidents.id),
+    b: integer("b").notNull().references(() => incidents.id),
+    kind: text("kind").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.a, t.b] }), index("incident_links_b").on(t.b)],
 );

@@ -53,7 +53,7 @@ export interface Incident {
 export const RESOLUTION_REASONS = ["fixed", "false_positive", "duplicate", "expected"] as const;
 export type ResolutionReason = (typeof RESOLUTION_REASONS)[number];
 
-export const TIMELINE_ACTIONS = ["opened", "acknowledged", "resolved", "note", "reopened", "assigned", "snoozed", "severity"] as const;
+export const TIMELINE_ACTIONS = ["opened", "acknowledged", "resolved", "note", "reopened", "assigned", "snoozed", "severity", "checklist", "linked"] as const;
 export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 
 export interface TimelineEntry {
@@ -102,7 +102,11 @@ const futureTime = z.union([z.number().int().positive(), z.string().max(64)]).tr
 });
 const assigneeSchema = z.string().min(1).max(254).regex(/^[^\u0000-\u001f<>]+$/, "expected a user's email or name");
 
-export const resolveInputSchema = incidentActionSchema.extend({ reason: z.enum(RESOLUTION_REASONS).optional() });
+export const resolveInputSchema = incidentActionSchema.extend({
+  reason: z.enum(RESOLUTION_REASONS).optional(),
+  /** resolving as "fixed" with required checklist steps open needs a reason to override them */
+  override: z.string().trim().min(1).max(500).optional(),
+});
 export const assignInputSchema = incidentActionSchema.extend({ assignee: assigneeSchema.nullable() });
 export const snoozeInputSchema = incidentActionSchema.extend({ until: futureTime });
 export const noteInputSchema = incidentActionSchema.extend({ note: z.string().trim().min(1).max(2000) });
@@ -142,6 +146,8 @@ export const bulkInputSchema = z
     assignee: assigneeSchema.nullable().optional(),
     until: futureTime.optional(),
     reason: z.enum(RESOLUTION_REASONS).optional(),
+    /** resolving as "fixed" past required checklist steps: why */
+    override: z.string().trim().min(1).max(500).optional(),
   })
   .refine((b) => (b.ids === undefined) !== (b.filter === undefined), { message: "give either ids or filter, not both and not neither", path: ["ids"] })
   .refine((b) => b.action !== "assign" || b.assignee !== undefined, { message: "assign needs an assignee (null to unassign)", path: ["assignee"] })
@@ -235,4 +241,97 @@ export function countsOfGroups(groups: readonly IncidentGroup[]): IncidentCounts
     for (const [severity, n] of Object.entries(g.acknowledged_severity)) counts.severity[severity] = (counts.severity[severity] ?? 0) + n;
   }
   return counts;
+}
+
+// ---- response plans, checklists and links ----
+
+export const PLAN_PHASES = ["containment", "investigation", "communication", "recovery"] as const;
+const ruleName = z.string().regex(/^[a-z0-9_.:-]{1,64}$/, "expected a rule name");
+
+export const planStepSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9_-]{1,40}$/, "expected a step id (a-z, 0-9, _ or -)"),
+  text: z.string().trim().min(1).max(500),
+  phase: z.enum(PLAN_PHASES),
+  required: z.boolean().default(false),
+});
+
+/** POST /api/v1/response-plans and PUT /api/v1/response-plans/:id. */
+export const responsePlanInputSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    /** the detection rule it applies to (null: any) */
+    rule: ruleName.nullable().default(null),
+    /** the severity it applies to (null: any) */
+    severity: severitySchema.nullable().default(null),
+    runbook_url: z
+      .string()
+      .max(2000)
+      .regex(/^https?:\/\/[^\s]+$/, "expected an http(s) URL")
+      .nullable()
+      .default(null),
+    steps: z.array(planStepSchema).min(1).max(50),
+  })
+  .refine((p) => new Set(p.steps.map((s) => s.id)).size === p.steps.length, { message: "step ids must be unique", path: ["steps"] });
+export type ResponsePlanInput = z.infer<typeof responsePlanInputSchema>;
+
+export interface ResponsePlan extends ResponsePlanInput {
+  id: number;
+  updated_by: string;
+  updated_at: number;
+}
+
+export interface ChecklistItem {
+  step_id: string;
+  text: string;
+  phase: (typeof PLAN_PHASES)[number];
+  required: boolean;
+  done_by: string | null;
+  done_at: number | null;
+}
+
+export interface IncidentChecklist {
+  plan: { id: number; name: string; runbook_url: string | null } | null;
+  items: ChecklistItem[];
+}
+
+export const checklistTickSchema = z.strictObject({ done: z.boolean(), note: z.string().max(2000).optional() });
+
+export const LINK_KINDS = ["related", "caused_by", "duplicate_of"] as const;
+export const linkInputSchema = z.strictObject({
+  other: z.number().int().positive(),
+  kind: z.enum(LINK_KINDS).default("related"),
+  note: z.string().max(2000).optional(),
+});
+
+export interface IncidentLink {
+  /** the other incident */
+  id: number;
+  /** as seen from this incident: "caused_by" read from the other side is "causes" */
+  kind: (typeof LINK_KINDS)[number] | "causes" | "duplicated_by";
+  title: string;
+  pane: Pane;
+  status: IncidentStatus;
+  severity: string;
+  created_by: string;
+  created_at: number;
+}
+
+/** An incident of the other pane that touches the same node, service or address within minutes. */
+export interface LinkSuggestion {
+  id: number;
+  title: string;
+  pane: Pane;
+  status: IncidentStatus;
+  severity: string;
+  /** what the two share: an address, a node or a service */
+  shared: string[];
+}
+
+/** GET /api/v1/incidents/:id */
+export interface IncidentDetailAnswer {
+  incident: Incident;
+  timeline: TimelineEntry[];
+  checklist: IncidentChecklist;
+  links: IncidentLink[];
+  suggestions: LinkSuggestion[];
 }

@@ -1,8 +1,8 @@
 import { infiniteQueryOptions, keepPreviousData, queryOptions } from "@tanstack/react-query";
-import type { BulkResult, Incident, IncidentsSnapshot, ResponseStats, TimelineEntry } from "../contracts/incidents";
+import type { BulkResult, Incident, IncidentDetailAnswer, IncidentsSnapshot, ResponseStats } from "../contracts/incidents";
 import { fetchJson } from "./fetch-json";
 
-export type IncidentDetail = { incident: Incident; timeline: TimelineEntry[] };
+export type IncidentDetail = IncidentDetailAnswer;
 
 /** The lifecycle routes: POST /api/v1/incidents/:id/<path> with a JSON body. */
 export type IncidentVerb = "ack" | "resolve" | "reopen" | "assign" | "snooze" | "notes" | "severity";

@@ -96,6 +96,11 @@ const BODIES: Record<string, () => unknown> = {
   "POST /api/v1/incidents/[id]/snooze": () => ({ until: Date.now() + 3_600_000 }),
   // a filter naming a pane is the pane's permission
   "POST /api/v1/incidents/bulk": () => ({ action: "acknowledge", filter: { pane: "security" } }),
+  "POST /api/v1/incidents/[id]/checklist/[step]": () => ({ done: true }),
+  // linking the security incident to itself: a 400 for whoever may act on it, 403 for whoever may not
+  "POST /api/v1/incidents/[id]/links": () => ({ other: Number(ids.security) }),
+  "POST /api/v1/response-plans": () => ({ name: `plan ${++created}`, rule: `rule_${created}`, steps: [{ id: "contain", text: "Block the source", phase: "containment", required: true }] }),
+  "PUT /api/v1/response-plans/[id]": () => ({ name: "p", steps: [{ id: "a", text: "A", phase: "investigation" }] }),
 };
 
 /** Incident routes are called on the security incident, so their permission is the security one. */
@@ -136,6 +141,13 @@ const INTENDED: Record<string, RouteAccess> = {
   "POST /api/v1/incidents/[id]/severity": "incident-action",
   "POST /api/v1/incidents/bulk": "incident-action",
   "GET /api/v1/incidents/stats": "read",
+  "POST /api/v1/incidents/[id]/checklist/[step]": "incident-action",
+  "POST /api/v1/incidents/[id]/links": "incident-action",
+  "DELETE /api/v1/incidents/[id]/links/[other]": "incident-action",
+  "GET /api/v1/response-plans": "read",
+  "POST /api/v1/response-plans": "settings:manage",
+  "PUT /api/v1/response-plans/[id]": "settings:manage",
+  "DELETE /api/v1/response-plans/[id]": "settings:manage",
   "GET /api/v1/users": "users:manage",
   "POST /api/v1/users": "users:manage",
   "PATCH /api/v1/users/[id]": "users:manage",
