@@ -2,7 +2,7 @@
 // every window (recurring ones at their local time in their zone, as maintenance.ts reads them),
 // overlapping and touching ones joined, clipped to the range.
 import { WEEKDAYS, type MaintenanceWindow } from "./maintenance";
-import { addDays, localParts, weekday, zonedToUtc } from "./zoned-time";
+import { addDays, localParts, weekday, zonedToUtc, type LocalDate } from "./zoned-time";
 
 export interface Span {
   start: number;
@@ -16,9 +16,9 @@ function occurrences(w: MaintenanceWindow, from: number, to: number): Span[] {
   if (w.kind === "once") return w.end > from && w.start < to ? [{ start: w.start, end: w.end, reason: w.reason ?? null }] : [];
   const out: Span[] = [];
   // local dates from one that may hold an occurrence still running at `from` to the one holding `to`
-  let date = localParts(from - w.duration_ms - DAY, w.tz);
+  let date: LocalDate = localParts(from - w.duration_ms - DAY, w.tz);
   const last = localParts(to + DAY, w.tz);
-  const key = (d: { year: number; month: number; day: number }) => d.year * 10_000 + d.month * 100 + d.day;
+  const key = (d: LocalDate) => d.year * 10_000 + d.month * 100 + d.day;
   for (; key(date) <= key(last); date = addDays(date, 1)) {
     if (w.days && !w.days.includes(WEEKDAYS[weekday(date)])) continue;
     const start = zonedToUtc(date, w.start_minutes, w.tz);
