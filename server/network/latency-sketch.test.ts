@@ -19,11 +19,11 @@ function sketchOf(values: readonly number[], alpha = ALPHA): LatencySketch {
 /** Every quantile of QS within α of the exact one (a hair of float slack). */
 function expectWithinError(s: LatencySketch, values: readonly number[], alpha = ALPHA): void {
   const sorted = [...values].sort((a, b) => a - b);
-  for (const q of QS) {
+  const together = s.quantiles([...QS].reverse()).reverse();
+  QS.forEach((q, i) => {
     const exact = exactQuantile(sorted, q);
-    const est = s.quantile(q)!;
-    expect(Math.abs(est - exact), `q=${q} exact=${exact} est=${est}`).toBeLessThanOrEqual(alpha * exact * (1 + 1e-9) + 1e-12);
-  }
+    for (const est of [s.quantile(q)!, together[i]!]) expect(Math.abs(est - exact), `q=${q} exact=${exact} est=${est}`).toBeLessThanOrEqual(alpha * exact * (1 + 1e-9) + 1e-12);
+  });
 }
 /** Deterministic pseudo-random numbers (LCG), so failures reproduce. */
 function lcg(seed: number): () => number {
@@ -152,6 +152,15 @@ describe("latency sketch properties", () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("answers several quantiles in one pass, in any order, as it answers them one by one", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(latency, fc.constant(0)), { maxLength: 200 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 8 }), (values, qs) => {
+        const s = sketchOf(values);
+        expect(s.quantiles(qs)).toEqual(qs.map((q) => s.quantile(q)));
+      }),
     );
   });
 

@@ -35,13 +35,33 @@ export interface LatencySketchJson {
 
 export class SketchFormatError extends Error {}
 
+/** The bin mapping of one accuracy, shared by every sketch of that accuracy. */
+interface Mapping {
+  alpha: number;
+  gamma: number;
+  /** 1 / ln γ */
+  multiplier: number;
+  minIndex: number;
+  maxIndex: number;
+}
+const mappings = new Map<number, Mapping>();
+function mappingOf(alpha: number): Mapping {
+  let m = mappings.get(alpha);
+  if (m) return m;
+  // stored as a whole number of 1e-4 in the binary form
+  if (!(alpha >= 1e-4 && alpha <= 0.5) || Math.abs(alpha * 1e4 - Math.round(alpha * 1e4)) > 1e-9) {
+    throw new RangeError("relative accuracy: a multiple of 0.0001 between 0.0001 and 0.5");
+  }
+  const gamma = (1 + alpha) / (1 - alpha);
+  const multiplier = 1 / Math.log(gamma);
+  m = { alpha, gamma, multiplier, minIndex: Math.ceil(Math.log(MIN_VALUE_MS) * multiplier), maxIndex: Math.ceil(Math.log(MAX_VALUE_MS) * multiplier) };
+  mappings.set(alpha, m);
+  return m;
+}
+
 /** Percentiles of latencies in bounded space, within a documented relative error, mergeable. */
 export class LatencySketch {
-  readonly relativeAccuracy: number;
-  private readonly gamma: number;
-  private readonly logGamma: number;
-  private readonly minIndex: number;
-  private readonly maxIndex: number;
+  private readonly mapping: Mapping;
   /** counts of bins offset..offset+counts.length−1; empty until the first indexed value */
   private counts: number[] = [];
   private offset = 0;
@@ -52,17 +72,12 @@ export class LatencySketch {
   private total = 0;
 
   constructor(relativeAccuracy = DEFAULT_RELATIVE_ACCURACY) {
-    // stored as a whole number of basis points of a percent (1e-4) in the binary form
-    if (!(relativeAccuracy >= 1e-4 && relativeAccuracy <= 0.5) || Math.abs(relativeAccuracy * 1e4 - Math.round(relativeAccuracy * 1e4)) > 1e-9) {
-      throw new RangeError("relative accuracy: a multiple of 0.0001 between 0.0001 and 0.5");
-    }
-    this.relativeAccuracy = relativeAccuracy;
-    this.gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy);
-    this.logGamma = Math.log(this.gamma);
-    this.minIndex = this.indexOf(MIN_VALUE_MS);
-    this.maxIndex = this.indexOf(MAX_VALUE_MS);
+    this.mapping = mappingOf(relativeAccuracy);
   }
 
+  get relativeAccuracy(): number {
+    return this.mapping.alpha;
+  }
   /** Number of values added (merged ones included). */
   get count(): number {
     return this.n;
@@ -81,7 +96,7 @@ export class LatencySketch {
   }
   /** The most bins a sketch of this accuracy can hold (the zero bin included). */
   get maxBins(): number {
-    return this.maxIndex - this.minIndex + 2;
+    return this.mapping.maxIndex - this.mapping.minIndex + 2;
   }
   /** Non-empty bins, the zero bin included: what the size of the sketch grows with. */
   get binCount(): number {
@@ -90,11 +105,9 @@ export class LatencySketch {
     return k;
   }
 
-  private indexOf(value: number): number {
-    return Math.ceil(Math.log(value) / this.logGamma);
-  }
   private valueOf(index: number): number {
-    return (2 * Math.pow(this.gamma, index)) / (this.gamma + 1);
+    const g = this.mapping.gamma;
+    return (2 * Math.pow(g, index)) / (g + 1);
   }
 
   /** Adds a latency in ms (`times` times). Throws on a negative or non-finite value. */
@@ -102,7 +115,7 @@ export class LatencySketch {
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`latency must be a finite number ≥ 0, not ${value}`);
     if (!Number.isInteger(times) || times < 1) throw new RangeError("times: a positive integer");
     if (value < MIN_VALUE_MS) this.zeroCount += times;
-    else this.bump(Math.min(this.indexOf(value), this.maxIndex), times);
+    else this.bump(Math.min(Math.ceil(Math.log(value) * this.mapping.multiplier), this.mapping.maxIndex), times);
     this.n += times;
     this.total += value * times;
     if (value < this.lo) this.lo = value;
@@ -154,23 +167,33 @@ export class LatencySketch {
 
   /** The value at quantile q (0…1), within the relative accuracy of the exact lower quantile; null when empty. */
   quantile(q: number): number | null {
-    if (!(q >= 0 && q <= 1)) throw new RangeError("q must be between 0 and 1");
-    if (this.n === 0) return null;
-    if (q === 0) return this.lo;
-    if (q === 1) return this.hi;
-    const rank = q * (this.n - 1);
+    return this.quantiles([q])[0];
+  }
+
+  /** Several quantiles in one pass over the bins (any order). */
+  quantiles(qs: readonly number[]): (number | null)[] {
+    for (const q of qs) if (!(q >= 0 && q <= 1)) throw new RangeError("q must be between 0 and 1");
+    if (this.n === 0) return qs.map(() => null);
+    const order = qs.map((_, i) => i).sort((a, b) => qs[a] - qs[b]);
+    const out = new Array<number | null>(qs.length);
     let seen = this.zeroCount;
-    let estimate = 0;
-    if (seen <= rank) {
-      for (let i = 0; i < this.counts.length; i++) {
-        seen += this.counts[i];
-        if (seen > rank) {
-          estimate = this.valueOf(i + this.offset);
-          break;
-        }
+    let i = -1;
+    for (const k of order) {
+      const q = qs[k];
+      if (q === 0 || q === 1) {
+        out[k] = q === 0 ? this.lo : this.hi;
+        continue;
       }
+      const rank = q * (this.n - 1);
+      let estimate = 0;
+      if (seen > rank && i < 0) estimate = 0;
+      else {
+        while (seen <= rank && i < this.counts.length - 1) seen += this.counts[++i];
+        estimate = this.valueOf(i + this.offset);
+      }
+      out[k] = Math.min(Math.max(estimate, this.lo), this.hi);
     }
-    return Math.min(Math.max(estimate, this.lo), this.hi);
+    return out;
   }
 
   clone(): LatencySketch {
@@ -186,18 +209,29 @@ export class LatencySketch {
   static fromJSON(json: LatencySketchJson): LatencySketch {
     if (json?.v !== 1 || !Array.isArray(json.b)) throw new SketchFormatError("not a latency sketch (v1)");
     const s = new LatencySketch(json.a);
-    s.restore(json.z, json.b, json.n, json.min, json.max, json.sum);
+    s.restore(json.z, json.b.flat(), json.n, json.min, json.max, json.sum);
     return s;
   }
 
-  private restore(zero: number, bins: Iterable<readonly [number, number]>, n: number, min: number | null, max: number | null, sum: number): void {
+  /** Sets the sketch from its parts; `bins` is flat: index, count, index, count… */
+  private restore(zero: number, bins: readonly number[], n: number, min: number | null, max: number | null, sum: number): void {
     let total = zero;
-    for (const [index, count] of bins) {
-      if (!Number.isInteger(index) || index < this.minIndex || index > this.maxIndex || !Number.isInteger(count) || count < 1) throw new SketchFormatError("bad bin");
-      this.bump(index, count);
+    let low = Infinity;
+    let high = -Infinity;
+    for (let k = 0; k < bins.length; k += 2) {
+      const index = bins[k];
+      const count = bins[k + 1];
+      if (!Number.isInteger(index) || index < this.mapping.minIndex || index > this.mapping.maxIndex || !Number.isInteger(count) || count < 1) throw new SketchFormatError("bad bin");
       total += count;
+      if (index < low) low = index;
+      if (index > high) high = index;
     }
     if (!Number.isInteger(zero) || zero < 0 || total !== n) throw new SketchFormatError("bin counts do not add up to the count");
+    if (bins.length > 0) {
+      this.offset = low;
+      this.counts = new Array<number>(high - low + 1).fill(0);
+      for (let k = 0; k < bins.length; k += 2) this.counts[bins[k] - low] += bins[k + 1];
+    }
     this.zeroCount = zero;
     this.n = n;
     this.total = sum;
@@ -245,12 +279,13 @@ export class LatencySketch {
     const [min, max, sum] = n > 0 ? [r.float64(), r.float64(), r.float64()] : [null, null, 0];
     const zero = r.varint();
     const binTotal = r.varint();
-    if (binTotal > s.maxIndex - s.minIndex + 1) throw new SketchFormatError("too many bins");
-    const bins: [number, number][] = [];
+    if (binTotal > s.maxBins) throw new SketchFormatError("too many bins");
+    const bins = new Array<number>(binTotal * 2);
     let index = 0;
     for (let k = 0; k < binTotal; k++) {
       index += unzigzag(r.varint());
-      bins.push([index, r.varint()]);
+      bins[2 * k] = index;
+      bins[2 * k + 1] = r.varint();
     }
     if (!r.atEnd()) throw new SketchFormatError("trailing bytes");
     s.restore(zero, bins, n, min, max, sum);

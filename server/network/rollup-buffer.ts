@@ -1,8 +1,9 @@
-// Roll-ups kept up to date as checks land: results are counted into per-node minute records in
-// memory, and drain() hands back deltas for the minute, hour and day tables. Records merge
-// exactly, so the store adds each delta to the row it finds (read, merge, write in one
-// transaction) and a late result simply lands in its own minute, hour and day on the next drain.
-import { addSample, bucketOf, emptyRecord, foldRecords, type CheckSample, type Resolution, type RollupRecord } from "./rollup";
+// Roll-ups kept up to date as checks land: each result is counted into its node's minute, hour
+// and day records in memory, and drain() hands them back as deltas. Records merge exactly, so the
+// store adds each delta to the row it holds (read, merge, write, in one transaction) and a late
+// result simply lands in its own buckets on a later drain. Draining minutes often and hours and
+// days less often, or only closed buckets, trades freshness for fewer row writes.
+import { addSample, bucketOf, emptyRecord, RESOLUTION_MS, RESOLUTIONS, type CheckSample, type Resolution, type RollupRecord } from "./rollup";
 
 export interface RollupDelta {
   node: string;
@@ -10,38 +11,58 @@ export interface RollupDelta {
   record: RollupRecord;
 }
 
-export class RollupBuffer {
-  /** per node, per minute bucket */
-  private minutes = new Map<string, Map<number, RollupRecord>>();
-  private pending = 0;
+export interface DrainOptions {
+  /** which tables to hand back (default all three) */
+  resolutions?: readonly Resolution[];
+  /** only buckets that ended by then (closed ones); default every bucket */
+  closed_by?: number;
+}
 
-  /** Results held since the last drain. */
-  get size(): number {
-    return this.pending;
+export class RollupBuffer {
+  /** per resolution, per node, per bucket */
+  private held: Record<Resolution, Map<string, Map<number, RollupRecord>>> = { minute: new Map(), hour: new Map(), day: new Map() };
+  private added = 0;
+
+  /** Results added since the buffer was made. */
+  get count(): number {
+    return this.added;
   }
 
   add(node: string, sample: CheckSample): void {
     if (!Number.isFinite(sample.time)) return;
-    let byMinute = this.minutes.get(node);
-    if (!byMinute) this.minutes.set(node, (byMinute = new Map()));
-    const b = bucketOf(sample.time, "minute");
-    let r = byMinute.get(b);
-    if (!r) byMinute.set(b, (r = emptyRecord(b)));
-    addSample(r, sample);
-    this.pending++;
+    for (const resolution of RESOLUTIONS) {
+      const byNode = this.held[resolution];
+      let byBucket = byNode.get(node);
+      if (!byBucket) byNode.set(node, (byBucket = new Map()));
+      const b = bucketOf(sample.time, resolution);
+      let r = byBucket.get(b);
+      if (!r) byBucket.set(b, (r = emptyRecord(b)));
+      addSample(r, sample);
+    }
+    this.added++;
   }
 
-  /** The deltas since the last drain, per node: its minutes and their fold into hours and days. */
-  drain(): RollupDelta[] {
+  /** The records held, as deltas to add to the stored rows; what is handed back is no longer held. */
+  drain(options: DrainOptions = {}): RollupDelta[] {
     const out: RollupDelta[] = [];
-    for (const [node, byMinute] of this.minutes) {
-      const minutes = [...byMinute.values()].sort((a, b) => a.bucket - b.bucket);
-      for (const record of minutes) out.push({ node, resolution: "minute", record });
-      for (const record of foldRecords(minutes, "hour")) out.push({ node, resolution: "hour", record });
-      for (const record of foldRecords(minutes, "day")) out.push({ node, resolution: "day", record });
+    for (const resolution of options.resolutions ?? RESOLUTIONS) {
+      const byNode = this.held[resolution];
+      const size = RESOLUTION_MS[resolution];
+      for (const [node, byBucket] of byNode) {
+        for (const [bucket, record] of byBucket) {
+          if (options.closed_by !== undefined && bucket + size > options.closed_by) continue;
+          out.push({ node, resolution, record });
+          byBucket.delete(bucket);
+        }
+        if (byBucket.size === 0) byNode.delete(node);
+      }
     }
-    this.minutes = new Map();
-    this.pending = 0;
     return out;
+  }
+
+  /** Records held per resolution (what memory grows with). */
+  heldRecords(): Record<Resolution, number> {
+    const count = (r: Resolution) => [...this.held[r].values()].reduce((s, m) => s + m.size, 0);
+    return { minute: count("minute"), hour: count("hour"), day: count("day") };
   }
 }

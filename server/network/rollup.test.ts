@@ -148,9 +148,9 @@ describe("roll-up buffer (as checks land)", () => {
     const first = [ok(0, 10), ok(30, 12), fail(60), ok(3700, 15)];
     for (const s of first) buffer.add("edge-1", s);
     buffer.add("edge-2", ok(5, 99));
-    expect(buffer.size).toBe(5);
+    expect(buffer.count).toBe(5);
     const d1 = buffer.drain();
-    expect(buffer.size).toBe(0);
+    expect(buffer.heldRecords()).toEqual({ minute: 0, hour: 0, day: 0 });
     expect(d1.filter((d) => d.node === "edge-1").map((d) => [d.resolution, d.record.bucket, d.record.count])).toEqual([
       ["minute", T0, 2],
       ["minute", T0 + MIN, 1],
@@ -172,5 +172,18 @@ describe("roll-up buffer (as checks land)", () => {
     const all = rollMinutes([...first, ok(45, 11)]);
     expect(plain(store.get(`edge-1/minute/${T0}`)!)).toEqual(plain(all[0]));
     expect(plain(store.get(`edge-1/day/${Date.UTC(2026, 10, 21)}`)!)).toEqual(plain(foldRecords(all, "day")[0]));
+  });
+
+  it("hands back only the tables and the closed buckets asked for, keeping the rest", () => {
+    const buffer = new RollupBuffer();
+    for (const s of [ok(0, 10), ok(30, 12), ok(60, 14), ok(90, 16)]) buffer.add("edge-1", s);
+    const closed = buffer.drain({ resolutions: ["minute"], closed_by: T0 + MIN });
+    expect(closed.map((d) => [d.resolution, d.record.bucket, d.record.count])).toEqual([["minute", T0, 2]]);
+    expect(buffer.heldRecords()).toEqual({ minute: 1, hour: 1, day: 1 });
+    expect(buffer.drain().map((d) => [d.resolution, d.record.count])).toEqual([
+      ["minute", 2],
+      ["hour", 4],
+      ["day", 4],
+    ]);
   });
 });
