@@ -5,15 +5,17 @@
 // Icinga DB's SLA function with PENDING.
 //
 // How each status counts (DEFAULT_COUNTING, each one an option):
-// - up, degraded → up. A slow link still serves (Atlassian Statuspage counts "degraded
-//   performance" as no downtime); set degraded: "down" for a stricter SLA.
+// - up, degraded → up. A slow link still serves: status pages count "degraded performance" as
+//   up and only partial or full outages as down (Statuspage, incident.io). Set degraded: "down"
+//   for a stricter SLA.
 // - down → down.
 // - unreachable → down. The node's users could not reach it whatever its own health, and the
 //   usual practice counts it so: Icinga's IDO availability counts only UP as available, Icinga 2
-//   and Uptime Kuma have no "unreachable" so such a node is simply DOWN there, and Nagios's report
-//   lists it as problem time beside DOWN. The outage says "unreachable: its parent is down" as its
-//   cause, so a report can tell it apart. An owner's view that does not blame a child for its
-//   parent sets unreachable: "unknown" (its own health was not observable).
+//   and Uptime Kuma have no "unreachable" so such a node is simply DOWN there. Nagios's report
+//   gives it a column of its own beside DOWN, as by_status does here, and the outage keeps
+//   status "unreachable" with the parent as its cause, so a report can tell it apart. An owner's
+//   view that does not blame a child for its parent sets unreachable: "unknown" (its own health
+//   was not observable).
 // - flapping → up. Flapping is raised from alternating pass/fail results, during which the
 //   retry rule (3 failures in a row before down) mostly holds the checks at degraded; counting it
 //   down would turn a node failing one check in two into 0 %. Set flapping: "down" to be strict.
