@@ -10,6 +10,9 @@
 // At 1 % that is at most 1,152 bins and the zero bin; a minute of checks holds a handful, a day
 // a few dozen to a few hundred.
 // min and max are kept exactly and quantiles are clamped to them.
+import { ByteReader, ByteWriter, SketchFormatError, unzigzag, zigzag } from "./byte-codec";
+
+export { SketchFormatError };
 
 export const DEFAULT_RELATIVE_ACCURACY = 0.01;
 /** Smallest value (ms) with its own bin; smaller ones count as zero. */
@@ -33,7 +36,6 @@ export interface LatencySketchJson {
   b: [number, number][];
 }
 
-export class SketchFormatError extends Error {}
 
 /** The bin mapping of one accuracy, shared by every sketch of that accuracy. */
 interface Mapping {
@@ -247,7 +249,7 @@ export class LatencySketch {
    * non-empty bins as (index delta, count) varints. A minute of two checks takes ~40 bytes.
    */
   toBytes(): Uint8Array {
-    const w = new Writer(40 + this.counts.length * 3);
+    const w = new ByteWriter(40 + this.counts.length * 3);
     w.byte(FORMAT_VERSION);
     w.varint(Math.round(this.relativeAccuracy * 1e4));
     w.varint(this.n);
@@ -272,7 +274,7 @@ export class LatencySketch {
   }
 
   static fromBytes(bytes: Uint8Array): LatencySketch {
-    const r = new Reader(bytes);
+    const r = new ByteReader(bytes);
     if (r.byte() !== FORMAT_VERSION) throw new SketchFormatError("not a latency sketch (v1)");
     const s = new LatencySketch(r.varint() / 1e4);
     const n = r.varint();
@@ -298,78 +300,5 @@ export class LatencySketch {
   }
   static fromBase64(text: string): LatencySketch {
     return LatencySketch.fromBytes(Buffer.from(text, "base64"));
-  }
-}
-
-const zigzag = (n: number) => (n >= 0 ? n * 2 : -n * 2 - 1);
-const unzigzag = (n: number) => (n % 2 === 0 ? n / 2 : -(n + 1) / 2);
-
-class Writer {
-  private buf: Uint8Array;
-  private view: DataView;
-  private at = 0;
-  constructor(size: number) {
-    this.buf = new Uint8Array(size);
-    this.view = new DataView(this.buf.buffer);
-  }
-  private room(k: number): void {
-    if (this.at + k <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.at + k));
-    next.set(this.buf);
-    this.buf = next;
-    this.view = new DataView(next.buffer);
-  }
-  byte(b: number): void {
-    this.room(1);
-    this.buf[this.at++] = b;
-  }
-  /** unsigned LEB128, safe up to 2^53 */
-  varint(n: number): void {
-    this.room(8);
-    while (n >= 0x80) {
-      this.buf[this.at++] = (n % 0x80) | 0x80;
-      n = Math.floor(n / 0x80);
-    }
-    this.buf[this.at++] = n;
-  }
-  float64(x: number): void {
-    this.room(8);
-    this.view.setFloat64(this.at, x, true);
-    this.at += 8;
-  }
-  done(): Uint8Array {
-    return this.buf.slice(0, this.at);
-  }
-}
-
-class Reader {
-  private at = 0;
-  private readonly view: DataView;
-  constructor(private readonly buf: Uint8Array) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-  byte(): number {
-    if (this.at >= this.buf.length) throw new SketchFormatError("truncated sketch");
-    return this.buf[this.at++];
-  }
-  varint(): number {
-    let n = 0;
-    let scale = 1;
-    for (let k = 0; k < 8; k++) {
-      const b = this.byte();
-      n += (b & 0x7f) * scale;
-      if (b < 0x80) return n;
-      scale *= 0x80;
-    }
-    throw new SketchFormatError("varint too long");
-  }
-  float64(): number {
-    if (this.at + 8 > this.buf.length) throw new SketchFormatError("truncated sketch");
-    const x = this.view.getFloat64(this.at, true);
-    this.at += 8;
-    return x;
-  }
-  atEnd(): boolean {
-    return this.at === this.buf.length;
   }
 }
