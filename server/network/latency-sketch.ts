@@ -187,9 +187,9 @@ export class LatencySketch {
         continue;
       }
       const rank = q * (this.n - 1);
+      // still inside the zero bin, or walk on to the first bin whose cumulative count passes the rank
       let estimate = 0;
-      if (seen > rank && i < 0) estimate = 0;
-      else {
+      if (seen <= rank || i >= 0) {
         while (seen <= rank && i < this.counts.length - 1) seen += this.counts[++i];
         estimate = this.valueOf(i + this.offset);
       }
