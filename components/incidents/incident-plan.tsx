@@ -17,7 +17,7 @@ export function IncidentChecklist({ data, mayAct }: { data: IncidentDetailAnswer
   const tick = useMutation({
     mutationFn: ({ step, done }: { step: string; done: boolean }) =>
       fetchJson(`/api/v1/incidents/${id}/checklist/${encodeURIComponent(step)}`, { method: "POST", body: JSON.stringify({ done }) }),
-    onSettled: () => void client.invalidateQueries({ queryKey: ["incidents", "page", id] }),
+    onSettled: () => client.invalidateQueries({ queryKey: ["incidents", "page", id] }),
   });
   const { plan, items } = data.checklist;
   if (!plan) return null;
@@ -41,7 +41,8 @@ export function IncidentChecklist({ data, mayAct }: { data: IncidentDetailAnswer
           <li key={s.step_id} className="flex items-start gap-2 text-sm">
             <input
               type="checkbox"
-              checked={s.done_at !== null}
+              // shows the intended state while the tick is on its way (the answer then confirms it)
+              checked={tick.isPending && tick.variables?.step === s.step_id ? tick.variables.done : s.done_at !== null}
               disabled={!mayAct || tick.isPending}
               onChange={(e) => tick.mutate({ step: s.step_id, done: e.target.checked })}
               aria-label={`${s.text}${s.required ? " (required)" : ""}`}
