@@ -100,6 +100,26 @@ test("an incident page takes, notes (as text), snoozes, resolves with a reason a
   await context.close();
 });
 
+test("a silence made in the incident list holds back a matching brute force: no incident, its count shown", async ({ browser, request }) => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await signIn(context, vigil.url, "ana@bank.test");
+  const page = await context.newPage();
+  const errors = watch(page);
+  await page.goto(`${vigil.url}/incidents?q=192.0.2.77`);
+  await page.getByTestId("silences-summary").click();
+  const form = page.getByRole("form", { name: "new silence" });
+  await form.getByRole("textbox", { name: "silence source" }).fill("192.0.2.77");
+  await form.getByRole("textbox", { name: "silence reason" }).fill("red-team exercise on the bastion");
+  await form.getByRole("button", { name: "Silence" }).click();
+  await expect(page.getByTestId("silences-summary")).toHaveText("· 1 active, holding back 0 detections");
+  await postEvents(request, vigil.url, key, bruteForceBurst("192.0.2.77"));
+  await page.reload();
+  await expect(page.getByTestId("silences-summary")).toHaveText(/· 1 active, holding back [1-9]\d* detections?/);
+  await expect(page.getByTestId("incidents-total")).toHaveText("0");
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
 test("on a 390-pixel phone the incident page fits the screen and acknowledging is one tap", async ({ browser, request }) => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await signIn(context, vigil.url, "ana@bank.test");

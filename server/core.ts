@@ -19,10 +19,13 @@ import {
   type IncidentDetailAnswer,
   type ResponsePlan,
   type ResponsePlanInput,
+  type Silence,
+  type SilenceMatcher,
 } from "../lib/contracts/incidents";
 import type { LifecycleAction } from "./incidents/lifecycle";
 import { responseStats } from "../db/queries/incident-stats";
 import { ResponseWork } from "./incidents/plans";
+import { Silences } from "./incidents/silences";
 import type { Severity } from "../lib/contracts/common";
 import type { NetworkSnapshot, NetworkSummary, NetworkSummaryQuery, NodeDetail, NodeDetailQuery, NodeQuery, NodesPage } from "../lib/contracts/network";
 import type { Stream } from "../lib/contracts/live";
@@ -85,7 +88,8 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const hub = options.hub ?? new Hub();
   const { db, sqlite } = handle;
   const writer = prepareWriter(sqlite);
-  const incidentService = new IncidentService(db, clock);
+  const silences = new Silences(sqlite, () => clock.now());
+  const incidentService = new IncidentService(db, clock, silences);
   const retentionMs = (options.retentionDays ?? 7) * 86_400_000;
   const pruner = new RetentionPruner(sqlite, clock, { ...options.retention, retentionMs });
   const window = { retentionMs, skewMs: options.maxSkewMs ?? DEFAULT_TIME_WINDOW.skewMs };
@@ -336,6 +340,42 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
       return { incident, timeline: getTimeline(db, id), checklist, links: plans.links(id), suggestions: plans.suggestions(incident) };
     },
     responsePlans: () => plans.listPlans(),
+    /** GET /api/v1/silences: the newest 200, each with its state and how many detections it held back */
+    silences: () => silences.list(),
+    /**
+     * POST /api/v1/silences: who may silence a pane is who may act on its incidents (a matcher
+     * without a pane needs both). Audited.
+     */
+    createSilence: (input: { matcher: SilenceMatcher; reason: string; starts_at?: number | string; ends_at: number | string }, who: Identity): Silence | { error: string; status: 400 | 403 } => {
+      const panes = input.matcher.pane ? [input.matcher.pane] : (["network", "security"] as const);
+      const missing = panes.find((p) => !can(who, incidentPermission(p)));
+      if (missing) return { status: 403, error: `${forbidden(who, missing)}, so may not silence them${input.matcher.pane ? "" : " (a silence without a pane covers both)"}` };
+      const time = (v: number | string | undefined, fallback: number) => (v === undefined ? fallback : typeof v === "number" ? v : Date.parse(v));
+      const now = clock.now();
+      const startsAt = time(input.starts_at, now);
+      const endsAt = time(input.ends_at, NaN);
+      if (!Number.isFinite(startsAt) || !Number.isFinite(endsAt)) return { status: 400, error: "starts_at and ends_at must be times (epoch ms or ISO 8601)" };
+      if (endsAt <= Math.max(now, startsAt)) return { status: 400, error: "ends_at must be after now and after starts_at" };
+      if (endsAt - startsAt > 90 * 86_400_000) return { status: 400, error: "a silence lasts at most 90 days" };
+      return sqlite.transaction(() => {
+        const silence = silences.create(input.matcher, input.reason, startsAt, endsAt, who.name);
+        access.audit.append({ actor: who.name, action: "silence_created", target: `silence ${silence.id}`, sourceIp: who.sourceIp, before: null, after: { matcher: input.matcher, reason: input.reason, starts_at: startsAt, ends_at: endsAt } });
+        return silence;
+      })();
+    },
+    /** DELETE /api/v1/silences/:id: ends it now (same permission as creating it) */
+    endSilence: (id: number, who: Identity): Silence | { error: string; status: 403 | 404 } => {
+      const current = silences.get(id);
+      if (!current || current.ended_at !== null || current.state === "expired") return { status: 404, error: `silence ${id} is not pending or active` };
+      const panes = current.matcher.pane ? [current.matcher.pane] : (["network", "security"] as const);
+      const missing = panes.find((p) => !can(who, incidentPermission(p)));
+      if (missing) return { status: 403, error: forbidden(who, missing) };
+      return sqlite.transaction(() => {
+        const ended = silences.end(id, who.name)!;
+        access.audit.append({ actor: who.name, action: "silence_ended", target: `silence ${id}`, sourceIp: who.sourceIp, before: { ends_at: current.ends_at }, after: { ended_at: ended.ended_at, hits: ended.hits } });
+        return ended;
+      })();
+    },
     /** POST /api/v1/response-plans (settings:manage), audited */
     createResponsePlan: (input: ResponsePlanInput, who: Identity): ResponsePlan | null =>
       sqlite.transaction(() => {

@@ -13,6 +13,7 @@ import { Ago, useNow } from "@/components/ui/time";
 import { useMe } from "@/components/ui/me-context";
 import { UserMenu } from "@/components/ui/user-menu";
 import { formatCount } from "./format";
+import { SilencesPanel } from "./silences-panel";
 
 const STATUSES = ["active", "open", "acknowledged", "resolved", "all"] as const;
 const KEYS = ["status", "severity", "pane", "rule", "assignee", "q"] as const;
@@ -159,6 +160,7 @@ export function IncidentsTable() {
           </div>
         </div>
       </div>
+      <SilencesPanel mayAct={mayAct} />
       <ResponseTimes />
     </div>
   );

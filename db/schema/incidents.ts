@@ -139,3 +139,27 @@ export const incidentLinks = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.a, t.b] }), index("incident_links_b").on(t.b)],
 );
+
+/**
+ * A silence: detections matching it are counted here but open or grow no incident and notify
+ * nobody, from `starts_at` until `ends_at` (required) or until someone ends it (`ended_at`).
+ */
+export const silences = sqliteTable(
+  "silences",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** {rule?, entity?, source?, pane?, severity?} (all given must match) */
+    matcher: text("matcher", { mode: "json" }).notNull().$type<Record<string, string>>(),
+    reason: text("reason").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    startsAt: integer("starts_at").notNull(),
+    endsAt: integer("ends_at").notNull(),
+    endedAt: integer("ended_at"),
+    endedBy: text("ended_by"),
+    /** detections it held back, and the last one's time */
+    hits: integer("hits").notNull().default(0),
+    lastHitAt: integer("last_hit_at"),
+  },
+  (t) => [index("silences_ends_at").on(t.endsAt)],
+);

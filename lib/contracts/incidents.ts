@@ -335,3 +335,45 @@ export interface IncidentDetailAnswer {
   links: IncidentLink[];
   suggestions: LinkSuggestion[];
 }
+
+// ---- silences ----
+
+export const silenceMatcherSchema = z
+  .strictObject({
+    /** a detection rule, exact */
+    rule: ruleName.optional(),
+    /** an incident entity, exact (e.g. "sshd:203.0.113.5", a node key) */
+    entity: z.string().min(1).max(300).optional(),
+    /** an address, node, service or host name that the entity contains as a part */
+    source: z.string().min(1).max(253).regex(/^[A-Za-z0-9_.:%-]+$/, "expected an address, node key, service or host name").optional(),
+    pane: z.enum(["network", "security"]).optional(),
+    /** detections at this severity or milder */
+    severity: severitySchema.optional(),
+  })
+  .refine((m) => Object.keys(m).length > 0, { message: "a silence needs at least one matcher field (rule, entity, source, pane, severity)" });
+export type SilenceMatcher = z.infer<typeof silenceMatcherSchema>;
+
+/** POST /api/v1/silences */
+export const silenceInputSchema = z.strictObject({
+  matcher: silenceMatcherSchema,
+  reason: z.string().trim().min(3).max(500),
+  starts_at: z.union([z.number().int().positive(), z.string().max(64)]).optional(),
+  /** required: a silence always ends */
+  ends_at: z.union([z.number().int().positive(), z.string().max(64)]),
+});
+
+export interface Silence {
+  id: number;
+  matcher: SilenceMatcher;
+  reason: string;
+  created_by: string;
+  created_at: number;
+  starts_at: number;
+  ends_at: number;
+  ended_at: number | null;
+  ended_by: string | null;
+  /** detections it held back (each would have opened or grown an incident) */
+  hits: number;
+  last_hit_at: number | null;
+  state: "pending" | "active" | "expired" | "ended";
+}

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect } from "socket.io-client";
-import { testCore } from "../test-support/core";
+import { personOf, testCore } from "../test-support/core";
 import { expireSessions, HOST, ORIGIN, signedIn } from "../test-support/people";
 import { setCore } from "../registry";
 import { attachLive } from "../live/socket";
@@ -67,6 +67,9 @@ beforeAll(async () => {
   ids.security = String(incidents.find((i) => i.pane === "security")!.id);
   ids.user = (await core.access.users.create({ email: "target@bank.test", role: "viewer", password: "correct horse battery" }, cliActor())).id;
   ids.key = String(key(["read"]).key.id);
+  // a far-future security silence: DELETE /api/v1/silences/:id ends it for whoever may act on security
+  const silence = core.createSilence({ matcher: { pane: "security", rule: "matrix" }, reason: "matrix fixture", ends_at: core.clock.now() + 86_400_000 }, personOf("admin", "matrix-admin@bank.test"));
+  ids.silence = "id" in silence ? String(silence.id) : "0";
 });
 
 afterAll(() => setCore(undefined));
@@ -100,6 +103,8 @@ const BODIES: Record<string, () => unknown> = {
   // linking the security incident to itself: a 400 for whoever may act on it, 403 for whoever may not
   "POST /api/v1/incidents/[id]/links": () => ({ other: Number(ids.security) }),
   "POST /api/v1/response-plans": () => ({ name: `plan ${++created}`, rule: `rule_${created}`, steps: [{ id: "contain", text: "Block the source", phase: "containment", required: true }] }),
+  // a silence of the security pane: its permission is the security one, as the matrix assumes
+  "POST /api/v1/silences": () => ({ matcher: { pane: "security", rule: "brute_force" }, reason: "matrix", ends_at: Date.now() + 3_600_000 }),
   "PUT /api/v1/response-plans/[id]": () => ({ name: "p", steps: [{ id: "a", text: "A", phase: "investigation" }] }),
 };
 
@@ -145,6 +150,9 @@ const INTENDED: Record<string, RouteAccess> = {
   "POST /api/v1/incidents/[id]/links": "incident-action",
   "DELETE /api/v1/incidents/[id]/links/[other]": "incident-action",
   "GET /api/v1/response-plans": "read",
+  "GET /api/v1/silences": "read",
+  "POST /api/v1/silences": "incident-action",
+  "DELETE /api/v1/silences/[id]": "incident-action",
   "POST /api/v1/response-plans": "settings:manage",
   "PUT /api/v1/response-plans/[id]": "settings:manage",
   "DELETE /api/v1/response-plans/[id]": "settings:manage",
@@ -197,7 +205,7 @@ describe("HTTP routes against the role matrix", () => {
         const route = mod[method];
         expect(route.access, `${method} ${template} has no declared permission`).toBeDefined();
         expect(route.access, `${method} ${template}: declared permission differs from the intended one`).toBe(INTENDED[`${method} ${template}`]);
-        const params = { id: template.includes("incidents") ? ids.security : template.includes("users") ? ids.user : ids.key };
+        const params = { id: template.includes("incidents") ? ids.security : template.includes("users") ? ids.user : template.includes("silences") ? ids.silence : ids.key };
         const url = "/" + template.slice(1).replace("[id]", params.id);
         for (const caller of callers) {
           const res = await call(route, method, url, caller, params, BODIES[`${method} ${template}`]?.() ?? (method === "GET" ? undefined : {}));

@@ -45,8 +45,8 @@ describe("response plans and checklists", () => {
     core.createResponsePlan(plan({ name: "Critical anything", rule: null, severity: "critical" }), admin);
     const bf = core.createResponsePlan(plan(), admin)!;
     expect(core.createResponsePlan(plan({ name: "again" }), admin)).toBeNull();
-    const i = service.record(detection("203.0.113.1"));
-    const other = service.record(detection("x", { rule: "port_scan", severity: "low" }));
+    const i = service.record(detection("203.0.113.1"))!;
+    const other = service.record(detection("x", { rule: "port_scan", severity: "low" }))!;
     expect(core.incident(i.id)?.checklist.plan).toEqual({ id: bf.id, name: "Brute force", runbook_url: "https://wiki.bank.example/runbooks/brute-force" });
     expect(core.incident(other.id)?.checklist.plan?.name).toBe("Default");
     core.updateResponsePlan(bf.id, plan({ steps: [{ id: "new", text: "New step", phase: "recovery", required: false }] }), admin);
@@ -56,7 +56,7 @@ describe("response plans and checklists", () => {
   it("refuses to resolve as fixed with required steps open, names them, and accepts another reason or an override", () => {
     const { core, service, handle } = setup();
     core.createResponsePlan(plan(), admin);
-    const i = service.record(detection("203.0.113.2"));
+    const i = service.record(detection("203.0.113.2"))!;
     const refused = core.resolveIncident(i.id, ana);
     expect(refused).toMatchObject({ ok: false, code: "conflict" });
     if (!refused.ok) expect(refused.message).toContain('2 required steps not done ("Block the source at the edge", "Check the targeted accounts for a success")');
@@ -71,15 +71,15 @@ describe("response plans and checklists", () => {
     expect(notes).toContain("checklist: done: Block the source at the edge");
     expect(notes.at(-1)).toBe("resolved: fixed: (required steps overridden: owner confirmed by phone)");
     // a false positive needs no checklist
-    const j = service.record(detection("203.0.113.3"));
+    const j = service.record(detection("203.0.113.3"))!;
     expect(core.resolveIncident(j.id, ana, { reason: "false_positive" }).ok).toBe(true);
   });
 
   it("bulk resolve reports the incidents whose required steps are open, and resolves the rest", () => {
     const { core, service } = setup();
     core.createResponsePlan(plan({ rule: null, severity: "critical", name: "Critical" }), admin);
-    const crit = service.record(detection("10.0.0.1", { severity: "critical" }));
-    const high = service.record(detection("10.0.0.2"));
+    const crit = service.record(detection("10.0.0.1", { severity: "critical" }))!;
+    const high = service.record(detection("10.0.0.2"))!;
     const r = core.bulkIncidents({ action: "resolve", ids: [crit.id, high.id] }, ana);
     expect(r).toMatchObject({ matched: 2, succeeded: 1, failed: [{ id: crit.id, reason: expect.stringContaining("required steps not done") }] });
   });
@@ -88,8 +88,8 @@ describe("response plans and checklists", () => {
 describe("links between incidents", () => {
   it("links a network and a security incident both ways, on both timelines, and unlinks", () => {
     const { core, service, handle } = setup();
-    const net = service.record({ rule: "latency_anomaly", entity: "auth-service", pane: "network", title: "auth-service latency", severity: "high", time: T0, increment: 1 });
-    const sec = service.record(detection("auth-service:203.0.113.9", { rule: "credential_stuffing" }));
+    const net = service.record({ rule: "latency_anomaly", entity: "auth-service", pane: "network", title: "auth-service latency", severity: "high", time: T0, increment: 1 })!;
+    const sec = service.record(detection("auth-service:203.0.113.9", { rule: "credential_stuffing" }))!;
     // an analyst may not act on network incidents
     expect(core.linkIncidents(net.id, sec.id, "caused_by", ana)).toMatchObject({ ok: false, code: "forbidden" });
     expect(core.linkIncidents(net.id, sec.id, "caused_by", admin).ok).toBe(true);
@@ -103,12 +103,12 @@ describe("links between incidents", () => {
 
   it("suggests an incident of the other pane that touches the same node, service or address within minutes", () => {
     const { core, service, clock } = setup();
-    const net = service.record({ rule: "node_down", entity: "auth-service", pane: "network", title: "auth-service down", severity: "critical", time: T0, increment: 1 });
-    const sec = service.record(detection("auth-service:203.0.113.9", { time: T0 + 5 * 60_000 }));
-    service.record(detection("sshd:198.51.100.1", { time: T0 }));
+    const net = service.record({ rule: "node_down", entity: "auth-service", pane: "network", title: "auth-service down", severity: "critical", time: T0, increment: 1 })!;
+    const sec = service.record(detection("auth-service:203.0.113.9", { time: T0 + 5 * 60_000 }))!;
+    service.record(detection("sshd:198.51.100.1", { time: T0 }))!;
     // the same service, hours later, is not "within minutes"
     clock.advance(3 * 3_600_000);
-    service.record(detection("auth-service:192.0.2.1", { time: T0 + 3 * 3_600_000, rule: "password_spraying" }));
+    service.record(detection("auth-service:192.0.2.1", { time: T0 + 3 * 3_600_000, rule: "password_spraying" }))!;
     expect(core.incident(net.id)?.suggestions).toEqual([{ id: sec.id, title: sec.title, pane: "security", status: "open", severity: "high", shared: ["auth-service"] }]);
     core.linkIncidents(net.id, sec.id, "related", admin);
     expect(core.incident(net.id)?.suggestions).toEqual([]);

@@ -22,8 +22,8 @@ function service() {
 describe("IncidentService", () => {
   it("grows one incident for a continuing problem instead of opening another", () => {
     const { incidents } = service();
-    const a = incidents.record(detection());
-    const b = incidents.record(detection({ increment: 1, time: 5000 }));
+    const a = incidents.record(detection())!;
+    const b = incidents.record(detection({ increment: 1, time: 5000 }))!;
     expect(b.id).toBe(a.id);
     expect(b.count).toBe(11);
     expect(b.last_seen).toBe(5000);
@@ -32,21 +32,21 @@ describe("IncidentService", () => {
 
   it("opens separate incidents for different entities", () => {
     const { incidents } = service();
-    expect(incidents.record(detection()).id).not.toBe(incidents.record(detection({ entity: "198.51.100.1" })).id);
+    expect(incidents.record(detection())!.id).not.toBe(incidents.record(detection({ entity: "198.51.100.1" }))!.id);
   });
 
   it("opens a new incident when the problem returns after resolution", () => {
     const { incidents } = service();
-    const first = incidents.record(detection());
+    const first = incidents.record(detection())!;
     incidents.resolve(first.id, "ana");
-    const again = incidents.record(detection());
+    const again = incidents.record(detection())!;
     expect(again.id).not.toBe(first.id);
     expect(again.status).toBe("open");
   });
 
   it("records who acknowledged and when, with a timeline entry", () => {
     const { incidents, handle, clock } = service();
-    const i = incidents.record(detection());
+    const i = incidents.record(detection())!;
     const r = incidents.acknowledge(i.id, "ana", { note: "looking" });
     expect(r).toMatchObject({ ok: true, incident: { status: "acknowledged", acknowledged_by: "ana", acknowledged_at: clock.now(), version: 2 } });
     const timeline = getTimeline(handle.db, i.id);
@@ -58,7 +58,7 @@ describe("IncidentService", () => {
 
   it("gives a second acknowledgement a conflict naming who won", () => {
     const { incidents } = service();
-    const i = incidents.record(detection());
+    const i = incidents.record(detection())!;
     expect(incidents.acknowledge(i.id, "ana", { version: 1 }).ok).toBe(true);
     const lost = incidents.acknowledge(i.id, "bo", { version: 1 });
     expect(lost).toMatchObject({ ok: false, code: "conflict" });
@@ -67,7 +67,7 @@ describe("IncidentService", () => {
 
   it("refuses a resolution made against a stale version", () => {
     const { incidents } = service();
-    const i = incidents.record(detection());
+    const i = incidents.record(detection())!;
     incidents.acknowledge(i.id, "ana");
     const r = incidents.resolve(i.id, "bo", { version: 1 });
     expect(r).toMatchObject({ ok: false, code: "conflict" });
@@ -76,8 +76,8 @@ describe("IncidentService", () => {
 
   it("does not bump the version when only the count grows, so an acknowledgement is not refused for it", () => {
     const { incidents } = service();
-    const i = incidents.record(detection());
-    incidents.record(detection({ increment: 1 }));
+    const i = incidents.record(detection())!;
+    incidents.record(detection({ increment: 1 }))!;
     expect(incidents.acknowledge(i.id, "ana", { version: i.version }).ok).toBe(true);
   });
 
@@ -88,8 +88,8 @@ describe("IncidentService", () => {
 
   it("escalates severity but never lowers it", () => {
     const { incidents } = service();
-    incidents.record(detection({ severity: "medium" }));
-    expect(incidents.record(detection({ severity: "critical" })).severity).toBe("critical");
-    expect(incidents.record(detection({ severity: "low" })).severity).toBe("critical");
+    incidents.record(detection({ severity: "medium" }))!;
+    expect(incidents.record(detection({ severity: "critical" }))!.severity).toBe("critical");
+    expect(incidents.record(detection({ severity: "low" }))!.severity).toBe("critical");
   });
 });

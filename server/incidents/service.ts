@@ -6,6 +6,7 @@ import { getIncident } from "../../db/queries/incidents";
 import { toIncident } from "../../db/queries/mappers";
 import type { Incident, IncidentActionInput, Pane, ResolutionReason } from "../../lib/contracts/incidents";
 import { IncidentWork } from "./work";
+import type { Silences } from "./silences";
 import type { LifecycleAction } from "./lifecycle";
 import { severityRank, type Severity } from "../../lib/contracts/common";
 import type { Clock } from "../clock";
@@ -64,6 +65,8 @@ export class IncidentService {
   constructor(
     private readonly db: VigilDb,
     private readonly clock: Clock,
+    /** active silences: a matching detection is counted there and touches no incident */
+    private readonly silences?: Silences,
   ) {
     this.sqlite = (db as unknown as { $client: Database.Database }).$client;
     this.hot = prepareHot(this.sqlite);
@@ -73,8 +76,9 @@ export class IncidentService {
   /** people's work: every lifecycle action, bulk matching and the timers */
   readonly work: IncidentWork;
 
-  /** Opens an incident for the detection, or grows the active one with the same key. */
-  record(d: Detection): Incident {
+  /** Opens an incident for the detection, or grows the active one with the same key; null when a silence holds it. */
+  record(d: Detection): Incident | null {
+    if (this.silences?.hold(d, d.increment, d.time) != null) return null;
     const key = dedupKey(d.rule, d.entity);
     return this.sqlite.transaction(() => {
       const active = this.hot.findActive.get(key) as IncidentRowRaw | undefined;
@@ -94,6 +98,7 @@ export class IncidentService {
    * A rise in severity is written on the timeline. Evidence events are linked (up to EVIDENCE_CAP).
    */
   recordSecurity(d: SecurityDetection): Incident | null {
+    if (this.silences?.hold({ rule: d.rule, entity: d.entity, pane: "security", severity: d.severity }, d.increment, d.lastSeen) != null) return null;
     const key = dedupKey(d.rule, d.entity);
     const details = d.details ? JSON.stringify(d.details) : null;
     return this.sqlite.transaction(() => {

@@ -38,7 +38,7 @@ describe("incident lifecycle through the core", () => {
 
   it("repeating your own acknowledgement is a harmless success, another person's is a conflict naming who and when", () => {
     const { core, service } = setup();
-    const i = service.record(detection("203.0.113.1"));
+    const i = service.record(detection("203.0.113.1"))!;
     expect(core.acknowledgeIncident(i.id, ana)).toMatchObject({ ok: true, changed: true });
     const again = core.acknowledgeIncident(i.id, ana);
     expect(again).toMatchObject({ ok: true, changed: false, incident: { version: 2 } });
@@ -49,7 +49,7 @@ describe("incident lifecycle through the core", () => {
 
   it("assigns, notes, changes severity and resolves with a reason, each on the timeline with who and when", () => {
     const { core, service, handle, clock } = setup();
-    const i = service.record(detection("203.0.113.2"));
+    const i = service.record(detection("203.0.113.2"))!;
     expect(core.changeIncident(i.id, { action: "assign", assignee: "ana@bank.test" }, bob)).toMatchObject({ ok: true, incident: { assignee: "ana@bank.test" } });
     clock.advance(1000);
     expect(core.changeIncident(i.id, { action: "note" }, ana, { note: "blocked <b>at</b> edge" }).ok).toBe(true);
@@ -71,14 +71,14 @@ describe("incident lifecycle through the core", () => {
 
   it("a note needs text; a snooze must end in the future", () => {
     const { core, service } = setup();
-    const i = service.record(detection("203.0.113.3"));
+    const i = service.record(detection("203.0.113.3"))!;
     expect(core.changeIncident(i.id, { action: "note" }, ana, { note: "  " })).toMatchObject({ ok: false, code: "invalid" });
     expect(core.changeIncident(i.id, { action: "snooze", until: T0 - 1 }, ana)).toMatchObject({ ok: false, code: "invalid" });
   });
 
   it("a snooze holds the incident until its time, then the timer sweep opens it again with a timeline entry", () => {
     const { core, service, clock, handle } = setup();
-    const i = service.record(detection("203.0.113.4"));
+    const i = service.record(detection("203.0.113.4"))!;
     const snoozed = core.changeIncident(i.id, { action: "snooze", until: T0 + 3_600_000 }, ana);
     expect(snoozed).toMatchObject({ ok: true, incident: { status: "acknowledged", snoozed_until: T0 + 3_600_000 } });
     clock.advance(3_599_999);
@@ -91,8 +91,8 @@ describe("incident lifecycle through the core", () => {
 
   it("an acknowledgement nobody resolves within the severity's timeout returns the incident to open; other severities stay", () => {
     const { core, service, clock } = setup({ ackTimeoutMs: { high: 30 * 60_000 } });
-    const high = service.record(detection("203.0.113.5"));
-    const low = service.record(detection("203.0.113.6", { severity: "low" }));
+    const high = service.record(detection("203.0.113.5"))!;
+    const low = service.record(detection("203.0.113.6", { severity: "low" }))!;
     core.acknowledgeIncident(high.id, ana);
     core.acknowledgeIncident(low.id, ana);
     clock.advance(30 * 60_000);
@@ -102,11 +102,11 @@ describe("incident lifecycle through the core", () => {
 
   it("reopens a resolved incident, unless a newer incident of the same problem is active", () => {
     const { core, service } = setup();
-    const first = service.record(detection("203.0.113.7"));
+    const first = service.record(detection("203.0.113.7"))!;
     core.resolveIncident(first.id, ana);
     expect(core.changeIncident(first.id, { action: "reopen" }, ana)).toMatchObject({ ok: true, incident: { status: "open", resolution: null } });
     core.resolveIncident(first.id, ana);
-    const second = service.record(detection("203.0.113.7"));
+    const second = service.record(detection("203.0.113.7"))!;
     // the new incident links the one resolved before it
     expect(core.incident(second.id)?.incident.previous_id).toBe(first.id);
     const r = core.changeIncident(first.id, { action: "reopen" }, ana);
@@ -116,7 +116,7 @@ describe("incident lifecycle through the core", () => {
 
   it("a stale version is a conflict that names the current holder", () => {
     const { core, service } = setup();
-    const i = service.record(detection("203.0.113.8"));
+    const i = service.record(detection("203.0.113.8"))!;
     core.changeIncident(i.id, { action: "assign", assignee: "bob@bank.test" }, bob);
     const r = core.acknowledgeIncident(i.id, ana, { version: 1 });
     expect(r).toMatchObject({ ok: false, code: "conflict" });
@@ -125,8 +125,8 @@ describe("incident lifecycle through the core", () => {
 
   it("bulk-acknowledges every incident a filter matches in one transaction with a true count, and reports each failure with its reason", () => {
     const { core, service, drain } = setup();
-    const ids = Array.from({ length: 300 }, (_, k) => service.record(detection(`198.51.100.${k % 250}`, { rule: k < 250 ? "brute_force" : "password_spraying" })).id);
-    const network = service.record({ rule: "node_down", entity: "edge-1", pane: "network", title: "edge-1 down", severity: "critical", time: T0, increment: 1 });
+    const ids = Array.from({ length: 300 }, (_, k) => service.record(detection(`198.51.100.${k % 250}`, { rule: k < 250 ? "brute_force" : "password_spraying" }))!.id);
+    const network = service.record({ rule: "node_down", entity: "edge-1", pane: "network", title: "edge-1 down", severity: "critical", time: T0, increment: 1 })!;
     core.acknowledgeIncident(ids[0], bob);
     drain("incidents");
     const r = core.bulkIncidents({ action: "acknowledge", filter: { status: "active", rule: "brute_force" } }, ana);
@@ -153,9 +153,9 @@ describe("incident lifecycle through the core", () => {
 
   it("bulk by filter narrows by severity, assignee and free text (text is matched literally)", () => {
     const { core, service } = setup();
-    service.record(detection("10.0.0.1", { severity: "critical" }));
-    const b = service.record(detection("10.0.0.2"));
-    service.record(detection("host_%", { title: "Brute-force logins from host_%" }));
+    service.record(detection("10.0.0.1", { severity: "critical" }))!;
+    const b = service.record(detection("10.0.0.2"))!;
+    service.record(detection("host_%", { title: "Brute-force logins from host_%" }))!;
     core.changeIncident(b.id, { action: "assign", assignee: "ana@bank.test" }, ana);
     expect(core.bulkIncidents({ action: "acknowledge", filter: { status: "open", severity: ["critical"] } }, ana).matched).toBe(1);
     expect(core.bulkIncidents({ action: "resolve", filter: { status: "active", assignee: "ana@bank.test" } }, ana)).toMatchObject({ matched: 1, succeeded: 1 });
@@ -165,8 +165,8 @@ describe("incident lifecycle through the core", () => {
 
   it("response figures: time to acknowledge and resolve from opening, by severity and week", () => {
     const { core, service, clock } = setup();
-    const a = service.record(detection("192.0.2.1"));
-    const b = service.record(detection("192.0.2.2", { severity: "critical" }));
+    const a = service.record(detection("192.0.2.1"))!;
+    const b = service.record(detection("192.0.2.2", { severity: "critical" }))!;
     clock.advance(5 * 60_000);
     core.acknowledgeIncident(a.id, ana);
     clock.advance(5 * 60_000);

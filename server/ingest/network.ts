@@ -142,7 +142,7 @@ export class NetworkIngest {
         while (outcomes[i + 1]?.kind === "down" && (outcomes[i + 1] as { detection: Detection }).detection.entity === o.detection.entity) {
           run.push((outcomes[++i] as { detection: Detection }).detection);
         }
-        incidents.push(...mergeDetections(run).map((d) => this.incidents.record(d)));
+        incidents.push(...mergeDetections(run).flatMap((d) => this.incidents.record(d) ?? []));
       }
       return incidents;
     })();
