@@ -61,7 +61,7 @@ test("an incident page takes, notes (as text), snoozes, resolves with a reason a
   const timeline = page.getByRole("list", { name: "incident timeline" });
 
   await actions.getByRole("button", { name: "Take it" }).click();
-  await expect(page.getByRole("region", { name: "incident" })).toContainText("assigneeana@bank.test");
+  await expect(page.getByRole("region", { name: "incident", exact: true })).toContainText("assigneeana@bank.test");
   await expect(timeline).toContainText("assigned to ana@bank.test");
 
   await actions.getByRole("textbox", { name: "note text" }).fill('<img src=x onerror="document.title=1"> blocked at the edge');
