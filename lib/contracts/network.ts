@@ -18,8 +18,15 @@ export const heartbeatInputSchema = z.strictObject({
 export type HeartbeatInput = z.input<typeof heartbeatInputSchema>;
 export type NormalizedHeartbeat = z.output<typeof heartbeatInputSchema>;
 
-export const NODE_STATUSES = ["unknown", "up", "degraded", "down"] as const;
+/**
+ * A node's status (server/network/status.ts): pending (no data yet; called `unknown` before
+ * migration 0008), up, degraded, down, unreachable (its parent is down), maintenance, flapping.
+ */
+export const NODE_STATUSES = ["pending", "up", "degraded", "down", "unreachable", "maintenance", "flapping"] as const;
 export type NodeStatus = (typeof NODE_STATUSES)[number];
+/** Where a node's definition comes from (see the README, "Nodes and checks"). */
+export const NODE_SOURCES = ["config", "api", "heartbeat"] as const;
+export type NodeSource = (typeof NODE_SOURCES)[number];
 
 export interface Check {
   time: number;
@@ -38,6 +45,15 @@ export interface NodeBase {
   status: NodeStatus;
   last_latency_ms: number | null;
   last_check_at: number | null;
+  /** evidence time of the status (a down node's first failed check); null while pending (optional: added by migration 0008) */
+  since?: number | null;
+  /** why the node is not up, in words (null when up) */
+  reason?: string | null;
+  /** site, tier, owner, service… */
+  tags?: Record<string, string>;
+  source?: NodeSource;
+  /** paused: no checks run and heartbeats do not change its status */
+  paused?: boolean;
 }
 
 export interface NodeView extends NodeBase {
@@ -76,8 +92,8 @@ export const SUMMARY_TILES = 2000;
 /** Checks GET /api/v1/nodes/:id returns by default. */
 export const DETAIL_CHECKS = 60;
 
-/** Order of the pane: down, then degraded, unknown, up; then by name, then id. */
-export const STATUS_RANK: Record<NodeStatus, number> = { down: 0, degraded: 1, unknown: 2, up: 3 };
+/** Order of the pane, worst first: down, unreachable, flapping, degraded, pending, maintenance, up; then by name, then id. */
+export const STATUS_RANK: Record<NodeStatus, number> = { down: 0, unreachable: 1, flapping: 2, degraded: 3, pending: 4, maintenance: 5, up: 6 };
 
 /** A check as a sparkline point: latency to 0.1 ms (enough for a sparkline, and a small payload), null when it failed. */
 export const sparkPoint = (ok: boolean, latency: number | null): number | null => (ok ? (latency === null ? 0 : Math.round(latency * 10) / 10) : null);

@@ -2,7 +2,7 @@ import type { NetworkSummary, NodeTileView, NodeView, StatusCounts } from "../co
 import { SPARK_POINTS, STATUS_RANK, sparkPoint } from "../contracts/network";
 import type { NetworkDelta } from "../contracts/live";
 
-/** The pane's order: down, degraded, unknown, up; then name, then id (as the server sends it). */
+/** The pane's order (STATUS_RANK: down first, up last); then name, then id (as the server sends it). */
 export function compareTiles(a: NodeTileView, b: NodeTileView): number {
   return STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || a.id - b.id;
 }

@@ -76,7 +76,7 @@ export class NetworkIngest {
         const values = { name: def.name, kind: def.kind, parentId, critical: def.critical ?? false, degradedMs: def.degradedMs ?? null };
         const row = this.db
           .insert(nodes)
-          .values({ key: def.key.toLowerCase(), ...values })
+          .values({ key: def.key.toLowerCase(), status: "pending", ...values })
           .onConflictDoUpdate({ target: nodes.key, set: values })
           .returning()
           .get();
@@ -112,7 +112,7 @@ export class NetworkIngest {
             continue;
           }
           created += 1;
-          const row = this.db.insert(nodes).values({ key: hb.node, name: hb.node, kind: "server" }).returning().get();
+          const row = this.db.insert(nodes).values({ key: hb.node, name: hb.node, kind: "server", status: "pending" }).returning().get();
           node = this.toCached(row);
           deltas.push({ type: "node", node: toNodeView(row) });
         }
