@@ -108,4 +108,20 @@ describe("applyNetwork (the pane's summary)", () => {
     // a tail that is not all up: a heartbeat for an unheld node cannot be placed
     expect(applyNetwork(summaryOf([tile(1, "down")], true), [beat(99, "up")]).stale).toBe(true);
   });
+
+  it("a removal takes the node's tile and its count away; later deltas for it in the batch are ignored", () => {
+    const s = summaryOf([tile(1, "down", "a"), tile(2, "up", "b"), tile(3, "up", "c")]);
+    const after = applyNetwork(s, [{ type: "node_removed", node_id: 1 }, beat(1, "up"), beat(2, "up", 2, 4)]);
+    expect(after.nodes.map((n) => n.id)).toEqual([2, 3]);
+    expect(after).toMatchObject({ total: 2, counts: { down: 0, up: 2 } });
+    expect(after.nodes[0].spark).toEqual([4]);
+    // a node the truncated summary does not hold may be counted among those not sent: refetch
+    expect(applyNetwork(summaryOf([tile(1)], true), [{ type: "node_removed", node_id: 9 }]).stale).toBe(true);
+  });
+
+  it("keeps a node's status since, reason, tags and source from its node delta", () => {
+    const s = summaryOf([tile(1, "up", "a")]);
+    const after = applyNetwork(s, [{ type: "node", node: { ...nodeView(1, "down"), name: "a", since: 5, reason: "http: timed out", tags: { site: "fra1" }, source: "config", paused: false } }]);
+    expect(after.nodes[0]).toMatchObject({ status: "down", since: 5, reason: "http: timed out", tags: { site: "fra1" }, source: "config", paused: false });
+  });
 });
