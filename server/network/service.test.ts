@@ -159,4 +159,44 @@ describe("NetworkService with real targets", () => {
     expect(status("switch")).toBe("up");
     expect(active()).toEqual([]);
   });
+
+  it("a child that confirms down before its parent waits for it: no page of its own when the parent goes down, its own page (dated by its first failure) when the parent recovers without going down", async () => {
+    const p = await target();
+    const c = await target();
+    targets.push(p, c);
+    const { core, run, status, results, timers } = setup();
+    core.createNode(def({ id: "router", checks: [httpCheck(p.url())] }), noc);
+    core.createNode(def({ id: "pos", parent: "router", checks: [{ ...httpCheck(c.url()), failures_before_down: 1 }] }), noc);
+    core.startNetwork();
+    await run(20 * S);
+    const all = () => core.incidentsSnapshot({ status: "all", limit: 100 }).incidents;
+
+    await p.stop();
+    await c.stop();
+    await run(60 * S);
+    expect([status("router"), status("pos")]).toEqual(["down", "unreachable"]);
+    expect(all().map((i) => i.entity)).toEqual(["router"]);
+
+    await p.start();
+    await c.start();
+    await run(40 * S);
+    expect([status("router"), status("pos")]).toEqual(["up", "up"]);
+
+    // the parent fails once and recovers; the child stays down: once its parent passes, it pages
+    await p.stop();
+    await c.stop();
+    const stoppedAt = timers.now();
+    const before = all().length;
+    await run(10 * S);
+    expect(status("pos")).toBe("down");
+    expect(all()).toHaveLength(before);
+    await p.start();
+    await run(20 * S);
+    // passing again; degraded while the failure is in its last 10 checks
+    expect(status("router")).toBe("degraded");
+    const own = all().find((i) => i.entity === "pos" && i.status === "open")!;
+    const firstFailed = results("pos").find((r) => !r.ok && r.time >= stoppedAt)!;
+    expect(own).toMatchObject({ rule: "node_down", first_seen: firstFailed.time });
+    expect(core.incident(own.id)!.timeline.map((e) => e.note).join("\n")).toMatch(/its parent recovered without going down/);
+  });
 });
