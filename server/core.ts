@@ -46,7 +46,7 @@ import { NetworkService, type NetworkServiceOptions } from "./network/service";
 import { NodeManager, type NodeChangeActor, type NodeResult } from "./network/manage";
 import { NodesFile, type NodesFileStatus } from "./network/nodes-file";
 import { toYaml, type ConfigWatch } from "./network/config";
-import { definitionOf, pushTokenHash } from "./network/model";
+import { definitionOf, probeSummary, pushTokenHash } from "./network/model";
 import type { NodeInput, NodePatch } from "./network/definition";
 import type { PushInput } from "./network/checks/push";
 
@@ -334,7 +334,10 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     /** GET /api/v1/network/summary: the network pane's first load (true counts, worst tiles first) */
     networkSummary: (q: NetworkSummaryQuery): NetworkSummary => ({ ...position(hub, "network"), ...networkSummary(db, q) }),
     /** GET /api/v1/nodes/:id: one node and its recent checks, or null */
-    node: (id: number, q: NodeDetailQuery): NodeDetail | null => getNodeDetail(db, id, q.checks),
+    node: (id: number, q: NodeDetailQuery): NodeDetail | null => {
+      const detail = getNodeDetail(db, id, q.checks);
+      return detail && { ...detail, probes: probes.get(id)?.checks.map(probeSummary) ?? [] };
+    },
     /** GET /api/v1/security/snapshot: the newest page, the true total, per-minute rate and counts by severity (rollup) */
     securitySnapshot: (limit = 100): SecuritySnapshot => {
       const minute = Math.floor(clock.now() / MINUTE) * MINUTE;

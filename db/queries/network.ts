@@ -138,7 +138,14 @@ export function getNodeDetail(db: VigilDb, id: number, checks: number): NodeDeta
   const { checks: _none, ...node } = toNodeView(row);
   const parent = row.parentId ? (db.select({ id: nodes.id, name: nodes.name }).from(nodes).where(eq(nodes.id, row.parentId)).get() ?? null) : null;
   const recent = db
-    .select({ time: heartbeats.time, ok: heartbeats.ok, latency_ms: heartbeats.latencyMs, message: heartbeats.message })
+    .select({
+      time: heartbeats.time,
+      ok: heartbeats.ok,
+      latency_ms: heartbeats.latencyMs,
+      message: sql<string | null>`coalesce(${heartbeats.message}, ${heartbeats.error})`,
+      error: heartbeats.error,
+      check: sql<string | null>`(SELECT c.name FROM checks c WHERE c.id = ${heartbeats.checkId})`,
+    })
     .from(heartbeats)
     .where(eq(heartbeats.nodeId, id))
     .orderBy(desc(heartbeats.time), desc(heartbeats.id))

@@ -137,11 +137,52 @@ export const nodeDetailQuerySchema = z.strictObject({
 export type NodeDetailQuery = z.infer<typeof nodeDetailQuerySchema>;
 
 export interface DetailCheck extends Check {
+  /** what the pusher said, a probe's warning, or else why it failed */
   message: string | null;
+  /** why a check failed (probes; added by migration 0008) */
+  error?: string | null;
+  /** the check that ran, by its id within the node; null for a pushed heartbeat */
+  check?: string | null;
 }
+
+/** A check a node runs, as the node page shows it (no settings that may hold secrets). */
+export interface ProbeSummary {
+  name: string;
+  type: string;
+  /** what it looks at: a URL, host:port, a DNS name */
+  target: string | null;
+  interval_ms: number | null;
+  enabled: boolean;
+}
+
 export interface NodeDetail {
   node: Omit<NodeView, "checks">;
   parent: { id: number; name: string } | null;
   /** oldest first */
   checks: DetailCheck[];
+  /** the checks Vigil runs for the node (config and API nodes) */
+  probes?: ProbeSummary[];
 }
+
+// --- push checks: /api/v1/push/:token ---
+
+/** What a push says, as query parameters (Uptime Kuma's push URL: status, msg, ping). */
+export const pushQuerySchema = z
+  .strictObject({
+    status: z.enum(["up", "down"]).optional(),
+    msg: z.string().max(1024).optional(),
+    ping: decimalParam(0, 600_000).optional(),
+  })
+  .transform((q): PushCall => ({ ...(q.status ? { ok: q.status === "up" } : {}), ...(q.msg !== undefined ? { message: q.msg } : {}), ...(q.ping !== undefined ? { latency_ms: q.ping } : {}) }));
+/** What a push says, as a JSON body (POST). */
+export const pushBodySchema = z.strictObject({
+  ok: z.boolean().optional(),
+  latency_ms: z.number().nonnegative().max(600_000).optional(),
+  message: z.string().max(1024).optional(),
+});
+export interface PushCall {
+  ok?: boolean;
+  latency_ms?: number;
+  message?: string;
+}
+

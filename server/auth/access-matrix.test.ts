@@ -58,7 +58,7 @@ beforeAll(async () => {
   callers.push({ name: "malformed key", headers: { authorization: "Bearer not-a-key" }, token: "not-a-key", permissions: null });
 
   // fixtures the parameterised routes point at
-  core.registerNodes([{ key: "gw", name: "Gateway", kind: "gateway" }]);
+  core.registerNodes([{ key: "gw", name: "Gateway", kind: "gateway" }, { key: "matrix-node", name: "Matrix node", kind: "server" }]);
   const t0 = core.clock.now() - 60_000;
   core.ingestHeartbeats([1, 2, 3].map((t) => ({ node: "gw", ok: false, time: t0 + t })), "test");
   core.ingestEvents(Array.from({ length: 10 }, (_, i) => ({ kind: "auth_failure", src_ip: "203.0.113.5", time: t0 + 1000 + i })), "test");
@@ -67,6 +67,7 @@ beforeAll(async () => {
   ids.security = String(incidents.find((i) => i.pane === "security")!.id);
   ids.user = (await core.access.users.create({ email: "target@bank.test", role: "viewer", password: "correct horse battery" }, cliActor())).id;
   ids.key = String(key(["read"]).key.id);
+  ids.node = String(core.networkSnapshot().nodes.find((n) => n.key === "matrix-node")!.id);
 });
 
 afterAll(() => setCore(undefined));
@@ -96,6 +97,8 @@ const BODIES: Record<string, () => unknown> = {
   "POST /api/v1/incidents/[id]/snooze": () => ({ until: Date.now() + 3_600_000 }),
   // a filter naming a pane is the pane's permission
   "POST /api/v1/incidents/bulk": () => ({ action: "acknowledge", filter: { pane: "security" } }),
+  "POST /api/v1/nodes": () => ({ id: `matrix-${++created}`, tags: { site: "matrix" } }),
+  "PATCH /api/v1/nodes/[id]": () => ({ tags: { site: "matrix" } }),
 };
 
 /** Incident routes are called on the security incident, so their permission is the security one. */
@@ -122,6 +125,16 @@ const INTENDED: Record<string, RouteAccess> = {
   "POST /api/v1/ingest/transactions": "ingest",
   "GET /api/v1/nodes": "read",
   "GET /api/v1/nodes/[id]": "read",
+  "POST /api/v1/nodes": "nodes:manage",
+  "PATCH /api/v1/nodes/[id]": "nodes:manage",
+  "DELETE /api/v1/nodes/[id]": "nodes:manage",
+  "POST /api/v1/nodes/[id]/pause": "nodes:manage",
+  "POST /api/v1/nodes/[id]/resume": "nodes:manage",
+  "GET /api/v1/nodes/export": "nodes:manage",
+  "GET /api/v1/network/config": "read",
+  // a push check's URL: the token in the path is the credential
+  "GET /api/v1/push/[token]": "public",
+  "POST /api/v1/push/[token]": "public",
   "GET /api/v1/network/summary": "read",
   "GET /api/v1/security/snapshot": "read",
   "GET /api/v1/security/top": "read",
@@ -185,7 +198,7 @@ describe("HTTP routes against the role matrix", () => {
         const route = mod[method];
         expect(route.access, `${method} ${template} has no declared permission`).toBeDefined();
         expect(route.access, `${method} ${template}: declared permission differs from the intended one`).toBe(INTENDED[`${method} ${template}`]);
-        const params = { id: template.includes("incidents") ? ids.security : template.includes("users") ? ids.user : ids.key };
+        const params = { id: template.includes("incidents") ? ids.security : template.includes("users") ? ids.user : template.includes("nodes") ? ids.node : ids.key };
         const url = "/" + template.slice(1).replace("[id]", params.id);
         for (const caller of callers) {
           const res = await call(route, method, url, caller, params, BODIES[`${method} ${template}`]?.() ?? (method === "GET" ? undefined : {}));

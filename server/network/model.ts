@@ -2,7 +2,7 @@
 // policy), and the status machine's state. Built from rows at start and after each definition
 // change; the state moves with every result.
 import { createHash } from "node:crypto";
-import type { NodeSource, NodeStatus } from "../../lib/contracts/network";
+import type { NodeSource, NodeStatus, ProbeSummary } from "../../lib/contracts/network";
 import { checkSpecSchema, type CheckSpec } from "./checks/spec";
 import { DEFAULT_BASELINE } from "./baseline";
 import type { CheckEntry, NodeSpec } from "./definition";
@@ -185,4 +185,11 @@ export function definitionOf(row: NodeRow, parentKey: string | null, checkRows: 
   if (checkRows.length) out.checks = checkRows.map((c) => ({ id: c.name, ...c.spec, ...(c.enabled ? {} : { enabled: false }) }));
   if (settings.maintenance?.length) out.maintenance = settings.maintenance;
   return out;
+}
+
+/** A check as the node page shows it: type, target and interval, never headers, bodies or tokens. */
+export function probeSummary(c: LiveCheck): ProbeSummary {
+  const s = c.spec;
+  const target = s.type === "http" ? s.url : s.type === "dns" ? `${s.name} ${s.record_type}` : s.type === "push" ? null : `${s.host}${"port" in s ? `:${s.port}` : ""}`;
+  return { name: c.name, type: s.type, target, interval_ms: s.interval_ms, enabled: c.enabled };
 }
