@@ -145,10 +145,12 @@ export class NodeManager {
       if (!parent) return invalid(`parent: no node ${spec.parent}`);
       if (parent.key === spec.key) return invalid("parent: a node cannot be its own parent");
       parentId = parent.id;
-      const parents = new Map(this.store.allNodes().map((n) => [n.id, n.parentId]));
-      if (existing) parents.set(existing.id, parentId);
-      for (let at: number | null | undefined = parentId, hops = 0; at != null && hops < 10_000; at = parents.get(at), hops++) {
-        if (existing && at === existing.id) return invalid(`parent: ${spec.parent} is ${spec.key}'s own descendant`);
+      // only a node that exists can be its new parent's ancestor: walk up from the parent
+      if (existing && existing.parentId !== parentId) {
+        for (let at: number | null = parentId, hops = 0; at !== null && hops < 10_000; hops++) {
+          if (at === existing.id) return invalid(`parent: ${spec.parent} is ${spec.key}'s own descendant`);
+          at = this.store.statusOf(at)?.parent_id ?? null;
+        }
       }
     }
     const before = existing ? redact(definitionOf(existing, this.parentKey(existing.parentId), this.store.checksOf(existing.id))) : null;

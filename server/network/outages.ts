@@ -183,8 +183,11 @@ export class Outages {
   }
 
   private openDown(node: OutageNode, t: Transition, why: string | null, out: Map<number, Incident>): void {
-    const i = this.incidents.record({ rule: NODE_DOWN_RULE, entity: node.key, pane: "network", title: `${node.name} is down`, severity: node.critical ? "critical" : "high", time: t.at, increment: 1 });
-    const first = i.count === 1;
+    const before = this.incidents.activeByKey(NODE_DOWN_RULE, node.key);
+    // counted as the failed checks of the run that took it down, as the ingest counts them
+    const run = t.check_id !== undefined ? (node.state?.checks[t.check_id]?.fails ?? 1) : 1;
+    const i = this.incidents.record({ rule: NODE_DOWN_RULE, entity: node.key, pane: "network", title: `${node.name} is down`, severity: node.critical ? "critical" : "high", time: t.at, increment: Math.max(1, run) });
+    const first = before === null;
     const described = first ? this.incidents.describe(i.id, { explanation: t.reason, details: { first_failed_at: t.at, confirmed_at: t.confirmed_at, check: t.check_id ?? null, unreachable: [], unreachable_count: 0 } }) : i;
     out.set(i.id, described ?? i);
     if (first) this.note(i.id, `down since ${iso(t.at)} (first failed check), confirmed at ${iso(t.confirmed_at)}${why ? `; ${why}` : ""}: ${t.reason ?? "checks failing"}`, out, true);

@@ -92,7 +92,8 @@ describe("NetworkService with real targets", () => {
     const incidents = active();
     expect(incidents).toHaveLength(1);
     const [down] = incidents;
-    expect(down).toMatchObject({ rule: "node_down", entity: "edge", first_seen: firstFailed.time });
+    // counted in failed checks: the three that took it down and each one since
+    expect(down).toMatchObject({ rule: "node_down", entity: "edge", first_seen: firstFailed.time, count: results("edge").filter((r) => !r.ok).length });
     expect(down.details).toMatchObject({ first_failed_at: firstFailed.time, unreachable: expect.arrayContaining(["app-1", "app-2"]), unreachable_count: 2 });
     const notes = core.incident(down.id)!.timeline.map((e) => e.note ?? "");
     expect(notes.some((n) => n.startsWith(`down since ${new Date(firstFailed.time).toISOString()} (first failed check)`))).toBe(true);

@@ -288,8 +288,10 @@ export class NetworkService {
     this.sqlite.transaction(() => {
       for (const a of arrivals) this.store.insertResult(node.id, a.checkId, a.result.time, a.result.ok, a.result.latency_ms, a.message, a.result.error ?? null);
       // a paused node's heartbeats are kept but judge nothing
+      const wasDown = node.state.status === "down";
       const changed = !node.paused && this.evaluate(node, arrivals.map((a) => a.result), now, incidents);
-      if (!node.paused && arrivals.some((a) => !a.result.ok)) this.outages.failedAgain(this.view(node), Math.max(...arrivals.map((a) => a.result.time)), incidents);
+      // a node already down that fails again: its incident grows (a new one counted its failing run)
+      if (wasDown && !node.paused && arrivals.some((a) => !a.result.ok)) this.outages.failedAgain(this.view(node), Math.max(...arrivals.map((a) => a.result.time)), incidents);
       for (const a of arrivals) deltas.push({ type: "heartbeat", node_id: node.id, status: this.statusOf(node), check: { time: a.result.time, ok: a.result.ok, latency_ms: a.result.latency_ms } });
       if (changed) deltas.push(this.nodeDelta(node.id));
       if (changed) this.cascade(node.id, deltas, incidents);
