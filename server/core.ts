@@ -279,16 +279,16 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     /** The network service: config/API nodes' checks run here (started after the server listens). */
     probes,
     /** Applies the nodes file and starts the checks and the file watcher. */
-    startNetwork: () => {
-      nodesFile.start();
+    startNetwork: async () => {
       probes.start();
+      await nodesFile.start();
     },
     stopNetwork: async () => {
       nodesFile.stop();
       await probes.stop();
     },
     /** Reads and applies the nodes file now (the watcher does this on a change). */
-    reloadNodesFile: (): NodesFileStatus => nodesFile.reload(),
+    reloadNodesFile: (): Promise<NodesFileStatus> => nodesFile.reload(),
     /** GET /api/v1/network/config: the nodes file and why its last read was not applied */
     nodesFileStatus: (): NodesFileStatus => nodesFile.status(),
     /** POST /api/v1/nodes */

@@ -162,7 +162,7 @@ async function main() {
     log.info({ syslog: { host: config.syslog.host, ...ports } }, `syslog listener on ${config.syslog.host} (udp ${ports.udp ?? "off"}, tcp ${ports.tcp ?? "off"})`);
   }
   // the nodes file is applied and its checks start once the server answers (results announce live)
-  core.startNetwork();
+  await core.startNetwork();
   const nodesFile = core.nodesFileStatus();
   log.info({ nodesFile }, `nodes file ${nodesFile.file}: ${nodesFile.problems.length ? `not applied (${nodesFile.problems.length} problem(s))` : `${nodesFile.nodes} node(s)`}; ${core.probes.stats().checks} check(s) running`);
   const address = server.address();

@@ -14,7 +14,7 @@ let cookie = "";
 beforeAll(async () => {
   setCore(core);
   cookie = (await signedIn(core, "noc@bank.test", "noc")).cookie;
-  core.startNetwork();
+  await core.startNetwork();
 });
 afterAll(async () => {
   await core.stopNetwork();

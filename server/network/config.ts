@@ -113,7 +113,7 @@ export function readConfigFile(file: string): ConfigRead {
 }
 
 /** Starts watching; calls `onChange` (debounced) after the file changes. Answers a function that stops. */
-export type ConfigWatch = (file: string, onChange: () => void) => () => void;
+export type ConfigWatch = (file: string, onChange: () => Promise<unknown>) => () => void;
 
 /**
  * Watches the file's directory (editors replace files by renaming, which a watch on the file
@@ -130,7 +130,7 @@ export function watchConfigFile(debounceMs = 300): ConfigWatch {
         if (timer) clearTimeout(timer);
         timer = setTimeout(() => {
           timer = null;
-          onChange();
+          void onChange();
         }, debounceMs);
       });
     } catch {

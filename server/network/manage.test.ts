@@ -138,7 +138,7 @@ describe("nodes over the API", () => {
     expect(url).toBe(`/api/v1/push/${token}`);
     expect(JSON.stringify(r.value.definition)).not.toContain(token);
     expect(handle.sqlite.prepare(`SELECT push_token_hash FROM checks`).get()).not.toEqual({ push_token_hash: token });
-    core.startNetwork();
+    await core.startNetwork();
     expect(core.recordPush(token, { ok: true, latency_ms: 12 })).toEqual({ node: "backup-job", check: "push" });
     expect(core.probes.getByKey("backup-job")!.state.status).toBe("up");
     expect(core.recordPush("x".repeat(43))).toBeNull();

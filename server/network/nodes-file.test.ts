@@ -33,13 +33,13 @@ function setup(text: string | null) {
   dirs.push(dir);
   const file = path.join(dir, "vigil.yaml");
   if (text !== null) fs.writeFileSync(file, text);
-  let changed = () => {};
+  let changed: () => Promise<unknown> = async () => {};
   const timers = fakeTimers(T0);
   const t = testCore({ clock: timers, network: { timers, configFile: file, watchConfig: (_f, onChange) => ((changed = onChange), () => {}) } });
-  /** writes the file and fires the watcher, as fs.watch would after the debounce */
-  const write = (next: string) => {
+  /** writes the file and fires the watcher, as fs.watch would after the debounce; settles once applied */
+  const write = async (next: string) => {
     fs.writeFileSync(file, next);
-    changed();
+    await changed();
   };
   const nodes = () => t.core.networkSnapshot().nodes.map((n) => `${n.key}:${n.source}`);
   return { ...t, file, write, nodes };
@@ -48,7 +48,7 @@ function setup(text: string | null) {
 describe("the nodes file on a running core", () => {
   it("defines its nodes at start, as config nodes with their checks running", async () => {
     const { core, nodes } = setup(FILE);
-    core.startNetwork();
+    await core.startNetwork();
     expect(nodes()).toEqual(["edge-router-1:config", "api-gateway-1:config"]);
     expect(core.probes.stats().checks).toBe(2);
     expect(core.nodesFileStatus()).toMatchObject({ nodes: 2, problems: [], changes: { created: 2, updated: 0, removed: 0, unchanged: 0 } });
@@ -61,31 +61,31 @@ describe("the nodes file on a running core", () => {
 
   it("keeps the running set when a changed file is bad, and says file:line and why", async () => {
     const { core, file, write, nodes } = setup(FILE);
-    core.startNetwork();
-    write(FILE.replace("port: 9,", "port: 9, colour: red,"));
+    await core.startNetwork();
+    await write(FILE.replace("port: 9,", "port: 9, colour: red,"));
     expect(nodes()).toEqual(["edge-router-1:config", "api-gateway-1:config"]);
     expect(core.probes.stats().checks).toBe(2);
     expect(core.nodesFileStatus().problems.map(formatProblem)).toEqual([`${file}:5:47: node edge-router-1, check 1: unknown setting "colour"`]);
-    write("nodes:\n  - id: a\n    checks: [ {type: http\n");
+    await write("nodes:\n  - id: a\n    checks: [ {type: http\n");
     expect(core.nodesFileStatus().problems.map(formatProblem)[0]).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:4:1: `));
     expect(nodes()).toEqual(["edge-router-1:config", "api-gateway-1:config"]);
     // a file that goes missing (an editor's rename) removes nothing either
     fs.rmSync(file);
-    expect(core.reloadNodesFile().problems[0].message).toMatch(/the file is missing; the 2 node\(s\) it defined keep running/);
+    expect((await core.reloadNodesFile()).problems[0].message).toMatch(/the file is missing; the 2 node\(s\) it defined keep running/);
     expect(nodes()).toHaveLength(2);
     await core.stopNetwork();
   });
 
   it("applies a good change: adds, changes and removes nodes, leaves unchanged ones running", async () => {
     const { core, write, nodes } = setup(FILE);
-    core.startNetwork();
+    await core.startNetwork();
     const edge = core.probes.getByKey("edge-router-1")!;
-    write(FILE.replace(/  - id: api-gateway-1[\s\S]*$/, "  - id: dns-1\n    checks: [{type: dns, name: example.org, server: 127.0.0.1}]\n").replace("interval: 30s, timeout: 5s}", "interval: 30s, timeout: 5s}"));
+    await write(FILE.replace(/  - id: api-gateway-1[\s\S]*$/, "  - id: dns-1\n    checks: [{type: dns, name: example.org, server: 127.0.0.1}]\n").replace("interval: 30s, timeout: 5s}", "interval: 30s, timeout: 5s}"));
     expect(core.nodesFileStatus()).toMatchObject({ problems: [], changes: { created: 1, updated: 0, removed: 1, unchanged: 1 } });
     expect(nodes()).toEqual(["edge-router-1:config", "dns-1:config"]);
     // the unchanged node is the same object: not reinstalled, its state and schedule untouched
     expect(core.probes.getByKey("edge-router-1")).toBe(edge);
-    write(FILE.replace(/  - id: api-gateway-1[\s\S]*$/, "").replace("interval: 30s", "interval: 1m"));
+    await write(FILE.replace(/  - id: api-gateway-1[\s\S]*$/, "").replace("interval: 30s", "interval: 1m"));
     expect(core.nodesFileStatus().changes).toEqual({ created: 0, updated: 1, removed: 1, unchanged: 0 });
     expect(core.probes.getByKey("edge-router-1")!.checks[0].spec.interval_ms).toBe(60_000);
     await core.stopNetwork();
@@ -95,10 +95,10 @@ describe("the nodes file on a running core", () => {
     const { core, file, nodes } = setup(null);
     const made = core.createNode(nodeInputSchema.parse({ id: "api-gateway-1", tags: { owner: "payments" } }), noc);
     const id = made.ok ? made.value.node.id : 0;
-    core.startNetwork();
+    await core.startNetwork();
     expect(core.nodesFileStatus()).toMatchObject({ problems: [], nodes: 0 });
     fs.writeFileSync(file, FILE);
-    core.reloadNodesFile();
+    await core.reloadNodesFile();
     expect(nodes()).toEqual(["api-gateway-1:config", "edge-router-1:config"]);
     expect(core.probes.getByKey("api-gateway-1")!.id).toBe(id);
     expect(core.access.audit.list({ limit: 10 }).map((e) => e.action)).toContain("node_taken_over");
@@ -112,14 +112,14 @@ describe("the nodes file on a running core", () => {
   it("wants a push check's token in the file unless Vigil already holds one (an exported file)", async () => {
     const push = "nodes:\n  - id: nightly\n    checks: [{type: push, interval: 1d}]\n";
     const { core, write, nodes } = setup(push);
-    core.startNetwork();
+    await core.startNetwork();
     expect(nodes()).toEqual([]);
     expect(core.nodesFileStatus().problems[0].message).toMatch(/node nightly: push check push needs a token/);
-    write(push.replace("interval: 1d", "interval: 1d, token: nightly-backup-token-0001"));
+    await write(push.replace("interval: 1d", "interval: 1d, token: nightly-backup-token-0001"));
     expect(nodes()).toEqual(["nightly:config"]);
     expect(core.recordPush("nightly-backup-token-0001")).toEqual({ node: "nightly", check: "push" });
     // the export leaves the token out; read back, the node keeps the token it has
-    write(core.exportNodes());
+    await write(core.exportNodes());
     expect(core.nodesFileStatus()).toMatchObject({ problems: [], changes: { unchanged: 1 } });
     expect(core.recordPush("nightly-backup-token-0001")).toEqual({ node: "nightly", check: "push" });
     await core.stopNetwork();

@@ -4,9 +4,10 @@
 // GET /api/v1/network/config. A valid file is applied node by node: nodes it no longer defines
 // are removed (with their history); nodes it takes over from the API or from heartbeats become
 // config nodes; unchanged nodes are left running untouched.
+import { performance } from "node:perf_hooks";
 import { formatProblem, parseConfig, readConfigFile, watchConfigFile, type ConfigNode, type ConfigProblem, type ConfigWatch } from "./config";
 import type { NodeSpec } from "./definition";
-import { checkValues, definitionOf, nodeValues, pushTokenHash } from "./model";
+import { checkValues, definitionOf, nodeValues } from "./model";
 import type { NodeChangeActor, NodeManager } from "./manage";
 import type { CheckRow, NetworkStore, NodeRow } from "./store";
 
@@ -29,11 +30,16 @@ export interface NodesFileOptions {
   now?: () => number;
 }
 
+/** Longest stretch an apply holds the event loop before yielding, ms. */
+const SLICE_MS = 20;
+
 export class NodesFile {
   private lines = new Map<string, number>();
   private state: NodesFileStatus;
   private stopWatch: (() => void) | null = null;
   private applied = false;
+  private running: Promise<NodesFileStatus> | null = null;
+  private again = false;
 
   constructor(
     readonly file: string | null,
@@ -55,8 +61,28 @@ export class NodesFile {
     return this.file && line !== undefined ? { file: this.file, line } : this.file ? { file: this.file, line: 0 } : null;
   }
 
-  /** Reads and applies the file now (the watcher calls this; so do tests). */
-  reload(): NodesFileStatus {
+  /**
+   * Reads and applies the file now (the watcher calls this; so do tests). A reload asked for while
+   * one runs is done once more after it, so the last change is always the one applied.
+   */
+  async reload(): Promise<NodesFileStatus> {
+    if (this.running) {
+      this.again = true;
+      return this.running.then(() => this.reload());
+    }
+    this.running = this.readAndApply();
+    try {
+      return await this.running;
+    } finally {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        void this.reload();
+      }
+    }
+  }
+
+  private async readAndApply(): Promise<NodesFileStatus> {
     if (!this.file) return this.state;
     const read = readConfigFile(this.file);
     if (read.kind === "error") return this.refuse([{ file: this.file, line: 0, col: 0, message: read.message }]);
@@ -77,16 +103,13 @@ export class NodesFile {
     return this.apply(parsed.nodes, rows);
   }
 
-  start(): void {
-    this.reload();
-    if (!this.file || this.options.watch === false) return;
-    this.stopWatch = (this.options.watch ?? watchConfigFile())(this.file, () => {
-      try {
-        this.reload();
-      } catch (error) {
-        this.options.log?.("error", `applying ${this.file} failed: ${(error as Error).message}`);
-      }
-    });
+  async start(): Promise<void> {
+    if (this.file && this.options.watch !== false) {
+      this.stopWatch = (this.options.watch ?? watchConfigFile())(this.file, () =>
+        this.reload().catch((error: unknown) => this.options.log?.("error", `applying ${this.file} failed: ${(error as Error).message}`)),
+      );
+    }
+    await this.reload();
   }
 
   stop(): void {
@@ -102,13 +125,12 @@ export class NodesFile {
 
   /** A push check needs its token in the file unless Vigil already holds one for it (an exported file). */
   private tokenProblems(nodes: readonly ConfigNode[], rows: readonly NodeRow[]): ConfigProblem[] {
-    const byKey = new Map(rows.map((r) => [r.key, r]));
+    const idOf = new Map(rows.map((r) => [r.key, r.id]));
+    const held = new Set(this.store.pushChecks().map((c) => `${c.nodeId}/${c.name}`));
     const out: ConfigProblem[] = [];
     for (const { spec, line } of nodes) {
-      const row = byKey.get(spec.key);
-      const stored = row ? new Map(this.store.checksOf(row.id).map((c) => [c.name, c.pushTokenHash])) : new Map<string, string | null>();
       for (const c of spec.checks) {
-        if (c.spec.type === "push" && !c.token && !stored.get(c.name)) {
+        if (c.spec.type === "push" && !c.token && !held.has(`${idOf.get(spec.key)}/${c.name}`)) {
           out.push({ file: this.file!, line, col: 1, message: `node ${spec.key}: push check ${c.name} needs a token (16-128 letters, digits, _ or -; e.g. \`openssl rand -base64 32 | tr '+/' '-_' | tr -d =\`)` });
         }
       }
@@ -116,11 +138,19 @@ export class NodesFile {
     return out;
   }
 
-  private apply(nodes: readonly ConfigNode[], rows: readonly NodeRow[]): NodesFileStatus {
+  /** Applies a valid file node by node, giving the event loop back every SLICE_MS (a file of 1,000 new nodes takes seconds). */
+  private async apply(nodes: readonly ConfigNode[], rows: readonly NodeRow[]): Promise<NodesFileStatus> {
     const changes = { created: 0, updated: 0, removed: 0, unchanged: 0 };
     const problems: ConfigProblem[] = [];
     const wanted = new Set(nodes.map((n) => n.spec.key));
+    let slice = performance.now();
+    const breathe = async () => {
+      if (performance.now() - slice < SLICE_MS) return;
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    };
     for (const { spec, line } of parentsFirst(nodes)) {
+      await breathe();
       const existing = this.store.byKey(spec.key);
       if (existing?.source === "config" && this.unchanged(existing, spec)) {
         changes.unchanged++;
@@ -134,6 +164,7 @@ export class NodesFile {
     }
     for (const row of rows) {
       if (row.source !== "config" || wanted.has(row.key)) continue;
+      await breathe();
       const current = this.store.byId(row.id);
       if (current?.source === "config") {
         this.manager.removeRow(current, this.who, "node_deleted", "removed from the config file");
@@ -181,5 +212,3 @@ function parentsFirst(nodes: readonly ConfigNode[]): ConfigNode[] {
   for (const n of nodes) visit(n, 0);
   return out;
 }
-
-export { pushTokenHash };

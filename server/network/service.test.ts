@@ -80,7 +80,7 @@ describe("NetworkService with real targets", () => {
     const { core, run, status, active, results } = setup();
     expect(core.createNode(def({ id: "edge", tags: { site: "fra1" }, checks: [httpCheck(a.url())] }), noc).ok).toBe(true);
     for (const child of ["app-1", "app-2"]) expect(core.createNode(def({ id: child, parent: "edge", checks: [httpCheck(a.url(`/${child}`))] }), noc).ok).toBe(true);
-    core.startNetwork();
+    await core.startNetwork();
     await run(30 * S);
     expect(["edge", "app-1", "app-2"].map(status)).toEqual(["up", "up", "up"]);
 
@@ -116,7 +116,7 @@ describe("NetworkService with real targets", () => {
     const { core, run, status, active } = setup({ count: 5, windowMs: 60 * S });
     const keys = Array.from({ length: 6 }, (_, i) => `pos-${i + 1}`);
     for (const [i, key] of keys.entries()) core.createNode(def({ id: key, tags: { site: "ams2", tier: i % 2 ? "edge" : "core" }, checks: [httpCheck(b.url(`/${key}`))] }), noc);
-    core.startNetwork();
+    await core.startNetwork();
     await run(30 * S);
     await b.stop();
     await run(60 * S);
@@ -144,7 +144,7 @@ describe("NetworkService with real targets", () => {
     targets.push(a);
     const { core, run, status, active, results, timers } = setup();
     core.createNode(def({ id: "switch", checks: [httpCheck(a.url())] }), noc);
-    core.startNetwork();
+    await core.startNetwork();
     await run(20 * S);
     expect(status("switch")).toBe("up");
     const t = timers.now();
@@ -168,7 +168,7 @@ describe("NetworkService with real targets", () => {
     const { core, run, status, results, timers } = setup();
     core.createNode(def({ id: "router", checks: [httpCheck(p.url())] }), noc);
     core.createNode(def({ id: "pos", parent: "router", checks: [{ ...httpCheck(c.url()), failures_before_down: 1 }] }), noc);
-    core.startNetwork();
+    await core.startNetwork();
     await run(20 * S);
     const all = () => core.incidentsSnapshot({ status: "all", limit: 100 }).incidents;
 

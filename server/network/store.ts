@@ -99,6 +99,11 @@ export class NetworkStore {
     return this.db.select().from(checks).where(eq(checks.nodeId, nodeId)).orderBy(asc(checks.id)).all();
   }
 
+  /** The push checks that have a token (node, name). */
+  pushChecks(): { nodeId: number; name: string }[] {
+    return this.db.select({ nodeId: checks.nodeId, name: checks.name }).from(checks).where(sql`${checks.pushTokenHash} IS NOT NULL`).all();
+  }
+
   /** Every node's key, source and paused flag (the export, the parents a definition may name). */
   allNodes(): NodeRow[] {
     return this.db.select().from(nodes).orderBy(asc(nodes.id)).all();
