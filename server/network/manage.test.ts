@@ -120,6 +120,7 @@ describe("nodes over the API", () => {
     expect(r).toEqual({ ok: true, value: { id, key: "rtr" } });
     expect(drain("network")).toContainEqual({ type: "node_removed", node_id: id });
     expect(core.networkSnapshot().nodes.map((n) => [n.key, n.parent_id])).toEqual([["leaf", null]]);
+    expect(core.probes.getByKey("leaf")!.parentId).toBeNull();
     expect(handle.sqlite.prepare(`SELECT count(*) AS n FROM heartbeats WHERE node_id = ?`).get(id)).toEqual({ n: 0 });
     expect(core.incidentsSnapshot({ status: "active", limit: 10 }).incidents).toEqual([]);
     expect(audit().at(-1)).toMatchObject({ action: "node_deleted", target: "node rtr", after: null });

@@ -33,7 +33,7 @@ export interface ManagedNodeAnswer {
 }
 
 /** Where the config file defines a node, for the 409 that sends an editor there. */
-export type ConfigLocator = (key: string) => { file: string; line: number } | null;
+export type ConfigLocator = (key: string) => { file: string; line: number | null } | null;
 
 export class NodeManager {
   constructor(
@@ -205,7 +205,7 @@ export class NodeManager {
 
   private configConflict(row: NodeRow): NodeResult<never> {
     const where = this.locate(row.key);
-    const file = where ? `${where.file} line ${where.line}` : "the config file (VIGIL_CONFIG)";
+    const file = where ? (where.line ? `${where.file} line ${where.line}` : where.file) : "the config file (VIGIL_CONFIG)";
     return { ok: false, code: "conflict", message: `node ${row.key} is defined in ${file}: edit it there (the file wins over the API; pause and resume work on any node)` };
   }
 

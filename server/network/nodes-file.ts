@@ -56,9 +56,8 @@ export class NodesFile {
   }
 
   /** Where the file defines a node (for the API's 409). */
-  locate(key: string): { file: string; line: number } | null {
-    const line = this.lines.get(key);
-    return this.file && line !== undefined ? { file: this.file, line } : this.file ? { file: this.file, line: 0 } : null;
+  locate(key: string): { file: string; line: number | null } | null {
+    return this.file ? { file: this.file, line: this.lines.get(key) ?? null } : null;
   }
 
   /**

@@ -135,7 +135,7 @@ export class NetworkService {
     if (!node.paused) this.schedule(node);
   }
 
-  /** Stops a node's checks and forgets it (deleted, or no longer defined by the file). */
+  /** Stops a node's checks and forgets it (deleted, or no longer defined by the file); its children lose their parent. */
   uninstall(id: number): void {
     const node = this.nodes.get(id);
     if (!node) return;
@@ -143,7 +143,10 @@ export class NetworkService {
     this.nodes.delete(id);
     this.byKey.delete(node.key);
     this.outages.forget(id);
+    const orphans = [...(this.children.get(id) ?? [])].map((c) => this.nodes.get(c)).filter((c): c is LiveNode => c !== undefined);
+    for (const child of orphans) child.parentId = null;
     this.reindexChildren();
+    for (const child of orphans) if (!child.paused) this.commit(child, []);
   }
 
   /**
