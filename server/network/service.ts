@@ -16,11 +16,11 @@ import type { CheckEnv } from "./checks/check";
 import type { PingOptions } from "./checks/icmp";
 import { createCheck, PushMonitor, type PushInput } from "./checks";
 import { HEARTBEAT_CHECK, type LiveCheck, type LiveNode } from "./model";
-import { DEFAULT_STORM, LATENCY_ANOMALY_RULE, NODE_DOWN_RULE, Outages, type OutageContext, type OutageNode, type StormOptions } from "./outages";
+import { DEFAULT_STORM, LATENCY_ANOMALY_RULE, NODE_DOWN_RULE, Outages, type StormOptions } from "./outages";
+import { LiveNodes } from "./live-nodes";
 import { CheckScheduler, type CheckRun, type SchedulerStats, type Timers } from "./scheduler";
-import { evaluateNode, initialNodeState, type ParentStatus, type StatusResult } from "./status";
+import { evaluateNode, initialNodeState, type StatusResult } from "./status";
 import { NetworkStore } from "./store";
-import { storedStatus } from "../../db/queries/network";
 
 export interface NetworkServiceOptions {
   /** the scheduler's clock and timers (tests move them by hand); default: the system's */
@@ -52,10 +52,8 @@ export interface ManagedHeartbeat {
 }
 
 export class NetworkService {
-  private readonly nodes = new Map<number, LiveNode>();
-  private readonly byKey = new Map<string, LiveNode>();
+  private readonly nodes: LiveNodes;
   private readonly bySched = new Map<string, { node: LiveNode; check: LiveCheck }>();
-  private readonly children = new Map<number, Set<number>>();
   private readonly scheduler: CheckScheduler;
   readonly outages: Outages;
   readonly store: NetworkStore;
@@ -75,6 +73,7 @@ export class NetworkService {
     this.scheduler = new CheckScheduler({ onResult: (run) => this.onResult(run), timers: this.timers, concurrency: options.concurrency });
     this.outages = new Outages(incidents, { ...DEFAULT_STORM, ...options.storm });
     this.store = new NetworkStore(db, sqlite);
+    this.nodes = new LiveNodes(this.store);
   }
 
   // --- lifecycle ---
@@ -83,7 +82,7 @@ export class NetworkService {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.outages.restore(this.context());
+    this.outages.restore(this.nodes.context());
     this.scheduler.start();
     this.armTick();
   }
@@ -106,7 +105,7 @@ export class NetworkService {
   }
 
   getByKey(key: string): LiveNode | undefined {
-    return this.byKey.get(key.toLowerCase());
+    return this.nodes.key(key);
   }
 
   all(): IterableIterator<LiveNode> {
@@ -115,7 +114,7 @@ export class NetworkService {
 
   /** Whether heartbeats for this key are judged here (a node defined in the file or over the API). */
   owns(key: string): boolean {
-    return this.byKey.has(key);
+    return this.nodes.key(key) !== undefined;
   }
 
   /**
@@ -128,9 +127,7 @@ export class NetworkService {
     if (previous) this.unschedule(previous);
     const names = new Set(node.checks.map((c) => c.name));
     if (Object.keys(node.state.checks).some((name) => name !== HEARTBEAT_CHECK && !names.has(name))) node.state = initialNodeState();
-    this.nodes.set(node.id, node);
-    this.byKey.set(node.key, node);
-    this.reindexChildren();
+    this.nodes.set(node);
     for (const c of node.checks) this.bySched.set(c.schedId, { node, check: c });
     if (!node.paused) this.schedule(node);
   }
@@ -140,12 +137,8 @@ export class NetworkService {
     const node = this.nodes.get(id);
     if (!node) return;
     this.unschedule(node);
-    this.nodes.delete(id);
-    this.byKey.delete(node.key);
     this.outages.forget(id);
-    const orphans = [...(this.children.get(id) ?? [])].map((c) => this.nodes.get(c)).filter((c): c is LiveNode => c !== undefined);
-    for (const child of orphans) child.parentId = null;
-    this.reindexChildren();
+    const orphans = this.nodes.delete(id);
     for (const child of orphans) if (!child.paused) this.commit(child, []);
   }
 
@@ -166,7 +159,7 @@ export class NetworkService {
       this.store.saveStatus(node.id, { status: "pending", since: null, reason: paused ? "paused" : null, state: node.state, consecutiveFailures: 0 });
       deltas.push(this.nodeDelta(node.id));
       this.cascade(node.id, deltas, incidents);
-      this.outages.settle(this.context(), this.timers.now(), incidents);
+      this.outages.settle(this.nodes.context(), this.timers.now(), incidents);
     })();
     this.announce(deltas, incidents);
   }
@@ -196,14 +189,6 @@ export class NetworkService {
     }
   }
 
-  private reindexChildren(): void {
-    this.children.clear();
-    for (const n of this.nodes.values()) {
-      if (n.parentId === null) continue;
-      (this.children.get(n.parentId) ?? this.children.set(n.parentId, new Set()).get(n.parentId)!).add(n.id);
-    }
-  }
-
   /** A node that no longer exists: its open node incidents are resolved now, saying why. */
   resolveOutages(key: string, note: string): void {
     const incidents = new Map<number, Incident>();
@@ -212,7 +197,7 @@ export class NetworkService {
         const i = this.incidents.resolveByKey(rule, key, note);
         if (i) incidents.set(i.id, i);
       }
-      this.outages.settle(this.context(), this.timers.now(), incidents);
+      this.outages.settle(this.nodes.context(), this.timers.now(), incidents);
     })();
     this.announce([], incidents);
   }
@@ -251,7 +236,7 @@ export class NetworkService {
   ingestHeartbeats(items: readonly ManagedHeartbeat[], now: number): Map<string, { id: number; status: NodeStatus }> {
     const byNode = new Map<LiveNode, Arrival[]>();
     for (const hb of items) {
-      const node = this.byKey.get(hb.node);
+      const node = this.nodes.key(hb.node);
       if (!node) continue;
       const ok = hb.ok;
       const arrival: Arrival = {
@@ -264,7 +249,7 @@ export class NetworkService {
     const out = new Map<string, { id: number; status: NodeStatus }>();
     for (const [node, arrivals] of byNode) {
       this.commit(node, arrivals);
-      out.set(node.key, { id: node.id, status: this.statusOf(node) });
+      out.set(node.key, { id: node.id, status: this.nodes.statusOf(node) });
     }
     return out;
   }
@@ -272,12 +257,12 @@ export class NetworkService {
   /** Nodes the ingest judges (heartbeat nodes) changed status: their managed children follow. */
   parentsChanged(ids: readonly number[]): void {
     for (const id of ids) {
-      if (!this.children.has(id)) continue;
+      if (this.nodes.childrenOf(id).length === 0) continue;
       const deltas: NetworkDelta[] = [];
       const incidents = new Map<number, Incident>();
       this.sqlite.transaction(() => {
         this.cascade(id, deltas, incidents);
-        this.outages.settle(this.context(), this.timers.now(), incidents);
+        this.outages.settle(this.nodes.context(), this.timers.now(), incidents);
       })();
       this.announce(deltas, incidents);
     }
@@ -294,11 +279,11 @@ export class NetworkService {
       const wasDown = node.state.status === "down";
       const changed = !node.paused && this.evaluate(node, arrivals.map((a) => a.result), now, incidents);
       // a node already down that fails again: its incident grows (a new one counted its failing run)
-      if (wasDown && !node.paused && arrivals.some((a) => !a.result.ok)) this.outages.failedAgain(this.view(node), Math.max(...arrivals.map((a) => a.result.time)), incidents);
-      for (const a of arrivals) deltas.push({ type: "heartbeat", node_id: node.id, status: this.statusOf(node), check: { time: a.result.time, ok: a.result.ok, latency_ms: a.result.latency_ms } });
+      if (wasDown && !node.paused && arrivals.some((a) => !a.result.ok)) this.outages.failedAgain(this.nodes.view(node), Math.max(...arrivals.map((a) => a.result.time)), incidents);
+      for (const a of arrivals) deltas.push({ type: "heartbeat", node_id: node.id, status: this.nodes.statusOf(node), check: { time: a.result.time, ok: a.result.ok, latency_ms: a.result.latency_ms } });
       if (changed) deltas.push(this.nodeDelta(node.id));
       if (changed) this.cascade(node.id, deltas, incidents);
-      this.outages.settle(this.context(), now, incidents);
+      this.outages.settle(this.nodes.context(), now, incidents);
     })();
     this.announce(deltas, incidents);
   }
@@ -311,7 +296,7 @@ export class NetworkService {
   /** Runs the status machine for one node and stores what it says; answers whether the status changed. */
   private evaluate(node: LiveNode, results: StatusResult[], now: number, incidents: Map<number, Incident>): boolean {
     const before = node.state.status;
-    const ev = evaluateNode(node.state, { results, now, parent: this.parentStatus(node), maintenance: node.maintenance.map((m) => m.window) }, node.policy);
+    const ev = evaluateNode(node.state, { results, now, parent: this.nodes.parentStatus(node), maintenance: node.maintenance.map((m) => m.window) }, node.policy);
     node.state = ev.state;
     const changed = ev.state.status !== before;
     if (results.length > 0 || changed || ev.transitions.length > 0) {
@@ -322,13 +307,13 @@ export class NetworkService {
         newest ? { latency: newest.latency_ms, time: newest.time } : undefined,
       );
     }
-    if (ev.transitions.length) this.outages.apply(this.view(node), ev.transitions, this.context(), incidents);
+    if (ev.transitions.length) this.outages.apply(this.nodes.view(node), ev.transitions, this.nodes.context(), incidents);
     return changed;
   }
 
   /** Re-evaluates the managed descendants of `id` whose parent's status changed, parents before children. */
   private cascade(id: number, deltas: NetworkDelta[], incidents: Map<number, Incident>): void {
-    const queue = [...(this.children.get(id) ?? [])];
+    const queue = this.nodes.childrenOf(id);
     const seen = new Set<number>([id]);
     const now = this.timers.now();
     while (queue.length) {
@@ -339,43 +324,13 @@ export class NetworkService {
       if (!child || child.paused) continue;
       if (this.evaluate(child, [], now, incidents)) {
         deltas.push(this.nodeDelta(child.id));
-        queue.push(...(this.children.get(child.id) ?? []));
+        queue.push(...this.nodes.childrenOf(child.id));
       }
     }
   }
 
   private nodeDelta(id: number): NetworkDelta {
     return { type: "node", node: toNodeView(this.store.byId(id)!) };
-  }
-
-  private statusOf(node: LiveNode): NodeStatus {
-    return node.paused ? "pending" : node.state.status;
-  }
-
-  private parentStatus(node: LiveNode): ParentStatus | null {
-    if (node.parentId === null) return null;
-    const live = this.nodes.get(node.parentId);
-    if (live) return live.paused ? null : { status: live.state.status, base: live.state.base, since: live.state.since };
-    const row = this.store.statusOf(node.parentId);
-    return row ? { status: storedStatus(row.status), since: row.status_since } : null;
-  }
-
-  private view(n: LiveNode): OutageNode {
-    return { id: n.id, key: n.key, name: n.name, critical: n.critical, tags: n.tags, status: this.statusOf(n), parentId: n.parentId, paused: n.paused, state: n.paused ? null : n.state, failures: 0 };
-  }
-
-  /** What the incident rules may look at: managed nodes from memory, others from their rows. */
-  context(): OutageContext {
-    return {
-      get: (id) => {
-        const live = this.nodes.get(id);
-        if (live) return this.view(live);
-        const row = this.store.statusOf(id);
-        if (!row) return undefined;
-        return { id: row.id, key: row.key, name: row.name, critical: !!row.critical, tags: JSON.parse(row.tags || "{}"), status: storedStatus(row.status), parentId: row.parent_id, paused: !!row.paused, state: null, failures: row.consecutive_failures };
-      },
-      managed: () => [...this.nodes.values()].map((n) => this.view(n)),
-    };
   }
 
   // --- maintenance windows start and end without a result ---
@@ -397,7 +352,7 @@ export class NetworkService {
   }
 
   private commitIfChanged(node: LiveNode): void {
-    const probe = evaluateNode(node.state, { results: [], now: this.timers.now(), parent: this.parentStatus(node), maintenance: node.maintenance.map((m) => m.window) }, node.policy);
+    const probe = evaluateNode(node.state, { results: [], now: this.timers.now(), parent: this.nodes.parentStatus(node), maintenance: node.maintenance.map((m) => m.window) }, node.policy);
     if (probe.transitions.length) this.commit(node, []);
   }
 }
