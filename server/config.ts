@@ -45,6 +45,12 @@ export interface VigilConfig {
   ackTimeoutMs: Partial<Record<Severity, number>>;
   /** the syslog listener (UDP and TCP on one port); off when VIGIL_SYSLOG_PORT is unset */
   syslog?: { host: string; port: number; udp: boolean; tcp: boolean };
+  /** the nodes file (VIGIL_CONFIG, default ./vigil.yaml); a file that is not there defines no nodes */
+  nodesFile: string;
+  /** probes in flight at once (VIGIL_PROBE_CONCURRENCY) */
+  probeConcurrency: number;
+  /** nodes failing together within the window that make one grouped incident (VIGIL_STORM_NODES, VIGIL_STORM_WINDOW_S) */
+  storm: { count: number; windowMs: number };
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -86,6 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logTimeZone: timeZone(env.VIGIL_LOG_TIMEZONE),
     syslog: syslogListener(env),
     ackTimeoutMs: ackTimeouts(env.VIGIL_ACK_TIMEOUT),
+    nodesFile: path.resolve(cwd, env.VIGIL_CONFIG || "vigil.yaml"),
+    probeConcurrency: int(env, "VIGIL_PROBE_CONCURRENCY", 64, 1, 10_000),
+    storm: { count: int(env, "VIGIL_STORM_NODES", 5, 2, 1_000_000), windowMs: int(env, "VIGIL_STORM_WINDOW_S", 60, 1, 3600) * 1000 },
   };
 }
 

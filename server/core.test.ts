@@ -101,7 +101,7 @@ describe("network ingest", () => {
     core.registerNodes([{ key: "gw-1", name: "Gateway 1", kind: "gateway" }]);
     handle.sqlite.exec(`CREATE TRIGGER no_incidents BEFORE INSERT ON incidents BEGIN SELECT RAISE(ABORT, 'incident store down'); END;`);
     expect(() => core.ingestHeartbeats([beat(false, 1), beat(false, 2), beat(false, 3)], "test")).toThrow(/incident store down/);
-    expect(core.networkSnapshot().nodes[0]).toMatchObject({ status: "unknown", checks: [] });
+    expect(core.networkSnapshot().nodes[0]).toMatchObject({ status: "pending", checks: [] });
     expect(core.hub.head("network")).toBe(1); // only the registration was announced
   });
 

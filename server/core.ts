@@ -1,6 +1,6 @@
 import type { DatabaseHandle } from "../db/client";
 import { prepareWriter } from "../db/statements";
-import { getNodeDetail, listNodesPage, listNodesWithChecks, networkSummary } from "../db/queries/network";
+import { getNodeDetail, listNodesPage, listNodesWithChecks, networkSummary, toNodeView } from "../db/queries/network";
 import { countMatchingEvents, eventRate, getEventDetail, pageEvents, severityCounts } from "../db/queries/security";
 import { groupEvents } from "../db/queries/security-groups";
 import { topEvents } from "../db/queries/security-top";
@@ -48,6 +48,14 @@ import { buildHostPolicy } from "./origin";
 import { createMetrics } from "./ops/metrics";
 import { createReadiness } from "./ops/health";
 import { RetentionPruner, type PruneReport, type RetentionOptions } from "./ops/retention";
+import { getLogger } from "./ops/logging";
+import { NetworkService, type NetworkServiceOptions } from "./network/service";
+import { NodeManager, type NodeChangeActor, type NodeResult } from "./network/manage";
+import { NodesFile, type NodesFileStatus } from "./network/nodes-file";
+import { toYaml, type ConfigWatch } from "./network/config";
+import { definitionOf, probeSummary, pushTokenHash } from "./network/model";
+import type { NodeInput, NodePatch } from "./network/definition";
+import type { PushInput } from "./network/checks/push";
 
 export interface CoreOptions {
   clock?: Clock;
@@ -74,6 +82,8 @@ export interface CoreOptions {
   ackTimeoutMs?: Partial<Record<Severity, number>>;
   /** the committed migrations, for the readiness check (default: db/migrations beside the sources) */
   migrationsFolder?: string;
+  /** the network service: probe timers and concurrency, storms, and the nodes file (VIGIL_CONFIG; null for none) */
+  network?: NetworkServiceOptions & { configFile?: string | null; watchConfig?: ConfigWatch | false };
 }
 
 
@@ -95,11 +105,41 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const window = { retentionMs, skewMs: options.maxSkewMs ?? DEFAULT_TIME_WINDOW.skewMs };
   const security = createSecurity(sqlite, clock, hub, incidentService, { window, rules: options.rules, timeZone: options.logTimeZone });
   let syslog: { listener: SyslogListener; ports: { udp: number | null; tcp: number | null } } | null = null;
-  const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, { failuresToDown: options.failuresToDown, maxNodes: options.maxNodes, window });
+  const netLog: NetworkServiceOptions["log"] = (level, message, detail) => getLogger()[level](detail ?? {}, message);
+  const probes = new NetworkService(db, sqlite, clock, hub, incidentService, { log: netLog, ...options.network });
+  const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, { failuresToDown: options.failuresToDown, maxNodes: options.maxNodes, window, delegate: probes });
+  // eslint-disable-next-line prefer-const -- the manager's locator reads the file object made after it
+  let nodesFile: NodesFile;
+  const nodeManager = new NodeManager(probes, probes.store, sqlite, (key) => nodesFile.locate(key), (key) => network.forget(key));
 
   const hosts = options.access.hosts ?? { current: buildHostPolicy({ publicUrl: options.access.publicUrl, bindHost: "127.0.0.1", port: 3000, tls: false }) };
   const access = createAccess(db, sqlite, clock, (items) => security.ingestJson(items, "vigil"), { ...options.access, hosts });
   const metrics = createMetrics({ sqlite, file: handle.file, processMetrics: options.processMetrics });
+
+  // --- nodes and checks: the file, the API, the running service ---
+  const configFile = options.network?.configFile ?? null;
+  const fileActor: NodeChangeActor = {
+    name: `config:${configFile}`,
+    audit: (e) => access.audit.append({ actor: `config:${configFile}`, action: e.action, target: e.target, before: e.before, after: e.after }),
+  };
+  nodesFile = new NodesFile(configFile, nodeManager, probes.store, fileActor, { watch: options.network?.watchConfig, log: netLog, now: () => clock.now() });
+  for (const problem of nodeManager.loadStored()) netLog("warn", problem);
+  /** A person's or key's change to nodes: nodes:manage, audited in the same transaction, announced. */
+  const nodeActor = (who: Identity): NodeChangeActor => ({
+    name: who.name,
+    audit: (e) => access.audit.append({ actor: who.name, action: e.action, target: e.target, sourceIp: who.sourceIp, before: e.before, after: e.after }),
+  });
+  const manageNodes = <T,>(who: Identity, run: (actor: NodeChangeActor) => NodeResult<T>): NodeResult<T> => {
+    if (!can(who, "nodes:manage")) return { ok: false, code: "forbidden", message: `${who.name} (${who.kind === "key" ? "API key" : who.role}) may not manage nodes` };
+    return run(nodeActor(who));
+  };
+  const announceNode = <T extends { node: { id: number } }>(r: NodeResult<T>) => {
+    if (r.ok) {
+      const row = probes.store.byId(r.value.node.id);
+      if (row) hub.publish("network", [{ type: "node", node: toNodeView(row) }]);
+    }
+    return r;
+  };
 
   const ackTimeoutMs = options.ackTimeoutMs ?? {};
   const plans = new ResponseWork(sqlite);
@@ -263,6 +303,45 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     ingestHeartbeats: (items: readonly unknown[], source: string, malformed?: readonly Rejection[]): IngestResult =>
       metrics.timeIngest("heartbeats", source, () => network.ingest(items, source, malformed)),
     registerNodes: (defs: readonly NodeDefinition[]) => network.register(defs),
+
+    /** The network service: config/API nodes' checks run here (started after the server listens). */
+    probes,
+    /** Applies the nodes file and starts the checks and the file watcher. */
+    startNetwork: async () => {
+      probes.start();
+      await nodesFile.start();
+    },
+    stopNetwork: async () => {
+      nodesFile.stop();
+      await probes.stop();
+    },
+    /** Reads and applies the nodes file now (the watcher does this on a change). */
+    reloadNodesFile: (): Promise<NodesFileStatus> => nodesFile.reload(),
+    /** GET /api/v1/network/config: the nodes file and why its last read was not applied */
+    nodesFileStatus: (): NodesFileStatus => nodesFile.status(),
+    /** POST /api/v1/nodes */
+    createNode: (input: NodeInput, who: Identity) => announceNode(manageNodes(who, (actor) => nodeManager.create(input, actor))),
+    /** PATCH /api/v1/nodes/:id */
+    updateNode: (ref: number | string, patch: NodePatch, who: Identity) => announceNode(manageNodes(who, (actor) => nodeManager.update(ref, patch, actor))),
+    /** DELETE /api/v1/nodes/:id */
+    deleteNode: (ref: number | string, who: Identity) => {
+      const r = manageNodes(who, (actor) => nodeManager.remove(ref, actor));
+      if (r.ok) hub.publish("network", [{ type: "node_removed", node_id: r.value.id }]);
+      return r;
+    },
+    /** POST /api/v1/nodes/:id/pause and /resume */
+    pauseNode: (ref: number | string, paused: boolean, who: Identity) => manageNodes(who, (actor) => nodeManager.setPaused(ref, paused, actor)),
+    /** GET /api/v1/nodes/export: every node as a nodes file */
+    exportNodes: (): string => {
+      const rows = probes.store.allNodes();
+      const keys = new Map(rows.map((r) => [r.id, r.key]));
+      return toYaml(
+        rows.map((r) => ({ definition: definitionOf(r, r.parentId === null ? null : (keys.get(r.parentId) ?? null), probes.store.checksOf(r.id)), source: r.source, paused: r.paused })),
+        clock.now(),
+      );
+    },
+    /** POST|GET /api/v1/push/:token: a push check's call; null for an unknown token */
+    recordPush: (token: string, input?: PushInput) => probes.recordPush(pushTokenHash(token), input),
     /** Records failed checks for nodes silent longer than `silenceMs` (see NetworkIngest.sweepSilent). */
     sweepSilentNodes: (silenceMs: number) => network.sweepSilent(silenceMs),
 
@@ -283,7 +362,10 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     /** GET /api/v1/network/summary: the network pane's first load (true counts, worst tiles first) */
     networkSummary: (q: NetworkSummaryQuery): NetworkSummary => ({ ...position(hub, "network"), ...networkSummary(db, q) }),
     /** GET /api/v1/nodes/:id: one node and its recent checks, or null */
-    node: (id: number, q: NodeDetailQuery): NodeDetail | null => getNodeDetail(db, id, q.checks),
+    node: (id: number, q: NodeDetailQuery): NodeDetail | null => {
+      const detail = getNodeDetail(db, id, q.checks);
+      return detail && { ...detail, probes: probes.get(id)?.checks.map(probeSummary) ?? [] };
+    },
     /** GET /api/v1/security/snapshot: the newest page, the true total, per-minute rate and counts by severity (rollup) */
     securitySnapshot: (limit = 100): SecuritySnapshot => {
       const minute = Math.floor(clock.now() / MINUTE) * MINUTE;

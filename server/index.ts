@@ -79,6 +79,7 @@ async function main() {
     maxSkewMs: config.maxSkewMs,
     logTimeZone: config.logTimeZone,
     ackTimeoutMs: config.ackTimeoutMs,
+    network: { configFile: config.nodesFile, concurrency: config.probeConcurrency, storm: config.storm },
     access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl, secureCookies: httpsInFront, hosts },
   });
   // register before Next loads any route, so handlers and pages find the one core
@@ -160,6 +161,10 @@ async function main() {
     const ports = await core.startSyslog(config.syslog);
     log.info({ syslog: { host: config.syslog.host, ...ports } }, `syslog listener on ${config.syslog.host} (udp ${ports.udp ?? "off"}, tcp ${ports.tcp ?? "off"})`);
   }
+  // the nodes file is applied and its checks start once the server answers (results announce live)
+  await core.startNetwork();
+  const nodesFile = core.nodesFileStatus();
+  log.info({ nodesFile }, `nodes file ${nodesFile.file}: ${nodesFile.problems.length ? `not applied (${nodesFile.problems.length} problem(s))` : `${nodesFile.nodes} node(s)`}; ${core.probes.stats().checks} check(s) running`);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   if (port !== config.port) hosts.current = hostPolicy(port);
@@ -188,6 +193,7 @@ async function main() {
         clearInterval(incidentTimers);
         backups?.stop();
         void core.stopSyslog();
+        void core.stopNetwork();
       },
       closeLive: () => live.close(),
       stopHub: () => core.hub.stop(),

@@ -4,8 +4,16 @@ import type { NodeStatus, StatusCounts } from "@/lib/contracts/network";
 import { STATUS_STYLE } from "./status";
 import { count } from "./format";
 
-const CHIPS: NodeStatus[] = ["down", "degraded", "unknown", "up"];
-const TEXT: Record<NodeStatus, string> = { down: "text-red-300", degraded: "text-amber-300", unknown: "text-slate-300", up: "text-emerald-300" };
+const CHIPS: NodeStatus[] = ["down", "unreachable", "flapping", "degraded", "pending", "maintenance", "up"];
+const TEXT: Record<NodeStatus, string> = {
+  down: "text-red-300",
+  unreachable: "text-slate-400",
+  flapping: "text-orange-300",
+  degraded: "text-amber-300",
+  pending: "text-slate-300",
+  maintenance: "text-sky-300",
+  up: "text-emerald-300",
+};
 
 /** True counts by status, one chip each; a chip filters the grid to that status (again: all). */
 export function StatusChips({ counts, total, filter, onFilter }: { counts: StatusCounts; total: number; filter: NodeStatus | null; onFilter: (s: NodeStatus | null) => void }) {

@@ -4,5 +4,8 @@ export const STATUS_STYLE: Record<NodeStatus, { dot: string; ring: string; label
   up: { dot: "bg-emerald-400", ring: "border-emerald-500/30", label: "up", stroke: "#34d399" },
   degraded: { dot: "bg-amber-400", ring: "border-amber-500/50", label: "degraded", stroke: "#fbbf24" },
   down: { dot: "bg-red-500 animate-pulse", ring: "border-red-500/70", label: "down", stroke: "#f87171" },
-  unknown: { dot: "bg-slate-500", ring: "border-slate-700", label: "no data", stroke: "#94a3b8" },
+  pending: { dot: "bg-slate-500", ring: "border-slate-700", label: "no data", stroke: "#94a3b8" },
+  unreachable: { dot: "bg-slate-400", ring: "border-slate-500/70", label: "unreachable", stroke: "#94a3b8" },
+  maintenance: { dot: "bg-sky-400", ring: "border-sky-500/40", label: "maintenance", stroke: "#38bdf8" },
+  flapping: { dot: "bg-orange-400", ring: "border-orange-500/60", label: "flapping", stroke: "#fb923c" },
 };

@@ -7,10 +7,10 @@ const incident = (id: number, severity: string, status = "open", last_seen = id)
 describe("wall data", () => {
   it("counts nodes from the list, or takes the server's true counts when the snapshot has them", () => {
     const nodes = [node(1, "up"), node(2, "down"), node(3, "degraded"), node(4, "up")];
-    expect(nodeCounts({ nodes })).toEqual({ down: 1, degraded: 1, unknown: 0, up: 2 });
+    expect(nodeCounts({ nodes })).toEqual({ down: 1, degraded: 1, pending: 0, up: 2 });
     // a summary that sent only the worst tiles still says how many there are
-    expect(nodeCounts({ nodes: nodes.slice(0, 2), counts: { down: 40, degraded: 3, up: 957 } })).toEqual({ down: 40, degraded: 3, unknown: 0, up: 957 });
-    expect(nodeCounts(undefined)).toEqual({ down: 0, degraded: 0, unknown: 0, up: 0 });
+    expect(nodeCounts({ nodes: nodes.slice(0, 2), counts: { down: 40, degraded: 3, up: 957 } })).toEqual({ down: 40, degraded: 3, pending: 0, up: 957 });
+    expect(nodeCounts(undefined)).toEqual({ down: 0, degraded: 0, pending: 0, up: 0 });
   });
 
   it("lists down before degraded, critical first, bounded, with the true remainder", () => {

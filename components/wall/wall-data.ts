@@ -3,7 +3,7 @@ import { SEVERITIES, severityRank, type Severity } from "@/lib/contracts/common"
 // What the wall reads from the panes' live caches, typed by the few fields it needs: the panes'
 // snapshots may carry true server counts (`counts`) or only their lists; both are read here.
 
-export const NODE_STATES = ["down", "degraded", "unknown", "up"] as const;
+export const NODE_STATES = ["down", "degraded", "pending", "up"] as const;
 export type NodeState = (typeof NODE_STATES)[number];
 
 export interface WallNode {
@@ -37,7 +37,7 @@ export interface RateLike {
 
 /** Nodes by status: the server's true counts when the snapshot has them, else counted from its list. */
 export function nodeCounts(data: NetworkLike | undefined): Record<NodeState, number> {
-  const counts: Record<NodeState, number> = { down: 0, degraded: 0, unknown: 0, up: 0 };
+  const counts: Record<NodeState, number> = { down: 0, degraded: 0, pending: 0, up: 0 };
   if (!data) return counts;
   if (data.counts) {
     for (const s of NODE_STATES) counts[s] = data.counts[s] ?? 0;

@@ -7,7 +7,7 @@ import { nodeCounts, troubledNodes, NODE_STATES, type NetworkLike, type NodeStat
 const STATE_STYLE: Record<NodeState, { label: string; text: string; ring: string }> = {
   down: { label: "Down", text: "text-red-400", ring: "ring-red-500/60" },
   degraded: { label: "Degraded", text: "text-amber-300", ring: "ring-amber-400/50" },
-  unknown: { label: "Unknown", text: "text-slate-300", ring: "ring-slate-500/40" },
+  pending: { label: "No data", text: "text-slate-300", ring: "ring-slate-500/40" },
   up: { label: "Up", text: "text-emerald-400", ring: "ring-emerald-500/40" },
 };
 /** Rows of the troubled-nodes list: what fits a wall screen; the rest is a true count. */

@@ -25,8 +25,8 @@ describe("networkSummary (the pane's first load)", () => {
   it("counts every node by status, orders worst first then by name, with a SPARK_POINTS sparkline oldest first", () => {
     const { handle } = fleet();
     const s = networkSummary(handle.db, { limit: 100 });
-    expect(s.counts).toEqual({ down: 1, degraded: 0, unknown: 1, up: 2 });
-    expect(s.nodes.map((n) => `${n.status}:${n.key}`)).toEqual(["down:c-node", "unknown:d-node", "up:a-node", "up:b-node"]);
+    expect(s.counts).toEqual({ down: 1, degraded: 0, pending: 1, up: 2, unreachable: 0, maintenance: 0, flapping: 0 });
+    expect(s.nodes.map((n) => `${n.status}:${n.key}`)).toEqual(["down:c-node", "pending:d-node", "up:a-node", "up:b-node"]);
     const b = s.nodes.find((n) => n.key === "b-node")!;
     expect(b.spark).toHaveLength(SPARK_POINTS);
     // rounds 10..29: failures at 10, 15, 20, 25; latency rounded to 0.1

@@ -5,7 +5,13 @@ import { NODE_STATUSES, RECENT_CHECKS, SPARK_POINTS, sparkPoint, STATUS_RANK, ty
 
 type NodeRow = typeof nodes.$inferSelect;
 
+/** A status as stored; `unknown` (rows from before migration 0008) reads as pending. */
+export function storedStatus(status: string): NodeStatus {
+  return (NODE_STATUSES as readonly string[]).includes(status) ? (status as NodeStatus) : "pending";
+}
+
 export function toNodeView(r: NodeRow, checks: NodeView["checks"] = []): NodeView {
+  const status = storedStatus(r.status);
   return {
     id: r.id,
     key: r.key,
@@ -13,9 +19,14 @@ export function toNodeView(r: NodeRow, checks: NodeView["checks"] = []): NodeVie
     kind: r.kind,
     parent_id: r.parentId,
     critical: r.critical,
-    status: r.status,
+    status,
     last_latency_ms: r.lastLatencyMs,
     last_check_at: r.lastCheckAt,
+    since: r.statusSince ?? null,
+    reason: status === "up" ? null : (r.statusReason ?? null),
+    tags: r.tags ?? {},
+    source: r.source,
+    paused: r.paused,
     checks,
   };
 }
@@ -78,6 +89,11 @@ const tileColumns = {
   status: nodes.status,
   last_latency_ms: nodes.lastLatencyMs,
   last_check_at: nodes.lastCheckAt,
+  since: nodes.statusSince,
+  reason: sql<string | null>`CASE WHEN ${nodes.status} = 'up' THEN NULL ELSE ${nodes.statusReason} END`,
+  tags: nodes.tags,
+  source: nodes.source,
+  paused: nodes.paused,
   // the sparkline in the same statement (one indexed read per tile, no round trip per node):
   // the last SPARK_POINTS checks, oldest first, latency to 0.1 ms or x for a failure
   spark: sql<string | null>`(SELECT group_concat(CASE WHEN r.ok THEN coalesce(round(r.latency_ms, 1), 0) ELSE 'x' END, ',' ORDER BY r.time, r.id)
@@ -87,14 +103,14 @@ const tileColumns = {
 
 /** Nodes by status over every node. */
 export function countNodesByStatus(db: VigilDb): StatusCounts {
-  const counts: StatusCounts = { down: 0, degraded: 0, unknown: 0, up: 0 };
-  for (const row of db.select({ status: nodes.status, n: count() }).from(nodes).groupBy(nodes.status).all()) counts[row.status] = row.n;
+  const counts = Object.fromEntries(NODE_STATUSES.map((s) => [s, 0])) as StatusCounts;
+  for (const row of db.select({ status: nodes.status, n: count() }).from(nodes).groupBy(nodes.status).all()) counts[storedStatus(row.status)] += row.n;
   return counts;
 }
 
 /**
  * The pane's first load: true counts by status over every node, and up to `limit` light tiles
- * worst first (down, degraded, unknown, up; then name, id), each with a sparkline of its last
+ * worst first (STATUS_RANK: down, unreachable, flapping, degraded, pending, maintenance, up; then name, id), each with a sparkline of its last
  * SPARK_POINTS latencies. One query per status in rank order, so the order comes from
  * (status, name) rather than a sort of the whole table, and the LIMIT stops each early.
  */
@@ -122,7 +138,14 @@ export function getNodeDetail(db: VigilDb, id: number, checks: number): NodeDeta
   const { checks: _none, ...node } = toNodeView(row);
   const parent = row.parentId ? (db.select({ id: nodes.id, name: nodes.name }).from(nodes).where(eq(nodes.id, row.parentId)).get() ?? null) : null;
   const recent = db
-    .select({ time: heartbeats.time, ok: heartbeats.ok, latency_ms: heartbeats.latencyMs, message: heartbeats.message })
+    .select({
+      time: heartbeats.time,
+      ok: heartbeats.ok,
+      latency_ms: heartbeats.latencyMs,
+      message: sql<string | null>`coalesce(${heartbeats.message}, ${heartbeats.error})`,
+      error: heartbeats.error,
+      check: sql<string | null>`(SELECT c.name FROM checks c WHERE c.id = ${heartbeats.checkId})`,
+    })
     .from(heartbeats)
     .where(eq(heartbeats.nodeId, id))
     .orderBy(desc(heartbeats.time), desc(heartbeats.id))

@@ -1,5 +1,14 @@
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { index, integer, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+
+/**
+ * A node's status, as the probe engine names them (server/network/status.ts). Rows written
+ * before migration 0008 said `unknown` for "no data yet": the migration rewrites them to
+ * `pending`, and readers map a stray `unknown` to `pending` too.
+ */
+export const NODE_STATUS_VALUES = ["pending", "up", "degraded", "down", "unreachable", "maintenance", "flapping"] as const;
+/** Where a node's definition comes from: the YAML file, the API (or UI), or its first heartbeat. */
+export const NODE_SOURCES = ["config", "api", "heartbeat"] as const;
 
 /** A monitored thing: server, router, gateway, payment link. `parentId` forms the dependency tree. */
 export const nodes = sqliteTable("nodes", {
@@ -11,14 +20,51 @@ export const nodes = sqliteTable("nodes", {
   critical: integer("critical", { mode: "boolean" }).notNull().default(false),
   /** Latency above this marks the node degraded. */
   degradedMs: real("degraded_ms"),
-  status: text("status", { enum: ["unknown", "up", "degraded", "down"] }).notNull().default("unknown"),
+  status: text("status", { enum: NODE_STATUS_VALUES }).notNull().default("pending"),
   consecutiveFailures: integer("consecutive_failures").notNull().default(0),
   lastLatencyMs: real("last_latency_ms"),
   lastCheckAt: integer("last_check_at"),
   createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
+  /** site, tier, owner, service… as `{name: value}` */
+  tags: text("tags", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+  source: text("source", { enum: NODE_SOURCES }).notNull().default("heartbeat"),
+  /** a paused node runs no checks and its heartbeats are stored without changing its status */
+  paused: integer("paused", { mode: "boolean" }).notNull().default(false),
+  /** the status machine's state (NodeState of server/network/status.ts); null for a node the engine never evaluated */
+  state: text("state", { mode: "json" }).$type<Record<string, unknown>>(),
+  /** node-wide settings besides the columns: failures/successes before down/up for heartbeats, maintenance windows */
+  settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>(),
+  /** evidence time of the current status (first failed check for down), and why it is not up */
+  statusSince: integer("status_since"),
+  statusReason: text("status_reason"),
 }, (t) => [index("nodes_status_name").on(t.status, t.name, t.id)]);
 
-/** One check result, pushed or probed. Raw rows are pruned after the retention window. */
+/**
+ * A check Vigil runs for a node (or waits for, for a push check). `spec` is the check's settings
+ * as written in the config file or the API (checkSpecSchema's input, without its push token); a
+ * push check's token is kept only as its SHA-256.
+ */
+export const checks = sqliteTable(
+  "checks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    nodeId: integer("node_id").notNull().references(() => nodes.id),
+    /** the check's id within its node (`http`, `bgp`…) */
+    name: text("name").notNull(),
+    type: text("type").notNull(),
+    spec: text("spec", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    pushTokenHash: text("push_token_hash"),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (t) => [uniqueIndex("checks_node_name").on(t.nodeId, t.name), uniqueIndex("checks_push_token").on(t.pushTokenHash).where(sql`push_token_hash IS NOT NULL`)],
+);
+
+/**
+ * One check result, pushed or probed. Raw rows are pruned after the retention window.
+ * `checkId` names the check that ran (null for a pushed heartbeat); it has no foreign key, so a
+ * removed check's history stays until retention removes it (check ids are never reused).
+ */
 export const heartbeats = sqliteTable(
   "heartbeats",
   {
@@ -28,6 +74,9 @@ export const heartbeats = sqliteTable(
     ok: integer("ok", { mode: "boolean" }).notNull(),
     latencyMs: real("latency_ms"),
     message: text("message"),
+    checkId: integer("check_id"),
+    /** why the check failed, in a NOC engineer's words */
+    error: text("error"),
   },
   (t) => [index("heartbeats_node_time").on(t.nodeId, t.time), index("heartbeats_time").on(t.time)],
 );

@@ -10,7 +10,9 @@ export type Stream = z.infer<typeof streamSchema>;
 /** Items carried by each stream. */
 export type NetworkDelta =
   | { type: "heartbeat"; node_id: number; status: NodeStatus; check: Check }
-  | { type: "node"; node: NodeView };
+  | { type: "node"; node: NodeView }
+  /** the node was deleted (over the API, or removed from the config file) */
+  | { type: "node_removed"; node_id: number };
 export type SecurityDelta = { type: "event"; event: SecurityEvent };
 export type IncidentDelta = { type: "incident"; incident: Incident };
 export interface DeltaByStream {

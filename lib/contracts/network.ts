@@ -18,8 +18,15 @@ export const heartbeatInputSchema = z.strictObject({
 export type HeartbeatInput = z.input<typeof heartbeatInputSchema>;
 export type NormalizedHeartbeat = z.output<typeof heartbeatInputSchema>;
 
-export const NODE_STATUSES = ["unknown", "up", "degraded", "down"] as const;
+/**
+ * A node's status (server/network/status.ts): pending (no data yet; called `unknown` before
+ * migration 0008), up, degraded, down, unreachable (its parent is down), maintenance, flapping.
+ */
+export const NODE_STATUSES = ["pending", "up", "degraded", "down", "unreachable", "maintenance", "flapping"] as const;
 export type NodeStatus = (typeof NODE_STATUSES)[number];
+/** Where a node's definition comes from (see the README, "Nodes and checks"). */
+export const NODE_SOURCES = ["config", "api", "heartbeat"] as const;
+export type NodeSource = (typeof NODE_SOURCES)[number];
 
 export interface Check {
   time: number;
@@ -38,6 +45,15 @@ export interface NodeBase {
   status: NodeStatus;
   last_latency_ms: number | null;
   last_check_at: number | null;
+  /** evidence time of the status (a down node's first failed check); null while pending (optional: added by migration 0008) */
+  since?: number | null;
+  /** why the node is not up, in words (null when up) */
+  reason?: string | null;
+  /** site, tier, owner, service… */
+  tags?: Record<string, string>;
+  source?: NodeSource;
+  /** paused: no checks run and heartbeats do not change its status */
+  paused?: boolean;
 }
 
 export interface NodeView extends NodeBase {
@@ -76,8 +92,8 @@ export const SUMMARY_TILES = 2000;
 /** Checks GET /api/v1/nodes/:id returns by default. */
 export const DETAIL_CHECKS = 60;
 
-/** Order of the pane: down, then degraded, unknown, up; then by name, then id. */
-export const STATUS_RANK: Record<NodeStatus, number> = { down: 0, degraded: 1, unknown: 2, up: 3 };
+/** Order of the pane, worst first: down, unreachable, flapping, degraded, pending, maintenance, up; then by name, then id. */
+export const STATUS_RANK: Record<NodeStatus, number> = { down: 0, unreachable: 1, flapping: 2, degraded: 3, pending: 4, maintenance: 5, up: 6 };
 
 /** A check as a sparkline point: latency to 0.1 ms (enough for a sparkline, and a small payload), null when it failed. */
 export const sparkPoint = (ok: boolean, latency: number | null): number | null => (ok ? (latency === null ? 0 : Math.round(latency * 10) / 10) : null);
@@ -121,11 +137,52 @@ export const nodeDetailQuerySchema = z.strictObject({
 export type NodeDetailQuery = z.infer<typeof nodeDetailQuerySchema>;
 
 export interface DetailCheck extends Check {
+  /** what the pusher said, a probe's warning, or else why it failed */
   message: string | null;
+  /** why a check failed (probes; added by migration 0008) */
+  error?: string | null;
+  /** the check that ran, by its id within the node; null for a pushed heartbeat */
+  check?: string | null;
 }
+
+/** A check a node runs, as the node page shows it (no settings that may hold secrets). */
+export interface ProbeSummary {
+  name: string;
+  type: string;
+  /** what it looks at: a URL, host:port, a DNS name */
+  target: string | null;
+  interval_ms: number | null;
+  enabled: boolean;
+}
+
 export interface NodeDetail {
   node: Omit<NodeView, "checks">;
   parent: { id: number; name: string } | null;
   /** oldest first */
   checks: DetailCheck[];
+  /** the checks Vigil runs for the node (config and API nodes) */
+  probes?: ProbeSummary[];
 }
+
+// --- push checks: /api/v1/push/:token ---
+
+/** What a push says, as query parameters (Uptime Kuma's push URL: status, msg, ping). */
+export const pushQuerySchema = z
+  .strictObject({
+    status: z.enum(["up", "down"]).optional(),
+    msg: z.string().max(1024).optional(),
+    ping: decimalParam(0, 600_000).optional(),
+  })
+  .transform((q): PushCall => ({ ...(q.status ? { ok: q.status === "up" } : {}), ...(q.msg !== undefined ? { message: q.msg } : {}), ...(q.ping !== undefined ? { latency_ms: q.ping } : {}) }));
+/** What a push says, as a JSON body (POST). */
+export const pushBodySchema = z.strictObject({
+  ok: z.boolean().optional(),
+  latency_ms: z.number().nonnegative().max(600_000).optional(),
+  message: z.string().max(1024).optional(),
+});
+export interface PushCall {
+  ok?: boolean;
+  latency_ms?: number;
+  message?: string;
+}
+

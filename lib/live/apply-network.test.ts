@@ -6,9 +6,9 @@ import { NODE_STATUSES, SPARK_POINTS, type NetworkSummary, type NodeStatus, type
 const tile = (id: number, status: NodeStatus = "up", name = `n${String(id).padStart(4, "0")}`): NodeTileView => ({
   id, key: name, name, kind: "server", parent_id: null, critical: false, status, last_latency_ms: 1, last_check_at: 0, spark: [],
 });
-const nodeView = (id: number, status: NodeStatus = "unknown"): NodeView => ({ ...tile(id, status), checks: [] });
+const nodeView = (id: number, status: NodeStatus = "pending"): NodeView => ({ ...tile(id, status), checks: [] });
 const recount = (nodes: NodeTileView[]): StatusCounts => {
-  const c: StatusCounts = { down: 0, degraded: 0, unknown: 0, up: 0 };
+  const c = Object.fromEntries(NODE_STATUSES.map((st) => [st, 0])) as StatusCounts;
   for (const n of nodes) c[n.status] += 1;
   return c;
 };
@@ -33,16 +33,16 @@ describe("applyNetwork (the pane's summary)", () => {
     const before = summaryOf(Array.from({ length: 10 }, (_, i) => tile(i + 1)));
     const after = applyNetwork(before, [beat(7, "down")]);
     expect(ids(after)[0]).toBe(7);
-    expect(after.counts).toEqual({ down: 1, degraded: 0, unknown: 0, up: 9 });
+    expect(after.counts).toMatchObject({ down: 1, degraded: 0, pending: 0, up: 9 });
     // the others keep their objects, in their relative order
     expect(after.nodes.slice(1)).toEqual(before.nodes.filter((n) => n.id !== 7));
     expect(after.nodes[1]).toBe(before.nodes[0]);
   });
 
   it("keeps worst first then by name through mixed transitions", () => {
-    let s = summaryOf([tile(1, "up", "b"), tile(2, "up", "a"), tile(3, "degraded", "c"), tile(4, "unknown", "d")].sort((x, y) => (x.name < y.name ? -1 : 1)));
+    let s = summaryOf([tile(1, "up", "b"), tile(2, "up", "a"), tile(3, "degraded", "c"), tile(4, "pending", "d")].sort((x, y) => (x.name < y.name ? -1 : 1)));
     s = applyNetwork(s, [beat(1, "down"), beat(2, "down"), beat(3, "up")]);
-    expect(s.nodes.map((n) => `${n.status}:${n.name}`)).toEqual(["down:a", "down:b", "unknown:d", "up:c"]);
+    expect(s.nodes.map((n) => `${n.status}:${n.name}`)).toEqual(["down:a", "down:b", "pending:d", "up:c"]);
   });
 
   it("counts stay equal to a recount through a random flood of transitions and registrations", () => {
@@ -64,13 +64,13 @@ describe("applyNetwork (the pane's summary)", () => {
     expect(s.stale).toBeUndefined();
     // and the order is the pane's order
     const order = s.nodes.map((n) => n.id);
-    const sorted = s.nodes.slice().sort((a, b) => ["down", "degraded", "unknown", "up"].indexOf(a.status) - ["down", "degraded", "unknown", "up"].indexOf(b.status) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || a.id - b.id);
+    const sorted = s.nodes.slice().sort((a, b) => ["down", "degraded", "pending", "up"].indexOf(a.status) - ["down", "degraded", "pending", "up"].indexOf(b.status) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || a.id - b.id);
     expect(order).toEqual(sorted.map((n) => n.id));
   });
 
   it("500 nodes going down in one batch: the down count jumps to 500 and they lead the list", () => {
     const s = applyNetwork(summaryOf(Array.from({ length: 1000 }, (_, i) => tile(i + 1))), Array.from({ length: 500 }, (_, i) => beat(2 * i + 1, "down")));
-    expect(s.counts).toEqual({ down: 500, degraded: 0, unknown: 0, up: 500 });
+    expect(s.counts).toMatchObject({ down: 500, degraded: 0, pending: 0, up: 500 });
     expect(s.nodes.slice(0, 500).every((n) => n.status === "down")).toBe(true);
   });
 
@@ -87,8 +87,8 @@ describe("applyNetwork (the pane's summary)", () => {
     s = applyNetwork(s, [beat(1, "up", 1, 3)]);
     s = applyNetwork(s, [{ type: "node", node: { ...nodeView(2), name: "a" } }]);
     expect(s.nodes.map((n) => n.name)).toEqual(["a", "m"]);
-    expect(s.nodes[0].status).toBe("unknown");
-    expect(s).toMatchObject({ total: 2, counts: { up: 1, unknown: 1 } });
+    expect(s.nodes[0].status).toBe("pending");
+    expect(s).toMatchObject({ total: 2, counts: { up: 1, pending: 1 } });
     s = applyNetwork(s, [{ type: "node", node: { ...nodeView(1, "up"), name: "renamed" } }]);
     expect(s.nodes.find((n) => n.id === 1)).toMatchObject({ name: "renamed", spark: [3] });
   });
@@ -107,5 +107,21 @@ describe("applyNetwork (the pane's summary)", () => {
     expect(applyNetwork(s, [beat(99, "degraded")]).stale).toBe(true);
     // a tail that is not all up: a heartbeat for an unheld node cannot be placed
     expect(applyNetwork(summaryOf([tile(1, "down")], true), [beat(99, "up")]).stale).toBe(true);
+  });
+
+  it("a removal takes the node's tile and its count away; later deltas for it in the batch are ignored", () => {
+    const s = summaryOf([tile(1, "down", "a"), tile(2, "up", "b"), tile(3, "up", "c")]);
+    const after = applyNetwork(s, [{ type: "node_removed", node_id: 1 }, beat(1, "up"), beat(2, "up", 2, 4)]);
+    expect(after.nodes.map((n) => n.id)).toEqual([2, 3]);
+    expect(after).toMatchObject({ total: 2, counts: { down: 0, up: 2 } });
+    expect(after.nodes[0].spark).toEqual([4]);
+    // a node the truncated summary does not hold may be counted among those not sent: refetch
+    expect(applyNetwork(summaryOf([tile(1)], true), [{ type: "node_removed", node_id: 9 }]).stale).toBe(true);
+  });
+
+  it("keeps a node's status since, reason, tags and source from its node delta", () => {
+    const s = summaryOf([tile(1, "up", "a")]);
+    const after = applyNetwork(s, [{ type: "node", node: { ...nodeView(1, "down"), name: "a", since: 5, reason: "http: timed out", tags: { site: "fra1" }, source: "config", paused: false } }]);
+    expect(after.nodes[0]).toMatchObject({ status: "down", since: 5, reason: "http: timed out", tags: { site: "fra1" }, source: "config", paused: false });
   });
 });

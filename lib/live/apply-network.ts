@@ -2,7 +2,7 @@ import type { NetworkSummary, NodeTileView, NodeView, StatusCounts } from "../co
 import { SPARK_POINTS, STATUS_RANK, sparkPoint } from "../contracts/network";
 import type { NetworkDelta } from "../contracts/live";
 
-/** The pane's order: down, degraded, unknown, up; then name, then id (as the server sends it). */
+/** The pane's order (STATUS_RANK: down first, up last); then name, then id (as the server sends it). */
 export function compareTiles(a: NodeTileView, b: NodeTileView): number {
   return STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || a.id - b.id;
 }
@@ -17,6 +17,11 @@ const tileOf = (node: NodeView | Omit<NodeView, "checks">, spark: (number | null
   status: node.status,
   last_latency_ms: node.last_latency_ms,
   last_check_at: node.last_check_at,
+  ...(node.since !== undefined ? { since: node.since } : {}),
+  ...(node.reason !== undefined ? { reason: node.reason } : {}),
+  ...(node.tags !== undefined ? { tags: node.tags } : {}),
+  ...(node.source !== undefined ? { source: node.source } : {}),
+  ...(node.paused !== undefined ? { paused: node.paused } : {}),
   spark,
 });
 
@@ -39,14 +44,27 @@ export function applyNetwork(summary: NetworkSummary, items: readonly NetworkDel
   let reorder = false;
   const list = () => (nodes ??= summary.nodes.slice());
   const find = (id: number) => (index ??= new Map(summary.nodes.map((n, i) => [n.id, i]))).get(id);
-  const move = (from: NodeTileView["status"] | null, to: NodeTileView["status"]) => {
+  const move = (from: NodeTileView["status"] | null, to: NodeTileView["status"] | null) => {
     if (from === to) return;
     counts ??= { ...summary.counts };
     if (from) counts[from] -= 1;
-    counts[to] += 1;
+    if (to) counts[to] += 1;
   };
+  const removed = new Set<number>();
 
   for (const item of items) {
+    if (item.type === "node_removed") {
+      const at = find(item.node_id);
+      if (at === undefined || removed.has(item.node_id)) {
+        if (summary.truncated && !removed.has(item.node_id)) stale = true;
+        continue;
+      }
+      removed.add(item.node_id);
+      move(list()[at].status, null);
+      total -= 1;
+      continue;
+    }
+    if (removed.has(item.type === "node" ? item.node.id : item.node_id)) continue;
     if (item.type === "node") {
       const at = find(item.node.id);
       if (at === undefined) {
@@ -90,6 +108,7 @@ export function applyNetwork(summary: NetworkSummary, items: readonly NetworkDel
     };
   }
   // index positions are not used after this point, so one sort at the end is enough
+  if (removed.size && nodes) nodes = (nodes as NodeTileView[]).filter((n) => !removed.has(n.id));
   if (reorder && nodes) (nodes as NodeTileView[]).sort(compareTiles);
   return {
     ...summary,

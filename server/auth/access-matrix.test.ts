@@ -58,7 +58,7 @@ beforeAll(async () => {
   callers.push({ name: "malformed key", headers: { authorization: "Bearer not-a-key" }, token: "not-a-key", permissions: null });
 
   // fixtures the parameterised routes point at
-  core.registerNodes([{ key: "gw", name: "Gateway", kind: "gateway" }]);
+  core.registerNodes([{ key: "gw", name: "Gateway", kind: "gateway" }, { key: "matrix-node", name: "Matrix node", kind: "server" }]);
   const t0 = core.clock.now() - 60_000;
   core.ingestHeartbeats([1, 2, 3].map((t) => ({ node: "gw", ok: false, time: t0 + t })), "test");
   core.ingestEvents(Array.from({ length: 10 }, (_, i) => ({ kind: "auth_failure", src_ip: "203.0.113.5", time: t0 + 1000 + i })), "test");
@@ -70,6 +70,7 @@ beforeAll(async () => {
   // a far-future security silence: DELETE /api/v1/silences/:id ends it for whoever may act on security
   const silence = core.createSilence({ matcher: { pane: "security", rule: "matrix" }, reason: "matrix fixture", ends_at: core.clock.now() + 86_400_000 }, personOf("admin", "matrix-admin@bank.test"));
   ids.silence = "id" in silence ? String(silence.id) : "0";
+  ids.node = String(core.networkSnapshot().nodes.find((n) => n.key === "matrix-node")!.id);
 });
 
 afterAll(() => setCore(undefined));
@@ -106,6 +107,8 @@ const BODIES: Record<string, () => unknown> = {
   // a silence of the security pane: its permission is the security one, as the matrix assumes
   "POST /api/v1/silences": () => ({ matcher: { pane: "security", rule: "brute_force" }, reason: "matrix", ends_at: Date.now() + 3_600_000 }),
   "PUT /api/v1/response-plans/[id]": () => ({ name: "p", steps: [{ id: "a", text: "A", phase: "investigation" }] }),
+  "POST /api/v1/nodes": () => ({ id: `matrix-${++created}`, tags: { site: "matrix" } }),
+  "PATCH /api/v1/nodes/[id]": () => ({ tags: { site: "matrix" } }),
 };
 
 /** Incident routes are called on the security incident, so their permission is the security one. */
@@ -132,6 +135,16 @@ const INTENDED: Record<string, RouteAccess> = {
   "POST /api/v1/ingest/transactions": "ingest",
   "GET /api/v1/nodes": "read",
   "GET /api/v1/nodes/[id]": "read",
+  "POST /api/v1/nodes": "nodes:manage",
+  "PATCH /api/v1/nodes/[id]": "nodes:manage",
+  "DELETE /api/v1/nodes/[id]": "nodes:manage",
+  "POST /api/v1/nodes/[id]/pause": "nodes:manage",
+  "POST /api/v1/nodes/[id]/resume": "nodes:manage",
+  "GET /api/v1/nodes/export": "nodes:manage",
+  "GET /api/v1/network/config": "read",
+  // a push check's URL: the token in the path is the credential
+  "GET /api/v1/push/[token]": "public",
+  "POST /api/v1/push/[token]": "public",
   "GET /api/v1/network/summary": "read",
   "GET /api/v1/security/snapshot": "read",
   "GET /api/v1/security/top": "read",
@@ -205,7 +218,7 @@ describe("HTTP routes against the role matrix", () => {
         const route = mod[method];
         expect(route.access, `${method} ${template} has no declared permission`).toBeDefined();
         expect(route.access, `${method} ${template}: declared permission differs from the intended one`).toBe(INTENDED[`${method} ${template}`]);
-        const params = { id: template.includes("incidents") ? ids.security : template.includes("users") ? ids.user : template.includes("silences") ? ids.silence : ids.key };
+        const params = { id: template.includes("incidents") ? ids.security : template.includes("users") ? ids.user : template.includes("silences") ? ids.silence : template.includes("nodes") ? ids.node : ids.key };
         const url = "/" + template.slice(1).replace("[id]", params.id);
         for (const caller of callers) {
           const res = await call(route, method, url, caller, params, BODIES[`${method} ${template}`]?.() ?? (method === "GET" ? undefined : {}));

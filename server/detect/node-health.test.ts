@@ -3,7 +3,7 @@ import { nextHealth, type NodeHealth } from "./node-health";
 
 const policy = { failuresToDown: 3, degradedMs: 100 };
 const run = (checks: { ok: boolean; latencyMs: number | null }[]) =>
-  checks.reduce<NodeHealth[]>((acc, c) => [...acc, nextHealth(acc.at(-1) ?? { status: "unknown", consecutiveFailures: 0 }, c, policy)], []).map((h) => h.status);
+  checks.reduce<NodeHealth[]>((acc, c) => [...acc, nextHealth(acc.at(-1) ?? { status: "pending", consecutiveFailures: 0 }, c, policy)], []).map((h) => h.status);
 
 describe("nextHealth", () => {
   it("degrades on the first failures and goes down after the configured run of them", () => {

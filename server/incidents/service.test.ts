@@ -92,4 +92,27 @@ describe("IncidentService", () => {
     expect(incidents.record(detection({ severity: "critical" }))!.severity).toBe("critical");
     expect(incidents.record(detection({ severity: "low" }))!.severity).toBe("critical");
   });
+
+  it("resolves by key as of the evidence's time when given one, clamped to first seen and now; the timeline entry stays at now", () => {
+    const { incidents, handle, clock } = service();
+    const now = clock.now();
+    const opened = incidents.record(detection({ rule: "node_down", entity: "gw", pane: "network", time: now - 60_000 }))!;
+    const resolved = incidents.resolveByKey("node_down", "gw", "passing again", now - 20_000)!;
+    expect(resolved).toMatchObject({ id: opened.id, status: "resolved", resolved_at: now - 20_000, resolved_by: "vigil" });
+    expect(getTimeline(handle.db, opened.id).at(-1)).toMatchObject({ action: "resolved", time: now });
+    incidents.record(detection({ rule: "node_down", entity: "gw", pane: "network", time: now - 5_000 }))!;
+    // evidence older than the incident itself cannot date its end before its start
+    expect(incidents.resolveByKey("node_down", "gw", "passing again", now - 90_000)!.resolved_at).toBe(now - 5_000);
+    // without a time, as before: now
+    incidents.record(detection({ rule: "node_down", entity: "gw", pane: "network", time: now - 1_000 }))!;
+    expect(incidents.resolveByKey("node_down", "gw", "passing again")!.resolved_at).toBe(now);
+  });
+
+  it("rewrites a detection's picture of itself without a lifecycle change", () => {
+    const { incidents } = service();
+    const a = incidents.record(detection())!;
+    const b = incidents.describe(a.id, { title: "6 nodes down", details: { members: ["a", "b"] }, count: 6, lastSeen: 9000 })!;
+    expect(b).toMatchObject({ title: "6 nodes down", details: { members: ["a", "b"] }, count: 6, last_seen: 9000, version: a.version, explanation: a.explanation });
+    expect(incidents.activeByKey(a.rule, a.entity)?.id).toBe(a.id);
+  });
 });

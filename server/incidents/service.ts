@@ -1,4 +1,3 @@
-import { and, eq, ne, sql } from "drizzle-orm";
 import type Database from "better-sqlite3";
 import type { VigilDb } from "../../db/client";
 import { incidents, incidentTimeline } from "../../db/schema";
@@ -141,20 +140,45 @@ export class IncidentService {
     return this.act(id, { action: "resolve", reason: input.reason }, actor, input);
   }
 
-  /** Resolves the active incident with this key, if any (a node that recovered). */
-  resolveByKey(rule: string, entity: string, note: string): Incident | null {
-    const active = this.db
-      .select({ id: incidents.id })
-      .from(incidents)
-      .where(and(eq(incidents.dedupKey, dedupKey(rule, entity)), ne(incidents.status, "resolved")))
-      .get();
+  /**
+   * Resolves the active incident with this key, if any (a node that recovered). With `at`, the
+   * incident is resolved as of that time (the first good check), not as of now; the timeline entry
+   * is still written now, and the note says both.
+   */
+  resolveByKey(rule: string, entity: string, note: string, at?: number): Incident | null {
+    const active = this.activeByKey(rule, entity);
     if (!active) return null;
-    const result = this.resolve(active.id, SYSTEM_ACTOR, { note });
+    const result = this.act(active.id, { action: "resolve" }, SYSTEM_ACTOR, at === undefined ? { note } : { note, resolvedAt: at });
     return result.ok ? result.incident : null;
   }
 
+  /** The active (open or acknowledged) incident with this key, or null. */
+  activeByKey(rule: string, entity: string): Incident | null {
+    const row = this.hot.findActive.get(dedupKey(rule, entity)) as IncidentRowRaw | undefined;
+    return row ? toIncident(fromRaw(row)) : null;
+  }
+
+  /**
+   * Rewrites what an incident says about itself (title, explanation, details, count), for
+   * detections that keep a picture up to date (a storm's members, a parent's unreachable
+   * children). Not a lifecycle change: no version bump, no timeline entry.
+   */
+  describe(id: number, what: { title?: string; explanation?: string | null; details?: Record<string, unknown> | null; count?: number; lastSeen?: number }): Incident | null {
+    const row = this.hot.describe.get(
+      what.title ?? null,
+      what.explanation === undefined ? 0 : 1,
+      what.explanation ?? null,
+      what.details === undefined ? 0 : 1,
+      what.details ? JSON.stringify(what.details) : null,
+      what.count ?? null,
+      what.lastSeen ?? null,
+      id,
+    ) as IncidentRowRaw | undefined;
+    return row ? toIncident(fromRaw(row)) : null;
+  }
+
   /** Any lifecycle action (server/incidents/lifecycle.ts) as one transaction; repeating what is already so answers ok. */
-  act(id: number, action: LifecycleAction, actor: string, input: IncidentActionInput = {}): ActionResult {
+  act(id: number, action: LifecycleAction, actor: string, input: IncidentActionInput & { resolvedAt?: number } = {}): ActionResult {
     return this.sqlite.transaction((): ActionResult => {
       const r = this.work.apply(id, action, actor, this.clock.now(), input);
       if (r.ok) return { ok: true, incident: r.incident, changed: r.changed };
@@ -183,6 +207,10 @@ function prepareHot(sqlite: Database.Database) {
     ),
     evidenceCount: sqlite.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM incident_events WHERE incident_id = ? LIMIT ?)`),
     link: sqlite.prepare(`INSERT OR IGNORE INTO incident_events (incident_id, event_id) VALUES (?, ?)`),
+    describe: sqlite.prepare(
+      `UPDATE incidents SET title = coalesce(?, title), explanation = CASE WHEN ? THEN ? ELSE explanation END, details = CASE WHEN ? THEN ? ELSE details END,
+         count = coalesce(?, count), last_seen = max(last_seen, coalesce(?, last_seen)) WHERE id = ? RETURNING *`,
+    ),
     timeline: sqlite.prepare(`INSERT INTO incident_timeline (incident_id, time, actor, action, from_status, to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?)`),
   };
 }

@@ -43,6 +43,14 @@ export function rawToIncident(r: Raw): Incident {
 
 const PATCHABLE = ["status", "severity", "acknowledged_by", "acknowledged_at", "resolved_by", "resolved_at", "assignee", "snoozed_until", "resolution"] as const;
 
+/** What an action carries besides itself: the person's note, the version they saw, and for a resolution by Vigil the time the evidence gives. */
+export interface WorkInput {
+  note?: string;
+  version?: number;
+  /** resolve only: resolved_at is this time (clamped to [first_seen, now]) instead of now; the timeline entry stays at now */
+  resolvedAt?: number;
+}
+
 /** Largest number of incidents one bulk action or filter may touch (a bound, far above any real flood). */
 export const BULK_LIMIT = 100_000;
 
@@ -80,7 +88,7 @@ export class IncidentWork {
    * One action on one incident, inside the caller's transaction (the caller audits in the same one).
    * `version`, when given, must be the one the caller saw.
    */
-  apply(id: number, action: LifecycleAction, actor: string, now: number, input: { note?: string; version?: number } = {}): WorkResult {
+  apply(id: number, action: LifecycleAction, actor: string, now: number, input: WorkInput = {}): WorkResult {
     const raw = this.byId.get(id) as Raw | undefined;
     if (!raw) return { ok: false, code: "not_found", message: `incident ${id} not found` };
     const current = rawToIncident(raw);
@@ -98,6 +106,11 @@ export class IncidentWork {
     if (action.action === "reopen") {
       const other = this.activeOfKey.get(raw.dedup_key, id) as { id: number } | undefined;
       if (other) return { ok: false, code: "conflict", message: `incident ${other.id} is already active for the same problem: work on that one`, incident: current };
+    }
+    // a resolution dated by its evidence (a node's first good check) rather than by when it was seen,
+    // never before the incident's first sighting nor after now
+    if (action.action === "resolve" && input.resolvedAt !== undefined) {
+      outcome.patch.resolved_at = Math.min(now, Math.max(current.first_seen, input.resolvedAt));
     }
     return this.write(current, outcome.patch, outcome.timeline, actor, now);
   }

@@ -3,7 +3,7 @@ import type { VigilDb } from "../../db/client";
 import { nodes } from "../../db/schema";
 import type { Writer } from "../../db/statements";
 import { listNodeRows, toNodeView } from "../../db/queries/network";
-import { heartbeatInputSchema } from "../../lib/contracts/network";
+import { heartbeatInputSchema, type NodeStatus, type NormalizedHeartbeat } from "../../lib/contracts/network";
 import type { NetworkDelta } from "../../lib/contracts/live";
 import type { Severity } from "../../lib/contracts/common";
 import type { Clock } from "../clock";
@@ -22,6 +22,15 @@ export interface NetworkIngestOptions {
   failuresToDown?: number;
   maxNodes?: number;
   window?: TimeWindow;
+  /** the network service, which judges the heartbeats of the nodes it manages (config and API nodes) */
+  delegate?: HeartbeatDelegate;
+}
+
+/** Where heartbeats for managed nodes go (server/network/service.ts), and who hears of heartbeat nodes changing status. */
+export interface HeartbeatDelegate {
+  owns(key: string): boolean;
+  ingestHeartbeats(items: readonly NormalizedHeartbeat[], now: number): Map<string, { id: number; status: NodeStatus }>;
+  parentsChanged(ids: readonly number[]): void;
 }
 export const WATCHDOG_SOURCE = "watchdog";
 
@@ -76,7 +85,7 @@ export class NetworkIngest {
         const values = { name: def.name, kind: def.kind, parentId, critical: def.critical ?? false, degradedMs: def.degradedMs ?? null };
         const row = this.db
           .insert(nodes)
-          .values({ key: def.key.toLowerCase(), ...values })
+          .values({ key: def.key.toLowerCase(), status: "pending", ...values })
           .onConflictDoUpdate({ target: nodes.key, set: values })
           .returning()
           .get();
@@ -89,8 +98,13 @@ export class NetworkIngest {
 
   ingest(items: readonly unknown[], source: string, malformed: readonly Rejection[] = []): IngestResult {
     const window = this.options.window ?? DEFAULT_TIME_WINDOW;
-    const { valid, rejected } = validateBatch(items, heartbeatInputSchema, malformed, timeWindowCheck(() => this.clock.now(), window));
-    if (valid.length === 0) return rejected.result(0);
+    const checked = validateBatch(items, heartbeatInputSchema, malformed, timeWindowCheck(() => this.clock.now(), window));
+    const { rejected } = checked;
+    // heartbeats of nodes the network service manages are judged there, by the same status machine as its probes
+    const delegate = this.options.delegate;
+    const delegated = delegate ? checked.valid.filter((v) => delegate.owns(v.value.node)) : [];
+    const valid = delegated.length ? checked.valid.filter((v) => !delegate!.owns(v.value.node)) : checked.valid;
+    if (valid.length === 0 && delegated.length === 0) return rejected.result(0);
     const now = this.clock.now();
     const w = this.writer;
     const deltas: NetworkDelta[] = [];
@@ -112,7 +126,7 @@ export class NetworkIngest {
             continue;
           }
           created += 1;
-          const row = this.db.insert(nodes).values({ key: hb.node, name: hb.node, kind: "server" }).returning().get();
+          const row = this.db.insert(nodes).values({ key: hb.node, name: hb.node, kind: "server", status: "pending" }).returning().get();
           node = this.toCached(row);
           deltas.push({ type: "node", node: toNodeView(row) });
         }
@@ -147,9 +161,22 @@ export class NetworkIngest {
       return incidents;
     })();
 
-    for (const [key, node] of next) this.byKey.set(key, node);
-    this.hub.publish("network", deltas);
+    const moved: number[] = [];
+    for (const [key, node] of next) {
+      if (this.byKey.get(key)?.status !== node.status) moved.push(node.id);
+      this.byKey.set(key, node);
+    }
+    if (deltas.length) this.hub.publish("network", deltas);
     if (changed.length) this.hub.publish("incidents", changed.map((incident) => ({ type: "incident" as const, incident })));
+    if (delegate && moved.length) delegate.parentsChanged(moved);
+    if (delegate && delegated.length) {
+      for (const [key, s] of delegate.ingestHeartbeats(delegated.map((v) => v.value), now)) {
+        const cached = this.byKey.get(key);
+        const lastReportAt = source === WATCHDOG_SOURCE ? (cached?.lastReportAt ?? null) : now;
+        this.byKey.set(key, { ...(cached ?? { key, name: key, critical: false, degradedMs: null, consecutiveFailures: 0 }), id: s.id, status: s.status, lastReportAt });
+      }
+      accepted += delegated.length;
+    }
     return rejected.result(accepted);
   }
 
@@ -165,7 +192,7 @@ export class NetworkIngest {
     try {
       const now = this.clock.now();
       const silent: CachedNode[] = [];
-      for (const n of this.byKey.values()) if (n.status !== "down" && n.lastReportAt !== null && now - n.lastReportAt > silenceMs) silent.push(n);
+      for (const n of this.byKey.values()) if (sweepable(n) && n.lastReportAt !== null && now - n.lastReportAt > silenceMs) silent.push(n);
       let accepted = 0;
       // in slices, yielding between them: 100,000 silent nodes must not hold the event loop
       for (let i = 0; i < silent.length; i += sliceSize) {
@@ -174,7 +201,7 @@ export class NetworkIngest {
         const items = silent
           .slice(i, i + sliceSize)
           .map((n) => this.byKey.get(n.key)!)
-          .filter((n) => n.status !== "down" && n.lastReportAt !== null && at - n.lastReportAt > silenceMs)
+          .filter((n) => n && sweepable(n) && n.lastReportAt !== null && at - n.lastReportAt > silenceMs)
           .map((n) => ({ node: n.key, ok: false, time: at, message: `no heartbeat for ${Math.round((at - n.lastReportAt!) / 1000)} s` }));
         if (items.length) accepted += this.ingest(items, WATCHDOG_SOURCE).accepted;
       }
@@ -182,6 +209,11 @@ export class NetworkIngest {
     } finally {
       this.sweeping = false;
     }
+  }
+
+  /** Forgets a node that was deleted (its key may come back with a new heartbeat, as a new node). */
+  forget(key: string): void {
+    this.byKey.delete(key);
   }
 
   nodeCount(): number {
@@ -210,4 +242,12 @@ export class NetworkIngest {
   private cache(row: typeof nodes.$inferSelect, lastReportAt: number | null = this.byKey.get(row.key)?.lastReportAt ?? null): void {
     this.byKey.set(row.key, this.toCached(row, lastReportAt));
   }
+}
+
+/**
+ * Whether the watchdog records a silent node's missing heartbeats: not once it is down (it stays
+ * down), nor while its parent is down (unreachable) or it is paused (pending, for a managed node).
+ */
+function sweepable(n: { status: NodeStatus }): boolean {
+  return n.status !== "down" && n.status !== "unreachable" && n.status !== "pending";
 }

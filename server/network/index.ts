@@ -1,6 +1,7 @@
-// The network domain's probe engine, not wired yet: checks (one file per type), the scheduler
-// that runs them, and the pure status machine over their results. server/core.ts is to compose a
-// service from these with the database, the clock and the hub.
+// The network domain: checks (one file per type), the scheduler that runs them, the pure status
+// machine over their results, and around them the service (service.ts) that server/core.ts
+// composes with the database, the clock, the hub and the incidents: the nodes file (config.ts,
+// nodes-file.ts), nodes over the API (manage.ts), and transitions as incidents (outages.ts).
 export * from "./checks";
 export { CheckScheduler, phaseOf, systemTimers, type CheckRun, type ScheduledCheck, type ScheduledPush, type SchedulerOptions, type SchedulerStats, type Timers } from "./scheduler";
 export type { LatenessFigures } from "./lateness";
@@ -10,3 +11,8 @@ export { DEFAULT_BASELINE, initialBaseline, observeLatency, type BaselineOptions
 export { DEFAULT_FLAP, percentStateChange, type FlapOptions } from "./flapping";
 export { maintenanceAt, maintenanceWindowSchema, type ActiveMaintenance, type MaintenanceWindow } from "./maintenance";
 export { DurationError, durationMs, formatDuration, parseDuration } from "./duration";
+export { NetworkService, type NetworkServiceOptions, type ManagedHeartbeat } from "./service";
+export { NodeManager, type NodeChangeActor, type NodeResult, type ManagedNodeAnswer } from "./manage";
+export { NodesFile, type NodesFileStatus } from "./nodes-file";
+export { DEFAULT_STORM, LATENCY_ANOMALY_RULE, NODE_DOWN_RULE, NODE_STORM_RULE, type StormOptions } from "./outages";
+export { nodeInputSchema, nodePatchSchema, type NodeInput, type NodePatch, type NodeSpec } from "./definition";

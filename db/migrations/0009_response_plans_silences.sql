@@ -35,4 +35,19 @@ CREATE TABLE `response_plans` (
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `response_plans_match` ON `response_plans` (coalesce(`rule`, ''), coalesce(`severity`, ''));
+CREATE UNIQUE INDEX `response_plans_match` ON `response_plans` (coalesce(`rule`, ''), coalesce(`severity`, ''));--> statement-breakpoint
+CREATE TABLE `silences` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`matcher` text NOT NULL,
+	`reason` text NOT NULL,
+	`created_by` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`starts_at` integer NOT NULL,
+	`ends_at` integer NOT NULL,
+	`ended_at` integer,
+	`ended_by` text,
+	`hits` integer DEFAULT 0 NOT NULL,
+	`last_hit_at` integer
+);
+--> statement-breakpoint
+CREATE INDEX `silences_ends_at` ON `silences` (`ends_at`);

@@ -1,0 +1,345 @@
+// Status transitions become incidents, so that one failure is one page:
+// - down opens `node_down` dated by the first failed check; up (or degraded) resolves it as of
+//   the first good check;
+// - unreachable opens nothing: the node is evidence on its nearest failed ancestor's incident;
+//   a node that went down just before its parent is folded into the parent's incident, and one
+//   that goes down while an ancestor is failing but not yet down waits for the ancestor;
+// - maintenance and flapping open nothing (a note on an open incident says so);
+// - a storm — `count` or more nodes failing within `windowMs` with no failed ancestor — is one
+//   `node_storm` incident listing them and their common tags, instead of one page per node;
+// - degraded by a latency anomaly (no hand-set threshold) opens `latency_anomaly`.
+// Runs inside the caller's transaction; returns the incidents it changed.
+import type { Incident } from "../../lib/contracts/incidents";
+import type { NodeStatus } from "../../lib/contracts/network";
+import type { IncidentService } from "../incidents/service";
+import type { NodeState, Transition } from "./status";
+import { findStorm, commonTags, type StormCandidate } from "./storm";
+
+export const NODE_DOWN_RULE = "node_down";
+export const NODE_STORM_RULE = "node_storm";
+export const LATENCY_ANOMALY_RULE = "latency_anomaly";
+/** timeline notes one incident gets about its members and unreachable children; past it only its details grow */
+const NOTE_CAP = 20;
+/** unreachable children listed in an incident's details; the count stays true */
+const LISTED_CAP = 500;
+
+export interface StormOptions {
+  /** nodes failing together that make a storm (default 5) */
+  count: number;
+  /** how close their first failures must be, ms (default 60 s) */
+  windowMs: number;
+}
+export const DEFAULT_STORM: StormOptions = { count: 5, windowMs: 60_000 };
+
+/** A node as the rules read it: managed nodes from memory, heartbeat nodes from their row. */
+export interface OutageNode {
+  id: number;
+  key: string;
+  name: string;
+  critical: boolean;
+  tags: Record<string, string>;
+  status: NodeStatus;
+  parentId: number | null;
+  paused: boolean;
+  /** the status machine's state; null for a heartbeat node (judged by the ingest) */
+  state: NodeState | null;
+  /** a heartbeat node's failed checks in a row */
+  failures: number;
+}
+
+export interface OutageContext {
+  get(id: number): OutageNode | undefined;
+  /** the nodes whose status the service computes */
+  managed(): Iterable<OutageNode>;
+}
+
+interface StormState {
+  incidentId: number;
+  entity: string;
+  lastAt: number;
+  members: Map<number, { key: string; name: string; since: number; tags: Record<string, string>; recovered_at: number | null }>;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Failing: down, or a check whose last result failed (a run that may be about to take it down). */
+export function failingSince(n: OutageNode): number | null {
+  if (n.paused) return null;
+  if (n.status === "down") return n.state?.base_since ?? n.state?.since ?? 0;
+  if (!n.state) return n.failures > 0 ? 0 : null;
+  if (n.status === "maintenance" || n.status === "unreachable") return null;
+  let first: number | null = null;
+  for (const t of Object.values(n.state.checks)) if (t.last_ok === false && t.first_fail_at !== null) first = first === null ? t.first_fail_at : Math.min(first, t.first_fail_at);
+  return first;
+}
+
+export class Outages {
+  private readonly held = new Map<number, Transition>();
+  private storm: StormState | null = null;
+  private readonly notes = new Map<number, number>();
+
+  constructor(
+    private readonly incidents: IncidentService,
+    private readonly options: StormOptions = DEFAULT_STORM,
+  ) {}
+
+  /** Picks up an open storm after a restart, from its incident's details. */
+  restore(ctx: OutageContext): void {
+    for (const incident of this.activeStorms()) {
+      const members = (incident.details?.members as { id?: number; key: string; name: string; since: number; recovered_at?: number | null }[] | undefined) ?? [];
+      const state: StormState = { incidentId: incident.id, entity: incident.entity, lastAt: incident.last_seen, members: new Map() };
+      for (const m of members) {
+        const node = m.id === undefined ? undefined : ctx.get(m.id);
+        if (node) state.members.set(node.id, { key: m.key, name: m.name, since: m.since, tags: node.tags, recovered_at: m.recovered_at ?? null });
+      }
+      this.storm = state;
+    }
+  }
+
+  private activeStorms(): Incident[] {
+    // at most one storm is active at a time (a new one only opens once the last one resolved)
+    const found = this.incidents.work.matching({ status: "active", pane: "network", rule: NODE_STORM_RULE }, 5);
+    return found.map((id) => this.incidents.work.get(id)!).filter(Boolean);
+  }
+
+  /** Applies one node's transitions, in order. */
+  apply(node: OutageNode, transitions: readonly Transition[], ctx: OutageContext, out: Map<number, Incident>): void {
+    for (const t of transitions) {
+      if (t.to === "down") this.down(node, t, ctx, out);
+      else if (t.to === "unreachable") this.unreachable(node, t, ctx, out);
+      else if (t.to === "up" || t.to === "degraded") this.recovered(node, t, ctx, out);
+      else if (t.to === "maintenance" || t.to === "flapping") {
+        this.held.delete(node.id);
+        const what = t.to === "maintenance" ? `in maintenance from ${iso(t.at)}: ${t.reason ?? ""}`.trim() : `flapping (${t.reason}); notifications held until it settles`;
+        this.noteOn(this.incidents.activeByKey(NODE_DOWN_RULE, node.key), `${node.name} is ${what}`, out);
+      }
+      if (t.to === "degraded" && t.anomaly) this.anomaly(node, t, out);
+      else if (t.from === "degraded" && t.to !== "degraded") this.resolve(LATENCY_ANOMALY_RULE, node.key, `latency back within its baseline at ${iso(t.at)}`, t.at, out);
+    }
+  }
+
+  /** A failed result of a node that is down: its incident grows (count, last seen). */
+  failedAgain(node: OutageNode, time: number, out: Map<number, Incident>): void {
+    if (node.status !== "down" || !this.incidents.activeByKey(NODE_DOWN_RULE, node.key)) return;
+    const i = this.incidents.record({ rule: NODE_DOWN_RULE, entity: node.key, pane: "network", title: `${node.name} is down`, severity: node.critical ? "critical" : "high", time, increment: 1 });
+    // a silence holds the detection: no incident to grow or describe
+    if (!i) return;
+    out.set(i.id, i);
+  }
+
+  /**
+   * After any change: a node held back because an ancestor was failing gets its own incident once
+   * no ancestor fails (or is dropped if it is no longer down); a storm whose members are all
+   * back resolves.
+   */
+  settle(ctx: OutageContext, now: number, out: Map<number, Incident>): void {
+    for (const [id, t] of this.held) {
+      const node = ctx.get(id);
+      if (!node || node.status !== "down") this.held.delete(id);
+      else if (!this.ancestorFailing(node, ctx)) {
+        this.held.delete(id);
+        this.openDown(node, t, `its parent recovered without going down; ${node.name} stayed down`, out);
+      }
+    }
+    const storm = this.storm;
+    if (!storm) return;
+    let last = 0;
+    for (const [id, m] of storm.members) {
+      const node = ctx.get(id);
+      if (node && failingSince(node) !== null) return;
+      last = Math.max(last, m.recovered_at ?? 0);
+    }
+    this.storm = null;
+    const at = last || now;
+    const r = this.incidents.act(storm.incidentId, { action: "resolve" }, "vigil", { note: `every member is passing again; the last came back at ${iso(at)}`, resolvedAt: at });
+    if (r.ok) out.set(r.incident.id, r.incident);
+  }
+
+  /** The incident that speaks for a node's outage, if any (its own, or its storm's). */
+  incidentOf(node: OutageNode): Incident | null {
+    const own = this.incidents.activeByKey(NODE_DOWN_RULE, node.key);
+    if (own) return own;
+    return this.storm?.members.has(node.id) ? this.incidents.work.get(this.storm.incidentId) : null;
+  }
+
+  /** A node removed or paused: it no longer holds a storm open, and waits for nothing. */
+  forget(id: number): void {
+    this.held.delete(id);
+    this.storm?.members.delete(id);
+  }
+
+  private down(node: OutageNode, t: Transition, ctx: OutageContext, out: Map<number, Incident>): void {
+    if (this.storm?.members.has(node.id)) {
+      const m = this.storm.members.get(node.id)!;
+      m.recovered_at = null;
+      return;
+    }
+    if (this.ancestorFailing(node, ctx)) {
+      this.held.set(node.id, t);
+      return;
+    }
+    if (this.storm && t.at <= this.storm.lastAt + this.options.windowMs) return this.join(this.storm, [this.candidate(node, t.at)], out);
+    const storm = findStorm(this.candidates(ctx, node, t.at), t.at, this.options);
+    if (storm) return this.openStorm(storm, ctx, out);
+    this.openDown(node, t, null, out);
+  }
+
+  private openDown(node: OutageNode, t: Transition, why: string | null, out: Map<number, Incident>): void {
+    const before = this.incidents.activeByKey(NODE_DOWN_RULE, node.key);
+    // counted as the failed checks of the run that took it down, as the ingest counts them
+    const run = t.check_id !== undefined ? (node.state?.checks[t.check_id]?.fails ?? 1) : 1;
+    const i = this.incidents.record({ rule: NODE_DOWN_RULE, entity: node.key, pane: "network", title: `${node.name} is down`, severity: node.critical ? "critical" : "high", time: t.at, increment: Math.max(1, run) });
+    // a silence holds the detection: no incident to grow or describe
+    if (!i) return;
+    const first = before === null;
+    const described = first ? this.incidents.describe(i.id, { explanation: t.reason, details: { first_failed_at: t.at, confirmed_at: t.confirmed_at, check: t.check_id ?? null, unreachable: [], unreachable_count: 0 } }) : i;
+    out.set(i.id, described ?? i);
+    if (first) this.note(i.id, `down since ${iso(t.at)} (first failed check), confirmed at ${iso(t.confirmed_at)}${why ? `; ${why}` : ""}: ${t.reason ?? "checks failing"}`, out, true);
+  }
+
+  private unreachable(node: OutageNode, t: Transition, ctx: OutageContext, out: Map<number, Incident>): void {
+    this.held.delete(node.id);
+    const parentIncident = this.ancestorIncident(node, ctx);
+    const own = this.incidents.activeByKey(NODE_DOWN_RULE, node.key);
+    if (own && parentIncident) {
+      const r = this.incidents.act(own.id, { action: "resolve", reason: "duplicate" }, "vigil", { note: `its parent is down: ${node.name} is evidence on incident ${parentIncident.id}` });
+      if (r.ok) out.set(r.incident.id, r.incident);
+    }
+    if (!parentIncident) return;
+    const details = { ...(parentIncident.details ?? {}) };
+    const listed = Array.isArray(details.unreachable) ? (details.unreachable as string[]) : [];
+    if (!listed.includes(node.key)) {
+      details.unreachable = listed.length < LISTED_CAP ? [...listed, node.key] : listed;
+      details.unreachable_count = (typeof details.unreachable_count === "number" ? details.unreachable_count : listed.length) + 1;
+      const i = this.incidents.describe(parentIncident.id, { details });
+      if (i) out.set(i.id, i);
+    }
+    this.note(parentIncident.id, `${node.name} unreachable since ${iso(t.at)}: ${t.reason ?? "its parent is down"}`, out);
+  }
+
+  private recovered(node: OutageNode, t: Transition, ctx: OutageContext, out: Map<number, Incident>): void {
+    this.held.delete(node.id);
+    this.resolve(NODE_DOWN_RULE, node.key, `${node.name} is passing again: first good check at ${iso(t.at)}, confirmed at ${iso(t.confirmed_at)}`, t.at, out);
+    const member = this.storm?.members.get(node.id);
+    if (member && member.recovered_at === null) {
+      member.recovered_at = t.at;
+      this.note(this.storm!.incidentId, `${node.name} is passing again since ${iso(t.at)}`, out);
+    }
+    void ctx;
+  }
+
+  private anomaly(node: OutageNode, t: Transition, out: Map<number, Incident>): void {
+    const a = t.anomaly!;
+    const side = a.value_ms >= a.median_ms ? "above" : "below";
+    const explanation = `latency ${a.value_ms.toFixed(1)} ms far ${side} its baseline: median ${a.median_ms.toFixed(1)} ms, MAD ${a.mad_ms.toFixed(1)} ms over the last ${a.window} checks (robust z ${a.score.toFixed(1)})`;
+    const i = this.incidents.record({ rule: LATENCY_ANOMALY_RULE, entity: node.key, pane: "network", title: `${node.name}: latency far from its baseline`, severity: "medium", time: t.at, increment: 1 });
+    // a silence holds the detection: no incident to grow or describe
+    if (!i) return;
+    out.set(i.id, this.incidents.describe(i.id, { explanation, details: { ...a, check: t.check_id ?? null } }) ?? i);
+  }
+
+  private resolve(rule: string, key: string, note: string, at: number, out: Map<number, Incident>): void {
+    const i = this.incidents.resolveByKey(rule, key, note, at);
+    if (i) out.set(i.id, i);
+  }
+
+  private openStorm(found: { members: StormCandidate[]; since: number }, ctx: OutageContext, out: Map<number, Incident>): void {
+    const entity = `storm@${iso(found.since)}`;
+    const i = this.incidents.record({ rule: NODE_STORM_RULE, entity, pane: "network", title: `${found.members.length} nodes down`, severity: found.members.some((m) => ctx.get(m.id)?.critical) ? "critical" : "high", time: found.since, increment: 0 });
+    // a silence holds the detection: no incident to grow or describe
+    if (!i) return;
+    const storm: StormState = { incidentId: i.id, entity, lastAt: found.since, members: new Map() };
+    this.storm = storm;
+    this.join(storm, found.members, out);
+    // nodes of the storm that paged on their own before it was one are folded into it
+    for (const m of found.members) {
+      const own = this.incidents.activeByKey(NODE_DOWN_RULE, m.key);
+      if (!own) continue;
+      const r = this.incidents.act(own.id, { action: "resolve", reason: "duplicate" }, "vigil", { note: `part of a storm: see incident ${i.id} (${storm.members.size} nodes down)` });
+      if (r.ok) out.set(r.incident.id, r.incident);
+    }
+  }
+
+  private join(storm: StormState, members: readonly StormCandidate[], out: Map<number, Incident>): void {
+    const added: StormCandidate[] = [];
+    for (const m of members) {
+      if (storm.members.has(m.id)) continue;
+      storm.members.set(m.id, { key: m.key, name: m.name, since: m.since, tags: m.tags, recovered_at: null });
+      storm.lastAt = Math.max(storm.lastAt, m.since);
+      added.push(m);
+    }
+    if (added.length === 0) return;
+    const list = [...storm.members.entries()];
+    const tags = commonTags(list.map(([, m]) => m.tags));
+    const tagText = Object.keys(tags).length ? `they share ${Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(", ")}` : "they share no tag";
+    const first = Math.min(...list.map(([, m]) => m.since));
+    const i = this.incidents.describe(storm.incidentId, {
+      title: `${list.length} nodes down`,
+      explanation: `${list.length} nodes failed within ${Math.round(this.options.windowMs / 1000)} s of each other with no failed parent in common (first at ${iso(first)}); ${tagText}`,
+      details: {
+        members: list.map(([id, m]) => ({ id, key: m.key, name: m.name, since: m.since, recovered_at: m.recovered_at })),
+        common_tags: tags,
+        unreachable: [],
+        unreachable_count: 0,
+      },
+      count: list.length,
+      lastSeen: storm.lastAt,
+    });
+    if (i) out.set(i.id, i);
+    this.note(storm.incidentId, added.length === list.length ? `${list.length} nodes down together: ${added.map((m) => m.name).join(", ")}` : `${added.map((m) => m.name).join(", ")} joined (${list.length} nodes)`, out, true);
+  }
+
+  private candidate(node: OutageNode, since: number): StormCandidate {
+    return { id: node.id, key: node.key, name: node.name, tags: node.tags, since };
+  }
+
+  /** Nodes failing now with no failing ancestor (the node at hand included, at `at`). */
+  private candidates(ctx: OutageContext, node: OutageNode, at: number): StormCandidate[] {
+    const out = [this.candidate(node, at)];
+    for (const n of ctx.managed()) {
+      if (n.id === node.id) continue;
+      const since = failingSince(n);
+      if (since === null || this.ancestorFailing(n, ctx)) continue;
+      out.push(this.candidate(n, since));
+    }
+    return out;
+  }
+
+  private ancestorFailing(node: OutageNode, ctx: OutageContext): boolean {
+    let id = node.parentId;
+    for (let hops = 0; id !== null && hops < 64; hops++) {
+      const p = ctx.get(id);
+      if (!p) return false;
+      if (p.status === "down" || p.status === "unreachable" || failingSince(p) !== null) return true;
+      id = p.parentId;
+    }
+    return false;
+  }
+
+  /** The nearest ancestor's incident (its own node_down, or the storm it is in). */
+  private ancestorIncident(node: OutageNode, ctx: OutageContext): Incident | null {
+    let id = node.parentId;
+    for (let hops = 0; id !== null && hops < 64; hops++) {
+      const p = ctx.get(id);
+      if (!p) return null;
+      const found = this.incidentOf(p);
+      if (found) return found;
+      id = p.parentId;
+    }
+    return null;
+  }
+
+  private noteOn(incident: Incident | null, text: string, out: Map<number, Incident>): void {
+    if (incident) this.note(incident.id, text, out);
+  }
+
+  /** A timeline note by Vigil; past NOTE_CAP per incident only `always` notes are written. */
+  private note(id: number, text: string, out: Map<number, Incident>, always = false): void {
+    const n = this.notes.get(id) ?? 0;
+    if (n >= NOTE_CAP && !always) return;
+    this.notes.set(id, n + 1);
+    if (this.notes.size > 10_000) this.notes.clear();
+    const r = this.incidents.act(id, { action: "note" }, "vigil", { note: text.slice(0, 2000) });
+    if (r.ok) out.set(r.incident.id, r.incident);
+  }
+}

@@ -1,0 +1,71 @@
+// The service's incident rules driven by pushed heartbeats (no targets needed): maintenance and
+// flapping open nothing, a heartbeat node's outage makes its managed children unreachable.
+import { describe, expect, it } from "vitest";
+import { personOf, testCore } from "../test-support/core";
+import { fakeTimers } from "../test-support/fake-timers";
+import { nodeInputSchema } from "./definition";
+
+const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
+const noc = personOf("noc");
+const def = (input: unknown) => nodeInputSchema.parse(input);
+
+function setup() {
+  const timers = fakeTimers(T0);
+  const t = testCore({ clock: timers, network: { timers, configFile: null, watchConfig: false, maintenanceTickMs: 60_000 } });
+  let at = T0;
+  /** one heartbeat per call, 10 s apart on the nodes' own clock */
+  const beat = (node: string, ok: boolean) => {
+    at += 10_000;
+    t.core.ingestHeartbeats([{ node, ok, time: at, latency_ms: ok ? 5 : undefined }], "api");
+  };
+  const all = () => t.core.incidentsSnapshot({ status: "all", limit: 100 }).incidents;
+  const status = (key: string) => t.core.probes.getByKey(key)?.state.status ?? t.core.networkSnapshot().nodes.find((n) => n.key === key)?.status;
+  return { ...t, timers, beat, all, status };
+}
+
+describe("incident rules", () => {
+  it("opens nothing in maintenance, and judges the node again from the window's end", async () => {
+    const { core, beat, all, status, timers } = setup();
+    core.createNode(def({ id: "db-1", maintenance: [{ start: T0, end: T0 + 120_000, reason: "upgrade" }] }), noc);
+    await core.startNetwork();
+    for (let i = 0; i < 5; i++) beat("db-1", false);
+    expect(status("db-1")).toBe("maintenance");
+    expect(core.networkSnapshot().nodes[0]).toMatchObject({ status: "maintenance", reason: "maintenance: upgrade", since: T0 });
+    expect(all()).toEqual([]);
+    // the window ends with no heartbeat: the maintenance tick notices
+    await timers.advance(180_000);
+    expect(status("db-1")).not.toBe("maintenance");
+    await core.stopNetwork();
+  });
+
+  it("holds pages while a node flaps: a note on the open incident, no new ones until it settles", () => {
+    const { core, beat, all, status } = setup();
+    core.createNode(def({ id: "wan-1", failures_before_down: 1, successes_before_up: 1 }), noc);
+    let flappedAt = -1;
+    for (let i = 0; i < 40; i++) {
+      beat("wan-1", i % 2 === 1);
+      if (flappedAt < 0 && status("wan-1") === "flapping") flappedAt = all().length;
+    }
+    expect(flappedAt).toBeGreaterThan(0);
+    expect(status("wan-1")).toBe("flapping");
+    expect(all()).toHaveLength(flappedAt);
+    const notes = all().flatMap((i) => core.incident(i.id)!.timeline.map((e) => e.note ?? ""));
+    expect(notes.some((n) => /is flapping \(.*% state change over the last \d+ checks\); notifications held until it settles/.test(n))).toBe(true);
+  });
+
+  it("a heartbeat node going down makes its managed children unreachable, as evidence on its incident", () => {
+    const { core, beat, all, status } = setup();
+    beat("hb-router", true);
+    core.createNode(def({ id: "till-1", parent: "hb-router" }), noc);
+    beat("till-1", true);
+    expect(status("till-1")).toBe("up");
+    // the router (judged by the ingest) fails three times; the till's agent reports a failure too
+    beat("till-1", false);
+    for (let i = 0; i < 3; i++) beat("hb-router", false);
+    expect(status("hb-router")).toBe("down");
+    expect(status("till-1")).toBe("unreachable");
+    const [router] = all().filter((i) => i.status !== "resolved");
+    expect(router).toMatchObject({ rule: "node_down", entity: "hb-router", details: { unreachable: ["till-1"], unreachable_count: 1 } });
+    expect(all().filter((i) => i.entity === "till-1")).toEqual([]);
+  });
+});

@@ -1,0 +1,203 @@
+// The network service against real local HTTP targets that the tests start and stop, on fake
+// timers: the scheduler's time moves by hand, a step at a time, and each step waits for the
+// real requests it started to answer (a flush of I/O, not a sleep).
+import http from "node:http";
+import type net from "node:net";
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { testCore, personOf } from "../test-support/core";
+import { fakeTimers } from "../test-support/fake-timers";
+import type { Incident } from "../../lib/contracts/incidents";
+import type { StormOptions } from "./outages";
+import { nodeInputSchema } from "./definition";
+
+const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
+const S = 1000;
+const noc = personOf("noc");
+/** a node as POST /api/v1/nodes takes it (parsed as the route parses it) */
+const def = (input: unknown) => nodeInputSchema.parse(input);
+
+/** An HTTP target on a fixed port that a test can stop (connections refused) and start again. */
+async function target() {
+  const sockets = new Set<net.Socket>();
+  const server = http.createServer((_req, res) => res.end("ok"));
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.once("close", () => sockets.delete(s));
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: (path = "/health") => `http://127.0.0.1:${port}${path}`,
+    stop: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    start: async () => {
+      server.listen(port, "127.0.0.1");
+      await once(server, "listening");
+    },
+  };
+}
+
+const targets: Awaited<ReturnType<typeof target>>[] = [];
+const cores: { stop: () => Promise<void> }[] = [];
+afterEach(async () => {
+  for (const c of cores.splice(0)) await c.stop();
+  for (const t of targets.splice(0)) await t.stop().catch(() => {});
+});
+
+function setup(storm?: Partial<StormOptions>) {
+  const timers = fakeTimers(T0);
+  const t = testCore({ clock: timers, network: { timers, storm, configFile: null, watchConfig: false, maintenanceTickMs: 3_600_000 } });
+  const { core } = t;
+  cores.push({ stop: () => core.stopNetwork() });
+  /** moves the clock by `ms` in 1-second steps, letting the real requests of each step answer */
+  const run = async (ms: number) => {
+    for (let left = ms; left > 0; left -= S) {
+      await timers.advance(Math.min(S, left));
+      for (let i = 0; i < 10_000 && core.probes.stats().running > 0; i++) await new Promise((r) => setImmediate(r));
+    }
+  };
+  const status = (key: string) => core.probes.getByKey(key)?.state.status ?? core.networkSnapshot().nodes.find((n) => n.key === key)?.status;
+  const active = () => core.incidentsSnapshot({ status: "active", limit: 100 }).incidents;
+  /** the node's stored results, oldest first */
+  const results = (key: string) => {
+    const id = core.networkSnapshot().nodes.find((n) => n.key === key)!.id;
+    return t.handle.sqlite.prepare(`SELECT time, ok, check_id, error, message FROM heartbeats WHERE node_id = ? ORDER BY time, id`).all(id) as { time: number; ok: number; check_id: number | null; error: string | null; message: string | null }[];
+  };
+  return { ...t, timers, run, status, active, results };
+}
+
+const httpCheck = (url: string) => ({ type: "http" as const, url, interval: "10s", timeout: "2s", failures_before_down: 3, successes_before_up: 2 });
+
+describe("NetworkService with real targets", () => {
+  it("takes a node down at its first failing check with one incident, its children unreachable with none of their own, and resolves it at the first good check", async () => {
+    const a = await target();
+    targets.push(a);
+    const { core, run, status, active, results } = setup();
+    expect(core.createNode(def({ id: "edge", tags: { site: "fra1" }, checks: [httpCheck(a.url())] }), noc).ok).toBe(true);
+    for (const child of ["app-1", "app-2"]) expect(core.createNode(def({ id: child, parent: "edge", checks: [httpCheck(a.url(`/${child}`))] }), noc).ok).toBe(true);
+    await core.startNetwork();
+    await run(30 * S);
+    expect(["edge", "app-1", "app-2"].map(status)).toEqual(["up", "up", "up"]);
+
+    await a.stop();
+    await run(60 * S);
+    expect(["edge", "app-1", "app-2"].map(status)).toEqual(["down", "unreachable", "unreachable"]);
+    const firstFailed = results("edge").find((r) => !r.ok)!;
+    expect(firstFailed.error).toMatch(/connection refused/);
+    const incidents = active();
+    expect(incidents).toHaveLength(1);
+    const [down] = incidents;
+    // counted in failed checks: the three that took it down and each one since
+    expect(down).toMatchObject({ rule: "node_down", entity: "edge", first_seen: firstFailed.time, count: results("edge").filter((r) => !r.ok).length });
+    expect(down.details).toMatchObject({ first_failed_at: firstFailed.time, unreachable: expect.arrayContaining(["app-1", "app-2"]), unreachable_count: 2 });
+    const notes = core.incident(down.id)!.timeline.map((e) => e.note ?? "");
+    expect(notes.some((n) => n.startsWith(`down since ${new Date(firstFailed.time).toISOString()} (first failed check)`))).toBe(true);
+    expect(notes.filter((n) => / unreachable since /.test(n))).toHaveLength(2);
+    // the children's own incidents, if one confirmed before its parent, were folded in: none is open
+    expect(core.incidentsSnapshot({ status: "all", limit: 100 }).incidents.filter((i) => i.entity !== "edge" && i.status !== "resolved")).toEqual([]);
+
+    await a.start();
+    await run(40 * S);
+    expect(["edge", "app-1", "app-2"].map(status)).toEqual(["up", "up", "up"]);
+    const firstGood = results("edge").find((r) => r.ok && r.time > firstFailed.time)!;
+    const resolved = core.incident(down.id)!.incident;
+    expect(resolved).toMatchObject({ status: "resolved", resolved_by: "vigil", resolved_at: firstGood.time });
+    expect(active()).toEqual([]);
+  });
+
+  it("opens one node_storm incident when six unrelated nodes fail together, listing them and their common tags", async () => {
+    const b = await target();
+    targets.push(b);
+    const { core, run, status, active } = setup({ count: 5, windowMs: 60 * S });
+    const keys = Array.from({ length: 6 }, (_, i) => `pos-${i + 1}`);
+    for (const [i, key] of keys.entries()) core.createNode(def({ id: key, tags: { site: "ams2", tier: i % 2 ? "edge" : "core" }, checks: [httpCheck(b.url(`/${key}`))] }), noc);
+    await core.startNetwork();
+    await run(30 * S);
+    await b.stop();
+    await run(60 * S);
+    expect(keys.map(status)).toEqual(keys.map(() => "down"));
+    const open = active();
+    expect(open.map((i) => i.rule)).toEqual(["node_storm"]);
+    const [storm] = open;
+    expect(storm).toMatchObject({ title: "6 nodes down", count: 6 });
+    expect((storm.details!.members as { key: string }[]).map((m) => m.key).sort()).toEqual(keys);
+    expect(storm.details!.common_tags).toEqual({ site: "ams2" });
+    expect(storm.explanation).toMatch(/6 nodes failed within 60 s .* they share site=ams2/);
+    // no member paged on its own
+    expect(core.incidentsSnapshot({ status: "all", limit: 100 }).incidents.filter((i) => i.rule === "node_down")).toEqual([]);
+
+    await b.start();
+    await run(40 * S);
+    expect(keys.map(status)).toEqual(keys.map(() => "up"));
+    const done = core.incident(storm.id)!.incident as Incident;
+    expect(done.status).toBe("resolved");
+    expect(active()).toEqual([]);
+  });
+
+  it("stores a pushed heartbeat of a probed node as a result of its heartbeat check, judged with its probes", async () => {
+    const a = await target();
+    targets.push(a);
+    const { core, run, status, active, results, timers } = setup();
+    core.createNode(def({ id: "switch", checks: [httpCheck(a.url())] }), noc);
+    await core.startNetwork();
+    await run(20 * S);
+    expect(status("switch")).toBe("up");
+    const t = timers.now();
+    const r = core.ingestHeartbeats([1, 2, 3].map((i) => ({ node: "Switch", ok: false, time: t + i, message: `agent: disk full ${i}` })), "api");
+    expect(r.accepted).toBe(3);
+    expect(status("switch")).toBe("down");
+    expect(active()).toMatchObject([{ rule: "node_down", entity: "switch", first_seen: t + 1 }]);
+    expect(results("switch").filter((x) => x.check_id === null).map((x) => x.message)).toEqual(["agent: disk full 1", "agent: disk full 2", "agent: disk full 3"]);
+    // the probes pass, but the agent's check is still failing: the node stays down until it reports
+    await run(20 * S);
+    expect(status("switch")).toBe("down");
+    core.ingestHeartbeats([1, 2].map((i) => ({ node: "switch", ok: true, time: timers.now() + i, latency_ms: 2 })), "api");
+    expect(status("switch")).toBe("up");
+    expect(active()).toEqual([]);
+  });
+
+  it("a child that confirms down before its parent waits for it: no page of its own when the parent goes down, its own page (dated by its first failure) when the parent recovers without going down", async () => {
+    const p = await target();
+    const c = await target();
+    targets.push(p, c);
+    const { core, run, status, results, timers } = setup();
+    core.createNode(def({ id: "router", checks: [httpCheck(p.url())] }), noc);
+    core.createNode(def({ id: "pos", parent: "router", checks: [{ ...httpCheck(c.url()), failures_before_down: 1 }] }), noc);
+    await core.startNetwork();
+    await run(20 * S);
+    const all = () => core.incidentsSnapshot({ status: "all", limit: 100 }).incidents;
+
+    await p.stop();
+    await c.stop();
+    await run(60 * S);
+    expect([status("router"), status("pos")]).toEqual(["down", "unreachable"]);
+    expect(all().map((i) => i.entity)).toEqual(["router"]);
+
+    await p.start();
+    await c.start();
+    await run(40 * S);
+    expect([status("router"), status("pos")]).toEqual(["up", "up"]);
+
+    // the parent fails once and recovers; the child stays down: once its parent passes, it pages
+    await p.stop();
+    await c.stop();
+    const stoppedAt = timers.now();
+    const before = all().length;
+    await run(10 * S);
+    expect(status("pos")).toBe("down");
+    expect(all()).toHaveLength(before);
+    await p.start();
+    await run(20 * S);
+    // passing again; degraded while the failure is in its last 10 checks
+    expect(status("router")).toBe("degraded");
+    const own = all().find((i) => i.entity === "pos" && i.status === "open")!;
+    const firstFailed = results("pos").find((r) => !r.ok && r.time >= stoppedAt)!;
+    expect(own).toMatchObject({ rule: "node_down", first_seen: firstFailed.time });
+    expect(core.incident(own.id)!.timeline.map((e) => e.note).join("\n")).toMatch(/its parent recovered without going down/);
+  });
+});

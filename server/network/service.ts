@@ -1,0 +1,358 @@
+// The network domain's service: runs the checks of the nodes defined in the config file or over
+// the API (CheckScheduler), stores every result, moves each node's status with the status
+// machine (parents before children), announces the change, and turns transitions into
+// incidents (outages.ts). Pushed heartbeats for these nodes come here too, as results of a
+// "heartbeat" check; nodes made by heartbeats alone stay with the ingest (server/ingest/network.ts).
+import type Database from "better-sqlite3";
+import type { VigilDb } from "../../db/client";
+import { toNodeView } from "../../db/queries/network";
+import type { Incident } from "../../lib/contracts/incidents";
+import type { NetworkDelta } from "../../lib/contracts/live";
+import type { NodeStatus } from "../../lib/contracts/network";
+import type { Clock } from "../clock";
+import type { IncidentService } from "../incidents/service";
+import type { Hub } from "../live/hub";
+import type { CheckEnv } from "./checks/check";
+import type { PingOptions } from "./checks/icmp";
+import { createCheck, PushMonitor, type PushInput } from "./checks";
+import { HEARTBEAT_CHECK, type LiveCheck, type LiveNode } from "./model";
+import { DEFAULT_STORM, LATENCY_ANOMALY_RULE, NODE_DOWN_RULE, Outages, type StormOptions } from "./outages";
+import { LiveNodes } from "./live-nodes";
+import { CheckScheduler, type CheckRun, type SchedulerStats, type Timers } from "./scheduler";
+import { evaluateNode, initialNodeState, type StatusResult } from "./status";
+import { NetworkStore } from "./store";
+
+export interface NetworkServiceOptions {
+  /** the scheduler's clock and timers (tests move them by hand); default: the system's */
+  timers?: Timers;
+  /** probes in flight at once (VIGIL_PROBE_CONCURRENCY, default 64) */
+  concurrency?: number;
+  storm?: Partial<StormOptions>;
+  checkEnv?: CheckEnv;
+  ping?: PingOptions;
+  /** how often nodes with maintenance windows are looked at without a result (default 30 s) */
+  maintenanceTickMs?: number;
+  log?: (level: "info" | "warn" | "error", message: string, detail?: Record<string, unknown>) => void;
+}
+
+/** A result on its way to the status machine and the heartbeats table. */
+interface Arrival {
+  result: StatusResult;
+  checkId: number | null;
+  message: string | null;
+}
+
+/** A pushed heartbeat for a node the service manages (POST /api/v1/heartbeats). */
+export interface ManagedHeartbeat {
+  node: string;
+  ok: boolean;
+  latency_ms?: number;
+  time?: number;
+  message?: string;
+}
+
+export class NetworkService {
+  private readonly nodes: LiveNodes;
+  private readonly bySched = new Map<string, { node: LiveNode; check: LiveCheck }>();
+  private readonly scheduler: CheckScheduler;
+  readonly outages: Outages;
+  readonly store: NetworkStore;
+  readonly timers: Timers;
+  private tick: unknown = null;
+  private running = false;
+
+  constructor(
+    private readonly db: VigilDb,
+    private readonly sqlite: Database.Database,
+    private readonly clock: Clock,
+    private readonly hub: Hub,
+    private readonly incidents: IncidentService,
+    private readonly options: NetworkServiceOptions = {},
+  ) {
+    this.timers = options.timers ?? { now: () => clock.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+    this.scheduler = new CheckScheduler({ onResult: (run) => this.onResult(run), timers: this.timers, concurrency: options.concurrency });
+    this.outages = new Outages(incidents, { ...DEFAULT_STORM, ...options.storm });
+    this.store = new NetworkStore(db, sqlite);
+    this.nodes = new LiveNodes(this.store);
+  }
+
+  // --- lifecycle ---
+
+  /** Starts the checks (and the maintenance tick). Nodes installed before run from here on. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.outages.restore(this.nodes.context());
+    this.scheduler.start();
+    this.armTick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.tick !== null) this.timers.clearTimeout(this.tick);
+    this.tick = null;
+    await this.scheduler.stop();
+  }
+
+  stats(): SchedulerStats & { nodes: number } {
+    return { ...this.scheduler.stats(), nodes: this.nodes.size };
+  }
+
+  // --- what it manages ---
+
+  get(id: number): LiveNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  getByKey(key: string): LiveNode | undefined {
+    return this.nodes.key(key);
+  }
+
+  all(): IterableIterator<LiveNode> {
+    return this.nodes.values();
+  }
+
+  /** Whether heartbeats for this key are judged here (a node defined in the file or over the API). */
+  owns(key: string): boolean {
+    return this.nodes.key(key) !== undefined;
+  }
+
+  /**
+   * Takes a node (new or redefined) into the service and schedules its enabled checks. State
+   * tracks of checks it no longer has are dropped by starting its status afresh (pending): a
+   * removed failing check must not keep it down.
+   */
+  install(node: LiveNode): void {
+    const previous = this.nodes.get(node.id);
+    if (previous) this.unschedule(previous);
+    const names = new Set(node.checks.map((c) => c.name));
+    if (Object.keys(node.state.checks).some((name) => name !== HEARTBEAT_CHECK && !names.has(name))) node.state = initialNodeState();
+    this.nodes.set(node);
+    for (const c of node.checks) this.bySched.set(c.schedId, { node, check: c });
+    if (!node.paused) this.schedule(node);
+  }
+
+  /** Stops a node's checks and forgets it (deleted, or no longer defined by the file); its children lose their parent. */
+  uninstall(id: number): void {
+    const node = this.nodes.get(id);
+    if (!node) return;
+    this.unschedule(node);
+    this.outages.forget(id);
+    const orphans = this.nodes.delete(id);
+    for (const child of orphans) if (!child.paused) this.commit(child, []);
+  }
+
+  /**
+   * Pauses or resumes a node: no checks run while paused, its status is pending ("paused") and
+   * its heartbeats are stored without being judged; it starts afresh when resumed.
+   */
+  setPaused(node: LiveNode, paused: boolean): void {
+    node.paused = paused;
+    node.state = initialNodeState();
+    if (paused) {
+      this.unschedule(node);
+      this.outages.forget(node.id);
+    } else this.schedule(node);
+    const deltas: NetworkDelta[] = [];
+    const incidents = new Map<number, Incident>();
+    this.sqlite.transaction(() => {
+      this.store.saveStatus(node.id, { status: "pending", since: null, reason: paused ? "paused" : null, state: node.state, consecutiveFailures: 0 });
+      deltas.push(this.nodeDelta(node.id));
+      this.cascade(node.id, deltas, incidents);
+      this.outages.settle(this.nodes.context(), this.timers.now(), incidents);
+    })();
+    this.announce(deltas, incidents);
+  }
+
+  private schedule(node: LiveNode): void {
+    for (const c of node.checks) {
+      if (!c.enabled) continue;
+      try {
+        if (c.spec.type === "push") {
+          if (!c.tokenHash) continue;
+          // the scheduler holds the token's hash as the token: the push route hashes what it is given
+          this.scheduler.add({ id: c.schedId, push: new PushMonitor(c.schedId, { token: c.tokenHash, interval_ms: c.spec.interval_ms, grace_ms: c.spec.grace_ms }, this.timers.now()) });
+        } else {
+          this.scheduler.add({ id: c.schedId, interval_ms: c.spec.interval_ms, timeout_ms: c.spec.timeout_ms, check: createCheck(c.spec, this.options.checkEnv, this.options.ping)! });
+        }
+      } catch (error) {
+        this.options.log?.("error", `check ${c.schedId} cannot run: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Removes a node's checks from the scheduler (a run in flight is dropped). */
+  private unschedule(node: LiveNode): void {
+    for (const c of node.checks) {
+      this.bySched.delete(c.schedId);
+      this.scheduler.remove(c.schedId);
+    }
+  }
+
+  /** A node that no longer exists: its open node incidents are resolved now, saying why. */
+  resolveOutages(key: string, note: string): void {
+    const incidents = new Map<number, Incident>();
+    this.sqlite.transaction(() => {
+      for (const rule of [NODE_DOWN_RULE, LATENCY_ANOMALY_RULE]) {
+        const i = this.incidents.resolveByKey(rule, key, note);
+        if (i) incidents.set(i.id, i);
+      }
+      this.outages.settle(this.nodes.context(), this.timers.now(), incidents);
+    })();
+    this.announce([], incidents);
+  }
+
+  // --- results ---
+
+  private onResult(run: CheckRun): void {
+    const ref = this.bySched.get(run.check_id);
+    if (!ref) return;
+    const { result } = run;
+    const message = result.warning ?? (typeof result.details.message === "string" ? result.details.message : null);
+    this.commit(ref.node, [
+      {
+        result: { check_id: ref.check.name, time: run.started_at, ok: result.ok, latency_ms: result.latency_ms, error: result.error },
+        checkId: ref.check.id,
+        message,
+      },
+    ]);
+  }
+
+  /**
+   * A push arrived on /api/v1/push/:token. The token is hashed here and looked up by its hash;
+   * answers the node and check it belongs to, or null for an unknown token (or a paused node).
+   */
+  recordPush(tokenHash: string, input?: PushInput): { node: string; check: string } | null {
+    const hit = this.scheduler.recordPush(tokenHash, this.timers.now(), input);
+    if (!hit) return null;
+    const ref = this.bySched.get(hit.check_id);
+    return ref ? { node: ref.node.key, check: ref.check.name } : null;
+  }
+
+  /**
+   * Heartbeats for managed nodes: stored as results of their "heartbeat" check and judged by the
+   * same status machine as the probes. Answers each node's status after its batch.
+   */
+  ingestHeartbeats(items: readonly ManagedHeartbeat[], now: number): Map<string, { id: number; status: NodeStatus }> {
+    const byNode = new Map<LiveNode, Arrival[]>();
+    for (const hb of items) {
+      const node = this.nodes.key(hb.node);
+      if (!node) continue;
+      const ok = hb.ok;
+      const arrival: Arrival = {
+        result: { check_id: HEARTBEAT_CHECK, time: hb.time ?? now, ok, latency_ms: hb.latency_ms ?? null, error: ok ? undefined : (hb.message ?? "the heartbeat reported a failure") },
+        checkId: null,
+        message: hb.message ?? null,
+      };
+      (byNode.get(node) ?? byNode.set(node, []).get(node)!).push(arrival);
+    }
+    const out = new Map<string, { id: number; status: NodeStatus }>();
+    for (const [node, arrivals] of byNode) {
+      this.commit(node, arrivals);
+      out.set(node.key, { id: node.id, status: this.nodes.statusOf(node) });
+    }
+    return out;
+  }
+
+  /** Nodes the ingest judges (heartbeat nodes) changed status: their managed children follow. */
+  parentsChanged(ids: readonly number[]): void {
+    for (const id of ids) {
+      if (this.nodes.childrenOf(id).length === 0) continue;
+      const deltas: NetworkDelta[] = [];
+      const incidents = new Map<number, Incident>();
+      this.sqlite.transaction(() => {
+        this.cascade(id, deltas, incidents);
+        this.outages.settle(this.nodes.context(), this.timers.now(), incidents);
+      })();
+      this.announce(deltas, incidents);
+    }
+  }
+
+  /** Evaluates a node after `arrivals` (none: the passing of time, a pause), its children after it; stores, announces, pages. */
+  commit(node: LiveNode, arrivals: readonly Arrival[]): void {
+    const deltas: NetworkDelta[] = [];
+    const incidents = new Map<number, Incident>();
+    const now = this.timers.now();
+    this.sqlite.transaction(() => {
+      for (const a of arrivals) this.store.insertResult(node.id, a.checkId, a.result.time, a.result.ok, a.result.latency_ms, a.message, a.result.error ?? null);
+      // a paused node's heartbeats are kept but judge nothing
+      const wasDown = node.state.status === "down";
+      const changed = !node.paused && this.evaluate(node, arrivals.map((a) => a.result), now, incidents);
+      // a node already down that fails again: its incident grows (a new one counted its failing run)
+      if (wasDown && !node.paused && arrivals.some((a) => !a.result.ok)) this.outages.failedAgain(this.nodes.view(node), Math.max(...arrivals.map((a) => a.result.time)), incidents);
+      for (const a of arrivals) deltas.push({ type: "heartbeat", node_id: node.id, status: this.nodes.statusOf(node), check: { time: a.result.time, ok: a.result.ok, latency_ms: a.result.latency_ms } });
+      if (changed) deltas.push(this.nodeDelta(node.id));
+      if (changed) this.cascade(node.id, deltas, incidents);
+      this.outages.settle(this.nodes.context(), now, incidents);
+    })();
+    this.announce(deltas, incidents);
+  }
+
+  private announce(deltas: NetworkDelta[], incidents: Map<number, Incident>): void {
+    if (deltas.length) this.hub.publish("network", deltas);
+    if (incidents.size) this.hub.publish("incidents", [...incidents.values()].map((incident) => ({ type: "incident" as const, incident })));
+  }
+
+  /** Runs the status machine for one node and stores what it says; answers whether the status changed. */
+  private evaluate(node: LiveNode, results: StatusResult[], now: number, incidents: Map<number, Incident>): boolean {
+    const before = node.state.status;
+    const ev = evaluateNode(node.state, { results, now, parent: this.nodes.parentStatus(node), maintenance: node.maintenance.map((m) => m.window) }, node.policy);
+    node.state = ev.state;
+    const changed = ev.state.status !== before;
+    if (results.length > 0 || changed || ev.transitions.length > 0) {
+      const newest = results.length ? results.reduce((a, b) => (b.time >= a.time ? b : a)) : null;
+      this.store.saveStatus(
+        node.id,
+        { status: ev.state.status, since: ev.state.since, reason: ev.state.reason, state: ev.state, consecutiveFailures: Math.max(0, ...Object.values(ev.state.checks).map((t) => t.fails)) },
+        newest ? { latency: newest.latency_ms, time: newest.time } : undefined,
+      );
+    }
+    if (ev.transitions.length) this.outages.apply(this.nodes.view(node), ev.transitions, this.nodes.context(), incidents);
+    return changed;
+  }
+
+  /** Re-evaluates the managed descendants of `id` whose parent's status changed, parents before children. */
+  private cascade(id: number, deltas: NetworkDelta[], incidents: Map<number, Incident>): void {
+    const queue = this.nodes.childrenOf(id);
+    const seen = new Set<number>([id]);
+    const now = this.timers.now();
+    while (queue.length) {
+      const childId = queue.shift()!;
+      if (seen.has(childId)) continue;
+      seen.add(childId);
+      const child = this.nodes.get(childId);
+      if (!child || child.paused) continue;
+      if (this.evaluate(child, [], now, incidents)) {
+        deltas.push(this.nodeDelta(child.id));
+        queue.push(...this.nodes.childrenOf(child.id));
+      }
+    }
+  }
+
+  private nodeDelta(id: number): NetworkDelta {
+    return { type: "node", node: toNodeView(this.store.byId(id)!) };
+  }
+
+  // --- maintenance windows start and end without a result ---
+
+  private armTick(): void {
+    if (!this.running) return;
+    this.tick = this.timers.setTimeout(() => {
+      this.tick = null;
+      for (const node of this.nodes.values()) {
+        if (node.paused || node.maintenance.length === 0) continue;
+        try {
+          this.commitIfChanged(node);
+        } catch (error) {
+          this.options.log?.("error", `maintenance check of ${node.key} failed: ${(error as Error).message}`);
+        }
+      }
+      this.armTick();
+    }, this.options.maintenanceTickMs ?? 30_000);
+  }
+
+  private commitIfChanged(node: LiveNode): void {
+    const probe = evaluateNode(node.state, { results: [], now: this.timers.now(), parent: this.nodes.parentStatus(node), maintenance: node.maintenance.map((m) => m.window) }, node.policy);
+    if (probe.transitions.length) this.commit(node, []);
+  }
+}
