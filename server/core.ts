@@ -41,6 +41,8 @@ import { buildHostPolicy } from "./origin";
 import { createMetrics } from "./ops/metrics";
 import { createReadiness } from "./ops/health";
 import { RetentionPruner, type PruneReport, type RetentionOptions } from "./ops/retention";
+import { createNotify, type NotifyOptions } from "./incidents/notify";
+import { getLogger } from "./ops/logging";
 
 export interface CoreOptions {
   clock?: Clock;
@@ -67,6 +69,8 @@ export interface CoreOptions {
   ackTimeoutMs?: Partial<Record<Severity, number>>;
   /** the committed migrations, for the readiness check (default: db/migrations beside the sources) */
   migrationsFolder?: string;
+  /** webhook delivery (timeout, concurrency, retries, timers); links use `publicUrl`, else access.publicUrl, else the first own origin */
+  notify?: Partial<Omit<NotifyOptions, "publicUrl">> & { publicUrl?: string };
 }
 
 
@@ -92,6 +96,16 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const hosts = options.access.hosts ?? { current: buildHostPolicy({ publicUrl: options.access.publicUrl, bindHost: "127.0.0.1", port: 3000, tls: false }) };
   const access = createAccess(db, sqlite, clock, (items) => security.ingestJson(items, "vigil"), { ...options.access, hosts });
   const metrics = createMetrics({ sqlite, file: handle.file, processMetrics: options.processMetrics });
+
+  // webhooks and escalation read incident transitions from the hub's flushes, never from the ingest path
+  const notify = createNotify(
+    { db, sqlite, clock, hub, audit: access.audit },
+    {
+      ...options.notify,
+      publicUrl: () => options.notify?.publicUrl ?? options.access.publicUrl ?? [...hosts.current.origins][0] ?? "http://localhost:3000",
+      onError: options.notify?.onError ?? ((error) => getLogger().error({ err: error }, "notifications: reading incident changes failed")),
+    },
+  );
 
   const ackTimeoutMs = options.ackTimeoutMs ?? {};
   const AUDIT_ACTION: Record<LifecycleAction["action"], string> = {
@@ -246,6 +260,8 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     incidentAccess,
     bulkIncidents: bulk,
     sweepIncidentTimers,
+    /** webhooks, delivery history and escalation (server/incidents/notify) */
+    notify,
 
     // Snapshots read the head sequence before the rows: every delta at or below it is committed,
     // and any newer one the snapshot happens to include is dropped by the client's seq filter.
