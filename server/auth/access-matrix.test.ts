@@ -96,6 +96,10 @@ const BODIES: Record<string, () => unknown> = {
   "POST /api/v1/incidents/[id]/snooze": () => ({ until: Date.now() + 3_600_000 }),
   // a filter naming a pane is the pane's permission
   "POST /api/v1/incidents/bulk": () => ({ action: "acknowledge", filter: { pane: "security" } }),
+  // port 9 (discard) refuses at once: a test delivery fails fast
+  "POST /api/v1/notifications/endpoints": () => ({ name: `hook ${++created}`, url: "http://127.0.0.1:9/hook" }),
+  "PATCH /api/v1/notifications/endpoints/[id]": () => ({ enabled: false }),
+  "PUT /api/v1/notifications/escalation": () => ({ policies: {} }),
 };
 
 /** Incident routes are called on the security incident, so their permission is the security one. */
@@ -136,6 +140,16 @@ const INTENDED: Record<string, RouteAccess> = {
   "POST /api/v1/incidents/[id]/severity": "incident-action",
   "POST /api/v1/incidents/bulk": "incident-action",
   "GET /api/v1/incidents/stats": "read",
+  "GET /api/v1/incidents/[id]/deliveries": "read",
+  "GET /api/v1/notifications/endpoints": "settings:manage",
+  "POST /api/v1/notifications/endpoints": "settings:manage",
+  "PATCH /api/v1/notifications/endpoints/[id]": "settings:manage",
+  "DELETE /api/v1/notifications/endpoints/[id]": "settings:manage",
+  "POST /api/v1/notifications/endpoints/[id]/test": "settings:manage",
+  "GET /api/v1/notifications/endpoints/[id]/deliveries": "settings:manage",
+  "GET /api/v1/notifications/escalation": "settings:manage",
+  "PUT /api/v1/notifications/escalation": "settings:manage",
+  "GET /api/v1/notifications/escalation/dry-run": "settings:manage",
   "GET /api/v1/users": "users:manage",
   "POST /api/v1/users": "users:manage",
   "PATCH /api/v1/users/[id]": "users:manage",
