@@ -43,6 +43,10 @@ export interface VigilConfig {
   logTimeZone: string;
   /** VIGIL_ACK_TIMEOUT ("critical=30m,high=2h"): an acknowledged incident of that severity nobody resolves returns to open */
   ackTimeoutMs: Partial<Record<Severity, number>>;
+  /** one webhook request's longest wait for an answer (VIGIL_WEBHOOK_TIMEOUT_S, default 10 s) */
+  webhookTimeoutMs: number;
+  /** webhook requests in flight at once, all endpoints together (VIGIL_WEBHOOK_CONCURRENCY, default 8) */
+  webhookConcurrency: number;
   /** the syslog listener (UDP and TCP on one port); off when VIGIL_SYSLOG_PORT is unset */
   syslog?: { host: string; port: number; udp: boolean; tcp: boolean };
 }
@@ -86,6 +90,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logTimeZone: timeZone(env.VIGIL_LOG_TIMEZONE),
     syslog: syslogListener(env),
     ackTimeoutMs: ackTimeouts(env.VIGIL_ACK_TIMEOUT),
+    webhookTimeoutMs: int(env, "VIGIL_WEBHOOK_TIMEOUT_S", 10, 1, 120) * 1000,
+    webhookConcurrency: int(env, "VIGIL_WEBHOOK_CONCURRENCY", 8, 1, 64),
   };
 }
 

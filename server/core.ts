@@ -103,7 +103,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     {
       ...options.notify,
       publicUrl: () => options.notify?.publicUrl ?? options.access.publicUrl ?? [...hosts.current.origins][0] ?? "http://localhost:3000",
-      onError: options.notify?.onError ?? ((error) => getLogger().error({ err: error }, "notifications: reading incident changes failed")),
+      onError: options.notify?.onError ?? ((error) => getLogger().error({ err: error }, "notifications: a step failed (the rows stay; it is tried again)")),
     },
   );
 

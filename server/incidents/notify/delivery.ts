@@ -26,6 +26,8 @@ export interface DeliveryOptions {
   /** each wait is stretched by up to this fraction at random (default 0.2: 10 s becomes 10–12 s) */
   jitter?: number;
   random?: () => number;
+  /** a failure of the worker itself (the database, a bug), never a receiver's */
+  onError?: (error: unknown) => void;
 }
 
 /** The wait after failed attempt number `attempt` (1-based), or null when no retry is left. */
@@ -63,6 +65,7 @@ export class DeliveryWorker {
   private timerAt = Infinity;
   private stopper = new AbortController();
   private rotation = 0;
+  private readonly onError: (error: unknown) => void;
 
   constructor(
     private readonly outbox: Outbox,
@@ -80,6 +83,7 @@ export class DeliveryWorker {
     this.schedule = options.retryScheduleMs ?? RETRY_SCHEDULE_MS;
     this.jitter = options.jitter ?? 0.2;
     this.random = options.random ?? Math.random;
+    this.onError = options.onError ?? (() => {});
   }
 
   start(): void {
@@ -168,6 +172,8 @@ export class DeliveryWorker {
         if (free <= 0) continue;
         for (const row of this.outbox.dueFor(endpoint.id, now, free)) void this.begin(row, endpoint, true);
       }
+    } catch (error) {
+      this.onError(error);
     } finally {
       if (this.running) this.wake(this.pollMs);
     }
@@ -182,6 +188,7 @@ export class DeliveryWorker {
     this.byEndpoint.set(endpoint.id, (this.byEndpoint.get(endpoint.id) ?? 0) + 1);
     const done = postWebhook(endpoint.url, body, headers, this.timeoutMs, this.timers, this.stopper.signal)
       .then((outcome) => this.finish(row, endpoint, attempt, now, outcome, retry))
+      .catch((error: unknown) => this.onError(error))
       .finally(() => {
         this.flights.delete(row.id);
         const n = (this.byEndpoint.get(endpoint.id) ?? 1) - 1;

@@ -33,8 +33,6 @@ export interface NotifyOptions extends DeliveryOptions {
   timers?: Timers;
   /** the console's address for links: `<publicUrl>/incidents/<id>` */
   publicUrl: () => string;
-  /** called when observing a batch fails (the hub's other listeners go on) */
-  onError?: (error: unknown) => void;
 }
 
 /** Incidents remembered in memory (status, version, severity); past this the cache starts over. */
