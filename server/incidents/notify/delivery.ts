@@ -20,7 +20,10 @@ export interface DeliveryOptions {
   concurrency?: number;
   /** requests in flight per endpoint (default 2) */
   perEndpoint?: number;
-  /** how often due rows are looked for when nothing kicks the worker, ms (default 1 s) */
+  /**
+   * Longest sleep between two looks for due rows, ms (default 5 s). The worker wakes earlier for
+   * the next due delivery or escalation, and at once when new rows are written.
+   */
   pollMs?: number;
   retryScheduleMs?: readonly number[];
   /** each wait is stretched by up to this fraction at random (default 0.2: 10 s becomes 10–12 s) */
@@ -63,6 +66,7 @@ export class DeliveryWorker {
   private running = false;
   private timer: unknown = null;
   private timerAt = Infinity;
+  private immediate: NodeJS.Immediate | null = null;
   private stopper = new AbortController();
   private rotation = 0;
   private readonly onError: (error: unknown) => void;
@@ -72,14 +76,14 @@ export class DeliveryWorker {
     private readonly endpoints: EndpointStore,
     private readonly timers: Timers,
     private readonly publicUrl: () => string,
-    /** runs before each look for due rows (the escalation timer) */
-    private readonly onTick: () => void,
+    /** runs before each look for due rows (the escalation timer); answers when it is next due, if ever */
+    private readonly onTick: () => number | null,
     options: DeliveryOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.concurrency = options.concurrency ?? 8;
     this.perEndpoint = options.perEndpoint ?? 2;
-    this.pollMs = options.pollMs ?? 1_000;
+    this.pollMs = options.pollMs ?? 5_000;
     this.schedule = options.retryScheduleMs ?? RETRY_SCHEDULE_MS;
     this.jitter = options.jitter ?? 0.2;
     this.random = options.random ?? Math.random;
@@ -99,6 +103,8 @@ export class DeliveryWorker {
    */
   async stop(): Promise<void> {
     this.running = false;
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = null;
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;
     this.timerAt = Infinity;
@@ -110,9 +116,16 @@ export class DeliveryWorker {
     return this.running;
   }
 
-  /** New rows are waiting: look now rather than at the next poll. */
+  /**
+   * New rows are waiting, or a slot came free: look as soon as the current task ends (not on a
+   * timer: "now" needs no clock, and the caller, a hub flush, is not held up by the look).
+   */
   kick(): void {
-    if (this.running) this.wake(0);
+    if (!this.running || this.immediate) return;
+    this.immediate = setImmediate(() => {
+      this.immediate = null;
+      this.pump();
+    });
   }
 
   /** Resolves when no request is in flight. */
@@ -160,8 +173,9 @@ export class DeliveryWorker {
 
   private pump(): void {
     if (!this.running) return;
+    let next: number | null = null;
     try {
-      this.onTick();
+      next = this.onTick();
       const now = this.timers.now();
       const endpoints = this.endpoints.all().filter((e) => e.enabled);
       // start from a different endpoint each time, so no one endpoint always gets the free slots first
@@ -170,12 +184,16 @@ export class DeliveryWorker {
         const endpoint = endpoints[(start + k) % endpoints.length];
         const free = Math.min(this.perEndpoint - (this.byEndpoint.get(endpoint.id) ?? 0), this.concurrency - this.flights.size);
         if (free <= 0) continue;
-        for (const row of this.outbox.dueFor(endpoint.id, now, free)) void this.begin(row, endpoint, true);
+        // a row still in flight past its lease (a clock that jumped) is not sent twice at once
+        for (const row of this.outbox.dueFor(endpoint.id, now, free)) if (!this.flights.has(row.id)) void this.begin(row, endpoint, true);
       }
+      // rows due now that found no free slot go out when a slot frees (every finish kicks)
+      const due = this.outbox.nextDueAfter(now);
+      if (due !== null && (next === null || due < next)) next = due;
     } catch (error) {
       this.onError(error);
     } finally {
-      if (this.running) this.wake(this.pollMs);
+      if (this.running) this.wake(next === null ? this.pollMs : Math.min(this.pollMs, Math.max(0, next - this.timers.now())));
     }
   }
 

@@ -126,6 +126,11 @@ export class Escalation {
     return (this.stmt.get.get(incidentId) as EscalationRow | undefined) ?? null;
   }
 
+  /** When the next level of any escalation is due, or null. */
+  nextDue(): number | null {
+    return (this.stmt.nextDue.get() as { at: number | null }).at;
+  }
+
   /** Escalations whose next level is due at `now`, oldest first. */
   due(now: number, limit: number): EscalationRow[] {
     return this.stmt.due.all(now, limit) as EscalationRow[];
@@ -167,6 +172,7 @@ function prepare(sqlite: Database.Database) {
        ON CONFLICT (incident_id) DO UPDATE SET severity = excluded.severity, started_at = excluded.started_at, level = excluded.level, next_at = excluded.next_at`,
     ),
     remove: sqlite.prepare(`DELETE FROM notify_escalations WHERE incident_id = ?`),
+    nextDue: sqlite.prepare(`SELECT min(next_at) AS at FROM notify_escalations WHERE next_at IS NOT NULL`),
     due: sqlite.prepare(`SELECT * FROM notify_escalations WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at LIMIT ?`),
     clearSeverity: sqlite.prepare(`UPDATE notify_escalations SET next_at = NULL WHERE severity = ?`),
     // level L's next level (L+1, 1-based) is paged at offset index L

@@ -130,8 +130,10 @@ export function createNotify(deps: { db: VigilDb; sqlite: Database.Database; clo
   const worker = new DeliveryWorker(outbox, endpoints, timers, options.publicUrl, () => {
     try {
       escalate();
+      return escalation.nextDue();
     } catch (error) {
       options.onError?.(error);
+      return null;
     }
   }, options);
 

@@ -47,6 +47,7 @@ export class Outbox {
   private readonly cancelStmt: Database.Statement;
   private readonly byId: Database.Statement;
   private readonly pendingCount: Database.Statement;
+  private readonly nextDueStmt: Database.Statement;
 
   constructor(private readonly sqlite: Database.Database) {
     this.insert = sqlite.prepare(
@@ -69,6 +70,7 @@ export class Outbox {
     this.cancelStmt = sqlite.prepare(`UPDATE notify_outbox SET status = 'cancelled', last_error = ? WHERE endpoint_id = ? AND status = 'pending'`);
     this.byId = sqlite.prepare(`SELECT * FROM notify_outbox WHERE id = ?`);
     this.pendingCount = sqlite.prepare(`SELECT count(*) AS n FROM notify_outbox WHERE status = 'pending'`);
+    this.nextDueStmt = sqlite.prepare(`SELECT min(next_attempt_at) AS at FROM notify_outbox WHERE status = 'pending' AND next_attempt_at > ?`);
   }
 
   /** Writes deliveries due at `now` (inside the caller's transaction, if any); answers their ids. */
@@ -102,6 +104,11 @@ export class Outbox {
 
   get(id: number): OutboxRow | null {
     return (this.byId.get(id) as OutboxRow | undefined) ?? null;
+  }
+
+  /** When the next pending delivery falls due after `now` (leases included), or null. */
+  nextDueAfter(now: number): number | null {
+    return (this.nextDueStmt.get(now) as { at: number | null }).at;
   }
 
   pending(): number {
