@@ -259,6 +259,24 @@ describe("webhook delivery", () => {
     expect(history.find((d) => d.endpoint.id === healthy.id)).toMatchObject({ status: "delivered", attempts: [{ attempt: 1, ok: true, at: start }] });
     expect(history.find((d) => d.endpoint.id === stuck.id)?.attempts[0]).toMatchObject({ attempt: 1, ok: false, error: "no answer within 5000 ms", duration_ms: 5_000 });
   });
+
+  it("disabling an endpoint cancels its pending deliveries; nothing new is queued for it", async () => {
+    const s = setup();
+    const r = await listening(() => 500);
+    const hook = endpoint(s.core, r.url);
+    await s.core.notify.start();
+    const incident = failNode(s.core);
+    await s.flush();
+    await s.attempted((e) => e.attempt === 1);
+    s.core.notify.endpoints.update(hook.id, { enabled: false }, admin);
+    await s.timers.advance(3_600_000);
+    await s.core.notify.idle();
+    expect(r.got).toHaveLength(1);
+    expect(s.core.notify.incidentDeliveries(incident.id)).toMatchObject([{ status: "cancelled", last_error: "endpoint disabled", attempts: [{ attempt: 1 }] }]);
+    expect(s.core.acknowledgeIncident(incident.id, oncall).ok).toBe(true);
+    await s.flush();
+    expect(s.core.notify.incidentDeliveries(incident.id)).toHaveLength(1);
+  });
 });
 
 describe("durability across a restart", () => {
@@ -367,6 +385,30 @@ describe("escalation", () => {
       ["escalate", 2, "team lead"],
       ["open", 1, "primary on-call"],
     ]);
+  });
+
+  it("a snooze that ends is a reopen: subscribers hear it and level 1 is paged again, with a new 15 minutes before level 2", async () => {
+    const { s, first, second } = await withPolicy();
+    const incident = failNode(s.core);
+    await s.flush();
+    await first.received(1);
+    await s.core.notify.idle();
+    expect(s.core.changeIncident(incident.id, { action: "snooze", until: s.timers.now() + 30 * 60_000 }, oncall).ok).toBe(true);
+    await s.flush();
+    // snoozed (held as acknowledged): no escalation at minute 15
+    await s.timers.advance(30 * 60_000);
+    await s.core.notify.idle();
+    expect(second.got).toHaveLength(0);
+    const reopenedAt = s.timers.now();
+    expect(s.core.sweepIncidentTimers().map((i) => i.status)).toEqual(["open"]);
+    await s.flush();
+    await first.received(2);
+    expect(first.bodies()[1]).toMatchObject({ event: "reopen", level: 1, incident: { id: incident.id, status: "open" } });
+    await s.core.notify.idle();
+    await s.timers.advance(15 * 60_000);
+    await second.received(1);
+    expect(second.bodies()[0]).toMatchObject({ event: "escalate", level: 2 });
+    expect(s.timers.now() - reopenedAt).toBe(15 * 60_000);
   });
 
   it("a dry run says who is paged at which minute, for a severity and for one incident", async () => {
