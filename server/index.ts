@@ -203,6 +203,8 @@ async function main() {
       drainMs: config.drainMs,
       beforeCheckpoint: async () => {
         await notifyStopped;
+        // the hub's last flush handed over incident changes: their deliveries are written now (sent after the next start)
+        core.notify.observeQueued();
         await checkpointer?.stop();
       },
     };

@@ -180,16 +180,15 @@ export class DeliveryWorker {
       const endpoints = this.endpoints.all().filter((e) => e.enabled);
       // start from a different endpoint each time, so no one endpoint always gets the free slots first
       const start = endpoints.length ? this.rotation++ % endpoints.length : 0;
-      for (let k = 0; k < endpoints.length && this.flights.size < this.concurrency; k++) {
+      for (let k = 0; k < endpoints.length; k++) {
         const endpoint = endpoints[(start + k) % endpoints.length];
         const free = Math.min(this.perEndpoint - (this.byEndpoint.get(endpoint.id) ?? 0), this.concurrency - this.flights.size);
-        if (free <= 0) continue;
         // a row still in flight past its lease (a clock that jumped) is not sent twice at once
-        for (const row of this.outbox.dueFor(endpoint.id, now, free)) if (!this.flights.has(row.id)) void this.begin(row, endpoint, true);
+        if (free > 0) for (const row of this.outbox.dueFor(endpoint.id, now, free)) if (!this.flights.has(row.id)) void this.begin(row, endpoint, true);
+        // rows due now that found no free slot go out when a slot frees (every finish kicks)
+        const due = this.outbox.nextDueAfter(endpoint.id, now);
+        if (due !== null && (next === null || due < next)) next = due;
       }
-      // rows due now that found no free slot go out when a slot frees (every finish kicks)
-      const due = this.outbox.nextDueAfter(now);
-      if (due !== null && (next === null || due < next)) next = due;
     } catch (error) {
       this.onError(error);
     } finally {

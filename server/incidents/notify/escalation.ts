@@ -102,10 +102,8 @@ export class Escalation {
   /** An open period begins (open, reopen): level 1 is paged now; answers its endpoints. */
   start(incidentId: number, severity: string, now: number): number[] {
     const levels = this.levels(severity);
-    if (levels.length === 0) {
-      this.stmt.remove.run(incidentId);
-      return [];
-    }
+    // no row can be left: every period ends (acknowledged, resolved) by removing it
+    if (levels.length === 0) return [];
     this.stmt.upsert.run({ id: incidentId, severity, started: now, level: 1, next: nextDue(levels, now, 1) });
     return levels[0].endpoints;
   }

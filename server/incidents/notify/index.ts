@@ -1,7 +1,7 @@
 // Notifications and escalation, one service per core: endpoints, transitions seen on the hub's
 // incident deltas, the durable outbox and its delivery worker, escalation policies and timers.
-// Nothing here runs on the ingest path: transitions are read from the hub's flush (one short
-// transaction per batch that holds a transition), and HTTP happens only in the worker.
+// Nothing here runs on the ingest path: the hub's flush hands the incident deltas over, they are
+// read in short slices (one transaction each) right after, and HTTP happens only in the worker.
 import type Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
 import type { VigilDb } from "../../../db/client";
@@ -37,6 +37,8 @@ export interface NotifyOptions extends DeliveryOptions {
 
 /** Incidents remembered in memory (status, version, severity); past this the cache starts over. */
 const CACHE_LIMIT = 100_000;
+/** Deltas read per transaction (about 10–20 ms with a transition each and two endpoints). */
+const OBSERVE_SLICE = 250;
 
 export function createNotify(deps: { db: VigilDb; sqlite: Database.Database; clock: Clock; hub: Hub; audit: AuditLog }, options: NotifyOptions) {
   const { db, sqlite, clock, hub, audit } = deps;
@@ -137,15 +139,34 @@ export function createNotify(deps: { db: VigilDb; sqlite: Database.Database; clo
     }
   }, options);
 
-  hub.onBatch((batch) => {
-    if (batch.stream !== "incidents") return;
+  // The hub's flush only queues the deltas: they are read in slices of OBSERVE_SLICE, one
+  // transaction each, between other work, so a bulk action of 10,000 incidents never holds the
+  // event loop for the whole of it. A delta queued when the process dies is found again by the
+  // next start's reconcile (its status differs from the one seen).
+  const queued: Incident[] = [];
+  let slicing: NodeJS.Immediate | null = null;
+  const observeSlice = () => {
+    slicing = null;
     try {
-      observe((batch.items as { type: "incident"; incident: Incident }[]).map((item) => item.incident));
+      observe(queued.splice(0, OBSERVE_SLICE));
     } catch (error) {
-      // the rows are still there: the next start's reconcile reads them again
       options.onError?.(error);
     }
+    if (queued.length) slicing = setImmediate(observeSlice);
+  };
+  hub.onBatch((batch) => {
+    if (batch.stream !== "incidents") return;
+    for (const item of batch.items as { type: "incident"; incident: Incident }[]) queued.push(item.incident);
+    slicing ??= setImmediate(observeSlice);
   });
+  /** Reads every queued delta now (shutdown, after the hub's last flush). */
+  const observeQueued = (): number => {
+    if (slicing) clearImmediate(slicing);
+    slicing = null;
+    let written = 0;
+    while (queued.length) written += observe(queued.splice(0, OBSERVE_SLICE));
+    return written;
+  };
 
   /**
    * Transitions committed while no one was listening (a crash between commit and the hub's flush,
@@ -155,9 +176,12 @@ export function createNotify(deps: { db: VigilDb; sqlite: Database.Database; clo
     const top = (maxId.get() as { id: number }).id;
     let written = 0;
     for (let after = 0; after < top; after += slice) {
-      const rows = unseenSlice.all(after, after + slice) as Record<string, unknown>[];
-      if (rows.length) written += observe(rows.map(rawToIncident));
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      const rows = (unseenSlice.all(after, after + slice) as Record<string, unknown>[]).map(rawToIncident);
+      for (let i = 0; i < rows.length; i += OBSERVE_SLICE) {
+        written += observe(rows.slice(i, i + OBSERVE_SLICE));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (!rows.length) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return written;
   };
@@ -240,11 +264,13 @@ export function createNotify(deps: { db: VigilDb; sqlite: Database.Database; clo
     },
     /** Stops delivering; deliveries in flight stay pending for the next start. */
     stop: () => worker.stop(),
+    /** Reads the deltas the hub handed over and not yet read (after its last flush, at shutdown). */
+    observeQueued,
     /** resolves when no delivery is in flight */
     idle: () => worker.idle(),
     onAttempt: (listener: (e: AttemptEvent) => void) => worker.onAttempt(listener),
     kick: () => worker.kick(),
-    stats: () => ({ running: worker.started, in_flight: worker.inFlight(), pending: outbox.pending() }),
+    stats: () => ({ running: worker.started, in_flight: worker.inFlight(), pending: outbox.pending(), queued: queued.length }),
   };
 }
 

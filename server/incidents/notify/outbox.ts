@@ -70,12 +70,23 @@ export class Outbox {
     this.cancelStmt = sqlite.prepare(`UPDATE notify_outbox SET status = 'cancelled', last_error = ? WHERE endpoint_id = ? AND status = 'pending'`);
     this.byId = sqlite.prepare(`SELECT * FROM notify_outbox WHERE id = ?`);
     this.pendingCount = sqlite.prepare(`SELECT count(*) AS n FROM notify_outbox WHERE status = 'pending'`);
-    this.nextDueStmt = sqlite.prepare(`SELECT min(next_attempt_at) AS at FROM notify_outbox WHERE status = 'pending' AND next_attempt_at > ?`);
+    this.nextDueStmt = sqlite.prepare(
+      `SELECT min(next_attempt_at) AS at FROM notify_outbox INDEXED BY notify_outbox_due WHERE endpoint_id = ? AND status = 'pending' AND next_attempt_at > ?`,
+    );
   }
 
   /** Writes deliveries due at `now` (inside the caller's transaction, if any); answers their ids. */
   enqueue(rows: readonly NewDelivery[], now: number): number[] {
-    return rows.map((r) => (this.insert.get(r.incident?.id ?? null, r.endpointId, r.event, r.level, r.incident ? JSON.stringify(r.incident) : null, now, now) as { id: number }).id);
+    // the rows of one transition share one incident: serialized once
+    let last: Incident | null = null;
+    let json: string | null = null;
+    return rows.map((r) => {
+      if (r.incident !== last) {
+        last = r.incident;
+        json = r.incident ? JSON.stringify(r.incident) : null;
+      }
+      return (this.insert.get(r.incident?.id ?? null, r.endpointId, r.event, r.level, json, now, now) as { id: number }).id;
+    });
   }
 
   /** Pending deliveries of one endpoint due at `now`, oldest due first. */
@@ -106,9 +117,9 @@ export class Outbox {
     return (this.byId.get(id) as OutboxRow | undefined) ?? null;
   }
 
-  /** When the next pending delivery falls due after `now` (leases included), or null. */
-  nextDueAfter(now: number): number | null {
-    return (this.nextDueStmt.get(now) as { at: number | null }).at;
+  /** When the endpoint's next pending delivery falls due after `now` (leases included), or null (one index seek). */
+  nextDueAfter(endpointId: number, now: number): number | null {
+    return (this.nextDueStmt.get(endpointId, now) as { at: number | null }).at;
   }
 
   pending(): number {
