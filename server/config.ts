@@ -43,6 +43,10 @@ export interface VigilConfig {
   logTimeZone: string;
   /** VIGIL_ACK_TIMEOUT ("critical=30m,high=2h"): an acknowledged incident of that severity nobody resolves returns to open */
   ackTimeoutMs: Partial<Record<Severity, number>>;
+  /** one webhook request's longest wait for an answer (VIGIL_WEBHOOK_TIMEOUT_S, default 10 s) */
+  webhookTimeoutMs: number;
+  /** webhook requests in flight at once, all endpoints together (VIGIL_WEBHOOK_CONCURRENCY, default 8) */
+  webhookConcurrency: number;
   /** the syslog listener (UDP and TCP on one port); off when VIGIL_SYSLOG_PORT is unset */
   syslog?: { host: string; port: number; udp: boolean; tcp: boolean };
   /** the nodes file (VIGIL_CONFIG, default ./vigil.yaml); a file that is not there defines no nodes */
@@ -95,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     nodesFile: path.resolve(cwd, env.VIGIL_CONFIG || "vigil.yaml"),
     probeConcurrency: int(env, "VIGIL_PROBE_CONCURRENCY", 64, 1, 10_000),
     storm: { count: int(env, "VIGIL_STORM_NODES", 5, 2, 1_000_000), windowMs: int(env, "VIGIL_STORM_WINDOW_S", 60, 1, 3600) * 1000 },
+    webhookTimeoutMs: int(env, "VIGIL_WEBHOOK_TIMEOUT_S", 10, 1, 120) * 1000,
+    webhookConcurrency: int(env, "VIGIL_WEBHOOK_CONCURRENCY", 8, 1, 64),
   };
 }
 

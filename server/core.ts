@@ -56,6 +56,7 @@ import { toYaml, type ConfigWatch } from "./network/config";
 import { definitionOf, probeSummary, pushTokenHash } from "./network/model";
 import type { NodeInput, NodePatch } from "./network/definition";
 import type { PushInput } from "./network/checks/push";
+import { createNotify, type NotifyOptions } from "./incidents/notify";
 
 export interface CoreOptions {
   clock?: Clock;
@@ -84,6 +85,8 @@ export interface CoreOptions {
   migrationsFolder?: string;
   /** the network service: probe timers and concurrency, storms, and the nodes file (VIGIL_CONFIG; null for none) */
   network?: NetworkServiceOptions & { configFile?: string | null; watchConfig?: ConfigWatch | false };
+  /** webhook delivery (timeout, concurrency, retries, timers); links use `publicUrl`, else access.publicUrl, else the first own origin */
+  notify?: Partial<Omit<NotifyOptions, "publicUrl">> & { publicUrl?: string };
 }
 
 
@@ -140,6 +143,15 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     }
     return r;
   };
+  // webhooks and escalation read incident transitions from the hub's flushes, never from the ingest path
+  const notify = createNotify(
+    { db, sqlite, clock, hub, audit: access.audit },
+    {
+      ...options.notify,
+      publicUrl: () => options.notify?.publicUrl ?? options.access.publicUrl ?? [...hosts.current.origins][0] ?? "http://localhost:3000",
+      onError: options.notify?.onError ?? ((error) => getLogger().error({ err: error }, "notifications: a step failed (the rows stay; it is tried again)")),
+    },
+  );
 
   const ackTimeoutMs = options.ackTimeoutMs ?? {};
   const plans = new ResponseWork(sqlite);
@@ -353,6 +365,8 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     incidentAccess,
     bulkIncidents: bulk,
     sweepIncidentTimers,
+    /** webhooks, delivery history and escalation (server/incidents/notify) */
+    notify,
 
     // Snapshots read the head sequence before the rows: every delta at or below it is committed,
     // and any newer one the snapshot happens to include is dropped by the client's seq filter.

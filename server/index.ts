@@ -80,6 +80,7 @@ async function main() {
     logTimeZone: config.logTimeZone,
     ackTimeoutMs: config.ackTimeoutMs,
     network: { configFile: config.nodesFile, concurrency: config.probeConcurrency, storm: config.storm },
+    notify: { timeoutMs: config.webhookTimeoutMs, concurrency: config.webhookConcurrency },
     access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl, secureCookies: httpsInFront, hosts },
   });
   // register before Next loads any route, so handlers and pages find the one core
@@ -170,6 +171,9 @@ async function main() {
   if (port !== config.port) hosts.current = hostPolicy(port);
   const scheme = config.tls ? "https" : "http";
   log.info({ url: `${scheme}://${config.host}:${port}`, data: handle.file, demo: config.demo }, `listening on ${scheme}://${config.host}:${port}`);
+  // webhooks: transitions missed while stopped are read again, then pending deliveries resume
+  await core.notify.start();
+  log.info({ notify: core.notify.stats() }, `notifications: ${core.notify.stats().pending} deliveries pending`);
   // a full re-verification of the audit chain once a minute after start, on a worker thread
   setTimeout(() => core.access.audit.chain.startFull(), 60_000).unref();
   if (setupToken) {
@@ -179,6 +183,7 @@ async function main() {
   }
 
   let stopping = false;
+  let notifyStopped: Promise<void> = Promise.resolve();
   const shutdown = (signal: string) => {
     if (stopping) return log.info({ signal }, "already shutting down");
     stopping = true;
@@ -194,13 +199,20 @@ async function main() {
         backups?.stop();
         void core.stopSyslog();
         void core.stopNetwork();
+        // requests in flight are cut; their rows stay pending and are sent after the next start
+        notifyStopped = core.notify.stop();
       },
       closeLive: () => live.close(),
       stopHub: () => core.hub.stop(),
       sqlite: handle.sqlite,
       log,
       drainMs: config.drainMs,
-      beforeCheckpoint: async () => checkpointer?.stop(),
+      beforeCheckpoint: async () => {
+        await notifyStopped;
+        // the hub's last flush handed over incident changes: their deliveries are written now (sent after the next start)
+        core.notify.observeQueued();
+        await checkpointer?.stop();
+      },
     };
     void shutDown(parts, signal).then(() => process.exit(0));
   };

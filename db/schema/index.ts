@@ -4,3 +4,4 @@ export * from "./incidents";
 export * from "./auth";
 export * from "./audit";
 export * from "./ops";
+export * from "./notify";

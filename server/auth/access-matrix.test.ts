@@ -109,6 +109,10 @@ const BODIES: Record<string, () => unknown> = {
   "PUT /api/v1/response-plans/[id]": () => ({ name: "p", steps: [{ id: "a", text: "A", phase: "investigation" }] }),
   "POST /api/v1/nodes": () => ({ id: `matrix-${++created}`, tags: { site: "matrix" } }),
   "PATCH /api/v1/nodes/[id]": () => ({ tags: { site: "matrix" } }),
+  // port 9 (discard) refuses at once: a test delivery fails fast
+  "POST /api/v1/notifications/endpoints": () => ({ name: `hook ${++created}`, url: "http://127.0.0.1:9/hook" }),
+  "PATCH /api/v1/notifications/endpoints/[id]": () => ({ enabled: false }),
+  "PUT /api/v1/notifications/escalation": () => ({ policies: {} }),
 };
 
 /** Incident routes are called on the security incident, so their permission is the security one. */
@@ -169,6 +173,16 @@ const INTENDED: Record<string, RouteAccess> = {
   "POST /api/v1/response-plans": "settings:manage",
   "PUT /api/v1/response-plans/[id]": "settings:manage",
   "DELETE /api/v1/response-plans/[id]": "settings:manage",
+  "GET /api/v1/incidents/[id]/deliveries": "read",
+  "GET /api/v1/notifications/endpoints": "settings:manage",
+  "POST /api/v1/notifications/endpoints": "settings:manage",
+  "PATCH /api/v1/notifications/endpoints/[id]": "settings:manage",
+  "DELETE /api/v1/notifications/endpoints/[id]": "settings:manage",
+  "POST /api/v1/notifications/endpoints/[id]/test": "settings:manage",
+  "GET /api/v1/notifications/endpoints/[id]/deliveries": "settings:manage",
+  "GET /api/v1/notifications/escalation": "settings:manage",
+  "PUT /api/v1/notifications/escalation": "settings:manage",
+  "GET /api/v1/notifications/escalation/dry-run": "settings:manage",
   "GET /api/v1/users": "users:manage",
   "POST /api/v1/users": "users:manage",
   "PATCH /api/v1/users/[id]": "users:manage",

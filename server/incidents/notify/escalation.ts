@@ -1,0 +1,179 @@
+// Escalation policies per severity and the state of each open incident's escalation. Level 1 is
+// paged at open (and reopen); level k+1 when level k's `after` has passed with nobody
+// acknowledging. Each level is paged once per open period: the row remembers the highest level
+// paged, and moving it is written in the same transaction as the deliveries it causes.
+import type Database from "better-sqlite3";
+import type { VigilDb } from "../../../db/client";
+import { escalationPolicies } from "../../../db/schema";
+import { SEVERITIES, type Severity } from "../../../lib/contracts/common";
+import type { EscalationInput, EscalationLevel, EscalationPolicies } from "../../../lib/contracts/notify";
+import type { AuditLog } from "../../audit/audit-log";
+import type { Identity } from "../../auth/actor";
+import { UserError } from "../../auth/users";
+import type { Clock } from "../../clock";
+import { parseDuration } from "../../network/duration";
+
+export interface EscalationRow {
+  incident_id: number;
+  severity: string;
+  started_at: number;
+  level: number;
+  next_at: number | null;
+}
+
+/** Milliseconds after the open at which each level is paged: [0, after1, after1 + after2, …]. */
+export function levelOffsets(levels: readonly EscalationLevel[]): number[] {
+  const out: number[] = [];
+  let at = 0;
+  for (const level of levels) {
+    out.push(at);
+    at += level.after_ms ?? 0;
+  }
+  return out;
+}
+
+/** When the level after `level` is due for an escalation started at `startedAt`, or null when none follows. */
+export function nextDue(levels: readonly EscalationLevel[], startedAt: number, level: number): number | null {
+  if (level >= levels.length) return null;
+  return startedAt + levelOffsets(levels)[level];
+}
+
+export class Escalation {
+  private cache: EscalationPolicies | null = null;
+  private readonly stmt: ReturnType<typeof prepare>;
+
+  constructor(
+    private readonly db: VigilDb,
+    private readonly sqlite: Database.Database,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {
+    this.stmt = prepare(sqlite);
+  }
+
+  policies(): EscalationPolicies {
+    if (!this.cache) {
+      const out: EscalationPolicies = {};
+      for (const row of this.db.select().from(escalationPolicies).all()) {
+        if (!(SEVERITIES as readonly string[]).includes(row.severity)) continue;
+        out[row.severity as Severity] = { levels: row.levels.map((l) => ({ after: l.after, after_ms: l.after === null ? null : parseDuration(l.after), endpoints: l.endpoints })) };
+      }
+      this.cache = out;
+    }
+    return this.cache;
+  }
+
+  levels(severity: string): EscalationLevel[] {
+    return this.policies()[severity as Severity]?.levels ?? [];
+  }
+
+  /** Which levels page endpoint `id` ("high level 2, critical level 1"), or null. */
+  referencing(id: number): string | null {
+    const uses = Object.entries(this.policies()).flatMap(([severity, p]) => p!.levels.flatMap((l, i) => (l.endpoints.includes(id) ? [`${severity} level ${i + 1}`] : [])));
+    return uses.length ? uses.join(", ") : null;
+  }
+
+  /**
+   * Replaces the whole policy (a severity left out pages nobody); every endpoint named must exist.
+   * Open incidents' next levels are re-dated from their own start under the new policy.
+   */
+  replace(input: EscalationInput, who: Identity, endpointExists: (id: number) => boolean): EscalationPolicies {
+    for (const [severity, policy] of Object.entries(input.policies)) {
+      policy!.levels.forEach((level, i) => {
+        const missing = level.endpoints.find((id) => !endpointExists(id));
+        if (missing !== undefined) throw new UserError("invalid", `policies.${severity}.levels.${i}.endpoints: no notification endpoint ${missing}`);
+      });
+    }
+    const before = this.policies();
+    const now = this.clock.now();
+    this.sqlite.transaction(() => {
+      this.db.delete(escalationPolicies).run();
+      for (const [severity, policy] of Object.entries(input.policies)) {
+        const levels = policy!.levels.map((l, i) => ({ after: i === policy!.levels.length - 1 ? null : l.after!.text, endpoints: [...new Set(l.endpoints)] }));
+        if (levels.length) this.db.insert(escalationPolicies).values({ severity, levels, updatedAt: now, updatedBy: who.name }).run();
+      }
+      this.cache = null;
+      this.redate();
+      this.audit.append({ actor: who.name, action: "escalation_policy_changed", target: "escalation policy", sourceIp: who.sourceIp, before: strip(before), after: strip(this.policies()) });
+    })();
+    return this.policies();
+  }
+
+  /** An open period begins (open, reopen): level 1 is paged now; answers its endpoints. */
+  start(incidentId: number, severity: string, now: number): number[] {
+    const levels = this.levels(severity);
+    // no row can be left: every period ends (acknowledged, resolved) by removing it
+    if (levels.length === 0) return [];
+    this.stmt.upsert.run({ id: incidentId, severity, started: now, level: 1, next: nextDue(levels, now, 1) });
+    return levels[0].endpoints;
+  }
+
+  /** Acknowledged or resolved: no further level is paged. */
+  stop(incidentId: number): void {
+    this.stmt.remove.run(incidentId);
+  }
+
+  /** The incident's severity changed while open: its next level follows the new severity's policy. */
+  reseverity(incidentId: number, severity: string): void {
+    const row = this.stmt.get.get(incidentId) as EscalationRow | undefined;
+    if (!row || row.severity === severity) return;
+    this.stmt.upsert.run({ id: incidentId, severity, started: row.started_at, level: row.level, next: nextDue(this.levels(severity), row.started_at, row.level) });
+  }
+
+  state(incidentId: number): EscalationRow | null {
+    return (this.stmt.get.get(incidentId) as EscalationRow | undefined) ?? null;
+  }
+
+  /** When the next level of any escalation is due, or null. */
+  nextDue(): number | null {
+    return (this.stmt.nextDue.get() as { at: number | null }).at;
+  }
+
+  /** Escalations whose next level is due at `now`, oldest first. */
+  due(now: number, limit: number): EscalationRow[] {
+    return this.stmt.due.all(now, limit) as EscalationRow[];
+  }
+
+  /**
+   * Moves a due escalation one level up (inside the caller's transaction): answers the level now
+   * paged and its endpoints, or null when none is left.
+   */
+  advance(row: EscalationRow): { level: number; endpoints: number[] } | null {
+    const levels = this.levels(row.severity);
+    const level = row.level + 1;
+    if (level > levels.length) {
+      this.stmt.upsert.run({ id: row.incident_id, severity: row.severity, started: row.started_at, level: row.level, next: null });
+      return null;
+    }
+    this.stmt.upsert.run({ id: row.incident_id, severity: row.severity, started: row.started_at, level, next: nextDue(levels, row.started_at, level) });
+    return { level, endpoints: levels[level - 1].endpoints };
+  }
+
+  /** Every open escalation's next level, re-dated from its start under the current policy. */
+  private redate(): void {
+    for (const severity of SEVERITIES) {
+      const levels = this.levels(severity);
+      this.stmt.clearSeverity.run(severity);
+      for (let level = 1; level < levels.length; level++) this.stmt.redate.run(levelOffsets(levels)[level], severity, level);
+    }
+  }
+}
+
+/** The policy as the audit log records it (durations as written). */
+const strip = (p: EscalationPolicies) => Object.fromEntries(Object.entries(p).map(([s, v]) => [s, v!.levels.map((l) => ({ after: l.after, endpoints: l.endpoints }))]));
+
+function prepare(sqlite: Database.Database) {
+  return {
+    get: sqlite.prepare(`SELECT * FROM notify_escalations WHERE incident_id = ?`),
+    upsert: sqlite.prepare(
+      `INSERT INTO notify_escalations (incident_id, severity, started_at, level, next_at) VALUES (@id, @severity, @started, @level, @next)
+       ON CONFLICT (incident_id) DO UPDATE SET severity = excluded.severity, started_at = excluded.started_at, level = excluded.level, next_at = excluded.next_at`,
+    ),
+    remove: sqlite.prepare(`DELETE FROM notify_escalations WHERE incident_id = ?`),
+    nextDue: sqlite.prepare(`SELECT min(next_at) AS at FROM notify_escalations WHERE next_at IS NOT NULL`),
+    due: sqlite.prepare(`SELECT * FROM notify_escalations WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at LIMIT ?`),
+    clearSeverity: sqlite.prepare(`UPDATE notify_escalations SET next_at = NULL WHERE severity = ?`),
+    // level L's next level (L+1, 1-based) is paged at offset index L
+    redate: sqlite.prepare(`UPDATE notify_escalations SET next_at = started_at + ? WHERE severity = ? AND level = ?`),
+  };
+}
