@@ -120,6 +120,32 @@ test("a silence made in the incident list holds back a matching brute force: no 
   await context.close();
 });
 
+test("the incident list works from the keyboard: j/k move, a acknowledges, / searches, ? shows the keys; exports stream CSV", async ({ browser, request }) => {
+  await postEvents(request, vigil.url, key, [...bruteForceBurst("192.0.2.31"), ...bruteForceBurst("192.0.2.32")]);
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await signIn(context, vigil.url, "ana@bank.test");
+  const page = await context.newPage();
+  const errors = watch(page);
+  await page.goto(`${vigil.url}/incidents?status=open&q=192.0.2.3`);
+  await expect(page.getByTestId("incidents-total")).toHaveText("2");
+  await page.keyboard.press("j");
+  await expect(page.locator('[role=row][aria-current="true"]')).toHaveCount(1);
+  const second = await page.locator('[role=row][aria-current="true"]').getAttribute("aria-label");
+  await page.keyboard.press("a");
+  await expect(page.getByRole("status", { name: "key action" })).toContainText("acknowledged");
+  await expect(page.getByTestId("incidents-total")).toHaveText("1");
+  await expect(page.getByRole("row", { name: second! })).toHaveCount(0);
+  await page.keyboard.press("?");
+  await expect(page.getByRole("dialog", { name: "keyboard shortcuts" })).toBeVisible();
+  await page.keyboard.press("/");
+  await expect(page.getByRole("textbox", { name: "text" })).toBeFocused();
+  const csv = await context.request.get(`${vigil.url}/api/v1/incidents/export?format=csv&status=all&q=192.0.2.3`);
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  expect((await csv.text()).trim().split("\r\n")).toHaveLength(3);
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
 test("on a 390-pixel phone the incident page fits the screen and acknowledging is one tap", async ({ browser, request }) => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await signIn(context, vigil.url, "ana@bank.test");

@@ -25,6 +25,7 @@ import {
 import type { LifecycleAction } from "./incidents/lifecycle";
 import { responseStats } from "../db/queries/incident-stats";
 import { ResponseWork } from "./incidents/plans";
+import { incidentExportStream } from "./incidents/export";
 import { Silences } from "./incidents/silences";
 import type { Severity } from "../lib/contracts/common";
 import type { NetworkSnapshot, NetworkSummary, NetworkSummaryQuery, NodeDetail, NodeDetailQuery, NodeQuery, NodesPage } from "../lib/contracts/network";
@@ -436,6 +437,9 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
       return { incident, timeline: getTimeline(db, id), checklist, links: plans.links(id), suggestions: plans.suggestions(incident) };
     },
     responsePlans: () => plans.listPlans(),
+    /** GET /api/v1/incidents/export: the filter's incidents with their timelines, CSV (formula-safe) or NDJSON, streamed by cursor */
+    exportIncidents: (filter: Omit<IncidentQuery, "limit" | "before">, format: "csv" | "ndjson", cap?: number) =>
+      incidentExportStream((q) => listIncidents(db, q), (id) => getTimeline(db, id), filter, format, cap),
     /** GET /api/v1/silences: the newest 200, each with its state and how many detections it held back */
     silences: () => silences.list(),
     /**

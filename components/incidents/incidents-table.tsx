@@ -8,6 +8,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { RESOLUTION_REASONS, type BulkResult, type Incident, type ResponseFigures } from "@/lib/contracts/incidents";
 import { SEVERITIES } from "@/lib/contracts/common";
 import { incidentWorkQueries, postBulk } from "@/lib/queries/incident-work";
+import { fetchJson } from "@/lib/queries/fetch-json";
 import { SeverityBadge } from "@/components/ui/severity";
 import { Ago, useNow } from "@/components/ui/time";
 import { useMe } from "@/components/ui/me-context";
@@ -69,6 +70,45 @@ export function IncidentsTable() {
     if (hasNextPage && !isFetchingNextPage && lastShown >= rows.length - 20) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage, lastShown, rows.length]);
 
+  // keyboard: j/k move, x tick, a acknowledge, r resolve, Enter open, / search, ? help
+  const [focus, setFocus] = useState(0);
+  const [help, setHelp] = useState(false);
+  const [keyMessage, setKeyMessage] = useState<string | null>(null);
+  const client = useQueryClient();
+  const keyAct = useMutation({
+    mutationFn: ({ incident, verb }: { incident: Incident; verb: "ack" | "resolve" }) =>
+      fetchJson<{ incident: Incident }>(`/api/v1/incidents/${incident.id}/${verb}`, { method: "POST", body: JSON.stringify({ version: incident.version }) }),
+    onSuccess: ({ incident }, { verb }) => setKeyMessage(`#${incident.id} ${verb === "ack" ? "acknowledged" : "resolved"}`),
+    onError: (e) => setKeyMessage(e.message),
+    onSettled: () => client.invalidateQueries({ queryKey: ["incidents", "table"] }),
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.metaKey || e.ctrlKey || e.altKey || (t && /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      const current = rows[Math.min(focus, rows.length - 1)];
+      const move = (d: number) => {
+        e.preventDefault();
+        const next = Math.max(0, Math.min(rows.length - 1, focus + d));
+        setFocus(next);
+        virtualizer.scrollToIndex(next, { align: "auto" });
+      };
+      if (e.key === "j") move(1);
+      else if (e.key === "k") move(-1);
+      else if (e.key === "/") {
+        e.preventDefault();
+        document.querySelector<HTMLInputElement>('input[aria-label="text"]')?.focus();
+      } else if (e.key === "?") setHelp((h) => !h);
+      else if (e.key === "Escape") setHelp(false);
+      else if (!current) return;
+      else if (e.key === "Enter") router.push(`/incidents/${current.id}`);
+      else if (e.key === "x" && mayAct) toggle(current.id);
+      else if (e.key === "a" && mayAct && current.status === "open") keyAct.mutate({ incident: current, verb: "ack" });
+      else if (e.key === "r" && mayAct && current.status !== "resolved") keyAct.mutate({ incident: current, verb: "resolve" });
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
   const toggle = (id: number) =>
     setSelection((s) => {
       const ids = new Set(s.mode === "ids" ? s.ids : rows.map((r) => r.id));
@@ -107,6 +147,16 @@ export function IncidentsTable() {
         />
       )}
       {outcome && <BulkOutcome action={outcome.action} r={outcome.r} onClose={() => setOutcome(null)} />}
+      {help && (
+        <div role="dialog" aria-label="keyboard shortcuts" className="rounded-lg border border-slate-700 bg-slate-900 p-3 text-xs text-slate-300">
+          <b className="text-slate-100">Keys</b>: <kbd>j</kbd>/<kbd>k</kbd> next/previous · <kbd>Enter</kbd> open · <kbd>x</kbd> tick · <kbd>a</kbd> acknowledge · <kbd>r</kbd> resolve (fixed) · <kbd>/</kbd> search · <kbd>?</kbd> this help
+        </div>
+      )}
+      {keyMessage && (
+        <p role="status" aria-label="key action" className="text-xs text-sky-300">
+          {keyMessage}
+        </p>
+      )}
       <div className="flex flex-wrap items-baseline gap-3 px-1 text-xs text-slate-400">
         <span role="status" aria-label="matching incidents">
           {total !== undefined ? (
@@ -120,6 +170,19 @@ export function IncidentsTable() {
             "Loading…"
           )}
         </span>
+        {total !== undefined && total > 0 && (
+          <span className="flex gap-2">
+            <a href={`/api/v1/incidents/export?format=csv&${filterKey}`} className="rounded px-2 py-0.5 text-sky-300 hover:bg-slate-800" download>
+              Export CSV
+            </a>
+            <a href={`/api/v1/incidents/export?format=ndjson&${filterKey}`} className="rounded px-2 py-0.5 text-sky-300 hover:bg-slate-800" download>
+              NDJSON
+            </a>
+          </span>
+        )}
+        <button type="button" onClick={() => setHelp((h) => !h)} className="ml-auto rounded px-2 py-0.5 text-slate-400 hover:bg-slate-800" aria-label="keyboard shortcuts">
+          ? keys
+        </button>
         {mayAct && total !== undefined && total > 0 && (
           <button
             type="button"
@@ -155,7 +218,7 @@ export function IncidentsTable() {
               const i = rows[v.index];
               if (!i) return null;
               const checked = selection.mode === "filter" || selection.ids.has(i.id);
-              return <Row key={v.key} i={i} start={v.start} checked={checked} onToggle={toggle} mayAct={mayAct} />;
+              return <Row key={v.key} i={i} start={v.start} checked={checked} onToggle={toggle} mayAct={mayAct} focused={v.index === focus} />;
             })}
           </div>
         </div>
@@ -166,9 +229,15 @@ export function IncidentsTable() {
   );
 }
 
-function Row({ i, start, checked, onToggle, mayAct }: { i: Incident; start: number; checked: boolean; onToggle: (id: number) => void; mayAct: boolean }) {
+function Row({ i, start, checked, onToggle, mayAct, focused }: { i: Incident; start: number; checked: boolean; onToggle: (id: number) => void; mayAct: boolean; focused: boolean }) {
   return (
-    <div role="row" aria-label={`incident ${i.title}`} className={`absolute left-0 top-0 grid w-full ${GRID} items-center gap-x-3 border-b border-slate-800/70 px-3 text-sm hover:bg-slate-900`} style={{ height: ROW, transform: `translateY(${start}px)` }}>
+    <div
+      role="row"
+      aria-label={`incident ${i.title}`}
+      aria-current={focused ? "true" : undefined}
+      className={`absolute left-0 top-0 grid w-full ${GRID} items-center gap-x-3 border-b border-slate-800/70 px-3 text-sm hover:bg-slate-900 ${focused ? "bg-slate-800/70 shadow-[inset_3px_0_0_#38bdf8]" : ""}`}
+      style={{ height: ROW, transform: `translateY(${start}px)` }}
+    >
       <input type="checkbox" checked={checked} disabled={!mayAct} onChange={() => onToggle(i.id)} aria-label={`select incident ${i.id}`} className="h-4 w-4 accent-sky-500" />
       <span role="cell" className="hidden md:block">
         <SeverityBadge severity={i.severity} />

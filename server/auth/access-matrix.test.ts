@@ -163,6 +163,7 @@ const INTENDED: Record<string, RouteAccess> = {
   "POST /api/v1/incidents/[id]/severity": "incident-action",
   "POST /api/v1/incidents/bulk": "incident-action",
   "GET /api/v1/incidents/stats": "read",
+  "GET /api/v1/incidents/export": "read",
   "POST /api/v1/incidents/[id]/checklist/[step]": "incident-action",
   "POST /api/v1/incidents/[id]/links": "incident-action",
   "DELETE /api/v1/incidents/[id]/links/[other]": "incident-action",
