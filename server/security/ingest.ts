@@ -106,7 +106,7 @@ export class SecurityStore {
   store(events: readonly ParsedEvent[], lines: readonly number[], source: string, flows: readonly FlowRecord[] = []): StoredBatch {
     if (events.length === 0 && flows.length === 0) return { stored: [], lines: [], duplicates: 0, incidents: [] };
     const receivedAt = this.clock.now();
-    const batch = this.sqlite.transaction((): StoredBatch => {
+    const write = this.sqlite.transaction((): StoredBatch => {
       const stored: StoredEvent[] = [];
       const storedLines: number[] = [];
       const minutes = new Map<string, number>();
@@ -147,10 +147,17 @@ export class SecurityStore {
         this.addMinute.run(Number(minute), severity, count);
       }
       this.tallies(stored);
-      const detections = this.engine.observe(stored, flows);
-      const incidents = detections.map((d) => this.incidents.recordSecurity(d)).filter((i): i is Incident => i !== null);
+      const incidents = this.incidents.recordSecurityBatch(this.engine.observe(stored, flows));
       return { stored, lines: storedLines, duplicates, incidents };
-    })();
+    });
+    let batch: StoredBatch;
+    try {
+      batch = write();
+    } catch (error) {
+      // rolled back: the incidents the service remembers as grown or opened were not
+      this.incidents.forgetActive();
+      throw error;
+    }
     if (batch.stored.length) this.hub.publish("security", batch.stored.map((e) => ({ type: "event" as const, event: shown(e, source) })));
     if (batch.incidents.length) this.hub.publish("incidents", batch.incidents.map((incident) => ({ type: "incident" as const, incident })));
     return batch;
