@@ -65,3 +65,11 @@ describe("event writer", () => {
     expect(row(r.stored[0].id).fingerprint).toBeNull();
   });
 });
+
+describe("event writer, refusing what the table refuses", () => {
+  it("throws for an event without a time instead of counting it as a duplicate", () => {
+    const { writer } = setup();
+    const events = [event(1), { ...event(2), time: null as unknown as number }];
+    expect(() => writer.insert(events, NOW, "suricata")).toThrow(/without time/);
+  });
+});
