@@ -5,6 +5,15 @@ export const TALLY_SPANS = [60_000, 3_600_000] as const;
 export type TallyDim = "src" | "sig" | "user";
 const ROWS_PER_UPSERT = 50;
 
+interface Tally {
+  dim: TallyDim;
+  span: number;
+  bucket: number;
+  value: string;
+  count: number;
+  worst: number;
+}
+
 /** What a tally counts of one event: its source (address or host name), signature and account. */
 export interface TallyInput {
   time: number;
@@ -35,18 +44,28 @@ export function prepareTallies(sqlite: Database.Database) {
     return statement;
   };
   return (events: readonly TallyInput[]): void => {
-    const folded = new Map<string, { dim: TallyDim; span: number; bucket: number; value: string; count: number; worst: number }>();
+    // folded by (dim, span) → bucket → value: no key string built per event and tally
+    const tallies: Tally[] = [];
+    const folds = new Map<string, Map<number, Map<string, Tally>>>();
     const add = (dim: TallyDim, value: string | null, e: TallyInput) => {
       if (!value) return;
+      const rank = severityRank[e.severity];
       for (const span of TALLY_SPANS) {
         const bucket = Math.floor(e.time / span) * span;
-        const key = `${dim}\u0000${span}\u0000${bucket}\u0000${value}`;
-        const seen = folded.get(key);
-        const rank = severityRank[e.severity];
+        const fold = `${dim}${span}`;
+        let buckets = folds.get(fold);
+        if (!buckets) folds.set(fold, (buckets = new Map()));
+        let values = buckets.get(bucket);
+        if (!values) buckets.set(bucket, (values = new Map()));
+        const seen = values.get(value);
         if (seen) {
           seen.count += e.occurrences;
           seen.worst = Math.min(seen.worst, rank);
-        } else folded.set(key, { dim, span, bucket, value, count: e.occurrences, worst: rank });
+        } else {
+          const t: Tally = { dim, span, bucket, value, count: e.occurrences, worst: rank };
+          values.set(value, t);
+          tallies.push(t);
+        }
       }
     };
     for (const e of events) {
@@ -55,7 +74,6 @@ export function prepareTallies(sqlite: Database.Database) {
       add("user", e.user, e);
     }
     // the folded keys are distinct, so no two rows of one statement upsert the same tally
-    const tallies = [...folded.values()];
     for (let from = 0; from < tallies.length; from += ROWS_PER_UPSERT) {
       const n = Math.min(ROWS_PER_UPSERT, tallies.length - from);
       const params = new Array<unknown>(n * 6);
