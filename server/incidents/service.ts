@@ -10,9 +10,9 @@ import type { LifecycleAction } from "./lifecycle";
 import { severityRank, type Severity } from "../../lib/contracts/common";
 import type { Clock } from "../clock";
 import type { SecurityDetection } from "../security/types";
+import { SecurityIncidentWriter } from "./security-writer";
 
-/** Evidence links kept per incident (the first ones); the incident's count stays the true count. */
-export const EVIDENCE_CAP = 200;
+export { EVIDENCE_CAP } from "./security-writer";
 
 /** What a detector reports: a problem keyed by (rule, entity). */
 export interface Detection {
@@ -58,8 +58,7 @@ export class IncidentService {
   // (drizzle building and preparing each one cost about 0.7 ms, and held the event loop in floods)
   private readonly hot: ReturnType<typeof prepareHot>;
   private readonly sqlite: Database.Database;
-  /** incidents whose evidence links reached EVIDENCE_CAP (a cache: forgetting one only costs a count query) */
-  private readonly evidenceFull = new Set<number>();
+  private readonly security: SecurityIncidentWriter;
 
   constructor(
     private readonly db: VigilDb,
@@ -70,6 +69,7 @@ export class IncidentService {
     this.sqlite = (db as unknown as { $client: Database.Database }).$client;
     this.hot = prepareHot(this.sqlite);
     this.work = new IncidentWork(this.sqlite);
+    this.security = new SecurityIncidentWriter(this.sqlite, clock);
   }
 
   /** people's work: every lifecycle action, bulk matching and the timers */
@@ -79,6 +79,7 @@ export class IncidentService {
   record(d: Detection): Incident | null {
     if (this.silences?.hold(d, d.increment, d.time) != null) return null;
     const key = dedupKey(d.rule, d.entity);
+    this.security.forget(key);
     return this.sqlite.transaction(() => {
       const active = this.hot.findActive.get(key) as IncidentRowRaw | undefined;
       if (active) {
@@ -97,39 +98,25 @@ export class IncidentService {
    * A rise in severity is written on the timeline. Evidence events are linked (up to EVIDENCE_CAP).
    */
   recordSecurity(d: SecurityDetection): Incident | null {
-    if (this.silences?.hold({ rule: d.rule, entity: d.entity, pane: "security", severity: d.severity }, d.increment, d.lastSeen) != null) return null;
-    const key = dedupKey(d.rule, d.entity);
-    const details = d.details ? JSON.stringify(d.details) : null;
-    return this.sqlite.transaction(() => {
-      const active = this.hot.findActive.get(key) as IncidentRowRaw | undefined;
-      let row: IncidentRow;
-      if (active) {
-        const before = active.severity as Severity;
-        const severity = severityRank[d.severity] < severityRank[before] ? d.severity : before;
-        row = fromRaw(this.hot.growSecurity.get(d.increment, d.firstSeen, d.lastSeen, severity, d.explanation, d.mitre, details, active.id) as IncidentRowRaw);
-        if (severity !== before) {
-          this.hot.timeline.run(row.id, this.clock.now(), SYSTEM_ACTOR, "note", null, null, `severity raised from ${before} to ${severity}: ${d.explanation}`);
-        }
-      } else {
-        // a report that adds nothing (late evidence of a burst already counted) opens nothing
-        if (d.increment <= 0) return null;
-        row = fromRaw(
-          this.hot.openSecurity.get(key, d.rule, d.entity, d.title, d.severity, d.firstSeen, d.lastSeen, d.increment, d.explanation, d.mitre, details) as IncidentRowRaw,
-        );
-        this.hot.timeline.run(row.id, this.clock.now(), SYSTEM_ACTOR, "opened", null, "open", d.explanation);
-      }
-      if (d.evidence.length && !this.evidenceFull.has(row.id)) {
-        const linked = (this.hot.evidenceCount.get(row.id, EVIDENCE_CAP) as { n: number }).n;
-        const room = Math.max(0, EVIDENCE_CAP - linked);
-        for (const eventId of d.evidence.slice(0, room)) this.hot.link.run(row.id, eventId);
-        // a growing campaign reports evidence with every batch: once full, it costs no query at all
-        if (d.evidence.length >= room) {
-          if (this.evidenceFull.size >= 100_000) this.evidenceFull.clear();
-          this.evidenceFull.add(row.id);
-        }
-      }
-      return toIncident(row);
-    })();
+    return this.recordSecurityBatch([d])[0] ?? null;
+  }
+
+  /**
+   * `recordSecurity` for every detection of one batch, in order (one write per incident; a
+   * detection that opens nothing gives no incident). Inside the caller's transaction when there is
+   * one: the batch's events and its incidents commit together.
+   */
+  recordSecurityBatch(detections: readonly SecurityDetection[]): Incident[] {
+    // a silence holds a detection back: counted on the silence, no incident opened or grown
+    if (this.silences) detections = detections.filter((d) => this.silences!.hold({ rule: d.rule, entity: d.entity, pane: "security", severity: d.severity }, d.increment, d.lastSeen) == null);
+    if (detections.length === 0) return [];
+    if (this.sqlite.inTransaction) return this.security.record(detections);
+    return this.sqlite.transaction(() => this.security.record(detections))();
+  }
+
+  /** Forgets every remembered active incident (the caller's transaction failed after recording). */
+  forgetActive(): void {
+    this.security.forget();
   }
 
   acknowledge(id: number, actor: string, input: IncidentActionInput = {}): ActionResult {

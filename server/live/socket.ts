@@ -69,8 +69,12 @@ export function attachLive(httpServer: HttpServer, hub: Hub, options: LiveOption
   // figures for GET /metrics: delta items delivered (once per receiving client), replayed, resyncs
   const figures = { sent: 0, replayed: 0, resyncs: 0 };
   hub.onBatch((batch) => {
+    const listeners = io.sockets.adapter.rooms.get(batch.stream)?.size ?? 0;
+    // socket.io encodes a broadcast (JSON of up to 2,000 items) before it looks for recipients:
+    // with nobody in the room (an ingest flood while no console shows that pane) that was wasted
+    if (listeners === 0) return;
     io.to(batch.stream).emit("batch", batch);
-    figures.sent += batch.items.length * (io.sockets.adapter.rooms.get(batch.stream)?.size ?? 0);
+    figures.sent += batch.items.length * listeners;
   });
 
   io.use((socket, next) => {

@@ -7,6 +7,7 @@ import type { Hub } from "../live/hub";
 import type { IncidentService } from "../incidents/service";
 import type { TimeWindow } from "../ingest/validate";
 import type { DetectionEngine } from "./detections/engine";
+import { EventWriter } from "./event-writer";
 import { prepareTallies } from "./tallies";
 import type { FlowRecord, ParseOutcome, ParsedEvent, StoredEvent } from "./types";
 import { LogOutcomes, type LogIngestResult } from "./result";
@@ -36,7 +37,7 @@ export interface StoredBatch {
  * and costs nothing else.
  */
 export class SecurityStore {
-  private readonly insert: Database.Statement;
+  private readonly writer: EventWriter;
   private readonly addMinute: Database.Statement;
   private readonly tallies: ReturnType<typeof prepareTallies>;
 
@@ -48,12 +49,7 @@ export class SecurityStore {
     private readonly clock: Clock,
     private readonly window: TimeWindow,
   ) {
-    this.insert = sqlite.prepare(
-      `INSERT INTO security_events (time, received_at, kind, severity, source, src_ip, dst_ip, user, signature, message, attributes,
-         service, src_host, src_port, dst_port, proto, occurrences, fingerprint, raw)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(fingerprint) WHERE fingerprint IS NOT NULL DO NOTHING`,
-    );
+    this.writer = new EventWriter(sqlite);
     this.addMinute = sqlite.prepare(
       `INSERT INTO event_minutes (minute, severity, count) VALUES (?, ?, ?)
        ON CONFLICT(minute, severity) DO UPDATE SET count = count + excluded.count`,
@@ -106,51 +102,30 @@ export class SecurityStore {
   store(events: readonly ParsedEvent[], lines: readonly number[], source: string, flows: readonly FlowRecord[] = []): StoredBatch {
     if (events.length === 0 && flows.length === 0) return { stored: [], lines: [], duplicates: 0, incidents: [] };
     const receivedAt = this.clock.now();
-    const batch = this.sqlite.transaction((): StoredBatch => {
-      const stored: StoredEvent[] = [];
-      const storedLines: number[] = [];
+    const write = this.sqlite.transaction((): StoredBatch => {
+      const { stored, indexes, duplicates } = this.writer.insert(events, receivedAt, source);
+      const storedLines = indexes.map((i) => lines[i]);
       const minutes = new Map<string, number>();
-      let duplicates = 0;
-      events.forEach((e, i) => {
-        const info = this.insert.run(
-          e.time,
-          receivedAt,
-          e.kind,
-          e.severity,
-          source,
-          e.src_ip,
-          e.dst_ip,
-          e.user,
-          e.signature,
-          e.message,
-          e.attributes ? JSON.stringify(e.attributes) : null,
-          e.service,
-          e.src_host,
-          e.src_port,
-          e.dst_port,
-          e.proto,
-          e.occurrences,
-          e.fingerprint || null,
-          e.raw || null,
-        );
-        if (info.changes === 0) {
-          duplicates++;
-          return;
-        }
-        stored.push({ ...e, id: Number(info.lastInsertRowid) });
-        storedLines.push(lines[i]);
+      for (const e of stored) {
         const bucket = `${Math.floor(e.time / MINUTE) * MINUTE}|${e.severity}`;
         minutes.set(bucket, (minutes.get(bucket) ?? 0) + e.occurrences);
-      });
+      }
       for (const [bucket, count] of minutes) {
         const [minute, severity] = bucket.split("|");
         this.addMinute.run(Number(minute), severity, count);
       }
       this.tallies(stored);
-      const detections = this.engine.observe(stored, flows);
-      const incidents = detections.map((d) => this.incidents.recordSecurity(d)).filter((i): i is Incident => i !== null);
+      const incidents = this.incidents.recordSecurityBatch(this.engine.observe(stored, flows));
       return { stored, lines: storedLines, duplicates, incidents };
-    })();
+    });
+    let batch: StoredBatch;
+    try {
+      batch = write();
+    } catch (error) {
+      // rolled back: the incidents the service remembers as grown or opened were not
+      this.incidents.forgetActive();
+      throw error;
+    }
     if (batch.stored.length) this.hub.publish("security", batch.stored.map((e) => ({ type: "event" as const, event: shown(e, source) })));
     if (batch.incidents.length) this.hub.publish("incidents", batch.incidents.map((incident) => ({ type: "incident" as const, incident })));
     return batch;

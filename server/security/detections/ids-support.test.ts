@@ -44,6 +44,21 @@ describe("TopCounter", () => {
     expect(a.distinct).toBe(3);
   });
 
+  it("answers a few of many exactly as ranking them all would, ties included", () => {
+    const c = new TopCounter(5_000);
+    let seed = 7;
+    const next = () => (seed = (seed * 48_271) % 2_147_483_647);
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 3_000; i++) {
+      const value = `203.0.113.${next() % 400}`;
+      const n = 1 + (next() % 3);
+      c.add(value, n);
+      counts.set(value, (counts.get(value) ?? 0) + n);
+    }
+    const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count }));
+    for (const n of [1, 3, 10, 50, 99, 100, 101, 400, 1_000]) expect(c.top(n)).toEqual(ranked.slice(0, n));
+  });
+
   it("holds at most its cap, keeps the heavy hitters and says when distinct became approximate", () => {
     const c = new TopCounter(100);
     c.add("heavy", 1_000);

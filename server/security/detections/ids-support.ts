@@ -155,10 +155,28 @@ export class TopCounter {
 
   /** The `n` most counted, ties by value so the answer does not depend on arrival order. */
   top(n: number): Counted[] {
-    return [...this.counts]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .slice(0, n)
-      .map(([value, count]) => ({ value, count }));
+    if (n <= 0) return [];
+    if (n * 4 >= this.counts.size) {
+      return [...this.counts]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        .slice(0, n)
+        .map(([value, count]) => ({ value, count }));
+    }
+    // a few of many (every campaign's top 10 of hundreds of sources, on every batch): one pass
+    // keeping the best n in order, instead of sorting them all; the values are distinct, so the
+    // order is total and the answer the same as the sort's
+    const best: Counted[] = [];
+    for (const [value, count] of this.counts) {
+      if (best.length === n) {
+        const last = best[n - 1];
+        if (count < last.count || (count === last.count && value > last.value)) continue;
+        best.pop();
+      }
+      let i = best.length;
+      while (i > 0 && (best[i - 1].count < count || (best[i - 1].count === count && best[i - 1].value > value))) i--;
+      best.splice(i, 0, { value, count });
+    }
+    return best;
   }
 
   private forgetTail(): void {

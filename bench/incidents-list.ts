@@ -1,0 +1,79 @@
+// npx tsx bench/incidents-list.ts [--incidents 100000] [--runs 50]
+// The incident list's queries on a real SQLite file holding N incidents (10 % open, 20 %
+// acknowledged, the rest resolved; 12 rules, 5 severities, 20 assignees), after ANALYZE: the first
+// answer of GET /api/v1/incidents (page + true total + counts + groups), each filter the list offers,
+// and a deep page by cursor. Prints p50/p95 per query.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase } from "../db/client";
+import { createCore } from "../server/core";
+import { manualClock } from "../server/clock";
+import { Hub } from "../server/live/hub";
+import { incidentQuerySchema } from "../lib/contracts/incidents";
+import { flag } from "./support";
+
+const N = flag("incidents", 100_000);
+const RUNS = flag("runs", 50);
+const dir = mkdtempSync(path.join(os.tmpdir(), "vigil-incidents-"));
+const handle = openDatabase(path.join(dir, "vigil.db"));
+const clock = manualClock(Date.UTC(2026, 10, 21, 12, 0, 0));
+const hub = new Hub();
+const core = createCore(handle, { clock, hub, access: { secret: "bench-secret-bench-secret-bench-secret-01", publicUrl: "http://vigil.test:3000" } });
+const SEV = ["critical", "high", "medium", "low", "info"];
+const RULES = ["brute_force", "brute_force_slow", "password_spraying", "ids_priority", "ids_campaign", "port_scan", "payment_velocity", "card_testing", "node_down", "node_storm", "latency_anomaly", "success_after_failures"];
+
+let t = performance.now();
+const insert = handle.sqlite.prepare(
+  `INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, status, first_seen, last_seen, count, version, acknowledged_by, acknowledged_at, resolved_by, resolved_at, assignee)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
+);
+const now = clock.now();
+handle.sqlite.transaction(() => {
+  for (let k = 0; k < N; k++) {
+    const rule = RULES[k % RULES.length];
+    const pane = rule.startsWith("node") || rule === "latency_anomaly" ? "network" : "security";
+    const status = k % 10 === 0 ? "open" : k % 10 < 3 ? "acknowledged" : "resolved";
+    const first = now - (N - k) * 20_000;
+    const entity = `${pane === "network" ? "node" : "sshd"}:10.${(k >> 16) & 255}.${(k >> 8) & 255}.${k & 255}`;
+    const who = `person${k % 20}@bank.test`;
+    insert.run(`${rule}:${entity}${status === "resolved" ? `#${k}` : ""}`, rule, entity, pane, `${rule} on ${entity}`, SEV[(k * 7) % 5], status, first, first + 60_000, 1 + (k % 50),
+      status !== "open" ? who : null, status !== "open" ? first + 120_000 : null, status === "resolved" ? who : null, status === "resolved" ? first + 600_000 : null, k % 3 === 0 ? who : null);
+  }
+})();
+handle.sqlite.exec("ANALYZE");
+console.log(`seeded ${N.toLocaleString("en")} incidents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+const q = (params: Record<string, string>) => incidentQuerySchema.parse(params);
+const deep = core.incidentsSnapshot(q({ status: "all", limit: "500" }));
+let cursor = deep.next_before!;
+for (let p = 0; p < 40; p++) cursor = core.incidentsSnapshot(q({ status: "all", limit: "500", before: cursor })).next_before ?? cursor;
+
+const cases: [string, Record<string, string>][] = [
+  ["active (first load: page + total + counts + groups)", { status: "active" }],
+  ["all statuses", { status: "all" }],
+  ["open, severity critical,high", { status: "open", severity: "critical,high" }],
+  ["active, pane security, rule brute_force", { status: "active", pane: "security", rule: "brute_force" }],
+  ["all, assignee person3", { status: "all", assignee: "person3@bank.test" }],
+  ["active, unassigned", { status: "active", assignee: "none" }],
+  ["all, text '10.1.2.'", { status: "all", q: "10.1.2." }],
+  ["resolved, last 24 h", { status: "resolved", since: String(now - 86_400_000) }],
+  ["all, deep page (20,000 back)", { status: "all", before: cursor }],
+];
+const rows: string[] = [];
+for (const [name, params] of cases) {
+  const samples: number[] = [];
+  let total = 0;
+  for (let r = 0; r < RUNS; r++) {
+    const s = performance.now();
+    total = core.incidentsSnapshot(q({ ...params, limit: "100" })).total;
+    samples.push(performance.now() - s);
+  }
+  samples.sort((a, b) => a - b);
+  rows.push(`${name.padEnd(56)} p50 ${samples[RUNS >> 1].toFixed(2).padStart(7)} ms  p95 ${samples[Math.floor(RUNS * 0.95)].toFixed(2).padStart(7)} ms  (total ${total.toLocaleString("en")})`);
+}
+console.log(`GET /api/v1/incidents on ${N.toLocaleString("en")} incidents, limit 100, ${RUNS} runs:`);
+for (const r of rows) console.log(`  ${r}`);
+hub.stop();
+handle.sqlite.close();
+rmSync(dir, { recursive: true, force: true });

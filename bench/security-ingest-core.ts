@@ -1,0 +1,98 @@
+// Security ingest in process (issue 9): the same uploads as bench/security-ingest.ts, handed
+// straight to core.ingestLog on a file database in WAL mode as the server opens it, without HTTP.
+// What it prints is the cost of parse + store + detect alone: CPU-seconds per 100,000 events and
+// the events/s one core would reach. Run under `node --cpu-prof` to see where that time goes.
+// Usage: npx tsx bench/security-ingest-core.ts [--uploads 40] [--batch 4000] [--phase eve|mixed|both]
+//        (bundled, for a profile with true function names and lines:)
+//        npx esbuild bench/security-ingest-core.ts --bundle --platform=node --format=esm --packages=external --outfile=.next/bench/core.mjs
+//        node --cpu-prof --cpu-prof-dir=/tmp/prof .next/bench/core.mjs --phase eve
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase } from "../db/client";
+import { createCore } from "../server/core";
+import { OffThreadCheckpointer } from "../server/ops/checkpointer";
+import { flag } from "./support";
+import { eveAlert, sshFailure, upload } from "./security-lines";
+
+const UPLOADS = Math.floor(flag("uploads", 40));
+const BATCH = Math.floor(flag("batch", 4000));
+const which = process.argv.includes("--phase") ? process.argv[process.argv.indexOf("--phase") + 1] : "both";
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "vigil-bench-core-"));
+// from the project folder (cwd), so that a bundle of this file finds the migrations too
+const handle = openDatabase(dataDir, path.resolve("db", "migrations"));
+// --pragma "cache_size = -65536": try a setting on top of what openDatabase sets
+for (let i = process.argv.indexOf("--pragma"); i > 0; i = process.argv.indexOf("--pragma", i + 1)) handle.sqlite.pragma(process.argv[i + 1]);
+// WAL checkpoints on a worker, as the server runs them (server/index.ts)
+const checkpointer = OffThreadCheckpointer.start(handle.sqlite, 200);
+const core = createCore(handle, { access: { secret: "bench-secret-bench-secret-bench-secret-0", publicUrl: "http://127.0.0.1:3000" } });
+// --statements: time and count every prepared statement's run/get/all (the figures printed per phase)
+const stmtStats = new Map<string, { n: number; ms: number }>();
+if (process.argv.includes("--statements")) {
+  const proto = Object.getPrototypeOf(handle.sqlite.prepare("SELECT 1")) as Record<string, unknown>;
+  for (const method of ["run", "get", "all"]) {
+    const original = proto[method] as (...args: unknown[]) => unknown;
+    proto[method] = function (this: { source: string }, ...args: unknown[]) {
+      const t = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        const key = this.source.replace(/\s+/g, " ").slice(0, 90);
+        const s = stmtStats.get(key) ?? { n: 0, ms: 0 };
+        s.n++;
+        s.ms += performance.now() - t;
+        stmtStats.set(key, s);
+      }
+    };
+  }
+}
+
+// the live hub buffers deltas until a socket flushes them: drain it as the server's flush timer would
+const flush = () => core.hub.flush();
+
+function phase(name: string, body: (i: number, now: number) => { format: "suricata" | "syslog"; text: string }) {
+  // the uploads are made before the clock starts (only the server's share is timed), stamped as a
+  // sensor writing 40,000 lines/s would stamp them, ending now
+  const start = Date.now() - (UPLOADS * BATCH) / 40;
+  const uploads = Array.from({ length: UPLOADS }, (_, i) => body(i, start + (i * BATCH) / 40)).map((u) => ({ format: u.format, bytes: Buffer.from(u.text) }));
+  let accepted = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const times: number[] = [];
+  for (const u of uploads) {
+    const t = performance.now();
+    const r = core.ingestLog(u.format, u.bytes, "text/plain");
+    times.push(performance.now() - t);
+    if (r.rejected_total) throw new Error(`rejected: ${JSON.stringify(r.rejected.slice(0, 3))}`);
+    accepted += r.accepted;
+    flush();
+  }
+  const secs = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSecs = (cpu.user + cpu.system) / 1e6;
+  times.sort((a, b) => a - b);
+  for (const [sql, s] of [...stmtStats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14)) {
+    console.log(`  ${s.ms.toFixed(0).padStart(6)} ms ${String(s.n).padStart(8)}× ${((s.ms * 1000) / s.n).toFixed(1).padStart(6)} µs  ${sql}`);
+  }
+  stmtStats.clear();
+  console.log(
+    `${name}: ${accepted.toLocaleString("en")} events in ${secs.toFixed(2)} s = ${Math.round(accepted / secs).toLocaleString("en")} events/s; ` +
+      `${((cpuSecs / accepted) * 100_000).toFixed(2)} CPU-s per 100,000 events; upload of ${BATCH} p50 ${times[times.length >> 1].toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms`,
+  );
+}
+
+try {
+  console.log(`${UPLOADS} uploads of ${BATCH} lines per phase, in process`);
+  if (which === "eve" || which === "both") phase("EVE alerts only", (_, now) => ({ format: "suricata", text: upload(BATCH, eveAlert, now) }));
+  if (which === "mixed" || which === "both")
+    phase("EVE alerts + 2,000 sources brute-forcing sshd", (i, now) =>
+      i % 2 === 0 ? { format: "suricata", text: upload(BATCH, eveAlert, now) } : { format: "syslog", text: upload(BATCH, sshFailure, now) },
+    );
+  const active = handle.sqlite.prepare(`SELECT rule, count(*) AS n FROM incidents WHERE status <> 'resolved' GROUP BY rule ORDER BY n DESC`).all();
+  console.log(`active incidents by rule: ${JSON.stringify(active)}`);
+} finally {
+  await checkpointer?.stop();
+  handle.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,53 @@
+// The lines the security ingest benchmarks send (shared by bench/security-ingest.ts over HTTP and
+// bench/security-ingest-core.ts in process): realistic EVE alerts from many sources over 500
+// signatures, and sshd failures from 2,000 brute-forcing sources.
+
+const SIGNATURES = Array.from({ length: 500 }, (_, i) => ({
+  sid: 2_000_000 + i,
+  msg: `ET ${["SCAN", "EXPLOIT", "POLICY", "TROJAN", "WEB_SERVER"][i % 5]} bench signature ${i}`,
+  sev: i % 50 === 0 ? 1 : 2 + (i % 2),
+  category: ["Attempted Information Leak", "Web Application Attack", "Potential Corporate Privacy Violation", "A Network Trojan was detected"][i % 4],
+}));
+
+let serial = 0;
+/** One realistic EVE alert line (about 650 bytes), unique by flow_id, stamped within the last 2 s as a live sensor writes. */
+export function eveAlert(now: number): string {
+  const n = serial++;
+  const sig = SIGNATURES[(n * 7919) % SIGNATURES.length];
+  const src = `198.51.${(n >> 8) % 80}.${n & 255}`;
+  const ts = new Date(now - (n % 2_000)).toISOString().replace("Z", "+0000");
+  return JSON.stringify({
+    timestamp: ts,
+    flow_id: 1_000_000_000_000 + n,
+    in_iface: "eth0",
+    event_type: "alert",
+    src_ip: src,
+    src_port: 40_000 + (n % 20_000),
+    dest_ip: "10.0.0.5",
+    dest_port: 443,
+    proto: "TCP",
+    community_id: "1:bench",
+    alert: { action: "allowed", gid: 1, signature_id: sig.sid, rev: 3, signature: sig.msg, category: sig.category, severity: sig.sev, metadata: { updated_at: ["2026_01_01"] } },
+    app_proto: "tls",
+    flow: { pkts_toserver: 5, pkts_toclient: 4, bytes_toserver: 700, bytes_toclient: 3000, start: ts },
+  });
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** An sshd failure from one of 2,000 brute-forcing sources, as rsyslog writes it (RFC 3164, no year). */
+export function sshFailure(now: number): string {
+  const n = serial++;
+  const src = `203.0.${(n % 2000) >> 8}.${(n % 2000) & 255}`;
+  const d = new Date(now - (n % 2_000));
+  // not toLocaleString: at ~20 µs a line it made the bench client compete with the server for the 2 cores
+  const month = MONTHS[d.getUTCMonth()];
+  const stamp = `${month} ${String(d.getUTCDate()).padStart(2, " ")} ${d.toISOString().slice(11, 19)}`;
+  // pid and port vary independently, so every line is distinct (its fingerprint) as real ones are
+  return `<38>${stamp} bastion sshd[${1000 + (n % 99_991)}]: Failed password for invalid user u${n % 3} from ${src} port ${1024 + (n % 64_000)} ssh2`;
+}
+
+/** One upload of `lines` lines made by `make`, newline-separated. */
+export function upload(lines: number, make: (now: number) => string, now: number): string {
+  return Array.from({ length: lines }, () => make(now)).join("\n");
+}
