@@ -64,9 +64,12 @@ test("an incident page takes, notes (as text), snoozes, resolves with a reason a
   await expect(page.getByRole("region", { name: "incident", exact: true })).toContainText("assigneeana@bank.test");
   await expect(timeline).toContainText("assigned to ana@bank.test");
 
-  await actions.getByRole("textbox", { name: "note text" }).fill('<img src=x onerror="document.title=1"> blocked at the edge');
+  await actions.getByRole("textbox", { name: "note text" }).fill('<img src=x onerror="document.title=1"> blocked at the edge, see https://wiki.bank.example/fw/42. javascript:alert(1)');
   await actions.getByRole("button", { name: "Add note" }).click();
   await expect(timeline).toContainText('<img src=x onerror="document.title=1"> blocked at the edge');
+  // the http(s) URL in a note is a safe link; nothing else is
+  await expect(timeline.getByRole("link", { name: "https://wiki.bank.example/fw/42" })).toHaveAttribute("rel", "noopener noreferrer nofollow");
+  await expect(timeline.getByRole("link")).toHaveCount(1);
 
   await actions.getByRole("group", { name: "snooze" }).getByRole("button", { name: "1 hour" }).click();
   await expect(page.getByTestId("incident-status")).toHaveText("acknowledged · snoozed");

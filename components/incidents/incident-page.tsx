@@ -13,6 +13,7 @@ import { useMe } from "@/components/ui/me-context";
 import { UserMenu } from "@/components/ui/user-menu";
 import { ConnectionBadge } from "@/components/live/live-sync";
 import { MitreLink } from "./incident-card";
+import { LinkedText } from "@/components/ui/linked-text";
 import { formatCount } from "./format";
 import { useIncidentWatch } from "./use-incident-watch";
 import { IncidentChecklist, IncidentLinks } from "./incident-plan";
@@ -152,7 +153,11 @@ function Body({ data }: { data: IncidentDetail }) {
                   ({t.from_status} → {t.to_status})
                 </span>
               )}
-              {t.note && <p className="whitespace-pre-wrap text-slate-300">{t.note}</p>}
+              {t.note && (
+                <p className="whitespace-pre-wrap break-words text-slate-300">
+                  <LinkedText text={t.note} />
+                </p>
+              )}
             </li>
           ))}
         </ol>
