@@ -50,6 +50,8 @@ export const incidents = sqliteTable(
     index("incidents_status_pane_rule_severity").on(t.status, t.pane, t.rule, t.severity, t.lastSeen),
     // the previous incident of a key, and every incident of a key (history, reopen)
     index("incidents_dedup_key").on(t.dedupKey, t.id),
+    // the list filtered by assignee ("mine"), newest activity first
+    index("incidents_assignee_last_seen").on(t.assignee, t.lastSeen, t.id),
     // timers: snoozes that end and acknowledgements that time out
     index("incidents_snoozed_until").on(t.snoozedUntil).where(sql`snoozed_until IS NOT NULL`),
   ],

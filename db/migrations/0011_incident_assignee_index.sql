@@ -1,0 +1,1 @@
+CREATE INDEX `incidents_assignee_last_seen` ON `incidents` (`assignee`,`last_seen`,`id`);
