@@ -149,6 +149,33 @@ test("the incident list works from the keyboard: j/k move, a acknowledges, / sea
   await context.close();
 });
 
+test("two people acknowledge the same incident at the same moment: one wins, the other is told who", async ({ browser, request }) => {
+  await postEvents(request, vigil.url, key, bruteForceBurst("192.0.2.150"));
+  const list = await (await request.get(`${vigil.url}/api/v1/incidents?status=open&q=192.0.2.150`, { headers: { authorization: `Bearer ${key}` } })).json();
+  const id = list.incidents[0].id as number;
+  const open = async (email: string) => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    await signIn(context, vigil.url, email);
+    const page = await context.newPage();
+    await page.goto(`${vigil.url}/incidents/${id}`);
+    await expect(page.getByRole("region", { name: "actions" }).getByRole("button", { name: "Acknowledge" })).toBeVisible();
+    return page;
+  };
+  const [ana, bob] = [await open("ana@bank.test"), await open("bob@bank.test")];
+  const button = (p: typeof ana) => p.getByRole("region", { name: "actions" }).getByRole("button", { name: "Acknowledge" });
+  // both clicks leave before either answer or live delta can arrive
+  await Promise.all([button(ana).dispatchEvent("click"), button(bob).dispatchEvent("click")]);
+  for (const p of [ana, bob]) await expect(p.getByTestId("incident-status")).toHaveText("acknowledged");
+  const detail = await (await request.get(`${vigil.url}/api/v1/incidents/${id}`, { headers: { authorization: `Bearer ${key}` } })).json();
+  const winner = detail.incident.acknowledged_by as string;
+  expect(["ana@bank.test", "bob@bank.test"]).toContain(winner);
+  const loser = winner === "ana@bank.test" ? bob : ana;
+  await expect(loser.getByRole("region", { name: "actions" }).getByRole("alert")).toContainText(`acknowledged by ${winner}`);
+  expect(detail.timeline.filter((t: { action: string }) => t.action === "acknowledged")).toHaveLength(1);
+  await ana.context().close();
+  await bob.context().close();
+});
+
 test("on a 390-pixel phone the incident page fits the screen and acknowledging is one tap", async ({ browser, request }) => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await signIn(context, vigil.url, "ana@bank.test");
