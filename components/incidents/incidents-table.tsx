@@ -17,7 +17,12 @@ import { formatCount } from "./format";
 import { SilencesPanel } from "./silences-panel";
 
 const STATUSES = ["active", "open", "acknowledged", "resolved", "all"] as const;
-const KEYS = ["status", "severity", "pane", "rule", "assignee", "q"] as const;
+const KEYS = ["status", "severity", "pane", "rule", "assignee", "q", "since"] as const;
+const SINCE = [
+  { label: "24 h", ms: 86_400_000 },
+  { label: "7 d", ms: 7 * 86_400_000 },
+  { label: "30 d", ms: 30 * 86_400_000 },
+];
 const ROW = 44;
 const GRID = "grid-cols-[1.5rem_minmax(0,1fr)] md:grid-cols-[1.5rem_5rem_6.5rem_minmax(0,1fr)_10rem_6rem_6rem_4.5rem]";
 
@@ -314,6 +319,19 @@ function Filters({ filter, set, me }: { filter: URLSearchParams; set: (k: (typeo
               {p}
             </button>
           ))}
+        </div>
+        <div role="group" aria-label="active in" className="flex items-center gap-1">
+          <span className="text-xs text-slate-500">active in</span>
+          {SINCE.map((r) => {
+            const since = Number(filter.get("since") ?? NaN);
+            // a preset is "on" when the stored since is within a minute of now − range at the time it was set
+            const on = Number.isFinite(since) && Math.abs(Date.now() - r.ms - since) < r.ms / 2 && SINCE.every((o) => o === r || Math.abs(Date.now() - o.ms - since) >= Math.abs(Date.now() - r.ms - since));
+            return (
+              <button key={r.label} type="button" aria-pressed={on} onClick={() => set("since", on ? null : String(Math.floor((Date.now() - r.ms) / 60_000) * 60_000))} className={chip(on)}>
+                {r.label}
+              </button>
+            );
+          })}
         </div>
         <div role="group" aria-label="assignee" className="flex gap-1">
           {me && (
