@@ -64,7 +64,7 @@ function Overview({ data }: { data: NodeDetail }) {
         <span data-testid="node-status" className="text-sm font-semibold text-slate-100">
           {style.label}
         </span>
-        {n.paused && <span className="rounded bg-slate-700 px-2 py-0.5 text-xs font-semibold uppercase text-slate-200">paused</span>}
+        {n.paused && <span data-testid="node-paused" className="rounded bg-slate-700 px-2 py-0.5 text-xs font-semibold uppercase text-slate-200">paused</span>}
         <span className="text-xs text-slate-500">#{n.id}</span>
       </div>
       <h1 className="break-words text-lg font-semibold text-slate-100">{n.name}</h1>
