@@ -1,4 +1,7 @@
+import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { startVigil, type VigilServer } from "./support/vigil";
 import { createUser, signIn } from "./support/accounts";
@@ -7,8 +10,12 @@ let vigil: VigilServer;
 let tcp: net.Server;
 let port = 0;
 
+const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vigil-nodes-")), "vigil.yaml");
+
 test.beforeAll(async () => {
-  vigil = await startVigil();
+  // one node from the nodes file: the API (and so the form) may not change it
+  fs.writeFileSync(configFile, "nodes:\n  - id: core-switch-1\n    name: Core switch 1\n");
+  vigil = await startVigil({ env: { VIGIL_CONFIG: configFile } });
   await createUser(vigil, "nora@bank.test", "noc");
   await createUser(vigil, "vic@bank.test", "viewer");
   // a port the TCP check connects to: accepted and closed at once
@@ -116,5 +123,20 @@ test("a noc deletes a node only after confirming", async ({ browser }) => {
   await page.getByRole("button", { name: "Delete for good" }).click();
   await expect(page).toHaveURL(`${vigil.url}/`);
   expect((await context.request.get(`${vigil.url}/api/v1/nodes/${nodeId}`)).status()).toBe(404);
+  await context.close();
+});
+
+test("a config-file node's settings are read-only and saving shows the server's answer naming the file", async ({ browser }) => {
+  const context = await browser.newContext();
+  await signIn(context, vigil.url, "nora@bank.test");
+  const page = await context.newPage();
+  const list = (await (await context.request.get(`${vigil.url}/api/v1/nodes`)).json()) as { nodes: { id: number; key: string }[] };
+  const id = list.nodes.find((n) => n.key === "core-switch-1")!.id;
+  await page.goto(`${vigil.url}/nodes/${id}`);
+  await expect(page.getByTestId("node-source")).toHaveText("config");
+  const settings = page.getByRole("region", { name: "node settings" });
+  await expect(settings.getByLabel("Latency threshold (ms)")).not.toBeEditable();
+  await settings.getByRole("button", { name: "Save settings" }).click();
+  await expect(settings.getByRole("alert")).toContainText(`node core-switch-1 is defined in ${configFile}`);
   await context.close();
 });
