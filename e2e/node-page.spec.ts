@@ -111,12 +111,15 @@ test("a viewer sees the node page without its settings form, and it fits a 390 p
   await context.close();
 });
 
-test("a noc deletes a node only after confirming", async ({ browser }) => {
+test("the console's node drawer opens the node page, where a noc deletes the node only after confirming", async ({ browser }) => {
   expect(nodeId).toBeGreaterThan(0);
-  const context = await browser.newContext();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await signIn(context, vigil.url, "nora@bank.test");
   const page = await context.newPage();
-  await page.goto(`${vigil.url}/nodes/${nodeId}`);
+  await page.goto(vigil.url);
+  await page.getByRole("article", { name: "node Branch gateway 1" }).getByRole("button", { name: "Branch gateway 1" }).click();
+  await page.getByRole("dialog", { name: "node Branch gateway 1 detail" }).getByRole("link", { name: "Open node page →" }).click();
+  await expect(page).toHaveURL(`${vigil.url}/nodes/${nodeId}`);
   await page.getByRole("button", { name: "Delete node…" }).click();
   await page.getByRole("button", { name: "Keep it" }).click();
   await page.getByRole("button", { name: "Delete node…" }).click();
