@@ -143,3 +143,30 @@ test("a config-file node's settings are read-only and saving shows the server's 
   await expect(settings.getByRole("alert")).toContainText(`node core-switch-1 is defined in ${configFile}`);
   await context.close();
 });
+
+test("a push check made over the form shows its URL once, and the forms fit a 390 px screen", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await signIn(context, vigil.url, "nora@bank.test");
+  const page = await context.newPage();
+  const errors = watch(page);
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.goto(`${vigil.url}/nodes/new`);
+  const form = page.getByRole("form", { name: "new node" });
+  expect(await overflow()).toBeLessThanOrEqual(0);
+  await form.getByLabel("Id (node key)").fill("nightly-export");
+  await form.getByLabel("Check type").selectOption("push");
+  await expect(form.getByLabel(/Check (url|host|name)/i)).toHaveCount(0);
+  await form.getByRole("button", { name: "Create node" }).click();
+  const url = page.getByTestId("push-url");
+  await expect(url).toContainText(`${vigil.url}/api/v1/push/`);
+  const pushUrl = (await url.textContent())!;
+  expect((await context.request.post(pushUrl)).status()).toBe(200);
+  await page.getByRole("link", { name: "Open its page →" }).click();
+  await expect(page.getByTestId("node-check")).toContainText("push URL");
+  // the URL is not shown again
+  await expect(page.getByTestId("push-url")).toHaveCount(0);
+  await expect(page.getByRole("region", { name: "node settings" })).toBeVisible();
+  expect(await overflow()).toBeLessThanOrEqual(0);
+  expect(errors).toEqual([]);
+  await context.close();
+});
