@@ -379,7 +379,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     /** GET /api/v1/nodes/:id: one node and its recent checks, or null */
     node: (id: number, q: NodeDetailQuery): NodeDetail | null => {
       const detail = getNodeDetail(db, id, q.checks);
-      return detail && { ...detail, probes: probes.get(id)?.checks.map(probeSummary) ?? [] };
+      return detail && { ...detail, probes: probes.get(id)?.checks.map(probeSummary) ?? [], settings: nodeManager.settingsOf(id) };
     },
     /** GET /api/v1/security/snapshot: the newest page, the true total, per-minute rate and counts by severity (rollup) */
     securitySnapshot: (limit = 100): SecuritySnapshot => {

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { networkQueries } from "@/lib/queries/live-queries";
 import { RECENT_CHECKS, type NodeTileView } from "@/lib/contracts/network";
@@ -56,6 +57,9 @@ export function NodeDetailPanel({ tile, onClose }: { tile: NodeTileView; onClose
             Close
           </button>
         </header>
+        <Link href={`/nodes/${tile.id}`} className="self-start text-sm text-sky-300 hover:underline">
+          Open node page →
+        </Link>
         <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
           <dt className="text-slate-400">Status</dt>
           <dd className="font-medium text-slate-100" data-testid="detail-status">{style.label}</dd>

@@ -162,6 +162,17 @@ export interface NodeDetail {
   checks: DetailCheck[];
   /** the checks Vigil runs for the node (config and API nodes) */
   probes?: ProbeSummary[];
+  /** what the node page's settings form edits (null: not set, the defaults apply) */
+  settings?: NodeSettings | null;
+}
+
+/** A node's own settings (its heartbeats are judged by them; checks default to them). */
+export interface NodeSettings {
+  /** the parent's key */
+  parent: string | null;
+  latency_threshold_ms: number | null;
+  failures_before_down: number | null;
+  successes_before_up: number | null;
 }
 
 // --- push checks: /api/v1/push/:token ---

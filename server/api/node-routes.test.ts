@@ -58,6 +58,9 @@ describe("node routes", () => {
     const patched = await call("nodes/[id]", "PATCH", "/api/v1/nodes/edge-9", { id: "edge-9" }, { latency_threshold_ms: 200 });
     expect(patched).toMatchObject({ status: 200, body: { definition: { latency_threshold_ms: 200 } } });
     const id = String(patched.body.node.id);
+    // the node page's form reads back what it saved
+    const detail = await call("nodes/[id]", "GET", `/api/v1/nodes/${id}`, { id });
+    expect(detail.body.settings).toEqual({ parent: null, latency_threshold_ms: 200, failures_before_down: null, successes_before_up: null });
     expect((await call("nodes/[id]/pause", "POST", `/api/v1/nodes/${id}/pause`, { id })).body.node).toMatchObject({ paused: true, status: "pending" });
     expect((await call("nodes/[id]/resume", "POST", `/api/v1/nodes/${id}/resume`, { id })).body.node).toMatchObject({ paused: false });
     const exported = await call("nodes/export", "GET", "/api/v1/nodes/export");

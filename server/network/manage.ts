@@ -1,4 +1,3 @@
-// Nodes defined over the API (POST/PATCH/DELETE /api/v1/nodes, pause, resume) and by the config
 // file (nodes-file.ts applies it): each change writes the rows, audits, and (re)installs the node
 // in the service. Which source wins:
 // - the file: a node it defines is its own; the API may pause and resume it but not edit or
@@ -8,7 +7,7 @@
 //   API nodes, judged by the status machine with the settings given).
 import type Database from "better-sqlite3";
 import { toNodeView } from "../../db/queries/network";
-import type { NodeView } from "../../lib/contracts/network";
+import type { NodeSettings, NodeView } from "../../lib/contracts/network";
 import { nameChecks, nodeInputSchema, parentLoop, type NodeInput, type NodePatch, type NodeSpec, toNodeSpec } from "./definition";
 import { newPushToken } from "./checks/push";
 import { checkValues, definitionOf, liveFromRows, nodeValues } from "./model";
@@ -196,6 +195,19 @@ export class NodeManager {
 
   private parentKey(id: number | null): string | null {
     return id === null ? null : (this.store.byId(id)?.key ?? null);
+  }
+
+  /** The settings the node page's form edits (no check settings: they may hold secrets). */
+  settingsOf(id: number): NodeSettings | null {
+    const row = this.store.byId(id);
+    if (!row) return null;
+    const d = definitionOf(row, this.parentKey(row.parentId), []);
+    return {
+      parent: (d.parent as string | undefined) ?? null,
+      latency_threshold_ms: (d.latency_threshold_ms as number | undefined) ?? null,
+      failures_before_down: (d.failures_before_down as number | undefined) ?? null,
+      successes_before_up: (d.successes_before_up as number | undefined) ?? null,
+    };
   }
 
   answer(row: NodeRow, tokens: ManagedNodeAnswer["push_tokens"]): ManagedNodeAnswer {
