@@ -76,6 +76,14 @@ async function main() {
     await phone.getByRole("dialog", { name: "event detail" }).getByText("Raw line as received").waitFor();
     await shot(phone, "triage-phone-drawer", false);
 
+    // a node's own page, wide and on a phone
+    await wide.goto(`${vigil.url}/nodes/1`);
+    await wide.getByRole("region", { name: "node", exact: true }).waitFor();
+    await shot(wide, "node-page");
+    await phone.goto(`${vigil.url}/nodes/1`);
+    await phone.getByRole("region", { name: "node", exact: true }).waitFor();
+    await shot(phone, "node-page-phone", false);
+
     // incidents: the list with a bulk selection, and one incident's own page
     await wide.goto(`${vigil.url}/incidents?status=all`);
     await wide.getByTestId("incidents-total").waitFor();

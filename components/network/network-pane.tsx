@@ -1,5 +1,8 @@
 "use client";
 
+import Link from "next/link";
+import { useCan } from "@/components/ui/me-context";
+
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { networkQueries } from "@/lib/queries/live-queries";
@@ -13,6 +16,7 @@ import { count } from "./format";
 
 /** Network health: true counts by status, a searchable, virtualised grid of tiles (worst first), a node's detail on demand. */
 export function NetworkPane() {
+  const canManage = useCan("nodes:manage");
   const client = useQueryClient();
   const { data, error } = useQuery(networkQueries.summary());
   const [filter, setFilter] = useState<NodeStatus | null>(null);
@@ -47,7 +51,17 @@ export function NetworkPane() {
   }, [stale, client]);
 
   return (
-    <Pane title="Network health" label="Network health">
+    <Pane
+      title="Network health"
+      label="Network health"
+      aside={
+        canManage ? (
+          <Link href="/nodes/new" className="rounded bg-slate-800 px-2 py-0.5 text-xs text-sky-300 hover:bg-slate-700">
+            New node →
+          </Link>
+        ) : undefined
+      }
+    >
       {error && <p className="text-sm text-red-400">Could not load nodes: {error.message}</p>}
       {data && (
         <div className="flex flex-col gap-2.5">
