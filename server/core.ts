@@ -102,7 +102,9 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const hub = options.hub ?? new Hub();
   const { db, sqlite } = handle;
   const writer = prepareWriter(sqlite);
-  const silences = new Silences(sqlite, () => clock.now());
+  // a tag matcher reads the node's tags from the network service (made further down)
+  let nodeTags: (key: string) => Record<string, string> | null = () => null;
+  const silences = new Silences(sqlite, () => clock.now(), (d) => (d.pane === "network" ? nodeTags(d.entity) : null));
   const incidentService = new IncidentService(db, clock, silences);
   const retentionMs = (options.retentionDays ?? 7) * 86_400_000;
   const pruner = new RetentionPruner(sqlite, clock, { ...options.retention, retentionMs });
@@ -111,6 +113,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   let syslog: { listener: SyslogListener; ports: { udp: number | null; tcp: number | null } } | null = null;
   const netLog: NetworkServiceOptions["log"] = (level, message, detail) => getLogger()[level](detail ?? {}, message);
   const probes = new NetworkService(db, sqlite, clock, hub, incidentService, { log: netLog, ...options.network });
+  nodeTags = (key) => probes.store.byKey(key)?.tags ?? null;
   const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, { failuresToDown: options.failuresToDown, maxNodes: options.maxNodes, window, delegate: probes });
   // eslint-disable-next-line prefer-const -- the manager's locator reads the file object made after it
   let nodesFile: NodesFile;

@@ -24,15 +24,16 @@ const describe = (m: Silence["matcher"]) =>
 export function SilencesPanel({ mayAct }: { mayAct: boolean }) {
   const client = useQueryClient();
   const { data } = useQuery(silencesQuery);
-  const [form, setForm] = useState({ rule: "", source: "", pane: "security", hours: "4", reason: "" });
+  const [form, setForm] = useState({ rule: "", source: "", tag: "", pane: "security", hours: "4", reason: "" });
   const create = useMutation({
     mutationFn: () => {
       const matcher: Record<string, string> = { pane: form.pane };
       if (form.rule.trim()) matcher.rule = form.rule.trim();
       if (form.source.trim()) matcher.source = form.source.trim();
+      if (form.tag.trim()) matcher.tag = form.tag.trim();
       return fetchJson("/api/v1/silences", { method: "POST", body: JSON.stringify({ matcher, reason: form.reason, ends_at: Date.now() + Number(form.hours) * 3_600_000 }) });
     },
-    onSuccess: () => setForm((f) => ({ ...f, rule: "", source: "", reason: "" })),
+    onSuccess: () => setForm((f) => ({ ...f, rule: "", source: "", tag: "", reason: "" })),
     onSettled: () => client.invalidateQueries({ queryKey: ["silences"] }),
   });
   const end = useMutation({
@@ -80,6 +81,9 @@ export function SilencesPanel({ mayAct }: { mayAct: boolean }) {
           </select>
           <input value={form.rule} onChange={(e) => setForm({ ...form, rule: e.target.value })} placeholder="rule (optional)" aria-label="silence rule" maxLength={64} className={`${input} w-40`} />
           <input value={form.source} onChange={(e) => setForm({ ...form, source: e.target.value })} placeholder="address / node / service" aria-label="silence source" maxLength={253} className={`${input} w-48`} />
+          {form.pane === "network" && (
+            <input value={form.tag} onChange={(e) => setForm({ ...form, tag: e.target.value })} placeholder="node tag, e.g. site=fra1" aria-label="silence tag" maxLength={200} className={`${input} w-44`} />
+          )}
           <select value={form.hours} onChange={(e) => setForm({ ...form, hours: e.target.value })} aria-label="duration" className={input}>
             {["1", "4", "24", "72"].map((h) => (
               <option key={h} value={h}>

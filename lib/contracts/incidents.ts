@@ -349,8 +349,14 @@ export const silenceMatcherSchema = z
     pane: z.enum(["network", "security"]).optional(),
     /** detections at this severity or milder */
     severity: severitySchema.optional(),
+    /** a node tag, `key=value` (network detections of nodes carrying it: a site that loses power) */
+    tag: z
+      .string()
+      .max(200)
+      .regex(/^[A-Za-z0-9_.-]{1,64}=[^\s=]{1,128}$/, "expected a node tag as key=value")
+      .optional(),
   })
-  .refine((m) => Object.keys(m).length > 0, { message: "a silence needs at least one matcher field (rule, entity, source, pane, severity)" });
+  .refine((m) => Object.keys(m).length > 0, { message: "a silence needs at least one matcher field (rule, entity, source, pane, severity, tag)" });
 export type SilenceMatcher = z.infer<typeof silenceMatcherSchema>;
 
 /** POST /api/v1/silences */

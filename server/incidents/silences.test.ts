@@ -46,6 +46,20 @@ describe("silences", () => {
     expect(core.createSilence({ matcher: { pane: "security" }, reason: "too long", ends_at: T0 + 91 * 86_400_000 }, ana)).toMatchObject({ status: 400 });
   });
 
+  it("holds back node_down of nodes carrying a tag (a site that lost power), not of others", () => {
+    const { core } = testCore();
+    const admin = personOf("admin", "ada@bank.test");
+    expect(core.createNode({ id: "fra1-gw", tags: { site: "fra1" } } as never, admin).ok).toBe(true);
+    expect(core.createNode({ id: "ams1-gw", tags: { site: "ams1" } } as never, admin).ok).toBe(true);
+    const s = core.createSilence({ matcher: { pane: "network", tag: "site=fra1" }, reason: "fra1 power work", ends_at: T0 + 3_600_000 }, nora);
+    expect(s).toMatchObject({ state: "active" });
+    const fail = (node: string) => [1, 2, 3, 4].map((k) => ({ node, ok: false, time: T0 - 10_000 + k * 1000 }));
+    core.ingestHeartbeats([...fail("fra1-gw"), ...fail("ams1-gw")], "test");
+    const open = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents.map((i) => i.entity);
+    expect(open).toEqual(["ams1-gw"]);
+    expect(core.silences()[0].hits).toBeGreaterThan(0);
+  });
+
   it("matches every field given: rule, pane, exact entity, a source part of the entity, severity at or below", () => {
     const d = { rule: "brute_force", entity: "sshd:203.0.113.5", pane: "security" as const, severity: "high" };
     expect(matches({ rule: "brute_force" }, d)).toBe(true);
@@ -56,5 +70,9 @@ describe("silences", () => {
     expect(matches({ severity: "high" }, d)).toBe(true);
     expect(matches({ severity: "medium" }, d)).toBe(false);
     expect(matches({ severity: "critical" }, d)).toBe(true);
+    const node = { rule: "node_down", entity: "fra1-gw", pane: "network" as const, severity: "high" };
+    expect(matches({ tag: "site=fra1" }, node, () => ({ site: "fra1" }))).toBe(true);
+    expect(matches({ tag: "site=fra1" }, node, () => ({ site: "ams1" }))).toBe(false);
+    expect(matches({ tag: "site=fra1" }, node)).toBe(false);
   });
 });

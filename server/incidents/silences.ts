@@ -40,13 +40,21 @@ const toSilence = (r: Raw, now: number): Silence => {
   return { ...base, state: stateOf(base, now) };
 };
 
-/** Whether a matcher covers a detection (every field given must match). */
-export function matches(m: SilenceMatcher, d: SilenceSubject): boolean {
+/** The tags of the node a network detection is about (null when it is about no node). */
+export type TagsOf = (d: SilenceSubject) => Record<string, string> | null;
+
+/** Whether a matcher covers a detection (every field given must match; a tag needs the node's tags). */
+export function matches(m: SilenceMatcher, d: SilenceSubject, tagsOf: TagsOf = () => null): boolean {
   if (m.rule !== undefined && m.rule !== d.rule) return false;
   if (m.pane !== undefined && m.pane !== d.pane) return false;
   if (m.entity !== undefined && m.entity !== d.entity) return false;
   if (m.source !== undefined && !entityTokens(d.entity).includes(m.source.toLowerCase())) return false;
   if (m.severity !== undefined && (severityRank[d.severity as Severity] ?? 9) < severityRank[m.severity]) return false;
+  if (m.tag !== undefined) {
+    const at = m.tag.indexOf("=");
+    const tags = tagsOf(d);
+    if (!tags || tags[m.tag.slice(0, at)] !== m.tag.slice(at + 1)) return false;
+  }
   return true;
 }
 
@@ -57,6 +65,8 @@ export class Silences {
   constructor(
     sqlite: Database.Database,
     private readonly now: () => number,
+    /** node tags for `tag` matchers (the core's network service) */
+    private readonly tagsOf: TagsOf = () => null,
   ) {
     this.s = {
       all: sqlite.prepare(`SELECT * FROM silences ORDER BY id DESC LIMIT ?`),
@@ -88,7 +98,7 @@ export class Silences {
     const now = this.now();
     for (const s of this.cache) {
       if (now < s.starts_at || now >= s.ends_at) continue;
-      if (!matches(s.matcher, d)) continue;
+      if (!matches(s.matcher, d, this.tagsOf)) continue;
       this.s.hit.run(Math.max(1, weight), at, s.id);
       return s.id;
     }
