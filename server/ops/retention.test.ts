@@ -99,6 +99,23 @@ describe("retention prune", () => {
     expect(heartbeatMessages(t)).toEqual(["back0"]);
   });
 
+  it("keeps a node's heartbeats from an active latency anomaly's first_seen on, and prunes the rest of the fleet's", async () => {
+    const t = testCore({ retentionDays: 7 });
+    heartbeats(t, "api-1", [true, true], "old");
+    heartbeats(t, "web-1", [true, true], "web");
+    t.clock.advance(1000);
+    const firstSeen = t.clock.now();
+    t.handle.sqlite
+      .prepare(`INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, first_seen, last_seen) VALUES ('latency_anomaly:api-1', 'latency_anomaly', 'api-1', 'network', 'slow', 'medium', ?, ?)`)
+      .run(firstSeen, firstSeen);
+    t.clock.advance(3000);
+    heartbeats(t, "api-1", [true, true], "slow");
+    heartbeats(t, "web-1", [true], "later");
+    t.clock.advance(8 * DAY);
+    expect(await t.core.prune()).toMatchObject({ heartbeats: 5, kept_for_incidents: 2 });
+    expect(heartbeatMessages(t)).toEqual(["slow0", "slow1"]);
+  });
+
   it("keeps every row of the pane from first_seen on for an active incident of a rule it does not know", async () => {
     const t = testCore({ retentionDays: 7 });
     events(t, 5, {}, "early");

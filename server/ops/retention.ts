@@ -53,6 +53,8 @@ const INCIDENT_PAGE = 2_000;
  * - `node_down` (entity = the node's key): every heartbeat of that node from its last passing
  *   check before first_seen on (the failing run that took it down, with the last good check as
  *   context; all of them when the node never passed) is kept.
+ * - `latency_anomaly` (entity = the node's key): every heartbeat of that node from first_seen on
+ *   (the slow checks; the rest of the fleet's heartbeats are pruned as usual).
  * - any other active incident (one with no linked evidence, or a rule this module does not know)
  *   keeps every row of its pane's table from its first_seen on: unknown evidence is kept whole
  *   rather than guessed.
@@ -110,7 +112,7 @@ export class RetentionPruner {
       // paged along the partial index that holds only active incidents (status <> 'resolved')
       activeIncidents: sqlite.prepare<[string, number], ActiveIncident>(
         `SELECT i.id, i.dedup_key, i.rule, i.entity, i.pane, i.first_seen, n.id AS node_id
-           FROM incidents i LEFT JOIN nodes n ON i.rule = 'node_down' AND n.key = i.entity
+           FROM incidents i LEFT JOIN nodes n ON i.rule IN ('node_down', 'latency_anomaly') AND n.key = i.entity
           WHERE i.status <> 'resolved' AND i.dedup_key > ? ORDER BY i.dedup_key LIMIT ?`,
       ),
       lastPassBefore: sqlite.prepare<[number, number], { t: number | null }>(
@@ -278,6 +280,8 @@ export class RetentionPruner {
             const earlier = heartbeats.pendingRuns.get(i.node_id);
             heartbeats.pendingRuns.set(i.node_id, Math.min(earlier ?? Infinity, i.first_seen));
           }
+        } else if (i.rule === "latency_anomaly") {
+          if (i.node_id !== null) heartbeats.byKey.set(i.node_id, Math.min(heartbeats.byKey.get(i.node_id) ?? Infinity, i.first_seen));
         } else {
           const evidence = i.pane === "network" ? heartbeats : events;
           evidence.floor = Math.min(evidence.floor, i.first_seen);
