@@ -16,7 +16,7 @@ import { MitreLink } from "./incident-card";
 import { LinkedText } from "@/components/ui/linked-text";
 import { formatCount } from "./format";
 import { useIncidentWatch } from "./use-incident-watch";
-import { IncidentChecklist, IncidentLinks } from "./incident-plan";
+import { IncidentChecklist, IncidentDeliveries, IncidentLinks } from "./incident-plan";
 
 const SNOOZES = [
   { label: "1 hour", ms: 3_600_000 },
@@ -138,6 +138,7 @@ function Body({ data }: { data: IncidentDetail }) {
       {mayAct ? <Actions incident={i} me={me!.email} /> : <p className="text-xs text-slate-500">You may read this incident but not act on {i.pane} incidents.</p>}
       <IncidentChecklist data={data} mayAct={mayAct} />
       <IncidentLinks data={data} mayAct={mayAct} />
+      <IncidentDeliveries id={i.id} />
       <section aria-label="timeline" className="rounded-lg border border-slate-800 bg-slate-900/60 p-4">
         <h2 className="mb-2 text-xs font-semibold uppercase tracking-wider text-slate-400">Timeline</h2>
         <ol aria-label="incident timeline" className="flex flex-col gap-1.5 border-l border-slate-700 pl-3 text-sm">

@@ -2,9 +2,10 @@
 
 import { useState, type FormEvent } from "react";
 import Link from "next/link";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { LINK_KINDS, type IncidentDetailAnswer } from "@/lib/contracts/incidents";
 import { fetchJson } from "@/lib/queries/fetch-json";
+import type { Delivery } from "@/lib/contracts/notify";
 import { SeverityBadge } from "@/components/ui/severity";
 import { LocalTime } from "@/components/ui/time";
 
@@ -159,6 +160,38 @@ export function IncidentLinks({ data, mayAct }: { data: IncidentDetailAnswer; ma
           {(link.error ?? unlink.error)!.message}
         </p>
       )}
+    </section>
+  );
+}
+
+/** Who was told about this incident: each notification (event, endpoint, escalation level) with its attempts. */
+export function IncidentDeliveries({ id }: { id: number }) {
+  const { data } = useQuery({
+    queryKey: ["incidents", "deliveries", id] as const,
+    queryFn: ({ signal }) => fetchJson<{ deliveries: Delivery[] }>(`/api/v1/incidents/${id}/deliveries`, { signal }),
+    refetchInterval: 30_000,
+  });
+  if (!data || data.deliveries.length === 0) return null;
+  return (
+    <section aria-label="notifications" className="rounded-lg border border-slate-800 bg-slate-900/60 p-4">
+      <h2 className="mb-2 text-xs font-semibold uppercase tracking-wider text-slate-400">Notifications</h2>
+      <ul className="flex flex-col gap-1 text-xs">
+        {data.deliveries.slice(0, 50).map((d) => (
+          <li key={d.id} className="flex flex-wrap items-center gap-x-3 gap-y-0.5">
+            <span className={`rounded px-1.5 py-0.5 font-semibold uppercase ${d.status === "delivered" ? "bg-emerald-500/20 text-emerald-200" : d.status === "failed" ? "bg-red-500/20 text-red-200" : "bg-slate-800 text-slate-300"}`}>{d.status}</span>
+            <span className="text-slate-200">{d.event}</span>
+            {d.level !== null && <span className="text-slate-400">level {d.level}</span>}
+            <span className="min-w-0 break-words text-slate-300">to {d.endpoint.name}</span>
+            <span className="text-slate-500">
+              {d.attempts.length} attempt{d.attempts.length === 1 ? "" : "s"}
+              {d.last_status_code !== null ? `, last HTTP ${d.last_status_code}` : d.last_error ? `, last error: ${d.last_error}` : ""}
+            </span>
+            <span className="text-slate-500">
+              <LocalTime ms={d.delivered_at ?? d.created_at} />
+            </span>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
