@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { pageErrors } from "./support/page-errors";
 import { startVigil, type VigilServer } from "./support/vigil";
 import { bruteForceBurst, postEvents } from "./support/api";
 import { createUser, seedAnalyst, signIn } from "./support/accounts";
@@ -14,15 +15,6 @@ test.beforeAll(async ({ request }) => {
   const bursts = Array.from({ length: 30 }, (_, k) => bruteForceBurst(`198.51.100.${k + 1}`)).flat();
   expect((await postEvents(request, vigil.url, key, bursts)).status).toBe(202);
 });
-/** Page errors and console errors of a page: each test ends asserting there were none. */
-function watch(page: import("@playwright/test").Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console: ${m.text()}`);
-  });
-  return errors;
-}
 
 test.afterAll(async () => {
   await vigil?.dispose();
@@ -32,7 +24,7 @@ test("the incident list acknowledges everything a filter matches in one bulk act
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await signIn(context, vigil.url, "ana@bank.test");
   const page = await context.newPage();
-  const errors = watch(page);
+  const errors = pageErrors(page);
   await page.goto(`${vigil.url}/incidents?rule=brute_force`);
   await expect(page.getByTestId("incidents-total")).toHaveText("30");
   await page.getByRole("button", { name: "Select all 30 matching" }).click();
@@ -53,7 +45,7 @@ test("an incident page takes, notes (as text), snoozes, resolves with a reason a
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await signIn(context, vigil.url, "ana@bank.test");
   const page = await context.newPage();
-  const errors = watch(page);
+  const errors = pageErrors(page);
   const list = await (await request.get(`${vigil.url}/api/v1/incidents?status=active&rule=brute_force&limit=1`, { headers: { authorization: `Bearer ${key}` } })).json();
   const id = list.incidents[0].id as number;
   await page.goto(`${vigil.url}/incidents/${id}`);
@@ -107,7 +99,7 @@ test("a silence made in the incident list holds back a matching brute force: no 
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await signIn(context, vigil.url, "ana@bank.test");
   const page = await context.newPage();
-  const errors = watch(page);
+  const errors = pageErrors(page);
   await page.goto(`${vigil.url}/incidents?q=192.0.2.77`);
   await page.getByTestId("silences-summary").click();
   const form = page.getByRole("form", { name: "new silence" });
@@ -128,7 +120,7 @@ test("the incident list works from the keyboard: j/k move, a acknowledges, / sea
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await signIn(context, vigil.url, "ana@bank.test");
   const page = await context.newPage();
-  const errors = watch(page);
+  const errors = pageErrors(page);
   await page.goto(`${vigil.url}/incidents?status=open&q=192.0.2.3`);
   await expect(page.getByTestId("incidents-total")).toHaveText("2");
   await page.keyboard.press("j");
@@ -180,7 +172,7 @@ test("on a 390-pixel phone the incident page fits the screen and acknowledging i
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await signIn(context, vigil.url, "ana@bank.test");
   const page = await context.newPage();
-  const errors = watch(page);
+  const errors = pageErrors(page);
   await postEvents(request, vigil.url, key, bruteForceBurst("192.0.2.200"));
   const list = await (await request.get(`${vigil.url}/api/v1/incidents?status=open&limit=1`, { headers: { authorization: `Bearer ${key}` } })).json();
   await page.goto(`${vigil.url}/incidents/${list.incidents[0].id}`);

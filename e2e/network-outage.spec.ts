@@ -3,6 +3,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { pageErrors } from "./support/page-errors";
 import { startVigil, type VigilServer } from "./support/vigil";
 import { createUser, signIn } from "./support/accounts";
 
@@ -58,8 +59,7 @@ test("a stopped target turns its router red and the services behind it grey with
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   await signIn(context, vigil.url, "nora@bank.test");
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+  const errors = pageErrors(page);
   await page.goto(vigil.url);
   const tile = (name: string) => page.getByRole("button", { name: `node ${name}` }).or(page.getByLabel(`node ${name}`, { exact: true })).first();
   for (const name of ["Edge router 9", "Wallet API 9", "Ledger 9"]) await expect(tile(name)).toHaveAttribute("data-status", "up", { timeout: 20_000 });

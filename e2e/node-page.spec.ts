@@ -3,6 +3,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { pageErrors } from "./support/page-errors";
 import { startVigil, type VigilServer } from "./support/vigil";
 import { createUser, signIn } from "./support/accounts";
 
@@ -28,15 +29,6 @@ test.afterAll(async () => {
   await new Promise((resolve) => tcp?.close(resolve));
 });
 
-/** Page errors and console errors of a page: each test ends asserting there were none. */
-function watch(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console: ${m.text()}`);
-  });
-  return errors;
-}
 
 let nodeId = 0;
 
@@ -44,7 +36,7 @@ test("a noc makes a node with a TCP check over the form, sets its threshold, pau
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await signIn(context, vigil.url, "nora@bank.test");
   const page = await context.newPage();
-  const errors = watch(page);
+  const errors = pageErrors(page);
   await page.goto(`${vigil.url}/nodes/new`);
   const form = page.getByRole("form", { name: "new node" });
   await form.getByLabel("Id (node key)").fill("branch-gw-1");
@@ -99,7 +91,7 @@ test("a viewer sees the node page without its settings form, and it fits a 390 p
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   await signIn(context, vigil.url, "vic@bank.test");
   const page = await context.newPage();
-  const errors = watch(page);
+  const errors = pageErrors(page);
   await page.goto(`${vigil.url}/nodes/${nodeId}`);
   await expect(page.getByRole("region", { name: "node", exact: true }).getByRole("heading", { name: "Branch gateway 1" })).toBeVisible();
   await expect(page.getByTestId("node-check")).toBeVisible();
@@ -148,7 +140,7 @@ test("a push check made over the form shows its URL once, and the forms fit a 39
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   await signIn(context, vigil.url, "nora@bank.test");
   const page = await context.newPage();
-  const errors = watch(page);
+  const errors = pageErrors(page);
   const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   await page.goto(`${vigil.url}/nodes/new`);
   const form = page.getByRole("form", { name: "new node" });

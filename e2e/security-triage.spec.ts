@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { pageErrors } from "./support/page-errors";
 import { startVigil, type VigilServer } from "./support/vigil";
 import { postLog, sshdFailures } from "./support/api";
 import { seedAnalyst, signIn } from "./support/accounts";
@@ -40,15 +41,6 @@ test.beforeAll(async ({ request }) => {
   const ssh = await postLog(request, vigil.url, key, "syslog", sshdFailures("192.0.2.44", 12));
   expect(ssh.body).toMatchObject({ accepted: 12 });
 });
-/** Page errors and console errors of a page: each test ends asserting there were none. */
-function watch(page: import("@playwright/test").Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console: ${m.text()}`);
-  });
-  return errors;
-}
 
 test.afterAll(async () => {
   await vigil?.dispose();
@@ -58,7 +50,7 @@ test("the triage table holds a bounded number of rows, filters on the server wit
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   await signIn(context, vigil.url, "ana@bank.test");
   const page = await context.newPage();
-  const errors = watch(page);
+  const errors = pageErrors(page);
   await page.goto(`${vigil.url}/security`);
   await expect(total(page)).toHaveText("1,512");
   // virtualised: 1,512 events match, the DOM holds the rows in view plus a margin
@@ -94,7 +86,7 @@ test("a detail drawer shows every field and the raw line, pivots in one click, a
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   await signIn(context, vigil.url, "ana@bank.test");
   const page = await context.newPage();
-  const errors = watch(page);
+  const errors = pageErrors(page);
   await page.goto(`${vigil.url}/security?service=sshd`);
   await expect(total(page)).toHaveText("12");
   await rows(page).first().click();
@@ -135,7 +127,7 @@ test("grouping by signature and by source gives true counts, and a group opens i
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   await signIn(context, vigil.url, "ana@bank.test");
   const page = await context.newPage();
-  const errors = watch(page);
+  const errors = pageErrors(page);
   await page.goto(`${vigil.url}/security?kind=ids_alert&view=signature`);
   await expect(page.getByTestId("groups-total")).toHaveText("3");
   const table = page.getByRole("table", { name: "events by signature" });
@@ -159,7 +151,7 @@ test("on a 390-pixel phone the filters fold away, rows are two lines, and the dr
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await signIn(context, vigil.url, "ana@bank.test");
   const page = await context.newPage();
-  const errors = watch(page);
+  const errors = pageErrors(page);
   await page.goto(`${vigil.url}/security`);
   await expect(total(page)).toHaveText(/^\d[\d,]*$/);
   await expect(page.getByRole("textbox", { name: "Source" })).toBeHidden();

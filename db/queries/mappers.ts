@@ -4,7 +4,7 @@ import type { Severity } from "../../lib/contracts/common";
 import type { incidents, incidentTimeline, securityEvents } from "../schema";
 
 type EventRow = typeof securityEvents.$inferSelect;
-type IncidentRow = typeof incidents.$inferSelect;
+export type IncidentRow = typeof incidents.$inferSelect;
 type TimelineRow = typeof incidentTimeline.$inferSelect;
 
 export function toSecurityEvent(r: EventRow): SecurityEvent {
@@ -66,5 +66,34 @@ export function toTimelineEntry(r: TimelineRow): TimelineEntry {
     from_status: r.fromStatus,
     to_status: r.toStatus,
     note: r.note,
+  };
+}
+
+/** An incidents row read with a plain prepared statement (snake_case columns), as drizzle would have mapped it. */
+export function incidentRowFromRaw(r: Record<string, unknown>): IncidentRow {
+  return {
+    id: r.id as number,
+    dedupKey: r.dedup_key as string,
+    rule: r.rule as string,
+    entity: r.entity as string,
+    pane: r.pane as IncidentRow["pane"],
+    title: r.title as string,
+    severity: r.severity as string,
+    status: r.status as IncidentRow["status"],
+    firstSeen: r.first_seen as number,
+    lastSeen: r.last_seen as number,
+    count: r.count as number,
+    version: r.version as number,
+    acknowledgedBy: r.acknowledged_by as string | null,
+    acknowledgedAt: r.acknowledged_at as number | null,
+    resolvedBy: r.resolved_by as string | null,
+    resolvedAt: r.resolved_at as number | null,
+    explanation: (r.explanation as string | null) ?? null,
+    mitre: (r.mitre as string | null) ?? null,
+    details: typeof r.details === "string" ? (JSON.parse(r.details) as Record<string, unknown>) : null,
+    assignee: (r.assignee as string | null) ?? null,
+    snoozedUntil: (r.snoozed_until as number | null) ?? null,
+    resolution: (r.resolution as IncidentRow["resolution"]) ?? null,
+    previousId: (r.previous_id as number | null) ?? null,
   };
 }

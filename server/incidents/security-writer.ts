@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { incidents } from "../../db/schema";
-import { toIncident } from "../../db/queries/mappers";
+import { incidentRowFromRaw, toIncident } from "../../db/queries/mappers";
 import type { Incident } from "../../lib/contracts/incidents";
 import { severityRank, type Severity } from "../../lib/contracts/common";
 import type { Clock } from "../clock";
@@ -196,28 +196,8 @@ function prepare(sqlite: Database.Database) {
   };
 }
 
+/** The row without the two columns the writer does not read back (explanation, details). */
 function fromRaw(r: RawRow): KnownRow {
-  return {
-    id: r.id as number,
-    dedupKey: r.dedup_key as string,
-    rule: r.rule as string,
-    entity: r.entity as string,
-    pane: r.pane as IncidentRow["pane"],
-    title: r.title as string,
-    severity: r.severity as string,
-    status: r.status as IncidentRow["status"],
-    firstSeen: r.first_seen as number,
-    lastSeen: r.last_seen as number,
-    count: r.count as number,
-    version: r.version as number,
-    acknowledgedBy: r.acknowledged_by as string | null,
-    acknowledgedAt: r.acknowledged_at as number | null,
-    resolvedBy: r.resolved_by as string | null,
-    resolvedAt: r.resolved_at as number | null,
-    mitre: (r.mitre as string | null) ?? null,
-    assignee: (r.assignee as string | null) ?? null,
-    snoozedUntil: (r.snoozed_until as number | null) ?? null,
-    resolution: (r.resolution as IncidentRow["resolution"]) ?? null,
-    previousId: (r.previous_id as number | null) ?? null,
-  };
+  const { explanation: _e, details: _d, ...row } = incidentRowFromRaw(r);
+  return row;
 }

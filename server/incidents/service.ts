@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { VigilDb } from "../../db/client";
 import { incidents, incidentTimeline } from "../../db/schema";
 import { getIncident } from "../../db/queries/incidents";
-import { toIncident } from "../../db/queries/mappers";
+import { incidentRowFromRaw, toIncident } from "../../db/queries/mappers";
 import type { Incident, IncidentActionInput, Pane, ResolutionReason } from "../../lib/contracts/incidents";
 import { IncidentWork } from "./work";
 import type { Silences } from "./silences";
@@ -84,9 +84,9 @@ export class IncidentService {
       const active = this.hot.findActive.get(key) as IncidentRowRaw | undefined;
       if (active) {
         const severity = severityRank[d.severity] < severityRank[active.severity as Severity] ? d.severity : active.severity;
-        return toIncident(fromRaw(this.hot.grow.get(d.increment, d.time, severity, active.id) as IncidentRowRaw));
+        return toIncident(incidentRowFromRaw(this.hot.grow.get(d.increment, d.time, severity, active.id) as IncidentRowRaw));
       }
-      const row = fromRaw(this.hot.open.get(key, d.rule, d.entity, d.pane, d.title, d.severity, d.time, d.time, d.increment) as IncidentRowRaw);
+      const row = incidentRowFromRaw(this.hot.open.get(key, d.rule, d.entity, d.pane, d.title, d.severity, d.time, d.time, d.increment) as IncidentRowRaw);
       this.hot.timeline.run(row.id, this.clock.now(), SYSTEM_ACTOR, "opened", null, "open", d.title);
       return toIncident(row);
     })();
@@ -142,7 +142,7 @@ export class IncidentService {
   /** The active (open or acknowledged) incident with this key, or null. */
   activeByKey(rule: string, entity: string): Incident | null {
     const row = this.hot.findActive.get(dedupKey(rule, entity)) as IncidentRowRaw | undefined;
-    return row ? toIncident(fromRaw(row)) : null;
+    return row ? toIncident(incidentRowFromRaw(row)) : null;
   }
 
   /**
@@ -161,7 +161,7 @@ export class IncidentService {
       what.lastSeen ?? null,
       id,
     ) as IncidentRowRaw | undefined;
-    return row ? toIncident(fromRaw(row)) : null;
+    return row ? toIncident(incidentRowFromRaw(row)) : null;
   }
 
   /** Any lifecycle action (server/incidents/lifecycle.ts) as one transaction; repeating what is already so answers ok. */
@@ -202,31 +202,3 @@ function prepareHot(sqlite: Database.Database) {
   };
 }
 
-/** A raw row (snake_case columns) as drizzle would have mapped it. */
-function fromRaw(r: IncidentRowRaw): IncidentRow {
-  return {
-    id: r.id as number,
-    dedupKey: r.dedup_key as string,
-    rule: r.rule as string,
-    entity: r.entity as string,
-    pane: r.pane as IncidentRow["pane"],
-    title: r.title as string,
-    severity: r.severity as string,
-    status: r.status as IncidentRow["status"],
-    firstSeen: r.first_seen as number,
-    lastSeen: r.last_seen as number,
-    count: r.count as number,
-    version: r.version as number,
-    acknowledgedBy: r.acknowledged_by as string | null,
-    acknowledgedAt: r.acknowledged_at as number | null,
-    resolvedBy: r.resolved_by as string | null,
-    resolvedAt: r.resolved_at as number | null,
-    explanation: (r.explanation as string | null) ?? null,
-    mitre: (r.mitre as string | null) ?? null,
-    details: typeof r.details === "string" ? (JSON.parse(r.details) as Record<string, unknown>) : null,
-    assignee: (r.assignee as string | null) ?? null,
-    snoozedUntil: (r.snoozed_until as number | null) ?? null,
-    resolution: (r.resolution as IncidentRow["resolution"]) ?? null,
-    previousId: (r.previous_id as number | null) ?? null,
-  };
-}

@@ -3,7 +3,8 @@
 // that time out). Each change is a conditional update on `version` plus its timeline entry, in one
 // transaction; bulk actions run every match in one transaction on prepared statements.
 import type Database from "better-sqlite3";
-import type { Incident, IncidentFilter, ResolutionReason } from "../../lib/contracts/incidents";
+import type { Incident, IncidentFilter } from "../../lib/contracts/incidents";
+import { incidentRowFromRaw, toIncident } from "../../db/queries/mappers";
 import type { Severity } from "../../lib/contracts/common";
 import { applyAction, describeHolder, timerOutcome, type LifecycleAction, type LifecycleState, type TimelineDraft } from "./lifecycle";
 import { filterSql } from "../../db/queries/incident-filter";
@@ -15,30 +16,7 @@ export type WorkResult =
 type Raw = Record<string, unknown>;
 
 export function rawToIncident(r: Raw): Incident {
-  return {
-    id: r.id as number,
-    rule: r.rule as string,
-    entity: r.entity as string,
-    pane: r.pane as Incident["pane"],
-    title: r.title as string,
-    severity: r.severity as string,
-    status: r.status as Incident["status"],
-    first_seen: r.first_seen as number,
-    last_seen: r.last_seen as number,
-    count: r.count as number,
-    version: r.version as number,
-    acknowledged_by: (r.acknowledged_by as string | null) ?? null,
-    acknowledged_at: (r.acknowledged_at as number | null) ?? null,
-    resolved_by: (r.resolved_by as string | null) ?? null,
-    resolved_at: (r.resolved_at as number | null) ?? null,
-    explanation: (r.explanation as string | null) ?? null,
-    mitre: (r.mitre as string | null) ?? null,
-    details: typeof r.details === "string" ? (JSON.parse(r.details) as Record<string, unknown>) : null,
-    assignee: (r.assignee as string | null) ?? null,
-    snoozed_until: (r.snoozed_until as number | null) ?? null,
-    resolution: (r.resolution as ResolutionReason | null) ?? null,
-    previous_id: (r.previous_id as number | null) ?? null,
-  };
+  return toIncident(incidentRowFromRaw(r));
 }
 
 const PATCHABLE = ["status", "severity", "acknowledged_by", "acknowledged_at", "resolved_by", "resolved_at", "assignee", "snoozed_until", "resolution"] as const;
