@@ -2,6 +2,8 @@ import { z } from "zod";
 import { decimalParam, timeSchema } from "./common";
 
 export const NODE_KEY = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+/** Tag names: lower-case words (`site`, `tier`, `owner`, `service`…). */
+export const TAG_NAME = /^[a-z][a-z0-9_.-]{0,31}$/;
 
 /** One item of POST /api/v1/heartbeats. */
 export const heartbeatInputSchema = z.strictObject({

@@ -3,12 +3,11 @@
 // once by zod; each check keeps the settings as written (stored and exported as such) next to
 // their parsed form (what runs).
 import { z } from "zod";
-import { NODE_KEY } from "../../lib/contracts/network";
+import { NODE_KEY, TAG_NAME } from "../../lib/contracts/network";
 import { checkSpecSchema, type CheckSpec } from "./checks/spec";
 import { maintenanceWindowSchema, type MaintenanceWindow } from "./maintenance";
 
-/** Tag names: lower-case words (`site`, `tier`, `owner`, `service`…). */
-export const TAG_NAME = /^[a-z][a-z0-9_.-]{0,31}$/;
+export { TAG_NAME };
 const MAX_TAGS = 32;
 export const MAX_CHECKS = 32;
 const MAX_WINDOWS = 32;
