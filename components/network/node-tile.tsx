@@ -4,13 +4,15 @@ import { memo } from "react";
 import type { NodeTileView } from "@/lib/contracts/network";
 import { latency } from "@/components/ui/format";
 import { STATUS_STYLE } from "./status";
-import { SparkPath } from "./spark-path";
+import { SparkPath, SparkStrip } from "./spark-path";
+import { Since } from "./since";
 
 /** Height of a tile in the grid, px (the virtualiser lays rows out from it). */
-export const TILE_HEIGHT = 84;
+export const TILE_HEIGHT = 96;
 
 /**
- * One node: status, last latency and a sparkline. Memoised: a heartbeat for another node leaves
+ * One node: status (and since when, when not up), last latency, a sparkline and the strip of
+ * its recent checks. Memoised: a heartbeat for another node leaves
  * this tile's props (its node object, a stable onOpen) unchanged, so it does not render.
  */
 export const NodeTile = memo(function NodeTile({ node, parentName, onOpen }: { node: NodeTileView; parentName?: string; onOpen: (id: number) => void }) {
@@ -34,8 +36,15 @@ export const NodeTile = memo(function NodeTile({ node, parentName, onOpen }: { n
         {node.critical && <span className="ml-auto shrink-0 text-[10px] font-semibold uppercase text-slate-400">critical</span>}
       </div>
       <div className="flex min-w-0 items-baseline justify-between gap-2 text-xs text-slate-400">
-        <span className="truncate">
-          {node.kind.replace("_", " ")}
+        <span className="truncate" title={node.reason ?? undefined}>
+          {node.status === "up" ? (
+            node.kind.replace("_", " ")
+          ) : (
+            <span className={style.text}>
+              {style.label}
+              {node.since ? <Since ms={node.since} className="ml-1" /> : null}
+            </span>
+          )}
           {parentName ? ` · via ${parentName}` : ""}
         </span>
         <span className={`shrink-0 font-mono tabular-nums ${node.status === "down" ? "font-semibold text-red-400" : "text-slate-200"}`}>
@@ -43,6 +52,7 @@ export const NodeTile = memo(function NodeTile({ node, parentName, onOpen }: { n
         </span>
       </div>
       <SparkPath spark={node.spark} stroke={style.stroke} />
+      <SparkStrip spark={node.spark} />
     </article>
   );
 });

@@ -37,3 +37,29 @@ export function SparkPath({ spark, stroke }: { spark: readonly (number | null)[]
     </svg>
   );
 }
+
+/** The bars of a check strip as two SVG paths, one per outcome: one bar a check, newest at the right, SPARK_POINTS slots. */
+export function stripPaths(spark: readonly (number | null)[]): { passed: string; failed: string } {
+  const slot = W / SPARK_POINTS;
+  const offset = SPARK_POINTS - spark.length;
+  let passed = "";
+  let failed = "";
+  spark.forEach((v, i) => {
+    const bar = `M${((offset + i) * slot + 0.4).toFixed(1)} 0h${(slot - 0.8).toFixed(1)}v4h${(-(slot - 0.8)).toFixed(1)}z`;
+    if (v === null) failed += bar;
+    else passed += bar;
+  });
+  return { passed, failed };
+}
+
+/** A tile's strip of recent checks (green passed, red failed): one small SVG of two paths, not an element per check. */
+export function SparkStrip({ spark }: { spark: readonly (number | null)[] }) {
+  const { passed, failed } = stripPaths(spark);
+  return (
+    <svg viewBox={`0 0 ${W} 4`} preserveAspectRatio="none" className="h-1.5 w-full" aria-hidden data-check-strip="">
+      <rect width={W} height={4} fill="#1e293b" />
+      {passed && <path d={passed} fill="#10b981" fillOpacity={0.8} />}
+      {failed && <path d={failed} fill="#ef4444" />}
+    </svg>
+  );
+}

@@ -5,15 +5,6 @@ import { STATUS_STYLE } from "./status";
 import { count } from "./format";
 
 const CHIPS: NodeStatus[] = ["down", "unreachable", "flapping", "degraded", "pending", "maintenance", "up"];
-const TEXT: Record<NodeStatus, string> = {
-  down: "text-red-300",
-  unreachable: "text-slate-400",
-  flapping: "text-orange-300",
-  degraded: "text-amber-300",
-  pending: "text-slate-300",
-  maintenance: "text-sky-300",
-  up: "text-emerald-300",
-};
 
 /** True counts by status, one chip each; a chip filters the grid to that status (again: all). */
 export function StatusChips({ counts, total, filter, onFilter }: { counts: StatusCounts; total: number; filter: NodeStatus | null; onFilter: (s: NodeStatus | null) => void }) {
@@ -34,7 +25,7 @@ export function StatusChips({ counts, total, filter, onFilter }: { counts: Statu
           type="button"
           aria-pressed={filter === s}
           onClick={() => onFilter(filter === s ? null : s)}
-          className={`${chip} ${TEXT[s]} ${filter === s ? "border-slate-400 bg-slate-700" : "border-slate-700 hover:bg-slate-800"} ${counts[s] === 0 && filter !== s ? "opacity-60" : ""}`}
+          className={`${chip} ${STATUS_STYLE[s].text} ${filter === s ? "border-slate-400 bg-slate-700" : "border-slate-700 hover:bg-slate-800"} ${counts[s] === 0 && filter !== s ? "opacity-60" : ""}`}
         >
           <span className={`h-2 w-2 rounded-full ${STATUS_STYLE[s].dot.replace(" animate-pulse", "")}`} aria-hidden />
           <span data-testid={`count-${s}`}>{count(counts[s])}</span> {STATUS_STYLE[s].label}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duration, eventsPerMinute, incidentCounts, nodeCounts, troubledNodes, worstIncidents, type WallIncident, type WallNode } from "./wall-data";
+import { duration, eventsPerMinute, incidentCounts, nodeCounts, sites, troubledNodes, worstIncidents, type WallIncident, type WallNode } from "./wall-data";
 
 const node = (id: number, status: string, extra: Partial<WallNode> = {}): WallNode => ({ id, name: `n${String(id).padStart(2, "0")}`, status, ...extra });
 const incident = (id: number, severity: string, status = "open", last_seen = id): WallIncident => ({ id, title: `i${id}`, severity, status, pane: "network", last_seen });
@@ -7,10 +7,10 @@ const incident = (id: number, severity: string, status = "open", last_seen = id)
 describe("wall data", () => {
   it("counts nodes from the list, or takes the server's true counts when the snapshot has them", () => {
     const nodes = [node(1, "up"), node(2, "down"), node(3, "degraded"), node(4, "up")];
-    expect(nodeCounts({ nodes })).toEqual({ down: 1, degraded: 1, pending: 0, up: 2 });
+    expect(nodeCounts({ nodes })).toEqual({ down: 1, unreachable: 0, degraded: 1, pending: 0, up: 2 });
     // a summary that sent only the worst tiles still says how many there are
-    expect(nodeCounts({ nodes: nodes.slice(0, 2), counts: { down: 40, degraded: 3, up: 957 } })).toEqual({ down: 40, degraded: 3, pending: 0, up: 957 });
-    expect(nodeCounts(undefined)).toEqual({ down: 0, degraded: 0, pending: 0, up: 0 });
+    expect(nodeCounts({ nodes: nodes.slice(0, 2), counts: { down: 40, degraded: 3, up: 957 } })).toEqual({ down: 40, unreachable: 0, degraded: 3, pending: 0, up: 957 });
+    expect(nodeCounts(undefined)).toEqual({ down: 0, unreachable: 0, degraded: 0, pending: 0, up: 0 });
   });
 
   it("lists down before degraded, critical first, bounded, with the true remainder", () => {
@@ -19,6 +19,35 @@ describe("wall data", () => {
     expect(shown.map((n) => n.id)).toEqual([3, 2, 5]);
     expect(more).toBe(1);
     expect(troubledNodes({ nodes: nodes.slice(0, 2), counts: { down: 500, degraded: 20 } }, 2).more).toBe(518);
+  });
+
+  it("lists flapping between down and degraded, and says on each down node how many it made unreachable", () => {
+    const nodes = [
+      node(1, "degraded"),
+      node(2, "flapping"),
+      node(3, "down"),
+      node(4, "unreachable", { parent_id: 3 }),
+      node(5, "unreachable", { parent_id: 4 }),
+      node(6, "unreachable", { parent_id: 7 }),
+      node(7, "unreachable", { parent_id: 6 }),
+    ];
+    const { shown } = troubledNodes({ nodes }, 10);
+    expect(shown.map((n) => `${n.id}:${n.behind}`)).toEqual(["3:2", "2:0", "1:0"]);
+    expect(troubledNodes({ nodes, counts: { down: 1, flapping: 4, degraded: 1 } }, 2).more).toBe(4);
+  });
+
+  it("groups nodes by site, worst site first, bounded; nothing when no node has a site", () => {
+    const nodes = [
+      node(1, "up", { tags: { site: "fra1" } }),
+      node(2, "down", { tags: { site: "ams2" } }),
+      node(3, "unreachable", { tags: { site: "ams2" } }),
+      node(4, "degraded", { tags: { site: "lon3" } }),
+      node(5, "up"),
+    ];
+    const { shown, more } = sites({ nodes }, 2);
+    expect(shown.map((s) => `${s.site}:${s.counts.down}/${s.counts.unreachable}/${s.counts.degraded}/${s.total}`)).toEqual(["ams2:1/1/0/2", "lon3:0/0/1/1"]);
+    expect(more).toBe(1);
+    expect(sites({ nodes: [node(1, "down")] }, 5).shown).toEqual([]);
   });
 
   it("counts open incidents by severity from the list, or from the server's counts", () => {

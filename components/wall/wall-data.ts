@@ -1,9 +1,11 @@
 import { SEVERITIES, severityRank, type Severity } from "@/lib/contracts/common";
+import type { NodeStatus } from "@/lib/contracts/network";
+import { compareGroups, emptyCounts } from "@/components/network/grouping";
 
 // What the wall reads from the panes' live caches, typed by the few fields it needs: the panes'
 // snapshots may carry true server counts (`counts`) or only their lists; both are read here.
 
-export const NODE_STATES = ["down", "degraded", "pending", "up"] as const;
+export const NODE_STATES = ["down", "unreachable", "degraded", "pending", "up"] as const;
 export type NodeState = (typeof NODE_STATES)[number];
 
 export interface WallNode {
@@ -12,10 +14,12 @@ export interface WallNode {
   status: string;
   critical?: boolean;
   last_check_at?: number | null;
+  parent_id?: number | null;
+  tags?: Record<string, string>;
 }
 export interface NetworkLike {
   nodes: readonly WallNode[];
-  counts?: Partial<Record<NodeState, number>>;
+  counts?: Partial<Record<NodeStatus, number>>;
 }
 
 export interface WallIncident {
@@ -37,7 +41,7 @@ export interface RateLike {
 
 /** Nodes by status: the server's true counts when the snapshot has them, else counted from its list. */
 export function nodeCounts(data: NetworkLike | undefined): Record<NodeState, number> {
-  const counts: Record<NodeState, number> = { down: 0, degraded: 0, pending: 0, up: 0 };
+  const counts: Record<NodeState, number> = { down: 0, unreachable: 0, degraded: 0, pending: 0, up: 0 };
   if (!data) return counts;
   if (data.counts) {
     for (const s of NODE_STATES) counts[s] = data.counts[s] ?? 0;
@@ -47,15 +51,65 @@ export function nodeCounts(data: NetworkLike | undefined): Record<NodeState, num
   return counts;
 }
 
-/** The down nodes, then the degraded ones (critical first, then by name), at most `max`; `more` is the true remainder. */
-export function troubledNodes(data: NetworkLike | undefined, max: number): { shown: WallNode[]; more: number } {
+const TROUBLED_RANK: Record<string, number> = { down: 0, flapping: 1, degraded: 2 };
+
+/**
+ * The down nodes, then the flapping, then the degraded ones (critical first, then by name), at
+ * most `max`; `more` is the true remainder. Unreachable nodes are not listed: each down node
+ * says how many it made unreachable (`behind`).
+ */
+export function troubledNodes(data: NetworkLike | undefined, max: number): { shown: (WallNode & { behind: number })[]; more: number } {
   if (!data) return { shown: [], more: 0 };
-  const rank = (n: WallNode) => (n.status === "down" ? 0 : 1) * 2 + (n.critical ? 0 : 1);
-  const troubled = data.nodes.filter((n) => n.status === "down" || n.status === "degraded");
+  const rank = (n: WallNode) => TROUBLED_RANK[n.status] * 2 + (n.critical ? 0 : 1);
+  const troubled = data.nodes.filter((n) => n.status in TROUBLED_RANK);
   troubled.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name) || a.id - b.id);
-  const shown = troubled.slice(0, max);
-  const counts = nodeCounts(data);
-  return { shown, more: Math.max(0, counts.down + counts.degraded - shown.length) };
+  const behind = unreachableBehind(data.nodes);
+  const shown = troubled.slice(0, max).map((n) => ({ ...n, behind: behind.get(n.id) ?? 0 }));
+  const total = data.counts ? (data.counts.down ?? 0) + (data.counts.flapping ?? 0) + (data.counts.degraded ?? 0) : troubled.length;
+  return { shown, more: Math.max(0, total - shown.length) };
+}
+
+/** Unreachable nodes by the down ancestor they sit behind (the nearest one up their parent chain; a loop ends the walk). */
+export function unreachableBehind(nodes: readonly WallNode[]): Map<number, number> {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const behind = new Map<number, number>();
+  for (const n of nodes) {
+    if (n.status !== "unreachable") continue;
+    const seen = new Set<number>([n.id]);
+    let at = n.parent_id == null ? undefined : byId.get(n.parent_id);
+    while (at && at.status !== "down" && !seen.has(at.id)) {
+      seen.add(at.id);
+      at = at.parent_id == null ? undefined : byId.get(at.parent_id);
+    }
+    if (at && at.status === "down") behind.set(at.id, (behind.get(at.id) ?? 0) + 1);
+  }
+  return behind;
+}
+
+/** One site on the wall: its nodes by status. */
+export interface WallSite {
+  site: string;
+  counts: Record<NodeStatus, number>;
+  total: number;
+}
+
+/**
+ * Nodes by their `site` tag, worst site first (most down, then unreachable…), at most `max` with
+ * the rest counted; empty when no node has a site. Counted over the loaded nodes: a truncated
+ * summary holds the most troubled nodes first, so the counts of nodes not up stay whole.
+ */
+export function sites(data: NetworkLike | undefined, max: number): { shown: WallSite[]; more: number } {
+  const bySite = new Map<string, WallSite>();
+  for (const n of data?.nodes ?? []) {
+    const site = n.tags?.site;
+    if (!site) continue;
+    let s = bySite.get(site);
+    if (!s) bySite.set(site, (s = { site, counts: emptyCounts(), total: 0 }));
+    if (n.status in s.counts) s.counts[n.status as NodeStatus] += 1;
+    s.total += 1;
+  }
+  const all = [...bySite.values()].sort((a, b) => compareGroups({ counts: a.counts, value: a.site }, { counts: b.counts, value: b.site }));
+  return { shown: all.slice(0, max), more: Math.max(0, all.length - max) };
 }
 
 /** Open incidents by severity, and open / acknowledged totals: the server's counts when present. */

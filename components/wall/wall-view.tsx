@@ -6,7 +6,7 @@ import { NowProvider } from "@/components/ui/time";
 import { ConnectionLostBanner, LastHeard } from "./wall-connection";
 import { WallEventsPerMinute } from "./wall-events";
 import { WallIncidentCounts, WallWorstIncidents } from "./wall-incidents";
-import { WallNodeCounts, WallTroubledNodes } from "./wall-network";
+import { WallNodeCounts, WallSites, WallTroubledNodes } from "./wall-network";
 
 /**
  * The wall screen (`/?tv=1`): read-only, large type, dark, meant to run for days. It reads the
@@ -37,6 +37,9 @@ function WallScreen() {
       <ConnectionLostBanner />
       <PaneBoundary name="network">
         <WallNodeCounts />
+      </PaneBoundary>
+      <PaneBoundary name="network">
+        <WallSites />
       </PaneBoundary>
       <div className="grid grid-cols-1 gap-5 xl:grid-cols-[2fr_1fr]">
         <PaneBoundary name="incidents">

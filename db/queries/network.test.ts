@@ -37,6 +37,16 @@ describe("networkSummary (the pane's first load)", () => {
     expect(s).toMatchObject({ total: 4, truncated: false });
   });
 
+  it("dates a pushed node's status from the heartbeat that changed it (the tile's since-when)", () => {
+    const { handle } = fleet();
+    const s = networkSummary(handle.db, { limit: 100 });
+    const at = (key: string) => s.nodes.find((n) => n.key === key)!;
+    const latest = handle.sqlite.prepare("SELECT max(time) AS t FROM heartbeats").get() as { t: number };
+    // c-node went down at its last check; a-node came up at its first and stayed up
+    expect(at("c-node").since).toBe(latest.t);
+    expect(at("a-node").since).toBe(latest.t - 29_000);
+  });
+
   it("sends at most `limit` tiles, worst first, and still counts them all", () => {
     const { handle } = fleet();
     const s = networkSummary(handle.db, { limit: 2 });
@@ -51,6 +61,25 @@ describe("networkSummary (the pane's first load)", () => {
     expect(byText.nodes.map((n) => n.key)).toEqual(["b-node"]);
     expect(byText.total).toBe(1);
     expect(networkSummary(handle.db, { limit: 10, q: "%" }).nodes).toEqual([]);
+  });
+
+  it("with `group` counts every node by that tag's value, those not up first, the untagged as null; tiles carry parent and tags", () => {
+    const { handle } = fleet();
+    const tag = handle.sqlite.prepare("UPDATE nodes SET tags = ? WHERE key = ?");
+    tag.run(JSON.stringify({ site: "fra1", tier: "edge" }), "a-node");
+    tag.run(JSON.stringify({ site: "fra1" }), "c-node");
+    tag.run(JSON.stringify({ site: "" }), "d-node");
+    // one tile sent: the group counts still cover all four nodes
+    const s = networkSummary(handle.db, { limit: 1, group: "site" });
+    expect(s.groups).toEqual([
+      { value: "fra1", counts: { down: 1, up: 1 } },
+      { value: null, counts: { pending: 1, up: 1 } },
+    ]);
+    expect(s.groups_truncated).toBe(false);
+    expect(s.nodes[0].tags).toEqual({ site: "fra1" });
+    expect(s.nodes[0]).toHaveProperty("parent_id", null);
+    expect(networkSummary(handle.db, { limit: 1, group: "owner" }).groups).toEqual([{ value: null, counts: { down: 1, pending: 1, up: 2 } }]);
+    expect(networkSummary(handle.db, { limit: 1 })).not.toHaveProperty("groups");
   });
 });
 

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, or, sql } from "drizzle-orm";
 import type { VigilDb } from "../client";
 import { heartbeats, nodes } from "../schema";
-import { NODE_STATUSES, RECENT_CHECKS, SPARK_POINTS, sparkPoint, STATUS_RANK, type NodeDetail, type NodeStatus, type NodeTileView, type NodeView, type StatusCounts } from "../../lib/contracts/network";
+import { MAX_GROUPS, NODE_STATUSES, RECENT_CHECKS, SPARK_POINTS, sparkPoint, STATUS_RANK, type NodeDetail, type NodeStatus, type NodeTileView, type NodeView, type StatusCounts, type TagGroupCounts } from "../../lib/contracts/network";
 
 type NodeRow = typeof nodes.$inferSelect;
 
@@ -109,12 +109,35 @@ export function countNodesByStatus(db: VigilDb): StatusCounts {
 }
 
 /**
+ * Every node counted by the value of tag `tag` (null: without it, or empty) and status: one scan
+ * of the nodes. At most MAX_GROUPS values, those with the most nodes not up first, then by value.
+ */
+export function countNodesByTag(db: VigilDb, tag: string): { groups: TagGroupCounts[]; truncated: boolean } {
+  const byValue = new Map<string | null, { value: string | null; counts: Partial<StatusCounts>; troubled: number }>();
+  const rows = db
+    .select({ value: sql<string | number | null>`json_extract(${nodes.tags}, ${`$."${tag}"`})`, status: nodes.status, n: count() })
+    .from(nodes)
+    .groupBy(sql`1`, nodes.status)
+    .all();
+  for (const row of rows) {
+    const value = row.value === null || row.value === "" ? null : String(row.value);
+    let g = byValue.get(value);
+    if (!g) byValue.set(value, (g = { value, counts: {}, troubled: 0 }));
+    const status = storedStatus(row.status);
+    g.counts[status] = (g.counts[status] ?? 0) + row.n;
+    if (status !== "up") g.troubled += row.n;
+  }
+  const all = [...byValue.values()].sort((a, b) => b.troubled - a.troubled || (a.value === null ? 1 : 0) - (b.value === null ? 1 : 0) || ((a.value ?? "") < (b.value ?? "") ? -1 : 1));
+  return { groups: all.slice(0, MAX_GROUPS).map(({ value, counts }) => ({ value, counts })), truncated: all.length > MAX_GROUPS };
+}
+
+/**
  * The pane's first load: true counts by status over every node, and up to `limit` light tiles
  * worst first (STATUS_RANK: down, unreachable, flapping, degraded, pending, maintenance, up; then name, id), each with a sparkline of its last
  * SPARK_POINTS latencies. One query per status in rank order, so the order comes from
  * (status, name) rather than a sort of the whole table, and the LIMIT stops each early.
  */
-export function networkSummary(db: VigilDb, params: { limit: number; status?: NodeStatus; q?: string }) {
+export function networkSummary(db: VigilDb, params: { limit: number; status?: NodeStatus; q?: string; group?: string }) {
   const counts = countNodesByStatus(db);
   const q = params.q?.toLowerCase();
   const match = q ? or(sql`instr(lower(${nodes.name}), ${q}) > 0`, sql`instr(${nodes.key}, ${q}) > 0`) : undefined;
@@ -128,7 +151,8 @@ export function networkSummary(db: VigilDb, params: { limit: number; status?: No
     rows.push(...db.select(tileColumns).from(nodes).where(and(eq(nodes.status, status), match)).orderBy(asc(nodes.name), asc(nodes.id)).limit(room).all());
   }
   const tiles: NodeTileView[] = rows.map((row) => ({ ...row, spark: row.spark ? row.spark.split(",").map((v) => (v === "x" ? null : Number(v))) : [] }));
-  return { counts, total, nodes: tiles, truncated: total > tiles.length };
+  const grouped = params.group ? countNodesByTag(db, params.group) : null;
+  return { counts, total, nodes: tiles, truncated: total > tiles.length, ...(grouped ? { groups: grouped.groups, groups_truncated: grouped.truncated } : {}) };
 }
 
 /** One node with its last `checks` checks (oldest first) and its parent's name; null when absent. */

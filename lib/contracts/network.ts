@@ -122,6 +122,19 @@ export interface NetworkSummary {
   truncated: boolean;
   /** set by the client when a live delta named a node it does not hold: refetch */
   stale?: boolean;
+  /** with `group`: every node counted by the value of that tag (null: nodes without it), at most MAX_GROUPS values, the most troubled first */
+  groups?: TagGroupCounts[];
+  /** with `group`: more values than MAX_GROUPS exist */
+  groups_truncated?: boolean;
+}
+
+/** Values of a tag a summary counts at most (a tag unique per node would otherwise make the answer as large as the fleet). */
+export const MAX_GROUPS = 2000;
+
+/** Nodes with one value of a tag, by status (statuses with no node left out). */
+export interface TagGroupCounts {
+  value: string | null;
+  counts: Partial<StatusCounts>;
 }
 
 export const networkSummaryQuerySchema = z.strictObject({
@@ -129,6 +142,8 @@ export const networkSummaryQuerySchema = z.strictObject({
   status: z.enum(NODE_STATUSES).optional(),
   /** part of a node's name or key, case-insensitive */
   q: z.string().min(1).max(128).optional(),
+  /** a tag name: also count every node by that tag's value (`groups`) */
+  group: z.string().regex(TAG_NAME, "group: a tag name (a lower-case letter, then letters, digits, _ . -, at most 32)").optional(),
 });
 export type NetworkSummaryQuery = z.infer<typeof networkSummaryQuerySchema>;
 

@@ -119,6 +119,13 @@ describe("applyNetwork (the pane's summary)", () => {
     expect(applyNetwork(summaryOf([tile(1)], true), [{ type: "node_removed", node_id: 9 }]).stale).toBe(true);
   });
 
+  it("dates a change of status from the heartbeat's check and keeps the date while the status holds", () => {
+    const before = summaryOf([{ ...tile(1, "up"), since: 100 }]);
+    const down = applyNetwork(before, [beat(1, "down", 500)]);
+    expect(down.nodes[0].since).toBe(500);
+    expect(applyNetwork(down, [beat(1, "down", 900)]).nodes[0].since).toBe(500);
+  });
+
   it("keeps a node's status since, reason, tags and source from its node delta", () => {
     const s = summaryOf([tile(1, "up", "a")]);
     const after = applyNetwork(s, [{ type: "node", node: { ...nodeView(1, "down"), name: "a", since: 5, reason: "http: timed out", tags: { site: "fra1" }, source: "config", paused: false } }]);

@@ -33,6 +33,18 @@ export const networkQueries = {
       staleTime: 5_000,
       refetchOnWindowFocus: false,
     }),
+  /**
+   * Every node counted by the value of one tag, from the server: the group headers' true counts
+   * when the summary is truncated (the loaded tiles are then only the most troubled ones).
+   */
+  groups: (tag: string) =>
+    queryOptions({
+      queryKey: [...networkQueries.all(), "groups", tag] as const,
+      queryFn: () => fetchJson<NetworkSummary>(`/api/v1/network/summary?${new URLSearchParams({ group: tag, limit: "1" })}`),
+      staleTime: 10_000,
+      refetchInterval: 15_000,
+      refetchOnWindowFocus: false,
+    }),
   /** One node's detail (recent checks with messages), loaded when its tile is opened. */
   node: (id: number) =>
     queryOptions({ queryKey: [...networkQueries.all(), "node", id] as const, queryFn: () => fetchJson<NodeDetail>(`/api/v1/nodes/${id}`), staleTime: 0, refetchOnWindowFocus: false }),

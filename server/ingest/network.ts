@@ -42,6 +42,8 @@ export interface NodeDefinition {
   parent?: string;
   critical?: boolean;
   degradedMs?: number;
+  /** site, tier, owner, service… */
+  tags?: Record<string, string>;
 }
 
 interface CachedNode extends NodeHealth {
@@ -82,7 +84,7 @@ export class NetworkIngest {
     this.sqlite.transaction(() => {
       for (const def of defs) {
         const parentId = def.parent ? (this.byKey.get(def.parent.toLowerCase())?.id ?? null) : null;
-        const values = { name: def.name, kind: def.kind, parentId, critical: def.critical ?? false, degradedMs: def.degradedMs ?? null };
+        const values = { name: def.name, kind: def.kind, parentId, critical: def.critical ?? false, degradedMs: def.degradedMs ?? null, tags: def.tags ?? {} };
         const row = this.db
           .insert(nodes)
           .values({ key: def.key.toLowerCase(), status: "pending", ...values })
@@ -134,7 +136,7 @@ export class NetworkIngest {
         const latency = hb.latency_ms ?? null;
         const health = nextHealth(node, { ok: hb.ok, latencyMs: latency }, { failuresToDown, degradedMs: node.degradedMs });
         w.insertHeartbeat.run(node.id, time, hb.ok ? 1 : 0, latency, hb.message ?? null);
-        w.updateNodeHealth.run(health.status, health.consecutiveFailures, latency, time, node.id);
+        w.updateNodeHealth.run({ status: health.status, failures: health.consecutiveFailures, latency, time, id: node.id });
         if (health.status === "down") outcomes.push({ kind: "down", detection: this.downDetection(node, time) });
         else if (node.status === "down") outcomes.push({ kind: "recovered", node });
         // receipt time, not the check's own: a sensor with a skewed clock is still reporting
