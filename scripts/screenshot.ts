@@ -4,11 +4,16 @@ import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "../e2e/chromium";
 import { startVigil } from "../e2e/support/vigil";
-import { cli, createKey, createUser, PASSWORD } from "../e2e/support/accounts";
+import { cli, createKey, createUser, PASSWORD, signIn } from "../e2e/support/accounts";
 import { secretFromUri, totp } from "../e2e/support/totp";
 
 const root = path.resolve(import.meta.dirname, "..");
-const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: path.join(root, "docs", `${name}.png`), fullPage });
+// `--only network` writes only the PNGs whose names start with "network" (the pages are still visited)
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : "";
+const shot = async (page: Page, name: string, fullPage = true) => {
+  if (!name.startsWith(only)) return;
+  await page.screenshot({ path: path.join(root, "docs", `${name}.png`), fullPage });
+};
 
 async function main() {
   // @ts-expect-error plain ESM helper shared with `npm start`
@@ -24,7 +29,21 @@ async function main() {
 
     await createUser(vigil, "ana@bank.test", "analyst");
     await createUser(vigil, "ada@bank.test", "admin");
+    await createUser(vigil, "nico@bank.test", "noc");
     const key = await createKey(vigil, "ana@bank.test", "ingest,read,act");
+    // a branch site whose router probes a closed loopback port: down, with the two services behind it unreachable
+    const noc = await browser.newContext();
+    await signIn(noc, vigil.url, "nico@bank.test");
+    const closed = { type: "tcp", host: "127.0.0.1", port: 9, interval: "2s", timeout: "500ms" };
+    for (const node of [
+      { id: "branch-rtr-3", name: "Branch router LIS3", kind: "router", tags: { site: "lis3", tier: "edge", owner: "netops" } },
+      { id: "branch-pos-3", name: "POS gateway LIS3", kind: "gateway", parent: "branch-rtr-3", tags: { site: "lis3", tier: "app", owner: "payments" } },
+      { id: "branch-atm-3", name: "ATM switch LIS3", kind: "switch", parent: "branch-rtr-3", tags: { site: "lis3", tier: "app", owner: "payments" } },
+    ]) {
+      const res = await noc.request.post(`${vigil.url}/api/v1/nodes`, { headers: { origin: vigil.url }, data: { ...node, failures_before_down: 1, checks: [closed] } });
+      if (res.status() !== 201) throw new Error(`node ${node.id}: ${res.status()} ${await res.text()}`);
+    }
+    await noc.close();
     await cli(vigil, ["key", "create", "--owner", "ana@bank.test", "--scope", "ingest", "--name", "suricata-edge-1"]);
     const api = async (p: string, init: RequestInit = {}) =>
       (await fetch(vigil.url + p, { ...init, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" } })).json();
@@ -59,6 +78,23 @@ async function main() {
     await phone.goto(`${vigil.url}/?tv=1`);
     await phone.getByRole("status", { name: "last heard" }).filter({ hasText: "updated" }).waitFor();
     await shot(phone, "wall-phone", false);
+
+    // the network pane: grouped by site, and the topology, wide and on a phone
+    const networkPane = (page: Page) => page.getByRole("region", { name: "Network health" });
+    await wide.goto(`${vigil.url}/?net_group=site`);
+    await networkPane(wide).locator("[data-group-header]").first().waitFor();
+    await networkPane(wide).locator('[data-node-tile][data-status="unreachable"]').first().waitFor();
+    await shot(wide, "network-console-groups", false);
+    if ("network-groups".startsWith(only)) await networkPane(wide).screenshot({ path: path.join(root, "docs", "network-groups.png") });
+    await wide.goto(`${vigil.url}/?net_view=topology`);
+    await networkPane(wide).locator('[data-topology-row][data-status="down"]').first().waitFor();
+    if ("network-topology".startsWith(only)) await networkPane(wide).screenshot({ path: path.join(root, "docs", "network-topology.png") });
+    for (const [view, name] of [["net_group=site", "network-groups-phone"], ["net_view=topology", "network-topology-phone"]] as const) {
+      await phone.goto(`${vigil.url}/?${view}`);
+      await phone.getByRole("button", { name: "network", exact: true }).click();
+      await networkPane(phone).locator("[data-group-header], [data-topology-row]").first().waitFor();
+      await shot(phone, name, false);
+    }
 
     // the security triage pane: a filtered list with its drawer open, a grouping, and the phone views
     await wide.goto(`${vigil.url}/security?range=1h`);
