@@ -3,7 +3,9 @@
 //   GET /api/v1/network/summary (the pane's first load: counts + worst tiles with a 20-point sparkline)
 // against the old first load, GET /api/v1/nodes?limit=1000 (30 full check objects per node), and
 // the server time of each, plus a node's detail (GET /api/v1/nodes/:id).
-// Usage: npx tsx bench/network-payload.ts [--nodes 1000,10000] [--checks 30]
+// With tags (site, tier, owner) and parents on the nodes unless --untagged, and the group counts
+// the pane asks for when the summary is truncated (?group=site).
+// Usage: npx tsx bench/network-payload.ts [--nodes 1000,10000] [--checks 30] [--untagged]
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,6 +21,8 @@ function flag(name: string, fallback: string): string {
 }
 const SIZES = flag("nodes", "1000,10000").split(",").map(Number);
 const CHECKS = Number(flag("checks", "30"));
+/** give the nodes tags and parents (as the pane's grouping and topology read them); `--untagged` leaves them bare */
+const TAGGED = !process.argv.includes("--untagged");
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
@@ -50,6 +54,16 @@ for (const size of SIZES) {
   handle.sqlite.exec("ANALYZE");
   console.log(`\n${size.toLocaleString("en")} nodes × ${CHECKS} checks stored in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
+  if (TAGGED) {
+    // what a real fleet carries: site, tier and owner tags, and a parent for most nodes (20 routers, 10 sites)
+    handle.sqlite
+      .prepare(
+        `UPDATE nodes SET tags = json_object('site', 'site-' || (id % 10), 'tier', CASE WHEN id <= 20 THEN 'edge' ELSE 'app' END, 'owner', 'team-' || (id % 7)),
+         parent_id = CASE WHEN id <= 20 THEN NULL ELSE 1 + (id % 20) END`,
+      )
+      .run();
+    console.log("tagged: site, tier, owner on every node; a parent on every node past the first 20");
+  }
   const summary = core.networkSummary({ limit: 2000 });
   const summaryAll = core.networkSummary({ limit: 10_000 });
   const page = core.nodesPage({ limit: 1000 });
@@ -58,6 +72,7 @@ for (const size of SIZES) {
     [`GET /api/v1/network/summary?limit=10000 (${summaryAll.nodes.length} tiles)`, () => core.networkSummary({ limit: 10_000 }), summaryAll],
     [`GET /api/v1/network/summary?status=down`, () => core.networkSummary({ limit: 2000, status: "down" }), core.networkSummary({ limit: 2000, status: "down" })],
     [`GET /api/v1/network/summary?q=node-0001`, () => core.networkSummary({ limit: 2000, q: "node-0001" }), core.networkSummary({ limit: 2000, q: "node-0001" })],
+    [`GET /api/v1/network/summary?group=site&limit=1 (group counts)`, () => core.networkSummary({ limit: 1, group: "site" }), core.networkSummary({ limit: 1, group: "site" })],
     [`old first load: GET /api/v1/nodes?limit=1000 (${page.nodes.length} nodes, 30 checks each)`, () => core.nodesPage({ limit: 1000 }), page],
     [`GET /api/v1/nodes/:id (60 checks)`, () => core.node(1, { checks: 60 }), core.node(1, { checks: 60 })],
   ];

@@ -84,7 +84,6 @@ async function main() {
     await wide.goto(`${vigil.url}/?net_group=site`);
     await networkPane(wide).locator("[data-group-header]").first().waitFor();
     await networkPane(wide).locator('[data-node-tile][data-status="unreachable"]').first().waitFor();
-    await shot(wide, "network-console-groups", false);
     if ("network-groups".startsWith(only)) await networkPane(wide).screenshot({ path: path.join(root, "docs", "network-groups.png") });
     await wide.goto(`${vigil.url}/?net_view=topology`);
     await networkPane(wide).locator('[data-topology-row][data-status="down"]').first().waitFor();

@@ -40,8 +40,9 @@ export const NodeTile = memo(function NodeTile({ node, parentName, onOpen }: { n
           {node.status === "up" ? (
             node.kind.replace("_", " ")
           ) : (
+            // a down tile says DOWN on the right already: the left says for how long
             <span className={style.text}>
-              {style.label}
+              {node.status === "down" ? (node.since ? "for" : "") : style.label}
               {node.since ? <Since ms={node.since} className="ml-1" /> : null}
             </span>
           )}
