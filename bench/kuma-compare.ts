@@ -72,7 +72,7 @@ interface Target {
 }
 
 async function startTarget(host: string): Promise<Target> {
-  const child = spawn(process.execPath, ["-e", TARGET], { env: { PATH: process.env.PATH, TARGET_HOST: host }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = spawn(process.execPath, ["-e", TARGET], { env: { ...directEnv(), TARGET_HOST: host }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (m: { port: number }) => resolve(m.port));
     child.once("exit", (code) => reject(new Error(`target on ${host} exited with ${code}`)));
@@ -105,7 +105,7 @@ async function freePort(): Promise<number> {
 
 /** The environment without proxy settings: every check must go straight to the loopback targets. */
 function directEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/_proxy$/i.test(k)));
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/_proxy$/i.test(k))) as NodeJS.ProcessEnv;
 }
 
 const urlOf = (targets: Target[], system: "vigil" | "kuma", i: number) => {
