@@ -161,7 +161,8 @@ async function startKuma(dataDir: string): Promise<{ child: ChildProcess; port: 
       for (const line of chunk.toString().split("\n").filter(Boolean)) {
         log.push(line);
         if (log.length > 40) log.shift();
-        if (line.includes("Listening on")) {
+        // its migration step listens for a moment first; the server's own line says SERVER
+        if (line.includes("Listening on") && line.includes("SERVER")) {
           clearTimeout(timer);
           resolve();
         }
@@ -190,8 +191,10 @@ function call<T>(socket: Socket, event: string, ...args: unknown[]): Promise<T> 
 /** The admin account and N HTTP monitors, as its own frontend sends them (EditMonitor.vue's defaults). */
 async function addKumaMonitors(port: number, targets: Target[]): Promise<number> {
   const socket = connect(`http://127.0.0.1:${port}`, { transports: ["websocket"], reconnection: false });
+  // it registers its handlers only after sending "info" (and, on a fresh database, "setup") to a new
+  // socket: an event sent before that is dropped, so wait for "setup"
   await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
+    socket.once("setup", () => resolve());
     socket.once("connect_error", reject);
   });
   const credentials = { username: "bench", password: "Bench-password-4827!" };
@@ -406,7 +409,8 @@ function report(figures: Map<string, Figures>, load0: string, load1: string) {
   console.log(`load average (1/5/15 min) at the window's start ${load0}, at its end ${load1}; ${os.cpus().length} cores`);
   const expected = Math.round((CHECKS * WINDOW_S) / INTERVAL_S);
   const fmt = (x: number | undefined, digits = 1) => (x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(digits));
-  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !Number.isFinite(a / b) ? "–" : (a / b).toFixed(2));
+  // a ratio of a negative lateness (early) says nothing: only positive figures are divided
+  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !(a > 0 && b > 0) ? "–" : (a / b).toFixed(2));
   const rows: [string, (f: Figures) => number, number][] = [
     ["CPU, % of one core", (f) => f.cpuPct, 1],
     ["RSS mean, MB", (f) => f.rssMean, 0],
