@@ -122,7 +122,7 @@ async function startVigil(targets: Target[], dataDir: string): Promise<ChildProc
   }
   const file = path.join(dataDir, "nodes.yaml");
   writeFileSync(file, lines.join("\n") + "\n");
-  const { child, log, ready } = startServer(await freePort(), dataDir, { VIGIL_CONFIG: file });
+  const { child, log, ready } = startServer(await freePort(), dataDir, { VIGIL_CONFIG: file }, 300_000);
   try {
     await ready;
   } catch (error) {
