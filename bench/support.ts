@@ -29,7 +29,7 @@ export function benchKey(dataDir: string, scopes = "ingest,read", role = "analys
 }
 
 /** The production server (run `npm run build` first), on loopback, with its own data directory. */
-export function startServer(port: number, dataDir: string, env: Record<string, string> = {}): { child: ChildProcess; log: string[]; ready: Promise<void> } {
+export function startServer(port: number, dataDir: string, env: Record<string, string> = {}, startTimeoutMs = 60_000): { child: ChildProcess; log: string[]; ready: Promise<void> } {
   const args = [...serverNodeArgs(), ...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean)];
   const child = spawn(process.execPath, [...args, ".next/vigil/server.mjs"], {
     cwd: root,
@@ -38,7 +38,7 @@ export function startServer(port: number, dataDir: string, env: Record<string, s
   });
   const log: string[] = [];
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("server did not start within 60 s")), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start within ${startTimeoutMs / 1000} s`)), startTimeoutMs);
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString().split("\n").filter(Boolean)) {
         log.push(line);
