@@ -81,8 +81,8 @@ export function tallyPieces(since: number, until: number, now: number): TallyPie
 }
 
 /** Whether a grouping can be answered from tallies: a time range and nothing else, every event of it still stored. */
-export function tallyAnswerable(q: EventFilter, storedSince: number): q is EventFilter & { since: number } {
-  const { since, until: _until, ...rest } = q;
+export function tallyAnswerable(q: EventFilter & { by?: GroupBy; limit?: number }, storedSince: number): q is EventFilter & { since: number } {
+  const { since, until: _until, by: _by, limit: _limit, ...rest } = q;
   if (Object.values(rest).some((v) => v !== undefined)) return false;
   // tallies outlive raw rows (hour tallies 90 days): only a range whose rows are all still stored
   return since !== undefined && since >= storedSince;
