@@ -56,17 +56,18 @@ export function prepareTallies(sqlite: Database.Database) {
     return statement;
   };
   return (events: readonly TallyInput[]): void => {
-    // folded by (dim, span) → bucket → value: no key string built per event and tally
+    // folded by dim → span → bucket → value: no key string built per event and tally
     const tallies: Tally[] = [];
-    const folds = new Map<string, Map<number, Map<string, Tally>>>();
+    const folds = new Map<TallyDim, Map<number, Map<string, Tally>>[]>();
     const add = (dim: TallyDim, value: string | null, e: TallyInput) => {
       if (value === null) return add("none", dim, e);
       const rank = severityRank[e.severity];
-      for (const span of TALLY_SPANS) {
+      let spans = folds.get(dim);
+      if (!spans) folds.set(dim, (spans = TALLY_SPANS.map(() => new Map())));
+      for (let k = 0; k < TALLY_SPANS.length; k++) {
+        const span = TALLY_SPANS[k];
         const bucket = Math.floor(e.time / span) * span;
-        const fold = `${dim}${span}`;
-        let buckets = folds.get(fold);
-        if (!buckets) folds.set(fold, (buckets = new Map()));
+        const buckets = spans[k];
         let values = buckets.get(bucket);
         if (!values) buckets.set(bucket, (values = new Map()));
         const seen = values.get(value);
