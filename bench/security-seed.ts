@@ -4,9 +4,10 @@
 // per-minute rollup, the per-key tallies and some incidents' evidence links filled consistently.
 // Written with batched prepared inserts in transactions, as fast as SQLite takes them.
 import type Database from "better-sqlite3";
-import { severityRank, type Severity } from "../lib/contracts/common";
+import type { Severity } from "../lib/contracts/common";
 import type { EventKind } from "../lib/contracts/events";
 import { canonicalIp } from "../lib/net/ip";
+import { prepareTallies, type TallyInput } from "../server/security/tallies";
 
 export interface SeedOptions {
   events: number;
@@ -103,21 +104,12 @@ export function seedSecurityHistory(sqlite: Database.Database, o: SeedOptions): 
        service, src_host, src_port, dst_port, proto, occurrences, fingerprint, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const minutes = new Map<string, number>();
-  const tallies = new Map<string, { count: number; worst: number }>();
-  const tally = (dim: string, value: string | null, time: number, severity: Severity, n: number) => {
-    if (!value) return;
-    for (const s of [60_000, 3_600_000]) {
-      const key = `${dim}\u0000${s}\u0000${Math.floor(time / s) * s}\u0000${value}`;
-      const t = tallies.get(key);
-      if (t) {
-        t.count += n;
-        t.worst = Math.min(t.worst, severityRank[severity]);
-      } else tallies.set(key, { count: n, worst: severityRank[severity] });
-    }
-  };
+  // the per-key tallies as ingest writes them (server/security/tallies.ts), folded per batch
+  const tally = prepareTallies(sqlite);
   const BATCH = 20_000;
   for (let start = 0; start < o.events; start += BATCH) {
     sqlite.transaction(() => {
+      const tallied: TallyInput[] = [];
       for (let k = start; k < Math.min(o.events, start + BATCH); k++) {
         // mostly in time order with a little jitter, as sensors deliver
         const time = Math.round(o.now - span + (k * span) / o.events - random() * 2_000);
@@ -213,10 +205,9 @@ export function seedSecurityHistory(sqlite: Database.Database, o: SeedOptions): 
         );
         const minute = `${Math.floor(time / 60_000) * 60_000}|${severity}`;
         minutes.set(minute, (minutes.get(minute) ?? 0) + occurrences);
-        tally("src", src.ip ?? src.host, time, severity, occurrences);
-        tally("sig", signature, time, severity, occurrences);
-        tally("user", user, time, severity, occurrences);
+        tallied.push({ time, severity, src_ip: src.ip, src_host: src.host, signature, user, service, kind, occurrences });
       }
+      tally(tallied);
     })();
   }
   sqlite.transaction(() => {
@@ -224,11 +215,6 @@ export function seedSecurityHistory(sqlite: Database.Database, o: SeedOptions): 
     for (const [key, count] of minutes) {
       const [minute, severity] = key.split("|");
       m.run(Number(minute), severity, count);
-    }
-    const t = sqlite.prepare(`INSERT INTO event_tallies (dim, span, bucket, value, count, worst) VALUES (?, ?, ?, ?, ?, ?)`);
-    for (const [key, v] of tallies) {
-      const [dim, s, bucket, value] = key.split("\u0000");
-      t.run(dim, Number(s), Number(bucket), value, v.count, v.worst);
     }
   })();
 

@@ -402,7 +402,10 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
       return { ...position(hub, "security"), ...pageEvents(db, { ...filter, before, limit }), total, total_exact: exact };
     },
     /** GET /api/v1/events/groups: the filter's events grouped by one field, largest first */
-    eventGroups: (q: EventGroupsQuery): EventGroupsPage => groupEvents(db, q),
+    eventGroups: (q: EventGroupsQuery): EventGroupsPage => {
+      const now = clock.now();
+      return groupEvents(db, q, { now, storedSince: now - retentionMs });
+    },
     /** GET /api/v1/events/:id: the event with its raw line and the incidents it is evidence of, or null */
     eventDetail: (id: number): EventDetailAnswer | null => getEventDetail(db, id),
     /** GET /api/v1/security/top: top sources, signatures and accounts over a range (default the last 24 h) from the tallies */

@@ -32,6 +32,7 @@ export function GroupTable({ params, by, onOpen }: { params: string; by: GroupBy
             {data.total_groups === 1 ? NOUN[by] : `${NOUN[by]}s`} over {data.rows.toLocaleString("en")} stored events
             {data.groups.length < data.total_groups && `, the ${data.groups.length} largest shown`}
             {!data.exact && " (counted over the newest events only: narrow the range for exact counts)"}
+            {data.exact && data.sources_exact === false && by !== "src" && "; sources counted over the newest events"}
           </>
         ) : isPending ? (
           "Loading…"

@@ -3,6 +3,7 @@ import type { VigilDb } from "../client";
 import { GROUP_SCAN_CAP, type EventFilter, type EventGroup, type EventGroupsPage, type GroupBy } from "../../lib/contracts/events";
 import { SEVERITIES } from "../../lib/contracts/common";
 import { choosePath, NEWEST_FIRST, notOlderThan, union } from "./security-filter";
+import { groupEventsFromTallies, tallyAnswerable } from "./security-group-tallies";
 
 const KEY: Record<GroupBy, string> = {
   signature: `"signature"`,
@@ -27,11 +28,23 @@ interface GroupRow {
 }
 
 /**
- * The filter's events grouped by one field, largest groups (by occurrences) first. Reads the newest
- * GROUP_SCAN_CAP rows of the filter's path at most (`exact: false` past that); the number of groups
- * and of rows read come from the same pass (window functions over the grouped rows).
+ * The filter's events grouped by one field, largest groups (by occurrences) first. A filter that is
+ * a time range alone, within the stored history (`tallies.storedSince`: the raw retention), is
+ * grouped from the per-minute and per-hour tallies, exact over any range
+ * (security-group-tallies.ts). Any other filter reads the newest GROUP_SCAN_CAP rows of its path at
+ * most (`exact: false` past that); the number of groups and of rows read come from the same pass
+ * (window functions over the grouped rows).
  */
-export function groupEvents(db: VigilDb, q: EventFilter & { by: GroupBy; limit: number }): EventGroupsPage {
+export function groupEvents(db: VigilDb, q: EventFilter & { by: GroupBy; limit: number }, tallies?: { now: number; storedSince: number }): EventGroupsPage {
+  if (tallies && tallyAnswerable(q, tallies.storedSince)) {
+    const answer = groupEventsFromTallies(db, { ...q, since: q.since }, tallies.now);
+    if (answer) return answer;
+  }
+  return groupEventsFromRows(db, q);
+}
+
+/** The grouping over rows: the newest GROUP_SCAN_CAP rows of the filter's path at most. */
+export function groupEventsFromRows(db: VigilDb, q: EventFilter & { by: GroupBy; limit: number }): EventGroupsPage {
   const path = choosePath(db, q);
   const capped = path.name !== "incident" ? db.all<{ time: number; id: number }>(union(path, sql.raw(`"time", "id"`), [], sql`${NEWEST_FIRST} LIMIT 2 OFFSET ${GROUP_SCAN_CAP - 1}`)) : [];
   const bound = capped.length > 1 ? capped[0] : null;
@@ -44,5 +57,5 @@ export function groupEvents(db: VigilDb, q: EventFilter & { by: GroupBy; limit: 
            ${sources} AS "sources", count(*) OVER () AS "total_groups", sum(count(*)) OVER () AS "total_rows"
       FROM (${rows}) GROUP BY 1 ORDER BY "count" DESC, "key" LIMIT ${q.limit}`);
   const groups: EventGroup[] = found.map((g) => ({ key: g.key, count: g.count, rows: g.rows, worst: SEVERITIES[g.worst], first: g.first, last: g.last, sources: g.sources }));
-  return { by: q.by, groups, total_groups: found[0]?.total_groups ?? 0, rows: found[0]?.total_rows ?? 0, exact: bound === null };
+  return { by: q.by, groups, total_groups: found[0]?.total_groups ?? 0, rows: found[0]?.total_rows ?? 0, exact: bound === null, sources_exact: bound === null };
 }

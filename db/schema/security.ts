@@ -45,7 +45,10 @@ export const securityEvents = sqliteTable(
   ],
 );
 
-/** Per-minute counts by severity, kept longer than raw events so charts never scan raw rows. */
+/**
+ * Per-minute counts by severity, kept longer than raw events so charts never scan raw rows. WITHOUT
+ * ROWID since migration 0012 (by hand): a day of counts is read from the key's b-tree alone.
+ */
 export const eventMinutes = sqliteTable(
   "event_minutes",
   {
@@ -57,9 +60,11 @@ export const eventMinutes = sqliteTable(
 );
 
 /**
- * Counts of events per source, signature and account, per minute (span 60,000) and per hour (span
- * 3,600,000), upserted once per distinct key and batch: "top sources over 24 h" reads these, never
- * raw rows. `dim` is "src" (address or host name), "sig" or "user".
+ * Counts of events per source, signature, account, service and kind, per minute (span 60,000) and
+ * per hour (span 3,600,000), upserted once per distinct key and batch: "top sources over 24 h" and
+ * groupings over a time range read these, never raw rows. `dim` is "src" (address or host name),
+ * "sig", "user", "svc" or "kind"; events without a value are tallied under dim "none" with the
+ * dim's name as the value (so no stored text can be mistaken for "no value").
  *
  * The table is WITHOUT ROWID (migration 0006, written by hand: drizzle cannot declare it): the
  * primary key is the table, so a range of buckets is read with its counts in one b-tree and an
@@ -75,6 +80,11 @@ export const eventTallies = sqliteTable(
     count: integer("count").notNull(),
     /** the most severe event counted here (rank: 0 critical … 4 info) */
     worst: integer("worst").notNull(),
+    /** stored rows counted here (count is occurrences) */
+    rows: integer("rows").notNull().default(0),
+    /** the earliest and latest event time counted here */
+    first: integer("first").notNull().default(0),
+    last: integer("last").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.dim, t.span, t.bucket, t.value] })],
 );

@@ -193,8 +193,16 @@ export interface EventGroupsPage {
   total_groups: number;
   /** stored rows the grouping read */
   rows: number;
-  /** false when the filter matched more rows than one grouping reads (GROUP_SCAN_CAP): counts are over the newest rows */
+  /**
+   * false when the filter matched more rows than one grouping reads (GROUP_SCAN_CAP): counts are over
+   * the newest rows. A time range alone is grouped from the tallies and always exact.
+   */
   exact: boolean;
+  /**
+   * false when `sources` was counted over the newest rows only (a lower bound): from the tallies,
+   * distinct sources per group are counted over the newest SOURCES_SCAN_CAP rows of the range
+   */
+  sources_exact: boolean;
 }
 
 /** GET /api/v1/security/top: top sources, signatures and accounts over a range, from the per-minute and per-hour tallies. */

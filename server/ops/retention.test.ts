@@ -145,8 +145,11 @@ describe("retention prune", () => {
       },
     });
     const report = await pruner.run();
-    // ten batches of events, then ten of their per-minute source tallies (kept two days)
-    expect(report).toMatchObject({ events: 95, tallies: 95, batches: 20 });
+    // ten batches of events, then ten of their per-minute source tallies (kept two days), one of
+    // their kind's and one of the "no signature, account or service" tallies
+    expect(report).toMatchObject({ events: 95, tallies: 99, batches: 22 });
+    expect(count(t, "event_tallies WHERE span = 60000")).toBe(0);
+    expect(count(t, "event_tallies WHERE span = 3600000 AND dim IN ('src', 'kind', 'none')")).toBe(99);
     expect(remaining.slice(0, 10)).toEqual([85, 75, 65, 55, 45, 35, 25, 15, 5, 0]);
   });
 

@@ -1,9 +1,8 @@
 import type Database from "better-sqlite3";
 import type { Clock } from "../clock";
 import { OffThreadCheckpointer } from "./checkpointer";
-import type { TallyDim } from "../security/tallies";
+import { TALLY_DIMS } from "../security/tallies";
 
-const TALLY_DIMS: readonly TallyDim[] = ["src", "sig", "user"];
 
 /** What one prune removed and kept. */
 export interface PruneReport {
@@ -135,8 +134,9 @@ export class RetentionPruner {
            (SELECT dim, span, bucket, value FROM event_tallies WHERE dim = ? AND span = ? AND bucket < ? ORDER BY bucket LIMIT ?)`,
       ),
       deleteHeartbeat: sqlite.prepare<[number]>(`DELETE FROM heartbeats WHERE id = ?`),
+      // event_minutes is WITHOUT ROWID (migration 0012): a batch is picked by its primary key
       deleteMinutes: sqlite.prepare<[number, number]>(
-        `DELETE FROM event_minutes WHERE rowid IN (SELECT rowid FROM event_minutes WHERE minute < ? ORDER BY minute LIMIT ?)`,
+        `DELETE FROM event_minutes WHERE (minute, severity) IN (SELECT minute, severity FROM event_minutes WHERE minute < ? ORDER BY minute LIMIT ?)`,
       ),
     };
   }

@@ -12,6 +12,8 @@ const input = (over: Partial<TallyInput> = {}): TallyInput => ({
   src_host: null,
   signature: "ET SCAN x",
   user: null,
+  service: "suricata",
+  kind: "ids_alert",
   occurrences: 1,
   ...over,
 });
@@ -20,10 +22,14 @@ function setup() {
   const handle = openDatabase(":memory:");
   const tally = prepareTallies(handle.sqlite);
   const rows = () =>
-    handle.sqlite.prepare("SELECT dim, span, bucket, value, count, worst FROM event_tallies ORDER BY dim, span, bucket, value").all() as {
+    handle.sqlite.prepare("SELECT dim, span, bucket, value, count, worst FROM event_tallies WHERE dim IN ('src', 'sig', 'user') ORDER BY dim, span, bucket, value").all() as {
       dim: string; span: number; bucket: number; value: string; count: number; worst: number;
     }[];
-  return { tally, rows };
+  const all = () =>
+    handle.sqlite.prepare("SELECT dim, span, bucket, value, count, worst, rows, first, last FROM event_tallies ORDER BY dim, span, bucket, value").all() as {
+      dim: string; span: number; bucket: number; value: string; count: number; worst: number; rows: number; first: number; last: number;
+    }[];
+  return { tally, rows, all };
 }
 
 describe("tallies", () => {
@@ -46,6 +52,30 @@ describe("tallies", () => {
       { dim: "user", span: 60_000, bucket: T, value: "root", count: 1, worst: 3 },
       { dim: "user", span: HOUR, bucket: T, value: "root", count: 1, worst: 3 },
     ]);
+  });
+
+  it("keeps stored rows, first and last time per key, tallies service and kind, and counts events without a value under 'none'", () => {
+    const { tally, all } = setup();
+    tally([
+      input({ time: T + 5_000, occurrences: 4 }),
+      input({ time: T + 1_000, service: null, signature: null }),
+      input({ time: T + 61_000, kind: "auth_failure", service: "sshd", user: "root", severity: "medium" }),
+    ]);
+    const hour = all().filter((r) => r.span === HOUR);
+    const at = (dim: string, value: string) => hour.find((r) => r.dim === dim && r.value === value);
+    expect(at("src", "203.0.113.5")).toMatchObject({ count: 6, rows: 3, first: T + 1_000, last: T + 61_000, worst: 2 });
+    expect(at("svc", "suricata")).toMatchObject({ count: 4, rows: 1, first: T + 5_000, last: T + 5_000 });
+    expect(at("svc", "sshd")).toMatchObject({ count: 1, rows: 1 });
+    expect(at("kind", "ids_alert")).toMatchObject({ count: 5, rows: 2, first: T + 1_000, last: T + 5_000 });
+    expect(at("kind", "auth_failure")).toMatchObject({ count: 1, rows: 1, worst: 2 });
+    // the "no value" counts: 2 events without an account, 1 without a signature, 1 without a service
+    expect(at("none", "user")).toMatchObject({ count: 5, rows: 2 });
+    expect(at("none", "sig")).toMatchObject({ count: 1, rows: 1, first: T + 1_000 });
+    expect(at("none", "svc")).toMatchObject({ count: 1, rows: 1 });
+    expect(at("none", "src")).toBeUndefined();
+    // a later batch widens first and last and adds rows
+    tally([input({ time: T - 1 + HOUR, occurrences: 2 })]);
+    expect(all().find((r) => r.span === HOUR && r.dim === "src")).toMatchObject({ count: 8, rows: 4, first: T + 1_000, last: T - 1 + HOUR });
   });
 
   it("adds a later batch to the counts already stored, over more keys than one statement holds", () => {
