@@ -37,6 +37,14 @@ export interface HourFigure {
   p95: number | null;
 }
 
+interface OutageParams {
+  node: number;
+  /** JSON array of the statuses outages are made of */
+  statuses: string;
+  from: number;
+  to: number;
+}
+
 interface RollupRowRaw {
   bucket: number;
   count: number;
@@ -46,9 +54,9 @@ interface RollupRowRaw {
 
 const OUTAGE_RUNS = `
   WITH c AS (
-    SELECT at, status, reason, status IN (SELECT value FROM json_each(?2)) AS d,
-           coalesce(lag(status) OVER (ORDER BY at) IN (SELECT value FROM json_each(?2)), 0) AS pd
-      FROM node_status_changes WHERE node_id = ?1
+    SELECT at, status, reason, status IN (SELECT value FROM json_each(@statuses)) AS d,
+           coalesce(lag(status) OVER (ORDER BY at) IN (SELECT value FROM json_each(@statuses)), 0) AS pd
+      FROM node_status_changes WHERE node_id = @node
   ),
   runs AS (SELECT at AS start, status, reason, d, lead(at) OVER (ORDER BY at) AS end FROM c WHERE d <> pd)
 `;
@@ -83,21 +91,21 @@ export class FiguresStore {
          ON CONFLICT (node_id, at) DO UPDATE SET status = excluded.status, reason = excluded.reason`,
       ),
       // the change in force at `from` and every one after it, up to `to`
-      changes: sqlite.prepare<[number, number, number], StatusChangeRow>(
+      changes: sqlite.prepare<[{ node: number; from: number; to: number }], StatusChangeRow>(
         `SELECT at, status, reason FROM node_status_changes
-          WHERE node_id = ?1 AND at >= coalesce((SELECT max(at) FROM node_status_changes WHERE node_id = ?1 AND at <= ?2), ?2) AND at < ?3
+          WHERE node_id = @node AND at >= coalesce((SELECT max(at) FROM node_status_changes WHERE node_id = @node AND at <= @from), @from) AND at < @to
           ORDER BY at`,
       ),
       dropStatus: sqlite.prepare<[number]>(`DELETE FROM node_status_changes WHERE node_id = ?`),
       // keeps the last change before the cutoff: it says what held from the cutoff on
-      pruneStatus: sqlite.prepare<[number, number]>(
-        `DELETE FROM node_status_changes WHERE node_id = ?1 AND at < (SELECT max(at) FROM node_status_changes WHERE node_id = ?1 AND at < ?2)`,
+      pruneStatus: sqlite.prepare<[{ node: number; cutoff: number }]>(
+        `DELETE FROM node_status_changes WHERE node_id = @node AND at < (SELECT max(at) FROM node_status_changes WHERE node_id = @node AND at < @cutoff)`,
       ),
-      outages: sqlite.prepare<[number, string, number, number, number, number], OutageRow>(
-        `${OUTAGE_RUNS} SELECT start, end, status, reason FROM runs WHERE d = 1 AND start < ?4 AND coalesce(end, ?4) > ?3 ORDER BY start DESC LIMIT ?5 OFFSET ?6`,
+      outages: sqlite.prepare<[OutageParams & { limit: number; offset: number }], OutageRow>(
+        `${OUTAGE_RUNS} SELECT start, end, status, reason FROM runs WHERE d = 1 AND start < @to AND coalesce(end, @to) > @from ORDER BY start DESC LIMIT @limit OFFSET @offset`,
       ),
-      outageCount: sqlite.prepare<[number, string, number, number], { n: number }>(
-        `${OUTAGE_RUNS} SELECT count(*) AS n FROM runs WHERE d = 1 AND start < ?4 AND coalesce(end, ?4) > ?3`,
+      outageCount: sqlite.prepare<[OutageParams], { n: number }>(
+        `${OUTAGE_RUNS} SELECT count(*) AS n FROM runs WHERE d = 1 AND start < @to AND coalesce(end, @to) > @from`,
       ),
       worstHour: sqlite.prepare<[number, number, number], HourFigure>(
         `SELECT bucket, count, failures, p95 FROM node_rollup_hours WHERE node_id = ? AND bucket >= ? AND bucket < ? AND count > 0
@@ -165,13 +173,13 @@ export class FiguresStore {
 
   /** The changes that say a node's status over [from, to): the one in force at `from`, then the rest. */
   changes(nodeId: number, from: number, to: number): StatusChangeRow[] {
-    return this.st.changes.all(nodeId, from, to);
+    return this.st.changes.all({ node: nodeId, from, to });
   }
 
   /** Outages (runs of down or unreachable) that overlap [from, to), newest first, and how many there are. */
   outages(nodeId: number, from: number, to: number, limit: number, offset: number): { total: number; rows: OutageRow[] } {
-    const statuses = JSON.stringify(OUTAGE_STATUSES);
-    return { total: this.st.outageCount.get(nodeId, statuses, from, to)!.n, rows: this.st.outages.all(nodeId, statuses, from, to, limit, offset) };
+    const p = { node: nodeId, statuses: JSON.stringify(OUTAGE_STATUSES), from, to };
+    return { total: this.st.outageCount.get(p)!.n, rows: this.st.outages.all({ ...p, limit, offset }) };
   }
 
   /** The hour overlapping [from, to) with the most failed checks, then the worst p95, then the earliest. */
@@ -190,7 +198,7 @@ export class FiguresStore {
   pruneNode(nodeId: number, cutoffs: Readonly<Record<Resolution, number>> & { status: number }): number {
     let n = 0;
     for (const r of RESOLUTIONS) n += this.rollups[r].prune.run(nodeId, cutoffs[r]).changes;
-    return n + this.st.pruneStatus.run(nodeId, cutoffs.status).changes;
+    return n + this.st.pruneStatus.run({ node: nodeId, cutoff: cutoffs.status }).changes;
   }
 
   // --- the heartbeats stored before the roll-ups existed ---
