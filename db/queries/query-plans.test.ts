@@ -113,9 +113,9 @@ function seeded(): { handle: DatabaseHandle; audit: AuditLog } {
     for (let n = 1; n <= 300; n++) {
       node.run(`node-${n}`, `Node ${n}`);
       for (let h = 0; h < 40; h++) heartbeat.run(n, NOW - h * 60_000, h % 7 === 0 ? 0 : 1);
-      // roll-ups: the last 40 minutes for every node, 30 days of hours for the first 20; a status change a day
+      // roll-ups: the last 40 minutes for every node, 30 days of hours for a few; a status change a day
       const results = Array.from({ length: 40 }, (_, h) => ({ nodeId: n, time: NOW - h * 60_000, ok: h % 7 !== 0, latency_ms: 5 + h }));
-      if (n <= 20) for (let h = 0; h < 720; h++) results.push({ nodeId: n, time: NOW - h * 3_600_000, ok: h % 11 !== 0, latency_ms: 10 + (h % 9) });
+      if (n % 50 === 7) for (let h = 0; h < 720; h++) results.push({ nodeId: n, time: NOW - h * 3_600_000, ok: h % 11 !== 0, latency_ms: 10 + (h % 9) });
       figures.addResults(results);
       for (let d = 30; d >= 0; d--) figures.recordStatus(n, NOW - d * 86_400_000, d % 2 ? "down" : "up", null);
     }
@@ -360,5 +360,8 @@ describe("the retention prune's own statements", () => {
     );
     const all = report.join("\n");
     for (const index of ["security_events_time", "heartbeats_time", "heartbeats_node_time", "sqlite_autoindex_event_minutes_1"]) expect(all).toContain(index);
+    // node roll-ups and status history: range deletes of each node's primary key
+    for (const table of ["node_rollup_minutes", "node_rollup_hours", "node_rollup_days"]) expect(all).toContain(`SEARCH ${table} USING PRIMARY KEY (node_id=? AND bucket<?)`);
+    expect(all).toContain("SEARCH node_status_changes USING PRIMARY KEY (node_id=? AND at<?)");
   });
 });
