@@ -30,6 +30,8 @@ beforeAll(async () => {
     const failing = t >= NOW - 30 * MIN && t < NOW - 20 * MIN;
     beats.push({ node: "pay-gw", ok: !failing, latency_ms: failing ? undefined : 20 + ((t / 30_000) % 10), time: t, message: failing ? "HTTP 503" : undefined });
     beats.push({ node: "pay-db", ok: true, latency_ms: 5, time: t });
+    // a node known only by its heartbeats (judged by the ingest, not the status machine)
+    beats.push({ node: "edge-hb", ok: !failing, latency_ms: failing ? undefined : 7, time: t, message: failing ? "link down" : undefined });
   }
   const r = core.ingestHeartbeats(beats, "test");
   if (r.accepted !== beats.length) throw new Error(JSON.stringify(r));
@@ -117,6 +119,9 @@ describe("GET /api/v1/nodes/:id/uptime and /outages", () => {
     const r = await get("nodes/[id]/outages", `/api/v1/nodes/${id}/outages?limit=5`, { id });
     expect(r.body).toMatchObject({ total: 1, limit: 5, offset: 0 });
     expect(r.body.outages).toEqual([{ start: NOW - 30 * MIN, end: NOW - 20 * MIN, duration_ms: 10 * MIN, status: "down", cause: expect.stringContaining("HTTP 503") }]);
+    // a heartbeat node goes down at its third failure in a row, but the outage is dated by the first
+    const hb = await get("nodes/[id]/outages", "/api/v1/nodes/edge-hb/outages", { id: "edge-hb" });
+    expect(hb.body.outages).toEqual([{ start: NOW - 30 * MIN, end: NOW - 20 * MIN, duration_ms: 10 * MIN, status: "down", cause: "link down" }]);
     const bad = await get("nodes/[id]/outages", `/api/v1/nodes/${id}/outages?limit=0`, { id });
     expect(bad).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^limit: /) } } });
   });

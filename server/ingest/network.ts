@@ -55,6 +55,8 @@ interface CachedNode extends NodeHealth {
   name: string;
   critical: boolean;
   degradedMs: number | null;
+  /** time of the first failed heartbeat of the current failing run (dates its outage); unknown after a restart */
+  failingSince?: number | null;
 }
 
 /**
@@ -143,12 +145,15 @@ export class NetworkIngest {
         w.updateNodeHealth.run(health.status, health.consecutiveFailures, latency, time, node.id);
         rolled.push({ nodeId: node.id, time, ok: hb.ok, latency_ms: latency });
         // judged in arrival order, so a late heartbeat's change is recorded no earlier than the last one
-        if (health.status !== node.status) this.figures.recordStatus(node.id, time, health.status, health.status === "up" ? null : (hb.message ?? (hb.ok ? "slower than its threshold" : "a check failed")), false);
+        const failingSince = hb.ok ? null : (node.failingSince ?? time);
+        // an outage is dated by the first failure of the run that took the node down, not the third
+        const at = health.status === "down" ? Math.min(failingSince ?? time, time) : time;
+        if (health.status !== node.status) this.figures.recordStatus(node.id, at, health.status, health.status === "up" ? null : (hb.message ?? (hb.ok ? "slower than its threshold" : "a check failed")), false);
         if (health.status === "down") outcomes.push({ kind: "down", detection: this.downDetection(node, time) });
         else if (node.status === "down") outcomes.push({ kind: "recovered", node });
         // receipt time, not the check's own: a sensor with a skewed clock is still reporting
         const lastReportAt = source === WATCHDOG_SOURCE ? node.lastReportAt : now;
-        next.set(hb.node, { ...node, ...health, lastReportAt });
+        next.set(hb.node, { ...node, ...health, lastReportAt, failingSince });
         deltas.push({ type: "heartbeat", node_id: node.id, status: health.status, check: { time, ok: hb.ok, latency_ms: latency } });
         accepted += 1;
       }
