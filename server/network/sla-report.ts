@@ -101,23 +101,8 @@ export class SlaReports {
 
   /** The set's worst hour: most failed checks summed over its nodes, then the worst node p95 of that hour. */
   private setWorstHour(nodes: readonly FigureNode[], from: number, to: number): WorstHour | null {
-    const byHour = new Map<number, WorstHour>();
-    for (const n of nodes) {
-      for (const h of this.figures.store.hours(n.id, from, to)) {
-        const acc = byHour.get(h.bucket);
-        if (!acc) byHour.set(h.bucket, { start: h.bucket, checks: h.count, failures: h.failures, p95: h.p95 });
-        else {
-          acc.checks += h.count;
-          acc.failures += h.failures;
-          if (h.p95 !== null && (acc.p95 === null || h.p95 > acc.p95)) acc.p95 = h.p95;
-        }
-      }
-    }
-    let worst: WorstHour | null = null;
-    for (const h of byHour.values()) {
-      if (!worst || h.failures > worst.failures || (h.failures === worst.failures && ((h.p95 ?? -1) > (worst.p95 ?? -1) || ((h.p95 ?? -1) === (worst.p95 ?? -1) && h.start < worst.start)))) worst = h;
-    }
-    return worst;
+    const w = this.figures.store.setWorstHour(nodes.map((n) => n.id), from, to);
+    return w && { start: w.bucket, checks: w.count, failures: w.failures, p95: w.p95 };
   }
 
   /** Storm incidents active in the range, by member node key. */
