@@ -84,7 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     bodyLimit: int(env, "VIGIL_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1024, 512 * 1024 * 1024),
     retentionDays: int(env, "VIGIL_RETENTION_DAYS", 7, 1, 3650),
     rollupRetention: {
-      minute: int(env, "VIGIL_ROLLUP_MINUTE_DAYS", 30, 1, 3650) * 86_400_000,
+      minute: int(env, "VIGIL_ROLLUP_MINUTE_DAYS", 7, 1, 3650) * 86_400_000,
       hour: int(env, "VIGIL_ROLLUP_HOUR_DAYS", 400, 1, 3650) * 86_400_000,
       day: int(env, "VIGIL_ROLLUP_DAY_DAYS", 1830, 1, 36500) * 86_400_000,
     },

@@ -70,7 +70,7 @@ export interface CoreOptions {
   failuresToDown?: number;
   /** raw rows older than this are pruned; rollups are kept 90 days */
   retentionDays?: number;
-  /** how long node roll-ups are kept per resolution, ms (VIGIL_ROLLUP_*_DAYS; default 30 d / 400 d / 1,830 d) */
+  /** how long node roll-ups are kept per resolution, ms (VIGIL_ROLLUP_*_DAYS; default 7 d / 400 d / 1,830 d) */
   rollupRetention?: Partial<RollupRetention>;
   /** batch size and pacing of the retention prune (see server/ops/retention.ts) */
   retention?: Omit<RetentionOptions, "retentionMs">;

@@ -17,7 +17,7 @@ export interface RollupRetention {
   hour: number;
   day: number;
 }
-export const DEFAULT_ROLLUP_RETENTION: RollupRetention = { minute: 30 * DAY, hour: 400 * DAY, day: 1830 * DAY };
+export const DEFAULT_ROLLUP_RETENTION: RollupRetention = { minute: 7 * DAY, hour: 400 * DAY, day: 1830 * DAY };
 
 export interface FigureNode {
   id: number;

@@ -31,7 +31,7 @@ export interface RetentionOptions {
   retentionMs: number;
   /** per-minute rollups older than this are removed (default 90 days) */
   rollupRetentionMs?: number;
-  /** how long node roll-ups are kept per resolution (default 30 d minutes, 400 d hours, 1,830 d days); status history as long as days */
+  /** how long node roll-ups are kept per resolution (default 7 d minutes, 400 d hours, 1,830 d days); status history as long as days */
   networkRollups?: RollupRetention;
   /** rows per batch; when absent the size adapts so that each batch takes about `sliceMs` */
   batchSize?: number;
