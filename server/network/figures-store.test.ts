@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
 import { FiguresStore } from "./figures-store";
+import { RetentionPruner } from "../ops/retention";
 import { foldRecords, rollMinutes, type CheckSample, type Resolution, type RollupRecord } from "./rollup";
 
 const MIN = 60_000;
@@ -204,5 +205,23 @@ describe("status history", () => {
       { at: T0 + 5 * DAY, status: "down", reason: "y" },
     ]);
     expect(removed).toBe(2 + 1 + 2);
+  });
+});
+
+describe("the hourly prune", () => {
+  it("trims each node's roll-ups by the configured retention per resolution, and its status history as long as days", async () => {
+    const { handle, store, node } = memory();
+    handle.sqlite.transaction(() => store.addResults([1, 10, 100].map((d) => ({ nodeId: node, time: T0 - d * DAY, ok: true, latency_ms: 5 }))))();
+    store.recordStatus(node, T0 - 100 * DAY, "up", null);
+    store.recordStatus(node, T0 - 60 * DAY, "down", "x");
+    store.recordStatus(node, T0 - 59 * DAY, "up", null);
+    const pruner = new RetentionPruner(handle.sqlite, { now: () => T0 }, { retentionMs: 7 * DAY, networkRollups: { minute: 7 * DAY, hour: 30 * DAY, day: 50 * DAY }, yieldToLoop: async () => {} });
+    const report = await pruner.run();
+    expect(stored(store, node, "minute").map((r) => r.bucket)).toEqual([T0 - DAY]);
+    expect(stored(store, node, "hour")).toHaveLength(2);
+    expect(stored(store, node, "day")).toHaveLength(2);
+    // the change in force 50 days ago (up since -59 d) stays: it says what held from then on
+    expect(store.changes(node, T0 - 50 * DAY, T0)).toEqual([{ at: T0 - 59 * DAY, status: "up", reason: null }]);
+    expect(report.networkRollups).toBe(2 + 1 + 1 + 2);
   });
 });
