@@ -5,7 +5,7 @@ import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { pageErrors } from "./support/page-errors";
 import { startVigil, type VigilServer } from "./support/vigil";
-import { createUser, signIn } from "./support/accounts";
+import { createKey, createUser, signIn } from "./support/accounts";
 
 let vigil: VigilServer;
 let tcp: net.Server;
@@ -161,4 +161,57 @@ test("a push check made over the form shows its URL once, and the forms fit a 39
   expect(await overflow()).toBeLessThanOrEqual(0);
   expect(errors).toEqual([]);
   await context.close();
+});
+
+test("the node page shows uptime, the latency chart from the roll-ups over 1 h … 30 d, its outages and the SLA CSV, at 1440 and 390 px", async ({ browser }) => {
+  // an hour of pushed heartbeats, with a run of failures that takes the node down for 10 minutes
+  const key = await createKey(vigil, "nora@bank.test", "ingest,read");
+  const now = Date.now();
+  const beats = [];
+  for (let t = now - 60 * 60_000; t < now - 1000; t += 30_000) {
+    const failing = t >= now - 30 * 60_000 && t < now - 20 * 60_000;
+    beats.push(failing ? { node: "figures-gw", ok: false, time: t, message: "HTTP 503 from upstream" } : { node: "figures-gw", ok: true, latency_ms: 20 + ((t / 30_000) % 17), time: t });
+  }
+  const api = (p: string, init: RequestInit = {}) => fetch(vigil.url + p, { ...init, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" } });
+  expect((await api("/api/v1/heartbeats", { method: "POST", body: JSON.stringify(beats) })).status).toBe(202);
+  const { nodes } = (await (await api("/api/v1/nodes?limit=1000")).json()) as { nodes: { id: number; key: string }[] };
+  const id = nodes.find((n) => n.key === "figures-gw")!.id;
+
+  for (const width of [1440, 390]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    await signIn(context, vigil.url, "vic@bank.test");
+    const page = await context.newPage();
+    const errors = pageErrors(page);
+    await page.goto(`${vigil.url}/nodes/${id}`);
+    const uptime = page.getByRole("region", { name: "uptime" });
+    // up 50 of the 60 minutes with data (the rest of the day is no data, out of the ratio)
+    await expect(uptime.getByTestId("uptime-24h")).toContainText(/83\.3\d %/);
+    await expect(uptime.getByTestId("uptime-24h")).toContainText("down 10 min · 1 outage");
+    await expect(uptime.getByTestId("uptime-30d")).toContainText("no data");
+
+    const latency = page.getByRole("region", { name: "latency" });
+    await latency.scrollIntoViewIfNeeded();
+    await expect(latency.getByRole("img", { name: /latency p50 and p95, \d+ points of 2 min/ }).locator("svg").first()).toBeVisible();
+    await expect(latency.getByTestId("latency-summary")).toContainText(/^120 checks, \d+ failed/);
+    await latency.getByRole("radio", { name: "1h" }).click();
+    await expect(latency.getByRole("img", { name: /points of 1 min/ })).toBeVisible();
+    await latency.getByRole("radio", { name: "30d" }).click();
+    await expect(latency.getByTestId("latency-summary")).toContainText("per 1 h");
+
+    const outages = page.getByRole("region", { name: "outages" });
+    await expect(outages.getByRole("heading")).toHaveText("Outages (1)");
+    await expect(outages.getByTestId("outage-row")).toContainText("HTTP 503 from upstream");
+
+    const href = await uptime.getByRole("link", { name: /SLA report/ }).getAttribute("href");
+    const csv = await context.request.get(vigil.url + href!);
+    expect(csv.headers()["content-type"]).toBe("text/csv; charset=utf-8");
+    expect(csv.headers()["content-disposition"]).toMatch(/^attachment; filename="vigil-sla-/);
+    expect((await csv.text()).split("\r\n")[1]).toMatch(/^node,figures-gw,figures-gw,,/);
+
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: test.info().outputPath(`node-figures-${width}.png`), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  }
 });

@@ -112,12 +112,19 @@ async function main() {
     await shot(phone, "triage-phone-drawer", false);
 
     // a node's own page, wide and on a phone
+    // with its figures: uptime, the latency chart from the roll-ups (drawn once on screen), outages
     await wide.goto(`${vigil.url}/nodes/1`);
     await wide.getByRole("region", { name: "node", exact: true }).waitFor();
+    await wide.getByTestId("uptime-24h").waitFor();
+    await wide.getByRole("region", { name: "latency" }).locator("svg").first().waitFor();
     await shot(wide, "node-page");
     await phone.goto(`${vigil.url}/nodes/1`);
     await phone.getByRole("region", { name: "node", exact: true }).waitFor();
+    await phone.getByTestId("uptime-24h").waitFor();
     await shot(phone, "node-page-phone", false);
+    await phone.getByRole("region", { name: "latency" }).scrollIntoViewIfNeeded();
+    await phone.getByRole("region", { name: "latency" }).locator("svg").first().waitFor();
+    await shot(phone, "node-figures-phone", false);
 
     // incidents: the list with a bulk selection, and one incident's own page
     await wide.goto(`${vigil.url}/incidents?status=all`);

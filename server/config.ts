@@ -16,6 +16,8 @@ export interface VigilConfig {
   dev: boolean;
   bodyLimit: number;
   retentionDays: number;
+  /** how long node roll-ups are kept, ms: VIGIL_ROLLUP_MINUTE_DAYS, _HOUR_DAYS, _DAY_DAYS */
+  rollupRetention: { minute: number; hour: number; day: number };
   /** the URL people use to reach Vigil, when it differs from what the Host header says */
   publicUrl?: string;
   tls?: { certFile: string; keyFile: string };
@@ -81,6 +83,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dev: env.NODE_ENV === "development",
     bodyLimit: int(env, "VIGIL_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1024, 512 * 1024 * 1024),
     retentionDays: int(env, "VIGIL_RETENTION_DAYS", 7, 1, 3650),
+    rollupRetention: {
+      minute: int(env, "VIGIL_ROLLUP_MINUTE_DAYS", 7, 1, 3650) * 86_400_000,
+      hour: int(env, "VIGIL_ROLLUP_HOUR_DAYS", 400, 1, 3650) * 86_400_000,
+      day: int(env, "VIGIL_ROLLUP_DAY_DAYS", 1830, 1, 36500) * 86_400_000,
+    },
     publicUrl: publicUrl(env.VIGIL_PUBLIC_URL),
     tls: tls(env),
     trustProxy: env.VIGIL_TRUST_PROXY === "1",

@@ -52,6 +52,9 @@ import { RetentionPruner, type PruneReport, type RetentionOptions } from "./ops/
 import { getLogger } from "./ops/logging";
 import { NetworkService, type NetworkServiceOptions } from "./network/service";
 import { NodeManager, type NodeChangeActor, type NodeResult } from "./network/manage";
+import { DEFAULT_ROLLUP_RETENTION, NetworkFigures, type RollupRetention } from "./network/figures";
+import { SlaReports } from "./network/sla-report";
+import type { LatencyAnswer, LatencyQuery, OutagesPage, OutagesQuery, SlaQuery, UptimeAnswer, UptimeQuery } from "../lib/contracts/figures";
 import { NodesFile, type NodesFileStatus } from "./network/nodes-file";
 import { toYaml, type ConfigWatch } from "./network/config";
 import { definitionOf, probeSummary, pushTokenHash } from "./network/model";
@@ -67,6 +70,8 @@ export interface CoreOptions {
   failuresToDown?: number;
   /** raw rows older than this are pruned; rollups are kept 90 days */
   retentionDays?: number;
+  /** how long node roll-ups are kept per resolution, ms (VIGIL_ROLLUP_*_DAYS; default 7 d / 400 d / 1,830 d) */
+  rollupRetention?: Partial<RollupRetention>;
   /** batch size and pacing of the retention prune (see server/ops/retention.ts) */
   retention?: Omit<RetentionOptions, "retentionMs">;
   /** largest request body the HTTP API reads, bytes */
@@ -107,14 +112,17 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const silences = new Silences(sqlite, () => clock.now(), (d) => (d.pane === "network" ? nodeTags(d.entity) : null));
   const incidentService = new IncidentService(db, clock, silences);
   const retentionMs = (options.retentionDays ?? 7) * 86_400_000;
-  const pruner = new RetentionPruner(sqlite, clock, { ...options.retention, retentionMs });
+  const rollupRetention: RollupRetention = { ...DEFAULT_ROLLUP_RETENTION, ...options.rollupRetention };
+  const pruner = new RetentionPruner(sqlite, clock, { ...options.retention, retentionMs, networkRollups: rollupRetention });
+  const figures = new NetworkFigures(sqlite, clock, rollupRetention);
+  const slaReports = new SlaReports(sqlite, clock, figures);
   const window = { retentionMs, skewMs: options.maxSkewMs ?? DEFAULT_TIME_WINDOW.skewMs };
   const security = createSecurity(sqlite, clock, hub, incidentService, { window, rules: options.rules, timeZone: options.logTimeZone });
   let syslog: { listener: SyslogListener; ports: { udp: number | null; tcp: number | null } } | null = null;
   const netLog: NetworkServiceOptions["log"] = (level, message, detail) => getLogger()[level](detail ?? {}, message);
-  const probes = new NetworkService(db, sqlite, clock, hub, incidentService, { log: netLog, ...options.network });
+  const probes = new NetworkService(db, sqlite, clock, hub, incidentService, { log: netLog, figures: figures.store, ...options.network });
   nodeTags = (key) => probes.store.byKey(key)?.tags ?? null;
-  const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, { failuresToDown: options.failuresToDown, maxNodes: options.maxNodes, window, delegate: probes });
+  const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, { failuresToDown: options.failuresToDown, maxNodes: options.maxNodes, window, delegate: probes, figures: figures.store });
   // eslint-disable-next-line prefer-const -- the manager's locator reads the file object made after it
   let nodesFile: NodesFile;
   const nodeManager = new NodeManager(probes, probes.store, sqlite, (key) => nodesFile.locate(key), (key) => network.forget(key));
@@ -384,6 +392,16 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
       const detail = getNodeDetail(db, id, q.checks);
       return detail && { ...detail, probes: probes.get(id)?.checks.map(probeSummary) ?? [], settings: nodeManager.settingsOf(id) };
     },
+    /** GET /api/v1/nodes/:id/latency: p50/p95/p99/max points from the roll-up table of the range's resolution */
+    nodeLatency: (id: number | string, q: LatencyQuery): LatencyAnswer => figures.latency(id, q),
+    /** GET /api/v1/nodes/:id/uptime: uptime weighted by time over 24 h, 7 d, 30 d and from/to */
+    nodeUptime: (id: number | string, q: UptimeQuery): UptimeAnswer => figures.uptime(id, q),
+    /** GET /api/v1/nodes/:id/outages: outage history, newest first, with the true total */
+    nodeOutages: (id: number | string, q: OutagesQuery): OutagesPage => figures.outages(id, q),
+    /** GET /api/v1/reports/sla: per node uptime, downtime, incidents and worst hour, as JSON or CSV */
+    slaReport: (q: SlaQuery) => slaReports.report(q),
+    /** Rolls up heartbeats stored before the roll-up tables existed (once, after the upgrade), in slices. */
+    backfillRollups: (): Promise<number> => figures.backfill((fn) => sqlite.transaction(fn).immediate()),
     /** GET /api/v1/security/snapshot: the newest page, the true total, per-minute rate and counts by severity (rollup) */
     securitySnapshot: (limit = 100): SecuritySnapshot => {
       const minute = Math.floor(clock.now() / MINUTE) * MINUTE;

@@ -74,6 +74,7 @@ async function main() {
     processMetrics: true,
     migrationsFolder: path.join(root, "db", "migrations"),
     retentionDays: config.retentionDays,
+    rollupRetention: config.rollupRetention,
     bodyLimit: config.bodyLimit,
     maxNodes: config.maxNodes,
     maxSkewMs: config.maxSkewMs,
@@ -133,10 +134,15 @@ async function main() {
   // hourly and at boot, in short batches; a call while one runs joins it (see server/ops/retention.ts)
   const prune = () =>
     core.prune().then(
-      (report) => log.info({ prune: report }, `retention prune removed ${report.events} events, ${report.heartbeats} heartbeats, ${report.eventMinutes} rollup rows; kept ${report.kept_for_incidents} for active incidents (${report.batches} batches, ${report.ms} ms)`),
+      (report) => log.info({ prune: report }, `retention prune removed ${report.events} events, ${report.heartbeats} heartbeats, ${report.eventMinutes} rollup rows, ${report.networkRollups} node roll-up rows; kept ${report.kept_for_incidents} for active incidents (${report.batches} batches, ${report.ms} ms)`),
       (error: unknown) => log.error({ err: error }, "retention prune failed"),
     );
   const pruner = setInterval(() => void prune(), 3_600_000);
+  // heartbeats stored before the roll-up tables existed: rolled up once, in slices, after the upgrade
+  void core.backfillRollups().then(
+    (rows) => rows > 0 && log.info({ rows }, `rolled up ${rows} heartbeats stored before the roll-up tables`),
+    (error: unknown) => log.error({ err: error }, "roll-up backfill failed"),
+  );
   pruner.unref();
   const watchdog = config.silenceMs > 0 ? setInterval(() => void core.sweepSilentNodes(config.silenceMs), 5_000) : null;
   watchdog?.unref();

@@ -6,14 +6,12 @@ import { RECENT_CHECKS, type DetailCheck, type NodeDetail } from "@/lib/contract
 import { nodePageQueries } from "@/lib/queries/node-queries";
 import { latency } from "@/components/ui/format";
 import { Ago, LocalTime } from "@/components/ui/time";
-import { STATUS_STYLE } from "./status";
 import { CheckStrip } from "./check-strip";
-import { LatencyChart } from "./latency-chart";
 
 const H = "text-xs font-semibold uppercase tracking-wider text-slate-400";
 const interval = (ms: number | null) => (ms === null ? "—" : ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
 
-/** The node's checks (type, target, interval, last result and error), its check strip and latency chart. */
+/** The node's checks (type, target, interval, last result and error) and its check strip (the latency chart is NodeLatency, from the roll-ups). */
 export function NodeChecks({ data }: { data: NodeDetail }) {
   const checks = data.checks;
   const probes = data.probes ?? [];
@@ -50,8 +48,6 @@ export function NodeChecks({ data }: { data: NodeDetail }) {
       )}
       <h3 className={H}>Last {Math.min(RECENT_CHECKS, checks.length)} results</h3>
       <CheckStrip checks={checks.slice(-RECENT_CHECKS)} degradedMs={data.settings?.latency_threshold_ms} />
-      <h3 className={H}>Latency (ms)</h3>
-      {checks.length > 1 ? <LatencyChart checks={checks} stroke={STATUS_STYLE[data.node.status].stroke} /> : <p className="text-xs text-slate-400">Not enough checks for a chart yet.</p>}
     </section>
   );
 }

@@ -13,10 +13,14 @@ import { Ago, LocalTime } from "@/components/ui/time";
 import { STATUS_STYLE } from "./status";
 import { NodeChecks, NodeIncidents } from "./node-checks";
 import { NodeSettingsForm } from "./node-settings";
+import { NodeLatency } from "./node-latency";
+import { NodeUptime } from "./node-uptime";
+import { NodeOutages } from "./node-outages";
 
 /**
- * One node on its own page: status since when and why, tags, parent, source, paused; its checks,
- * latency and incidents; and, for nodes:manage, its settings, pause/resume and delete.
+ * One node on its own page: status since when and why, tags, parent, source, paused; uptime over
+ * 24 h / 7 d / 30 d with the SLA CSV, the latency chart from the roll-ups, its checks, outages and
+ * incidents; and, for nodes:manage, its settings, pause/resume and delete.
  */
 export function NodePage({ id }: { id: number }) {
   const { data, error } = useQuery(nodePageQueries.detail(id));
@@ -44,7 +48,10 @@ export function NodePage({ id }: { id: number }) {
       {data && (
         <>
           <Overview data={data} />
+          <NodeUptime id={id} />
+          <NodeLatency id={id} stroke={STATUS_STYLE[data.node.status].stroke} />
           <NodeChecks data={data} />
+          <NodeOutages id={id} />
           <NodeIncidents nodeKey={data.node.key} />
           {mayManage ? <NodeSettingsForm data={data} /> : <p className="text-xs text-slate-500">You may read this node but not change it (nodes:manage).</p>}
         </>

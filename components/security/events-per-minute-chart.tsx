@@ -1,10 +1,11 @@
 "use client";
 
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useMemo } from "react";
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import type { RateBucket } from "@/lib/contracts/events";
 import { SEVERITIES } from "@/lib/contracts/common";
 import { SEVERITY_COLORS } from "@/components/ui/severity";
+import { useVisibleWidth } from "@/components/ui/use-visible-width";
 
 const MINUTE = 60_000;
 const HEIGHT = 144;
@@ -12,29 +13,6 @@ const HEIGHT = 144;
 function hhmm(ms: number): string {
   const d = new Date(ms);
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
-}
-
-/**
- * The box's width while it is on screen, else 0: the chart mounts only when visible and always
- * with a measured size (recharts measuring a hidden or unlaid box logs `width(0)` warnings).
- */
-function useVisibleWidth() {
-  const ref = useRef<HTMLDivElement>(null);
-  const [visible, setVisible] = useState(false);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const io = new IntersectionObserver(([entry]) => setVisible(entry.isIntersecting));
-    const ro = new ResizeObserver(([entry]) => setWidth(Math.floor(entry.contentRect.width)));
-    io.observe(el);
-    ro.observe(el);
-    return () => {
-      io.disconnect();
-      ro.disconnect();
-    };
-  }, []);
-  return { ref, width: visible ? width : 0 };
 }
 
 /** Events per minute over the last hour, stacked by severity. */

@@ -9,6 +9,9 @@ import { AuditLog } from "../../server/audit/audit-log";
 import { IncidentService } from "../../server/incidents/service";
 import { RetentionPruner } from "../../server/ops/retention";
 import { manualClock } from "../../server/clock";
+import { FiguresStore } from "../../server/network/figures-store";
+import { NetworkFigures } from "../../server/network/figures";
+import { SlaReports } from "../../server/network/sla-report";
 import { EVENT_KINDS, type EventFilter } from "../../lib/contracts/events";
 import type { IncidentQuery } from "../../lib/contracts/incidents";
 
@@ -106,10 +109,17 @@ function seeded(): { handle: DatabaseHandle; audit: AuditLog } {
     }
     const node = sqlite.prepare(`INSERT INTO nodes (key, name) VALUES (?, ?)`);
     const heartbeat = sqlite.prepare(`INSERT INTO heartbeats (node_id, time, ok, latency_ms) VALUES (?, ?, ?, 5)`);
+    const figures = new FiguresStore(sqlite);
     for (let n = 1; n <= 300; n++) {
       node.run(`node-${n}`, `Node ${n}`);
       for (let h = 0; h < 40; h++) heartbeat.run(n, NOW - h * 60_000, h % 7 === 0 ? 0 : 1);
+      // roll-ups: the last 40 minutes for every node, 30 days of hours for a few; a status change a day
+      const results = Array.from({ length: 40 }, (_, h) => ({ nodeId: n, time: NOW - h * 60_000, ok: h % 7 !== 0, latency_ms: 5 + h }));
+      if (n % 50 === 7) for (let h = 0; h < 720; h++) results.push({ nodeId: n, time: NOW - h * 3_600_000, ok: h % 11 !== 0, latency_ms: 10 + (h % 9) });
+      figures.addResults(results);
+      for (let d = 30; d >= 0; d--) figures.recordStatus(n, NOW - d * 86_400_000, d % 2 ? "down" : "up", null);
     }
+    sqlite.prepare(`UPDATE nodes SET tags = json_object('site', 'site-' || (id % 10))`).run();
     const incident = sqlite.prepare(
       `INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, status, first_seen, last_seen) VALUES (?, ?, ?, ?, 't', 'high', ?, ?, ?)`,
     );
@@ -267,6 +277,41 @@ describe.each(variants)("query plans $name", ({ analyze }) => {
       await expectIndexed(handle, () => listNodesPage(db, { afterId: 100, limit: 100 }));
     });
 
+    it.each(["1h", "24h", "7d", "30d"] as const)("a node's %s latency chart reads its roll-up table by the primary key (node, bucket range), never the heartbeats", async (range) => {
+      const table = range === "1h" || range === "24h" ? "node_rollup_minutes" : "node_rollup_hours";
+      const report = await expectIndexed(handle, () => new NetworkFigures(handle.sqlite, manualClock(NOW)).latency(7, { range }), {
+        uses: new RegExp(`SEARCH ${table} USING PRIMARY KEY \\(node_id=\\? AND bucket>\\? AND bucket<\\?\\)`),
+      });
+      expect(report.join("\n")).not.toMatch(/heartbeats/);
+    });
+
+    it("uptime reads the status history by its primary key", async () => {
+      await expectIndexed(handle, () => new NetworkFigures(handle.sqlite, manualClock(NOW)).uptime(7, {}), {
+        uses: /SEARCH node_status_changes USING PRIMARY KEY \(node_id=\? AND at>\? AND at<\?\)/,
+      });
+    });
+
+    it("outages read one node's status history by its primary key (the window over its rows is sorted on purpose)", async () => {
+      await expectIndexed(handle, () => new NetworkFigures(handle.sqlite, manualClock(NOW)).outages(7, { limit: 20, offset: 0 }), {
+        // c and runs are the query's own CTEs over that one node's rows, read as co-routines
+        rowidScan: ["c", "runs"],
+        sortAllowed: true,
+        uses: /SEARCH node_status_changes USING PRIMARY KEY \(node_id=\?\)/,
+      });
+    });
+
+    it("an SLA report of a tag reads hours by primary key and incidents through their dedup key", async () => {
+      const report = await expectIndexed(
+        handle,
+        () => {
+          const figures = new NetworkFigures(handle.sqlite, manualClock(NOW));
+          return new SlaReports(handle.sqlite, manualClock(NOW), figures).report({ tag: "site=site-7", format: "json" });
+        },
+        { rowidScan: ["nodes"], sortAllowed: true, uses: /SEARCH node_rollup_hours USING PRIMARY KEY \(node_id=\? AND bucket>\? AND bucket<\?\)/ },
+      );
+      expect(report.join("\n")).toMatch(/SEARCH incidents USING (COVERING )?INDEX incidents_dedup_key/);
+    });
+
     it("the whole-fleet snapshot reads each node's recent checks through (node, time)", async () => {
       // every node, by design: one pass over the table in rowid order
       await expectIndexed(handle, () => listNodesWithChecks(db), { rowidScan: ["nodes"] });
@@ -327,5 +372,8 @@ describe("the retention prune's own statements", () => {
     );
     const all = report.join("\n");
     for (const index of ["security_events_time", "heartbeats_time", "heartbeats_node_time", "SEARCH event_minutes USING PRIMARY KEY"]) expect(all).toContain(index);
+    // node roll-ups and status history: range deletes of each node's primary key
+    for (const table of ["node_rollup_minutes", "node_rollup_hours", "node_rollup_days"]) expect(all).toContain(`SEARCH ${table} USING PRIMARY KEY (node_id=? AND bucket<?)`);
+    expect(all).toContain("SEARCH node_status_changes USING PRIMARY KEY (node_id=? AND at<?)");
   });
 });

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
 /**
  * A node's status, as the probe engine names them (server/network/status.ts). Rows written
@@ -80,3 +80,64 @@ export const heartbeats = sqliteTable(
   },
   (t) => [index("heartbeats_node_time").on(t.nodeId, t.time), index("heartbeats_time").on(t.time)],
 );
+
+/**
+ * Roll-ups of a node's check results per UTC minute, hour and day (server/network/rollup.ts):
+ * checks, failed checks, and a latency sketch (DDSketch bytes, 1 % relative error) of the
+ * successful ones, with its p95 kept beside it so a report can rank hours without decoding
+ * sketches. Written in the transaction that stores the raw rows, so a crash can neither lose nor
+ * double-count a result. Charts and uptime figures read these, never the raw heartbeats.
+ *
+ * The tables are WITHOUT ROWID (appended by hand to migration network_rollups; drizzle cannot
+ * declare it): the primary key (node_id, bucket) is the table, so a chart's range is one b-tree
+ * range read and an upsert writes one b-tree.
+ */
+function rollupTable<N extends string>(name: N) {
+  return sqliteTable(
+    name,
+    {
+      nodeId: integer("node_id").notNull(),
+      /** start of the bucket, UTC ms */
+      bucket: integer("bucket").notNull(),
+      count: integer("count").notNull(),
+      failures: integer("failures").notNull(),
+      /** latency of the successful checks: LatencySketch.toBytes() */
+      sketch: blob("sketch", { mode: "buffer" }).notNull(),
+      /** the sketch's p95 (ms), null without a successful check */
+      p95: real("p95"),
+    },
+    (t) => [primaryKey({ columns: [t.nodeId, t.bucket] })],
+  );
+}
+export const nodeRollupMinutes = rollupTable("node_rollup_minutes");
+export const nodeRollupHours = rollupTable("node_rollup_hours");
+export const nodeRollupDays = rollupTable("node_rollup_days");
+
+/**
+ * A node's status over time, one row per change, at its evidence time (the first failed check for
+ * down, the first good one for up, a window's edge for maintenance). Uptime, downtime and outage
+ * history are read from here. A change whose evidence reaches back replaces the rows after it (as
+ * server/network/uptime.ts intervalsFromChanges reads changes), so `at` orders the history.
+ * WITHOUT ROWID, keyed (node_id, at).
+ */
+export const nodeStatusChanges = sqliteTable(
+  "node_status_changes",
+  {
+    nodeId: integer("node_id").notNull(),
+    at: integer("at").notNull(),
+    status: text("status", { enum: NODE_STATUS_VALUES }).notNull(),
+    reason: text("reason"),
+  },
+  (t) => [primaryKey({ columns: [t.nodeId, t.at] })],
+);
+
+/**
+ * Heartbeats stored before the roll-up tables existed are rolled up once, at boot, in slices:
+ * `below_id` is the highest heartbeat id the migration saw, `done_id` how far the backfill got
+ * (moved in the transaction that writes each slice's roll-ups, so a crash resumes, never repeats).
+ */
+export const nodeRollupBackfill = sqliteTable("node_rollup_backfill", {
+  id: integer("id").primaryKey(),
+  belowId: integer("below_id").notNull(),
+  doneId: integer("done_id").notNull(),
+});

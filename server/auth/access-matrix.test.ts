@@ -145,6 +145,10 @@ const INTENDED: Record<string, RouteAccess> = {
   "POST /api/v1/nodes/[id]/pause": "nodes:manage",
   "POST /api/v1/nodes/[id]/resume": "nodes:manage",
   "GET /api/v1/nodes/export": "nodes:manage",
+  "GET /api/v1/nodes/[id]/latency": "read",
+  "GET /api/v1/nodes/[id]/uptime": "read",
+  "GET /api/v1/nodes/[id]/outages": "read",
+  "GET /api/v1/reports/sla": "read",
   "GET /api/v1/network/config": "read",
   // a push check's URL: the token in the path is the credential
   "GET /api/v1/push/[token]": "public",

@@ -10,6 +10,7 @@ import type { Clock } from "../clock";
 import type { Hub } from "../live/hub";
 import { mergeDetections, type Detection, type IncidentService } from "../incidents/service";
 import { DEFAULT_FAILURES_TO_DOWN, nextHealth, type NodeHealth } from "../detect/node-health";
+import { FiguresStore, type RolledResult } from "../network/figures-store";
 import { DEFAULT_TIME_WINDOW, timeWindowCheck, validateBatch, type IngestResult, type Rejection, type TimeWindow } from "./validate";
 
 export const NODE_DOWN_RULE = "node_down";
@@ -24,6 +25,8 @@ export interface NetworkIngestOptions {
   window?: TimeWindow;
   /** the network service, which judges the heartbeats of the nodes it manages (config and API nodes) */
   delegate?: HeartbeatDelegate;
+  /** roll-ups and status history, written in the ingest's transaction (default: its own on the same connection) */
+  figures?: FiguresStore;
 }
 
 /** Where heartbeats for managed nodes go (server/network/service.ts), and who hears of heartbeat nodes changing status. */
@@ -54,6 +57,8 @@ interface CachedNode extends NodeHealth {
   name: string;
   critical: boolean;
   degradedMs: number | null;
+  /** time of the first failed heartbeat of the current failing run (dates its outage); unknown after a restart */
+  failingSince?: number | null;
 }
 
 /**
@@ -64,6 +69,7 @@ interface CachedNode extends NodeHealth {
 export class NetworkIngest {
   private readonly byKey = new Map<string, CachedNode>();
   private sweeping = false;
+  private readonly figures: FiguresStore;
 
   constructor(
     private readonly db: VigilDb,
@@ -74,6 +80,7 @@ export class NetworkIngest {
     private readonly clock: Clock,
     private readonly options: NetworkIngestOptions = {},
   ) {
+    this.figures = options.figures ?? new FiguresStore(sqlite);
     // nodes that reported before a restart get a full silence period to report again
     for (const row of listNodeRows(db)) this.cache(row, row.lastCheckAt === null ? null : clock.now());
   }
@@ -120,6 +127,7 @@ export class NetworkIngest {
     const changed = this.sqlite.transaction(() => {
       // in batch order, so a node that fails, recovers and fails again ends with an open incident
       const outcomes: ({ kind: "down"; detection: Detection } | { kind: "recovered"; node: CachedNode })[] = [];
+      const rolled: RolledResult[] = [];
       for (const { index, value: hb } of valid) {
         let node = next.get(hb.node) ?? this.byKey.get(hb.node);
         if (!node) {
@@ -137,14 +145,21 @@ export class NetworkIngest {
         const health = nextHealth(node, { ok: hb.ok, latencyMs: latency }, { failuresToDown, degradedMs: node.degradedMs });
         w.insertHeartbeat.run(node.id, time, hb.ok ? 1 : 0, latency, hb.message ?? null);
         w.updateNodeHealth.run({ status: health.status, failures: health.consecutiveFailures, latency, time, id: node.id });
+        rolled.push({ nodeId: node.id, time, ok: hb.ok, latency_ms: latency });
+        // judged in arrival order, so a late heartbeat's change is recorded no earlier than the last one
+        const failingSince = hb.ok ? null : (node.failingSince ?? time);
+        // an outage is dated by the first failure of the run that took the node down, not the third
+        const at = health.status === "down" ? Math.min(failingSince ?? time, time) : time;
+        if (health.status !== node.status) this.figures.recordStatus(node.id, at, health.status, health.status === "up" ? null : (hb.message ?? (hb.ok ? "slower than its threshold" : "a check failed")), false);
         if (health.status === "down") outcomes.push({ kind: "down", detection: this.downDetection(node, time) });
         else if (node.status === "down") outcomes.push({ kind: "recovered", node });
         // receipt time, not the check's own: a sensor with a skewed clock is still reporting
         const lastReportAt = source === WATCHDOG_SOURCE ? node.lastReportAt : now;
-        next.set(hb.node, { ...node, ...health, lastReportAt });
+        next.set(hb.node, { ...node, ...health, lastReportAt, failingSince });
         deltas.push({ type: "heartbeat", node_id: node.id, status: health.status, check: { time, ok: hb.ok, latency_ms: latency } });
         accepted += 1;
       }
+      this.figures.addResults(rolled);
       const incidents = [];
       for (let i = 0; i < outcomes.length; i++) {
         const o = outcomes[i];

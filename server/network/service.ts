@@ -21,6 +21,7 @@ import { LiveNodes } from "./live-nodes";
 import { CheckScheduler, type CheckRun, type SchedulerStats, type Timers } from "./scheduler";
 import { evaluateNode, initialNodeState, type StatusResult } from "./status";
 import { NetworkStore } from "./store";
+import { FiguresStore } from "./figures-store";
 
 export interface NetworkServiceOptions {
   /** the scheduler's clock and timers (tests move them by hand); default: the system's */
@@ -33,6 +34,8 @@ export interface NetworkServiceOptions {
   /** how often nodes with maintenance windows are looked at without a result (default 30 s) */
   maintenanceTickMs?: number;
   log?: (level: "info" | "warn" | "error", message: string, detail?: Record<string, unknown>) => void;
+  /** roll-ups and status history, written in the transaction that stores the results (default: its own on the same connection) */
+  figures?: FiguresStore;
 }
 
 /** A result on its way to the status machine and the heartbeats table. */
@@ -57,6 +60,7 @@ export class NetworkService {
   private readonly scheduler: CheckScheduler;
   readonly outages: Outages;
   readonly store: NetworkStore;
+  readonly figures: FiguresStore;
   readonly timers: Timers;
   private tick: unknown = null;
   private running = false;
@@ -73,6 +77,7 @@ export class NetworkService {
     this.scheduler = new CheckScheduler({ onResult: (run) => this.onResult(run), timers: this.timers, concurrency: options.concurrency });
     this.outages = new Outages(incidents, { ...DEFAULT_STORM, ...options.storm });
     this.store = new NetworkStore(db, sqlite);
+    this.figures = options.figures ?? new FiguresStore(sqlite);
     this.nodes = new LiveNodes(this.store);
   }
 
@@ -157,6 +162,7 @@ export class NetworkService {
     const incidents = new Map<number, Incident>();
     this.sqlite.transaction(() => {
       this.store.saveStatus(node.id, { status: "pending", since: null, reason: paused ? "paused" : null, state: node.state, consecutiveFailures: 0 });
+      this.figures.recordStatus(node.id, this.timers.now(), "pending", paused ? "paused" : null, false);
       deltas.push(this.nodeDelta(node.id));
       this.cascade(node.id, deltas, incidents);
       this.outages.settle(this.nodes.context(), this.timers.now(), incidents);
@@ -275,6 +281,8 @@ export class NetworkService {
     const now = this.timers.now();
     this.sqlite.transaction(() => {
       for (const a of arrivals) this.store.insertResult(node.id, a.checkId, a.result.time, a.result.ok, a.result.latency_ms, a.message, a.result.error ?? null);
+      // the roll-ups move with the raw rows: a crash keeps both or neither
+      this.figures.addResults(arrivals.map((a) => ({ nodeId: node.id, time: a.result.time, ok: a.result.ok, latency_ms: a.result.latency_ms })));
       // a paused node's heartbeats are kept but judge nothing
       const wasDown = node.state.status === "down";
       const changed = !node.paused && this.evaluate(node, arrivals.map((a) => a.result), now, incidents);
@@ -307,6 +315,9 @@ export class NetworkService {
         newest ? { latency: newest.latency_ms, time: newest.time } : undefined,
       );
     }
+    // the status history, at the evidence times (uptime and outages are read from it)
+    for (const t of ev.transitions) this.figures.recordStatus(node.id, t.at, t.to, t.reason);
+    if (changed && ev.transitions.length === 0) this.figures.recordStatus(node.id, ev.state.since ?? now, ev.state.status, ev.state.reason);
     if (ev.transitions.length) this.outages.apply(this.nodes.view(node), ev.transitions, this.nodes.context(), incidents);
     return changed;
   }

@@ -4,7 +4,7 @@
 import type Database from "better-sqlite3";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { VigilDb } from "../../db/client";
-import { checks, heartbeats, nodes } from "../../db/schema";
+import { checks, heartbeats, nodeRollupDays, nodeRollupHours, nodeRollupMinutes, nodes, nodeStatusChanges } from "../../db/schema";
 import type { NodeSource } from "../../lib/contracts/network";
 
 export type NodeRow = typeof nodes.$inferSelect;
@@ -142,10 +142,12 @@ export class NetworkStore {
     return this.checksOf(nodeId);
   }
 
-  /** Removes a node, its checks and its stored results; its children lose their parent. */
+  /** Removes a node, its checks and its stored results (roll-ups and status history too); its children lose their parent. */
   deleteNode(id: number): void {
     this.db.update(nodes).set({ parentId: null }).where(eq(nodes.parentId, id)).run();
     this.db.delete(heartbeats).where(eq(heartbeats.nodeId, id)).run();
+    for (const t of [nodeRollupMinutes, nodeRollupHours, nodeRollupDays]) this.db.delete(t).where(eq(t.nodeId, id)).run();
+    this.db.delete(nodeStatusChanges).where(eq(nodeStatusChanges.nodeId, id)).run();
     this.db.delete(checks).where(eq(checks.nodeId, id)).run();
     this.db.delete(nodes).where(eq(nodes.id, id)).run();
   }

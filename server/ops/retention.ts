@@ -1,7 +1,9 @@
 import type Database from "better-sqlite3";
 import type { Clock } from "../clock";
 import { OffThreadCheckpointer } from "./checkpointer";
-import { TALLY_DIMS } from "../security/tallies";
+import { TALLY_DIMS, type TallyDim } from "../security/tallies";
+import { FiguresStore } from "../network/figures-store";
+import { DEFAULT_ROLLUP_RETENTION, type RollupRetention } from "../network/figures";
 
 
 /** What one prune removed and kept. */
@@ -11,6 +13,8 @@ export interface PruneReport {
   eventMinutes: number;
   /** per-key tally rows (server/security/tallies.ts) past their span's retention */
   tallies: number;
+  /** node roll-up rows (minute, hour, day) and status changes past their retention */
+  networkRollups: number;
   /** rows past retention kept because they are the evidence of an open or acknowledged incident */
   kept_for_incidents: number;
   /** wall time of the whole prune, yields included */
@@ -26,6 +30,8 @@ export interface RetentionOptions {
   retentionMs: number;
   /** per-minute rollups older than this are removed (default 90 days) */
   rollupRetentionMs?: number;
+  /** how long node roll-ups are kept per resolution (default 7 d minutes, 400 d hours, 1,830 d days); status history as long as days */
+  networkRollups?: RollupRetention;
   /** rows per batch; when absent the size adapts so that each batch takes about `sliceMs` */
   batchSize?: number;
   /** target duration of one batch when adaptive (default 10 ms, well under the 50 ms budget) */
@@ -38,6 +44,8 @@ export interface RetentionOptions {
 
 export const DEFAULT_ROLLUP_RETENTION_MS = 90 * 86_400_000;
 const FIRST_BATCH = 500;
+/** nodes whose roll-ups one prune batch trims (a few range deletes each) */
+const NODE_BATCH = 50;
 const MIN_BATCH = 50;
 const MAX_BATCH = 2_000;
 /** active incidents are read in pages of this many, with a yield between pages */
@@ -90,6 +98,7 @@ export class RetentionPruner {
   private stopped = false;
   private readonly opts: Required<Omit<RetentionOptions, "batchSize">> & { batchSize?: number };
   private readonly stmts;
+  private readonly figures: FiguresStore;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -100,6 +109,7 @@ export class RetentionPruner {
       retentionMs: options.retentionMs,
       batchSize: options.batchSize,
       rollupRetentionMs: options.rollupRetentionMs ?? DEFAULT_ROLLUP_RETENTION_MS,
+      networkRollups: options.networkRollups ?? DEFAULT_ROLLUP_RETENTION,
       sliceMs: options.sliceMs ?? 10,
       yieldToLoop: options.yieldToLoop ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
       timer: options.timer ?? (() => performance.now()),
@@ -107,7 +117,9 @@ export class RetentionPruner {
     if (options.batchSize !== undefined && !(Number.isInteger(options.batchSize) && options.batchSize > 0)) {
       throw new Error(`retention batch size must be a positive whole number, got ${options.batchSize}`);
     }
+    this.figures = new FiguresStore(sqlite);
     this.stmts = {
+      nodeIds: sqlite.prepare<[number, number], { id: number }>(`SELECT id FROM nodes WHERE id > ? ORDER BY id LIMIT ?`),
       // paged along the partial index that holds only active incidents (status <> 'resolved')
       activeIncidents: sqlite.prepare<[string, number], ActiveIncident>(
         `SELECT i.id, i.dedup_key, i.rule, i.entity, i.pane, i.first_seen, n.id AS node_id
@@ -161,7 +173,7 @@ export class RetentionPruner {
   private async prune(): Promise<PruneReport> {
     const { timer } = this.opts;
     const started = timer();
-    const report: PruneReport = { heartbeats: 0, events: 0, eventMinutes: 0, tallies: 0, kept_for_incidents: 0, ms: 0, batches: 0, slowest_batch_ms: 0 };
+    const report: PruneReport = { heartbeats: 0, events: 0, eventMinutes: 0, tallies: 0, networkRollups: 0, kept_for_incidents: 0, ms: 0, batches: 0, slowest_batch_ms: 0 };
     const evidence = await this.evidence();
     // deleting rows writes many pages; their checkpoints run on a worker, not inside these commits
     let checkpointer: OffThreadCheckpointer | null | undefined;
@@ -246,6 +258,19 @@ export class RetentionPruner {
           if (done < limit) break;
         }
       }
+    }
+
+    // node roll-ups and status history: a few primary-key range deletes per node, nodes in slices
+    const keep = this.opts.networkRollups;
+    const cutoffs = { minute: now - keep.minute, hour: now - keep.hour, day: now - keep.day, status: now - keep.day };
+    let afterId = 0;
+    while (!this.stopped) {
+      const ids = this.stmts.nodeIds.all(afterId, NODE_BATCH).map((r) => r.id);
+      if (ids.length === 0) break;
+      afterId = ids[ids.length - 1];
+      const { done } = await batch(() => ({ done: ids.reduce((n, id) => n + this.figures.pruneNode(id, cutoffs), 0) }));
+      report.networkRollups += done;
+      if (ids.length < NODE_BATCH) break;
     }
   }
 
