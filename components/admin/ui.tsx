@@ -35,3 +35,24 @@ export function Notice({ tone, children }: { tone: "error" | "ok"; children: Rea
     </div>
   );
 }
+
+/** The field a 400 answer names ("url: only http…" → "url"; "steps.2.text: …" → "steps.2.text"), or null. */
+export function badField(error: Error | null): string | null {
+  if (!error || (error as { status?: number }).status !== 400) return null;
+  return /^([A-Za-z0-9_.]+): /.exec(error.message)?.[1] ?? null;
+}
+
+/** A form's error: the server's message as text (a 400 names the field). */
+export function FormError({ error }: { error: Error | null }) {
+  if (!error) return null;
+  return (
+    <p role="alert" className="rounded border border-red-500/40 bg-red-950/40 px-3 py-2 text-sm break-words text-red-200">
+      {error.message}
+    </p>
+  );
+}
+
+export const labelClass = "flex flex-col gap-1 text-xs text-slate-400";
+/** An input's class, outlined red when the server named it as the field that was wrong. */
+export const fieldClass = (invalid: boolean) => `${inputClass} ${invalid ? "border-red-500" : ""}`;
+export const dangerButtonClass = "rounded border border-red-500/50 px-2 py-1 text-xs text-red-200 hover:bg-red-950/60 disabled:opacity-50";
