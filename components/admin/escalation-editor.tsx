@@ -9,16 +9,23 @@ import type { EndpointListItem, EscalationPolicies } from "@/lib/contracts/notif
 import { EscalationDryRun } from "./escalation-dry-run";
 import { badField, buttonClass, fieldClass, FormError, Notice, quietButtonClass } from "./ui";
 
-interface DraftLevel {
+export interface DraftLevel {
   after: string;
   endpoints: number[];
 }
 
-/** The saved policy as a PUT body: a last level's `after` is left out (nothing follows it). */
-function asInput(policies: EscalationPolicies) {
-  return Object.fromEntries(
-    Object.entries(policies).map(([severity, p]) => [severity, { levels: p!.levels.map((l) => ({ ...(l.after !== null ? { after: l.after } : {}), endpoints: l.endpoints })) }]),
-  );
+/**
+ * The PUT body that saves `levels` as `severity`'s policy and keeps every other severity as saved
+ * (the route replaces the whole policy). A last level's wait is left out when empty: nothing follows it.
+ */
+export function policyBody(policies: EscalationPolicies, severity: Severity, levels: readonly DraftLevel[]) {
+  const out: Record<string, { levels: { after?: string; endpoints: number[] }[] }> = {};
+  for (const [s, p] of Object.entries(policies)) {
+    if (s !== severity && p) out[s] = { levels: p.levels.map((l) => ({ ...(l.after !== null ? { after: l.after } : {}), endpoints: l.endpoints })) };
+  }
+  const mine = levels.map((l, i) => ({ ...(i < levels.length - 1 || l.after.trim() ? { after: l.after.trim() } : {}), endpoints: l.endpoints }));
+  if (mine.length) out[severity] = { levels: mine };
+  return { policies: out };
 }
 
 /** Levels per severity: which endpoints are paged, and after how long without an acknowledgement the next level is; with the dry run. */
@@ -74,15 +81,7 @@ function LevelsEditor({ severity, policies, endpoints, onSaved, onEdit }: { seve
   };
   const change = (i: number, patch: Partial<DraftLevel>) => edit(levels.map((l, k) => (k === i ? { ...l, ...patch } : l)));
   const save = useMutation({
-    mutationFn: () => {
-      const mine = levels.map((l, i) => ({ ...(i < levels.length - 1 || l.after.trim() ? { after: l.after.trim() } : {}), endpoints: l.endpoints }));
-      const others = asInput(policies);
-      delete others[severity];
-      return fetchJson<{ policies: EscalationPolicies }>("/api/v1/notifications/escalation", {
-        method: "PUT",
-        body: JSON.stringify({ policies: { ...others, ...(mine.length ? { [severity]: { levels: mine } } : {}) } }),
-      });
-    },
+    mutationFn: () => fetchJson<{ policies: EscalationPolicies }>("/api/v1/notifications/escalation", { method: "PUT", body: JSON.stringify(policyBody(policies, severity, levels)) }),
     onSuccess: (answer) => {
       setDirty(false);
       onSaved();
