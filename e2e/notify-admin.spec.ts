@@ -28,6 +28,8 @@ const hits: Hit[] = [];
 let secret = "";
 
 test.beforeAll(async ({ browser }) => {
+  // a server start and two CLI runs (each a tsx start) can take over a minute on a busy machine
+  test.setTimeout(180_000);
   vigil = await startVigil();
   await createUser(vigil, "root@bank.test", "admin");
   key = await createKey(vigil, "root@bank.test", "ingest,read");
