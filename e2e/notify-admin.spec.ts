@@ -176,6 +176,8 @@ test("an admin creates a response plan with a required step; a new matching inci
   await form.getByRole("button", { name: "move step 1 down" }).click();
   await form.getByRole("button", { name: "Create plan" }).click();
   await expect(form.getByRole("alert")).toHaveText("runbook_url: expected an http(s) URL");
+  await expect(form.getByRole("textbox", { name: "runbook url" })).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByRole("textbox", { name: "plan name" })).toHaveAttribute("aria-invalid", "false");
   await form.getByRole("textbox", { name: "runbook url" }).fill("https://wiki.bank.example/runbooks/credential-attack");
   await form.getByRole("button", { name: "Create plan" }).click();
   const card = page.getByRole("listitem", { name: "plan Credential attack" });

@@ -3,7 +3,7 @@
 import type { FormEvent } from "react";
 import { SEVERITIES } from "@/lib/contracts/common";
 import { ENDPOINT_FORMATS, NOTIFY_EVENTS, type Endpoint } from "@/lib/contracts/notify";
-import { badField, buttonClass, fieldClass, FormError, labelClass, quietButtonClass } from "./ui";
+import { badFields, buttonClass, fieldClass, FormError, labelClass, quietButtonClass } from "./ui";
 
 const FORMAT_LABEL = { json: "generic JSON", slack: "Slack" } as const;
 
@@ -25,7 +25,7 @@ export function EndpointForm({
   onSubmit: (body: Record<string, unknown>) => void;
   onCancel?: () => void;
 }) {
-  const bad = badField(error);
+  const bad = badFields(error);
   const label = endpoint ? `edit endpoint ${endpoint.name}` : "new endpoint";
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -46,7 +46,7 @@ export function EndpointForm({
       <div className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
         <label className={labelClass}>
           Name
-          <input name="name" required maxLength={100} defaultValue={endpoint?.name} aria-label="endpoint name" aria-invalid={bad === "name"} className={fieldClass(bad === "name")} />
+          <input name="name" required maxLength={100} defaultValue={endpoint?.name} aria-label="endpoint name" aria-invalid={bad.has("name")} className={fieldClass(bad.has("name"))} />
         </label>
         <label className={labelClass}>
           URL (http or https)
@@ -60,15 +60,15 @@ export function EndpointForm({
             defaultValue={endpoint?.url}
             placeholder="https://hooks.example/vigil"
             aria-label="endpoint url"
-            aria-invalid={bad === "url"}
-            className={`${fieldClass(bad === "url")} font-mono`}
+            aria-invalid={bad.has("url")}
+            className={`${fieldClass(bad.has("url"))} font-mono`}
           />
         </label>
       </div>
       <div className="flex flex-wrap items-end gap-x-5 gap-y-3">
         <label className={labelClass}>
           Body
-          <select name="format" defaultValue={endpoint?.format ?? "json"} aria-label="endpoint format" className={fieldClass(bad === "format")}>
+          <select name="format" defaultValue={endpoint?.format ?? "json"} aria-label="endpoint format" className={fieldClass(bad.has("format"))}>
             {ENDPOINT_FORMATS.map((f) => (
               <option key={f} value={f}>
                 {FORMAT_LABEL[f]}
@@ -78,7 +78,7 @@ export function EndpointForm({
         </label>
         <label className={labelClass}>
           For incidents at least
-          <select name="min_severity" defaultValue={endpoint?.min_severity ?? "info"} aria-label="minimum severity" className={fieldClass(bad === "min_severity")}>
+          <select name="min_severity" defaultValue={endpoint?.min_severity ?? "info"} aria-label="minimum severity" className={fieldClass(bad.has("min_severity"))}>
             {SEVERITIES.map((s) => (
               <option key={s}>{s}</option>
             ))}
@@ -86,7 +86,7 @@ export function EndpointForm({
         </label>
         <fieldset className="flex flex-col gap-1">
           <legend className="mb-1 text-xs text-slate-400">Events</legend>
-          <div className={`flex flex-wrap gap-x-3 gap-y-1 text-sm text-slate-200 ${bad === "events" ? "rounded ring-1 ring-red-500" : ""}`}>
+          <div className={`flex flex-wrap gap-x-3 gap-y-1 text-sm text-slate-200 ${bad.has("events") ? "rounded ring-1 ring-red-500" : ""}`}>
             {NOTIFY_EVENTS.map((ev) => (
               <label key={ev} className="flex items-center gap-1">
                 <input type="checkbox" name="events" value={ev} defaultChecked={endpoint ? endpoint.events.includes(ev) : true} /> {ev}
@@ -100,7 +100,7 @@ export function EndpointForm({
       </div>
       <label className={labelClass}>
         {endpoint ? "New signing secret (leave empty to keep the current one; it is never shown again)" : "Signing secret (leave empty and Vigil makes one, shown once)"}
-        <input name="secret" type="password" autoComplete="new-password" maxLength={256} aria-label="signing secret" aria-invalid={bad === "secret"} className={`${fieldClass(bad === "secret")} sm:max-w-md`} />
+        <input name="secret" type="password" autoComplete="new-password" maxLength={256} aria-label="signing secret" aria-invalid={bad.has("secret")} className={`${fieldClass(bad.has("secret"))} sm:max-w-md`} />
       </label>
       <FormError error={error} />
       <div className="flex gap-2">

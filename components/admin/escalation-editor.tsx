@@ -7,7 +7,7 @@ import { notifyQueries } from "@/lib/queries/notify-queries";
 import { SEVERITIES, type Severity } from "@/lib/contracts/common";
 import type { EndpointListItem, EscalationPolicies } from "@/lib/contracts/notify";
 import { EscalationDryRun } from "./escalation-dry-run";
-import { badField, buttonClass, fieldClass, FormError, Notice, quietButtonClass } from "./ui";
+import { badFields, buttonClass, fieldClass, FormError, Notice, quietButtonClass } from "./ui";
 
 export interface DraftLevel {
   after: string;
@@ -89,8 +89,8 @@ function LevelsEditor({ severity, policies, endpoints, onSaved, onEdit }: { seve
       void client.invalidateQueries({ queryKey: [...notifyQueries.all(), "dry-run"] });
     },
   });
-  const bad = badField(save.error);
-  const badAt = (i: number, field: string) => bad === `policies.${severity}.levels.${i}.${field}`;
+  const bad = badFields(save.error);
+  const badAt = (i: number, field: string) => bad.has(`policies.${severity}.levels.${i}.${field}`);
 
   if (endpoints.length === 0) return <p className="text-sm text-slate-400">Create an endpoint first: a level pages endpoints.</p>;
   return (

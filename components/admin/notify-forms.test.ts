@@ -4,7 +4,7 @@ import type { EscalationPolicies } from "@/lib/contracts/notify";
 import { escalationInputSchema } from "@/lib/contracts/notify";
 import { policyBody } from "./escalation-editor";
 import { formatMinutes } from "./escalation-dry-run";
-import { badField } from "./ui";
+import { badFields } from "./ui";
 
 // What the admin forms send and how they read the server's answers.
 describe("policyBody: saving one severity's levels", () => {
@@ -34,15 +34,16 @@ describe("policyBody: saving one severity's levels", () => {
   });
 });
 
-describe("badField: the field a 400 names", () => {
-  it("reads the path before the colon of a 400's message", () => {
-    expect(badField(new HttpError(400, "invalid_body", 'url: only http and https URLs are allowed, not "ftp:"', null))).toBe("url");
-    expect(badField(new HttpError(400, "invalid_body", "policies.high.levels.0.after: invalid duration", null))).toBe("policies.high.levels.0.after");
+describe("badFields: the fields a 400 names", () => {
+  it("reads the path before the colon of each issue in a 400's message", () => {
+    expect([...badFields(new HttpError(400, "invalid_body", 'url: only http and https URLs are allowed, not "ftp:"', null))]).toEqual(["url"]);
+    expect([...badFields(new HttpError(400, "invalid_body", "rule: expected a rule name; steps.1.text: Too small: expected string to have >=1 characters", null))]).toEqual(["rule", "steps.1.text"]);
+    expect([...badFields(new HttpError(400, "invalid_body", "policies.high.levels.0.after: invalid duration", null))]).toEqual(["policies.high.levels.0.after"]);
   });
   it("names no field for other answers", () => {
-    expect(badField(new HttpError(409, "conflict", "steps: taken", null))).toBeNull();
-    expect(badField(new HttpError(400, "invalid_json", "body is not valid JSON", null))).toBeNull();
-    expect(badField(null)).toBeNull();
+    expect(badFields(new HttpError(409, "conflict", "steps: taken", null)).size).toBe(0);
+    expect(badFields(new HttpError(400, "invalid_json", "body is not valid JSON", null)).size).toBe(0);
+    expect(badFields(null).size).toBe(0);
   });
 });
 

@@ -3,7 +3,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { SEVERITIES } from "@/lib/contracts/common";
 import { PLAN_PHASES, type ResponsePlan, type ResponsePlanInput } from "@/lib/contracts/incidents";
-import { badField, buttonClass, fieldClass, FormError, labelClass, quietButtonClass } from "./ui";
+import { badFields, buttonClass, fieldClass, FormError, labelClass, quietButtonClass } from "./ui";
 
 type Step = ResponsePlanInput["steps"][number];
 
@@ -20,7 +20,7 @@ function freshId(steps: Step[]): string {
 /** Creates or changes a response plan: what it matches (rule and/or severity) and its ordered steps. */
 export function PlanForm({ plan, pending, error, onSubmit, onCancel }: { plan?: ResponsePlan; pending: boolean; error: Error | null; onSubmit: (body: ResponsePlanInput) => void; onCancel: () => void }) {
   const [steps, setSteps] = useState<Step[]>(() => plan?.steps ?? [{ id: "step-1", text: "", phase: "containment", required: false }]);
-  const bad = badField(error);
+  const bad = badFields(error);
   const rulesList = useId();
   const change = (i: number, patch: Partial<Step>) => setSteps(steps.map((s, k) => (k === i ? { ...s, ...patch } : s)));
   const move = (i: number, by: -1 | 1) => {
@@ -45,15 +45,15 @@ export function PlanForm({ plan, pending, error, onSubmit, onCancel }: { plan?: 
       <div className="grid gap-3 sm:grid-cols-2">
         <label className={labelClass}>
           Name
-          <input name="name" required maxLength={100} defaultValue={plan?.name} aria-label="plan name" aria-invalid={bad === "name"} className={fieldClass(bad === "name")} />
+          <input name="name" required maxLength={100} defaultValue={plan?.name} aria-label="plan name" aria-invalid={bad.has("name")} className={fieldClass(bad.has("name"))} />
         </label>
         <label className={labelClass}>
           Runbook URL (optional)
-          <input name="runbook_url" inputMode="url" spellCheck={false} maxLength={2000} defaultValue={plan?.runbook_url ?? ""} placeholder="https://wiki.example/runbooks/…" aria-label="runbook url" aria-invalid={bad === "runbook_url"} className={`${fieldClass(bad === "runbook_url")} font-mono`} />
+          <input name="runbook_url" inputMode="url" spellCheck={false} maxLength={2000} defaultValue={plan?.runbook_url ?? ""} placeholder="https://wiki.example/runbooks/…" aria-label="runbook url" aria-invalid={bad.has("runbook_url")} className={`${fieldClass(bad.has("runbook_url"))} font-mono`} />
         </label>
         <label className={labelClass}>
           For incidents of rule (empty: any rule)
-          <input name="rule" list={rulesList} spellCheck={false} maxLength={64} defaultValue={plan?.rule ?? ""} placeholder="any rule" aria-label="plan rule" aria-invalid={bad === "rule"} className={`${fieldClass(bad === "rule")} font-mono`} />
+          <input name="rule" list={rulesList} spellCheck={false} maxLength={64} defaultValue={plan?.rule ?? ""} placeholder="any rule" aria-label="plan rule" aria-invalid={bad.has("rule")} className={`${fieldClass(bad.has("rule"))} font-mono`} />
           <datalist id={rulesList}>
             {KNOWN_RULES.map((r) => (
               <option key={r} value={r} />
@@ -62,7 +62,7 @@ export function PlanForm({ plan, pending, error, onSubmit, onCancel }: { plan?: 
         </label>
         <label className={labelClass}>
           And severity
-          <select name="severity" defaultValue={plan?.severity ?? ""} aria-label="plan severity" className={fieldClass(bad === "severity")}>
+          <select name="severity" defaultValue={plan?.severity ?? ""} aria-label="plan severity" className={fieldClass(bad.has("severity"))}>
             <option value="">any severity</option>
             {SEVERITIES.map((s) => (
               <option key={s}>{s}</option>
@@ -76,7 +76,7 @@ export function PlanForm({ plan, pending, error, onSubmit, onCancel }: { plan?: 
           {steps.map((s, i) => (
             <li key={s.id} aria-label={`step ${i + 1}`} className="flex flex-wrap items-center gap-2 rounded border border-slate-800 p-2">
               <span className="w-5 text-right text-xs tabular-nums text-slate-500">{i + 1}.</span>
-              <select value={s.phase} onChange={(e) => change(i, { phase: e.target.value as Step["phase"] })} aria-label={`step ${i + 1} phase`} className={fieldClass(bad === `steps.${i}.phase`)}>
+              <select value={s.phase} onChange={(e) => change(i, { phase: e.target.value as Step["phase"] })} aria-label={`step ${i + 1} phase`} className={fieldClass(bad.has(`steps.${i}.phase`))}>
                 {PLAN_PHASES.map((p) => (
                   <option key={p}>{p}</option>
                 ))}
@@ -87,8 +87,8 @@ export function PlanForm({ plan, pending, error, onSubmit, onCancel }: { plan?: 
                 maxLength={500}
                 placeholder="what to do"
                 aria-label={`step ${i + 1} text`}
-                aria-invalid={bad === `steps.${i}.text`}
-                className={`${fieldClass(bad === `steps.${i}.text`)} min-w-0 flex-1 basis-48`}
+                aria-invalid={bad.has(`steps.${i}.text`)}
+                className={`${fieldClass(bad.has(`steps.${i}.text`))} min-w-0 flex-1 basis-full sm:basis-48`}
               />
               <label className="flex items-center gap-1 text-xs text-slate-300">
                 <input type="checkbox" checked={s.required} onChange={(e) => change(i, { required: e.target.checked })} aria-label={`step ${i + 1} required`} /> required

@@ -36,10 +36,18 @@ export function Notice({ tone, children }: { tone: "error" | "ok"; children: Rea
   );
 }
 
-/** The field a 400 answer names ("url: only http…" → "url"; "steps.2.text: …" → "steps.2.text"), or null. */
-export function badField(error: Error | null): string | null {
-  if (!error || (error as { status?: number }).status !== 400) return null;
-  return /^([A-Za-z0-9_.]+): /.exec(error.message)?.[1] ?? null;
+/**
+ * The fields a 400 answer names: its message lists up to three issues as "path: reason", joined by
+ * "; " ("url: only http…" → url; "rule: …; steps.1.text: …" → rule, steps.1.text).
+ */
+export function badFields(error: Error | null): Set<string> {
+  const out = new Set<string>();
+  if (!error || (error as { status?: number }).status !== 400) return out;
+  for (const part of error.message.split("; ")) {
+    const field = /^([A-Za-z0-9_.]+): /.exec(part)?.[1];
+    if (field) out.add(field);
+  }
+  return out;
 }
 
 /** A form's error: the server's message as text (a 400 names the field). */
@@ -54,5 +62,5 @@ export function FormError({ error }: { error: Error | null }) {
 
 export const labelClass = "flex flex-col gap-1 text-xs text-slate-400";
 /** An input's class, outlined red when the server named it as the field that was wrong. */
-export const fieldClass = (invalid: boolean) => `${inputClass} ${invalid ? "border-red-500" : ""}`;
+export const fieldClass = (invalid: boolean) => (invalid ? inputClass.replace("border-slate-700", "border-red-500") : inputClass);
 export const dangerButtonClass = "rounded border border-red-500/50 px-2 py-1 text-xs text-red-200 hover:bg-red-950/60 disabled:opacity-50";
