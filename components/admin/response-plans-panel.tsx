@@ -84,7 +84,7 @@ function PlanCard({ plan }: { plan: ResponsePlan }) {
         {plan.steps.map((s, i) => (
           <li key={s.id} className="flex items-start gap-2">
             <span className="w-5 shrink-0 text-right text-xs tabular-nums text-slate-500">{i + 1}.</span>
-            <span className="w-20 shrink-0 text-xs text-slate-500 sm:w-24">{PHASE_LABEL[s.phase] ?? s.phase}</span>
+            <span className="w-[5.5rem] shrink-0 text-xs text-slate-500 sm:w-24">{PHASE_LABEL[s.phase] ?? s.phase}</span>
             <span className="min-w-0 flex-1 break-words text-slate-200">
               {s.text}
               {s.required && <span className="ml-1.5 rounded bg-amber-900/50 px-1 text-[10px] uppercase text-amber-200">required</span>}
