@@ -1,5 +1,7 @@
 // npm run screenshot: starts Vigil with the demo fleet on a fresh data directory, creates accounts
 // with the CLI, lets the demo run until incidents exist, and saves PNGs of each page in docs/.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "../e2e/chromium";
@@ -190,6 +192,51 @@ async function main() {
       await admin.getByText(/1 of 4 done/).waitFor();
       await shot(admin, "incident-plan");
     }
+    // notifications and response plans in the admin console, wide and on a phone: one endpoint
+    // answered by a receiver started here, one whose address refuses (its failed attempts show);
+    // both on loopback, so nothing leaves this machine
+    const hook = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200).end("ok"));
+    });
+    await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/vigil`;
+    const adminApi = async (p: string, method: string, data: unknown) => {
+      const res = await admin.request.fetch(`${vigil.url}${p}`, { method, headers: { origin: vigil.url }, data });
+      if (res.status() >= 300) throw new Error(`${method} ${p}: ${res.status()} ${await res.text()}`);
+      return res.json();
+    };
+    const pager = await adminApi("/api/v1/notifications/endpoints", "POST", { name: "On-call pager", url: hookUrl, events: ["open", "reopen", "escalate"], min_severity: "high" });
+    const chat = await adminApi("/api/v1/notifications/endpoints", "POST", { name: "#noc-alerts", url: "http://127.0.0.1:9/slack", format: "slack" });
+    await adminApi("/api/v1/notifications/escalation", "PUT", {
+      policies: {
+        critical: { levels: [{ after: "5m", endpoints: [pager.endpoint.id, chat.endpoint.id] }, { endpoints: [pager.endpoint.id] }] },
+        high: { levels: [{ after: "15m", endpoints: [chat.endpoint.id] }, { after: "30m", endpoints: [pager.endpoint.id] }, { endpoints: [pager.endpoint.id] }] },
+      },
+    });
+    await adminApi(`/api/v1/notifications/endpoints/${pager.endpoint.id}/test`, "POST", {});
+    await adminApi(`/api/v1/notifications/endpoints/${chat.endpoint.id}/test`, "POST", {});
+    const adminWide = await browser.newPage({ viewport: { width: 1440, height: 900 }, storageState: await admin.context().storageState() });
+    const adminPhone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, storageState: await admin.context().storageState() });
+    for (const [page, suffix] of [[adminWide, ""], [adminPhone, "-phone"]] as const) {
+      await page.goto(`${vigil.url}/admin`);
+      const nav = page.getByRole("navigation", { name: "administration" });
+      await nav.getByRole("button", { name: "Notifications" }).click();
+      await page.getByRole("listitem", { name: "endpoint On-call pager" }).getByRole("button", { name: "Deliveries" }).click();
+      await page.getByRole("list", { name: "deliveries to On-call pager" }).getByRole("listitem").first().waitFor();
+      await page.getByRole("group", { name: "severity" }).getByRole("button", { name: /^high/ }).click();
+      await page.getByRole("region", { name: "dry run" }).getByText("after 45 min").waitFor();
+      await shot(page, `admin-notifications${suffix}`);
+      await nav.getByRole("button", { name: "Response plans" }).click();
+      await page.getByRole("listitem", { name: "plan Credential attack" }).waitFor();
+      await shot(page, `admin-plans${suffix}`);
+    }
+    // a plan open for editing: ordered steps, phase, required
+    await adminWide.getByRole("listitem", { name: "plan Credential attack" }).getByRole("button", { name: "Edit" }).click();
+    await adminWide.getByRole("form", { name: "edit plan Credential attack" }).waitFor();
+    await shot(adminWide, "admin-plan-edit", false);
+    hook.close();
+
     console.log("wrote docs/*.png");
   } finally {
     await browser.close();

@@ -6,11 +6,17 @@ import { UsersPanel } from "./users-panel";
 import { KeysPanel } from "./keys-panel";
 import { SettingsPanel } from "./settings-panel";
 import { AuditPanel } from "./audit-panel";
+import { NotificationsPanel } from "./notifications-panel";
+import { ResponsePlansPanel } from "./response-plans-panel";
 
-const TABS = { users: "Users", keys: "API keys", settings: "Settings", audit: "Audit log" } as const;
+const TABS = { users: "Users", keys: "API keys", settings: "Settings", notifications: "Notifications", plans: "Response plans", audit: "Audit log" } as const;
 type Tab = keyof typeof TABS;
 
-/** Administration: accounts, API keys, settings and the audit trail. */
+/**
+ * Administration: accounts, API keys, settings, notifications (webhooks and escalation), response
+ * plans and the audit trail. Every tab's changes need a permission only admins hold (users:manage,
+ * keys:manage, settings:manage, audit:read), so the page is for admins alone.
+ */
 export function AdminConsole() {
   const [tab, setTab] = useState<Tab>("users");
   return (
@@ -23,7 +29,7 @@ export function AdminConsole() {
           ← Console
         </Link>
       </header>
-      <nav className="mb-4 flex gap-1" aria-label="administration">
+      <nav className="mb-4 flex flex-wrap gap-1" aria-label="administration">
         {(Object.keys(TABS) as Tab[]).map((t) => (
           <button
             key={t}
@@ -40,6 +46,8 @@ export function AdminConsole() {
         {tab === "users" && <UsersPanel />}
         {tab === "keys" && <KeysPanel />}
         {tab === "settings" && <SettingsPanel />}
+        {tab === "notifications" && <NotificationsPanel />}
+        {tab === "plans" && <ResponsePlansPanel />}
         {tab === "audit" && <AuditPanel />}
       </section>
     </main>

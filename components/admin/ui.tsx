@@ -35,3 +35,32 @@ export function Notice({ tone, children }: { tone: "error" | "ok"; children: Rea
     </div>
   );
 }
+
+/**
+ * The fields a 400 answer names: its message lists up to three issues as "path: reason", joined by
+ * "; " ("url: only http…" → url; "rule: …; steps.1.text: …" → rule, steps.1.text).
+ */
+export function badFields(error: Error | null): Set<string> {
+  const out = new Set<string>();
+  if (!error || (error as { status?: number }).status !== 400) return out;
+  for (const part of error.message.split("; ")) {
+    const field = /^([A-Za-z0-9_.]+): /.exec(part)?.[1];
+    if (field) out.add(field);
+  }
+  return out;
+}
+
+/** A form's error: the server's message as text (a 400 names the field). */
+export function FormError({ error }: { error: Error | null }) {
+  if (!error) return null;
+  return (
+    <p role="alert" className="rounded border border-red-500/40 bg-red-950/40 px-3 py-2 text-sm break-words text-red-200">
+      {error.message}
+    </p>
+  );
+}
+
+export const labelClass = "flex flex-col gap-1 text-xs text-slate-400";
+/** An input's class, outlined red when the server named it as the field that was wrong. */
+export const fieldClass = (invalid: boolean) => (invalid ? inputClass.replace("border-slate-700", "border-red-500") : inputClass);
+export const dangerButtonClass = "rounded border border-red-500/50 px-2 py-1 text-xs text-red-200 hover:bg-red-950/60 disabled:opacity-50";

@@ -9,7 +9,8 @@ import type { Delivery } from "@/lib/contracts/notify";
 import { SeverityBadge } from "@/components/ui/severity";
 import { LocalTime } from "@/components/ui/time";
 
-const PHASE_LABEL: Record<string, string> = { containment: "Contain", investigation: "Investigate", communication: "Communicate", recovery: "Recover" };
+/** Short labels of the plan phases, shared with the plan editor. */
+export const PHASE_LABEL: Record<string, string> = { containment: "Contain", investigation: "Investigate", communication: "Communicate", recovery: "Recover" };
 
 /** The incident's response plan as a checklist: each step ticked with who and when; required steps block a "fixed" resolution. */
 export function IncidentChecklist({ data, mayAct }: { data: IncidentDetailAnswer; mayAct: boolean }) {

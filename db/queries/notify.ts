@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import type { VigilDb } from "../client";
 import { notifyAttempts, notifyEndpoints, notifyOutbox } from "../schema";
-import type { DeliveriesPage, DeliveriesQuery, Delivery, DeliveryAttempt } from "../../lib/contracts/notify";
+import type { DeliveriesPage, DeliveriesQuery, Delivery, DeliveryAttempt, LastDelivery } from "../../lib/contracts/notify";
 
 type OutboxRow = typeof notifyOutbox.$inferSelect;
 
@@ -63,4 +63,28 @@ export function deliveriesOfEndpoint(db: VigilDb, params: { endpointId: number }
   );
   const deliveries = withAttempts(db, select(db, where, params.limit));
   return { deliveries, next_before: deliveries.length === params.limit ? deliveries[deliveries.length - 1].id : null };
+}
+
+/** Each endpoint's newest delivery (one seek per endpoint on notify_outbox_endpoint), keyed by endpoint id. */
+export function lastDeliveries(db: VigilDb, endpointIds: readonly number[]): Map<number, LastDelivery> {
+  const out = new Map<number, LastDelivery>();
+  for (const endpointId of endpointIds) {
+    const r = db
+      .select({
+        id: notifyOutbox.id,
+        event: notifyOutbox.event,
+        status: notifyOutbox.status,
+        created_at: notifyOutbox.createdAt,
+        delivered_at: notifyOutbox.deliveredAt,
+        last_status_code: notifyOutbox.lastStatusCode,
+        last_error: notifyOutbox.lastError,
+      })
+      .from(notifyOutbox)
+      .where(eq(notifyOutbox.endpointId, endpointId))
+      .orderBy(desc(notifyOutbox.id))
+      .limit(1)
+      .get();
+    if (r) out.set(endpointId, r);
+  }
+  return out;
 }

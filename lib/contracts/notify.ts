@@ -86,6 +86,22 @@ export interface Endpoint {
   updated_at: number;
 }
 
+/** The newest delivery to an endpoint, in the endpoint list (what happened the last time it was told). */
+export interface LastDelivery {
+  id: number;
+  event: NotifyEvent | "test";
+  status: "pending" | "delivered" | "failed" | "cancelled";
+  created_at: number;
+  delivered_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+}
+
+/** GET /api/v1/notifications/endpoints: each endpoint with its newest delivery (null: never told). */
+export interface EndpointListItem extends Endpoint {
+  last_delivery: LastDelivery | null;
+}
+
 /** A duration such as `90s`, `15m`, `2h`, `1h30m` (see server/network/duration.ts). */
 const durationSchema = z
   .string()

@@ -7,9 +7,9 @@ import { eq } from "drizzle-orm";
 import type { VigilDb } from "../../../db/client";
 import { notifyEndpoints } from "../../../db/schema";
 import { getIncident } from "../../../db/queries/incidents";
-import { deliveriesOfEndpoint, deliveriesOfIncident } from "../../../db/queries/notify";
+import { deliveriesOfEndpoint, deliveriesOfIncident, lastDeliveries } from "../../../db/queries/notify";
 import type { Incident } from "../../../lib/contracts/incidents";
-import type { DeliveriesQuery, Delivery, DryRun, EndpointInput, EndpointPatch, EscalationInput, NotifyEvent } from "../../../lib/contracts/notify";
+import type { DeliveriesQuery, Delivery, DryRun, EndpointInput, EndpointListItem, EndpointPatch, EscalationInput, NotifyEvent } from "../../../lib/contracts/notify";
 import type { Severity } from "../../../lib/contracts/common";
 import type { AuditLog } from "../../audit/audit-log";
 import type { Identity } from "../../auth/actor";
@@ -221,7 +221,12 @@ export function createNotify(deps: { db: VigilDb; sqlite: Database.Database; clo
 
   return {
     endpoints: {
-      list: () => endpoints.all().map(publicView),
+      /** every endpoint (never a secret) with its newest delivery */
+      list: (): EndpointListItem[] => {
+        const all = endpoints.all();
+        const last = lastDeliveries(db, all.map((e) => e.id));
+        return all.map((e) => ({ ...publicView(e), last_delivery: last.get(e.id) ?? null }));
+      },
       get: (id: number) => {
         const e = endpoints.get(id);
         if (!e) throw new UserError("not_found", `notification endpoint ${id} not found`);

@@ -48,6 +48,7 @@ describe("notification routes", () => {
 
     const list = await call("GET", "notifications/endpoints", "/api/v1/notifications/endpoints");
     expect(list.body.endpoints).toHaveLength(1);
+    expect(list.body.endpoints[0].last_delivery).toBeNull();
     expect(list.text).not.toContain(secret);
     const rotated = "a-new-secret-of-more-than-16";
     const patched = await call("PATCH", "notifications/endpoints/[id]", `/api/v1/notifications/endpoints/${id}`, { secret: rotated, name: "ops" }, { id });
@@ -78,6 +79,9 @@ describe("notification routes", () => {
     expect(JSON.parse(hook.got[0].body).text).toBe('Vigil test notification for endpoint "ops": this endpoint receives Vigil\'s incident notifications.');
     const history = await call("GET", "notifications/endpoints/[id]/deliveries", "/api/v1/notifications/endpoints/1/deliveries?limit=5", undefined, { id: "1" });
     expect(history.body).toMatchObject({ deliveries: [{ event: "test", status: "delivered" }], next_before: null });
+    // the list tells what happened the last time each endpoint was told
+    const listed = await call("GET", "notifications/endpoints", "/api/v1/notifications/endpoints");
+    expect(listed.body.endpoints[0].last_delivery).toMatchObject({ id: res.body.delivery.id, event: "test", status: "delivered", last_status_code: 200, last_error: null });
     expect((await call("POST", "notifications/endpoints/[id]/test", "/api/v1/notifications/endpoints/99/test", undefined, { id: "99" })).status).toBe(404);
     expect((await call("GET", "notifications/endpoints/[id]/deliveries", "/api/v1/notifications/endpoints/99/deliveries", undefined, { id: "99" })).status).toBe(404);
     expect((await call("GET", "incidents/[id]/deliveries", "/api/v1/incidents/99/deliveries", undefined, { id: "99" })).status).toBe(404);
