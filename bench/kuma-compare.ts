@@ -127,6 +127,7 @@ async function startVigil(targets: Target[], dataDir: string): Promise<ChildProc
     await ready;
   } catch (error) {
     console.error(log.join("\n"));
+    await stopServer(child);
     throw error;
   }
   return child;
@@ -155,8 +156,8 @@ async function startKuma(dataDir: string): Promise<{ child: ChildProcess; port: 
     stdio: ["ignore", "pipe", "pipe"],
   });
   const log: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Uptime Kuma did not listen within 180 s:\n${log.join("\n")}`)), 180_000);
+  const listening = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Uptime Kuma did not listen within 300 s:\n${log.join("\n")}`)), 300_000);
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString().split("\n").filter(Boolean)) {
         log.push(line);
@@ -175,12 +176,18 @@ async function startKuma(dataDir: string): Promise<{ child: ChildProcess; port: 
       reject(new Error(`Uptime Kuma exited with ${code}:\n${log.join("\n")}`));
     });
   });
+  try {
+    await listening;
+  } catch (error) {
+    await stopServer(child);
+    throw error;
+  }
   return { child, port };
 }
 
 function call<T>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Uptime Kuma did not answer ${event} within 60 s`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`Uptime Kuma did not answer ${event} within 300 s`)), 300_000);
     socket.emit(event, ...args, (answer: T) => {
       clearTimeout(timer);
       resolve(answer);
@@ -232,6 +239,7 @@ async function addKumaMonitors(port: number, targets: Target[]): Promise<number>
       conditions: [],
     });
     if (!answer.ok) throw new Error(`Uptime Kuma add monitor ${i}: ${answer.msg}`);
+    if ((i + 1) % 100 === 0) console.log(`  ${i + 1} monitors added, ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   const seconds = (performance.now() - started) / 1000;
   socket.disconnect();
@@ -353,7 +361,12 @@ async function main() {
   let kuma: { child: ChildProcess; port: number } | null = null;
   try {
     const boot0 = performance.now();
-    [vigil, kuma] = await Promise.all([RUN_VIGIL ? startVigil(targets, vigilDir) : null, RUN_KUMA ? startKuma(kumaDir) : null]);
+    // started side by side; whichever did start is stopped in `finally` even when the other failed
+    const [v, k] = await Promise.allSettled([RUN_VIGIL ? startVigil(targets, vigilDir) : null, RUN_KUMA ? startKuma(kumaDir) : null]);
+    if (v.status === "fulfilled") vigil = v.value;
+    if (k.status === "fulfilled") kuma = k.value;
+    if (v.status === "rejected") throw v.reason;
+    if (k.status === "rejected") throw k.reason;
     console.log(`started in ${((performance.now() - boot0) / 1000).toFixed(1)} s${vigil ? `: Vigil pid ${vigil.pid}` : ""}${kuma ? `, Uptime Kuma pid ${kuma.child.pid}` : ""}`);
     if (kuma) console.log(`Uptime Kuma: ${CHECKS} monitors added over socket.io in ${(await addKumaMonitors(kuma.port, targets)).toFixed(1)} s`);
     console.log(`warming up ${WARMUP_S} s, then measuring ${WINDOW_S} s…`);
