@@ -2,7 +2,8 @@
 // straight to core.ingestLog on a file database in WAL mode as the server opens it, without HTTP.
 // What it prints is the cost of parse + store + detect alone: CPU-seconds per 100,000 events and
 // the events/s one core would reach. Run under `node --cpu-prof` to see where that time goes.
-// Usage: npx tsx bench/security-ingest-core.ts [--uploads 40] [--batch 4000] [--phase eve|mixed|both]
+// Usage: npx tsx bench/security-ingest-core.ts [--uploads 40] [--batch 4000] [--phase suricata,fast,syslog,transactions,mixed]
+//        (--phase eve|both as before: suricata | suricata,mixed; default suricata,mixed)
 //        (bundled, for a profile with true function names and lines:)
 //        npx esbuild bench/security-ingest-core.ts --bundle --platform=node --format=esm --packages=external --outfile=.next/bench/core.mjs
 //        node --cpu-prof --cpu-prof-dir=/tmp/prof .next/bench/core.mjs --phase eve
@@ -13,11 +14,12 @@ import { openDatabase } from "../db/client";
 import { createCore } from "../server/core";
 import { OffThreadCheckpointer } from "../server/ops/checkpointer";
 import { flag } from "./support";
-import { eveAlert, sshFailure, upload } from "./security-lines";
+import { FORMATS, upload, type BenchFormat } from "./security-lines";
 
 const UPLOADS = Math.floor(flag("uploads", 40));
 const BATCH = Math.floor(flag("batch", 4000));
-const which = process.argv.includes("--phase") ? process.argv[process.argv.indexOf("--phase") + 1] : "both";
+const asked = process.argv.includes("--phase") ? process.argv[process.argv.indexOf("--phase") + 1] : "both";
+const which = (asked === "both" ? "suricata,mixed" : asked === "eve" ? "suricata" : asked).split(",");
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "vigil-bench-core-"));
 // from the project folder (cwd), so that a bundle of this file finds the migrations too
@@ -51,18 +53,18 @@ if (process.argv.includes("--statements")) {
 // the live hub buffers deltas until a socket flushes them: drain it as the server's flush timer would
 const flush = () => core.hub.flush();
 
-function phase(name: string, body: (i: number, now: number) => { format: "suricata" | "syslog"; text: string }) {
+function phase(name: string, body: (i: number, now: number) => { format: BenchFormat; text: string }) {
   // the uploads are made before the clock starts (only the server's share is timed), stamped as a
   // sensor writing 40,000 lines/s would stamp them, ending now
   const start = Date.now() - (UPLOADS * BATCH) / 40;
-  const uploads = Array.from({ length: UPLOADS }, (_, i) => body(i, start + (i * BATCH) / 40)).map((u) => ({ format: u.format, bytes: Buffer.from(u.text) }));
+  const uploads = Array.from({ length: UPLOADS }, (_, i) => body(i, start + (i * BATCH) / 40)).map((u) => ({ format: u.format, type: FORMATS[u.format].type, bytes: Buffer.from(u.text) }));
   let accepted = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const times: number[] = [];
   for (const u of uploads) {
     const t = performance.now();
-    const r = core.ingestLog(u.format, u.bytes, "text/plain");
+    const r = core.ingestLog(u.format, u.bytes, u.type);
     times.push(performance.now() - t);
     if (r.rejected_total) throw new Error(`rejected: ${JSON.stringify(r.rejected.slice(0, 3))}`);
     accepted += r.accepted;
@@ -84,14 +86,21 @@ function phase(name: string, body: (i: number, now: number) => { format: "surica
 
 try {
   console.log(`${UPLOADS} uploads of ${BATCH} lines per phase, in process`);
-  if (which === "eve" || which === "both") phase("EVE alerts only", (_, now) => ({ format: "suricata", text: upload(BATCH, eveAlert, now) }));
-  if (which === "mixed" || which === "both")
-    phase("EVE alerts + 2,000 sources brute-forcing sshd", (i, now) =>
-      i % 2 === 0 ? { format: "suricata", text: upload(BATCH, eveAlert, now) } : { format: "syslog", text: upload(BATCH, sshFailure, now) },
-    );
+  const names: Record<string, string> = { suricata: "EVE alerts only", fast: "fast.log alerts only", syslog: "sshd failures from 2,000 sources only", transactions: "payment transactions (NDJSON) only" };
+  for (const name of which) {
+    if (name === "mixed") {
+      phase("EVE alerts + 2,000 sources brute-forcing sshd", (i, now) =>
+        i % 2 === 0 ? { format: "suricata", text: upload(BATCH, FORMATS.suricata.make, now) } : { format: "syslog", text: upload(BATCH, FORMATS.syslog.make, now) },
+      );
+    } else if (name in FORMATS) {
+      const format = name as BenchFormat;
+      phase(names[format], (_, now) => ({ format, text: upload(BATCH, FORMATS[format].make, now) }));
+    } else throw new Error(`--phase: unknown phase ${name}`);
+  }
   const active = handle.sqlite.prepare(`SELECT rule, count(*) AS n FROM incidents WHERE status <> 'resolved' GROUP BY rule ORDER BY n DESC`).all();
   console.log(`active incidents by rule: ${JSON.stringify(active)}`);
 } finally {
+  await core.notify.stop();
   await checkpointer?.stop();
   handle.close();
   rmSync(dataDir, { recursive: true, force: true });
