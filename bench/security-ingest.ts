@@ -54,7 +54,14 @@ async function phase(name: string, url: string, key: string, make: (now: number)
     while (performance.now() < deadline) {
       const { path: p, type, body, lines: n } = make(Date.now());
       const t = performance.now();
-      const res = await fetch(`${url}${p}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": type }, body });
+      const post = () => fetch(`${url}${p}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": type }, body });
+      // a kept-alive connection the server closed while this worker waited (it idles up to an
+      // upload's time between phases) resets on reuse before the request is read: sent again once
+      // (a copy that had been stored would show as duplicates)
+      const res = await post().catch((error: Error & { cause?: { code?: string } }) => {
+        if (error.cause?.code !== "ECONNRESET") throw error;
+        return post();
+      });
       const answer = (await res.json()) as { accepted: number; rejected_total: number; duplicates: number };
       if (res.status !== 202) throw new Error(`${p} answered ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`);
       latencies.push(performance.now() - t);
