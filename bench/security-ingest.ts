@@ -56,10 +56,10 @@ async function phase(name: string, url: string, key: string, make: (now: number)
       const t = performance.now();
       const post = () => fetch(`${url}${p}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": type }, body });
       // a kept-alive connection the server closed while this worker waited (it idles up to an
-      // upload's time between phases) resets on reuse before the request is read: sent again once
+      // upload's time between phases) resets (or breaks the pipe) on reuse before the request is read: sent again once
       // (a copy that had been stored would show as duplicates)
       const res = await post().catch((error: Error & { cause?: { code?: string } }) => {
-        if (error.cause?.code !== "ECONNRESET") throw error;
+        if (error.cause?.code !== "ECONNRESET" && error.cause?.code !== "EPIPE") throw error;
         return post();
       });
       const answer = (await res.json()) as { accepted: number; rejected_total: number; duplicates: number };
