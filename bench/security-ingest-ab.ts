@@ -4,19 +4,21 @@
 // 2-core machine, where separate runs of the other benches vary by ±20 %, the figure to compare.
 // The other checkout needs its own node_modules (a hard-linked copy is enough), e.g.:
 //   mkdir /tmp/base && git archive main | tar -x -C /tmp/base && cp -al node_modules /tmp/base/
-// Usage: npx tsx bench/security-ingest-ab.ts --base /tmp/base [--uploads 40] [--batch 4000] [--phase eve|mixed]
+// Usage: npx tsx bench/security-ingest-ab.ts --base /tmp/base [--uploads 40] [--batch 4000] [--phase eve|suricata|fast|syslog|transactions|mixed]
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { flag, root } from "./support";
-import { eveAlert, sshFailure, upload } from "./security-lines";
+import { FORMATS, upload, type BenchFormat } from "./security-lines";
 
 const UPLOADS = Math.floor(flag("uploads", 40));
 const BATCH = Math.floor(flag("batch", 4000));
 const arg = (name: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
 const base = arg("base");
-const phase = arg("phase") ?? "eve";
+const asked = arg("phase") ?? "eve";
+const phase = asked === "eve" ? "suricata" : asked;
+if (phase !== "mixed" && !(phase in FORMATS)) throw new Error(`--phase: unknown phase ${asked}`);
 if (!base) throw new Error("--base DIR: the checkout to compare with");
 
 interface Side {
@@ -43,18 +45,18 @@ try {
   // stamped as a sensor writing 40,000 lines/s would stamp them, ending now
   const start = Date.now() - (UPLOADS * BATCH) / 40;
   for (let i = 0; i < UPLOADS; i++) {
-    const syslog = phase === "mixed" && i % 2 === 1;
-    const bytes = Buffer.from(upload(BATCH, syslog ? sshFailure : eveAlert, start + (i * BATCH) / 40));
+    const format: BenchFormat = phase === "mixed" ? (i % 2 === 1 ? "syslog" : "suricata") : (phase as BenchFormat);
+    const bytes = Buffer.from(upload(BATCH, FORMATS[format].make, start + (i * BATCH) / 40));
     // each goes first every other upload
     for (const s of i % 2 ? [...sides].reverse() : sides) {
       const cpu = process.cpuUsage();
-      s.events += s.core.ingestLog(syslog ? "syslog" : "suricata", bytes, "text/plain").accepted;
+      s.events += s.core.ingestLog(format, bytes, FORMATS[format].type).accepted;
       s.core.hub.flush();
       const used = process.cpuUsage(cpu);
       s.cpuMicros += used.user + used.system;
     }
   }
-  console.log(`${UPLOADS} uploads of ${BATCH} ${phase === "mixed" ? "EVE alerts and sshd failures from 2,000 sources, alternating" : "EVE alerts"}, to both cores in turn`);
+  console.log(`${UPLOADS} uploads of ${BATCH} ${phase === "mixed" ? "EVE alerts and sshd failures from 2,000 sources, alternating" : `${phase} lines`}, to both cores in turn`);
   for (const s of sides) console.log(`${s.name}: ${s.events.toLocaleString("en")} events, ${((s.cpuMicros / 1e6 / s.events) * 100_000).toFixed(2)} CPU-s per 100,000 events`);
 } finally {
   for (const s of sides) {

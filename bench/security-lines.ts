@@ -51,3 +51,41 @@ export function sshFailure(now: number): string {
 export function upload(lines: number, make: (now: number) => string, now: number): string {
   return Array.from({ length: lines }, () => make(now)).join("\n");
 }
+
+/** A Suricata fast.log alert (no year, as Suricata writes it) over the same 500 signatures and sources as eveAlert. */
+export function fastAlert(now: number): string {
+  const n = serial++;
+  const sig = SIGNATURES[(n * 7919) % SIGNATURES.length];
+  const d = new Date(now - (n % 2_000));
+  const iso = d.toISOString();
+  // MM/DD-hh:mm:ss.micros; the microseconds carry the serial, so every line is distinct
+  const stamp = `${iso.slice(5, 7)}/${iso.slice(8, 10)}-${iso.slice(11, 19)}.${String(n % 1_000_000).padStart(6, "0")}`;
+  const src = `198.51.${(n >> 8) % 80}.${n & 255}`;
+  return `${stamp}  [**] [1:${sig.sid}:3] ${sig.msg} [**] [Classification: ${sig.category}] [Priority: ${sig.sev}] {TCP} ${src}:${40_000 + (n % 20_000)} -> 10.0.0.5:443`;
+}
+
+/** A payment transaction (NDJSON) from 5,000 accounts and 2,000 addresses, every tenth declined, with its own id. */
+export function transaction(now: number): string {
+  const n = serial++;
+  return JSON.stringify({
+    id: `tx-${n}`,
+    time: new Date(now - (n % 2_000)).toISOString(),
+    account: `acct-${n % 5_000}`,
+    card: `tok_${(n * 7) % 100_000}`,
+    ip: `192.0.${(n % 2000) >> 8}.${(n % 2000) & 255}`,
+    device: `dev-${n % 3_000}`,
+    amount: ((n % 50_000) / 100).toFixed(2),
+    currency: "EUR",
+    merchant: `merchant-${n % 200}`,
+    outcome: n % 10 === 0 ? "declined" : "approved",
+  });
+}
+
+/** The formats the benches send: the ingest path, the line maker and the content type of each. */
+export const FORMATS = {
+  suricata: { path: "/api/v1/ingest/suricata", make: eveAlert, type: "text/plain" },
+  fast: { path: "/api/v1/ingest/fast", make: fastAlert, type: "text/plain" },
+  syslog: { path: "/api/v1/ingest/syslog", make: sshFailure, type: "text/plain" },
+  transactions: { path: "/api/v1/ingest/transactions", make: transaction, type: "application/x-ndjson" },
+} as const;
+export type BenchFormat = keyof typeof FORMATS;

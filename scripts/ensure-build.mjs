@@ -11,6 +11,8 @@ const FILES = ["next.config.ts", "postcss.config.mjs", "tsconfig.json", "package
 const STAMP = path.join(root, ".next", "vigil-source-hash");
 /** The custom server, bundled to plain JavaScript: no TypeScript loader thread in production. */
 export const SERVER_BUNDLE = path.join(root, ".next", "vigil", "server.mjs");
+/** The parse worker (server/security/parse-worker.ts), bundled beside the server. */
+export const PARSE_WORKER_BUNDLE = path.join(root, ".next", "vigil", "parse-worker.mjs");
 
 /**
  * Node flags for the server. A heap cap well above the working set (about 100 MB at 5,000
@@ -44,7 +46,7 @@ export function sourceHash() {
 export function ensureBuild({ quiet = false } = {}) {
   const hash = sourceHash();
   const current =
-    fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(SERVER_BUNDLE) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, "utf8") === hash;
+    fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(SERVER_BUNDLE) && fs.existsSync(PARSE_WORKER_BUNDLE) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, "utf8") === hash;
   if (current) return false;
   if (!quiet) console.log("[vigil] building the production bundle (sources changed or no build yet)…");
   const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
@@ -65,6 +67,16 @@ export function ensureBuild({ quiet = false } = {}) {
   if (bundle.status !== 0) {
     console.error("[vigil] bundling the server failed");
     process.exit(bundle.status ?? 1);
+  }
+  // the parse worker's script, beside the server bundle (server/security/parse-pool.ts finds it there)
+  const worker = spawnSync(
+    path.join(root, "node_modules", ".bin", "esbuild"),
+    ["server/security/parse-worker.ts", "--bundle", "--platform=node", "--format=esm", "--packages=external", "--target=node20", "--log-level=warning", `--outfile=${PARSE_WORKER_BUNDLE}`],
+    { cwd: root, stdio: "inherit" },
+  );
+  if (worker.status !== 0) {
+    console.error("[vigil] bundling the parse worker failed");
+    process.exit(worker.status ?? 1);
   }
   fs.writeFileSync(STAMP, hash);
   return true;

@@ -36,6 +36,7 @@ import { IncidentService, type ActionResult } from "./incidents/service";
 import { createSecurity } from "./security";
 import type { NativeFormat } from "./security/formats";
 import type { LogIngestResult } from "./security/result";
+import type { ParsePool } from "./security/parse-pool";
 import { SyslogListener, type SyslogListenerOptions } from "./security/syslog-listener";
 import { NetworkIngest, type NodeDefinition } from "./ingest/network";
 import { DEFAULT_TIME_WINDOW, type IngestResult, type Rejection } from "./ingest/validate";
@@ -80,6 +81,8 @@ export interface CoreOptions {
   maxSkewMs?: number;
   /** IANA zone of log stamps without an offset (VIGIL_LOG_TIMEZONE, default UTC) */
   logTimeZone?: string;
+  /** parses native uploads of the HTTP routes on a worker thread (the server's); without it they are parsed in place */
+  parsePool?: ParsePool;
   /** nodes a heartbeat may create (VIGIL_MAX_NODES) */
   maxNodes?: number;
   access: AccessOptions;
@@ -117,7 +120,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const figures = new NetworkFigures(sqlite, clock, rollupRetention);
   const slaReports = new SlaReports(sqlite, clock, figures);
   const window = { retentionMs, skewMs: options.maxSkewMs ?? DEFAULT_TIME_WINDOW.skewMs };
-  const security = createSecurity(sqlite, clock, hub, incidentService, { window, rules: options.rules, timeZone: options.logTimeZone });
+  const security = createSecurity(sqlite, clock, hub, incidentService, { window, rules: options.rules, timeZone: options.logTimeZone, parsePool: options.parsePool });
   let syslog: { listener: SyslogListener; ports: { udp: number | null; tcp: number | null } } | null = null;
   const netLog: NetworkServiceOptions["log"] = (level, message, detail) => getLogger()[level](detail ?? {}, message);
   const probes = new NetworkService(db, sqlite, clock, hub, incidentService, { log: netLog, figures: figures.store, ...options.network });
@@ -304,9 +307,25 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     /** POST /api/v1/events and every security source */
     ingestEvents: (items: readonly unknown[], source: string, malformed?: readonly Rejection[]): IngestResult =>
       metrics.timeIngest("events", source, () => security.ingestJson(items, source, malformed)),
-    /** POST /api/v1/ingest/{suricata,fast,syslog,transactions}: a log upload, answered line by line */
+    /** A log upload, answered line by line, parsed and stored on this thread (tests, benches, the CLI). */
     ingestLog: (format: NativeFormat, bytes: Uint8Array, contentType: string | null): LogIngestResult =>
       metrics.timeIngest(format, "api", () => security.ingestUpload(format, bytes, contentType)),
+    /**
+     * POST /api/v1/ingest/{suricata,fast,syslog,transactions}: the same, parsed on the parse worker
+     * when the server runs one (options.parsePool), then stored and committed here before it answers.
+     */
+    ingestLogAsync: async (format: NativeFormat, bytes: Uint8Array, contentType: string | null): Promise<LogIngestResult> => {
+      let outcomes: Awaited<ReturnType<typeof security.parseUploadAsync>>;
+      try {
+        outcomes = await security.parseUploadAsync(format, bytes, contentType);
+      } catch (error) {
+        // counted as a failed ingest, as when parsing in place
+        return metrics.timeIngest(format, "api", () => {
+          throw error;
+        });
+      }
+      return metrics.timeIngest(format, "api", () => security.storeOutcomes(outcomes, format));
+    },
     /** Starts the syslog listener (VIGIL_SYSLOG_PORT); its batches go through the same ingest as POST /api/v1/ingest/syslog. */
     startSyslog: async (opts: SyslogListenerOptions) => {
       const listener = new SyslogListener(

@@ -19,6 +19,7 @@ import { routeConsoleToLogger } from "./ops/logging-console";
 import { shutDown, trackInFlight } from "./ops/health-shutdown";
 import { OffThreadCheckpointer } from "./ops/checkpointer";
 import { stampLoopback } from "./ops/metrics-access";
+import { ParsePool } from "./security/parse-pool";
 import { closeOnAccessChange } from "./live/access-watch";
 import { buildHostPolicy, isLoopbackHost } from "./origin";
 import { checkRequest, loadRouteTable, refuse } from "./http-gate";
@@ -69,7 +70,10 @@ async function main() {
   const hostPolicy = (port: number) => buildHostPolicy({ publicUrl: config.publicUrl, allowedHosts: config.allowedHosts, bindHost: config.host, port, tls: !!config.tls });
   const hosts = { current: hostPolicy(config.port) };
   const routes = loadRouteTable(path.join(root, "app"));
+  // native uploads are parsed on a worker while the event loop stores the previous one (issue 9)
+  const parsePool = new ParsePool();
   const core = createCore(handle, {
+    parsePool,
     hub: new Hub({ capacity: config.replayCapacity }),
     processMetrics: true,
     migrationsFolder: path.join(root, "db", "migrations"),
@@ -217,6 +221,7 @@ async function main() {
         await notifyStopped;
         // the hub's last flush handed over incident changes: their deliveries are written now (sent after the next start)
         core.notify.observeQueued();
+        await parsePool.stop();
         await checkpointer?.stop();
       },
     };

@@ -56,6 +56,36 @@ describe("event writer", () => {
     expect((handle.sqlite.prepare("SELECT count(*) AS n FROM security_events").get() as { n: number }).n).toBe(80);
   });
 
+  it("counts a statement's worth of lines all already stored as duplicates, and the ids after it stay right", () => {
+    const { writer, row } = setup();
+    const first = Array.from({ length: ROWS_PER_INSERT }, (_, i) => event(i));
+    writer.insert(first, NOW, "suricata");
+    const again = [...first, event(1000), event(1001)];
+    const r = writer.insert(again, NOW, "suricata");
+    expect(r.duplicates).toBe(ROWS_PER_INSERT);
+    expect(r.indexes).toEqual([ROWS_PER_INSERT, ROWS_PER_INSERT + 1]);
+    expect(r.stored.map((e) => row(e.id).message)).toEqual(["message 1000", "message 1001"]);
+  });
+
+  it("does not take the stored rows of duplicates, just below the new ids, for new ones", () => {
+    const { writer, row } = setup();
+    writer.insert([event(1), event(2)], NOW, "suricata");
+    const r = writer.insert([event(3), event(1), event(2)], NOW, "suricata");
+    expect(r.duplicates).toBe(2);
+    expect(r.indexes).toEqual([0]);
+    expect(row(r.stored[0].id).message).toBe("message 3");
+  });
+
+  it("gives the right ids after the newest rows were deleted (ids are never reused)", () => {
+    const { writer, row, handle } = setup();
+    writer.insert(Array.from({ length: 30 }, (_, i) => event(i)), NOW, "suricata");
+    handle.sqlite.prepare("DELETE FROM security_events WHERE id > 10").run();
+    const r = writer.insert(Array.from({ length: 60 }, (_, i) => event(100 + i)), NOW, "suricata");
+    expect(r.duplicates).toBe(0);
+    for (const [k, e] of r.stored.entries()) expect(row(e.id).message).toBe(`message ${100 + k}`);
+    expect(r.stored[0].id).toBe(31);
+  });
+
   it("stores events without a fingerprint (or sharing one) row by row, none of them lost", () => {
     const { writer, row } = setup();
     const r = writer.insert([event(1, ""), event(2, ""), event(3, "same"), event(4, "same")], NOW, "vigil");

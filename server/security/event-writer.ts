@@ -20,17 +20,23 @@ export interface InsertedEvents {
 /**
  * Inserts a batch's events into security_events inside the caller's transaction, a line whose
  * fingerprint is already stored being a duplicate. Events that all carry distinct fingerprints
- * (every native format) go ROWS_PER_INSERT to a statement, their ids read back by fingerprint
- * (RETURNING): one statement per row cost about a quarter more. Anything else goes row by row.
+ * (every native format) go ROWS_PER_INSERT to a statement, their ids taken from the statement's
+ * last id (read back by fingerprint only when some were duplicates): one statement per row cost
+ * about a quarter more. Anything else goes row by row.
  * source and receivedAt must not be null (NOT NULL columns).
  */
 export class EventWriter {
   private readonly single: Database.Statement;
   private readonly multi = new Map<number, Database.Statement>();
   private readonly params = new Map<number, unknown[]>();
+  private readonly insertedSince: Database.Statement;
+  private readonly lastId: Database.Statement;
 
   constructor(private readonly sqlite: Database.Database) {
     this.single = sqlite.prepare(`INSERT INTO security_events ${COLUMNS} VALUES ${ROW} ${DEDUP}`);
+    this.insertedSince = sqlite.prepare(`SELECT id, fingerprint FROM security_events WHERE id > ? AND id <= ?`);
+    // the highest id ever given (AUTOINCREMENT): every row a statement inserts gets a higher one
+    this.lastId = sqlite.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'security_events'`).pluck();
   }
 
   insert(events: readonly ParsedEvent[], receivedAt: number, source: string): InsertedEvents {
@@ -55,24 +61,41 @@ export class EventWriter {
 
   private insertChunked(events: readonly ParsedEvent[], receivedAt: number, source: string): InsertedEvents {
     const out: InsertedEvents = { stored: [], indexes: [], duplicates: 0 };
-    const ids = new Map<string, number>();
     for (let from = 0; from < events.length; from += ROWS_PER_INSERT) {
       const n = Math.min(ROWS_PER_INSERT, events.length - from);
       const params = this.paramsFor(n);
       for (let k = 0; k < n; k++) bind(params, k * WIDTH, checked(events[from + k]), receivedAt, source);
-      ids.clear();
-      for (const row of this.statementFor(n).all(params) as { id: number; fingerprint: string }[]) ids.set(row.fingerprint, row.id);
+      const before = (this.lastId.get() as number | undefined) ?? 0;
+      const info = this.statementFor(n).run(params);
+      const inserted = info.changes;
+      // the rows of one statement take consecutive ids in the order of its VALUES (AUTOINCREMENT);
+      // a row ignored as a duplicate uses up an id too, and with none inserted lastInsertRowid is
+      // an older row's
+      const last = Number(info.lastInsertRowid);
+      if (inserted === n) {
+        for (let k = 0; k < n; k++) this.keep(out, events[from + k], from + k, last - n + 1 + k);
+        continue;
+      }
+      if (inserted === 0) {
+        out.duplicates += n;
+        continue;
+      }
+      // some were already stored: the rows above the id before the statement are the new ones,
+      // told apart by fingerprint (distinct in a batch)
+      const ids = new Map<string, number>();
+      for (const row of this.insertedSince.all(before, last) as { id: number; fingerprint: string }[]) ids.set(row.fingerprint, row.id);
       for (let k = 0; k < n; k++) {
-        const e = events[from + k];
-        const id = ids.get(e.fingerprint);
+        const id = ids.get(events[from + k].fingerprint);
         if (id === undefined) out.duplicates++;
-        else {
-          out.stored.push({ ...e, id });
-          out.indexes.push(from + k);
-        }
+        else this.keep(out, events[from + k], from + k, id);
       }
     }
     return out;
+  }
+
+  private keep(out: InsertedEvents, e: ParsedEvent, index: number, id: number): void {
+    out.stored.push({ ...e, id });
+    out.indexes.push(index);
   }
 
   private statementFor(rows: number): Database.Statement {
@@ -82,7 +105,8 @@ export class EventWriter {
       // OR IGNORE rather than ON CONFLICT … DO NOTHING: a statement of many rows that may abort
       // (a NOT NULL column) makes SQLite journal every page it touches (~4 page writes per row);
       // one that cannot abort needs no journal. The NOT NULL columns are checked before binding.
-      statement = this.sqlite.prepare(`INSERT OR IGNORE INTO security_events ${COLUMNS} VALUES ${values} RETURNING id, fingerprint`);
+      // No RETURNING: the ids follow from lastInsertRowid (RETURNING cost about 8 % more per row).
+      statement = this.sqlite.prepare(`INSERT OR IGNORE INTO security_events ${COLUMNS} VALUES ${values}`);
       this.multi.set(rows, statement);
     }
     return statement;

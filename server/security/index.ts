@@ -6,18 +6,21 @@ import type { IncidentService } from "../incidents/service";
 import { validateBatch, type IngestResult, type Rejection, type TimeWindow } from "../ingest/validate";
 import { DetectionEngine } from "./detections/engine";
 import { defaultRules, type RulesConfig } from "./detections/rules";
-import { SecurityStore } from "./ingest";
+import { SecurityStore, type NumberedOutcome } from "./ingest";
 import type { ParsedEvent } from "./types";
 import { maskCardNumbers, maskDeep } from "./masking";
 import { parseUpload, type NativeFormat } from "./formats";
 import { parseSyslogLine } from "./parsers/syslog";
 import type { LogIngestResult } from "./result";
+import type { ParsePool } from "./parse-pool";
 
 export interface SecurityOptions {
   window: TimeWindow;
   rules?: RulesConfig;
   /** IANA zone of log stamps that carry no offset (RFC 3164, fast.log); default UTC (VIGIL_LOG_TIMEZONE) */
   timeZone?: string;
+  /** parses uploads on another thread for parseUploadAsync (the server's); without it they are parsed in place */
+  parsePool?: ParsePool;
 }
 
 /**
@@ -49,6 +52,16 @@ export function createSecurity(sqlite: Database.Database, clock: Clock, hub: Hub
   const ingestUpload = (format: NativeFormat, bytes: Uint8Array, contentType: string | null, source: string = format): LogIngestResult =>
     store.ingestOutcomes(parseUpload(format, bytes, contentType, context()), source);
 
+  /**
+   * An upload's lines → outcomes, on the parse pool's thread when there is one: the HTTP routes
+   * parse here and then store with `storeOutcomes`, so the event loop parses no upload.
+   */
+  const parseUploadAsync = async (format: NativeFormat, bytes: Uint8Array, contentType: string | null) =>
+    options.parsePool ? options.parsePool.parse(format, bytes, contentType, context()) : parseUpload(format, bytes, contentType, context());
+
+  /** Stores an upload's outcomes (from parseUploadAsync), answered line by line. */
+  const storeOutcomes = (outcomes: readonly NumberedOutcome[], source: string): LogIngestResult => store.ingestOutcomes(outcomes, source);
+
   /** The syslog listener's batches (one sender's lines). */
   const ingestSyslogLines = (lines: readonly string[], source: string): LogIngestResult => {
     const ctx = context();
@@ -58,7 +71,7 @@ export function createSecurity(sqlite: Database.Database, clock: Clock, hub: Hub
     );
   };
 
-  return { store, engine, rules, ingestJson, ingestUpload, ingestSyslogLines };
+  return { store, engine, rules, ingestJson, ingestUpload, parseUploadAsync, storeOutcomes, ingestSyslogLines };
 }
 
 export type Security = ReturnType<typeof createSecurity>;

@@ -2,4 +2,4 @@
 import { apiRoute, readUpload } from "@/server/api/route";
 import { ACCEPTED_TYPES } from "@/server/security/content-types";
 
-export const POST = apiRoute("ingest", async ({ req, core }) => Response.json(core.ingestLog("suricata", await readUpload(req, core.bodyLimit, ACCEPTED_TYPES.suricata), req.headers.get("content-type")), { status: 202 }));
+export const POST = apiRoute("ingest", async ({ req, core }) => Response.json(await core.ingestLogAsync("suricata", await readUpload(req, core.bodyLimit, ACCEPTED_TYPES.suricata), req.headers.get("content-type")), { status: 202 }));

@@ -3,6 +3,6 @@
 import { apiRoute, readUpload } from "@/server/api/route";
 import { ACCEPTED_TYPES } from "@/server/security/content-types";
 
-export const POST = apiRoute("ingest", async ({ req, core }) => Response.json(core.ingestLog("syslog", await readUpload(req, core.bodyLimit, ACCEPTED_TYPES.syslog), req.headers.get("content-type")), { status: 202 }));
+export const POST = apiRoute("ingest", async ({ req, core }) => Response.json(await core.ingestLogAsync("syslog", await readUpload(req, core.bodyLimit, ACCEPTED_TYPES.syslog), req.headers.get("content-type")), { status: 202 }));
 
 export const GET = apiRoute("read", ({ core }) => core.syslogStatus());
