@@ -169,6 +169,21 @@ test("wide: 1,000 nodes, a bounded DOM, true counts; a node going down leads the
   await page.reload();
   await expect(countOf(page, "down")).toHaveText("501");
   await expect(countOf(page, "all")).toHaveText("1,000");
+
+  // the topology (1,000 roots: these nodes name no parent) and a grouping keep the DOM bounded too
+  await pane(page).getByRole("group", { name: "network view" }).getByRole("button", { name: "Topology" }).click();
+  const rows = pane(page).locator("[data-topology-row]");
+  await expect(pane(page).getByTestId("topology")).toHaveAttribute("data-rows", "1000");
+  await expect(rows.first()).toHaveAttribute("data-status", "down");
+  expect(await rows.count()).toBeLessThan(MAX_TILES_IN_DOM);
+  await pane(page).getByRole("group", { name: "network view" }).getByRole("button", { name: "Tiles" }).click();
+  await pane(page).getByLabel("Group by").selectOption("site");
+  // none of them has a site: one group, its header counting all 1,000
+  const untagged = pane(page).locator('[data-group-header][data-group=""]');
+  await expect(untagged.locator('[data-count="total"]')).toHaveText("1,000");
+  await expect(untagged.locator('[data-count="down"]')).toHaveText("501");
+  await expect(untagged.locator('[data-count="up"]')).toHaveText("499");
+  expect(await tiles(page).count()).toBeLessThan(MAX_TILES_IN_DOM);
   await page.screenshot({ path: "/tmp/network-scale-wide.png" });
   expect(errors).toEqual([]);
 });

@@ -31,7 +31,7 @@ export function WallNodeCounts() {
         const alarm = (s === "down" || s === "unreachable" || s === "degraded") && counts[s] > 0;
         return (
           <div key={s} className={`rounded-2xl bg-slate-900 px-6 py-4 ring-2 ring-inset ${alarm ? style.ring : "ring-slate-800"}`}>
-            <div className="text-lg uppercase tracking-wider text-slate-400 sm:text-2xl">{style.label}</div>
+            <div className="truncate text-base uppercase tracking-wide text-slate-400 sm:text-2xl sm:tracking-wider">{style.label}</div>
             <div data-testid={`wall-nodes-${s}`} className={`text-5xl font-bold tabular-nums sm:text-7xl ${counts[s] > 0 ? style.text : "text-slate-600"}`}>
               {counts[s]}
             </div>
