@@ -111,11 +111,10 @@ export class FiguresStore {
         `SELECT bucket, count, failures, p95 FROM node_rollup_hours WHERE node_id = ? AND bucket >= ? AND bucket < ? AND count > 0
           ORDER BY failures DESC, coalesce(p95, -1) DESC, bucket LIMIT 1`,
       ),
-      // a set's hours summed in SQL (one primary-key range per node), the worst picked there too
-      setWorstHour: sqlite.prepare<[string, number, number], HourFigure>(
+      // a set's hours summed in SQL (one primary-key range per node)
+      setHours: sqlite.prepare<[string, number, number], HourFigure>(
         `SELECT bucket, sum(count) AS count, sum(failures) AS failures, max(p95) AS p95 FROM node_rollup_hours
-          WHERE node_id IN (SELECT value FROM json_each(?)) AND bucket >= ? AND bucket < ? AND count > 0
-          GROUP BY bucket ORDER BY sum(failures) DESC, coalesce(max(p95), -1) DESC, bucket LIMIT 1`,
+          WHERE node_id IN (SELECT value FROM json_each(?)) AND bucket >= ? AND bucket < ? AND count > 0 GROUP BY bucket`,
       ),
       backfillState: sqlite.prepare<[], { below_id: number; done_id: number }>(`SELECT below_id, done_id FROM node_rollup_backfill WHERE id = 1`),
       backfillRows: sqlite.prepare<[number, number, number], { id: number; node_id: number; time: number; ok: number; latency_ms: number | null }>(
@@ -190,9 +189,9 @@ export class FiguresStore {
     return this.st.worstHour.get(nodeId, from - RESOLUTION_MS.hour + 1, to) ?? null;
   }
 
-  /** A set of nodes' worst hour overlapping [from, to): most failed checks summed over the set, then the worst node p95 of the hour. */
-  setWorstHour(nodeIds: readonly number[], from: number, to: number): HourFigure | null {
-    return this.st.setWorstHour.get(JSON.stringify(nodeIds), from - RESOLUTION_MS.hour + 1, to) ?? null;
+  /** A set of nodes' hours overlapping [from, to): checks and failures summed, the worst node p95 of each hour. */
+  setHours(nodeIds: readonly number[], from: number, to: number): HourFigure[] {
+    return this.st.setHours.all(JSON.stringify(nodeIds), from - RESOLUTION_MS.hour + 1, to);
   }
 
   // --- retention ---

@@ -2,9 +2,9 @@
 import { apiRoute, parseQuery } from "@/server/api/route";
 import { slaQuerySchema } from "@/lib/contracts/figures";
 
-export const GET = apiRoute("read", ({ req, core }) => {
+export const GET = apiRoute("read", async ({ req, core }) => {
   const q = parseQuery(req, slaQuerySchema);
-  const { answer, csv } = core.slaReport(q);
+  const { answer, csv } = await core.slaReport(q);
   if (q.format === "json") return answer;
   // the file name is built from the range alone: nothing the caller typed goes into a header
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
