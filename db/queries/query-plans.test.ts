@@ -211,7 +211,7 @@ describe.each(variants)("query plans $name", ({ analyze }) => {
     const pages: IncidentQuery[] = [];
     for (const status of STATUSES)
       for (const pane of [undefined, "network", "security"] as const)
-        for (const rule of status === "resolved" || status === "all" ? [undefined] : [undefined, "rule"]) pages.push({ status, pane, rule, limit: 200, before: { lastSeen: NOW - 20 * 30_000, id: 90 } });
+        for (const rule of status === "resolved" || status === "all" ? [undefined] : [undefined, "rule"]) pages.push({ status, pane, rule, limit: 200, before: { key: "last_seen", dir: "desc", values: [NOW - 20 * 30_000], id: 90 } });
     it.each(pages)("listIncidents from a cursor status=$status pane=$pane rule=$rule reads an index in order", async (q) => {
       await expectIndexed(handle, () => listIncidents(db, q));
     });
@@ -285,14 +285,14 @@ describe("listIncidents keeps its answers while its shape follows the indexes", 
     const statuses = { active: ["open", "acknowledged"], all: ["open", "acknowledged", "resolved"] }[q.status as string] ?? [q.status];
     const cursor = q.before ? " AND (last_seen, id) < (?, ?)" : "";
     const sql = `SELECT id FROM incidents WHERE status IN (${statuses.map(() => "?").join(", ")})${q.pane ? " AND pane = ?" : ""}${q.rule ? " AND rule = ?" : ""}${cursor} ORDER BY last_seen DESC, id DESC LIMIT ?`;
-    const params = [...statuses, ...(q.pane ? [q.pane] : []), ...(q.rule ? [q.rule] : []), ...(q.before ? [q.before.lastSeen, q.before.id] : []), q.limit];
+    const params = [...statuses, ...(q.pane ? [q.pane] : []), ...(q.rule ? [q.rule] : []), ...(q.before ? [q.before.values[0], q.before.id] : []), q.limit];
     return (handle.sqlite.prepare(sql).all(...params) as { id: number }[]).map((r) => r.id);
   };
   const queries: IncidentQuery[] = [];
   for (const status of STATUSES) for (const pane of [undefined, "network", "security"] as const) for (const limit of [1, 7, 200, 500]) queries.push({ status, pane, limit });
   for (const status of STATUSES)
     for (const pane of [undefined, "security"] as const)
-      for (const rule of status === "resolved" || status === "all" ? [undefined] : [undefined, "rule"]) queries.push({ status, pane, rule, limit: 7, before: { lastSeen: NOW - 20 * 30_000, id: 90 } });
+      for (const rule of status === "resolved" || status === "all" ? [undefined] : [undefined, "rule"]) queries.push({ status, pane, rule, limit: 7, before: { key: "last_seen", dir: "desc", values: [NOW - 20 * 30_000], id: 90 } });
   it.each(queries)("status=$status pane=$pane rule=$rule limit=$limit before=$before: the same incidents in the same order as status IN (...)", (q) => {
     const got = listIncidents(handle.db, q);
     expect(got.map((i) => i.id)).toEqual(reference(q));
