@@ -4,7 +4,7 @@ CREATE INDEX `incidents_status_first_seen` ON `incidents` (`status`,`first_seen`
 CREATE INDEX `incidents_status_updated_at` ON `incidents` (`status`,`updated_at`);--> statement-breakpoint
 CREATE INDEX `incidents_status_severity_rank` ON `incidents` (`status`,`severity_rank`,`last_seen`);--> statement-breakpoint
 CREATE INDEX `incidents_status_rule_last_seen` ON `incidents` (`status`,`rule`,`last_seen`);--> statement-breakpoint
-CREATE INDEX `incidents_unassigned` ON `incidents` (`status`,`last_seen`) WHERE assignee IS NULL;--> statement-breakpoint
+CREATE INDEX `incidents_unassigned` ON `incidents` (`status`,`assignee`,`last_seen`) WHERE assignee IS NULL;--> statement-breakpoint
 -- Hand-written from here on (drizzle-kit cannot express triggers or FTS5).
 -- updated_at: the newest timeline entry, first_seen until there is one; kept by the two triggers.
 UPDATE `incidents` SET `updated_at` = max(`first_seen`, coalesce((SELECT max(`time`) FROM `incident_timeline` WHERE `incident_id` = `incidents`.`id`), 0));--> statement-breakpoint

@@ -23,14 +23,16 @@ export const TRIGRAM = 3;
  * rule or entity, case-insensitively. Words of 3 characters or more go to the trigram index
  * (incident_search) as one FTS5 query of quoted strings, so nothing the user typed is FTS syntax
  * (`"`, `*`, `NEAR`, `OR`, `-`, `col:` are plain characters there); shorter ones are matched with
- * instr(), where `%` and `_` are plain characters too.
+ * instr(), where `%` and `_` are plain characters too (and so are words holding NUL).
  */
 export function textQuery(q: string): { match: string | null; short: string[] } {
   const words = q.split(/\s+/).filter(Boolean);
-  const long = words.filter((w) => [...w].length >= TRIGRAM);
+  // FTS5's query parser ends a string at NUL: such a word is matched row by row as well
+  const indexed = (w: string) => [...w].length >= TRIGRAM && !w.includes("\u0000");
+  const long = words.filter(indexed);
   return {
     match: long.length ? long.map((w) => `"${w.replace(/"/g, '""')}"`).join(" ") : null,
-    short: words.filter((w) => [...w].length < TRIGRAM),
+    short: words.filter((w) => !indexed(w)),
   };
 }
 

@@ -130,16 +130,16 @@ function probe(db: VigilDb, p: Path, cap: number): number {
   return n;
 }
 
-/** The path a page of `f` in `order` reads (see Path). */
-export function choosePath(db: VigilDb, f: IncidentFilter, order: IncidentOrder): Path {
+/** The path a page of `f` in `order` reads (see Path); `cap` is PROBE but for tests that force a walk. */
+export function choosePath(db: VigilDb, f: IncidentFilter, order: IncidentOrder, cap = PROBE): Path {
   const statuses = STATUS_FILTER[f.status];
   const t = filterTerms(f);
   const w = walk(order, statuses, t, f);
   if (w.residual.length === 0) return w;
   let best: { path: Path; rows: number } | null = null;
   for (const c of collects(statuses, t, f)) {
-    const rows = probe(db, c, best ? Math.min(best.rows, PROBE) : PROBE);
-    if (rows <= PROBE && (!best || rows < best.rows)) best = { path: c, rows };
+    const rows = probe(db, c, best ? Math.min(best.rows, cap) : cap);
+    if (rows <= cap && (!best || rows < best.rows)) best = { path: c, rows };
   }
   return best?.path ?? w;
 }

@@ -11,11 +11,12 @@ export type IncidentPageQuery = IncidentFilter & { before?: IncidentCursor; limi
 /**
  * One page of the filter in its order (`sort`, `order`; default most recently active first), past
  * the cursor when given, read along the path incident-paths.ts chooses. One row more than asked
- * tells whether another page exists: `next_before` is null on the last page.
+ * tells whether another page exists: `next_before` is null on the last page. `probe` is the
+ * path's PROBE (tests pass 0 to walk where a collect would be chosen).
  */
-export function pageIncidents(db: VigilDb, q: IncidentPageQuery): { incidents: Incident[]; next_before: string | null } {
+export function pageIncidents(db: VigilDb, q: IncidentPageQuery, probe?: number): { incidents: Incident[]; next_before: string | null } {
   const order = incidentOrder(q.sort, q.order);
-  const path = choosePath(db, q, order);
+  const path = choosePath(db, q, order, probe);
   const extra = q.before ? [pastCursor(order, q.before)] : [];
   const rows = db.all<Record<string, unknown>>(union(path, sql.raw("*"), extra, sql`${orderBy(order)} LIMIT ${q.limit + 1}`));
   const page = rows.slice(0, q.limit);
@@ -26,8 +27,8 @@ export function pageIncidents(db: VigilDb, q: IncidentPageQuery): { incidents: I
 }
 
 /** The incidents of one page (pageIncidents without its cursor). */
-export function listIncidents(db: VigilDb, q: IncidentPageQuery): Incident[] {
-  return pageIncidents(db, q).incidents;
+export function listIncidents(db: VigilDb, q: IncidentPageQuery, probe?: number): Incident[] {
+  return pageIncidents(db, q, probe).incidents;
 }
 
 /**

@@ -3,14 +3,14 @@ import { openDatabase, type DatabaseHandle } from "../client";
 import { countMatchingEvents, eventRate, getEventDetail, pageEvents, severityCounts } from "./security";
 import { groupEvents } from "./security-groups";
 import { topEvents } from "./security-top";
-import { activeIncidentGroups, countIncidents, getIncident, getTimeline, listIncidents, maxIncidentId } from "./incidents";
+import { activeIncidentGroups, countIncidents, getIncident, getTimeline, listIncidents, maxIncidentId, pageIncidents } from "./incidents";
 import { listNodesPage, listNodesWithChecks } from "./network";
 import { AuditLog } from "../../server/audit/audit-log";
 import { IncidentService } from "../../server/incidents/service";
 import { RetentionPruner } from "../../server/ops/retention";
 import { manualClock } from "../../server/clock";
 import { EVENT_KINDS, type EventFilter } from "../../lib/contracts/events";
-import type { IncidentQuery } from "../../lib/contracts/incidents";
+import { incidentOrder, type IncidentQuery, type IncidentSort, type SortOrder } from "../../lib/contracts/incidents";
 
 // Every query the panes and the API run, planned by SQLite itself: each must reach its rows through
 // an index (or the rowid), and the hot lists must come out of an index already in order, never
@@ -222,6 +222,64 @@ describe.each(variants)("query plans $name", ({ analyze }) => {
         // a rule is a group of the active set (the query schema refuses it with resolved or all)
         if (q.status !== "resolved" && q.status !== "all") countIncidents(db, { ...q, rule: "rule" });
       });
+    });
+
+    // the other orders: each status's rows read in order from the order's own index, merged, never
+    // sorted; from a cursor the row value (key…, id) bounds the index search (probe 0: the walk
+    // itself, even where a selective term would be collected)
+    const ORDER_INDEX = { first_seen: "incidents_status_first_seen", updated: "incidents_status_updated_at", severity: "incidents_status_severity_rank", last_seen: "incidents_status_last_seen" };
+    const RANGE = { first_seen: /\(status=\? AND \(?first_seen[<>]\?/, updated: /\(status=\? AND \(?updated_at[<>]\?/, severity: /\(status=\? AND \(severity_rank,last_seen\)[<>]\(\?,\?\)\)/, last_seen: /\(status=\? AND \(?last_seen[<>]\?/ };
+    const sorts: { sort: IncidentSort; order?: SortOrder }[] = [{ sort: "oldest" }, { sort: "severity" }, { sort: "severity", order: "asc" }, { sort: "age-open" }, { sort: "age-open", order: "asc" }, { sort: "updated" }, { sort: "updated", order: "asc" }];
+    const sorted: IncidentQuery[] = [];
+    for (const status of STATUSES) for (const pane of [undefined, "security"] as const) for (const s of sorts) if (!(s.sort === "oldest" && (pane || status === "all"))) sorted.push({ status, pane, ...s, limit: 200 });
+    it.each(sorted)("pageIncidents status=$status pane=$pane sort=$sort order=$order walks the order's index in order, from a cursor too", async (q) => {
+      const order = incidentOrder(q.sort, q.order);
+      const index = ORDER_INDEX[order.key];
+      await expectIndexed(handle, () => pageIncidents(db, q, 0), { uses: new RegExp(`SEARCH incidents USING INDEX ${index} \\(status=\\?\\)`) });
+      const values = order.key === "severity" ? [3, NOW - 20 * 30_000] : [NOW - 20 * 30_000];
+      await expectIndexed(handle, () => pageIncidents(db, { ...q, before: { ...order, values, id: 90 } }, 0), { uses: new RegExp(`${index} ${RANGE[order.key].source}`) });
+    });
+
+    it("a severity filter with the severity order reads one range per status and rank, merged", async () => {
+      const report = await expectIndexed(handle, () => pageIncidents(db, { status: "all", severity: ["high", "low"], sort: "severity", limit: 200 }, 0));
+      expect(report.join("\n").match(/incidents_status_severity_rank \(status=\? AND severity_rank=\?\)/g)).toHaveLength(6);
+    });
+
+    it("a rule's incidents (pane and rule, one group of a flood) read (status, rule, last_seen) in order", async () => {
+      for (const status of ["open", "acknowledged", "active"] as const) {
+        await expectIndexed(handle, () => pageIncidents(db, { status, pane: "security", rule: "rule", limit: 200 }), { uses: /incidents_status_rule_last_seen \(status=\? AND rule=\?\)/ });
+      }
+    });
+
+    it("unassigned incidents are listed in order and counted from the partial index alone", async () => {
+      await expectIndexed(handle, () => pageIncidents(db, { status: "active", assignee: "none", limit: 200 }), { uses: /SEARCH incidents USING INDEX incidents_unassigned \(status=\? AND assignee=\?\)/ });
+      await expectIndexed(handle, () => countIncidents(db, { status: "all", assignee: "none" }), { uses: /USING COVERING INDEX incidents_unassigned \(status=\? AND assignee=\?\)/ });
+    });
+
+    it("free text is found through the trigram index and its incidents by rowid, for the page and the count", async () => {
+      for (const q of ["e12", "rule e4"]) {
+        const report = await expectIndexed(
+          handle,
+          () => {
+            pageIncidents(db, { status: "all", q, limit: 200 });
+            pageIncidents(db, { status: "active", q, sort: "severity", limit: 200 });
+            countIncidents(db, { status: "active", q });
+          },
+          { sortAllowed: true },
+        );
+        expect(report.join("\n")).toMatch(/SCAN incident_search VIRTUAL TABLE INDEX/);
+        expect(report.join("\n")).toMatch(/SEARCH incidents USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      }
+    });
+
+    it("a selective term's rows are probed and collected through its own index (then sorted: at most PROBE rows)", async () => {
+      const cases: [Omit<IncidentQuery, "limit">, RegExp][] = [
+        [{ status: "active", rule: "rule", sort: "age-open" }, /incidents_status_rule_last_seen \(status=\? AND rule=\?\)/],
+        [{ status: "all", assignee: "ana@bank.test", sort: "severity" }, /incidents_assignee_last_seen \(assignee=\?\)/],
+        [{ status: "all", since: NOW - 3_600_000, sort: "updated" }, /incidents_status_last_seen \(status=\? AND last_seen>\?\)/],
+        [{ status: "resolved", until: NOW - 4900 * 60_000, sort: "severity" }, /incidents_status_first_seen \(status=\? AND first_seen<\?\)/],
+      ];
+      for (const [q, path] of cases) await expectIndexed(handle, () => pageIncidents(db, { ...q, limit: 200 }), { uses: path, sortAllowed: true });
     });
 
     it.each([undefined, "network", "security"] as const)("the active groups of pane=%s read status (and pane) ranges from a covering index alone", async (pane) => {

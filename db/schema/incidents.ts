@@ -71,8 +71,9 @@ export const incidents = sqliteTable(
     index("incidents_status_severity_rank").on(t.status, t.severityRank, t.lastSeen),
     // a rule's incidents (one group of a flood) most recently active first
     index("incidents_status_rule_last_seen").on(t.status, t.rule, t.lastSeen),
-    // "unassigned": the list in order, and its count from the index alone
-    index("incidents_unassigned").on(t.status, t.lastSeen).where(sql`assignee IS NULL`),
+    // "unassigned": the list in order, and its count from the index alone (assignee, always NULL
+    // here, makes it a covering index for the "assignee IS NULL" term)
+    index("incidents_unassigned").on(t.status, t.assignee, t.lastSeen).where(sql`assignee IS NULL`),
   ],
 );
 
