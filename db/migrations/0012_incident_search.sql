@@ -1,10 +1,11 @@
+DROP INDEX `incidents_assignee_last_seen`;--> statement-breakpoint
 ALTER TABLE `incidents` ADD `updated_at` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `incidents` ADD `severity_rank` integer GENERATED ALWAYS AS (CASE "severity" WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END) VIRTUAL;--> statement-breakpoint
+CREATE INDEX `incidents_assignee_status_last_seen` ON `incidents` (`assignee`,`status`,`last_seen`);--> statement-breakpoint
 CREATE INDEX `incidents_status_first_seen` ON `incidents` (`status`,`first_seen`);--> statement-breakpoint
 CREATE INDEX `incidents_status_updated_at` ON `incidents` (`status`,`updated_at`);--> statement-breakpoint
 CREATE INDEX `incidents_status_severity_rank` ON `incidents` (`status`,`severity_rank`,`last_seen`);--> statement-breakpoint
 CREATE INDEX `incidents_status_rule_last_seen` ON `incidents` (`status`,`rule`,`last_seen`);--> statement-breakpoint
-CREATE INDEX `incidents_unassigned` ON `incidents` (`status`,`assignee`,`last_seen`) WHERE assignee IS NULL;--> statement-breakpoint
 -- Hand-written from here on (drizzle-kit cannot express triggers or FTS5).
 -- updated_at: the newest timeline entry, first_seen until there is one; kept by the two triggers.
 UPDATE `incidents` SET `updated_at` = max(`first_seen`, coalesce((SELECT max(`time`) FROM `incident_timeline` WHERE `incident_id` = `incidents`.`id`), 0));--> statement-breakpoint

@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { incidents } from "../schema";
-import type { IncidentFilter } from "../../lib/contracts/incidents";
+import { severityRank, type IncidentFilter } from "../../lib/contracts/incidents";
 
 export const STATUS_FILTER = {
   active: ["open", "acknowledged"],
@@ -56,6 +56,19 @@ export interface FilterTerms {
   until?: SQL;
 }
 
+/**
+ * Severities by their rank (incidents.severity_rank, read from the indexes that hold it): ranks 1–4
+ * are exactly critical, high, medium and low; rank 0 is info and any other name, so info is also
+ * checked by name.
+ */
+function severityTerm(severities: readonly string[]): SQL {
+  const ranks = [...new Set(severities.map(severityRank).filter((r) => r > 0))];
+  const named = sql`"severity_rank" IN (${sql.join(ranks.map((r) => sql`${r}`), sql`, `)})`;
+  if (!severities.includes("info")) return named;
+  const info = sql`("severity_rank" = 0 AND ${incidents.severity} = 'info')`;
+  return ranks.length ? sql`(${named} OR ${info})` : info;
+}
+
 type Narrowing = Pick<IncidentFilter, "pane" | "rule" | "severity" | "assignee" | "q" | "since" | "until">;
 
 /**
@@ -68,7 +81,7 @@ export function filterTerms(f: Narrowing): FilterTerms {
   return {
     pane: f.pane ? eq(incidents.pane, f.pane) : undefined,
     rule: f.rule ? eq(incidents.rule, f.rule) : undefined,
-    severity: f.severity ? inArray(incidents.severity, f.severity) : undefined,
+    severity: f.severity ? severityTerm(f.severity) : undefined,
     assignee: f.assignee === UNASSIGNED ? sql`${incidents.assignee} IS NULL` : f.assignee ? eq(incidents.assignee, f.assignee) : undefined,
     text: text.match ? textMatch(text.match) : undefined,
     shortText: text.short.map(shortWord),

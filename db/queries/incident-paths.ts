@@ -2,7 +2,7 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { VigilDb } from "../client";
 import { incidents } from "../schema";
 import { severityRank, type IncidentCursor, type IncidentFilter, type IncidentOrder, type IncidentOrderKey } from "../../lib/contracts/incidents";
-import { allTerms, filterTerms, STATUS_FILTER, UNASSIGNED, type FilterTerms, type Status } from "./incident-filter";
+import { allTerms, filterTerms, STATUS_FILTER, type FilterTerms, type Status } from "./incident-filter";
 
 /**
  * How the incident list reaches its rows in the order asked. A *walk* reads index ranges that
@@ -87,12 +87,8 @@ function walk(order: IncidentOrder, statuses: readonly Status[], t: FilterTerms,
     case "last_seen": {
       const since = range("since");
       if (t.rule) return per("incidents_status_rule_last_seen", () => [t.rule!, ...since], ["rule", "since"]);
-      if (f.assignee === UNASSIGNED) return per("incidents_unassigned", () => [t.assignee!, ...since], ["assignee", "since"]);
-      if (t.assignee) {
-        // one person's incidents, every status in one range of (assignee, last_seen, id)
-        const only = statuses.length === 3 ? [] : [inArray(incidents.status, [...statuses])];
-        return { kind: "walk", name: "incidents_assignee_last_seen", arms: [{ from: indexed("incidents_assignee_last_seen"), terms: [t.assignee, ...since] }], residual: [...only, ...allTerms(t, ["assignee", "since"])] };
-      }
+      // one person's incidents, or nobody's (assignee IS NULL is an equality to the index)
+      if (t.assignee) return per("incidents_assignee_status_last_seen", () => [t.assignee!, ...since], ["assignee", "since"]);
       if (t.pane) return per("incidents_pane_status_last_seen", () => [t.pane!, ...since], ["pane", "since"]);
       if (statuses.length === 3) return { kind: "walk", name: "incidents_last_seen", arms: [{ from: indexed("incidents_last_seen"), terms: since }], residual: allTerms(t, ["since"]) };
       return per(ORDERS.last_seen.index, () => since, ["since"]);
@@ -111,9 +107,7 @@ function collects(statuses: readonly Status[], t: FilterTerms, f: IncidentFilter
   const paths: Path[] = [];
   if (t.text) paths.push({ kind: "collect", name: "incident_search", arms: [{ from: byRowid, terms: [t.text, inArray(incidents.status, [...statuses])] }], residual: allTerms(t, ["text"]) });
   if (t.rule) paths.push(per("incidents_status_rule_last_seen", t.rule, "rule"));
-  if (f.assignee === UNASSIGNED) paths.push(per("incidents_unassigned", t.assignee!, "assignee"));
-  else if (t.assignee)
-    paths.push({ kind: "collect", name: "incidents_assignee_last_seen", arms: [{ from: indexed("incidents_assignee_last_seen"), terms: [t.assignee, inArray(incidents.status, [...statuses])] }], residual: allTerms(t, ["assignee"]) });
+  if (t.assignee) paths.push(per("incidents_assignee_status_last_seen", t.assignee, "assignee"));
   if (t.since) paths.push(per("incidents_status_last_seen", t.since, "since"));
   if (t.until) paths.push(per("incidents_status_first_seen", t.until, "until"));
   if (t.pane) paths.push(per("incidents_pane_status_last_seen", t.pane, "pane"));

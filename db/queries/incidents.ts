@@ -1,4 +1,4 @@
-import { and, asc, count, eq, max, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, max, sql } from "drizzle-orm";
 import type { VigilDb } from "../client";
 import { incidents, incidentTimeline } from "../schema";
 import { formatIncidentCursor, incidentOrder, type Incident, type IncidentCursor, type IncidentFilter, type IncidentGroup, type Pane } from "../../lib/contracts/incidents";
@@ -33,17 +33,19 @@ export function listIncidents(db: VigilDb, q: IncidentPageQuery, probe?: number)
 
 /**
  * How many incidents match the filter (sort and cursor aside), exactly: one indexed count per
- * status, or, with free text, one count over the trigram index's matches.
+ * status (every index but the assignee's leads with status), or, with free text, one count over
+ * the trigram index's matches.
  */
 export function countIncidents(db: VigilDb, q: Omit<IncidentFilter, "sort" | "order">): number {
   const statuses = STATUS_FILTER[q.status];
   const t = filterTerms(q);
   const terms = allTerms(t);
-  if (statuses.length === 3 && terms.length === 0) return db.select({ n: count() }).from(incidents).get()?.n ?? 0;
+  const every = statuses.length === 3;
   if (t.text) {
-    const only = statuses.length === 3 ? [] : [sql`${incidents.status} IN (${sql.join(statuses.map((s) => sql`${s}`), sql`, `)})`];
+    const only = every ? [] : [inArray(incidents.status, [...statuses])];
     return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM "incidents" NOT INDEXED WHERE ${and(...terms, ...only)}`)!.n;
   }
+  if (every && terms.length === 0) return db.select({ n: count() }).from(incidents).get()?.n ?? 0;
   let total = 0;
   for (const status of statuses) total += db.select({ n: count() }).from(incidents).where(and(eq(incidents.status, status), ...terms)).get()?.n ?? 0;
   return total;

@@ -61,8 +61,9 @@ export const incidents = sqliteTable(
     index("incidents_status_pane_rule_severity").on(t.status, t.pane, t.rule, t.severity, t.lastSeen),
     // the previous incident of a key, and every incident of a key (history, reopen)
     index("incidents_dedup_key").on(t.dedupKey, t.id),
-    // the list filtered by assignee ("mine"), newest activity first
-    index("incidents_assignee_last_seen").on(t.assignee, t.lastSeen, t.id),
+    // the list filtered by assignee ("mine", and NULL: "unassigned"), each status's rows in order,
+    // counted from the index alone
+    index("incidents_assignee_status_last_seen").on(t.assignee, t.status, t.lastSeen),
     // timers: snoozes that end and acknowledgements that time out
     index("incidents_snoozed_until").on(t.snoozedUntil).where(sql`snoozed_until IS NOT NULL`),
     // the list's other sorts (db/queries/incident-sort.ts), each read in order one status at a time
@@ -71,9 +72,6 @@ export const incidents = sqliteTable(
     index("incidents_status_severity_rank").on(t.status, t.severityRank, t.lastSeen),
     // a rule's incidents (one group of a flood) most recently active first
     index("incidents_status_rule_last_seen").on(t.status, t.rule, t.lastSeen),
-    // "unassigned": the list in order, and its count from the index alone (assignee, always NULL
-    // here, makes it a covering index for the "assignee IS NULL" term)
-    index("incidents_unassigned").on(t.status, t.assignee, t.lastSeen).where(sql`assignee IS NULL`),
   ],
 );
 
