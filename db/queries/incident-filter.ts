@@ -48,8 +48,9 @@ export interface FilterTerms {
   rule?: SQL;
   severity?: SQL;
   assignee?: SQL;
-  /** the trigram index's part of the text */
+  /** the trigram index's part of the text, and its FTS5 query */
   text?: SQL;
+  match?: string;
   /** the text's short words, on table rows */
   shortText: SQL[];
   since?: SQL;
@@ -84,6 +85,7 @@ export function filterTerms(f: Narrowing): FilterTerms {
     severity: f.severity ? severityTerm(f.severity) : undefined,
     assignee: f.assignee === UNASSIGNED ? sql`${incidents.assignee} IS NULL` : f.assignee ? eq(incidents.assignee, f.assignee) : undefined,
     text: text.match ? textMatch(text.match) : undefined,
+    match: text.match ?? undefined,
     shortText: text.short.map(shortWord),
     since: f.since !== undefined ? gte(incidents.lastSeen, f.since) : undefined,
     until: f.until !== undefined ? lt(incidents.firstSeen, f.until) : undefined,

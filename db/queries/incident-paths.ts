@@ -28,6 +28,13 @@ export interface Path {
 /** Rows a probe counts at most: what a collect may sort. */
 export const PROBE = 2_000;
 
+/**
+ * What a collect may sort when the walk would read a time range against its order (active since a
+ * time, oldest first: the matches lie at the far end of the walk): sorting this many costs less
+ * than reading past every older incident.
+ */
+export const AGAINST_PROBE = 20_000;
+
 /** The key's columns of each order (then id), and the index holding each status's rows in that order. */
 const ORDERS: Record<IncidentOrderKey, { columns: SQL[]; index: string }> = {
   last_seen: { columns: [sql.raw(`"last_seen"`)], index: "incidents_status_last_seen" },
@@ -114,8 +121,16 @@ function collects(statuses: readonly Status[], t: FilterTerms, f: IncidentFilter
   return paths;
 }
 
-/** Rows of a path's arms, counted up to `cap` (+1 tells "more"). */
-function probe(db: VigilDb, p: Path, cap: number): number {
+/** Whether collect `name` is a time range whose matches the walk of `order` would reach last. */
+function against(order: IncidentOrder, t: FilterTerms, name: string): boolean {
+  if (t.since && name === "incidents_status_last_seen") return (order.key === "first_seen" || order.key === "updated") && order.dir === "asc";
+  if (t.until && name === "incidents_status_first_seen") return (order.key === "last_seen" || order.key === "updated") && order.dir === "desc";
+  return false;
+}
+
+/** Rows of a path's arms, counted up to `cap` (+1 tells "more"). The text's are counted in the trigram index alone (all statuses). */
+function probe(db: VigilDb, p: Path, cap: number, t: FilterTerms): number {
+  if (p.name === "incident_search") return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT rowid FROM incident_search WHERE incident_search MATCH ${t.match} LIMIT ${cap + 1})`)!.n;
   let n = 0;
   for (const a of p.arms) {
     n += db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${a.from} WHERE ${where(a.terms)} LIMIT ${cap + 1 - n})`)!.n;
@@ -132,8 +147,9 @@ export function choosePath(db: VigilDb, f: IncidentFilter, order: IncidentOrder,
   if (w.residual.length === 0) return w;
   let best: { path: Path; rows: number } | null = null;
   for (const c of collects(statuses, t, f)) {
-    const rows = probe(db, c, best ? Math.min(best.rows, cap) : cap);
-    if (rows <= cap && (!best || rows < best.rows)) best = { path: c, rows };
+    const limit = against(order, t, c.name) ? Math.max(cap, AGAINST_PROBE) : cap;
+    const rows = probe(db, c, best ? Math.min(best.rows, limit) : limit, t);
+    if (rows <= limit && (!best || rows < best.rows)) best = { path: c, rows };
   }
   return best?.path ?? w;
 }
