@@ -183,3 +183,38 @@ test("on a 390-pixel phone the incident page fits the screen and acknowledging i
   expect(errors).toEqual([]);
   await context.close();
 });
+
+test("the incident list sorts by severity from its header, worst first then reversed, kept in the URL", async ({ browser, request }) => {
+  const auth = { headers: { authorization: `Bearer ${key}` } };
+  await postEvents(request, vigil.url, key, ["203.0.113.61", "203.0.113.62", "203.0.113.63"].flatMap((ip) => bruteForceBurst(ip)));
+  const found = await (await request.get(`${vigil.url}/api/v1/incidents?status=open&q=203.0.113.6`, auth)).json();
+  const byIp = (ip: string) => found.incidents.find((i: { entity: string }) => i.entity.endsWith(ip));
+  const [critical, low] = [byIp("203.0.113.62"), byIp("203.0.113.61")];
+  for (const [i, severity] of [[critical, "critical"], [low, "low"]] as const) {
+    expect((await request.post(`${vigil.url}/api/v1/incidents/${i.id}/severity`, { ...auth, data: { severity } })).status()).toBe(200);
+  }
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await signIn(context, vigil.url, "ana@bank.test");
+  const page = await context.newPage();
+  const errors = pageErrors(page);
+  await page.goto(`${vigil.url}/incidents?status=open&q=203.0.113.6`);
+  await expect(page.getByTestId("incidents-total")).toHaveText("3");
+  const rows = page.getByRole("table", { name: "incidents" }).getByRole("row", { name: /^incident / });
+  const header = page.getByRole("columnheader", { name: "severity" });
+  await header.getByRole("button").click();
+  await expect(page).toHaveURL(/sort=severity/);
+  await expect(header).toHaveAttribute("aria-sort", "descending");
+  await expect(rows.first()).toHaveAttribute("aria-label", `incident ${critical.title}`);
+  await expect(rows.last()).toHaveAttribute("aria-label", `incident ${low.title}`);
+  await header.getByRole("button").click();
+  await expect(page).toHaveURL(/sort=severity&order=asc|order=asc&sort=severity/);
+  await expect(header).toHaveAttribute("aria-sort", "ascending");
+  await expect(rows.first()).toHaveAttribute("aria-label", `incident ${low.title}`);
+  // the select names the same order, and a reload keeps it
+  await page.reload();
+  await expect(rows.first()).toHaveAttribute("aria-label", `incident ${low.title}`);
+  await page.getByRole("combobox", { name: "sort" }).selectOption("severity");
+  await expect(rows.first()).toHaveAttribute("aria-label", `incident ${critical.title}`);
+  expect(errors).toEqual([]);
+  await context.close();
+});

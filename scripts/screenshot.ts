@@ -128,8 +128,8 @@ async function main() {
     await phone.getByRole("region", { name: "latency" }).locator("svg").first().waitFor();
     await shot(phone, "node-figures-phone", false);
 
-    // incidents: the list with a bulk selection, and one incident's own page
-    await wide.goto(`${vigil.url}/incidents?status=all`);
+    // incidents: the list sorted by severity with a bulk selection, and one incident's own page
+    await wide.goto(`${vigil.url}/incidents?status=all&sort=severity`);
     await wide.getByTestId("incidents-total").waitFor();
     await wide.getByRole("checkbox").nth(0).check();
     await wide.getByRole("checkbox").nth(1).check();
@@ -144,7 +144,7 @@ async function main() {
       await phone.getByRole("list", { name: "incident timeline" }).waitFor();
       await shot(phone, "incident-page-phone", false);
     }
-    await phone.goto(`${vigil.url}/incidents`);
+    await phone.goto(`${vigil.url}/incidents?sort=severity`);
     await phone.getByTestId("incidents-total").waitFor();
     await shot(phone, "incidents-phone", false);
 

@@ -4,15 +4,15 @@ import { getNodeDetail, listNodesPage, listNodesWithChecks, networkSummary, toNo
 import { countMatchingEvents, eventRate, getEventDetail, pageEvents, severityCounts } from "../db/queries/security";
 import { groupEvents } from "../db/queries/security-groups";
 import { topEvents } from "../db/queries/security-top";
-import { activeIncidentGroups, countIncidents, getIncident, getTimeline, listIncidents, maxIncidentId } from "../db/queries/incidents";
+import { activeIncidentGroups, countIncidents, getIncident, getTimeline, maxIncidentId, pageIncidents } from "../db/queries/incidents";
 import { RATE_WINDOW_MINUTES, type EventDetailAnswer, type EventGroupsPage, type EventGroupsQuery, type EventQuery, type EventsPage, type SecuritySnapshot, type SecurityTop, type TopQuery } from "../lib/contracts/events";
 import {
   countsOfGroups,
-  formatIncidentCursor,
   type BulkInput,
   type BulkResult,
   type Incident,
   type IncidentActionInput,
+  type IncidentFilter,
   type IncidentQuery,
   type IncidentsSnapshot,
   type ResolutionReason,
@@ -455,13 +455,13 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     incidentsSnapshot: (q: IncidentQuery): IncidentsSnapshot => {
       const at = position(hub, "incidents");
       // one synchronous read on the one connection: page, counts and max id describe the same moment
-      const page = listIncidents(db, q);
+      const page = pageIncidents(db, q);
       const groups = activeIncidentGroups(db, q.pane);
       return {
         ...at,
-        incidents: page,
+        incidents: page.incidents,
         total: countIncidents(db, q),
-        next_before: page.length === q.limit ? formatIncidentCursor(page[page.length - 1]) : null,
+        next_before: page.next_before,
         counts: countsOfGroups(groups),
         groups,
         max_id: maxIncidentId(db),
@@ -481,8 +481,8 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     },
     responsePlans: () => plans.listPlans(),
     /** GET /api/v1/incidents/export: the filter's incidents with their timelines, CSV (formula-safe) or NDJSON, streamed by cursor */
-    exportIncidents: (filter: Omit<IncidentQuery, "limit" | "before">, format: "csv" | "ndjson", cap?: number) =>
-      incidentExportStream((q) => listIncidents(db, q), (id) => getTimeline(db, id), filter, format, cap),
+    exportIncidents: (filter: IncidentFilter, format: "csv" | "ndjson", cap?: number) =>
+      incidentExportStream((q) => pageIncidents(db, q), (id) => getTimeline(db, id), filter, format, cap),
     /** GET /api/v1/silences: the newest 200, each with its state and how many detections it held back */
     silences: () => silences.list(),
     /**

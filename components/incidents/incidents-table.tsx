@@ -15,9 +15,10 @@ import { useMe } from "@/components/ui/me-context";
 import { UserMenu } from "@/components/ui/user-menu";
 import { formatCount } from "./format";
 import { SilencesPanel } from "./silences-panel";
+import { SortHeader, SortSelect, type SortParams } from "./incident-sort";
 
 const STATUSES = ["active", "open", "acknowledged", "resolved", "all"] as const;
-const KEYS = ["status", "severity", "pane", "rule", "assignee", "q", "since"] as const;
+const KEYS = ["status", "severity", "pane", "rule", "assignee", "q", "since", "sort", "order"] as const;
 const SINCE = [
   { label: "24 h", ms: 86_400_000 },
   { label: "7 d", ms: 7 * 86_400_000 },
@@ -48,13 +49,18 @@ export function IncidentsTable() {
     return p;
   }, [params]);
   const filterKey = filter.toString();
-  const set = (k: (typeof KEYS)[number], v: string | null) => {
+  const update = (changes: Partial<Record<(typeof KEYS)[number], string | null>>) => {
     const p = new URLSearchParams(filterKey);
-    if (v) p.set(k, v);
-    else p.delete(k);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) p.set(k, v);
+      else p.delete(k);
+    }
     if (p.get("status") === "active") p.delete("status");
     router.replace(p.size ? `${pathname}?${p}` : pathname, { scroll: false });
   };
+  const set = (k: (typeof KEYS)[number], v: string | null) => update({ [k]: v });
+  const sort: SortParams = { sort: filter.get("sort"), order: filter.get("order") };
+  const setSort = (next: SortParams) => update(next);
 
   const list = useInfiniteQuery(incidentWorkQueries.list(filterKey));
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.incidents) ?? [], [list.data]);
@@ -91,6 +97,8 @@ export function IncidentsTable() {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       if (e.metaKey || e.ctrlKey || e.altKey || (t && /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      // Enter on a focused button or link (a sortable header, a filter) is that control's own
+      if (e.key === "Enter" && t?.closest("button, a")) return;
       const current = rows[Math.min(focus, rows.length - 1)];
       const move = (d: number) => {
         e.preventDefault();
@@ -185,7 +193,10 @@ export function IncidentsTable() {
             </a>
           </span>
         )}
-        <button type="button" onClick={() => setHelp((h) => !h)} className="ml-auto rounded px-2 py-0.5 text-slate-400 hover:bg-slate-800" aria-label="keyboard shortcuts">
+        <span className="ml-auto">
+          <SortSelect value={sort} onChange={setSort} />
+        </span>
+        <button type="button" onClick={() => setHelp((h) => !h)} className="rounded px-2 py-0.5 text-slate-400 hover:bg-slate-800" aria-label="keyboard shortcuts">
           ? keys
         </button>
         {mayAct && total !== undefined && total > 0 && (
@@ -206,12 +217,12 @@ export function IncidentsTable() {
       <div role="table" aria-label="incidents" className="flex min-h-[24rem] flex-1 flex-col overflow-hidden rounded-lg border border-slate-800 bg-slate-950/60">
         <div role="row" className={`hidden ${GRID} gap-x-3 border-b border-slate-800 bg-slate-900 px-3 py-1.5 text-[11px] font-semibold uppercase tracking-wider text-slate-500 md:grid`}>
           <span />
-          <span role="columnheader">severity</span>
+          <SortHeader column="severity" label="severity" value={sort} onChange={setSort} />
           <span role="columnheader">status</span>
           <span role="columnheader">incident</span>
           <span role="columnheader">assignee</span>
-          <span role="columnheader">first</span>
-          <span role="columnheader">last</span>
+          <SortHeader column="first_seen" label="first" value={sort} onChange={setSort} />
+          <SortHeader column="last_seen" label="last" value={sort} onChange={setSort} />
           <span role="columnheader" className="text-right">
             count
           </span>

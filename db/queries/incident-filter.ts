@@ -1,6 +1,7 @@
-import { eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { incidents } from "../schema";
-import type { IncidentFilter } from "../../lib/contracts/incidents";
+import { severityRank, type IncidentFilter } from "../../lib/contracts/incidents";
 
 export const STATUS_FILTER = {
   active: ["open", "acknowledged"],
@@ -9,45 +10,102 @@ export const STATUS_FILTER = {
   acknowledged: ["acknowledged"],
   resolved: ["resolved"],
 } as const;
+export type Status = (typeof STATUS_FILTER)["all"][number];
 
 /** `assignee=none` asks for incidents nobody is assigned to. */
 export const UNASSIGNED = "none";
 
-type Narrowing = Pick<IncidentFilter, "severity" | "assignee" | "q" | "since" | "until">;
+/** The trigram index finds substrings of this many characters or more; shorter words are checked row by row. */
+export const TRIGRAM = 3;
 
 /**
- * The filter's terms beyond status, pane and rule, for drizzle queries: severity, assignee, free
- * text in the title or entity (instr, so % and _ are plain characters), and activity overlapping
- * [since, until) (last seen at or after since, first seen before until).
+ * The free text as words (split on white space), each to be found as a substring of the title,
+ * rule or entity, case-insensitively. Words of 3 characters or more go to the trigram index
+ * (incident_search) as one FTS5 query of quoted strings, so nothing the user typed is FTS syntax
+ * (`"`, `*`, `NEAR`, `OR`, `-`, `col:` are plain characters there); shorter ones are matched with
+ * instr(), where `%` and `_` are plain characters too (and so are words holding NUL).
  */
-export function narrowingTerms(f: Narrowing): (SQL | undefined)[] {
-  return [
-    f.severity ? inArray(incidents.severity, f.severity) : undefined,
-    f.assignee === UNASSIGNED ? sql`${incidents.assignee} IS NULL` : f.assignee ? eq(incidents.assignee, f.assignee) : undefined,
-    f.q ? sql`(instr(lower(${incidents.title}), lower(${f.q})) > 0 OR instr(lower(${incidents.entity}), lower(${f.q})) > 0)` : undefined,
-    f.since !== undefined ? gte(incidents.lastSeen, f.since) : undefined,
-    f.until !== undefined ? lt(incidents.firstSeen, f.until) : undefined,
-  ];
+export function textQuery(q: string): { match: string | null; short: string[] } {
+  const words = q.split(/\s+/).filter(Boolean);
+  // FTS5's query parser ends a string at NUL: such a word is matched row by row as well
+  const indexed = (w: string) => [...w].length >= TRIGRAM && !w.includes("\u0000");
+  const long = words.filter(indexed);
+  return {
+    match: long.length ? long.map((w) => `"${w.replace(/"/g, '""')}"`).join(" ") : null,
+    short: words.filter((w) => !indexed(w)),
+  };
 }
 
-export const hasNarrowing = (f: Narrowing) => f.severity !== undefined || f.assignee !== undefined || f.q !== undefined || f.since !== undefined || f.until !== undefined;
+/** The incidents whose title, rule or entity hold every long word of the text (rowids from the trigram index). */
+export const textMatch = (match: string): SQL => sql`${incidents.id} IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ${match})`;
 
-/** The whole filter as one raw WHERE clause with its parameters (bulk actions select ids with it). */
+const shortWord = (w: string): SQL =>
+  sql`(instr(lower(${incidents.title}), lower(${w})) > 0 OR instr(lower(${incidents.rule}), lower(${w})) > 0 OR instr(lower(${incidents.entity}), lower(${w})) > 0)`;
+
+/** The filter's terms by what they constrain, each a drizzle SQL fragment over `incidents` (or absent). */
+export interface FilterTerms {
+  pane?: SQL;
+  rule?: SQL;
+  severity?: SQL;
+  assignee?: SQL;
+  /** the trigram index's part of the text, and its FTS5 query */
+  text?: SQL;
+  match?: string;
+  /** the text's short words, on table rows */
+  shortText: SQL[];
+  since?: SQL;
+  until?: SQL;
+}
+
+/**
+ * Severities by their rank (incidents.severity_rank, read from the indexes that hold it): ranks 1–4
+ * are exactly critical, high, medium and low; rank 0 is info and any other name, so info is also
+ * checked by name.
+ */
+function severityTerm(severities: readonly string[]): SQL {
+  const ranks = [...new Set(severities.map(severityRank).filter((r) => r > 0))];
+  const named = sql`"severity_rank" IN (${sql.join(ranks.map((r) => sql`${r}`), sql`, `)})`;
+  if (!severities.includes("info")) return named;
+  const info = sql`("severity_rank" = 0 AND ${incidents.severity} = 'info')`;
+  return ranks.length ? sql`(${named} OR ${info})` : info;
+}
+
+type Narrowing = Pick<IncidentFilter, "pane" | "rule" | "severity" | "assignee" | "q" | "since" | "until">;
+
+/**
+ * The filter's terms beyond status: pane, rule, severity, assignee (`none`: nobody), free text
+ * (textQuery), and activity overlapping [since, until) (last seen at or after since, first seen
+ * before until).
+ */
+export function filterTerms(f: Narrowing): FilterTerms {
+  const text = f.q ? textQuery(f.q) : { match: null, short: [] };
+  return {
+    pane: f.pane ? eq(incidents.pane, f.pane) : undefined,
+    rule: f.rule ? eq(incidents.rule, f.rule) : undefined,
+    severity: f.severity ? severityTerm(f.severity) : undefined,
+    assignee: f.assignee === UNASSIGNED ? sql`${incidents.assignee} IS NULL` : f.assignee ? eq(incidents.assignee, f.assignee) : undefined,
+    text: text.match ? textMatch(text.match) : undefined,
+    match: text.match ?? undefined,
+    shortText: text.short.map(shortWord),
+    since: f.since !== undefined ? gte(incidents.lastSeen, f.since) : undefined,
+    until: f.until !== undefined ? lt(incidents.firstSeen, f.until) : undefined,
+  };
+}
+
+/** Every term of the filter but status, as a list (absent ones left out). */
+export function allTerms(t: FilterTerms, leave: (keyof FilterTerms)[] = []): SQL[] {
+  const out: SQL[] = [];
+  for (const k of ["pane", "rule", "severity", "assignee", "text", "since", "until"] as const) if (!leave.includes(k) && t[k]) out.push(t[k]);
+  if (!leave.includes("shortText")) out.push(...t.shortText);
+  return out;
+}
+
+const dialect = new SQLiteSyncDialect();
+
+/** The whole filter (sort and order aside) as one raw WHERE clause with its parameters: bulk actions select ids with it. */
 export function filterSql(f: IncidentFilter): { where: string; params: unknown[] } {
-  const terms: string[] = [];
-  const params: unknown[] = [];
   const statuses = STATUS_FILTER[f.status];
-  terms.push(`status IN (${statuses.map(() => "?").join(", ")})`);
-  params.push(...statuses);
-  if (f.pane) (terms.push("pane = ?"), params.push(f.pane));
-  if (f.rule) (terms.push("rule = ?"), params.push(f.rule));
-  if (f.severity) (terms.push(`severity IN (${f.severity.map(() => "?").join(", ")})`), params.push(...f.severity));
-  if (f.assignee === UNASSIGNED) terms.push("assignee IS NULL");
-  else if (f.assignee) (terms.push("assignee = ?"), params.push(f.assignee));
-  if (f.q) (terms.push("(instr(lower(title), lower(?)) > 0 OR instr(lower(entity), lower(?)) > 0)"), params.push(f.q, f.q));
-  if (f.since !== undefined) (terms.push("last_seen >= ?"), params.push(f.since));
-  if (f.until !== undefined) (terms.push("first_seen < ?"), params.push(f.until));
-  return { where: terms.join(" AND "), params };
+  const where = and(inArray(incidents.status, [...statuses]), ...allTerms(filterTerms(f)))!;
+  const { sql: text, params } = dialect.sqlToQuery(where);
+  return { where: text, params };
 }
-
-

@@ -1,46 +1,55 @@
-import { and, asc, count, desc, eq, lt, lte, max, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, max, sql } from "drizzle-orm";
 import type { VigilDb } from "../client";
 import { incidents, incidentTimeline } from "../schema";
-import type { IncidentGroup, IncidentQuery, Pane } from "../../lib/contracts/incidents";
-import { toIncident, toTimelineEntry } from "./mappers";
-import { hasNarrowing, narrowingTerms, STATUS_FILTER } from "./incident-filter";
+import { formatIncidentCursor, incidentOrder, type Incident, type IncidentCursor, type IncidentFilter, type IncidentGroup, type Pane } from "../../lib/contracts/incidents";
+import { incidentRowFromRaw, toIncident, toTimelineEntry } from "./mappers";
+import { allTerms, filterTerms, STATUS_FILTER } from "./incident-filter";
+import { choosePath, orderBy, pastCursor, union } from "./incident-paths";
+
+export type IncidentPageQuery = IncidentFilter & { before?: IncidentCursor; limit: number };
 
 /**
- * Most recently active first, from the cursor on. Shaped so that SQLite reads every variant in
- * index order and stops at the limit (db/queries/query-plans.test.ts): one status is one range of
- * (status, last_seen) or (pane, status, last_seen); several are one such range each, merged
- * (UNION ALL with ORDER BY is a merge in SQLite, not a sort); all statuses of every pane need no
- * filter and read (last_seen, id). `status IN (...)` would sort every matching row instead. The
- * cursor is `last_seen <= ?` (the index range) and `(last_seen < ? OR id < ?)` (ties by id, which
- * every one of these indexes holds as its last column).
+ * One page of the filter in its order (`sort`, `order`; default most recently active first), past
+ * the cursor when given, read along the path incident-paths.ts chooses. One row more than asked
+ * tells whether another page exists: `next_before` is null on the last page. `probe` is the
+ * path's PROBE (tests pass 0 to walk where a collect would be chosen).
  */
-export function listIncidents(db: VigilDb, q: IncidentQuery) {
-  const order = [desc(incidents.lastSeen), desc(incidents.id)] as const;
-  const statuses = STATUS_FILTER[q.status];
-  const common = [
-    q.pane ? eq(incidents.pane, q.pane) : undefined,
-    q.rule ? eq(incidents.rule, q.rule) : undefined,
-    ...narrowingTerms(q),
-    q.before ? lte(incidents.lastSeen, q.before.lastSeen) : undefined,
-    q.before ? or(lt(incidents.lastSeen, q.before.lastSeen), lt(incidents.id, q.before.id)) : undefined,
-  ];
-  if (statuses.length === 3 && !q.pane) return db.select().from(incidents).where(and(...common)).orderBy(...order).limit(q.limit).all().map(toIncident);
-  const arm = (status: (typeof statuses)[number]) => db.select().from(incidents).where(and(eq(incidents.status, status), ...common));
-  const [first, ...rest] = statuses;
-  if (rest.length === 0) return arm(first).orderBy(...order).limit(q.limit).all().map(toIncident);
-  const [second, ...more] = rest;
-  let merged = arm(first).unionAll(arm(second));
-  for (const status of more) merged = merged.unionAll(arm(status));
-  return merged.orderBy(...order).limit(q.limit).all().map(toIncident);
+export function pageIncidents(db: VigilDb, q: IncidentPageQuery, probe?: number): { incidents: Incident[]; next_before: string | null } {
+  const order = incidentOrder(q.sort, q.order);
+  const path = choosePath(db, q, order, probe);
+  const extra = q.before ? [pastCursor(order, q.before)] : [];
+  const rows = db.all<Record<string, unknown>>(union(path, sql.raw("*"), extra, sql`${orderBy(order)} LIMIT ${q.limit + 1}`));
+  const page = rows.slice(0, q.limit);
+  const list = page.map((r) => toIncident(incidentRowFromRaw(r)));
+  const last = list.at(-1);
+  const next_before = rows.length > q.limit && last ? formatIncidentCursor(order, { ...last, updated_at: page.at(-1)!.updated_at as number }) : null;
+  return { incidents: list, next_before };
 }
 
-/** How many incidents match the filter's status, pane and rule (the cursor aside): one indexed count per status. */
-export function countIncidents(db: VigilDb, q: Pick<IncidentQuery, "status" | "pane" | "rule" | "severity" | "assignee" | "q" | "since" | "until">): number {
+/** The incidents of one page (pageIncidents without its cursor). */
+export function listIncidents(db: VigilDb, q: IncidentPageQuery, probe?: number): Incident[] {
+  return pageIncidents(db, q, probe).incidents;
+}
+
+/**
+ * How many incidents match the filter (sort and cursor aside), exactly: one indexed count per
+ * status (every index but the assignee's leads with status), or, with free text, one count over
+ * the trigram index's matches.
+ */
+export function countIncidents(db: VigilDb, q: Omit<IncidentFilter, "sort" | "order">): number {
   const statuses = STATUS_FILTER[q.status];
-  const filter = [q.pane ? eq(incidents.pane, q.pane) : undefined, q.rule ? eq(incidents.rule, q.rule) : undefined, ...narrowingTerms(q)];
-  if (statuses.length === 3 && !q.pane && !q.rule && !hasNarrowing(q)) return db.select({ n: count() }).from(incidents).get()?.n ?? 0;
+  const t = filterTerms(q);
+  const terms = allTerms(t);
+  const every = statuses.length === 3;
+  if (t.text) {
+    // the trigram index counts its own matches without reading a row of incidents
+    if (every && terms.length === 1) return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM incident_search WHERE incident_search MATCH ${t.match}`)!.n;
+    const only = every ? [] : [inArray(incidents.status, [...statuses])];
+    return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM "incidents" NOT INDEXED WHERE ${and(...terms, ...only)}`)!.n;
+  }
+  if (every && terms.length === 0) return db.select({ n: count() }).from(incidents).get()?.n ?? 0;
   let total = 0;
-  for (const status of statuses) total += db.select({ n: count() }).from(incidents).where(and(eq(incidents.status, status), ...filter)).get()?.n ?? 0;
+  for (const status of statuses) total += db.select({ n: count() }).from(incidents).where(and(eq(incidents.status, status), ...terms)).get()?.n ?? 0;
   return total;
 }
 

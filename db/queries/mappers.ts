@@ -4,7 +4,8 @@ import type { Severity } from "../../lib/contracts/common";
 import type { incidents, incidentTimeline, securityEvents } from "../schema";
 
 type EventRow = typeof securityEvents.$inferSelect;
-export type IncidentRow = typeof incidents.$inferSelect;
+/** An incidents row as an Incident is made from (the sort keys updated_at and severity_rank are not part of it). */
+export type IncidentRow = Omit<typeof incidents.$inferSelect, "updatedAt" | "severityRank">;
 type TimelineRow = typeof incidentTimeline.$inferSelect;
 
 export function toSecurityEvent(r: EventRow): SecurityEvent {

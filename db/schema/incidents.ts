@@ -40,6 +40,17 @@ export const incidents = sqliteTable(
     resolution: text("resolution", { enum: ["fixed", "false_positive", "duplicate", "expected"] }),
     /** the incident with the same key resolved before this one opened */
     previousId: integer("previous_id"),
+    /**
+     * the last change by a person or the lifecycle: the time of the newest timeline entry (kept by
+     * a trigger on incident_timeline), first_seen until there is one. Growth (new evidence) moves
+     * last_seen, not this.
+     */
+    updatedAt: integer("updated_at").notNull().default(0),
+    /** the severity's rank, worst highest (critical 4 … info 0; lib/contracts/incidents.ts SEVERITY_RANK): the severity sort's key */
+    severityRank: integer("severity_rank").generatedAlwaysAs(
+      sql`CASE "severity" WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END`,
+      { mode: "virtual" },
+    ),
   },
   (t) => [
     uniqueIndex("incidents_active_dedup").on(t.dedupKey).where(sql`status <> 'resolved'`),
@@ -50,10 +61,17 @@ export const incidents = sqliteTable(
     index("incidents_status_pane_rule_severity").on(t.status, t.pane, t.rule, t.severity, t.lastSeen),
     // the previous incident of a key, and every incident of a key (history, reopen)
     index("incidents_dedup_key").on(t.dedupKey, t.id),
-    // the list filtered by assignee ("mine"), newest activity first
-    index("incidents_assignee_last_seen").on(t.assignee, t.lastSeen, t.id),
+    // the list filtered by assignee ("mine", and NULL: "unassigned"), each status's rows in order,
+    // counted from the index alone
+    index("incidents_assignee_status_last_seen").on(t.assignee, t.status, t.lastSeen),
     // timers: snoozes that end and acknowledgements that time out
     index("incidents_snoozed_until").on(t.snoozedUntil).where(sql`snoozed_until IS NOT NULL`),
+    // the list's other sorts (db/queries/incident-sort.ts), each read in order one status at a time
+    index("incidents_status_first_seen").on(t.status, t.firstSeen),
+    index("incidents_status_updated_at").on(t.status, t.updatedAt),
+    index("incidents_status_severity_rank").on(t.status, t.severityRank, t.lastSeen),
+    // a rule's incidents (one group of a flood) most recently active first
+    index("incidents_status_rule_last_seen").on(t.status, t.rule, t.lastSeen),
   ],
 );
 

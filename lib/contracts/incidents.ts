@@ -67,23 +67,93 @@ export interface TimelineEntry {
   note: string | null;
 }
 
-/** A position in the list's order (last_seen desc, id desc): `<last_seen>-<id>`, both in decimal digits. */
-export const incidentCursorParam = z
-  .string()
-  .regex(/^[0-9]{1,16}-[0-9]{1,16}$/, "expected <last_seen>-<id> in decimal digits")
-  .transform((value) => {
-    const [lastSeen, id] = value.split("-").map(Number);
-    return { lastSeen, id };
-  });
-export type IncidentCursor = z.output<typeof incidentCursorParam>;
-export const formatIncidentCursor = (i: Pick<Incident, "last_seen" | "id">) => `${i.last_seen}-${i.id}`;
+// ---- the list's order and its cursor ----
 
 /**
- * `active` is open + acknowledged: what still needs a person. `before` continues a list from the
- * `next_before` of the previous page; `rule` keeps one detection rule (a group of a flood), of the
- * active statuses only (the history of a rule would be counted row by row).
+ * How the incident list may be ordered (`sort=`): `newest` (the default: most recently active
+ * first, by last_seen) and `oldest` (its reverse); `last_seen` (the same key, direction by
+ * `order`, default desc); `severity` (worst first, then most recently active); `age-open`
+ * (longest open first: by first_seen, oldest first); `updated` (the newest timeline entry: last
+ * acknowledged, assigned, noted …, most recent first). `order=asc|desc` reverses the whole key of
+ * `last_seen`, `severity`, `age-open` and `updated`; `newest` and `oldest` name their direction.
+ * Ties are decided by id in the same direction, so every order is total and a cursor exact.
  */
+export const INCIDENT_SORTS = ["newest", "oldest", "last_seen", "severity", "age-open", "updated"] as const;
+export type IncidentSort = (typeof INCIDENT_SORTS)[number];
+export const SORT_ORDERS = ["asc", "desc"] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
 
+/** The columns an order reads (then id): severity is (severity_rank, last_seen). */
+export type IncidentOrderKey = "last_seen" | "first_seen" | "severity" | "updated";
+export interface IncidentOrder {
+  key: IncidentOrderKey;
+  dir: SortOrder;
+}
+
+/** The order a `sort` and `order` name (the direction of every column of the key, id included). */
+export function incidentOrder(sort: IncidentSort = "newest", order?: SortOrder): IncidentOrder {
+  switch (sort) {
+    case "newest":
+      return { key: "last_seen", dir: "desc" };
+    case "oldest":
+      return { key: "last_seen", dir: "asc" };
+    case "last_seen":
+      return { key: "last_seen", dir: order ?? "desc" };
+    case "severity":
+      return { key: "severity", dir: order ?? "desc" };
+    case "age-open":
+      // the greatest age is the earliest first_seen: age desc reads first_seen ascending
+      return { key: "first_seen", dir: order === "asc" ? "desc" : "asc" };
+    case "updated":
+      return { key: "updated", dir: order ?? "desc" };
+  }
+}
+
+/** A severity's rank, worst highest; anything else ranks with info (the generated column incidents.severity_rank). */
+export const SEVERITY_RANK: Readonly<Record<string, number>> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+export const severityRank = (severity: string) => SEVERITY_RANK[severity] ?? 0;
+
+/**
+ * A position in the list's order: the key's values of the last incident shown and its id. The
+ * default order (last_seen desc) writes `<last_seen>-<id>`, as it always has; every other order
+ * names itself, `<key>.<dir>.<values…>.<id>` (e.g. `severity.desc.3.1763726400000.42`), so a
+ * cursor cannot continue a list of another order unnoticed.
+ */
+export interface IncidentCursor {
+  key: IncidentOrderKey;
+  dir: SortOrder;
+  /** last_seen, first_seen or updated_at; severity: [severity_rank, last_seen] */
+  values: number[];
+  id: number;
+}
+
+const DIGITS = "[0-9]{1,16}";
+const CURSOR_FORMS = new RegExp(
+  `^(?:(${DIGITS})-(${DIGITS})|(last_seen|first_seen|updated)\\.(asc|desc)\\.(${DIGITS})\\.(${DIGITS})|severity\\.(asc|desc)\\.([0-4])\\.(${DIGITS})\\.(${DIGITS}))$`,
+);
+
+export const incidentCursorParam = z
+  .string()
+  .max(120)
+  .transform((value, ctx): IncidentCursor => {
+    const m = CURSOR_FORMS.exec(value);
+    if (!m) {
+      ctx.addIssue({ code: "custom", message: "expected a cursor as given in next_before (<last_seen>-<id>, or <key>.<asc|desc>.<values>.<id>)" });
+      return z.NEVER;
+    }
+    if (m[1] !== undefined) return { key: "last_seen", dir: "desc", values: [Number(m[1])], id: Number(m[2]) };
+    if (m[3] !== undefined) return { key: m[3] as IncidentOrderKey, dir: m[4] as SortOrder, values: [Number(m[5])], id: Number(m[6]) };
+    return { key: "severity", dir: m[7] as SortOrder, values: [Number(m[8]), Number(m[9])], id: Number(m[10]) };
+  });
+
+/** The cursor just past `i` in `order` (updated_at is not part of Incident: the query passes it along). */
+export function formatIncidentCursor(order: IncidentOrder, i: Pick<Incident, "id" | "last_seen" | "first_seen" | "severity"> & { updated_at?: number }): string {
+  if (order.key === "last_seen" && order.dir === "desc") return `${i.last_seen}-${i.id}`;
+  const values = order.key === "last_seen" ? [i.last_seen] : order.key === "first_seen" ? [i.first_seen] : order.key === "updated" ? [i.updated_at ?? 0] : [severityRank(i.severity), i.last_seen];
+  return `${order.key}.${order.dir}.${values.join(".")}.${i.id}`;
+}
+
+const describeOrder = (o: IncidentOrder) => `${o.key} ${o.dir}`;
 
 export const incidentActionSchema = z.strictObject({
   note: z.string().max(2000).optional(),
@@ -114,7 +184,29 @@ export const severityInputSchema = incidentActionSchema.extend({ severity: sever
 
 export const BULK_ACTIONS = ["acknowledge", "resolve", "assign", "snooze", "reopen"] as const;
 
-/** The list's filter as bulk actions take it (no cursor, no limit: every match). */
+const sortParam = z.string().transform((value, ctx) => {
+  if (!(INCIDENT_SORTS as readonly string[]).includes(value)) {
+    ctx.addIssue({ code: "custom", message: `unknown sort "${value.slice(0, 40)}": expected ${INCIDENT_SORTS.join(", ")}` });
+    return z.NEVER;
+  }
+  return value as IncidentSort;
+});
+const orderParam = z.string().transform((value, ctx) => {
+  if (!(SORT_ORDERS as readonly string[]).includes(value)) {
+    ctx.addIssue({ code: "custom", message: `unknown order "${value.slice(0, 40)}": expected asc or desc` });
+    return z.NEVER;
+  }
+  return value as SortOrder;
+});
+/** `order` with a sort that names its own direction is refused rather than guessed at. */
+export const orderFits = (q: { sort?: IncidentSort; order?: SortOrder }) => q.order === undefined || !["newest", "oldest", undefined].includes(q.sort);
+export const orderFitsIssue = { message: "order applies to sort=last_seen, severity, age-open or updated (newest and oldest name their direction)", path: ["order"] };
+
+/**
+ * The list's filter as bulk actions and exports take it (no cursor, no limit: every match). `sort`
+ * and `order` are the list's own, so a filter copied from the list's URL is accepted whole: an
+ * export writes in that order, a bulk action ignores it.
+ */
 export const incidentFilterSchema = z.strictObject({
   status: z.enum(["open", "acknowledged", "resolved", "active", "all"]).default("active"),
   pane: z.enum(["network", "security"]).optional(),
@@ -124,6 +216,8 @@ export const incidentFilterSchema = z.strictObject({
   q: z.string().min(1).max(200).optional(),
   since: z.union([z.number().int().nonnegative(), decimalParam(0, Number.MAX_SAFE_INTEGER)]).optional(),
   until: z.union([z.number().int().nonnegative(), decimalParam(0, Number.MAX_SAFE_INTEGER)]).optional(),
+  sort: sortParam.optional(),
+  order: orderParam.optional(),
 });
 export type IncidentFilter = z.infer<typeof incidentFilterSchema>;
 
@@ -133,7 +227,15 @@ export const incidentQuerySchema = incidentFilterSchema
     limit: decimalParam(1, 500).default(200),
     before: incidentCursorParam.optional(),
   })
-  .refine((q) => !q.rule || !["resolved", "all"].includes(q.status), { message: "rule filters open, acknowledged or active incidents only", path: ["rule"] });
+  .refine((q) => !q.rule || !["resolved", "all"].includes(q.status), { message: "rule filters open, acknowledged or active incidents only", path: ["rule"] })
+  .refine(orderFits, orderFitsIssue)
+  .superRefine((q, ctx) => {
+    if (!q.before || !orderFits(q)) return;
+    const order = incidentOrder(q.sort, q.order);
+    if (q.before.key !== order.key || q.before.dir !== order.dir) {
+      ctx.addIssue({ code: "custom", path: ["before"], message: `the cursor continues a list in ${describeOrder(q.before)} order, not ${describeOrder(order)}: start again without before` });
+    }
+  });
 export type IncidentQuery = z.infer<typeof incidentQuerySchema>;
 
 /** POST /api/v1/incidents/bulk: one action on the ids given or on every incident the filter matches, in one transaction. */
@@ -141,6 +243,7 @@ export const bulkInputSchema = z
   .strictObject({
     action: z.enum(BULK_ACTIONS),
     ids: z.array(z.number().int().positive()).max(100_000).optional(),
+    /** sort and order, if given, are parsed and ignored: a bulk action has no order */
     filter: incidentFilterSchema.optional(),
     note: z.string().max(2000).optional(),
     assignee: assigneeSchema.nullable().optional(),

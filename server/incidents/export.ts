@@ -1,6 +1,6 @@
 // Incidents with their timelines as a CSV or NDJSON stream: pages through the filter by cursor as
 // the client reads, so memory is one page whatever the number of incidents.
-import { formatIncidentCursor, type Incident, type IncidentQuery, type TimelineEntry } from "../../lib/contracts/incidents";
+import { incidentCursorParam, type Incident, type IncidentCursor, type IncidentFilter, type TimelineEntry } from "../../lib/contracts/incidents";
 
 /** Incidents read per step of an export. */
 export const INCIDENT_EXPORT_PAGE = 500;
@@ -30,16 +30,16 @@ export function incidentCsvRow(i: Incident, timeline: readonly TimelineEntry[]):
 
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
-/** The stream of GET /api/v1/incidents/export: every incident of the filter (most recently active first), `cap` at most. */
+/** The stream of GET /api/v1/incidents/export: every incident of the filter in the list's order (`sort`, `order`), `cap` at most. */
 export function incidentExportStream(
-  page: (q: IncidentQuery) => Incident[],
+  page: (q: IncidentFilter & { limit: number; before?: IncidentCursor }) => { incidents: Incident[]; next_before: string | null },
   timeline: (id: number) => TimelineEntry[],
-  filter: Omit<IncidentQuery, "limit" | "before">,
+  filter: IncidentFilter,
   format: "csv" | "ndjson",
   cap = Number.MAX_SAFE_INTEGER,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  let before: IncidentQuery["before"] | null = undefined;
+  let before: IncidentCursor | null | undefined = undefined;
   let written = 0;
   let headerSent = format !== "csv";
   return new ReadableStream<Uint8Array>(
@@ -55,10 +55,9 @@ export function incidentExportStream(
           return;
         }
         const limit = Math.min(INCIDENT_EXPORT_PAGE, cap - written);
-        const rows = page({ ...filter, limit, before: before ?? undefined });
+        const { incidents: rows, next_before } = page({ ...filter, limit, before: before ?? undefined });
         written += rows.length;
-        const last = rows.at(-1);
-        before = rows.length === limit && last ? parseCursor(formatIncidentCursor(last)) : null;
+        before = next_before === null ? null : incidentCursorParam.parse(next_before);
         if (rows.length === 0) {
           controller.close();
           return;
@@ -70,9 +69,4 @@ export function incidentExportStream(
     },
     { highWaterMark: 1 },
   );
-}
-
-function parseCursor(c: string): { lastSeen: number; id: number } {
-  const [lastSeen, id] = c.split("-").map(Number);
-  return { lastSeen, id };
 }

@@ -15,7 +15,7 @@ const SYSTEM_ACTOR = "vigil";
 
 type IncidentRow = typeof incidents.$inferSelect;
 /** An active incident as last written, but for the two fields every grow rewrites. */
-type KnownRow = Omit<IncidentRow, "explanation" | "details">;
+type KnownRow = Omit<IncidentRow, "explanation" | "details" | "updatedAt" | "severityRank">;
 interface Known {
   row: KnownRow;
   /** evidence links stored for it, or null until counted */

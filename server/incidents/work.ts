@@ -45,7 +45,7 @@ export class IncidentWork {
     this.update = sqlite.prepare(
       `UPDATE incidents SET status = @status, severity = @severity, acknowledged_by = @acknowledged_by, acknowledged_at = @acknowledged_at,
          resolved_by = @resolved_by, resolved_at = @resolved_at, assignee = @assignee, snoozed_until = @snoozed_until, resolution = @resolution,
-         version = version + 1
+         version = version + 1, updated_at = max(updated_at, @now)
        WHERE id = @id AND version = @version RETURNING *`,
     );
     this.timeline = sqlite.prepare(`INSERT INTO incident_timeline (incident_id, time, actor, action, from_status, to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?)`);
@@ -94,7 +94,8 @@ export class IncidentWork {
   }
 
   private write(current: Incident, patch: Partial<LifecycleState>, entry: TimelineDraft, actor: string, now: number): WorkResult {
-    const next: Record<string, unknown> = { id: current.id, version: current.version };
+    // updated_at here as well as by the timeline's trigger: one write of the row, not two
+    const next: Record<string, unknown> = { id: current.id, version: current.version, now };
     for (const k of PATCHABLE) next[k] = k in patch ? patch[k as keyof LifecycleState] : current[k];
     const row = this.update.get(next) as Raw | undefined;
     if (!row) {
