@@ -58,7 +58,8 @@ test("a sign-in submitted before the page has hydrated signs in once it has, nev
   await page.getByLabel("Password").press("Enter");
   expect(scripts.held()).toBeGreaterThan(0);
   scripts.release();
-  await expect(page).toHaveURL(`${vigil.url}/`);
+  // the replayed submission is under way (the button says so), then signs in (password hashing: give it time)
+  await expect(page).toHaveURL(`${vigil.url}/`, { timeout: 60_000 });
   await expect(page.getByRole("status", { name: "connection" })).toHaveText("Live");
   expect(requested.filter((u) => u.includes("password"))).toEqual([]);
   expect(errors).toEqual([]);

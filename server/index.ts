@@ -122,7 +122,7 @@ async function main() {
     ? https.createServer({ cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }, onRequest)
     : http.createServer(onRequest);
 
-  const live = attachLive(server, core.hub, { authenticate: socketAuthenticator(core, config.trustProxy), hosts });
+  const live = attachLive(server, core.hub, { authenticate: socketAuthenticator(core, config.trustProxy), hosts, compression: config.liveCompression });
   core.metrics.observeLive(live.stats);
   const inFlight = trackInFlight(server);
   // revoked keys, disabled or re-roled users, ended sessions lose their sockets within a second (CLI included)
