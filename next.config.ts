@@ -4,6 +4,8 @@ const nextConfig: NextConfig = {
   // better-sqlite3 is a native addon: never bundle it.
   serverExternalPackages: ["better-sqlite3"],
   poweredByHeader: false,
+  // the custom server compresses (brotli or gzip, server/ops/compress.ts); Next's is gzip only
+  compress: false,
   reactStrictMode: true,
   // The custom server in server/ owns the process; Next only renders and routes.
   typescript: { ignoreBuildErrors: false },

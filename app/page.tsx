@@ -1,9 +1,10 @@
 import { WallView } from "@/components/wall/wall-view";
 import { connection } from "next/server";
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { dehydrate, QueryClient } from "@tanstack/react-query";
 import { getCore } from "@/server/registry";
-import { incidentQueries, networkQueries, securityQueries } from "@/lib/queries/live-queries";
+import { ACTIVE_FIRST_PAGE, incidentQueries, networkQueries, securityQueries } from "@/lib/queries/live-queries";
 import { Dashboard } from "@/components/dashboard";
+import { SnapshotBoundary } from "@/components/live/snapshot-boundary";
 import { SUMMARY_TILES } from "@/lib/contracts/network";
 import { requireIdentity } from "./current-identity";
 
@@ -15,10 +16,10 @@ export default async function Home({ searchParams }: { searchParams: Promise<Rec
   const client = new QueryClient();
   client.setQueryData(networkQueries.summary().queryKey, core.networkSummary({ limit: SUMMARY_TILES }));
   client.setQueryData(securityQueries.snapshot().queryKey, core.securitySnapshot());
-  client.setQueryData(incidentQueries.active().queryKey, core.incidentsSnapshot({ status: "active", limit: 200 }));
+  client.setQueryData(incidentQueries.active().queryKey, core.incidentsSnapshot({ status: "active", limit: ACTIVE_FIRST_PAGE }));
   return (
-    <HydrationBoundary state={dehydrate(client)}>
+    <SnapshotBoundary json={JSON.stringify(dehydrate(client))}>
       {(await searchParams).tv === "1" ? <WallView /> : <Dashboard me={me} />}
-    </HydrationBoundary>
+    </SnapshotBoundary>
   );
 }

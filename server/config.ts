@@ -25,6 +25,8 @@ export interface VigilConfig {
   trustProxy: boolean;
   /** deltas kept per stream for replay after a reconnect */
   replayCapacity: number;
+  /** compress live messages of 1 KB or more (WebSocket permessage-deflate): CPU and memory per connection */
+  liveCompression: boolean;
   /** a node silent this long starts failing its checks; 0 turns the watchdog off */
   silenceMs: number;
   /** least severe level written to the JSON log (VIGIL_LOG_LEVEL) */
@@ -73,6 +75,8 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): VigilConfig {
   const demo = env.VIGIL_DEMO ?? "1";
   if (!["0", "1", "true", "false"].includes(demo)) throw new Error(`VIGIL_DEMO=${JSON.stringify(demo)}: use 1 or 0`);
+  const liveCompression = env.VIGIL_LIVE_COMPRESSION || "0";
+  if (!["0", "1"].includes(liveCompression)) throw new Error(`VIGIL_LIVE_COMPRESSION=${JSON.stringify(liveCompression)}: use 1 or 0`);
   return {
     port: int(env, "PORT", 3000, 0, 65535),
     // loopback until accounts exist: nothing here checks who is calling
@@ -92,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tls: tls(env),
     trustProxy: env.VIGIL_TRUST_PROXY === "1",
     replayCapacity: int(env, "VIGIL_REPLAY_CAPACITY", 20_000, 100, 1_000_000),
+    liveCompression: liveCompression === "1",
     silenceMs: int(env, "VIGIL_SILENCE_S", 60, 0, 86_400) * 1000,
     logLevel: logLevel(env.VIGIL_LOG_LEVEL),
     drainMs: int(env, "VIGIL_DRAIN_S", 10, 0, 600) * 1000,

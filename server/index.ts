@@ -25,6 +25,7 @@ import { buildHostPolicy, isLoopbackHost } from "./origin";
 import { checkRequest, loadRouteTable, refuse } from "./http-gate";
 import { removePidFile, writePidFile } from "./ops/backup";
 import { startBackupScheduler } from "./ops/backup-scheduler";
+import { responseCompressor } from "./ops/compress";
 
 /** The project folder: the nearest one up with next.config.ts (from server/, or from the bundle in .next/vigil/). */
 function projectRoot(): string {
@@ -105,6 +106,7 @@ async function main() {
   await app.prepare();
   const handleRequest = app.getRequestHandler();
   const handleUpgrade = app.getUpgradeHandler();
+  const compress = responseCompressor();
 
   const onRequest: http.RequestListener = (req, res) => {
     const requestId = stampRequestId(req, res);
@@ -113,17 +115,19 @@ async function main() {
     if (!verdict.ok) return refuse(res, verdict);
     stampRemoteAddress(req, config.trustProxy);
     applySecurityHeaders(req, res, { dev: config.dev, tls: httpsInFront });
-    handleRequest(req, res).catch((error) => {
-      if (isClientAbort(error)) log.debug({ reqId: requestId, method: req.method, path: req.url?.split("?")[0] }, "client aborted the request");
-      else log.error({ err: error, reqId: requestId, method: req.method, path: req.url?.split("?")[0] }, "request failed");
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+    compress(req, res, () =>
+      handleRequest(req, res).catch((error) => {
+        if (isClientAbort(error)) log.debug({ reqId: requestId, method: req.method, path: req.url?.split("?")[0] }, "client aborted the request");
+        else log.error({ err: error, reqId: requestId, method: req.method, path: req.url?.split("?")[0] }, "request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      }),
+    );
   };
   const server = config.tls
     ? https.createServer({ cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }, onRequest)
     : http.createServer(onRequest);
 
-  const live = attachLive(server, core.hub, { authenticate: socketAuthenticator(core, config.trustProxy), hosts });
+  const live = attachLive(server, core.hub, { authenticate: socketAuthenticator(core, config.trustProxy), hosts, compression: config.liveCompression });
   core.metrics.observeLive(live.stats);
   const inFlight = trackInFlight(server);
   // revoked keys, disabled or re-roled users, ended sessions lose their sockets within a second (CLI included)
