@@ -23,7 +23,8 @@ const eventCount = async (request: import("@playwright/test").APIRequestContext)
 test("an event POSTed to /api/v1/events appears in the security pane without a reload", async ({ page, request }) => {
   await page.goto(vigil.url);
   await expect(page.getByRole("status", { name: "connection" })).toHaveText("Live");
-  const signature = `ET TEST live delivery ${Date.now()}`;
+  // base 36: a 13-digit Date.now() can pass the Luhn check and be masked as a card number (PAN masking)
+  const signature = `ET TEST live delivery ${Date.now().toString(36)}`;
   const { status, body } = await postEvents(request, vigil.url, key, [{ kind: "ids_alert", severity: "high", src_ip: "198.51.100.23", signature }]);
   expect(status).toBe(202);
   expect(body).toEqual({ accepted: 1, rejected: [], rejected_total: 0 });
