@@ -17,14 +17,8 @@ import { startVigil, type VigilServer } from "../e2e/support/vigil";
 import { createKey, createUser, signIn } from "../e2e/support/accounts";
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { ensureBuild } from "../scripts/ensure-build.mjs";
+import { flag } from "./support";
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
-}
 const IDLE_S = flag("idle-s", 60);
 const NODES = Math.floor(flag("nodes", 1000));
 const RATE = flag("rate", 5000);

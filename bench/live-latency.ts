@@ -13,6 +13,7 @@ import type { ClientReport, FromWorker, ToWorker, WorkerInit } from "./bench-cli
 import { freePort } from "../e2e/support/vigil";
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { ensureBuild, serverNodeArgs } from "../scripts/ensure-build.mjs";
+import { flag } from "./support";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WARMUP_MS = 2_000;
@@ -20,13 +21,6 @@ const TICK_MS = 50;
 const MAX_IN_FLIGHT = 8;
 const TARGET = { p99: 150, rate: 5000, clients: 200, rssMb: 250 };
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
-}
 const profIndex = process.argv.indexOf("--server-prof");
 const profDir = profIndex >= 0 ? path.resolve(process.argv[profIndex + 1] ?? "bench-prof") : null;
 const FULL_PARSE = process.argv.includes("--full-parse");

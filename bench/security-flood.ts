@@ -12,14 +12,8 @@ import { startVigil } from "../e2e/support/vigil";
 import { seedAnalyst, signIn } from "../e2e/support/accounts";
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { ensureBuild } from "../scripts/ensure-build.mjs";
+import { flag } from "./support";
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
-}
 const SECONDS = flag("seconds", 20);
 const RATE = flag("rate", 5000);
 const SIGNATURES = Math.floor(flag("signatures", 120));

@@ -12,15 +12,9 @@ import { CHROMIUM_ARGS, findChromium } from "../e2e/chromium";
 import { startVigil } from "../e2e/support/vigil";
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { ensureBuild } from "../scripts/ensure-build.mjs";
+import { flag } from "./support";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
-}
 const MINUTES = flag("minutes", 10);
 const TICK_MS = Math.floor(flag("tick", 100));
 const EMAIL = "wall@vigil.local";
