@@ -356,7 +356,7 @@ function Filters({ filter, set, me }: { filter: URLSearchParams; set: (k: (typeo
         </div>
       </div>
       <form onSubmit={apply} className="flex flex-wrap items-center gap-2">
-        <input value={q} onChange={(e) => setQ(e.target.value)} placeholder="text in the title or entity" aria-label="text" maxLength={200} className="min-w-0 flex-1 basis-full sm:basis-auto rounded border border-slate-700 bg-slate-950 px-2 py-1 text-sm text-slate-100 placeholder:text-slate-600 sm:max-w-sm" />
+        <input value={q} onChange={(e) => setQ(e.target.value)} placeholder="words in the title, rule or entity" aria-label="text" maxLength={200} className="min-w-0 flex-1 basis-full sm:basis-auto rounded border border-slate-700 bg-slate-950 px-2 py-1 text-sm text-slate-100 placeholder:text-slate-600 sm:max-w-sm" />
         <input
           value={rule}
           onChange={(e) => setRule(e.target.value)}
