@@ -54,6 +54,38 @@ describe("POST /api/v1/ingest/syslog through the core", () => {
     expect(core.incidentsSnapshot({ status: "active", limit: 10 }).incidents[0].count).toBe(10);
   });
 
+  // One sshd process per connection, as OpenSSH with UsePAM writes it: PAM reports the tries that
+  // sshd reports again as "Failed password", and older versions name no port on the markers.
+  const session = (pid: number, at: number, ip: string, tries: number, user = "root") => [
+    `${stamp(at)} LabSZ sshd[${pid}]: reverse mapping checking getaddrinfo for dsl.example.net [${ip}] failed - POSSIBLE BREAK-IN ATTEMPT!`,
+    `${stamp(at)} LabSZ sshd[${pid}]: Invalid user ${user} from ${ip}`,
+    `${stamp(at)} LabSZ sshd[${pid}]: input_userauth_request: invalid user ${user} [preauth]`,
+    `${stamp(at)} LabSZ sshd[${pid}]: pam_unix(sshd:auth): check pass; user unknown`,
+    `${stamp(at)} LabSZ sshd[${pid}]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}`,
+    ...Array.from({ length: tries }, (_, i) => `${stamp(at - i)} LabSZ sshd[${pid}]: Failed password for invalid user ${user} from ${ip} port ${38_000 + pid} ssh2`),
+    ...(tries > 1 ? [`${stamp(at - tries)} LabSZ sshd[${pid}]: PAM ${tries - 1} more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}`] : []),
+    `${stamp(at - tries)} LabSZ sshd[${pid}]: Received disconnect from ${ip}: 11: Bye Bye [preauth]`,
+  ];
+
+  it("counts each password try of an sshd session once: PAM's report of the same tries and the session's markers add nothing", () => {
+    const { core } = testCore();
+    // 2 sessions of 3 tries: 6 tries in a minute, under the threshold of 8, though the log has 24 failure lines
+    const lines = [...session(24_200, 60, "203.0.113.77", 3), ...session(24_201, 40, "203.0.113.77", 3)];
+    expect(core.ingestLog("syslog", text(lines), "text/plain")).toMatchObject({ rejected_total: 0 });
+    expect(core.incidentsSnapshot({ status: "active", limit: 10 }).incidents).toEqual([]);
+    // a third session: 9 tries, over it, one incident counting the tries
+    core.ingestLog("syslog", text(session(24_202, 20, "203.0.113.77", 3)), "text/plain");
+    const [incident] = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents;
+    expect(incident).toMatchObject({ rule: "brute_force", entity: "sshd:203.0.113.77", count: 9 });
+  });
+
+  it("pairs markers without a port with their session's tries whichever arrives first", () => {
+    const { core } = testCore();
+    const lines = [...session(31_000, 60, "203.0.113.78", 4), ...session(31_001, 50, "203.0.113.78", 3)].reverse();
+    core.ingestLog("syslog", text(lines), "text/plain");
+    expect(core.incidentsSnapshot({ status: "active", limit: 10 }).incidents).toEqual([]);
+  });
+
   it("detects on a PAM rhost that is a host name, keeping the name as the source", () => {
     const { core } = testCore();
     const lines = Array.from(

@@ -80,6 +80,42 @@ describe("FailureCounter", () => {
     expect(total(c, [attempt, marker])).toBe(2);
   });
 
+  // one sshd process (pid 7 on host h): PAM's lines and sshd's own report the same tries
+  const inSession = (e: StoredEvent, pam = false): StoredEvent => ({ ...e, ...(pam ? { signature: "pam: authentication failure" } : {}), attributes: { ...e.attributes, host: "h", pid: "7" } });
+  const pamTries = () => [inSession(fail(T0), true), inSession(fail(T0 + SEC, { occurrences: 5 }), true)];
+  const sshdTries = () => Array.from({ length: 6 }, (_, i) => inSession(fail(T0 + i * SEC, { src_port: 4000 })));
+
+  it("counts PAM's tries where the log has no line of the service's own for that process", () => {
+    expect(total(new FailureCounter(), pamTries())).toBe(6);
+  });
+
+  it("counts a session's tries once when PAM and sshd both report them, in either order within a batch", () => {
+    expect(total(new FailureCounter(), [...pamTries(), ...sshdTries()])).toBe(6);
+    expect(total(new FailureCounter(), [...sshdTries(), ...pamTries()].reverse())).toBe(6);
+  });
+
+  it("ties a marker without a port to its process: counted only while the process shows no try", () => {
+    const marker = () => inSession(fail(T0, { attempt: false }));
+    expect(total(new FailureCounter(), [marker(), marker()])).toBe(1);
+    expect(total(new FailureCounter(), [marker(), ...sshdTries()])).toBe(6);
+    expect(total(new FailureCounter(), [marker(), ...pamTries()])).toBe(6);
+  });
+
+  it("across batches: PAM's tries give way to sshd's, and if already reported, sshd's count that much less", () => {
+    const c = new FailureCounter();
+    const pam = c.weigh(items(pamTries()));
+    const sshd = c.weigh(items(sshdTries()));
+    expect(pam.map((w) => w.entry.weight)).toEqual([0, 0]);
+    expect(sshd.reduce((n, w) => n + w.entry.weight, 0)).toBe(6);
+
+    const r = new FailureCounter();
+    const reported = r.weigh(items(pamTries()));
+    for (const w of reported) w.entry.flags |= REPORTED;
+    const after = r.weigh(items(sshdTries()));
+    expect(reported.reduce((n, w) => n + w.entry.weight, 0) + after.reduce((n, w) => n + w.entry.weight, 0)).toBe(6);
+    expect(after.every((w) => w.entry.flags & PAIRED)).toBe(true);
+  });
+
   it("remembers a bounded number of connections", () => {
     const c = new FailureCounter(1_000);
     c.weigh(items(Array.from({ length: 5_000 }, (_, i) => fail(T0 + i, { src_port: 1024 + i, attempt: false }))));

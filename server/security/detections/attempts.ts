@@ -10,11 +10,15 @@ import { EvictionCursor, PAIRED, REPORTED, type KeyedWindows, type WindowEntry }
  *   lines alike), or "unknown".
  * - An attempt (`attributes.attempt !== false`: a failed password, keyboard-interactive, a PAM
  *   authentication failure …) counts its `occurrences` ("message repeated 5 times" counts 5).
+ * - A PAM attempt (`isSecondary`: PAM's "authentication failure", "PAM 5 more authentication
+ *   failures") counts only while its connection has no attempt of the service's own: sshd reports
+ *   each try PAM refused again as "Failed password", so a connection with both counts sshd's.
  * - A marker (`attributes.attempt === false`: "Invalid user", a preauth disconnect, "POSSIBLE
- *   BREAK-IN ATTEMPT") stands for a connection, not a credential. The connection is
- *   (source, src_port). Its markers count 1 in all, and only while no attempt of that connection
+ *   BREAK-IN ATTEMPT") stands for a connection, not a credential. The connection is the
+ *   syslog process (source, host, pid) when the line has a pid, else (source, src_port)
+ *   (`connectionKey`). Its markers count 1 in all, and only while no attempt of that connection
  *   has been seen: a connection with attempts counts its attempts and nothing more. Markers
- *   without a port cannot be tied to a connection and count 1 each.
+ *   with neither a pid nor a port cannot be tied to a connection and count 1 each.
  *   Order does not matter: attempts of a batch are weighed before its markers; a marker counted in
  *   an earlier batch loses its unit when its attempt arrives, or, if a detection already reported
  *   it, the attempt counts one less, so the connection's total is the same either way. An event
@@ -51,9 +55,14 @@ export function entryOf(e: StoredEvent): WindowEntry {
 }
 
 interface Connection {
+  /** a credential attempt of the service's own (sshd's "Failed password") was seen */
   attempted: boolean;
+  /** PAM attempts that carry the connection's count while the service's own are not known */
+  secondary: WindowEntry[];
   /** the marker entry that carries the connection's one unit while no attempt is known */
   credit: WindowEntry | null;
+  /** weight already reported by entries that later lines replaced: the next attempts count that much less */
+  debt: number;
 }
 
 export interface WeighedFailure<K> {
@@ -63,6 +72,16 @@ export interface WeighedFailure<K> {
 }
 
 export const DEFAULT_MAX_CONNECTIONS = 100_000;
+
+/**
+ * A PAM "authentication failure" line (`pam:` signature) is the second report of tries its
+ * service reports again in its own words: sshd logs "Failed password" for each try PAM refused,
+ * sudo "3 incorrect password attempts". In a connection (same process) where the service's own
+ * attempts are known, PAM's add nothing; where they are not (a log of PAM lines only), PAM's count.
+ */
+export function isSecondary(e: Pick<StoredEvent, "signature" | "attributes">): boolean {
+  return isAttempt(e) && (e.signature?.startsWith("pam:") ?? false);
+}
 
 /** Weighs failures by the counting rule above; one per rule, since "reported" is the rule's own. */
 export class FailureCounter {
@@ -75,36 +94,48 @@ export class FailureCounter {
    * Sets each failure's weight and returns the failures earliest first (ties by id). `items` are
    * failures of one batch, in any order, each already given its key. An event whose connection
    * another event counts gets weight 0 and the flag PAIRED: it adds nothing, but stays evidence.
+   * Within a batch the service's own attempts are weighed first, then PAM's, then markers, so the
+   * result does not depend on the order of the lines; across batches an entry that a later line
+   * replaces loses its weight, or, if a detection already reported it, the later lines count that
+   * much less (`debt`).
    */
   weigh<K>(items: WeighedFailure<K>[]): WeighedFailure<K>[] {
     const sorted = [...items].sort((a, b) => a.event.time - b.event.time || a.event.id - b.event.id);
-    // attempts first, so that a marker whose attempt is in the same batch never counts
     for (const it of sorted) {
-      if (!isAttempt(it.event)) continue;
+      if (!isAttempt(it.event) || isSecondary(it.event)) continue;
       it.entry.weight = occurrencesOf(it.event);
       const c = this.connection(it.event);
       if (!c) continue;
       c.attempted = true;
-      if (c.credit) {
-        if (c.credit.flags & REPORTED) {
-          it.entry.weight -= 1; // the marker's unit was this connection's
-          if (it.entry.weight === 0) it.entry.flags |= PAIRED;
-        } else {
-          c.credit.weight = 0;
-          c.credit.flags |= PAIRED;
-        }
-        c.credit = null;
+      for (const carrier of c.secondary) this.replace(c, carrier);
+      c.secondary = [];
+      if (c.credit) this.replace(c, c.credit);
+      c.credit = null;
+      this.absorb(c, it.entry);
+    }
+    for (const it of sorted) {
+      if (!isSecondary(it.event)) continue;
+      it.entry.weight = occurrencesOf(it.event);
+      const c = this.connection(it.event);
+      if (!c) continue;
+      if (c.attempted) {
+        it.entry.weight = 0;
+        it.entry.flags |= PAIRED;
+        continue;
       }
+      if (c.credit) this.replace(c, c.credit);
+      c.credit = null;
+      this.absorb(c, it.entry);
+      if (it.entry.weight > 0) c.secondary.push(it.entry);
     }
     for (const it of sorted) {
       if (isAttempt(it.event)) continue;
       const c = this.connection(it.event);
       if (!c) it.entry.weight = 1;
-      else if (c.attempted || c.credit) {
+      else if (c.attempted || c.secondary.length > 0 || c.credit) {
         it.entry.weight = 0;
         it.entry.flags |= PAIRED;
-      }
-      else {
+      } else {
         it.entry.weight = 1;
         c.credit = it.entry;
       }
@@ -112,21 +143,56 @@ export class FailureCounter {
     return sorted;
   }
 
+  /** An entry that carried the connection's count gives way to a better one. */
+  private replace(c: Connection, carrier: WindowEntry) {
+    if (carrier.flags & REPORTED) c.debt += carrier.weight;
+    else {
+      carrier.weight = 0;
+      carrier.flags |= PAIRED;
+    }
+  }
+
+  /** A new entry of the connection counts less by what replaced entries had already reported. */
+  private absorb(c: Connection, entry: WindowEntry) {
+    if (!c.debt) return;
+    const take = Math.min(c.debt, entry.weight);
+    entry.weight -= take;
+    c.debt -= take;
+    if (entry.weight === 0) entry.flags |= PAIRED;
+  }
+
   get trackedConnections(): number {
     return this.connections.size;
   }
 
   private connection(e: StoredEvent): Connection | null {
-    const source = sourceOf(e);
-    if (e.src_port == null || source === null) return null;
-    const key = `${source}\u0000${e.src_port}`;
+    const key = connectionKey(e);
+    if (key === null) return null;
     let c = this.connections.get(key);
     if (c) this.connections.delete(key);
-    else c = { attempted: false, credit: null };
+    else c = { attempted: false, secondary: [], credit: null, debt: 0 };
     this.connections.set(key, c);
     if (this.connections.size > this.maxConnections) this.connections.delete(this.cursor.next()!);
     return c;
   }
+}
+
+/**
+ * The connection a failure line belongs to. A syslog line with a process id: the source, host and
+ * pid (sshd runs one process per connection, and its lines without a port, as older versions
+ * write "Invalid user x from 203.0.113.5" and "Received disconnect from 203.0.113.5: 11: Bye Bye
+ * [preauth]", belong to the "Failed password … port 4242" of the same process). Otherwise the
+ * source and its port. Neither: null (the line counts on its own).
+ */
+export function connectionKey(e: Pick<StoredEvent, "src_ip" | "src_host" | "src_port" | "attributes">): string | null {
+  const source = sourceOf(e);
+  if (source === null) return null;
+  const pid = e.attributes?.pid;
+  if (typeof pid === "string" || typeof pid === "number") {
+    const host = e.attributes?.host;
+    return `${source}\u0000${typeof host === "string" ? host : ""}\u0000pid ${pid}`;
+  }
+  return e.src_port == null ? null : `${source}\u0000${e.src_port}`;
 }
 
 /** The time range of a key's entries that a batch added. */
