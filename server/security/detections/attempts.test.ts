@@ -116,6 +116,20 @@ describe("FailureCounter", () => {
     expect(after.every((w) => w.entry.flags & PAIRED)).toBe(true);
   });
 
+  it("takes PAM's reverse-DNS name and sshd's address in one process for one connection: sshd's lines count", () => {
+    const c = new FailureCounter();
+    const pam = inSession(fail(T0, { src_ip: null, src_host: "5.36.59.76.dsl.example.net" }), true);
+    const sshd = inSession(fail(T0 + SEC, { src_ip: "5.36.59.76", src_port: 4000 }));
+    const weighed = c.weigh(items([pam, sshd]));
+    expect(weighed.map((w) => [w.event.src_host ?? w.event.src_ip, w.entry.weight])).toEqual([["5.36.59.76.dsl.example.net", 0], ["5.36.59.76", 1]]);
+  });
+
+  it("takes a process id seen again more than 10 minutes later for a new connection (the pid was reused)", () => {
+    const marker = (t: number) => inSession(fail(t, { attempt: false }));
+    expect(total(new FailureCounter(), [marker(T0), marker(T0 + 9 * 60_000)])).toBe(1);
+    expect(total(new FailureCounter(), [marker(T0), marker(T0 + 11 * 60_000)])).toBe(2);
+  });
+
   it("remembers a bounded number of connections", () => {
     const c = new FailureCounter(1_000);
     c.weigh(items(Array.from({ length: 5_000 }, (_, i) => fail(T0 + i, { src_port: 1024 + i, attempt: false }))));

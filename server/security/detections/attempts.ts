@@ -15,7 +15,8 @@ import { EvictionCursor, PAIRED, REPORTED, type KeyedWindows, type WindowEntry }
  *   each try PAM refused again as "Failed password", so a connection with both counts sshd's.
  * - A marker (`attributes.attempt === false`: "Invalid user", a preauth disconnect, "POSSIBLE
  *   BREAK-IN ATTEMPT") stands for a connection, not a credential. The connection is the
- *   syslog process (source, host, pid) when the line has a pid, else (source, src_port)
+ *   syslog process (host and pid, lines within 10 min of each other) when the line has a pid,
+ *   else (source, src_port)
  *   (`connectionKey`). Its markers count 1 in all, and only while no attempt of that connection
  *   has been seen: a connection with attempts counts its attempts and nothing more. Markers
  *   with neither a pid nor a port cannot be tied to a connection and count 1 each.
@@ -63,6 +64,9 @@ interface Connection {
   credit: WindowEntry | null;
   /** weight already reported by entries that later lines replaced: the next attempts count that much less */
   debt: number;
+  /** the times of its earliest and latest line */
+  first: number;
+  last: number;
 }
 
 export interface WeighedFailure<K> {
@@ -80,7 +84,7 @@ export const DEFAULT_MAX_CONNECTIONS = 100_000;
  * attempts are known, PAM's add nothing; where they are not (a log of PAM lines only), PAM's count.
  */
 export function isSecondary(e: Pick<StoredEvent, "signature" | "attributes">): boolean {
-  return isAttempt(e) && (e.signature?.startsWith("pam:") ?? false);
+  return isAttempt(e) && ((e.signature?.startsWith("pam:") || e.signature === "sshd: pam authentication failure") ?? false);
 }
 
 /** Weighs failures by the counting rule above; one per rule, since "reported" is the rule's own. */
@@ -170,7 +174,10 @@ export class FailureCounter {
     if (key === null) return null;
     let c = this.connections.get(key);
     if (c) this.connections.delete(key);
-    else c = { attempted: false, secondary: [], credit: null, debt: 0 };
+    // a process id comes back once the process is gone: lines far from the connection's are another one
+    if (!c || e.time > c.last + CONNECTION_SPAN_MS || e.time < c.first - CONNECTION_SPAN_MS) c = { attempted: false, secondary: [], credit: null, debt: 0, first: e.time, last: e.time };
+    c.first = Math.min(c.first, e.time);
+    c.last = Math.max(c.last, e.time);
     this.connections.set(key, c);
     if (this.connections.size > this.maxConnections) this.connections.delete(this.cursor.next()!);
     return c;
@@ -189,11 +196,16 @@ export function connectionKey(e: Pick<StoredEvent, "src_ip" | "src_host" | "src_
   if (source === null) return null;
   const pid = e.attributes?.pid;
   if (typeof pid === "string" || typeof pid === "number") {
+    // not the source: PAM names the client by its reverse-DNS name (rhost=) where sshd's own
+    // lines give the address, and both are the one connection
     const host = e.attributes?.host;
-    return `${source}\u0000${typeof host === "string" ? host : ""}\u0000pid ${pid}`;
+    return `pid\u0000${typeof host === "string" ? host : ""}\u0000${pid}`;
   }
   return e.src_port == null ? null : `${source}\u0000${e.src_port}`;
 }
+
+/** Lines of one process further apart than this are different connections (the pid was reused). */
+export const CONNECTION_SPAN_MS = 10 * 60_000;
 
 /** The time range of a key's entries that a batch added. */
 export interface Touched {

@@ -48,6 +48,8 @@ const PAM_ERROR = /^PAM: (.+?) for (?:(illegal|invalid) user )?(.*) from (\S+)$/
 const REVERSE = /^reverse mapping checking getaddrinfo for (\S+) \[([^\]\s]+)\] failed/;
 const MAPS_BACK = /^Address (\S+) maps to (\S+), but this does not map back to the address/;
 const CLOSED = /^(Disconnected from|Connection closed by|Connection reset by|Disconnecting) (?:(invalid |authenticating )?user (.*) )?(\S+) port (\d+)(?::.*?)?( \[preauth\])?$/;
+/** older versions name no port: "Connection closed by 212.47.254.145 [preauth]" */
+const CLOSED_NO_PORT = /^(Connection closed by|Connection reset by) (\S+) \[preauth\]$/;
 const RECEIVED = /^Received disconnect from (\S+)(?: port (\d+))?:.*\[preauth\]$/;
 const NO_IDENT = /^Did not receive identification string from (\S+)(?: port (\d+))?/;
 const BAD_VERSION = /^Bad protocol version identification '(.*)' from (\S+)(?: port (\d+))?/;
@@ -86,6 +88,7 @@ export function matchSshd(message: string): AuthMatch | null {
     if (!m[6] && !qualifier) return null;
     return fail("sshd: preauth disconnect", false, m[3] ?? null, m[4], m[5], { invalid_user: qualifier === "invalid", how: m[1] });
   }
+  if ((m = CLOSED_NO_PORT.exec(text))) return fail("sshd: preauth disconnect", false, null, m[2], undefined, { invalid_user: false, how: m[1] });
   if ((m = RECEIVED.exec(text))) return fail("sshd: preauth disconnect", false, null, m[1], m[2], { how: "Received disconnect" });
   if ((m = NO_IDENT.exec(text))) return fail("sshd: no identification string", false, null, m[1], m[2]);
   if ((m = BAD_VERSION.exec(text))) return fail("sshd: bad protocol version", false, null, m[2], m[3], { banner: m[1] });

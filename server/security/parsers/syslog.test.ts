@@ -150,6 +150,7 @@ describe("parseSyslogLine: sshd", () => {
     ["Connection closed by invalid user admin 203.0.113.5 port 5 [preauth]", "admin"],
     ["Connection closed by authenticating user root 203.0.113.5 port 5 [preauth]", "root"],
     ["Connection closed by 10.0.2.2 port 55462 [preauth]", null],
+    ["Connection closed by 212.47.254.145 [preauth]", null],
     ["Connection reset by authenticating user user 192.168.33.1 port 51772 [preauth]", "user"],
     ["Disconnecting invalid user root 172.18.1.100 port 43042: Too many authentication failures [preauth]", "root"],
     ["Received disconnect from 203.0.113.5 port 5:11: Bye Bye [preauth]", null],
