@@ -30,6 +30,13 @@ describe("parseFastLine: variants", () => {
     expect(e.fingerprint).toMatch(/^fast:[0-9a-f]{32}$/);
   });
 
+  it("reads Suricata inline's [Drop] and [wDrop] prefixes as what it did to the packet", () => {
+    const line = (verdict: string) => `11/05/2026-23:45:12.345678  ${verdict} [**] [1:2019401:2] ET POLICY x [**] [Classification: Misc activity] [Priority: 3] {TCP} 10.0.0.1:1234 -> 10.0.0.2:443`;
+    expect(event(parseFastLine(line("[Drop]"), ctx))).toMatchObject({ signature: "ET POLICY x", src_ip: "10.0.0.1", attributes: { sid: 2019401, action: "blocked" } });
+    expect(event(parseFastLine(line("[wDrop]"), ctx)).attributes).toMatchObject({ action: "would_block" });
+    expect(event(parseFastLine(line(""), ctx)).attributes?.action).toBeUndefined();
+  });
+
   it("reads a line without a classification", () => {
     const e = event(parseFastLine('12/28-12:55:38.765402 [**] [1:366:11] "PROTOCOL-ICMP PING Unix" [**] [Priority: 3] {ICMP} 10.0.0.1 -> 10.0.0.2', ctx));
     expect(e.severity).toBe("low");

@@ -9,6 +9,7 @@ import { fractionMs, isCalendarDate, resolveYearless, zonedInstant, type TimeRes
 //   10/05/10-10:08:59.667372  [**] [1:2009187:4] ET WEB_CLIENT … [**] [Classification: …] [Priority: 3] {TCP} 1.2.3.4:80 -> 5.6.7.8:1234
 
 const STAMP = /^(\d{2}|\d{4})\/(\d{2})(?:\/(\d{2}|\d{4}))?-(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s+/;
+const ACTION = /^\s*\[(Drop|wDrop)\]\s*/i;
 const HEAD = /^\[\*\*\]\s*\[(\d{1,10}):(\d{1,10}):(\d{1,10})\]\s*(.*?)\s*\[\*\*\]/;
 const BRACKET = /^\s*\[([^\]]*)\]/;
 const PROTO = /^\s*\{([^}]{1,32})\}/;
@@ -34,7 +35,11 @@ function parseFast(line: string, ctx: ParseContext): ParseOutcome {
   if (!stamp) return rejected(`not fast.log: no MM/DD-hh:mm:ss stamp at the start: ${quoted(line, 40)}`);
   const time = fastTime(stamp, ctx);
   if (!time.ok) return rejected(time.reason);
-  const rest = line.slice(stamp[0].length);
+  let rest = line.slice(stamp[0].length);
+  // Suricata inline (IPS) writes what it did first: "[Drop]", or "[wDrop]" when it would have
+  const verdict = ACTION.exec(rest);
+  if (verdict) rest = rest.slice(verdict[0].length);
+  const action = verdict ? (verdict[1].toLowerCase() === "drop" ? "blocked" : "would_block") : undefined;
   const head = HEAD.exec(rest);
   if (!head) return rejected(`not fast.log: expected "[**] [gid:sid:rev] message [**]" after the stamp: ${quoted(rest, 40)}`);
   const [gid, sid, rev] = [head[1], head[2], head[3]].map(Number);
@@ -96,7 +101,7 @@ function parseFast(line: string, ctx: ParseContext): ParseOutcome {
       user: null,
       signature,
       message: classification ? `${signature} [${classification}]` : signature,
-      attributes: { sid, gid, rev, category: classification, priority, appid: appId ?? undefined },
+      attributes: { sid, gid, rev, category: classification, priority, appid: appId ?? undefined, action },
     },
     line,
   );
