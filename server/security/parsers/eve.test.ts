@@ -46,9 +46,9 @@ describe("parseEveLine: alerts", () => {
     expect(e.fingerprint).toMatch(/^suricata:[0-9a-f]{32}$/);
   });
 
-  it("maps alert severity 1, 2, 3 and anything else to high, medium, low and info", () => {
+  it("maps alert severity 1, 2, 3 and other numbers to high, medium, low and info, and a missing one to medium (as fast.log does)", () => {
     const sev = (n: unknown) => event(parseEveLine(alertLine({ severity: n }), ctx)).severity;
-    expect([sev(1), sev(2), sev(3), sev(4), sev(undefined)]).toEqual(["high", "medium", "low", "info", "info"]);
+    expect([sev(1), sev(2), sev(3), sev(4), sev(undefined)]).toEqual(["high", "medium", "low", "info", "medium"]);
   });
 
   it("makes a decoder alert (SURICATA …, Generic Protocol Command Decode) an ids_anomaly of at most low severity", () => {

@@ -100,7 +100,8 @@ function alertPart(rec: Rec): Part | { reason: string } {
   if (!rev.ok) return rev;
   const category = str(alert.category);
   const decoder = isDecoderEvent(gid.value, sid.value, signature, category);
-  const severity = idsSeverity(alert.severity);
+  // no severity at all: the rule gave none, so it is neither high nor negligible (as a fast.log line without [Priority])
+  const severity = alert.severity === undefined || alert.severity === null ? "medium" : idsSeverity(alert.severity);
   return {
     kind: decoder ? "ids_anomaly" : "ids_alert",
     severity: decoder ? atMost(severity, "low") : severity,
