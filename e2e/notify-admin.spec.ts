@@ -80,7 +80,7 @@ function signedWith(hit: Hit, key: string): boolean {
 
 test("an admin adds a webhook endpoint (a bad URL is refused naming the field), sees its secret once, and a test arrives signed and shows as delivered", async ({ browser }) => {
   const { page, errors, close } = await adminPage(browser);
-  await page.getByRole("navigation", { name: "administration" }).getByRole("button", { name: "Notifications" }).click();
+  await page.getByRole("navigation", { name: "administration" }).getByRole("link", { name: "Notifications" }).click();
   await expect(page.getByText("No endpoints yet")).toBeVisible();
   await page.getByRole("button", { name: "New endpoint" }).click();
   const form = page.getByRole("form", { name: "new endpoint" });
@@ -118,7 +118,7 @@ test("an admin adds a webhook endpoint (a bad URL is refused naming the field), 
 
   // never again: not after a reload, not in the page's HTML or answers
   await page.reload();
-  await page.getByRole("navigation", { name: "administration" }).getByRole("button", { name: "Notifications" }).click();
+  await page.getByRole("navigation", { name: "administration" }).getByRole("link", { name: "Notifications" }).click();
   await expect(page.getByRole("listitem", { name: "endpoint <b>ops</b> hook" })).toBeVisible();
   expect(await page.content()).not.toContain(secret);
   expect(unexpected(errors)).toEqual([]);
@@ -127,7 +127,7 @@ test("an admin adds a webhook endpoint (a bad URL is refused naming the field), 
 
 test("an admin sets escalation levels for high incidents (a bad wait is refused naming the level) and the dry run says who is paged when", async ({ browser }) => {
   const { page, errors, close } = await adminPage(browser);
-  await page.getByRole("navigation", { name: "administration" }).getByRole("button", { name: "Notifications" }).click();
+  await page.getByRole("navigation", { name: "administration" }).getByRole("link", { name: "Notifications" }).click();
   const section = page.getByRole("region", { name: "escalation policy" });
   await section.getByRole("group", { name: "severity" }).getByRole("button", { name: /^high/ }).click();
   await expect(section.getByRole("region", { name: "dry run" })).toContainText("No escalation level pages anyone.");
@@ -150,7 +150,7 @@ test("an admin sets escalation levels for high incidents (a bad wait is refused 
   await expect(dry).toContainText("Also told by their own subscription: <b>ops</b> hook.");
   // the policy is the server's now: a fresh page reads it back
   await page.reload();
-  await page.getByRole("navigation", { name: "administration" }).getByRole("button", { name: "Notifications" }).click();
+  await page.getByRole("navigation", { name: "administration" }).getByRole("link", { name: "Notifications" }).click();
   await section.getByRole("group", { name: "severity" }).getByRole("button", { name: /^high/ }).click();
   await expect(section.getByRole("textbox", { name: "level 1 wait" })).toHaveValue("15m");
   expect(unexpected(errors)).toEqual([]);
@@ -159,7 +159,11 @@ test("an admin sets escalation levels for high incidents (a bad wait is refused 
 
 test("an admin creates a response plan with a required step; a new matching incident shows it as its checklist and pages level 1", async ({ browser, request }) => {
   const { page, errors, close } = await adminPage(browser);
-  await page.getByRole("navigation", { name: "administration" }).getByRole("button", { name: "Response plans" }).click();
+  await page.getByRole("navigation", { name: "administration" }).getByRole("link", { name: "Response plans" }).click();
+  // each tab has its own address: a reload (or a link from a runbook) opens the same tab
+  await expect(page).toHaveURL(/\/admin\?tab=plans$/);
+  await page.reload();
+  await expect(page.getByRole("navigation", { name: "administration" }).getByRole("link", { name: "Response plans" })).toHaveAttribute("aria-current", "page");
   await page.getByRole("button", { name: "New plan" }).click();
   const form = page.getByRole("form", { name: "new response plan" });
   await form.getByRole("textbox", { name: "plan name" }).fill("Credential attack");
@@ -214,7 +218,7 @@ test("the Notifications and Response plans tabs fit a 390-pixel phone: nothing w
   const { page, errors, close } = await adminPage(browser, 390);
   const nav = page.getByRole("navigation", { name: "administration" });
   const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  await nav.getByRole("button", { name: "Notifications" }).click();
+  await nav.getByRole("link", { name: "Notifications" }).click();
   const card = page.getByRole("listitem", { name: "endpoint <b>ops</b> hook" });
   await card.getByRole("button", { name: "Deliveries" }).click();
   await expect(card.getByRole("list", { name: "deliveries to <b>ops</b> hook" }).getByRole("listitem")).toHaveCount(2);
@@ -222,7 +226,7 @@ test("the Notifications and Response plans tabs fit a 390-pixel phone: nothing w
   await expect(card.getByRole("form")).toBeVisible();
   await expect(page.getByRole("region", { name: "dry run" })).toBeVisible();
   expect(await overflow()).toBe(0);
-  await nav.getByRole("button", { name: "Response plans" }).click();
+  await nav.getByRole("link", { name: "Response plans" }).click();
   await page.getByRole("listitem", { name: "plan Credential attack" }).getByRole("button", { name: "Edit" }).click();
   await expect(page.getByRole("form", { name: "edit plan Credential attack" })).toBeVisible();
   expect(await overflow()).toBe(0);

@@ -80,7 +80,7 @@ test("first run: the setup page creates the admin, who must enrol TOTP, then sig
   // Vigil watches itself: the failed second factor is in the security pane and the audit log
   await expect(page.getByRole("region", { name: "security events" }).getByText("Vigil sign-in failed: invalid second-factor code")).toBeVisible();
   await page.getByRole("link", { name: "Admin" }).click();
-  await page.getByRole("button", { name: "Audit log" }).click();
+  await page.getByRole("link", { name: "Audit log" }).click();
   const log = page.getByRole("table", { name: "audit log" });
   for (const action of ["setup_completed", "mfa_enabled", "sign_in_failed", "sign_in"]) await expect(log.getByRole("cell", { name: action, exact: true }).first()).toBeVisible();
   await expect(page.getByRole("status").filter({ hasText: "Hash chain intact" })).toBeVisible();

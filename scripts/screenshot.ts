@@ -163,10 +163,10 @@ async function main() {
     await admin.getByRole("link", { name: "Admin" }).click();
     await admin.getByRole("table", { name: "users" }).getByRole("row").nth(1).waitFor();
     await shot(admin, "admin-users");
-    await admin.getByRole("button", { name: "API keys" }).click();
+    await admin.getByRole("link", { name: "API keys" }).click();
     await admin.getByRole("table", { name: "api keys" }).getByRole("row").nth(1).waitFor();
     await shot(admin, "admin-keys");
-    await admin.getByRole("button", { name: "Audit log" }).click();
+    await admin.getByRole("link", { name: "Audit log" }).click();
     await admin.getByRole("table", { name: "audit log" }).getByRole("row").nth(1).waitFor();
     await shot(admin, "admin-audit");
     // a response plan for brute force (settings:manage), then the incident with its checklist, one step ticked
@@ -221,13 +221,13 @@ async function main() {
     for (const [page, suffix] of [[adminWide, ""], [adminPhone, "-phone"]] as const) {
       await page.goto(`${vigil.url}/admin`);
       const nav = page.getByRole("navigation", { name: "administration" });
-      await nav.getByRole("button", { name: "Notifications" }).click();
+      await nav.getByRole("link", { name: "Notifications" }).click();
       await page.getByRole("listitem", { name: "endpoint On-call pager" }).getByRole("button", { name: "Deliveries" }).click();
       await page.getByRole("list", { name: "deliveries to On-call pager" }).getByRole("listitem").first().waitFor();
       await page.getByRole("group", { name: "severity" }).getByRole("button", { name: /^high/ }).click();
       await page.getByRole("region", { name: "dry run" }).getByText("after 45 min").waitFor();
       await shot(page, `admin-notifications${suffix}`);
-      await nav.getByRole("button", { name: "Response plans" }).click();
+      await nav.getByRole("link", { name: "Response plans" }).click();
       await page.getByRole("listitem", { name: "plan Credential attack" }).waitFor();
       await shot(page, `admin-plans${suffix}`);
     }

@@ -1,11 +1,11 @@
 import { connection } from "next/server";
-import { AdminConsole } from "@/components/admin/admin-console";
+import { AdminConsole, adminTab } from "@/components/admin/admin-console";
 import { requireIdentity } from "../current-identity";
 
 export const metadata = { title: "Administration · Vigil" };
 
-export default async function AdminPage() {
+export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   await requireIdentity({ permission: "users:manage" });
-  return <AdminConsole />;
+  return <AdminConsole initialTab={adminTab((await searchParams).tab)} />;
 }

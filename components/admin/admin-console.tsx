@@ -10,15 +10,21 @@ import { NotificationsPanel } from "./notifications-panel";
 import { ResponsePlansPanel } from "./response-plans-panel";
 
 const TABS = { users: "Users", keys: "API keys", settings: "Settings", notifications: "Notifications", plans: "Response plans", audit: "Audit log" } as const;
-type Tab = keyof typeof TABS;
+export type AdminTab = keyof typeof TABS;
+type Tab = AdminTab;
+
+/** The tab a `?tab=` value names, or the first one. */
+export function adminTab(value: string | string[] | undefined): AdminTab {
+  return typeof value === "string" && Object.hasOwn(TABS, value) ? (value as AdminTab) : "users";
+}
 
 /**
  * Administration: accounts, API keys, settings, notifications (webhooks and escalation), response
  * plans and the audit trail. Every tab's changes need a permission only admins hold (users:manage,
  * keys:manage, settings:manage, audit:read), so the page is for admins alone.
  */
-export function AdminConsole() {
-  const [tab, setTab] = useState<Tab>("users");
+export function AdminConsole({ initialTab = "users" }: { initialTab?: AdminTab }) {
+  const [tab, setTab] = useState<Tab>(initialTab);
   return (
     <main className="mx-auto max-w-6xl p-4">
       <header className="mb-4 flex items-center gap-4">
@@ -31,15 +37,22 @@ export function AdminConsole() {
       </header>
       <nav className="mb-4 flex flex-wrap gap-1" aria-label="administration">
         {(Object.keys(TABS) as Tab[]).map((t) => (
-          <button
+          // a link, so each tab has its own address (bookmarks, links in runbooks, a click before the
+          // page is interactive); once it is, the tab changes in place and the address follows
+          <a
             key={t}
-            type="button"
-            onClick={() => setTab(t)}
+            href={`/admin?tab=${t}`}
+            onClick={(e) => {
+              if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+              e.preventDefault();
+              setTab(t);
+              window.history.replaceState(null, "", `/admin?tab=${t}`);
+            }}
             aria-current={tab === t ? "page" : undefined}
             className={`rounded px-3 py-1.5 text-sm ${tab === t ? "bg-slate-700 text-white" : "text-slate-400 hover:bg-slate-800"}`}
           >
             {TABS[t]}
-          </button>
+          </a>
         ))}
       </nav>
       <section aria-label={TABS[tab]} className="rounded-lg border border-slate-800 bg-slate-900/60 p-4">
