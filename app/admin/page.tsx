@@ -1,5 +1,6 @@
 import { connection } from "next/server";
-import { AdminConsole, adminTab } from "@/components/admin/admin-console";
+import { AdminConsole } from "@/components/admin/admin-console";
+import { adminTab } from "@/components/admin/admin-tabs";
 import { requireIdentity } from "../current-identity";
 
 export const metadata = { title: "Administration · Vigil" };

@@ -9,14 +9,9 @@ import { AuditPanel } from "./audit-panel";
 import { NotificationsPanel } from "./notifications-panel";
 import { ResponsePlansPanel } from "./response-plans-panel";
 
-const TABS = { users: "Users", keys: "API keys", settings: "Settings", notifications: "Notifications", plans: "Response plans", audit: "Audit log" } as const;
-export type AdminTab = keyof typeof TABS;
-type Tab = AdminTab;
+import { TABS, type AdminTab } from "./admin-tabs";
 
-/** The tab a `?tab=` value names, or the first one. */
-export function adminTab(value: string | string[] | undefined): AdminTab {
-  return typeof value === "string" && Object.hasOwn(TABS, value) ? (value as AdminTab) : "users";
-}
+type Tab = AdminTab;
 
 /**
  * Administration: accounts, API keys, settings, notifications (webhooks and escalation), response
