@@ -90,7 +90,12 @@ export class TallySums {
   private readonly newest: Database.Statement<[string, number], { b: number | null }>;
 
   constructor(private readonly sqlite: Database.Database) {
-    this.read = sqlite.prepare(`SELECT "value", "count", "rows", "worst", "first", "last" FROM event_tallies WHERE "dim" = ? AND "span" = ? AND "bucket" >= ? AND "bucket" < ?`);
+    // summed per key by SQLite: a day of source hour tallies is ~120,000 rows but ~5,000 keys, and
+    // building a JS object per row cost seven times the sum
+    this.read = sqlite.prepare(
+      `SELECT "value", sum("count") AS "count", sum("rows") AS "rows", min("worst") AS "worst", min("first") AS "first", max("last") AS "last"
+         FROM event_tallies WHERE "dim" = ? AND "span" = ? AND "bucket" >= ? AND "bucket" < ? GROUP BY "value"`,
+    );
     this.one = sqlite.prepare(`SELECT "worst", "first" FROM event_tallies WHERE "dim" = ? AND "span" = ? AND "bucket" = ? AND "value" = ?`);
     this.newest = sqlite.prepare(`SELECT max("bucket") AS b FROM event_tallies WHERE "dim" = ? AND "span" = ?`);
   }
@@ -191,7 +196,7 @@ export class TallySums {
   }
 
   private rowsOf(dim: string, [span, a, b]: Piece) {
-    return this.read.iterate(dim, span, a, Number.isFinite(b) ? b : FAR);
+    return this.read.all(dim, span, a, Number.isFinite(b) ? b : FAR);
   }
 
   /** [e.from, e.to) → [from, to): subtracts the left part, adds the right part; false when a part is unreadable. */
