@@ -128,6 +128,24 @@ describe("tally sums (the cache behind top and groupings)", () => {
     expectExact(t, t.clock.now() - 20 * HOUR, t.clock.now(), "after prune");
   });
 
+  it("count nothing of a batch whose outer transaction rolled back", () => {
+    const t = testCore({ retentionDays: 7 });
+    const now = t.clock.now();
+    const one = (time: number, severity: EventInput["severity"] = "low"): EventInput => ({ kind: "ids_alert", severity, time, src_ip: "198.51.100.7", signature: "sig", message: "m" });
+    t.core.ingestEvents([one(now - 5 * HOUR), one(now - 4 * HOUR)], "test");
+    const top = () => t.core.securityTop({ since: now - DAY, until: now, limit: 5 }).sources;
+    expect(top()).toEqual([{ value: "198.51.100.7", count: 2, worst: "low" }]);
+    expect(() =>
+      t.handle.sqlite.transaction(() => {
+        t.core.ingestEvents([one(now - 5 * HOUR, "critical")], "test");
+        throw new Error("rolled back");
+      })(),
+    ).toThrow("rolled back");
+    expect(top()).toEqual([{ value: "198.51.100.7", count: 2, worst: "low" }]);
+    t.core.ingestEvents([one(now - 3 * HOUR, "high")], "test");
+    expect(top()).toEqual([{ value: "198.51.100.7", count: 3, worst: "high" }]);
+  });
+
   it("read again what another connection wrote to the same file", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-tally-sums-"));
     const handle = openDatabase(dir);
