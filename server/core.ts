@@ -119,7 +119,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const rollupRetention: RollupRetention = { ...DEFAULT_ROLLUP_RETENTION, ...options.rollupRetention };
   // per-key sums of the tallies for top and groupings: pruned hour tallies change what they sum
   const tallySums = new TallySums(sqlite);
-  const pruner = new RetentionPruner(sqlite, clock, { ...options.retention, retentionMs, networkRollups: rollupRetention, onTalliesPruned: () => tallySums.clear() });
+  const pruner = new RetentionPruner(sqlite, clock, { ...options.retention, retentionMs, networkRollups: rollupRetention, onTalliesPruned: (cutoff) => tallySums.forgetBefore(cutoff) });
   const figures = new NetworkFigures(sqlite, clock, rollupRetention);
   const slaReports = new SlaReports(sqlite, clock, figures);
   const window = { retentionMs, skewMs: options.maxSkewMs ?? DEFAULT_TIME_WINDOW.skewMs };

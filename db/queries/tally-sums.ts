@@ -77,8 +77,8 @@ export function tallyBuckets(from: number, to: number, kept: number): Piece[] | 
  *   cannot be un-minned, so a subtraction that may have removed them marks them stale and they are
  *   read again (a walk over the range's buckets for that key, stopping at the first hit) only for the
  *   keys an answer lists;
- * - dropped when another connection changed the file (`PRAGMA data_version`), when hour tallies are
- *   pruned (`clear`, server/ops/retention.ts), and never built or moved inside an open transaction
+ * - dropped when another connection changed the file (`PRAGMA data_version`), when hour tallies of
+ *   their range are pruned (`forgetBefore`, server/ops/retention.ts), and never built or moved inside an open transaction
  *   (what it would read might be rolled back).
  */
 export class TallySums {
@@ -100,9 +100,14 @@ export class TallySums {
     this.newest = sqlite.prepare(`SELECT max("bucket") AS b FROM event_tallies WHERE "dim" = ? AND "span" = ?`);
   }
 
-  /** Forgets every cached range (hour tallies pruned, a batch committed inside an outer transaction). */
+  /** Forgets every cached range (a batch committed inside an outer transaction, another connection's write). */
   clear(): void {
     this.entries = [];
+  }
+
+  /** Forgets the cached ranges that start before `cutoff` (hour tallies before it were pruned). */
+  forgetBefore(cutoff: number): void {
+    this.entries = this.entries.filter((e) => e.from >= cutoff);
   }
 
   /** How many ranges are cached (tests). */
