@@ -2,7 +2,8 @@
 // migrations, 1,000,000 events over 48 h seeded as the parsers store them (bench/security-seed.ts:
 // 5,000 sources with IPv6 and host names among them, 300 signatures, skewed), the per-minute rollup,
 // the per-key tallies and incident evidence filled consistently; ANALYZE; then each query the
-// triage pane runs, timed 50 times, p50/p95 in ms.
+// triage pane runs, timed 50 times, p50/p95 in ms. Top lists and groupings also print their first
+// call (the range's tally sums read before they are cached) and a 24 h range sliding a minute per run.
 // Usage: npm run bench:security-queries [-- --events 1000000 --runs 50 --reuse DIR --skip-pages]
 //   --reuse DIR keeps the seeded database in DIR and reuses it on the next run (seeding takes ~1 min).
 import fs from "node:fs";
