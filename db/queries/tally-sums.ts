@@ -6,6 +6,8 @@ const HOUR = 3_600_000;
 const FAR = Number.MAX_SAFE_INTEGER;
 /** Entries kept at most (a few panes' ranges × the tallied dims). */
 const MAX_ENTRIES = 24;
+/** Keys kept at most over all ranges (~150 bytes each): a day of 100,000 scanning sources is one range. */
+const MAX_KEYS = 1_000_000;
 /** A cached range is moved rather than rebuilt when at most this much of it changes (else read again). */
 const MAX_MOVE_MS = 3 * HOUR;
 
@@ -123,11 +125,13 @@ export class TallySums {
       this.clear();
       return;
     }
+    // on the ingest path: a batch's tallies are checked against its dim's ranges only
+    const byDim = new Map<string, Entry[]>();
+    for (const e of this.entries) byDim.set(e.dim, [...(byDim.get(e.dim) ?? []), e]);
     for (const d of deltas) {
       if (d.span !== MINUTE) continue;
-      for (const e of this.entries) {
-        if (e.dim === d.dim && d.bucket >= e.from && d.bucket < e.to) add(e, d);
-      }
+      const ranges = byDim.get(d.dim);
+      if (ranges) for (const e of ranges) if (d.bucket >= e.from && d.bucket < e.to) add(e, d);
     }
   }
 
@@ -155,14 +159,24 @@ export class TallySums {
         entry = { dim, from, to, sums: new Map(), rows: 0, used: 0 };
         for (const p of pieces) for (const r of this.rowsOf(dim, p)) add(entry, r);
         this.entries.push(entry);
-        if (this.entries.length > MAX_ENTRIES) {
-          this.entries.sort((a, b) => b.used - a.used);
-          this.entries.length = MAX_ENTRIES;
-        }
       }
     }
     entry.used = ++this.tick;
+    this.evict();
     return { sums: entry.sums, rows: entry.rows, key: entry };
+  }
+
+  /** Keeps the most recently used ranges within MAX_ENTRIES and MAX_KEYS (a range larger than that alone is not kept). */
+  private evict(): void {
+    this.entries.sort((a, b) => b.used - a.used);
+    let keys = 0;
+    let kept = 0;
+    for (const e of this.entries) {
+      if (kept === MAX_ENTRIES || keys + e.sums.size > MAX_KEYS) break;
+      keys += e.sums.size;
+      kept++;
+    }
+    this.entries.length = kept;
   }
 
   /** Makes the listed keys' worst and first exact (read again from the range's buckets where stale). */
