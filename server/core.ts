@@ -4,6 +4,7 @@ import { getNodeDetail, listNodesPage, listNodesWithChecks, networkSummary, toNo
 import { countMatchingEvents, eventRate, getEventDetail, pageEvents, severityCounts } from "../db/queries/security";
 import { groupEvents } from "../db/queries/security-groups";
 import { topEvents } from "../db/queries/security-top";
+import { TallySums } from "../db/queries/tally-sums";
 import { activeIncidentGroups, countIncidents, getIncident, getTimeline, maxIncidentId, pageIncidents } from "../db/queries/incidents";
 import { RATE_WINDOW_MINUTES, type EventDetailAnswer, type EventGroupsPage, type EventGroupsQuery, type EventQuery, type EventsPage, type SecuritySnapshot, type SecurityTop, type TopQuery } from "../lib/contracts/events";
 import {
@@ -116,11 +117,13 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const incidentService = new IncidentService(db, clock, silences);
   const retentionMs = (options.retentionDays ?? 7) * 86_400_000;
   const rollupRetention: RollupRetention = { ...DEFAULT_ROLLUP_RETENTION, ...options.rollupRetention };
-  const pruner = new RetentionPruner(sqlite, clock, { ...options.retention, retentionMs, networkRollups: rollupRetention });
+  // per-key sums of the tallies for top and groupings: pruned hour tallies change what they sum
+  const tallySums = new TallySums(sqlite);
+  const pruner = new RetentionPruner(sqlite, clock, { ...options.retention, retentionMs, networkRollups: rollupRetention, onTalliesPruned: (cutoff) => tallySums.forgetBefore(cutoff) });
   const figures = new NetworkFigures(sqlite, clock, rollupRetention);
   const slaReports = new SlaReports(sqlite, clock, figures);
   const window = { retentionMs, skewMs: options.maxSkewMs ?? DEFAULT_TIME_WINDOW.skewMs };
-  const security = createSecurity(sqlite, clock, hub, incidentService, { window, rules: options.rules, timeZone: options.logTimeZone, parsePool: options.parsePool });
+  const security = createSecurity(sqlite, clock, hub, incidentService, { window, rules: options.rules, timeZone: options.logTimeZone, parsePool: options.parsePool, tallySums });
   let syslog: { listener: SyslogListener; ports: { udp: number | null; tcp: number | null } } | null = null;
   const netLog: NetworkServiceOptions["log"] = (level, message, detail) => getLogger()[level](detail ?? {}, message);
   const probes = new NetworkService(db, sqlite, clock, hub, incidentService, { log: netLog, figures: figures.store, ...options.network });
@@ -441,7 +444,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     /** GET /api/v1/events/groups: the filter's events grouped by one field, largest first */
     eventGroups: (q: EventGroupsQuery): EventGroupsPage => {
       const now = clock.now();
-      return groupEvents(db, q, { now, storedSince: now - retentionMs });
+      return groupEvents(db, q, { now, storedSince: now - retentionMs, cache: tallySums });
     },
     /** GET /api/v1/events/:id: the event with its raw line and the incidents it is evidence of, or null */
     eventDetail: (id: number): EventDetailAnswer | null => getEventDetail(db, id),
@@ -449,7 +452,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     securityTop: (q: TopQuery): SecurityTop => {
       const now = clock.now();
       const until = q.until ?? now;
-      return topEvents(db, { since: q.since ?? until - 86_400_000, until, limit: q.limit, now });
+      return topEvents(db, { since: q.since ?? until - 86_400_000, until, limit: q.limit, now }, tallySums);
     },
     /** GET /api/v1/incidents: one page from the cursor, the filter's true total, and the active set's counts and groups */
     incidentsSnapshot: (q: IncidentQuery): IncidentsSnapshot => {

@@ -3,6 +3,7 @@ import type { VigilDb } from "../client";
 import type { EventFilter, EventGroup, EventGroupsPage, GroupBy } from "../../lib/contracts/events";
 import { SEVERITIES } from "../../lib/contracts/common";
 import { MINUTE_TALLY_RETENTION_MS } from "./security-top";
+import { topByCount, type KeySum, type TallySums } from "./tally-sums";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -106,7 +107,7 @@ const bound = (to: number) => (Number.isFinite(to) ? sql` AND "bucket" < ${to}` 
  * range), null when an edge holds more rows than EDGE_CAP (the caller reads rows instead). `now`
  * decides which minute tallies are still kept.
  */
-export function groupEventsFromTallies(db: VigilDb, q: { since: number; until?: number; by: GroupBy; limit: number }, now: number): EventGroupsPage | null {
+export function groupEventsFromTallies(db: VigilDb, q: { since: number; until?: number; by: GroupBy; limit: number }, now: number, cache?: TallySums): EventGroupsPage | null {
   const until = q.until ?? Infinity;
   const p = tallyPieces(q.since, until, now);
   const edge = (a: number, b: number) => sql`"time" >= ${a}${Number.isFinite(b) ? sql` AND "time" < ${b}` : sql``}`;
@@ -116,6 +117,10 @@ export function groupEventsFromTallies(db: VigilDb, q: { since: number; until?: 
     if (edgeRows > EDGE_CAP) return null;
   }
   const dim = DIM[q.by];
+  if (cache) {
+    const answer = fromCache(db, cache, q, p, until, now);
+    if (answer) return answer;
+  }
   const parts: SQL[] = [];
   for (const [span, ranges] of [
     [HOUR, p.hours],
@@ -148,6 +153,71 @@ export function groupEventsFromTallies(db: VigilDb, q: { since: number; until?: 
     sources: sources.counts.get(g.key) ?? 0,
   }));
   return { by: q.by, groups, total_groups: found[0]?.total_groups ?? 0, rows: found[0]?.total_rows ?? 0, exact: true, sources_exact: sources.exact };
+}
+
+/**
+ * The grouping with the tally part of the range ([first minute or hour piece, last one)) read from the
+ * cache's per-key sums (db/queries/tally-sums.ts) and only the row edges from stored rows; null when
+ * the cache cannot serve the range now.
+ */
+function fromCache(db: VigilDb, cache: TallySums, q: { since: number; by: GroupBy; limit: number }, p: TallyPieces, until: number, now: number): EventGroupsPage | null {
+  const dim = DIM[q.by];
+  const kept = now - MINUTE_TALLY_RETENTION_MS;
+  const tally = [...p.hours, ...p.minutes];
+  let main: ReturnType<TallySums["sums"]> = null;
+  let none: ReturnType<TallySums["sums"]> = null;
+  if (tally.length) {
+    const from = Math.min(...tally.map(([a]) => a));
+    const to = Math.max(...tally.map(([, b]) => b));
+    main = cache.sums(dim, from, to, kept);
+    if (!main) return null;
+    // kind is never missing; the other dims count their events without a value under ("none", dim)
+    if (dim !== "kind") {
+      none = cache.sums("none", from, to, kept);
+      if (!none) return null;
+    }
+  }
+  const edges = new Map<string | null, Row>();
+  if (p.rows.length) {
+    const edge = (a: number, b: number) => sql`"time" >= ${a}${Number.isFinite(b) ? sql` AND "time" < ${b}` : sql``}`;
+    const parts = p.rows.map(
+      ([a, b]) => sql`SELECT ${sql.raw(ROW_KEY[q.by])} AS "key", "occurrences" AS "count", ${sql.raw(RANK)} AS "worst", "time" FROM security_events INDEXED BY security_events_time WHERE ${edge(a, b)}`,
+    );
+    const rows = db.all<Row>(sql`SELECT "key", sum("count") AS "count", count(*) AS "rows", min("worst") AS "worst", min("time") AS "first", max("time") AS "last"
+      FROM (${sql.join(parts, sql` UNION ALL `)}) GROUP BY 1`);
+    for (const r of rows) edges.set(r.key, r);
+  }
+  const noValue = none?.sums.get(dim);
+  let totalRows = (main?.rows ?? 0) + (noValue?.rows ?? 0);
+  for (const r of edges.values()) totalRows += r.rows;
+  const sumOf = (key: string | null): KeySum | undefined => (key === null ? noValue : main?.sums.get(key));
+  const candidates = function* () {
+    if (main) for (const [key, s] of main.sums) yield { key: key as string | null, count: s.count + (edges.get(key)?.count ?? 0) };
+    if (noValue) yield { key: null, count: noValue.count + (edges.get(null)?.count ?? 0) };
+    for (const [key, r] of edges) if (!sumOf(key)) yield { key, count: r.count };
+  };
+  let totalGroups = (main?.sums.size ?? 0) + (noValue ? 1 : 0);
+  for (const key of edges.keys()) if (!sumOf(key)) totalGroups++;
+  const winners = topByCount(candidates(), q.limit);
+  if (main) cache.refresh(main, winners.flatMap((w) => (w.key === null ? [] : [w.key])), kept, { first: true });
+  if (none && noValue && winners.some((w) => w.key === null)) cache.refresh(none, [dim], kept, { first: true });
+  const found: Row[] = winners.map((w) => {
+    const s = sumOf(w.key);
+    const r = edges.get(w.key);
+    return {
+      key: w.key,
+      count: w.count,
+      rows: (s?.rows ?? 0) + (r?.rows ?? 0),
+      worst: Math.min(s?.worst ?? 4, r?.worst ?? 4),
+      first: Math.min(s?.first ?? Infinity, r?.first ?? Infinity),
+      last: Math.max(s?.last ?? -Infinity, r?.last ?? -Infinity),
+      total_groups: totalGroups,
+      total_rows: totalRows,
+    };
+  });
+  const sources = sourcesOf(db, q, until, found);
+  const groups: EventGroup[] = found.map((g) => ({ key: g.key, count: g.count, rows: g.rows, worst: SEVERITIES[g.worst] ?? "info", first: g.first, last: g.last, sources: sources.counts.get(g.key) ?? 0 }));
+  return { by: q.by, groups, total_groups: totalGroups, rows: totalRows, exact: true, sources_exact: sources.exact };
 }
 
 /** Distinct sources of each listed group, over the newest SOURCES_SCAN_CAP rows of the range at most. */

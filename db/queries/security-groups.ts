@@ -4,6 +4,7 @@ import { GROUP_SCAN_CAP, type EventFilter, type EventGroup, type EventGroupsPage
 import { SEVERITIES } from "../../lib/contracts/common";
 import { choosePath, NEWEST_FIRST, notOlderThan, union } from "./security-filter";
 import { groupEventsFromTallies, tallyAnswerable } from "./security-group-tallies";
+import type { TallySums } from "./tally-sums";
 
 const KEY: Record<GroupBy, string> = {
   signature: `"signature"`,
@@ -31,13 +32,13 @@ interface GroupRow {
  * The filter's events grouped by one field, largest groups (by occurrences) first. A filter that is
  * a time range alone, within the stored history (`tallies.storedSince`: the raw retention), is
  * grouped from the per-minute and per-hour tallies, exact over any range
- * (security-group-tallies.ts). Any other filter reads the newest GROUP_SCAN_CAP rows of its path at
+ * (security-group-tallies.ts; with `tallies.cache`, from its in-memory per-key sums). Any other filter reads the newest GROUP_SCAN_CAP rows of its path at
  * most (`exact: false` past that); the number of groups and of rows read come from the same pass
  * (window functions over the grouped rows).
  */
-export function groupEvents(db: VigilDb, q: EventFilter & { by: GroupBy; limit: number }, tallies?: { now: number; storedSince: number }): EventGroupsPage {
+export function groupEvents(db: VigilDb, q: EventFilter & { by: GroupBy; limit: number }, tallies?: { now: number; storedSince: number; cache?: TallySums }): EventGroupsPage {
   if (tallies && tallyAnswerable(q, tallies.storedSince)) {
-    const answer = groupEventsFromTallies(db, { ...q, since: q.since }, tallies.now);
+    const answer = groupEventsFromTallies(db, { ...q, since: q.since }, tallies.now, tallies.cache);
     if (answer) return answer;
   }
   return groupEventsFromRows(db, q);

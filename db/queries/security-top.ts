@@ -3,6 +3,7 @@ import type { VigilDb } from "../client";
 import type { SecurityTop, TopEntry } from "../../lib/contracts/events";
 import { SEVERITIES } from "../../lib/contracts/common";
 import { severityCounts } from "./security";
+import { topByCount, type TallySums } from "./tally-sums";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -35,14 +36,29 @@ export function tallyRanges(since: number, until: number, now: number) {
 /**
  * Top sources, signatures and accounts over [since, until) from the per-key tallies: whole hours from
  * the hour buckets, the edges from minute buckets (whole hours again where minute buckets are past
- * their retention), so a day reads at most 24 hour buckets and 118 minute buckets per key. Counts by
- * severity come from the per-minute rollup over the same range.
+ * their retention), so a day reads at most 24 hour buckets and 118 minute buckets per key. With a
+ * `cache` (db/queries/tally-sums.ts) those sums are read once and then kept current and moved with the
+ * range, so a request reads only the keys' sums. Counts by severity come from the per-minute rollup
+ * over the same range.
  */
-export function topEvents(db: VigilDb, q: { since: number; until: number; limit: number; now: number }): SecurityTop {
+export function topEvents(db: VigilDb, q: { since: number; until: number; limit: number; now: number }, cache?: TallySums): SecurityTop {
   const r = tallyRanges(q.since, q.until, q.now);
   const ranges = [...r.hours.map(([a, b]) => [HOUR, a, b]), ...r.minutes.map(([a, b]) => [MINUTE, a, b])];
+  const kept = q.now - MINUTE_TALLY_RETENTION_MS;
   const top = (dim: "src" | "sig" | "user"): TopEntry[] => {
     if (!ranges.length) return [];
+    // the range's per-key sums kept in memory (exact, kept current by every committed batch)
+    const cached = cache?.sums(dim, r.since, r.until, kept);
+    if (cached) {
+      const winners = topByCount(
+        (function* () {
+          for (const [key, s] of cached.sums) yield { key, count: s.count };
+        })(),
+        q.limit,
+      );
+      cache!.refresh(cached, winners.map((w) => w.key), kept, { first: false });
+      return winners.map((w) => ({ value: w.key, count: w.count, worst: SEVERITIES[cached.sums.get(w.key)!.worst] ?? "info" }));
+    }
     // one primary-key range per span, read in turn (an OR of ranges was planned as a MULTI-INDEX OR
     // that collects every key first and costs twice as much)
     const parts = ranges.map(([span, a, b]) => sql`SELECT "value", "count", "worst" FROM event_tallies WHERE "dim" = ${dim} AND "span" = ${span} AND "bucket" >= ${a} AND "bucket" < ${b}`);

@@ -132,15 +132,13 @@ export function eventRate(db: VigilDb, params: { sinceMinute: number }): RateBuc
 
 /** Events per severity from the rollup table, minutes in [sinceMinute, untilMinute). */
 export function severityCounts(db: VigilDb, params: { sinceMinute: number; untilMinute?: number }): SeverityCounts {
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as SeverityCounts;
-  // at most 1,440 minutes x 5 severities for a day: summed here rather than sorted by GROUP BY
-  const rows = db
-    .select({ severity: eventMinutes.severity, count: eventMinutes.count })
-    .from(eventMinutes)
-    .where(and(gte(eventMinutes.minute, params.sinceMinute), params.untilMinute !== undefined ? sql`${eventMinutes.minute} < ${params.untilMinute}` : undefined))
-    .all();
-  for (const r of rows) if (r.severity in counts) counts[r.severity as Severity] += r.count;
-  return counts;
+  // at most 1,440 minutes x 5 severities for a day, summed by SQLite into one row: no sort, and no
+  // JS object per minute (building 14,000 of them for 48 h was most of GET /security/top)
+  const sums = SEVERITIES.map((s) => sql`coalesce(sum(CASE WHEN ${eventMinutes.severity} = ${s} THEN ${eventMinutes.count} END), 0) AS ${sql.identifier(s)}`);
+  const row = db.get<Record<Severity, number>>(
+    sql`SELECT ${sql.join(sums, sql`, `)} FROM ${eventMinutes} WHERE ${and(gte(eventMinutes.minute, params.sinceMinute), params.untilMinute !== undefined ? sql`${eventMinutes.minute} < ${params.untilMinute}` : undefined)}`,
+  );
+  return Object.fromEntries(SEVERITIES.map((s) => [s, Number(row?.[s] ?? 0)])) as SeverityCounts;
 }
 
 /** Every stored event (tests and the CLI). */

@@ -40,6 +40,8 @@ export interface RetentionOptions {
   yieldToLoop?: () => Promise<void>;
   /** monotonic milliseconds for timing batches (default performance.now) */
   timer?: () => number;
+  /** called after a batch removed hour tallies before `cutoff` (what cached sums of them counted is gone) */
+  onTalliesPruned?: (cutoff: number) => void;
 }
 
 export const DEFAULT_ROLLUP_RETENTION_MS = 90 * 86_400_000;
@@ -113,6 +115,7 @@ export class RetentionPruner {
       sliceMs: options.sliceMs ?? 10,
       yieldToLoop: options.yieldToLoop ?? (() => new Promise<void>((resolve) => setImmediate(resolve))),
       timer: options.timer ?? (() => performance.now()),
+      onTalliesPruned: options.onTalliesPruned ?? (() => {}),
     };
     if (options.batchSize !== undefined && !(Number.isInteger(options.batchSize) && options.batchSize > 0)) {
       throw new Error(`retention batch size must be a positive whole number, got ${options.batchSize}`);
@@ -255,6 +258,7 @@ export class RetentionPruner {
         while (!this.stopped) {
           const { done, limit } = await batch((n) => ({ done: this.stmts.deleteTallies.run(dim, span, before, n).changes }));
           report.tallies += done;
+          if (done > 0 && span === 3_600_000) this.opts.onTalliesPruned(before);
           if (done < limit) break;
         }
       }

@@ -13,6 +13,7 @@ import { parseUpload, type NativeFormat } from "./formats";
 import { parseSyslogLine } from "./parsers/syslog";
 import type { LogIngestResult } from "./result";
 import type { ParsePool } from "./parse-pool";
+import type { TallySums } from "../../db/queries/tally-sums";
 
 export interface SecurityOptions {
   window: TimeWindow;
@@ -21,6 +22,8 @@ export interface SecurityOptions {
   timeZone?: string;
   /** parses uploads on another thread for parseUploadAsync (the server's); without it they are parsed in place */
   parsePool?: ParsePool;
+  /** the in-memory tally sums of the pane's top and groupings (db/queries/tally-sums.ts) */
+  tallySums?: TallySums;
 }
 
 /**
@@ -30,7 +33,7 @@ export interface SecurityOptions {
 export function createSecurity(sqlite: Database.Database, clock: Clock, hub: Hub, incidents: IncidentService, options: SecurityOptions) {
   const rules = defaultRules(options.rules);
   const engine = new DetectionEngine(rules.events, rules.flows);
-  const store = new SecurityStore(sqlite, hub, incidents, engine, clock, options.window);
+  const store = new SecurityStore(sqlite, hub, incidents, engine, clock, options.window, options.tallySums);
 
   /** POST /api/v1/events: Vigil's own JSON items, answered by index. */
   const ingestJson = (items: readonly unknown[], source: string, malformed: readonly Rejection[] = []): IngestResult => {

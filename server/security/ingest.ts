@@ -8,7 +8,8 @@ import type { IncidentService } from "../incidents/service";
 import type { TimeWindow } from "../ingest/validate";
 import type { DetectionEngine } from "./detections/engine";
 import { EventWriter } from "./event-writer";
-import { prepareTallies } from "./tallies";
+import { prepareTallies, type Tally } from "./tallies";
+import type { TallySums } from "../../db/queries/tally-sums";
 import type { FlowRecord, ParseOutcome, ParsedEvent, StoredEvent } from "./types";
 import { LogOutcomes, type LogIngestResult } from "./result";
 
@@ -48,6 +49,8 @@ export class SecurityStore {
     private readonly engine: DetectionEngine,
     private readonly clock: Clock,
     private readonly window: TimeWindow,
+    /** the in-memory per-key sums the pane's top and groupings read, told of every committed batch */
+    private readonly sums?: TallySums,
   ) {
     this.writer = new EventWriter(sqlite);
     this.addMinute = sqlite.prepare(
@@ -102,6 +105,7 @@ export class SecurityStore {
   store(events: readonly ParsedEvent[], lines: readonly number[], source: string, flows: readonly FlowRecord[] = []): StoredBatch {
     if (events.length === 0 && flows.length === 0) return { stored: [], lines: [], duplicates: 0, incidents: [] };
     const receivedAt = this.clock.now();
+    let tallied: Tally[] = [];
     const write = this.sqlite.transaction((): StoredBatch => {
       const { stored, indexes, duplicates } = this.writer.insert(events, receivedAt, source);
       const storedLines = indexes.map((i) => lines[i]);
@@ -114,7 +118,7 @@ export class SecurityStore {
         const [minute, severity] = bucket.split("|");
         this.addMinute.run(Number(minute), severity, count);
       }
-      this.tallies(stored);
+      tallied = this.tallies(stored);
       const incidents = this.incidents.recordSecurityBatch(this.engine.observe(stored, flows));
       return { stored, lines: storedLines, duplicates, incidents };
     });
@@ -126,6 +130,9 @@ export class SecurityStore {
       this.incidents.forgetActive();
       throw error;
     }
+    // committed: the cached sums take the batch's tallies (or forget everything if an outer
+    // transaction may still roll it back: TallySums.apply)
+    this.sums?.apply(tallied);
     if (batch.stored.length) this.hub.publish("security", batch.stored.map((e) => ({ type: "event" as const, event: shown(e, source) })));
     if (batch.incidents.length) this.hub.publish("incidents", batch.incidents.map((incident) => ({ type: "incident" as const, incident })));
     return batch;

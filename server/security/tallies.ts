@@ -8,7 +8,7 @@ export type TallyDim = (typeof TALLY_DIMS)[number];
 const ROWS_PER_UPSERT = 50;
 const WIDTH = 9;
 
-interface Tally {
+export interface Tally {
   dim: TallyDim;
   span: number;
   bucket: number;
@@ -38,7 +38,8 @@ export interface TallyInput {
  * (occurrences, stored rows, worst severity, first and last time): one upsert per distinct (dim,
  * span, bucket, value) in the batch, inside the caller's transaction. An event without a source,
  * signature, account or service is counted under ("none", that dim), so a grouping from tallies
- * has its "no value" group too.
+ * has its "no value" group too. Returns the batch's folded tallies (what db/queries/tally-sums.ts
+ * folds into its cached ranges once the transaction commits).
  */
 export function prepareTallies(sqlite: Database.Database) {
   // several keys to a statement: one upsert statement per key cost about as much as the rest of the tally
@@ -55,7 +56,7 @@ export function prepareTallies(sqlite: Database.Database) {
     }
     return statement;
   };
-  return (events: readonly TallyInput[]): void => {
+  return (events: readonly TallyInput[]): Tally[] => {
     // folded by dim → span → bucket → value: no key string built per event and tally
     const tallies: Tally[] = [];
     const folds = new Map<TallyDim, Map<number, Map<string, Tally>>[]>();
@@ -110,5 +111,6 @@ export function prepareTallies(sqlite: Database.Database) {
       }
       upsert(n).run(params);
     }
+    return tallies;
   };
 }
