@@ -1,65 +1,17 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { expect, type BrowserContext } from "@playwright/test";
 import type { VigilServer } from "./vigil";
+// @ts-expect-error plain ESM helper shared with the unit tests
+import { cliScript } from "../../scripts/cli-bundle.mjs";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 export const PASSWORD = "correct horse battery staple";
 
-let cliBundle: Promise<string> | null = null;
-
-/**
- * server/cli.ts bundled to plain JavaScript, once per test process, from the current sources. The
- * same code `npm run vigil` runs, but without a TypeScript loader in every run: a tsx start cost
- * about 4.5 s of CPU per call (the specs make about 50 calls), the bundle about 1 s. Each source
- * file keeps its own import.meta.url, so paths it finds from there (db/migrations) are the ones
- * tsx would find. Written atomically into .next/ (inside the project, so node_modules resolve).
- */
-function cliScript(): Promise<string> {
-  cliBundle ??= (async () => {
-    const { build } = await import("esbuild");
-    const out = path.join(root, ".next", "e2e", "cli.mjs");
-    const result = await build({
-      entryPoints: [path.join(root, "server", "cli.ts")],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      packages: "external",
-      target: "node20",
-      logLevel: "warning",
-      write: false,
-      outfile: out,
-      plugins: [
-        {
-          name: "source-import-meta",
-          setup(b) {
-            b.onLoad({ filter: /\.ts$/ }, (args) => {
-              const url = JSON.stringify(pathToFileURL(args.path).href);
-              const text = fs
-                .readFileSync(args.path, "utf8")
-                .replaceAll("import.meta.url", url)
-                .replaceAll("import.meta.dirname", JSON.stringify(path.dirname(args.path)))
-                .replaceAll("import.meta.filename", JSON.stringify(args.path));
-              return { contents: text, loader: "ts" };
-            });
-          },
-        },
-      ],
-    });
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    const tmp = `${out}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, result.outputFiles[0].contents);
-    fs.renameSync(tmp, out);
-    return out;
-  })();
-  return cliBundle;
-}
-
-/** Runs `npm run vigil -- …` (the real CLI, bundled: see cliScript) against this server's data directory. */
+/** Runs `npm run vigil -- …` (the real CLI, bundled once per process: scripts/cli-bundle.mjs) against this server's data directory. */
 export async function cli(vigil: VigilServer, args: string[], stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
-  const script = await cliScript();
+  const script: string = await cliScript();
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
