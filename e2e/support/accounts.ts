@@ -3,16 +3,19 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, type BrowserContext } from "@playwright/test";
 import type { VigilServer } from "./vigil";
+// @ts-expect-error plain ESM helper shared with the unit tests
+import { cliScript } from "../../scripts/cli-bundle.mjs";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 export const PASSWORD = "correct horse battery staple";
 
-/** Runs `npm run vigil -- …` (the real CLI) against this server's data directory. */
-export function cli(vigil: VigilServer, args: string[], stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `npm run vigil -- …` (the real CLI, bundled once per process: scripts/cli-bundle.mjs) against this server's data directory. */
+export async function cli(vigil: VigilServer, args: string[], stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
+  const script: string = await cliScript();
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ["--import", "tsx", path.join(root, "server", "cli.ts"), ...args],
+      [script, ...args],
       { cwd: root, env: { ...process.env, VIGIL_DATA_DIR: vigil.dataDir } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );

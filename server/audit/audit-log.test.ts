@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
 import { testCore } from "../test-support/core";
 import { GENESIS } from "./audit-log";
+// @ts-expect-error plain ESM helper shared with the browser specs
+import { cliScript } from "../../scripts/cli-bundle.mjs";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -59,13 +61,14 @@ describe("audit log", () => {
 describe("npm run vigil -- audit verify", () => {
   it("passes on an intact log and names the broken entry after tampering", { timeout: 60_000 }, async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-audit-"));
+    const script = await cliScript();
     const cli = (...args: string[]) =>
-      run(process.execPath, ["--import", "tsx", path.join(root, "server", "cli.ts"), ...args], { cwd: root, env: { ...process.env, VIGIL_DATA_DIR: dataDir } }).then(
+      run(process.execPath, [script, ...args], { cwd: root, env: { ...process.env, VIGIL_DATA_DIR: dataDir } }).then(
         (r) => ({ code: 0, out: r.stdout + r.stderr }),
         (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
       );
     try {
-      const create = run(process.execPath, ["--import", "tsx", path.join(root, "server", "cli.ts"), "user", "create", "--email", "ada@bank.test", "--role", "admin"], {
+      const create = run(process.execPath, [script, "user", "create", "--email", "ada@bank.test", "--role", "admin"], {
         cwd: root,
         env: { ...process.env, VIGIL_DATA_DIR: dataDir },
       });

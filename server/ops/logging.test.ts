@@ -192,13 +192,14 @@ describe("console", () => {
   });
 
   it("better-auth's own coloured ERROR lines (written outside its logger option) become plain debug lines", () => {
-    const saved = console.error;
+    // every method routeConsoleToLogger replaces: the worker runs further test files after this one
+    const saved = { error: console.error, warn: console.warn, log: console.log, info: console.info, debug: console.debug };
     const { logger, lines } = capture("debug");
     try {
       routeConsoleToLogger(logger);
       console.error("\u001b[2m2026-12-01T07:29:52.539Z\u001b[0m \u001b[31mERROR\u001b[0m \u001b[1m[Better Auth]:\u001b[0m Invalid origin");
     } finally {
-      console.error = saved;
+      Object.assign(console, saved);
     }
     expect(lines()).toEqual([expect.objectContaining({ level: "debug", component: "better-auth", msg: "Invalid origin" })]);
   });
