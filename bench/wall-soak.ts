@@ -79,7 +79,7 @@ async function main() {
     await cdp.send("Performance.enable");
 
     console.log(`wall soak: ${MINUTES} min, demo tick ${TICK_MS} ms, ${vigil.url}/?tv=1`);
-    console.log("minute  heap MB  settled MB  DOM nodes  listeners  server RSS MB  server heap MB  shows");
+    console.log("minute  heap MB  settled MB  DOM nodes  listeners  server RSS MB  server heap MB  ext MB    db MB   open  shows");
     const settled: number[] = [];
     const rss: number[] = [];
     for (let minute = 0; minute <= MINUTES; minute++) {
@@ -89,14 +89,20 @@ async function main() {
       const after = await cdp.send("Runtime.getHeapUsage");
       const dom = await cdp.send("Memory.getDOMCounters");
       const metrics = await (await fetch(`${vigil.url}/metrics`)).text().catch(() => "");
-      const heapLine = /^vigil_nodejs_heap_size_used_bytes (\S+)$/m.exec(metrics);
-      const serverHeap = heapLine ? mb(Number(heapLine[1])) : "?";
+      const metric = (name: string) => {
+        const m = new RegExp(`^${name} (\\S+)$`, "m").exec(metrics);
+        return m ? Number(m[1]) : NaN;
+      };
+      const serverHeap = mb(metric("vigil_nodejs_heap_size_used_bytes"));
+      // what else the server holds: V8's external memory, the database (SQLite's page cache fills up to 64 MiB of it), active incidents
+      const open = [...metrics.matchAll(/^vigil_incidents_open\{[^}]*\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+      const serverMore = `${mb(metric("vigil_nodejs_external_memory_bytes")).padStart(7)}  ${mb(metric("vigil_database_size_bytes") + metric("vigil_database_wal_bytes")).padStart(7)}  ${String(open).padStart(5)}`;
       const heard = (await page.getByRole("status", { name: "last heard" }).textContent())?.replace(/\s+/g, " ").trim();
       settled.push(after.usedSize);
       const rssNow = serverRssMb(vigil.dataDir);
       rss.push(Number(rssNow));
       console.log(
-        `${String(minute).padStart(6)}  ${mb(found.usedSize).padStart(7)}  ${mb(after.usedSize).padStart(10)}  ${String(dom.nodes).padStart(9)}  ${String(dom.jsEventListeners).padStart(9)}  ${rssNow.padStart(13)}  ${serverHeap.padStart(14)}  ${heard}`,
+        `${String(minute).padStart(6)}  ${mb(found.usedSize).padStart(7)}  ${mb(after.usedSize).padStart(10)}  ${String(dom.nodes).padStart(9)}  ${String(dom.jsEventListeners).padStart(9)}  ${rssNow.padStart(13)}  ${serverHeap.padStart(14)}  ${serverMore}  ${heard}`,
       );
     }
     const first = settled[1] ?? settled[0];
