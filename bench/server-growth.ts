@@ -52,6 +52,7 @@ for (let minute = 0; minute <= MINUTES; minute += EVERY) {
   const replay = STREAMS.reduce((s, st) => s + Math.min(REPLAY, hub.head(st)), 0);
   const active = core.incidentsSnapshot({ status: "active", limit: 1 }).total;
   const cpu = process.cpuUsage(cpu0);
+  if (process.env.GROWTH_SNAPSHOTS) (await import("node:v8")).writeHeapSnapshot(path.join(process.env.GROWTH_SNAPSHOTS, `growth-${minute}.heapsnapshot`));
   console.log(
     `${String(minute).padStart(6)}  ${mb(m.heapUsed).padStart(7)}  ${mb(m.external).padStart(11)}  ${mb(m.rss).padStart(6)}  ${mb(m.rss - m.heapTotal - m.external).padStart(9)}  ${mb(db).padStart(5)}  ${String(replay).padStart(12)}  ${String(active).padStart(16)}  ${((cpu.user + cpu.system) / 1e6).toFixed(1).padStart(5)}`,
   );
