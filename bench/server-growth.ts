@@ -44,6 +44,8 @@ for (let minute = 0; minute <= MINUTES; minute += EVERY) {
       clock.advance(TICK_MS);
       sim.tick();
       hub.flush();
+      // let the core's setImmediate work run (the notifications observer drains its queue so)
+      await new Promise((r) => setImmediate(r));
     }
   }
   gc();
