@@ -13,7 +13,6 @@ import { IncidentCounts } from "./incident-counts";
 import { IncidentGroupMore, IncidentGroupRow } from "./incident-group-row";
 import { groupId, incidentItems, type IncidentItem } from "./incident-items";
 import { isConflict, useIncidentAction, type IncidentActionKind } from "./use-incident-action";
-import { useCountRepair } from "./use-count-repair";
 import { useGroupPages } from "./use-group-pages";
 import { useFloodSurge } from "./use-flood-surge";
 
@@ -23,7 +22,6 @@ import { useFloodSurge } from "./use-flood-surge";
  */
 export function IncidentList() {
   const { data, error } = useQuery(incidentQueries.active());
-  useCountRepair(data?.unsure);
   const me = useMe();
   const action = useIncidentAction();
   const pages = useGroupPages();

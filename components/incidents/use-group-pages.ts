@@ -11,7 +11,8 @@ import { groupId } from "./incident-items";
 export function useGroupPages() {
   const client = useQueryClient();
   const inFlight = useRef(new Set<string>());
-  // the cursor each group last loaded from: reaching the same end again loads only on a click
+  // the cursor each group last loaded from: reaching the same end again, or an end the held limit
+  // moved back (rows dropped for newer ones: lib/live/apply-incidents.ts), loads only on a click
   const loadedFrom = useRef(new Map<string, string | null>());
   const [loading, setLoading] = useState<ReadonlySet<string>>(new Set());
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -19,7 +20,7 @@ export function useGroupPages() {
     async (group: IncidentGroup, cursor: string | null, force = false) => {
       const id = groupId(group);
       if (inFlight.current.has(id)) return;
-      if (!force && loadedFrom.current.has(id) && loadedFrom.current.get(id) === cursor) return;
+      if (!force && loadedFrom.current.has(id) && !further(cursor, loadedFrom.current.get(id) ?? null)) return;
       loadedFrom.current.set(id, cursor);
       inFlight.current.add(id);
       setLoading(new Set(inFlight.current));
@@ -37,4 +38,12 @@ export function useGroupPages() {
     [client],
   );
   return { load, loading, errors };
+}
+
+/** Whether a group's cursor (`last_seen-id`, null at the start) lies past the one loaded from before. */
+function further(cursor: string | null, before: string | null): boolean {
+  if (cursor === null) return false;
+  if (before === null) return true;
+  const [a, b] = [cursor, before].map((c) => c.split("-").map(Number));
+  return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
 }

@@ -1,15 +1,21 @@
 "use client";
 
-import { applyIncidents, applyNetwork, applySecurity } from "@/lib/live/apply";
+import { useQuery } from "@tanstack/react-query";
+import { applyIncidents, applyNetwork, applySecurity, type LiveIncidents } from "@/lib/live/apply";
 import { incidentQueries, networkQueries, securityQueries } from "@/lib/queries/live-queries";
 import { useLiveStream } from "./use-live-stream";
 import { useLive } from "./live-provider";
+import { useCountRepair } from "@/components/incidents/use-count-repair";
 
-/** Wires each stream to its snapshot query. Renders nothing. */
+const unsureOf = (d: LiveIncidents) => d.unsure;
+
+/** Wires each stream to its snapshot query, and refetches the incident counts when the fold is unsure (console and wall alike). Renders nothing. */
 export function LiveSync() {
   useLiveStream("network", networkQueries.snapshot().queryKey, applyNetwork);
   useLiveStream("security", securityQueries.snapshot().queryKey, applySecurity);
   useLiveStream("incidents", incidentQueries.active().queryKey, applyIncidents);
+  // `select`: this re-renders when `unsure` flips, not with every delta
+  useCountRepair(useQuery({ ...incidentQueries.active(), select: unsureOf }).data);
   return null;
 }
 

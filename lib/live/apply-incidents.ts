@@ -3,12 +3,25 @@ import type { IncidentDelta } from "../contracts/live";
 import { severityRank, type Severity } from "../contracts/common";
 
 /**
- * The active incidents as the browser holds them: the snapshot's page plus every incident a delta
+ * The active incidents as the browser holds them: the snapshot's page plus the incidents deltas
  * told of since (`incidents`, each counted in `groups` in the state it has here), and rows of
- * older pages loaded on demand whose state the counts may not know (`older`). `unsure` says a
- * delta could not be counted exactly: the counts are to be fetched again.
+ * older pages loaded on demand whose state the counts may not know (`older`). Together they are
+ * at most `held_limit` rows (HELD_LIMIT unless pages loaded on demand raised it), the most
+ * recently active; the counts cover every active incident, held or not. In the live list `max_id`
+ * is the highest id counted so far: the snapshot's, then raised by each new incident a delta
+ * counts, so a row dropped from what is held is never counted as new again. `unsure` says a delta
+ * could not be counted exactly: the counts are to be fetched again.
  */
-export type LiveIncidents = IncidentsSnapshot & { older?: Incident[]; unsure?: true };
+export type LiveIncidents = IncidentsSnapshot & { older?: Incident[]; unsure?: true; held_limit?: number };
+
+/**
+ * Rows the live list holds at most (more than the flood threshold of 50 and the first page of 60):
+ * past it the least recently active are dropped, so a wall screen that runs for days holds a
+ * bounded list however many incidents open and stay open.
+ */
+export const HELD_LIMIT = 300;
+/** What pages loaded on demand may raise the limit to. */
+export const HELD_MAX = 1_000;
 
 /** Order of a short list: open before acknowledged, then most severe, then most recent. */
 export function compareIncidents(a: Incident, b: Incident): number {
@@ -60,10 +73,12 @@ class GroupTally {
 /**
  * Folds incident deltas into the live list and keeps the true counts with it. A delta for an
  * incident held here moves it from the state it was counted in to its new one. A delta for an
- * incident not held: one with an id past the snapshot's `max_id` is new since the counts were
- * read, so it is counted; an older one was counted in a state not held here. If it is still open
- * and untouched (version 1) and its group holds open incidents of its severity only, it is counted
- * already as it is; otherwise the counts cannot be kept exactly and `unsure` asks for a refetch.
+ * incident not held: one with an id past `max_id` is new since the counts were read, so it is
+ * counted (and `max_id` rises to it); an older one was counted in a state not held here (it was
+ * in the snapshot's counts, or it was held and dropped). If it is still open and untouched
+ * (version 1) and its group holds open incidents of its severity only, it is counted already as
+ * it is; otherwise the counts cannot be kept exactly and `unsure` asks for a refetch. Then the
+ * least recently active rows past the held limit are dropped (their counts stay).
  */
 export function applyIncidents(snapshot: LiveIncidents, items: readonly IncidentDelta[]): LiveIncidents {
   const byId = new Map(snapshot.incidents.map((i) => [i.id, i]));
@@ -73,6 +88,10 @@ export function applyIncidents(snapshot: LiveIncidents, items: readonly Incident
   let older = snapshot.older;
   const tally = new GroupTally(snapshot.groups);
   let unsure = snapshot.unsure;
+  // ids are given out in commit order and every delta follows its commit, so an incident counted
+  // as new in an earlier fold has an id at most the raised max_id; within this fold, new ones are
+  // held (byId) until the fold ends, whatever their order in the batch
+  let maxId = snapshot.max_id;
   for (const { incident } of items) {
     const known = byId.get(incident.id);
     // a delta can overtake a fresher HTTP answer of our own; keep the newer version
@@ -81,6 +100,7 @@ export function applyIncidents(snapshot: LiveIncidents, items: readonly Incident
     if (known) tally.add(known, -1);
     else if (incident.id > snapshot.max_id) {
       // new since the counts were read: nothing to take back
+      maxId = Math.max(maxId, incident.id);
     } else if (incident.status === "open" && incident.version === 1 && onlyOpenSeverity(tally.get(incident), incident.severity)) {
       tally.add(incident, -1); // counted already, in this very state
     } else {
@@ -97,15 +117,32 @@ export function applyIncidents(snapshot: LiveIncidents, items: readonly Incident
   }
   const groups = tally.groups();
   const counts = countsOfGroups(groups);
+  const held = keepRecent(inPlace ? snapshot.incidents.map((i) => byId.get(i.id) ?? i) : [...byId.values()].sort(byRecency), older, snapshot.held_limit ?? HELD_LIMIT);
   return {
     ...snapshot,
-    incidents: inPlace ? snapshot.incidents.map((i) => byId.get(i.id) ?? i) : [...byId.values()].sort(byRecency),
+    incidents: held.incidents,
     groups,
     counts,
     total: counts.open + counts.acknowledged,
-    ...(older ? { older } : {}),
+    max_id: maxId,
+    ...(held.older ? { older: held.older } : {}),
     ...(unsure ? { unsure } : {}),
   };
+}
+
+/** The `limit` most recently active of two lists kept most recent first (an emptied `older` goes). */
+function keepRecent(incidents: Incident[], older: Incident[] | undefined, limit: number): { incidents: Incident[]; older?: Incident[] } {
+  const extra = older?.length ?? 0;
+  if (incidents.length + extra <= limit) return { incidents, ...(extra ? { older } : {}) };
+  if (!extra) return { incidents: incidents.slice(0, limit) };
+  // walk both from their most recent ends: how many of each are among the first `limit`
+  let i = 0;
+  let j = 0;
+  while (i + j < limit) {
+    if (j >= extra || (i < incidents.length && byRecency(incidents[i], older![j]) <= 0)) i++;
+    else j++;
+  }
+  return { incidents: incidents.slice(0, i), ...(j ? { older: older!.slice(0, j) } : {}) };
 }
 
 function onlyOpenSeverity(group: IncidentGroup | undefined, severity: string): boolean {
@@ -118,6 +155,8 @@ function onlyOpenSeverity(group: IncidentGroup | undefined, severity: string): b
  * already are kept as they are (deltas keep them current); rows past the snapshot's `max_id` are
  * left for their own delta, which counts them. Open, untouched rows (version 1) are in the state
  * the counts hold them in, so they join the counted list; others are shown but not counted from.
+ * The rows a person asked for stay: the held limit rises to what is held now (up to HELD_MAX), and
+ * the least recently active go again only as deltas bring newer ones.
  */
 export function mergeIncidentPage(snapshot: LiveIncidents, page: readonly Incident[]): LiveIncidents {
   const held = new Set(snapshot.incidents.map((i) => i.id));
@@ -130,9 +169,12 @@ export function mergeIncidentPage(snapshot: LiveIncidents, page: readonly Incide
     else shown.push(i);
   }
   if (!counted.length && !shown.length) return snapshot;
-  return {
-    ...snapshot,
-    incidents: counted.length ? [...snapshot.incidents, ...counted].sort(byRecency) : snapshot.incidents,
-    ...(shown.length || snapshot.older ? { older: [...(snapshot.older ?? []), ...shown].sort(byRecency) } : {}),
-  };
+  const limit = Math.min(HELD_MAX, Math.max(snapshot.held_limit ?? HELD_LIMIT, held.size + counted.length + shown.length));
+  const kept = keepRecent(
+    counted.length ? [...snapshot.incidents, ...counted].sort(byRecency) : snapshot.incidents,
+    shown.length || snapshot.older ? [...(snapshot.older ?? []), ...shown].sort(byRecency) : undefined,
+    limit,
+  );
+  const { older: _, ...rest } = snapshot;
+  return { ...rest, incidents: kept.incidents, ...(kept.older ? { older: kept.older } : {}), held_limit: limit };
 }
