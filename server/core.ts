@@ -408,11 +408,17 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     networkSummary: (q: NetworkSummaryQuery): NetworkSummary => ({ ...position(hub, "network"), ...networkSummary(db, q) }),
     /** GET /api/v1/nodes/:id: one node and its recent checks, or null */
     node: (id: number, q: NodeDetailQuery): NodeDetail | null => {
+      // the network stream's position before the rows, as for the snapshots: the node page follows the stream from here
+      const at = position(hub, "network");
       const detail = getNodeDetail(db, id, q.checks);
-      return detail && { ...detail, probes: probes.get(id)?.checks.map(probeSummary) ?? [], settings: nodeManager.settingsOf(id) };
+      return detail && { ...at, ...detail, probes: probes.get(id)?.checks.map(probeSummary) ?? [], settings: nodeManager.settingsOf(id) };
     },
     /** GET /api/v1/nodes/:id/latency: p50/p95/p99/max points from the roll-up table of the range's resolution */
-    nodeLatency: (id: number | string, q: LatencyQuery): LatencyAnswer => figures.latency(id, q),
+    nodeLatency: (id: number | string, q: LatencyQuery): LatencyAnswer => {
+      // the roll-ups move in the same transaction as the checks: read at this position, the page adds the checks after it
+      const at = position(hub, "network");
+      return { ...at, ...figures.latency(id, q) };
+    },
     /** GET /api/v1/nodes/:id/uptime: uptime weighted by time over 24 h, 7 d, 30 d and from/to */
     nodeUptime: (id: number | string, q: UptimeQuery): UptimeAnswer => figures.uptime(id, q),
     /** GET /api/v1/nodes/:id/outages: outage history, newest first, with the true total */

@@ -156,7 +156,7 @@ export class NetworkIngest {
         // receipt time, not the check's own: a sensor with a skewed clock is still reporting
         const lastReportAt = source === WATCHDOG_SOURCE ? node.lastReportAt : now;
         next.set(hb.node, { ...node, ...health, lastReportAt, failingSince });
-        deltas.push({ type: "heartbeat", node_id: node.id, status: health.status, check: { time, ok: hb.ok, latency_ms: latency } });
+        deltas.push({ type: "heartbeat", node_id: node.id, status: health.status, check: { time, ok: hb.ok, latency_ms: latency, ...(hb.message ? { message: hb.message } : {}) } });
         accepted += 1;
       }
       this.figures.addResults(rolled);
