@@ -56,7 +56,7 @@ import { NodeManager, type NodeChangeActor, type NodeResult } from "./network/ma
 import { DEFAULT_ROLLUP_RETENTION, NetworkFigures, type RollupRetention } from "./network/figures";
 import { SlaReports } from "./network/sla-report";
 import type { LatencyAnswer, LatencyQuery, OutagesPage, OutagesQuery, SlaQuery, UptimeAnswer, UptimeQuery } from "../lib/contracts/figures";
-import { NodesFile, type NodesFileStatus } from "./network/nodes-file";
+import { NodesFile, type NodesFileOptions, type NodesFileStatus } from "./network/nodes-file";
 import { toYaml, type ConfigWatch } from "./network/config";
 import { definitionOf, probeSummary, pushTokenHash } from "./network/model";
 import type { NodeInput, NodePatch } from "./network/definition";
@@ -93,7 +93,7 @@ export interface CoreOptions {
   /** the committed migrations, for the readiness check (default: db/migrations beside the sources) */
   migrationsFolder?: string;
   /** the network service: probe timers and concurrency, storms, and the nodes file (VIGIL_CONFIG; null for none) */
-  network?: NetworkServiceOptions & { configFile?: string | null; watchConfig?: ConfigWatch | false };
+  network?: NetworkServiceOptions & { configFile?: string | null; watchConfig?: ConfigWatch | false; parseConfig?: NodesFileOptions["parse"] };
   /** webhook delivery (timeout, concurrency, retries, timers); links use `publicUrl`, else access.publicUrl, else the first own origin */
   notify?: Partial<Omit<NotifyOptions, "publicUrl">> & { publicUrl?: string };
 }
@@ -140,7 +140,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     name: `config:${configFile}`,
     audit: (e) => access.audit.append({ actor: `config:${configFile}`, action: e.action, target: e.target, before: e.before, after: e.after }),
   };
-  nodesFile = new NodesFile(configFile, nodeManager, probes.store, fileActor, { watch: options.network?.watchConfig, log: netLog, now: () => clock.now() });
+  nodesFile = new NodesFile(configFile, nodeManager, probes.store, fileActor, { watch: options.network?.watchConfig, parse: options.network?.parseConfig, log: netLog, now: () => clock.now() });
   for (const problem of nodeManager.loadStored()) netLog("warn", problem);
   /** A person's or key's change to nodes: nodes:manage, audited in the same transaction, announced. */
   const nodeActor = (who: Identity): NodeChangeActor => ({
