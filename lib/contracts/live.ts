@@ -9,7 +9,8 @@ export type Stream = z.infer<typeof streamSchema>;
 
 /** Items carried by each stream. */
 export type NetworkDelta =
-  | { type: "heartbeat"; node_id: number; status: NodeStatus; check: DeltaCheck }
+  /** `since`: when the status changed with this check, since when (a down node: its first failure of the run) */
+  | { type: "heartbeat"; node_id: number; status: NodeStatus; check: DeltaCheck; since?: number }
   | { type: "node"; node: NodeView }
   /** the node was deleted (over the API, or removed from the config file) */
   | { type: "node_removed"; node_id: number };

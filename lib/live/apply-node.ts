@@ -61,7 +61,7 @@ export function applyNodeDetail(id: number, data: LiveNodeDetail, items: readonl
         ...prev,
         status: item.status,
         // a change of status dates from this check until the node's own delta (with its evidence time) says otherwise
-        ...(prev.status !== item.status ? { since: c.time } : {}),
+        ...(prev.status !== item.status ? { since: item.since ?? c.time } : {}),
         ...(newest ? { last_check_at: c.time, last_latency_ms: c.latency_ms } : {}),
       },
     };
