@@ -23,8 +23,9 @@ export function LatencyBandsChart({ points, stepMs, stroke }: { points: readonly
       {width > 0 && (
         <ComposedChart width={width} height={HEIGHT} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="#1e293b" vertical={false} />
-          <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} tickFormatter={tick} stroke="#64748b" fontSize={10} minTickGap={48} />
-          <YAxis stroke="#64748b" fontSize={10} width={44} domain={[0, "auto"]} tickFormatter={(v: number) => `${Math.round(v)}`} />
+          {/* a few points (a new node): ticks at the points themselves, so no two say the same minute */}
+          <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} ticks={points.length <= 8 ? points.map((p) => p.t) : undefined} tickFormatter={tick} stroke="#64748b" fontSize={10} minTickGap={48} />
+          <YAxis stroke="#64748b" fontSize={10} width={44} domain={[0, "auto"]} tickFormatter={(v: number) => (v < 10 && !Number.isInteger(v) ? v.toFixed(1) : `${Math.round(v)}`)} />
           <Tooltip
             contentStyle={{ background: "#0f172a", border: "1px solid #334155", fontSize: 12 }}
             labelFormatter={(t) => localDateTime(Number(t))}

@@ -109,10 +109,13 @@ export class NodesFile {
       return this.refuse([{ file: this.file, line: 0, col: 0, message: (error as Error).message }]);
     }
     if (!parsed.ok) return this.refuse(parsed.problems);
+    // each step below is tens of milliseconds at a thousand nodes: the loop gets a turn between them
+    await nextTurn();
     // the rows as they are now: the loop served other requests while the file was parsed
     const rows = this.store.allNodes();
     const missingToken = this.tokenProblems(parsed.nodes, rows);
     if (missingToken.length) return this.refuse(missingToken);
+    await nextTurn();
     return this.apply(parsed.nodes, rows);
   }
 
@@ -209,6 +212,8 @@ export class NodesFile {
     return (this.options.now ?? Date.now)();
   }
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The file's nodes with every parent before its children (the file has no loops: parseConfig checked). */
 function parentsFirst(nodes: readonly ConfigNode[]): ConfigNode[] {
