@@ -13,6 +13,8 @@ const STAMP = path.join(root, ".next", "vigil-source-hash");
 export const SERVER_BUNDLE = path.join(root, ".next", "vigil", "server.mjs");
 /** The parse worker (server/security/parse-worker.ts), bundled beside the server. */
 export const PARSE_WORKER_BUNDLE = path.join(root, ".next", "vigil", "parse-worker.mjs");
+/** The nodes file's parse worker (server/network/config-worker.ts), bundled beside the server. */
+export const CONFIG_WORKER_BUNDLE = path.join(root, ".next", "vigil", "config-worker.mjs");
 
 /**
  * Node flags for the server. A heap cap well above the working set (about 100 MB at 5,000
@@ -46,7 +48,7 @@ export function sourceHash() {
 export function ensureBuild({ quiet = false } = {}) {
   const hash = sourceHash();
   const current =
-    fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(SERVER_BUNDLE) && fs.existsSync(PARSE_WORKER_BUNDLE) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, "utf8") === hash;
+    fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(SERVER_BUNDLE) && fs.existsSync(PARSE_WORKER_BUNDLE) && fs.existsSync(CONFIG_WORKER_BUNDLE) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, "utf8") === hash;
   if (current) return false;
   if (!quiet) console.log("[vigil] building the production bundle (sources changed or no build yet)…");
   const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
@@ -77,6 +79,16 @@ export function ensureBuild({ quiet = false } = {}) {
   if (worker.status !== 0) {
     console.error("[vigil] bundling the parse worker failed");
     process.exit(worker.status ?? 1);
+  }
+  // the nodes file's parse worker, beside it too (server/network/config-parse.ts)
+  const configWorker = spawnSync(
+    path.join(root, "node_modules", ".bin", "esbuild"),
+    ["server/network/config-worker.ts", "--bundle", "--platform=node", "--format=esm", "--packages=external", "--target=node20", "--log-level=warning", `--outfile=${CONFIG_WORKER_BUNDLE}`],
+    { cwd: root, stdio: "inherit" },
+  );
+  if (configWorker.status !== 0) {
+    console.error("[vigil] bundling the config worker failed");
+    process.exit(configWorker.status ?? 1);
   }
   fs.writeFileSync(STAMP, hash);
   return true;

@@ -118,14 +118,15 @@ async function main() {
     await wide.goto(`${vigil.url}/nodes/1`);
     await wide.getByRole("region", { name: "node", exact: true }).waitFor();
     await wide.getByTestId("uptime-24h").waitFor();
-    await wide.getByRole("region", { name: "latency" }).locator("svg").first().waitFor();
+    // the band itself, not just the chart's empty surface
+    await wide.getByRole("region", { name: "latency" }).locator(".recharts-area-area").first().waitFor({ state: "attached" });
     await shot(wide, "node-page");
     await phone.goto(`${vigil.url}/nodes/1`);
     await phone.getByRole("region", { name: "node", exact: true }).waitFor();
     await phone.getByTestId("uptime-24h").waitFor();
     await shot(phone, "node-page-phone", false);
     await phone.getByRole("region", { name: "latency" }).scrollIntoViewIfNeeded();
-    await phone.getByRole("region", { name: "latency" }).locator("svg").first().waitFor();
+    await phone.getByRole("region", { name: "latency" }).locator(".recharts-area-area").first().waitFor({ state: "attached" });
     await shot(phone, "node-figures-phone", false);
 
     // incidents: the list sorted by severity with a bulk selection, and one incident's own page

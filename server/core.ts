@@ -57,7 +57,7 @@ import { NodeManager, type NodeChangeActor, type NodeResult } from "./network/ma
 import { DEFAULT_ROLLUP_RETENTION, NetworkFigures, type RollupRetention } from "./network/figures";
 import { SlaReports } from "./network/sla-report";
 import type { LatencyAnswer, LatencyQuery, OutagesPage, OutagesQuery, SlaQuery, UptimeAnswer, UptimeQuery } from "../lib/contracts/figures";
-import { NodesFile, type NodesFileStatus } from "./network/nodes-file";
+import { NodesFile, type NodesFileOptions, type NodesFileStatus } from "./network/nodes-file";
 import { toYaml, type ConfigWatch } from "./network/config";
 import { definitionOf, probeSummary, pushTokenHash } from "./network/model";
 import type { NodeInput, NodePatch } from "./network/definition";
@@ -94,7 +94,7 @@ export interface CoreOptions {
   /** the committed migrations, for the readiness check (default: db/migrations beside the sources) */
   migrationsFolder?: string;
   /** the network service: probe timers and concurrency, storms, and the nodes file (VIGIL_CONFIG; null for none) */
-  network?: NetworkServiceOptions & { configFile?: string | null; watchConfig?: ConfigWatch | false };
+  network?: NetworkServiceOptions & { configFile?: string | null; watchConfig?: ConfigWatch | false; parseConfig?: NodesFileOptions["parse"] };
   /** webhook delivery (timeout, concurrency, retries, timers); links use `publicUrl`, else access.publicUrl, else the first own origin */
   notify?: Partial<Omit<NotifyOptions, "publicUrl">> & { publicUrl?: string };
 }
@@ -143,7 +143,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     name: `config:${configFile}`,
     audit: (e) => access.audit.append({ actor: `config:${configFile}`, action: e.action, target: e.target, before: e.before, after: e.after }),
   };
-  nodesFile = new NodesFile(configFile, nodeManager, probes.store, fileActor, { watch: options.network?.watchConfig, log: netLog, now: () => clock.now() });
+  nodesFile = new NodesFile(configFile, nodeManager, probes.store, fileActor, { watch: options.network?.watchConfig, parse: options.network?.parseConfig, log: netLog, now: () => clock.now() });
   for (const problem of nodeManager.loadStored()) netLog("warn", problem);
   /** A person's or key's change to nodes: nodes:manage, audited in the same transaction, announced. */
   const nodeActor = (who: Identity): NodeChangeActor => ({
@@ -411,11 +411,17 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     networkSummary: (q: NetworkSummaryQuery): NetworkSummary => ({ ...position(hub, "network"), ...networkSummary(db, q) }),
     /** GET /api/v1/nodes/:id: one node and its recent checks, or null */
     node: (id: number, q: NodeDetailQuery): NodeDetail | null => {
+      // the network stream's position before the rows, as for the snapshots: the node page follows the stream from here
+      const at = position(hub, "network");
       const detail = getNodeDetail(db, id, q.checks);
-      return detail && { ...detail, probes: probes.get(id)?.checks.map(probeSummary) ?? [], settings: nodeManager.settingsOf(id) };
+      return detail && { ...at, ...detail, probes: probes.get(id)?.checks.map(probeSummary) ?? [], settings: nodeManager.settingsOf(id) };
     },
     /** GET /api/v1/nodes/:id/latency: p50/p95/p99/max points from the roll-up table of the range's resolution */
-    nodeLatency: (id: number | string, q: LatencyQuery): LatencyAnswer => figures.latency(id, q),
+    nodeLatency: (id: number | string, q: LatencyQuery): LatencyAnswer => {
+      // the roll-ups move in the same transaction as the checks: read at this position, the page adds the checks after it
+      const at = position(hub, "network");
+      return { ...at, ...figures.latency(id, q) };
+    },
     /** GET /api/v1/nodes/:id/uptime: uptime weighted by time over 24 h, 7 d, 30 d and from/to */
     nodeUptime: (id: number | string, q: UptimeQuery): UptimeAnswer => figures.uptime(id, q),
     /** GET /api/v1/nodes/:id/outages: outage history, newest first, with the true total */

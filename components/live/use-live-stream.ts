@@ -25,13 +25,15 @@ export function useLiveStream<S extends Stream, D extends Positioned>(
   const { socket } = useLive();
   const applyRef = useRef(apply);
   applyRef.current = apply;
+  // a query whose key changes (a chart's range) is followed afresh under its new key
+  const keyHash = hashKey(queryKey);
 
   useEffect(() => {
     if (!socket) return;
     let wanted = true;
     const subscribe = () => {
       const data = client.getQueryData<D>(queryKey);
-      if (!wanted || !socket.connected || !data || client.isFetching({ queryKey }) > 0) return;
+      if (!wanted || !socket.connected || !data || client.isFetching({ queryKey, exact: true }) > 0) return;
       wanted = false;
       socket.emit("subscribe", { streams: [stream], since: { [stream]: data.seq }, epoch: data.epoch }, (ack) => {
         if (!ack.ok) console.error(`[vigil] subscribe to ${stream} refused: ${ack.error}`);
@@ -93,9 +95,8 @@ export function useLiveStream<S extends Stream, D extends Positioned>(
       void client.invalidateQueries({ queryKey }).then(subscribe);
     };
     // data arriving (first load or refetch) may be what a pending subscribe waits for
-    const hash = hashKey(queryKey);
     const unwatch = client.getQueryCache().subscribe((event) => {
-      if (wanted && event.type === "updated" && event.query.queryHash === hash) subscribe();
+      if (wanted && event.type === "updated" && event.query.queryHash === keyHash) subscribe();
     });
     socket.on("connect", resubscribe);
     socket.on("batch", onBatch);
@@ -108,7 +109,7 @@ export function useLiveStream<S extends Stream, D extends Positioned>(
       socket.off("batch", onBatch);
       socket.off("resync", onResync);
     };
-    // queryKey is a stable factory value per stream
+    // queryKey is followed by its hash: a factory makes a new array each render
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [socket, client, stream]);
+  }, [socket, client, stream, keyHash]);
 }

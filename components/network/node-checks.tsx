@@ -7,6 +7,7 @@ import { nodePageQueries } from "@/lib/queries/node-queries";
 import { latency } from "@/components/ui/format";
 import { Ago, LocalTime } from "@/components/ui/time";
 import { CheckStrip } from "./check-strip";
+import { useNodeIncidentsLive } from "./use-node-live";
 
 const H = "text-xs font-semibold uppercase tracking-wider text-slate-400";
 const interval = (ms: number | null) => (ms === null ? "—" : ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
@@ -52,9 +53,10 @@ export function NodeChecks({ data }: { data: NodeDetail }) {
   );
 }
 
-/** Network incidents that name the node (by its key), newest first, linking to their pages. */
+/** Network incidents that name the node (by its key), newest first, linking to their pages; kept current by the incidents stream. */
 export function NodeIncidents({ nodeKey }: { nodeKey: string }) {
   const { data, error } = useQuery(nodePageQueries.incidents(nodeKey));
+  useNodeIncidentsLive(nodeKey);
   return (
     <section aria-label="incidents" className="flex flex-col gap-2 rounded-lg border border-slate-800 bg-slate-900/60 p-4">
       <h2 className={H}>Incidents</h2>

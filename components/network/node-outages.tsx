@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { nodePageQueries, OUTAGE_PAGE } from "@/lib/queries/node-queries";
-import { LocalTime } from "@/components/ui/time";
+import { LocalTime, useNow } from "@/components/ui/time";
 import { minutesText } from "./node-uptime";
 
 const H = "text-xs font-semibold uppercase tracking-wider text-slate-400";
@@ -13,6 +13,8 @@ export function NodeOutages({ id }: { id: number }) {
   const [offset, setOffset] = useState(0);
   const { data, error } = useQuery({ ...nodePageQueries.outages(id, offset), placeholderData: keepPreviousData });
   const total = data?.total ?? 0;
+  // an ongoing outage grows with the clock, not with a reload
+  const now = useNow();
   return (
     <section aria-label="outages" className="flex flex-col gap-2 rounded-lg border border-slate-800 bg-slate-900/60 p-4">
       <h2 className={H}>Outages{data ? ` (${total.toLocaleString("en")})` : ""}</h2>
@@ -33,7 +35,7 @@ export function NodeOutages({ id }: { id: number }) {
               <tr key={o.start} data-testid="outage-row" className="align-top">
                 <td className="py-1 pr-2 font-mono text-slate-300"><LocalTime ms={o.start} /></td>
                 <td className="hidden py-1 pr-2 font-mono text-slate-300 sm:table-cell">{o.end === null ? <span className="font-sans font-semibold text-red-300">ongoing</span> : <LocalTime ms={o.end} />}</td>
-                <td className="py-1 pr-2 tabular-nums text-slate-200">{minutesText(o.duration_ms / 60_000)}{o.end === null && <span className="text-red-300 sm:hidden"> ongoing</span>}</td>
+                <td className="py-1 pr-2 tabular-nums text-slate-200">{minutesText((o.end === null && now !== null ? Math.max(o.duration_ms, now - o.start) : o.duration_ms) / 60_000)}{o.end === null && <span className="text-red-300 sm:hidden"> ongoing</span>}</td>
                 <td className="break-words py-1 text-slate-300">
                   {o.status === "unreachable" && <span className="mr-1 rounded bg-slate-700 px-1 text-slate-200">unreachable</span>}
                   {o.cause}

@@ -8,6 +8,7 @@ import { nodePageQueries } from "@/lib/queries/node-queries";
 import { HttpError } from "@/lib/queries/fetch-json";
 import { useCan } from "@/components/ui/me-context";
 import { UserMenu } from "@/components/ui/user-menu";
+import { ConnectionBadge } from "@/components/live/live-sync";
 import { latency } from "@/components/ui/format";
 import { Ago, LocalTime } from "@/components/ui/time";
 import { STATUS_STYLE } from "./status";
@@ -16,14 +17,17 @@ import { NodeSettingsForm } from "./node-settings";
 import { NodeLatency } from "./node-latency";
 import { NodeUptime } from "./node-uptime";
 import { NodeOutages } from "./node-outages";
+import { useNodeLive } from "./use-node-live";
 
 /**
  * One node on its own page: status since when and why, tags, parent, source, paused; uptime over
  * 24 h / 7 d / 30 d with the SLA CSV, the latency chart from the roll-ups, its checks, outages and
- * incidents; and, for nodes:manage, its settings, pause/resume and delete.
+ * incidents; and, for nodes:manage, its settings, pause/resume and delete. It follows the live
+ * stream: a status change, a new check or an incident shows without a reload.
  */
 export function NodePage({ id }: { id: number }) {
   const { data, error } = useQuery(nodePageQueries.detail(id));
+  useNodeLive(id, data);
   const mayManage = useCan("nodes:manage");
   return (
     <div className="mx-auto flex min-h-dvh max-w-5xl flex-col gap-4 p-3 sm:p-5">
@@ -36,6 +40,7 @@ export function NodePage({ id }: { id: number }) {
             New node
           </Link>
         )}
+        <ConnectionBadge />
         <div className="ml-auto hidden sm:block">
           <UserMenu />
         </div>
@@ -43,6 +48,11 @@ export function NodePage({ id }: { id: number }) {
       {error && (
         <p role="alert" className="text-sm text-red-300">
           {error instanceof HttpError && error.status === 404 ? `Node ${id} does not exist.` : `Could not load node ${id}: ${error.message}`}
+        </p>
+      )}
+      {data?.removed && (
+        <p role="alert" className="text-sm text-amber-300">
+          This node was deleted; what is shown is what it was.
         </p>
       )}
       {data && (

@@ -52,6 +52,9 @@ export interface LatencyPoint {
 }
 
 export interface LatencyAnswer {
+  /** the network stream's position the roll-ups were read at (the node page adds the checks after it) */
+  epoch?: string;
+  seq?: number;
   node: { id: number; key: string; name: string };
   from: number;
   to: number;

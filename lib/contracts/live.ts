@@ -9,10 +9,23 @@ export type Stream = z.infer<typeof streamSchema>;
 
 /** Items carried by each stream. */
 export type NetworkDelta =
-  | { type: "heartbeat"; node_id: number; status: NodeStatus; check: Check }
+  /** `since`: when the status changed with this check, since when (a down node: its first failure of the run) */
+  | { type: "heartbeat"; node_id: number; status: NodeStatus; check: DeltaCheck; since?: number }
   | { type: "node"; node: NodeView }
   /** the node was deleted (over the API, or removed from the config file) */
   | { type: "node_removed"; node_id: number };
+/**
+ * A check result as the network stream carries it: a probe's result also names its check, and
+ * says why it failed or what it warned, so a node's page shows it as GET /api/v1/nodes/:id would.
+ */
+export interface DeltaCheck extends Check {
+  /** the check that ran (probes); absent for a pushed heartbeat */
+  check?: string;
+  /** what the pusher said or a probe warned (only when there is something) */
+  message?: string;
+  /** why it failed (only on failures) */
+  error?: string;
+}
 export type SecurityDelta = { type: "event"; event: SecurityEvent };
 export type IncidentDelta = { type: "incident"; incident: Incident };
 export interface DeltaByStream {

@@ -173,6 +173,9 @@ export interface ProbeSummary {
 }
 
 export interface NodeDetail {
+  /** the network stream's position the detail was read at (the node page follows the stream from it) */
+  epoch?: string;
+  seq?: number;
   node: Omit<NodeView, "checks">;
   parent: { id: number; name: string } | null;
   /** oldest first */

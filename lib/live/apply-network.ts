@@ -104,7 +104,7 @@ export function applyNetwork(summary: NetworkSummary, items: readonly NetworkDel
       status: item.status,
       // a change of status dates from this check (as the server stores it for pushed heartbeats; a
       // probed node's own `node` delta follows in the same batch with the engine's evidence time)
-      ...(prev.status !== item.status ? { since: item.check.time } : {}),
+      ...(prev.status !== item.status ? { since: item.since ?? item.check.time } : {}),
       spark,
       last_latency_ms: item.check.latency_ms,
       last_check_at: Math.max(prev.last_check_at ?? 0, item.check.time),

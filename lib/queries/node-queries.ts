@@ -1,8 +1,10 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { NodeDetail, NodeView } from "../contracts/network";
 import type { IncidentsSnapshot } from "../contracts/incidents";
-import type { LatencyAnswer, LatencyRange, OutagesPage, UptimeAnswer } from "../contracts/figures";
+import type { LatencyRange, OutagesPage, UptimeAnswer } from "../contracts/figures";
+import type { LiveLatency, LiveNodeDetail } from "../live/apply-node";
 import { fetchJson } from "./fetch-json";
+import { live } from "./live";
 
 /** What POST/PATCH /api/v1/nodes and pause/resume answer. */
 export interface NodeChangeAnswer {
@@ -11,41 +13,53 @@ export interface NodeChangeAnswer {
   push_tokens: { check: string; token: string; url: string }[];
 }
 
-/** The node page's data: the node with its checks, and the network incidents that name it. */
+/**
+ * The node page's data. The detail and the latency chart carry their position in the network
+ * stream and follow it (use-node-live); uptime and outages are read again when the node's status
+ * changes; the incidents follow the incidents stream. Nothing polls: the keys sit under the
+ * detail's, so a resync order (a gap the server cannot replay) reloads the whole page's data.
+ */
 export const nodePageQueries = {
+  all: (id: number) => ["nodes", "page", id] as const,
   detail: (id: number) =>
     queryOptions({
-      queryKey: ["nodes", "page", id] as const,
-      queryFn: ({ signal }) => fetchJson<NodeDetail>(`/api/v1/nodes/${id}`, { signal }),
-      refetchInterval: 15_000,
+      queryKey: nodePageQueries.all(id),
+      queryFn: ({ signal }) => fetchJson<LiveNodeDetail>(`/api/v1/nodes/${id}`, { signal }),
+      ...live,
       retry: false,
     }),
+  /** network incidents that name the node; limit NODE_INCIDENTS */
   incidents: (key: string) =>
     queryOptions({
       queryKey: ["nodes", "incidents", key] as const,
-      queryFn: ({ signal }) => fetchJson<IncidentsSnapshot>(`/api/v1/incidents?${new URLSearchParams({ status: "all", pane: "network", q: key, limit: "20" })}`, { signal }),
-      refetchInterval: 30_000,
+      queryFn: ({ signal }) => fetchJson<IncidentsSnapshot>(`/api/v1/incidents?${new URLSearchParams({ status: "all", pane: "network", q: key, limit: String(NODE_INCIDENTS) })}`, { signal }),
+      ...live,
     }),
   /** the latency chart over one range, from the roll-ups */
   latency: (id: number, range: LatencyRange) =>
     queryOptions({
-      queryKey: ["nodes", "latency", id, range] as const,
-      queryFn: ({ signal }) => fetchJson<LatencyAnswer>(`/api/v1/nodes/${id}/latency?range=${range}`, { signal }),
-      refetchInterval: range === "1h" ? 30_000 : 120_000,
+      queryKey: [...nodePageQueries.all(id), "latency", range] as const,
+      queryFn: ({ signal }) => fetchJson<LiveLatency>(`/api/v1/nodes/${id}/latency?range=${range}`, { signal }),
+      ...live,
+      // another range's chart, when shown again, is read afresh rather than followed while hidden
+      staleTime: 0,
     }),
   uptime: (id: number) =>
     queryOptions({
-      queryKey: ["nodes", "uptime", id] as const,
+      queryKey: [...nodePageQueries.all(id), "uptime"] as const,
       queryFn: ({ signal }) => fetchJson<UptimeAnswer>(`/api/v1/nodes/${id}/uptime`, { signal }),
-      refetchInterval: 60_000,
+      ...live,
     }),
   outages: (id: number, offset: number, limit = OUTAGE_PAGE) =>
     queryOptions({
-      queryKey: ["nodes", "outages", id, offset, limit] as const,
+      queryKey: [...nodePageQueries.all(id), "outages", offset, limit] as const,
       queryFn: ({ signal }) => fetchJson<OutagesPage>(`/api/v1/nodes/${id}/outages?limit=${limit}&offset=${offset}`, { signal }),
-      refetchInterval: 60_000,
+      ...live,
     }),
 };
+
+/** Incidents the node page lists. */
+export const NODE_INCIDENTS = 20;
 
 /** Outages per page of the node page's history table. */
 export const OUTAGE_PAGE = 10;

@@ -22,6 +22,8 @@ export interface Detection {
   title: string;
   severity: Severity;
   time: number;
+  /** when what it reports began, when earlier than `time` (a node's first failed check): a new incident's first_seen */
+  firstSeen?: number;
   /** how many occurrences this report adds to the incident's count */
   increment: number;
 }
@@ -36,7 +38,7 @@ export function mergeDetections(detections: Detection[]): Detection[] {
   for (const d of detections) {
     const key = `${d.rule}:${d.entity}`;
     const seen = byKey.get(key);
-    if (seen) byKey.set(key, { ...seen, increment: seen.increment + d.increment, time: Math.max(seen.time, d.time) });
+    if (seen) byKey.set(key, { ...seen, increment: seen.increment + d.increment, time: Math.max(seen.time, d.time), firstSeen: Math.min(seen.firstSeen ?? seen.time, d.firstSeen ?? d.time) });
     else byKey.set(key, d);
   }
   return [...byKey.values()];
@@ -86,7 +88,7 @@ export class IncidentService {
         const severity = severityRank[d.severity] < severityRank[active.severity as Severity] ? d.severity : active.severity;
         return toIncident(incidentRowFromRaw(this.hot.grow.get(d.increment, d.time, severity, active.id) as IncidentRowRaw));
       }
-      const row = incidentRowFromRaw(this.hot.open.get(key, d.rule, d.entity, d.pane, d.title, d.severity, d.time, d.time, d.increment) as IncidentRowRaw);
+      const row = incidentRowFromRaw(this.hot.open.get(key, d.rule, d.entity, d.pane, d.title, d.severity, Math.min(d.firstSeen ?? d.time, d.time), d.time, d.increment) as IncidentRowRaw);
       this.hot.timeline.run(row.id, this.clock.now(), SYSTEM_ACTOR, "opened", null, "open", d.title);
       return toIncident(row);
     })();

@@ -115,6 +115,10 @@ export class NetworkIngest {
     const valid = delegated.length ? checked.valid.filter((v) => !delegate!.owns(v.value.node)) : checked.valid;
     if (valid.length === 0 && delegated.length === 0) return rejected.result(0);
     const now = this.clock.now();
+    // in time order (a stable sort: items without a time, or with the same one, keep the batch's
+    // order): an agent that sends its buffer newest first still has its outage dated by the first
+    // failure and ended by the first good heartbeat
+    const ordered = valid.length > 1 ? [...valid].sort((a, b) => (a.value.time ?? now) - (b.value.time ?? now)) : valid;
     const w = this.writer;
     const deltas: NetworkDelta[] = [];
     const next = new Map<string, CachedNode>();
@@ -125,10 +129,10 @@ export class NetworkIngest {
 
     // checks, node health and the incidents they open or resolve commit together
     const changed = this.sqlite.transaction(() => {
-      // in batch order, so a node that fails, recovers and fails again ends with an open incident
-      const outcomes: ({ kind: "down"; detection: Detection } | { kind: "recovered"; node: CachedNode })[] = [];
+      // in time order, so a node that fails, recovers and fails again ends with an open incident
+      const outcomes: ({ kind: "down"; detection: Detection } | { kind: "recovered"; node: CachedNode; at: number })[] = [];
       const rolled: RolledResult[] = [];
-      for (const { index, value: hb } of valid) {
+      for (const { index, value: hb } of ordered) {
         let node = next.get(hb.node) ?? this.byKey.get(hb.node);
         if (!node) {
           if (this.byKey.size + created >= maxNodes) {
@@ -144,19 +148,26 @@ export class NetworkIngest {
         const latency = hb.latency_ms ?? null;
         const health = nextHealth(node, { ok: hb.ok, latencyMs: latency }, { failuresToDown, degradedMs: node.degradedMs });
         w.insertHeartbeat.run(node.id, time, hb.ok ? 1 : 0, latency, hb.message ?? null);
-        w.updateNodeHealth.run({ status: health.status, failures: health.consecutiveFailures, latency, time, id: node.id });
-        rolled.push({ nodeId: node.id, time, ok: hb.ok, latency_ms: latency });
-        // judged in arrival order, so a late heartbeat's change is recorded no earlier than the last one
         const failingSince = hb.ok ? null : (node.failingSince ?? time);
         // an outage is dated by the first failure of the run that took the node down, not the third
         const at = health.status === "down" ? Math.min(failingSince ?? time, time) : time;
+        w.updateNodeHealth.run({ status: health.status, failures: health.consecutiveFailures, latency, time, since: at, id: node.id });
+        rolled.push({ nodeId: node.id, time, ok: hb.ok, latency_ms: latency });
+        // judged in arrival order, so a late heartbeat's change is recorded no earlier than the last one
         if (health.status !== node.status) this.figures.recordStatus(node.id, at, health.status, health.status === "up" ? null : (hb.message ?? (hb.ok ? "slower than its threshold" : "a check failed")), false);
-        if (health.status === "down") outcomes.push({ kind: "down", detection: this.downDetection(node, time) });
-        else if (node.status === "down") outcomes.push({ kind: "recovered", node });
+        if (health.status === "down") outcomes.push({ kind: "down", detection: this.downDetection(node, time, at) });
+        else if (node.status === "down") outcomes.push({ kind: "recovered", node, at: time });
         // receipt time, not the check's own: a sensor with a skewed clock is still reporting
         const lastReportAt = source === WATCHDOG_SOURCE ? node.lastReportAt : now;
         next.set(hb.node, { ...node, ...health, lastReportAt, failingSince });
-        deltas.push({ type: "heartbeat", node_id: node.id, status: health.status, check: { time, ok: hb.ok, latency_ms: latency } });
+        deltas.push({
+          type: "heartbeat",
+          node_id: node.id,
+          status: health.status,
+          check: { time, ok: hb.ok, latency_ms: latency, ...(hb.message ? { message: hb.message } : {}) },
+          // a change of status says since when (a down node: its first failure of the run)
+          ...(health.status !== node.status ? { since: at } : {}),
+        });
         accepted += 1;
       }
       this.figures.addResults(rolled);
@@ -164,7 +175,8 @@ export class NetworkIngest {
       for (let i = 0; i < outcomes.length; i++) {
         const o = outcomes[i];
         if (o.kind === "recovered") {
-          const resolved = this.incidents.resolveByKey(NODE_DOWN_RULE, o.node.key, `${o.node.name} is passing its checks again`);
+          // resolved as of the first good heartbeat, not when it arrived
+          const resolved = this.incidents.resolveByKey(NODE_DOWN_RULE, o.node.key, `${o.node.name} is passing its checks again`, o.at);
           if (resolved) incidents.push(resolved);
           continue;
         }
@@ -237,10 +249,11 @@ export class NetworkIngest {
     return this.byKey.size;
   }
 
-  private downDetection(node: CachedNode, time: number): Detection {
+  /** `time`: this failure's; `firstSeen`: the run's first failure (what a new incident is dated by). */
+  private downDetection(node: CachedNode, time: number, firstSeen: number): Detection {
     const severity: Severity = node.critical ? "critical" : "high";
     const increment = node.status === "down" ? 1 : node.consecutiveFailures + 1;
-    return { rule: NODE_DOWN_RULE, entity: node.key, pane: "network", title: `${node.name} is down`, severity, time, increment };
+    return { rule: NODE_DOWN_RULE, entity: node.key, pane: "network", title: `${node.name} is down`, severity, time, firstSeen, increment };
   }
 
   private toCached(row: typeof nodes.$inferSelect, lastReportAt: number | null = null): CachedNode {

@@ -3,9 +3,11 @@
 // set is kept and the problems (file:line:col and reason) are logged and shown by
 // GET /api/v1/network/config. A valid file is applied node by node: nodes it no longer defines
 // are removed (with their history); nodes it takes over from the API or from heartbeats become
-// config nodes; unchanged nodes are left running untouched.
+// config nodes; unchanged nodes are left running untouched. A large file is parsed on a worker
+// thread and applied in slices, so a reload never holds the event loop for long.
 import { performance } from "node:perf_hooks";
-import { formatProblem, parseConfig, readConfigFile, watchConfigFile, type ConfigNode, type ConfigProblem, type ConfigWatch } from "./config";
+import { formatProblem, readConfigFile, watchConfigFile, type ConfigNode, type ConfigParse, type ConfigProblem, type ConfigWatch } from "./config";
+import { parseConfigOffThread } from "./config-parse";
 import type { NodeSpec } from "./definition";
 import { checkValues, definitionOf, nodeValues } from "./model";
 import type { NodeChangeActor, NodeManager } from "./manage";
@@ -28,6 +30,8 @@ export interface NodesFileOptions {
   watch?: ConfigWatch | false;
   log?: (level: "info" | "warn" | "error", message: string, detail?: Record<string, unknown>) => void;
   now?: () => number;
+  /** parses the file's text (default: parseConfigOffThread, on a worker thread for a large file) */
+  parse?: (text: string, file: string, known: readonly string[]) => Promise<ConfigParse>;
 }
 
 /** Longest stretch an apply holds the event loop before yielding, ms. */
@@ -93,12 +97,25 @@ export class NodesFile {
       this.state = { ...this.state, applied_at: this.now(), nodes: 0, problems: [], changes: { created: 0, updated: 0, removed: 0, unchanged: 0 } };
       return this.state;
     }
-    const rows = this.store.allNodes();
-    const outside = new Set(rows.filter((n) => n.source !== "config").map((n) => n.key));
-    const parsed = parseConfig(read.text, this.file, (key) => outside.has(key));
+    const outside = this.store
+      .allNodes()
+      .filter((n) => n.source !== "config")
+      .map((n) => n.key);
+    // the YAML parse and schema check of a large file take most of a second: off the event loop
+    let parsed: ConfigParse;
+    try {
+      parsed = await (this.options.parse ?? parseConfigOffThread)(read.text, this.file, outside);
+    } catch (error) {
+      return this.refuse([{ file: this.file, line: 0, col: 0, message: (error as Error).message }]);
+    }
     if (!parsed.ok) return this.refuse(parsed.problems);
+    // each step below is tens of milliseconds at a thousand nodes: the loop gets a turn between them
+    await nextTurn();
+    // the rows as they are now: the loop served other requests while the file was parsed
+    const rows = this.store.allNodes();
     const missingToken = this.tokenProblems(parsed.nodes, rows);
     if (missingToken.length) return this.refuse(missingToken);
+    await nextTurn();
     return this.apply(parsed.nodes, rows);
   }
 
@@ -195,6 +212,8 @@ export class NodesFile {
     return (this.options.now ?? Date.now)();
   }
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The file's nodes with every parent before its children (the file has no loops: parseConfig checked). */
 function parentsFirst(nodes: readonly ConfigNode[]): ConfigNode[] {

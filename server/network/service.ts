@@ -7,7 +7,7 @@ import type Database from "better-sqlite3";
 import type { VigilDb } from "../../db/client";
 import { toNodeView } from "../../db/queries/network";
 import type { Incident } from "../../lib/contracts/incidents";
-import type { NetworkDelta } from "../../lib/contracts/live";
+import type { DeltaCheck, NetworkDelta } from "../../lib/contracts/live";
 import type { NodeStatus } from "../../lib/contracts/network";
 import type { Clock } from "../clock";
 import type { IncidentService } from "../incidents/service";
@@ -288,7 +288,7 @@ export class NetworkService {
       const changed = !node.paused && this.evaluate(node, arrivals.map((a) => a.result), now, incidents);
       // a node already down that fails again: its incident grows (a new one counted its failing run)
       if (wasDown && !node.paused && arrivals.some((a) => !a.result.ok)) this.outages.failedAgain(this.nodes.view(node), Math.max(...arrivals.map((a) => a.result.time)), incidents);
-      for (const a of arrivals) deltas.push({ type: "heartbeat", node_id: node.id, status: this.nodes.statusOf(node), check: { time: a.result.time, ok: a.result.ok, latency_ms: a.result.latency_ms } });
+      for (const a of arrivals) deltas.push({ type: "heartbeat", node_id: node.id, status: this.nodes.statusOf(node), check: liveCheck(a) });
       if (changed) deltas.push(this.nodeDelta(node.id));
       if (changed) this.cascade(node.id, deltas, incidents);
       this.outages.settle(this.nodes.context(), now, incidents);
@@ -366,4 +366,13 @@ export class NetworkService {
     const probe = evaluateNode(node.state, { results: [], now: this.timers.now(), parent: this.nodes.parentStatus(node), maintenance: node.maintenance.map((m) => m.window) }, node.policy);
     if (probe.transitions.length) this.commit(node, []);
   }
+}
+
+/** A result as the network stream carries it: what the node page shows, and nothing when there is nothing to say. */
+function liveCheck(a: Arrival): DeltaCheck {
+  const c: DeltaCheck = { time: a.result.time, ok: a.result.ok, latency_ms: a.result.latency_ms };
+  if (a.checkId !== null && a.result.check_id) c.check = a.result.check_id;
+  if (a.message) c.message = a.message;
+  if (!a.result.ok && a.result.error) c.error = a.result.error;
+  return c;
 }

@@ -1,0 +1,58 @@
+// A node's `node_down` is dated by its FIRST failed check or heartbeat (not the third, not when the
+// data arrived) and resolved as of its FIRST good one, for a node made by heartbeats and for a
+// managed node alike, and when a batch of heartbeats arrives out of time order.
+import { describe, expect, it } from "vitest";
+import { personOf, testCore } from "../test-support/core";
+import type { Incident } from "../../lib/contracts/incidents";
+
+// the test clock's now is 2026-11-21T12:00Z; the heartbeats are from the ten minutes before it
+const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
+const T = (s: number) => NOW - 600_000 + s * 1000;
+const beat = (node: string, ok: boolean, s: number) => ({ node, ok, time: T(s), ...(ok ? { latency_ms: 12 } : { message: `failed at ${s}` }) });
+const noc = personOf("noc");
+
+function setup(kind: "heartbeat" | "managed") {
+  const t = testCore();
+  // a managed node without checks of its own is judged by its heartbeats, with the defaults (3 failures down, 2 successes up)
+  if (kind === "managed") t.core.createNode({ id: "gw-1", name: "Gateway 1" } as never, noc);
+  const send = (items: ReturnType<typeof beat>[]) => {
+    const r = t.core.ingestHeartbeats(items, "test");
+    expect(r.rejected).toEqual([]);
+  };
+  const downs = (): Incident[] => t.core.incidentsSnapshot({ status: "all", limit: 10 }).incidents.filter((i) => i.rule === "node_down");
+  const node = () => t.core.networkSnapshot().nodes.find((n) => n.key === "gw-1")!;
+  return { ...t, send, downs, node };
+}
+
+describe.each(["heartbeat", "managed"] as const)("a %s node's node_down", (kind) => {
+  it("opens dated by the first failure of the run, heartbeats one request at a time, and resolves at the first good one", () => {
+    const { send, downs, node } = setup(kind);
+    send([beat("gw-1", true, 0)]);
+    for (const s of [10, 20, 30, 40]) send([beat("gw-1", false, s)]);
+    expect(node().status).toBe("down");
+    expect(node().since).toBe(T(10));
+    expect(downs()).toMatchObject([{ status: "open", first_seen: T(10) }]);
+    for (const s of [50, 60]) send([beat("gw-1", true, s)]);
+    expect(node().status).toBe("up");
+    expect(downs()).toMatchObject([{ status: "resolved", first_seen: T(10), resolved_at: T(50) }]);
+  });
+
+  it("opens and resolves at the right times when one batch holds the whole outage out of time order", () => {
+    const { send, downs, node } = setup(kind);
+    send([beat("gw-1", true, 0)]);
+    send([beat("gw-1", false, 30), beat("gw-1", true, 70), beat("gw-1", false, 10), beat("gw-1", true, 60), beat("gw-1", false, 20), beat("gw-1", false, 40)]);
+    expect(node().status).toBe("up");
+    expect(downs()).toMatchObject([{ status: "resolved", first_seen: T(10), resolved_at: T(60) }]);
+  });
+
+  it("opens dated by the earliest failure when a batch of failures arrives newest first", () => {
+    const { send, downs, node } = setup(kind);
+    send([beat("gw-1", true, 0)]);
+    send([beat("gw-1", false, 30), beat("gw-1", false, 20), beat("gw-1", false, 10)]);
+    expect(node().status).toBe("down");
+    expect(node().since).toBe(T(10));
+    expect(downs()).toMatchObject([{ status: "open", first_seen: T(10) }]);
+    // the node's checks are kept in time order
+    expect(node().checks.map((c) => c.time)).toEqual([T(0), T(10), T(20), T(30)]);
+  });
+});
