@@ -22,6 +22,10 @@ export interface BaselineOptions {
   learn_outliers: boolean;
   /** "both": far below the baseline is an anomaly too (a fast failure can look like a faster answer); "high": only slower */
   direction: "both" | "high";
+  /** an outlier must also be at least this fraction of the median away from it (0.3: 30 % slower); 0 for none. Missing: 0 */
+  min_change_ratio?: number;
+  /** one sample at least this far out (robust z) is an anomaly without waiting for `confirm`; 0 for never. Missing: 0 */
+  instant_score?: number;
 }
 
 /**
@@ -76,6 +80,29 @@ export function median(values: readonly number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/** The robust z-score of `value` against a baseline `med` and raw MAD, with the floors applied, and whether it is an outlier. Pure. */
+export function judgeSample(value: number, med: number, rawMad: number, options: BaselineOptions): { mad: number; score: number; outlier: boolean } {
+  const mad = Math.max(rawMad, options.min_mad_ms, options.min_mad_ratio * Math.abs(med));
+  const score = (0.6745 * (value - med)) / mad;
+  const far = options.direction === "both" ? Math.abs(score) > options.threshold : score > options.threshold;
+  const material = Math.abs(value - med) >= (options.min_change_ratio ?? 0) * Math.abs(med);
+  return { mad, score, outlier: far && material };
+}
+
+/** Moves the anomaly on by one judged sample: `confirm` outliers in a row (or one past `instant_score`) start it, `clear` normal ones end it. Mutates `state`. */
+export function advanceAnomaly(state: BaselineState, outlier: boolean, score: number | null, options: BaselineOptions): void {
+  if (outlier) {
+    state.outliers_in_row++;
+    state.normals_in_row = 0;
+    const instant = options.instant_score ?? 0;
+    if (state.outliers_in_row >= options.confirm || (instant > 0 && score !== null && Math.abs(score) >= instant)) state.anomalous = true;
+  } else {
+    state.normals_in_row++;
+    state.outliers_in_row = 0;
+    if (state.normals_in_row >= options.clear) state.anomalous = false;
+  }
+}
+
 /** Judges one latency sample against the baseline, then adds it. Mutates `state`. */
 export function observeLatency(state: BaselineState, value: number, options: BaselineOptions = DEFAULT_BASELINE): BaselineVerdict {
   let med: number | null = null;
@@ -85,20 +112,10 @@ export function observeLatency(state: BaselineState, value: number, options: Bas
   if (state.samples.length >= options.min_samples) {
     med = median(state.samples);
     const m = med;
-    mad = Math.max(median(state.samples.map((x) => Math.abs(x - m))), options.min_mad_ms, options.min_mad_ratio * m);
-    score = (0.6745 * (value - med)) / mad;
-    outlier = options.direction === "both" ? Math.abs(score) > options.threshold : score > options.threshold;
+    ({ mad, score, outlier } = judgeSample(value, med, median(state.samples.map((x) => Math.abs(x - m))), options));
   }
   const was = state.anomalous;
-  if (outlier) {
-    state.outliers_in_row++;
-    state.normals_in_row = 0;
-    if (state.outliers_in_row >= options.confirm) state.anomalous = true;
-  } else {
-    state.normals_in_row++;
-    state.outliers_in_row = 0;
-    if (state.normals_in_row >= options.clear) state.anomalous = false;
-  }
+  advanceAnomaly(state, outlier, score, options);
   const judgedAgainst = state.samples.length;
   if (!outlier || options.learn_outliers) {
     state.samples.push(value);
