@@ -12,7 +12,8 @@
 // held out.
 // Usage: npx tsx bench/latency-baseline.ts [--dir ../shared/datasets/latency] [--quiet] [--grid]
 //        [--window N] [--threshold Z] [--confirm K] [--clear N] [--min-samples N] [--direction both|high]
-//        [--learn 0|1] [--change R] [--instant Z] [--defaults old]
+//        [--learn 0|1] [--change R] [--instant Z] [--spread F] [--spread-halflife N] [--defaults old]
+//        [--grid-windows 144,288,576]
 //   --defaults old   start from the options before the generalisation (for before/after figures)
 //   --grid           sweeps window × threshold × confirm × clear × direction × change × instant
 //                    (learn_outliers on) and picks, by a fixed rule on half A only, the setting
@@ -20,7 +21,7 @@
 //                    0 false; then prints it on half B, on the latency-like series and on all.
 import fs from "node:fs";
 import path from "node:path";
-import { advanceAnomaly, DEFAULT_BASELINE, initialBaseline, judgeSample, median, observeLatency, type BaselineOptions, type BaselineState } from "../server/network/baseline";
+import { advanceAnomaly, DEFAULT_BASELINE, initialBaseline, judgeSample, median, nextSpread, observeLatency, type BaselineOptions, type BaselineState } from "../server/network/baseline";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -102,7 +103,7 @@ function score(s: Series, options: BaselineOptions): Score {
 }
 
 /** The options before the generalisation (window 288, threshold 6, confirm 1, clear 3, both directions, no change floor). */
-const OLD_DEFAULTS: BaselineOptions = { window: 288, threshold: 6, min_samples: 48, confirm: 1, clear: 3, min_mad_ms: 1, min_mad_ratio: 0.02, learn_outliers: true, direction: "both", min_change_ratio: 0, instant_score: 0 };
+const OLD_DEFAULTS: BaselineOptions = { window: 288, threshold: 6, min_samples: 48, confirm: 1, clear: 3, min_mad_ms: 1, min_mad_ratio: 0.02, learn_outliers: true, direction: "both", min_change_ratio: 0, instant_score: 0, min_mad_spread: 0 };
 const base = arg("defaults") === "old" ? OLD_DEFAULTS : DEFAULT_BASELINE;
 const num = (name: string, fallback: number) => (arg(name) === undefined ? fallback : Number(arg(name)));
 const chosen: BaselineOptions = {
@@ -116,9 +117,11 @@ const chosen: BaselineOptions = {
   learn_outliers: arg("learn") === undefined ? base.learn_outliers : arg("learn") === "1",
   min_change_ratio: num("change", base.min_change_ratio ?? 0),
   instant_score: num("instant", base.instant_score ?? 0),
+  min_mad_spread: num("spread", base.min_mad_spread ?? 0),
+  spread_halflife: num("spread-halflife", base.spread_halflife ?? 2016),
 };
 const describe = (o: BaselineOptions) =>
-  `window ${o.window}, threshold ${o.threshold}, confirm ${o.confirm}, clear ${o.clear}, min_samples ${o.min_samples}, direction ${o.direction}, learn_outliers ${o.learn_outliers}, min_change_ratio ${o.min_change_ratio ?? 0}, instant_score ${o.instant_score ?? 0}`;
+  `window ${o.window}, threshold ${o.threshold}, confirm ${o.confirm}, clear ${o.clear}, min_samples ${o.min_samples}, direction ${o.direction}, learn_outliers ${o.learn_outliers}, min_change_ratio ${o.min_change_ratio ?? 0}, instant_score ${o.instant_score ?? 0}, min_mad_spread ${o.min_mad_spread ?? 0} (half-life ${o.spread_halflife ?? 2016})`;
 
 const quiet = process.argv.includes("--quiet");
 console.log(`baseline: ${describe(chosen)}`);
@@ -188,8 +191,8 @@ function grid() {
   // With learn_outliers on, the baseline of point i is the raw series' previous `window` points
   // whatever is judged, so each window's median and raw MAD are computed once per series and the
   // sweep only re-runs judgeSample and advanceAnomaly (the same functions observeLatency runs).
-  const windows = [144, 288, 576];
-  const stats = new Map<number, { med: Float64Array; mad: Float64Array }[]>();
+  const windows = (arg("grid-windows") ?? "288").split(",").map(Number);
+  const stats = new Map<number, { med: Float64Array; mad: Float64Array; spread: Float64Array }[]>();
   const g0 = process.cpuUsage();
   for (const w of windows)
     stats.set(
@@ -205,18 +208,26 @@ function grid() {
           med[i] = m;
           mad[i] = median(past.map((x) => Math.abs(x - m)));
         }
-        return { med, mad };
+        // the longer-run spread each point is judged with (state.spread before it), as observeLatency keeps it
+        const spread = new Float64Array(n);
+        let sp: number | undefined;
+        for (let i = 0; i < n; i++) {
+          spread[i] = sp ?? 0;
+          if (!Number.isNaN(med[i])) sp = nextSpread(sp, mad[i], chosen);
+        }
+        return { med, mad, spread };
       }),
     );
   const fastScore = (si: number, o: BaselineOptions): Score => {
     const s = series[si];
-    const { med, mad } = stats.get(o.window)![si];
+    const { med, mad, spread } = stats.get(o.window)![si];
+    if ((o.spread_halflife ?? 2016) !== (chosen.spread_halflife ?? 2016)) throw new Error("the grid keeps spread_halflife fixed");
     const state: BaselineState = initialBaseline();
     return scoreWith(s, (i) => {
       const was = state.anomalous;
       if (Number.isNaN(med[i])) advanceAnomaly(state, false, null, o);
       else {
-        const j = judgeSample(s.values[i], med[i], mad[i], o);
+        const j = judgeSample(s.values[i], med[i], mad[i], o, spread[i]);
         advanceAnomaly(state, j.outlier, j.score, o);
       }
       return { anomalous: state.anomalous, started: !was && state.anomalous };
@@ -231,15 +242,16 @@ function grid() {
   const sampleIndex = series.findIndex((s) => s.name === SAMPLE);
   const rows: { o: BaselineOptions; rs: { s: Series; r: Score }[] }[] = [];
   for (const window of windows)
-    for (const threshold of [4, 5, 6, 7, 8, 10])
+    for (const threshold of [4, 5, 6, 8])
       for (const confirm of [1, 2, 3])
         for (const instant_score of confirm === 1 ? [0] : [0, 2 * threshold, 3 * threshold])
           for (const clear of [3, 6, 12])
             for (const direction of ["both", "high"] as const)
-              for (const min_change_ratio of [0, 0.1, 0.2, 0.3, 0.5, 1]) {
-                const o: BaselineOptions = { ...chosen, learn_outliers: true, window, threshold, confirm, clear, direction, min_change_ratio, instant_score, min_samples: Math.min(chosen.min_samples, window) };
-                rows.push({ o, rs: series.map((s, i) => ({ s, r: { ...fastScore(i, o), falseFlagTimes: [] } })) });
-              }
+              for (const min_change_ratio of [0, 0.2, 0.3, 0.5, 1])
+                for (const min_mad_spread of [0, 0.5, 1]) {
+                  const o: BaselineOptions = { ...chosen, learn_outliers: true, window, threshold, confirm, clear, direction, min_change_ratio, instant_score, min_mad_spread, min_samples: Math.min(chosen.min_samples, window) };
+                  rows.push({ o, rs: series.map((s, i) => ({ s, r: { ...fastScore(i, o), falseFlagTimes: [] } })) });
+                }
   const g = process.cpuUsage(g0);
   const pick = (sel: Sel) => (row: (typeof rows)[number]) => total(row.rs.filter(({ s }) => sel(s)));
   const objective = (t: Total) => t.found - 0.1 * t.ff;

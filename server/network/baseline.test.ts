@@ -58,6 +58,40 @@ describe("latency baseline (rolling median + MAD)", () => {
     expect(learned.at(-1)?.anomalous).toBe(false);
     expect(feed(shifted, { ...DEFAULT_BASELINE, learn_outliers: false }).verdicts.at(-1)?.anomalous).toBe(true);
   });
+  it("needs a material change from the median when min_change_ratio is set (a tight series does not flag +25 %)", () => {
+    const tight = noise(100).map((x) => 40 + (x - 40) / 10); // 40 ± 0.2 ms: the MAD floor (2 % of 40) rules
+    const plain = { ...DEFAULT_BASELINE, min_change_ratio: 0, confirm: 1, instant_score: 0 };
+    expect(feed([...tight, 50], plain).verdicts.at(-1)).toMatchObject({ outlier: true, anomalous: true });
+    expect(feed([...tight, 50], { ...plain, min_change_ratio: 0.3 }).verdicts.at(-1)).toMatchObject({ outlier: false, anomalous: false });
+    expect(feed([...tight, 60], { ...plain, min_change_ratio: 0.3 }).verdicts.at(-1)).toMatchObject({ outlier: true, anomalous: true });
+  });
+  it("lets one sample past instant_score through at once, while moderate outliers wait for `confirm`", () => {
+    const options = { ...DEFAULT_BASELINE, confirm: 3, instant_score: 30, threshold: 6, min_change_ratio: 0 };
+    const moderate = feed([...noise(100), 50, 50], options).verdicts;
+    expect(moderate.at(-1)).toMatchObject({ outlier: true, anomalous: false });
+    expect(feed([...noise(100), 50, 50, 50], options).verdicts.at(-1)).toMatchObject({ anomalous: true, started: true });
+    const huge = feed([...noise(100), 400], options).verdicts.at(-1)!;
+    expect(huge.score!).toBeGreaterThan(30);
+    expect(huge).toMatchObject({ anomalous: true, started: true });
+  });
+  it("floors the MAD at a fraction of the longer-run spread, so a quiet spell does not turn ordinary noise into outliers", () => {
+    const wide = noise(600, 5).map((x) => 40 + (x - 40) * 5); // ± 10 ms for a long time
+    const quiet = noise(100, 9).map((x) => 40 + (x - 40) / 4); // then ± 0.5 ms for a while
+    const options = { ...DEFAULT_BASELINE, window: 60, min_samples: 30, confirm: 1, min_change_ratio: 0, instant_score: 0, min_mad_spread: 0 };
+    const bump = [...wide, ...quiet, 50];
+    expect(feed(bump, options).verdicts.at(-1)?.outlier).toBe(true);
+    const floored = feed(bump, { ...options, min_mad_spread: 0.5, spread_halflife: 2000 });
+    expect(floored.verdicts.at(-1)?.outlier).toBe(false);
+    expect(floored.state.spread!).toBeGreaterThan(2);
+    // a real excursion is still one
+    expect(feed([...wide, ...quiet, 120], { ...options, min_mad_spread: 0.5, spread_halflife: 2000 }).verdicts.at(-1)?.outlier).toBe(true);
+  });
+  it("reads options of the old shape (no new fields) as before: no change floor, no instant start, no spread floor", () => {
+    const old: BaselineOptions = { window: 288, threshold: 6, min_samples: 48, confirm: 1, clear: 3, min_mad_ms: 1, min_mad_ratio: 0.02, learn_outliers: true, direction: "both" };
+    const tight = noise(100).map((x) => 40 + (x - 40) / 10);
+    expect(feed([...tight, 50], old).verdicts.at(-1)).toMatchObject({ outlier: true, anomalous: true });
+    expect(feed([...noise(100), 5], old).verdicts.at(-1)?.anomalous).toBe(true);
+  });
   it("keeps at most `window` samples", () => {
     const { state } = feed(noise(500), { ...DEFAULT_BASELINE, window: 50 });
     expect(state.samples).toHaveLength(50);

@@ -26,6 +26,10 @@ export interface BaselineOptions {
   min_change_ratio?: number;
   /** one sample at least this far out (robust z) is an anomaly without waiting for `confirm`; 0 for never. Missing: 0 */
   instant_score?: number;
+  /** MAD floor as a fraction of the series' longer-run spread (an average of its MAD with a half-life of
+   *  `spread_halflife` samples), so a quiet spell does not make ordinary noise an outlier; 0 for none. Missing: 0 */
+  min_mad_spread?: number;
+  spread_halflife?: number;
 }
 
 /**
@@ -53,6 +57,8 @@ export interface BaselineState {
   outliers_in_row: number;
   normals_in_row: number;
   anomalous: boolean;
+  /** the longer-run spread: the MAD averaged with a half-life of `spread_halflife` samples (absent until the first judged sample) */
+  spread?: number;
 }
 export const initialBaseline = (): BaselineState => ({ samples: [], outliers_in_row: 0, normals_in_row: 0, anomalous: false });
 
@@ -81,13 +87,20 @@ export function median(values: readonly number[]): number {
 }
 
 /** The robust z-score of `value` against a baseline `med` and raw MAD, with the floors applied, and whether it is an outlier. Pure. */
-export function judgeSample(value: number, med: number, rawMad: number, options: BaselineOptions): { mad: number; score: number; outlier: boolean } {
-  const mad = Math.max(rawMad, options.min_mad_ms, options.min_mad_ratio * Math.abs(med));
+export function judgeSample(value: number, med: number, rawMad: number, options: BaselineOptions, spread = 0): { mad: number; score: number; outlier: boolean } {
+  const mad = Math.max(rawMad, options.min_mad_ms, options.min_mad_ratio * Math.abs(med), (options.min_mad_spread ?? 0) * spread);
   const score = (0.6745 * (value - med)) / mad;
   const far = options.direction === "both" ? Math.abs(score) > options.threshold : score > options.threshold;
   const material = Math.abs(value - med) >= (options.min_change_ratio ?? 0) * Math.abs(med);
   return { mad, score, outlier: far && material };
 }
+
+/** The longer-run spread after one more raw MAD. */
+export function nextSpread(spread: number | undefined, rawMad: number, options: BaselineOptions): number {
+  if (spread === undefined || !Number.isFinite(spread)) return rawMad;
+  return spread + (1 - 2 ** (-1 / Math.max(1, options.spread_halflife ?? DEFAULT_SPREAD_HALFLIFE))) * (rawMad - spread);
+}
+const DEFAULT_SPREAD_HALFLIFE = 2016;
 
 /** Moves the anomaly on by one judged sample: `confirm` outliers in a row (or one past `instant_score`) start it, `clear` normal ones end it. Mutates `state`. */
 export function advanceAnomaly(state: BaselineState, outlier: boolean, score: number | null, options: BaselineOptions): void {
@@ -112,7 +125,9 @@ export function observeLatency(state: BaselineState, value: number, options: Bas
   if (state.samples.length >= options.min_samples) {
     med = median(state.samples);
     const m = med;
-    ({ mad, score, outlier } = judgeSample(value, med, median(state.samples.map((x) => Math.abs(x - m))), options));
+    const rawMad = median(state.samples.map((x) => Math.abs(x - m)));
+    ({ mad, score, outlier } = judgeSample(value, med, rawMad, options, state.spread));
+    state.spread = nextSpread(state.spread, rawMad, options);
   }
   const was = state.anomalous;
   advanceAnomaly(state, outlier, score, options);
