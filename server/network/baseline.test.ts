@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_BASELINE, initialBaseline, median, observeLatency, type BaselineOptions } from "./baseline";
+import { DEFAULT_BASELINE, initialBaseline, median, observeLatency, quantileSorted, type BaselineOptions } from "./baseline";
 
 /** 40 ms ± 2 ms of deterministic noise. */
 function noise(n: number, seed = 7): number[] {
@@ -85,6 +85,16 @@ describe("latency baseline (rolling median + MAD)", () => {
     expect(floored.state.spread!).toBeGreaterThan(2);
     // a real excursion is still one
     expect(feed([...wide, ...quiet, 120], { ...options, min_mad_spread: 0.5, spread_halflife: 2000 }).verdicts.at(-1)?.outlier).toBe(true);
+  });
+  it("does not flag a spike that recurs in the window when novelty_quantile is set (an hourly job), but does flag a new high", () => {
+    // 40 ± 2 ms with a 70 ms spike every 12th sample (8 % of the window)
+    const hourly = noise(300).map((x, i) => (i % 12 === 11 ? 70 : x));
+    const options = { ...DEFAULT_BASELINE, confirm: 1, min_change_ratio: 0, min_mad_spread: 0, novelty_quantile: 0 };
+    expect(feed([...hourly, 70], options).verdicts.at(-1)?.outlier).toBe(true);
+    expect(feed([...hourly, 70], { ...options, novelty_quantile: 0.99 }).verdicts.at(-1)?.outlier).toBe(false);
+    expect(feed([...hourly, 120], { ...options, novelty_quantile: 0.99 }).verdicts.at(-1)).toMatchObject({ outlier: true, anomalous: true });
+    expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2);
+    expect(quantileSorted([1, 2, 3, 4], 0.99)).toBe(4);
   });
   it("reads options of the old shape (no new fields) as before: no change floor, no instant start, no spread floor", () => {
     const old: BaselineOptions = { window: 288, threshold: 6, min_samples: 48, confirm: 1, clear: 3, min_mad_ms: 1, min_mad_ratio: 0.02, learn_outliers: true, direction: "both" };

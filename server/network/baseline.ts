@@ -30,6 +30,9 @@ export interface BaselineOptions {
    *  `spread_halflife` samples), so a quiet spell does not make ordinary noise an outlier; 0 for none. Missing: 0 */
   min_mad_spread?: number;
   spread_halflife?: number;
+  /** an outlier must also be beyond this quantile of the window (above the q quantile when high, below the 1 − q one when
+   *  low), so a spike that recurs in the window (an hourly job, a daily peak) is not new; 0 for none. Missing: 0 */
+  novelty_quantile?: number;
 }
 
 /**
@@ -86,13 +89,19 @@ export function median(values: readonly number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/** The q quantile of ascending numbers (nearest rank). */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
 /** The robust z-score of `value` against a baseline `med` and raw MAD, with the floors applied, and whether it is an outlier. Pure. */
-export function judgeSample(value: number, med: number, rawMad: number, options: BaselineOptions, spread = 0): { mad: number; score: number; outlier: boolean } {
+export function judgeSample(value: number, med: number, rawMad: number, options: BaselineOptions, spread = 0, bounds?: { lo: number; hi: number }): { mad: number; score: number; outlier: boolean } {
   const mad = Math.max(rawMad, options.min_mad_ms, options.min_mad_ratio * Math.abs(med), (options.min_mad_spread ?? 0) * spread);
   const score = (0.6745 * (value - med)) / mad;
   const far = options.direction === "both" ? Math.abs(score) > options.threshold : score > options.threshold;
   const material = Math.abs(value - med) >= (options.min_change_ratio ?? 0) * Math.abs(med);
-  return { mad, score, outlier: far && material };
+  const novel = !bounds || (value - med >= 0 ? value > bounds.hi : value < bounds.lo);
+  return { mad, score, outlier: far && material && novel };
 }
 
 /** The longer-run spread after one more raw MAD. */
@@ -123,10 +132,14 @@ export function observeLatency(state: BaselineState, value: number, options: Bas
   let score: number | null = null;
   let outlier = false;
   if (state.samples.length >= options.min_samples) {
-    med = median(state.samples);
-    const m = med;
+    const sorted = Float64Array.from(state.samples).sort();
+    const mid = sorted.length >> 1;
+    const m = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    med = m;
     const rawMad = median(state.samples.map((x) => Math.abs(x - m)));
-    ({ mad, score, outlier } = judgeSample(value, med, rawMad, options, state.spread));
+    const q = options.novelty_quantile ?? 0;
+    const bounds = q > 0 ? { lo: quantileSorted(sorted, 1 - q), hi: quantileSorted(sorted, q) } : undefined;
+    ({ mad, score, outlier } = judgeSample(value, med, rawMad, options, state.spread, bounds));
     state.spread = nextSpread(state.spread, rawMad, options);
   }
   const was = state.anomalous;
