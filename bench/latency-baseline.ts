@@ -238,7 +238,7 @@ function grid() {
       const was = state.anomalous;
       if (Number.isNaN(med[i])) advanceAnomaly(state, false, null, o);
       else {
-        const j = judgeSample(s.values[i], med[i], mad[i], o, spread[i], k < 0 ? undefined : { lo: lo[k][i], hi: hi[k][i] });
+        const j = judgeSample(s.values[i], med[i], mad[i], o, spread[i], k < 0 || state.anomalous || state.outliers_in_row > 0 ? undefined : { lo: lo[k][i], hi: hi[k][i] });
         advanceAnomaly(state, j.outlier, j.score, o);
       }
       return { anomalous: state.anomalous, started: !was && state.anomalous };

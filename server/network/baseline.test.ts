@@ -31,13 +31,21 @@ describe("latency baseline (rolling median + MAD)", () => {
     expect(verdicts.slice(0, -1).some((x) => x.anomalous)).toBe(false);
   });
   it("ends an anomaly after `clear` normal samples", () => {
-    const { verdicts } = feed([...noise(100), 90, ...noise(3, 99)]);
+    const options = { ...DEFAULT_BASELINE, clear: 3 };
+    const { verdicts } = feed([...noise(100), 90, ...noise(3, 99)], options);
     expect(verdicts.slice(-4).map((v) => [v.anomalous, v.ended])).toEqual([
       [true, false],
       [true, false],
       [true, false],
       [false, true],
     ]);
+    const held = feed([...noise(100), 90, ...noise(DEFAULT_BASELINE.clear, 99)]).verdicts;
+    expect(held.slice(-DEFAULT_BASELINE.clear - 1).map((v) => v.anomalous)).toEqual([...Array<boolean>(DEFAULT_BASELINE.clear).fill(true), false]);
+  });
+  it("keeps a lasting excursion an anomaly under novelty_quantile (only the first outlier of a run must be new)", () => {
+    const slow = Array.from({ length: 20 }, () => 120);
+    const v = feed([...noise(300), ...slow], { ...DEFAULT_BASELINE, novelty_quantile: 0.995 }).verdicts;
+    expect(v.slice(-20).every((x) => x.anomalous)).toBe(true);
   });
   it("waits for `confirm` outliers in a row when asked", () => {
     const options = { ...DEFAULT_BASELINE, confirm: 2 };
@@ -66,7 +74,7 @@ describe("latency baseline (rolling median + MAD)", () => {
     expect(feed([...tight, 60], { ...plain, min_change_ratio: 0.3 }).verdicts.at(-1)).toMatchObject({ outlier: true, anomalous: true });
   });
   it("lets one sample past instant_score through at once, while moderate outliers wait for `confirm`", () => {
-    const options = { ...DEFAULT_BASELINE, confirm: 3, instant_score: 30, threshold: 6, min_change_ratio: 0 };
+    const options = { ...DEFAULT_BASELINE, confirm: 3, instant_score: 30, threshold: 6, min_change_ratio: 0, novelty_quantile: 0 };
     const moderate = feed([...noise(100), 50, 50], options).verdicts;
     expect(moderate.at(-1)).toMatchObject({ outlier: true, anomalous: false });
     expect(feed([...noise(100), 50, 50, 50], options).verdicts.at(-1)).toMatchObject({ anomalous: true, started: true });
