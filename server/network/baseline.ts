@@ -45,8 +45,8 @@ export interface BaselineOptions {
  * at 3 found / 0 false, the setting with the most windows found − 0.03 × false flags: the same
  * threshold and confirm, plus an outlier must be beyond the window's 99.5 % quantile (novelty), the
  * MAD is floored at the longer-run spread (half-life 2016 samples: a week of 5-minute points) and an
- * anomaly ends after 6 normal samples. Over all 47 series: 75 found, 712 false flags; on the held-out
- * half 41 of 58 found, 472 false flags (was 43, 2,171). A change floor (min_change_ratio) made no
+ * anomaly ends after 6 normal samples. Over all 47 series: 76 found, 684 false flags; on the held-out
+ * half 41 of 58 found, 456 false flags (was 43, 2,171). A change floor (min_change_ratio) made no
  * difference on NAB at this threshold and stays off; "high" only lost windows there (a failure can
  * look faster), so both directions count.
  */
