@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_BASELINE, initialBaseline, median, observeLatency, quantileSorted, type BaselineOptions } from "./baseline";
+import { baselineForInterval, DEFAULT_BASELINE, initialBaseline, median, observeLatency, quantileSorted, type BaselineOptions } from "./baseline";
 
 /** 40 ms ± 2 ms of deterministic noise. */
 function noise(n: number, seed = 7): number[] {
@@ -109,6 +109,15 @@ describe("latency baseline (rolling median + MAD)", () => {
     const tight = noise(100).map((x) => 40 + (x - 40) / 10);
     expect(feed([...tight, 50], old).verdicts.at(-1)).toMatchObject({ outlier: true, anomalous: true });
     expect(feed([...noise(100), 5], old).verdicts.at(-1)?.anomalous).toBe(true);
+  });
+  it("scales the hold-down and the spread's half-life to a check's interval, keeping their durations", () => {
+    const probe = baselineForInterval(DEFAULT_BASELINE, 30_000);
+    expect(probe.clear * 30_000).toBe(DEFAULT_BASELINE.clear * 300_000);
+    expect(probe.spread_halflife! * 30_000).toBe(DEFAULT_BASELINE.spread_halflife! * 300_000);
+    expect(probe.window).toBe(DEFAULT_BASELINE.window);
+    expect(baselineForInterval(DEFAULT_BASELINE, 1_000).clear).toBe(120);
+    expect(baselineForInterval(DEFAULT_BASELINE, 3_600_000).clear).toBe(DEFAULT_BASELINE.clear);
+    expect(() => baselineForInterval(DEFAULT_BASELINE, 0)).toThrow(/interval_ms/);
   });
   it("keeps at most `window` samples", () => {
     const { state } = feed(noise(500), { ...DEFAULT_BASELINE, window: 50 });
