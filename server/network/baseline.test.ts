@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_BASELINE, initialBaseline, median, observeLatency, type BaselineOptions } from "./baseline";
+import { baselineForInterval, DEFAULT_BASELINE, initialBaseline, median, observeLatency, quantileSorted, type BaselineOptions } from "./baseline";
 
 /** 40 ms ± 2 ms of deterministic noise. */
 function noise(n: number, seed = 7): number[] {
@@ -31,13 +31,21 @@ describe("latency baseline (rolling median + MAD)", () => {
     expect(verdicts.slice(0, -1).some((x) => x.anomalous)).toBe(false);
   });
   it("ends an anomaly after `clear` normal samples", () => {
-    const { verdicts } = feed([...noise(100), 90, ...noise(3, 99)]);
+    const options = { ...DEFAULT_BASELINE, clear: 3 };
+    const { verdicts } = feed([...noise(100), 90, ...noise(3, 99)], options);
     expect(verdicts.slice(-4).map((v) => [v.anomalous, v.ended])).toEqual([
       [true, false],
       [true, false],
       [true, false],
       [false, true],
     ]);
+    const held = feed([...noise(100), 90, ...noise(DEFAULT_BASELINE.clear, 99)]).verdicts;
+    expect(held.slice(-DEFAULT_BASELINE.clear - 1).map((v) => v.anomalous)).toEqual([...Array<boolean>(DEFAULT_BASELINE.clear).fill(true), false]);
+  });
+  it("keeps a lasting excursion an anomaly under novelty_quantile (only the first outlier of a run must be new)", () => {
+    const slow = Array.from({ length: 20 }, () => 120);
+    const v = feed([...noise(300), ...slow], { ...DEFAULT_BASELINE, novelty_quantile: 0.995 }).verdicts;
+    expect(v.slice(-20).every((x) => x.anomalous)).toBe(true);
   });
   it("waits for `confirm` outliers in a row when asked", () => {
     const options = { ...DEFAULT_BASELINE, confirm: 2 };
@@ -57,6 +65,59 @@ describe("latency baseline (rolling median + MAD)", () => {
     const learned = feed(shifted).verdicts;
     expect(learned.at(-1)?.anomalous).toBe(false);
     expect(feed(shifted, { ...DEFAULT_BASELINE, learn_outliers: false }).verdicts.at(-1)?.anomalous).toBe(true);
+  });
+  it("needs a material change from the median when min_change_ratio is set (a tight series does not flag +25 %)", () => {
+    const tight = noise(100).map((x) => 40 + (x - 40) / 10); // 40 ± 0.2 ms: the MAD floor (2 % of 40) rules
+    const plain = { ...DEFAULT_BASELINE, min_change_ratio: 0, confirm: 1, instant_score: 0 };
+    expect(feed([...tight, 50], plain).verdicts.at(-1)).toMatchObject({ outlier: true, anomalous: true });
+    expect(feed([...tight, 50], { ...plain, min_change_ratio: 0.3 }).verdicts.at(-1)).toMatchObject({ outlier: false, anomalous: false });
+    expect(feed([...tight, 60], { ...plain, min_change_ratio: 0.3 }).verdicts.at(-1)).toMatchObject({ outlier: true, anomalous: true });
+  });
+  it("lets one sample past instant_score through at once, while moderate outliers wait for `confirm`", () => {
+    const options = { ...DEFAULT_BASELINE, confirm: 3, instant_score: 30, threshold: 6, min_change_ratio: 0, novelty_quantile: 0 };
+    const moderate = feed([...noise(100), 50, 50], options).verdicts;
+    expect(moderate.at(-1)).toMatchObject({ outlier: true, anomalous: false });
+    expect(feed([...noise(100), 50, 50, 50], options).verdicts.at(-1)).toMatchObject({ anomalous: true, started: true });
+    const huge = feed([...noise(100), 400], options).verdicts.at(-1)!;
+    expect(huge.score!).toBeGreaterThan(30);
+    expect(huge).toMatchObject({ anomalous: true, started: true });
+  });
+  it("floors the MAD at a fraction of the longer-run spread, so a quiet spell does not turn ordinary noise into outliers", () => {
+    const wide = noise(600, 5).map((x) => 40 + (x - 40) * 5); // ± 10 ms for a long time
+    const quiet = noise(100, 9).map((x) => 40 + (x - 40) / 4); // then ± 0.5 ms for a while
+    const options = { ...DEFAULT_BASELINE, window: 60, min_samples: 30, confirm: 1, min_change_ratio: 0, instant_score: 0, min_mad_spread: 0 };
+    const bump = [...wide, ...quiet, 50];
+    expect(feed(bump, options).verdicts.at(-1)?.outlier).toBe(true);
+    const floored = feed(bump, { ...options, min_mad_spread: 0.5, spread_halflife: 2000 });
+    expect(floored.verdicts.at(-1)?.outlier).toBe(false);
+    expect(floored.state.spread!).toBeGreaterThan(2);
+    // a real excursion is still one
+    expect(feed([...wide, ...quiet, 120], { ...options, min_mad_spread: 0.5, spread_halflife: 2000 }).verdicts.at(-1)?.outlier).toBe(true);
+  });
+  it("does not flag a spike that recurs in the window when novelty_quantile is set (an hourly job), but does flag a new high", () => {
+    // 40 ± 2 ms with a 70 ms spike every 12th sample (8 % of the window)
+    const hourly = noise(300).map((x, i) => (i % 12 === 11 ? 70 : x));
+    const options = { ...DEFAULT_BASELINE, confirm: 1, min_change_ratio: 0, min_mad_spread: 0, novelty_quantile: 0 };
+    expect(feed([...hourly, 70], options).verdicts.at(-1)?.outlier).toBe(true);
+    expect(feed([...hourly, 70], { ...options, novelty_quantile: 0.99 }).verdicts.at(-1)?.outlier).toBe(false);
+    expect(feed([...hourly, 120], { ...options, novelty_quantile: 0.99 }).verdicts.at(-1)).toMatchObject({ outlier: true, anomalous: true });
+    expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2);
+    expect(quantileSorted([1, 2, 3, 4], 0.99)).toBe(4);
+  });
+  it("reads options of the old shape (no new fields) as before: no change floor, no instant start, no spread floor", () => {
+    const old: BaselineOptions = { window: 288, threshold: 6, min_samples: 48, confirm: 1, clear: 3, min_mad_ms: 1, min_mad_ratio: 0.02, learn_outliers: true, direction: "both" };
+    const tight = noise(100).map((x) => 40 + (x - 40) / 10);
+    expect(feed([...tight, 50], old).verdicts.at(-1)).toMatchObject({ outlier: true, anomalous: true });
+    expect(feed([...noise(100), 5], old).verdicts.at(-1)?.anomalous).toBe(true);
+  });
+  it("scales the hold-down and the spread's half-life to a check's interval, keeping their durations", () => {
+    const probe = baselineForInterval(DEFAULT_BASELINE, 30_000);
+    expect(probe.clear * 30_000).toBe(DEFAULT_BASELINE.clear * 300_000);
+    expect(probe.spread_halflife! * 30_000).toBe(DEFAULT_BASELINE.spread_halflife! * 300_000);
+    expect(probe.window).toBe(DEFAULT_BASELINE.window);
+    expect(baselineForInterval(DEFAULT_BASELINE, 1_000).clear).toBe(120);
+    expect(baselineForInterval(DEFAULT_BASELINE, 3_600_000).clear).toBe(DEFAULT_BASELINE.clear);
+    expect(() => baselineForInterval(DEFAULT_BASELINE, 0)).toThrow(/interval_ms/);
   });
   it("keeps at most `window` samples", () => {
     const { state } = feed(noise(500), { ...DEFAULT_BASELINE, window: 50 });

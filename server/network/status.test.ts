@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_BASELINE } from "./baseline";
 import { maintenanceWindowSchema } from "./maintenance";
 import { DEFAULT_NODE_POLICY, evaluateNode, initialNodeState, type NodePolicy, type NodeState, type ParentStatus, type StatusResult, type Transition } from "./status";
 
@@ -103,11 +104,14 @@ describe("node status: latency", () => {
   it("is degraded by a latency far outside its own baseline, and the transition says the baseline, value and window", () => {
     const jitter = (i: number) => 20 + ((i * 7) % 5) - 2;
     const steady = Array.from({ length: 60 }, (_, i) => ok(i * 30, jitter(i)));
-    const { transitions } = timeline([...steady, ok(1800, 200), ok(1830, 20), ok(1860, 21), ok(1890, 19)]);
+    // back up after `clear` normal checks (the hold-down that keeps one episode one incident)
+    const normals = Array.from({ length: DEFAULT_BASELINE.clear }, (_, i) => ok(1830 + i * 30, 19 + (i % 3)));
+    const { transitions } = timeline([...steady, ok(1800, 200), ...normals]);
+    const back = 1800 + DEFAULT_BASELINE.clear * 30;
     expect(brief(transitions)).toEqual([
       ["pending", "up", 0, 0],
       ["up", "degraded", 1800, 1800],
-      ["degraded", "up", 1890, 1890],
+      ["degraded", "up", back, back],
     ]);
     expect(transitions[1].anomaly).toMatchObject({ value_ms: 200, median_ms: 20, window: 60 });
     expect(transitions[1].reason).toMatch(/^http: latency 200 ms far above its baseline: median 20 ms, MAD [\d.]+ ms over the last 60 checks \(robust z [\d.]+\)$/);
