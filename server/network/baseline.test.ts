@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { PROBE_BASELINE } from "./model";
 import { baselineForInterval, DEFAULT_BASELINE, initialBaseline, median, observeLatency, quantileSorted, type BaselineOptions } from "./baseline";
 
 /** 40 ms ± 2 ms of deterministic noise. */
@@ -118,6 +119,10 @@ describe("latency baseline (rolling median + MAD)", () => {
     expect(baselineForInterval(DEFAULT_BASELINE, 1_000).clear).toBe(120);
     expect(baselineForInterval(DEFAULT_BASELINE, 3_600_000).clear).toBe(DEFAULT_BASELINE.clear);
     expect(() => baselineForInterval(DEFAULT_BASELINE, 0)).toThrow(/interval_ms/);
+    expect(baselineForInterval(DEFAULT_BASELINE, 30_000, undefined, [DEFAULT_BASELINE.clear, 20]).clear).toBe(20);
+  });
+  it("ends a 30 s probe's anomaly after 10 minutes of normal checks, not the 30 of 5-minute points", () => {
+    expect(PROBE_BASELINE.clear * 30_000).toBe(10 * 60_000);
   });
   it("keeps at most `window` samples", () => {
     const { state } = feed(noise(500), { ...DEFAULT_BASELINE, window: 50 });

@@ -16,11 +16,14 @@ export const HEARTBEAT_CHECK = "heartbeat";
 /**
  * Latency baseline for probes (every 30 s by default): two outliers in a row at a robust z of 4
  * (a minute of evidence: one slow probe is not an incident) instead of DEFAULT_BASELINE's one at 6
- * on 5-minute points; the hold-down and the spread's half-life keep the durations they were tuned
- * at (30 minutes, a week), so `clear` is 60 probes. The window stays 288 samples (2.4 hours of
- * probes): it is the state kept per check.
+ * on 5-minute points; the spread's half-life keeps the duration it was tuned at (a week). The
+ * hold-down is capped at 10 minutes (20 probes) rather than the 30 minutes tuned on 5-minute
+ * points: a node on the wall should not stay "degraded" half an hour after its latency came back,
+ * and flapping has its own rule. The window stays 288 samples (2.4 hours of probes): it is the
+ * state kept per check.
  */
-export const PROBE_BASELINE = baselineForInterval({ ...DEFAULT_BASELINE, confirm: 2, threshold: 4 }, 30_000);
+export const PROBE_CLEAR_MAX = 20;
+export const PROBE_BASELINE = baselineForInterval({ ...DEFAULT_BASELINE, confirm: 2, threshold: 4 }, 30_000, undefined, [DEFAULT_BASELINE.clear, PROBE_CLEAR_MAX]);
 
 export interface LiveCheck {
   /** the row id (heartbeats.check_id) */
