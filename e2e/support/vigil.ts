@@ -35,6 +35,17 @@ export interface VigilServer {
   pid(): number | undefined;
 }
 
+// Every server this process started and has not seen exit: killed when the test process ends, so
+// a spec whose beforeAll gave up waiting (its `vigil` never assigned, so never disposed) leaves no
+// server holding a port or a core for the next spec.
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const proc of running) proc.kill("SIGKILL");
+});
+
+/** How long a start may take before it is killed and the start fails with the server's output. */
+const START_TIMEOUT_MS = 90_000;
+
 /** Starts the real custom server (production build) on its own port with a fresh data directory. */
 export async function startVigil(options: { demo?: boolean; env?: Record<string, string> } = {}): Promise<VigilServer> {
   const port = await freePort();
@@ -61,13 +72,26 @@ export async function startVigil(options: { demo?: boolean; env?: Record<string,
         stdio: ["ignore", "pipe", "pipe"],
       });
       child = proc;
+      running.add(proc);
+      // under the suite's own timeout, so the failure says what the server wrote
+      const timer = setTimeout(() => {
+        proc.kill("SIGKILL");
+        reject(new Error(`Vigil did not listen within ${START_TIMEOUT_MS / 1000} s:\n${log}`));
+      }, START_TIMEOUT_MS);
       const onData = (chunk: Buffer) => {
         log += chunk.toString();
-        if (log.includes("listening on")) resolve();
+        if (log.includes("listening on")) {
+          clearTimeout(timer);
+          resolve();
+        }
       };
       proc.stdout!.on("data", onData);
       proc.stderr!.on("data", onData);
-      proc.once("exit", (code) => reject(new Error(`Vigil exited (${code}) before listening:\n${log}`)));
+      proc.once("exit", (code) => {
+        running.delete(proc);
+        clearTimeout(timer);
+        reject(new Error(`Vigil exited (${code}) before listening:\n${log}`));
+      });
     });
 
   const stop = async () => {
