@@ -131,6 +131,15 @@ describe("transaction CSV", () => {
     expect(e.fingerprint).toBe("transactions:id:1026963337217d35802633b6973f10f02");
   });
 
+  it("maps other common header names: cc_num, amt, trans_num, customer_id, category, is_fraud; epoch seconds in unix_time", () => {
+    const out = parseTransactionCsv("unix_time,cc_num,merchant,category,amt,first,customer_id,trans_num,is_fraud\n1764547218,2703186189652095,\"fraud_Rippin, Kub\",misc_net,4.97,Jennifer,c-77,0b242abb,1\n", ctx);
+    const e = event(out[0]);
+    expect(e).toMatchObject({ time: 1764547218 * 1000, user: "c-77" });
+    expect(e.attributes).toMatchObject({ id: "0b242abb", amount: 4.97, merchant: "fraud_Rippin, Kub", category: "misc_net", label: 1 });
+    expect(JSON.stringify(e)).not.toContain("2703186189652095");
+    expect(JSON.stringify(e.attributes)).not.toContain("Jennifer");
+  });
+
   it("drops personal columns (name, address, e-mail, phone) from the event's fields", () => {
     const e = event(parseTransactionCsv(`${header}\n${row}`, ctx)[0]);
     expect(JSON.stringify(e.attributes)).not.toMatch(/Jennifer|Main St|example\.com|555-0100/);

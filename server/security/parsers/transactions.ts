@@ -48,18 +48,18 @@ export function parseTransactionLine(line: string, ctx: ParseContext): ParseOutc
  * are personal data (customer name, billing address, e-mail, phone, job) that an event does not need.
  */
 export const CSV_COLUMNS: Readonly<Record<string, string>> = {
-  event_timestamp: "time", time: "time", timestamp: "time",
-  event_id: "id", id: "id", transaction_id: "id",
-  entity_id: "account", account: "account", account_id: "account", wallet: "wallet",
-  card: "card", card_number: "card", card_token: "card",
-  ip_address: "ip", ip: "ip",
-  device: "device", device_id: "device", user_agent: "device",
-  order_price: "amount", amount: "amount",
-  payment_currency: "currency", currency: "currency",
-  merchant: "merchant",
+  event_timestamp: "time", time: "time", timestamp: "time", datetime: "time", created_at: "time", transaction_time: "time", trans_date_trans_time: "time", unix_time: "time",
+  event_id: "id", id: "id", transaction_id: "id", txn_id: "id", trans_num: "id",
+  entity_id: "account", account: "account", account_id: "account", customer_id: "account", user_id: "account", wallet: "wallet", wallet_id: "wallet",
+  card: "card", card_number: "card", card_token: "card", cc_num: "card", pan: "card",
+  ip_address: "ip", ip: "ip", ip_addr: "ip", client_ip: "ip", source_ip: "ip",
+  device: "device", device_id: "device", user_agent: "device", device_fingerprint: "device",
+  order_price: "amount", amount: "amount", amt: "amount", transaction_amount: "amount",
+  payment_currency: "currency", currency: "currency", currency_code: "currency",
+  merchant: "merchant", merchant_id: "merchant", merchant_name: "merchant",
   outcome: "outcome", status: "outcome",
   decline_reason: "decline_reason",
-  event_label: "attr:label", entity_type: "attr:entity_type", product_category: "attr:category", card_bin: "attr:card_bin",
+  event_label: "attr:label", is_fraud: "attr:label", entity_type: "attr:entity_type", product_category: "attr:category", category: "attr:category", card_bin: "attr:card_bin",
 };
 
 export type CsvParser = { ok: true; columns: (string | null)[]; parse(record: string, ctx: ParseContext): ParseOutcome } | { ok: false; reason: string };
