@@ -1,34 +1,21 @@
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { pageErrors } from "./support/page-errors";
+import { TcpTarget } from "./support/tcp-target";
 import { startVigil, type VigilServer } from "./support/vigil";
 import { createUser, signIn } from "./support/accounts";
 
 let vigil: VigilServer;
 let port = 0;
-let target: net.Server | null = null;
+const target = new TcpTarget();
 /** a second target that stays up: a node at another site */
-let steady: net.Server | null = null;
-
-/** The probed target: a TCP port on loopback that accepts and closes. */
-async function startTarget(at = 0): Promise<number> {
-  target = net.createServer((socket) => socket.end());
-  await new Promise<void>((resolve) => target!.listen(at, "127.0.0.1", resolve));
-  return (target.address() as net.AddressInfo).port;
-}
-async function stopTarget(): Promise<void> {
-  await new Promise((resolve) => target?.close(resolve));
-  target = null;
-}
+const steady = new TcpTarget();
 
 test.beforeAll(async () => {
-  port = await startTarget();
-  steady = net.createServer((socket) => socket.end());
-  await new Promise<void>((resolve) => steady!.listen(0, "127.0.0.1", resolve));
-  const steadyPort = (steady.address() as net.AddressInfo).port;
+  port = await target.start();
+  const steadyPort = await steady.start();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-outage-"));
   const file = path.join(dir, "vigil.yaml");
   // a router and two services behind it at fra1, all probed every second against the same port;
@@ -65,8 +52,8 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await vigil?.dispose();
-  await stopTarget();
-  await new Promise((resolve) => steady?.close(resolve));
+  await target.stop();
+  await steady.stop();
 });
 
 test("a stopped target turns its router red and the services behind it grey with one incident, in the tiles, the topology and the site groups, then all recover", async ({ browser }) => {
@@ -79,7 +66,7 @@ test("a stopped target turns its router red and the services behind it grey with
   const tile = (name: string) => page.getByRole("button", { name: `node ${name}` }).or(page.getByLabel(`node ${name}`, { exact: true })).first();
   for (const name of ["Edge router 9", "Wallet API 9", "Ledger 9", "Ops monitor 9"]) await expect(tile(name)).toHaveAttribute("data-status", "up", { timeout: 20_000 });
 
-  await stopTarget();
+  await target.stop();
   await expect(tile("Edge router 9")).toHaveAttribute("data-status", "down", { timeout: 20_000 });
   for (const name of ["Wallet API 9", "Ledger 9"]) await expect(tile(name)).toHaveAttribute("data-status", "unreachable", { timeout: 20_000 });
   // one page for the outage: the router's; the services behind it are evidence on it
@@ -144,7 +131,7 @@ test("a stopped target turns its router red and the services behind it grey with
   await expect(pane.locator("[data-node-tile]")).toHaveCount(4);
   await page.screenshot({ path: test.info().outputPath("grouped-by-site.png") });
 
-  await startTarget(port);
+  await target.start(port);
   for (const name of ["Edge router 9", "Wallet API 9", "Ledger 9"]) await expect(tile(name)).toHaveAttribute("data-status", "up", { timeout: 20_000 });
   const after = await (await context.request.get(`${vigil.url}/api/v1/incidents/${down.id}`)).json();
   expect(after.incident.status).toBe("resolved");

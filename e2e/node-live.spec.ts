@@ -1,29 +1,18 @@
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { pageErrors } from "./support/page-errors";
+import { TcpTarget } from "./support/tcp-target";
 import { startVigil, type VigilServer } from "./support/vigil";
 import { createUser, signIn } from "./support/accounts";
 
 let vigil: VigilServer;
 let port = 0;
-let target: net.Server | null = null;
-
-/** The probed target: a TCP port on loopback that accepts and closes. */
-async function startTarget(at = 0): Promise<number> {
-  target = net.createServer((socket) => socket.end());
-  await new Promise<void>((resolve) => target!.listen(at, "127.0.0.1", resolve));
-  return (target.address() as net.AddressInfo).port;
-}
-async function stopTarget(): Promise<void> {
-  await new Promise((resolve) => target?.close(resolve));
-  target = null;
-}
+const target = new TcpTarget();
 
 test.beforeAll(async () => {
-  port = await startTarget();
+  port = await target.start();
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vigil-node-live-")), "vigil.yaml");
   fs.writeFileSync(
     file,
@@ -34,7 +23,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await vigil?.dispose();
-  await stopTarget();
+  await target.stop();
 });
 
 test("an open node page follows the live stream: its checks, its status going down and up, and its incident, without a reload or a poll", async ({ browser }) => {
@@ -63,7 +52,7 @@ test("an open node page follows the live stream: its checks, its status going do
   const first = await count();
   await expect.poll(count, { timeout: 15_000 }).toBeGreaterThan(Math.min(first, 29));
 
-  await stopTarget();
+  await target.stop();
   await expect(page.getByTestId("node-status")).toHaveText("down", { timeout: 20_000 });
   await expect(page.getByTestId("node-check")).toContainText("failed");
   const incidents = page.getByRole("region", { name: "incidents" });
@@ -71,7 +60,7 @@ test("an open node page follows the live stream: its checks, its status going do
   await expect(incidents).toContainText("open");
   await expect(page.getByRole("region", { name: "outages" }).getByTestId("outage-row").first()).toContainText("ongoing");
 
-  await startTarget(port);
+  await target.start(port);
   await expect(page.getByTestId("node-status")).toHaveText("up", { timeout: 20_000 });
   await expect(incidents).toContainText("resolved");
   await expect(page.getByRole("region", { name: "outages" }).getByTestId("outage-row").first()).not.toContainText("ongoing");

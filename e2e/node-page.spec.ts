@@ -1,14 +1,14 @@
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { pageErrors } from "./support/page-errors";
+import { TcpTarget } from "./support/tcp-target";
 import { startVigil, type VigilServer } from "./support/vigil";
 import { createKey, createUser, signIn } from "./support/accounts";
 
 let vigil: VigilServer;
-let tcp: net.Server;
+const tcp = new TcpTarget();
 let port = 0;
 
 const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vigil-nodes-")), "vigil.yaml");
@@ -20,13 +20,11 @@ test.beforeAll(async () => {
   await createUser(vigil, "nora@bank.test", "noc");
   await createUser(vigil, "vic@bank.test", "viewer");
   // a port the TCP check connects to: accepted and closed at once
-  tcp = net.createServer((socket) => socket.end());
-  await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
-  port = (tcp.address() as net.AddressInfo).port;
+  port = await tcp.start();
 });
 test.afterAll(async () => {
   await vigil?.dispose();
-  await new Promise((resolve) => tcp?.close(resolve));
+  await tcp.stop();
 });
 
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../server/simulator/random";
 import { testCore } from "../../server/test-support/core";
 import { RetentionPruner } from "../../server/ops/retention";
 import { manualClock } from "../../server/clock";
@@ -10,17 +11,8 @@ const MIN = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-/** mulberry32: the same random history on every run */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** the same random history on every run */
+const prng = seededRandom;
 
 /**
  * A core holding a random history over the last 3.5 days (minute tallies are kept 2), stored in

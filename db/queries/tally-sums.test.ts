@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../server/simulator/random";
 import { openDatabase } from "../client";
 import { createCore } from "../../server/core";
 import { manualClock } from "../../server/clock";
@@ -18,17 +19,8 @@ const MIN = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-/** mulberry32: the same random history on every run */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** the same random history on every run */
+const prng = seededRandom;
 
 const kinds = ["ids_alert", "auth_failure", "transaction", "anomaly"] as const;
 
