@@ -60,35 +60,23 @@ export function ensureBuild({ quiet = false } = {}) {
     console.error("[vigil] next build failed");
     process.exit(result.status ?? 1);
   }
-  // node_modules stay external: the bundle resolves them from the project, like the sources do
-  const bundle = spawnSync(
-    path.join(root, "node_modules", ".bin", "esbuild"),
-    ["server/index.ts", "--bundle", "--platform=node", "--format=esm", "--packages=external", "--target=node20", "--log-level=warning", `--outfile=${SERVER_BUNDLE}`],
-    { cwd: root, stdio: "inherit" },
-  );
-  if (bundle.status !== 0) {
-    console.error("[vigil] bundling the server failed");
-    process.exit(bundle.status ?? 1);
-  }
-  // the parse worker's script, beside the server bundle (server/security/parse-pool.ts finds it there)
-  const worker = spawnSync(
-    path.join(root, "node_modules", ".bin", "esbuild"),
-    ["server/security/parse-worker.ts", "--bundle", "--platform=node", "--format=esm", "--packages=external", "--target=node20", "--log-level=warning", `--outfile=${PARSE_WORKER_BUNDLE}`],
-    { cwd: root, stdio: "inherit" },
-  );
-  if (worker.status !== 0) {
-    console.error("[vigil] bundling the parse worker failed");
-    process.exit(worker.status ?? 1);
-  }
-  // the nodes file's parse worker, beside it too (server/network/config-parse.ts)
-  const configWorker = spawnSync(
-    path.join(root, "node_modules", ".bin", "esbuild"),
-    ["server/network/config-worker.ts", "--bundle", "--platform=node", "--format=esm", "--packages=external", "--target=node20", "--log-level=warning", `--outfile=${CONFIG_WORKER_BUNDLE}`],
-    { cwd: root, stdio: "inherit" },
-  );
-  if (configWorker.status !== 0) {
-    console.error("[vigil] bundling the config worker failed");
-    process.exit(configWorker.status ?? 1);
+  // node_modules stay external: each bundle resolves them from the project, like the sources do.
+  // The workers' scripts go beside the server bundle, where server/security/parse-pool.ts and
+  // server/network/config-parse.ts find them.
+  for (const [entry, outfile, what] of [
+    ["server/index.ts", SERVER_BUNDLE, "the server"],
+    ["server/security/parse-worker.ts", PARSE_WORKER_BUNDLE, "the parse worker"],
+    ["server/network/config-worker.ts", CONFIG_WORKER_BUNDLE, "the config worker"],
+  ]) {
+    const bundle = spawnSync(
+      path.join(root, "node_modules", ".bin", "esbuild"),
+      [entry, "--bundle", "--platform=node", "--format=esm", "--packages=external", "--target=node20", "--log-level=warning", `--outfile=${outfile}`],
+      { cwd: root, stdio: "inherit" },
+    );
+    if (bundle.status !== 0) {
+      console.error(`[vigil] bundling ${what} failed`);
+      process.exit(bundle.status ?? 1);
+    }
   }
   fs.writeFileSync(STAMP, hash);
   return true;
