@@ -131,6 +131,7 @@ try {
   const active = handle.sqlite.prepare(`SELECT rule, count(*) AS n FROM incidents WHERE status <> 'resolved' GROUP BY rule ORDER BY n DESC`).all();
   console.log(`active incidents by rule: ${JSON.stringify(active)}`);
 } finally {
+  await core.notify.idle();
   await core.notify.stop();
   await parsePool?.stop();
   await checkpointer?.stop();
