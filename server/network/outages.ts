@@ -75,7 +75,8 @@ export function failingSince(n: OutageNode): number | null {
 
 export class Outages {
   private readonly held = new Map<number, Transition>();
-  private storm: StormState | null = null;
+  /** storms still active: a second one can open while the first is still failing (another site) */
+  private readonly storms: StormState[] = [];
   private readonly notes = new Map<number, number>();
 
   constructor(
@@ -92,13 +93,12 @@ export class Outages {
         const node = m.id === undefined ? undefined : ctx.get(m.id);
         if (node) state.members.set(node.id, { key: m.key, name: m.name, since: m.since, tags: node.tags, recovered_at: m.recovered_at ?? null });
       }
-      this.storm = state;
+      if (!this.storms.some((s) => s.incidentId === state.incidentId)) this.storms.push(state);
     }
   }
 
   private activeStorms(): Incident[] {
-    // at most one storm is active at a time (a new one only opens once the last one resolved)
-    const found = this.incidents.work.matching({ status: "active", pane: "network", rule: NODE_STORM_RULE }, 5);
+    const found = this.incidents.work.matching({ status: "active", pane: "network", rule: NODE_STORM_RULE }, 1_000);
     return found.map((id) => this.incidents.work.get(id)!).filter(Boolean);
   }
 
@@ -141,44 +141,55 @@ export class Outages {
         this.openDown(node, t, `its parent recovered without going down; ${node.name} stayed down`, out);
       }
     }
-    const storm = this.storm;
-    if (!storm) return;
+    for (const storm of [...this.storms]) this.settleStorm(storm, ctx, now, out);
+  }
+
+  /** A storm whose members are all passing again (or gone) resolves, as of the last one back. */
+  private settleStorm(storm: StormState, ctx: OutageContext, now: number, out: Map<number, Incident>): void {
     let last = 0;
     for (const [id, m] of storm.members) {
       const node = ctx.get(id);
       if (node && failingSince(node) !== null) return;
       last = Math.max(last, m.recovered_at ?? 0);
     }
-    this.storm = null;
+    this.storms.splice(this.storms.indexOf(storm), 1);
     const at = last || now;
     const r = this.incidents.act(storm.incidentId, { action: "resolve" }, "vigil", { note: `every member is passing again; the last came back at ${iso(at)}`, resolvedAt: at });
     if (r.ok) out.set(r.incident.id, r.incident);
+  }
+
+  /** The active storm a node is a member of. */
+  private stormOf(id: number): StormState | undefined {
+    return this.storms.find((s) => s.members.has(id));
   }
 
   /** The incident that speaks for a node's outage, if any (its own, or its storm's). */
   incidentOf(node: OutageNode): Incident | null {
     const own = this.incidents.activeByKey(NODE_DOWN_RULE, node.key);
     if (own) return own;
-    return this.storm?.members.has(node.id) ? this.incidents.work.get(this.storm.incidentId) : null;
+    const storm = this.stormOf(node.id);
+    return storm ? this.incidents.work.get(storm.incidentId) : null;
   }
 
   /** A node removed or paused: it no longer holds a storm open, and waits for nothing. */
   forget(id: number): void {
     this.held.delete(id);
-    this.storm?.members.delete(id);
+    for (const storm of this.storms) storm.members.delete(id);
   }
 
   private down(node: OutageNode, t: Transition, ctx: OutageContext, out: Map<number, Incident>): void {
-    if (this.storm?.members.has(node.id)) {
-      const m = this.storm.members.get(node.id)!;
-      m.recovered_at = null;
+    const mine = this.stormOf(node.id);
+    if (mine) {
+      mine.members.get(node.id)!.recovered_at = null;
       return;
     }
     if (this.ancestorFailing(node, ctx)) {
       this.held.set(node.id, t);
       return;
     }
-    if (this.storm && t.at <= this.storm.lastAt + this.options.windowMs) return this.join(this.storm, [this.candidate(node, t.at)], out);
+    // the newest storm still taking members (its last member failed within the window) takes this one
+    const open = this.storms.filter((s) => t.at <= s.lastAt + this.options.windowMs).at(-1);
+    if (open) return this.join(open, [this.candidate(node, t.at)], out);
     const storm = findStorm(this.candidates(ctx, node, t.at), t.at, this.options);
     if (storm) return this.openStorm(storm, ctx, out);
     this.openDown(node, t, null, out);
@@ -220,10 +231,11 @@ export class Outages {
   private recovered(node: OutageNode, t: Transition, ctx: OutageContext, out: Map<number, Incident>): void {
     this.held.delete(node.id);
     this.resolve(NODE_DOWN_RULE, node.key, `${node.name} is passing again: first good check at ${iso(t.at)}, confirmed at ${iso(t.confirmed_at)}`, t.at, out);
-    const member = this.storm?.members.get(node.id);
-    if (member && member.recovered_at === null) {
+    const storm = this.stormOf(node.id);
+    const member = storm?.members.get(node.id);
+    if (storm && member && member.recovered_at === null) {
       member.recovered_at = t.at;
-      this.note(this.storm!.incidentId, `${node.name} is passing again since ${iso(t.at)}`, out);
+      this.note(storm.incidentId, `${node.name} is passing again since ${iso(t.at)}`, out);
     }
     void ctx;
   }
@@ -248,8 +260,9 @@ export class Outages {
     const i = this.incidents.record({ rule: NODE_STORM_RULE, entity, pane: "network", title: `${found.members.length} nodes down`, severity: found.members.some((m) => ctx.get(m.id)?.critical) ? "critical" : "high", time: found.since, increment: 0 });
     // a silence holds the detection: no incident to grow or describe
     if (!i) return;
-    const storm: StormState = { incidentId: i.id, entity, lastAt: found.since, members: new Map() };
-    this.storm = storm;
+    // a detection under the key of a storm already tracked grew it: that storm takes the members
+    let storm = this.storms.find((s) => s.incidentId === i.id);
+    if (!storm) this.storms.push((storm = { incidentId: i.id, entity, lastAt: found.since, members: new Map() }));
     this.join(storm, found.members, out);
     // nodes of the storm that paged on their own before it was one are folded into it
     for (const m of found.members) {
@@ -297,7 +310,8 @@ export class Outages {
   private candidates(ctx: OutageContext, node: OutageNode, at: number): StormCandidate[] {
     const out = [this.candidate(node, at)];
     for (const n of ctx.managed()) {
-      if (n.id === node.id) continue;
+      // a member of another storm is that storm's, not a new one's
+      if (n.id === node.id || this.stormOf(n.id)) continue;
       const since = failingSince(n);
       if (since === null || this.ancestorFailing(n, ctx)) continue;
       out.push(this.candidate(n, since));

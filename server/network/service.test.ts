@@ -139,6 +139,45 @@ describe("NetworkService with real targets", () => {
     expect(active()).toEqual([]);
   });
 
+  it("keeps two storms apart when a second site fails while the first is still down, and resolves each when its own members are back", async () => {
+    const a = await target();
+    const b = await target();
+    targets.push(a, b);
+    const { core, run, status, active } = setup({ count: 5, windowMs: 60 * S });
+    const siteA = Array.from({ length: 6 }, (_, i) => `ams-${i + 1}`);
+    const siteB = Array.from({ length: 6 }, (_, i) => `fra-${i + 1}`);
+    for (const key of siteA) core.createNode(def({ id: key, tags: { site: "ams2" }, checks: [httpCheck(a.url(`/${key}`))] }), noc);
+    for (const key of siteB) core.createNode(def({ id: key, tags: { site: "fra1" }, checks: [httpCheck(b.url(`/${key}`))] }), noc);
+    await core.startNetwork();
+    await run(30 * S);
+    await a.stop();
+    await run(60 * S);
+    // three minutes later, while the first site is still down, the second goes
+    await run(120 * S);
+    await b.stop();
+    await run(60 * S);
+    expect([...siteA, ...siteB].map(status)).toEqual([...siteA, ...siteB].map(() => "down"));
+    const storms = active().filter((i) => i.rule === "node_storm");
+    expect(storms).toHaveLength(2);
+    const members = (i: Incident) => (i.details!.members as { key: string }[]).map((m) => m.key).sort();
+    const [first, second] = [...storms].sort((x, y) => x.first_seen - y.first_seen);
+    expect(members(first)).toEqual(siteA);
+    expect(members(second)).toEqual(siteB);
+    expect(first.details!.common_tags).toEqual({ site: "ams2" });
+    expect(second.details!.common_tags).toEqual({ site: "fra1" });
+    expect(active().filter((i) => i.rule === "node_down")).toEqual([]);
+
+    // the first site comes back: its storm resolves, the second stays open
+    await a.start();
+    await run(40 * S);
+    expect(core.incident(first.id)!.incident.status).toBe("resolved");
+    expect(core.incident(second.id)!.incident.status).not.toBe("resolved");
+    await b.start();
+    await run(40 * S);
+    expect(core.incident(second.id)!.incident.status).toBe("resolved");
+    expect(active()).toEqual([]);
+  });
+
   it("stores a pushed heartbeat of a probed node as a result of its heartbeat check, judged with its probes", async () => {
     const a = await target();
     targets.push(a);
