@@ -11,6 +11,9 @@ import type { Hub } from "../live/hub";
 import { mergeDetections, type Detection, type IncidentService } from "../incidents/service";
 import { DEFAULT_FAILURES_TO_DOWN, nextHealth, type NodeHealth } from "../detect/node-health";
 import { FiguresStore, type RolledResult } from "../network/figures-store";
+import { baselineFor, initialBaseline, nextGap, observeLatency, type BaselineState } from "../network/baseline";
+import type { AnomalyFacts } from "../network/check-health";
+import { recordAnomaly, resolveAnomaly } from "../network/outages";
 import { DEFAULT_TIME_WINDOW, timeWindowCheck, validateBatch, type IngestResult, type Rejection, type TimeWindow } from "./validate";
 
 export const NODE_DOWN_RULE = "node_down";
@@ -59,6 +62,19 @@ interface CachedNode extends NodeHealth {
   degradedMs: number | null;
   /** time of the first failed heartbeat of the current failing run (dates its outage); unknown after a restart */
   failingSince?: number | null;
+  /** its latency baseline (learnt again from the first samples after a restart) */
+  latency?: LatencyTrack;
+}
+
+/** A heartbeat node's latency against its own recent baseline, as a managed node's checks have it. */
+interface LatencyTrack {
+  baseline: BaselineState;
+  /** the newest sample's time: older ones arriving later are stored but not judged */
+  sampleAt: number;
+  /** the smoothed spacing of its samples, which picks the baseline's options (baselineFor) */
+  gapMs: number | null;
+  /** the anomaly it is in, as it started */
+  anomaly: AnomalyFacts | null;
 }
 
 /**
@@ -130,7 +146,12 @@ export class NetworkIngest {
     // checks, node health and the incidents they open or resolve commit together
     const changed = this.sqlite.transaction(() => {
       // in time order, so a node that fails, recovers and fails again ends with an open incident
-      const outcomes: ({ kind: "down"; detection: Detection } | { kind: "recovered"; node: CachedNode; at: number })[] = [];
+      const outcomes: (
+        | { kind: "down"; detection: Detection }
+        | { kind: "recovered"; node: CachedNode; at: number }
+        | { kind: "anomaly"; node: CachedNode; at: number; facts: AnomalyFacts }
+        | { kind: "anomaly_over"; node: CachedNode; at: number }
+      )[] = [];
       const rolled: RolledResult[] = [];
       for (const { index, value: hb } of ordered) {
         let node = next.get(hb.node) ?? this.byKey.get(hb.node);
@@ -147,6 +168,13 @@ export class NetworkIngest {
         const time = hb.time ?? now;
         const latency = hb.latency_ms ?? null;
         const health = nextHealth(node, { ok: hb.ok, latencyMs: latency }, { failuresToDown, degradedMs: node.degradedMs });
+        // latency far from the node's own baseline (no threshold needed): degraded, with its own incident
+        const track = hb.ok && latency !== null ? judgeLatency(node.latency, time, latency) : node.latency;
+        if (track && track !== node.latency) {
+          if (track.anomaly && !node.latency?.anomaly) outcomes.push({ kind: "anomaly", node, at: time, facts: track.anomaly });
+          else if (!track.anomaly && node.latency?.anomaly) outcomes.push({ kind: "anomaly_over", node, at: time });
+        }
+        if (health.status === "up" && track?.anomaly) health.status = "degraded";
         w.insertHeartbeat.run(node.id, time, hb.ok ? 1 : 0, latency, hb.message ?? null);
         const failingSince = hb.ok ? null : (node.failingSince ?? time);
         // an outage is dated by the first failure of the run that took the node down, not the third
@@ -154,12 +182,13 @@ export class NetworkIngest {
         w.updateNodeHealth.run({ status: health.status, failures: health.consecutiveFailures, latency, time, since: at, id: node.id });
         rolled.push({ nodeId: node.id, time, ok: hb.ok, latency_ms: latency });
         // judged in arrival order, so a late heartbeat's change is recorded no earlier than the last one
-        if (health.status !== node.status) this.figures.recordStatus(node.id, at, health.status, health.status === "up" ? null : (hb.message ?? (hb.ok ? "slower than its threshold" : "a check failed")), false);
+        const why = hb.message ?? (hb.ok ? (track?.anomaly && !(node.degradedMs !== null && latency !== null && latency > node.degradedMs) ? anomalyReason(track.anomaly) : "slower than its threshold") : "a check failed");
+        if (health.status !== node.status) this.figures.recordStatus(node.id, at, health.status, health.status === "up" ? null : why, false);
         if (health.status === "down") outcomes.push({ kind: "down", detection: this.downDetection(node, time, at) });
         else if (node.status === "down") outcomes.push({ kind: "recovered", node, at: time });
         // receipt time, not the check's own: a sensor with a skewed clock is still reporting
         const lastReportAt = source === WATCHDOG_SOURCE ? node.lastReportAt : now;
-        next.set(hb.node, { ...node, ...health, lastReportAt, failingSince });
+        next.set(hb.node, { ...node, ...health, lastReportAt, failingSince, latency: track });
         deltas.push({
           type: "heartbeat",
           node_id: node.id,
@@ -174,6 +203,17 @@ export class NetworkIngest {
       const incidents = [];
       for (let i = 0; i < outcomes.length; i++) {
         const o = outcomes[i];
+        if (o.kind === "anomaly") {
+          const opened = recordAnomaly(this.incidents, o.node, o.at, o.facts, null);
+          if (opened) incidents.push(opened);
+          continue;
+        }
+        if (o.kind === "anomaly_over") {
+          // ended as of the first sample back within the baseline (after the hold-down), not when it arrived
+          const resolved = resolveAnomaly(this.incidents, o.node.key, o.at);
+          if (resolved) incidents.push(resolved);
+          continue;
+        }
         if (o.kind === "recovered") {
           // resolved as of the first good heartbeat, not when it arrived
           const resolved = this.incidents.resolveByKey(NODE_DOWN_RULE, o.node.key, `${o.node.name} is passing its checks again`, o.at);
@@ -272,6 +312,30 @@ export class NetworkIngest {
   private cache(row: typeof nodes.$inferSelect, lastReportAt: number | null = this.byKey.get(row.key)?.lastReportAt ?? null): void {
     this.byKey.set(row.key, this.toCached(row, lastReportAt));
   }
+}
+
+/**
+ * A heartbeat node's latency track after one passing sample at `time`: a new object when the
+ * sample is judged (the same one when it is older than the newest judged, arriving late).
+ * Options follow the spacing of the node's samples: 5-minute points are judged as the baseline was
+ * tuned on them, heartbeats every 30 s as probes are.
+ */
+function judgeLatency(track: LatencyTrack | undefined, time: number, latency: number): LatencyTrack | undefined {
+  if (track && time <= track.sampleAt) return track;
+  const gapMs = track ? nextGap(track.gapMs, time - track.sampleAt) : null;
+  // a copy: the batch may roll back, and the cached track must then be as it was
+  const baseline = track ? { ...track.baseline, samples: track.baseline.samples.slice() } : initialBaseline();
+  const verdict = observeLatency(baseline, latency, baselineFor(gapMs));
+  let anomaly = track?.anomaly ?? null;
+  if (verdict.anomalous && verdict.median !== null && (verdict.started || !anomaly)) {
+    anomaly = { value_ms: verdict.value, median_ms: verdict.median, mad_ms: verdict.mad!, score: verdict.score!, window: verdict.samples };
+  } else if (!verdict.anomalous) anomaly = null;
+  return { baseline, sampleAt: time, gapMs, anomaly };
+}
+
+function anomalyReason(a: AnomalyFacts): string {
+  const side = a.value_ms >= a.median_ms ? "above" : "below";
+  return `latency ${Math.round(a.value_ms * 10) / 10} ms far ${side} its baseline: median ${Math.round(a.median_ms * 10) / 10} ms, MAD ${Math.round(a.mad_ms * 10) / 10} ms over the last ${a.window} checks (robust z ${a.score.toFixed(1)})`;
 }
 
 /**

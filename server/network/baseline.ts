@@ -82,6 +82,53 @@ export function baselineForInterval(options: BaselineOptions, interval_ms: numbe
   return { ...options, clear, spread_halflife: Math.max(1, Math.round((options.spread_halflife ?? 2016) * scale)) };
 }
 
+/**
+ * Latency baseline for probes (every 30 s by default): two outliers in a row at a robust z of 4
+ * (a minute of evidence: one slow probe is not an incident) instead of DEFAULT_BASELINE's one at 6
+ * on 5-minute points; the spread's half-life keeps the duration it was tuned at (a week). The
+ * hold-down is capped at 10 minutes (20 probes) rather than the 30 minutes tuned on 5-minute
+ * points: a node on the wall should not stay "degraded" half an hour after its latency came back,
+ * and flapping has its own rule. The window stays 288 samples (2.4 hours of probes): it is the
+ * state kept per check.
+ */
+export const PROBE_CLEAR_MAX = 20;
+export const PROBE_BASELINE = baselineForInterval({ ...DEFAULT_BASELINE, confirm: 2, threshold: 4 }, 30_000, undefined, [DEFAULT_BASELINE.clear, PROBE_CLEAR_MAX]);
+
+/**
+ * Checks this far apart or more are judged as DEFAULT_BASELINE was tuned (NAB's 5-minute points:
+ * one outlier at a robust z of 6 starts an anomaly); closer ones as probes (PROBE_BASELINE's two
+ * at 4). Scored on the sample series: DEFAULT_BASELINE finds 3 of 3 windows with no false flag,
+ * PROBE_BASELINE only 2 (a one-point anomaly cannot make two outliers in a row).
+ */
+export const SPARSE_INTERVAL_MS = 120_000;
+const byInterval = new Map<number, BaselineOptions>();
+
+/**
+ * The baseline for checks `interval_ms` apart (a probe's interval, or the spacing seen between a
+ * node's pushed heartbeats); unknown: DEFAULT_BASELINE. Options are shared per whole second.
+ */
+export function baselineFor(interval_ms: number | null | undefined): BaselineOptions {
+  if (interval_ms == null || !(interval_ms > 0) || !Number.isFinite(interval_ms)) return DEFAULT_BASELINE;
+  const seconds = Math.max(1, Math.round(interval_ms / 1000));
+  let options = byInterval.get(seconds);
+  if (!options) {
+    const ms = seconds * 1000;
+    options =
+      ms >= SPARSE_INTERVAL_MS
+        ? baselineForInterval(DEFAULT_BASELINE, ms)
+        : baselineForInterval({ ...DEFAULT_BASELINE, confirm: 2, threshold: 4 }, ms, undefined, [DEFAULT_BASELINE.clear, PROBE_CLEAR_MAX]);
+    if (byInterval.size >= 4096) byInterval.clear();
+    byInterval.set(seconds, options);
+  }
+  return options;
+}
+
+/** The spacing of a series' samples, smoothed: the last estimate moved a tenth of the way to the new gap (the first gap as it is). */
+export function nextGap(previous: number | null | undefined, gap: number): number | null {
+  if (!(gap > 0) || !Number.isFinite(gap)) return previous ?? null;
+  return previous == null ? gap : previous + 0.1 * (gap - previous);
+}
+
 export interface BaselineState {
   /** the last `window` samples, oldest first */
   samples: number[];

@@ -1,6 +1,6 @@
 // One check's health over its results: retries before down, successes before up, and degraded
 // from failures, latency p95 or a baseline anomaly in its recent window. Pure; used by status.ts.
-import { DEFAULT_BASELINE, initialBaseline, observeLatency, type BaselineOptions, type BaselineState, type BaselineVerdict } from "./baseline";
+import { baselineFor, DEFAULT_BASELINE, initialBaseline, nextGap, observeLatency, type BaselineOptions, type BaselineState, type BaselineVerdict } from "./baseline";
 
 export type Health = "pending" | "up" | "degraded" | "down";
 
@@ -15,8 +15,12 @@ export interface CheckPolicy {
   window: number;
   /** failed results in the window that make an up check degraded; 0 for never (default 1) */
   degraded_failures: number;
-  /** the latency baseline, or null to judge latency by the threshold only */
-  baseline: BaselineOptions | null;
+  /**
+   * the latency baseline, or null to judge latency by the threshold only; "by_interval": the one
+   * for the spacing of the check's own results (baselineFor), so pushed heartbeats every 5 minutes
+   * and probes every 30 s are each judged as they were tuned
+   */
+  baseline: BaselineOptions | null | "by_interval";
 }
 export const DEFAULT_CHECK_POLICY: CheckPolicy = {
   failures_before_down: 3,
@@ -61,6 +65,9 @@ export interface CheckTrack {
   recent: { ok: boolean; latency: number | null }[];
   baseline: BaselineState | null;
   anomaly: AnomalyFacts | null;
+  /** time of the newest result with a latency, and the smoothed spacing of those results (absent in states stored before) */
+  sample_at?: number | null;
+  gap_ms?: number | null;
 }
 
 export const initialTrack = (): CheckTrack => ({
@@ -116,8 +123,10 @@ export function applyResult(track: CheckTrack, r: StatusResult, policy: CheckPol
   track.last_ok = r.ok;
   let verdict: BaselineVerdict | null = null;
   if (policy.baseline && r.ok && r.latency_ms !== null) {
+    if (track.sample_at != null) track.gap_ms = nextGap(track.gap_ms, r.time - track.sample_at);
+    track.sample_at = track.sample_at == null ? r.time : Math.max(track.sample_at, r.time);
     track.baseline ??= initialBaseline();
-    verdict = observeLatency(track.baseline, r.latency_ms, policy.baseline);
+    verdict = observeLatency(track.baseline, r.latency_ms, policy.baseline === "by_interval" ? baselineFor(track.gap_ms) : policy.baseline);
   }
   if (verdict?.anomalous && verdict.median !== null && (verdict.started || !track.anomaly)) {
     track.anomaly = { value_ms: verdict.value, median_ms: verdict.median, mad_ms: verdict.mad!, score: verdict.score!, window: verdict.samples };

@@ -4,7 +4,6 @@
 import { createHash } from "node:crypto";
 import type { NodeSource, NodeStatus, ProbeSummary } from "../../lib/contracts/network";
 import { checkSpecSchema, type CheckSpec } from "./checks/spec";
-import { baselineForInterval, DEFAULT_BASELINE } from "./baseline";
 import type { CheckEntry, NodeSpec } from "./definition";
 import { maintenanceWindowSchema, type MaintenanceWindow } from "./maintenance";
 import { DEFAULT_NODE_POLICY, initialNodeState, NODE_STATUSES, type NodePolicy, type NodeState } from "./status";
@@ -13,17 +12,7 @@ import type { CheckRow, CheckValues, NodeRow, NodeValues } from "./store";
 /** The check id under which a managed node's pushed heartbeats (POST /api/v1/heartbeats) are judged. */
 export const HEARTBEAT_CHECK = "heartbeat";
 
-/**
- * Latency baseline for probes (every 30 s by default): two outliers in a row at a robust z of 4
- * (a minute of evidence: one slow probe is not an incident) instead of DEFAULT_BASELINE's one at 6
- * on 5-minute points; the spread's half-life keeps the duration it was tuned at (a week). The
- * hold-down is capped at 10 minutes (20 probes) rather than the 30 minutes tuned on 5-minute
- * points: a node on the wall should not stay "degraded" half an hour after its latency came back,
- * and flapping has its own rule. The window stays 288 samples (2.4 hours of probes): it is the
- * state kept per check.
- */
-export const PROBE_CLEAR_MAX = 20;
-export const PROBE_BASELINE = baselineForInterval({ ...DEFAULT_BASELINE, confirm: 2, threshold: 4 }, 30_000, undefined, [DEFAULT_BASELINE.clear, PROBE_CLEAR_MAX]);
+export { PROBE_BASELINE, PROBE_CLEAR_MAX } from "./baseline";
 
 export interface LiveCheck {
   /** the row id (heartbeats.check_id) */
@@ -74,7 +63,8 @@ export function policyOf(node: Pick<LiveNode, "latencyThresholdMs" | "failuresBe
   }
   return {
     ...DEFAULT_NODE_POLICY,
-    baseline: PROBE_BASELINE,
+    // by the spacing of the results: a pushed heartbeat every 5 minutes is judged as 5-minute points, a probe every 30 s as probes
+    baseline: "by_interval",
     failures_before_down: node.failuresBeforeDown ?? DEFAULT_NODE_POLICY.failures_before_down,
     successes_before_up: node.successesBeforeUp ?? DEFAULT_NODE_POLICY.successes_before_up,
     latency_threshold_ms: node.latencyThresholdMs,

@@ -12,6 +12,7 @@
 import type { Incident } from "../../lib/contracts/incidents";
 import type { NodeStatus } from "../../lib/contracts/network";
 import type { IncidentService } from "../incidents/service";
+import type { AnomalyFacts } from "./check-health";
 import type { NodeState, Transition } from "./status";
 import { findStorm, commonTags, type StormCandidate } from "./storm";
 
@@ -61,6 +62,25 @@ interface StormState {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Opens (or grows) a node's `latency_anomaly` incident at `at`, the sample that started it, saying
+ * the value, the baseline and the window; null when a silence holds it. Shared by managed nodes
+ * (through their status transitions) and nodes made by heartbeats alone (server/ingest/network.ts).
+ */
+export function recordAnomaly(incidents: IncidentService, node: { key: string; name: string }, at: number, a: AnomalyFacts, check: string | null): Incident | null {
+  const side = a.value_ms >= a.median_ms ? "above" : "below";
+  const explanation = `latency ${a.value_ms.toFixed(1)} ms far ${side} its baseline: median ${a.median_ms.toFixed(1)} ms, MAD ${a.mad_ms.toFixed(1)} ms over the last ${a.window} checks (robust z ${a.score.toFixed(1)})`;
+  const i = incidents.record({ rule: LATENCY_ANOMALY_RULE, entity: node.key, pane: "network", title: `${node.name}: latency far from its baseline`, severity: "medium", time: at, increment: 1 });
+  // a silence holds the detection: no incident to grow or describe
+  if (!i) return null;
+  return incidents.describe(i.id, { explanation, details: { ...a, check } }) ?? i;
+}
+
+/** Resolves a node's `latency_anomaly` incident as of `at`, the first sample back within its baseline. */
+export function resolveAnomaly(incidents: IncidentService, key: string, at: number): Incident | null {
+  return incidents.resolveByKey(LATENCY_ANOMALY_RULE, key, `latency back within its baseline at ${iso(at)}`, at);
+}
 
 /** Failing: down, or a check whose last result failed (a run that may be about to take it down). */
 export function failingSince(n: OutageNode): number | null {
@@ -114,7 +134,10 @@ export class Outages {
         this.noteOn(this.incidents.activeByKey(NODE_DOWN_RULE, node.key), `${node.name} is ${what}`, out);
       }
       if (t.to === "degraded" && t.anomaly) this.anomaly(node, t, out);
-      else if (t.from === "degraded" && t.to !== "degraded") this.resolve(LATENCY_ANOMALY_RULE, node.key, `latency back within its baseline at ${iso(t.at)}`, t.at, out);
+      else if (t.from === "degraded" && t.to !== "degraded") {
+        const i = resolveAnomaly(this.incidents, node.key, t.at);
+        if (i) out.set(i.id, i);
+      }
     }
   }
 
@@ -241,13 +264,8 @@ export class Outages {
   }
 
   private anomaly(node: OutageNode, t: Transition, out: Map<number, Incident>): void {
-    const a = t.anomaly!;
-    const side = a.value_ms >= a.median_ms ? "above" : "below";
-    const explanation = `latency ${a.value_ms.toFixed(1)} ms far ${side} its baseline: median ${a.median_ms.toFixed(1)} ms, MAD ${a.mad_ms.toFixed(1)} ms over the last ${a.window} checks (robust z ${a.score.toFixed(1)})`;
-    const i = this.incidents.record({ rule: LATENCY_ANOMALY_RULE, entity: node.key, pane: "network", title: `${node.name}: latency far from its baseline`, severity: "medium", time: t.at, increment: 1 });
-    // a silence holds the detection: no incident to grow or describe
-    if (!i) return;
-    out.set(i.id, this.incidents.describe(i.id, { explanation, details: { ...a, check: t.check_id ?? null } }) ?? i);
+    const i = recordAnomaly(this.incidents, node, t.at, t.anomaly!, t.check_id ?? null);
+    if (i) out.set(i.id, i);
   }
 
   private resolve(rule: string, key: string, note: string, at: number, out: Map<number, Incident>): void {

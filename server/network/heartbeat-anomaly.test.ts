@@ -1,0 +1,99 @@
+// A node's latency far from its own baseline opens `latency_anomaly` and marks it degraded with no
+// threshold set, for a node made by heartbeats alone as for a managed one, dated by the sample that
+// started it and resolved as of the sample that ended it. The baseline's options follow the spacing
+// of the samples: 5-minute points as the baseline was tuned on them (one outlier starts it),
+// heartbeats every 30 s as probes (two in a row).
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { personOf, testCore } from "../test-support/core";
+import type { Incident } from "../../lib/contracts/incidents";
+import { DEFAULT_BASELINE } from "./baseline";
+
+const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
+const noc = personOf("noc");
+
+/** 40 ms ± 2 ms of deterministic noise. */
+function noise(n: number, seed = 11): number[] {
+  let x = seed;
+  return Array.from({ length: n }, () => {
+    x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
+    return 40 + ((x / 2 ** 31) * 4 - 2);
+  });
+}
+
+function setup(kind: "heartbeat" | "managed", retentionDays = 7) {
+  const t = testCore({ retentionDays });
+  if (kind === "managed") t.core.createNode({ id: "auth-1", name: "auth-1" } as never, noc);
+  const send = (values: readonly number[], stepMs: number, endAt = NOW) => {
+    const items = values.map((v, i) => ({ node: "auth-1", ok: true, latency_ms: v, time: endAt - (values.length - 1 - i) * stepMs }));
+    for (let i = 0; i < items.length; i += 500) expect(t.core.ingestHeartbeats(items.slice(i, i + 500), "test").rejected).toEqual([]);
+    return items.map((x) => x.time);
+  };
+  const anomalies = (): Incident[] => t.core.incidentsSnapshot({ status: "all", limit: 100 }).incidents.filter((i) => i.rule === "latency_anomaly");
+  const node = () => t.core.networkSnapshot().nodes.find((n) => n.key === "auth-1")!;
+  return { ...t, send, anomalies, node };
+}
+
+describe.each(["heartbeat", "managed"] as const)("a %s node's latency anomaly", (kind) => {
+  it("opens at a one-point spike of 5-minute heartbeats, degraded, and resolves at the sample that ends it", () => {
+    const { send, anomalies, node } = setup(kind);
+    const values = [...noise(100), 400, ...noise(20, 5)];
+    const times = send(values, 300_000);
+    const [a] = anomalies();
+    expect(anomalies()).toHaveLength(1);
+    expect(a).toMatchObject({ status: "resolved", first_seen: times[100], severity: "medium" });
+    expect(a.explanation).toMatch(/^latency 400\.0 ms far above its baseline: median 4\d\.\d ms, MAD \d+\.\d ms over the last \d+ checks/);
+    // ended after DEFAULT_BASELINE.clear normal samples, as of the last of them
+    expect(a.resolved_at).toBe(times[100 + DEFAULT_BASELINE.clear]);
+    expect(node().status).toBe("up");
+  });
+
+  it("is degraded while the anomaly lasts, with no threshold set", () => {
+    const { send, anomalies, node } = setup(kind);
+    send([...noise(100), 400, 420], 300_000);
+    expect(node().status).toBe("degraded");
+    expect(anomalies()).toMatchObject([{ status: "open" }]);
+  });
+
+  it("judges heartbeats every 30 s as probes: one slow sample is not an anomaly, two in a row are", () => {
+    const one = setup(kind);
+    one.send([...noise(100), 400, ...noise(5, 3)], 30_000);
+    expect(one.anomalies()).toEqual([]);
+    const two = setup(kind);
+    const times = two.send([...noise(100), 400, 410, ...noise(5, 3)], 30_000);
+    expect(two.anomalies()).toMatchObject([{ first_seen: times[101] }]);
+  });
+});
+
+describe("a heartbeat node's latency baseline and batches that arrive late", () => {
+  it("stores a batch older than the newest sample without judging it (no false anomaly from a late batch)", () => {
+    const { send, anomalies, core } = setup("heartbeat");
+    send(noise(100), 300_000);
+    // a late batch from the hour before the first sample, slow: stored, not judged against the present
+    const late = [500, 520, 510].map((v, i) => ({ node: "auth-1", ok: true, latency_ms: v, time: NOW - 100 * 300_000 - (3 - i) * 60_000 }));
+    expect(core.ingestHeartbeats(late, "test").accepted).toBe(3);
+    expect(anomalies()).toEqual([]);
+  });
+});
+
+const DIR = path.resolve(process.cwd(), "../shared/datasets/latency");
+const present = fs.existsSync(path.join(DIR, "anomaly_windows.json"));
+describe.skipIf(!present)("NAB's labelled EC2 latency series pushed as heartbeats (skipped when ../shared/datasets/latency is absent)", () => {
+  it.each(["heartbeat", "managed"] as const)("a %s node: every labelled window opens an incident inside it, none outside", (kind) => {
+    const labels = JSON.parse(fs.readFileSync(path.join(DIR, "anomaly_windows.json"), "utf8")) as Record<string, [string, string][]>;
+    const file = "ec2_request_latency_system_failure.csv";
+    const stamp = (t: string) => Date.parse(`${t.trim().replace(" ", "T").slice(0, 23)}Z`);
+    const rows = fs.readFileSync(path.join(DIR, file), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
+    // the series moved to end now (its own times are from 2014), 5-minute steps kept
+    const shift = NOW - stamp(rows.at(-1)![0]);
+    const windows = labels[file].map(([a, b]) => [stamp(a) + shift, stamp(b) + shift]);
+    const { anomalies, core } = setup(kind, 30);
+    const items = rows.map(([t, v]) => ({ node: "auth-1", ok: true, latency_ms: Number(v), time: stamp(t) + shift }));
+    for (let i = 0; i < items.length; i += 1000) expect(core.ingestHeartbeats(items.slice(i, i + 1000), "test").rejected).toEqual([]);
+    const opened = anomalies().map((i) => i.first_seen);
+    const inside = (t: number) => windows.findIndex(([a, b]) => t >= a && t <= b);
+    expect(new Set(opened.map(inside).filter((w) => w >= 0)).size).toBe(3);
+    expect(opened.filter((t) => inside(t) < 0)).toEqual([]);
+  });
+});
