@@ -85,7 +85,10 @@ describe("network ingest", () => {
     core.ingestHeartbeats([beat(true, 5)], "test");
     [incident] = core.incidentsSnapshot({ status: "all", limit: 10 }).incidents;
     expect(incident).toMatchObject({ status: "resolved", resolved_by: "vigil" });
-    expect(core.incident(incident.id)?.timeline.map((t) => t.action)).toEqual(["opened", "resolved"]);
+    // the timeline says when it went down by the evidence (first failed check) and when that was confirmed
+    const timeline = core.incident(incident.id)!.timeline;
+    expect(timeline.map((t) => t.action)).toEqual(["opened", "note", "resolved"]);
+    expect(timeline[1].note).toMatch(/^down since \S+ \(first failed check\), confirmed at \S+/);
   });
 
   it("follows the batch's order: a node that recovers and fails again ends with an open incident", () => {

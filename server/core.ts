@@ -128,7 +128,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const netLog: NetworkServiceOptions["log"] = (level, message, detail) => getLogger()[level](detail ?? {}, message);
   const probes = new NetworkService(db, sqlite, clock, hub, incidentService, { log: netLog, figures: figures.store, ...options.network });
   nodeTags = (key) => probes.store.byKey(key)?.tags ?? null;
-  const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, { failuresToDown: options.failuresToDown, maxNodes: options.maxNodes, window, delegate: probes, figures: figures.store });
+  const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, { failuresToDown: options.failuresToDown, maxNodes: options.maxNodes, window, delegate: probes, figures: figures.store, storm: options.network?.storm });
   // eslint-disable-next-line prefer-const -- the manager's locator reads the file object made after it
   let nodesFile: NodesFile;
   const nodeManager = new NodeManager(probes, probes.store, sqlite, (key) => nodesFile.locate(key), (key) => network.forget(key));

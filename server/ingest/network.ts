@@ -8,12 +8,14 @@ import type { NetworkDelta } from "../../lib/contracts/live";
 import type { Severity } from "../../lib/contracts/common";
 import type { Clock } from "../clock";
 import type { Hub } from "../live/hub";
-import { mergeDetections, type Detection, type IncidentService } from "../incidents/service";
+import type { IncidentService } from "../incidents/service";
+import type { Incident } from "../../lib/contracts/incidents";
 import { DEFAULT_FAILURES_TO_DOWN, nextHealth, type NodeHealth } from "../detect/node-health";
 import { FiguresStore, type RolledResult } from "../network/figures-store";
 import { baselineFor, initialBaseline, nextGap, observeLatency, type BaselineState } from "../network/baseline";
 import type { AnomalyFacts } from "../network/check-health";
-import { recordAnomaly, resolveAnomaly } from "../network/outages";
+import { DEFAULT_STORM, Outages, recordAnomaly, resolveAnomaly, type OutageContext, type OutageNode, type StormOptions } from "../network/outages";
+import type { Transition } from "../network/status";
 import { DEFAULT_TIME_WINDOW, timeWindowCheck, validateBatch, type IngestResult, type Rejection, type TimeWindow } from "./validate";
 
 export const NODE_DOWN_RULE = "node_down";
@@ -30,6 +32,8 @@ export interface NetworkIngestOptions {
   delegate?: HeartbeatDelegate;
   /** roll-ups and status history, written in the ingest's transaction (default: its own on the same connection) */
   figures?: FiguresStore;
+  /** nodes failing together that make one grouped incident (VIGIL_STORM_NODES, VIGIL_STORM_WINDOW_S) */
+  storm?: Partial<StormOptions>;
 }
 
 /** Where heartbeats for managed nodes go (server/network/service.ts), and who hears of heartbeat nodes changing status. */
@@ -60,6 +64,8 @@ interface CachedNode extends NodeHealth {
   name: string;
   critical: boolean;
   degradedMs: number | null;
+  tags: Record<string, string>;
+  parentId: number | null;
   /** time of the first failed heartbeat of the current failing run (dates its outage); unknown after a restart */
   failingSince?: number | null;
   /** its latency baseline (learnt again from the first samples after a restart) */
@@ -86,6 +92,10 @@ export class NetworkIngest {
   private readonly byKey = new Map<string, CachedNode>();
   private sweeping = false;
   private readonly figures: FiguresStore;
+  /** node_down, storms and parents for nodes made by heartbeats: the same rules as managed nodes */
+  private readonly outages: Outages;
+  /** key by id, for the rules' context */
+  private readonly keyById = new Map<number, string>();
 
   constructor(
     private readonly db: VigilDb,
@@ -99,6 +109,43 @@ export class NetworkIngest {
     this.figures = options.figures ?? new FiguresStore(sqlite);
     // nodes that reported before a restart get a full silence period to report again
     for (const row of listNodeRows(db)) this.cache(row, row.lastCheckAt === null ? null : clock.now());
+    this.outages = new Outages(incidents, { ...DEFAULT_STORM, ...options.storm }, "heartbeat");
+    this.outages.restore(this.context(new Map()));
+  }
+
+  /**
+   * How the incident rules see heartbeat nodes, as of `next` (the batch in progress) over the
+   * cache. Nodes the network service manages are its own.
+   */
+  private context(next: ReadonlyMap<string, CachedNode>): OutageContext {
+    const owned = (key: string) => this.options.delegate?.owns(key) ?? false;
+    const view = (n: CachedNode): OutageNode => ({
+      id: n.id,
+      key: n.key,
+      name: n.name,
+      critical: n.critical,
+      tags: n.tags,
+      status: n.status,
+      parentId: n.parentId,
+      paused: false,
+      state: null,
+      failures: n.consecutiveFailures,
+      failing_since: n.status === "down" || n.consecutiveFailures > 0 ? (n.failingSince ?? null) : null,
+    });
+    return {
+      get: (id) => {
+        // a node made by this batch is in `next` only, until it commits
+        let key = this.keyById.get(id);
+        if (key === undefined) for (const n of next.values()) if (n.id === id) key = n.key;
+        if (key === undefined || owned(key)) return undefined;
+        const n = next.get(key) ?? this.byKey.get(key);
+        return n ? view(n) : undefined;
+      },
+      managed: function* (this: NetworkIngest) {
+        for (const [key, n] of this.byKey) if (!owned(key)) yield view(next.get(key) ?? n);
+        for (const [key, n] of next) if (!this.byKey.has(key) && !owned(key)) yield view(n);
+      }.bind(this),
+    };
   }
 
   /** Creates or updates nodes from definitions (the demo fleet, a config file). */
@@ -147,8 +194,9 @@ export class NetworkIngest {
     const changed = this.sqlite.transaction(() => {
       // in time order, so a node that fails, recovers and fails again ends with an open incident
       const outcomes: (
-        | { kind: "down"; detection: Detection }
-        | { kind: "recovered"; node: CachedNode; at: number }
+        | { kind: "down"; key: string; transition: Transition }
+        | { kind: "failed_again"; key: string; at: number }
+        | { kind: "recovered"; key: string; transition: Transition }
         | { kind: "anomaly"; node: CachedNode; at: number; facts: AnomalyFacts }
         | { kind: "anomaly_over"; node: CachedNode; at: number }
       )[] = [];
@@ -184,8 +232,10 @@ export class NetworkIngest {
         // judged in arrival order, so a late heartbeat's change is recorded no earlier than the last one
         const why = hb.message ?? (hb.ok ? (track?.anomaly && !(node.degradedMs !== null && latency !== null && latency > node.degradedMs) ? anomalyReason(track.anomaly) : "slower than its threshold") : "a check failed");
         if (health.status !== node.status) this.figures.recordStatus(node.id, at, health.status, health.status === "up" ? null : why, false);
-        if (health.status === "down") outcomes.push({ kind: "down", detection: this.downDetection(node, time, at) });
-        else if (node.status === "down") outcomes.push({ kind: "recovered", node, at: time });
+        const reason = hb.message ?? (hb.ok ? null : "a heartbeat reported a failure");
+        if (health.status === "down" && node.status !== "down") outcomes.push({ kind: "down", key: hb.node, transition: { from: node.status, to: "down", at, confirmed_at: time, reason, base: "down" } });
+        else if (health.status === "down") outcomes.push({ kind: "failed_again", key: hb.node, at: time });
+        else if (node.status === "down") outcomes.push({ kind: "recovered", key: hb.node, transition: { from: "down", to: health.status, at: time, confirmed_at: time, reason: null, base: "up" } });
         // receipt time, not the check's own: a sensor with a skewed clock is still reporting
         const lastReportAt = source === WATCHDOG_SOURCE ? node.lastReportAt : now;
         next.set(hb.node, { ...node, ...health, lastReportAt, failingSince, latency: track });
@@ -200,9 +250,11 @@ export class NetworkIngest {
         accepted += 1;
       }
       this.figures.addResults(rolled);
-      const incidents = [];
-      for (let i = 0; i < outcomes.length; i++) {
-        const o = outcomes[i];
+      const incidents: Incident[] = [];
+      // the nodes as this batch leaves them: a storm's members are the ones failing together
+      const ctx = this.context(next);
+      const out = new Map<number, Incident>();
+      for (const o of outcomes) {
         if (o.kind === "anomaly") {
           const opened = recordAnomaly(this.incidents, o.node, o.at, o.facts, null);
           if (opened) incidents.push(opened);
@@ -214,19 +266,15 @@ export class NetworkIngest {
           if (resolved) incidents.push(resolved);
           continue;
         }
-        if (o.kind === "recovered") {
-          // resolved as of the first good heartbeat, not when it arrived
-          const resolved = this.incidents.resolveByKey(NODE_DOWN_RULE, o.node.key, `${o.node.name} is passing its checks again`, o.at);
-          if (resolved) incidents.push(resolved);
-          continue;
-        }
-        // consecutive failures of the same node are one incident write
-        const run = [o.detection];
-        while (outcomes[i + 1]?.kind === "down" && (outcomes[i + 1] as { detection: Detection }).detection.entity === o.detection.entity) {
-          run.push((outcomes[++i] as { detection: Detection }).detection);
-        }
-        incidents.push(...mergeDetections(run).flatMap((d) => this.incidents.record(d) ?? []));
+        const node = ctx.get((next.get(o.key) ?? this.byKey.get(o.key))!.id);
+        if (!node) continue;
+        // down: its own node_down dated by the first failure, or a member of a storm, or held while
+        // its parent fails; up again: resolved as of the first good heartbeat
+        if (o.kind === "failed_again") this.outages.failedAgain(node, o.at, out);
+        else this.outages.apply(node, [o.transition], ctx, out);
       }
+      this.outages.settle(ctx, now, out);
+      incidents.push(...out.values());
       return incidents;
     })();
 
@@ -234,6 +282,7 @@ export class NetworkIngest {
     for (const [key, node] of next) {
       if (this.byKey.get(key)?.status !== node.status) moved.push(node.id);
       this.byKey.set(key, node);
+      this.keyById.set(node.id, key);
     }
     if (deltas.length) this.hub.publish("network", deltas);
     if (changed.length) this.hub.publish("incidents", changed.map((incident) => ({ type: "incident" as const, incident })));
@@ -242,7 +291,8 @@ export class NetworkIngest {
       for (const [key, s] of delegate.ingestHeartbeats(delegated.map((v) => v.value), now)) {
         const cached = this.byKey.get(key);
         const lastReportAt = source === WATCHDOG_SOURCE ? (cached?.lastReportAt ?? null) : now;
-        this.byKey.set(key, { ...(cached ?? { key, name: key, critical: false, degradedMs: null, consecutiveFailures: 0 }), id: s.id, status: s.status, lastReportAt });
+        this.byKey.set(key, { ...(cached ?? { key, name: key, critical: false, degradedMs: null, consecutiveFailures: 0, tags: {}, parentId: null }), id: s.id, status: s.status, lastReportAt });
+        this.keyById.set(s.id, key);
       }
       accepted += delegated.length;
     }
@@ -282,18 +332,16 @@ export class NetworkIngest {
 
   /** Forgets a node that was deleted (its key may come back with a new heartbeat, as a new node). */
   forget(key: string): void {
+    const node = this.byKey.get(key);
     this.byKey.delete(key);
+    if (node) {
+      this.keyById.delete(node.id);
+      this.outages.forget(node.id);
+    }
   }
 
   nodeCount(): number {
     return this.byKey.size;
-  }
-
-  /** `time`: this failure's; `firstSeen`: the run's first failure (what a new incident is dated by). */
-  private downDetection(node: CachedNode, time: number, firstSeen: number): Detection {
-    const severity: Severity = node.critical ? "critical" : "high";
-    const increment = node.status === "down" ? 1 : node.consecutiveFailures + 1;
-    return { rule: NODE_DOWN_RULE, entity: node.key, pane: "network", title: `${node.name} is down`, severity, time, firstSeen, increment };
   }
 
   private toCached(row: typeof nodes.$inferSelect, lastReportAt: number | null = null): CachedNode {
@@ -303,6 +351,8 @@ export class NetworkIngest {
       name: row.name,
       critical: row.critical,
       degradedMs: row.degradedMs,
+      tags: row.tags ?? {},
+      parentId: row.parentId,
       status: row.status,
       consecutiveFailures: row.consecutiveFailures,
       lastReportAt,
@@ -311,6 +361,7 @@ export class NetworkIngest {
 
   private cache(row: typeof nodes.$inferSelect, lastReportAt: number | null = this.byKey.get(row.key)?.lastReportAt ?? null): void {
     this.byKey.set(row.key, this.toCached(row, lastReportAt));
+    this.keyById.set(row.id, row.key);
   }
 }
 

@@ -56,3 +56,35 @@ describe.each(["heartbeat", "managed"] as const)("a %s node's node_down", (kind)
     expect(node().checks.map((c) => c.time)).toEqual([T(0), T(10), T(20), T(30)]);
   });
 });
+
+describe("nodes made by heartbeats alone failing together", () => {
+  const fleet = Array.from({ length: 8 }, (_, i) => `pos-${i + 1}`);
+  const rounds = (keys: readonly string[], ok: boolean, from: number) => [0, 10, 20].flatMap((d) => keys.map((node) => beat(node, ok, from + d)));
+
+  it("are one node_storm incident listing them, dated by the first failure, with no node_down of their own; it resolves as of the last one back", () => {
+    const t = testCore({ network: { storm: { count: 5, windowMs: 60_000 } } } as never);
+    const send = (items: ReturnType<typeof beat>[]) => expect(t.core.ingestHeartbeats(items, "test").rejected).toEqual([]);
+    send(fleet.map((node) => beat(node, true, 0)));
+    send(rounds(fleet, false, 30));
+    const all = () => t.core.incidentsSnapshot({ status: "all", limit: 50 }).incidents;
+    expect(all().filter((i) => i.rule === "node_down")).toEqual([]);
+    const storms = all().filter((i) => i.rule === "node_storm");
+    expect(storms).toMatchObject([{ status: "open", title: "8 nodes down", count: 8, first_seen: T(30) }]);
+    expect((storms[0].details!.members as { key: string }[]).map((m) => m.key).sort()).toEqual([...fleet].sort());
+    // all but one back: still open; the last one back resolves it as of its first good heartbeat
+    send(fleet.slice(0, 7).map((node) => beat(node, true, 100)));
+    expect(t.core.incident(storms[0].id)!.incident.status).toBe("open");
+    send([beat(fleet[7], true, 130)]);
+    expect(t.core.incident(storms[0].id)!.incident).toMatchObject({ status: "resolved", resolved_at: T(130) });
+  });
+
+  it("below the storm size, each pages on its own", () => {
+    const t = testCore({ network: { storm: { count: 5, windowMs: 60_000 } } } as never);
+    const send = (items: ReturnType<typeof beat>[]) => expect(t.core.ingestHeartbeats(items, "test").rejected).toEqual([]);
+    send(fleet.map((node) => beat(node, true, 0)));
+    send(rounds(fleet.slice(0, 4), false, 30));
+    const all = t.core.incidentsSnapshot({ status: "all", limit: 50 }).incidents;
+    expect(all.filter((i) => i.rule === "node_storm")).toEqual([]);
+    expect(all.filter((i) => i.rule === "node_down").map((i) => [i.entity, i.first_seen, i.count]).sort()).toEqual(fleet.slice(0, 4).map((k) => [k, T(30), 3]));
+  });
+});

@@ -46,6 +46,8 @@ export interface OutageNode {
   state: NodeState | null;
   /** a heartbeat node's failed checks in a row */
   failures: number;
+  /** a heartbeat node's first failed heartbeat of its current failing run, when known */
+  failing_since?: number | null;
 }
 
 export interface OutageContext {
@@ -85,6 +87,7 @@ export function resolveAnomaly(incidents: IncidentService, key: string, at: numb
 /** Failing: down, or a check whose last result failed (a run that may be about to take it down). */
 export function failingSince(n: OutageNode): number | null {
   if (n.paused) return null;
+  if (!n.state && n.failing_since != null) return n.failing_since;
   if (n.status === "down") return n.state?.base_since ?? n.state?.since ?? 0;
   if (!n.state) return n.failures > 0 ? 0 : null;
   if (n.status === "maintenance" || n.status === "unreachable") return null;
@@ -92,6 +95,14 @@ export function failingSince(n: OutageNode): number | null {
   for (const t of Object.values(n.state.checks)) if (t.last_ok === false && t.first_fail_at !== null) first = first === null ? t.first_fail_at : Math.min(first, t.first_fail_at);
   return first;
 }
+
+/**
+ * Whose storms an Outages tracks: the network service's nodes (config and API) or the nodes made
+ * by heartbeats alone (the ingest's); each picks up only its own after a restart, by the prefix of
+ * the storm incident's entity.
+ */
+export type OutageScope = "managed" | "heartbeat";
+const STORM_PREFIX: Record<OutageScope, string> = { managed: "storm@", heartbeat: "heartbeat-storm@" };
 
 export class Outages {
   private readonly held = new Map<number, Transition>();
@@ -102,6 +113,7 @@ export class Outages {
   constructor(
     private readonly incidents: IncidentService,
     private readonly options: StormOptions = DEFAULT_STORM,
+    private readonly scope: OutageScope = "managed",
   ) {}
 
   /** Picks up an open storm after a restart, from its incident's details. */
@@ -119,7 +131,7 @@ export class Outages {
 
   private activeStorms(): Incident[] {
     const found = this.incidents.work.matching({ status: "active", pane: "network", rule: NODE_STORM_RULE }, 1_000);
-    return found.map((id) => this.incidents.work.get(id)!).filter(Boolean);
+    return found.map((id) => this.incidents.work.get(id)!).filter((i) => i && i.entity.startsWith(STORM_PREFIX[this.scope]));
   }
 
   /** Applies one node's transitions, in order. */
@@ -221,8 +233,8 @@ export class Outages {
   private openDown(node: OutageNode, t: Transition, why: string | null, out: Map<number, Incident>): void {
     const before = this.incidents.activeByKey(NODE_DOWN_RULE, node.key);
     // counted as the failed checks of the run that took it down, as the ingest counts them
-    const run = t.check_id !== undefined ? (node.state?.checks[t.check_id]?.fails ?? 1) : 1;
-    const i = this.incidents.record({ rule: NODE_DOWN_RULE, entity: node.key, pane: "network", title: `${node.name} is down`, severity: node.critical ? "critical" : "high", time: t.at, increment: Math.max(1, run) });
+    const run = t.check_id !== undefined ? (node.state?.checks[t.check_id]?.fails ?? 1) : node.state ? 1 : node.failures;
+    const i = this.incidents.record({ rule: NODE_DOWN_RULE, entity: node.key, pane: "network", title: `${node.name} is down`, severity: node.critical ? "critical" : "high", time: Math.max(t.at, t.confirmed_at), firstSeen: t.at, increment: Math.max(1, run) });
     // a silence holds the detection: no incident to grow or describe
     if (!i) return;
     const first = before === null;
@@ -274,7 +286,7 @@ export class Outages {
   }
 
   private openStorm(found: { members: StormCandidate[]; since: number }, ctx: OutageContext, out: Map<number, Incident>): void {
-    const entity = `storm@${iso(found.since)}`;
+    const entity = `${STORM_PREFIX[this.scope]}${iso(found.since)}`;
     const i = this.incidents.record({ rule: NODE_STORM_RULE, entity, pane: "network", title: `${found.members.length} nodes down`, severity: found.members.some((m) => ctx.get(m.id)?.critical) ? "critical" : "high", time: found.since, increment: 0 });
     // a silence holds the detection: no incident to grow or describe
     if (!i) return;
