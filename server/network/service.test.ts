@@ -1,7 +1,10 @@
 // The network service against real local HTTP targets that the tests start and stop, on fake
 // timers: the scheduler's time moves by hand, a step at a time, and each step waits for the
 // real requests it started to answer (a flush of I/O, not a sleep).
+import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 import type net from "node:net";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
@@ -49,9 +52,9 @@ afterEach(async () => {
   for (const t of targets.splice(0)) await t.stop().catch(() => {});
 });
 
-function setup(storm?: Partial<StormOptions>) {
+function setup(storm?: Partial<StormOptions>, ping?: { command: string }) {
   const timers = fakeTimers(T0);
-  const t = testCore({ clock: timers, network: { timers, storm, configFile: null, watchConfig: false, maintenanceTickMs: 3_600_000 } });
+  const t = testCore({ clock: timers, network: { timers, storm, ping, configFile: null, watchConfig: false, maintenanceTickMs: 3_600_000 } });
   const { core } = t;
   cores.push({ stop: () => core.stopNetwork() });
   /** moves the clock by `ms` in 1-second steps, letting the real requests of each step answer */
@@ -176,6 +179,25 @@ describe("NetworkService with real targets", () => {
     await run(40 * S);
     expect(core.incident(second.id)!.incident.status).toBe("resolved");
     expect(active()).toEqual([]);
+  });
+
+  it("neither fails nor pages a node when this process may not send ICMP: it stays pending and says why", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-noping-"));
+    const command = path.join(dir, "ping");
+    fs.writeFileSync(command, "#!/bin/sh\necho 'ping: socket: Operation not permitted' >&2\nexit 2\n", { mode: 0o755 });
+    try {
+      const { core, run, status, active, results } = setup(undefined, { command });
+      core.createNode(def({ id: "core-rtr", checks: [{ type: "icmp", host: "127.0.0.1", interval: "10s", timeout: "2s" }] }), noc);
+      await core.startNetwork();
+      await run(60 * S);
+      expect(status("core-rtr")).toBe("pending");
+      expect(core.networkSnapshot().nodes.find((n) => n.key === "core-rtr")!.reason).toMatch(/^ICMP not permitted: ping: socket: Operation not permitted/);
+      expect(active()).toEqual([]);
+      // nothing stored as a failed check of the target (its uptime is not charged)
+      expect(results("core-rtr")).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("stores a pushed heartbeat of a probed node as a result of its heartbeat check, judged with its probes", async () => {

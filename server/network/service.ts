@@ -64,6 +64,8 @@ export class NetworkService {
   readonly timers: Timers;
   private tick: unknown = null;
   private running = false;
+  /** checks that said they cannot run here (logged once each) */
+  private readonly unrunnable = new Set<string>();
 
   constructor(
     private readonly db: VigilDb,
@@ -214,6 +216,8 @@ export class NetworkService {
     const ref = this.bySched.get(run.check_id);
     if (!ref) return;
     const { result } = run;
+    // the prober may not send ICMP (or has no ping): that says nothing about the target
+    if (result.details?.icmp_unavailable === true) return this.cannotRun(ref.node, ref.check, result.error ?? "ICMP not available");
     const message = result.warning ?? (typeof result.details.message === "string" ? result.details.message : null);
     this.commit(ref.node, [
       {
@@ -222,6 +226,22 @@ export class NetworkService {
         message,
       },
     ]);
+  }
+
+  /**
+   * A check Vigil itself cannot run here (ICMP not permitted to this process, no ping program):
+   * not a failed check of the target, so it is neither stored as one nor judged, and pages
+   * nobody. Logged once per check; a node with no other evidence stays pending and says why.
+   */
+  private cannotRun(node: LiveNode, check: LiveCheck, error: string): void {
+    if (!this.unrunnable.has(check.schedId)) {
+      this.unrunnable.add(check.schedId);
+      this.options.log?.("warn", `check ${check.schedId} cannot run here: ${error}`);
+    }
+    if (node.paused || node.state.status !== "pending" || node.state.reason === error) return;
+    node.state = { ...node.state, reason: error };
+    this.store.saveStatus(node.id, { status: "pending", since: node.state.since, reason: error, state: node.state, consecutiveFailures: 0 });
+    this.announce([this.nodeDelta(node.id)], new Map());
   }
 
   /**
