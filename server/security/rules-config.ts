@@ -74,7 +74,7 @@ export const rulesFileSchema = z.strictObject({
     })
     .optional(),
 });
-export type RulesFile = z.infer<typeof rulesFileSchema>;
+export type RulesFileInput = z.infer<typeof rulesFileSchema>;
 
 /** Drops the keys whose value is undefined, so a rule's part holds only what the file says. */
 function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
@@ -88,7 +88,7 @@ const auth = (r: { failures?: number; window?: number; reorder?: number } | unde
  * The file's knobs as the rules' options. The slow brute-force rule leaves the fast rule's bursts
  * alone, so it is told the fast rule's threshold and window whenever either is set.
  */
-export function toRulesConfig(f: RulesFile): RulesConfig {
+export function toRulesConfig(f: RulesFileInput): RulesConfig {
   const bruteForce = auth(f.brute_force, "threshold");
   const fast = f.brute_force && (f.brute_force.failures !== undefined || f.brute_force.window !== undefined) ? { fast: { threshold: f.brute_force.failures ?? BRUTE_FORCE_DEFAULTS.threshold, windowMs: f.brute_force.window ?? BRUTE_FORCE_DEFAULTS.windowMs } } : {};
   const slow = auth(f.brute_force_slow, "threshold");
@@ -185,7 +185,7 @@ export function parseRulesConfig(text: string, file: string, max = 20): RulesPar
 
 /** The knobs a rule takes, for the message about an unknown one. */
 function knobsOf(rule: PropertyKey): string {
-  const shape = rulesFileSchema.shape[rule as keyof RulesFile];
+  const shape = rulesFileSchema.shape[rule as keyof RulesFileInput];
   const inner = shape?.unwrap();
   return inner ? Object.keys(inner.shape).join(", ") : "";
 }
