@@ -55,6 +55,8 @@ export interface VigilConfig {
   syslog?: { host: string; port: number; udp: boolean; tcp: boolean };
   /** the nodes file (VIGIL_CONFIG, default ./vigil.yaml); a file that is not there defines no nodes */
   nodesFile: string;
+  /** the detection rules file (VIGIL_RULES): thresholds and windows; unset: every rule at its defaults */
+  rulesFile: string | null;
   /** probes in flight at once (VIGIL_PROBE_CONCURRENCY) */
   probeConcurrency: number;
   /** nodes failing together within the window that make one grouped incident (VIGIL_STORM_NODES, VIGIL_STORM_WINDOW_S) */
@@ -109,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     syslog: syslogListener(env),
     ackTimeoutMs: ackTimeouts(env.VIGIL_ACK_TIMEOUT),
     nodesFile: path.resolve(cwd, env.VIGIL_CONFIG || "vigil.yaml"),
+    rulesFile: env.VIGIL_RULES ? path.resolve(cwd, env.VIGIL_RULES) : null,
     probeConcurrency: int(env, "VIGIL_PROBE_CONCURRENCY", 64, 1, 10_000),
     storm: { count: int(env, "VIGIL_STORM_NODES", 5, 2, 1_000_000), windowMs: int(env, "VIGIL_STORM_WINDOW_S", 60, 1, 3600) * 1000 },
     webhookTimeoutMs: int(env, "VIGIL_WEBHOOK_TIMEOUT_S", 10, 1, 120) * 1000,

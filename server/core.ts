@@ -43,6 +43,7 @@ import { NetworkIngest, type NodeDefinition } from "./ingest/network";
 import { DEFAULT_TIME_WINDOW, type IngestResult, type Rejection } from "./ingest/validate";
 import { DEFAULT_BODY_LIMIT } from "./ingest/body";
 import type { RulesConfig } from "./security/detections/rules";
+import type { RulesFileStatus } from "./security/rules-file";
 import { getIncident as findIncident } from "../db/queries/incidents";
 import { createAccess, type AccessOptions } from "./auth/access";
 import { can, type Identity } from "./auth/actor";
@@ -69,6 +70,9 @@ export interface CoreOptions {
   hub?: Hub;
   /** thresholds of the security detections (defaults in server/security/detections/) */
   rules?: RulesConfig;
+  /** the rules file (VIGIL_RULES; null for none) and how it is watched (false: not at all) */
+  rulesFile?: string | null;
+  watchRules?: ConfigWatch | false;
   failuresToDown?: number;
   /** raw rows older than this are pruned; rollups are kept 90 days */
   retentionDays?: number;
@@ -123,9 +127,18 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const figures = new NetworkFigures(sqlite, clock, rollupRetention);
   const slaReports = new SlaReports(sqlite, clock, figures);
   const window = { retentionMs, skewMs: options.maxSkewMs ?? DEFAULT_TIME_WINDOW.skewMs };
-  const security = createSecurity(sqlite, clock, hub, incidentService, { window, rules: options.rules, timeZone: options.logTimeZone, parsePool: options.parsePool, tallySums });
-  let syslog: { listener: SyslogListener; ports: { udp: number | null; tcp: number | null } } | null = null;
   const netLog: NetworkServiceOptions["log"] = (level, message, detail) => getLogger()[level](detail ?? {}, message);
+  const security = createSecurity(sqlite, clock, hub, incidentService, {
+    window,
+    rules: options.rules,
+    rulesFile: options.rulesFile,
+    watchRules: options.watchRules,
+    log: netLog,
+    timeZone: options.logTimeZone,
+    parsePool: options.parsePool,
+    tallySums,
+  });
+  let syslog: { listener: SyslogListener; ports: { udp: number | null; tcp: number | null } } | null = null;
   const probes = new NetworkService(db, sqlite, clock, hub, incidentService, { log: netLog, figures: figures.store, ...options.network });
   nodeTags = (key) => probes.store.byKey(key)?.tags ?? null;
   const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, { failuresToDown: options.failuresToDown, maxNodes: options.maxNodes, window, delegate: probes, figures: figures.store, storm: options.network?.storm });
@@ -361,6 +374,12 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
       nodesFile.stop();
       await probes.stop();
     },
+    /** The rules file (VIGIL_RULES): applied when the core was made; watched from here on */
+    watchRulesFile: () => security.rulesFile.watch(),
+    stopRulesFile: () => security.rulesFile.stop(),
+    /** Reads and applies the rules file now (the watcher does this on a change). */
+    reloadRulesFile: (): RulesFileStatus => security.rulesFile.reload(),
+    rulesFileStatus: (): RulesFileStatus => security.rulesFile.status(),
     /** Reads and applies the nodes file now (the watcher does this on a change). */
     reloadNodesFile: (): Promise<NodesFileStatus> => nodesFile.reload(),
     /** GET /api/v1/network/config: the nodes file and why its last read was not applied */

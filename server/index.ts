@@ -86,6 +86,7 @@ async function main() {
     logTimeZone: config.logTimeZone,
     ackTimeoutMs: config.ackTimeoutMs,
     network: { configFile: config.nodesFile, concurrency: config.probeConcurrency, storm: config.storm },
+    rulesFile: config.rulesFile,
     notify: { timeoutMs: config.webhookTimeoutMs, concurrency: config.webhookConcurrency },
     access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl, secureCookies: httpsInFront, hosts },
   });
@@ -180,6 +181,10 @@ async function main() {
   await core.startNetwork();
   const nodesFile = core.nodesFileStatus();
   log.info({ nodesFile }, `nodes file ${nodesFile.file}: ${nodesFile.problems.length ? `not applied (${nodesFile.problems.length} problem(s))` : `${nodesFile.nodes} node(s)`}; ${core.probes.stats().checks} check(s) running`);
+  // applied before the first batch (when the core was made); changes apply from now on
+  core.watchRulesFile();
+  const rulesFile = core.rulesFileStatus();
+  if (rulesFile.file) log.info({ rulesFile }, `rules file ${rulesFile.file}: ${rulesFile.problems.length ? `not applied (${rulesFile.problems.length} problem(s)), every rule at its defaults` : `sets ${rulesFile.rules.join(", ") || "nothing"}`}; watched for changes`);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   if (port !== config.port) hosts.current = hostPolicy(port);
@@ -213,6 +218,7 @@ async function main() {
         backups?.stop();
         void core.stopSyslog();
         void core.stopNetwork();
+        core.stopRulesFile();
         // requests in flight are cut; their rows stay pending and are sent after the next start
         notifyStopped = core.notify.stop();
       },

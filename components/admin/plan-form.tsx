@@ -8,7 +8,7 @@ import { badFields, buttonClass, fieldClass, FormError, labelClass, quietButtonC
 type Step = ResponsePlanInput["steps"][number];
 
 // Suggestions only: any rule name the detections use is accepted (a-z, 0-9, _ . : -).
-const KNOWN_RULES = ["brute_force", "brute_force_slow", "password_spraying", "credential_stuffing", "distributed_attack", "success_after_failures", "port_scan", "card_testing", "payment_velocity", "ids_priority", "ids_campaign", "ids_persistent_source", "ids_engine_noise", "node_down", "node_storm", "latency_anomaly"];
+const KNOWN_RULES = ["brute_force", "brute_force_slow", "password_spraying", "credential_stuffing", "distributed_attack", "success_after_failures", "privilege_escalation", "port_scan", "card_testing", "payment_velocity", "ids_priority", "ids_campaign", "ids_persistent_source", "ids_engine_noise", "node_down", "node_storm", "latency_anomaly"];
 
 /** A step id not used yet: existing steps keep theirs, so ticks on incidents keep pointing at them. */
 function freshId(steps: Step[]): string {

@@ -1,5 +1,6 @@
-// The nodes file (VIGIL_CONFIG, default ./vigil.yaml): read, parsed with the `yaml` package (the
-// only module that imports it), checked with the node schema, every problem reported as
+// The nodes file (VIGIL_CONFIG, default ./vigil.yaml): read, parsed with the `yaml` package (this
+// module and server/security/rules-config.ts, which reuses the reading, locating and watching
+// below, are the ones that import it), checked with the node schema, every problem reported as
 // file:line:col and reason; written back out for GET /api/v1/nodes/export. Watching the file
 // for changes lives here too, behind a function the service can be given another of in tests.
 import fs from "node:fs";
@@ -69,7 +70,7 @@ export function parseConfig(text: string, file: string, known: (key: string) => 
 }
 
 /** Where the value at `path` starts; for a missing key, the nearest mapping that exists. */
-function offsetOf(doc: Document, path: readonly PropertyKey[]): number {
+export function offsetOf(doc: Document, path: readonly PropertyKey[]): number {
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n) as unknown[], true);
     if (isNode(node) && node.range) return node.range[0];
@@ -78,7 +79,7 @@ function offsetOf(doc: Document, path: readonly PropertyKey[]): number {
 }
 
 /** Where a key of the mapping at `path` is written (an unknown setting is shown at its name). */
-function keyOffset(doc: Document, path: readonly PropertyKey[], key: string): number {
+export function keyOffset(doc: Document, path: readonly PropertyKey[], key: string): number {
   const map = doc.getIn(path as unknown[], true);
   if (isMap(map)) {
     const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);

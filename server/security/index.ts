@@ -5,7 +5,8 @@ import type { Hub } from "../live/hub";
 import type { IncidentService } from "../incidents/service";
 import { validateBatch, type IngestResult, type Rejection, type TimeWindow } from "../ingest/validate";
 import { DetectionEngine } from "./detections/engine";
-import { defaultRules, type RulesConfig } from "./detections/rules";
+import { RuleSet, type RulesConfig } from "./detections/rules";
+import { RulesFile, type RulesFileOptions } from "./rules-file";
 import { SecurityStore, type NumberedOutcome } from "./ingest";
 import type { ParsedEvent } from "./types";
 import { maskCardNumbers, maskDeep } from "./masking";
@@ -17,7 +18,13 @@ import type { TallySums } from "../../db/queries/tally-sums";
 
 export interface SecurityOptions {
   window: TimeWindow;
+  /** thresholds set in code (tests); a rules file, when given and valid, replaces them */
   rules?: RulesConfig;
+  /** the rules file (VIGIL_RULES), read before the first batch; null or unset for none */
+  rulesFile?: string | null;
+  /** how the rules file is watched (default: fs.watch on its folder; false: not at all) */
+  watchRules?: RulesFileOptions["watch"];
+  log?: RulesFileOptions["log"];
   /** IANA zone of log stamps that carry no offset (RFC 3164, fast.log); default UTC (VIGIL_LOG_TIMEZONE) */
   timeZone?: string;
   /** parses uploads on another thread for parseUploadAsync (the server's); without it they are parsed in place */
@@ -31,8 +38,19 @@ export interface SecurityOptions {
  * (sqlite, clock, hub, incidents, options); server/core.ts only wires it.
  */
 export function createSecurity(sqlite: Database.Database, clock: Clock, hub: Hub, incidents: IncidentService, options: SecurityOptions) {
-  const rules = defaultRules(options.rules);
+  const rules = new RuleSet(options.rules);
   const engine = new DetectionEngine(rules.events, rules.flows);
+  const rulesFile = new RulesFile(
+    options.rulesFile ?? null,
+    (config) => {
+      const rebuilt = rules.update(config);
+      engine.replace(rules.events, rules.flows);
+      return rebuilt;
+    },
+    { watch: options.watchRules, log: options.log, now: () => clock.now() },
+  );
+  // before the first batch: no event is judged by the defaults the operator meant to change
+  rulesFile.reload();
   const store = new SecurityStore(sqlite, hub, incidents, engine, clock, options.window, options.tallySums);
 
   /** POST /api/v1/events: Vigil's own JSON items, answered by index. */
@@ -74,7 +92,7 @@ export function createSecurity(sqlite: Database.Database, clock: Clock, hub: Hub
     );
   };
 
-  return { store, engine, rules, ingestJson, ingestUpload, parseUploadAsync, storeOutcomes, ingestSyslogLines };
+  return { store, engine, rules, rulesFile, ingestJson, ingestUpload, parseUploadAsync, storeOutcomes, ingestSyslogLines };
 }
 
 export type Security = ReturnType<typeof createSecurity>;

@@ -31,6 +31,22 @@ describe("POST /api/v1/ingest/syslog through the core", () => {
     expect(incident.explanation).toContain("threshold 8 in 120 s");
   });
 
+  it("turns 30 PAM su failures in 30 s, which name no source address, into one privilege_escalation incident", () => {
+    const { core } = testCore();
+    const lines = Array.from({ length: 30 }, (_, i) => `${stamp(100 - i)} web-1 su: pam_unix(su:auth): authentication failure; logname=bob uid=1000 euid=0 tty=pts/0 ruser=bob rhost=  user=root`);
+    expect(core.ingestLog("syslog", text(lines), "text/plain")).toMatchObject({ accepted: 30, rejected_total: 0 });
+    const incidents = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents;
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({
+      rule: "privilege_escalation",
+      entity: "su:web-1:root:bob",
+      count: 30,
+      first_seen: Date.UTC(2026, 10, 21, 12, 0, 0) - 100_000,
+      last_seen: Date.UTC(2026, 10, 21, 12, 0, 0) - 71_000,
+      explanation: "30 failed su attempts for root by bob on web-1 in 29 s; threshold 7 in 5 min",
+    });
+  });
+
   it("opens the same incident, with the same times, when the log arrives newest first", () => {
     const { core } = testCore();
     const lines = Array.from({ length: 10 }, (_, i) => sshFailure(100 - i * 5)).reverse();

@@ -5,7 +5,9 @@ import { EvictionCursor, PAIRED, REPORTED, type KeyedWindows, type WindowEntry }
  * How authentication failures are counted — the one place every auth rule takes it from.
  *
  * - The source is `src_ip ?? src_host`: a host name (PAM's `rhost=host.example`) is a real source.
- *   A failure with neither is not counted by these rules (they are all about where logins come from).
+ *   A failure with neither is not counted by the remote rules (they are all about where logins come
+ *   from); su and sudo failures on the host itself feed privilege-escalation.ts, keyed by host,
+ *   account and the user who tried (`requesterOf`).
  * - The service is the event's `service`, lower-cased ("sshd" for sshd's own lines and for its PAM
  *   lines alike), or "unknown".
  * - An attempt (`attributes.attempt !== false`: a failed password, keyboard-interactive, a PAM
@@ -76,6 +78,8 @@ export interface WeighedFailure<K> {
 }
 
 export const DEFAULT_MAX_CONNECTIONS = 100_000;
+/** PAM entries a connection remembers to take back at most (an sshd process has a handful). */
+const MAX_SECONDARY = 64;
 
 /**
  * A PAM "authentication failure" line (`pam:` signature) is the second report of tries its
@@ -130,7 +134,8 @@ export class FailureCounter {
       if (c.credit) this.replace(c, c.credit);
       c.credit = null;
       this.absorb(c, it.entry);
-      if (it.entry.weight > 0) c.secondary.push(it.entry);
+      // bounded: a log of PAM lines only keeps one local connection growing (see connectionKey)
+      if (it.entry.weight > 0 && c.secondary.push(it.entry) > MAX_SECONDARY) c.secondary.shift();
     }
     for (const it of sorted) {
       if (isAttempt(it.event)) continue;
@@ -185,23 +190,52 @@ export class FailureCounter {
 }
 
 /**
- * The connection a failure line belongs to. A syslog line with a process id: the source, host and
+ * The connection a failure line belongs to. A syslog line with a process id: the host and
  * pid (sshd runs one process per connection, and its lines without a port, as older versions
  * write "Invalid user x from 203.0.113.5" and "Received disconnect from 203.0.113.5: 11: Bye Bye
  * [preauth]", belong to the "Failed password … port 4242" of the same process). Otherwise the
- * source and its port. Neither: null (the line counts on its own).
+ * source and its port. A local line (no source, no pid): the host, service, requesting user and
+ * 10-minute slot.
+ * None of these: null (the line counts on its own).
  */
-export function connectionKey(e: Pick<StoredEvent, "src_ip" | "src_host" | "src_port" | "attributes">): string | null {
-  const source = sourceOf(e);
-  if (source === null) return null;
+export function connectionKey(e: Pick<StoredEvent, "time" | "src_ip" | "src_host" | "src_port" | "attributes" | "service" | "user">): string | null {
   const pid = e.attributes?.pid;
   if (typeof pid === "string" || typeof pid === "number") {
     // not the source: PAM names the client by its reverse-DNS name (rhost=) where sshd's own
     // lines give the address, and both are the one connection
-    const host = e.attributes?.host;
-    return `pid\u0000${typeof host === "string" ? host : ""}\u0000${pid}`;
+    return `pid\u0000${hostOf(e) ?? ""}\u0000${pid}`;
   }
-  return e.src_port == null ? null : `${source}\u0000${e.src_port}`;
+  const source = sourceOf(e);
+  if (source !== null) return e.src_port == null ? null : `${source}\u0000${e.src_port}`;
+  // a local line without a pid (sudo writes `sudo: pam_unix(sudo:auth): …` and `sudo: bob : 3
+  // incorrect password attempts ; …` without one): the user's tries on that host and service in
+  // one slot of CONNECTION_SPAN_MS (on the epoch's grid, so the same whatever order lines arrive
+  // in) are one connection, so PAM's line and sudo's own count once, as within one process. A run
+  // whose PAM line and sudo's line fall on either side of a slot's edge counts PAM's one more.
+  const requester = requesterOf(e);
+  if (requester === null) return null;
+  return `local\u0000${hostOf(e) ?? ""}\u0000${serviceOf(e)}\u0000${requester}\u0000${Math.floor(e.time / CONNECTION_SPAN_MS)}`;
+}
+
+/** The host a syslog line came from (its `attributes.host`), or null. */
+export function hostOf(e: Pick<StoredEvent, "attributes">): string | null {
+  const host = e.attributes?.host;
+  return typeof host === "string" && host !== "" ? host : null;
+}
+
+/**
+ * Who tried to authenticate on the host itself (su, sudo): PAM's `ruser=` or `logname=`, su's
+ * "FAILED SU (to root) bob" (`by`); sudo's own lines and its PAM stack name that user as the
+ * account (`bob : 3 incorrect password attempts`, `user=bob`: sudo asks for bob's own password).
+ * Null when the line does not say.
+ */
+export function requesterOf(e: Pick<StoredEvent, "attributes" | "service" | "user">): string | null {
+  const a = e.attributes;
+  for (const k of ["ruser", "logname", "by"]) {
+    const v = a?.[k];
+    if (typeof v === "string" && v !== "") return v;
+  }
+  return serviceOf(e) === "sudo" ? (e.user ?? null) : null;
 }
 
 /** Lines of one process further apart than this are different connections (the pid was reused). */

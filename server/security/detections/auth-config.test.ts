@@ -2,16 +2,18 @@ import { describe, expect, it } from "vitest";
 import { BRUTE_FORCE_DEFAULTS, STATE_DEFAULTS, windowLimits, withDefaults } from "./auth-config";
 import { BruteForceRule, SlowBruteForceRule } from "./brute-force";
 import { DistributedAttackRule } from "./distributed";
+import { PrivilegeEscalationRule } from "./privilege-escalation";
 import { PasswordSprayingRule } from "./spraying";
 import { SuccessAfterFailuresRule } from "./success-after-failures";
 
 describe("auth rule options", () => {
   it("ship the documented defaults", () => {
     expect(new BruteForceRule().options).toMatchObject({ threshold: 8, windowMs: 120_000 });
-    expect(new SlowBruteForceRule().options).toMatchObject({ threshold: 20, windowMs: 3_600_000, fast: { threshold: 8, windowMs: 120_000 } });
+    expect(new SlowBruteForceRule().options).toMatchObject({ threshold: 15, windowMs: 3_600_000, fast: { threshold: 8, windowMs: 120_000 } });
     expect(new PasswordSprayingRule().options).toMatchObject({ minAccounts: 5, windowMs: 600_000 });
     expect(new DistributedAttackRule().options).toMatchObject({ minFailures: 10, minSources: 5, windowMs: 600_000 });
     expect(new SuccessAfterFailuresRule().options).toMatchObject({ minFailures: 5, windowMs: 600_000 });
+    expect(new PrivilegeEscalationRule().options).toMatchObject({ threshold: 7, windowMs: 300_000 });
     expect(STATE_DEFAULTS).toEqual({ reorderMs: 3_600_000, maxKeys: 100_000, maxEntriesPerKey: 1_000, maxEntries: 500_000, maxConnections: 100_000 });
   });
 

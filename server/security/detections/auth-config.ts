@@ -52,6 +52,12 @@ export interface SuccessAfterFailuresOptions extends StateLimits {
   windowMs: number;
 }
 
+export interface PrivilegeEscalationOptions extends StateLimits {
+  /** failed su or sudo authentications on one host for one account (by one user) within `windowMs` */
+  threshold: number;
+  windowMs: number;
+}
+
 export const STATE_DEFAULTS: StateLimits = {
   reorderMs: 3_600_000,
   maxKeys: 100_000,
@@ -62,9 +68,12 @@ export const STATE_DEFAULTS: StateLimits = {
 
 export const BRUTE_FORCE_DEFAULTS: BruteForceOptions = { ...STATE_DEFAULTS, threshold: 8, windowMs: 120_000 };
 
+// 15, not 20: the slow attack the issue measured (18 failures over 4 accounts in 6 min, one
+// address) stays under the fast rate and under 5 accounts, so it is this rule's to find; a person
+// who forgot a password makes a handful of tries, not 15 in an hour (README "Authentication")
 export const SLOW_BRUTE_FORCE_DEFAULTS: SlowBruteForceOptions = {
   ...STATE_DEFAULTS,
-  threshold: 20,
+  threshold: 15,
   windowMs: 3_600_000,
   fast: { threshold: BRUTE_FORCE_DEFAULTS.threshold, windowMs: BRUTE_FORCE_DEFAULTS.windowMs },
 };
@@ -73,15 +82,20 @@ export const PASSWORD_SPRAYING_DEFAULTS: PasswordSprayingOptions = { ...STATE_DE
 
 export const DISTRIBUTED_ATTACK_DEFAULTS: DistributedAttackOptions = { ...STATE_DEFAULTS, minFailures: 10, minSources: 5, windowMs: 600_000 };
 
+// 7, not 5: sudo allows 3 tries per run, so a person with caps lock on fails two runs (6) before
+// noticing; a seventh failure within 5 min is past that, and su (one try per run) needs 7 runs
+export const PRIVILEGE_ESCALATION_DEFAULTS: PrivilegeEscalationOptions = { ...STATE_DEFAULTS, threshold: 7, windowMs: 300_000 };
+
 export const SUCCESS_AFTER_FAILURES_DEFAULTS: SuccessAfterFailuresOptions = { ...STATE_DEFAULTS, minFailures: 5, windowMs: 600_000 };
 
-/** The configuration of all five auth rules, each part optional (see `createAuthRules` in the caller). */
+/** The configuration of the auth rules, each part optional (see `defaultRules` in rules.ts). */
 export interface AuthRulesConfig {
   bruteForce?: Partial<BruteForceOptions>;
   bruteForceSlow?: Partial<SlowBruteForceOptions>;
   passwordSpraying?: Partial<PasswordSprayingOptions>;
   distributedAttack?: Partial<DistributedAttackOptions>;
   successAfterFailures?: Partial<SuccessAfterFailuresOptions>;
+  privilegeEscalation?: Partial<PrivilegeEscalationOptions>;
 }
 
 /** Defaults overlaid with the given options; throws on a value that cannot work. */

@@ -3,6 +3,8 @@ import type { SecurityRule, StoredEvent } from "../types";
 import { chunks, fail, failures, incidents, MIN, random, SEC, shuffled, success, T0, totals } from "./auth-test-events";
 import { BruteForceRule, SlowBruteForceRule } from "./brute-force";
 import { DistributedAttackRule } from "./distributed";
+import { DetectionEngine } from "./engine";
+import { RuleSet } from "./rules";
 import { PasswordSprayingRule } from "./spraying";
 import { SuccessAfterFailuresRule } from "./success-after-failures";
 
@@ -84,4 +86,44 @@ describe("auth rules on a mixed log in any order", () => {
       for (const seed of [2, 3, 4]) expect(totals(incidents(make(), chunks(shuffled(log, seed), 5 + seed * 4)))).toEqual(expected);
     });
   }
+});
+
+describe("the slow attack the issue measured: 18 failures over 4 accounts in 6 minutes from one address", () => {
+  // every rule Vigil runs with its defaults, as the server runs them
+  const everyRule = (): SecurityRule => {
+    const set = new RuleSet();
+    const engine = new DetectionEngine(set.events, set.flows);
+    return { name: "all", observe: (batch) => engine.observe(batch) };
+  };
+  const attack = (n: number) =>
+    Array.from({ length: n }, (_, i) => fail(T0 + Math.round((i * 6 * MIN) / (n - 1)), { src_ip: "203.0.113.9", src_port: 40_000 + i, user: ["root", "admin", "oracle", "ubuntu"][i % 4] }));
+
+  it("opens one incident, brute_force_slow, from the first failure to the last, explained", () => {
+    const log = attack(18);
+    const [d, ...rest] = everyRule().observe(log);
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({
+      rule: "brute_force_slow",
+      entity: "sshd:203.0.113.9",
+      increment: 18,
+      firstSeen: T0,
+      lastSeen: T0 + 6 * MIN,
+      explanation: "18 failed logins for 4 accounts from 203.0.113.9 (sshd) in 6 min, under the fast rate; threshold 15 in 1 h",
+    });
+  });
+
+  it("opens the same one incident for the attack shuffled, reversed, or one line at a time", () => {
+    const log = attack(18);
+    const expected = { "brute_force_slow|sshd:203.0.113.9": { count: 18, firstSeen: T0, lastSeen: T0 + 6 * MIN } };
+    expect(totals(incidents(everyRule(), [log]))).toEqual(expected);
+    expect(totals(incidents(everyRule(), [[...log].reverse()]))).toEqual(expected);
+    expect(totals(incidents(everyRule(), chunks(log, 1)))).toEqual(expected);
+    for (const seed of [1, 2, 3]) expect(totals(incidents(everyRule(), chunks(shuffled(log, seed), seed * 2)))).toEqual(expected);
+  });
+
+  it("opens nothing one failure below the threshold, in any order", () => {
+    const log = attack(14);
+    expect(totals(incidents(everyRule(), [log]))).toEqual({});
+    expect(totals(incidents(everyRule(), chunks(shuffled(log, 7), 3)))).toEqual({});
+  });
 });

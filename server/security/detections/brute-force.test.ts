@@ -142,11 +142,11 @@ describe("brute_force_slow", () => {
   const slowLog = (n: number) => failures(n, T0, 3 * MIN); // one every 3 minutes: never 8 in 2 minutes
 
   it("does not fire one failure below the threshold", () => {
-    expect(new SlowBruteForceRule().observe(slowLog(19))).toEqual([]);
+    expect(new SlowBruteForceRule().observe(slowLog(14))).toEqual([]);
   });
 
-  it("fires at 20 failures within an hour that stay under the fast rate", () => {
-    const log = slowLog(20);
+  it("fires at 15 failures within an hour that stay under the fast rate", () => {
+    const log = slowLog(15);
     const [d, ...rest] = new SlowBruteForceRule().observe(log);
     expect(rest).toEqual([]);
     expect(d).toMatchObject({
@@ -154,10 +154,10 @@ describe("brute_force_slow", () => {
       entity: "sshd:203.0.113.5",
       severity: "medium",
       mitre: "T1110.001",
-      increment: 20,
+      increment: 15,
       firstSeen: T0,
-      lastSeen: T0 + 57 * MIN,
-      explanation: "20 failed logins for 1 account from 203.0.113.5 (sshd) in 57 min, under the fast rate; threshold 20 in 1 h",
+      lastSeen: T0 + 42 * MIN,
+      explanation: "15 failed logins for 1 account from 203.0.113.5 (sshd) in 42 min, under the fast rate; threshold 15 in 1 h",
     });
     expect(new BruteForceRule().observe(log)).toEqual([]);
   });

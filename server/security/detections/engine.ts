@@ -15,13 +15,23 @@ const MAX_EVIDENCE = 100;
  */
 export class DetectionEngine {
   constructor(
-    readonly rules: readonly SecurityRule[],
-    private readonly flowRules: readonly FlowRule[] = [],
+    private eventRules: readonly SecurityRule[],
+    private flowRules: readonly FlowRule[] = [],
   ) {}
+
+  get rules(): readonly SecurityRule[] {
+    return this.eventRules;
+  }
+
+  /** Runs these rules from the next batch on (a rules file reloaded: see RuleSet.update). */
+  replace(rules: readonly SecurityRule[], flowRules: readonly FlowRule[] = []): void {
+    this.eventRules = rules;
+    this.flowRules = flowRules;
+  }
 
   observe(events: readonly StoredEvent[], flows: readonly FlowRecord[] = []): SecurityDetection[] {
     const out: SecurityDetection[] = [];
-    if (events.length) for (const rule of this.rules) out.push(...rule.observe(events));
+    if (events.length) for (const rule of this.eventRules) out.push(...rule.observe(events));
     if (flows.length) for (const rule of this.flowRules) out.push(...rule.observeFlows(flows));
     return foldDetections(out);
   }
