@@ -46,11 +46,13 @@ describe("triage routes", () => {
     ["events", "/api/v1/events?src_ip=203.0.113.5"],
     ["events/groups", "/api/v1/events/groups?by=src&sort=count"],
     ["security/top", "/api/v1/security/top?dim=src"],
-  ])("GET %s answers an unknown query parameter with 400 naming it", async (route, url) => {
-    const res = await get(route, url);
+    ["security/snapshot", "/api/v1/security/snapshot?src=1"],
+    ["events/[id]", "/api/v1/events/1?src=1", { id: "1" }],
+  ] as [string, string, Record<string, string>?][])("GET %s answers an unknown query parameter with 400 naming it", async (route, url, params) => {
+    const res = await get(route, url, params);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("invalid_query");
-    expect(res.body.error.message).toMatch(/src_ip|sort|dim/);
+    expect(res.body.error.message).toMatch(/src_ip|sort|dim|src/);
   });
 
   it("GET /api/v1/events/groups and /security/top answer the contract's shapes", async () => {
