@@ -3,7 +3,7 @@ import type { NumberedOutcome } from "./ingest";
 import { DEFAULT_LINE_LIMITS, splitLogLines, type LineLimits } from "./lines";
 import { parseEveLine } from "./parsers/eve";
 import { parseFastLine } from "./parsers/fast";
-import { parseSyslogLine } from "./parsers/syslog";
+import { parseSyslogLine, syslogHost } from "./parsers/syslog";
 import { parseTransactionCsv, parseTransactionRecord } from "./parsers/transactions";
 import type { ParseContext, ParseOutcome } from "./types";
 import { ACCEPTED_TYPES, type NativeFormat } from "./content-types";
@@ -29,10 +29,44 @@ export function parseUpload(format: NativeFormat, bytes: Uint8Array, contentType
   if (lines.length === 0) throw new BodyError(400, "empty_body", "body is empty: send one line per event");
   if (format === "transactions") return parseCsv(bytes, ctx);
   const parse = LINE_PARSERS[format];
-  return lines.map(({ line, text, error }) => ({
+  const outcomes: NumberedOutcome[] = lines.map(({ line, text, error }) => ({
     line,
     outcome: error !== undefined ? { status: "rejected", reason: error } : text.trim() === "" ? { status: "skipped", reason: "blank line" } : parse(text, ctx),
   }));
+  return format === "syslog" && outcomes.some((o) => o.outcome.status === "skipped" && o.outcome.repeat) ? foldRepeats(outcomes, lines, ctx) : outcomes;
+}
+
+/**
+ * BSD syslog's "last message repeated N times" (no tag: the host's previous message again): when
+ * the host's previous line in the upload is an event, that event happened N more times (its
+ * `occurrences` grow, as sshd's own "message repeated N times: [ … ]" does) and the marker line is
+ * skipped saying so (a fixed reason: `skipped_by` counts by reason); otherwise it stays skipped with the reason.
+ */
+function foldRepeats(outcomes: NumberedOutcome[], lines: readonly { text?: string }[], ctx: ParseContext): NumberedOutcome[] {
+  const previous = new Map<string, NumberedOutcome>();
+  const hostOf = (o: NumberedOutcome, i: number): string | null | undefined => {
+    if (o.outcome.status === "event") {
+      const h = (o.outcome.event.attributes as { host?: unknown } | null)?.host;
+      return typeof h === "string" ? h : null;
+    }
+    // a line that is not an event (cron, a session line …) is still the host's previous line
+    return o.outcome.status === "skipped" && o.outcome.reason !== "blank line" ? syslogHost(lines[i].text ?? "", ctx) : undefined;
+  };
+  for (let i = 0; i < outcomes.length; i++) {
+    const o = outcomes[i];
+    const out = o.outcome;
+    if (out.status === "skipped" && out.repeat) {
+      const before = previous.get(out.repeat.host ?? "");
+      if (before?.outcome.status === "event") {
+        before.outcome.event.occurrences += out.repeat.times;
+        o.outcome = { status: "skipped", reason: "last message repeated: counted on the host's previous line" };
+      }
+      continue;
+    }
+    const host = hostOf(o, i);
+    if (host !== undefined) previous.set(host ?? "", o);
+  }
+  return outcomes;
 }
 
 function parseTransactionJson(bytes: Uint8Array, ctx: ParseContext, limits: LineLimits): NumberedOutcome[] {

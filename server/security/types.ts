@@ -64,7 +64,13 @@ export type ParseOutcome =
    * well-formed but not security-relevant (a cron line, an EVE dns record): counted, not stored.
    * An EVE `flow` record also hands its flow over, for scan and sweep detection.
    */
-  | { status: "skipped"; reason: string; flow?: FlowRecord }
+  | {
+      status: "skipped";
+      reason: string;
+      flow?: FlowRecord;
+      /** BSD syslog's "last message repeated N times": the host's previous line happened N more times */
+      repeat?: { host: string | null; times: number };
+    }
   /** malformed or unusable: reported with the reason */
   | { status: "rejected"; reason: string };
 

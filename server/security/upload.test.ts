@@ -31,6 +31,25 @@ describe("POST /api/v1/ingest/syslog through the core", () => {
     expect(incident.explanation).toContain("threshold 8 in 120 s");
   });
 
+  it("counts BSD syslog's 'last message repeated N times' on the host's previous event, and nowhere else", () => {
+    const { core, handle } = testCore();
+    const lines = [
+      sshFailure(100, "203.0.113.77"),
+      `${stamp(99)} other-host CRON[1]: (root) CMD (true)`,
+      `${stamp(90)} bastion last message repeated 7 times`,
+      `${stamp(80)} other-host last message repeated 3 times`,
+      `${stamp(70)} gateway --- last message repeated 2 times ---`,
+    ];
+    const r = core.ingestLog("syslog", text(lines), "text/plain");
+    expect(r).toMatchObject({ accepted: 1, skipped: 4, rejected_total: 0 });
+    expect(r.skipped_by).toMatchObject({ "last message repeated: counted on the host's previous line": 1, "last message repeated: the host's previous line is not an event of this upload": 2 });
+    const row = handle.sqlite.prepare("SELECT occurrences FROM security_events").get() as { occurrences: number };
+    expect(row.occurrences).toBe(8);
+    // eight tries from one address within two minutes: the brute-force rule's threshold
+    const [incident] = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents;
+    expect(incident).toMatchObject({ rule: "brute_force", entity: "sshd:203.0.113.77", count: 8 });
+  });
+
   it("turns 30 PAM su failures in 30 s, which name no source address, into one privilege_escalation incident", () => {
     const { core } = testCore();
     const lines = Array.from({ length: 30 }, (_, i) => `${stamp(100 - i)} web-1 su: pam_unix(su:auth): authentication failure; logname=bob uid=1000 euid=0 tty=pts/0 ruser=bob rhost=  user=root`);

@@ -19,6 +19,8 @@ const TAG = /^([^\s[\]:()]{1,128})(?:\(([^\s()]{1,64})\))?(?:\[([^\]\s]{1,32})\]
 // Solaris: "[ID 800047 auth.notice] Failed none for root …"
 const SOLARIS_ID = /^\[ID \d+ [a-z0-9]+\.[a-z]+\] /;
 const REPEATED = /^message repeated (\d{1,9}) times?: \[\s?(.*?)\s?\]\s*$/;
+// BSD syslogd / rsyslog / syslog-ng: the host's previous message again, N more times (no tag)
+const LAST_REPEATED = /^(?:--- )?last message repeated (\d{1,9}) times?(?: ---)?\s*$/;
 
 const rejected = (reason: string): ParseOutcome => ({ status: "rejected", reason });
 
@@ -48,7 +50,17 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   const env = envelope(line, ctx);
   if ("reason" in env) return rejected(env.reason);
   const name = env.program;
-  if (!name) return { status: "skipped", reason: "not security-relevant: no program tag" };
+  if (!name) {
+    // "Mar  1 12:00:00 web-1 last message repeated 3 times" (a logger without the host: "last" was taken for it)
+    const bare = env.host === "last" ? `last ${env.message}` : env.message;
+    const last = LAST_REPEATED.exec(bare);
+    if (last) {
+      const host = env.host === "last" ? null : env.host;
+      const times = Math.max(1, Number(last[1]));
+      return { status: "skipped", reason: "last message repeated: the host's previous line is not an event of this upload", repeat: { host, times } };
+    }
+    return { status: "skipped", reason: "not security-relevant: no program tag" };
+  }
   // "#012" is rsyslog's escape for a newline inside a message: what follows is a continuation,
   // kept in the message but not read for the pattern
   let text = env.message.replace(SOLARIS_ID, "");
@@ -167,4 +179,16 @@ function rfc5424(rest: string): Envelope | { reason: string } {
   if (message.charCodeAt(0) === 0xfeff) message = message.slice(1);
   const app = nil(m[3]);
   return { time: t.ms, host: nil(m[2]), program: app, module: null, pid: nil(m[4]), message };
+}
+
+/** The host a syslog line names (null: none, or not a syslog line). */
+export function syslogHost(line: string, ctx: ParseContext): string | null {
+  const prepared = prepareLine(line);
+  if (!prepared.ok) return null;
+  try {
+    const env = envelope(prepared.line, ctx);
+    return "reason" in env ? null : env.host;
+  } catch {
+    return null;
+  }
 }
