@@ -97,7 +97,7 @@ export function EventList({ head, total, onHeldChange }: { head: SecurityEvent[]
         )}
         <div ref={scroller} onScroll={onScroll} className="h-[26rem] overflow-y-auto pr-1 [overflow-anchor:none]" aria-label="security events" role="region">
           {rows.length === 0 ? (
-            <p className="p-3 text-sm text-slate-400">No security events yet. POST them to /api/v1/events.</p>
+            <p className="break-words p-3 text-sm text-slate-400">No security events yet. Send logs to /api/v1/ingest/suricata, /fast, /syslog or /transactions (or JSON to /api/v1/events).</p>
           ) : (
             <ul className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
               {items.map((v) => {
