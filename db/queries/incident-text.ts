@@ -69,6 +69,14 @@ interface Row {
   entity: string;
 }
 
+/** The index's own statements (db/queries/query-plans.test.ts plans them): the log from a place, every incident in rowid order, one by id, the log's end. */
+export const TEXT_INDEX_SQL = {
+  since: `SELECT seq, incident_id FROM incident_text_changes WHERE seq >= ? ORDER BY seq`,
+  all: `SELECT id, status, title, rule, entity FROM incidents ORDER BY id`,
+  one: `SELECT id, status, title, rule, entity FROM incidents WHERE id = ?`,
+  top: `SELECT coalesce(max(seq), 0) AS seq FROM incident_text_changes`,
+};
+
 /** The SQL function `term` calls: registered once per connection. */
 const FUNCTION = "incident_text_hit";
 
@@ -91,10 +99,10 @@ export class IncidentTextIndex {
     private readonly maxSlots = MAX_SLOTS,
   ) {
     this.stmt = {
-      since: sqlite.prepare(`SELECT seq, incident_id FROM incident_text_changes WHERE seq >= ? ORDER BY seq`).raw(),
-      all: sqlite.prepare(`SELECT id, status, title, rule, entity FROM incidents ORDER BY id`).raw(),
-      one: sqlite.prepare(`SELECT id, status, title, rule, entity FROM incidents WHERE id = ?`),
-      top: sqlite.prepare(`SELECT coalesce(max(seq), 0) AS seq FROM incident_text_changes`),
+      since: sqlite.prepare(TEXT_INDEX_SQL.since).raw(),
+      all: sqlite.prepare(TEXT_INDEX_SQL.all).raw(),
+      one: sqlite.prepare(TEXT_INDEX_SQL.one),
+      top: sqlite.prepare(TEXT_INDEX_SQL.top),
     };
     sqlite.function(FUNCTION, { deterministic: false }, (id: unknown) => {
       const c = this.current;
@@ -102,6 +110,13 @@ export class IncidentTextIndex {
       const slot = Number(id) - c.base;
       return slot >= 0 && slot < c.slots ? (c.bits[slot >>> 5] >>> (slot & 31)) & 1 : 0;
     });
+  }
+
+  /** Turns the index off (the SQL path answers) or on again (rebuilt on next use): for tests and comparisons. */
+  enable(on: boolean) {
+    this.built = false;
+    this.off = !on;
+    this.free();
   }
 
   /** Whether the index is on (false past MAX_SLOTS incident ids). */
