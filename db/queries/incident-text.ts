@@ -34,8 +34,8 @@ const PAIRS = 512;
 const PAIR_BITS = 9;
 const GOLDEN = 0x9e3779b1;
 
-const uniBucket = (c: number) => (c < ASCII ? c : ASCII + (Math.imul(c, GOLDEN) >>> 25));
-const pairBucket = (a: number, b: number) => UNI + (Math.imul((a << 16) | b, GOLDEN) >>> (32 - PAIR_BITS));
+export const uniBucket = (c: number) => (c < ASCII ? c : ASCII + (Math.imul(c, GOLDEN) >>> 25));
+export const pairBucket = (a: number, b: number) => UNI + (Math.imul((a << 16) | b, GOLDEN) >>> (32 - PAIR_BITS));
 
 const STATUS_BIT: Record<string, number> = { open: 0, acknowledged: 1, resolved: 2 };
 
