@@ -175,6 +175,15 @@ describe("the index stays current", () => {
     expect(listed(h, { status: "all", q: "qk" })).toEqual({ ids: [3], total: 1 });
   });
 
+  it("rebuilds when the log was trimmed past its start (built on an empty log)", () => {
+    const h = openDatabase(":memory:");
+    expect(listed(h, { status: "all", q: "qm" })).toEqual({ ids: [], total: 0 });
+    h.sqlite.prepare(`INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, first_seen, last_seen) VALUES ('k', 'r', 'e', 'security', 'first qm', 'high', 1, 1)`).run();
+    // changes of an incident that is not there: only a rebuild finds the first one's row
+    h.sqlite.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 70000) INSERT INTO incident_text_changes (incident_id) SELECT 99999 FROM n`);
+    expect(listed(h, { status: "all", q: "qm" })).toEqual({ ids: [1], total: 1 });
+  });
+
   it("past its size it turns itself off and the SQL path answers alike", () => {
     const h = seeded(100, 64);
     expect(textHits(h.db, "x", STATUS_FILTER.all)).toBeNull();

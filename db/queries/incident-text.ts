@@ -132,8 +132,9 @@ export class IncidentTextIndex {
     if (this.off || this.sqlite.inTransaction) return false;
     if (!this.built) return this.rebuild();
     const rows = this.stmt.since.all(Math.max(this.seq, 0)) as [number, number][];
-    // the row at our place must still be there: else the log was trimmed past it (or replaced)
-    if (this.seq > 0 && (rows.length === 0 || rows[0][0] !== this.seq)) return this.rebuild();
+    // the row at our place (or, from an empty log, the first row) must still be there: else the
+    // log was trimmed past it (or replaced)
+    if (this.seq > 0 ? rows.length === 0 || rows[0][0] !== this.seq : rows.length > 0 && rows[0][0] !== 1) return this.rebuild();
     const changed = new Set<number>();
     for (const [seq, id] of rows) if (seq > this.seq) changed.add(id);
     if (changed.size === 0) return true;
