@@ -4,14 +4,14 @@ CREATE TABLE `incident_text_changes` (
 );
 --> statement-breakpoint
 -- Hand-written from here on (drizzle-kit cannot express triggers).
--- Every change to what the in-memory text index holds (an incident's status and searchable text),
+-- Every change to what the in-memory text index holds (an incident's status, pane and searchable text),
 -- whichever statement or connection made it. Growth (count, last_seen, severity), assignment and
 -- the rest write nothing here.
 CREATE TRIGGER `incident_text_changes_insert` AFTER INSERT ON `incidents` BEGIN
   INSERT INTO `incident_text_changes` (`incident_id`) VALUES (new.`id`);
 END;--> statement-breakpoint
-CREATE TRIGGER `incident_text_changes_update` AFTER UPDATE OF `status`, `title`, `rule`, `entity` ON `incidents`
-  WHEN old.`status` IS NOT new.`status` OR old.`title` IS NOT new.`title` OR old.`rule` IS NOT new.`rule` OR old.`entity` IS NOT new.`entity` BEGIN
+CREATE TRIGGER `incident_text_changes_update` AFTER UPDATE OF `status`, `pane`, `title`, `rule`, `entity` ON `incidents`
+  WHEN old.`status` IS NOT new.`status` OR old.`pane` IS NOT new.`pane` OR old.`title` IS NOT new.`title` OR old.`rule` IS NOT new.`rule` OR old.`entity` IS NOT new.`entity` BEGIN
   INSERT INTO `incident_text_changes` (`incident_id`) VALUES (new.`id`);
 END;--> statement-breakpoint
 CREATE TRIGGER `incident_text_changes_delete` AFTER DELETE ON `incidents` BEGIN

@@ -51,7 +51,7 @@ function expected(rows: Row[], p: { status: keyof typeof STATUS_FILTER; q: strin
 }
 
 /** Every incident the list shows for the filter (all pages), by id, and its total. */
-function listed(h: DatabaseHandle, p: Record<string, string>) {
+function listed(h: DatabaseHandle, p: Record<string, string | undefined>) {
   const ids: number[] = [];
   let before: string | null = null;
   for (let pages = 0; pages < 100; pages++) {
@@ -84,9 +84,14 @@ describe("free text from the in-memory index", () => {
       const want = expected(rows, { status, q });
       expect(listed(h, { status, q })).toEqual({ ids: want, total: want.length });
     }
-    const p = { status: "all" as const, q, pane: "security", severity: "critical,low" };
-    const want = expected(rows, p);
-    expect(listed(h, p)).toEqual({ ids: want, total: want.length });
+    const filters: { status: "active" | "all"; q: string; pane: string; severity?: string }[] = [
+      { status: "active", q, pane: "network" },
+      { status: "all", q, pane: "security", severity: "critical,low" },
+    ];
+    for (const p of filters) {
+      const want = expected(rows, p);
+      expect(listed(h, p)).toEqual({ ids: want, total: want.length });
+    }
   });
 
   it("finds what only the short-word path found before: 1–2 characters, across statuses", () => {
@@ -120,10 +125,12 @@ describe("the index stays current", () => {
   it("after inserts, status and text changes and deletes, by any statement on the connection", () => {
     const h = seeded(60);
     const check = (q: string) => {
-      for (const status of ["all", "active", "resolved"] as const) {
-        const want = expected(rowsOf(h), { status, q });
-        expect(listed(h, { status, q }), `${status} ${q}`).toEqual({ ids: want, total: want.length });
-      }
+      for (const status of ["all", "active", "resolved"] as const)
+        for (const pane of [undefined, "network"]) {
+          const p = { status, q, ...(pane ? { pane } : {}) };
+          const want = expected(rowsOf(h), p);
+          expect(listed(h, p), `${status} ${pane} ${q}`).toEqual({ ids: want, total: want.length });
+        }
     };
     check("zq");
     h.sqlite.prepare(`INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, first_seen, last_seen) VALUES ('n1', 'r', 'e', 'security', 'fresh ZQ', 'high', 1, 1)`).run();
@@ -134,6 +141,8 @@ describe("the index stays current", () => {
     check("zq");
     check("x");
     h.sqlite.prepare(`UPDATE incidents SET entity = 'host-zq' WHERE id = 9`).run();
+    check("zq");
+    h.sqlite.prepare(`UPDATE incidents SET pane = 'network' WHERE id = 9`).run();
     check("zq");
     h.sqlite.prepare(`DELETE FROM incidents WHERE id = 7`).run();
     check("zq");

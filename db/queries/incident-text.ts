@@ -4,12 +4,13 @@ import type { VigilDb } from "../client";
 
 /**
  * The incident list's free text in memory: each incident's searchable text (title, rule and
- * entity, each lower-cased, joined by "\n", which no word holds) and its status, with bitsets over
- * incident ids for every status, every character and every pair of adjacent characters. A word is
+ * entity, each lower-cased, joined by "\n", which no word holds), its status and its pane, with
+ * bitsets over incident ids for every status, both panes, every character and every pair of
+ * adjacent characters. A word is
  * looked up by AND-ing the bitsets of its characters and pairs (and the statuses asked), and each
  * candidate left is checked with a plain substring search of its text, so the answer is exact for
- * words of any length, 1 and 2 characters included, and the count of a filter of status and text
- * is a popcount. Nothing the user typed reaches SQL or an FTS query.
+ * words of any length, 1 and 2 characters included, and the count of a filter of status, pane and
+ * text is a popcount. Nothing the user typed reaches SQL or an FTS query.
  *
  * The bitsets: a character below U+0080 has its own (a one-character ASCII word needs no check);
  * the others share UNI_HASHED hashed ones; pairs share PAIRS hashed ones. A shared bitset only adds
@@ -18,7 +19,7 @@ import type { VigilDb } from "../client";
  * list goes back to the trigram index (incident_search) and row checks.
  *
  * Kept current from incident_text_changes, which triggers fill on every insert, delete and change
- * of status, title, rule or entity, whoever writes: before each answer the new rows of that log are
+ * of status, pane, title, rule or entity, whoever writes: before each answer the new rows of that log are
  * applied (each changed incident read again by id). Never inside a transaction (a change seen there
  * could still be rolled back): callers then take the SQL path. Built on first use from the table
  * (the server builds it at boot), and again when the log was trimmed past its place.
@@ -38,6 +39,7 @@ export const uniBucket = (c: number) => (c < ASCII ? c : ASCII + (Math.imul(c, G
 export const pairBucket = (a: number, b: number) => UNI + (Math.imul((a << 16) | b, GOLDEN) >>> (32 - PAIR_BITS));
 
 const STATUS_BIT: Record<string, number> = { open: 0, acknowledged: 1, resolved: 2 };
+const PANE_BIT: Record<string, number> = { network: 0, security: 1 };
 
 /** A word as the index compares it: case folded as the text is. */
 export const foldWord = (w: string) => w.toLowerCase();
@@ -64,6 +66,7 @@ export interface TextHits {
 interface Row {
   id: number;
   status: string;
+  pane: string;
   title: string;
   rule: string;
   entity: string;
@@ -72,8 +75,8 @@ interface Row {
 /** The index's own statements (db/queries/query-plans.test.ts plans them): the log from a place, every incident in rowid order, one by id, the log's end. */
 export const TEXT_INDEX_SQL = {
   since: `SELECT seq, incident_id FROM incident_text_changes WHERE seq >= ? ORDER BY seq`,
-  all: `SELECT id, status, title, rule, entity FROM incidents ORDER BY id`,
-  one: `SELECT id, status, title, rule, entity FROM incidents WHERE id = ?`,
+  all: `SELECT id, status, pane, title, rule, entity FROM incidents ORDER BY id`,
+  one: `SELECT id, status, pane, title, rule, entity FROM incidents WHERE id = ?`,
   top: `SELECT coalesce(max(seq), 0) AS seq FROM incident_text_changes`,
 };
 
@@ -84,6 +87,7 @@ export class IncidentTextIndex {
   private base = 1;
   private slots = 0;
   private statuses: Uint32Array[] = [];
+  private panes: Uint32Array[] = [];
   private grams: Uint32Array[] = [];
   private texts: (string | undefined)[] = [];
   private seq = -1;
@@ -161,12 +165,12 @@ export class IncidentTextIndex {
     this.sqlite.transaction(() => {
       this.seq = (this.stmt.top.get() as { seq: number }).seq;
       let first = true;
-      for (const r of this.stmt.all.iterate() as IterableIterator<[number, string, string, string, string]>) {
+      for (const r of this.stmt.all.iterate() as IterableIterator<[number, string, string, string, string, string]>) {
         if (first) {
           this.base = r[0];
           first = false;
         }
-        if (!this.put(r[0], { id: r[0], status: r[1], title: r[2], rule: r[3], entity: r[4] })) break;
+        if (!this.put(r[0], { id: r[0], status: r[1], pane: r[2], title: r[3], rule: r[4], entity: r[5] })) break;
       }
     })();
     if (this.off) this.free();
@@ -175,6 +179,7 @@ export class IncidentTextIndex {
 
   private free() {
     this.statuses = [];
+    this.panes = [];
     this.grams = [];
     this.texts = [];
     this.slots = 0;
@@ -197,6 +202,7 @@ export class IncidentTextIndex {
       return b;
     };
     this.statuses = [0, 1, 2].map((i) => widen(this.statuses[i]));
+    this.panes = [0, 1].map((i) => widen(this.panes[i]));
     this.grams = Array.from({ length: UNI + PAIRS }, (_, i) => widen(this.grams[i]));
     this.slots = slots;
     return true;
@@ -242,19 +248,27 @@ export class IncidentTextIndex {
     for (const s of this.statuses) s[w] &= ~bit;
     const b = row ? STATUS_BIT[row.status] : undefined;
     if (b !== undefined) this.statuses[b][w] |= bit;
+    for (const p of this.panes) p[w] &= ~bit;
+    const pb = row ? PANE_BIT[row.pane] : undefined;
+    if (pb !== undefined) this.panes[pb][w] |= bit;
     return true;
   }
 
-  /** The incidents of these statuses holding every word (case-insensitive substrings of title, rule or entity). */
-  match(words: readonly string[], statuses: readonly string[]): TextHits {
+  /** The incidents of these statuses (and this pane) holding every word (case-insensitive substrings of title, rule or entity). */
+  match(words: readonly string[], statuses: readonly string[], pane?: string): TextHits {
     const folded = words.map(foldWord);
-    const key = `${statuses.join(",")}\u0000${folded.join("\u0000")}`;
+    const key = `${statuses.join(",")}\u0000${pane ?? ""}\u0000${folded.join("\u0000")}`;
     if (this.last?.key === key) return this.last.hits;
     const n = this.slots >>> 5;
     const bits = new Uint32Array(n);
     for (const s of statuses) {
       const b = this.statuses[STATUS_BIT[s]];
       if (b) for (let i = 0; i < n; i++) bits[i] |= b[i];
+    }
+    if (pane !== undefined) {
+      const p = this.panes[PANE_BIT[pane]];
+      if (p) for (let i = 0; i < n; i++) bits[i] &= p[i];
+      else bits.fill(0);
     }
     const buckets = new Set<number>();
     const check: string[] = [];
@@ -323,10 +337,10 @@ export function incidentTextIndex(db: VigilDb | Database.Database, maxSlots?: nu
 /** The words of a free text: split on white space. */
 export const textWords = (q: string) => q.split(/\s+/).filter(Boolean);
 
-/** The filter's text hits from memory, or null when it has no text or the index cannot answer now (then SQL does). */
-export function textHits(db: VigilDb, q: string | undefined, statuses: readonly string[]): TextHits | null {
+/** The filter's text hits (of its statuses and pane) from memory, or null when it has no text or the index cannot answer now (then SQL does). */
+export function textHits(db: VigilDb, q: string | undefined, statuses: readonly string[], pane?: string): TextHits | null {
   const words = q ? textWords(q) : [];
   if (!words.length) return null;
   const index = incidentTextIndex(db);
-  return index.sync() ? index.match(words, statuses) : null;
+  return index.sync() ? index.match(words, statuses, pane) : null;
 }

@@ -20,7 +20,7 @@ export type IncidentPageQuery = IncidentFilter & { before?: IncidentCursor; limi
  */
 export function pageIncidents(db: VigilDb, q: IncidentPageQuery, probe?: number): { incidents: Incident[]; next_before: string | null } {
   const order = incidentOrder(q.sort, q.order);
-  const hits = textHits(db, q.q, STATUS_FILTER[q.status]);
+  const hits = textHits(db, q.q, STATUS_FILTER[q.status], q.pane);
   hits?.activate();
   const path = choosePath(db, q, order, probe, hits);
   const extra = q.before ? [pastCursor(order, q.before)] : [];
@@ -49,18 +49,19 @@ export const COUNT_BY_ID = 5_000;
 /**
  * How many incidents match the filter (sort and cursor aside), exactly: one indexed count per
  * status (every index but the assignee's leads with status). With free text: the in-memory
- * index's count (statuses included), then the other terms checked on its hits by id, or, with
+ * index's count (statuses and pane included), then the other terms checked on its hits by id, or, with
  * many hits, counted per status with the text as a function of the id; without that index, one
  * count over the trigram index's matches.
  */
 export function countIncidents(db: VigilDb, q: Omit<IncidentFilter, "sort" | "order">): number {
   const statuses = STATUS_FILTER[q.status];
-  const hits = textHits(db, q.q, statuses);
+  const hits = textHits(db, q.q, statuses, q.pane);
   const t = filterTerms(q, hits);
   const terms = allTerms(t);
   const every = statuses.length === 3;
   if (hits) {
-    const others = allTerms(t, ["text"]);
+    // the hits are of the filter's statuses and pane already
+    const others = allTerms(t, ["text", "pane"]);
     if (others.length === 0) return hits.count;
     if (hits.count <= COUNT_BY_ID) return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${incidents} WHERE ${and(idIn(hits.ids()), ...others)}`)!.n;
     hits.activate();

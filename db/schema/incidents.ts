@@ -77,8 +77,8 @@ export const incidents = sqliteTable(
 
 
 /**
- * Which incidents changed in what the list's free text reads (title, rule, entity) or in status:
- * one row per insert, delete or such change, written by triggers (migration 0015), so the
+ * Which incidents changed in what the list's free text reads (title, rule, entity), in status or
+ * in pane: one row per insert, delete or such change, written by triggers (migration 0015), so the
  * in-memory text index (db/queries/incident-text.ts) catches up on every write, whoever made it.
  * Only the newest 64Ki rows or so are kept (a trigger trims the oldest every 4,096); an index that
  * finds its place trimmed away rebuilds.
