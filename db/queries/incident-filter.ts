@@ -2,6 +2,7 @@ import { and, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { incidents } from "../schema";
 import { severityRank, type IncidentFilter } from "../../lib/contracts/incidents";
+import { textWords, type TextHits } from "./incident-text";
 
 export const STATUS_FILTER = {
   active: ["open", "acknowledged"],
@@ -26,7 +27,7 @@ export const TRIGRAM = 3;
  * instr(), where `%` and `_` are plain characters too (and so are words holding NUL).
  */
 export function textQuery(q: string): { match: string | null; short: string[] } {
-  const words = q.split(/\s+/).filter(Boolean);
+  const words = textWords(q);
   // FTS5's query parser ends a string at NUL: such a word is matched row by row as well
   const indexed = (w: string) => [...w].length >= TRIGRAM && !w.includes("\u0000");
   const long = words.filter(indexed);
@@ -48,9 +49,10 @@ export interface FilterTerms {
   rule?: SQL;
   severity?: SQL;
   assignee?: SQL;
-  /** the trigram index's part of the text, and its FTS5 query */
+  /** the text: the in-memory index's hits (`hits`), else the trigram index's part of it and its FTS5 query (`match`) */
   text?: SQL;
   match?: string;
+  hits?: TextHits;
   /** the text's short words, on table rows */
   shortText: SQL[];
   since?: SQL;
@@ -74,18 +76,19 @@ type Narrowing = Pick<IncidentFilter, "pane" | "rule" | "severity" | "assignee" 
 
 /**
  * The filter's terms beyond status: pane, rule, severity, assignee (`none`: nobody), free text
- * (textQuery), and activity overlapping [since, until) (last seen at or after since, first seen
- * before until).
+ * (the in-memory index's `hits` when given, which answer every word; else textQuery), and activity
+ * overlapping [since, until) (last seen at or after since, first seen before until).
  */
-export function filterTerms(f: Narrowing): FilterTerms {
-  const text = f.q ? textQuery(f.q) : { match: null, short: [] };
+export function filterTerms(f: Narrowing, hits?: TextHits | null): FilterTerms {
+  const text = f.q && !hits ? textQuery(f.q) : { match: null, short: [] };
   return {
     pane: f.pane ? eq(incidents.pane, f.pane) : undefined,
     rule: f.rule ? eq(incidents.rule, f.rule) : undefined,
     severity: f.severity ? severityTerm(f.severity) : undefined,
     assignee: f.assignee === UNASSIGNED ? sql`${incidents.assignee} IS NULL` : f.assignee ? eq(incidents.assignee, f.assignee) : undefined,
-    text: text.match ? textMatch(text.match) : undefined,
+    text: hits ? hits.term : text.match ? textMatch(text.match) : undefined,
     match: text.match ?? undefined,
+    hits: hits ?? undefined,
     shortText: text.short.map(shortWord),
     since: f.since !== undefined ? gte(incidents.lastSeen, f.since) : undefined,
     until: f.until !== undefined ? lt(incidents.firstSeen, f.until) : undefined,

@@ -3,6 +3,7 @@ import type { VigilDb } from "../client";
 import { incidents } from "../schema";
 import { severityRank, type IncidentCursor, type IncidentFilter, type IncidentOrder, type IncidentOrderKey } from "../../lib/contracts/incidents";
 import { allTerms, filterTerms, STATUS_FILTER, type FilterTerms, type Status } from "./incident-filter";
+import type { TextHits } from "./incident-text";
 
 /**
  * How the incident list reaches its rows in the order asked. A *walk* reads index ranges that
@@ -15,7 +16,9 @@ import { allTerms, filterTerms, STATUS_FILTER, type FilterTerms, type Status } f
  * The choice: a walk with nothing left to check on rows wins outright (its cost is the page). Else
  * the selective terms are probed, each up to PROBE rows; the smallest at or under PROBE is
  * collected (a sort of at most PROBE rows), otherwise the walk reads on, which then meets a match
- * at least every (range / PROBE) rows.
+ * at least every (range / PROBE) rows. Free text answered by the in-memory index (incident-text.ts)
+ * needs no probe: its count is exact, its collect reads its ids by rowid, and on a walk it is a
+ * function of the id, checked on the index entry before the row is read.
  */
 export interface Path {
   kind: "walk" | "collect";
@@ -48,6 +51,12 @@ const where = (terms: SQL[]) => and(sql`1`, ...terms)!;
 const indexed = (index: string) => sql.raw(`"incidents" INDEXED BY ${index}`);
 const byRowid = sql.raw(`"incidents" NOT INDEXED`);
 const status = (s: Status) => eq(incidents.status, s);
+
+/** The order's key columns and id: what a collect sorts before it reads the page's rows. */
+export const keyColumns = (order: IncidentOrder): SQL => sql.join([...ORDERS[order.key].columns, ID], sql`, `);
+
+/** Rows by id: `"id" IN` the ids, given as one JSON array (never SQL text). */
+export const idIn = (ids: readonly number[]): SQL => sql`${incidents.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 
 /** ORDER BY the order's key and id, each in its direction. */
 export function orderBy(order: IncidentOrder): SQL {
@@ -112,7 +121,7 @@ function collects(statuses: readonly Status[], t: FilterTerms, f: IncidentFilter
     residual: allTerms(t, [used]),
   });
   const paths: Path[] = [];
-  if (t.text) paths.push({ kind: "collect", name: "incident_search", arms: [{ from: byRowid, terms: [t.text, inArray(incidents.status, [...statuses])] }], residual: allTerms(t, ["text"]) });
+  if (t.text && !t.hits) paths.push({ kind: "collect", name: "incident_search", arms: [{ from: byRowid, terms: [t.text, inArray(incidents.status, [...statuses])] }], residual: allTerms(t, ["text"]) });
   if (t.rule) paths.push(per("incidents_status_rule_last_seen", t.rule, "rule"));
   if (t.assignee) paths.push(per("incidents_assignee_status_last_seen", t.assignee, "assignee"));
   if (t.since) paths.push(per("incidents_status_last_seen", t.since, "since"));
@@ -139,13 +148,20 @@ function probe(db: VigilDb, p: Path, cap: number, t: FilterTerms): number {
   return n;
 }
 
-/** The path a page of `f` in `order` reads (see Path); `cap` is PROBE but for tests that force a walk. */
-export function choosePath(db: VigilDb, f: IncidentFilter, order: IncidentOrder, cap = PROBE): Path {
+/**
+ * The path a page of `f` in `order` reads (see Path); `cap` is PROBE but for tests that force a
+ * walk; `hits`, the free text's incidents from memory when the index answered (else the trigram index's).
+ */
+export function choosePath(db: VigilDb, f: IncidentFilter, order: IncidentOrder, cap = PROBE, hits?: TextHits | null): Path {
   const statuses = STATUS_FILTER[f.status];
-  const t = filterTerms(f);
+  const t = filterTerms(f, hits);
   const w = walk(order, statuses, t, f);
   if (w.residual.length === 0) return w;
   let best: { path: Path; rows: number } | null = null;
+  // the hits are counted already (of the filter's statuses): collected by rowid when few enough
+  if (t.hits && t.hits.count <= cap) {
+    best = { path: { kind: "collect", name: "incident_text", arms: [{ from: byRowid, terms: [idIn(t.hits.ids())] }], residual: allTerms(t, ["text"]) }, rows: t.hits.count };
+  }
   for (const c of collects(statuses, t, f)) {
     const limit = against(order, t, c.name) ? Math.max(cap, AGAINST_PROBE) : cap;
     const rows = probe(db, c, best ? Math.min(best.rows, limit) : limit, t);

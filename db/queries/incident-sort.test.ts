@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../client";
 import { countIncidents, pageIncidents } from "./incidents";
 import { incidentOrder, incidentQuerySchema, INCIDENT_SORTS, severityRank, type IncidentSort, type SortOrder } from "../../lib/contracts/incidents";
 import { STATUS_FILTER } from "./incident-filter";
+import { incidentTextIndex } from "./incident-text";
 
 // Every order of the incident list against a plain reference: paging by cursor with a small limit
 // yields each matching incident exactly once, in exactly the order of the key then id, through
@@ -134,8 +135,9 @@ describe("every order of the incident list pages exactly", () => {
   });
 });
 
+const hostile = ['"', '""', "*", "a*", "NEAR", "NEAR(a b)", '"NEAR(a* OR b)%', "%", "_", "_%", "50%_off", "a OR b", "-minus", "title:colon", "^caret", "(", ")", "'; DROP TABLE incidents; --", "O'Brien;", "AND", "\u0000", "a\u0000b\u0000c", "😀😀😀", "10.1.2."];
+
 describe("free text is plain text", () => {
-  const hostile = ['"', '""', "*", "a*", "NEAR", "NEAR(a b)", '"NEAR(a* OR b)%', "%", "_", "_%", "50%_off", "a OR b", "-minus", "title:colon", "^caret", "(", ")", "'; DROP TABLE incidents; --", "O'Brien;", "AND", "\u0000", "a\u0000b\u0000c", "😀😀😀", "10.1.2."];
   it.each(hostile)("q=%j: no error, exactly the incidents holding it, counted exactly", (q) => {
     const p = { status: "all", q };
     const want = expected(rows, p);
@@ -152,5 +154,19 @@ describe("free text is plain text", () => {
     expect(ids("DROP TABLE")).toEqual([3]);
     expect(ids("title:colon")).toEqual([4]);
     expect(ids("near(A*")).toEqual([1]);
+  });
+});
+
+// The free text above went through the in-memory index (incident-text.ts); the same cases through
+// the SQL path it falls back to (the trigram index and row checks: inside a transaction, or past
+// the index's size).
+describe("with the in-memory text index off, the SQL path answers the same", () => {
+  beforeAll(() => incidentTextIndex(handle.db).enable(false));
+  afterAll(() => incidentTextIndex(handle.db).enable(true));
+  it.each([...CASES.filter((p) => p.q), ...hostile.map((q) => ({ status: "all", q }))])("%o", (p) => {
+    const want = expected(rows, p);
+    expect(countIncidents(handle.db, incidentQuerySchema.parse(p))).toBe(want.length);
+    expect(pageThrough(p, 7)).toEqual(want);
+    expect(pageThrough(p, 7, 0)).toEqual(want);
   });
 });

@@ -4,7 +4,8 @@ import { incidents, incidentTimeline } from "../schema";
 import { formatIncidentCursor, incidentOrder, type Incident, type IncidentCursor, type IncidentFilter, type IncidentGroup, type Pane } from "../../lib/contracts/incidents";
 import { incidentRowFromRaw, toIncident, toTimelineEntry } from "./mappers";
 import { allTerms, filterTerms, STATUS_FILTER } from "./incident-filter";
-import { choosePath, orderBy, pastCursor, union } from "./incident-paths";
+import { choosePath, idIn, keyColumns, orderBy, pastCursor, union } from "./incident-paths";
+import { textHits } from "./incident-text";
 
 export type IncidentPageQuery = IncidentFilter & { before?: IncidentCursor; limit: number };
 
@@ -12,13 +13,24 @@ export type IncidentPageQuery = IncidentFilter & { before?: IncidentCursor; limi
  * One page of the filter in its order (`sort`, `order`; default most recently active first), past
  * the cursor when given, read along the path incident-paths.ts chooses. One row more than asked
  * tells whether another page exists: `next_before` is null on the last page. `probe` is the
- * path's PROBE (tests pass 0 to walk where a collect would be chosen).
+ * path's PROBE (tests pass 0 to walk where a collect would be chosen). Free text is answered by the
+ * in-memory index (incident-text.ts) when it can, else by the trigram index and row checks. A
+ * collect sorts the keys of its rows and then reads the page's rows by id (sorting whole rows cost
+ * about five times as much).
  */
 export function pageIncidents(db: VigilDb, q: IncidentPageQuery, probe?: number): { incidents: Incident[]; next_before: string | null } {
   const order = incidentOrder(q.sort, q.order);
-  const path = choosePath(db, q, order, probe);
+  const hits = textHits(db, q.q, STATUS_FILTER[q.status], q.pane);
+  hits?.activate();
+  const path = choosePath(db, q, order, probe, hits);
   const extra = q.before ? [pastCursor(order, q.before)] : [];
-  const rows = db.all<Record<string, unknown>>(union(path, sql.raw("*"), extra, sql`${orderBy(order)} LIMIT ${q.limit + 1}`));
+  const tail = sql`${orderBy(order)} LIMIT ${q.limit + 1}`;
+  let rows: Record<string, unknown>[];
+  if (path.kind === "collect") {
+    const ids = db.all<{ id: number }>(union(path, keyColumns(order), extra, tail)).map((r) => r.id);
+    const byId = new Map(db.all<Record<string, unknown>>(sql`SELECT * FROM ${incidents} WHERE ${idIn(ids)}`).map((r) => [r.id as number, r]));
+    rows = ids.map((id) => byId.get(id)!);
+  } else rows = db.all<Record<string, unknown>>(union(path, sql.raw("*"), extra, tail));
   const page = rows.slice(0, q.limit);
   const list = page.map((r) => toIncident(incidentRowFromRaw(r)));
   const last = list.at(-1);
@@ -31,17 +43,29 @@ export function listIncidents(db: VigilDb, q: IncidentPageQuery, probe?: number)
   return pageIncidents(db, q, probe).incidents;
 }
 
+/** Hits the count reads by id (a rowid lookup each) rather than counting the other terms' index ranges. */
+export const COUNT_BY_ID = 5_000;
+
 /**
  * How many incidents match the filter (sort and cursor aside), exactly: one indexed count per
- * status (every index but the assignee's leads with status), or, with free text, one count over
- * the trigram index's matches.
+ * status (every index but the assignee's leads with status). With free text: the in-memory
+ * index's count (statuses and pane included), then the other terms checked on its hits by id, or, with
+ * many hits, counted per status with the text as a function of the id; without that index, one
+ * count over the trigram index's matches.
  */
 export function countIncidents(db: VigilDb, q: Omit<IncidentFilter, "sort" | "order">): number {
   const statuses = STATUS_FILTER[q.status];
-  const t = filterTerms(q);
+  const hits = textHits(db, q.q, statuses, q.pane);
+  const t = filterTerms(q, hits);
   const terms = allTerms(t);
   const every = statuses.length === 3;
-  if (t.text) {
+  if (hits) {
+    // the hits are of the filter's statuses and pane already
+    const others = allTerms(t, ["text", "pane"]);
+    if (others.length === 0) return hits.count;
+    if (hits.count <= COUNT_BY_ID) return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${incidents} WHERE ${and(idIn(hits.ids()), ...others)}`)!.n;
+    hits.activate();
+  } else if (t.text) {
     // the trigram index counts its own matches without reading a row of incidents
     if (every && terms.length === 1) return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM incident_search WHERE incident_search MATCH ${t.match}`)!.n;
     const only = every ? [] : [inArray(incidents.status, [...statuses])];

@@ -4,6 +4,7 @@ import { countMatchingEvents, eventRate, getEventDetail, pageEvents, severityCou
 import { groupEvents } from "./security-groups";
 import { topEvents } from "./security-top";
 import { activeIncidentGroups, countIncidents, getIncident, getTimeline, listIncidents, maxIncidentId, pageIncidents } from "./incidents";
+import { incidentTextIndex, TEXT_INDEX_SQL } from "./incident-text";
 import { listNodesPage, listNodesWithChecks } from "./network";
 import { AuditLog } from "../../server/audit/audit-log";
 import { IncidentService } from "../../server/incidents/service";
@@ -287,19 +288,54 @@ describe.each(variants)("query plans $name", ({ analyze }) => {
       await expectIndexed(handle, () => countIncidents(db, { status: "active", assignee: "ana@bank.test" }), { uses: /USING COVERING INDEX incidents_assignee_status_last_seen \(assignee=\? AND status=\?\)/ });
     });
 
-    it("free text is found through the trigram index and its incidents by rowid, for the page and the count", async () => {
+    it("free text from the in-memory index: built by one rowid scan; few hits collected by rowid, many checked by id on the order's index entries; counted without SQL", async () => {
+      const index = incidentTextIndex(db);
+      index.enable(true);
+      expect(index.sync()).toBe(true);
+      // its own statements: the build scans the table in rowid order on purpose; the rest search
+      expect(plan(handle, { sql: TEXT_INDEX_SQL.all, params: [] })).toEqual(["SCAN incidents"]);
+      expect(plan(handle, { sql: TEXT_INDEX_SQL.since, params: [1] })).toEqual(["SEARCH incident_text_changes USING INTEGER PRIMARY KEY (rowid>?)"]);
+      expect(plan(handle, { sql: TEXT_INDEX_SQL.one, params: [1] })).toEqual(["SEARCH incidents USING INTEGER PRIMARY KEY (rowid=?)"]);
+      expect(plan(handle, { sql: TEXT_INDEX_SQL.top, params: [] })).toEqual(["SEARCH incident_text_changes"]);
       for (const q of ["e12", "rule e4"]) {
-        const report = await expectIndexed(
-          handle,
-          () => {
-            pageIncidents(db, { status: "all", q, limit: 200 });
-            pageIncidents(db, { status: "active", q, sort: "severity", limit: 200 });
-            countIncidents(db, { status: "active", q });
-          },
-          { sortAllowed: true },
-        );
-        expect(report.join("\n")).toMatch(/SCAN incident_search VIRTUAL TABLE INDEX/);
+        const report = await expectIndexed(handle, () => {
+          pageIncidents(db, { status: "all", q, limit: 200 });
+          pageIncidents(db, { status: "active", q, sort: "severity", limit: 200 });
+          countIncidents(db, { status: "active", q });
+        }, { sortAllowed: true });
         expect(report.join("\n")).toMatch(/SEARCH incidents USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+        expect(report.join("\n")).toMatch(/json_each VIRTUAL TABLE/);
+        expect(report.join("\n")).not.toMatch(/incident_search/);
+      }
+      // a word in every incident: the walk reads the order's index, never sorts
+      const report = await expectIndexed(handle, () => {
+        pageIncidents(db, { status: "all", q: "rule", limit: 200 });
+        pageIncidents(db, { status: "all", q: "rule", sort: "severity", limit: 200 });
+      });
+      expect(report.join("\n")).toMatch(/SCAN incidents USING INDEX incidents_last_seen/);
+      expect(report.join("\n")).toMatch(/SEARCH incidents USING INDEX incidents_status_severity_rank \(status=\?\)/);
+      // the text alone is counted in memory: no statement at all
+      expect(await recordStatements(handle, () => countIncidents(db, { status: "active", q: "rule" }))).toEqual([]);
+    });
+
+    it("without the in-memory index, free text is found through the trigram index and its incidents by rowid, for the page and the count", async () => {
+      incidentTextIndex(db).enable(false);
+      try {
+        for (const q of ["e12", "rule e4"]) {
+          const report = await expectIndexed(
+            handle,
+            () => {
+              pageIncidents(db, { status: "all", q, limit: 200 });
+              pageIncidents(db, { status: "active", q, sort: "severity", limit: 200 });
+              countIncidents(db, { status: "active", q });
+            },
+            { sortAllowed: true },
+          );
+          expect(report.join("\n")).toMatch(/SCAN incident_search VIRTUAL TABLE INDEX/);
+          expect(report.join("\n")).toMatch(/SEARCH incidents USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+        }
+      } finally {
+        incidentTextIndex(db).enable(true);
       }
     });
 

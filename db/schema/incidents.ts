@@ -75,6 +75,18 @@ export const incidents = sqliteTable(
   ],
 );
 
+
+/**
+ * Which incidents changed in what the list's free text reads (title, rule, entity), in status or
+ * in pane: one row per insert, delete or such change, written by triggers (migration 0015), so the
+ * in-memory text index (db/queries/incident-text.ts) catches up on every write, whoever made it.
+ * Only the newest 64Ki rows or so are kept (a trigger trims the oldest every 4,096); an index that
+ * finds its place trimmed away rebuilds.
+ */
+export const incidentTextChanges = sqliteTable("incident_text_changes", {
+  seq: integer("seq").primaryKey(),
+  incidentId: integer("incident_id").notNull(),
+});
 /** Every state change and note on an incident, with who and when. Append-only. */
 export const incidentTimeline = sqliteTable(
   "incident_timeline",

@@ -43,11 +43,16 @@ export class IncidentWork {
     this.byId = sqlite.prepare(`SELECT * FROM incidents WHERE id = ?`);
     // one statement for every change: unchanged columns are written back as they were. No
     // RETURNING: with it SQLite ran this update about 4 times slower (1.5 s of CPU more per
-    // 10,000 rows, bench/incidents-bulk.ts); the row is read back by id instead.
+    // 10,000 rows, bench/incidents-bulk.ts); the row is read back by id instead. OR FAIL, and
+    // CASE rather than max(): with the status trigger of incident_text_changes (migration 0015)
+    // SQLite otherwise keeps a statement journal for this update, a copy of every page it touches
+    // in case it must be undone halfway, which spills to a temporary file (bulk acknowledge of
+    // 10,000 went from 0.6 to 1.5 s of CPU; with either change alone it stayed there: measured).
+    // One row by id: a constraint fails before anything is written, as with ABORT.
     this.update = sqlite.prepare(
-      `UPDATE incidents SET status = @status, severity = @severity, acknowledged_by = @acknowledged_by, acknowledged_at = @acknowledged_at,
+      `UPDATE OR FAIL incidents SET status = @status, severity = @severity, acknowledged_by = @acknowledged_by, acknowledged_at = @acknowledged_at,
          resolved_by = @resolved_by, resolved_at = @resolved_at, assignee = @assignee, snoozed_until = @snoozed_until, resolution = @resolution,
-         version = version + 1, updated_at = max(updated_at, @now)
+         version = version + 1, updated_at = CASE WHEN updated_at < @now THEN @now ELSE updated_at END
        WHERE id = @id AND version = @version`,
     );
     this.timeline = sqlite.prepare(`INSERT INTO incident_timeline (incident_id, time, actor, action, from_status, to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?)`);
