@@ -125,7 +125,7 @@ export function NodeChecks({ data }: { data: NodeDetail }) {
             return (
               <li key={c.id} data-testid="node-check" data-check={c.id} className="flex min-w-0 flex-wrap items-baseline gap-x-3 gap-y-1 py-2">
                 <span className="font-mono font-semibold text-slate-100">{c.type}</span>
-                <span className="font-mono text-slate-500">{c.id}</span>
+                {c.id !== c.type && <span className="font-mono text-slate-500">{c.id}</span>}
                 <span className="min-w-0 break-all font-mono text-slate-300">{p?.target ?? (c.type === "push" ? "push URL" : "")}</span>
                 <span className="text-slate-400">every {interval(p?.interval_ms ?? null)}</span>
                 {!enabled && <span className="rounded bg-slate-800 px-1.5 text-slate-300">disabled</span>}

@@ -52,6 +52,27 @@ function Control({ f, value, onChange, p }: { f: FieldDef; value: string; onChan
   return <input {...common} value={value} inputMode={f.kind === "number" ? "decimal" : undefined} placeholder={f.placeholder} onChange={(e) => onChange(e.target.value)} />;
 }
 
+/** The fields of a check's type, then timing and judgement, then enabled: for a two-column grid. */
+export function CheckFields({ draft, onChange, problems }: { draft: CheckDraft; onChange: (d: CheckDraft) => void; problems: Record<string, string> }) {
+  const set = (key: string) => (v: string) => onChange({ ...draft, values: { ...draft.values, [key]: v } });
+  const field = (f: FieldDef) => (
+    <Field key={f.key} label={f.label} problem={problems[f.key]} wide={f.key === "url"}>
+      {(p) => <Control f={f} value={draft.values[f.key] ?? ""} onChange={set(f.key)} p={p} />}
+    </Field>
+  );
+  return (
+    <>
+      {TYPE_FIELDS[draft.type].map(field)}
+      <h4 className="pt-1 text-[11px] font-semibold uppercase tracking-wider text-slate-500 sm:col-span-2">Timing and judgement (blank: the defaults)</h4>
+      {COMMON_FIELDS.map(field)}
+      <label className="flex items-center gap-2 text-slate-300 sm:col-span-2">
+        <input type="checkbox" checked={draft.enabled} onChange={(e) => onChange({ ...draft, enabled: e.target.checked })} />
+        Enabled
+      </label>
+    </>
+  );
+}
+
 /**
  * One check's form: its type (a new check only), id, the type's fields and the common ones, and
  * enabled. Problems come keyed by field name, as the server's 400 names them.
@@ -75,12 +96,6 @@ export function CheckForm({
   onSubmit: () => void;
   onCancel: () => void;
 }) {
-  const set = (key: string) => (v: string) => onChange({ ...draft, values: { ...draft.values, [key]: v } });
-  const field = (f: FieldDef) => (
-    <Field key={f.key} label={f.label} problem={problems[f.key]} wide={f.key === "url"}>
-      {(p) => <Control f={f} value={draft.values[f.key] ?? ""} onChange={set(f.key)} p={p} />}
-    </Field>
-  );
   return (
     <form
       aria-label={isNew ? "new check" : `edit check ${draft.id}`}
@@ -113,13 +128,7 @@ export function CheckForm({
         problems.id && <p className="break-words text-red-300">{problems.id}</p>
       )}
       {draft.type === "push" && isNew && <p className="text-slate-400 sm:col-span-2">Vigil makes the push URL and shows it once, after saving.</p>}
-      {TYPE_FIELDS[draft.type].map(field)}
-      <h4 className="pt-1 text-[11px] font-semibold uppercase tracking-wider text-slate-500 sm:col-span-2">Timing and judgement (blank: the defaults)</h4>
-      {COMMON_FIELDS.map(field)}
-      <label className="flex items-center gap-2 text-slate-300 sm:col-span-2">
-        <input type="checkbox" checked={draft.enabled} onChange={(e) => onChange({ ...draft, enabled: e.target.checked })} />
-        Enabled
-      </label>
+      <CheckFields draft={draft} onChange={onChange} problems={problems} />
       {Object.keys(draft.extra).length > 0 && <p className="text-slate-500 sm:col-span-2">Kept as they are: {Object.keys(draft.extra).join(", ")} (edit them in the API or the nodes file).</p>}
       {rest.length > 0 && (
         <p role="alert" className="break-words text-sm text-red-300 sm:col-span-2">
