@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
@@ -10,6 +11,9 @@ import { createKey, createUser, signIn } from "./support/accounts";
 let vigil: VigilServer;
 const tcp = new TcpTarget();
 let port = 0;
+// an HTTP target for the check made over the node page: its body says "status: healthy"
+const web = http.createServer((_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end("status: healthy\n"));
+let webPort = 0;
 
 const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vigil-nodes-")), "vigil.yaml");
 
@@ -21,10 +25,13 @@ test.beforeAll(async () => {
   await createUser(vigil, "vic@bank.test", "viewer");
   // a port the TCP check connects to: accepted and closed at once
   port = await tcp.start();
+  await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
+  webPort = (web.address() as { port: number }).port;
 });
 test.afterAll(async () => {
   await vigil?.dispose();
   await tcp.stop();
+  await new Promise((resolve) => web.close(resolve));
 });
 
 
@@ -42,8 +49,13 @@ test("a noc makes a node with a TCP check over the form, sets its threshold, pau
   await form.getByLabel("Kind").fill("gateway");
   await form.getByLabel("Tags (key=value, comma separated)").fill("site=fra1, tier=edge");
   await form.getByLabel("Check type").selectOption("tcp");
-  await form.getByLabel("Check host:port").fill(`127.0.0.1:${port}`);
-  await form.getByLabel("Check interval").fill("2s");
+  await form.getByLabel("Host").fill("127.0.0.1");
+  await form.getByLabel("Port").fill("99999");
+  await form.getByLabel("Interval").fill("2s");
+  await form.getByRole("button", { name: "Create node" }).click();
+  // the server's word on the check, beside the field it names
+  await expect(form.getByLabel("Port")).toHaveAccessibleDescription(/65535/);
+  await form.getByLabel("Port").fill(String(port));
   await form.getByRole("button", { name: "Create node" }).click();
   await expect(page.getByRole("region", { name: "node created" })).toContainText("branch-gw-1");
   await page.getByRole("link", { name: "Open its page →" }).click();
@@ -74,7 +86,7 @@ test("a noc makes a node with a TCP check over the form, sets its threshold, pau
   await expect(page.getByRole("button", { name: "Pause checks" })).toBeVisible();
   await expect(page.getByTestId("node-paused")).toHaveCount(0);
 
-  expect(errors).toEqual([]);
+  expect(errors.filter((e) => !e.includes("status of 400"))).toEqual([]);
 
   // a bad value comes back from the API as text (the browser logs the 400 itself)
   await page.getByRole("region", { name: "node settings" }).getByLabel("Parent (node key)").fill("no-such-node");
@@ -93,8 +105,16 @@ test("a viewer sees the node page without its settings form, and it fits a 390 p
   await page.goto(`${vigil.url}/nodes/${nodeId}`);
   await expect(page.getByRole("region", { name: "node", exact: true }).getByRole("heading", { name: "Branch gateway 1" })).toBeVisible();
   await expect(page.getByTestId("node-check")).toBeVisible();
+  // the check's settings, read-only
+  await expect(page.getByTestId("check-settings")).toContainText(`port${port}`);
+  await expect(page.getByRole("button", { name: /Add check|Edit|Disable|Remove|Add window/ })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Export all nodes (YAML)" })).toHaveCount(0);
   await expect(page.getByRole("region", { name: "node settings" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /Pause checks|Resume checks|Delete node/ })).toHaveCount(0);
+  // where a config node is defined is told to those who may edit it, not to a viewer
+  const list = (await (await context.request.get(`${vigil.url}/api/v1/nodes`)).json()) as { nodes: { id: number; key: string }[] };
+  const configNode = (await (await context.request.get(`${vigil.url}/api/v1/nodes/${list.nodes.find((n) => n.key === "core-switch-1")!.id}`)).json()) as { definition: Record<string, unknown> };
+  expect(configNode.definition).toEqual({ checks: [], maintenance: [] });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   expect(errors).toEqual([]);
@@ -127,6 +147,9 @@ test("a config-file node's settings are read-only and saving shows the server's 
   const id = list.nodes.find((n) => n.key === "core-switch-1")!.id;
   await page.goto(`${vigil.url}/nodes/${id}`);
   await expect(page.getByTestId("node-source")).toHaveText("config");
+  // its checks and windows are edited in the file, which is named
+  await expect(page.getByRole("region", { name: "checks" })).toContainText(`Defined in ${configFile}: edit its checks and maintenance windows there`);
+  await expect(page.getByRole("button", { name: /Add check|Add window/ })).toHaveCount(0);
   const settings = page.getByRole("region", { name: "node settings" });
   await expect(settings.getByLabel("Latency threshold (ms)")).not.toBeEditable();
   await settings.getByRole("button", { name: "Save settings" }).click();
@@ -145,7 +168,8 @@ test("a push check made over the form shows its URL once, and the forms fit a 39
   expect(await overflow()).toBeLessThanOrEqual(0);
   await form.getByLabel("Id (node key)").fill("nightly-export");
   await form.getByLabel("Check type").selectOption("push");
-  await expect(form.getByLabel(/Check (url|host|name)/i)).toHaveCount(0);
+  await expect(form.getByLabel("Grace after the interval")).toBeVisible();
+  await expect(form.getByLabel(/^(URL|Host)$/)).toHaveCount(0);
   await form.getByRole("button", { name: "Create node" }).click();
   const url = page.getByTestId("push-url");
   await expect(url).toContainText(`${vigil.url}/api/v1/push/`);
@@ -186,6 +210,18 @@ test("the node page shows uptime, the latency chart from the roll-ups over 1 h �
     await expect(uptime.getByTestId("uptime-24h")).toContainText(/8[34]\.\d\d %/);
     await expect(uptime.getByTestId("uptime-24h")).toContainText("down 10 min · 1 outage");
     await expect(uptime.getByTestId("uptime-30d")).toContainText("no data");
+    // a chosen range of days (the last 7 by default), from the uptime API's from/to
+    await uptime.getByRole("button", { name: "Show range" }).click();
+    await expect(uptime.getByTestId("uptime-range")).toContainText(/8[34]\.\d\d %/);
+    await expect(uptime.getByRole("link", { name: "SLA report, chosen range (CSV)" })).toBeVisible();
+    // a range that ends before it starts: the server says so
+    const today = await uptime.getByLabel("To (inclusive)").inputValue();
+    const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    await uptime.getByLabel("From").fill(today);
+    await uptime.getByLabel("To (inclusive)").fill(yesterday);
+    await uptime.getByRole("button", { name: "Show range" }).click();
+    await expect(uptime.getByRole("alert")).toContainText("to: must be after from");
+    await uptime.getByRole("button", { name: "Clear" }).click();
 
     const latency = page.getByRole("region", { name: "latency" });
     await latency.scrollIntoViewIfNeeded();
@@ -209,7 +245,109 @@ test("the node page shows uptime, the latency chart from the roll-ups over 1 h �
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: test.info().outputPath(`node-figures-${width}.png`), fullPage: true });
-    expect(errors).toEqual([]);
+    expect(errors.filter((e) => !e.includes("status of 400"))).toEqual([]);
     await context.close();
   }
+});
+
+test("a noc adds an HTTP check with a keyword and a maintenance window on the node page, sees them applied, a bad value gets the server's word beside its field, at 390 px", async ({ browser }) => {
+  // the browser's zone is fixed so the one-off window's local times are known here
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: "UTC" });
+  await signIn(context, vigil.url, "nora@bank.test");
+  const made = await context.request.post(`${vigil.url}/api/v1/nodes`, { headers: { origin: vigil.url }, data: { id: "web-frontend-1", name: "Web frontend 1", tags: { site: "fra1" } } });
+  expect(made.status()).toBe(201);
+  const id = ((await made.json()) as { node: { id: number } }).node.id;
+  const page = await context.newPage();
+  const errors = pageErrors(page);
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.goto(`${vigil.url}/nodes/${id}`);
+  const checks = page.getByRole("region", { name: "checks" });
+  await expect(checks).toContainText("Vigil runs no checks for this node");
+
+  await checks.getByRole("button", { name: "Add check…" }).click();
+  const form = checks.getByRole("form", { name: "new check" });
+  await form.getByLabel("Check type").selectOption("http");
+  await form.getByLabel("URL").fill(`http://127.0.0.1:${webPort}/health`);
+  await form.getByLabel("Method").selectOption("GET");
+  await form.getByLabel("Expected status").fill("abc");
+  await form.getByLabel("Keyword (must appear)").fill("healthy");
+  await form.getByLabel("Interval").fill("1s");
+  await form.getByLabel("Timeout").fill("2s");
+  await form.getByLabel("Successes before up").fill("1");
+  expect(await overflow()).toBeLessThanOrEqual(0);
+  await form.getByRole("button", { name: "Add check" }).click();
+  // the server's 400, under the field it names, and tied to it
+  await expect(form.getByLabel("Expected status")).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByLabel("Expected status")).toHaveAccessibleDescription(/expected a status \(200\), a class \(2xx\) or a range \(200-299\), not "abc"/);
+  await expect(form.getByLabel("URL")).not.toHaveAttribute("aria-invalid", "true");
+  await form.getByLabel("Expected status").fill("200");
+  await form.getByRole("button", { name: "Add check" }).click();
+  await expect(form).toHaveCount(0);
+
+  const check = checks.locator('[data-testid="node-check"][data-check="http"]');
+  await expect(check.getByTestId("check-settings")).toContainText("keywordhealthy");
+  await expect(check.getByTestId("check-settings")).toContainText("expected status200");
+  // it runs against the server the test started, and the keyword is found
+  await expect(check).toContainText(/ok \d/, { timeout: 20_000 });
+  await expect(page.getByTestId("node-status")).toHaveText("up", { timeout: 20_000 });
+
+  // a keyword the page lacks takes it down, with the check's own reason
+  await check.getByRole("button", { name: "Edit" }).click();
+  const edit = checks.getByRole("form", { name: "edit check http" });
+  await expect(edit.getByLabel("Keyword (must appear)")).toHaveValue("healthy");
+  await edit.getByLabel("Keyword (must appear)").fill("degraded-banner");
+  await edit.getByLabel("Failures before down").fill("1");
+  await edit.getByRole("button", { name: "Save check" }).click();
+  await expect(check.getByTestId("check-error")).toContainText('keyword "degraded-banner" not found', { timeout: 20_000 });
+  await expect(page.getByTestId("node-status")).toHaveText("down", { timeout: 20_000 });
+
+  // a maintenance window over now: the node is in maintenance
+  const maintenance = page.getByRole("region", { name: "maintenance" });
+  await maintenance.getByRole("button", { name: "Add window…" }).click();
+  const windowForm = maintenance.getByRole("form", { name: "new maintenance window" });
+  await windowForm.getByLabel("Every week").check();
+  await windowForm.getByLabel("Time zone (IANA)").fill("Mars/Olympus_Mons");
+  await windowForm.getByRole("button", { name: "Add window" }).click();
+  await expect(windowForm.getByLabel("Time zone (IANA)")).toHaveAccessibleDescription(/an IANA time zone such as Europe\/Berlin/);
+  expect(await overflow()).toBeLessThanOrEqual(0);
+  await windowForm.getByLabel("Once").check();
+  const local = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+  await windowForm.getByLabel("Starts (your local time)").fill(local(Date.now() - 3_600_000));
+  await windowForm.getByLabel("Ends (your local time)").fill(local(Date.now() + 3_600_000));
+  await windowForm.getByLabel("Reason").fill("switch firmware upgrade");
+  await windowForm.getByRole("button", { name: "Add window" }).click();
+  await expect(windowForm).toHaveCount(0);
+  await expect(maintenance.getByTestId("maintenance-window")).toContainText("switch firmware upgrade");
+  await expect(page.getByTestId("node-status")).toHaveText("maintenance", { timeout: 20_000 });
+
+  // disabled and enabled again; the change is what the API now holds
+  await check.getByRole("button", { name: "Disable" }).click();
+  await expect(check).toContainText("disabled");
+  const detail = (await (await context.request.get(`${vigil.url}/api/v1/nodes/${id}`)).json()) as { definition: { checks: Record<string, unknown>[]; maintenance: Record<string, unknown>[] } };
+  expect(detail.definition.checks).toEqual([
+    { id: "http", type: "http", url: `http://127.0.0.1:${webPort}/health`, method: "GET", expected_status: [200], keyword: "degraded-banner", interval: "1s", timeout: "2s", failures_before_down: 1, successes_before_up: 1, enabled: false },
+  ]);
+  expect(detail.definition.maintenance).toMatchObject([{ reason: "switch firmware upgrade" }]);
+  await check.getByRole("button", { name: "Enable" }).click();
+  await expect(check).not.toContainText("disabled");
+
+  // the SLA report of every node sharing its tag
+  const bySite = await context.request.get(vigil.url + (await page.getByTestId("sla-tag").getAttribute("href")));
+  expect(await bySite.text()).toContain("web-frontend-1");
+
+  // the whole fleet as YAML, for nodes:manage
+  const yaml = await context.request.get(vigil.url + (await page.getByRole("link", { name: "Export all nodes (YAML)" }).getAttribute("href")));
+  expect(yaml.status()).toBe(200);
+  expect(await yaml.text()).toContain("keyword: degraded-banner");
+
+  // removed after a confirm step
+  await maintenance.getByRole("button", { name: "Remove…" }).click();
+  await maintenance.getByRole("button", { name: "Remove for good" }).click();
+  await expect(maintenance).toContainText("No maintenance windows.");
+  await check.getByRole("button", { name: "Remove…" }).click();
+  await check.getByRole("button", { name: "Remove http for good" }).click();
+  await expect(checks).toContainText("Vigil runs no checks for this node");
+  expect(await overflow()).toBeLessThanOrEqual(0);
+  expect(errors.filter((e) => !e.includes("status of 400"))).toEqual([]);
+  await context.close();
 });

@@ -129,6 +129,30 @@ async function main() {
     await phone.getByRole("region", { name: "latency" }).locator(".recharts-area-area").first().waitFor({ state: "attached" });
     await shot(phone, "node-figures-phone", false);
 
+    // a noc on an API node's page: its checks with their settings, a weekly maintenance window,
+    // and the forms that add a check and a window, wide and on a phone
+    const nocContext = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    await signIn(nocContext, vigil.url, "nico@bank.test");
+    const { nodes: listed } = (await (await nocContext.request.get(`${vigil.url}/api/v1/nodes?limit=1000`)).json()) as { nodes: { id: number; key: string }[] };
+    const router = listed.find((n) => n.key === "branch-rtr-3")!.id;
+    await nocContext.request.patch(`${vigil.url}/api/v1/nodes/${router}`, {
+      headers: { origin: vigil.url },
+      data: { maintenance: [{ days: ["sat"], start: "02:00", duration: "2h", tz: "Europe/Lisbon", reason: "ISP maintenance window" }] },
+    });
+    for (const [width, name] of [[1440, "node-edit"], [390, "node-edit-phone"]] as const) {
+      const page = await nocContext.newPage();
+      await page.setViewportSize({ width, height: width > 400 ? 1000 : 844 });
+      await page.goto(`${vigil.url}/nodes/${router}`);
+      await page.getByTestId("check-settings").first().waitFor();
+      await page.getByRole("button", { name: "Add check…" }).click();
+      await page.getByRole("form", { name: "new check" }).getByLabel("URL").fill("https://pos.lis3.bank.example/health");
+      await page.getByRole("button", { name: "Add window…" }).click();
+      await page.getByRole("region", { name: "checks" }).scrollIntoViewIfNeeded();
+      await shot(page, name);
+      await page.close();
+    }
+    await nocContext.close();
+
     // incidents: the list sorted by severity with a bulk selection, and one incident's own page
     await wide.goto(`${vigil.url}/incidents?status=all&sort=severity`);
     await wide.getByTestId("incidents-total").waitFor();

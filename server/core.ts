@@ -433,7 +433,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
       // the network stream's position before the rows, as for the snapshots: the node page follows the stream from here
       const at = position(hub, "network");
       const detail = getNodeDetail(db, id, q.checks);
-      return detail && { ...at, ...detail, probes: probes.get(id)?.checks.map(probeSummary) ?? [], settings: nodeManager.settingsOf(id) };
+      return detail && { ...at, ...detail, probes: probes.get(id)?.checks.map(probeSummary) ?? [], settings: nodeManager.settingsOf(id), definition: nodeManager.definitionView(id) };
     },
     /** GET /api/v1/nodes/:id/latency: p50/p95/p99/max points from the roll-up table of the range's resolution */
     nodeLatency: (id: number | string, q: LatencyQuery): LatencyAnswer => {

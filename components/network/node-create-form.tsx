@@ -6,41 +6,19 @@ import { useMutation } from "@tanstack/react-query";
 import { createNode, parseTags, type NodeChangeAnswer } from "@/lib/queries/node-queries";
 import { useCan } from "@/components/ui/me-context";
 import { Labelled } from "./node-settings";
+import { CHECK_TYPES, checkOf, COMMON_FIELDS, draftOf, fieldProblems, TYPE_FIELDS, type CheckDraft, type CheckType } from "./check-model";
+import { CheckFields, Field, INPUT } from "./node-edit";
 
-const INPUT = "rounded border border-slate-700 bg-slate-950 px-2 py-1 text-sm text-slate-100";
-const CHECK_TYPES = ["http", "tcp", "dns", "tls", "icmp", "push"] as const;
-type CheckType = (typeof CHECK_TYPES)[number];
-/** Each type's main field, as the check takes it. */
-const MAIN: Record<CheckType, { label: string; placeholder: string } | null> = {
-  http: { label: "URL", placeholder: "https://api.example/health" },
-  tcp: { label: "Host:port", placeholder: "10.0.0.1:179" },
-  dns: { label: "Name", placeholder: "api.example" },
-  tls: { label: "Host", placeholder: "api.example" },
-  icmp: { label: "Host", placeholder: "10.0.0.1" },
-  push: null,
-};
-
-/** The one check the form makes, or a problem in words. */
-function checkOf(type: CheckType, main: string, every: string): Record<string, unknown> | string {
-  const v = main.trim();
-  const check: Record<string, unknown> = { type };
-  if (every.trim()) check.interval = every.trim();
-  if (type === "push") return check;
-  if (!v) return `the ${type} check needs its ${MAIN[type]!.label.toLowerCase()}`;
-  if (type === "http") return { ...check, url: v };
-  if (type === "dns") return { ...check, name: v };
-  if (type === "tcp") {
-    const m = /^(.+):(\d{1,5})$/.exec(v);
-    if (!m) return "host:port, e.g. 10.0.0.1:179";
-    return { ...check, host: m[1].replace(/^\[(.*)\]$/, "$1"), port: Number(m[2]) };
-  }
-  return { ...check, host: v };
-}
-
-/** /nodes/new: id, name, kind, parent, tags and one check → POST /api/v1/nodes; push URLs are shown once. */
+/**
+ * /nodes/new: id, name, kind, parent, tags and a first check with every setting of its type
+ * (or none: a node judged by its heartbeats) → POST /api/v1/nodes. The server's 400 is shown next
+ * to the check field it names; push URLs are shown once. More checks and maintenance windows are
+ * added on the node's page.
+ */
 export function NewNodePage() {
   const mayManage = useCan("nodes:manage");
-  const [f, setF] = useState({ id: "", name: "", kind: "server", parent: "", tags: "", type: "tcp" as CheckType, main: "", every: "" });
+  const [f, setF] = useState({ id: "", name: "", kind: "server", parent: "", tags: "" });
+  const [check, setCheck] = useState<CheckDraft | null>(draftOf(null, "tcp"));
   const [problem, setProblem] = useState<string | null>(null);
   const make = useMutation({ mutationFn: createNode, onError: (e) => setProblem(e.message) });
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
@@ -50,13 +28,16 @@ export function NewNodePage() {
     setProblem(null);
     const tags = parseTags(f.tags);
     if (typeof tags === "string") return setProblem(tags);
-    const check = checkOf(f.type, f.main, f.every);
-    if (typeof check === "string") return setProblem(check);
-    const body: Record<string, unknown> = { id: f.id.trim(), kind: f.kind.trim() || "server", tags, checks: [check] };
+    const body: Record<string, unknown> = { id: f.id.trim(), kind: f.kind.trim() || "server", tags, checks: check ? [checkOf(check)] : [] };
     if (f.name.trim()) body.name = f.name.trim();
     if (f.parent.trim()) body.parent = f.parent.trim();
     make.mutate(body);
   };
+  // the server's word on the check, beside its fields; the rest under the form
+  const split = problem ? fieldProblems(problem, "checks", 0) : { fields: {} as Record<string, string>, rest: [] as string[] };
+  const shown = new Set(check ? ["type", "id", ...TYPE_FIELDS[check.type].map((x) => x.key), ...COMMON_FIELDS.map((x) => x.key)] : []);
+  const checkProblems = Object.fromEntries(Object.entries(split.fields).filter(([k]) => shown.has(k)));
+  const rest = [...split.rest, ...Object.entries(split.fields).filter(([k]) => !shown.has(k)).map(([k, v]) => (k ? `checks.0.${k}: ${v}` : v))];
 
   return (
     <div className="mx-auto flex min-h-dvh max-w-3xl flex-col gap-4 p-3 sm:p-5">
@@ -85,29 +66,38 @@ export function NewNodePage() {
           <Labelled label="Tags (key=value, comma separated)">
             <input className={INPUT} value={f.tags} onChange={set("tags")} placeholder="site=fra1" />
           </Labelled>
-          <Labelled label="Check type">
-            <select className={INPUT} value={f.type} onChange={set("type")}>
-              {CHECK_TYPES.map((t) => (
-                <option key={t}>{t}</option>
-              ))}
-            </select>
-          </Labelled>
-          {MAIN[f.type] && (
-            <Labelled label={`Check ${MAIN[f.type]!.label.toLowerCase()}`}>
-              <input className={INPUT} value={f.main} onChange={set("main")} placeholder={MAIN[f.type]!.placeholder} />
-            </Labelled>
+          <h2 className="pt-2 text-xs font-semibold uppercase tracking-wider text-slate-400 sm:col-span-2">First check (more on the node&apos;s page)</h2>
+          <Field label="Check type" problem={checkProblems.type}>
+            {(p) => (
+              <select
+                id={p.id}
+                className={INPUT}
+                aria-invalid={p.invalid}
+                aria-describedby={p.describedBy}
+                value={check?.type ?? ""}
+                onChange={(e) => setCheck(e.target.value === "" ? null : { ...(check ?? draftOf(null)), type: e.target.value as CheckType })}
+              >
+                <option value="">none (judged by its heartbeats)</option>
+                {CHECK_TYPES.map((t) => (
+                  <option key={t}>{t}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+          {check && (
+            <Field label="Check id (optional)" problem={checkProblems.id}>
+              {(p) => <input id={p.id} className={INPUT} aria-invalid={p.invalid} aria-describedby={p.describedBy} value={check.id} placeholder={check.type} onChange={(e) => setCheck({ ...check, id: e.target.value })} />}
+            </Field>
           )}
-          <Labelled label="Check interval">
-            <input className={INPUT} value={f.every} onChange={set("every")} placeholder="1m" />
-          </Labelled>
+          {check && <CheckFields draft={check} onChange={setCheck} problems={checkProblems} />}
           <div className="sm:col-span-2">
             <button type="submit" disabled={make.isPending} className="rounded border border-slate-700 px-3 py-1 text-sm text-slate-200 hover:bg-slate-800 disabled:opacity-50">
               Create node
             </button>
           </div>
-          {problem && (
+          {rest.length > 0 && (
             <p role="alert" className="break-words text-sm text-red-300 sm:col-span-2">
-              {problem}
+              {rest.join("; ")}
             </p>
           )}
         </form>

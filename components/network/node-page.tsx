@@ -17,12 +17,15 @@ import { NodeSettingsForm } from "./node-settings";
 import { NodeLatency } from "./node-latency";
 import { NodeUptime } from "./node-uptime";
 import { NodeOutages } from "./node-outages";
+import { NodeMaintenance } from "./node-maintenance";
 import { useNodeLive } from "./use-node-live";
 
 /**
  * One node on its own page: status since when and why, tags, parent, source, paused; uptime over
- * 24 h / 7 d / 30 d with the SLA CSV, the latency chart from the roll-ups, its checks, outages and
- * incidents; and, for nodes:manage, its settings, pause/resume and delete. It follows the live
+ * 24 h / 7 d / 30 d and a chosen range with the SLA CSV (the node's, or a tag's), the latency chart
+ * from the roll-ups, its checks with their settings, maintenance windows, outages and incidents;
+ * and, for nodes:manage, editing the checks and windows, its settings, pause/resume, delete and
+ * the export of every node as YAML. It follows the live
  * stream: a status change, a new check or an incident shows without a reload.
  */
 export function NodePage({ id }: { id: number }) {
@@ -39,6 +42,11 @@ export function NodePage({ id }: { id: number }) {
           <Link href="/nodes/new" className="rounded px-2 py-1 text-slate-300 hover:bg-slate-800">
             New node
           </Link>
+        )}
+        {mayManage && (
+          <a href="/api/v1/nodes/export" download className="rounded px-2 py-1 text-slate-300 hover:bg-slate-800">
+            Export all nodes (YAML)
+          </a>
         )}
         <ConnectionBadge />
         <div className="ml-auto hidden sm:block">
@@ -58,9 +66,10 @@ export function NodePage({ id }: { id: number }) {
       {data && (
         <>
           <Overview data={data} />
-          <NodeUptime id={id} />
+          <NodeUptime id={id} tags={data.node.tags ?? {}} />
           <NodeLatency id={id} stroke={STATUS_STYLE[data.node.status].stroke} />
           <NodeChecks data={data} />
+          <NodeMaintenance data={data} />
           <NodeOutages id={id} />
           <NodeIncidents nodeKey={data.node.key} />
           {mayManage ? <NodeSettingsForm data={data} /> : <p className="text-xs text-slate-500">You may read this node but not change it (nodes:manage).</p>}

@@ -184,7 +184,26 @@ export interface NodeDetail {
   probes?: ProbeSummary[];
   /** what the node page's settings form edits (null: not set, the defaults apply) */
   settings?: NodeSettings | null;
+  /** the node's checks and maintenance windows as written (secrets redacted), for the node page's editors */
+  definition?: NodeDefinitionView | null;
 }
+
+/**
+ * A node's checks and maintenance windows as the nodes file and PATCH /api/v1/nodes/:id write
+ * them. HTTP header values and bodies read "[redacted]": sent back as such in a PATCH, the stored
+ * value is kept. `file` (nodes:manage only) names where a config-file node is defined.
+ */
+export interface NodeDefinitionView {
+  checks: CheckDefinition[];
+  maintenance: MaintenanceInput[];
+  file?: string;
+}
+/** One check as written: its id within the node, its type and the settings given (defaults left out). */
+export type CheckDefinition = { id: string; type: string; enabled?: boolean } & Record<string, unknown>;
+/** A maintenance window as written: once `{start, end, reason?}` or recurring `{days?, start: "HH:MM", duration, tz, reason?}`. */
+export type MaintenanceInput = { start: string | number; end?: string | number; days?: string[]; duration?: string | number; tz?: string; reason?: string };
+/** What stands for a stored secret (header value, body) in a definition the API answers. */
+export const REDACTED = "[redacted]";
 
 /** A node's own settings (its heartbeats are judged by them; checks default to them). */
 export interface NodeSettings {

@@ -50,6 +50,14 @@ export const nodePageQueries = {
       queryFn: ({ signal }) => fetchJson<UptimeAnswer>(`/api/v1/nodes/${id}/uptime`, { signal }),
       ...live,
     }),
+  /** uptime over a chosen range as well (answered in `range`) */
+  uptimeRange: (id: number, from: number, to: number) =>
+    queryOptions({
+      queryKey: [...nodePageQueries.all(id), "uptime", from, to] as const,
+      queryFn: ({ signal }) => fetchJson<UptimeAnswer>(`/api/v1/nodes/${id}/uptime?${new URLSearchParams({ from: new Date(from).toISOString(), to: new Date(to).toISOString() })}`, { signal }),
+      ...live,
+      retry: false,
+    }),
   outages: (id: number, offset: number, limit = OUTAGE_PAGE) =>
     queryOptions({
       queryKey: [...nodePageQueries.all(id), "outages", offset, limit] as const,
@@ -66,7 +74,12 @@ export const OUTAGE_PAGE = 10;
 
 /** The SLA report of one node as a CSV download: the last `days` days up to now. */
 export function slaCsvHref(id: number, now: number, days = 30): string {
-  const q = new URLSearchParams({ node: String(id), from: new Date(now - days * 86_400_000).toISOString(), to: new Date(now).toISOString(), format: "csv" });
+  return slaRangeHref({ node: String(id) }, now - days * 86_400_000, now);
+}
+
+/** The SLA report of one node (`node`) or of every node with a tag (`tag`: `site=fra1`) over from–to, as CSV. */
+export function slaRangeHref(scope: { node: string } | { tag: string }, from: number, to: number): string {
+  const q = new URLSearchParams({ ...scope, from: new Date(from).toISOString(), to: new Date(to).toISOString(), format: "csv" });
   return `/api/v1/reports/sla?${q}`;
 }
 

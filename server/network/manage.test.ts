@@ -151,6 +151,48 @@ describe("nodes over the API", () => {
     await core.stopNetwork();
   });
 
+  it("the node page reads checks and windows as written, secrets redacted; sent back redacted, the stored secrets stay", () => {
+    const { core, handle } = setup();
+    const sqlite = handle.sqlite;
+    const http = { type: "http", url: "https://gw.example/health", headers: { authorization: "Bearer s3cret", "x-tenant": "bank" }, body: "{\"probe\":1}", method: "POST", keyword: "ok" };
+    const window = { start: "2026-11-21T22:00:00Z", end: "2026-11-21T23:00:00Z", reason: "router swap" };
+    const made = core.createNode(def({ id: "gw", checks: [http, tcp], maintenance: [window] }), noc);
+    if (!made.ok) throw new Error(made.message);
+    const id = made.value.node.id;
+    const view = core.node(id, { checks: 10 })!.definition!;
+    expect(view).toEqual({
+      checks: [
+        { id: "http", ...http, headers: { authorization: "[redacted]", "x-tenant": "[redacted]" }, body: "[redacted]" },
+        { id: "tcp", ...tcp },
+      ],
+      maintenance: [window],
+    });
+    expect(JSON.stringify(view)).not.toContain("s3cret");
+
+    // the page sends the list back with one check changed and the other disabled: the secrets are the stored ones
+    const r = core.updateNode(id, patch({ checks: [{ ...view.checks[0], keyword: "healthy", headers: { ...(view.checks[0].headers as object), "x-extra": "1" } }, { ...view.checks[1], enabled: false }] }), noc);
+    if (!r.ok) throw new Error(r.message);
+    const stored = sqlite.prepare("SELECT spec, enabled FROM checks WHERE node_id = ? ORDER BY id").all(id) as { spec: string; enabled: number }[];
+    expect(JSON.parse(stored[0].spec)).toMatchObject({ keyword: "healthy", headers: { authorization: "Bearer s3cret", "x-tenant": "bank", "x-extra": "1" }, body: '{"probe":1}' });
+    expect(stored[1].enabled).toBe(0);
+    expect(core.probes.get(id)!.checks.map((c) => [c.name, c.enabled])).toEqual([["http", true], ["tcp", false]]);
+
+    // a placeholder with nothing stored behind it is refused, naming the check and the field
+    expect(core.updateNode(id, patch({ checks: [{ ...view.checks[0], id: "new-http" }] }), noc)).toMatchObject({
+      ok: false,
+      code: "invalid",
+      message: 'checks.0.headers: authorization is "[redacted]" but no value is stored for it: give the value',
+    });
+    expect(core.updateNode(id, patch({ checks: [{ type: "http", id: "http", url: "https://gw.example/", body: "[redacted]" }, tcp] }), noc)).toMatchObject({ ok: true });
+  });
+
+  it("a node made by heartbeats has no checks or windows yet (the page offers to add them)", () => {
+    const { core } = setup();
+    core.ingestHeartbeats([{ node: "sensor-9", ok: true }], "api");
+    const id = core.networkSnapshot().nodes[0].id;
+    expect(core.node(id, { checks: 10 })!.definition).toEqual({ checks: [], maintenance: [] });
+  });
+
   it("exports every node as a nodes file that reads back", () => {
     const { core } = setup();
     core.ingestHeartbeats([{ node: "sensor-9", ok: true }], "api");

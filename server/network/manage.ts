@@ -7,7 +7,7 @@
 //   API nodes, judged by the status machine with the settings given).
 import type Database from "better-sqlite3";
 import { toNodeView } from "../../db/queries/network";
-import type { NodeSettings, NodeView } from "../../lib/contracts/network";
+import { REDACTED, type CheckDefinition, type MaintenanceInput, type NodeDefinitionView, type NodeSettings, type NodeView } from "../../lib/contracts/network";
 import { nameChecks, nodeInputSchema, parentLoop, type NodeInput, type NodePatch, type NodeSpec, toNodeSpec } from "./definition";
 import { newPushToken } from "./checks/push";
 import { checkValues, definitionOf, liveFromRows, nodeValues } from "./model";
@@ -78,7 +78,12 @@ export class NodeManager {
     const next: Record<string, unknown> = { ...current };
     for (const [k, v] of Object.entries(patch)) if (k !== "interval" && k !== "checks" && k !== "maintenance") next[k] = v;
     // the lists are replaced, and kept in their written form (what is stored and exported)
-    if (patch.checks) next.checks = patch.checks.map((c) => ({ ...(c.id ? { id: c.id } : {}), ...c.input, ...(c.token ? { token: c.token } : {}), ...(c.enabled ? {} : { enabled: false }) }));
+    if (patch.checks) {
+      next.checks = patch.checks.map((c) => ({ ...(c.id ? { id: c.id } : {}), ...c.input, ...(c.token ? { token: c.token } : {}), ...(c.enabled ? {} : { enabled: false }) }));
+      // a definition read back from the API has its secrets redacted: sent back so, the stored ones stay
+      const kept = keepRedacted(next.checks as Record<string, unknown>[], (current.checks as Record<string, unknown>[] | undefined) ?? []);
+      if (typeof kept === "string") return invalid(kept);
+    }
     if (patch.maintenance) next.maintenance = patch.maintenance.map((m) => m.input);
     if (patch.interval !== undefined) {
       const list = (next.checks as Record<string, unknown>[] | undefined) ?? [];
@@ -210,6 +215,16 @@ export class NodeManager {
     };
   }
 
+  /** A node's checks and maintenance windows as written, secrets redacted (the node page's editors); `file` for a config node. */
+  definitionView(id: number): NodeDefinitionView | null {
+    const row = this.store.byId(id);
+    if (!row) return null;
+    const d = redact(definitionOf(row, null, this.store.checksOf(row.id)));
+    const view: NodeDefinitionView = { checks: (d.checks as CheckDefinition[] | undefined) ?? [], maintenance: (d.maintenance as MaintenanceInput[] | undefined) ?? [] };
+    if (row.source === "config") view.file = this.locate(row.key)?.file ?? "the config file (VIGIL_CONFIG)";
+    return view;
+  }
+
   answer(row: NodeRow, tokens: ManagedNodeAnswer["push_tokens"]): ManagedNodeAnswer {
     const { checks: _none, ...node } = toNodeView(row);
     return { node, definition: redact(definitionOf(row, this.parentKey(row.parentId), this.store.checksOf(row.id))), push_tokens: tokens };
@@ -236,6 +251,32 @@ function strip(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
+/**
+ * Puts back the stored header values and body that a check sent as "[redacted]" (as the API
+ * answered them), matching checks by id. A placeholder with nothing stored behind it is a problem.
+ */
+function keepRedacted(checks: Record<string, unknown>[], stored: readonly Record<string, unknown>[]): string | null {
+  const byId = new Map(stored.map((c) => [String(c.id).toLowerCase(), c]));
+  for (const [index, c] of checks.entries()) {
+    const was = typeof c.id === "string" ? byId.get(c.id.toLowerCase()) : undefined;
+    if (c.headers && typeof c.headers === "object" && !Array.isArray(c.headers)) {
+      const headers = { ...(c.headers as Record<string, unknown>) };
+      const storedHeaders = (was?.headers ?? {}) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(headers)) {
+        if (value !== REDACTED) continue;
+        if (!Object.hasOwn(storedHeaders, name)) return `checks.${index}.headers: ${name} is "${REDACTED}" but no value is stored for it: give the value`;
+        headers[name] = storedHeaders[name];
+      }
+      c.headers = headers;
+    }
+    if (c.body === REDACTED) {
+      if (was?.body === undefined) return `checks.${index}.body: "${REDACTED}" but no body is stored: give the body`;
+      c.body = was.body;
+    }
+  }
+  return null;
+}
+
 /** A definition with secrets left out: HTTP headers and bodies may carry credentials. */
 export function redact(definition: Record<string, unknown>): Record<string, unknown> {
   const checks = definition.checks as Record<string, unknown>[] | undefined;
@@ -244,8 +285,8 @@ export function redact(definition: Record<string, unknown>): Record<string, unkn
     ...definition,
     checks: checks.map((c) => {
       const out = { ...c };
-      if (out.headers && typeof out.headers === "object") out.headers = Object.fromEntries(Object.keys(out.headers).map((k) => [k, "[redacted]"]));
-      if (out.body !== undefined) out.body = "[redacted]";
+      if (out.headers && typeof out.headers === "object") out.headers = Object.fromEntries(Object.keys(out.headers).map((k) => [k, REDACTED]));
+      if (out.body !== undefined) out.body = REDACTED;
       delete out.token;
       return out;
     }),
