@@ -186,6 +186,25 @@ describe("nodes over the API", () => {
     expect(core.updateNode(id, patch({ checks: [{ type: "http", id: "http", url: "https://gw.example/", body: "[redacted]" }, tcp] }), noc)).toMatchObject({ ok: true });
   });
 
+  it("hides the password of a check URL's user info from every reader (definition, check summary, audit) and keeps it when the URL comes back redacted", () => {
+    const { core, handle } = setup();
+    const http = { type: "http", url: "https://mon:s3cret@gw.example/health?x=1", keyword: "ok" };
+    const made = core.createNode(def({ id: "gw", checks: [http] }), noc);
+    if (!made.ok) throw new Error(made.message);
+    const id = made.value.node.id;
+    const detail = core.node(id, { checks: 10 })!;
+    expect(detail.definition!.checks[0].url).toBe("https://mon:[redacted]@gw.example/health?x=1");
+    expect(JSON.stringify(detail)).not.toContain("s3cret");
+    const audit = handle.sqlite.prepare("SELECT * FROM audit_log").all();
+    expect(JSON.stringify(audit)).not.toContain("s3cret");
+    // sent back as read, with another setting changed: the stored password stays
+    expect(core.updateNode(id, patch({ checks: [{ ...detail.definition!.checks[0], keyword: "healthy" }] }), noc)).toMatchObject({ ok: true });
+    const spec = JSON.parse((handle.sqlite.prepare("SELECT spec FROM checks WHERE node_id = ?").get(id) as { spec: string }).spec);
+    expect(spec).toMatchObject({ url: "https://mon:s3cret@gw.example/health?x=1", keyword: "healthy" });
+    // a redacted password with another URL behind it is refused, naming the field
+    expect(core.updateNode(id, patch({ checks: [{ ...detail.definition!.checks[0], url: "https://mon:[redacted]@other.example/" }] }), noc)).toMatchObject({ ok: false, message: expect.stringMatching(/^checks\.0\.url: its password is "\[redacted\]"/) });
+  });
+
   it("a node made by heartbeats has no checks or windows yet (the page offers to add them)", () => {
     const { core } = setup();
     core.ingestHeartbeats([{ node: "sensor-9", ok: true }], "api");

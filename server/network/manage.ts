@@ -10,7 +10,7 @@ import { toNodeView } from "../../db/queries/network";
 import { REDACTED, type CheckDefinition, type MaintenanceInput, type NodeDefinitionView, type NodeSettings, type NodeView } from "../../lib/contracts/network";
 import { nameChecks, nodeInputSchema, parentLoop, type NodeInput, type NodePatch, type NodeSpec, toNodeSpec } from "./definition";
 import { newPushToken } from "./checks/push";
-import { checkValues, definitionOf, liveFromRows, nodeValues } from "./model";
+import { checkValues, definitionOf, liveFromRows, nodeValues, withoutPassword } from "./model";
 import type { NetworkService } from "./service";
 import type { NetworkStore, NodeRow } from "./store";
 import { describeZodError } from "../../lib/contracts/common";
@@ -273,6 +273,11 @@ function keepRedacted(checks: Record<string, unknown>[], stored: readonly Record
       if (was?.body === undefined) return `checks.${index}.body: "${REDACTED}" but no body is stored: give the body`;
       c.body = was.body;
     }
+    if (typeof c.url === "string" && withoutPassword(c.url) === c.url && c.url.includes(`:${REDACTED}@`)) {
+      // the URL as the API answered it: its stored password stays, if the rest is unchanged
+      if (typeof was?.url !== "string" || withoutPassword(was.url) !== c.url) return `checks.${index}.url: its password is "${REDACTED}" but no URL with a password like it is stored: give the password`;
+      c.url = was.url;
+    }
   }
   return null;
 }
@@ -287,6 +292,7 @@ export function redact(definition: Record<string, unknown>): Record<string, unkn
       const out = { ...c };
       if (out.headers && typeof out.headers === "object") out.headers = Object.fromEntries(Object.keys(out.headers).map((k) => [k, REDACTED]));
       if (out.body !== undefined) out.body = REDACTED;
+      if (typeof out.url === "string") out.url = withoutPassword(out.url);
       delete out.token;
       return out;
     }),

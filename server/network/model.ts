@@ -2,7 +2,7 @@
 // policy), and the status machine's state. Built from rows at start and after each definition
 // change; the state moves with every result.
 import { createHash } from "node:crypto";
-import type { NodeSource, NodeStatus, ProbeSummary } from "../../lib/contracts/network";
+import { REDACTED, type NodeSource, type NodeStatus, type ProbeSummary } from "../../lib/contracts/network";
 import { checkSpecSchema, type CheckSpec } from "./checks/spec";
 import type { CheckEntry, NodeSpec } from "./definition";
 import { maintenanceWindowSchema, type MaintenanceWindow } from "./maintenance";
@@ -182,9 +182,16 @@ export function definitionOf(row: NodeRow, parentKey: string | null, checkRows: 
   return out;
 }
 
-/** A check as the node page shows it: type, target and interval, never headers, bodies or tokens. */
+const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*):([^/?#@]*)@/i;
+
+/** A URL with the password of its user info (`https://user:secret@host/…`) shown as "[redacted]". */
+export function withoutPassword(url: string): string {
+  return url.replace(URL_PASSWORD, (_, user: string) => `${user}:${REDACTED}@`);
+}
+
+/** A check as the node page shows it: type, target and interval, never headers, bodies, tokens or a URL's password. */
 export function probeSummary(c: LiveCheck): ProbeSummary {
   const s = c.spec;
-  const target = s.type === "http" ? s.url : s.type === "dns" ? `${s.name} ${s.record_type}` : s.type === "push" ? null : `${s.host}${"port" in s ? `:${s.port}` : ""}`;
+  const target = s.type === "http" ? withoutPassword(s.url) : s.type === "dns" ? `${s.name} ${s.record_type}` : s.type === "push" ? null : `${s.host}${"port" in s ? `:${s.port}` : ""}`;
   return { name: c.name, type: s.type, target, interval_ms: s.interval_ms, enabled: c.enabled };
 }
