@@ -1,5 +1,6 @@
 // Card numbers (PANs) never leave a parser in clear: every string field and every raw payload goes
-// through maskCardNumbers before it is stored or sent to a browser.
+// through maskCardNumbers before it is stored or sent to a browser; base64 payloads (EVE) through
+// maskCardNumbersInBase64.
 
 /** A run of digits, each optionally preceded by one space or dash, at least 13 digits long. */
 const CANDIDATE = /\d(?:[ -]?\d){12,}/g;
@@ -93,6 +94,24 @@ export function hasCardNumber(text: string): boolean {
     if (maskRun(run) !== run) return true;
   }
   return false;
+}
+
+/** Standard base64 with padding, as Suricata writes payloads, packets and bodies. */
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/** 13 digits take at least 20 base64 characters: shorter text cannot hold a card number. */
+const MIN_BASE64 = 20;
+
+/**
+ * Card numbers inside base64 text (an EVE `payload`, `packet` or HTTP body), which
+ * `maskCardNumbers` cannot see: the text is decoded byte for byte (latin1, so binary bytes come
+ * back unchanged), masked as text and encoded again. Returns `b64` itself when it is not base64
+ * or holds no card number, so the cost of a clean payload is one decode and one regex scan.
+ */
+export function maskCardNumbersInBase64(b64: string): string {
+  if (b64.length < MIN_BASE64 || b64.length % 4 !== 0 || !BASE64.test(b64)) return b64;
+  const text = Buffer.from(b64, "base64").toString("latin1");
+  const masked = maskCardNumbers(text);
+  return masked === text ? b64 : Buffer.from(masked, "latin1").toString("base64");
 }
 
 /**

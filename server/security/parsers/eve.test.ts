@@ -144,6 +144,38 @@ describe("parseEveLine: alerts", () => {
     expect(JSON.parse(b.raw).payload_printable).toBe("card ************1111");
   });
 
+  it("masks a card number inside the base64 fields (payload, packet, HTTP bodies, a frame's payload) and keeps their other bytes", () => {
+    const b64 = (b: Buffer | string) => Buffer.from(b).toString("base64");
+    const http = "POST /pay HTTP/1.1\r\nHost: shop\r\n\r\ncard=4111111111111111&cvv=123";
+    // a packet: binary headers (bytes that are not text, one of them a digit '4'), then the payload
+    const header = Buffer.from([0x00, 0x1b, 0x21, 0xff, 0x34, 0x08, 0x00, 0x45, 0x00, 0x01, 0xc3]);
+    const line = alertLine({}, {
+      payload: b64(http),
+      payload_printable: http,
+      packet: b64(Buffer.concat([header, Buffer.from(http)])),
+      http: { hostname: "shop", http_request_body: b64("card=4111111111111111&cvv=123"), http_response_body: b64("paid with 4111 1111 1111 1111"), http_request_body_printable: "card=4111111111111111&cvv=123" },
+      frame: { type: "data", payload: b64("pan=5555555555554444") },
+    });
+    const raw = JSON.parse(event(parseEveLine(line, ctx)).raw);
+    const text = (s: string) => Buffer.from(s, "base64").toString("latin1");
+    expect(text(raw.payload)).toBe(http.replace("4111111111111111", "************1111"));
+    expect(raw.payload_printable).toBe(http.replace("4111111111111111", "************1111"));
+    const packet = Buffer.from(raw.packet, "base64");
+    expect(packet.subarray(0, header.length).equals(header)).toBe(true);
+    expect(packet.subarray(header.length).toString("latin1")).toBe(http.replace("4111111111111111", "************1111"));
+    expect(text(raw.http.http_request_body)).toBe("card=************1111&cvv=123");
+    expect(text(raw.http.http_response_body)).toBe("paid with ************1111");
+    expect(raw.http.http_request_body_printable).toBe("card=************1111&cvv=123");
+    expect(text(raw.frame.payload)).toBe("pan=************4444");
+  });
+
+  it("keeps the line as raw when its base64 fields hold no card number (and leaves a payload that is not base64 to text masking)", () => {
+    const line = alertLine({}, { payload: Buffer.from("GET / HTTP/1.1\r\nX-Id: 123456789012\r\n").toString("base64"), packet: Buffer.from([0, 1, 2, 0x34, 0x31]).toString("base64") });
+    expect(event(parseEveLine(line, ctx)).raw).toBe(line);
+    const notBase64 = alertLine({}, { payload: "card 4111111111111111" });
+    expect(JSON.parse(event(parseEveLine(notBase64, ctx)).raw).payload).toBe("card ************1111");
+  });
+
   it("keeps the line as raw when its only long number is a JSON number (flow_id), Luhn or not", () => {
     const line = alertLine({}, { flow_id: 4111111111111111 });
     expect(event(parseEveLine(line, ctx)).raw).toBe(line);
