@@ -96,8 +96,6 @@ export function hasCardNumber(text: string): boolean {
   return false;
 }
 
-/** Standard base64 with padding, as Suricata writes payloads, packets and bodies. */
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 /** 13 digits take at least 20 base64 characters: shorter text cannot hold a card number. */
 const MIN_BASE64 = 20;
 
@@ -108,8 +106,13 @@ const MIN_BASE64 = 20;
  * or holds no card number, so the cost of a clean payload is one decode and one regex scan.
  */
 export function maskCardNumbersInBase64(b64: string): string {
-  if (b64.length < MIN_BASE64 || b64.length % 4 !== 0 || !BASE64.test(b64)) return b64;
-  const text = Buffer.from(b64, "base64").toString("latin1");
+  if (b64.length < MIN_BASE64 || b64.length % 4 !== 0) return b64;
+  const bytes = Buffer.from(b64, "base64");
+  // Node skips characters that are not base64: text that decodes to fewer bytes than its length
+  // promises is not base64 (cheaper than a regex over it first)
+  const padding = b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0;
+  if (bytes.length !== (b64.length / 4) * 3 - padding) return b64;
+  const text = bytes.toString("latin1");
   const masked = maskCardNumbers(text);
   return masked === text ? b64 : Buffer.from(masked, "latin1").toString("base64");
 }

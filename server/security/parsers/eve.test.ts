@@ -216,14 +216,27 @@ describe("parseEveLine: anomalies and context", () => {
     expect(parseEveLine(line, ctx)).toEqual({
       status: "skipped",
       reason: "eve flow: context, not stored",
-      flow: { time: Date.UTC(2022, 1, 8, 14, 43, 37, 139), src_ip: "10.2.8.102", dst_ip: "2001:db8::1", dst_port: 443, proto: "TCP", state: "established" },
+      flow: { time: Date.UTC(2022, 1, 8, 14, 43, 37, 139), src_ip: "10.2.8.102", dst_ip: "2001:db8::1", dst_port: 443, proto: "TCP", state: "established", key: expect.stringMatching(/^suricata:[0-9a-f]{32}$/) },
     });
+  });
+
+  it("keys a flow by flow_id and flow.start (a re-sent record has the same key), all 20 digits of a large flow_id", () => {
+    const rec = { timestamp: "2022-02-08T09:45:00.000000-0500", flow_id: 1201228494666661, event_type: "flow", src_ip: "10.2.8.102", dest_ip: "10.2.8.1", dest_port: 53, proto: "UDP", flow: { start: "2022-02-08T09:43:37.139810-0500" } };
+    const key = (line: string) => {
+      const o = parseEveLine(line, ctx);
+      return o.status === "skipped" ? o.flow?.key : undefined;
+    };
+    const start = Date.UTC(2022, 1, 8, 14, 43, 37, 139).toString(36);
+    expect(key(JSON.stringify(rec))).toBe(`${(1201228494666661).toString(36)}|${start}`);
+    // the same flow logged again later (another timestamp, more packets) is the same flow
+    expect(key(JSON.stringify({ ...rec, timestamp: "2022-02-08T09:50:00.000000-0500", flow: { ...rec.flow, pkts_toserver: 9 } }))).toBe(key(JSON.stringify(rec)));
+    expect(key(JSON.stringify(rec).replace("1201228494666661", "18446744073709551615"))).toBe(`18446744073709551615|${start}`);
   });
 
   it("hands over an ICMP flow with no port, timed by the record when flow.start is missing", () => {
     const line = JSON.stringify({ timestamp: "2026-01-01T00:00:00Z", event_type: "flow", src_ip: "10.0.0.1", dest_ip: "10.0.0.2", proto: "ICMP", flow: {} });
     const o = parseEveLine(line, ctx);
-    expect(o.status === "skipped" && o.flow).toEqual({ time: Date.UTC(2026, 0, 1), src_ip: "10.0.0.1", dst_ip: "10.0.0.2", dst_port: null, proto: "ICMP", state: null });
+    expect(o.status === "skipped" && o.flow).toEqual({ time: Date.UTC(2026, 0, 1), src_ip: "10.0.0.1", dst_ip: "10.0.0.2", dst_port: null, proto: "ICMP", state: null, key: expect.any(String) });
   });
 });
 

@@ -2,7 +2,7 @@ import { canonicalIp } from "../../../lib/net/ip";
 import { parseInstant } from "../../../lib/time/instant";
 import { hasCardNumber, maskCardNumbersInBase64, maskDeep } from "../masking";
 import type { FlowRecord, ParseContext, ParseOutcome } from "../types";
-import { atMost, clipReason, finish, guarded, prepareLine, quoted, type Draft } from "./common";
+import { atMost, clipReason, fingerprintOf, finish, guarded, prepareLine, quoted, type Draft } from "./common";
 import { idsSeverity, isDecoderEvent } from "./ids";
 import { fractionMs, zonedInstant } from "./time";
 
@@ -44,7 +44,7 @@ function parseEve(line: string, ctx: ParseContext): ParseOutcome {
 
   if (type !== "alert" && type !== "anomaly") {
     const reason = `eve ${type}: context, not stored`;
-    const flow = type === "flow" ? flowOf(rec, time.value) : undefined;
+    const flow = type === "flow" ? flowOf(rec, time.value, line) : undefined;
     return flow ? { status: "skipped", reason, flow } : { status: "skipped", reason };
   }
 
@@ -246,7 +246,7 @@ function protoOf(v: unknown): string | null {
 }
 
 /** The flow of an EVE `flow` record, when both ends are addresses. */
-function flowOf(rec: Rec, recordTime: number): FlowRecord | undefined {
+function flowOf(rec: Rec, recordTime: number, line: string): FlowRecord | undefined {
   const src = typeof rec.src_ip === "string" ? canonicalIp(rec.src_ip) : null;
   const dst = typeof rec.dest_ip === "string" ? canonicalIp(rec.dest_ip) : null;
   if (!src || !dst) return undefined;
@@ -260,5 +260,17 @@ function flowOf(rec: Rec, recordTime: number): FlowRecord | undefined {
     dst_port: dport.ok ? dport.value : null,
     proto: protoOf(rec.proto),
     state: str(flow.state),
+    key: flowKey(rec, start && start.ok ? start.ms : recordTime, line),
   };
+}
+
+/**
+ * `flow_id|start` in base 36, about 20 characters (Suricata's flow_id is unique per flow, and a
+ * flow logged again keeps its start); the line's fingerprint when there is no flow_id. Short,
+ * because the store remembers many of them.
+ */
+function flowKey(rec: Rec, start: number, line: string): string {
+  const id = flowId(rec.flow_id, line);
+  if (id === undefined) return fingerprintOf("suricata", line);
+  return `${typeof id === "number" ? id.toString(36) : id}|${start.toString(36)}`;
 }
