@@ -13,8 +13,9 @@ const GRID = "md:grid-cols-[minmax(0,1fr)_6rem_5.5rem_6rem_10.5rem_10.5rem]";
 const ROW = 40;
 
 /**
- * The filter's events grouped by signature, source or account, largest first, with true counts:
- * a flood of thousands of rows reads as a handful of lines. A click narrows the list to the group.
+ * The filter's events grouped by signature, source or account, worst severity first and then
+ * largest, with true counts: a flood of thousands of rows reads as a handful of lines, below the
+ * severe ones. A click narrows the list to the group.
  */
 export function GroupTable({ params, by, onOpen }: { params: string; by: GroupBy; onOpen: (by: GroupBy, key: string) => void }) {
   const { data, error, isPending } = useQuery(triageQueries.groups(params, by));
@@ -30,7 +31,8 @@ export function GroupTable({ params, by, onOpen }: { params: string; by: GroupBy
               {data.total_groups.toLocaleString("en")}
             </b>{" "}
             {data.total_groups === 1 ? NOUN[by] : `${NOUN[by]}s`} over {data.rows.toLocaleString("en")} stored events
-            {data.groups.length < data.total_groups && `, the ${data.groups.length} largest shown`}
+            {data.groups.length < data.total_groups && `, the first ${data.groups.length} shown`}
+            {data.groups.length > 1 && " (worst severity first, then count)"}
             {!data.exact && " (counted over the newest events only: narrow the range for exact counts)"}
             {data.exact && data.sources_exact === false && by !== "src" && "; sources counted over the newest events"}
           </>
