@@ -3,7 +3,7 @@ import type { VigilDb } from "../client";
 import type { SecurityTop, TopEntry } from "../../lib/contracts/events";
 import { SEVERITIES } from "../../lib/contracts/common";
 import { severityCounts } from "./security";
-import { topByRankExact, type TallySums } from "./tally-sums";
+import { topSumsExact, type TallySums } from "./tally-sums";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -52,14 +52,8 @@ export function topEvents(db: VigilDb, q: { since: number; until: number; limit:
     // the range's per-key sums kept in memory (exact, kept current by every committed batch)
     const cached = cache?.sums(dim, r.since, r.until, kept);
     if (cached) {
-      const winners = topByRankExact(
-        function* () {
-          for (const [key, s] of cached.sums) yield { key, count: s.count, worst: s.worst, stale: s.staleWorst };
-        },
-        q.limit,
-        (keys) => cache!.refresh(cached, keys, kept, { first: false }),
-      );
-      return winners.map((w) => ({ value: w.key, count: w.count, worst: SEVERITIES[w.worst] ?? "info" }));
+      const winners = topSumsExact(cached.sums, q.limit, (keys) => cache!.refresh(cached, keys, kept, { first: false }));
+      return winners.map(([value, s]) => ({ value, count: s.count, worst: SEVERITIES[s.worst] ?? "info" }));
     }
     // one primary-key range per span, read in turn (an OR of ranges was planned as a MULTI-INDEX OR
     // that collects every key first and costs twice as much)

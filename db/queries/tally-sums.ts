@@ -295,7 +295,24 @@ export function topByCount<T extends { key: string | null; count: number }>(item
  * events never ranks above a real signature of a worse severity, whatever the counts.
  */
 export function topByRank<T extends { key: string | null; count: number; worst: number }>(items: Iterable<T>, limit: number): T[] {
-  return topBy(items, limit, (x, y) => x.worst < y.worst || (x.worst === y.worst && (x.count > y.count || (x.count === y.count && keyBefore(x.key, y.key)))));
+  return topBy(items, limit, (x, y) => rankedBefore(x, x.key, y, y.key));
+}
+
+/** Whether a key's sums list before another's: worst severity first, then count, then key. */
+export const rankedBefore = (x: { worst: number; count: number }, xKey: string | null, y: { worst: number; count: number }, yKey: string | null): boolean =>
+  x.worst < y.worst || (x.worst === y.worst && (x.count > y.count || (x.count === y.count && keyBefore(xKey, yKey))));
+
+/**
+ * The `limit` first keys of a cached range's sums by worst severity, then count, with every listed
+ * key's worst exact (see topByRankExact); reads the map's entries without a copy per key.
+ */
+export function topSumsExact(sums: ReadonlyMap<string, KeySum>, limit: number, refresh: (keys: string[]) => void): [string, KeySum][] {
+  for (;;) {
+    const winners = topBy(sums.entries(), limit, (x, y) => rankedBefore(x[1], x[0], y[1], y[0]));
+    const stale = winners.flatMap(([key, s]) => (s.staleWorst ? [key] : []));
+    if (!stale.length) return winners;
+    refresh(stale);
+  }
 }
 
 /**
