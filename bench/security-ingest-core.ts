@@ -2,7 +2,8 @@
 // straight to core.ingestLog on a file database in WAL mode as the server opens it, without HTTP.
 // What it prints is the cost of parse + store + detect alone: CPU-seconds per 100,000 events and
 // the events/s one core would reach. Run under `node --cpu-prof` to see where that time goes.
-// Usage: npx tsx bench/security-ingest-core.ts [--uploads 40] [--batch 4000] [--phase suricata,fast,syslog,transactions,mixed]
+// Usage: npx tsx bench/security-ingest-core.ts [--uploads 40] [--batch 4000] [--phase suricata,suricata-payload,fast,syslog,transactions,mixed]
+//        (suricata-payload: EVE alerts with base64 payload and packet, one in 100 holding a card number)
 //        (--phase eve|both as before: suricata | suricata,mixed; default suricata,mixed)
 //        (bundled, for a profile with true function names and lines:)
 //        npx esbuild bench/security-ingest-core.ts --bundle --platform=node --format=esm --packages=external --outfile=.next/bench/core.mjs
@@ -19,7 +20,7 @@ import { OffThreadCheckpointer } from "../server/ops/checkpointer";
 import { ParsePool } from "../server/security/parse-pool";
 import { flag } from "./support";
 import type { LogIngestResult } from "../server/security/result";
-import { FORMATS, upload, type BenchFormat } from "./security-lines";
+import { eveAlertWithPayload, FORMATS, upload, type BenchFormat } from "./security-lines";
 
 const UPLOADS = Math.floor(flag("uploads", 40));
 const BATCH = Math.floor(flag("batch", 4000));
@@ -123,6 +124,8 @@ try {
       await phase("EVE alerts + 2,000 sources brute-forcing sshd", (i, now) =>
         i % 2 === 0 ? { format: "suricata", text: upload(BATCH, FORMATS.suricata.make, now) } : { format: "syslog", text: upload(BATCH, FORMATS.syslog.make, now) },
       );
+    } else if (name === "suricata-payload") {
+      await phase("EVE alerts with payload and packet (base64)", (_, now) => ({ format: "suricata", text: upload(BATCH, eveAlertWithPayload, now) }));
     } else if (name in FORMATS) {
       const format = name as BenchFormat;
       await phase(names[format], (_, now) => ({ format, text: upload(BATCH, FORMATS[format].make, now) }));

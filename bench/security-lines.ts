@@ -33,6 +33,29 @@ export function eveAlert(now: number): string {
   });
 }
 
+// an Ethernet + IPv4 + TCP header (54 bytes) before the payload in `packet`
+const PACKET_HEADER = Buffer.from("001b21ff3408525400123456080045000190a1b240004006f00a0a000005c6330a01c35001bb5eafc0d1000000005018faf0e4a10000", "hex");
+
+/**
+ * An EVE alert as a sensor with `payload: yes`, `payload-printable: yes` and `packet: yes` writes
+ * it (about 1.9 KB): the HTTP request as base64 and printable text and the packet as base64. One
+ * request in 100 carries a card number in its body (which masking must find in all three).
+ */
+export function eveAlertWithPayload(now: number): string {
+  const line = eveAlert(now);
+  const n = serial;
+  const body = n % 100 === 0 ? "card=4111111111111111&exp=12%2F29&amount=19.90" : `q=search+${n}&page=${n % 40}&session=a9f3c2e1b7d4`;
+  const http = `POST /checkout HTTP/1.1\r\nHost: shop.example.com\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64)\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nCookie: sid=7f3e9a1c2b4d6e8f\r\n\r\n${body}`;
+  const extra = JSON.stringify({
+    payload: Buffer.from(http).toString("base64"),
+    payload_printable: http,
+    stream: 0,
+    packet: Buffer.concat([PACKET_HEADER, Buffer.from(http)]).toString("base64"),
+    packet_info: { linktype: 1 },
+  });
+  return `${line.slice(0, -1)},${extra.slice(1)}`;
+}
+
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** An sshd failure from one of 2,000 brute-forcing sources, as rsyslog writes it (RFC 3164, no year). */

@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { EventGroup, GroupBy } from "@/lib/contracts/events";
 import { triageQueries } from "@/lib/queries/triage-queries";
-import { SeverityBadge } from "@/components/ui/severity";
+import { SEVERITY_COLORS, SeverityBadge } from "@/components/ui/severity";
 import { LocalTime } from "@/components/ui/time";
 
 const NOUN: Record<string, string> = { signature: "signature", src: "source", user: "account", service: "service", kind: "kind" };
@@ -13,8 +13,9 @@ const GRID = "md:grid-cols-[minmax(0,1fr)_6rem_5.5rem_6rem_10.5rem_10.5rem]";
 const ROW = 40;
 
 /**
- * The filter's events grouped by signature, source or account, largest first, with true counts:
- * a flood of thousands of rows reads as a handful of lines. A click narrows the list to the group.
+ * The filter's events grouped by signature, source or account, worst severity first and then
+ * largest, with true counts: a flood of thousands of rows reads as a handful of lines, below the
+ * severe ones. A click narrows the list to the group.
  */
 export function GroupTable({ params, by, onOpen }: { params: string; by: GroupBy; onOpen: (by: GroupBy, key: string) => void }) {
   const { data, error, isPending } = useQuery(triageQueries.groups(params, by));
@@ -30,7 +31,8 @@ export function GroupTable({ params, by, onOpen }: { params: string; by: GroupBy
               {data.total_groups.toLocaleString("en")}
             </b>{" "}
             {data.total_groups === 1 ? NOUN[by] : `${NOUN[by]}s`} over {data.rows.toLocaleString("en")} stored events
-            {data.groups.length < data.total_groups && `, the ${data.groups.length} largest shown`}
+            {data.groups.length < data.total_groups && `, the first ${data.groups.length} shown`}
+            {data.groups.length > 1 && " (worst severity first, then count)"}
             {!data.exact && " (counted over the newest events only: narrow the range for exact counts)"}
             {data.exact && data.sources_exact === false && by !== "src" && "; sources counted over the newest events"}
           </>
@@ -75,11 +77,13 @@ function GroupRow({ g, by, start, onOpen }: { g: EventGroup; by: GroupBy; start:
       className={`absolute left-0 top-0 grid w-full grid-cols-[minmax(0,1fr)_auto] items-center gap-x-3 border-b border-slate-800/70 px-3 text-sm ${GRID}`}
       style={{ height: ROW, transform: `translateY(${start}px)` }}
     >
-      <div role="cell" className="min-w-0 truncate">
+      <div role="cell" className="flex min-w-0 items-center gap-2 truncate">
+        {/* on a phone the worst column is hidden: a dot keeps the order (worst first) readable */}
+        <span className="h-2 w-2 shrink-0 rounded-sm md:hidden" style={{ background: SEVERITY_COLORS[g.worst] }} role="img" aria-label={`worst ${g.worst}`} />
         {g.key === null ? (
           <span className="text-slate-500">{label}</span>
         ) : (
-          <button type="button" onClick={() => onOpen(by, g.key!)} title={g.key} className="max-w-full truncate text-left text-slate-100 hover:text-sky-300 hover:underline">
+          <button type="button" onClick={() => onOpen(by, g.key!)} title={g.key} className="min-w-0 max-w-full truncate text-left text-slate-100 hover:text-sky-300 hover:underline">
             {label}
           </button>
         )}

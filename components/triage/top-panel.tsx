@@ -7,12 +7,19 @@ import { triageQueries } from "@/lib/queries/triage-queries";
 import { SEVERITY_COLORS } from "@/components/ui/severity";
 import type { UrlPatch } from "./use-triage-url";
 
-/** Top sources, signatures and accounts over the time range (from the server's tallies), each a one-click pivot. */
+/**
+ * Top sources, signatures and accounts over the time range (from the server's tallies), each a
+ * one-click pivot; each list is ordered worst severity first, then by count, so a flood of
+ * low-severity engine events sits below a handful of severe alerts.
+ */
 export function TopPanel({ since, until, pivot }: { since: number | null; until: number; pivot: (patch: UrlPatch) => void }) {
   const { data, error } = useQuery(triageQueries.top(since, until));
   return (
     <aside aria-label="top of the range" className="flex flex-col gap-3 rounded-lg border border-slate-800 bg-slate-900/60 p-3 text-sm">
-      <h2 className="text-xs font-semibold uppercase tracking-wider text-slate-400">In this range</h2>
+      <div>
+        <h2 className="text-xs font-semibold uppercase tracking-wider text-slate-400">In this range</h2>
+        <p className="text-[11px] text-slate-500">Lists: worst severity first, then count</p>
+      </div>
       {error && <p className="text-xs text-red-300">Could not load the top lists: {error.message}</p>}
       {data && (
         <>
@@ -48,7 +55,8 @@ function SeverityBar({ counts }: { counts: SecurityTop["counts"] }) {
 }
 
 function TopList({ title, entries, onPick, mono = false }: { title: string; entries: TopEntry[]; onPick: (value: string) => void; mono?: boolean }) {
-  const max = entries[0]?.count ?? 1;
+  // not the first entry's: the lists are in severity order, the largest may come later
+  const max = entries.reduce((m, e) => Math.max(m, e.count), 1);
   return (
     <section aria-label={title.toLowerCase()}>
       <h3 className="mb-1 text-xs text-slate-500">{title}</h3>

@@ -3,7 +3,7 @@ import type { VigilDb } from "../client";
 import type { EventFilter, EventGroup, EventGroupsPage, GroupBy } from "../../lib/contracts/events";
 import { SEVERITIES } from "../../lib/contracts/common";
 import { MINUTE_TALLY_RETENTION_MS } from "./security-top";
-import { topByCount, type KeySum, type TallySums } from "./tally-sums";
+import { topByRankExact, type KeySum, type TallySums } from "./tally-sums";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -141,7 +141,7 @@ export function groupEventsFromTallies(db: VigilDb, q: { since: number; until?: 
   const found = db.all<Row>(sql`
     SELECT "key", sum("count") AS "count", sum("rows") AS "rows", min("worst") AS "worst", min("first") AS "first", max("last") AS "last",
            count(*) OVER () AS "total_groups", sum(sum("rows")) OVER () AS "total_rows"
-      FROM (${sql.join(parts, sql` UNION ALL `)}) GROUP BY 1 ORDER BY "count" DESC, "key" LIMIT ${q.limit}`);
+      FROM (${sql.join(parts, sql` UNION ALL `)}) GROUP BY 1 ORDER BY "worst", "count" DESC, "key" LIMIT ${q.limit}`);
   const sources = sourcesOf(db, q, until, found);
   const groups: EventGroup[] = found.map((g) => ({
     key: g.key,
@@ -191,14 +191,24 @@ function fromCache(db: VigilDb, cache: TallySums, q: { since: number; by: GroupB
   let totalRows = (main?.rows ?? 0) + (noValue?.rows ?? 0);
   for (const r of edges.values()) totalRows += r.rows;
   const sumOf = (key: string | null): KeySum | undefined => (key === null ? noValue : main?.sums.get(key));
+  // worst first, then count: a stale worst (a lower bound) is read again before it may rank a group
   const candidates = function* () {
-    if (main) for (const [key, s] of main.sums) yield { key: key as string | null, count: s.count + (edges.get(key)?.count ?? 0) };
-    if (noValue) yield { key: null, count: noValue.count + (edges.get(null)?.count ?? 0) };
-    for (const [key, r] of edges) if (!sumOf(key)) yield { key, count: r.count };
+    if (main)
+      for (const [key, s] of main.sums) {
+        const r = edges.get(key);
+        yield { key: key as string | null, count: s.count + (r?.count ?? 0), worst: Math.min(s.worst, r?.worst ?? 4), stale: s.staleWorst };
+      }
+    if (noValue) {
+      const r = edges.get(null);
+      yield { key: null, count: noValue.count + (r?.count ?? 0), worst: Math.min(noValue.worst, r?.worst ?? 4), stale: false };
+    }
+    for (const [key, r] of edges) if (!sumOf(key)) yield { key, count: r.count, worst: r.worst, stale: false };
   };
   let totalGroups = (main?.sums.size ?? 0) + (noValue ? 1 : 0);
   for (const key of edges.keys()) if (!sumOf(key)) totalGroups++;
-  const winners = topByCount(candidates(), q.limit);
+  // the "no value" group's sum lives in the ("none", dim) range: made exact before ranking (one key)
+  if (none && noValue?.staleWorst) cache.refresh(none, [dim], kept, { first: true });
+  const winners = topByRankExact(candidates, q.limit, (keys) => main && cache.refresh(main, keys, kept, { first: false }));
   if (main) cache.refresh(main, winners.flatMap((w) => (w.key === null ? [] : [w.key])), kept, { first: true });
   if (none && noValue && winners.some((w) => w.key === null)) cache.refresh(none, [dim], kept, { first: true });
   const found: Row[] = winners.map((w) => {

@@ -29,7 +29,8 @@ interface GroupRow {
 }
 
 /**
- * The filter's events grouped by one field, largest groups (by occurrences) first. A filter that is
+ * The filter's events grouped by one field, worst severity first, then largest (by occurrences):
+ * a flood of low-severity engine events does not push a real signature out of the list. A filter that is
  * a time range alone, within the stored history (`tallies.storedSince`: the raw retention), is
  * grouped from the per-minute and per-hour tallies, exact over any range
  * (security-group-tallies.ts; with `tallies.cache`, from its in-memory per-key sums). Any other filter reads the newest GROUP_SCAN_CAP rows of its path at
@@ -56,7 +57,7 @@ export function groupEventsFromRows(db: VigilDb, q: EventFilter & { by: GroupBy;
   const found = db.all<GroupRow>(sql`
     SELECT ${key} AS "key", sum("occurrences") AS "count", count(*) AS "rows", ${RANK} AS "worst", min("time") AS "first", max("time") AS "last",
            ${sources} AS "sources", count(*) OVER () AS "total_groups", sum(count(*)) OVER () AS "total_rows"
-      FROM (${rows}) GROUP BY 1 ORDER BY "count" DESC, "key" LIMIT ${q.limit}`);
+      FROM (${rows}) GROUP BY 1 ORDER BY "worst", "count" DESC, "key" LIMIT ${q.limit}`);
   const groups: EventGroup[] = found.map((g) => ({ key: g.key, count: g.count, rows: g.rows, worst: SEVERITIES[g.worst], first: g.first, last: g.last, sources: g.sources }));
   return { by: q.by, groups, total_groups: found[0]?.total_groups ?? 0, rows: found[0]?.total_rows ?? 0, exact: bound === null, sources_exact: bound === null };
 }

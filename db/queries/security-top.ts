@@ -3,7 +3,7 @@ import type { VigilDb } from "../client";
 import type { SecurityTop, TopEntry } from "../../lib/contracts/events";
 import { SEVERITIES } from "../../lib/contracts/common";
 import { severityCounts } from "./security";
-import { topByCount, type TallySums } from "./tally-sums";
+import { topSumsExact, type TallySums } from "./tally-sums";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -34,7 +34,9 @@ export function tallyRanges(since: number, until: number, now: number) {
 }
 
 /**
- * Top sources, signatures and accounts over [since, until) from the per-key tallies: whole hours from
+ * Top sources, signatures and accounts over [since, until), each list worst severity first, then by
+ * count (an analyst's order: three severity-1 exploit alerts above 3,000 low-severity checksum
+ * events from NIC offloading; README "Security pane"). From the per-key tallies: whole hours from
  * the hour buckets, the edges from minute buckets (whole hours again where minute buckets are past
  * their retention), so a day reads at most 24 hour buckets and 118 minute buckets per key. With a
  * `cache` (db/queries/tally-sums.ts) those sums are read once and then kept current and moved with the
@@ -50,21 +52,15 @@ export function topEvents(db: VigilDb, q: { since: number; until: number; limit:
     // the range's per-key sums kept in memory (exact, kept current by every committed batch)
     const cached = cache?.sums(dim, r.since, r.until, kept);
     if (cached) {
-      const winners = topByCount(
-        (function* () {
-          for (const [key, s] of cached.sums) yield { key, count: s.count };
-        })(),
-        q.limit,
-      );
-      cache!.refresh(cached, winners.map((w) => w.key), kept, { first: false });
-      return winners.map((w) => ({ value: w.key, count: w.count, worst: SEVERITIES[cached.sums.get(w.key)!.worst] ?? "info" }));
+      const winners = topSumsExact(cached.sums, q.limit, (keys) => cache!.refresh(cached, keys, kept, { first: false }));
+      return winners.map(([value, s]) => ({ value, count: s.count, worst: SEVERITIES[s.worst] ?? "info" }));
     }
     // one primary-key range per span, read in turn (an OR of ranges was planned as a MULTI-INDEX OR
     // that collects every key first and costs twice as much)
     const parts = ranges.map(([span, a, b]) => sql`SELECT "value", "count", "worst" FROM event_tallies WHERE "dim" = ${dim} AND "span" = ${span} AND "bucket" >= ${a} AND "bucket" < ${b}`);
     const rows = db.all<{ value: string; count: number; worst: number }>(sql`
       SELECT "value", sum("count") AS "count", min("worst") AS "worst" FROM (${sql.join(parts, sql` UNION ALL `)})
-       GROUP BY "value" ORDER BY 2 DESC, 1 LIMIT ${q.limit}`);
+       GROUP BY "value" ORDER BY 3, 2 DESC, 1 LIMIT ${q.limit}`);
     return rows.map((x) => ({ value: x.value, count: x.count, worst: SEVERITIES[x.worst] ?? "info" }));
   };
   return {

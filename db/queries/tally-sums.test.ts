@@ -45,14 +45,14 @@ function events(random: () => number, now: number, n: number, spreadMs = 3 * DAY
 
 const RANK = `CASE "severity" WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END`;
 
-/** Top sources, signatures and accounts of [since, until) counted over the stored rows, one by one. */
+/** Top sources, signatures and accounts of [since, until) counted over the stored rows, one by one: worst first, then count. */
 function bruteTop(t: ReturnType<typeof testCore>, since: number, until: number, limit: number) {
   const top = (column: string) =>
     (
       t.handle.sqlite
         .prepare(
           `SELECT ${column} AS value, sum(occurrences) AS count, min(${RANK}) AS worst FROM security_events
-            WHERE time >= ? AND time < ? AND ${column} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?`,
+            WHERE time >= ? AND time < ? AND ${column} IS NOT NULL GROUP BY 1 ORDER BY 3, 2 DESC, 1 LIMIT ?`,
         )
         .all(since, until, limit) as { value: string; count: number; worst: number }[]
     ).map((r) => ({ value: r.value, count: r.count, worst: SEVERITIES[r.worst] }));

@@ -286,8 +286,53 @@ export function binaryCompare(a: string, b: string): number {
  * pass keeping a sorted buffer, so thousands of keys cost a comparison each.
  */
 export function topByCount<T extends { key: string | null; count: number }>(items: Iterable<T>, limit: number): T[] {
+  return topBy(items, limit, (x, y) => x.count > y.count || (x.count === y.count && keyBefore(x.key, y.key)));
+}
+
+/**
+ * The `limit` first of `items` by worst severity (rank 0 critical … 4 info), then count, then key
+ * (SQLite's order, null first): what the triage pane lists first. A flood of low-severity engine
+ * events never ranks above a real signature of a worse severity, whatever the counts.
+ */
+export function topByRank<T extends { key: string | null; count: number; worst: number }>(items: Iterable<T>, limit: number): T[] {
+  return topBy(items, limit, (x, y) => rankedBefore(x, x.key, y, y.key));
+}
+
+/** Whether a key's sums list before another's: worst severity first, then count, then key. */
+export const rankedBefore = (x: { worst: number; count: number }, xKey: string | null, y: { worst: number; count: number }, yKey: string | null): boolean =>
+  x.worst < y.worst || (x.worst === y.worst && (x.count > y.count || (x.count === y.count && keyBefore(xKey, yKey))));
+
+/**
+ * The `limit` first keys of a cached range's sums by worst severity, then count, with every listed
+ * key's worst exact (see topByRankExact); reads the map's entries without a copy per key.
+ */
+export function topSumsExact(sums: ReadonlyMap<string, KeySum>, limit: number, refresh: (keys: string[]) => void): [string, KeySum][] {
+  for (;;) {
+    const winners = topBy(sums.entries(), limit, (x, y) => rankedBefore(x[1], x[0], y[1], y[0]));
+    const stale = winners.flatMap(([key, s]) => (s.staleWorst ? [key] : []));
+    if (!stale.length) return winners;
+    refresh(stale);
+  }
+}
+
+/**
+ * `topByRank` over a cached range's sums, with every listed key's worst exact: a stale worst is a
+ * lower bound (it may rank a key too high, never too low), so the stale winners are read again and
+ * the ranking redone until none is stale. `items` is called once per round.
+ */
+export function topByRankExact<T extends { key: string | null; count: number; worst: number; stale: boolean }>(items: () => Iterable<T>, limit: number, refresh: (keys: string[]) => void): T[] {
+  for (;;) {
+    const winners = topByRank(items(), limit);
+    const stale = winners.flatMap((w) => (w.stale && w.key !== null ? [w.key] : []));
+    if (!stale.length) return winners;
+    refresh(stale);
+  }
+}
+
+const keyBefore = (a: string | null, b: string | null) => (a === null ? b !== null : b !== null && binaryCompare(a, b) < 0);
+
+function topBy<T>(items: Iterable<T>, limit: number, before: (x: T, y: T) => boolean): T[] {
   const out: T[] = [];
-  const before = (x: T, y: T) => x.count > y.count || (x.count === y.count && (x.key === null ? y.key !== null : y.key !== null && binaryCompare(x.key, y.key) < 0));
   if (limit <= 0) return out;
   for (const item of items) {
     if (out.length === limit && !before(item, out[limit - 1])) continue;

@@ -11,9 +11,15 @@ import { EventWriter } from "./event-writer";
 import { prepareTallies, type Tally } from "./tallies";
 import type { TallySums } from "../../db/queries/tally-sums";
 import type { FlowRecord, ParseOutcome, ParsedEvent, StoredEvent } from "./types";
+import { RecentKeys } from "./recent-keys";
 import { LogOutcomes, type LogIngestResult } from "./result";
 
 const MINUTE = 60_000;
+/**
+ * A flow record is recognised as re-sent for at least this many newer flows; twice as many at most
+ * are held (about 15 MB of heap measured with 131,072 keys).
+ */
+export const FLOW_KEYS_PER_GENERATION = 65_536;
 
 /** One line's parse, with its 1-based number in the upload (or index + 1 for JSON arrays). */
 export interface NumberedOutcome {
@@ -41,6 +47,8 @@ export class SecurityStore {
   private readonly writer: EventWriter;
   private readonly addMinute: Database.Statement;
   private readonly tallies: ReturnType<typeof prepareTallies>;
+  /** keys of the EVE flow records fed to the detections lately (bounded: FLOW_KEYS_PER_GENERATION) */
+  private readonly seenFlows = new RecentKeys(FLOW_KEYS_PER_GENERATION);
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -72,14 +80,24 @@ export class SecurityStore {
     const events: ParsedEvent[] = [];
     const lines: number[] = [];
     const flows: FlowRecord[] = [];
+    // flows are not stored: a re-sent flow record is found by its key among those seen lately
+    const flowKeys = new Set<string>();
+    let flowDuplicates = 0;
     // the same line twice in one upload is two events (a log may repeat itself within a second);
     // its k-th copy gets "#k", so re-sending the upload still matches every copy as a duplicate
     const copies = new Map<string, number>();
     for (const { line, outcome } of outcomes) {
       if (outcome.status === "rejected") result.reject(line, outcome.reason);
       else if (outcome.status === "skipped") {
-        result.skip(outcome.reason);
-        if (outcome.flow && !this.timeError(outcome.flow.time)) flows.push(outcome.flow);
+        const flow = outcome.flow;
+        if (flow?.key !== undefined && (flowKeys.has(flow.key) || this.seenFlows.has(flow.key))) flowDuplicates++;
+        else {
+          result.skip(outcome.reason);
+          if (flow && !this.timeError(flow.time)) {
+            flows.push(flow);
+            if (flow.key !== undefined) flowKeys.add(flow.key);
+          }
+        }
       } else {
         const error = this.timeError(outcome.event.time);
         if (error) result.reject(line, error);
@@ -96,8 +114,10 @@ export class SecurityStore {
       }
     }
     const batch = this.store(events, lines, source, flows);
+    // remembered once committed: a batch that rolled back fed nothing
+    for (const key of flowKeys) this.seenFlows.add(key);
     result.accepted = batch.stored.length;
-    result.duplicates = batch.duplicates;
+    result.duplicates = batch.duplicates + flowDuplicates;
     return result.result();
   }
 

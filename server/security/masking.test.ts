@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { luhnValid, maskCardField, maskCardNumbers, maskDeep } from "./masking";
+import { luhnValid, maskCardField, maskCardNumbers, maskCardNumbersInBase64, maskDeep } from "./masking";
 
 // 4111111111111111 (Visa test), 5555555555554444 (Mastercard test), 378282246310005 (Amex, 15),
 // 6011000990139424 (Discover), 4222222222222 (13-digit Visa test), 6304000000000000000 (19)
@@ -97,5 +97,21 @@ describe("maskCardField", () => {
   it("keeps a token and masks a card number inside one", () => {
     expect(maskCardField("tok_9f8e7d")).toBe("tok_9f8e7d");
     expect(maskCardField("pan:4111111111111111")).toBe("pan:************1111");
+  });
+});
+
+describe("maskCardNumbersInBase64", () => {
+  const b64 = (b: Buffer | string) => Buffer.from(b).toString("base64");
+  it("masks a card number in the decoded bytes and encodes the result again, other bytes unchanged", () => {
+    const bytes = Buffer.concat([Buffer.from([0xff, 0x00, 0x80]), Buffer.from(" pan=4111111111111111;")]);
+    const out = Buffer.from(maskCardNumbersInBase64(b64(bytes)), "base64");
+    expect(out.equals(Buffer.concat([Buffer.from([0xff, 0x00, 0x80]), Buffer.from(" pan=************1111;")]))).toBe(true);
+  });
+
+  it("returns the same string for base64 without a card number, for text that is not base64, and for text too short to hold one", () => {
+    const clean = b64("order 4111111111111112 ref 123456789012");
+    expect(maskCardNumbersInBase64(clean)).toBe(clean);
+    expect(maskCardNumbersInBase64("not base64: 4111111111111111")).toBe("not base64: 4111111111111111");
+    expect(maskCardNumbersInBase64("NDExMQ==")).toBe("NDExMQ==");
   });
 });

@@ -1,5 +1,6 @@
 // Card numbers (PANs) never leave a parser in clear: every string field and every raw payload goes
-// through maskCardNumbers before it is stored or sent to a browser.
+// through maskCardNumbers before it is stored or sent to a browser; base64 payloads (EVE) through
+// maskCardNumbersInBase64.
 
 /** A run of digits, each optionally preceded by one space or dash, at least 13 digits long. */
 const CANDIDATE = /\d(?:[ -]?\d){12,}/g;
@@ -93,6 +94,27 @@ export function hasCardNumber(text: string): boolean {
     if (maskRun(run) !== run) return true;
   }
   return false;
+}
+
+/** 13 digits take at least 20 base64 characters: shorter text cannot hold a card number. */
+const MIN_BASE64 = 20;
+
+/**
+ * Card numbers inside base64 text (an EVE `payload`, `packet` or HTTP body), which
+ * `maskCardNumbers` cannot see: the text is decoded byte for byte (latin1, so binary bytes come
+ * back unchanged), masked as text and encoded again. Returns `b64` itself when it is not base64
+ * or holds no card number, so the cost of a clean payload is one decode and one regex scan.
+ */
+export function maskCardNumbersInBase64(b64: string): string {
+  if (b64.length < MIN_BASE64 || b64.length % 4 !== 0) return b64;
+  const bytes = Buffer.from(b64, "base64");
+  // Node skips characters that are not base64: text that decodes to fewer bytes than its length
+  // promises is not base64 (cheaper than a regex over it first)
+  const padding = b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0;
+  if (bytes.length !== (b64.length / 4) * 3 - padding) return b64;
+  const text = bytes.toString("latin1");
+  const masked = maskCardNumbers(text);
+  return masked === text ? b64 : Buffer.from(masked, "latin1").toString("base64");
 }
 
 /**

@@ -55,6 +55,11 @@ export interface FlowRecord {
   proto: string | null;
   /** EVE `flow.state`: new, established, closed, bypassed … */
   state?: string | null;
+  /**
+   * what makes a re-sent record of this flow a duplicate: `flow_id` and `flow.start` as written
+   * (the line's fingerprint when the record has no flow_id)
+   */
+  key?: string;
 }
 
 /** What a parser makes of one line. */

@@ -194,6 +194,34 @@ describe("transactions", () => {
   });
 });
 
+describe("POST /api/v1/ingest/suricata flow records through the core", () => {
+  // 25 flows from one source to 25 ports of one host within 25 s: a vertical port scan
+  const flow = (i: number, flowId = 900_000_000_000 + i) => {
+    const start = new Date(Date.UTC(2026, 10, 21, 11, 59, 0) + i * 1000).toISOString().replace("Z", "+0000");
+    return JSON.stringify({ timestamp: start, flow_id: flowId, event_type: "flow", src_ip: "198.51.100.77", src_port: 50_000 + i, dest_ip: "10.0.0.9", dest_port: 1000 + i, proto: "TCP", flow: { pkts_toserver: 1, pkts_toclient: 1, start, end: start, state: "closed", reason: "timeout" } });
+  };
+  const flows = (make: (i: number) => string = flow) => text(Array.from({ length: 25 }, (_, i) => make(i)));
+  const scanCount = (core: ReturnType<typeof testCore>["core"]) => core.incidentsSnapshot({ status: "active", limit: 10 }).incidents.find((i) => i.rule === "port_scan")?.count;
+
+  it("counts a re-sent flow record as a duplicate and does not grow the port-scan incident with it", () => {
+    const { core } = testCore();
+    expect(core.ingestLog("suricata", flows(), "text/plain")).toMatchObject({ accepted: 0, skipped: 25, duplicates: 0 });
+    expect(scanCount(core)).toBe(25);
+    expect(core.ingestLog("suricata", flows(), "text/plain")).toMatchObject({ accepted: 0, skipped: 0, duplicates: 25 });
+    expect(scanCount(core)).toBe(25);
+  });
+
+  it("counts the same flow (flow_id and start) twice in one upload once, and still counts new flows of the same scan", () => {
+    const { core } = testCore();
+    const body = text([...Array.from({ length: 25 }, (_, i) => flow(i)), flow(3)]);
+    expect(core.ingestLog("suricata", body, "text/plain")).toMatchObject({ skipped: 25, duplicates: 1 });
+    expect(scanCount(core)).toBe(25);
+    // other flows (other flow ids) to the same ports: new connections, the scan grows
+    expect(core.ingestLog("suricata", flows((i) => flow(i, 800_000_000_000 + i)), "text/plain")).toMatchObject({ skipped: 25, duplicates: 0 });
+    expect(scanCount(core)).toBe(50);
+  });
+});
+
 describe.skipIf(!hasDatasets)(`real logs from ../shared/datasets${hasDatasets ? "" : " (SKIPPED: ../shared/datasets not found)"}`, () => {
   it("suricata/eve-2.json: every line stored, skipped as context, or rejected with a reason; counts exact", () => {
     const { core, clock } = testCore({ retentionDays: 30 });
@@ -206,7 +234,9 @@ describe.skipIf(!hasDatasets)(`real logs from ../shared/datasets${hasDatasets ? 
     expect(incidents.map((i) => [i.rule, i.entity])).toEqual([["port_scan", "10.2.8.102"]]);
     expect(incidents[0].mitre).toBe("T1046");
     expect(incidents[0].explanation).toMatch(/^10\.2\.8\.102 reached 64 hosts on TCP\/587/);
-    expect(core.ingestLog("suricata", dataset("suricata/eve-2.json"), "application/x-ndjson")).toMatchObject({ accepted: 0, duplicates: 224, skipped: 2177 });
+    // re-sent: the 224 events and the 923 flow records are duplicates, and the sweep does not grow
+    expect(core.ingestLog("suricata", dataset("suricata/eve-2.json"), "application/x-ndjson")).toMatchObject({ accepted: 0, duplicates: 224 + 923, skipped: 2177 - 923 });
+    expect(core.incidentsSnapshot({ status: "active", limit: 10 }).incidents.map((i) => i.count)).toEqual([incidents[0].count]);
   });
 
   it("auth/*.log: sshd, PAM and su lines from real systems, none rejected", () => {

@@ -144,6 +144,38 @@ describe("parseEveLine: alerts", () => {
     expect(JSON.parse(b.raw).payload_printable).toBe("card ************1111");
   });
 
+  it("masks a card number inside the base64 fields (payload, packet, HTTP bodies, a frame's payload) and keeps their other bytes", () => {
+    const b64 = (b: Buffer | string) => Buffer.from(b).toString("base64");
+    const http = "POST /pay HTTP/1.1\r\nHost: shop\r\n\r\ncard=4111111111111111&cvv=123";
+    // a packet: binary headers (bytes that are not text, one of them a digit '4'), then the payload
+    const header = Buffer.from([0x00, 0x1b, 0x21, 0xff, 0x34, 0x08, 0x00, 0x45, 0x00, 0x01, 0xc3]);
+    const line = alertLine({}, {
+      payload: b64(http),
+      payload_printable: http,
+      packet: b64(Buffer.concat([header, Buffer.from(http)])),
+      http: { hostname: "shop", http_request_body: b64("card=4111111111111111&cvv=123"), http_response_body: b64("paid with 4111 1111 1111 1111"), http_request_body_printable: "card=4111111111111111&cvv=123" },
+      frame: { type: "data", payload: b64("pan=5555555555554444") },
+    });
+    const raw = JSON.parse(event(parseEveLine(line, ctx)).raw);
+    const text = (s: string) => Buffer.from(s, "base64").toString("latin1");
+    expect(text(raw.payload)).toBe(http.replace("4111111111111111", "************1111"));
+    expect(raw.payload_printable).toBe(http.replace("4111111111111111", "************1111"));
+    const packet = Buffer.from(raw.packet, "base64");
+    expect(packet.subarray(0, header.length).equals(header)).toBe(true);
+    expect(packet.subarray(header.length).toString("latin1")).toBe(http.replace("4111111111111111", "************1111"));
+    expect(text(raw.http.http_request_body)).toBe("card=************1111&cvv=123");
+    expect(text(raw.http.http_response_body)).toBe("paid with ************1111");
+    expect(raw.http.http_request_body_printable).toBe("card=************1111&cvv=123");
+    expect(text(raw.frame.payload)).toBe("pan=************4444");
+  });
+
+  it("keeps the line as raw when its base64 fields hold no card number (and leaves a payload that is not base64 to text masking)", () => {
+    const line = alertLine({}, { payload: Buffer.from("GET / HTTP/1.1\r\nX-Id: 123456789012\r\n").toString("base64"), packet: Buffer.from([0, 1, 2, 0x34, 0x31]).toString("base64") });
+    expect(event(parseEveLine(line, ctx)).raw).toBe(line);
+    const notBase64 = alertLine({}, { payload: "card 4111111111111111" });
+    expect(JSON.parse(event(parseEveLine(notBase64, ctx)).raw).payload).toBe("card ************1111");
+  });
+
   it("keeps the line as raw when its only long number is a JSON number (flow_id), Luhn or not", () => {
     const line = alertLine({}, { flow_id: 4111111111111111 });
     expect(event(parseEveLine(line, ctx)).raw).toBe(line);
@@ -184,14 +216,27 @@ describe("parseEveLine: anomalies and context", () => {
     expect(parseEveLine(line, ctx)).toEqual({
       status: "skipped",
       reason: "eve flow: context, not stored",
-      flow: { time: Date.UTC(2022, 1, 8, 14, 43, 37, 139), src_ip: "10.2.8.102", dst_ip: "2001:db8::1", dst_port: 443, proto: "TCP", state: "established" },
+      flow: { time: Date.UTC(2022, 1, 8, 14, 43, 37, 139), src_ip: "10.2.8.102", dst_ip: "2001:db8::1", dst_port: 443, proto: "TCP", state: "established", key: expect.stringMatching(/^suricata:[0-9a-f]{32}$/) },
     });
+  });
+
+  it("keys a flow by flow_id and flow.start (a re-sent record has the same key), all 20 digits of a large flow_id", () => {
+    const rec = { timestamp: "2022-02-08T09:45:00.000000-0500", flow_id: 1201228494666661, event_type: "flow", src_ip: "10.2.8.102", dest_ip: "10.2.8.1", dest_port: 53, proto: "UDP", flow: { start: "2022-02-08T09:43:37.139810-0500" } };
+    const key = (line: string) => {
+      const o = parseEveLine(line, ctx);
+      return o.status === "skipped" ? o.flow?.key : undefined;
+    };
+    const start = Date.UTC(2022, 1, 8, 14, 43, 37, 139).toString(36);
+    expect(key(JSON.stringify(rec))).toBe(`${(1201228494666661).toString(36)}|${start}`);
+    // the same flow logged again later (another timestamp, more packets) is the same flow
+    expect(key(JSON.stringify({ ...rec, timestamp: "2022-02-08T09:50:00.000000-0500", flow: { ...rec.flow, pkts_toserver: 9 } }))).toBe(key(JSON.stringify(rec)));
+    expect(key(JSON.stringify(rec).replace("1201228494666661", "18446744073709551615"))).toBe(`18446744073709551615|${start}`);
   });
 
   it("hands over an ICMP flow with no port, timed by the record when flow.start is missing", () => {
     const line = JSON.stringify({ timestamp: "2026-01-01T00:00:00Z", event_type: "flow", src_ip: "10.0.0.1", dest_ip: "10.0.0.2", proto: "ICMP", flow: {} });
     const o = parseEveLine(line, ctx);
-    expect(o.status === "skipped" && o.flow).toEqual({ time: Date.UTC(2026, 0, 1), src_ip: "10.0.0.1", dst_ip: "10.0.0.2", dst_port: null, proto: "ICMP", state: null });
+    expect(o.status === "skipped" && o.flow).toEqual({ time: Date.UTC(2026, 0, 1), src_ip: "10.0.0.1", dst_ip: "10.0.0.2", dst_port: null, proto: "ICMP", state: null, key: expect.any(String) });
   });
 });
 

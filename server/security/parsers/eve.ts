@@ -1,8 +1,8 @@
 import { canonicalIp } from "../../../lib/net/ip";
 import { parseInstant } from "../../../lib/time/instant";
-import { hasCardNumber, maskDeep } from "../masking";
+import { hasCardNumber, maskCardNumbersInBase64, maskDeep } from "../masking";
 import type { FlowRecord, ParseContext, ParseOutcome } from "../types";
-import { atMost, clipReason, finish, guarded, prepareLine, quoted, type Draft } from "./common";
+import { atMost, clipReason, fingerprintOf, finish, guarded, prepareLine, quoted, type Draft } from "./common";
 import { idsSeverity, isDecoderEvent } from "./ids";
 import { fractionMs, zonedInstant } from "./time";
 
@@ -44,7 +44,7 @@ function parseEve(line: string, ctx: ParseContext): ParseOutcome {
 
   if (type !== "alert" && type !== "anomaly") {
     const reason = `eve ${type}: context, not stored`;
-    const flow = type === "flow" ? flowOf(rec, time.value) : undefined;
+    const flow = type === "flow" ? flowOf(rec, time.value, line) : undefined;
     return flow ? { status: "skipped", reason, flow } : { status: "skipped", reason };
   }
 
@@ -58,9 +58,10 @@ function parseEve(line: string, ctx: ParseContext): ParseOutcome {
   if (!dport.ok) return rejected(dport.reason);
 
   // mask once, on the whole record: the fields below are read from the masked copy, and raw is its
-  // re-serialization when anything was masked (the line itself otherwise)
+  // re-serialization when anything was masked (the line itself otherwise). The base64 fields are
+  // decoded and masked on their own: no card number in them shows in the line.
   const clean = !mayHoldCard(line);
-  const masked = clean ? rec : maskDeep(rec);
+  const masked = maskBase64Fields(clean ? rec : maskDeep(rec));
   const raw = masked === rec ? line : JSON.stringify(masked);
   const part = type === "alert" ? alertPart(masked) : anomalyPart(masked);
   if ("reason" in part) return rejected(part.reason);
@@ -151,6 +152,37 @@ function mayHoldCard(line: string): boolean {
   return line.includes("\\") || hasCardNumber(line);
 }
 
+/**
+ * Where EVE writes base64: `payload` and `packet` (alert and anomaly records with payload or
+ * packet logging), `http.http_request_body` / `http_response_body` (with `http-body`), and a
+ * frame's `payload` (Suricata 7 frame logging). The `*_printable` forms are plain strings, masked
+ * with the rest. Other records that can carry base64 (fileinfo, smtp, frame) are context, never stored.
+ */
+const BASE64_FIELDS: readonly (readonly [string] | readonly [string, string])[] = [["payload"], ["packet"], ["http", "http_request_body"], ["http", "http_response_body"], ["frame", "payload"]];
+
+/** The record with card numbers masked inside its base64 fields; the same reference when none held one. */
+function maskBase64Fields(rec: Rec): Rec {
+  let out = rec;
+  for (const path of BASE64_FIELDS) {
+    if (path.length === 1) {
+      const [key] = path;
+      const v = out[key];
+      if (typeof v !== "string") continue;
+      const m = maskCardNumbersInBase64(v);
+      if (m !== v) out = { ...out, [key]: m };
+    } else {
+      const [outer, key] = path;
+      const parent = out[outer];
+      if (!isRecord(parent)) continue;
+      const v = parent[key];
+      if (typeof v !== "string") continue;
+      const m = maskCardNumbersInBase64(v);
+      if (m !== v) out = { ...out, [outer]: { ...parent, [key]: m } };
+    }
+  }
+  return out;
+}
+
 /** Adds the small record-level fields worth keeping beside the signature (not payloads or packets). */
 function addCommonAttributes(attrs: Rec, rec: Rec, line: string): void {
   attrs.app_proto ??= str(rec.app_proto) ?? undefined;
@@ -214,7 +246,7 @@ function protoOf(v: unknown): string | null {
 }
 
 /** The flow of an EVE `flow` record, when both ends are addresses. */
-function flowOf(rec: Rec, recordTime: number): FlowRecord | undefined {
+function flowOf(rec: Rec, recordTime: number, line: string): FlowRecord | undefined {
   const src = typeof rec.src_ip === "string" ? canonicalIp(rec.src_ip) : null;
   const dst = typeof rec.dest_ip === "string" ? canonicalIp(rec.dest_ip) : null;
   if (!src || !dst) return undefined;
@@ -228,5 +260,17 @@ function flowOf(rec: Rec, recordTime: number): FlowRecord | undefined {
     dst_port: dport.ok ? dport.value : null,
     proto: protoOf(rec.proto),
     state: str(flow.state),
+    key: flowKey(rec, start && start.ok ? start.ms : recordTime, line),
   };
+}
+
+/**
+ * `flow_id|start` in base 36, about 20 characters (Suricata's flow_id is unique per flow, and a
+ * flow logged again keeps its start); the line's fingerprint when there is no flow_id. Short,
+ * because the store remembers many of them.
+ */
+function flowKey(rec: Rec, start: number, line: string): string {
+  const id = flowId(rec.flow_id, line);
+  if (id === undefined) return fingerprintOf("suricata", line);
+  return `${typeof id === "number" ? id.toString(36) : id}|${start.toString(36)}`;
 }

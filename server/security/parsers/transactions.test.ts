@@ -140,6 +140,24 @@ describe("transaction CSV", () => {
     expect(JSON.stringify(e.attributes)).not.toContain("Jennifer");
   });
 
+  it("takes the time from unix_time when trans_date_trans_time (no offset) comes first (the Kaggle credit-card fraud header)", () => {
+    const kaggle = ",trans_date_trans_time,cc_num,merchant,category,amt,first,last,gender,street,city,state,zip,lat,long,city_pop,job,dob,trans_num,unix_time,merch_lat,merch_long,is_fraud";
+    const rows = [
+      '0,2026-11-30 10:00:18,2703186189652095,"fraud_Rippin, Kub and Mann",misc_net,4.97,Jennifer,Banks,F,561 Perry Cove,Moravian Falls,NC,28654,36.0788,-81.1781,3495,"Psychologist, counselling",1988-03-09,0b242abbe4eac9cdb6ab8a63e4e45bbe,1796032818,36.011293,-82.048315,0',
+      "1,2026-11-30 10:00:44,630423337322,fraud_Heller,grocery_pos,107.23,Stephanie,Gill,F,43039 Riley Greens Suite 393,Orient,WA,99160,48.8878,-118.2105,149,Special educational needs teacher,1978-06-21,1f76529f8574734946361c461b024d99,1796032844,49.159047,-118.186462,1",
+    ];
+    const out = parseTransactionCsv(`${kaggle}\n${rows.join("\n")}\n`, ctx);
+    expect(out.map(reason)).toEqual(["(event)", "(event)"]);
+    expect(out.map((o) => event(o).time)).toEqual([1_796_032_818_000, 1_796_032_844_000]);
+    expect(event(out[1]).attributes).toMatchObject({ id: "1f76529f8574734946361c461b024d99", amount: 107.23, label: 1 });
+  });
+
+  it("with several time columns takes the first that reads as a time in each row, and names the first column's problem when none does", () => {
+    const out = parseTransactionCsv("datetime,timestamp,amount\n2026-11-30 10:00:00,2026-11-30T10:00:00+01:00,5\n2026-11-30T12:00:00Z,1796032818,6\n2026-11-30 10:00:00,,7\n", ctx);
+    expect(out.slice(0, 2).map((o) => event(o).time)).toEqual([Date.UTC(2026, 10, 30, 9), Date.UTC(2026, 10, 30, 12)]);
+    expect(reason(out[2])).toMatch(/^time: .*2026-11-30 10:00:00.*offset/);
+  });
+
   it("drops personal columns (name, address, e-mail, phone) from the event's fields", () => {
     const e = event(parseTransactionCsv(`${header}\n${row}`, ctx)[0]);
     expect(JSON.stringify(e.attributes)).not.toMatch(/Jennifer|Main St|example\.com|555-0100/);

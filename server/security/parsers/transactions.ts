@@ -72,7 +72,10 @@ export function transactionCsvParser(header: string): CsvParser {
   const h = parseCsvRecord(header.replace(/^\uFEFF/, "").replace(/\r$/, ""));
   if (!h.ok) return { ok: false, reason: `header: ${h.reason}` };
   const columns: (string | null)[] = h.fields.map((name) => CSV_COLUMNS[name.trim().toLowerCase()] ?? null);
-  // the first column for a field wins
+  // every time column, in header order: a row's time is the first of them that reads as an instant
+  // (the Kaggle fraud header has trans_date_trans_time, without an offset, before unix_time)
+  const timeAt = columns.flatMap((c, i) => (c === "time" ? [i] : []));
+  // otherwise the first column for a field wins
   columns.forEach((c, i) => {
     if (c && columns.indexOf(c) !== i) columns[i] = null;
   });
@@ -93,12 +96,22 @@ export function transactionCsvParser(header: string): CsvParser {
         if (c.startsWith("attr:")) attrs[c.slice(5)] = /^\d{1,6}$/.test(v) && c !== "attr:card_bin" ? Number(v) : v;
         else input[c] = v;
       });
+      if (timeAt.length > 1) input.time = firstInstant(timeAt.map((i) => row.fields[i]));
       const cardAt = columns.indexOf("card");
       const rawOf = (card: string | undefined) => (card === undefined || cardAt < 0 ? prepared.line : row.fields.map((f, i) => csvField(i === cardAt ? card : f)).join(","));
       return build(input, attrs, prepared.line, rawOf, ctx);
     });
   };
   return { ok: true, columns, parse };
+}
+
+/**
+ * Of several time columns' values, the first that reads as an instant (epoch, or a stamp with its
+ * offset); when none does, the first non-empty one, so that the rejection names its problem.
+ */
+function firstInstant(values: readonly string[]): string | undefined {
+  const given = values.filter((v) => v !== "");
+  return given.find((v) => parseInstant(v).ok) ?? given[0];
 }
 
 /** CSV text with a header row: one outcome per data record (or one rejection when the header is unusable). */
