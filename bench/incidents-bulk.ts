@@ -55,6 +55,9 @@ async function once() {
   const listMs = performance.now() - s;
   hub.stop();
   // the notifier reads the deltas after the commit, in slices: let it finish before closing
+  // the hub's last deltas read now, as the server's shutdown does (else their slices run after the close)
+  core.hub.flush();
+  core.notify.observeQueued();
   await core.notify.idle();
   await core.notify.stop();
   handle.sqlite.close();

@@ -134,6 +134,9 @@ try {
   const active = handle.sqlite.prepare(`SELECT rule, count(*) AS n FROM incidents WHERE status <> 'resolved' GROUP BY rule ORDER BY n DESC`).all();
   console.log(`active incidents by rule: ${JSON.stringify(active)}`);
 } finally {
+  // the hub's last deltas read now, as the server's shutdown does (else their slices run after the close)
+  core.hub.flush();
+  core.notify.observeQueued();
   await core.notify.idle();
   await core.notify.stop();
   await parsePool?.stop();
