@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROBE_BASELINE } from "./model";
-import { baselineForInterval, DEFAULT_BASELINE, initialBaseline, median, observeLatency, quantileSorted, type BaselineOptions } from "./baseline";
+import { baselineForInterval, DEFAULT_BASELINE, initialBaseline, median, observeLatency, quantileSorted, withWindow, type BaselineOptions } from "./baseline";
+import { applyResult, DEFAULT_CHECK_POLICY, initialTrack } from "./check-health";
 
 /** 40 ms ± 2 ms of deterministic noise. */
 function noise(n: number, seed = 7): number[] {
@@ -123,6 +124,18 @@ describe("latency baseline (rolling median + MAD)", () => {
   });
   it("ends a 30 s probe's anomaly after 10 minutes of normal checks, not the 30 of 5-minute points", () => {
     expect(PROBE_BASELINE.clear * 30_000).toBe(10 * 60_000);
+  });
+  it("judges a check over its own baseline_window: a spike after 30 samples is an anomaly with a window of 24, not yet judged with the default (48 samples first)", () => {
+    const results = [...noise(30), 400].map((v, i) => ({ check_id: "c", time: i * 300_000, ok: true, latency_ms: v }));
+    const run = (baseline_window: number | null) => {
+      const track = initialTrack();
+      for (const r of results) applyResult(track, r, { ...DEFAULT_CHECK_POLICY, baseline: "by_interval", baseline_window });
+      return track;
+    };
+    expect(run(24)).toMatchObject({ health: "degraded", anomaly: { value_ms: 400, window: 24 } });
+    expect(run(null)).toMatchObject({ health: "up", anomaly: null });
+    expect(withWindow(DEFAULT_BASELINE, 24)).toMatchObject({ window: 24, min_samples: 24 });
+    expect(withWindow(DEFAULT_BASELINE, 24)).toBe(withWindow(DEFAULT_BASELINE, 24));
   });
   it("keeps at most `window` samples", () => {
     const { state } = feed(noise(500), { ...DEFAULT_BASELINE, window: 50 });

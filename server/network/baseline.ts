@@ -123,6 +123,19 @@ export function baselineFor(interval_ms: number | null | undefined): BaselineOpt
   return options;
 }
 
+const byWindow = new WeakMap<BaselineOptions, Map<number, BaselineOptions>>();
+
+/** `options` judged over the last `window` samples instead (at least 12; min_samples no more than the window). Shared per options and window. */
+export function withWindow(options: BaselineOptions, window: number): BaselineOptions {
+  const w = Math.max(12, Math.floor(window));
+  if (w === options.window) return options;
+  let m = byWindow.get(options);
+  if (!m) byWindow.set(options, (m = new Map()));
+  let out = m.get(w);
+  if (!out) m.set(w, (out = { ...options, window: w, min_samples: Math.min(options.min_samples, w) }));
+  return out;
+}
+
 /** The spacing of a series' samples, smoothed: the last estimate moved a tenth of the way to the new gap (the first gap as it is). */
 export function nextGap(previous: number | null | undefined, gap: number): number | null {
   if (!(gap > 0) || !Number.isFinite(gap)) return previous ?? null;

@@ -1,6 +1,6 @@
 // One check's health over its results: retries before down, successes before up, and degraded
 // from failures, latency p95 or a baseline anomaly in its recent window. Pure; used by status.ts.
-import { baselineFor, DEFAULT_BASELINE, initialBaseline, nextGap, observeLatency, type BaselineOptions, type BaselineState, type BaselineVerdict } from "./baseline";
+import { baselineFor, DEFAULT_BASELINE, initialBaseline, nextGap, observeLatency, withWindow, type BaselineOptions, type BaselineState, type BaselineVerdict } from "./baseline";
 
 export type Health = "pending" | "up" | "degraded" | "down";
 
@@ -21,6 +21,8 @@ export interface CheckPolicy {
    * and probes every 30 s are each judged as they were tuned
    */
   baseline: BaselineOptions | null | "by_interval";
+  /** the baseline's window in samples, when not the options' own (a check's `baseline_window`) */
+  baseline_window?: number | null;
 }
 export const DEFAULT_CHECK_POLICY: CheckPolicy = {
   failures_before_down: 3,
@@ -126,7 +128,8 @@ export function applyResult(track: CheckTrack, r: StatusResult, policy: CheckPol
     if (track.sample_at != null) track.gap_ms = nextGap(track.gap_ms, r.time - track.sample_at);
     track.sample_at = track.sample_at == null ? r.time : Math.max(track.sample_at, r.time);
     track.baseline ??= initialBaseline();
-    verdict = observeLatency(track.baseline, r.latency_ms, policy.baseline === "by_interval" ? baselineFor(track.gap_ms) : policy.baseline);
+    const options = policy.baseline === "by_interval" ? baselineFor(track.gap_ms) : policy.baseline;
+    verdict = observeLatency(track.baseline, r.latency_ms, policy.baseline_window ? withWindow(options, policy.baseline_window) : options);
   }
   if (verdict?.anomalous && verdict.median !== null && (verdict.started || !track.anomaly)) {
     track.anomaly = { value_ms: verdict.value, median_ms: verdict.median, mad_ms: verdict.mad!, score: verdict.score!, window: verdict.samples };

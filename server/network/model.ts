@@ -59,6 +59,7 @@ export function policyOf(node: Pick<LiveNode, "latencyThresholdMs" | "failuresBe
       failures_before_down: c.spec.failures_before_down,
       successes_before_up: c.spec.successes_before_up,
       latency_threshold_ms: c.spec.latency_threshold_ms ?? node.latencyThresholdMs,
+      baseline_window: c.spec.baseline_window ?? null,
     };
   }
   return {

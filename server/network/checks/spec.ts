@@ -36,6 +36,8 @@ const common = {
   failures_before_down: z.number().int().min(1).max(100).default(3),
   successes_before_up: z.number().int().min(1).max(100).default(2),
   latency_threshold_ms: z.number().positive().max(600_000).optional(),
+  /** the latency baseline's window: the last N passing results whose median and MAD judge the next (default 288) */
+  baseline_window: z.number().int().min(12).max(2016).optional(),
 };
 type Common = { id?: string; interval: number; timeout: number };
 /** interval and timeout leave the schema as interval_ms and timeout_ms, so a unit is never guessed. */
