@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { readFilter, VIEWS, type TriageFilter, type TriageView } from "@/lib/queries/triage-queries";
 
@@ -26,17 +26,24 @@ export function useTriageUrl() {
       event: Number.isSafeInteger(event) && event > 0 ? event : null,
     };
   }, [search]);
+  // the URL as last asked for: a change made before the previous one has rendered (a toggle, then
+  // Apply at once) builds on it, instead of on the rendered URL, which would bring the undone filter back
+  const latest = useRef(search);
+  useEffect(() => {
+    latest.current = search;
+  }, [search]);
   const set = useCallback(
     (patch: UrlPatch) => {
-      const p = new URLSearchParams(search);
+      const p = new URLSearchParams(latest.current);
       for (const [k, v] of Object.entries(patch)) {
         if (v === null || v === undefined || v === "") p.delete(k);
         else p.set(k, v);
       }
       const qs = p.toString();
+      latest.current = qs;
       router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
     },
-    [router, pathname, search],
+    [router, pathname],
   );
   return { ...state, set, search };
 }
