@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { precompressDir } from "./precompress.mjs";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCES = ["app", "components", "lib", "server", "db"];
@@ -49,7 +50,12 @@ export function ensureBuild({ quiet = false } = {}) {
   const hash = sourceHash();
   const current =
     fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(SERVER_BUNDLE) && fs.existsSync(PARSE_WORKER_BUNDLE) && fs.existsSync(CONFIG_WORKER_BUNDLE) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, "utf8") === hash;
-  if (current) return false;
+  // brotli and gzip copies of the static assets, sent as they are (server/ops/static-assets.ts);
+  // a build made before they were is given them here
+  if (current) {
+    precompressDir(path.join(root, ".next", "static"));
+    return false;
+  }
   if (!quiet) console.log("[vigil] building the production bundle (sources changed or no build yet)…");
   const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
     cwd: root,
@@ -78,6 +84,8 @@ export function ensureBuild({ quiet = false } = {}) {
       process.exit(bundle.status ?? 1);
     }
   }
+  // brotli and gzip copies of the static assets, sent as they are (server/ops/static-assets.ts)
+  precompressDir(path.join(root, ".next", "static"));
   fs.writeFileSync(STAMP, hash);
   return true;
 }

@@ -27,6 +27,7 @@ import { removePidFile, writePidFile } from "./ops/backup";
 import { startBackupScheduler } from "./ops/backup-scheduler";
 import { responseCompressor } from "./ops/compress";
 import { incidentTextIndex } from "../db/queries/incident-text";
+import { StaticAssets } from "./ops/static-assets";
 
 /** The project folder: the nearest one up with next.config.ts (from server/, or from the bundle in .next/vigil/). */
 function projectRoot(): string {
@@ -114,6 +115,8 @@ async function main() {
   const handleRequest = app.getRequestHandler();
   const handleUpgrade = app.getUpgradeHandler();
   const compress = responseCompressor();
+  // the build's chunks and styles, precompressed at build time, sent before Next sees the request
+  const statics = config.dev ? null : new StaticAssets(path.join(root, ".next", "static"));
 
   const onRequest: http.RequestListener = (req, res) => {
     const requestId = stampRequestId(req, res);
@@ -122,6 +125,7 @@ async function main() {
     if (!verdict.ok) return refuse(res, verdict);
     stampRemoteAddress(req, config.trustProxy);
     applySecurityHeaders(req, res, { dev: config.dev, tls: httpsInFront });
+    if (statics?.serve(req, res)) return;
     compress(req, res, () =>
       handleRequest(req, res).catch((error) => {
         if (isClientAbort(error)) log.debug({ reqId: requestId, method: req.method, path: req.url?.split("?")[0] }, "client aborted the request");

@@ -1,5 +1,5 @@
 import type { Incident, IncidentGroup } from "@/lib/contracts/incidents";
-import { byRecency, compareIncidents, type LiveIncidents } from "@/lib/live/apply-incidents";
+import { compareIncidents, mergeByRecency, type LiveIncidents } from "@/lib/live/apply-incidents";
 
 /** More active incidents than this and the list shows groups by rule instead of rows. */
 export const FLOOD_THRESHOLD = 50;
@@ -57,14 +57,4 @@ export function incidentItems(
     }
   }
   return { grouped: true, items };
-}
-
-function mergeByRecency(a: readonly Incident[], b: readonly Incident[]): Incident[] {
-  const out: Incident[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) out.push(byRecency(a[i], b[j]) <= 0 ? a[i++] : b[j++]);
-  while (i < a.length) out.push(a[i++]);
-  while (j < b.length) out.push(b[j++]);
-  return out;
 }

@@ -1,11 +1,12 @@
 "use client";
 
 import { useCallback, useMemo, useRef, useState } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { incidentQueries } from "@/lib/queries/live-queries";
 import type { Incident, IncidentGroup } from "@/lib/contracts/incidents";
+import { isPinned, pinGroup, type LiveIncidents } from "@/lib/live/apply-incidents";
 import { Pane } from "@/components/ui/pane";
 import { useMe } from "@/components/ui/me-context";
 import { IncidentCard } from "./incident-card";
@@ -25,7 +26,11 @@ export function IncidentList() {
   const me = useMe();
   const action = useIncidentAction();
   const pages = useGroupPages();
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const client = useQueryClient();
+  // the groups open in the list live with the list's data: the fold keeps their rows first, and a
+  // refetch keeps them open with their first page (lib/live/apply-incidents.ts, pinned)
+  const pinned = data?.pinned;
+  const expanded = useMemo<ReadonlySet<string>>(() => new Set(pinned?.map(groupId)), [pinned]);
   const [errors, setErrors] = useState<Record<number, { message: string; conflict: boolean }>>({});
   const surge = useFloodSurge(data ? data.counts.open + data.counts.acknowledged : undefined);
   const { grouped, items } = useMemo(() => incidentItems(data, expanded, surge), [data, expanded, surge]);
@@ -39,14 +44,10 @@ export function IncidentList() {
     setErrors(({ [incident.id]: _, ...rest }) => rest);
     mutate.current({ incident, action: kind, me: meRef.current }, { onError: (e) => setErrors((prev) => ({ ...prev, [incident.id]: { message: e.message, conflict: isConflict(e) } })) });
   }, []);
-  const onToggle = useCallback((group: IncidentGroup) => {
-    setExpanded((prev) => {
-      const next = new Set(prev);
-      const id = groupId(group);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
-  }, []);
+  const onToggle = useCallback(
+    (group: IncidentGroup) => client.setQueryData<LiveIncidents>(incidentQueries.active().queryKey, (old) => (old ? pinGroup(old, group, !isPinned(old, group)) : old)),
+    [client],
+  );
   const mayAct = (pane: string) => !!me && !me.mfa_pending && me.permissions.includes(`incidents:${pane}`);
   const busyId = action.isPending ? action.variables?.incident.id : undefined;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyIncidents, byRecency, HELD_LIMIT, HELD_MAX, mergeIncidentPage, type LiveIncidents } from "./apply-incidents";
+import { applyIncidents, byRecency, HELD_LIMIT, HELD_MAX, mergeIncidentPage, pinGroup, type LiveIncidents } from "./apply-incidents";
 import { countsOfGroups, type Incident, type IncidentGroup } from "../contracts/incidents";
 
 /** A brute-force server: every incident ever opened, and the snapshot a fresh load would get. */
@@ -24,8 +24,11 @@ class Model {
   active(): Incident[] {
     return [...this.all.values()].filter((i) => i.status !== "resolved");
   }
-  open(): Incident {
-    const { rule, severities } = this.pick(this.rules);
+  /** a new incident, of a rule picked at random or of `only` */
+  open(only?: string): Incident {
+    const picked = this.pick(this.rules);
+    const rule = only ?? picked.rule;
+    const severities = only ? ["high"] : picked.severities;
     const id = this.nextId++;
     const i: Incident = {
       id, rule, entity: `e${id}`, pane: rule.startsWith("node") ? "network" : "security", title: "t", severity: this.pick(severities), status: "open", first_seen: ++this.t, last_seen: this.t, count: 1, version: 1,
@@ -163,5 +166,35 @@ describe("the live incident list stays bounded and its counts true", () => {
     for (let page = 0; page < 30; page++) live = mergeIncidentPage(live, model.active().sort(byRecency).slice(live.incidents.length, live.incidents.length + 60));
     expect(live.incidents.length).toBe(HELD_MAX);
     expect(live.counts.open).toBe(model.active().length);
+  });
+
+  it("keeps the rows of a group opened in the list while newer incidents of other groups push past the limit, and lets them go once it is closed", () => {
+    const bruteForce = { pane: "security" as const, rule: "brute_force" };
+    const ofGroup = (l: LiveIncidents) => [...l.incidents, ...(l.older ?? [])].filter((i) => i.rule === "brute_force");
+    const model = new Model(11, [{ rule: "brute_force", severities: ["high"] }]);
+    for (let i = 0; i < 1_000; i++) model.open();
+    let live = pinGroup(model.snapshot(), bruteForce, true);
+    live = mergeIncidentPage(live, model.active().sort(byRecency).slice(60, 260));
+    expect(ofGroup(live)).toHaveLength(260);
+    // a storm of newer incidents of another rule, more than the held limit, then repeat hits on them
+    for (let b = 0; b < 20; b++) live = applyIncidents(live, Array.from({ length: 50 }, () => ({ type: "incident" as const, incident: model.open("node_down") })));
+    for (let b = 0; b < 10; b++) {
+      const hits = Array.from({ length: 50 }, () => model.hit()).filter((i): i is Incident => !!i && i.rule === "node_down");
+      live = applyIncidents(live, hits.map((incident) => ({ type: "incident" as const, incident })));
+    }
+    expect(ofGroup(live)).toHaveLength(260);
+    expect(live.incidents.length + (live.older?.length ?? 0)).toBeLessThanOrEqual(live.held_limit!);
+    // the rest of the limit holds the most recent of the others
+    const others = live.incidents.filter((i) => i.rule === "node_down");
+    expect(others).toEqual(model.active().filter((i) => i.rule === "node_down").sort(byRecency).slice(0, live.held_limit! - 260));
+    expect(live.counts.open).toBe(model.active().length);
+    expect(live.unsure).toBeUndefined();
+    // closed: the group's rows are the least recently active, the first to go as newer ones come
+    live = pinGroup(live, bruteForce, false);
+    live = applyIncidents(live, [{ type: "incident", incident: model.open("node_down") }]);
+    expect(ofGroup(live)).toHaveLength(259);
+    live = applyIncidents(live, Array.from({ length: 259 }, () => ({ type: "incident" as const, incident: model.open("node_down") })));
+    expect(ofGroup(live)).toHaveLength(0);
+    expect(live.incidents.length).toBe(live.held_limit);
   });
 });

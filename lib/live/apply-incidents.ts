@@ -12,7 +12,26 @@ import { severityRank, type Severity } from "../contracts/common";
  * counts, so a row dropped from what is held is never counted as new again. `unsure` says a delta
  * could not be counted exactly: the counts are to be fetched again.
  */
-export type LiveIncidents = IncidentsSnapshot & { older?: Incident[]; unsure?: true; held_limit?: number };
+export type LiveIncidents = IncidentsSnapshot & { older?: Incident[]; unsure?: true; held_limit?: number; pinned?: GroupRef[] };
+
+/**
+ * A group by rule, as a person opens it in the list (`pinned`): while it is open its held rows are
+ * the last to go when the held limit drops rows, so newer incidents of other groups (a storm, a
+ * stream of repeat hits) do not take away the rows a person is looking at. Rows of open groups
+ * are kept up to the limit; the rest of the limit holds the most recently active of the others.
+ */
+export type GroupRef = Pick<IncidentGroup, "pane" | "rule">;
+
+/** Opens (`open`) or closes a group: its rows are kept first while it is open (see `GroupRef`). */
+export function pinGroup(data: LiveIncidents, group: GroupRef, open: boolean): LiveIncidents {
+  const others = (data.pinned ?? []).filter((g) => groupKey(g) !== groupKey(group));
+  return { ...data, pinned: open ? [...others, { pane: group.pane, rule: group.rule }] : others };
+}
+
+/** Whether the group is open in the list. */
+export function isPinned(data: LiveIncidents | undefined, group: GroupRef): boolean {
+  return !!data?.pinned?.some((g) => groupKey(g) === groupKey(group));
+}
 
 /**
  * Rows the live list holds at most (more than the flood threshold of 50 and the first page of 60):
@@ -117,7 +136,7 @@ export function applyIncidents(snapshot: LiveIncidents, items: readonly Incident
   }
   const groups = tally.groups();
   const counts = countsOfGroups(groups);
-  const held = keepRecent(inPlace ? snapshot.incidents.map((i) => byId.get(i.id) ?? i) : [...byId.values()].sort(byRecency), older, snapshot.held_limit ?? HELD_LIMIT);
+  const held = keepRecent(inPlace ? snapshot.incidents.map((i) => byId.get(i.id) ?? i) : [...byId.values()].sort(byRecency), older, snapshot.held_limit ?? HELD_LIMIT, snapshot.pinned);
   return {
     ...snapshot,
     incidents: held.incidents,
@@ -130,10 +149,27 @@ export function applyIncidents(snapshot: LiveIncidents, items: readonly Incident
   };
 }
 
-/** The `limit` most recently active of two lists kept most recent first (an emptied `older` goes). */
-function keepRecent(incidents: Incident[], older: Incident[] | undefined, limit: number): { incidents: Incident[]; older?: Incident[] } {
+/**
+ * The `limit` most recently active of two lists kept most recent first (an emptied `older` goes);
+ * rows of `pinned` groups are taken first (the most recent of them, up to the limit), the rest of
+ * the limit goes to the most recent of the others.
+ */
+function keepRecent(incidents: Incident[], older: Incident[] | undefined, limit: number, pinned?: readonly GroupRef[]): { incidents: Incident[]; older?: Incident[] } {
   const extra = older?.length ?? 0;
   if (incidents.length + extra <= limit) return { incidents, ...(extra ? { older } : {}) };
+  if (pinned?.length) {
+    const keys = new Set(pinned.map(groupKey));
+    const inPinned = (i: Incident) => keys.has(groupKey(i));
+    let pinnedLeft = Math.min(limit, incidents.filter(inPinned).length + (older?.filter(inPinned).length ?? 0));
+    let othersLeft = limit - pinnedLeft;
+    // most recent first across both lists: each kind takes its most recent rows up to its share
+    const kept = new Set<Incident>();
+    for (const i of mergeByRecency(incidents, older ?? [])) {
+      if (inPinned(i) ? pinnedLeft-- > 0 : othersLeft-- > 0) kept.add(i);
+    }
+    const keptOlder = older?.filter((i) => kept.has(i)) ?? [];
+    return { incidents: incidents.filter((i) => kept.has(i)), ...(keptOlder.length ? { older: keptOlder } : {}) };
+  }
   if (!extra) return { incidents: incidents.slice(0, limit) };
   // walk both from their most recent ends: how many of each are among the first `limit`
   let i = 0;
@@ -143,6 +179,17 @@ function keepRecent(incidents: Incident[], older: Incident[] | undefined, limit:
     else j++;
   }
   return { incidents: incidents.slice(0, i), ...(j ? { older: older!.slice(0, j) } : {}) };
+}
+
+/** Two lists kept most recent first, merged (most recent first). */
+export function mergeByRecency(a: readonly Incident[], b: readonly Incident[]): Incident[] {
+  const out: Incident[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(byRecency(a[i], b[j]) <= 0 ? a[i++] : b[j++]);
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
 }
 
 function onlyOpenSeverity(group: IncidentGroup | undefined, severity: string): boolean {
@@ -174,6 +221,7 @@ export function mergeIncidentPage(snapshot: LiveIncidents, page: readonly Incide
     counted.length ? [...snapshot.incidents, ...counted].sort(byRecency) : snapshot.incidents,
     shown.length || snapshot.older ? [...(snapshot.older ?? []), ...shown].sort(byRecency) : undefined,
     limit,
+    snapshot.pinned,
   );
   const { older: _, ...rest } = snapshot;
   return { ...rest, incidents: kept.incidents, ...(kept.older ? { older: kept.older } : {}), held_limit: limit };
