@@ -88,13 +88,15 @@ test("a flood of 500 incidents is one group with its true count, a bounded DOM, 
   await group(wide).getByRole("button").click();
   await expect(rows(wide).first()).toBeVisible();
   const scroller = wide.locator("[data-grouped]");
+  // (until the oldest is there: between two pages the loader can be out of the rendered window for a moment)
+  const oldestRow = wide.getByRole("listitem", { name: "incident Brute-force logins from 198.51.100.1", exact: true });
   await expect
     .poll(async () => {
       await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
-      return wide.getByRole("listitem", { name: "more incidents" }).count();
+      return (await oldestRow.count()) + (await wide.getByRole("listitem", { name: "more incidents" }).count()) * 10;
     })
-    .toBe(0);
-  await expect(wide.getByRole("listitem", { name: "incident Brute-force logins from 198.51.100.1", exact: true })).toBeVisible();
+    .toBe(1);
+  await expect(oldestRow).toBeVisible();
   await wide.screenshot({ path: test.info().outputPath("wide-expanded.png") });
   const inDom = await rows(wide).count();
   expect(inDom).toBeGreaterThan(0);
