@@ -29,22 +29,33 @@ export type ConfigParse = { ok: true; nodes: ConfigNode[] } | { ok: false; probl
 
 const fileSchema = z.strictObject({ nodes: z.array(nodeInputSchema).max(100_000).default([]) });
 
+export type YamlRead = { ok: true; doc: Document; value: unknown; at: (offset: number, message: string) => ConfigProblem } | { ok: false; problems: ConfigProblem[] };
+
+/**
+ * A YAML 1.2 file's text read strictly (duplicate keys refused, at most `maxAliasCount` aliases
+ * expanded), its syntax errors as problems with file, line and column (at most `max`); `at` places
+ * a later problem at an offset of the text. Shared by the nodes file and the rules file.
+ */
+export function readYaml(text: string, file: string, max: number, maxAliasCount: number): YamlRead {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: "1.2" });
+  const at = (offset: number, message: string): ConfigProblem => ({ file, ...lines.linePos(offset), message });
+  if (doc.errors.length > 0) return { ok: false, problems: doc.errors.slice(0, max).map((e) => at(e.pos[0], e.message.split("\n")[0])) };
+  try {
+    return { ok: true, doc, value: doc.toJS({ maxAliasCount }) ?? {}, at };
+  } catch (error) {
+    return { ok: false, problems: [at(0, error instanceof Error ? error.message : String(error))] };
+  }
+}
+
 /**
  * Parses the text of a nodes file. `known` says whether a key outside the file exists (a parent
  * may be a node created over the API or by its heartbeats). At most `max` problems are listed.
  */
 export function parseConfig(text: string, file: string, known: (key: string) => boolean = () => false, max = 20): ConfigParse {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: "1.2" });
-  const at = (offset: number, message: string): ConfigProblem => ({ file, ...lines.linePos(offset), message });
-  if (doc.errors.length > 0) return { ok: false, problems: doc.errors.slice(0, max).map((e) => at(e.pos[0], e.message.split("\n")[0])) };
-
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 1000 }) ?? {};
-  } catch (error) {
-    return { ok: false, problems: [at(0, error instanceof Error ? error.message : String(error))] };
-  }
+  const read = readYaml(text, file, max, 1000);
+  if (!read.ok) return read;
+  const { doc, value, at } = read;
   const parsed = fileSchema.safeParse(value);
   if (!parsed.success) {
     return {
@@ -61,7 +72,7 @@ export function parseConfig(text: string, file: string, known: (key: string) => 
   const nodes: ConfigNode[] = parsed.data.nodes.map((input, index) => {
     const named = nameChecks(input.checks ?? []);
     for (const p of named.problems) problems.push(at(offsetOf(doc, ["nodes", index, "checks", p.index, "id"]), `node ${input.id}: ${p.message}`));
-    return { spec: toNodeSpec(input, named.checks), line: lines.linePos(offsetOf(doc, ["nodes", index])).line };
+    return { spec: toNodeSpec(input, named.checks), line: at(offsetOf(doc, ["nodes", index]), "").line };
   });
   for (const p of setProblems(nodes.map((n) => n.spec), known)) {
     problems.push(at(offsetOf(doc, ["nodes", p.index, p.field]), `node ${nodes[p.index].spec.key}: ${p.message}`));

@@ -3,10 +3,10 @@
 // it changes, the rest keep their defaults (README "Detections and incidents"). Unknown rules and
 // knobs, and values out of range, are problems with file:line:col and reason: a file with any
 // problem is not applied at all.
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isScalar, type Document } from "yaml";
 import { z } from "zod";
 import { DurationError, parseDuration } from "../network/duration";
-import { keyOffset, offsetOf, type ConfigProblem } from "../network/config";
+import { keyOffset, offsetOf, readYaml, type ConfigProblem } from "../network/config";
 import { BRUTE_FORCE_DEFAULTS, SLOW_BRUTE_FORCE_DEFAULTS } from "./detections/auth-config";
 import { PAYMENT_DIMENSIONS } from "./detections/payment-fields";
 import { RuleSet, type RulesConfig } from "./detections/rules";
@@ -143,16 +143,9 @@ export type RulesParse = { ok: true; config: RulesConfig; rules: string[] } | { 
  * `rules` lists the rules the file sets. At most `max` problems are listed.
  */
 export function parseRulesConfig(text: string, file: string, max = 20): RulesParse {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: "1.2" });
-  const at = (offset: number, message: string): ConfigProblem => ({ file, ...lines.linePos(offset), message });
-  if (doc.errors.length > 0) return { ok: false, problems: doc.errors.slice(0, max).map((e) => at(e.pos[0], e.message.split("\n")[0])) };
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 100 }) ?? {};
-  } catch (error) {
-    return { ok: false, problems: [at(0, error instanceof Error ? error.message : String(error))] };
-  }
+  const read = readYaml(text, file, max, 100);
+  if (!read.ok) return read;
+  const { doc, value, at } = read;
   const parsed = rulesFileSchema.safeParse(value);
   if (!parsed.success) {
     return {
