@@ -13,7 +13,7 @@ import type { Incident } from "../../lib/contracts/incidents";
 import { DEFAULT_FAILURES_TO_DOWN, nextHealth, type NodeHealth } from "../detect/node-health";
 import { FiguresStore, type RolledResult } from "../network/figures-store";
 import { baselineFor, initialBaseline, nextGap, observeLatency, type BaselineState } from "../network/baseline";
-import type { AnomalyFacts } from "../network/check-health";
+import { anomalyReason, type AnomalyFacts } from "../network/check-health";
 import { DEFAULT_STORM, Outages, recordAnomaly, resolveAnomaly, type OutageContext, type OutageNode, type StormOptions } from "../network/outages";
 import type { Transition } from "../network/status";
 import { DEFAULT_TIME_WINDOW, timeWindowCheck, validateBatch, type IngestResult, type Rejection, type TimeWindow } from "./validate";
@@ -382,11 +382,6 @@ function judgeLatency(track: LatencyTrack | undefined, time: number, latency: nu
     anomaly = { value_ms: verdict.value, median_ms: verdict.median, mad_ms: verdict.mad!, score: verdict.score!, window: verdict.samples };
   } else if (!verdict.anomalous) anomaly = null;
   return { baseline, sampleAt: time, gapMs, anomaly };
-}
-
-function anomalyReason(a: AnomalyFacts): string {
-  const side = a.value_ms >= a.median_ms ? "above" : "below";
-  return `latency ${Math.round(a.value_ms * 10) / 10} ms far ${side} its baseline: median ${Math.round(a.median_ms * 10) / 10} ms, MAD ${Math.round(a.mad_ms * 10) / 10} ms over the last ${a.window} checks (robust z ${a.score.toFixed(1)})`;
 }
 
 /**

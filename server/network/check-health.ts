@@ -172,12 +172,14 @@ function judgeWindow(track: CheckTrack, policy: CheckPolicy): { health: Health; 
     const p = p95(latencies);
     if (p > policy.latency_threshold_ms) return { health: "degraded", reason: `latency p95 ${round(p)} ms over ${policy.latency_threshold_ms} ms in the last ${latencies.length} checks` };
   }
-  const a = track.anomaly;
-  if (a) {
-    const side = a.value_ms >= a.median_ms ? "above" : "below";
-    return { health: "degraded", reason: `latency ${round(a.value_ms)} ms far ${side} its baseline: median ${round(a.median_ms)} ms, MAD ${round(a.mad_ms)} ms over the last ${a.window} checks (robust z ${a.score.toFixed(1)})` };
-  }
+  if (track.anomaly) return { health: "degraded", reason: anomalyReason(track.anomaly) };
   return { health: "up", reason: null };
+}
+
+/** Why a node is degraded by a latency anomaly: the value, the baseline and the window. */
+export function anomalyReason(a: AnomalyFacts): string {
+  const side = a.value_ms >= a.median_ms ? "above" : "below";
+  return `latency ${round(a.value_ms)} ms far ${side} its baseline: median ${round(a.median_ms)} ms, MAD ${round(a.mad_ms)} ms over the last ${a.window} checks (robust z ${a.score.toFixed(1)})`;
 }
 
 function round(ms: number): number {
