@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../client";
-import { countIncidents, pageIncidents } from "./incidents";
+import { activeIncidentGroups, countIncidents, pageIncidents } from "./incidents";
 import { incidentTextIndex, pairBucket, textHits } from "./incident-text";
 import { STATUS_FILTER } from "./incident-filter";
 import { incidentQuerySchema } from "../../lib/contracts/incidents";
@@ -121,6 +121,67 @@ describe("free text from the in-memory index", () => {
   });
 });
 
+/** The counts by status, pane, rule and severity, written plainly. */
+function expectedTallies(rows: Row[], statuses: readonly string[], pane?: string) {
+  const n = new Map<string, number>();
+  for (const r of rows) if (statuses.includes(r.status) && (!pane || r.pane === pane)) n.set(`${r.status} ${r.pane} ${r.rule} ${r.severity}`, (n.get(`${r.status} ${r.pane} ${r.rule} ${r.severity}`) ?? 0) + 1);
+  return [...n].map(([k, count]) => `${k} ${count}`).sort();
+}
+function tallies(h: DatabaseHandle, statuses: readonly string[], pane?: string) {
+  const index = incidentTextIndex(h.db);
+  expect(index.sync()).toBe(true);
+  return index.tallies(statuses, pane).map((t) => `${t.status} ${t.pane} ${t.rule} ${t.severity} ${t.n}`).sort();
+}
+
+describe("the index's tallies (the active groups and header counts)", () => {
+  it("count every status, pane, rule and severity exactly, and follow inserts, lifecycle, severity changes and deletes", () => {
+    const h = seeded(300);
+    const check = (what: string) => {
+      for (const statuses of [STATUS_FILTER.active, STATUS_FILTER.all, ["resolved"]])
+        for (const pane of [undefined, "network", "security"]) expect(tallies(h, statuses, pane), `${what}: ${statuses} ${pane}`).toEqual(expectedTallies(rowsOf(h), statuses, pane));
+    };
+    check("seeded");
+    h.sqlite.prepare(`INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, first_seen, last_seen) VALUES ('n1', 'fresh_rule', 'e', 'security', 't', 'medium', 1, 1)`).run();
+    check("insert of a new rule");
+    h.sqlite.prepare(`UPDATE incidents SET status = 'acknowledged' WHERE status = 'open' AND id % 2 = 0`).run();
+    check("acknowledge");
+    h.sqlite.prepare(`UPDATE incidents SET severity = 'critical' WHERE id % 7 = 0`).run();
+    check("severity raised");
+    h.sqlite.prepare(`UPDATE incidents SET status = 'resolved' WHERE rule = 'fresh_rule'`).run();
+    check("the new rule's only incident resolved (no empty cell listed)");
+    expect(tallies(h, STATUS_FILTER.active).some((t) => t.includes("fresh_rule"))).toBe(false);
+    h.sqlite.prepare(`DELETE FROM incidents WHERE id % 5 = 0`).run();
+    check("delete");
+  });
+
+  it("group the active incidents the same through the index and through SQL (index off), with each group's last activity", () => {
+    const h = seeded(300);
+    h.sqlite.prepare(`UPDATE incidents SET last_seen = last_seen + id * 10`).run();
+    for (const pane of [undefined, "network", "security"] as const) {
+      const fromIndex = activeIncidentGroups(h.db, pane);
+      incidentTextIndex(h.db).enable(false);
+      const fromSql = activeIncidentGroups(h.db, pane);
+      incidentTextIndex(h.db).enable(true);
+      expect(fromIndex.length).toBeGreaterThan(0);
+      expect(fromIndex).toEqual(fromSql);
+    }
+  });
+
+  it("give countIncidents the same totals as SQL (index off) for every filter of status, pane, rule and severity", () => {
+    const h = seeded(300);
+    const filters = [] as Parameters<typeof countIncidents>[1][];
+    for (const status of ["open", "acknowledged", "resolved", "active", "all"] as const)
+      for (const pane of [undefined, "network", "security"] as const)
+        for (const rule of [undefined, "brute_force", "nope"])
+          for (const severity of [undefined, ["critical"], ["high", "low"], ["info"]] as const) filters.push({ status, pane, rule, severity: severity as never });
+    const fromIndex = filters.map((f) => countIncidents(h.db, f));
+    incidentTextIndex(h.db).enable(false);
+    const fromSql = filters.map((f) => countIncidents(h.db, f));
+    expect(fromIndex).toEqual(fromSql);
+    expect(fromIndex.some((n) => n > 0)).toBe(true);
+  });
+});
+
 describe("the index stays current", () => {
   it("after inserts, status and text changes and deletes, by any statement on the connection", () => {
     const h = seeded(60);
@@ -147,9 +208,15 @@ describe("the index stays current", () => {
     h.sqlite.prepare(`DELETE FROM incidents WHERE id = 7`).run();
     check("zq");
     // growth writes nothing to the log: the index reads nothing again
-    const before = h.sqlite.prepare(`SELECT count(*) AS n FROM incident_text_changes`).get() as { n: number };
-    h.sqlite.prepare(`UPDATE incidents SET count = count + 1, last_seen = last_seen + 1, severity = 'low'`).run();
-    expect(h.sqlite.prepare(`SELECT count(*) AS n FROM incident_text_changes`).get()).toEqual(before);
+    const logged = () => (h.sqlite.prepare(`SELECT count(*) AS n FROM incident_text_changes`).get() as { n: number }).n;
+    const before = logged();
+    h.sqlite.prepare(`UPDATE incidents SET count = count + 1, last_seen = last_seen + 1`).run();
+    expect(logged()).toBe(before);
+    check("zq");
+    // a change of severity is logged (the tallies count by severity), once per incident that changed
+    const changing = (h.sqlite.prepare(`SELECT count(*) AS n FROM incidents WHERE severity IS NOT 'low'`).get() as { n: number }).n;
+    h.sqlite.prepare(`UPDATE incidents SET severity = 'low'`).run();
+    expect(logged()).toBe(before + changing);
     check("zq");
   });
 

@@ -10,7 +10,9 @@ import type { VigilDb } from "../client";
  * looked up by AND-ing the bitsets of its characters and pairs (and the statuses asked), and each
  * candidate left is checked with a plain substring search of its text, so the answer is exact for
  * words of any length, 1 and 2 characters included, and the count of a filter of status, pane and
- * text is a popcount. Nothing the user typed reaches SQL or an FTS query.
+ * text is a popcount. Nothing the user typed reaches SQL or an FTS query. It also counts the
+ * incidents of each status by pane, rule and severity (`tallies`), so the list's active groups and
+ * header counts need no scan.
  *
  * The bitsets: a character below U+0080 has its own (a one-character ASCII word needs no check);
  * the others share UNI_HASHED hashed ones; pairs share PAIRS hashed ones. A shared bitset only adds
@@ -19,7 +21,7 @@ import type { VigilDb } from "../client";
  * list goes back to the trigram index (incident_search) and row checks.
  *
  * Kept current from incident_text_changes, which triggers fill on every insert, delete and change
- * of status, pane, title, rule or entity, whoever writes: before each answer the new rows of that log are
+ * of status, pane, title, rule, entity or severity, whoever writes: before each answer the new rows of that log are
  * applied (each changed incident read again by id). Never inside a transaction (a change seen there
  * could still be rolled back): callers then take the SQL path. Built on first use from the table
  * (the server builds it at boot), and again when the log was trimmed past its place.
@@ -70,13 +72,23 @@ interface Row {
   title: string;
   rule: string;
   entity: string;
+  severity: string;
+}
+
+/** How many incidents of one status hold one pane, rule and severity (the index counts every such cell). */
+export interface IncidentTally {
+  status: string;
+  pane: string;
+  rule: string;
+  severity: string;
+  n: number;
 }
 
 /** The index's own statements (db/queries/query-plans.test.ts plans them): the log from a place, every incident in rowid order, one by id, the log's end. */
 export const TEXT_INDEX_SQL = {
   since: `SELECT seq, incident_id FROM incident_text_changes WHERE seq >= ? ORDER BY seq`,
-  all: `SELECT id, status, pane, title, rule, entity FROM incidents ORDER BY id`,
-  one: `SELECT id, status, pane, title, rule, entity FROM incidents WHERE id = ?`,
+  all: `SELECT id, status, pane, title, rule, entity, severity FROM incidents ORDER BY id`,
+  one: `SELECT id, status, pane, title, rule, entity, severity FROM incidents WHERE id = ?`,
   top: `SELECT coalesce(max(seq), 0) AS seq FROM incident_text_changes`,
 };
 
@@ -90,6 +102,11 @@ export class IncidentTextIndex {
   private panes: Uint32Array[] = [];
   private grams: Uint32Array[] = [];
   private texts: (string | undefined)[] = [];
+  /** per slot: its cell (see `cells`) times 4 plus its status bit, or undefined */
+  private cellOf: (number | undefined)[] = [];
+  /** the (pane, rule, severity) of each cell, by cell number, and how many incidents of each status it holds */
+  private cells: { pane: string; rule: string; severity: string; n: [number, number, number] }[] = [];
+  private cellIds = new Map<string, number>();
   private seq = -1;
   private off = false;
   private built = false;
@@ -160,17 +177,18 @@ export class IncidentTextIndex {
     this.statuses = [];
     this.grams = [];
     this.texts = [];
+    this.resetCells();
     this.off = false;
     this.base = 1;
     this.sqlite.transaction(() => {
       this.seq = (this.stmt.top.get() as { seq: number }).seq;
       let first = true;
-      for (const r of this.stmt.all.iterate() as IterableIterator<[number, string, string, string, string, string]>) {
+      for (const r of this.stmt.all.iterate() as IterableIterator<[number, string, string, string, string, string, string]>) {
         if (first) {
           this.base = r[0];
           first = false;
         }
-        if (!this.put(r[0], { id: r[0], status: r[1], pane: r[2], title: r[3], rule: r[4], entity: r[5] })) break;
+        if (!this.put(r[0], { id: r[0], status: r[1], pane: r[2], title: r[3], rule: r[4], entity: r[5], severity: r[6] })) break;
       }
     })();
     if (this.off) this.free();
@@ -182,8 +200,42 @@ export class IncidentTextIndex {
     this.panes = [];
     this.grams = [];
     this.texts = [];
+    this.resetCells();
     this.slots = 0;
     this.current = null;
+  }
+
+  private resetCells() {
+    this.cellOf = [];
+    this.cells = [];
+    this.cellIds = new Map();
+  }
+
+  /** The cell of a pane, rule and severity (made on first sight; cells are few: rules times severities times panes). */
+  private cell(pane: string, rule: string, severity: string): number {
+    const key = `${pane}\u0000${rule}\u0000${severity}`;
+    let c = this.cellIds.get(key);
+    if (c === undefined) {
+      this.cellIds.set(key, (c = this.cells.length));
+      this.cells.push({ pane, rule, severity, n: [0, 0, 0] });
+    }
+    return c;
+  }
+
+  /**
+   * Every non-empty count of incidents by status, pane, rule and severity (of these statuses, and
+   * this pane when given), exact as of the last sync: call after sync() answered true.
+   */
+  tallies(statuses: readonly string[], pane?: string): IncidentTally[] {
+    const out: IncidentTally[] = [];
+    for (const c of this.cells) {
+      if (pane !== undefined && c.pane !== pane) continue;
+      for (const status of statuses) {
+        const n = c.n[STATUS_BIT[status]];
+        if (n > 0) out.push({ status, pane: c.pane, rule: c.rule, severity: c.severity, n });
+      }
+    }
+    return out;
   }
 
   /** Room for `slot`: the bitsets grow by doubling, up to maxSlots ids. */
@@ -251,6 +303,11 @@ export class IncidentTextIndex {
     for (const p of this.panes) p[w] &= ~bit;
     const pb = row ? PANE_BIT[row.pane] : undefined;
     if (pb !== undefined) this.panes[pb][w] |= bit;
+    const was = this.cellOf[slot];
+    if (was !== undefined) this.cells[was >>> 2].n[was & 3]--;
+    const now = row && b !== undefined ? this.cell(row.pane, row.rule, row.severity) * 4 + b : undefined;
+    if (now !== undefined) this.cells[now >>> 2].n[now & 3]++;
+    this.cellOf[slot] = now;
     return true;
   }
 

@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import { and, asc, count, eq, inArray, max, sql } from "drizzle-orm";
 import type { VigilDb } from "../client";
 import { incidents, incidentTimeline } from "../schema";
@@ -5,7 +6,7 @@ import { formatIncidentCursor, incidentOrder, type Incident, type IncidentCursor
 import { incidentRowFromRaw, toIncident, toTimelineEntry } from "./mappers";
 import { allTerms, filterTerms, STATUS_FILTER } from "./incident-filter";
 import { choosePath, idIn, keyColumns, orderBy, pastCursor, union } from "./incident-paths";
-import { textHits } from "./incident-text";
+import { incidentTextIndex, textHits } from "./incident-text";
 
 export type IncidentPageQuery = IncidentFilter & { before?: IncidentCursor; limit: number };
 
@@ -47,7 +48,8 @@ export function listIncidents(db: VigilDb, q: IncidentPageQuery, probe?: number)
 export const COUNT_BY_ID = 5_000;
 
 /**
- * How many incidents match the filter (sort and cursor aside), exactly: one indexed count per
+ * How many incidents match the filter (sort and cursor aside), exactly. A filter of status, pane,
+ * rule and severity alone is summed from the in-memory index's tallies. Otherwise one indexed count per
  * status (every index but the assignee's leads with status). With free text: the in-memory
  * index's count (statuses and pane included), then the other terms checked on its hits by id, or, with
  * many hits, counted per status with the text as a function of the id; without that index, one
@@ -55,6 +57,15 @@ export const COUNT_BY_ID = 5_000;
  */
 export function countIncidents(db: VigilDb, q: Omit<IncidentFilter, "sort" | "order">): number {
   const statuses = STATUS_FILTER[q.status];
+  if (!q.q && q.assignee === undefined && q.since === undefined && q.until === undefined) {
+    // status, pane, rule and severity only: the in-memory tallies, when the index can answer now
+    const index = incidentTextIndex(db);
+    if (index.sync()) {
+      let n = 0;
+      for (const t of index.tallies(statuses, q.pane)) if ((!q.rule || t.rule === q.rule) && (!q.severity || (q.severity as readonly string[]).includes(t.severity))) n += t.n;
+      return n;
+    }
+  }
   const hits = textHits(db, q.q, statuses, q.pane);
   const t = filterTerms(q, hits);
   const terms = allTerms(t);
@@ -78,30 +89,49 @@ export function countIncidents(db: VigilDb, q: Omit<IncidentFilter, "sort" | "or
 }
 
 /**
- * The active incidents grouped by rule and pane, with counts by status and severity: read through
- * (status, last_seen) or (pane, status, last_seen), one range per status, grouped in memory by
- * SQLite (a handful of rules, so a small temporary table whatever the number of incidents).
+ * The active incidents grouped by rule and pane, with counts by status and severity. The counts come
+ * from the in-memory index's tallies (kept per write from the change log) and each group's last
+ * activity from one indexed max per (status, pane, rule, severity) cell: a few dozen lookups, whatever
+ * the number of incidents. When the index cannot answer (inside a transaction, or off), read through
+ * (status, pane, rule, severity, last_seen), one range per status, grouped by SQLite.
  */
 export function activeIncidentGroups(db: VigilDb, pane?: Pane): IncidentGroup[] {
+  const index = incidentTextIndex(db);
+  const cells: { status: "open" | "acknowledged"; pane: Pane; rule: string; severity: string; n: number; lastSeen: number | null }[] = [];
+  if (index.sync()) {
+    const last = lastSeenOfCell(db);
+    for (const t of index.tallies(STATUS_FILTER.active, pane))
+      cells.push({ ...t, status: t.status as "open" | "acknowledged", pane: t.pane as Pane, lastSeen: last.get(t.status, t.pane, t.rule, t.severity) as number | null });
+  } else
+    for (const status of STATUS_FILTER.active)
+      for (const r of db
+        .select({ rule: incidents.rule, pane: incidents.pane, severity: incidents.severity, n: count(), lastSeen: max(incidents.lastSeen) })
+        .from(incidents)
+        .where(and(eq(incidents.status, status), pane ? eq(incidents.pane, pane) : undefined))
+        .groupBy(incidents.rule, incidents.pane, incidents.severity)
+        .all())
+        cells.push({ ...r, status });
   const groups = new Map<string, IncidentGroup>();
-  for (const status of STATUS_FILTER.active) {
-    const rows = db
-      .select({ rule: incidents.rule, pane: incidents.pane, severity: incidents.severity, n: count(), lastSeen: max(incidents.lastSeen) })
-      .from(incidents)
-      .where(and(eq(incidents.status, status), pane ? eq(incidents.pane, pane) : undefined))
-      .groupBy(incidents.rule, incidents.pane, incidents.severity)
-      .all();
-    for (const r of rows) {
-      const key = `${r.pane}\u0000${r.rule}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { rule: r.rule, pane: r.pane, open: 0, acknowledged: 0, open_severity: {}, acknowledged_severity: {}, last_seen: 0 }));
-      g[status] += r.n;
-      const bySeverity = status === "open" ? g.open_severity : g.acknowledged_severity;
-      bySeverity[r.severity] = (bySeverity[r.severity] ?? 0) + r.n;
-      g.last_seen = Math.max(g.last_seen, r.lastSeen ?? 0);
-    }
+  for (const r of cells) {
+    const key = `${r.pane}\u0000${r.rule}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { rule: r.rule, pane: r.pane, open: 0, acknowledged: 0, open_severity: {}, acknowledged_severity: {}, last_seen: 0 }));
+    g[r.status] += r.n;
+    const bySeverity = r.status === "open" ? g.open_severity : g.acknowledged_severity;
+    bySeverity[r.severity] = (bySeverity[r.severity] ?? 0) + r.n;
+    g.last_seen = Math.max(g.last_seen, r.lastSeen ?? 0);
   }
   return [...groups.values()].sort((a, b) => b.last_seen - a.last_seen || a.rule.localeCompare(b.rule) || a.pane.localeCompare(b.pane));
+}
+
+/** The statement reading one cell's last activity (the end of its range in (status, pane, rule, severity, last_seen)). */
+export const CELL_LAST_SEEN_SQL = `SELECT max(last_seen) FROM incidents WHERE status = ? AND pane = ? AND rule = ? AND severity = ?`;
+const cellStatements = new WeakMap<object, Database.Statement>();
+function lastSeenOfCell(db: VigilDb): Database.Statement {
+  const sqlite = (db as unknown as { $client: Database.Database }).$client;
+  let stmt = cellStatements.get(sqlite);
+  if (!stmt) cellStatements.set(sqlite, (stmt = sqlite.prepare(CELL_LAST_SEEN_SQL).pluck()));
+  return stmt;
 }
 
 /** The highest incident id so far (the rowid's end of the table). */
