@@ -260,8 +260,10 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
             ? { action: "resolve", reason: input.reason }
             : { action: input.action };
     const changed: Incident[] = [];
+    // matched before the transaction opens, so free text goes through the in-memory index as the
+    // list's does; nothing runs between this and the transaction (one thread, no await)
+    const ids = input.ids ? [...new Set(input.ids)] : incidentService.work.matching(input.filter!);
     const result = sqlite.transaction((): BulkResult => {
-      const ids = input.ids ? [...new Set(input.ids)] : incidentService.work.matching(input.filter!);
       const failed: BulkResult["failed"] = [];
       let succeeded = 0;
       const allowed = { network: can(who, incidentPermission("network")), security: can(who, incidentPermission("security")) };

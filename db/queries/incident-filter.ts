@@ -105,10 +105,14 @@ export function allTerms(t: FilterTerms, leave: (keyof FilterTerms)[] = []): SQL
 
 const dialect = new SQLiteSyncDialect();
 
-/** The whole filter (sort and order aside) as one raw WHERE clause with its parameters: bulk actions select ids with it. */
-export function filterSql(f: IncidentFilter): { where: string; params: unknown[] } {
+/**
+ * The whole filter (sort and order aside) as one raw WHERE clause with its parameters: bulk actions
+ * select ids with it. With the in-memory index's hits for its text (activated before the statement
+ * runs), the text matches exactly what the list shows.
+ */
+export function filterSql(f: IncidentFilter, hits?: TextHits | null): { where: string; params: unknown[] } {
   const statuses = STATUS_FILTER[f.status];
-  const where = and(inArray(incidents.status, [...statuses]), ...allTerms(filterTerms(f)))!;
+  const where = and(inArray(incidents.status, [...statuses]), ...allTerms(filterTerms(f, hits)))!;
   const { sql: text, params } = dialect.sqlToQuery(where);
   return { where: text, params };
 }

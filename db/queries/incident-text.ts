@@ -395,7 +395,7 @@ export function incidentTextIndex(db: VigilDb | Database.Database, maxSlots?: nu
 export const textWords = (q: string) => q.split(/\s+/).filter(Boolean);
 
 /** The filter's text hits (of its statuses and pane) from memory, or null when it has no text or the index cannot answer now (then SQL does). */
-export function textHits(db: VigilDb, q: string | undefined, statuses: readonly string[], pane?: string): TextHits | null {
+export function textHits(db: VigilDb | Database.Database, q: string | undefined, statuses: readonly string[], pane?: string): TextHits | null {
   const words = q ? textWords(q) : [];
   if (!words.length) return null;
   const index = incidentTextIndex(db);

@@ -163,6 +163,19 @@ describe("incident lifecycle through the core", () => {
     expect(core.incidentsSnapshot({ status: "all", limit: 10, assignee: "none" }).total).toBe(2);
   });
 
+  it("bulk by a filter with free text acts on exactly the incidents the list shows for it, case folded beyond ASCII", () => {
+    const { core, service } = setup();
+    service.record(detection("gw-ÄRGER-1", { title: "Ärger über Straße at ÉCOLE" }))!;
+    service.record(detection("gw-ärger-2", { title: "ärger again" }))!;
+    service.record(detection("10.0.0.9", { title: "Brute-force logins from 10.0.0.9" }))!;
+    for (const q of ["ärger", "Ä", "ÉCOLE école", "é", "straße"]) {
+      const listed = core.incidentsSnapshot({ status: "open", q, limit: 50 });
+      expect(listed.total, q).toBeGreaterThan(0);
+      const r = core.bulkIncidents({ action: "assign", filter: { status: "open", q }, assignee: "ana@bank.test" }, ana);
+      expect({ q, matched: r.matched }).toEqual({ q, matched: listed.total });
+    }
+  });
+
   it("response figures: time to acknowledge and resolve from opening, by severity and week", () => {
     const { core, service, clock } = setup();
     const a = service.record(detection("192.0.2.1"))!;

@@ -7,7 +7,8 @@ import type { Incident, IncidentFilter } from "../../lib/contracts/incidents";
 import { incidentRowFromRaw, toIncident } from "../../db/queries/mappers";
 import type { Severity } from "../../lib/contracts/common";
 import { applyAction, describeHolder, timerOutcome, type LifecycleAction, type LifecycleState, type TimelineDraft } from "./lifecycle";
-import { filterSql } from "../../db/queries/incident-filter";
+import { filterSql, STATUS_FILTER } from "../../db/queries/incident-filter";
+import { textHits } from "../../db/queries/incident-text";
 
 export type WorkResult =
   | { ok: true; incident: Incident; changed: boolean }
@@ -112,9 +113,15 @@ export class IncidentWork {
     return { ok: true, incident: rawToIncident(this.byId.get(current.id) as Raw), changed: true };
   }
 
-  /** The ids a filter matches (every status the filter names), newest activity first, at most `limit`. */
+  /**
+   * The ids a filter matches (every status the filter names), newest activity first, at most `limit`.
+   * Free text is matched by the in-memory index as the list matches it (Unicode case folding) when it
+   * can answer: outside a transaction, so bulk actions match before opening theirs.
+   */
   matching(filter: IncidentFilter, limit = BULK_LIMIT): number[] {
-    const { where, params } = filterSql(filter);
+    const hits = textHits(this.sqlite, filter.q, STATUS_FILTER[filter.status], filter.pane);
+    hits?.activate();
+    const { where, params } = filterSql(filter, hits);
     const rows = this.sqlite.prepare(`SELECT id FROM incidents WHERE ${where} ORDER BY last_seen DESC, id DESC LIMIT ?`).all(...params, limit) as { id: number }[];
     return rows.map((r) => r.id);
   }
