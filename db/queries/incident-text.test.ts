@@ -220,6 +220,23 @@ describe("the index stays current", () => {
     check("zq");
   });
 
+  it("after many changes at once (a bulk action): status, text, severity and deletes, each incident read as it is now", () => {
+    const h = seeded(400);
+    const index = incidentTextIndex(h.db);
+    expect(index.sync()).toBe(true);
+    h.sqlite.prepare(`UPDATE incidents SET status = 'acknowledged' WHERE status = 'open'`).run();
+    h.sqlite.prepare(`UPDATE incidents SET title = 'Bulk renamed QX ' || id, severity = 'medium' WHERE id % 3 = 0`).run();
+    h.sqlite.prepare(`DELETE FROM incidents WHERE id % 4 = 0`).run();
+    h.sqlite.prepare(`UPDATE incidents SET status = 'resolved' WHERE id % 5 = 1`).run();
+    expect((h.sqlite.prepare(`SELECT count(*) AS n FROM incident_text_changes`).get() as { n: number }).n).toBeGreaterThan(400 + 64);
+    for (const q of ["qx", "renamed", "brute", "1"])
+      for (const status of ["all", "active", "resolved"] as const) {
+        const want = expected(rowsOf(h), { status, q });
+        expect(listed(h, { status, q }), `${status} ${q}`).toEqual({ ids: want, total: want.length });
+      }
+    for (const statuses of [STATUS_FILTER.active, STATUS_FILTER.all]) expect(tallies(h, statuses)).toEqual(expectedTallies(rowsOf(h), statuses));
+  });
+
   it("inside a transaction the SQL path answers (uncommitted rows included), and a rolled-back change never reaches the index", () => {
     const h = seeded(60);
     const insert = h.sqlite.prepare(`INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, first_seen, last_seen) VALUES (?, 'r', 'e', 'security', ?, 'high', 1, 1)`);

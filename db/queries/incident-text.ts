@@ -84,11 +84,12 @@ export interface IncidentTally {
   n: number;
 }
 
-/** The index's own statements (db/queries/query-plans.test.ts plans them): the log from a place, every incident in rowid order, one by id, the log's end. */
+/** The index's own statements (db/queries/query-plans.test.ts plans them): the log's first row from a place, the changes after a place, every incident in rowid order, the log's end. */
 export const TEXT_INDEX_SQL = {
-  since: `SELECT seq, incident_id FROM incident_text_changes WHERE seq >= ? ORDER BY seq`,
+  first: `SELECT seq FROM incident_text_changes WHERE seq >= ? ORDER BY seq LIMIT 1`,
+  /** the changed incidents after a place in the log, each as it is now (null columns: deleted), in one statement */
+  changed: `SELECT c.seq, c.incident_id, i.status, i.pane, i.title, i.rule, i.entity, i.severity FROM incident_text_changes c LEFT JOIN incidents i ON i.id = c.incident_id WHERE c.seq > ? ORDER BY c.seq`,
   all: `SELECT id, status, pane, title, rule, entity, severity FROM incidents ORDER BY id`,
-  one: `SELECT id, status, pane, title, rule, entity, severity FROM incidents WHERE id = ?`,
   top: `SELECT coalesce(max(seq), 0) AS seq FROM incident_text_changes`,
 };
 
@@ -113,16 +114,16 @@ export class IncidentTextIndex {
   /** the bits the SQL function reads, and their base */
   private current: { bits: Uint32Array; base: number; slots: number } | null = null;
   private last: { key: string; hits: TextHits } | null = null;
-  private readonly stmt: { since: Database.Statement; all: Database.Statement; one: Database.Statement; top: Database.Statement };
+  private readonly stmt: { first: Database.Statement; changed: Database.Statement; all: Database.Statement; top: Database.Statement };
 
   constructor(
     private readonly sqlite: Database.Database,
     private readonly maxSlots = MAX_SLOTS,
   ) {
     this.stmt = {
-      since: sqlite.prepare(TEXT_INDEX_SQL.since).raw(),
+      first: sqlite.prepare(TEXT_INDEX_SQL.first).pluck(),
+      changed: sqlite.prepare(TEXT_INDEX_SQL.changed).raw(),
       all: sqlite.prepare(TEXT_INDEX_SQL.all).raw(),
-      one: sqlite.prepare(TEXT_INDEX_SQL.one),
       top: sqlite.prepare(TEXT_INDEX_SQL.top),
     };
     sqlite.function(FUNCTION, { deterministic: false }, (id: unknown) => {
@@ -152,19 +153,20 @@ export class IncidentTextIndex {
   sync(): boolean {
     if (this.off || this.sqlite.inTransaction) return false;
     if (!this.built) return this.rebuild();
-    const rows = this.stmt.since.all(Math.max(this.seq, 0)) as [number, number][];
     // the row at our place (or, from an empty log, the first row) must still be there: else the
     // log was trimmed past it (or replaced)
-    if (this.seq > 0 ? rows.length === 0 || rows[0][0] !== this.seq : rows.length > 0 && rows[0][0] !== 1) return this.rebuild();
-    const changed = new Set<number>();
-    for (const [seq, id] of rows) if (seq > this.seq) changed.add(id);
-    if (changed.size === 0) return true;
+    const first = this.stmt.first.get(Math.max(this.seq, 0)) as number | undefined;
+    if (this.seq > 0 ? first !== this.seq : first !== undefined && first !== 1) return this.rebuild();
+    if ((this.stmt.top.get() as { seq: number }).seq === Math.max(this.seq, 0)) return true;
     this.last = null;
-    for (const id of changed) {
-      const row = this.stmt.one.get(id) as Row | undefined;
-      if (!this.put(id, row)) return this.rebuild();
+    // every changed incident as it is now, in one statement; one changed twice comes twice, and
+    // put() costs little when nothing it holds differs
+    let seq = this.seq;
+    for (const r of this.stmt.changed.iterate(Math.max(this.seq, 0)) as IterableIterator<[number, number, string | null, string, string, string, string, string]>) {
+      if (!this.put(r[1], r[2] === null ? undefined : { id: r[1], status: r[2], pane: r[3], title: r[4], rule: r[5], entity: r[6], severity: r[7] })) return this.rebuild();
+      seq = r[0];
     }
-    this.seq = rows[rows.length - 1][0];
+    this.seq = seq;
     return !this.off;
   }
 

@@ -312,8 +312,8 @@ describe.each(variants)("query plans $name", ({ analyze }) => {
       expect(index.sync()).toBe(true);
       // its own statements: the build scans the table in rowid order on purpose; the rest search
       expect(plan(handle, { sql: TEXT_INDEX_SQL.all, params: [] })).toEqual(["SCAN incidents"]);
-      expect(plan(handle, { sql: TEXT_INDEX_SQL.since, params: [1] })).toEqual(["SEARCH incident_text_changes USING INTEGER PRIMARY KEY (rowid>?)"]);
-      expect(plan(handle, { sql: TEXT_INDEX_SQL.one, params: [1] })).toEqual(["SEARCH incidents USING INTEGER PRIMARY KEY (rowid=?)"]);
+      expect(plan(handle, { sql: TEXT_INDEX_SQL.first, params: [1] })).toEqual(["SEARCH incident_text_changes USING INTEGER PRIMARY KEY (rowid>?)"]);
+      expect(plan(handle, { sql: TEXT_INDEX_SQL.changed, params: [1] })).toEqual(["SEARCH c USING INTEGER PRIMARY KEY (rowid>?)", "SEARCH i USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN"]);
       expect(plan(handle, { sql: TEXT_INDEX_SQL.top, params: [] })).toEqual(["SEARCH incident_text_changes"]);
       for (const q of ["e12", "rule e4"]) {
         const report = await expectIndexed(handle, () => {
