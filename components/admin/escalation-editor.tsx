@@ -15,17 +15,13 @@ export interface DraftLevel {
 }
 
 /**
- * The PUT body that saves `levels` as `severity`'s policy and keeps every other severity as saved
- * (the route replaces the whole policy). A last level's wait is left out when empty: nothing follows it.
+ * The PATCH body that saves `levels` as `severity`'s policy: only that severity, so the server keeps
+ * every other as it is saved now (another admin's change to another severity is not undone). No
+ * levels removes it. A last level's wait is left out when empty: nothing follows it.
  */
-export function policyBody(policies: EscalationPolicies, severity: Severity, levels: readonly DraftLevel[]) {
-  const out: Record<string, { levels: { after?: string; endpoints: number[] }[] }> = {};
-  for (const [s, p] of Object.entries(policies)) {
-    if (s !== severity && p) out[s] = { levels: p.levels.map((l) => ({ ...(l.after !== null ? { after: l.after } : {}), endpoints: l.endpoints })) };
-  }
+export function policyBody(severity: Severity, levels: readonly DraftLevel[]) {
   const mine = levels.map((l, i) => ({ ...(i < levels.length - 1 || l.after.trim() ? { after: l.after.trim() } : {}), endpoints: l.endpoints }));
-  if (mine.length) out[severity] = { levels: mine };
-  return { policies: out };
+  return { policies: { [severity]: { levels: mine } } as Partial<Record<Severity, { levels: typeof mine }>> };
 }
 
 /** Levels per severity: which endpoints are paged, and after how long without an acknowledgement the next level is; with the dry run. */
@@ -81,7 +77,7 @@ function LevelsEditor({ severity, policies, endpoints, onSaved, onEdit }: { seve
   };
   const change = (i: number, patch: Partial<DraftLevel>) => edit(levels.map((l, k) => (k === i ? { ...l, ...patch } : l)));
   const save = useMutation({
-    mutationFn: () => fetchJson<{ policies: EscalationPolicies }>("/api/v1/notifications/escalation", { method: "PUT", body: JSON.stringify(policyBody(policies, severity, levels)) }),
+    mutationFn: () => fetchJson<{ policies: EscalationPolicies }>("/api/v1/notifications/escalation", { method: "PATCH", body: JSON.stringify(policyBody(severity, levels)) }),
     onSuccess: (answer) => {
       setDirty(false);
       onSaved();

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { HttpError } from "@/lib/queries/fetch-json";
-import type { EscalationPolicies } from "@/lib/contracts/notify";
 import { escalationInputSchema } from "@/lib/contracts/notify";
 import { policyBody } from "./escalation-editor";
 import { formatMinutes } from "./escalation-dry-run";
@@ -8,25 +7,16 @@ import { badFields } from "./ui";
 
 // What the admin forms send and how they read the server's answers.
 describe("policyBody: saving one severity's levels", () => {
-  const saved: EscalationPolicies = {
-    critical: { levels: [{ after: "5m", after_ms: 300_000, endpoints: [1, 2] }, { after: null, after_ms: null, endpoints: [1] }] },
-    high: { levels: [{ after: null, after_ms: null, endpoints: [2] }] },
-  };
-
-  it("keeps every other severity as saved (the PUT replaces the whole policy) and leaves a last level's empty wait out", () => {
-    const body = policyBody(saved, "high", [{ after: " 15m ", endpoints: [2] }, { after: "", endpoints: [1] }]);
-    expect(body).toEqual({
-      policies: {
-        critical: { levels: [{ after: "5m", endpoints: [1, 2] }, { endpoints: [1] }] },
-        high: { levels: [{ after: "15m", endpoints: [2] }, { endpoints: [1] }] },
-      },
-    });
+  it("sends only the severity edited (the PATCH keeps every other as saved on the server) and leaves a last level's empty wait out", () => {
+    const body = policyBody("high", [{ after: " 15m ", endpoints: [2] }, { after: "", endpoints: [1] }]);
+    expect(body).toEqual({ policies: { high: { levels: [{ after: "15m", endpoints: [2] }, { endpoints: [1] }] } } });
     expect(escalationInputSchema.safeParse(body).success).toBe(true);
   });
 
-  it("removes a severity whose levels were all removed, and sends an empty wait before the last level so the server names it", () => {
-    expect(policyBody(saved, "high", [])).toEqual({ policies: { critical: { levels: [{ after: "5m", endpoints: [1, 2] }, { endpoints: [1] }] } } });
-    const body = policyBody({}, "low", [{ after: "", endpoints: [1] }, { after: "", endpoints: [1] }]);
+  it("removes a severity whose levels were all removed (no levels), and sends an empty wait before the last level so the server names it", () => {
+    expect(policyBody("high", [])).toEqual({ policies: { high: { levels: [] } } });
+    expect(escalationInputSchema.safeParse(policyBody("high", [])).success).toBe(true);
+    const body = policyBody("low", [{ after: "", endpoints: [1] }, { after: "", endpoints: [1] }]);
     expect(body.policies.low!.levels[0]).toEqual({ after: "", endpoints: [1] });
     const parsed = escalationInputSchema.safeParse(body);
     expect(parsed.success).toBe(false);

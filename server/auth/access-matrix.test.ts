@@ -113,6 +113,7 @@ const BODIES: Record<string, () => unknown> = {
   "POST /api/v1/notifications/endpoints": () => ({ name: `hook ${++created}`, url: "http://127.0.0.1:9/hook" }),
   "PATCH /api/v1/notifications/endpoints/[id]": () => ({ enabled: false }),
   "PUT /api/v1/notifications/escalation": () => ({ policies: {} }),
+  "PATCH /api/v1/notifications/escalation": () => ({ policies: {} }),
 };
 
 /** Incident routes are called on the security incident, so their permission is the security one. */
@@ -187,6 +188,7 @@ const INTENDED: Record<string, RouteAccess> = {
   "GET /api/v1/notifications/endpoints/[id]/deliveries": "settings:manage",
   "GET /api/v1/notifications/escalation": "settings:manage",
   "PUT /api/v1/notifications/escalation": "settings:manage",
+  "PATCH /api/v1/notifications/escalation": "settings:manage",
   "GET /api/v1/notifications/escalation/dry-run": "settings:manage",
   "GET /api/v1/users": "users:manage",
   "POST /api/v1/users": "users:manage",

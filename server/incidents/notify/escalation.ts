@@ -99,6 +99,18 @@ export class Escalation {
     return this.policies();
   }
 
+  /**
+   * Replaces only the severities named (an empty list of levels removes that one's policy) and keeps
+   * every other as saved: two admins editing different severities do not undo each other.
+   */
+  update(input: EscalationInput, who: Identity, endpointExists: (id: number) => boolean): EscalationPolicies {
+    const merged: EscalationInput["policies"] = {};
+    for (const [severity, policy] of Object.entries(this.policies()))
+      merged[severity as Severity] = { levels: policy!.levels.map((l) => ({ ...(l.after !== null ? { after: { text: l.after, ms: l.after_ms! } } : {}), endpoints: l.endpoints })) };
+    for (const [severity, policy] of Object.entries(input.policies)) merged[severity as Severity] = policy;
+    return this.replace({ policies: merged }, who, endpointExists);
+  }
+
   /** An open period begins (open, reopen): level 1 is paged now; answers its endpoints. */
   start(incidentId: number, severity: string, now: number): number[] {
     const levels = this.levels(severity);

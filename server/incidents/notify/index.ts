@@ -254,6 +254,7 @@ export function createNotify(deps: { db: VigilDb; sqlite: Database.Database; clo
     escalation: {
       get: () => ({ policies: escalation.policies() }),
       replace: (input: EscalationInput, who: Identity) => ({ policies: escalation.replace(input, who, (id) => endpoints.get(id) !== null) }),
+      update: (input: EscalationInput, who: Identity) => ({ policies: escalation.update(input, who, (id) => endpoints.get(id) !== null) }),
       dryRun,
     },
     /** GET /api/v1/incidents/:id/deliveries */

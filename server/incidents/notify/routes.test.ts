@@ -87,6 +87,22 @@ describe("notification routes", () => {
     expect((await call("GET", "incidents/[id]/deliveries", "/api/v1/incidents/99/deliveries", undefined, { id: "99" })).status).toBe(404);
   });
 
+  it("PATCH escalation replaces only the severities it names: two admins saving different severities keep each other's", async () => {
+    await call("PUT", "notifications/escalation", "/api/v1/notifications/escalation", { policies: { critical: { levels: [{ endpoints: [1] }] }, high: { levels: [{ endpoints: [1] }] } } });
+    // each admin's page loaded both; one saves critical, the other low
+    const first = await call("PATCH", "notifications/escalation", "/api/v1/notifications/escalation", { policies: { critical: { levels: [{ after: "5m", endpoints: [1] }, { endpoints: [1] }] } } });
+    expect(first.status).toBe(200);
+    const second = await call("PATCH", "notifications/escalation", "/api/v1/notifications/escalation", { policies: { low: { levels: [{ endpoints: [1] }] }, high: { levels: [] } } });
+    expect(second.status).toBe(200);
+    const now = (await call("GET", "notifications/escalation", "/api/v1/notifications/escalation")).body.policies;
+    expect(Object.keys(now).sort()).toEqual(["critical", "low"]);
+    expect(now.critical.levels.map((l: { after: string | null }) => l.after)).toEqual(["5m", null]);
+    const bad = await call("PATCH", "notifications/escalation", "/api/v1/notifications/escalation", { policies: { low: { levels: [{ endpoints: [9] }] } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toBe("policies.low.levels.0.endpoints: no notification endpoint 9");
+    await call("PUT", "notifications/escalation", "/api/v1/notifications/escalation", { policies: {} });
+  });
+
   it("PUT escalation checks the endpoints it names; the dry run answers minutes; an endpoint still paged cannot be deleted (409)", async () => {
     const unknown = await call("PUT", "notifications/escalation", "/api/v1/notifications/escalation", { policies: { critical: { levels: [{ after: "10m", endpoints: [1] }, { endpoints: [7] }] } } });
     expect(unknown.status).toBe(400);
