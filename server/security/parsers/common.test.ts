@@ -54,4 +54,12 @@ describe("sourceOf", () => {
     expect(sourceOf("<b>")).toEqual({ src_ip: null, src_host: null });
     expect(sourceOf("")).toEqual({ src_ip: null, src_host: null });
   });
+
+  it("reads a scoped IPv6 address (sshd logs link-local peers as fe80::1%eth0) as the address, the zone dropped; a zone on anything else is neither", () => {
+    expect(sourceOf("fe80::1%eth0")).toEqual({ src_ip: "fe80::1", src_host: null });
+    expect(sourceOf("FE80:0:0:0:0:0:0:1%enp0s31f6")).toEqual({ src_ip: "fe80::1", src_host: null });
+    expect(sourceOf("192.0.2.1%eth0")).toEqual({ src_ip: null, src_host: null });
+    expect(sourceOf("fe80::1%")).toEqual({ src_ip: null, src_host: null });
+    expect(sourceOf("fe80::1%<b>")).toEqual({ src_ip: null, src_host: null });
+  });
 });

@@ -111,6 +111,12 @@ export function sourceOf(token: string | null | undefined): { src_ip: string | n
   if (!token) return { src_ip: null, src_host: null };
   const ip = canonicalIp(token);
   if (ip) return { src_ip: ip, src_host: null };
+  // a scoped IPv6 address (a link-local peer, "fe80::1%eth0"): the address; the zone names this host's interface, not the peer
+  const scoped = /^([0-9A-Fa-f:.]{2,45})%[A-Za-z0-9_.-]{1,32}$/.exec(token);
+  if (scoped) {
+    const v6 = canonicalIp(scoped[1]);
+    return { src_ip: v6 && v6.includes(":") ? v6 : null, src_host: null };
+  }
   if (/^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,252})$/.test(token)) return { src_ip: null, src_host: token.toLowerCase() };
   return { src_ip: null, src_host: null };
 }
