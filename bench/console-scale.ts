@@ -9,10 +9,15 @@
 //   4. the browser's JS heap after a forced GC, at the start and the end of the run
 //   5. the server's RSS (/proc/<pid>/status VmRSS) before the browsers and at the end
 // Only 127.0.0.1 is spoken to.
-// Usage: npx tsx bench/console-scale.ts [--idle-s 60] [--loads 3] [--nodes 1000] [--rate 5000] [--incidents 10000] [--no-build] [--first-loads-only]
+// Usage: npx tsx bench/console-scale.ts [--idle-s 60] [--loads 3] [--nodes 1000] [--rate 5000] [--incidents 10000] [--no-build] [--first-loads-only] [--probed]
+//   --probed: the nodes are not pushed but probed by Vigil itself: a nodes file (VIGIL_CONFIG) gives
+//      each a TCP check every 30 s (1 failure before down) against one of two listeners on 127.0.0.1
+//      that this script runs; the storm closes the listener of the first 500
 //   --loads: first loads per viewport, each in a fresh browser context (cold cache); the median is judged
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
+import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "../e2e/chromium";
 import { startVigil, type VigilServer } from "../e2e/support/vigil";
@@ -28,6 +33,8 @@ const INCIDENTS = Math.floor(flag("incidents", 10_000));
 const LOADS = Math.floor(flag("loads", 3));
 /** --first-loads-only: stop after the first loads (the table is printed then) */
 const FIRST_LOADS_ONLY = process.argv.includes("--first-loads-only");
+/** --probed: Vigil probes the nodes (TCP checks from a nodes file) instead of their pushing heartbeats */
+const PROBED = process.argv.includes("--probed");
 const STORM = Math.min(500, NODES);
 const HEARTBEAT_EVERY_MS = 30_000;
 const EVENTS_EVERY_MS = 100;
@@ -304,9 +311,39 @@ async function acknowledgeFromPhone(page: Page): Promise<number> {
 
 // --- the run ----------------------------------------------------------------------------------
 
+/** A TCP listener on 127.0.0.1 that accepts and closes every connection (what a TCP check needs). */
+async function tcpTarget(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = net.createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { port: (server.address() as net.AddressInfo).port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** --probed: the nodes file, each node one TCP check every 30 s; the first STORM on `stormPort`, the rest on `port`. */
+function probedNodesFile(stormPort: number, port: number): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vigil-bench-nodes-")), "vigil.yaml");
+  const lines = ["nodes:"];
+  for (let i = 0; i < NODES; i++)
+    lines.push(`  - id: ${nodeKey(i)}`, `    tags: {site: site-${i % 10}, tier: ${i % 3 === 0 ? "edge" : "app"}}`, `    checks:`, `      - {type: tcp, host: 127.0.0.1, port: ${i < STORM ? stormPort : port}, interval: 30s, timeout: 2s, failures_before_down: 1}`);
+  fs.writeFileSync(file, lines.join("\n") + "\n");
+  return file;
+}
+
+/** Waits until the summary counts `n` nodes up (probes spread over their interval). */
+async function waitForUp(vigil: VigilServer, key: string, n: number, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await fetch(`${vigil.url}/api/v1/network/summary?limit=1`, { headers: { authorization: `Bearer ${key}` } });
+    const body = (await r.json()) as { counts?: { up?: number } };
+    if ((body.counts?.up ?? 0) >= n) return;
+    if (Date.now() > until) throw new Error(`only ${body.counts?.up ?? 0} of ${n} probed nodes up after ${timeoutMs / 1000} s`);
+    await sleep(2_000);
+  }
+}
+
 async function main() {
   if (!process.argv.includes("--no-build")) ensureBuild();
-  const vigil = await startVigil({ env: { VIGIL_MAX_NODES: String(NODES + 1000) } });
+  const targets = PROBED ? [await tcpTarget(), await tcpTarget()] : [];
+  const vigil = await startVigil({ env: { VIGIL_MAX_NODES: String(NODES + 1000), ...(PROBED ? { VIGIL_CONFIG: probedNodesFile(targets[0].port, targets[1].port) } : {}) } });
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   const drivers: Driver[] = [];
   const out: [string, string, string, boolean | null][] = [];
@@ -316,7 +353,7 @@ async function main() {
   };
   const printTable = () => {
     const w = [Math.max(...out.map((r) => r[0].length)), Math.max(...out.map((r) => r[1].length)), Math.max(...out.map((r) => r[2].length))];
-    console.log(`\nVigil console at scale: ${NODES} nodes / 30 s, ${RATE} events/s, ${INCIDENTS} open incidents, idle ${IDLE_S} s; load average at the end ${loadAverage()} (${os.cpus().length} cores)`);
+    console.log(`\nVigil console at scale: ${NODES} ${PROBED ? "probed (TCP)" : "pushing"} nodes / 30 s, ${RATE} events/s, ${INCIDENTS} open incidents, idle ${IDLE_S} s; load average at the end ${loadAverage()} (${os.cpus().length} cores)`);
     console.log(`${"figure".padEnd(w[0])}  ${"measured".padEnd(w[1])}  ${"target".padEnd(w[2])}  verdict`);
     for (const [what, value, target, ok] of out) console.log(`${what.padEnd(w[0])}  ${value.padEnd(w[1])}  ${target.padEnd(w[2])}  ${ok === null ? "" : ok ? "ok" : "MISSED"}`);
   };
@@ -327,7 +364,8 @@ async function main() {
 
     // the fleet exists, the incidents are open, then the steady load runs
     let t = Date.now();
-    await post(vigil, key, "heartbeats", Array.from({ length: NODES }, (_, i) => ({ node: nodeKey(i), ok: true, latency_ms: 10, time: Date.now() })));
+    if (PROBED) await waitForUp(vigil, key, NODES);
+    else await post(vigil, key, "heartbeats", Array.from({ length: NODES }, (_, i) => ({ node: nodeKey(i), ok: true, latency_ms: 10, time: Date.now() })));
     await openIncidents(vigil, key);
     const active = await activeIncidents(vigil, key);
     const rssSeeded = rssMb(vigil.pid());
@@ -353,10 +391,11 @@ async function main() {
       quiet.push(describe(runs));
     }
     const failing = new Set<number>();
-    drivers.push(heartbeatDriver(vigil, key, failing), eventDriver(vigil, key));
+    if (!PROBED) drivers.push(heartbeatDriver(vigil, key, failing));
+    drivers.push(eventDriver(vigil, key));
     await sleep(5_000);
     const rssBefore = rssMb(vigil.pid());
-    console.log(`load running: ${NODES} nodes / 30 s, ${RATE} events/s; server RSS ${rssBefore.toFixed(0)} MB`);
+    console.log(`load running: ${NODES} ${PROBED ? "probed" : "pushing"} nodes / 30 s, ${RATE} events/s; server RSS ${rssBefore.toFixed(0)} MB`);
 
     // 1. first load interactive under the load, wide and at 390 px
     const { opened: phone, runs: phoneRuns } = await loads(PHONE, true);
@@ -405,7 +444,8 @@ async function main() {
     for (let i = 0; i < STORM; i++) failing.add(i);
     const stormBeats = Array.from({ length: STORM }, (_, i) => ({ node: nodeKey(i), ok: false }));
     t = Date.now();
-    for (let r = 0; r < 3; r++) await post(vigil, key, "heartbeats", stormBeats.map((b) => ({ ...b, time: Date.now() })));
+    if (PROBED) await targets[0].close();
+    else for (let r = 0; r < 3; r++) await post(vigil, key, "heartbeats", stormBeats.map((b) => ({ ...b, time: Date.now() })));
     const down = wide.page.getByRole("region", { name: "Network health" }).getByTestId("count-down");
     await down.filter({ hasText: new RegExp(`^${STORM.toLocaleString("en-US")}$`) }).waitFor({ timeout: 120_000 });
     const stormShownMs = Date.now() - t;
@@ -437,10 +477,12 @@ async function main() {
     row("server RSS: seeded, no browser → load running → end, browsers closed (MB)", `${rssSeeded.toFixed(0)} → ${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)}`, "< 300", Math.max(rssBefore, rssAfter) < 300);
   } finally {
     await Promise.all(drivers.map((d) => d.stop()));
-    for (const [name, d] of [["heartbeats", drivers[0]], ["events", drivers[1]]] as const)
+    const names = PROBED ? ["events"] : ["heartbeats", "events"];
+    for (const [name, d] of names.map((n, i) => [n, drivers[i]] as const))
       if (d) console.log(`driver ${name}: ${d.stats.sent} requests, ${d.stats.accepted} items accepted, ${d.stats.skipped} ticks skipped (server behind)${d.stats.errors.length ? `, errors: ${d.stats.errors.join(" | ")}` : ""}`);
     await browser.close();
     await vigil.dispose();
+    await Promise.all(targets.slice(1).map((t) => t.close()));
   }
 
   printTable();
