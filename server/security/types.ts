@@ -115,6 +115,8 @@ export interface SecurityDetection {
   evidence: number[];
   /** rule-specific figures: distinct accounts, top members with counts … (small, JSON-able) */
   details?: Record<string, unknown>;
+  /** lines for the incident's timeline (a payment key that joined a burst's incident): plain text, written as notes by "vigil" */
+  notes?: string[];
 }
 
 /**
