@@ -89,6 +89,7 @@ async function main() {
     ackTimeoutMs: config.ackTimeoutMs,
     network: { configFile: config.nodesFile, concurrency: config.probeConcurrency, storm: config.storm },
     rulesFile: config.rulesFile,
+    warmRows: config.warmRows,
     notify: { timeoutMs: config.webhookTimeoutMs, concurrency: config.webhookConcurrency },
     access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl, secureCookies: httpsInFront, hosts },
   });

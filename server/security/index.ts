@@ -7,6 +7,7 @@ import { validateBatch, type IngestResult, type Rejection, type TimeWindow } fro
 import { DetectionEngine } from "./detections/engine";
 import { RuleSet, type RulesConfig } from "./detections/rules";
 import { RulesFile, type RulesFileOptions } from "./rules-file";
+import { DEFAULT_WARM_ROWS, warmMessage, warmRules } from "./warm";
 import { SecurityStore, type NumberedOutcome } from "./ingest";
 import type { ParsedEvent } from "./types";
 import { maskCardNumbers, maskDeep } from "./masking";
@@ -31,6 +32,8 @@ export interface SecurityOptions {
   parsePool?: ParsePool;
   /** the in-memory tally sums of the pane's top and groupings (db/queries/tally-sums.ts) */
   tallySums?: TallySums;
+  /** stored events replayed into the detection windows at start at most (VIGIL_WARM_ROWS; 0: none) */
+  warmRows?: number;
 }
 
 /**
@@ -51,6 +54,10 @@ export function createSecurity(sqlite: Database.Database, clock: Clock, hub: Hub
   );
   // before the first batch: no event is judged by the defaults the operator meant to change
   rulesFile.reload();
+  // then the windows are warmed from the stored events, so a burst split by a restart still fires
+  const warmRows = options.warmRows ?? DEFAULT_WARM_ROWS;
+  const warm = warmRules(sqlite, rules.events, clock.now(), warmRows);
+  options.log?.("info", warmMessage(warm, warmRows), { warm });
   const store = new SecurityStore(sqlite, hub, incidents, engine, clock, options.window, options.tallySums);
 
   /** POST /api/v1/events: Vigil's own JSON items, answered by index. */
@@ -92,7 +99,7 @@ export function createSecurity(sqlite: Database.Database, clock: Clock, hub: Hub
     );
   };
 
-  return { store, engine, rules, rulesFile, ingestJson, ingestUpload, parseUploadAsync, storeOutcomes, ingestSyslogLines };
+  return { store, engine, rules, rulesFile, warm, ingestJson, ingestUpload, parseUploadAsync, storeOutcomes, ingestSyslogLines };
 }
 
 export type Security = ReturnType<typeof createSecurity>;

@@ -126,5 +126,11 @@ export interface SecurityDetection {
  */
 export interface SecurityRule {
   readonly name: string;
+  /**
+   * How far before now stored events can still change what the rule reports (its window, plus the
+   * disorder it tolerates): what a restart replays into it (server/security/warm.ts). 0 for a rule
+   * that keeps no window.
+   */
+  readonly horizonMs: number;
   observe(batch: readonly StoredEvent[]): SecurityDetection[];
 }

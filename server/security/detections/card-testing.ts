@@ -53,6 +53,10 @@ export class CardTestingRule implements SecurityRule {
   readonly config: CardTestingConfig;
   private readonly windows: EpisodeWindows;
 
+  get horizonMs(): number {
+    return this.config.windowMs;
+  }
+
   constructor(config: Partial<CardTestingConfig> = {}) {
     this.config = { ...CARD_TESTING_DEFAULTS, ...config };
     this.windows = new EpisodeWindows({

@@ -26,6 +26,10 @@ export class DistributedAttackRule implements SecurityRule {
   private readonly counter: FailureCounter;
   private readonly spec: SpanSpec;
 
+  get horizonMs(): number {
+    return this.options.windowMs + this.options.reorderMs;
+  }
+
   constructor(options: Partial<DistributedAttackOptions> = {}) {
     this.options = withDefaults(DISTRIBUTED_ATTACK_DEFAULTS, options);
     this.windows = new KeyedWindows(windowLimits(this.options));

@@ -43,6 +43,10 @@ export class IdsCampaignRule implements SecurityRule {
   readonly config: IdsCampaignConfig;
   private readonly windows: EpisodeWindows;
 
+  get horizonMs(): number {
+    return this.config.windowMs;
+  }
+
   constructor(config: Partial<IdsCampaignConfig> = {}) {
     this.config = { ...IDS_CAMPAIGN_DEFAULTS, ...config };
     const { minSources } = this.config;

@@ -51,6 +51,10 @@ export class IdsEngineNoiseRule implements SecurityRule {
   private readonly totals: TopCounter;
   private events = 0;
 
+  get horizonMs(): number {
+    return this.config.windowMs;
+  }
+
   constructor(config: Partial<IdsEngineNoiseConfig> = {}) {
     this.config = { ...IDS_ENGINE_NOISE_DEFAULTS, ...config };
     const { minEvents } = this.config;

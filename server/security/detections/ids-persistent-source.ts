@@ -45,6 +45,10 @@ export class IdsPersistentSourceRule implements SecurityRule {
   readonly config: IdsPersistentSourceConfig;
   private readonly windows: EpisodeWindows;
 
+  get horizonMs(): number {
+    return this.config.windowMs;
+  }
+
   constructor(config: Partial<IdsPersistentSourceConfig> = {}) {
     this.config = { ...IDS_PERSISTENT_SOURCE_DEFAULTS, ...config };
     const c = this.config;

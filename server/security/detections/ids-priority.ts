@@ -34,6 +34,9 @@ export class IdsPriorityRule implements SecurityRule {
   readonly name = IDS_PRIORITY_RULE;
   private readonly config: IdsPriorityConfig;
 
+  /** it fires at once, with no window */
+  readonly horizonMs = 0;
+
   constructor(config: Partial<IdsPriorityConfig> = {}) {
     this.config = { ...IDS_PRIORITY_DEFAULTS, ...config };
   }

@@ -111,6 +111,10 @@ export class PaymentVelocityRule implements SecurityRule {
   private readonly windows: EpisodeWindows;
   private readonly bursts = new WeakMap<Episode, Burst>();
 
+  get horizonMs(): number {
+    return this.config.windowMs;
+  }
+
   constructor(config: Partial<PaymentVelocityConfig> = {}) {
     this.config = { ...PAYMENT_VELOCITY_DEFAULTS, ...config };
     this.windows = new EpisodeWindows({

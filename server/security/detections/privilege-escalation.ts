@@ -54,6 +54,10 @@ export class PrivilegeEscalationRule implements SecurityRule {
   private readonly counter: FailureCounter;
   private readonly spec: SpanSpec;
 
+  get horizonMs(): number {
+    return this.options.windowMs + this.options.reorderMs;
+  }
+
   constructor(options: Partial<PrivilegeEscalationOptions> = {}) {
     this.options = withDefaults(PRIVILEGE_ESCALATION_DEFAULTS, options);
     this.windows = new KeyedWindows(windowLimits(this.options));

@@ -64,6 +64,10 @@ export class PortScanRule implements SecurityRule {
   private readonly vertical: EpisodeWindows;
   private readonly horizontal: EpisodeWindows;
 
+  get horizonMs(): number {
+    return this.config.windowMs;
+  }
+
   constructor(config: Partial<PortScanConfig> = {}) {
     const merged = { ...PORT_SCAN_DEFAULTS, ...config };
     // a global or sticky pattern would carry lastIndex from one test() to the next

@@ -22,6 +22,10 @@ export class PasswordSprayingRule implements SecurityRule {
   private readonly counter: FailureCounter;
   private readonly spec: SpanSpec;
 
+  get horizonMs(): number {
+    return this.options.windowMs + this.options.reorderMs;
+  }
+
   constructor(options: Partial<PasswordSprayingOptions> = {}) {
     this.options = withDefaults(PASSWORD_SPRAYING_DEFAULTS, options);
     this.windows = new KeyedWindows(windowLimits(this.options));
