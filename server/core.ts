@@ -383,6 +383,8 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     /** Reads and applies the rules file now (the watcher does this on a change). */
     reloadRulesFile: (): RulesFileStatus => security.rulesFile.reload(),
     rulesFileStatus: (): RulesFileStatus => security.rulesFile.status(),
+    /** GET /api/v1/security/rules: thresholds in force per rule, and the rules file's state */
+    rulesStatus: () => security.rulesStatus(),
     /** what the start replayed into the detection windows (server/security/warm.ts) */
     warmReport: () => security.warm,
     /** Reads and applies the nodes file now (the watcher does this on a change). */

@@ -5,7 +5,8 @@ import type { Hub } from "../live/hub";
 import type { IncidentService } from "../incidents/service";
 import { validateBatch, type IngestResult, type Rejection, type TimeWindow } from "../ingest/validate";
 import { DetectionEngine } from "./detections/engine";
-import { RuleSet, type RulesConfig } from "./detections/rules";
+import { RuleSet, type RuleSettings, type RulesConfig } from "./detections/rules";
+import { formatProblem, type ConfigProblem } from "../network/config";
 import { RulesFile, type RulesFileOptions } from "./rules-file";
 import { DEFAULT_WARM_ROWS, warmMessage, warmRules } from "./warm";
 import { SecurityStore, type NumberedOutcome } from "./ingest";
@@ -99,10 +100,45 @@ export function createSecurity(sqlite: Database.Database, clock: Clock, hub: Hub
     );
   };
 
-  return { store, engine, rules, rulesFile, warm, ingestJson, ingestUpload, parseUploadAsync, storeOutcomes, ingestSyslogLines };
+  /** GET /api/v1/security/rules: the thresholds in force per rule, and the rules file's state. */
+  const rulesStatus = (): RulesStatus => {
+    const file = rulesFile.status();
+    return {
+      file: file.file,
+      applied_at: file.applied_at,
+      checked_at: file.checked_at,
+      last_read_failed: file.problems.length > 0,
+      problems: file.problems.map((p) => ({ ...p, text: formatProblem(p) })),
+      set_in_file: file.rules,
+      rebuilt: file.rebuilt,
+      rules: rules.settings(),
+    };
+  };
+
+  return { store, engine, rules, rulesFile, rulesStatus, warm, ingestJson, ingestUpload, parseUploadAsync, storeOutcomes, ingestSyslogLines };
 }
 
 export type Security = ReturnType<typeof createSecurity>;
+
+/** The answer of GET /api/v1/security/rules (README "HTTP API"). */
+export interface RulesStatus {
+  /** the rules file (absolute), or null when VIGIL_RULES is unset */
+  file: string | null;
+  /** when the file was last applied (loaded) */
+  applied_at: number | null;
+  /** when it was last read, applied or not */
+  checked_at: number | null;
+  /** the last read was not applied: the rules run with the defaults or the last file that applied */
+  last_read_failed: boolean;
+  /** why, each as file, line, column and reason, and as the log writes it (`file:line:col: reason`) */
+  problems: (ConfigProblem & { text: string })[];
+  /** the rules the applied file sets; the others run at their defaults */
+  set_in_file: string[];
+  /** the rules the last apply rebuilt (their windows started empty) */
+  rebuilt: string[];
+  /** every rule's settings in force, in the file's words */
+  rules: Record<string, RuleSettings>;
+}
 
 function fromJson(e: NormalizedEvent, receivedAt: number): ParsedEvent {
   return {

@@ -32,7 +32,7 @@ interface Group {
  */
 export class IdsPriorityRule implements SecurityRule {
   readonly name = IDS_PRIORITY_RULE;
-  private readonly config: IdsPriorityConfig;
+  readonly config: IdsPriorityConfig;
 
   /** it fires at once, with no window */
   readonly horizonMs = 0;
