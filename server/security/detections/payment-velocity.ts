@@ -245,12 +245,14 @@ export class PaymentVelocityRule implements SecurityRule {
       tripped === "count"
         ? `${plural(trig.weight, "transaction")} in ${fmtDuration(trig.last - trig.first)}`
         : `${fmtAmount(trigTop?.[1] ?? 0)} ${clip(trigTop?.[0] ?? "", 12)} over ${plural(trig.weight, "transaction")} in ${fmtDuration(trig.last - trig.first)}`;
+    // the title names the keys besides the entity; the explanation, told from the primary key, the keys besides that one
     const others = [...burst.keys.keys()].filter((k) => k !== burst.entity);
-    const othersText = (max: number) =>
-      others
+    const also = [...burst.keys.keys()].filter((k) => k !== primary.report.key);
+    const alsoText = (max: number) =>
+      also
         .slice(0, max)
         .map((k) => `${keyText(k, 32)} (${plural(burst.keys.get(k)!.transactions, "transaction")})`)
-        .join(", ") + (others.length > max || burst.more ? ` and ${fmtInt(others.length - Math.min(max, others.length) + burst.more)} more` : "");
+        .join(", ") + (also.length > max || burst.more ? ` and ${fmtInt(also.length - Math.min(max, also.length) + burst.more)} more` : "");
     const titleOthers = others.length ? ` with ${others.slice(0, 3).map((k) => keyText(k, 24)).join(", ")}${others.length > 3 || burst.more ? " …" : ""}` : "";
     const [entityDimension, entityValue] = splitKey(burst.entity);
     return {
@@ -266,7 +268,7 @@ export class PaymentVelocityRule implements SecurityRule {
         `${plural(ep.weight, "transaction")}${amountText} from ${dimension} ${clip(value, 64)} over ${fmtDuration(ep.last - ep.first)}; ` +
         `${tripped} threshold tripped (${trigText}): threshold ${plural(c.maxTransactions, "transaction")} or ` +
         `${fmtAmount(c.maxAmount)} in one currency (over ${plural(c.amountMinTransactions, "transaction")} at least) in ${fmtDuration(c.windowMs)}` +
-        (others.length ? `; the same transactions also crossed for ${othersText(5)}` : ""),
+        (also.length ? `; the same transactions also crossed for ${alsoText(5)}` : ""),
       mitre: null,
       evidence: evidenceOf(g.members, primary),
       details: {
