@@ -8,7 +8,7 @@ import { DetectionEngine } from "./detections/engine";
 import { RuleSet, type RuleSettings, type RulesConfig } from "./detections/rules";
 import { formatProblem, type ConfigProblem } from "../network/config";
 import { RulesFile, type RulesFileOptions } from "./rules-file";
-import { DEFAULT_WARM_ROWS, warmMessage, warmRules } from "./warm";
+import { DEFAULT_WARM_ROWS, warmRules } from "./warm";
 import { SecurityStore, type NumberedOutcome } from "./ingest";
 import type { ParsedEvent } from "./types";
 import { maskCardNumbers, maskDeep } from "./masking";
@@ -57,8 +57,8 @@ export function createSecurity(sqlite: Database.Database, clock: Clock, hub: Hub
   rulesFile.reload();
   // then the windows are warmed from the stored events, so a burst split by a restart still fires
   const warmRows = options.warmRows ?? DEFAULT_WARM_ROWS;
+  // (the server logs what it replayed: warmMessage)
   const warm = warmRules(sqlite, rules.events, clock.now(), warmRows);
-  options.log?.("info", warmMessage(warm, warmRows), { warm });
   const store = new SecurityStore(sqlite, hub, incidents, engine, clock, options.window, options.tallySums);
 
   /** POST /api/v1/events: Vigil's own JSON items, answered by index. */

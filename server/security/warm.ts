@@ -102,6 +102,7 @@ export function warmMessage(r: WarmReport, maxRows: number): string {
     r.rows === 0
       ? "no stored event to replay into the detection windows"
       : `replayed ${r.rows} stored events since ${new Date(r.since!).toISOString()} into the detection windows in ${r.ms} ms (${r.dropped} detections already recorded before the restart dropped)`;
-  const cold = r.cold.length ? `; ${r.capped ? `capped at ${maxRows} rows (VIGIL_WARM_ROWS): ` : maxRows <= 0 ? "VIGIL_WARM_ROWS=0: " : ""}${r.cold.join(", ")} start with empty windows` : "";
+  if (maxRows <= 0) return "VIGIL_WARM_ROWS=0: every detection rule starts with empty windows";
+  const cold = r.cold.length ? `; ${r.capped ? `capped at ${maxRows} rows (VIGIL_WARM_ROWS): ` : ""}${r.cold.join(", ")} start with empty windows` : "";
   return `${what}${cold}`;
 }
