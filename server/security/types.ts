@@ -132,5 +132,10 @@ export interface SecurityRule {
    * that keeps no window.
    */
   readonly horizonMs: number;
+  /**
+   * Told, at start and before the replay, the rule's incidents still active (entity and details), for
+   * a rule whose dedup entity depends on the order things crossed (payment_velocity's bursts).
+   */
+  resume?(active: readonly { entity: string; details: Record<string, unknown> | null }[]): void;
   observe(batch: readonly StoredEvent[]): SecurityDetection[];
 }

@@ -117,6 +117,23 @@ describe("detection windows across a restart", () => {
     handle.sqlite.close();
   });
 
+  it("a payment burst filed under its card (the card crossed first) is grown under the card after a restart, not opened again under the account", () => {
+    const dir = dataDir();
+    const before = start(dir, T);
+    const pay = (v: typeof before, i: number, account: string) =>
+      v.core.ingestLog("transactions", new TextEncoder().encode(JSON.stringify({ id: `tx-${i}`, time: new Date(T - 20 * 60_000 + i * 20 * SEC).toISOString(), account, card: "tok-C", amount: "9.99", currency: "eur" })), "application/x-ndjson");
+    // tok-C: 6 payments of acct-1, then acct-2's; the card crosses at its 10th, acct-2 at its own 10th (joining the card's burst)
+    for (let i = 0; i < 16; i++) pay(before, i, i < 6 ? "acct-1" : "acct-2");
+    const [card] = before.incidents();
+    expect(before.incidents().map((i) => [i.entity, i.count])).toEqual([["card:tok-C", 16]]);
+    before.stop();
+
+    const after = start(dir, T + 5 * SEC);
+    for (let i = 16; i < 18; i++) pay(after, i, "acct-2");
+    expect(after.incidents().map((i) => [i.id, i.entity, i.count])).toEqual([[card.id, "card:tok-C", 18]]);
+    after.stop();
+  });
+
   it("caps the rows: the newest are replayed, and rules whose horizon the cap cuts short start empty (said in the log line)", () => {
     const dir = dataDir();
     const before = start(dir, T);

@@ -17,6 +17,8 @@ export const DEFAULT_WARM_ROWS = 200_000;
  * 2,000, 20,000 in chunks of 20,000, and less than half the time).
  */
 export const WARM_CHUNK = 20_000;
+/** Active incidents a rule is told of at most (SecurityRule.resume), newest first. */
+export const MAX_RESUMED = 10_000;
 
 export interface WarmReport {
   /** stored events replayed */
@@ -61,6 +63,12 @@ export function warmRules(sqlite: Database.Database, rules: readonly SecurityRul
     report.capped = true;
     from = cut + 1;
   }
+  // the rules that file bursts by the order keys crossed learn which incidents are still active
+  const active = sqlite.prepare(`SELECT entity, details FROM incidents WHERE rule = ? AND status <> 'resolved' ORDER BY id DESC LIMIT ${MAX_RESUMED}`);
+  const resume = (rule: SecurityRule) =>
+    rule.resume?.(
+      (active.all(rule.name) as { entity: string; details: string | null }[]).map((r) => ({ entity: r.entity, details: r.details === null ? null : (JSON.parse(r.details) as Record<string, unknown>) })),
+    );
   const starts: { rule: SecurityRule; from: number }[] = [];
   for (const rule of windowed) {
     const start = now - rule.horizonMs;
@@ -69,6 +77,7 @@ export function warmRules(sqlite: Database.Database, rules: readonly SecurityRul
   }
   report.warmed = starts.map((s) => s.rule.name);
   if (starts.length === 0) return finish(report, started);
+  for (const { rule } of starts) resume(rule);
   const since = Math.min(...starts.map((s) => s.from));
   let chunk: StoredEvent[] = [];
   const feed = () => {
@@ -88,6 +97,7 @@ export function warmRules(sqlite: Database.Database, rules: readonly SecurityRul
     if (chunk.length === chunkRows) feed();
   }
   if (chunk.length) feed();
+  for (const { rule } of starts) rule.resume?.([]);
   return finish(report, started);
 }
 

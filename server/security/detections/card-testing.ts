@@ -1,5 +1,5 @@
 import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
-import { EpisodeWindows, type EpisodeReport, type WindowFigures } from "./ids-episodes";
+import { EPISODE_LATENESS_MS, EpisodeWindows, type EpisodeReport, type WindowFigures } from "./ids-episodes";
 import { clip, fmtAmount, fmtDuration, fmtInt, plural } from "./ids-format";
 import { distinctText } from "./ids-support";
 import { amountOf, dimensionValue, isDeclined, type PaymentDimension } from "./payment-fields";
@@ -54,7 +54,7 @@ export class CardTestingRule implements SecurityRule {
   private readonly windows: EpisodeWindows;
 
   get horizonMs(): number {
-    return this.config.windowMs;
+    return this.config.windowMs + EPISODE_LATENESS_MS;
   }
 
   constructor(config: Partial<CardTestingConfig> = {}) {

@@ -1,5 +1,5 @@
 import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
-import { EpisodeWindows, type EpisodeReport } from "./ids-episodes";
+import { EPISODE_LATENESS_MS, EpisodeWindows, type EpisodeReport } from "./ids-episodes";
 import { sourceOf, textAttr } from "./ids-fields";
 import { fmtDuration, fmtInt, quote, clip } from "./ids-format";
 import { TopCounter, type Counted } from "./ids-support";
@@ -52,7 +52,7 @@ export class IdsEngineNoiseRule implements SecurityRule {
   private events = 0;
 
   get horizonMs(): number {
-    return this.config.windowMs;
+    return this.config.windowMs + EPISODE_LATENESS_MS;
   }
 
   constructor(config: Partial<IdsEngineNoiseConfig> = {}) {

@@ -1,6 +1,6 @@
 import type { Severity } from "../../../lib/contracts/common";
 import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
-import { EpisodeWindows, type Episode, type EpisodeReport, type WindowFigures } from "./ids-episodes";
+import { EPISODE_LATENESS_MS, EpisodeWindows, type Episode, type EpisodeReport, type WindowFigures } from "./ids-episodes";
 import { MAX_EVIDENCE } from "./ids-support";
 import { clip, fmtAmount, fmtDuration, fmtInt, plural } from "./ids-format";
 import { amountOf, currencyOf, dimensionValue, PAYMENT_DIMENSIONS, type PaymentDimension } from "./payment-fields";
@@ -110,9 +110,11 @@ export class PaymentVelocityRule implements SecurityRule {
   readonly config: PaymentVelocityConfig;
   private readonly windows: EpisodeWindows;
   private readonly bursts = new WeakMap<Episode, Burst>();
+  /** key → the entity of the active incident that names it (resume): what a replay groups by */
+  private hints = new Map<string, string>();
 
   get horizonMs(): number {
-    return this.config.windowMs;
+    return this.config.windowMs + EPISODE_LATENESS_MS;
   }
 
   constructor(config: Partial<PaymentVelocityConfig> = {}) {
@@ -128,6 +130,24 @@ export class PaymentVelocityRule implements SecurityRule {
 
   stats() {
     return this.windows.stats();
+  }
+
+  /**
+   * The incidents still active at start: which entity each key's burst is filed under. Without it a
+   * replay, whose chunks are not the batches the events came in, could group a burst under another
+   * key than the one its incident was opened for (a card that crossed before its account).
+   * Forgotten at the next call (resume([]) once the replay is over).
+   */
+  resume(active: readonly { entity: string; details: Record<string, unknown> | null }[]): void {
+    this.hints = new Map();
+    for (const { entity, details } of active) {
+      this.hints.set(entity, entity);
+      const keys = Array.isArray(details?.keys) ? (details.keys as unknown[]) : [];
+      for (const k of keys) {
+        const key = (k as { key?: unknown } | null)?.key;
+        if (typeof key === "string" && !this.hints.has(key)) this.hints.set(key, entity);
+      }
+    }
   }
 
   observe(batch: readonly StoredEvent[]): SecurityDetection[] {
@@ -196,11 +216,14 @@ export class PaymentVelocityRule implements SecurityRule {
           if (g && !seen.has(g)) seen.add(g), votes.set(g, (votes.get(g) ?? 0) + 1);
         }
       }
-      let g: Group | undefined;
+      let g: Group | undefined = undefined;
+      // a key filed under an active incident joins that incident's burst (see resume)
+      const hinted = this.hints.get(r.key);
+      if (hinted !== undefined) g = groups.find((x) => x.burst.entity === hinted);
       // the burst sharing most transactions; of equals, the one whose entity sorts first (any input order gives the same)
-      for (const [candidate, n] of votes) if (!g || n > votes.get(g)! || (n === votes.get(g)! && candidate.burst.entity < g.burst.entity)) g = candidate;
+      else for (const [candidate, n] of votes) if (!g || n > votes.get(g)! || (n === votes.get(g)! && candidate.burst.entity < g.burst.entity)) g = candidate;
       if (!g) {
-        g = { burst: { entity: r.key, keys: new Map(), more: 0 }, fresh: true, members: [] };
+        g = { burst: { entity: hinted ?? r.key, keys: new Map(), more: 0 }, fresh: true, members: [] };
         groups.push(g);
         byBurst.set(g.burst, g);
       }
