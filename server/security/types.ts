@@ -133,6 +133,12 @@ export interface SecurityRule {
    */
   readonly horizonMs: number;
   /**
+   * The least of that history a replay must hold for the rule to be warmed from it (default: all of
+   * it). An auth rule needs twice its window: a burst cut by where the replay starts cannot then be
+   * completed by events that come on time (server/security/warm.ts).
+   */
+  readonly leastReplayMs?: number;
+  /**
    * Told, at start and before the replay, the rule's incidents still active (entity and details), for
    * a rule whose dedup entity depends on the order things crossed (payment_velocity's bursts).
    */

@@ -152,4 +152,17 @@ describe("detection windows across a restart", () => {
     expect(warmRules(handle.sqlite, new RuleSet().events, T + 5 * SEC, 0)).toMatchObject({ rows: 0, warmed: [] });
     handle.sqlite.close();
   });
+
+  it("a cap within the last hour still warms the rules it leaves twice their window: brute_force, privilege_escalation", () => {
+    const dir = dataDir();
+    const before = start(dir, T);
+    // 12 failures over the last 30 min, 150 s apart: the newest 6 reach back 15 min
+    for (let i = 0; i < 12; i++) before.fail(1, T - 30 * 60_000 + i * 150 * SEC, `198.51.100.${i}`);
+    before.stop();
+    const handle = openDatabase(dir);
+    const report = warmRules(handle.sqlite, new RuleSet().events, T + 5 * SEC, 6);
+    expect(report).toMatchObject({ rows: 6, capped: true, warmed: ["brute_force", "privilege_escalation"], since: T - 15 * 60_000 });
+    expect(report.cold).toEqual(["brute_force_slow", "password_spraying", "distributed_attack", "success_after_failures", "ids_campaign", "ids_persistent_source", "ids_engine_noise", "port_scan", "payment_velocity", "card_testing"]);
+    handle.sqlite.close();
+  });
 });

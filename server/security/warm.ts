@@ -29,7 +29,7 @@ export interface WarmReport {
   capped: boolean;
   /** rules whose whole horizon was replayed */
   warmed: string[];
-  /** rules left with empty windows, as before this existed: the cap cut their horizon short */
+  /** rules left with empty windows, as before this existed: the cap let in less history than they need */
   cold: string[];
   /** detections the replay made and dropped (recorded before the restart) */
   dropped: number;
@@ -43,8 +43,9 @@ type Row = Omit<StoredEvent, "attributes" | "fingerprint"> & { attributes: strin
 
 /**
  * Replays the stored events of the last `max(rule.horizonMs)` (the newest `maxRows` at most) into
- * the rules, oldest first, in chunks. A rule whose horizon reaches before what the cap let in is
- * left cold: half a window would count part of a burst already reported a second time.
+ * the rules, oldest first, in chunks. A rule needing more history than the cap let in (its
+ * `leastReplayMs`) is left cold: a burst cut by where the replay starts, completed again by new
+ * events, would count its part already reported a second time.
  */
 export function warmRules(sqlite: Database.Database, rules: readonly SecurityRule[], now: number, maxRows = DEFAULT_WARM_ROWS, chunkRows = WARM_CHUNK): WarmReport {
   const started = performance.now();
@@ -71,8 +72,7 @@ export function warmRules(sqlite: Database.Database, rules: readonly SecurityRul
     );
   const starts: { rule: SecurityRule; from: number }[] = [];
   for (const rule of windowed) {
-    const start = now - rule.horizonMs;
-    if (start >= from) starts.push({ rule, from: start });
+    if (now - (rule.leastReplayMs ?? rule.horizonMs) >= from) starts.push({ rule, from: Math.max(from, now - rule.horizonMs) });
     else report.cold.push(rule.name);
   }
   report.warmed = starts.map((s) => s.rule.name);

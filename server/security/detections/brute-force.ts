@@ -79,6 +79,10 @@ export class BruteForceRule implements SecurityRule {
     return this.options.windowMs + this.options.reorderMs;
   }
 
+  get leastReplayMs(): number {
+    return Math.min(2 * this.options.windowMs, this.horizonMs);
+  }
+
   constructor(options: Partial<BruteForceOptions> = {}) {
     this.options = withDefaults(BRUTE_FORCE_DEFAULTS, options);
     this.windows = new KeyedWindows(windowLimits(this.options));
@@ -130,6 +134,10 @@ export class SlowBruteForceRule implements SecurityRule {
 
   get horizonMs(): number {
     return this.options.windowMs + this.options.reorderMs;
+  }
+
+  get leastReplayMs(): number {
+    return Math.min(2 * this.options.windowMs, this.horizonMs);
   }
 
   constructor(options: Partial<SlowBruteForceOptions> = {}) {

@@ -26,6 +26,10 @@ export class PasswordSprayingRule implements SecurityRule {
     return this.options.windowMs + this.options.reorderMs;
   }
 
+  get leastReplayMs(): number {
+    return Math.min(2 * this.options.windowMs, this.horizonMs);
+  }
+
   constructor(options: Partial<PasswordSprayingOptions> = {}) {
     this.options = withDefaults(PASSWORD_SPRAYING_DEFAULTS, options);
     this.windows = new KeyedWindows(windowLimits(this.options));
