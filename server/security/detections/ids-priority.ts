@@ -34,8 +34,10 @@ export class IdsPriorityRule implements SecurityRule {
   readonly name = IDS_PRIORITY_RULE;
   readonly config: IdsPriorityConfig;
 
-  /** it fires at once, with no window */
-  readonly horizonMs = 0;
+  /** it fires at once and keeps no state: nothing to replay */
+  get horizonMs(): number {
+    return 0;
+  }
 
   constructor(config: Partial<IdsPriorityConfig> = {}) {
     this.config = { ...IDS_PRIORITY_DEFAULTS, ...config };
