@@ -77,7 +77,8 @@ async function main(argv: string[]): Promise<number> {
   if (group === "backup" || group === "restore") return backupCommand(group, command, config);
   const handle = openDatabase(config.dataDir);
   // the CLI serves no requests, so any base URL will do for better-auth
-  const core = createCore(handle, { access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl ?? "http://localhost" } });
+  // … and judges no event: no detection window to warm (server/security/warm.ts)
+  const core = createCore(handle, { warmRows: 0, access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl ?? "http://localhost" } });
   const { users, keys, audit } = core.access;
   const actor = cliActor();
   try {

@@ -1,4 +1,5 @@
 import type { Severity } from "../lib/contracts/common";
+import { DEFAULT_WARM_ROWS } from "./security/warm";
 import path from "node:path";
 import { DEFAULT_BODY_LIMIT } from "./ingest/body";
 import { isLogLevel, LOG_LEVELS, type LogLevel } from "./ops/logging";
@@ -57,6 +58,8 @@ export interface VigilConfig {
   nodesFile: string;
   /** the detection rules file (VIGIL_RULES): thresholds and windows; unset: every rule at its defaults */
   rulesFile: string | null;
+  /** stored events replayed into the detection windows at start at most (VIGIL_WARM_ROWS; 0: none) */
+  warmRows: number;
   /** probes in flight at once (VIGIL_PROBE_CONCURRENCY) */
   probeConcurrency: number;
   /** nodes failing together within the window that make one grouped incident (VIGIL_STORM_NODES, VIGIL_STORM_WINDOW_S) */
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ackTimeoutMs: ackTimeouts(env.VIGIL_ACK_TIMEOUT),
     nodesFile: path.resolve(cwd, env.VIGIL_CONFIG || "vigil.yaml"),
     rulesFile: env.VIGIL_RULES ? path.resolve(cwd, env.VIGIL_RULES) : null,
+    warmRows: int(env, "VIGIL_WARM_ROWS", DEFAULT_WARM_ROWS, 0, 10_000_000),
     probeConcurrency: int(env, "VIGIL_PROBE_CONCURRENCY", 64, 1, 10_000),
     storm: { count: int(env, "VIGIL_STORM_NODES", 5, 2, 1_000_000), windowMs: int(env, "VIGIL_STORM_WINDOW_S", 60, 1, 3600) * 1000 },
     webhookTimeoutMs: int(env, "VIGIL_WEBHOOK_TIMEOUT_S", 10, 1, 120) * 1000,

@@ -73,6 +73,8 @@ export interface CoreOptions {
   /** the rules file (VIGIL_RULES; null for none) and how it is watched (false: not at all) */
   rulesFile?: string | null;
   watchRules?: ConfigWatch | false;
+  /** stored events replayed into the detection windows at start at most (VIGIL_WARM_ROWS, default 200,000; 0: none) */
+  warmRows?: number;
   failuresToDown?: number;
   /** raw rows older than this are pruned; rollups are kept 90 days */
   retentionDays?: number;
@@ -133,6 +135,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     rules: options.rules,
     rulesFile: options.rulesFile,
     watchRules: options.watchRules,
+    warmRows: options.warmRows,
     log: netLog,
     timeZone: options.logTimeZone,
     parsePool: options.parsePool,
@@ -382,6 +385,10 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     /** Reads and applies the rules file now (the watcher does this on a change). */
     reloadRulesFile: (): RulesFileStatus => security.rulesFile.reload(),
     rulesFileStatus: (): RulesFileStatus => security.rulesFile.status(),
+    /** GET /api/v1/security/rules: thresholds in force per rule, and the rules file's state */
+    rulesStatus: () => security.rulesStatus(),
+    /** what the start replayed into the detection windows (server/security/warm.ts) */
+    warmReport: () => security.warm,
     /** Reads and applies the nodes file now (the watcher does this on a change). */
     reloadNodesFile: (): Promise<NodesFileStatus> => nodesFile.reload(),
     /** GET /api/v1/network/config: the nodes file and why its last read was not applied */

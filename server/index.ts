@@ -20,6 +20,7 @@ import { shutDown, trackInFlight } from "./ops/health-shutdown";
 import { OffThreadCheckpointer } from "./ops/checkpointer";
 import { stampLoopback } from "./ops/metrics-access";
 import { ParsePool } from "./security/parse-pool";
+import { warmMessage } from "./security/warm";
 import { closeOnAccessChange } from "./live/access-watch";
 import { buildHostPolicy, isLoopbackHost } from "./origin";
 import { checkRequest, loadRouteTable, refuse } from "./http-gate";
@@ -89,9 +90,13 @@ async function main() {
     ackTimeoutMs: config.ackTimeoutMs,
     network: { configFile: config.nodesFile, concurrency: config.probeConcurrency, storm: config.storm },
     rulesFile: config.rulesFile,
+    warmRows: config.warmRows,
     notify: { timeoutMs: config.webhookTimeoutMs, concurrency: config.webhookConcurrency },
     access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl, secureCookies: httpsInFront, hosts },
   });
+  // the detection windows were warmed from the stored events before any batch (server/security/warm.ts)
+  const warm = core.warmReport();
+  log.info({ warm }, warmMessage(warm, config.warmRows));
   // register before Next loads any route, so handlers and pages find the one core
   setCore(core);
   // the incident list's free-text index, built now rather than by the first search (about 1 s per 100,000 incidents)

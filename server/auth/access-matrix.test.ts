@@ -49,7 +49,8 @@ beforeAll(async () => {
   const key = (scopes: ("ingest" | "read" | "act")[]) => core.access.keys.create({ ownerEmail: "analyst@bank.test", name: scopes.join("+"), scopes }, cliActor());
   for (const scopes of [["ingest"], ["read"], ["read", "act"]] as const) {
     const { token } = key([...scopes]);
-    const perms = scopes.flatMap((s) => ({ ingest: ["ingest"], read: ["read"], act: ["incidents:security", "events:act"] })[s]) as Permission[];
+    // the owner is an analyst: `read` reaches the rules' thresholds too (rules:read)
+    const perms = scopes.flatMap((s) => ({ ingest: ["ingest"], read: ["read", "rules:read"], act: ["incidents:security", "events:act"] })[s]) as Permission[];
     callers.push({ name: `key ${scopes.join("+")}`, headers: { authorization: `Bearer ${token}` }, token, permissions: perms });
   }
   const revoked = key(["ingest", "read", "act"]);
@@ -157,6 +158,7 @@ const INTENDED: Record<string, RouteAccess> = {
   "GET /api/v1/network/summary": "read",
   "GET /api/v1/security/snapshot": "read",
   "GET /api/v1/security/top": "read",
+  "GET /api/v1/security/rules": "rules:read",
   "GET /api/v1/incidents": "read",
   "GET /api/v1/incidents/[id]": "read",
   "POST /api/v1/incidents/[id]/ack": "incident-action",

@@ -12,6 +12,7 @@ export const PERMISSIONS = {
   "incidents:network": "acknowledge and resolve network incidents",
   "incidents:security": "acknowledge and resolve security incidents",
   "events:act": "act on security events",
+  "rules:read": "read the detection rules' thresholds and the rules file's status",
   "users:manage": "create users, change roles, require MFA",
   "keys:manage": "create and revoke API keys",
   "settings:manage": "change settings",
@@ -25,7 +26,7 @@ const ALL = Object.keys(PERMISSIONS) as Permission[];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: ["read"],
   noc: ["read", "ingest", "nodes:manage", "incidents:network", "metrics:read"],
-  analyst: ["read", "ingest", "incidents:security", "events:act"],
+  analyst: ["read", "ingest", "incidents:security", "events:act", "rules:read"],
   oncall: ["read", "incidents:network", "incidents:security"],
   admin: ALL,
 };
@@ -39,7 +40,7 @@ export type Scope = (typeof SCOPES)[number];
 /** What each API-key scope can reach; a key gets the part of it its owner's role allows. */
 export const SCOPE_PERMISSIONS: Record<Scope, readonly Permission[]> = {
   ingest: ["ingest"],
-  read: ["read"],
+  read: ["read", "rules:read"],
   act: ["incidents:network", "incidents:security", "events:act"],
   metrics: ["metrics:read"],
 };

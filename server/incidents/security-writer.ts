@@ -85,6 +85,7 @@ export class SecurityIncidentWriter {
       known = this.open(key, d, details);
     }
     this.link(known, d.evidence);
+    for (const note of d.notes ?? []) this.sql.timeline.run(known.row.id, this.clock.now(), SYSTEM_ACTOR, "note", null, null, note);
     return toIncident({ ...known.row, explanation: d.explanation, details: d.details ?? null });
   }
 

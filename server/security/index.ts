@@ -5,8 +5,10 @@ import type { Hub } from "../live/hub";
 import type { IncidentService } from "../incidents/service";
 import { validateBatch, type IngestResult, type Rejection, type TimeWindow } from "../ingest/validate";
 import { DetectionEngine } from "./detections/engine";
-import { RuleSet, type RulesConfig } from "./detections/rules";
+import { RuleSet, type RuleSettings, type RulesConfig } from "./detections/rules";
+import { formatProblem, type ConfigProblem } from "../network/config";
 import { RulesFile, type RulesFileOptions } from "./rules-file";
+import { DEFAULT_WARM_ROWS, warmRules } from "./warm";
 import { SecurityStore, type NumberedOutcome } from "./ingest";
 import type { ParsedEvent } from "./types";
 import { maskCardNumbers, maskDeep } from "./masking";
@@ -31,6 +33,8 @@ export interface SecurityOptions {
   parsePool?: ParsePool;
   /** the in-memory tally sums of the pane's top and groupings (db/queries/tally-sums.ts) */
   tallySums?: TallySums;
+  /** stored events replayed into the detection windows at start at most (VIGIL_WARM_ROWS; 0: none) */
+  warmRows?: number;
 }
 
 /**
@@ -51,6 +55,10 @@ export function createSecurity(sqlite: Database.Database, clock: Clock, hub: Hub
   );
   // before the first batch: no event is judged by the defaults the operator meant to change
   rulesFile.reload();
+  // then the windows are warmed from the stored events, so a burst split by a restart still fires
+  const warmRows = options.warmRows ?? DEFAULT_WARM_ROWS;
+  // (the server logs what it replayed: warmMessage)
+  const warm = warmRules(sqlite, rules.events, clock.now(), warmRows);
   const store = new SecurityStore(sqlite, hub, incidents, engine, clock, options.window, options.tallySums);
 
   /** POST /api/v1/events: Vigil's own JSON items, answered by index. */
@@ -92,10 +100,45 @@ export function createSecurity(sqlite: Database.Database, clock: Clock, hub: Hub
     );
   };
 
-  return { store, engine, rules, rulesFile, ingestJson, ingestUpload, parseUploadAsync, storeOutcomes, ingestSyslogLines };
+  /** GET /api/v1/security/rules: the thresholds in force per rule, and the rules file's state. */
+  const rulesStatus = (): RulesStatus => {
+    const file = rulesFile.status();
+    return {
+      file: file.file,
+      applied_at: file.applied_at,
+      checked_at: file.checked_at,
+      last_read_failed: file.problems.length > 0,
+      problems: file.problems.map((p) => ({ ...p, text: formatProblem(p) })),
+      set_in_file: file.rules,
+      rebuilt: file.rebuilt,
+      rules: rules.settings(),
+    };
+  };
+
+  return { store, engine, rules, rulesFile, rulesStatus, warm, ingestJson, ingestUpload, parseUploadAsync, storeOutcomes, ingestSyslogLines };
 }
 
 export type Security = ReturnType<typeof createSecurity>;
+
+/** The answer of GET /api/v1/security/rules (README "HTTP API"). */
+export interface RulesStatus {
+  /** the rules file (absolute), or null when VIGIL_RULES is unset */
+  file: string | null;
+  /** when the file was last applied (loaded) */
+  applied_at: number | null;
+  /** when it was last read, applied or not */
+  checked_at: number | null;
+  /** the last read was not applied: the rules run with the defaults or the last file that applied */
+  last_read_failed: boolean;
+  /** why, each as file, line, column and reason, and as the log writes it (`file:line:col: reason`) */
+  problems: (ConfigProblem & { text: string })[];
+  /** the rules the applied file sets; the others run at their defaults */
+  set_in_file: string[];
+  /** the rules the last apply rebuilt (their windows started empty) */
+  rebuilt: string[];
+  /** every rule's settings in force, in the file's words */
+  rules: Record<string, RuleSettings>;
+}
 
 function fromJson(e: NormalizedEvent, receivedAt: number): ParsedEvent {
   return {

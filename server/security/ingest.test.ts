@@ -35,6 +35,7 @@ function event(over: Partial<ParsedEvent> = {}): ParsedEvent {
 /** Reports every batch as one detection keyed by source, with the batch's own times and ids. */
 class EveryBatch implements SecurityRule {
   readonly name = "every_batch";
+  readonly horizonMs = 0;
   fail = false;
   observe(batch: readonly StoredEvent[]): SecurityDetection[] {
     if (this.fail) throw new Error("rule failed");

@@ -11,6 +11,8 @@ export interface RulesFileStatus {
   file: string | null;
   /** when the file was last applied */
   applied_at: number | null;
+  /** when the file was last read, applied or not */
+  checked_at: number | null;
   /** the rules the applied file sets (the others run with their defaults) */
   rules: string[];
   /** the rules the last apply rebuilt (they start with empty windows) */
@@ -35,7 +37,7 @@ export class RulesFile {
     private readonly apply: (config: RulesConfig) => string[],
     private readonly options: RulesFileOptions = {},
   ) {
-    this.state = { file, applied_at: null, rules: [], rebuilt: [], problems: [] };
+    this.state = { file, applied_at: null, checked_at: null, rules: [], rebuilt: [], problems: [] };
   }
 
   status(): RulesFileStatus {
@@ -60,7 +62,8 @@ export class RulesFile {
       // parseRulesConfig already built every rule once: this is not expected, and changes nothing
       return this.refuse([{ file: this.file, line: 0, col: 0, message: (error as Error).message }]);
     }
-    this.state = { file: this.file, applied_at: (this.options.now ?? Date.now)(), rules: parsed.rules, rebuilt, problems: [] };
+    const now = this.now();
+    this.state = { file: this.file, applied_at: now, checked_at: now, rules: parsed.rules, rebuilt, problems: [] };
     this.options.log?.("info", `applied ${this.file}: ${parsed.rules.length ? `sets ${parsed.rules.join(", ")}` : "every rule at its defaults"}${rebuilt.length ? `; rebuilt ${rebuilt.join(", ")} (their windows start empty)` : "; nothing changed"}`, { rules: { set: parsed.rules, rebuilt } });
     return this.state;
   }
@@ -82,8 +85,12 @@ export class RulesFile {
     this.stopWatch = null;
   }
 
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
   private refuse(problems: ConfigProblem[]): RulesFileStatus {
-    this.state = { ...this.state, problems };
+    this.state = { ...this.state, checked_at: this.now(), problems };
     const kept = this.state.applied_at === null ? "the rules keep their defaults" : "the rules keep the last file that applied";
     for (const p of problems) this.options.log?.("error", `rules file not applied, ${kept}: ${formatProblem(p)}`, { rules: p });
     return this.state;

@@ -115,6 +115,8 @@ export interface SecurityDetection {
   evidence: number[];
   /** rule-specific figures: distinct accounts, top members with counts … (small, JSON-able) */
   details?: Record<string, unknown>;
+  /** lines for the incident's timeline (a payment key that joined a burst's incident): plain text, written as notes by "vigil" */
+  notes?: string[];
 }
 
 /**
@@ -124,5 +126,22 @@ export interface SecurityDetection {
  */
 export interface SecurityRule {
   readonly name: string;
+  /**
+   * How far before now stored events can still change what the rule reports (its window, plus the
+   * disorder it tolerates): what a restart replays into it (server/security/warm.ts). 0 for a rule
+   * that keeps no window.
+   */
+  readonly horizonMs: number;
+  /**
+   * The least of that history a replay must hold for the rule to be warmed from it (default: all of
+   * it). An auth rule needs twice its window: a burst cut by where the replay starts cannot then be
+   * completed by events that come on time (server/security/warm.ts).
+   */
+  readonly leastReplayMs?: number;
+  /**
+   * Told, at start and before the replay, the rule's incidents still active (entity and details), for
+   * a rule whose dedup entity depends on the order things crossed (payment_velocity's bursts).
+   */
+  resume?(active: readonly { entity: string; details: Record<string, unknown> | null }[]): void;
   observe(batch: readonly StoredEvent[]): SecurityDetection[];
 }

@@ -75,6 +75,14 @@ export class BruteForceRule implements SecurityRule {
   private readonly counter: FailureCounter;
   private readonly spec: SpanSpec;
 
+  get horizonMs(): number {
+    return this.options.windowMs + this.options.reorderMs;
+  }
+
+  get leastReplayMs(): number {
+    return Math.min(2 * this.options.windowMs, this.horizonMs);
+  }
+
   constructor(options: Partial<BruteForceOptions> = {}) {
     this.options = withDefaults(BRUTE_FORCE_DEFAULTS, options);
     this.windows = new KeyedWindows(windowLimits(this.options));
@@ -123,6 +131,14 @@ export class SlowBruteForceRule implements SecurityRule {
   private readonly counter: FailureCounter;
   private readonly fast: SpanSpec;
   private readonly slow: SpanSpec;
+
+  get horizonMs(): number {
+    return this.options.windowMs + this.options.reorderMs;
+  }
+
+  get leastReplayMs(): number {
+    return Math.min(2 * this.options.windowMs, this.horizonMs);
+  }
 
   constructor(options: Partial<SlowBruteForceOptions> = {}) {
     this.options = withDefaults(SLOW_BRUTE_FORCE_DEFAULTS, options);

@@ -1,5 +1,5 @@
 import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
-import { EpisodeWindows, type EpisodeReport, type WindowFigures } from "./ids-episodes";
+import { EPISODE_LATENESS_MS, EpisodeWindows, type EpisodeReport, type WindowFigures } from "./ids-episodes";
 import { clip, fmtAmount, fmtDuration, fmtInt, plural } from "./ids-format";
 import { distinctText } from "./ids-support";
 import { amountOf, dimensionValue, isDeclined, type PaymentDimension } from "./payment-fields";
@@ -52,6 +52,10 @@ export class CardTestingRule implements SecurityRule {
   readonly name = CARD_TESTING_RULE;
   readonly config: CardTestingConfig;
   private readonly windows: EpisodeWindows;
+
+  get horizonMs(): number {
+    return this.config.windowMs + EPISODE_LATENESS_MS;
+  }
 
   constructor(config: Partial<CardTestingConfig> = {}) {
     this.config = { ...CARD_TESTING_DEFAULTS, ...config };

@@ -26,6 +26,14 @@ export class DistributedAttackRule implements SecurityRule {
   private readonly counter: FailureCounter;
   private readonly spec: SpanSpec;
 
+  get horizonMs(): number {
+    return this.options.windowMs + this.options.reorderMs;
+  }
+
+  get leastReplayMs(): number {
+    return Math.min(2 * this.options.windowMs, this.horizonMs);
+  }
+
   constructor(options: Partial<DistributedAttackOptions> = {}) {
     this.options = withDefaults(DISTRIBUTED_ATTACK_DEFAULTS, options);
     this.windows = new KeyedWindows(windowLimits(this.options));

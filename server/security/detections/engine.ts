@@ -54,6 +54,7 @@ export function foldDetections(detections: readonly SecurityDetection[]): Securi
       increment: seen.increment + d.increment,
       mitre: d.mitre ?? seen.mitre,
       evidence: [...seen.evidence, ...d.evidence].slice(0, MAX_EVIDENCE),
+      ...(seen.notes || d.notes ? { notes: [...(seen.notes ?? []), ...(d.notes ?? [])] } : {}),
     });
   }
   return [...byKey.values()];

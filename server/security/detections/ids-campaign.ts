@@ -1,5 +1,5 @@
 import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
-import { EpisodeWindows, type EpisodeReport } from "./ids-episodes";
+import { EPISODE_LATENESS_MS, EpisodeWindows, type EpisodeReport } from "./ids-episodes";
 import { intAttr, priorityOf, severityOfPriority, signatureKey, sourceOf, textAttr } from "./ids-fields";
 import { clip, fmtDuration, fmtInt, mitreFor, plural, quote } from "./ids-format";
 import { distinctText, earliestByKey } from "./ids-support";
@@ -42,6 +42,10 @@ export class IdsCampaignRule implements SecurityRule {
   readonly name = IDS_CAMPAIGN_RULE;
   readonly config: IdsCampaignConfig;
   private readonly windows: EpisodeWindows;
+
+  get horizonMs(): number {
+    return this.config.windowMs + EPISODE_LATENESS_MS;
+  }
 
   constructor(config: Partial<IdsCampaignConfig> = {}) {
     this.config = { ...IDS_CAMPAIGN_DEFAULTS, ...config };

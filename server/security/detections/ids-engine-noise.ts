@@ -1,5 +1,5 @@
 import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
-import { EpisodeWindows, type EpisodeReport } from "./ids-episodes";
+import { EPISODE_LATENESS_MS, EpisodeWindows, type EpisodeReport } from "./ids-episodes";
 import { sourceOf, textAttr } from "./ids-fields";
 import { fmtDuration, fmtInt, quote, clip } from "./ids-format";
 import { TopCounter, type Counted } from "./ids-support";
@@ -50,6 +50,10 @@ export class IdsEngineNoiseRule implements SecurityRule {
   private readonly windows: EpisodeWindows;
   private readonly totals: TopCounter;
   private events = 0;
+
+  get horizonMs(): number {
+    return this.config.windowMs + EPISODE_LATENESS_MS;
+  }
 
   constructor(config: Partial<IdsEngineNoiseConfig> = {}) {
     this.config = { ...IDS_ENGINE_NOISE_DEFAULTS, ...config };

@@ -21,6 +21,13 @@ export type { Contribution, WindowFigures } from "./ids-slots";
 // work per event); an event older than its key's newest slot makes the next flush rescan the
 // windows around it.
 
+/**
+ * How late an event of a grouped rule may come (event time before now) and still meet, after a
+ * restart, the events stored before it: a grouped rule's horizon is its window plus this, as an
+ * auth rule's is its window plus its `reorder` (1 h by default).
+ */
+export const EPISODE_LATENESS_MS = 3_600_000;
+
 export interface EpisodeOptions {
   windowMs: number;
   /**

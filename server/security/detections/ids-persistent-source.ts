@@ -1,5 +1,5 @@
 import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
-import { EpisodeWindows, type EpisodeReport } from "./ids-episodes";
+import { EPISODE_LATENESS_MS, EpisodeWindows, type EpisodeReport } from "./ids-episodes";
 import { priorityOf, sourceOf } from "./ids-fields";
 import { clip, fmtDuration, fmtInt, mitreFor, plural, quote } from "./ids-format";
 import { distinctText, earliestByKey } from "./ids-support";
@@ -44,6 +44,10 @@ export class IdsPersistentSourceRule implements SecurityRule {
   readonly name = IDS_PERSISTENT_SOURCE_RULE;
   readonly config: IdsPersistentSourceConfig;
   private readonly windows: EpisodeWindows;
+
+  get horizonMs(): number {
+    return this.config.windowMs + EPISODE_LATENESS_MS;
+  }
 
   constructor(config: Partial<IdsPersistentSourceConfig> = {}) {
     this.config = { ...IDS_PERSISTENT_SOURCE_DEFAULTS, ...config };

@@ -32,7 +32,12 @@ interface Group {
  */
 export class IdsPriorityRule implements SecurityRule {
   readonly name = IDS_PRIORITY_RULE;
-  private readonly config: IdsPriorityConfig;
+  readonly config: IdsPriorityConfig;
+
+  /** it fires at once and keeps no state: nothing to replay */
+  get horizonMs(): number {
+    return 0;
+  }
 
   constructor(config: Partial<IdsPriorityConfig> = {}) {
     this.config = { ...IDS_PRIORITY_DEFAULTS, ...config };

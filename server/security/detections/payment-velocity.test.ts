@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { batchesOf, chunks, feed, MIN, SEC, shuffled, T0, totals, tx } from "./ids-fixtures";
+import { batchesOf, chunks, feed, HOUR, MIN, SEC, shuffled, T0, totals, tx } from "./ids-fixtures";
 import { PaymentVelocityRule } from "./payment-velocity";
 
 /** n transactions of `amount` from one account, `step` apart. */
@@ -35,6 +35,7 @@ describe("payment_velocity", () => {
           amounts: { EUR: 200 },
           tripped: "count",
           trigger: { transactions: 10, amounts: { EUR: 200 }, spanMs: 9 * MIN },
+          keys: [{ key: "account:acct-7", dimension: "account", value: "acct-7", transactions: 10, tripped: "count" }],
         },
       },
     ]);
@@ -55,13 +56,84 @@ describe("payment_velocity", () => {
     expect(new PaymentVelocityRule().observe([tx(T0, { account: "a", amount: 3_000 }), tx(T0 + MIN, { account: "a", amount: 3_000, currency: "USD" })])).toEqual([]);
   });
 
-  it("watches each dimension on its own: account, card, device and IP", () => {
+  it("watches each dimension on its own: a card, device and IP crossing over the same transactions are one burst", () => {
     const events = Array.from({ length: 10 }, (_, i) => tx(T0 + i * 30 * SEC, { account: `acct-${i % 2}`, card: "**** **** **** 4242", device: "dev-1", ip: "192.0.2.44" }));
-    expect(new PaymentVelocityRule().observe(events).map((d) => [d.entity, d.increment])).toEqual([
-      ["card:**** **** **** 4242", 10],
-      ["device:dev-1", 10],
-      ["ip:192.0.2.44", 10],
+    const reports = new PaymentVelocityRule().observe(events);
+    expect(reports.map((d) => [d.entity, d.increment, d.title])).toEqual([
+      ["card:**** **** **** 4242", 10, "Payment velocity: card **** **** **** 4242 with device dev-1, ip 192.0.2.44"],
     ]);
+    expect(reports[0].details?.keys).toEqual([
+      { key: "card:**** **** **** 4242", dimension: "card", value: "**** **** **** 4242", transactions: 10, tripped: "count" },
+      { key: "device:dev-1", dimension: "device", value: "dev-1", transactions: 10, tripped: "count" },
+      { key: "ip:192.0.2.44", dimension: "ip", value: "192.0.2.44", transactions: 10, tripped: "count" },
+    ]);
+  });
+
+  describe("one burst, one incident", () => {
+    /** n transactions of one account, card, device and IP, `step` apart from `from` */
+    const fraud = (n: number, who: string, from = T0, step = 20 * SEC) =>
+      Array.from({ length: n }, (_, i) => tx(from + i * step, { account: `acct-${who}`, card: `**** ${who}`, device: `dev-${who}`, ip: `198.51.100.${who.length}` }));
+
+    it("opens one detection for account, card, device and IP crossing together, the account as entity and the others named", () => {
+      const events = fraud(10, "7");
+      const [d, ...rest] = new PaymentVelocityRule().observe(events);
+      expect(rest).toEqual([]);
+      expect(d.entity).toBe("account:acct-7");
+      expect(d.title).toBe("Payment velocity: account acct-7 with card **** 7, device dev-7, ip 198.51.100.1");
+      expect(d.increment).toBe(10);
+      expect(d.evidence).toEqual(events.map((e) => e.id));
+      expect(d.explanation).toMatch(/; the same transactions also crossed for card \*\*\*\* 7 \(10 transactions\), device dev-7 \(10 transactions\), ip 198\.51\.100\.1 \(10 transactions\)$/);
+      expect((d.details?.keys as { key: string }[]).map((k) => k.key)).toEqual(["account:acct-7", "card:**** 7", "device:dev-7", "ip:198.51.100.1"]);
+      expect(d.notes).toBeUndefined();
+    });
+
+    it("keeps truly separate bursts apart: two accounts with their own cards, devices and IPs in one batch are two detections", () => {
+      const events = [...fraud(10, "1"), ...fraud(12, "22", T0 + 5 * SEC)];
+      const reports = new PaymentVelocityRule().observe(shuffled(events));
+      expect(reports.map((d) => [d.entity, d.increment, (d.details?.keys as unknown[]).length])).toEqual([
+        ["account:acct-1", 10, 4],
+        ["account:acct-22", 12, 4],
+      ]);
+    });
+
+    it("fed one transaction at a time, reports under one entity and counts each transaction once (not once per key)", () => {
+      const events = fraud(25, "7");
+      const reports = feed(new PaymentVelocityRule(), chunks(events, 1));
+      expect(totals(reports)).toEqual({ "payment_velocity|account:acct-7": { count: 25, firstSeen: T0, lastSeen: T0 + 24 * 20 * SEC } });
+    });
+
+    it("a key crossing later over the burst's transactions joins its incident with a timeline note; the entity stays", () => {
+      // acct-7 pays with two cards: the account crosses at its 10th payment, card A only at its 10th
+      const events = Array.from({ length: 16 }, (_, i) => tx(T0 + i * 20 * SEC, { account: "acct-7", card: i % 3 === 2 ? "**** B" : "**** A" }));
+      const rule = new PaymentVelocityRule({ dimensions: ["account", "card"] });
+      const reports = feed(rule, chunks(events, 1));
+      expect(new Set(reports.map((d) => d.entity))).toEqual(new Set(["account:acct-7"]));
+      expect(totals(reports)["payment_velocity|account:acct-7"].count).toBe(16);
+      const noted = reports.filter((d) => d.notes);
+      expect(noted).toHaveLength(1);
+      expect(noted[0].notes).toEqual(["card **** A crossed the velocity threshold too (10 transactions in 4 min, count) over transactions of this burst: counted here, no incident of its own"]);
+      expect((reports[reports.length - 1].details?.keys as { key: string }[]).map((k) => k.key)).toEqual(["account:acct-7", "card:**** A"]);
+    });
+
+    it("two accounts behind one busy IP stay two incidents; the IP is named in one of them", () => {
+      const a = Array.from({ length: 10 }, (_, i) => tx(T0 + i * 20 * SEC, { account: "acct-a", card: "**** A", ip: "203.0.113.9" }));
+      const b = Array.from({ length: 10 }, (_, i) => tx(T0 + i * 20 * SEC + 5 * SEC, { account: "acct-b", card: "**** B", ip: "203.0.113.9" }));
+      const reports = new PaymentVelocityRule().observe([...a, ...b]);
+      expect(reports.map((d) => [d.entity, d.increment, (d.details?.keys as { key: string }[]).map((k) => k.key)])).toEqual([
+        ["account:acct-a", 10, ["account:acct-a", "card:**** A", "ip:203.0.113.9"]],
+        ["account:acct-b", 10, ["account:acct-b", "card:**** B"]],
+      ]);
+      expect(new PaymentVelocityRule().observe([...b, ...a].reverse())).toEqual(reports);
+    });
+
+    it("a key that crosses over other transactions than the burst's is a burst of its own", () => {
+      // acct-7's burst at T0; an hour later a different account's burst on the same card
+      const first = Array.from({ length: 10 }, (_, i) => tx(T0 + i * 20 * SEC, { account: "acct-7", card: "**** A" }));
+      const later = Array.from({ length: 10 }, (_, i) => tx(T0 + HOUR + i * 20 * SEC, { account: "acct-8", card: "**** A" }));
+      const rule = new PaymentVelocityRule({ dimensions: ["account", "card"] });
+      expect(rule.observe(first).map((d) => d.entity)).toEqual(["account:acct-7"]);
+      expect(rule.observe(later).map((d) => d.entity)).toEqual(["account:acct-8"]);
+    });
   });
 
   it("grows far beyond: 500 transactions in batches add up to 500, the explanation with the running figures", () => {

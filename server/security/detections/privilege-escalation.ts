@@ -54,6 +54,14 @@ export class PrivilegeEscalationRule implements SecurityRule {
   private readonly counter: FailureCounter;
   private readonly spec: SpanSpec;
 
+  get horizonMs(): number {
+    return this.options.windowMs + this.options.reorderMs;
+  }
+
+  get leastReplayMs(): number {
+    return Math.min(2 * this.options.windowMs, this.horizonMs);
+  }
+
   constructor(options: Partial<PrivilegeEscalationOptions> = {}) {
     this.options = withDefaults(PRIVILEGE_ESCALATION_DEFAULTS, options);
     this.windows = new KeyedWindows(windowLimits(this.options));

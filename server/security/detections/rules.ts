@@ -1,3 +1,4 @@
+import { formatDuration } from "../../network/duration";
 import type { SecurityRule } from "../types";
 import type { AuthRulesConfig } from "./auth-config";
 import { BRUTE_FORCE_RULE, BRUTE_FORCE_SLOW_RULE, BruteForceRule, SlowBruteForceRule } from "./brute-force";
@@ -27,27 +28,63 @@ export interface RulesConfig {
   payments?: { velocity?: Partial<PaymentVelocityConfig>; cardTesting?: Partial<CardTestingConfig> };
 }
 
-/** One rule of the set: the part of the config it reads, and how it is made from it. */
+/** A rule's settings in the rules file's words (README "Rule settings"), durations as the file writes them ("2m"). */
+export type RuleSettings = Record<string, number | string | readonly string[]>;
+
+/** One rule of the set: the part of the config it reads, how it is made from it, and its running settings. */
 interface Slot {
   name: string;
   part: (c: RulesConfig) => unknown;
   make: (c: RulesConfig) => SecurityRule;
+  settings: (rule: SecurityRule) => RuleSettings;
 }
 
+/** A slot whose `settings` reads the rule class it makes. */
+function slot<R extends SecurityRule>(name: string, part: (c: RulesConfig) => unknown, make: (c: RulesConfig) => R, settings: (rule: R) => RuleSettings): Slot {
+  return { name, part, make, settings: settings as (rule: SecurityRule) => RuleSettings };
+}
+
+const d = formatDuration;
+const authSettings = (count: number, o: { windowMs: number; reorderMs: number }) => ({ failures: count, window: d(o.windowMs), reorder: d(o.reorderMs) });
+
 const SLOTS: readonly Slot[] = [
-  { name: BRUTE_FORCE_RULE, part: (c) => c.auth?.bruteForce, make: (c) => new BruteForceRule(c.auth?.bruteForce) },
-  { name: BRUTE_FORCE_SLOW_RULE, part: (c) => c.auth?.bruteForceSlow, make: (c) => new SlowBruteForceRule(c.auth?.bruteForceSlow) },
-  { name: PASSWORD_SPRAYING_RULE, part: (c) => c.auth?.passwordSpraying, make: (c) => new PasswordSprayingRule(c.auth?.passwordSpraying) },
-  { name: DISTRIBUTED_ATTACK_RULE, part: (c) => c.auth?.distributedAttack, make: (c) => new DistributedAttackRule(c.auth?.distributedAttack) },
-  { name: SUCCESS_AFTER_FAILURES_RULE, part: (c) => c.auth?.successAfterFailures, make: (c) => new SuccessAfterFailuresRule(c.auth?.successAfterFailures) },
-  { name: PRIVILEGE_ESCALATION_RULE, part: (c) => c.auth?.privilegeEscalation, make: (c) => new PrivilegeEscalationRule(c.auth?.privilegeEscalation) },
-  { name: IDS_PRIORITY_RULE, part: (c) => c.ids?.priority, make: (c) => new IdsPriorityRule(c.ids?.priority) },
-  { name: IDS_CAMPAIGN_RULE, part: (c) => c.ids?.campaign, make: (c) => new IdsCampaignRule(c.ids?.campaign) },
-  { name: IDS_PERSISTENT_SOURCE_RULE, part: (c) => c.ids?.persistentSource, make: (c) => new IdsPersistentSourceRule(c.ids?.persistentSource) },
-  { name: IDS_ENGINE_NOISE_RULE, part: (c) => c.ids?.engineNoise, make: (c) => new IdsEngineNoiseRule(c.ids?.engineNoise) },
-  { name: PORT_SCAN_RULE, part: (c) => c.ids?.portScan, make: (c) => new PortScanRule(c.ids?.portScan) },
-  { name: PAYMENT_VELOCITY_RULE, part: (c) => c.payments?.velocity, make: (c) => new PaymentVelocityRule(c.payments?.velocity) },
-  { name: CARD_TESTING_RULE, part: (c) => c.payments?.cardTesting, make: (c) => new CardTestingRule(c.payments?.cardTesting) },
+  slot(BRUTE_FORCE_RULE, (c) => c.auth?.bruteForce, (c) => new BruteForceRule(c.auth?.bruteForce), (r) => authSettings(r.options.threshold, r.options)),
+  slot(BRUTE_FORCE_SLOW_RULE, (c) => c.auth?.bruteForceSlow, (c) => new SlowBruteForceRule(c.auth?.bruteForceSlow), (r) => authSettings(r.options.threshold, r.options)),
+  slot(PASSWORD_SPRAYING_RULE, (c) => c.auth?.passwordSpraying, (c) => new PasswordSprayingRule(c.auth?.passwordSpraying), ({ options: o }) => ({ accounts: o.minAccounts, window: d(o.windowMs), reorder: d(o.reorderMs) })),
+  slot(DISTRIBUTED_ATTACK_RULE, (c) => c.auth?.distributedAttack, (c) => new DistributedAttackRule(c.auth?.distributedAttack), ({ options: o }) => ({
+    failures: o.minFailures,
+    sources: o.minSources,
+    window: d(o.windowMs),
+    reorder: d(o.reorderMs),
+  })),
+  slot(SUCCESS_AFTER_FAILURES_RULE, (c) => c.auth?.successAfterFailures, (c) => new SuccessAfterFailuresRule(c.auth?.successAfterFailures), (r) => authSettings(r.options.minFailures, r.options)),
+  slot(PRIVILEGE_ESCALATION_RULE, (c) => c.auth?.privilegeEscalation, (c) => new PrivilegeEscalationRule(c.auth?.privilegeEscalation), (r) => authSettings(r.options.threshold, r.options)),
+  slot(IDS_PRIORITY_RULE, (c) => c.ids?.priority, (c) => new IdsPriorityRule(c.ids?.priority), (r) => ({ max_priority: r.config.maxPriority })),
+  slot(IDS_CAMPAIGN_RULE, (c) => c.ids?.campaign, (c) => new IdsCampaignRule(c.ids?.campaign), ({ config: o }) => ({ sources: o.minSources, window: d(o.windowMs) })),
+  slot(IDS_PERSISTENT_SOURCE_RULE, (c) => c.ids?.persistentSource, (c) => new IdsPersistentSourceRule(c.ids?.persistentSource), ({ config: o }) => ({
+    alerts: o.minAlerts,
+    signatures: o.minSignatures,
+    alerts_with_signatures: o.minAlertsWithSignatures,
+    window: d(o.windowMs),
+  })),
+  slot(IDS_ENGINE_NOISE_RULE, (c) => c.ids?.engineNoise, (c) => new IdsEngineNoiseRule(c.ids?.engineNoise), ({ config: o }) => ({ events: o.minEvents, window: d(o.windowMs) })),
+  slot(PORT_SCAN_RULE, (c) => c.ids?.portScan, (c) => new PortScanRule(c.ids?.portScan), ({ config: o }) => ({ ports: o.minPorts, hosts: o.minHosts, window: d(o.windowMs) })),
+  slot(PAYMENT_VELOCITY_RULE, (c) => c.payments?.velocity, (c) => new PaymentVelocityRule(c.payments?.velocity), ({ config: o }) => ({
+    transactions: o.maxTransactions,
+    amount: o.maxAmount,
+    amount_min_transactions: o.amountMinTransactions,
+    window: d(o.windowMs),
+    dimensions: o.dimensions,
+    severity: o.severity,
+  })),
+  slot(CARD_TESTING_RULE, (c) => c.payments?.cardTesting, (c) => new CardTestingRule(c.payments?.cardTesting), ({ config: o }) => ({
+    small_amount: o.smallAmount,
+    small_attempts: o.minSmallAttempts,
+    decline_ratio: o.minDeclineRatio,
+    cards: o.minCards,
+    window: d(o.windowMs),
+    dimensions: o.dimensions,
+  })),
 ];
 
 /** The names of every rule Vigil runs, in the order they run. */
@@ -104,6 +141,11 @@ export class RuleSet {
   /** The rules that also read flow records (the port scan rule). */
   get flows(): FlowRule[] {
     return this.built.map((b) => b.rule).filter(isFlowRule);
+  }
+
+  /** Every running rule's settings, by name, in the rules file's words: what thresholds are in force. */
+  settings(): Record<string, RuleSettings> {
+    return Object.fromEntries(this.built.map((b, i) => [b.name, SLOTS[i].settings(b.rule)]));
   }
 
   /** The running rule of that name. */

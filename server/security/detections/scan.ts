@@ -1,5 +1,5 @@
 import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
-import { EpisodeWindows, type EpisodeReport } from "./ids-episodes";
+import { EPISODE_LATENESS_MS, EpisodeWindows, type EpisodeReport } from "./ids-episodes";
 import { priorityOf, sourceOf } from "./ids-fields";
 import { clip, fmtDuration, fmtInt, plural, quote } from "./ids-format";
 import { earliestIds, MAX_EVIDENCE, pushEvidence, TopCounter, type EvidenceList } from "./ids-support";
@@ -63,6 +63,10 @@ export class PortScanRule implements SecurityRule {
   readonly config: PortScanConfig;
   private readonly vertical: EpisodeWindows;
   private readonly horizontal: EpisodeWindows;
+
+  get horizonMs(): number {
+    return this.config.windowMs + EPISODE_LATENESS_MS;
+  }
 
   constructor(config: Partial<PortScanConfig> = {}) {
     const merged = { ...PORT_SCAN_DEFAULTS, ...config };

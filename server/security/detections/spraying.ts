@@ -22,6 +22,14 @@ export class PasswordSprayingRule implements SecurityRule {
   private readonly counter: FailureCounter;
   private readonly spec: SpanSpec;
 
+  get horizonMs(): number {
+    return this.options.windowMs + this.options.reorderMs;
+  }
+
+  get leastReplayMs(): number {
+    return Math.min(2 * this.options.windowMs, this.horizonMs);
+  }
+
   constructor(options: Partial<PasswordSprayingOptions> = {}) {
     this.options = withDefaults(PASSWORD_SPRAYING_DEFAULTS, options);
     this.windows = new KeyedWindows(windowLimits(this.options));

@@ -37,6 +37,14 @@ export class SuccessAfterFailuresRule implements SecurityRule {
   private readonly successes: KeyedWindows;
   private readonly counter: FailureCounter;
 
+  get horizonMs(): number {
+    return this.options.windowMs + this.options.reorderMs;
+  }
+
+  get leastReplayMs(): number {
+    return Math.min(2 * this.options.windowMs, this.horizonMs);
+  }
+
   constructor(options: Partial<SuccessAfterFailuresOptions> = {}) {
     this.options = withDefaults(SUCCESS_AFTER_FAILURES_DEFAULTS, options);
     this.failures = new KeyedWindows(windowLimits(this.options));
