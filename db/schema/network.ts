@@ -56,6 +56,8 @@ export const checks = sqliteTable(
     pushTokenHash: text("push_token_hash"),
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
     createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
+    /** a push check's last push (its time on arrival), so that a restart or a redefinition keeps its deadline */
+    lastPushAt: integer("last_push_at"),
   },
   (t) => [uniqueIndex("checks_node_name").on(t.nodeId, t.name), uniqueIndex("checks_push_token").on(t.pushTokenHash).where(sql`push_token_hash IS NOT NULL`)],
 );
