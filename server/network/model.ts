@@ -62,6 +62,7 @@ export function policyOf(node: Pick<LiveNode, "latencyThresholdMs" | "failuresBe
       successes_before_up: c.spec.successes_before_up,
       latency_threshold_ms: c.spec.latency_threshold_ms ?? node.latencyThresholdMs,
       baseline_window: c.spec.baseline_window ?? null,
+      flap: { high: c.spec.flap_high_percent ?? DEFAULT_NODE_POLICY.flap!.high, low: c.spec.flap_low_percent ?? DEFAULT_NODE_POLICY.flap!.low },
     };
   }
   return {

@@ -11,9 +11,9 @@ export const NODE_STATUSES = ["pending", "up", "degraded", "down", "unreachable"
 export type NodeStatus = (typeof NODE_STATUSES)[number];
 
 export interface NodePolicy extends CheckPolicy {
-  /** per-check overrides (failures_before_down, latency threshold…) by check id */
-  checks?: Record<string, Partial<CheckPolicy>>;
-  /** flap thresholds, or null to never report flapping */
+  /** per-check overrides (failures_before_down, latency threshold, flap thresholds…) by check id */
+  checks?: Record<string, Partial<CheckPolicy> & { flap?: FlapOptions | null }>;
+  /** flap thresholds (each check's own history is judged by them), or null to never report flapping */
   flap: FlapOptions | null;
 }
 export const DEFAULT_NODE_POLICY: NodePolicy = { ...DEFAULT_CHECK_POLICY, flap: DEFAULT_FLAP };
@@ -42,7 +42,8 @@ export interface NodeState {
   /** the status the checks alone give, under any maintenance, unreachable or flapping overlay */
   base: Health;
   base_since: number | null;
-  checks: Record<string, CheckTrack>;
+  checks: Record<string, CheckTrack & { flap?: FlapState }>;
+  /** the flap history of the check that changes most (each check has its own, as Nagios has per service) */
   flap: FlapState;
   maintenance: ActiveMaintenance | null;
   /** the newest result time applied; older results arriving later are ignored */
@@ -103,13 +104,29 @@ export function evaluateNode(previous: NodeState, input: StatusInput, policy: No
     const checkPolicy = { ...policy, ...policy.checks?.[r.check_id] };
     const track = (state.checks[r.check_id] ??= initialTrack());
     applyResult(track, r, checkPolicy);
-    const flap = policy.flap ? recordFlap(state.flap, Object.values(state.checks).every((t) => t.last_ok !== false), policy.flap) : null;
+    let flap: { started: boolean; stopped: boolean } | null = null;
+    if (checkPolicy.flap) {
+      const was = state.flap.flapping;
+      recordFlap((track.flap ??= initialFlap()), r.ok, checkPolicy.flap);
+      state.flap = worstFlap(state.checks);
+      flap = { started: !was && state.flap.flapping, stopped: was && !state.flap.flapping };
+    }
     updateBase(state, r, track);
     settle(state, transitions, parent, r.time, r.time, r.check_id, flap);
   }
   moveMaintenance(state, windows, Math.max(input.now, state.last_time ?? input.now), transitions, parent);
   settle(state, transitions, parent, input.now, null, undefined, null);
   return { state, transitions, ignored };
+}
+
+/** The flap state that speaks for the node: a flapping check's (the highest percent first), else the one changing most. */
+function worstFlap(checks: NodeState["checks"]): FlapState {
+  let worst: FlapState | null = null;
+  for (const t of Object.values(checks)) {
+    const f = t.flap;
+    if (f && (!worst || (f.flapping && !worst.flapping) || (f.flapping === worst.flapping && f.percent > worst.percent))) worst = f;
+  }
+  return worst ? { ...worst, history: worst.history.slice() } : initialFlap();
 }
 
 /** The node's health from its checks: the worst of them, dated by the evidence of the check that set it. */
