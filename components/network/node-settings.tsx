@@ -3,11 +3,23 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { NodeDetail } from "@/lib/contracts/network";
-import { changeNode, formatTags, parseTags } from "@/lib/queries/node-queries";
+import type { NodeDetail, NodeSettings } from "@/lib/contracts/network";
+import { changeNode, formatTags, nodePageQueries, parseTags, type NodeChangeAnswer } from "@/lib/queries/node-queries";
+import { isStale, StaleNotice, useNodePatch } from "./node-edit";
 
 const INPUT = "rounded border border-slate-700 bg-slate-950 px-2 py-1 text-sm text-slate-100";
 const BUTTON = "rounded border border-slate-700 px-3 py-1 text-sm text-slate-200 hover:bg-slate-800 disabled:opacity-50";
+
+/** The version a form was filled from, with the settings it showed (compared as text). */
+function baseOf(version: number | undefined, settings: NodeSettings | null | undefined, tags: Record<string, string> | undefined) {
+  return { version, settings: JSON.stringify([settings ?? null, tags ?? {}]) };
+}
+
+/** The form's settings in a definition as the API answers it. */
+function settingsOf(d: Record<string, unknown>): NodeSettings {
+  const n = (k: string) => (typeof d[k] === "number" ? (d[k] as number) : null);
+  return { parent: typeof d.parent === "string" ? d.parent : null, latency_threshold_ms: n("latency_threshold_ms"), failures_before_down: n("failures_before_down"), successes_before_up: n("successes_before_up") };
+}
 
 /** Blank → null (unset), else the number, or NaN for text that is not one. */
 const numberOrNull = (s: string) => (s.trim() === "" ? null : Number(s));
@@ -29,24 +41,40 @@ export function NodeSettingsForm({ data }: { data: NodeDetail }) {
   const [interval, setEvery] = useState("");
   const [parent, setParent] = useState(s?.parent ?? "");
   const [tags, setTags] = useState(formatTags(n.tags));
+  // the version the fields were filled from: a save is made on it, so a change made since is not
+  // overwritten; a newer version that left these settings as they were (a check edited) is taken
+  const [base, setBase] = useState(() => baseOf(data.definition?.version, data.settings, n.tags));
+  const fresh = baseOf(data.definition?.version, data.settings, n.tags);
+  if (fresh.version !== base.version && fresh.settings === base.settings) setBase(fresh);
+  const version = base.version;
+  /** Fills the fields from the node as read (after loading someone else's change). */
+  const fill = (d: NodeDetail) => {
+    setThreshold(d.settings?.latency_threshold_ms?.toString() ?? "");
+    setFailures(d.settings?.failures_before_down?.toString() ?? "");
+    setSuccesses(d.settings?.successes_before_up?.toString() ?? "");
+    setParent(d.settings?.parent ?? "");
+    setTags(formatTags(d.node.tags));
+    setBase(baseOf(d.definition?.version, d.settings, d.node.tags));
+  };
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [confirming, setConfirming] = useState(false);
 
   const done = () => qc.invalidateQueries({ queryKey: ["nodes", "page", n.id] });
+  const patch = useNodePatch(n.id);
   const act = useMutation({
-    mutationFn: ({ action, body }: { action: "patch" | "delete" | "pause" | "resume"; body?: Record<string, unknown> }) => changeNode(n.id, action, body),
+    mutationFn: ({ action }: { action: "delete" | "pause" | "resume" }) => changeNode(n.id, action),
     onMutate: () => {
       setProblem(null);
       setSaved(false);
     },
     onError: (e) => setProblem(e.message),
-    onSuccess: (_r, { action }) => {
-      if (action === "delete") router.push("/");
-      else {
-        setSaved(action === "patch");
-        void done();
-      }
+    onSuccess: (r, { action }) => {
+      if (action === "delete") return router.push("/");
+      // pausing a heartbeat node makes it an API node: a new version that changed none of these settings
+      const answer = r as NodeChangeAnswer;
+      if (answer.version !== undefined) setBase((b) => (b.version === undefined || answer.version === b.version + 1 ? { ...b, version: answer.version } : b));
+      void done();
     },
   });
 
@@ -57,7 +85,15 @@ export function NodeSettingsForm({ data }: { data: NodeDetail }) {
     const body: Record<string, unknown> = { latency_threshold_ms: numberOrNull(threshold), parent: parent.trim() === "" ? null : parent.trim(), tags: parsedTags };
     for (const [k, v] of [["failures_before_down", failures], ["successes_before_up", successes]] as const) if (v.trim() !== "") body[k] = Number(v);
     if (interval.trim() !== "") body.interval = interval.trim();
-    act.mutate({ action: "patch", body });
+    setProblem(null);
+    setSaved(false);
+    patch.mutate({ body, version }, { onSuccess: (answer) => (setBase(baseOf(answer.version, settingsOf(answer.definition), answer.node.tags)), setSaved(true)), onError: (e) => !isStale(e) && setProblem(e.message) });
+  };
+  const reload = async () => {
+    patch.reset();
+    await qc.refetchQueries({ queryKey: nodePageQueries.all(n.id), exact: true });
+    const fresh = qc.getQueryData<NodeDetail>(nodePageQueries.all(n.id));
+    if (fresh) fill(fresh);
   };
 
   return (
@@ -84,12 +120,13 @@ export function NodeSettingsForm({ data }: { data: NodeDetail }) {
           <input className={INPUT} value={tags} onChange={(e) => setTags(e.target.value)} readOnly={fromFile} placeholder="site=fra1, tier=edge" />
         </Labelled>
         <div className="flex flex-wrap items-center gap-2 sm:col-span-2">
-          <button type="submit" className={BUTTON} disabled={act.isPending}>
+          <button type="submit" className={BUTTON} disabled={act.isPending || patch.isPending}>
             Save settings
           </button>
           {saved && <span className="text-emerald-300">Saved.</span>}
         </div>
       </form>
+      {isStale(patch.error) && <StaleNotice error={patch.error} onReload={() => void reload()} />}
       {problem && (
         <p role="alert" className="break-words text-sm text-red-300">
           {problem}

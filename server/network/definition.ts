@@ -90,8 +90,12 @@ export type NodeInput = z.output<typeof nodeInputSchema>;
 export const nodePatchSchema = z
   .strictObject(shared)
   .partial()
-  .extend({ interval: z.union([z.string().max(32), z.number()]).optional() })
-  .refine((p) => Object.keys(p).length > 0, "nothing to change");
+  .extend({
+    interval: z.union([z.string().max(32), z.number()]).optional(),
+    /** the definition's version the change was made on (GET's `definition.version`): 409 when another change came since */
+    version: z.number().int().min(1).optional(),
+  })
+  .refine((p) => Object.keys(p).some((k) => k !== "version"), "nothing to change");
 export type NodePatch = z.output<typeof nodePatchSchema>;
 
 /** A node's full definition, every default applied: what the service registers and stores. */

@@ -120,12 +120,13 @@ export class NetworkStore {
   }
 
   /** Creates the node or rewrites the definition of the one with this key (its id, status and history stay). */
-  saveDefinition(values: NodeValues): NodeRow {
+  /** Writes a node's definition: a new one at version 1, a changed one a version up, saying who and when. */
+  saveDefinition(values: NodeValues, by: string, at: number): NodeRow {
     const { key, ...rest } = values;
     return this.db
       .insert(nodes)
-      .values({ key, status: "pending", ...rest })
-      .onConflictDoUpdate({ target: nodes.key, set: rest })
+      .values({ key, status: "pending", ...rest, definedBy: by, definedAt: at })
+      .onConflictDoUpdate({ target: nodes.key, set: { ...rest, definitionVersion: sql`${nodes.definitionVersion} + 1`, definedBy: by, definedAt: at } })
       .returning()
       .get();
   }
