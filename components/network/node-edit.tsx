@@ -2,7 +2,6 @@
 
 import { useId, type ReactNode } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { NodeDetail } from "@/lib/contracts/network";
 import { HttpError } from "@/lib/queries/fetch-json";
 import { changeNode, nodePageQueries, type NodeChangeAnswer } from "@/lib/queries/node-queries";
 import { CHECK_TYPES, COMMON_FIELDS, TYPE_FIELDS, type CheckDraft, type CheckType, type FieldDef } from "./check-model";
@@ -16,8 +15,8 @@ export const SMALL_BUTTON = "rounded border border-slate-700 px-2 py-0.5 text-xs
 
 /**
  * PATCH /api/v1/nodes/:id on the definition's `version` the change was made on (the server
- * refuses it with 409 version_conflict when another change came since); the page's copy takes the
- * new version at once and its data is read again.
+ * refuses it with 409 version_conflict when another change came since); the page's data is read
+ * again after.
  */
 export function useNodePatch(nodeId: number) {
   const qc = useQueryClient();
@@ -25,10 +24,7 @@ export function useNodePatch(nodeId: number) {
   return useMutation({
     mutationFn: ({ body, version }: { body: Record<string, unknown>; version: number | undefined }) =>
       changeNode(nodeId, "patch", version === undefined ? body : { ...body, version }) as Promise<NodeChangeAnswer>,
-    onSuccess: (answer) => {
-      qc.setQueryData<NodeDetail>(key, (d) => (d?.definition ? { ...d, definition: { ...d.definition, version: answer.version } } : d));
-      return qc.invalidateQueries({ queryKey: key });
-    },
+    onSuccess: () => qc.invalidateQueries({ queryKey: key }),
   });
 }
 

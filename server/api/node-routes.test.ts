@@ -101,6 +101,19 @@ describe("node routes", () => {
     expect(await call("nodes/[id]", "PATCH", `/api/v1/nodes/${id}`, { id }, { tags: {}, version: "4" })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^version: /) } } });
   });
 
+  it("PATCH intervals sets each named check's interval on its own, the others untouched; an unknown check or a bad duration is 400 naming it", async () => {
+    const made = await call("nodes", "POST", "/api/v1/nodes", {}, { id: "gw-i", checks: [{ type: "tcp", host: "10.0.0.1", port: 179, interval: "1m" }, { type: "push", id: "backup", interval: "1d" }, { type: "icmp", host: "10.0.0.1" }] });
+    const id = String(made.body.node.id);
+    const patched = await call("nodes/[id]", "PATCH", `/api/v1/nodes/${id}`, { id }, { intervals: { tcp: "30s", BACKUP: "12h" } });
+    expect(patched.status).toBe(200);
+    expect(patched.body.definition.checks.map((c: { id: string; interval?: string }) => [c.id, c.interval ?? null])).toEqual([["tcp", "30s"], ["backup", "12h"], ["icmp", null]]);
+    const probes = (await call("nodes/[id]", "GET", `/api/v1/nodes/${id}`, { id })).body.probes as { name: string; interval_ms: number }[];
+    expect(probes.map((p) => [p.name, p.interval_ms])).toEqual([["tcp", 30_000], ["backup", 43_200_000], ["icmp", 60_000]]);
+    expect(await call("nodes/[id]", "PATCH", `/api/v1/nodes/${id}`, { id }, { intervals: { dns: "30s" } })).toMatchObject({ status: 400, body: { error: { message: 'intervals.dns: this node has no check "dns" (its checks: tcp, backup, icmp)' } } });
+    expect(await call("nodes/[id]", "PATCH", `/api/v1/nodes/${id}`, { id }, { intervals: { icmp: "30" } })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^intervals\.icmp: invalid duration "30"/) } } });
+    expect(await call("nodes/[id]", "PATCH", `/api/v1/nodes/${id}`, { id }, { interval: "1m", intervals: { icmp: "30s" } })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^intervals: give interval \(every check's\) or intervals/) } } });
+  });
+
   it("GET /api/v1/network/config says no file is configured", async () => {
     expect((await call("network/config", "GET", "/api/v1/network/config")).body).toEqual({ file: null, applied_at: null, nodes: 0, problems: [], changes: null });
   });

@@ -85,7 +85,7 @@ export class NodeManager {
     if (patch.version !== undefined && patch.version !== row.definitionVersion) return staleVersion(row, patch.version);
     const current = this.currentInput(row);
     const next: Record<string, unknown> = { ...current };
-    for (const [k, v] of Object.entries(patch)) if (k !== "interval" && k !== "checks" && k !== "maintenance" && k !== "version") next[k] = v;
+    for (const [k, v] of Object.entries(patch)) if (k !== "interval" && k !== "intervals" && k !== "checks" && k !== "maintenance" && k !== "version") next[k] = v;
     // the lists are replaced, and kept in their written form (what is stored and exported)
     if (patch.checks) {
       next.checks = patch.checks.map((c) => ({ ...(c.id ? { id: c.id } : {}), ...c.input, ...(c.token ? { token: c.token } : {}), ...(c.enabled ? {} : { enabled: false }) }));
@@ -99,8 +99,26 @@ export class NodeManager {
       if (list.length === 0) return invalid("interval: this node has no checks to set the interval of");
       next.checks = list.map((c) => ({ ...c, interval: patch.interval }));
     }
+    if (patch.intervals !== undefined) {
+      const list = (next.checks as Record<string, unknown>[] | undefined) ?? [];
+      const ids = new Set(list.map((c) => String(c.id).toLowerCase()));
+      const unknown = Object.keys(patch.intervals).find((id) => !ids.has(id.toLowerCase()));
+      if (unknown !== undefined) return invalid(`intervals.${unknown}: this node has no check ${JSON.stringify(unknown)}${ids.size ? ` (its checks: ${[...ids].join(", ")})` : ""}`);
+      const wanted = new Map(Object.entries(patch.intervals).map(([id, v]) => [id.toLowerCase(), v]));
+      next.checks = list.map((c) => (wanted.has(String(c.id).toLowerCase()) ? { ...c, interval: wanted.get(String(c.id).toLowerCase()) } : c));
+    }
     const parsed = nodeInputSchema.safeParse(strip(next));
-    if (!parsed.success) return invalid(describeZodError(parsed.error));
+    if (!parsed.success) {
+      // an interval given by check id is named so, as it was sent
+      const issue = parsed.error.issues[0];
+      const list = next.checks as Record<string, unknown>[] | undefined;
+      if (patch.intervals && issue?.path[0] === "checks" && issue.path[2] === "interval" && typeof issue.path[1] === "number" && list?.[issue.path[1]]) {
+        const id = String(list[issue.path[1]].id);
+        const sent = Object.keys(patch.intervals).find((k) => k.toLowerCase() === id.toLowerCase());
+        if (sent !== undefined) return invalid(`intervals.${sent}: ${issue.message}`);
+      }
+      return invalid(describeZodError(parsed.error));
+    }
     const named = nameChecks(parsed.data.checks ?? []);
     if (named.problems.length) return invalid(`checks.${named.problems[0].index}: ${named.problems[0].message}`);
     return this.write(toNodeSpec(parsed.data, named.checks), row, who, "node_updated");
