@@ -101,3 +101,14 @@ describe("each check's interval in the settings form", () => {
     expect(intervalProblems('intervals.icmp: invalid duration "30": a unit is needed; parent: no node x')).toEqual({ byCheck: { icmp: 'invalid duration "30": a unit is needed' }, rest: ["parent: no node x"] });
   });
 });
+
+describe("flap thresholds in the check form", () => {
+  it("are fields of every check's form (not settings kept aside), sent as numbers the server takes, its refusal under the field", () => {
+    const d = draftOf({ id: "bgp", type: "tcp", host: "10.0.0.1", port: 179, flap_high_percent: 70, flap_low_percent: 40 });
+    expect(d.values).toMatchObject({ flap_high_percent: "70", flap_low_percent: "40" });
+    expect(d.extra).toEqual({});
+    d.values.flap_low_percent = "80";
+    const bad = nodePatchSchema.safeParse({ checks: [checkOf(d)] });
+    expect(fieldProblems(describeZodError(bad.error!), "checks", 0).fields).toEqual({ flap_low_percent: expect.stringMatching(/^flap_low_percent \(80\) must be under flap_high_percent \(70\)/) });
+  });
+});

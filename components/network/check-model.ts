@@ -60,6 +60,8 @@ export const COMMON_FIELDS: readonly FieldDef[] = [
   { key: "failures_before_down", label: "Failures before down", kind: "number", placeholder: "3" },
   { key: "successes_before_up", label: "Successes before up", kind: "number", placeholder: "2" },
   { key: "latency_threshold_ms", label: "Latency threshold (ms)", kind: "number", placeholder: "the node's" },
+  { key: "flap_high_percent", label: "Flapping from (% state change)", kind: "number", placeholder: "50" },
+  { key: "flap_low_percent", label: "Settled at (% state change)", kind: "number", placeholder: "25" },
 ];
 
 /** What a check form holds: strings as typed, the settings it does not show kept aside. */
