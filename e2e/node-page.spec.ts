@@ -114,7 +114,7 @@ test("a viewer sees the node page without its settings form, and it fits a 390 p
   // where a config node is defined is told to those who may edit it, not to a viewer
   const list = (await (await context.request.get(`${vigil.url}/api/v1/nodes`)).json()) as { nodes: { id: number; key: string }[] };
   const configNode = (await (await context.request.get(`${vigil.url}/api/v1/nodes/${list.nodes.find((n) => n.key === "core-switch-1")!.id}`)).json()) as { definition: Record<string, unknown> };
-  expect(configNode.definition).toEqual({ checks: [], maintenance: [] });
+  expect(configNode.definition).toEqual({ checks: [], maintenance: [], version: 1 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   expect(errors).toEqual([]);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { describeZodError } from "@/lib/contracts/common";
 import { nodePatchSchema } from "@/server/network/definition";
-import { checkOf, draftOf, fieldProblems, settingsText, windowOf } from "./check-model";
+import { changedIntervals, checkOf, draftOf, fieldProblems, intervalProblems, intervalsOf, settingsText, windowOf } from "./check-model";
 
 describe("check drafts", () => {
   it("a check as written goes through the form unchanged, settings it has no field for included", () => {
@@ -73,5 +73,42 @@ describe("window drafts", () => {
     const w = windowOf({ kind: "recurring", start: "", end: "", days: ["sun", "sat"], time: "02:00", duration: "2h", tz: "Europe/Berlin", reason: "" });
     expect(w).toEqual({ days: ["sat", "sun"], start: "02:00", duration: "2h", tz: "Europe/Berlin" });
     expect(nodePatchSchema.safeParse({ maintenance: [w] }).success).toBe(true);
+  });
+});
+
+describe("each check's interval in the settings form", () => {
+  const checks = [
+    { id: "tcp", type: "tcp", host: "10.0.0.1", port: 179, interval: "1m" },
+    { id: "backup", type: "push", interval: "1d" },
+    { id: "icmp", type: "icmp", host: "10.0.0.1" },
+  ];
+  it("reads each check's interval as written, blank for the default", () => {
+    expect(intervalsOf(checks)).toEqual([
+      { id: "tcp", type: "tcp", interval: "1m" },
+      { id: "backup", type: "push", interval: "1d" },
+      { id: "icmp", type: "icmp", interval: "" },
+    ]);
+  });
+  it("sends only the intervals changed, each for its own check (a cleared one back to the default), and the server's schema takes them", () => {
+    const read = intervalsOf(checks);
+    expect(changedIntervals(read, {})).toBeNull();
+    expect(changedIntervals(read, { tcp: " 1m ", icmp: "" })).toBeNull();
+    const changed = changedIntervals(read, { tcp: "30s", backup: "", icmp: "5m" });
+    expect(changed).toEqual({ tcp: "30s", backup: "1m", icmp: "5m" });
+    expect(nodePatchSchema.safeParse({ intervals: changed }).success).toBe(true);
+  });
+  it("puts the server's word on an interval under its check's field, the rest under the form", () => {
+    expect(intervalProblems('intervals.icmp: invalid duration "30": a unit is needed; parent: no node x')).toEqual({ byCheck: { icmp: 'invalid duration "30": a unit is needed' }, rest: ["parent: no node x"] });
+  });
+});
+
+describe("flap thresholds in the check form", () => {
+  it("are fields of every check's form (not settings kept aside), sent as numbers the server takes, its refusal under the field", () => {
+    const d = draftOf({ id: "bgp", type: "tcp", host: "10.0.0.1", port: 179, flap_high_percent: 70, flap_low_percent: 40 });
+    expect(d.values).toMatchObject({ flap_high_percent: "70", flap_low_percent: "40" });
+    expect(d.extra).toEqual({});
+    d.values.flap_low_percent = "80";
+    const bad = nodePatchSchema.safeParse({ checks: [checkOf(d)] });
+    expect(fieldProblems(describeZodError(bad.error!), "checks", 0).fields).toEqual({ flap_low_percent: expect.stringMatching(/^flap_low_percent \(80\) must be under flap_high_percent \(70\)/) });
   });
 });

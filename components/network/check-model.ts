@@ -60,6 +60,8 @@ export const COMMON_FIELDS: readonly FieldDef[] = [
   { key: "failures_before_down", label: "Failures before down", kind: "number", placeholder: "3" },
   { key: "successes_before_up", label: "Successes before up", kind: "number", placeholder: "2" },
   { key: "latency_threshold_ms", label: "Latency threshold (ms)", kind: "number", placeholder: "the node's" },
+  { key: "flap_high_percent", label: "Flapping from (% state change)", kind: "number", placeholder: "50" },
+  { key: "flap_low_percent", label: "Settled at (% state change)", kind: "number", placeholder: "25" },
 ];
 
 /** What a check form holds: strings as typed, the settings it does not show kept aside. */
@@ -145,6 +147,42 @@ export function fieldProblems(message: string, list: "checks" | "maintenance", i
     } else rest.push(part);
   }
   return { fields, rest };
+}
+
+// --- each check's interval, in the settings form ---
+
+/** The interval a check gets when none is written. */
+export const DEFAULT_INTERVAL = "1m";
+
+/** Each check's interval as written (blank: the default), by check id, in the node's order. */
+export function intervalsOf(checks: readonly CheckDefinition[]): { id: string; type: string; interval: string }[] {
+  return checks.map((c) => ({ id: c.id, type: c.type, interval: asText(c.interval) }));
+}
+
+/**
+ * What PATCH's `intervals` gets from the settings form: only the checks whose interval was changed
+ * (a cleared one goes back to the default), or null when none was.
+ */
+export function changedIntervals(read: readonly { id: string; interval: string }[], typed: Readonly<Record<string, string>>): Record<string, string> | null {
+  const out: Record<string, string> = {};
+  for (const c of read) {
+    const now = (typed[c.id] ?? c.interval).trim();
+    if (now === c.interval.trim()) continue;
+    out[c.id] = now === "" ? DEFAULT_INTERVAL : now;
+  }
+  return Object.keys(out).length ? out : null;
+}
+
+/** The server's 400 split by check: `intervals.<id>: message` → {id: message}; the rest as they came. */
+export function intervalProblems(message: string): { byCheck: Record<string, string>; rest: string[] } {
+  const byCheck: Record<string, string> = {};
+  const rest: string[] = [];
+  for (const part of message.split(/; (?=[a-z_]+(?:\.[\w.:-]+)*: )/)) {
+    const m = /^intervals\.([A-Za-z0-9][A-Za-z0-9._:-]*): ([\s\S]*)$/.exec(part);
+    if (m) byCheck[m[1].toLowerCase()] = m[2];
+    else rest.push(part);
+  }
+  return { byCheck, rest };
 }
 
 // --- maintenance windows ---

@@ -2,12 +2,12 @@
 
 import { useState } from "react";
 import Link from "next/link";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { RECENT_CHECKS, type CheckDefinition, type DetailCheck, type NodeDetail } from "@/lib/contracts/network";
 import { nodePageQueries, type NodeChangeAnswer } from "@/lib/queries/node-queries";
 import { useCan } from "@/components/ui/me-context";
 import { checkOf, COMMON_FIELDS, draftOf, fieldProblems, settingsText, TYPE_FIELDS, type CheckDraft, type CheckType } from "./check-model";
-import { CheckForm, SMALL_BUTTON, useListPatch } from "./node-edit";
+import { CheckForm, isStale, SMALL_BUTTON, StaleNotice, useNodePatch } from "./node-edit";
 import { latency } from "@/components/ui/format";
 import { Ago, LocalTime } from "@/components/ui/time";
 import { CheckStrip } from "./check-strip";
@@ -30,8 +30,10 @@ export function NodeChecks({ data }: { data: NodeDetail }) {
   const mayManage = useCan("nodes:manage");
   const fromFile = data.node.source === "config";
   const editable = mayManage && !fromFile && !(data as { removed?: boolean }).removed && def !== null;
-  const save = useListPatch(data.node.id);
-  const [editing, setEditing] = useState<{ name: string | null; draft: CheckDraft; original: CheckType | null } | null>(null);
+  const save = useNodePatch(data.node.id);
+  const qc = useQueryClient();
+  // a check's form keeps the version the node had when it was opened: a change made since is not overwritten
+  const [editing, setEditing] = useState<{ name: string | null; draft: CheckDraft; original: CheckType | null; version?: number } | null>(null);
   const [problem, setProblem] = useState<{ index: number; message: string } | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
   const [tokens, setTokens] = useState<NodeChangeAnswer["push_tokens"]>([]);
@@ -40,17 +42,17 @@ export function NodeChecks({ data }: { data: NodeDetail }) {
   const list: CheckDefinition[] = def?.checks ?? probes.map((p) => ({ id: p.name, type: p.type, ...(p.enabled ? {} : { enabled: false }) }));
   const probeOf = (name: string) => probes.find((p) => p.name === name);
 
-  const send = (next: CheckDefinition[] | Record<string, unknown>[], index: number, after?: () => void) => {
+  const send = (next: CheckDefinition[] | Record<string, unknown>[], index: number, after?: () => void, version = def?.version) => {
     setProblem(null);
     save.mutate(
-      { checks: next },
+      { body: { checks: next }, version },
       {
         onSuccess: (answer) => {
           setTokens(answer.push_tokens);
           setRemoving(null);
           after?.();
         },
-        onError: (e) => setProblem({ index, message: e.message }),
+        onError: (e) => !isStale(e) && setProblem({ index, message: e.message }),
       },
     );
   };
@@ -59,7 +61,7 @@ export function NodeChecks({ data }: { data: NodeDetail }) {
     const at = editing.name === null ? list.length : list.findIndex((c) => c.id === editing.name);
     const check = checkOf(editing.draft, editing.original === null || editing.original === editing.draft.type);
     const next = editing.name === null ? [...list, check] : list.map((c, i) => (i === at ? check : c));
-    send(next, at, () => setEditing(null));
+    send(next, at, () => setEditing(null), editing.version);
   };
   const formProblems = (() => {
     if (!editing || !problem) return { fields: {}, rest: [] as string[] };
@@ -92,7 +94,7 @@ export function NodeChecks({ data }: { data: NodeDetail }) {
       <div className="flex flex-wrap items-baseline gap-2">
         <h2 className={H}>Checks</h2>
         {editable && !editing && (
-          <button type="button" className={`${SMALL_BUTTON} ml-auto`} onClick={() => (setProblem(null), setEditing({ name: null, draft: draftOf(null, "http"), original: null }))}>
+          <button type="button" className={`${SMALL_BUTTON} ml-auto`} onClick={() => (setProblem(null), setEditing({ name: null, draft: draftOf(null, "http"), original: null, version: def?.version }))}>
             Add check…
           </button>
         )}
@@ -101,6 +103,17 @@ export function NodeChecks({ data }: { data: NodeDetail }) {
         <p className="break-words text-xs text-amber-200">
           Defined in <span className="font-mono">{def.file}</span>: edit its checks and maintenance windows there (the file wins over the API).
         </p>
+      )}
+      {isStale(save.error) && (
+        <StaleNotice
+          error={save.error}
+          onReload={() => {
+            save.reset();
+            // the form stays open on the fresh version: the change can be made again over theirs
+            if (editing) setEditing({ ...editing, version: undefined });
+            void qc.invalidateQueries({ queryKey: nodePageQueries.all(data.node.id) });
+          }}
+        />
       )}
       {tokens.length > 0 && (
         <div className="flex flex-col gap-1 rounded border border-amber-700 bg-amber-950/30 p-2 text-xs">
@@ -151,7 +164,7 @@ export function NodeChecks({ data }: { data: NodeDetail }) {
                 )}
                 {editable && !editing && (
                   <span className="flex basis-full flex-wrap gap-2">
-                    <button type="button" className={SMALL_BUTTON} disabled={save.isPending} onClick={() => (setProblem(null), setEditing({ name: c.id, draft: draftOf(c), original: draftOf(c).type }))}>
+                    <button type="button" className={SMALL_BUTTON} disabled={save.isPending} onClick={() => (setProblem(null), setEditing({ name: c.id, draft: draftOf(c), original: draftOf(c).type, version: def?.version }))}>
                       Edit
                     </button>
                     <button type="button" className={SMALL_BUTTON} disabled={save.isPending} onClick={() => send(list.map((x, i) => (i === index ? { ...x, enabled: !enabled } : x)), index)}>

@@ -2,7 +2,8 @@
 
 import { useId, type ReactNode } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { changeNode, type NodeChangeAnswer } from "@/lib/queries/node-queries";
+import { HttpError } from "@/lib/queries/fetch-json";
+import { changeNode, nodePageQueries, type NodeChangeAnswer } from "@/lib/queries/node-queries";
 import { CHECK_TYPES, COMMON_FIELDS, TYPE_FIELDS, type CheckDraft, type CheckType, type FieldDef } from "./check-model";
 
 // Shared by the node page's check and maintenance editors: the PATCH that replaces a list, and
@@ -12,13 +13,36 @@ export const INPUT = "w-full min-w-0 rounded border border-slate-700 bg-slate-95
 export const BUTTON = "rounded border border-slate-700 px-3 py-1 text-sm text-slate-200 hover:bg-slate-800 disabled:opacity-50";
 export const SMALL_BUTTON = "rounded border border-slate-700 px-2 py-0.5 text-xs text-slate-200 hover:bg-slate-800 disabled:opacity-50";
 
-/** PATCH /api/v1/nodes/:id with one list replaced; the node page's data is read again after. */
-export function useListPatch(nodeId: number) {
+/**
+ * PATCH /api/v1/nodes/:id on the definition's `version` the change was made on (the server
+ * refuses it with 409 version_conflict when another change came since); the page's data is read
+ * again after.
+ */
+export function useNodePatch(nodeId: number) {
   const qc = useQueryClient();
+  const key = nodePageQueries.all(nodeId);
   return useMutation({
-    mutationFn: (body: { checks?: unknown[]; maintenance?: unknown[] }) => changeNode(nodeId, "patch", body) as Promise<NodeChangeAnswer>,
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["nodes", "page", nodeId] }),
+    mutationFn: ({ body, version }: { body: Record<string, unknown>; version: number | undefined }) =>
+      changeNode(nodeId, "patch", version === undefined ? body : { ...body, version }) as Promise<NodeChangeAnswer>,
+    onSuccess: () => qc.invalidateQueries({ queryKey: key }),
   });
+}
+
+/** Whether a save was refused because someone changed the node since the page read it. */
+export const isStale = (e: unknown): e is HttpError => e instanceof HttpError && e.status === 409 && e.code === "version_conflict";
+
+/** The 409 of a save made on an old version: who changed the node and when, and a way to load their change. */
+export function StaleNotice({ error, onReload }: { error: HttpError; onReload: () => void }) {
+  return (
+    <div role="alert" data-testid="stale-notice" className="flex flex-col gap-2 rounded border border-amber-600 bg-amber-950/40 p-3 text-sm text-amber-100">
+      <p className="font-semibold">Not saved: this node was changed by someone else after you opened it.</p>
+      <p className="break-words text-amber-200">{error.message.replace(/: reload it and make your change again$/, ".")}</p>
+      <p className="text-amber-200">Load their change, then make yours again.</p>
+      <button type="button" className={`${BUTTON} self-start border-amber-600`} onClick={onReload}>
+        Load their change
+      </button>
+    </div>
+  );
 }
 
 /** A form field: its label, the control, and under it the server's problem with it, tied by aria-describedby. */

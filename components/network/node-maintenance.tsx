@@ -1,11 +1,13 @@
 "use client";
 
 import { useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { nodePageQueries } from "@/lib/queries/node-queries";
 import type { MaintenanceInput, NodeDetail } from "@/lib/contracts/network";
 import { useCan } from "@/components/ui/me-context";
 import { LocalTime } from "@/components/ui/time";
 import { blankWindow, fieldProblems, WEEKDAYS, windowOf, type WindowDraft } from "./check-model";
-import { BUTTON, Field, INPUT, SMALL_BUTTON, useListPatch } from "./node-edit";
+import { BUTTON, Field, INPUT, isStale, SMALL_BUTTON, StaleNotice, useNodePatch } from "./node-edit";
 
 const H = "text-xs font-semibold uppercase tracking-wider text-slate-400";
 
@@ -54,14 +56,16 @@ export function NodeMaintenance({ data }: { data: NodeDetail }) {
   const mayManage = useCan("nodes:manage");
   const fromFile = data.node.source === "config";
   const editable = mayManage && !fromFile && !(data as { removed?: boolean }).removed && def !== null;
-  const save = useListPatch(data.node.id);
+  const save = useNodePatch(data.node.id);
+  const qc = useQueryClient();
   const [draft, setDraft] = useState<WindowDraft | null>(null);
   const [problem, setProblem] = useState<{ index: number; message: string } | null>(null);
   const [removing, setRemoving] = useState<number | null>(null);
 
   const send = (next: MaintenanceInput[], index: number, after?: () => void) => {
     setProblem(null);
-    save.mutate({ maintenance: next }, { onSuccess: () => (setRemoving(null), after?.()), onError: (e) => setProblem({ index, message: e.message }) });
+    // the list and its version come from the same read of the node
+    save.mutate({ body: { maintenance: next }, version: def?.version }, { onSuccess: () => (setRemoving(null), after?.()), onError: (e) => !isStale(e) && setProblem({ index, message: e.message }) });
   };
   const { fields, rest } = problem && draft ? fieldProblems(problem.message, "maintenance", list.length) : { fields: {} as Record<string, string>, rest: [] as string[] };
   // the recurring window's local time is its `start`; a one-off's `start` is an instant
@@ -73,6 +77,17 @@ export function NodeMaintenance({ data }: { data: NodeDetail }) {
     <section aria-label="maintenance" className="flex flex-col gap-3 rounded-lg border border-slate-800 bg-slate-900/60 p-4">
       <div className="flex flex-wrap items-baseline gap-2">
         <h2 className={H}>Maintenance windows</h2>
+        {isStale(save.error) && (
+          <div className="basis-full">
+            <StaleNotice
+              error={save.error}
+              onReload={() => {
+                save.reset();
+                void qc.invalidateQueries({ queryKey: nodePageQueries.all(data.node.id) });
+              }}
+            />
+          </div>
+        )}
         {editable && !draft && (
           <button type="button" className={`${SMALL_BUTTON} ml-auto`} onClick={() => (setProblem(null), setDraft(blankWindow(browserZone())))}>
             Add window…

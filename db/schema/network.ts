@@ -37,6 +37,14 @@ export const nodes = sqliteTable("nodes", {
   /** evidence time of the current status (first failed check for down), and why it is not up */
   statusSince: integer("status_since"),
   statusReason: text("status_reason"),
+  /**
+   * The definition's version (1 when made), raised by every change to it (API, UI, the nodes file),
+   * with who made that change and when: PATCH /api/v1/nodes/:id may send the version it read and
+   * is refused (409) when another change came first. Status changes do not count.
+   */
+  definitionVersion: integer("definition_version").notNull().default(1),
+  definedBy: text("defined_by"),
+  definedAt: integer("defined_at"),
 }, (t) => [index("nodes_status_name").on(t.status, t.name, t.id)]);
 
 /**
@@ -56,6 +64,8 @@ export const checks = sqliteTable(
     pushTokenHash: text("push_token_hash"),
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
     createdAt: integer("created_at").notNull().default(sql`(unixepoch() * 1000)`),
+    /** a push check's last push (its time on arrival), so that a restart or a redefinition keeps its deadline */
+    lastPushAt: integer("last_push_at"),
   },
   (t) => [uniqueIndex("checks_node_name").on(t.nodeId, t.name), uniqueIndex("checks_push_token").on(t.pushTokenHash).where(sql`push_token_hash IS NOT NULL`)],
 );

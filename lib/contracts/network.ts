@@ -197,6 +197,8 @@ export interface NodeDefinitionView {
   checks: CheckDefinition[];
   maintenance: MaintenanceInput[];
   file?: string;
+  /** the definition's version: PATCH /api/v1/nodes/:id sends it as `version` so a change made since is not overwritten (409) */
+  version?: number;
 }
 /** One check as written: its id within the node, its type and the settings given (defaults left out). */
 export type CheckDefinition = { id: string; type: string; enabled?: boolean } & Record<string, unknown>;

@@ -10,6 +10,7 @@ import { live } from "./live";
 export interface NodeChangeAnswer {
   node: Omit<NodeView, "checks">;
   definition: Record<string, unknown>;
+  version: number;
   push_tokens: { check: string; token: string; url: string }[];
 }
 

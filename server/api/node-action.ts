@@ -2,7 +2,7 @@ import { NODE_KEY } from "../../lib/contracts/network";
 import type { NodeResult } from "../network/manage";
 import { ApiError } from "./route";
 
-const STATUS = { not_found: 404, conflict: 409, invalid: 400, forbidden: 403 } as const;
+const STATUS = { not_found: 404, conflict: 409, version_conflict: 409, invalid: 400, forbidden: 403 } as const;
 
 /** A node named in a path: its numeric id, or its key (`edge-router-1`); anything else is 400. */
 export function parseNodeRef(raw: string | undefined): number | string {

@@ -8,12 +8,14 @@ import type { RouteHandler } from "./route";
 // The node management and push routes over HTTP: bodies parsed strictly, answers and failures in
 // their documented shapes (201 with push tokens, 409 naming the reason, YAML for the export).
 const root = path.resolve(import.meta.dirname, "..", "..");
-const { core } = testCore({ network: { configFile: null, watchConfig: false } });
+const { core, clock } = testCore({ network: { configFile: null, watchConfig: false } });
 let cookie = "";
+let otherNoc = "";
 
 beforeAll(async () => {
   setCore(core);
   cookie = (await signedIn(core, "noc@bank.test", "noc")).cookie;
+  otherNoc = (await signedIn(core, "noc2@bank.test", "noc")).cookie;
   await core.startNetwork();
 });
 afterAll(async () => {
@@ -21,9 +23,9 @@ afterAll(async () => {
   setCore(undefined);
 });
 
-async function call(route: string, method: string, url: string, params: Record<string, string> = {}, body?: unknown, session = true) {
+async function call(route: string, method: string, url: string, params: Record<string, string> = {}, body?: unknown, session: boolean | string = true) {
   const handler = (await import(path.join(root, "app/api/v1", route, "route.ts")))[method] as RouteHandler;
-  const headers: Record<string, string> = { host: HOST, "x-vigil-remote-addr": "192.0.2.10", ...(session ? { cookie, origin: ORIGIN } : {}) };
+  const headers: Record<string, string> = { host: HOST, "x-vigil-remote-addr": "192.0.2.10", ...(session ? { cookie: typeof session === "string" ? session : cookie, origin: ORIGIN } : {}) };
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await handler(new Request(`http://${HOST}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }), { params: Promise.resolve(params) });
   const text = await res.text();
@@ -71,6 +73,45 @@ describe("node routes", () => {
     expect((await call("nodes/[id]", "PATCH", "/api/v1/nodes/no%20such", { id: "no such" }, { tags: {} })).status).toBe(400);
     expect(await call("nodes/[id]", "DELETE", "/api/v1/nodes/edge-9", { id: "edge-9" })).toMatchObject({ status: 200, body: { key: "edge-9" } });
     expect(await call("nodes/[id]", "DELETE", "/api/v1/nodes/edge-9", { id: "edge-9" })).toMatchObject({ status: 404, body: { error: { code: "not_found", message: "node edge-9 not found" } } });
+  });
+
+  it("PATCH with the version GET gave: a change made since is refused (409 naming who and when) instead of overwritten; without one, the last write wins", async () => {
+    const made = await call("nodes", "POST", "/api/v1/nodes", {}, { id: "gw-v", checks: [{ type: "tcp", host: "10.0.0.1", port: 179 }] });
+    const id = String(made.body.node.id);
+    expect(made.body.version).toBe(1);
+    const read = await call("nodes/[id]", "GET", `/api/v1/nodes/${id}`, { id });
+    expect(read.body.definition.version).toBe(1);
+    // another noc saves first, on the version both read
+    const first = await call("nodes/[id]", "PATCH", `/api/v1/nodes/${id}`, { id }, { latency_threshold_ms: 250, version: 1 }, otherNoc);
+    expect(first).toMatchObject({ status: 200, body: { version: 2, definition: { latency_threshold_ms: 250 } } });
+    clock.advance(60_000);
+    // this noc's save, made on version 1, is refused and names the other's change
+    const stale = await call("nodes/[id]", "PATCH", `/api/v1/nodes/${id}`, { id }, { latency_threshold_ms: 900, version: 1 });
+    expect(stale).toMatchObject({
+      status: 409,
+      body: { error: { code: "version_conflict", message: `node gw-v was changed by noc2@bank.test at ${new Date(clock.now() - 60_000).toISOString()} since you read it (it is at version 2, your change was made on version 1): reload it and make your change again` } },
+    });
+    expect((await call("nodes/[id]", "GET", `/api/v1/nodes/${id}`, { id })).body.settings.latency_threshold_ms).toBe(250);
+    // on the version read again it saves; a status change (a check result) does not move the version
+    core.ingestHeartbeats([{ node: "gw-v", ok: true }], "api");
+    expect((await call("nodes/[id]", "PATCH", `/api/v1/nodes/${id}`, { id }, { latency_threshold_ms: 900, version: 2 })).body).toMatchObject({ version: 3, definition: { latency_threshold_ms: 900 } });
+    // a script that sends no version keeps working as before
+    expect((await call("nodes/[id]", "PATCH", `/api/v1/nodes/${id}`, { id }, { tags: { site: "fra1" } })).body).toMatchObject({ version: 4, definition: { tags: { site: "fra1" } } });
+    expect(await call("nodes/[id]", "PATCH", `/api/v1/nodes/${id}`, { id }, { version: 4 })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/nothing to change/) } } });
+    expect(await call("nodes/[id]", "PATCH", `/api/v1/nodes/${id}`, { id }, { tags: {}, version: "4" })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^version: /) } } });
+  });
+
+  it("PATCH intervals sets each named check's interval on its own, the others untouched; an unknown check or a bad duration is 400 naming it", async () => {
+    const made = await call("nodes", "POST", "/api/v1/nodes", {}, { id: "gw-i", checks: [{ type: "tcp", host: "10.0.0.1", port: 179, interval: "1m" }, { type: "push", id: "backup", interval: "1d" }, { type: "icmp", host: "10.0.0.1" }] });
+    const id = String(made.body.node.id);
+    const patched = await call("nodes/[id]", "PATCH", `/api/v1/nodes/${id}`, { id }, { intervals: { tcp: "30s", BACKUP: "12h" } });
+    expect(patched.status).toBe(200);
+    expect(patched.body.definition.checks.map((c: { id: string; interval?: string }) => [c.id, c.interval ?? null])).toEqual([["tcp", "30s"], ["backup", "12h"], ["icmp", null]]);
+    const probes = (await call("nodes/[id]", "GET", `/api/v1/nodes/${id}`, { id })).body.probes as { name: string; interval_ms: number }[];
+    expect(probes.map((p) => [p.name, p.interval_ms])).toEqual([["tcp", 30_000], ["backup", 43_200_000], ["icmp", 60_000]]);
+    expect(await call("nodes/[id]", "PATCH", `/api/v1/nodes/${id}`, { id }, { intervals: { dns: "30s" } })).toMatchObject({ status: 400, body: { error: { message: 'intervals.dns: this node has no check "dns" (its checks: tcp, backup, icmp)' } } });
+    expect(await call("nodes/[id]", "PATCH", `/api/v1/nodes/${id}`, { id }, { intervals: { icmp: "30" } })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^intervals\.icmp: invalid duration "30"/) } } });
+    expect(await call("nodes/[id]", "PATCH", `/api/v1/nodes/${id}`, { id }, { interval: "1m", intervals: { icmp: "30s" } })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^intervals: give interval \(every check's\) or intervals/) } } });
   });
 
   it("GET /api/v1/network/config says no file is configured", async () => {

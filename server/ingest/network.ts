@@ -2,7 +2,8 @@ import type Database from "better-sqlite3";
 import type { VigilDb } from "../../db/client";
 import { nodes } from "../../db/schema";
 import type { Writer } from "../../db/statements";
-import { listNodeRows, toNodeView } from "../../db/queries/network";
+import { listNodeRows, storedStatus, toNodeView } from "../../db/queries/network";
+import { eq } from "drizzle-orm";
 import { heartbeatInputSchema, type NodeStatus, type NormalizedHeartbeat } from "../../lib/contracts/network";
 import type { NetworkDelta } from "../../lib/contracts/live";
 import type { Severity } from "../../lib/contracts/common";
@@ -15,7 +16,8 @@ import { FiguresStore, type RolledResult } from "../network/figures-store";
 import { baselineFor, initialBaseline, nextGap, observeLatency, type BaselineState } from "../network/baseline";
 import { anomalyReason, type AnomalyFacts } from "../network/check-health";
 import { DEFAULT_STORM, Outages, recordAnomaly, resolveAnomaly, type OutageContext, type OutageNode, type StormOptions } from "../network/outages";
-import type { Transition } from "../network/status";
+import { flapReason, overlayOf, type Health, type ParentStatus, type Transition } from "../network/status";
+import { DEFAULT_FLAP, initialFlap, recordFlap, type FlapOptions, type FlapState } from "../network/flapping";
 import { DEFAULT_TIME_WINDOW, timeWindowCheck, validateBatch, type IngestResult, type Rejection, type TimeWindow } from "./validate";
 
 export const NODE_DOWN_RULE = "node_down";
@@ -34,6 +36,8 @@ export interface NetworkIngestOptions {
   figures?: FiguresStore;
   /** nodes failing together that make one grouped incident (VIGIL_STORM_NODES, VIGIL_STORM_WINDOW_S) */
   storm?: Partial<StormOptions>;
+  /** flap thresholds of nodes made by heartbeats (they have no checks to set them on); default 50/25 */
+  flap?: FlapOptions;
 }
 
 /** Where heartbeats for managed nodes go (server/network/service.ts), and who hears of heartbeat nodes changing status. */
@@ -57,6 +61,13 @@ export interface NodeDefinition {
 }
 
 interface CachedNode extends NodeHealth {
+  /** the status its heartbeats alone give (what `status` shows over it: unreachable, flapping) */
+  base: Health;
+  baseSince: number | null;
+  /** evidence time of the shown status */
+  since: number | null;
+  /** its recent heartbeats, for flapping (learnt again after a restart) */
+  flap: FlapState;
   /** time of the last check a sensor or probe reported (the watchdog's own do not count) */
   lastReportAt: number | null;
   id: number;
@@ -96,6 +107,9 @@ export class NetworkIngest {
   private readonly outages: Outages;
   /** key by id, for the rules' context */
   private readonly keyById = new Map<number, string>();
+  /** heartbeat nodes' keys by their parent's id */
+  private readonly children = new Map<number, Set<string>>();
+  private readonly parentRow: Database.Statement<[number], { status: string; status_since: number | null }>;
 
   constructor(
     private readonly db: VigilDb,
@@ -107,6 +121,7 @@ export class NetworkIngest {
     private readonly options: NetworkIngestOptions = {},
   ) {
     this.figures = options.figures ?? new FiguresStore(sqlite);
+    this.parentRow = sqlite.prepare<[number], { status: string; status_since: number | null }>("SELECT status, status_since FROM nodes WHERE id = ?");
     // nodes that reported before a restart get a full silence period to report again
     for (const row of listNodeRows(db)) this.cache(row, row.lastCheckAt === null ? null : clock.now());
     this.outages = new Outages(incidents, { ...DEFAULT_STORM, ...options.storm }, "heartbeat");
@@ -194,9 +209,8 @@ export class NetworkIngest {
     const changed = this.sqlite.transaction(() => {
       // in time order, so a node that fails, recovers and fails again ends with an open incident
       const outcomes: (
-        | { kind: "down"; key: string; transition: Transition }
+        | { kind: "moved"; key: string; transition: Transition }
         | { kind: "failed_again"; key: string; at: number }
-        | { kind: "recovered"; key: string; transition: Transition }
         | { kind: "anomaly"; node: CachedNode; at: number; facts: AnomalyFacts }
         | { kind: "anomaly_over"; node: CachedNode; at: number }
       )[] = [];
@@ -215,7 +229,7 @@ export class NetworkIngest {
         }
         const time = hb.time ?? now;
         const latency = hb.latency_ms ?? null;
-        const health = nextHealth(node, { ok: hb.ok, latencyMs: latency }, { failuresToDown, degradedMs: node.degradedMs });
+        const health = nextHealth({ status: node.base, consecutiveFailures: node.consecutiveFailures }, { ok: hb.ok, latencyMs: latency }, { failuresToDown, degradedMs: node.degradedMs });
         // latency far from the node's own baseline (no threshold needed): degraded, with its own incident
         const track = hb.ok && latency !== null ? judgeLatency(node.latency, time, latency) : node.latency;
         if (track && track !== node.latency) {
@@ -225,31 +239,41 @@ export class NetworkIngest {
         if (health.status === "up" && track?.anomaly) health.status = "degraded";
         w.insertHeartbeat.run(node.id, time, hb.ok ? 1 : 0, latency, hb.message ?? null);
         const failingSince = hb.ok ? null : (node.failingSince ?? time);
+        const base = health.status as Health;
         // an outage is dated by the first failure of the run that took the node down, not the third
-        const at = health.status === "down" ? Math.min(failingSince ?? time, time) : time;
-        w.updateNodeHealth.run({ status: health.status, failures: health.consecutiveFailures, latency, time, since: at, id: node.id });
+        const baseSince = base === node.base ? node.baseSince : base === "down" ? Math.min(failingSince ?? time, time) : time;
+        // a copy: the batch may roll back, and the cached history must then be as it was
+        const flap = { ...node.flap, history: node.flap.history.slice() };
+        const flapped = recordFlap(flap, hb.ok, this.options.flap ?? DEFAULT_FLAP);
+        // the reason its own heartbeats give
+        const why = hb.message ?? (hb.ok ? (track?.anomaly && !(node.degradedMs !== null && latency !== null && latency > node.degradedMs) ? anomalyReason(track.anomaly) : "slower than its threshold") : "a check failed");
+        // unreachable while its parent is down, flapping while it changes too often: as managed nodes (status.ts)
+        const shown = overlayOf({ base, base_since: baseSince, failing_since: failingSince, status: node.status, since: node.since, reason: node.status === "unreachable" ? "its parent is down" : null, flap }, this.parentOf(node, next));
+        const status = shown?.status ?? base;
+        const at = status === node.status ? (node.since ?? time) : status === "flapping" || flapped.stopped ? time : (shown?.at ?? baseSince ?? time);
+        w.updateNodeHealth.run({ status, failures: health.consecutiveFailures, latency, time, since: at, id: node.id });
         rolled.push({ nodeId: node.id, time, ok: hb.ok, latency_ms: latency });
         // judged in arrival order, so a late heartbeat's change is recorded no earlier than the last one
-        const why = hb.message ?? (hb.ok ? (track?.anomaly && !(node.degradedMs !== null && latency !== null && latency > node.degradedMs) ? anomalyReason(track.anomaly) : "slower than its threshold") : "a check failed");
-        if (health.status !== node.status) this.figures.recordStatus(node.id, at, health.status, health.status === "up" ? null : why, false);
-        const reason = hb.message ?? (hb.ok ? null : "a heartbeat reported a failure");
-        if (health.status === "down" && node.status !== "down") outcomes.push({ kind: "down", key: hb.node, transition: { from: node.status, to: "down", at, confirmed_at: time, reason, base: "down" } });
-        else if (health.status === "down") outcomes.push({ kind: "failed_again", key: hb.node, at: time });
-        else if (node.status === "down") outcomes.push({ kind: "recovered", key: hb.node, transition: { from: "down", to: health.status, at: time, confirmed_at: time, reason: null, base: "up" } });
+        if (status !== node.status) this.figures.recordStatus(node.id, at, status, status === "up" ? null : (shown?.reason ?? why), false);
+        const reason = shown?.reason ?? hb.message ?? (hb.ok ? null : "a heartbeat reported a failure");
+        if (status !== node.status) outcomes.push({ kind: "moved", key: hb.node, transition: { from: node.status, to: status, at, confirmed_at: time, reason: status === "down" || shown ? reason : null, base } });
+        else if (status === "down" && !hb.ok) outcomes.push({ kind: "failed_again", key: hb.node, at: time });
         // receipt time, not the check's own: a sensor with a skewed clock is still reporting
         const lastReportAt = source === WATCHDOG_SOURCE ? node.lastReportAt : now;
-        next.set(hb.node, { ...node, ...health, lastReportAt, failingSince, latency: track });
+        next.set(hb.node, { ...node, ...health, status, base, baseSince, since: at, flap, lastReportAt, failingSince, latency: track });
         deltas.push({
           type: "heartbeat",
           node_id: node.id,
-          status: health.status,
+          status,
           check: { time, ok: hb.ok, latency_ms: latency, ...(hb.message ? { message: hb.message } : {}) },
           // a change of status says since when (a down node: its first failure of the run)
-          ...(health.status !== node.status ? { since: at } : {}),
+          ...(status !== node.status ? { since: at } : {}),
         });
         accepted += 1;
       }
       this.figures.addResults(rolled);
+      // children of nodes whose status moved are judged again, parents before children
+      this.cascade(next, now, deltas, outcomes);
       const incidents: Incident[] = [];
       // the nodes as this batch leaves them: a storm's members are the ones failing together
       const ctx = this.context(next);
@@ -271,6 +295,8 @@ export class NetworkIngest {
         // down: its own node_down dated by the first failure, or a member of a storm, or held while
         // its parent fails; up again: resolved as of the first good heartbeat
         if (o.kind === "failed_again") this.outages.failedAgain(node, o.at, out);
+        // down: its own node_down (or a storm's member, or held while its parent fails); unreachable:
+        // evidence on its parent's incident; flapping: a note; up again: resolved as of the first good heartbeat
         else this.outages.apply(node, [o.transition], ctx, out);
       }
       this.outages.settle(ctx, now, out);
@@ -291,7 +317,7 @@ export class NetworkIngest {
       for (const [key, s] of delegate.ingestHeartbeats(delegated.map((v) => v.value), now)) {
         const cached = this.byKey.get(key);
         const lastReportAt = source === WATCHDOG_SOURCE ? (cached?.lastReportAt ?? null) : now;
-        this.byKey.set(key, { ...(cached ?? { key, name: key, critical: false, degradedMs: null, consecutiveFailures: 0, tags: {}, parentId: null }), id: s.id, status: s.status, lastReportAt });
+        this.byKey.set(key, { ...(cached ?? { key, name: key, critical: false, degradedMs: null, consecutiveFailures: 0, tags: {}, parentId: null, base: "pending", baseSince: null, since: null, flap: initialFlap() }), id: s.id, status: s.status, lastReportAt });
         this.keyById.set(s.id, key);
       }
       accepted += delegated.length;
@@ -311,7 +337,7 @@ export class NetworkIngest {
     try {
       const now = this.clock.now();
       const silent: CachedNode[] = [];
-      for (const n of this.byKey.values()) if (sweepable(n) && n.lastReportAt !== null && now - n.lastReportAt > silenceMs) silent.push(n);
+      for (const n of this.byKey.values()) if (this.sweepable(n) && n.lastReportAt !== null && now - n.lastReportAt > silenceMs) silent.push(n);
       let accepted = 0;
       // in slices, yielding between them: 100,000 silent nodes must not hold the event loop
       for (let i = 0; i < silent.length; i += sliceSize) {
@@ -320,7 +346,7 @@ export class NetworkIngest {
         const items = silent
           .slice(i, i + sliceSize)
           .map((n) => this.byKey.get(n.key)!)
-          .filter((n) => n && sweepable(n) && n.lastReportAt !== null && at - n.lastReportAt > silenceMs)
+          .filter((n) => n && this.sweepable(n) && n.lastReportAt !== null && at - n.lastReportAt > silenceMs)
           .map((n) => ({ node: n.key, ok: false, time: at, message: `no heartbeat for ${Math.round((at - n.lastReportAt!) / 1000)} s` }));
         if (items.length) accepted += this.ingest(items, WATCHDOG_SOURCE).accepted;
       }
@@ -330,12 +356,26 @@ export class NetworkIngest {
     }
   }
 
+  /**
+   * Whether the watchdog records a silent node's missing heartbeats: not once it is down (it stays
+   * down), nor while its parent is down (unreachable; once the parent is back, its silence counts)
+   * or it is paused (pending, for a managed node).
+   */
+  private sweepable(n: CachedNode): boolean {
+    if (n.status === "unreachable") {
+      const parent = this.parentOf(n, new Map());
+      return parent !== null && parent.status !== "down" && parent.status !== "unreachable";
+    }
+    return n.status !== "down" && n.status !== "pending";
+  }
+
   /** Forgets a node that was deleted (its key may come back with a new heartbeat, as a new node). */
   forget(key: string): void {
     const node = this.byKey.get(key);
     this.byKey.delete(key);
     if (node) {
       this.keyById.delete(node.id);
+      if (node.parentId !== null) this.children.get(node.parentId)?.delete(key);
       this.outages.forget(node.id);
     }
   }
@@ -354,14 +394,61 @@ export class NetworkIngest {
       tags: row.tags ?? {},
       parentId: row.parentId,
       status: row.status,
+      base: baseOf(row.status, row.consecutiveFailures, this.options.failuresToDown ?? DEFAULT_FAILURES_TO_DOWN),
+      baseSince: row.statusSince,
+      since: row.statusSince,
+      flap: initialFlap(),
       consecutiveFailures: row.consecutiveFailures,
       lastReportAt,
     };
   }
 
   private cache(row: typeof nodes.$inferSelect, lastReportAt: number | null = this.byKey.get(row.key)?.lastReportAt ?? null): void {
-    this.byKey.set(row.key, this.toCached(row, lastReportAt));
+    const before = this.byKey.get(row.key);
+    if (before?.parentId != null) this.children.get(before.parentId)?.delete(row.key);
+    // a node registered again keeps what its heartbeats taught (flap history, latency baseline)
+    this.byKey.set(row.key, { ...this.toCached(row, lastReportAt), ...(before ? { flap: before.flap, latency: before.latency, failingSince: before.failingSince, base: before.base, baseSince: before.baseSince } : {}) });
     this.keyById.set(row.id, row.key);
+    if (row.parentId !== null) (this.children.get(row.parentId) ?? this.children.set(row.parentId, new Set()).get(row.parentId)!).add(row.key);
+  }
+
+  /** Its parent as the status rules read it: a heartbeat node from the cache (or this batch), a managed one from its row. */
+  private parentOf(node: CachedNode, next: ReadonlyMap<string, CachedNode>): ParentStatus | null {
+    if (node.parentId === null) return null;
+    const key = this.keyById.get(node.parentId);
+    const owned = key !== undefined && (this.options.delegate?.owns(key) ?? false);
+    const p = key === undefined || owned ? undefined : (next.get(key) ?? this.byKey.get(key));
+    if (p) return { status: p.status, base: p.base, since: p.since };
+    const row = this.parentRow.get(node.parentId);
+    return row ? { status: storedStatus(row.status), since: row.status_since } : null;
+  }
+
+  /**
+   * Heartbeat children of the nodes this batch moved: judged again without a result (unreachable
+   * when their parent went down, their own status when it came back), parents before children.
+   */
+  private cascade(next: Map<string, CachedNode>, now: number, deltas: NetworkDelta[], outcomes: { push(o: { kind: "moved"; key: string; transition: Transition }): unknown }): void {
+    const queue = [...next.values()].filter((n) => this.byKey.get(n.key)?.status !== n.status).map((n) => n.id);
+    const seen = new Set(queue);
+    while (queue.length) {
+      const parentId = queue.shift()!;
+      for (const key of this.children.get(parentId) ?? []) {
+        const child = next.get(key) ?? this.byKey.get(key);
+        if (!child || seen.has(child.id) || this.options.delegate?.owns(key)) continue;
+        const shown = overlayOf({ base: child.base, base_since: child.baseSince, failing_since: child.consecutiveFailures > 0 ? (child.failingSince ?? child.baseSince ?? now) : null, status: child.status, since: child.since, reason: child.status === "unreachable" ? "its parent is down" : null, flap: child.flap }, this.parentOf(child, next));
+        const status = shown?.status ?? child.base;
+        if (status === child.status) continue;
+        const at = shown?.at ?? child.baseSince ?? now;
+        const reason = shown?.reason ?? (status === "down" ? "a heartbeat reported a failure" : null);
+        const row = this.db.update(nodes).set({ status, statusSince: at }).where(eq(nodes.id, child.id)).returning().get();
+        this.figures.recordStatus(child.id, at, status, status === "up" ? null : reason, false);
+        next.set(key, { ...child, status, since: at });
+        if (row) deltas.push({ type: "node", node: toNodeView(row) });
+        outcomes.push({ kind: "moved", key, transition: { from: child.status, to: status, at, confirmed_at: now, reason, base: child.base } });
+        seen.add(child.id);
+        queue.push(child.id);
+      }
+    }
   }
 }
 
@@ -384,10 +471,9 @@ function judgeLatency(track: LatencyTrack | undefined, time: number, latency: nu
   return { baseline, sampleAt: time, gapMs, anomaly };
 }
 
-/**
- * Whether the watchdog records a silent node's missing heartbeats: not once it is down (it stays
- * down), nor while its parent is down (unreachable) or it is paused (pending, for a managed node).
- */
-function sweepable(n: { status: NodeStatus }): boolean {
-  return n.status !== "down" && n.status !== "unreachable" && n.status !== "pending";
+
+/** A heartbeat node's own health from its row, after a restart (its shown status may be an overlay). */
+function baseOf(status: NodeStatus, failures: number, failuresToDown: number): Health {
+  if (status === "up" || status === "degraded" || status === "down" || status === "pending") return status;
+  return failures === 0 ? "up" : failures >= failuresToDown ? "down" : "degraded";
 }

@@ -85,13 +85,23 @@ export type NodeInput = z.output<typeof nodeInputSchema>;
 
 /**
  * PATCH /api/v1/nodes/:id: the fields to change. `parent` and `latency_threshold_ms` may be null
- * (none); `checks` and `maintenance` replace the lists; `interval` sets every check's interval.
+ * (none); `checks` and `maintenance` replace the lists; `interval` sets every check's interval,
+ * `intervals` ({check id: interval}) each named check's own.
  */
 export const nodePatchSchema = z
   .strictObject(shared)
   .partial()
-  .extend({ interval: z.union([z.string().max(32), z.number()]).optional() })
-  .refine((p) => Object.keys(p).length > 0, "nothing to change");
+  .extend({
+    interval: z.union([z.string().max(32), z.number()]).optional(),
+    intervals: z
+      .record(z.string().max(128), z.union([z.string().max(32), z.number()]))
+      .refine((m) => Object.keys(m).length <= MAX_CHECKS, `at most ${MAX_CHECKS} checks`)
+      .optional(),
+    /** the definition's version the change was made on (GET's `definition.version`): 409 when another change came since */
+    version: z.number().int().min(1).optional(),
+  })
+  .refine((p) => Object.keys(p).some((k) => k !== "version"), "nothing to change")
+  .refine((p) => p.interval === undefined || p.intervals === undefined, { message: "give interval (every check's) or intervals (each check's own), not both", path: ["intervals"] });
 export type NodePatch = z.output<typeof nodePatchSchema>;
 
 /** A node's full definition, every default applied: what the service registers and stores. */

@@ -166,6 +166,7 @@ describe("nodes over the API", () => {
         { id: "tcp", ...tcp },
       ],
       maintenance: [window],
+      version: 1,
     });
     expect(JSON.stringify(view)).not.toContain("s3cret");
 
@@ -209,7 +210,7 @@ describe("nodes over the API", () => {
     const { core } = setup();
     core.ingestHeartbeats([{ node: "sensor-9", ok: true }], "api");
     const id = core.networkSnapshot().nodes[0].id;
-    expect(core.node(id, { checks: 10 })!.definition).toEqual({ checks: [], maintenance: [] });
+    expect(core.node(id, { checks: 10 })!.definition).toEqual({ checks: [], maintenance: [], version: 1 });
   });
 
   it("exports every node as a nodes file that reads back", () => {

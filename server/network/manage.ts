@@ -21,12 +21,14 @@ export interface NodeChangeActor {
   audit: (entry: { action: string; target: string; before: unknown; after: unknown }) => void;
 }
 
-export type NodeResult<T> = { ok: true; value: T } | { ok: false; code: "not_found" | "conflict" | "invalid" | "forbidden"; message: string };
+export type NodeResult<T> = { ok: true; value: T } | { ok: false; code: "not_found" | "conflict" | "version_conflict" | "invalid" | "forbidden"; message: string };
 
 /** A node as the management routes answer it: its view, its definition (secrets left out) and new push URLs. */
 export interface ManagedNodeAnswer {
   node: Omit<NodeView, "checks">;
   definition: Record<string, unknown>;
+  /** the definition's version after this change (what a further PATCH sends as `version`) */
+  version: number;
   /** push checks whose token was made by this request: the only time it is shown */
   push_tokens: { check: string; token: string; url: string }[];
 }
@@ -42,6 +44,7 @@ export class NodeManager {
     private readonly locate: ConfigLocator,
     private readonly onRemoved: (key: string) => void = () => {},
     private readonly newToken: () => string = newPushToken,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Takes every node the file or the API defined into the service (at start). Answers problems with stored settings. */
@@ -70,13 +73,19 @@ export class NodeManager {
     return this.write(spec, existing, who, "node_created");
   }
 
+  /**
+   * Changes some fields of a node's definition. With `version` (the one the caller read), a
+   * change made since is not overwritten: 409 naming who made it and when. Without it, the last
+   * write wins (scripts).
+   */
   update(ref: string | number, patch: NodePatch, who: NodeChangeActor): NodeResult<ManagedNodeAnswer> {
     const row = this.find(ref);
     if (!row) return notFound(ref);
     if (row.source === "config") return this.configConflict(row);
+    if (patch.version !== undefined && patch.version !== row.definitionVersion) return staleVersion(row, patch.version);
     const current = this.currentInput(row);
     const next: Record<string, unknown> = { ...current };
-    for (const [k, v] of Object.entries(patch)) if (k !== "interval" && k !== "checks" && k !== "maintenance") next[k] = v;
+    for (const [k, v] of Object.entries(patch)) if (k !== "interval" && k !== "intervals" && k !== "checks" && k !== "maintenance" && k !== "version") next[k] = v;
     // the lists are replaced, and kept in their written form (what is stored and exported)
     if (patch.checks) {
       next.checks = patch.checks.map((c) => ({ ...(c.id ? { id: c.id } : {}), ...c.input, ...(c.token ? { token: c.token } : {}), ...(c.enabled ? {} : { enabled: false }) }));
@@ -90,8 +99,26 @@ export class NodeManager {
       if (list.length === 0) return invalid("interval: this node has no checks to set the interval of");
       next.checks = list.map((c) => ({ ...c, interval: patch.interval }));
     }
+    if (patch.intervals !== undefined) {
+      const list = (next.checks as Record<string, unknown>[] | undefined) ?? [];
+      const ids = new Set(list.map((c) => String(c.id).toLowerCase()));
+      const unknown = Object.keys(patch.intervals).find((id) => !ids.has(id.toLowerCase()));
+      if (unknown !== undefined) return invalid(`intervals.${unknown}: this node has no check ${JSON.stringify(unknown)}${ids.size ? ` (its checks: ${[...ids].join(", ")})` : ""}`);
+      const wanted = new Map(Object.entries(patch.intervals).map(([id, v]) => [id.toLowerCase(), v]));
+      next.checks = list.map((c) => (wanted.has(String(c.id).toLowerCase()) ? { ...c, interval: wanted.get(String(c.id).toLowerCase()) } : c));
+    }
     const parsed = nodeInputSchema.safeParse(strip(next));
-    if (!parsed.success) return invalid(describeZodError(parsed.error));
+    if (!parsed.success) {
+      // an interval given by check id is named so, as it was sent
+      const issue = parsed.error.issues[0];
+      const list = next.checks as Record<string, unknown>[] | undefined;
+      if (patch.intervals && issue?.path[0] === "checks" && issue.path[2] === "interval" && typeof issue.path[1] === "number" && list?.[issue.path[1]]) {
+        const id = String(list[issue.path[1]].id);
+        const sent = Object.keys(patch.intervals).find((k) => k.toLowerCase() === id.toLowerCase());
+        if (sent !== undefined) return invalid(`intervals.${sent}: ${issue.message}`);
+      }
+      return invalid(describeZodError(parsed.error));
+    }
     const named = nameChecks(parsed.data.checks ?? []);
     if (named.problems.length) return invalid(`checks.${named.problems[0].index}: ${named.problems[0].message}`);
     return this.write(toNodeSpec(parsed.data, named.checks), row, who, "node_updated");
@@ -163,7 +190,7 @@ export class NodeManager {
     let row!: NodeRow;
     try {
       this.sqlite.transaction(() => {
-        row = this.store.saveDefinition(nodeValues(spec, source, parentId));
+        row = this.store.saveDefinition(nodeValues(spec, source, parentId), who.name, this.now());
         const checks = this.store.replaceChecks(row.id, values);
         who.audit({ action, target: `node ${spec.key}`, before, after: redact(definitionOf(row, spec.parent, checks)) });
       })();
@@ -220,14 +247,14 @@ export class NodeManager {
     const row = this.store.byId(id);
     if (!row) return null;
     const d = redact(definitionOf(row, null, this.store.checksOf(row.id)));
-    const view: NodeDefinitionView = { checks: (d.checks as CheckDefinition[] | undefined) ?? [], maintenance: (d.maintenance as MaintenanceInput[] | undefined) ?? [] };
+    const view: NodeDefinitionView = { checks: (d.checks as CheckDefinition[] | undefined) ?? [], maintenance: (d.maintenance as MaintenanceInput[] | undefined) ?? [], version: row.definitionVersion };
     if (row.source === "config") view.file = this.locate(row.key)?.file ?? "the config file (VIGIL_CONFIG)";
     return view;
   }
 
   answer(row: NodeRow, tokens: ManagedNodeAnswer["push_tokens"]): ManagedNodeAnswer {
     const { checks: _none, ...node } = toNodeView(row);
-    return { node, definition: redact(definitionOf(row, this.parentKey(row.parentId), this.store.checksOf(row.id))), push_tokens: tokens };
+    return { node, definition: redact(definitionOf(row, this.parentKey(row.parentId), this.store.checksOf(row.id))), version: row.definitionVersion, push_tokens: tokens };
   }
 
   private configConflict(row: NodeRow): NodeResult<never> {
@@ -241,6 +268,17 @@ export class NodeManager {
     const byId = new Map(rows.map((r) => [r.id, r.key]));
     return parentLoop(new Map(rows.map((r) => [r.key, r.parentId === null ? null : (byId.get(r.parentId) ?? null)])));
   }
+}
+
+/** A PATCH made on a version another change has replaced: who made that change, and when. */
+function staleVersion(row: NodeRow, sent: number): NodeResult<never> {
+  const by = row.definedBy ?? "its first heartbeat";
+  const when = row.definedAt === null ? "" : ` at ${new Date(row.definedAt).toISOString()}`;
+  return {
+    ok: false,
+    code: "version_conflict",
+    message: `node ${row.key} was changed by ${by}${when} since you read it (it is at version ${row.definitionVersion}, your change was made on version ${sent}): reload it and make your change again`,
+  };
 }
 
 const notFound = (ref: string | number): NodeResult<never> => ({ ok: false, code: "not_found", message: `node ${ref} not found` });

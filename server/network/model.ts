@@ -25,6 +25,8 @@ export interface LiveCheck {
   input: Record<string, unknown>;
   enabled: boolean;
   tokenHash: string | null;
+  /** a push check's last push, as stored (kept up to date by the service) */
+  lastPushAt: number | null;
 }
 
 export interface LiveNode {
@@ -60,6 +62,7 @@ export function policyOf(node: Pick<LiveNode, "latencyThresholdMs" | "failuresBe
       successes_before_up: c.spec.successes_before_up,
       latency_threshold_ms: c.spec.latency_threshold_ms ?? node.latencyThresholdMs,
       baseline_window: c.spec.baseline_window ?? null,
+      flap: { high: c.spec.flap_high_percent ?? DEFAULT_NODE_POLICY.flap!.high, low: c.spec.flap_low_percent ?? DEFAULT_NODE_POLICY.flap!.low },
     };
   }
   return {
@@ -98,7 +101,7 @@ export function liveFromRows(row: NodeRow, checkRows: readonly CheckRow[]): { no
       problems.push(`node ${row.key}: stored check ${c.name} no longer parses (${parsed.error.issues[0]?.message}); it does not run`);
       continue;
     }
-    checks.push({ id: c.id, name: c.name, schedId: `${row.key}/${c.name}`, spec: parsed.data, input: c.spec, enabled: c.enabled, tokenHash: c.pushTokenHash });
+    checks.push({ id: c.id, name: c.name, schedId: `${row.key}/${c.name}`, spec: parsed.data, input: c.spec, enabled: c.enabled, tokenHash: c.pushTokenHash, lastPushAt: c.lastPushAt });
   }
   const maintenance: LiveNode["maintenance"] = [];
   for (const input of settings.maintenance ?? []) {

@@ -36,6 +36,8 @@ export interface CheckRun {
   started_at: number;
   finished_at: number;
   result: CheckResult;
+  /** a push arrived (a push check's result that is not a missed push) */
+  pushed?: true;
 }
 
 export interface SchedulerOptions {
@@ -178,7 +180,7 @@ export class CheckScheduler {
     const hit = this.pushes.recordPush(token, at, input);
     if (!hit) return null;
     const entry = this.entries.get(hit.monitor.id);
-    this.emit({ check_id: hit.monitor.id, planned_at: at, started_at: at, finished_at: at, result: hit.result });
+    this.emit({ check_id: hit.monitor.id, planned_at: at, started_at: at, finished_at: at, result: hit.result, pushed: true });
     if (entry && this.started) this.planPush(entry);
     return { check_id: hit.monitor.id };
   }

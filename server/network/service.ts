@@ -43,6 +43,8 @@ interface Arrival {
   result: StatusResult;
   checkId: number | null;
   message: string | null;
+  /** a push check's push arrived at this time (not a missed push) */
+  pushedAt?: number;
 }
 
 /** A pushed heartbeat for a node the service manages (POST /api/v1/heartbeats). */
@@ -179,7 +181,7 @@ export class NetworkService {
         if (c.spec.type === "push") {
           if (!c.tokenHash) continue;
           // the scheduler holds the token's hash as the token: the push route hashes what it is given
-          this.scheduler.add({ id: c.schedId, push: new PushMonitor(c.schedId, { token: c.tokenHash, interval_ms: c.spec.interval_ms, grace_ms: c.spec.grace_ms }, this.timers.now()) });
+          this.scheduler.add({ id: c.schedId, push: new PushMonitor(c.schedId, { token: c.tokenHash, interval_ms: c.spec.interval_ms, grace_ms: c.spec.grace_ms }, this.timers.now(), c.lastPushAt) });
         } else {
           this.scheduler.add({ id: c.schedId, interval_ms: c.spec.interval_ms, timeout_ms: c.spec.timeout_ms, check: createCheck(c.spec, this.options.checkEnv, this.options.ping)! });
         }
@@ -219,11 +221,14 @@ export class NetworkService {
     // the prober may not send ICMP (or has no ping): that says nothing about the target
     if (result.details?.icmp_unavailable === true) return this.cannotRun(ref.node, ref.check, result.error ?? "ICMP not available");
     const message = result.warning ?? (typeof result.details.message === "string" ? result.details.message : null);
+    // a push's time is kept with its result, so a restart or a redefinition keeps the check's deadline
+    if (run.pushed) ref.check.lastPushAt = Math.max(ref.check.lastPushAt ?? run.started_at, run.started_at);
     this.commit(ref.node, [
       {
         result: { check_id: ref.check.name, time: run.started_at, ok: result.ok, latency_ms: result.latency_ms, error: result.error },
         checkId: ref.check.id,
         message,
+        pushedAt: run.pushed ? run.started_at : undefined,
       },
     ]);
   }
@@ -300,7 +305,10 @@ export class NetworkService {
     const incidents = new Map<number, Incident>();
     const now = this.timers.now();
     this.sqlite.transaction(() => {
-      for (const a of arrivals) this.store.insertResult(node.id, a.checkId, a.result.time, a.result.ok, a.result.latency_ms, a.message, a.result.error ?? null);
+      for (const a of arrivals) {
+        this.store.insertResult(node.id, a.checkId, a.result.time, a.result.ok, a.result.latency_ms, a.message, a.result.error ?? null);
+        if (a.pushedAt !== undefined && a.checkId !== null) this.store.setLastPush(a.checkId, a.pushedAt);
+      }
       // the roll-ups move with the raw rows: a crash keeps both or neither
       this.figures.addResults(arrivals.map((a) => ({ nodeId: node.id, time: a.result.time, ok: a.result.ok, latency_ms: a.result.latency_ms })));
       // a paused node's heartbeats are kept but judge nothing

@@ -11,9 +11,9 @@ export const NODE_STATUSES = ["pending", "up", "degraded", "down", "unreachable"
 export type NodeStatus = (typeof NODE_STATUSES)[number];
 
 export interface NodePolicy extends CheckPolicy {
-  /** per-check overrides (failures_before_down, latency threshold…) by check id */
-  checks?: Record<string, Partial<CheckPolicy>>;
-  /** flap thresholds, or null to never report flapping */
+  /** per-check overrides (failures_before_down, latency threshold, flap thresholds…) by check id */
+  checks?: Record<string, Partial<CheckPolicy> & { flap?: FlapOptions | null }>;
+  /** flap thresholds (each check's own history is judged by them), or null to never report flapping */
   flap: FlapOptions | null;
 }
 export const DEFAULT_NODE_POLICY: NodePolicy = { ...DEFAULT_CHECK_POLICY, flap: DEFAULT_FLAP };
@@ -42,7 +42,8 @@ export interface NodeState {
   /** the status the checks alone give, under any maintenance, unreachable or flapping overlay */
   base: Health;
   base_since: number | null;
-  checks: Record<string, CheckTrack>;
+  checks: Record<string, CheckTrack & { flap?: FlapState }>;
+  /** the flap history of the check that changes most (each check has its own, as Nagios has per service) */
   flap: FlapState;
   maintenance: ActiveMaintenance | null;
   /** the newest result time applied; older results arriving later are ignored */
@@ -103,13 +104,29 @@ export function evaluateNode(previous: NodeState, input: StatusInput, policy: No
     const checkPolicy = { ...policy, ...policy.checks?.[r.check_id] };
     const track = (state.checks[r.check_id] ??= initialTrack());
     applyResult(track, r, checkPolicy);
-    const flap = policy.flap ? recordFlap(state.flap, Object.values(state.checks).every((t) => t.last_ok !== false), policy.flap) : null;
+    let flap: { started: boolean; stopped: boolean } | null = null;
+    if (checkPolicy.flap) {
+      const was = state.flap.flapping;
+      recordFlap((track.flap ??= initialFlap()), r.ok, checkPolicy.flap);
+      state.flap = worstFlap(state.checks);
+      flap = { started: !was && state.flap.flapping, stopped: was && !state.flap.flapping };
+    }
     updateBase(state, r, track);
     settle(state, transitions, parent, r.time, r.time, r.check_id, flap);
   }
   moveMaintenance(state, windows, Math.max(input.now, state.last_time ?? input.now), transitions, parent);
   settle(state, transitions, parent, input.now, null, undefined, null);
   return { state, transitions, ignored };
+}
+
+/** The flap state that speaks for the node: a flapping check's (the highest percent first), else the one changing most. */
+function worstFlap(checks: NodeState["checks"]): FlapState {
+  let worst: FlapState | null = null;
+  for (const t of Object.values(checks)) {
+    const f = t.flap;
+    if (f && (!worst || (f.flapping && !worst.flapping) || (f.flapping === worst.flapping && f.percent > worst.percent))) worst = f;
+  }
+  return worst ? { ...worst, history: worst.history.slice() } : initialFlap();
 }
 
 /** The node's health from its checks: the worst of them, dated by the evidence of the check that set it. */
@@ -129,16 +146,55 @@ function updateBase(state: NodeState, r: StatusResult, track: CheckTrack): void 
 function overlay(state: NodeState, parent: ParentStatus | null): { status: NodeStatus; at: number | null; reason: string | null } {
   if (state.maintenance) return { status: "maintenance", at: state.maintenance.start, reason: state.maintenance.reason ? `maintenance: ${state.maintenance.reason}` : "maintenance" };
   const tracks = Object.values(state.checks);
-  const lastFailed = tracks.some((t) => t.last_ok === false);
-  if (parent && isDown(parent) && (state.base === "down" || lastFailed)) {
-    const own = state.base === "down" ? state.base_since : Math.min(...tracks.filter((t) => t.last_ok === false).map((t) => t.first_fail_at ?? Infinity));
-    return { status: "unreachable", at: Math.max(own ?? 0, parent.since ?? 0), reason: `its parent is ${parent.status === "down" || parent.status === "unreachable" ? parent.status : `down (${parent.status})`}` };
+  const failed = tracks.filter((t) => t.last_ok === false);
+  const own: OwnHealth = {
+    base: state.base,
+    base_since: state.base_since,
+    failing_since: failed.length === 0 ? null : Math.min(...failed.map((t) => t.first_fail_at ?? Infinity)),
+    status: state.status,
+    since: state.since,
+    reason: state.reason,
+    flap: state.flap,
+  };
+  return overlayOf(own, parent) ?? { status: state.base, at: state.base_since, reason: baseReason(state) };
+}
+
+/** A node's own health as its results give it, and what it shows now: what the overlays read. */
+export interface OwnHealth {
+  /** the status its checks alone give, and since when */
+  base: Health;
+  base_since: number | null;
+  /** first failure of the failing run of a check whose last result failed; null when none failed last */
+  failing_since: number | null;
+  /** what it shows now */
+  status: NodeStatus;
+  since: number | null;
+  reason: string | null;
+  flap: FlapState;
+}
+
+/**
+ * What a node shows over its own health because of its parent or its flapping, or null for its
+ * own health. Unreachable: it fails while its parent is down (no incident of its own); flapping:
+ * its results change too often. Shared by managed nodes and nodes made by heartbeats alone
+ * (server/ingest/network.ts), so both tell the same truth.
+ */
+export function overlayOf(own: OwnHealth, parent: ParentStatus | null): { status: NodeStatus; at: number | null; reason: string | null } | null {
+  const lastFailed = own.failing_since !== null;
+  if (parent && isDown(parent) && (own.base === "down" || lastFailed)) {
+    const since = own.base === "down" ? own.base_since : own.failing_since;
+    return { status: "unreachable", at: Math.max(since ?? 0, parent.since ?? 0), reason: `its parent is ${parent.status === "down" || parent.status === "unreachable" ? parent.status : `down (${parent.status})`}` };
   }
   // after its parent came back, a node still counting its way up stays unreachable rather than
   // paging as down for one interval; if it fails again it is down on its own account
-  if (state.status === "unreachable" && state.base === "down" && !lastFailed) return { status: "unreachable", at: state.since, reason: state.reason };
-  if (state.flap.flapping) return { status: "flapping", at: null, reason: `${state.flap.percent.toFixed(1)}% state change over the last ${state.flap.history.length} checks` };
-  return { status: state.base, at: state.base_since, reason: baseReason(state) };
+  if (own.status === "unreachable" && own.base === "down" && !lastFailed) return { status: "unreachable", at: own.since, reason: own.reason };
+  if (own.flap.flapping) return { status: "flapping", at: null, reason: flapReason(own.flap) };
+  return null;
+}
+
+/** Why a node is flapping: its percent state change over the results it looked at. */
+export function flapReason(flap: FlapState): string {
+  return `${flap.percent.toFixed(1)}% state change over the last ${flap.history.length} checks`;
 }
 
 function baseReason(state: NodeState): string | null {

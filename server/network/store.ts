@@ -62,6 +62,7 @@ export class NetworkStore {
     sqlite: Database.Database,
   ) {
     this.hot = {
+      setLastPush: sqlite.prepare<[number, number]>(`UPDATE checks SET last_push_at = max(coalesce(last_push_at, 0), ?) WHERE id = ?`),
       insertResult: sqlite.prepare<[number, number, number, number | null, string | null, number | null, string | null]>(
         `INSERT INTO heartbeats (node_id, time, ok, latency_ms, message, check_id, error) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
@@ -119,12 +120,13 @@ export class NetworkStore {
   }
 
   /** Creates the node or rewrites the definition of the one with this key (its id, status and history stay). */
-  saveDefinition(values: NodeValues): NodeRow {
+  /** Writes a node's definition: a new one at version 1, a changed one a version up, saying who and when. */
+  saveDefinition(values: NodeValues, by: string, at: number): NodeRow {
     const { key, ...rest } = values;
     return this.db
       .insert(nodes)
-      .values({ key, status: "pending", ...rest })
-      .onConflictDoUpdate({ target: nodes.key, set: rest })
+      .values({ key, status: "pending", ...rest, definedBy: by, definedAt: at })
+      .onConflictDoUpdate({ target: nodes.key, set: { ...rest, definitionVersion: sql`${nodes.definitionVersion} + 1`, definedBy: by, definedAt: at } })
       .returning()
       .get();
   }
@@ -163,6 +165,11 @@ export class NetworkStore {
 
   insertResult(nodeId: number, checkId: number | null, time: number, ok: boolean, latency: number | null, message: string | null, error: string | null): void {
     this.hot.insertResult.run(nodeId, time, ok ? 1 : 0, latency, message, checkId, error);
+  }
+
+  /** A push check's push arrived at `at` (a later one is kept). */
+  setLastPush(checkId: number, at: number): void {
+    this.hot.setLastPush.run(at, checkId);
   }
 
   /** The node's status and state, with the newest result's latency and time when a result moved it. */

@@ -25,6 +25,11 @@ export interface PushSettings {
  * A push check has no runner: the target calls in. It is late once no push arrived within
  * interval + grace of the last one (or of `since`, when it was added); each further interval
  * without a push is one more failure, so failures_before_down counts missed intervals.
+ *
+ * Watched again from `since` (a restart, a redefinition) with its stored last push, it keeps that
+ * deadline when it is still ahead; one that fell while nobody was watching (Vigil was down, and
+ * a push then may have been refused) gives the pusher a full interval + grace from `since`, so
+ * the downtime is not counted against it.
  */
 export class PushMonitor {
   readonly type = "push";
@@ -35,8 +40,10 @@ export class PushMonitor {
     readonly id: string,
     readonly settings: PushSettings,
     private readonly since: number,
+    lastPushAt: number | null = null,
   ) {
     if (!PUSH_TOKEN.test(settings.token)) throw new Error(`push check ${id}: the token must be 16-128 characters of letters, digits, _ and -`);
+    this.lastPushAt = lastPushAt;
   }
 
   get lastPush(): number | null {
@@ -46,7 +53,9 @@ export class PushMonitor {
   /** When the absence of a push next counts as a failure. */
   dueAt(): number {
     if (this.lastMissAt !== null) return this.lastMissAt + this.settings.interval_ms;
-    return (this.lastPushAt ?? this.since) + this.settings.interval_ms + this.settings.grace_ms;
+    const { interval_ms, grace_ms } = this.settings;
+    if (this.lastPushAt !== null && this.lastPushAt + interval_ms + grace_ms >= this.since) return this.lastPushAt + interval_ms + grace_ms;
+    return this.since + interval_ms + grace_ms;
   }
 
   /** A push arrived at `at`: its result (down when the pusher says it failed). */

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { canonicalIp } from "../../../lib/net/ip";
 import { DurationError, durationMs } from "../duration";
 import { compileJsonQuery, JsonQueryError } from "./json-query";
+import { DEFAULT_FLAP } from "../flapping";
 
 const duration = (min: number, max: number) =>
   z.union([z.string().max(32), z.number()]).transform((value, ctx) => {
@@ -38,6 +39,12 @@ const common = {
   latency_threshold_ms: z.number().positive().max(600_000).optional(),
   /** the latency baseline's window: the last N passing results whose median and MAD judge the next (default 288) */
   baseline_window: z.number().int().min(12).max(2016).optional(),
+  /**
+   * flap detection over the check's last 21 results (weighted percent state change, as Nagios):
+   * flapping from `flap_high_percent` (default 50), settled at or below `flap_low_percent` (default 25)
+   */
+  flap_high_percent: z.number().gt(0, "flap_high_percent: a percent over 0, at most 100").max(100, "flap_high_percent: a percent over 0, at most 100").optional(),
+  flap_low_percent: z.number().min(0, "flap_low_percent: a percent from 0, under 100").lt(100, "flap_low_percent: a percent from 0, under 100").optional(),
 };
 type Common = { id?: string; interval: number; timeout: number };
 /** interval and timeout leave the schema as interval_ms and timeout_ms, so a unit is never guessed. */
@@ -159,8 +166,23 @@ export const pushCheckSchema = z
   })
   .transform(({ grace, ...rest }) => ({ ...renameTimes(rest), grace_ms: grace }));
 
+const { high: DEFAULT_FLAP_HIGH, low: DEFAULT_FLAP_LOW } = DEFAULT_FLAP;
+
 /** Any check's settings, told apart by `type`. */
-export const checkSpecSchema = z.discriminatedUnion("type", [httpCheckSchema, tcpCheckSchema, dnsCheckSchema, tlsCheckSchema, icmpCheckSchema, pushCheckSchema]);
+export const checkSpecSchema = z
+  .discriminatedUnion("type", [httpCheckSchema, tcpCheckSchema, dnsCheckSchema, tlsCheckSchema, icmpCheckSchema, pushCheckSchema])
+  .superRefine((spec, ctx) => {
+    const high = spec.flap_high_percent ?? DEFAULT_FLAP_HIGH;
+    const low = spec.flap_low_percent ?? DEFAULT_FLAP_LOW;
+    if (low >= high) {
+      const which = (given: number | undefined, fallback: number) => (given === undefined ? `${fallback} by default` : String(given));
+      ctx.addIssue({
+        code: "custom",
+        path: [spec.flap_low_percent === undefined ? "flap_high_percent" : "flap_low_percent"],
+        message: `flap_low_percent (${which(spec.flap_low_percent, DEFAULT_FLAP_LOW)}) must be under flap_high_percent (${which(spec.flap_high_percent, DEFAULT_FLAP_HIGH)}): flapping starts at the high one and stops at the low one`,
+      });
+    }
+  });
 
 export type HttpCheckSpec = z.output<typeof httpCheckSchema>;
 export type TcpCheckSpec = z.output<typeof tcpCheckSchema>;

@@ -1,0 +1,77 @@
+// A node made by heartbeats alone (no checks defined) tells the same status truth as a managed
+// node: unreachable while its parent is down (shown, recorded in its status history, no incident
+// of its own but evidence on the parent's), and flapping while its heartbeats change too often.
+import { describe, expect, it } from "vitest";
+import { testCore } from "../test-support/core";
+import type { Incident } from "../../lib/contracts/incidents";
+
+const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
+const T = (s: number) => NOW - 600_000 + s * 1000;
+const beat = (node: string, ok: boolean, s: number) => ({ node, ok, time: T(s), ...(ok ? { latency_ms: 12 } : { message: `failed at ${s}` }) });
+
+function setup() {
+  const t = testCore();
+  t.core.registerNodes([
+    { key: "rtr", name: "Router", kind: "router" },
+    { key: "srv-1", name: "Server 1", kind: "server", parent: "rtr" },
+    { key: "srv-2", name: "Server 2", kind: "server", parent: "rtr" },
+  ]);
+  const send = (items: ReturnType<typeof beat>[]) => expect(t.core.ingestHeartbeats(items, "test").rejected).toEqual([]);
+  const node = (key: string) => t.core.networkSnapshot().nodes.find((n) => n.key === key)!;
+  const incidents = (): Incident[] => t.core.incidentsSnapshot({ status: "all", limit: 50 }).incidents.filter((i) => i.pane === "network");
+  const history = (key: string) =>
+    t.handle.sqlite
+      .prepare<[number], { at: number; status: string; reason: string | null }>("SELECT at, status, reason FROM node_status_changes WHERE node_id = ? ORDER BY at")
+      .all(node(key).id);
+  send(["rtr", "srv-1", "srv-2"].map((k) => beat(k, true, 0)));
+  return { ...t, send, node, incidents, history };
+}
+
+describe("a heartbeat node whose parent is down", () => {
+  it("is unreachable, recorded as such, with no incident of its own: it is evidence on its parent's one incident", () => {
+    const { send, node, incidents, history } = setup();
+    for (const s of [10, 20, 30]) send(["rtr", "srv-1", "srv-2"].map((k) => beat(k, false, s)));
+    expect(node("rtr").status).toBe("down");
+    expect(node("srv-1").status).toBe("unreachable");
+    expect(node("srv-2").status).toBe("unreachable");
+    const open = incidents().filter((i) => i.status !== "resolved");
+    expect(open.map((i) => [i.rule, i.entity])).toEqual([["node_down", "rtr"]]);
+    expect((open[0].details!.unreachable as string[]).sort()).toEqual(["srv-1", "srv-2"]);
+    expect(history("srv-1").at(-1)).toMatchObject({ status: "unreachable", reason: "its parent is down" });
+    // the children answer again, then their parent: every status back up, the one incident resolved
+    send([beat("srv-1", true, 40), beat("srv-2", true, 41)]);
+    expect(node("srv-1").status).toBe("up");
+    send([beat("rtr", true, 42)]);
+    expect([node("rtr").status, node("srv-1").status, node("srv-2").status]).toEqual(["up", "up", "up"]);
+    expect(incidents().map((i) => [i.entity, i.status])).toEqual([["rtr", "resolved"]]);
+  });
+
+  it("turns unreachable when its parent goes down after it did (its own page folded in), and pages on its own when the parent comes back while it still fails", () => {
+    const { send, node, incidents } = setup();
+    // the child fails first and is down before its parent has failed once
+    for (const s of [10, 20, 30]) send([beat("srv-1", false, s)]);
+    expect(node("srv-1").status).toBe("down");
+    for (const s of [31, 32, 33]) send([beat("rtr", false, s)]);
+    expect(node("rtr").status).toBe("down");
+    // judged again when its parent moved, without a heartbeat of its own
+    expect(node("srv-1").status).toBe("unreachable");
+    expect(incidents().filter((i) => i.status !== "resolved").map((i) => i.entity)).toEqual(["rtr"]);
+    // the parent is back; the child's last heartbeat failed: down on its own account, its own page
+    send([beat("rtr", true, 50)]);
+    expect(node("srv-1").status).toBe("down");
+    expect(incidents().filter((i) => i.status !== "resolved").map((i) => i.entity)).toEqual(["srv-1"]);
+  });
+});
+
+describe("a heartbeat node whose heartbeats change too often", () => {
+  it("is flapping (recorded with its percent state change) and pages nobody, and is up again once its heartbeats settle", () => {
+    const { send, node, incidents, history } = setup();
+    let s = 10;
+    for (let i = 0; i < 12; i++) send([beat("srv-1", i % 2 === 1, s++)]);
+    expect(node("srv-1").status).toBe("flapping");
+    expect(history("srv-1").at(-1)).toMatchObject({ status: "flapping", reason: expect.stringMatching(/% state change over the last \d+ checks$/) });
+    expect(incidents()).toEqual([]);
+    for (let i = 0; i < 21; i++) send([beat("srv-1", true, s++)]);
+    expect(node("srv-1").status).toBe("up");
+  });
+});
