@@ -81,6 +81,8 @@ interface CachedNode extends NodeHealth {
   failingSince?: number | null;
   /** its latency baseline (learnt again from the first samples after a restart) */
   latency?: LatencyTrack;
+  /** evidence time of its newest heartbeat judged (unknown after a restart) */
+  lastResultAt?: number | null;
 }
 
 /** A heartbeat node's latency against its own recent baseline, as a managed node's checks have it. */
@@ -248,7 +250,7 @@ export class NetworkIngest {
         // the reason its own heartbeats give
         const why = hb.message ?? (hb.ok ? (track?.anomaly && !(node.degradedMs !== null && latency !== null && latency > node.degradedMs) ? anomalyReason(track.anomaly) : "slower than its threshold") : "a check failed");
         // unreachable while its parent is down, flapping while it changes too often: as managed nodes (status.ts)
-        const shown = overlayOf({ base, base_since: baseSince, failing_since: failingSince, status: node.status, since: node.since, reason: node.status === "unreachable" ? "its parent is down" : null, flap }, this.parentOf(node, next));
+        const shown = overlayOf({ base, base_since: baseSince, failing_since: failingSince, status: node.status, since: node.since, reason: node.status === "unreachable" ? "its parent is down" : null, flap, last_result_at: time }, this.parentOf(node, next));
         const status = shown?.status ?? base;
         const at = status === node.status ? (node.since ?? time) : status === "flapping" || flapped.stopped ? time : (shown?.at ?? baseSince ?? time);
         w.updateNodeHealth.run({ status, failures: health.consecutiveFailures, latency, time, since: at, id: node.id });
@@ -260,7 +262,7 @@ export class NetworkIngest {
         else if (status === "down" && !hb.ok) outcomes.push({ kind: "failed_again", key: hb.node, at: time });
         // receipt time, not the check's own: a sensor with a skewed clock is still reporting
         const lastReportAt = source === WATCHDOG_SOURCE ? node.lastReportAt : now;
-        next.set(hb.node, { ...node, ...health, status, base, baseSince, since: at, flap, lastReportAt, failingSince, latency: track });
+        next.set(hb.node, { ...node, ...health, status, base, baseSince, since: at, flap, lastReportAt, failingSince, latency: track, lastResultAt: Math.max(time, node.lastResultAt ?? time) });
         deltas.push({
           type: "heartbeat",
           node_id: node.id,
@@ -407,7 +409,7 @@ export class NetworkIngest {
     const before = this.byKey.get(row.key);
     if (before?.parentId != null) this.children.get(before.parentId)?.delete(row.key);
     // a node registered again keeps what its heartbeats taught (flap history, latency baseline)
-    this.byKey.set(row.key, { ...this.toCached(row, lastReportAt), ...(before ? { flap: before.flap, latency: before.latency, failingSince: before.failingSince, base: before.base, baseSince: before.baseSince } : {}) });
+    this.byKey.set(row.key, { ...this.toCached(row, lastReportAt), ...(before ? { flap: before.flap, latency: before.latency, failingSince: before.failingSince, base: before.base, baseSince: before.baseSince, lastResultAt: before.lastResultAt } : {}) });
     this.keyById.set(row.id, row.key);
     if (row.parentId !== null) (this.children.get(row.parentId) ?? this.children.set(row.parentId, new Set()).get(row.parentId)!).add(row.key);
   }
@@ -435,7 +437,7 @@ export class NetworkIngest {
       for (const key of this.children.get(parentId) ?? []) {
         const child = next.get(key) ?? this.byKey.get(key);
         if (!child || seen.has(child.id) || this.options.delegate?.owns(key)) continue;
-        const shown = overlayOf({ base: child.base, base_since: child.baseSince, failing_since: child.consecutiveFailures > 0 ? (child.failingSince ?? child.baseSince ?? now) : null, status: child.status, since: child.since, reason: child.status === "unreachable" ? "its parent is down" : null, flap: child.flap }, this.parentOf(child, next));
+        const shown = overlayOf({ base: child.base, base_since: child.baseSince, failing_since: child.consecutiveFailures > 0 ? (child.failingSince ?? child.baseSince ?? now) : null, status: child.status, since: child.since, reason: child.status === "unreachable" ? "its parent is down" : null, flap: child.flap, last_result_at: child.lastResultAt ?? null }, this.parentOf(child, next));
         const status = shown?.status ?? child.base;
         if (status === child.status) continue;
         const at = shown?.at ?? child.baseSince ?? now;

@@ -63,6 +63,22 @@ describe("a heartbeat node whose parent is down", () => {
   });
 });
 
+describe("a heartbeat node whose parent comes back", () => {
+  it("stays unreachable until its own next heartbeat when it failed only while the parent was down: the router's return pages nobody behind it", () => {
+    const { send, node, incidents } = setup();
+    for (const s of [10, 20, 30]) send(["rtr", "srv-1", "srv-2"].map((k) => beat(k, false, s)));
+    expect(node("srv-1").status).toBe("unreachable");
+    send([beat("rtr", true, 40)]);
+    expect(node("rtr").status).toBe("up");
+    expect([node("srv-1").status, node("srv-2").status]).toEqual(["unreachable", "unreachable"]);
+    expect(incidents().filter((i) => i.status !== "resolved")).toEqual([]);
+    // their own next heartbeats decide: one is back, the other still fails and is down on its own account
+    send([beat("srv-1", true, 45), beat("srv-2", false, 46)]);
+    expect([node("srv-1").status, node("srv-2").status]).toEqual(["up", "down"]);
+    expect(incidents().filter((i) => i.status !== "resolved").map((i) => i.entity)).toEqual(["srv-2"]);
+  });
+});
+
 describe("a heartbeat node whose heartbeats change too often", () => {
   it("is flapping (recorded with its percent state change) and pages nobody, and is up again once its heartbeats settle", () => {
     const { send, node, incidents, history } = setup();

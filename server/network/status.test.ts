@@ -192,6 +192,18 @@ describe("node status: parent down", () => {
     const still = feed(failing.state, [fail(150)], { parent: { status: "up", since: T0 + 140 * S } });
     expect(brief(still.transitions)).toEqual([["unreachable", "down", 60, 150]]);
   });
+  it("stays unreachable when its parent comes back, until its own next result, when its failures began while the parent was down (one page for the parent, none for its children)", () => {
+    const failing = feed(feed(initialNodeState(), [ok(0)]).state, [fail(60), fail(90), fail(120)], { parent: parentDown });
+    const parentBack = feed(failing.state, [], { now: T0 + 145 * S, parent: { status: "up", since: T0 + 140 * S } });
+    expect(parentBack.transitions).toEqual([]);
+    expect(parentBack.state.status).toBe("unreachable");
+    expect(parentBack.state.reason).toBe("its parent is back: waiting for its own next check");
+    // a late result from the outage changes nothing
+    expect(feed(parentBack.state, [], { now: T0 + 146 * S, parent: { status: "up", since: T0 + 140 * S } }).state.status).toBe("unreachable");
+    // its own next result decides: a good one brings it up, a failure is its own
+    expect(brief(feed(parentBack.state, [ok(150), ok(180)], { parent: { status: "up", since: T0 + 140 * S } }).transitions)).toEqual([["unreachable", "up", 150, 180]]);
+    expect(feed(parentBack.state, [fail(150)], { parent: { status: "up", since: T0 + 140 * S } }).state.status).toBe("down");
+  });
   it("turns from down to unreachable when its parent goes down after it, dated by the later of the two", () => {
     const down = feed(initialNodeState(), [ok(0), fail(30), fail(60), fail(90)]);
     expect(down.state.status).toBe("down");

@@ -155,6 +155,7 @@ function overlay(state: NodeState, parent: ParentStatus | null): { status: NodeS
     since: state.since,
     reason: state.reason,
     flap: state.flap,
+    last_result_at: state.last_time,
   };
   return overlayOf(own, parent) ?? { status: state.base, at: state.base_since, reason: baseReason(state) };
 }
@@ -171,6 +172,8 @@ export interface OwnHealth {
   since: number | null;
   reason: string | null;
   flap: FlapState;
+  /** evidence time of its newest own result (null: unknown) */
+  last_result_at: number | null;
 }
 
 /**
@@ -188,6 +191,13 @@ export function overlayOf(own: OwnHealth, parent: ParentStatus | null): { status
   // after its parent came back, a node still counting its way up stays unreachable rather than
   // paging as down for one interval; if it fails again it is down on its own account
   if (own.status === "unreachable" && own.base === "down" && !lastFailed) return { status: "unreachable", at: own.since, reason: own.reason };
+  // its parent came back, and its own failures began while the parent was down (they are the
+  // parent's): it stays unreachable until its own first result after the parent's return, so a
+  // router coming back does not page once for each node behind it. A node that was failing before
+  // its parent went down is down on its own account at once.
+  const failedFrom = own.failing_since ?? (own.base === "down" ? own.base_since : null);
+  if (parent && own.status === "unreachable" && failedFrom !== null && own.since !== null && failedFrom >= own.since && parent.since !== null && (own.last_result_at === null || own.last_result_at < parent.since))
+    return { status: "unreachable", at: own.since, reason: "its parent is back: waiting for its own next check" };
   if (own.flap.flapping) return { status: "flapping", at: null, reason: flapReason(own.flap) };
   return null;
 }
