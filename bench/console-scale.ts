@@ -11,11 +11,12 @@
 // Only 127.0.0.1 is spoken to.
 // Usage: npx tsx bench/console-scale.ts [--idle-s 60] [--loads 3] [--nodes 1000] [--rate 5000] [--incidents 10000] [--no-build] [--first-loads-only] [--probed]
 //   --probed: the nodes are not pushed but probed by Vigil itself: a nodes file (VIGIL_CONFIG) gives
-//      each a TCP check every 30 s (1 failure before down) against one of two listeners on 127.0.0.1
-//      that this script runs; the storm closes the listener of the first 500
+//      each an HTTP check every 30 s (1 failure before down) against one of two HTTP servers on
+//      127.0.0.1 that this script runs; the storm closes the server of the first 500
 //   --loads: first loads per viewport, each in a fresh browser context (cold cache); the median is judged
 import fs from "node:fs";
-import net from "node:net";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from "@playwright/test";
@@ -311,19 +312,26 @@ async function acknowledgeFromPhone(page: Page): Promise<number> {
 
 // --- the run ----------------------------------------------------------------------------------
 
-/** A TCP listener on 127.0.0.1 that accepts and closes every connection (what a TCP check needs). */
-async function tcpTarget(): Promise<{ port: number; close: () => Promise<void> }> {
-  const server = net.createServer((socket) => socket.destroy());
+/** An HTTP server on 127.0.0.1 answering 200 "ok" to every request; close() also drops kept-alive connections. */
+async function httpTarget(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = http.createServer((_req, res) => res.end("ok"));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { port: (server.address() as net.AddressInfo).port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
 
-/** --probed: the nodes file, each node one TCP check every 30 s; the first STORM on `stormPort`, the rest on `port`. */
+/** --probed: the nodes file, each node one HTTP check every 30 s; the first STORM on `stormPort`, the rest on `port`. */
 function probedNodesFile(stormPort: number, port: number): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vigil-bench-nodes-")), "vigil.yaml");
   const lines = ["nodes:"];
   for (let i = 0; i < NODES; i++)
-    lines.push(`  - id: ${nodeKey(i)}`, `    tags: {site: site-${i % 10}, tier: ${i % 3 === 0 ? "edge" : "app"}}`, `    checks:`, `      - {type: tcp, host: 127.0.0.1, port: ${i < STORM ? stormPort : port}, interval: 30s, timeout: 2s, failures_before_down: 1}`);
+    lines.push(`  - id: ${nodeKey(i)}`, `    tags: {site: site-${i % 10}, tier: ${i % 3 === 0 ? "edge" : "app"}}`, `    checks:`, `      - {type: http, url: "http://127.0.0.1:${i < STORM ? stormPort : port}/health/${i}", interval: 30s, timeout: 5s, failures_before_down: 1}`);
   fs.writeFileSync(file, lines.join("\n") + "\n");
   return file;
 }
@@ -342,7 +350,7 @@ async function waitForUp(vigil: VigilServer, key: string, n: number, timeoutMs =
 
 async function main() {
   if (!process.argv.includes("--no-build")) ensureBuild();
-  const targets = PROBED ? [await tcpTarget(), await tcpTarget()] : [];
+  const targets = PROBED ? [await httpTarget(), await httpTarget()] : [];
   const vigil = await startVigil({ env: { VIGIL_MAX_NODES: String(NODES + 1000), ...(PROBED ? { VIGIL_CONFIG: probedNodesFile(targets[0].port, targets[1].port) } : {}) } });
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   const drivers: Driver[] = [];
@@ -353,7 +361,7 @@ async function main() {
   };
   const printTable = () => {
     const w = [Math.max(...out.map((r) => r[0].length)), Math.max(...out.map((r) => r[1].length)), Math.max(...out.map((r) => r[2].length))];
-    console.log(`\nVigil console at scale: ${NODES} ${PROBED ? "probed (TCP)" : "pushing"} nodes / 30 s, ${RATE} events/s, ${INCIDENTS} open incidents, idle ${IDLE_S} s; load average at the end ${loadAverage()} (${os.cpus().length} cores)`);
+    console.log(`\nVigil console at scale: ${NODES} ${PROBED ? "probed (HTTP)" : "pushing"} nodes / 30 s, ${RATE} events/s, ${INCIDENTS} open incidents, idle ${IDLE_S} s; load average at the end ${loadAverage()} (${os.cpus().length} cores)`);
     console.log(`${"figure".padEnd(w[0])}  ${"measured".padEnd(w[1])}  ${"target".padEnd(w[2])}  verdict`);
     for (const [what, value, target, ok] of out) console.log(`${what.padEnd(w[0])}  ${value.padEnd(w[1])}  ${target.padEnd(w[2])}  ${ok === null ? "" : ok ? "ok" : "MISSED"}`);
   };
