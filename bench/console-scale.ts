@@ -34,7 +34,7 @@ const INCIDENTS = Math.floor(flag("incidents", 10_000));
 const LOADS = Math.floor(flag("loads", 3));
 /** --first-loads-only: stop after the first loads (the table is printed then) */
 const FIRST_LOADS_ONLY = process.argv.includes("--first-loads-only");
-/** --probed: Vigil probes the nodes (TCP checks from a nodes file) instead of their pushing heartbeats */
+/** --probed: Vigil probes the nodes (HTTP checks from a nodes file) instead of their pushing heartbeats */
 const PROBED = process.argv.includes("--probed");
 const STORM = Math.min(500, NODES);
 const HEARTBEAT_EVERY_MS = 30_000;
