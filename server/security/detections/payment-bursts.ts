@@ -189,7 +189,9 @@ export class PaymentBursts {
   settle(g: BurstGroup): SettledBurst {
     const burst = g.burst;
     const joined: BurstMember[] = [];
-    for (const m of g.members) {
+    // the entity first, so details.keys starts with it (in a replay the entity may be a hinted key that sorts later)
+    const members = [...g.members].sort((a, b) => Number(b.report.key === burst.entity) - Number(a.report.key === burst.entity));
+    for (const m of members) {
       const known = burst.keys.get(m.report.key);
       if (!known && m.report.key !== burst.entity && burst.keys.size >= MAX_BURST_KEYS) {
         burst.more++;
