@@ -140,7 +140,7 @@ export interface SecurityRule {
   readonly leastReplayMs?: number;
   /**
    * Told, at start and before the replay, the rule's incidents still active (entity and details), for
-   * a rule whose dedup entity depends on the order things crossed (payment_velocity's bursts).
+   * a rule whose dedup entity depends on the order things crossed (payment_velocity's and card_testing's bursts).
    */
   resume?(active: readonly { entity: string; details: Record<string, unknown> | null }[]): void;
   observe(batch: readonly StoredEvent[]): SecurityDetection[];

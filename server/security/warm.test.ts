@@ -134,6 +134,30 @@ describe("detection windows across a restart", () => {
     after.stop();
   });
 
+  it("a card-testing burst filed under its IP (the IP crossed first) is grown under the IP after a restart, not opened again under the device", () => {
+    const dir = dataDir();
+    const before = start(dir, T);
+    const attempt = (v: typeof before, i: number) =>
+      v.core.ingestLog(
+        "transactions",
+        new TextEncoder().encode(
+          JSON.stringify({ id: `tx-${i}`, time: new Date(T - 20 * 60_000 + i * 20 * SEC).toISOString(), ip: "203.0.113.5", ...(i >= 6 ? { device: "dev-9" } : {}), card: "tok-C", amount: "1.00", currency: "eur", outcome: "declined" }),
+        ),
+        "application/x-ndjson",
+      );
+    // 6 declined attempts from the IP alone, then from dev-9 too: the IP crosses at its 10th, the device at its own 10th (joining the IP's burst)
+    for (let i = 0; i < 16; i++) attempt(before, i);
+    const testing = (v: typeof before) => v.incidents().filter((i) => i.rule === "card_testing");
+    const [ip] = testing(before);
+    expect(testing(before).map((i) => [i.entity, i.count])).toEqual([["ip:203.0.113.5", 16]]);
+    before.stop();
+
+    const after = start(dir, T + 5 * SEC);
+    for (let i = 16; i < 18; i++) attempt(after, i);
+    expect(testing(after).map((i) => [i.id, i.entity, i.count])).toEqual([[ip.id, "ip:203.0.113.5", 18]]);
+    after.stop();
+  });
+
   it("caps the rows: the newest are replayed, and rules whose horizon the cap cuts short start empty (said in the log line)", () => {
     const dir = dataDir();
     const before = start(dir, T);

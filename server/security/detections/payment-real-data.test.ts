@@ -73,7 +73,7 @@ function load(): StoredEvent[] {
 const brief = (d: SecurityDetection) => `${d.rule} ${d.entity}: ${d.explanation}`;
 
 describe.skipIf(!present)("payment rules on real card transactions (skipped when ../shared/datasets/transactions is absent)", () => {
-  it("1,611 transactions over four months: no velocity, no card testing; a lower bar finds the busiest accounts", () => {
+  it("1,611 transactions over four months: no velocity, no card testing; a lower bar finds the busiest accounts, and card testing one finding per device and IP", () => {
     const events = load();
     expect(events).toHaveLength(1_611);
     expect(events.every((e) => Number.isFinite(e.time) && Number.isFinite(e.attributes?.amount))).toBe(true);
@@ -94,5 +94,18 @@ describe.skipIf(!present)("payment rules on real card transactions (skipped when
     const single = new PaymentVelocityRule({ amountMinTransactions: 1, dimensions: ["account"] }).observe(events);
     console.info(`amount alone, one transaction allowed: ${single.map(brief).join("\n")}`);
     expect(single.map((d) => [d.increment, d.details?.tripped])).toEqual([[1, "amount"]]);
+
+    // card testing with a bar low enough to trip here (2 attempts of 10 or less in 24 h, no decline
+    // needed, as the file has none): each account pays from one IP and one user agent, so the IP and
+    // the device of a finding cross over the same attempts, and are one finding, filed under the device
+    const testingLoose = new CardTestingRule({ smallAmount: 10, minSmallAttempts: 2, minDeclineRatio: 0, windowMs: 24 * 3_600_000 }).observe(events);
+    console.info(`card testing, 2 small attempts in 24 h: ${testingLoose.length} findings\n${testingLoose.map(brief).join("\n")}`);
+    expect(testingLoose.map((d) => [d.entity.split(":")[0], d.increment, (d.details?.keys as { dimension: string }[]).map((k) => k.dimension)])).toEqual([
+      ["device", 3, ["device", "ip"]],
+      ["device", 3, ["device", "ip"]],
+      ["device", 2, ["device", "ip"]],
+      ["device", 2, ["device", "ip"]],
+    ]);
+    expect(testingLoose.every((d) => /; the same attempts also crossed for ip [\d.]+ \(\d attempts\)$/.test(d.explanation))).toBe(true);
   });
 });
