@@ -86,7 +86,7 @@ export class IncidentService {
       const active = this.hot.findActive.get(key) as IncidentRowRaw | undefined;
       if (active) {
         const severity = severityRank[d.severity] < severityRank[active.severity as Severity] ? d.severity : active.severity;
-        return toIncident(incidentRowFromRaw(this.hot.grow.get(d.increment, d.time, severity, active.id) as IncidentRowRaw));
+        return toIncident(incidentRowFromRaw(this.hot.grow.get({ increment: d.increment, last: d.time, severity, id: active.id }) as IncidentRowRaw));
       }
       const row = incidentRowFromRaw(this.hot.open.get(key, d.rule, d.entity, d.pane, d.title, d.severity, Math.min(d.firstSeen ?? d.time, d.time), d.time, d.increment) as IncidentRowRaw);
       this.hot.timeline.run(row.id, this.clock.now(), SYSTEM_ACTOR, "opened", null, "open", d.title);
@@ -182,20 +182,11 @@ type IncidentRowRaw = Record<string, unknown>;
 function prepareHot(sqlite: Database.Database) {
   return {
     findActive: sqlite.prepare(`SELECT * FROM incidents WHERE dedup_key = ? AND status <> 'resolved'`),
-    grow: sqlite.prepare(`UPDATE incidents SET count = count + ?, last_seen = max(last_seen, ?), severity = ? WHERE id = ? RETURNING *`),
+    // OR FAIL and CASE: see security-writer.ts's grow (a trigger on severity otherwise costs a statement journal per update)
+    grow: sqlite.prepare(`UPDATE OR FAIL incidents SET count = count + @increment, last_seen = CASE WHEN last_seen < @last THEN @last ELSE last_seen END, severity = @severity WHERE id = @id RETURNING *`),
     open: sqlite.prepare(
       `INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, first_seen, last_seen, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     ),
-    growSecurity: sqlite.prepare(
-      `UPDATE incidents SET count = count + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?), severity = ?,
-         explanation = ?, mitre = coalesce(?, mitre), details = ? WHERE id = ? RETURNING *`,
-    ),
-    openSecurity: sqlite.prepare(
-      `INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, first_seen, last_seen, count, explanation, mitre, details)
-       VALUES (?, ?, ?, 'security', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-    ),
-    evidenceCount: sqlite.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM incident_events WHERE incident_id = ? LIMIT ?)`),
-    link: sqlite.prepare(`INSERT OR IGNORE INTO incident_events (incident_id, event_id) VALUES (?, ?)`),
     describe: sqlite.prepare(
       `UPDATE incidents SET title = coalesce(?, title), explanation = CASE WHEN ? THEN ? ELSE explanation END, details = CASE WHEN ? THEN ? ELSE details END,
          count = coalesce(?, count), last_seen = max(last_seen, coalesce(?, last_seen)) WHERE id = ? RETURNING *`,
