@@ -91,6 +91,11 @@ export interface NodesPage extends NetworkSnapshot {
 export const SPARK_POINTS = 20;
 /** Tiles the pane loads at first; past it the summary is marked truncated (counts stay true). */
 export const SUMMARY_TILES = 2000;
+/**
+ * Tiles the console's first document carries (the worst first: a 4K wall's screenful); with more
+ * nodes the summary there is `partial` and the browser asks for SUMMARY_TILES once hydrated.
+ */
+export const FIRST_SCREEN_TILES = 200;
 /** Checks GET /api/v1/nodes/:id returns by default. */
 export const DETAIL_CHECKS = 60;
 
@@ -162,6 +167,8 @@ export interface NetworkSummary {
   truncated: boolean;
   /** set by the client when a live delta named a node it does not hold: refetch */
   stale?: boolean;
+  /** set by the page: the document's first screenful (FIRST_SCREEN_TILES), the rest is fetched once the page runs */
+  partial?: boolean;
   /** with `group`: every node counted by the value of that tag (null: nodes without it), at most MAX_GROUPS values, the most troubled first */
   groups?: TagGroupCounts[];
   /** with `group`: more values than MAX_GROUPS exist */
