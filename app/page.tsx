@@ -5,7 +5,7 @@ import { getCore } from "@/server/registry";
 import { ACTIVE_FIRST_PAGE, incidentQueries, networkQueries, securityQueries } from "@/lib/queries/live-queries";
 import { Dashboard } from "@/components/dashboard";
 import { SnapshotBoundary } from "@/components/live/snapshot-boundary";
-import { SUMMARY_TILES } from "@/lib/contracts/network";
+import { FIRST_SCREEN_TILES } from "@/lib/contracts/network";
 import { requireIdentity } from "./current-identity";
 
 /** The console, or with `?tv=1` the read-only wall screen. Snapshots are read on the server and handed to the browser's cache. */
@@ -14,7 +14,9 @@ export default async function Home({ searchParams }: { searchParams: Promise<Rec
   const { me } = await requireIdentity();
   const core = getCore();
   const client = new QueryClient();
-  client.setQueryData(networkQueries.summary().queryKey, core.networkSummary({ limit: SUMMARY_TILES }));
+  // the first screenful of tiles and the true counts; LiveSync fetches the rest once hydrated
+  const network = core.networkSummary({ limit: FIRST_SCREEN_TILES });
+  client.setQueryData(networkQueries.summary().queryKey, network.truncated ? { ...network, partial: true } : network);
   client.setQueryData(securityQueries.snapshot().queryKey, core.securitySnapshot());
   client.setQueryData(incidentQueries.active().queryKey, core.incidentsSnapshot({ status: "active", limit: ACTIVE_FIRST_PAGE }));
   return (

@@ -26,6 +26,7 @@ import { createKey, createUser, signIn } from "../e2e/support/accounts";
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { ensureBuild } from "../scripts/ensure-build.mjs";
 import { flag } from "./support";
+import { activeIncidents, eventDriver, heartbeatDriver, nodeKey, openIncidents, post, seedNodes, type Driver } from "./scale-load";
 
 const IDLE_S = flag("idle-s", 60);
 const NODES = Math.floor(flag("nodes", 1000));
@@ -37,17 +38,11 @@ const FIRST_LOADS_ONLY = process.argv.includes("--first-loads-only");
 /** --probed: Vigil probes the nodes (HTTP checks from a nodes file) instead of their pushing heartbeats */
 const PROBED = process.argv.includes("--probed");
 const STORM = Math.min(500, NODES);
-const HEARTBEAT_EVERY_MS = 30_000;
-const EVENTS_EVERY_MS = 100;
-/** the API's limit on items per request */
-const MAX_ITEMS = 10_000;
 const EMAIL = "ana@bank.test";
 const WIDE = { width: 1920, height: 1080 };
 const PHONE = { width: 390, height: 844 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const nodeKey = (i: number) => `bench-${String(i).padStart(4, "0")}`;
-const ip = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 
 /** The machine's 1, 5 and 15 minute load averages: wall-clock figures mean little when others run. */
 const loadAverage = () => os.loadavg().map((x) => x.toFixed(1)).join(" ");
@@ -62,114 +57,6 @@ function rssMb(pid: number | undefined): number {
   } catch {
     return NaN;
   }
-}
-
-async function post(vigil: VigilServer, key: string, route: "heartbeats" | "events", items: unknown[]): Promise<number> {
-  if (items.length > MAX_ITEMS) throw new Error(`${items.length} items in one request (limit ${MAX_ITEMS})`);
-  const res = await fetch(`${vigil.url}/api/v1/${route}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify(items),
-  });
-  const body = (await res.json()) as { accepted?: number };
-  if (res.status >= 300) throw new Error(`POST /api/v1/${route} answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
-  return body.accepted ?? 0;
-}
-
-interface Driver {
-  /** requests sent, requests skipped because too many were in flight, errors seen */
-  stats: { sent: number; skipped: number; accepted: number; errors: string[] };
-  stop(): Promise<void>;
-}
-
-/**
- * Calls `tick(n)` every `everyMs` on a fixed schedule, each a request in flight at most `maxInFlight`
- * at a time: when the server lags, ticks are skipped (and counted) rather than queued.
- */
-function periodic(everyMs: number, tick: (n: number) => Promise<number>, maxInFlight = 4): Driver {
-  const stats = { sent: 0, skipped: 0, accepted: 0, errors: [] as string[] };
-  let running = true;
-  let inFlight = 0;
-  const pending = new Set<Promise<void>>();
-  const loop = (async () => {
-    const start = Date.now();
-    for (let n = 0; running; n++) {
-      const due = start + n * everyMs;
-      if (due > Date.now()) await sleep(due - Date.now());
-      if (!running) break;
-      if (inFlight >= maxInFlight) {
-        stats.skipped++;
-        continue;
-      }
-      inFlight++;
-      stats.sent++;
-      const p = tick(n)
-        .then((accepted) => void (stats.accepted += accepted))
-        .catch((e: Error) => void (stats.errors.length < 5 && stats.errors.push(e.message)))
-        .finally(() => {
-          inFlight--;
-          pending.delete(p);
-        });
-      pending.add(p);
-    }
-  })();
-  return {
-    stats,
-    stop: async () => {
-      running = false;
-      await loop;
-      await Promise.all(pending);
-    },
-  };
-}
-
-/** 1,000 nodes, each one heartbeat every 30 s: a slice of them every second; nodes in `failing` report failures. */
-function heartbeatDriver(vigil: VigilServer, key: string, failing: Set<number>): Driver {
-  const slices = HEARTBEAT_EVERY_MS / 1000;
-  return periodic(1000, (n) => {
-    const slice = n % slices;
-    const items = [];
-    for (let i = slice; i < NODES; i += slices) items.push(failing.has(i) ? { node: nodeKey(i), ok: false, time: Date.now() } : { node: nodeKey(i), ok: true, latency_ms: 5 + ((i * 7 + n) % 90), time: Date.now() });
-    return post(vigil, key, "heartbeats", items);
-  });
-}
-
-/**
- * The security stream: RATE events/s as a batch every 100 ms, times = now: low IDS alerts from 5,000
- * sources under 25 signatures. Within the first minute they open incidents too (about 5,000
- * ids_persistent_source, 25 ids_campaign), whose repeat hits then churn the live incident list.
- */
-function eventDriver(vigil: VigilServer, key: string): Driver {
-  const perPost = Math.min(MAX_ITEMS, Math.round((RATE * EVENTS_EVERY_MS) / 1000));
-  return periodic(EVENTS_EVERY_MS, (n) => {
-    const time = Date.now();
-    const items = Array.from({ length: perPost }, (_, i) => ({
-      kind: "ids_alert",
-      severity: "low",
-      src_ip: ip(200_000 + ((n * perPost + i) % 5000)),
-      signature: `ET BENCH stream ${i % 25}`,
-      time,
-    }));
-    return post(vigil, key, "events", items);
-  });
-}
-
-/** 10,000 open incidents: ten failed logins from each of 10,000 sources (brute_force), within the last two minutes. */
-async function openIncidents(vigil: VigilServer, key: string): Promise<void> {
-  const base = Date.now() - 120_000;
-  const perIp = 10;
-  const ipsPerPost = Math.floor(MAX_ITEMS / perIp);
-  for (let from = 0; from < INCIDENTS; from += ipsPerPost) {
-    const items = [];
-    for (let n = from; n < Math.min(INCIDENTS, from + ipsPerPost); n++)
-      for (let k = 0; k < perIp; k++) items.push({ kind: "auth_failure", src_ip: ip(n + 1), user: "root", time: base + Math.floor((n * 100_000) / INCIDENTS) + k });
-    await post(vigil, key, "events", items);
-  }
-}
-
-async function activeIncidents(vigil: VigilServer, key: string): Promise<number> {
-  const res = await fetch(`${vigil.url}/api/v1/incidents?status=active&limit=1`, { headers: { authorization: `Bearer ${key}` } });
-  return ((await res.json()) as { total: number }).total;
 }
 
 // --- browser side -----------------------------------------------------------------------------
@@ -373,9 +260,9 @@ async function main() {
     // the fleet exists, the incidents are open, then the steady load runs
     let t = Date.now();
     if (PROBED) await waitForUp(vigil, key, NODES);
-    else await post(vigil, key, "heartbeats", Array.from({ length: NODES }, (_, i) => ({ node: nodeKey(i), ok: true, latency_ms: 10, time: Date.now() })));
-    await openIncidents(vigil, key);
-    const active = await activeIncidents(vigil, key);
+    else await seedNodes(vigil.url, key, NODES);
+    await openIncidents(vigil.url, key, INCIDENTS);
+    const active = await activeIncidents(vigil.url, key);
     const rssSeeded = rssMb(vigil.pid());
     console.log(`seeded ${NODES} nodes and ${active} active incidents in ${((Date.now() - t) / 1000).toFixed(1)} s; server RSS ${rssSeeded.toFixed(0)} MB; load average ${loadAverage()}`);
     // first loads: LOADS fresh contexts per viewport; the last of each stays open
@@ -399,8 +286,8 @@ async function main() {
       quiet.push(describe(runs));
     }
     const failing = new Set<number>();
-    if (!PROBED) drivers.push(heartbeatDriver(vigil, key, failing));
-    drivers.push(eventDriver(vigil, key));
+    if (!PROBED) drivers.push(heartbeatDriver(vigil.url, key, NODES, failing));
+    drivers.push(eventDriver(vigil.url, key, RATE));
     await sleep(5_000);
     const rssBefore = rssMb(vigil.pid());
     console.log(`load running: ${NODES} ${PROBED ? "probed" : "pushing"} nodes / 30 s, ${RATE} events/s; server RSS ${rssBefore.toFixed(0)} MB`);
@@ -453,7 +340,7 @@ async function main() {
     const stormBeats = Array.from({ length: STORM }, (_, i) => ({ node: nodeKey(i), ok: false }));
     t = Date.now();
     if (PROBED) await targets[0].close();
-    else for (let r = 0; r < 3; r++) await post(vigil, key, "heartbeats", stormBeats.map((b) => ({ ...b, time: Date.now() })));
+    else for (let r = 0; r < 3; r++) await post(vigil.url, key, "heartbeats", stormBeats.map((b) => ({ ...b, time: Date.now() })));
     const down = wide.page.getByRole("region", { name: "Network health" }).getByTestId("count-down");
     await down.filter({ hasText: new RegExp(`^${STORM.toLocaleString("en-US")}$`) }).waitFor({ timeout: 120_000 });
     const stormShownMs = Date.now() - t;

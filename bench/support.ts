@@ -43,7 +43,8 @@ export function startServer(port: number, dataDir: string, env: Record<string, s
       for (const line of chunk.toString().split("\n").filter(Boolean)) {
         log.push(line);
         if (log.length > 40) log.shift();
-        if (line.includes("listening on")) {
+        // not the inspector's "Debugger listening on ws://" (BENCH_SERVER_FLAGS=--inspect)
+        if (/listening on https?:\/\//.test(line)) {
           clearTimeout(timer);
           resolve();
         }

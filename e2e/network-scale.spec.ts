@@ -6,6 +6,7 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { startVigil, type VigilServer } from "./support/vigil";
 import { createKey, createUser, signIn } from "./support/accounts";
+import { FIRST_SCREEN_TILES } from "../lib/contracts/network";
 
 const NODES = 1000;
 /** a virtualised grid shows the rows in view plus a margin: far fewer than 1,000 */
@@ -114,6 +115,14 @@ test("wide: 1,000 nodes, a bounded DOM, true counts; a node going down leads the
   const inDom = await tiles(page).count();
   expect(inDom).toBeGreaterThan(0);
   expect(inDom).toBeLessThan(MAX_TILES_IN_DOM);
+
+  // the document carries the first screenful of tiles (a tile is the one object with a "spark"),
+  // and the pane fetches the rest once it runs
+  const html = await (await context.request.get(vigil.url)).text();
+  const inDocument = html.match(/spark/g)?.length ?? 0;
+  expect(inDocument).toBeGreaterThan(0);
+  expect(inDocument).toBeLessThanOrEqual(FIRST_SCREEN_TILES);
+  await expect(pane(page).getByTestId("shown-count")).toHaveText("1,000 shown");
 
   // scrolling the grid to the end shows the last node and still keeps the DOM bounded
   await pane(page).getByTestId("node-grid").evaluate((el) => el.scrollTo(0, el.scrollHeight));

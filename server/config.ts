@@ -6,6 +6,7 @@ import { isLogLevel, LOG_LEVELS, type LogLevel } from "./ops/logging";
 import { DEFAULT_MAX_NODES } from "./ingest/network";
 import { parseBackupKey } from "./ops/backup-crypto";
 import type { BackupSchedule } from "./ops/backup-scheduler";
+import { DEFAULT_REPLAY_CAPACITY } from "./live/hub";
 
 export interface VigilConfig {
   port: number;
@@ -100,7 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     publicUrl: publicUrl(env.VIGIL_PUBLIC_URL),
     tls: tls(env),
     trustProxy: env.VIGIL_TRUST_PROXY === "1",
-    replayCapacity: int(env, "VIGIL_REPLAY_CAPACITY", 20_000, 100, 1_000_000),
+    replayCapacity: int(env, "VIGIL_REPLAY_CAPACITY", DEFAULT_REPLAY_CAPACITY, 100, 1_000_000),
     liveCompression: liveCompression === "1",
     silenceMs: int(env, "VIGIL_SILENCE_S", 60, 0, 86_400) * 1000,
     logLevel: logLevel(env.VIGIL_LOG_LEVEL),

@@ -1,6 +1,8 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { NetworkSummary } from "@/lib/contracts/network";
 import { applyIncidents, applyNetwork, applySecurity, type LiveIncidents } from "@/lib/live/apply";
 import { incidentQueries, networkQueries, securityQueries } from "@/lib/queries/live-queries";
 import { useLiveStream } from "./use-live-stream";
@@ -9,9 +11,22 @@ import { useCountRepair } from "@/components/incidents/use-count-repair";
 
 const unsureOf = (d: LiveIncidents) => d.unsure;
 
+/**
+ * The page's document carries the first screenful of tiles (`partial`): once hydrated, the summary
+ * is fetched whole, and folded into the live stream as any refetch is (a gap it leaves is replayed).
+ */
+function useWholeSummary() {
+  const client = useQueryClient();
+  useEffect(() => {
+    const key = networkQueries.summary().queryKey;
+    if (client.getQueryData<NetworkSummary>(key)?.partial) void client.invalidateQueries({ queryKey: key, exact: true });
+  }, [client]);
+}
+
 /** Wires each stream to its snapshot query, and refetches the incident counts when the fold is unsure (console and wall alike). Renders nothing. */
 export function LiveSync() {
   useLiveStream("network", networkQueries.snapshot().queryKey, applyNetwork);
+  useWholeSummary();
   useLiveStream("security", securityQueries.snapshot().queryKey, applySecurity);
   useLiveStream("incidents", incidentQueries.active().queryKey, applyIncidents);
   // `select`: this re-renders when `unsure` flips, not with every delta

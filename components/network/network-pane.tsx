@@ -106,7 +106,7 @@ export function NetworkPane() {
               </span>
             </div>
           )}
-          {data.truncated && (
+          {data.truncated && !data.partial && (
             <p className="text-xs text-slate-400">
               The {count(data.nodes.length)} most troubled of {count(data.total)} nodes are loaded live; a status or search asks the server over every node
               {view === "topology" ? "; the tree shows the loaded nodes" : grouping ? "; group counts are the server's" : ""}.

@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq, gt, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, or, sql, type SQL } from "drizzle-orm";
 import type { VigilDb } from "../client";
 import { heartbeats, nodes } from "../schema";
-import { MAX_GROUPS, NODE_STATUSES, RECENT_CHECKS, SPARK_POINTS, sparkPoint, STATUS_RANK, type NodeDetail, type NodeStatus, type NodeTileView, type NodeView, type StatusCounts, type TagGroupCounts } from "../../lib/contracts/network";
+import { MAX_GROUPS, NODE_STATUSES, RECENT_CHECKS, SPARK_POINTS, sparkPoint, STATUS_RANK, type NodeDetail, type NodeStatus, type NodeTileView, nodeTile, type NodeView, type StatusCounts, type TagGroupCounts } from "../../lib/contracts/network";
 
 type NodeRow = typeof nodes.$inferSelect;
 
@@ -92,14 +92,15 @@ const tileColumns = {
   since: nodes.statusSince,
   reason: sql<string | null>`CASE WHEN ${nodes.status} = 'up' THEN NULL ELSE ${nodes.statusReason} END`,
   tags: nodes.tags,
-  source: nodes.source,
-  paused: nodes.paused,
   // the sparkline in the same statement (one indexed read per tile, no round trip per node):
   // the last SPARK_POINTS checks, oldest first, latency to 0.1 ms or x for a failure
   spark: sql<string | null>`(SELECT group_concat(CASE WHEN r.ok THEN coalesce(round(r.latency_ms, 1), 0) ELSE 'x' END, ',' ORDER BY r.time, r.id)
     FROM (SELECT h.ok, h.latency_ms, h.time, h.id FROM heartbeats h WHERE h.node_id = "nodes"."id" ORDER BY h.time DESC, h.id DESC LIMIT ${sql.raw(String(SPARK_POINTS))}) r)`,
 };
 
+
+const selectTiles = (db: VigilDb, where: SQL | undefined, limit: number) => db.select(tileColumns).from(nodes).where(where).orderBy(asc(nodes.name), asc(nodes.id)).limit(limit).all();
+type TileRow = ReturnType<typeof selectTiles>[number];
 
 /** Nodes by status over every node. */
 export function countNodesByStatus(db: VigilDb): StatusCounts {
@@ -142,15 +143,17 @@ export function networkSummary(db: VigilDb, params: { limit: number; status?: No
   const q = params.q?.toLowerCase();
   const match = q ? or(sql`instr(lower(${nodes.name}), ${q}) > 0`, sql`instr(${nodes.key}, ${q}) > 0`) : undefined;
   const wanted = NODE_STATUSES.filter((s) => !params.status || s === params.status).sort((a, b) => STATUS_RANK[a] - STATUS_RANK[b]);
-  const rows: (Omit<NodeTileView, "spark"> & { spark: string | null })[] = [];
+  const rows: TileRow[] = [];
   let total = 0;
   for (const status of wanted) {
     total += q ? (db.select({ n: count() }).from(nodes).where(and(eq(nodes.status, status), match)).get()?.n ?? 0) : counts[status];
     const room = params.limit - rows.length;
     if (room <= 0) continue;
-    rows.push(...db.select(tileColumns).from(nodes).where(and(eq(nodes.status, status), match)).orderBy(asc(nodes.name), asc(nodes.id)).limit(room).all());
+    rows.push(...selectTiles(db, and(eq(nodes.status, status), match), room));
   }
-  const tiles: NodeTileView[] = rows.map((row) => ({ ...row, spark: row.spark ? row.spark.split(",").map((v) => (v === "x" ? null : Number(v))) : [] }));
+  const tiles: NodeTileView[] = rows.map(({ spark, ...row }) =>
+    nodeTile({ ...row, status: storedStatus(row.status) }, spark ? spark.split(",").map((v) => (v === "x" ? null : Number(v))) : []),
+  );
   const grouped = params.group ? countNodesByTag(db, params.group) : null;
   return { counts, total, nodes: tiles, truncated: total > tiles.length, ...(grouped ? { groups: grouped.groups, groups_truncated: grouped.truncated } : {}) };
 }

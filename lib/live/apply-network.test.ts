@@ -6,7 +6,7 @@ import { NODE_STATUSES, SPARK_POINTS, type NetworkSummary, type NodeStatus, type
 const tile = (id: number, status: NodeStatus = "up", name = `n${String(id).padStart(4, "0")}`): NodeTileView => ({
   id, key: name, name, kind: "server", parent_id: null, critical: false, status, last_latency_ms: 1, last_check_at: 0, spark: [],
 });
-const nodeView = (id: number, status: NodeStatus = "pending"): NodeView => ({ ...tile(id, status), checks: [] });
+const nodeView = (id: number, status: NodeStatus = "pending"): NodeView => ({ ...tile(id, status), parent_id: null, critical: false, checks: [] });
 const recount = (nodes: NodeTileView[]): StatusCounts => {
   const c = Object.fromEntries(NODE_STATUSES.map((st) => [st, 0])) as StatusCounts;
   for (const n of nodes) c[n.status] += 1;
@@ -126,9 +126,10 @@ describe("applyNetwork (the pane's summary)", () => {
     expect(applyNetwork(down, [beat(1, "down", 900)]).nodes[0].since).toBe(500);
   });
 
-  it("keeps a node's status since, reason, tags and source from its node delta", () => {
+  it("keeps a node's status since, reason and tags from its node delta, and nothing a tile does not draw", () => {
     const s = summaryOf([tile(1, "up", "a")]);
     const after = applyNetwork(s, [{ type: "node", node: { ...nodeView(1, "down"), name: "a", since: 5, reason: "http: timed out", tags: { site: "fra1" }, source: "config", paused: false } }]);
-    expect(after.nodes[0]).toMatchObject({ status: "down", since: 5, reason: "http: timed out", tags: { site: "fra1" }, source: "config", paused: false });
+    expect(after.nodes[0]).toMatchObject({ status: "down", since: 5, reason: "http: timed out", tags: { site: "fra1" } });
+    for (const field of ["source", "paused", "parent_id", "critical"]) expect(after.nodes[0]).not.toHaveProperty(field);
   });
 });

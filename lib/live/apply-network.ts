@@ -1,5 +1,5 @@
 import type { NetworkSummary, NodeTileView, NodeView, StatusCounts } from "../contracts/network";
-import { SPARK_POINTS, STATUS_RANK, sparkPoint } from "../contracts/network";
+import { SPARK_POINTS, STATUS_RANK, nodeTile, sparkPoint } from "../contracts/network";
 import type { NetworkDelta } from "../contracts/live";
 
 /** The pane's order (STATUS_RANK: down first, up last); then name, then id (as the server sends it). */
@@ -7,23 +7,7 @@ export function compareTiles(a: NodeTileView, b: NodeTileView): number {
   return STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || a.id - b.id;
 }
 
-const tileOf = (node: NodeView | Omit<NodeView, "checks">, spark: (number | null)[]): NodeTileView => ({
-  id: node.id,
-  key: node.key,
-  name: node.name,
-  kind: node.kind,
-  parent_id: node.parent_id,
-  critical: node.critical,
-  status: node.status,
-  last_latency_ms: node.last_latency_ms,
-  last_check_at: node.last_check_at,
-  ...(node.since !== undefined ? { since: node.since } : {}),
-  ...(node.reason !== undefined ? { reason: node.reason } : {}),
-  ...(node.tags !== undefined ? { tags: node.tags } : {}),
-  ...(node.source !== undefined ? { source: node.source } : {}),
-  ...(node.paused !== undefined ? { paused: node.paused } : {}),
-  spark,
-});
+const tileOf = (node: NodeView | Omit<NodeView, "checks">, spark: (number | null)[]): NodeTileView => nodeTile(node, spark);
 
 /**
  * Folds network deltas (heartbeats, node registrations) into the pane's summary with structural

@@ -18,6 +18,15 @@ export type Replay =
   | { kind: "replay"; batch: Batch }
   | { kind: "resync"; reason: string };
 
+/**
+ * Deltas kept per stream for replay. 5,000, not the 20,000 it was: the ring held 21 MB of the
+ * server's heap at 5,000 events/s (a full incident per incidents delta, about 700 bytes each), and
+ * at that rate 20,000 security deltas were 4 s of replay against 1 s now, so a reconnect was
+ * mostly a resync either way; at ordinary rates 5,000 is minutes to hours. A gap older than the
+ * ring is a resync (the client refetches), never a loss.
+ */
+export const DEFAULT_REPLAY_CAPACITY = 5_000;
+
 export interface HubOptions {
   /** items kept per stream for replay after a reconnect */
   capacity?: number;
@@ -41,7 +50,7 @@ export class Hub {
   private delivered = 0;
 
   constructor(options: HubOptions = {}) {
-    this.capacity = options.capacity ?? 20_000;
+    this.capacity = options.capacity ?? DEFAULT_REPLAY_CAPACITY;
     this.maxBatch = options.maxBatch ?? 2_000;
     this.streams = Object.fromEntries(
       STREAMS.map((s) => [s, { head: 0, flushed: 0, pending: [], ring: new Array(this.capacity) }]),
