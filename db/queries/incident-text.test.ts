@@ -237,6 +237,18 @@ describe("the index stays current", () => {
     for (const statuses of [STATUS_FILTER.active, STATUS_FILTER.all]) expect(tallies(h, statuses)).toEqual(expectedTallies(rowsOf(h), statuses));
   });
 
+  it("past its size while running (not at build), it turns itself off and the SQL path answers, without throwing", () => {
+    const h = seeded(30, 64);
+    expect(countIncidents(h.db, { status: "all" })).toBe(30);
+    const insert = h.sqlite.prepare(`INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, first_seen, last_seen) VALUES (?, 'r', 'e', 'security', 't', 'high', 1, 1)`);
+    h.sqlite.transaction(() => {
+      for (let i = 0; i < 70; i++) insert.run(`grow${i}`);
+    })();
+    expect(countIncidents(h.db, { status: "all" })).toBe(100);
+    expect(countIncidents(h.db, { status: "all", q: "t" })).toBe(expected(rowsOf(h), { status: "all", q: "t" }).length);
+    expect(incidentTextIndex(h.db).enabled).toBe(false);
+  });
+
   it("inside a transaction the SQL path answers (uncommitted rows included), and a rolled-back change never reaches the index", () => {
     const h = seeded(60);
     const insert = h.sqlite.prepare(`INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, first_seen, last_seen) VALUES (?, 'r', 'e', 'security', ?, 'high', 1, 1)`);

@@ -162,7 +162,9 @@ export class IncidentTextIndex {
     // every changed incident as it is now, in one statement; one changed twice comes twice, and
     // put() costs little when nothing it holds differs
     let seq = this.seq;
-    for (const r of this.stmt.changed.iterate(Math.max(this.seq, 0)) as IterableIterator<[number, number, string | null, string, string, string, string, string]>) {
+    // rows read whole first: a rebuild cannot run while this statement is still iterating
+    const rows = this.stmt.changed.all(Math.max(this.seq, 0)) as [number, number, string | null, string, string, string, string, string][];
+    for (const r of rows) {
       if (!this.put(r[1], r[2] === null ? undefined : { id: r[1], status: r[2], pane: r[3], title: r[4], rule: r[5], entity: r[6], severity: r[7] })) return this.rebuild();
       seq = r[0];
     }
