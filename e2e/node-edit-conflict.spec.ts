@@ -65,6 +65,10 @@ test("a save made on an old version shows who changed the node and when, and loa
 
   // a check edited on an old version: the checks section says so too
   await nilsPage.reload();
+  await expect(nilsPage.getByRole("listitem").filter({ hasText: "backup" })).toBeVisible();
+  // Nils's page keeps what it read (its own refetch could otherwise pick up Nora's change first)
+  const read = await (await nils.request.get(`${vigil.url}/api/v1/nodes/${nodeId}`)).text();
+  await nilsPage.route(`**/api/v1/nodes/${nodeId}`, (route) => (route.request().method() === "GET" ? route.fulfill({ status: 200, contentType: "application/json", body: read }) : route.continue()));
   await noraPage.getByRole("listitem").filter({ hasText: "backup" }).getByRole("button", { name: "Disable" }).click();
   await expect(noraPage.getByTestId("node-check").filter({ hasText: "backup" })).toContainText("disabled");
   await nilsPage.getByRole("listitem").filter({ hasText: "backup" }).getByRole("button", { name: "Remove…" }).click();
