@@ -339,7 +339,7 @@ export class NetworkIngest {
     try {
       const now = this.clock.now();
       const silent: CachedNode[] = [];
-      for (const n of this.byKey.values()) if (this.sweepable(n) && n.lastReportAt !== null && now - n.lastReportAt > silenceMs) silent.push(n);
+      for (const n of this.byKey.values()) if (this.sweepable(n) && now - this.silentFrom(n) > silenceMs) silent.push(n);
       let accepted = 0;
       // in slices, yielding between them: 100,000 silent nodes must not hold the event loop
       for (let i = 0; i < silent.length; i += sliceSize) {
@@ -348,7 +348,7 @@ export class NetworkIngest {
         const items = silent
           .slice(i, i + sliceSize)
           .map((n) => this.byKey.get(n.key)!)
-          .filter((n) => n && this.sweepable(n) && n.lastReportAt !== null && at - n.lastReportAt > silenceMs)
+          .filter((n) => n && this.sweepable(n) && at - this.silentFrom(n) > silenceMs)
           .map((n) => ({ node: n.key, ok: false, time: at, message: `no heartbeat for ${Math.round((at - n.lastReportAt!) / 1000)} s` }));
         if (items.length) accepted += this.ingest(items, WATCHDOG_SOURCE).accepted;
       }
@@ -356,6 +356,19 @@ export class NetworkIngest {
     } finally {
       this.sweeping = false;
     }
+  }
+
+  /**
+   * Since when a node counts as silent: its last report, or, for a node held unreachable, its
+   * parent's return when that is later (its heartbeats could not get through while the parent was
+   * down; it gets the whole silence after the return to report before it pages on its own account).
+   * Infinity for a node that has never reported.
+   */
+  private silentFrom(n: CachedNode): number {
+    if (n.lastReportAt === null) return Infinity;
+    if (n.status !== "unreachable") return n.lastReportAt;
+    const parent = this.parentOf(n, new Map());
+    return Math.max(n.lastReportAt, parent?.since ?? -Infinity);
   }
 
   /**

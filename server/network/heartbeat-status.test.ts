@@ -91,3 +91,47 @@ describe("a heartbeat node whose heartbeats change too often", () => {
     expect(node("srv-1").status).toBe("up");
   });
 });
+
+describe("a silent heartbeat node behind a parent that comes back", () => {
+  it("counts its silence from its parent's return, not from before the outage: the watchdog does not page for it seconds after the router is back", async () => {
+    const { core, clock, handle } = testCore();
+    core.registerNodes([
+      { key: "rtr", name: "Router", kind: "router" },
+      { key: "srv-1", name: "Server 1", kind: "server", parent: "rtr" },
+    ]);
+    const live = (node: string, ok: boolean) => expect(core.ingestHeartbeats([{ node, ok, ...(ok ? { latency_ms: 5 } : { message: "unreachable" }) }], "test").rejected).toEqual([]);
+    const status = (key: string) => core.networkSnapshot().nodes.find((n) => n.key === key)!.status;
+    const pages = () => core.incidentsSnapshot({ status: "active", limit: 10 }).incidents.map((i) => i.entity);
+    const SILENCE = 60_000;
+    live("rtr", true);
+    live("srv-1", true);
+    // the router fails; the server behind it goes silent (its heartbeats cannot get through)
+    for (let i = 0; i < 3; i++) {
+      clock.advance(10_000);
+      live("rtr", false);
+    }
+    expect(status("rtr")).toBe("down");
+    clock.advance(40_000);
+    await core.sweepSilentNodes(SILENCE);
+    expect(status("srv-1")).toBe("unreachable");
+    // a long outage, then the router is back
+    clock.advance(600_000);
+    live("rtr", true);
+    expect(status("rtr")).toBe("up");
+    expect(pages()).toEqual([]);
+    // ten seconds later the watchdog runs: the server has had 10 s to report, not 11 minutes
+    clock.advance(10_000);
+    expect((await core.sweepSilentNodes(SILENCE)).accepted).toBe(0);
+    expect(status("srv-1")).toBe("unreachable");
+    expect(pages()).toEqual([]);
+    // but if it stays silent for the whole silence after the router's return, it is down on its own account
+    for (let i = 0; i < 6 && status("srv-1") !== "down"; i++) {
+      clock.advance(40_000);
+      live("rtr", true);
+      await core.sweepSilentNodes(SILENCE);
+    }
+    expect(status("srv-1")).toBe("down");
+    expect(pages()).toEqual(["srv-1"]);
+    void handle;
+  });
+});
