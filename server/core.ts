@@ -151,7 +151,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
 
   const hosts = options.access.hosts ?? { current: buildHostPolicy({ publicUrl: options.access.publicUrl, bindHost: "127.0.0.1", port: 3000, tls: false }) };
   const access = createAccess(db, sqlite, clock, (items) => security.ingestJson(items, "vigil"), { ...options.access, hosts });
-  const metrics = createMetrics({ sqlite, file: handle.file, processMetrics: options.processMetrics });
+  const metrics = createMetrics({ sqlite, file: handle.file, processMetrics: options.processMetrics, detections: () => security.rules.state() });
 
   // --- nodes and checks: the file, the API, the running service ---
   const configFile = options.network?.configFile ?? null;

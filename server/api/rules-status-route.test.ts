@@ -44,6 +44,9 @@ describe("GET /api/v1/security/rules", () => {
     expect(r.body.rules.brute_force_slow).toEqual({ failures: 15, window: "1h", reorder: "1h" });
     expect(r.body.rules.payment_velocity).toEqual({ transactions: 10, amount: 20000, amount_min_transactions: 2, window: "10m", dimensions: ["account", "card"], severity: "medium" });
     expect(r.body.rules.ids_priority).toEqual({ max_priority: 1 });
+    // what each windowed rule holds and has dropped (the caps: README "Authentication")
+    expect(Object.keys(r.body.state)).toContain("brute_force");
+    expect(r.body.state.brute_force).toEqual({ keys: 0, entries: 0, connections: 0, evicted_keys: 0, late_entries: 0, evicted_connections: 0 });
     expect(r.body.rules.card_testing).toEqual({ small_amount: 5, small_attempts: 10, decline_ratio: 0.5, cards: 5, window: "10m", dimensions: ["ip", "device"] });
   });
 

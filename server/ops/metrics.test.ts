@@ -22,7 +22,7 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe("GET /metrics content", () => {
-  const { core, handle } = testCore();
+  const { core, handle, clock } = testCore();
 
   it("names every figure the issue lists, all prefixed vigil_", async () => {
     const text = await core.metrics.render();
@@ -121,6 +121,17 @@ describe("GET /metrics content", () => {
     const text = await core.metrics.render();
     expect(sample(text, "vigil_audit_checkpoint_verified_id")).toBe(7);
     expect(sample(text, "vigil_audit_checkpoint_timestamp_seconds")).toBe(1_700_000_000);
+  });
+
+  it("shows what the windowed detections hold and have dropped, by rule", async () => {
+    const line = (p: number) => `${new Date(clock.now() - 60_000 + p * 1_000).toISOString()} bastion sshd[${p}]: Failed password for root from 203.0.113.${p} port 4${p} ssh2`;
+    const figure = (text: string, rule: string, what: string) => sample(text, `vigil_detection_state{rule="${rule}",what="${what}"}`) ?? NaN;
+    const before = await core.metrics.render(); // earlier tests here ingested failures too
+    expect(core.ingestLog("syslog", new TextEncoder().encode([1, 2, 3].map(line).join("\n")), "text/plain")).toMatchObject({ accepted: 3 });
+    const text = await core.metrics.render();
+    for (const [rule, what, grew] of [["brute_force", "keys", 3], ["brute_force", "connections", 3], ["password_spraying", "entries", 3], ["brute_force", "evicted_keys", 0]] as const) {
+      expect(figure(text, rule, what) - figure(before, rule, what), `${rule} ${what}`).toBe(grew);
+    }
   });
 
   it("shows the socket layer's figures once it is attached", async () => {

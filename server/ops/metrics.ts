@@ -4,6 +4,7 @@ import type Database from "better-sqlite3";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { getLogger } from "./logging";
 import { rejectionReason } from "./metrics-labels";
+import type { RuleState } from "../security/types";
 
 export type IngestEndpoint = "events" | "heartbeats" | "suricata" | "fast" | "syslog" | "transactions";
 
@@ -37,6 +38,8 @@ export interface MetricsSources {
   processMetrics?: boolean;
   /** open incidents are counted this many rows at a time (tests make it small) */
   incidentSlice?: number;
+  /** the windowed detections' memory and drops, by rule (server/security/detections/rules.ts) */
+  detections?: () => Record<string, RuleState>;
 }
 
 /** Labels beyond this many per metric and endpoint collapse into `other`: cardinality stays bounded. */
@@ -114,6 +117,17 @@ export function createMetrics(sources: MetricsSources) {
         if (live) this.set(pick(live()));
       },
     });
+  new Gauge({
+    name: "vigil_detection_state",
+    help: "Windowed security detections: keys, entries and connections held now, and keys evicted, late entries ignored and connections forgotten since start (caps in README \"Detections\").",
+    labelNames: ["rule", "what"],
+    registers: [registry],
+    collect() {
+      if (!sources.detections) return;
+      this.reset();
+      for (const [rule, state] of Object.entries(sources.detections())) for (const [what, n] of Object.entries(state)) this.set({ rule, what }, n);
+    },
+  });
   liveGauge("vigil_live_clients", "Socket clients connected and admitted.", (f) => f.clients);
   // monotonic figures kept by the socket layer, exposed as counters
   const liveCounter = (name: string, help: string, pick: (f: LiveFigures) => number) =>

@@ -10,7 +10,7 @@ import { formatProblem, type ConfigProblem } from "../network/config";
 import { RulesFile, type RulesFileOptions } from "./rules-file";
 import { DEFAULT_WARM_ROWS, warmRules } from "./warm";
 import { SecurityStore, type NumberedOutcome } from "./ingest";
-import type { ParsedEvent } from "./types";
+import type { ParsedEvent, RuleState } from "./types";
 import { maskCardNumbers, maskDeep } from "./masking";
 import { parseUpload, type NativeFormat } from "./formats";
 import { parseSyslogLine } from "./parsers/syslog";
@@ -112,6 +112,7 @@ export function createSecurity(sqlite: Database.Database, clock: Clock, hub: Hub
       set_in_file: file.rules,
       rebuilt: file.rebuilt,
       rules: rules.settings(),
+      state: rules.state(),
     };
   };
 
@@ -138,6 +139,8 @@ export interface RulesStatus {
   rebuilt: string[];
   /** every rule's settings in force, in the file's words */
   rules: Record<string, RuleSettings>;
+  /** per windowed rule: keys, entries and connections held, and what the caps made it drop since start */
+  state: Record<string, RuleState>;
 }
 
 function fromJson(e: NormalizedEvent, receivedAt: number): ParsedEvent {

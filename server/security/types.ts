@@ -144,4 +144,20 @@ export interface SecurityRule {
    */
   resume?(active: readonly { entity: string; details: Record<string, unknown> | null }[]): void;
   observe(batch: readonly StoredEvent[]): SecurityDetection[];
+  /** What the rule holds in memory and what its caps made it drop, for a rule that keeps windows. */
+  state?(): RuleState;
+}
+
+/**
+ * A windowed rule's memory (GET /api/v1/security/rules, `vigil_detection_state` in /metrics):
+ * keys and entries held, connections remembered, and what was dropped since start — keys evicted
+ * to stay within the caps, entries that came older than their key's horizon, connections forgotten.
+ */
+export interface RuleState {
+  keys: number;
+  entries: number;
+  connections: number;
+  evicted_keys: number;
+  late_entries: number;
+  evicted_connections: number;
 }

@@ -1,4 +1,4 @@
-import type { StoredEvent } from "../types";
+import type { RuleState, StoredEvent } from "../types";
 import { EvictionCursor, PAIRED, REPORTED, type KeyedWindows, type WindowEntry } from "./window";
 
 /**
@@ -31,6 +31,33 @@ import { EvictionCursor, PAIRED, REPORTED, type KeyedWindows, type WindowEntry }
  * - Connections are remembered in a bounded map (least recently touched dropped first).
  */
 
+/**
+ * A key derived from an event, computed once per event for every rule that asks (`memo` per key
+ * function, weak so it lives only as long as the batch's events). Five rules keep state per
+ * failure; without it each held its own copy of the same key string (about 70 bytes a key, 15 MB
+ * of an auth flood's 50,000 distinct sources: bench/auth-flood.ts).
+ */
+export function memoKey(f: (e: StoredEvent) => string | null): (e: StoredEvent) => string | null {
+  const memo = new WeakMap<StoredEvent, string | null>();
+  return (e) => {
+    let k = memo.get(e);
+    if (k === undefined) {
+      k = f(e);
+      memo.set(e, k);
+    }
+    return k;
+  };
+}
+
+/**
+ * Parts joined by NUL into one flat string. A template literal makes a tree of cons strings that
+ * V8 hashes without flattening, so a Map key built so holds three or four 32-byte nodes beside its
+ * characters for as long as it is kept; `join` writes one sequential string.
+ */
+export function flatKey(parts: readonly (string | number)[], separator = "\u0000"): string {
+  return parts.join(separator);
+}
+
 /** Where an event came from: the canonical address, or the host name the log gave instead. */
 export function sourceOf(e: Pick<StoredEvent, "src_ip" | "src_host">): string | null {
   return e.src_ip ?? e.src_host ?? null;
@@ -60,13 +87,13 @@ export function entryOf(e: StoredEvent): WindowEntry {
 interface Connection {
   /** a credential attempt of the service's own (sshd's "Failed password") was seen */
   attempted: boolean;
-  /** PAM attempts that carry the connection's count while the service's own are not known */
-  secondary: WindowEntry[];
+  /** PAM attempts that carry the connection's count while the service's own are not known (null: none yet, no array held) */
+  secondary: WindowEntry[] | null;
   /** the marker entry that carries the connection's one unit while no attempt is known */
   credit: WindowEntry | null;
   /** weight already reported by entries that later lines replaced: the next attempts count that much less */
   debt: number;
-  /** the times of its earliest and latest line */
+  /** the times of its earliest and latest line, in whole seconds (small integers: no boxed number each, 32 bytes a connection) */
   first: number;
   last: number;
 }
@@ -77,7 +104,7 @@ export interface WeighedFailure<K> {
   entry: WindowEntry;
 }
 
-export const DEFAULT_MAX_CONNECTIONS = 100_000;
+export const DEFAULT_MAX_CONNECTIONS = 32_000; // as STATE_DEFAULTS.maxConnections (auth-config.ts)
 /** PAM entries a connection remembers to take back at most (an sshd process has a handful). */
 const MAX_SECONDARY = 64;
 
@@ -115,8 +142,8 @@ export class FailureCounter {
       const c = this.connection(it.event);
       if (!c) continue;
       c.attempted = true;
-      for (const carrier of c.secondary) this.replace(c, carrier);
-      c.secondary = [];
+      if (c.secondary) for (const carrier of c.secondary) this.replace(c, carrier);
+      c.secondary = null;
       if (c.credit) this.replace(c, c.credit);
       c.credit = null;
       this.absorb(c, it.entry);
@@ -135,13 +162,13 @@ export class FailureCounter {
       c.credit = null;
       this.absorb(c, it.entry);
       // bounded: a log of PAM lines only keeps one local connection growing (see connectionKey)
-      if (it.entry.weight > 0 && c.secondary.push(it.entry) > MAX_SECONDARY) c.secondary.shift();
+      if (it.entry.weight > 0 && (c.secondary ??= []).push(it.entry) > MAX_SECONDARY) c.secondary.shift();
     }
     for (const it of sorted) {
       if (isAttempt(it.event)) continue;
       const c = this.connection(it.event);
       if (!c) it.entry.weight = 1;
-      else if (c.attempted || c.secondary.length > 0 || c.credit) {
+      else if (c.attempted || (c.secondary?.length ?? 0) > 0 || c.credit) {
         it.entry.weight = 0;
         it.entry.flags |= PAIRED;
       } else {
@@ -174,17 +201,24 @@ export class FailureCounter {
     return this.connections.size;
   }
 
+  /** connections forgotten to stay within the cap */
+  evicted = 0;
+
   private connection(e: StoredEvent): Connection | null {
-    const key = connectionKey(e);
+    const key = sharedConnectionKey(e);
     if (key === null) return null;
     let c = this.connections.get(key);
     if (c) this.connections.delete(key);
     // a process id comes back once the process is gone: lines far from the connection's are another one
-    if (!c || e.time > c.last + CONNECTION_SPAN_MS || e.time < c.first - CONNECTION_SPAN_MS) c = { attempted: false, secondary: [], credit: null, debt: 0, first: e.time, last: e.time };
-    c.first = Math.min(c.first, e.time);
-    c.last = Math.max(c.last, e.time);
+    const t = Math.floor(e.time / 1000);
+    if (!c || t > c.last + CONNECTION_SPAN_S || t < c.first - CONNECTION_SPAN_S) c = { attempted: false, secondary: null, credit: null, debt: 0, first: t, last: t };
+    if (t < c.first) c.first = t;
+    if (t > c.last) c.last = t;
     this.connections.set(key, c);
-    if (this.connections.size > this.maxConnections) this.connections.delete(this.cursor.next()!);
+    if (this.connections.size > this.maxConnections) {
+      this.connections.delete(this.cursor.next()!);
+      this.evicted++;
+    }
     return c;
   }
 }
@@ -203,10 +237,10 @@ export function connectionKey(e: Pick<StoredEvent, "time" | "src_ip" | "src_host
   if (typeof pid === "string" || typeof pid === "number") {
     // not the source: PAM names the client by its reverse-DNS name (rhost=) where sshd's own
     // lines give the address, and both are the one connection
-    return `pid\u0000${hostOf(e) ?? ""}\u0000${pid}`;
+    return flatKey(["pid", hostOf(e) ?? "", pid]);
   }
   const source = sourceOf(e);
-  if (source !== null) return e.src_port == null ? null : `${source}\u0000${e.src_port}`;
+  if (source !== null) return e.src_port == null ? null : flatKey([source, e.src_port]);
   // a local line without a pid (sudo writes `sudo: pam_unix(sudo:auth): …` and `sudo: bob : 3
   // incorrect password attempts ; …` without one): the user's tries on that host and service in
   // one slot of CONNECTION_SPAN_MS (on the epoch's grid, so the same whatever order lines arrive
@@ -214,8 +248,33 @@ export function connectionKey(e: Pick<StoredEvent, "time" | "src_ip" | "src_host
   // whose PAM line and sudo's line fall on either side of a slot's edge counts PAM's one more.
   const requester = requesterOf(e);
   if (requester === null) return null;
-  return `local\u0000${hostOf(e) ?? ""}\u0000${serviceOf(e)}\u0000${requester}\u0000${Math.floor(e.time / CONNECTION_SPAN_MS)}`;
+  return flatKey(["local", hostOf(e) ?? "", serviceOf(e), requester, Math.floor(e.time / CONNECTION_SPAN_MS)]);
 }
+
+/** A rule's `RuleState` from its windows and its failure counter. */
+export function stateOf(windows: readonly KeyedWindows[], counter: FailureCounter | null): RuleState {
+  let keys = 0;
+  let entries = 0;
+  let evicted = 0;
+  let late = 0;
+  for (const w of windows) {
+    keys += w.size;
+    entries += w.entryCount;
+    evicted += w.evictedKeys;
+    late += w.late;
+  }
+  return {
+    keys,
+    entries,
+    connections: counter?.trackedConnections ?? 0,
+    evicted_keys: evicted,
+    late_entries: late,
+    evicted_connections: counter?.evicted ?? 0,
+  };
+}
+
+/** `connectionKey`, one string per event for the five rules' counters. */
+const sharedConnectionKey = memoKey(connectionKey);
 
 /** The host a syslog line came from (its `attributes.host`), or null. */
 export function hostOf(e: Pick<StoredEvent, "attributes">): string | null {
@@ -240,6 +299,7 @@ export function requesterOf(e: Pick<StoredEvent, "attributes" | "service" | "use
 
 /** Lines of one process further apart than this are different connections (the pid was reused). */
 export const CONNECTION_SPAN_MS = 10 * 60_000;
+const CONNECTION_SPAN_S = CONNECTION_SPAN_MS / 1000;
 
 /** The time range of a key's entries that a batch added. */
 export interface Touched {

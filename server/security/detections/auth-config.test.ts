@@ -14,7 +14,7 @@ describe("auth rule options", () => {
     expect(new DistributedAttackRule().options).toMatchObject({ minFailures: 10, minSources: 5, windowMs: 600_000 });
     expect(new SuccessAfterFailuresRule().options).toMatchObject({ minFailures: 5, windowMs: 600_000 });
     expect(new PrivilegeEscalationRule().options).toMatchObject({ threshold: 7, windowMs: 300_000 });
-    expect(STATE_DEFAULTS).toEqual({ reorderMs: 3_600_000, maxKeys: 100_000, maxEntriesPerKey: 1_000, maxEntries: 500_000, maxConnections: 100_000 });
+    expect(STATE_DEFAULTS).toEqual({ reorderMs: 3_600_000, maxKeys: 32_000, maxEntriesPerKey: 1_000, maxEntries: 150_000, maxConnections: 32_000 });
   });
 
   it("keep a key for its window plus the tolerated disorder", () => {

@@ -58,12 +58,23 @@ export interface PrivilegeEscalationOptions extends StateLimits {
   windowMs: number;
 }
 
+/**
+ * Caps per rule, sized so that the five rules that keep per-source state fit beside everything
+ * else in the server's 256 MB heap (VIGIL_MAX_HEAP_MB) however the failures are spread: 300,000
+ * failed logins from distinct sources within an hour held about 190 MB at the earlier 100,000 keys
+ * and connections a rule (the server died at its cap); `bench/auth-flood.ts` prints what these hold.
+ * Least recently touched keys go first, so a source that keeps failing stays tracked; what is
+ * dropped is counted (`state` in GET /api/v1/security/rules, `vigil_detection_state`).
+ * 32,000, not 40,000: a Map that keeps re-inserting (least recently touched order) holds deleted
+ * slots until it rehashes, and at up to 32,768 live keys it rehashes within 65,536 slots (1.8 MB)
+ * instead of doubling to 131,072 (3.7 MB): ten such maps, 18 MB.
+ */
 export const STATE_DEFAULTS: StateLimits = {
   reorderMs: 3_600_000,
-  maxKeys: 100_000,
+  maxKeys: 32_000,
   maxEntriesPerKey: 1_000,
-  maxEntries: 500_000,
-  maxConnections: 100_000,
+  maxEntries: 150_000,
+  maxConnections: 32_000,
 };
 
 export const BRUTE_FORCE_DEFAULTS: BruteForceOptions = { ...STATE_DEFAULTS, threshold: 8, windowMs: 120_000 };

@@ -1,5 +1,5 @@
-import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
-import { FailureCounter, serviceOf, sourceOf, takeFailures } from "./attempts";
+import type { RuleState, SecurityDetection, SecurityRule, StoredEvent } from "../types";
+import { FailureCounter, stateOf, flatKey, memoKey, serviceOf, sourceOf, takeFailures } from "./attempts";
 import {
   BRUTE_FORCE_DEFAULTS,
   SLOW_BRUTE_FORCE_DEFAULTS,
@@ -14,11 +14,11 @@ import { FAST_BURST, KeyedWindows, markSpans, REPORTED, type SpanSpec, type Wind
 export const BRUTE_FORCE_RULE = "brute_force";
 export const BRUTE_FORCE_SLOW_RULE = "brute_force_slow";
 
-/** Key per source and service: sshd's own lines and its PAM lines share the service "sshd". */
-const keyOf = (e: StoredEvent): string | null => {
+/** Key per source and service: sshd's own lines and its PAM lines share the service "sshd" (one string per event for both rules). */
+const keyOf = memoKey((e: StoredEvent): string | null => {
   const source = sourceOf(e);
-  return source === null ? null : `${serviceOf(e)}:${source}`;
-};
+  return source === null ? null : flatKey([serviceOf(e), source], ":");
+});
 
 /** Reports what `markSpans` newly flagged for one key, folded into one detection. */
 function report(
@@ -103,6 +103,10 @@ export class BruteForceRule implements SecurityRule {
   }
 
   /** keys (service:source) held now */
+  state(): RuleState {
+    return stateOf([this.windows], this.counter);
+  }
+
   get trackedKeys(): number {
     return this.windows.size;
   }
@@ -163,6 +167,10 @@ export class SlowBruteForceRule implements SecurityRule {
       this.windows.prune(key);
     }
     return out;
+  }
+
+  state(): RuleState {
+    return stateOf([this.windows], this.counter);
   }
 
   get trackedKeys(): number {

@@ -1,5 +1,5 @@
-import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
-import { FailureCounter, serviceOf, sourceOf, takeFailures } from "./attempts";
+import type { RuleState, SecurityDetection, SecurityRule, StoredEvent } from "../types";
+import { FailureCounter, stateOf, flatKey, serviceOf, sourceOf, takeFailures } from "./attempts";
 import { DISTRIBUTED_ATTACK_DEFAULTS, windowLimits, withDefaults, type DistributedAttackOptions } from "./auth-config";
 import { burstAround, displayName, evidenceIds, formatDuration, plural, tally, totalWeight } from "./report";
 import { KeyedWindows, markSpans, REPORTED, type SpanSpec, type WindowEntry } from "./window";
@@ -7,7 +7,7 @@ import { KeyedWindows, markSpans, REPORTED, type SpanSpec, type WindowEntry } fr
 export const DISTRIBUTED_ATTACK_RULE = "distributed_attack";
 
 /** Key per account and service; a failure must name both an account and a source. */
-const keyOf = (e: StoredEvent): string | null => (e.user && sourceOf(e) !== null ? `${serviceOf(e)}:${e.user}` : null);
+const keyOf = (e: StoredEvent): string | null => (e.user && sourceOf(e) !== null ? flatKey([serviceOf(e), e.user], ":") : null);
 
 /**
  * Distributed attack on one account: at least `minFailures` failures (default 10) against one
@@ -85,6 +85,10 @@ export class DistributedAttackRule implements SecurityRule {
         threshold: { failures: o.minFailures, sources: o.minSources, windowMs: o.windowMs },
       },
     };
+  }
+
+  state(): RuleState {
+    return stateOf([this.windows], this.counter);
   }
 
   get trackedKeys(): number {

@@ -1,5 +1,5 @@
-import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
-import { FailureCounter, hostOf, isAttempt, requesterOf, serviceOf, takeFailures } from "./attempts";
+import type { RuleState, SecurityDetection, SecurityRule, StoredEvent } from "../types";
+import { FailureCounter, stateOf, hostOf, isAttempt, requesterOf, serviceOf, takeFailures } from "./attempts";
 import { PRIVILEGE_ESCALATION_DEFAULTS, windowLimits, withDefaults, type PrivilegeEscalationOptions } from "./auth-config";
 import { burstAround, displayName, evidenceIds, formatDuration, plural, totalWeight, TOP_MEMBERS } from "./report";
 import { KeyedWindows, markSpans, REPORTED, type SpanSpec, type WindowEntry } from "./window";
@@ -129,6 +129,10 @@ export class PrivilegeEscalationRule implements SecurityRule {
         threshold: { failures: o.threshold, windowMs: o.windowMs },
       },
     };
+  }
+
+  state(): RuleState {
+    return stateOf([this.windows], this.counter);
   }
 
   get trackedKeys(): number {

@@ -1,5 +1,5 @@
 import { formatDuration } from "../../network/duration";
-import type { SecurityRule } from "../types";
+import type { RuleState, SecurityRule } from "../types";
 import type { AuthRulesConfig } from "./auth-config";
 import { BRUTE_FORCE_RULE, BRUTE_FORCE_SLOW_RULE, BruteForceRule, SlowBruteForceRule } from "./brute-force";
 import { CARD_TESTING_RULE, CardTestingRule, type CardTestingConfig } from "./card-testing";
@@ -146,6 +146,13 @@ export class RuleSet {
   /** Every running rule's settings, by name, in the rules file's words: what thresholds are in force. */
   settings(): Record<string, RuleSettings> {
     return Object.fromEntries(this.built.map((b, i) => [b.name, SLOTS[i].settings(b.rule)]));
+  }
+
+  /** What each windowed rule holds and has dropped, by name (rules without windows are left out). */
+  state(): Record<string, RuleState> {
+    const out: Record<string, RuleState> = {};
+    for (const b of this.built) if (b.rule.state) out[b.name] = b.rule.state();
+    return out;
   }
 
   /** The running rule of that name. */

@@ -1,5 +1,5 @@
-import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
-import { FailureCounter, sourceOf, takeFailures } from "./attempts";
+import type { RuleState, SecurityDetection, SecurityRule, StoredEvent } from "../types";
+import { FailureCounter, stateOf, sourceOf, takeFailures } from "./attempts";
 import { PASSWORD_SPRAYING_DEFAULTS, windowLimits, withDefaults, type PasswordSprayingOptions } from "./auth-config";
 import { burstAround, displayName, evidenceIds, formatDuration, plural, tally, totalWeight } from "./report";
 import { KeyedWindows, markSpans, REPORTED, type SpanSpec, type WindowEntry } from "./window";
@@ -80,6 +80,10 @@ export class PasswordSprayingRule implements SecurityRule {
         threshold: { accounts: o.minAccounts, windowMs: o.windowMs },
       },
     };
+  }
+
+  state(): RuleState {
+    return stateOf([this.windows], this.counter);
   }
 
   get trackedKeys(): number {

@@ -1,5 +1,5 @@
-import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
-import { entryOf, FailureCounter, sourceOf, takeFailures, type Touched } from "./attempts";
+import type { RuleState, SecurityDetection, SecurityRule, StoredEvent } from "../types";
+import { entryOf, FailureCounter, sourceOf, stateOf, takeFailures, type Touched } from "./attempts";
 import { SUCCESS_AFTER_FAILURES_DEFAULTS, windowLimits, withDefaults, type SuccessAfterFailuresOptions } from "./auth-config";
 import { displayName, formatDuration, MAX_EVIDENCE, plural, tally, totalWeight } from "./report";
 import { KeyedWindows, lowerBound, PAIRED, REPORTED, upperBound, type WindowEntry } from "./window";
@@ -70,6 +70,10 @@ export class SuccessAfterFailuresRule implements SecurityRule {
       this.successes.prune(source);
     }
     return [...hits].map(([entity, list]) => this.report(entity, list));
+  }
+
+  state(): RuleState {
+    return stateOf([this.failures, this.successes], this.counter);
   }
 
   get trackedKeys(): number {
