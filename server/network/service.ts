@@ -16,7 +16,7 @@ import type { CheckEnv } from "./checks/check";
 import type { PingOptions } from "./checks/icmp";
 import { createCheck, PushMonitor, type PushInput } from "./checks";
 import { HEARTBEAT_CHECK, type LiveCheck, type LiveNode } from "./model";
-import { DEFAULT_STORM, LATENCY_ANOMALY_RULE, NODE_DOWN_RULE, Outages, type StormOptions } from "./outages";
+import { DEFAULT_STORM, LATENCY_ANOMALY_RULE, NODE_DOWN_RULE, Outages, type OutageNode, type StormOptions } from "./outages";
 import { LiveNodes } from "./live-nodes";
 import { CheckScheduler, type CheckRun, type SchedulerStats, type Timers } from "./scheduler";
 import { evaluateNode, initialNodeState, type StatusResult } from "./status";
@@ -68,6 +68,10 @@ export class NetworkService {
   private running = false;
   /** checks that said they cannot run here (logged once each) */
   private readonly unrunnable = new Set<string>();
+  /** managed nodes whose status moved in changes not yet announced */
+  private readonly moved = new Set<number>();
+  /** who hears of them (the ingest: heartbeat nodes whose parent is a managed node follow it) */
+  private readonly movedListeners: ((ids: readonly number[]) => void)[] = [];
 
   constructor(
     private readonly db: VigilDb,
@@ -121,6 +125,17 @@ export class NetworkService {
     return this.nodes.values();
   }
 
+  /** `listener` hears the ids of managed nodes whose status moved, once each change has committed and been announced. */
+  onStatusMoved(listener: (ids: readonly number[]) => void): void {
+    this.movedListeners.push(listener);
+  }
+
+  /** A managed node as the incident rules read it (for the ingest, whose heartbeat nodes may have it as an ancestor). */
+  outageView(id: number): OutageNode | undefined {
+    const node = this.nodes.get(id);
+    return node ? this.nodes.view(node) : undefined;
+  }
+
   /** Whether heartbeats for this key are judged here (a node defined in the file or over the API). */
   owns(key: string): boolean {
     return this.nodes.key(key) !== undefined;
@@ -149,6 +164,9 @@ export class NetworkService {
     this.outages.forget(id);
     const orphans = this.nodes.delete(id);
     for (const child of orphans) if (!child.paused) this.commit(child, []);
+    // its heartbeat children lose their parent too
+    this.moved.add(id);
+    this.tellMoved();
   }
 
   /**
@@ -164,6 +182,7 @@ export class NetworkService {
     } else this.schedule(node);
     const deltas: NetworkDelta[] = [];
     const incidents = new Map<number, Incident>();
+    this.moved.add(node.id);
     this.sqlite.transaction(() => {
       this.store.saveStatus(node.id, { status: "pending", since: null, reason: paused ? "paused" : null, state: node.state, consecutiveFailures: 0 });
       this.figures.recordStatus(node.id, this.timers.now(), "pending", paused ? "paused" : null, false);
@@ -327,6 +346,15 @@ export class NetworkService {
   private announce(deltas: NetworkDelta[], incidents: Map<number, Incident>): void {
     if (deltas.length) this.hub.publish("network", deltas);
     if (incidents.size) this.hub.publish("incidents", [...incidents.values()].map((incident) => ({ type: "incident" as const, incident })));
+    this.tellMoved();
+  }
+
+  /** Tells the listeners which managed nodes moved (after the change committed: they read the rows). */
+  private tellMoved(): void {
+    if (this.moved.size === 0) return;
+    const ids = [...this.moved];
+    this.moved.clear();
+    for (const listener of this.movedListeners) listener(ids);
   }
 
   /** Runs the status machine for one node and stores what it says; answers whether the status changed. */
@@ -335,6 +363,7 @@ export class NetworkService {
     const ev = evaluateNode(node.state, { results, now, parent: this.nodes.parentStatus(node), maintenance: node.maintenance.map((m) => m.window) }, node.policy);
     node.state = ev.state;
     const changed = ev.state.status !== before;
+    if (changed) this.moved.add(node.id);
     if (results.length > 0 || changed || ev.transitions.length > 0) {
       const newest = results.length ? results.reduce((a, b) => (b.time >= a.time ? b : a)) : null;
       this.store.saveStatus(
