@@ -431,7 +431,11 @@ export class NetworkIngest {
     return n.status !== "down" && n.status !== "pending";
   }
 
-  /** Forgets a node that was deleted (its key may come back with a new heartbeat, as a new node). */
+  /**
+   * Forgets a node that was deleted (its key may come back with a new heartbeat, as a new node).
+   * Its heartbeat children have no parent now (their rows say so): judged again on their own at
+   * once, not held unreachable by a node that no longer exists.
+   */
   forget(key: string): void {
     const node = this.byKey.get(key);
     this.byKey.delete(key);
@@ -439,6 +443,13 @@ export class NetworkIngest {
       this.keyById.delete(node.id);
       if (node.parentId !== null) this.children.get(node.parentId)?.delete(key);
       this.outages.forget(node.id);
+      // its row is gone: parentOf finds no parent for them
+      this.parentsMoved([node.id]);
+      for (const child of this.children.get(node.id) ?? []) {
+        const cached = this.byKey.get(child);
+        if (cached) this.byKey.set(child, { ...cached, parentId: null });
+      }
+      this.children.delete(node.id);
     }
   }
 

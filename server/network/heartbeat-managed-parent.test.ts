@@ -174,3 +174,24 @@ describe("a heartbeat node whose parent is a managed node judged from its own he
     expect(open()).toEqual(["srv-1"]);
   });
 });
+
+describe("a heartbeat node whose managed parent is deleted", () => {
+  it("is judged again on its own at once: down when it was failing before its parent went down, not held unreachable by a node that no longer exists", async () => {
+    const { core, timers, status, open, send, node } = setup();
+    expect(core.createNode(def({ id: "edge" }), noc).ok).toBe(true);
+    core.registerNodes([{ key: "srv-1", name: "Server 1", kind: "server", parent: "edge" }]);
+    const step = async (fn: () => void) => {
+      await timers.advance(S);
+      fn();
+    };
+    await step(() => send("edge", true));
+    await step(() => send("srv-1", true));
+    for (let i = 0; i < 3; i++) await step(() => send("srv-1", false));
+    for (let i = 0; i < 3; i++) await step(() => send("edge", false));
+    expect([status("edge"), status("srv-1")]).toEqual(["down", "unreachable"]);
+    expect(core.deleteNode("edge", noc).ok).toBe(true);
+    expect(node("srv-1").parent_id ?? null).toBeNull();
+    expect(status("srv-1")).toBe("down");
+    expect(open()).toEqual(["srv-1"]);
+  });
+});

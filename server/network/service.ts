@@ -183,9 +183,6 @@ export class NetworkService {
     this.outages.forget(id);
     const orphans = this.nodes.delete(id);
     for (const child of orphans) if (!child.paused) this.commit(child, []);
-    // its heartbeat children lose their parent too
-    this.moved.add(id);
-    this.tellMoved();
   }
 
   /**
