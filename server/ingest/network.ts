@@ -40,11 +40,19 @@ export interface NetworkIngestOptions {
   flap?: FlapOptions;
 }
 
-/** Where heartbeats for managed nodes go (server/network/service.ts), and who hears of heartbeat nodes changing status. */
+/**
+ * Where heartbeats for managed nodes go (server/network/service.ts), who hears of heartbeat nodes
+ * changing status (its managed children follow), and who tells of managed nodes changing status
+ * (their heartbeat children follow: the ingest listens from its construction on).
+ */
 export interface HeartbeatDelegate {
   owns(key: string): boolean;
   ingestHeartbeats(items: readonly NormalizedHeartbeat[], now: number): Map<string, { id: number; status: NodeStatus }>;
   parentsChanged(ids: readonly number[]): void;
+  /** `listener` hears the ids of managed nodes whose status moved, after their change committed */
+  onStatusMoved(listener: (ids: readonly number[]) => void): void;
+  /** a managed node as the incident rules read it (a heartbeat node's ancestor), or undefined */
+  outageView(id: number): OutageNode | undefined;
 }
 export const WATCHDOG_SOURCE = "watchdog";
 
@@ -128,11 +136,14 @@ export class NetworkIngest {
     for (const row of listNodeRows(db)) this.cache(row, row.lastCheckAt === null ? null : clock.now());
     this.outages = new Outages(incidents, { ...DEFAULT_STORM, ...options.storm }, "heartbeat");
     this.outages.restore(this.context(new Map()));
+    // a managed parent (probed, or judged from its own heartbeats) moving judges its heartbeat children again
+    options.delegate?.onStatusMoved((ids) => this.parentsMoved(ids));
   }
 
   /**
    * How the incident rules see heartbeat nodes, as of `next` (the batch in progress) over the
-   * cache. Nodes the network service manages are its own.
+   * cache. Nodes the network service manages are its own: they are seen (as the service sees them)
+   * only as ancestors, so a heartbeat node behind a managed router is evidence on its incident.
    */
   private context(next: ReadonlyMap<string, CachedNode>): OutageContext {
     const owned = (key: string) => this.options.delegate?.owns(key) ?? false;
@@ -154,7 +165,8 @@ export class NetworkIngest {
         // a node made by this batch is in `next` only, until it commits
         let key = this.keyById.get(id);
         if (key === undefined) for (const n of next.values()) if (n.id === id) key = n.key;
-        if (key === undefined || owned(key)) return undefined;
+        // a managed node (or one made since this started, never cached): as the service sees it
+        if (key === undefined || owned(key)) return this.options.delegate?.outageView(id);
         const n = next.get(key) ?? this.byKey.get(key);
         return n ? view(n) : undefined;
       },
@@ -170,7 +182,7 @@ export class NetworkIngest {
     const changed: NetworkDelta[] = [];
     this.sqlite.transaction(() => {
       for (const def of defs) {
-        const parentId = def.parent ? (this.byKey.get(def.parent.toLowerCase())?.id ?? null) : null;
+        const parentId = def.parent ? this.idOfKey(def.parent.toLowerCase()) : null;
         const values = { name: def.name, kind: def.kind, parentId, critical: def.critical ?? false, degradedMs: def.degradedMs ?? null, tags: def.tags ?? {} };
         const row = this.db
           .insert(nodes)
@@ -306,15 +318,7 @@ export class NetworkIngest {
       return incidents;
     })();
 
-    const moved: number[] = [];
-    for (const [key, node] of next) {
-      if (this.byKey.get(key)?.status !== node.status) moved.push(node.id);
-      this.byKey.set(key, node);
-      this.keyById.set(node.id, key);
-    }
-    if (deltas.length) this.hub.publish("network", deltas);
-    if (changed.length) this.hub.publish("incidents", changed.map((incident) => ({ type: "incident" as const, incident })));
-    if (delegate && moved.length) delegate.parentsChanged(moved);
+    this.adopt(next, deltas, changed);
     if (delegate && delegated.length) {
       for (const [key, s] of delegate.ingestHeartbeats(delegated.map((v) => v.value), now)) {
         const cached = this.byKey.get(key);
@@ -325,6 +329,49 @@ export class NetworkIngest {
       accepted += delegated.length;
     }
     return rejected.result(accepted);
+  }
+
+  /**
+   * Managed nodes (the network service's) whose status moved: their heartbeat children are judged
+   * again at once, without a heartbeat of their own, as under a heartbeat parent: unreachable while
+   * it is down (their own page folded into its incident), their own status when it is back (or
+   * unreachable until their own next heartbeat, when their failures began while it was down).
+   */
+  parentsMoved(ids: readonly number[]): void {
+    const roots = ids.filter((id) => (this.children.get(id)?.size ?? 0) > 0);
+    if (roots.length === 0) return;
+    const now = this.clock.now();
+    const deltas: NetworkDelta[] = [];
+    const next = new Map<string, CachedNode>();
+    const changed = this.sqlite.transaction(() => {
+      const outcomes: { kind: "moved"; key: string; transition: Transition }[] = [];
+      this.cascade(next, now, deltas, outcomes, roots);
+      const ctx = this.context(next);
+      const out = new Map<number, Incident>();
+      for (const o of outcomes) {
+        const node = ctx.get(next.get(o.key)!.id);
+        if (node) this.outages.apply(node, [o.transition], ctx, out);
+      }
+      this.outages.settle(ctx, now, out);
+      return [...out.values()];
+    })();
+    this.adopt(next, deltas, changed);
+  }
+
+  /**
+   * After a batch committed: the cache takes what it left, the change is announced, and the managed
+   * children of heartbeat nodes whose status moved follow.
+   */
+  private adopt(next: ReadonlyMap<string, CachedNode>, deltas: NetworkDelta[], changed: readonly Incident[]): void {
+    const moved: number[] = [];
+    for (const [key, node] of next) {
+      if (this.byKey.get(key)?.status !== node.status) moved.push(node.id);
+      this.byKey.set(key, node);
+      this.keyById.set(node.id, key);
+    }
+    if (deltas.length) this.hub.publish("network", deltas);
+    if (changed.length) this.hub.publish("incidents", changed.map((incident) => ({ type: "incident" as const, incident })));
+    if (this.options.delegate && moved.length) this.options.delegate.parentsChanged(moved);
   }
 
   /**
@@ -384,7 +431,11 @@ export class NetworkIngest {
     return n.status !== "down" && n.status !== "pending";
   }
 
-  /** Forgets a node that was deleted (its key may come back with a new heartbeat, as a new node). */
+  /**
+   * Forgets a node that was deleted (its key may come back with a new heartbeat, as a new node).
+   * Its heartbeat children have no parent now (their rows say so): judged again on their own at
+   * once, not held unreachable by a node that no longer exists.
+   */
   forget(key: string): void {
     const node = this.byKey.get(key);
     this.byKey.delete(key);
@@ -392,6 +443,13 @@ export class NetworkIngest {
       this.keyById.delete(node.id);
       if (node.parentId !== null) this.children.get(node.parentId)?.delete(key);
       this.outages.forget(node.id);
+      // its row is gone: parentOf finds no parent for them
+      this.parentsMoved([node.id]);
+      for (const child of this.children.get(node.id) ?? []) {
+        const cached = this.byKey.get(child);
+        if (cached) this.byKey.set(child, { ...cached, parentId: null });
+      }
+      this.children.delete(node.id);
     }
   }
 
@@ -438,12 +496,20 @@ export class NetworkIngest {
     return row ? { status: storedStatus(row.status), since: row.status_since } : null;
   }
 
+  /** A node's id by its key: from the cache, else from its row (a config or API node made since this started). */
+  private idOfKey(key: string): number | null {
+    const cached = this.byKey.get(key)?.id;
+    if (cached !== undefined) return cached;
+    return this.db.select({ id: nodes.id }).from(nodes).where(eq(nodes.key, key)).get()?.id ?? null;
+  }
+
   /**
-   * Heartbeat children of the nodes this batch moved: judged again without a result (unreachable
-   * when their parent went down, their own status when it came back), parents before children.
+   * Heartbeat children of the nodes this batch moved (or of `roots`, managed nodes that moved):
+   * judged again without a result (unreachable when their parent went down, their own status when
+   * it came back), parents before children.
    */
-  private cascade(next: Map<string, CachedNode>, now: number, deltas: NetworkDelta[], outcomes: { push(o: { kind: "moved"; key: string; transition: Transition }): unknown }): void {
-    const queue = [...next.values()].filter((n) => this.byKey.get(n.key)?.status !== n.status).map((n) => n.id);
+  private cascade(next: Map<string, CachedNode>, now: number, deltas: NetworkDelta[], outcomes: { push(o: { kind: "moved"; key: string; transition: Transition }): unknown }, roots?: readonly number[]): void {
+    const queue = roots ? [...roots] : [...next.values()].filter((n) => this.byKey.get(n.key)?.status !== n.status).map((n) => n.id);
     const seen = new Set(queue);
     while (queue.length) {
       const parentId = queue.shift()!;

@@ -16,10 +16,10 @@ import type { CheckEnv } from "./checks/check";
 import type { PingOptions } from "./checks/icmp";
 import { createCheck, PushMonitor, type PushInput } from "./checks";
 import { HEARTBEAT_CHECK, type LiveCheck, type LiveNode } from "./model";
-import { DEFAULT_STORM, LATENCY_ANOMALY_RULE, NODE_DOWN_RULE, Outages, type StormOptions } from "./outages";
+import { DEFAULT_STORM, LATENCY_ANOMALY_RULE, NODE_DOWN_RULE, Outages, type OutageNode, type StormOptions } from "./outages";
 import { LiveNodes } from "./live-nodes";
 import { CheckScheduler, type CheckRun, type SchedulerStats, type Timers } from "./scheduler";
-import { evaluateNode, initialNodeState, type StatusResult } from "./status";
+import { evaluateNode, initialNodeState, withoutChecks, type Evaluation, type StatusResult } from "./status";
 import { NetworkStore } from "./store";
 import { FiguresStore } from "./figures-store";
 
@@ -68,6 +68,10 @@ export class NetworkService {
   private running = false;
   /** checks that said they cannot run here (logged once each) */
   private readonly unrunnable = new Set<string>();
+  /** managed nodes whose status moved in changes not yet announced */
+  private readonly moved = new Set<number>();
+  /** who hears of them (the ingest: heartbeat nodes whose parent is a managed node follow it) */
+  private readonly movedListeners: ((ids: readonly number[]) => void)[] = [];
 
   constructor(
     private readonly db: VigilDb,
@@ -121,24 +125,54 @@ export class NetworkService {
     return this.nodes.values();
   }
 
+  /** `listener` hears the ids of managed nodes whose status moved, once each change has committed and been announced. */
+  onStatusMoved(listener: (ids: readonly number[]) => void): void {
+    this.movedListeners.push(listener);
+  }
+
+  /** A managed node as the incident rules read it (for the ingest, whose heartbeat nodes may have it as an ancestor). */
+  outageView(id: number): OutageNode | undefined {
+    const node = this.nodes.get(id);
+    return node ? this.nodes.view(node) : undefined;
+  }
+
   /** Whether heartbeats for this key are judged here (a node defined in the file or over the API). */
   owns(key: string): boolean {
     return this.nodes.key(key) !== undefined;
   }
 
   /**
-   * Takes a node (new or redefined) into the service and schedules its enabled checks. State
-   * tracks of checks it no longer has are dropped by starting its status afresh (pending): a
-   * removed failing check must not keep it down.
+   * Takes a node (new or redefined) into the service and schedules its enabled checks. The state
+   * tracks of checks it no longer runs (disabled, or gone from its definition) are dropped and the
+   * node is judged again at once from the rest: a check that was failing or flapping must not keep
+   * it down or flapping once it is disabled or removed. Its heartbeat check is not a defined one
+   * and stays.
    */
   install(node: LiveNode): void {
     const previous = this.nodes.get(node.id);
     if (previous) this.unschedule(previous);
-    const names = new Set(node.checks.map((c) => c.name));
-    if (Object.keys(node.state.checks).some((name) => name !== HEARTBEAT_CHECK && !names.has(name))) node.state = initialNodeState();
     this.nodes.set(node);
     for (const c of node.checks) this.bySched.set(c.schedId, { node, check: c });
-    if (!node.paused) this.schedule(node);
+    if (node.paused) return;
+    this.schedule(node);
+    const running = new Set(node.checks.filter((c) => c.enabled).map((c) => c.name));
+    this.dropChecks(node, (name) => name === HEARTBEAT_CHECK || running.has(name));
+  }
+
+  /** Forgets the tracks of a node's checks that `keep` does not name, and stores, announces and pages what the node shows without them. */
+  private dropChecks(node: LiveNode, keep: (name: string) => boolean): void {
+    const now = this.timers.now();
+    const ev = withoutChecks(node.state, keep, { now, parent: this.nodes.parentStatus(node) });
+    if (ev.state === node.state) return;
+    const deltas: NetworkDelta[] = [];
+    const incidents = new Map<number, Incident>();
+    this.sqlite.transaction(() => {
+      const changed = this.take(node, ev, [], now, incidents, true);
+      deltas.push(this.nodeDelta(node.id));
+      if (changed) this.cascade(node.id, deltas, incidents);
+      this.outages.settle(this.nodes.context(), now, incidents);
+    })();
+    this.announce(deltas, incidents);
   }
 
   /** Stops a node's checks and forgets it (deleted, or no longer defined by the file); its children lose their parent. */
@@ -164,6 +198,7 @@ export class NetworkService {
     } else this.schedule(node);
     const deltas: NetworkDelta[] = [];
     const incidents = new Map<number, Incident>();
+    this.moved.add(node.id);
     this.sqlite.transaction(() => {
       this.store.saveStatus(node.id, { status: "pending", since: null, reason: paused ? "paused" : null, state: node.state, consecutiveFailures: 0 });
       this.figures.recordStatus(node.id, this.timers.now(), "pending", paused ? "paused" : null, false);
@@ -327,15 +362,30 @@ export class NetworkService {
   private announce(deltas: NetworkDelta[], incidents: Map<number, Incident>): void {
     if (deltas.length) this.hub.publish("network", deltas);
     if (incidents.size) this.hub.publish("incidents", [...incidents.values()].map((incident) => ({ type: "incident" as const, incident })));
+    this.tellMoved();
+  }
+
+  /** Tells the listeners which managed nodes moved (after the change committed: they read the rows). */
+  private tellMoved(): void {
+    if (this.moved.size === 0) return;
+    const ids = [...this.moved];
+    this.moved.clear();
+    for (const listener of this.movedListeners) listener(ids);
   }
 
   /** Runs the status machine for one node and stores what it says; answers whether the status changed. */
   private evaluate(node: LiveNode, results: StatusResult[], now: number, incidents: Map<number, Incident>): boolean {
-    const before = node.state.status;
     const ev = evaluateNode(node.state, { results, now, parent: this.nodes.parentStatus(node), maintenance: node.maintenance.map((m) => m.window) }, node.policy);
+    return this.take(node, ev, results, now, incidents);
+  }
+
+  /** Takes an evaluation as the node's state: stores it (always with `save`), records its transitions, pages; answers whether the status changed. */
+  private take(node: LiveNode, ev: Evaluation, results: StatusResult[], now: number, incidents: Map<number, Incident>, save = false): boolean {
+    const before = node.state.status;
     node.state = ev.state;
     const changed = ev.state.status !== before;
-    if (results.length > 0 || changed || ev.transitions.length > 0) {
+    if (changed) this.moved.add(node.id);
+    if (save || results.length > 0 || changed || ev.transitions.length > 0) {
       const newest = results.length ? results.reduce((a, b) => (b.time >= a.time ? b : a)) : null;
       this.store.saveStatus(
         node.id,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_BASELINE } from "./baseline";
 import { maintenanceWindowSchema } from "./maintenance";
-import { DEFAULT_NODE_POLICY, evaluateNode, initialNodeState, type NodePolicy, type NodeState, type ParentStatus, type StatusResult, type Transition } from "./status";
+import { DEFAULT_NODE_POLICY, evaluateNode, initialNodeState, withoutChecks, type NodePolicy, type NodeState, type ParentStatus, type StatusResult, type Transition } from "./status";
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
 const S = 1000;
@@ -220,5 +220,30 @@ describe("node status: parent down", () => {
   });
   it("stays up when it answers while its parent is down", () => {
     expect(feed(initialNodeState(), [ok(0), ok(30)], { parent: parentDown }).state.status).toBe("up");
+  });
+});
+
+describe("node status: checks no longer run", () => {
+  it("a flapping check dropped (disabled or removed): the node stops flapping at that moment and shows what its other checks say", () => {
+    // "http" alternates and flaps; "tcp" passes throughout
+    const results = Array.from({ length: 24 }, (_, i) => [i % 2 === 0 ? ok(i * 30) : fail(i * 30), ok(i * 30 + 1, 20, "tcp")]).flat();
+    const flapping = timeline(results);
+    expect(flapping.state.status).toBe("flapping");
+    const now = T0 + 1000 * S;
+    const e = withoutChecks(flapping.state, (id) => id !== "http", { now });
+    expect(Object.keys(e.state.checks)).toEqual(["tcp"]);
+    expect(e.state.flap.flapping).toBe(false);
+    expect(brief(e.transitions)).toEqual([["flapping", "up", 1000, 1000]]);
+    expect(e.state).toMatchObject({ status: "up", since: now, reason: null, base: "up" });
+    // the state given is not changed; nothing to drop: the same state, no transition
+    expect(flapping.state.status).toBe("flapping");
+    expect(withoutChecks(e.state, () => true, { now })).toEqual({ state: e.state, transitions: [], ignored: [] });
+  });
+  it("a down check dropped: up from the others, dated by the change; none left: pending", () => {
+    const down = timeline([ok(0, 20, "tcp"), fail(30), fail(60), fail(90), ok(91, 20, "tcp")]);
+    expect(down.state.status).toBe("down");
+    const up = withoutChecks(down.state, (id) => id === "tcp", { now: T0 + 100 * S });
+    expect(brief(up.transitions)).toEqual([["down", "up", 100, 100]]);
+    expect(withoutChecks(down.state, () => false, { now: T0 + 100 * S }).state).toMatchObject({ status: "pending", base: "pending", base_since: null, checks: {} });
   });
 });

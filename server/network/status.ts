@@ -119,6 +119,35 @@ export function evaluateNode(previous: NodeState, input: StatusInput, policy: No
   return { state, transitions, ignored };
 }
 
+/**
+ * A node's state without the tracks of checks it no longer runs (disabled, or gone from its
+ * definition; `keep` names the ones it still runs), judged again at `now` from the rest: a check
+ * that was flapping, failing or slow and is then disabled or removed no longer speaks for the
+ * node, and the node shows at once what its other checks say (a change dated `now`: its cause is
+ * the definition's change, not a result). The same state, untouched, when no track is dropped.
+ */
+export function withoutChecks(previous: NodeState, keep: (checkId: string) => boolean, input: { now: number; parent?: ParentStatus | null }): Evaluation {
+  const dropped = Object.keys(previous.checks).filter((id) => !keep(id));
+  if (dropped.length === 0) return { state: previous, transitions: [], ignored: [] };
+  const state = structuredClone(previous);
+  for (const id of dropped) delete state.checks[id];
+  const was = state.flap.flapping;
+  state.flap = worstFlap(state.checks);
+  rebase(state, input.now);
+  const transitions: Transition[] = [];
+  settle(state, transitions, input.parent ?? null, input.now, input.now, undefined, { started: !was && state.flap.flapping, stopped: was && !state.flap.flapping });
+  return { state, transitions, ignored: [] };
+}
+
+/** The node's health from the checks it has now, after some were dropped: the worst of them; a change of it is dated `now`. */
+function rebase(state: NodeState, now: number): void {
+  let worst: Health = "pending";
+  for (const t of Object.values(state.checks)) if (HEALTH_RANK[t.health] > HEALTH_RANK[worst]) worst = t.health;
+  if (worst === "down") state.base_since = Math.min(...Object.values(state.checks).filter((t) => t.health === "down").map((t) => t.since ?? now));
+  else if (worst !== state.base) state.base_since = worst === "pending" ? null : now;
+  state.base = worst;
+}
+
 /** The flap state that speaks for the node: a flapping check's (the highest percent first), else the one changing most. */
 function worstFlap(checks: NodeState["checks"]): FlapState {
   let worst: FlapState | null = null;
