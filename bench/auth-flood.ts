@@ -5,6 +5,7 @@
 // it prints V8's heap in use, RSS, the hub's replay items held and CPU; at the end, the heap the
 // flood left (the auth detections' windows and connections, the replay rings) against the heap
 // before it. Run with --replay 1 to see the replay rings' share.
+// FLOOD_SPACES=1 also prints V8's heap spaces after each batch; FLOOD_SNAPSHOTS=DIR writes a heap snapshot.
 // Usage: node --expose-gc --import tsx bench/auth-flood.ts [--sources 300000] [--per 1] [--batch 50000] [--minutes 60] [--replay 5000]
 import fs from "node:fs";
 import os from "node:os";
@@ -60,6 +61,7 @@ for (let from = 0; from < total; from += BATCH) {
   gc(); // a second pass: the batch's events die with the first, their WeakMap entries with the second
   const m = process.memoryUsage();
   peak = Math.max(peak, m.heapUsed);
+  if (process.env.FLOOD_SPACES) console.log((await import("node:v8")).getHeapSpaceStatistics().map((x) => `${x.space_name} ${(x.space_used_size / 1048576).toFixed(1)}`).join(", "));
   const cpu = process.cpuUsage(cpu0);
   if (process.env.FLOOD_SNAPSHOTS) (await import("node:v8")).writeHeapSnapshot(path.join(process.env.FLOOD_SNAPSHOTS, `flood-${from + BATCH}.heapsnapshot`));
   console.log(`${String(Math.min(total, from + BATCH)).padStart(7)}  ${String(accepted).padStart(8)}  ${mb(m.heapUsed).padStart(7)}  ${mb(m.rss).padStart(6)}  ${String(replayItems()).padStart(12)}  ${((cpu.user + cpu.system) / 1e6).toFixed(1).padStart(5)}`);
