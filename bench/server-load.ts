@@ -11,12 +11,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import WebSocket from "ws";
 import { io } from "socket.io-client";
 import { freePort } from "../e2e/support/vigil";
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { ensureBuild } from "../scripts/ensure-build.mjs";
-import { benchKey, cpuSeconds, flag, startServer, stopServer } from "./support";
+import { benchKey, cpuSeconds, flag, inspector, startServer, stopServer } from "./support";
 import { activeIncidents, eventDriver, heartbeatDriver, openIncidents, seedNodes, type Driver } from "./scale-load";
 
 const SECONDS = flag("seconds", 120);
@@ -51,39 +50,10 @@ async function metrics(base: string) {
   };
 }
 
-/** The server's inspector (loopback): heap snapshots. */
-async function inspector(port: number) {
-  let list: { webSocketDebuggerUrl: string }[] = [];
-  for (let i = 0; i < 50 && !list.length; i++) {
-    list = (await fetch(`http://127.0.0.1:${port}/json/list`).then((r) => r.json()).catch(() => [])) as typeof list;
-    if (!list.length) await sleep(100);
-  }
-  const ws = new WebSocket(list[0].webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
-  let id = 0;
-  const waiting = new Map<number, () => void>();
-  let out: fs.WriteStream | null = null;
-  ws.on("message", (data) => {
-    const msg = JSON.parse(String(data));
-    if (msg.id !== undefined) waiting.get(msg.id)?.(), waiting.delete(msg.id);
-    else if (msg.method === "HeapProfiler.addHeapSnapshotChunk") out?.write(msg.params.chunk);
-  });
-  const send = (method: string, params: Record<string, unknown> = {}) =>
-    new Promise<void>((resolve) => {
-      waiting.set(++id, resolve);
-      ws.send(JSON.stringify({ id, method, params }));
-    });
-  return {
-    async snapshot(file: string) {
-      out = fs.createWriteStream(file);
-      await send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
-      const done = out;
-      out = null;
-      await new Promise((r) => done.end(r));
-      console.log(`  heap snapshot: ${file}`);
-    },
-    close: () => ws.close(),
-  };
+/** A heap snapshot of the server through its inspector, written to `file`. */
+async function snapshot(cdp: Awaited<ReturnType<typeof inspector>>, file: string) {
+  await cdp.snapshot(file);
+  console.log(`  heap snapshot: ${file}`);
 }
 
 /** A console session without a browser: sign in, the server-rendered page, the live socket for `dwellMs`. */
@@ -141,7 +111,7 @@ async function main() {
     await openIncidents(base, key, INCIDENTS);
     console.log(`  seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${await activeIncidents(base, key)} active incidents`);
     const seeded = await line("seeded");
-    if (cdp) await cdp.snapshot(path.join(SNAP_DIR!, "server-seeded.heapsnapshot"));
+    if (cdp) await snapshot(cdp, path.join(SNAP_DIR!, "server-seeded.heapsnapshot"));
     const start = Date.now();
     drivers.push(heartbeatDriver(base, key, NODES, new Set()), eventDriver(base, key, RATE));
     const sessions = (async () => {
@@ -160,7 +130,7 @@ async function main() {
     await sleep(2000);
     const end = await line("stopped");
     console.log(`RSS: seeded ${seeded.toFixed(0)} MB, under load highest ${Math.max(...rss).toFixed(0)} MB, last ${rss[rss.length - 1].toFixed(0)} MB, load stopped ${end.toFixed(0)} MB`);
-    if (cdp) await cdp.snapshot(path.join(SNAP_DIR!, "server-end.heapsnapshot"));
+    if (cdp) await snapshot(cdp, path.join(SNAP_DIR!, "server-end.heapsnapshot"));
   } finally {
     await Promise.all(drivers.map((d) => d.stop()));
     cdp?.close();

@@ -13,12 +13,11 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "@playwright/test";
-import WebSocket from "ws";
 import { CHROMIUM_ARGS, findChromium } from "../e2e/chromium";
 import { freePort } from "../e2e/support/vigil";
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { ensureBuild, serverNodeArgs } from "../scripts/ensure-build.mjs";
-import { flag } from "./support";
+import { flag, inspector } from "./support";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SESSIONS = Math.floor(flag("sessions", 20));
@@ -44,44 +43,6 @@ async function metrics(base: string): Promise<{ heapMb: number; clients: number 
     return m ? Number(m[1]) : NaN;
   };
   return { heapMb: value("vigil_nodejs_heap_size_used_bytes") / 1048576, clients: value("vigil_live_clients") };
-}
-
-/** A minimal Chrome DevTools Protocol client on the server's inspector (loopback only). */
-async function inspector(port: number) {
-  let list: { webSocketDebuggerUrl: string }[] = [];
-  for (let i = 0; i < 50 && !list.length; i++) {
-    list = (await fetch(`http://127.0.0.1:${port}/json/list`).then((r) => r.json()).catch(() => [])) as typeof list;
-    if (!list.length) await sleep(100);
-  }
-  const ws = new WebSocket(list[0].webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
-  let id = 0;
-  const waiting = new Map<number, (result: unknown) => void>();
-  const listeners: ((method: string, params: Record<string, unknown>) => void)[] = [];
-  ws.on("message", (data) => {
-    const msg = JSON.parse(String(data));
-    if (msg.id !== undefined) waiting.get(msg.id)?.(msg.result), waiting.delete(msg.id);
-    else for (const l of listeners) l(msg.method, msg.params);
-  });
-  const send = (method: string, params: Record<string, unknown> = {}) =>
-    new Promise<any>((resolve) => {
-      waiting.set(++id, resolve);
-      ws.send(JSON.stringify({ id, method, params }));
-    });
-  return {
-    send,
-    async snapshot(file: string) {
-      const out = fs.createWriteStream(file);
-      const onChunk = (method: string, params: Record<string, unknown>) => {
-        if (method === "HeapProfiler.addHeapSnapshotChunk") out.write(params.chunk as string);
-      };
-      listeners.push(onChunk);
-      await send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
-      listeners.splice(listeners.indexOf(onChunk), 1);
-      await new Promise((r) => out.end(r));
-    },
-    close: () => ws.close(),
-  };
 }
 
 async function main() {

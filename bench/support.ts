@@ -1,9 +1,10 @@
 // Shared by the benchmarks that drive a real server: flags, the production server as `npm start`
 // runs it, and an API key made with the real CLI.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import fs, { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import WebSocket from "ws";
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { serverNodeArgs } from "../scripts/ensure-build.mjs";
 
@@ -75,4 +76,42 @@ export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A minimal Chrome DevTools Protocol client on the server's inspector (loopback only). */
+export async function inspector(port: number) {
+  let list: { webSocketDebuggerUrl: string }[] = [];
+  for (let i = 0; i < 50 && !list.length; i++) {
+    list = (await fetch(`http://127.0.0.1:${port}/json/list`).then((r) => r.json()).catch(() => [])) as typeof list;
+    if (!list.length) await new Promise((r) => setTimeout(r, 100));
+  }
+  const ws = new WebSocket(list[0].webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+  let id = 0;
+  const waiting = new Map<number, (result: unknown) => void>();
+  const listeners: ((method: string, params: Record<string, unknown>) => void)[] = [];
+  ws.on("message", (data) => {
+    const msg = JSON.parse(String(data));
+    if (msg.id !== undefined) waiting.get(msg.id)?.(msg.result), waiting.delete(msg.id);
+    else for (const l of listeners) l(msg.method, msg.params);
+  });
+  const send = (method: string, params: Record<string, unknown> = {}) =>
+    new Promise<any>((resolve) => {
+      waiting.set(++id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  return {
+    send,
+    async snapshot(file: string) {
+      const out = fs.createWriteStream(file);
+      const onChunk = (method: string, params: Record<string, unknown>) => {
+        if (method === "HeapProfiler.addHeapSnapshotChunk") out.write(params.chunk as string);
+      };
+      listeners.push(onChunk);
+      await send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+      listeners.splice(listeners.indexOf(onChunk), 1);
+      await new Promise((r) => out.end(r));
+    },
+    close: () => ws.close(),
+  };
 }

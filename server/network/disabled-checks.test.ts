@@ -2,12 +2,10 @@
 // sends it) no longer speaks for its node: a node flapping or down only because of that check is
 // judged again at once from the checks it still runs, against real local HTTP targets.
 import http from "node:http";
-import type net from "node:net";
-import { once } from "node:events";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { personOf, testCore } from "../test-support/core";
 import { fakeTimers } from "../test-support/fake-timers";
+import { listen } from "./checks/test-servers";
 import { nodeInputSchema, nodePatchSchema } from "./definition";
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -18,27 +16,14 @@ const patch = (input: unknown) => nodePatchSchema.parse(input);
 
 /** A target whose /flappy answers 200 and 500 in turn, /broken always 500, anything else 200. */
 async function target() {
-  const sockets = new Set<net.Socket>();
   let flips = 0;
   const server = http.createServer((req, res) => {
     if (req.url === "/flappy") res.statusCode = flips++ % 2 === 0 ? 200 : 500;
     else if (req.url === "/broken") res.statusCode = 500;
     res.end("ok");
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.once("close", () => sockets.delete(s));
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: (path: string) => `http://127.0.0.1:${port}${path}`,
-    stop: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const { port, close } = await listen(server);
+  return { url: (path: string) => `http://127.0.0.1:${port}${path}`, stop: close };
 }
 
 const targets: Awaited<ReturnType<typeof target>>[] = [];

@@ -4,12 +4,11 @@
 // (its own page folded into the parent's incident) while the parent is down; its own status again
 // when the parent comes back.
 import http from "node:http";
-import type net from "node:net";
 import { once } from "node:events";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { testCore, personOf } from "../test-support/core";
 import { fakeTimers } from "../test-support/fake-timers";
+import { listen } from "./checks/test-servers";
 import { nodeInputSchema } from "./definition";
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -19,21 +18,11 @@ const def = (input: unknown) => nodeInputSchema.parse(input);
 
 /** An HTTP target on a fixed port that a test can stop (connections refused) and start again. */
 async function target() {
-  const sockets = new Set<net.Socket>();
   const server = http.createServer((_req, res) => res.end("ok"));
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.once("close", () => sockets.delete(s));
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const port = (server.address() as AddressInfo).port;
+  const { port, close } = await listen(server);
   return {
     url: () => `http://127.0.0.1:${port}/health`,
-    stop: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop: close,
     start: async () => {
       server.listen(port, "127.0.0.1");
       await once(server, "listening");
