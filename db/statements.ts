@@ -19,9 +19,10 @@ export function prepareWriter(sqlite: Database.Database) {
       `INSERT INTO heartbeats (node_id, time, ok, latency_ms, message) VALUES (?, ?, ?, ?, ?)`,
     ),
     // status, failures, latency, check time, id: a change of status dates it from `since` (the check's time,
-    // or for down the first failure of the run that took the node down)
-    updateNodeHealth: sqlite.prepare<{ status: string; failures: number; latency: number | null; time: number; since: number; id: number }>(
-      `UPDATE nodes SET status_since = CASE WHEN status = @status THEN status_since ELSE @since END, status = @status, consecutive_failures = @failures,
+    // or for down the first failure of the run that took the node down) and says why (`reason`)
+    updateNodeHealth: sqlite.prepare<{ status: string; failures: number; latency: number | null; time: number; since: number; reason: string | null; id: number }>(
+      `UPDATE nodes SET status_since = CASE WHEN status = @status THEN status_since ELSE @since END,
+       status_reason = CASE WHEN status = @status THEN status_reason ELSE @reason END, status = @status, consecutive_failures = @failures,
        last_latency_ms = @latency, last_check_at = max(coalesce(last_check_at, 0), @time) WHERE id = @id`,
     ),
   };

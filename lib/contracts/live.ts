@@ -9,8 +9,11 @@ export type Stream = z.infer<typeof streamSchema>;
 
 /** Items carried by each stream. */
 export type NetworkDelta =
-  /** `since`: when the status changed with this check, since when (a down node: its first failure of the run) */
-  | { type: "heartbeat"; node_id: number; status: NodeStatus; check: DeltaCheck; since?: number }
+  /**
+   * `since`: when the status changed with this check, since when (a down node: its first failure of
+   * the run); `reason`: with a change to a status other than up, why
+   */
+  | { type: "heartbeat"; node_id: number; status: NodeStatus; check: DeltaCheck; since?: number; reason?: string }
   | { type: "node"; node: NodeView }
   /** the node was deleted (over the API, or removed from the config file) */
   | { type: "node_removed"; node_id: number };

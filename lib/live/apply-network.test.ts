@@ -29,6 +29,14 @@ describe("applyNetwork (the pane's summary)", () => {
     expect(after.counts).toBe(before.counts);
   });
 
+  it("a move says why on the tile (a heartbeat node's reason), and a move back up clears it", () => {
+    const before = summaryOf([tile(1), tile(2)]);
+    const down = applyNetwork(before, [{ ...beat(1, "unreachable"), reason: "its parent is down" } as NetworkDelta]);
+    expect(down.nodes.find((n) => n.id === 1)).toMatchObject({ status: "unreachable", reason: "its parent is down" });
+    const up = applyNetwork(down, [beat(1, "up", 2)]);
+    expect(up.nodes.find((n) => n.id === 1)!.reason).toBeUndefined();
+  });
+
   it("a node going down moves to the front and the counts move by the transition", () => {
     const before = summaryOf(Array.from({ length: 10 }, (_, i) => tile(i + 1)));
     const after = applyNetwork(before, [beat(7, "down")]);

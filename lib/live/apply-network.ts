@@ -83,16 +83,23 @@ export function applyNetwork(summary: NetworkSummary, items: readonly NetworkDel
     spark.push(sparkPoint(item.check.ok, item.check.latency_ms));
     move(prev.status, item.status);
     if (prev.status !== item.status) reorder = true;
-    list()[at] = {
+    const moved = prev.status !== item.status;
+    const tile = {
       ...prev,
       status: item.status,
       // a change of status dates from this check (as the server stores it for pushed heartbeats; a
       // probed node's own `node` delta follows in the same batch with the engine's evidence time)
-      ...(prev.status !== item.status ? { since: item.since ?? item.check.time } : {}),
+      ...(moved ? { since: item.since ?? item.check.time } : {}),
       spark,
       last_latency_ms: item.check.latency_ms,
       last_check_at: Math.max(prev.last_check_at ?? 0, item.check.time),
     };
+    // a move says why (not up) or clears the old reason (the tile carries one only when not up)
+    if (moved) {
+      if (item.reason && item.status !== "up") tile.reason = item.reason;
+      else delete tile.reason;
+    }
+    list()[at] = tile;
   }
   // index positions are not used after this point, so one sort at the end is enough
   if (removed.size && nodes) nodes = (nodes as NodeTileView[]).filter((n) => !removed.has(n.id));

@@ -60,8 +60,9 @@ export function applyNodeDetail(id: number, data: LiveNodeDetail, items: readonl
       node: {
         ...prev,
         status: item.status,
-        // a change of status dates from this check until the node's own delta (with its evidence time) says otherwise
-        ...(prev.status !== item.status ? { since: item.since ?? c.time } : {}),
+        // a change of status dates from this check until the node's own delta (with its evidence time)
+        // says otherwise, and says why (a heartbeat node's reason; up clears it)
+        ...(prev.status !== item.status ? { since: item.since ?? c.time, reason: item.status === "up" ? null : (item.reason ?? null) } : {}),
         ...(newest ? { last_check_at: c.time, last_latency_ms: c.latency_ms } : {}),
       },
     };

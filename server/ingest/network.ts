@@ -265,10 +265,12 @@ export class NetworkIngest {
         const shown = overlayOf({ base, base_since: baseSince, failing_since: failingSince, status: node.status, since: node.since, reason: node.status === "unreachable" ? "its parent is down" : null, flap, last_result_at: time }, this.parentOf(node, next));
         const status = shown?.status ?? base;
         const at = status === node.status ? (node.since ?? time) : status === "flapping" || flapped.stopped ? time : (shown?.at ?? baseSince ?? time);
-        w.updateNodeHealth.run({ status, failures: health.consecutiveFailures, latency, time, since: at, id: node.id });
+        // why, as the status history records it: what the node's page and tile say beside the status
+        const said = status === "up" ? null : (shown?.reason ?? why);
+        w.updateNodeHealth.run({ status, failures: health.consecutiveFailures, latency, time, since: at, reason: said, id: node.id });
         rolled.push({ nodeId: node.id, time, ok: hb.ok, latency_ms: latency });
         // judged in arrival order, so a late heartbeat's change is recorded no earlier than the last one
-        if (status !== node.status) this.figures.recordStatus(node.id, at, status, status === "up" ? null : (shown?.reason ?? why), false);
+        if (status !== node.status) this.figures.recordStatus(node.id, at, status, said, false);
         const reason = shown?.reason ?? hb.message ?? (hb.ok ? null : "a heartbeat reported a failure");
         if (status !== node.status) outcomes.push({ kind: "moved", key: hb.node, transition: { from: node.status, to: status, at, confirmed_at: time, reason: status === "down" || shown ? reason : null, base } });
         else if (status === "down" && !hb.ok) outcomes.push({ kind: "failed_again", key: hb.node, at: time });
@@ -280,8 +282,8 @@ export class NetworkIngest {
           node_id: node.id,
           status,
           check: { time, ok: hb.ok, latency_ms: latency, ...(hb.message ? { message: hb.message } : {}) },
-          // a change of status says since when (a down node: its first failure of the run)
-          ...(status !== node.status ? { since: at } : {}),
+          // a change of status says since when (a down node: its first failure of the run) and why
+          ...(status !== node.status ? { since: at, ...(said ? { reason: said } : {}) } : {}),
         });
         accepted += 1;
       }
@@ -521,7 +523,7 @@ export class NetworkIngest {
         if (status === child.status) continue;
         const at = shown?.at ?? child.baseSince ?? now;
         const reason = shown?.reason ?? (status === "down" ? "a heartbeat reported a failure" : null);
-        const row = this.db.update(nodes).set({ status, statusSince: at }).where(eq(nodes.id, child.id)).returning().get();
+        const row = this.db.update(nodes).set({ status, statusSince: at, statusReason: status === "up" ? null : reason }).where(eq(nodes.id, child.id)).returning().get();
         this.figures.recordStatus(child.id, at, status, status === "up" ? null : reason, false);
         next.set(key, { ...child, status, since: at });
         if (row) deltas.push({ type: "node", node: toNodeView(row) });

@@ -46,6 +46,17 @@ describe("a heartbeat node whose parent is down", () => {
     expect(incidents().map((i) => [i.entity, i.status])).toEqual([["rtr", "resolved"]]);
   });
 
+  it("says why beside the status, as its history does: the parent down, its own failure, nothing once up", () => {
+    const { send, node } = setup();
+    for (const s of [10, 20, 30]) send([beat("srv-1", false, s)]);
+    expect(node("srv-1")).toMatchObject({ status: "down", reason: "failed at 30" }); // the heartbeat that took it down
+    for (const s of [31, 32, 33]) send([beat("rtr", false, s)]);
+    expect(node("srv-1")).toMatchObject({ status: "unreachable", reason: "its parent is down" });
+    send([beat("rtr", true, 40), beat("srv-1", true, 41), beat("srv-1", true, 42), beat("srv-2", true, 43)]);
+    expect(node("srv-1").status).toBe("up");
+    expect(node("srv-1").reason ?? null).toBeNull();
+  });
+
   it("turns unreachable when its parent goes down after it did (its own page folded in), and pages on its own when the parent comes back while it still fails", () => {
     const { send, node, incidents } = setup();
     // the child fails first and is down before its parent has failed once
