@@ -85,6 +85,7 @@ export async function inspector(port: number) {
     list = (await fetch(`http://127.0.0.1:${port}/json/list`).then((r) => r.json()).catch(() => [])) as typeof list;
     if (!list.length) await new Promise((r) => setTimeout(r, 100));
   }
+  if (!list.length) throw new Error(`no inspector answered on 127.0.0.1:${port} (was the server started with --inspect?)`);
   const ws = new WebSocket(list[0].webSocketDebuggerUrl);
   await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
   let id = 0;

@@ -147,7 +147,7 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   const network = new NetworkIngest(db, sqlite, writer, hub, incidentService, clock, { failuresToDown: options.failuresToDown, maxNodes: options.maxNodes, window, delegate: probes, figures: figures.store, storm: options.network?.storm });
   // eslint-disable-next-line prefer-const -- the manager's locator reads the file object made after it
   let nodesFile: NodesFile;
-  const nodeManager = new NodeManager(probes, probes.store, sqlite, (key) => nodesFile.locate(key), (key) => network.forget(key), undefined, () => clock.now());
+  const nodeManager = new NodeManager(probes, probes.store, sqlite, (key) => nodesFile.locate(key), (key, id) => network.forget(key, id), undefined, () => clock.now());
 
   const hosts = options.access.hosts ?? { current: buildHostPolicy({ publicUrl: options.access.publicUrl, bindHost: "127.0.0.1", port: 3000, tls: false }) };
   const access = createAccess(db, sqlite, clock, (items) => security.ingestJson(items, "vigil"), { ...options.access, hosts });

@@ -29,6 +29,12 @@ describe("applyNodeDetail (the node page follows the network stream)", () => {
     expect(after.checks[0]).toBe(before.checks[0]);
   });
 
+  it("a heartbeat node's move says why, and its return to up clears the reason", () => {
+    const down = applyNodeDetail(7, detail(), [{ ...beat(2000, "unreachable", false), reason: "its parent is down" } as NetworkDelta]);
+    expect(down.node).toMatchObject({ status: "unreachable", reason: "its parent is down" });
+    expect(applyNodeDetail(7, down, [beat(3000, "up")]).node.reason).toBeNull();
+  });
+
   it("the node's own delta replaces its fields (the engine's since and reason)", () => {
     const after = applyNodeDetail(7, detail(), [beat(2000, "down"), { type: "node", node: { ...node("down"), since: 1500, reason: "3 checks failed", checks: [] } }]);
     expect(after.node).toMatchObject({ status: "down", since: 1500, reason: "3 checks failed" });

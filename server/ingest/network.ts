@@ -91,6 +91,8 @@ interface CachedNode extends NodeHealth {
   latency?: LatencyTrack;
   /** evidence time of its newest heartbeat judged (unknown after a restart) */
   lastResultAt?: number | null;
+  /** the reason its own newest heartbeat gave (what it says when its parent's return shows its own status again) */
+  why?: string;
 }
 
 /** A heartbeat node's latency against its own recent baseline, as a managed node's checks have it. */
@@ -276,7 +278,7 @@ export class NetworkIngest {
         else if (status === "down" && !hb.ok) outcomes.push({ kind: "failed_again", key: hb.node, at: time });
         // receipt time, not the check's own: a sensor with a skewed clock is still reporting
         const lastReportAt = source === WATCHDOG_SOURCE ? node.lastReportAt : now;
-        next.set(hb.node, { ...node, ...health, status, base, baseSince, since: at, flap, lastReportAt, failingSince, latency: track, lastResultAt: Math.max(time, node.lastResultAt ?? time) });
+        next.set(hb.node, { ...node, ...health, status, base, baseSince, since: at, flap, lastReportAt, failingSince, latency: track, lastResultAt: Math.max(time, node.lastResultAt ?? time), why });
         deltas.push({
           type: "heartbeat",
           node_id: node.id,
@@ -438,21 +440,24 @@ export class NetworkIngest {
    * Its heartbeat children have no parent now (their rows say so): judged again on their own at
    * once, not held unreachable by a node that no longer exists.
    */
-  forget(key: string): void {
+  forget(key: string, id?: number): void {
     const node = this.byKey.get(key);
     this.byKey.delete(key);
     if (node) {
       this.keyById.delete(node.id);
       if (node.parentId !== null) this.children.get(node.parentId)?.delete(key);
       this.outages.forget(node.id);
-      // its row is gone: parentOf finds no parent for them
-      this.parentsMoved([node.id]);
-      for (const child of this.children.get(node.id) ?? []) {
-        const cached = this.byKey.get(child);
-        if (cached) this.byKey.set(child, { ...cached, parentId: null });
-      }
-      this.children.delete(node.id);
     }
+    // a managed node that never sent a heartbeat is not cached here, yet may be a heartbeat node's parent
+    const gone = node?.id ?? id;
+    if (gone === undefined) return;
+    // its row is gone: parentOf finds no parent for them
+    this.parentsMoved([gone]);
+    for (const child of this.children.get(gone) ?? []) {
+      const cached = this.byKey.get(child);
+      if (cached) this.byKey.set(child, { ...cached, parentId: null });
+    }
+    this.children.delete(gone);
   }
 
   nodeCount(): number {
@@ -482,7 +487,7 @@ export class NetworkIngest {
     const before = this.byKey.get(row.key);
     if (before?.parentId != null) this.children.get(before.parentId)?.delete(row.key);
     // a node registered again keeps what its heartbeats taught (flap history, latency baseline)
-    this.byKey.set(row.key, { ...this.toCached(row, lastReportAt), ...(before ? { flap: before.flap, latency: before.latency, failingSince: before.failingSince, base: before.base, baseSince: before.baseSince, lastResultAt: before.lastResultAt } : {}) });
+    this.byKey.set(row.key, { ...this.toCached(row, lastReportAt), ...(before ? { flap: before.flap, latency: before.latency, failingSince: before.failingSince, base: before.base, baseSince: before.baseSince, lastResultAt: before.lastResultAt, why: before.why } : {}) });
     this.keyById.set(row.id, row.key);
     if (row.parentId !== null) (this.children.get(row.parentId) ?? this.children.set(row.parentId, new Set()).get(row.parentId)!).add(row.key);
   }
@@ -522,7 +527,9 @@ export class NetworkIngest {
         const status = shown?.status ?? child.base;
         if (status === child.status) continue;
         const at = shown?.at ?? child.baseSince ?? now;
-        const reason = shown?.reason ?? (status === "down" ? "a heartbeat reported a failure" : null);
+        // shown again on its own account: what its own heartbeats last said
+        const own = status === "up" || status === "pending" ? null : (child.why ?? (status === "down" ? "a check failed" : null));
+        const reason = shown?.reason ?? own;
         const row = this.db.update(nodes).set({ status, statusSince: at, statusReason: status === "up" ? null : reason }).where(eq(nodes.id, child.id)).returning().get();
         this.figures.recordStatus(child.id, at, status, status === "up" ? null : reason, false);
         next.set(key, { ...child, status, since: at });

@@ -82,20 +82,22 @@ describe("a check disabled or removed", () => {
   });
 
   it("that was flapping and is removed from the definition: the node shows its remaining check's status at once, not pending until its next result", async () => {
-    const { core, run, node, check } = await setup();
+    const { core, run, node, check, history, timers } = await setup();
     const made = core.createNode(def({ id: "gw", checks: [check("flappy", "/flappy"), check("steady", "/steady")] }), noc);
     if (!made.ok) throw new Error(made.message);
     const id = made.value.node.id;
     await core.startNetwork();
     await run(200 * S);
     expect(node("gw").status).toBe("flapping");
+    const removedAt = timers.now();
     const view = core.node(id, { checks: 1 })!.definition!;
     const r = core.updateNode(id, patch({ checks: view.checks.filter((c) => c.id !== "flappy") }), noc);
     if (!r.ok) throw new Error(r.message);
     expect(node("gw").status).toBe("up");
-    // the steady check's runs were kept: one more good result leaves it up (not a fresh pending → up)
+    // the steady check's runs were kept: flapping → up at once, never a fresh pending in between
     await run(10 * S);
     expect(node("gw").status).toBe("up");
+    expect(history(id).filter((h) => h.at >= removedAt).map((h) => h.status)).toEqual(["up"]);
   });
 
   it("that took its node down: the node is up at once from its other check, and its node_down is resolved", async () => {
@@ -113,9 +115,11 @@ describe("a check disabled or removed", () => {
     if (!r.ok) throw new Error(r.message);
     expect(node("gw")).toMatchObject({ status: "up", since: timers.now() });
     expect(core.incident(down.id)!.incident).toMatchObject({ status: "resolved", resolved_at: timers.now() });
-    // enabled again, it starts from nothing: its old failures do not count
-    const again = core.updateNode(id, patch({ checks: view.checks }), noc);
+    // enabled again, it starts from nothing: its old failures do not count (three needed, one run)
+    const again = core.updateNode(id, patch({ checks: view.checks.map((c) => (c.id === "broken" ? { ...c, failures_before_down: 3 } : c)) }), noc);
     if (!again.ok) throw new Error(again.message);
     expect(node("gw").status).toBe("up");
+    await run(10 * S);
+    expect(node("gw").status).not.toBe("down");
   });
 });

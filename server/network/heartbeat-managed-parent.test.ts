@@ -184,3 +184,63 @@ describe("a heartbeat node whose managed parent is deleted", () => {
     expect(open()).toEqual(["srv-1"]);
   });
 });
+
+describe("deleting a parent that the other side of the network judges", () => {
+  it("a heartbeat node under a probed parent made after start (never cached by the ingest) is judged again at once, not left unreachable", async () => {
+    const { core, run, status, send, node } = setup();
+    const t = await target();
+    targets.push(t);
+    expect(core.createNode(def({ id: "edge", checks: [{ type: "http", url: t.url(), interval: "10s", timeout: "2s" }] }), noc).ok).toBe(true);
+    core.registerNodes([{ key: "srv-1", name: "Server 1", kind: "server", parent: "edge" }]);
+    await core.startNetwork();
+    send("srv-1", true);
+    await run(20 * S);
+    for (let i = 0; i < 3; i++) {
+      await run(S);
+      send("srv-1", false);
+    }
+    await t.stop();
+    await run(40 * S);
+    expect([status("edge"), status("srv-1")]).toEqual(["down", "unreachable"]);
+    expect(core.deleteNode("edge", noc).ok).toBe(true);
+    expect(node("srv-1").parent_id ?? null).toBeNull();
+    expect(node("srv-1")).toMatchObject({ status: "down", reason: "agent: disk full" });
+  });
+
+  it("a managed node under a deleted heartbeat parent is judged again at once, its parent gone", async () => {
+    const { core, timers, status, send, node } = setup();
+    const step = async (fn: () => void) => {
+      await timers.advance(S);
+      fn();
+    };
+    await step(() => send("rtr", true));
+    expect(core.createNode(def({ id: "edge", parent: "rtr" }), noc).ok).toBe(true);
+    await step(() => send("edge", true));
+    for (let i = 0; i < 3; i++) await step(() => send("edge", false));
+    for (let i = 0; i < 3; i++) await step(() => send("rtr", false));
+    expect([status("rtr"), status("edge")]).toEqual(["down", "unreachable"]);
+    expect(core.deleteNode("rtr", noc).ok).toBe(true);
+    expect(node("edge").parent_id ?? null).toBeNull();
+    expect(core.probes.get(node("edge").id)?.parentId ?? null).toBeNull();
+    expect(status("edge")).toBe("down");
+  });
+
+  it("a heartbeat node shown on its own account again when its parent comes back says what its own heartbeats said", async () => {
+    const { core, timers, status, send, node } = setup();
+    expect(core.createNode(def({ id: "edge" }), noc).ok).toBe(true);
+    core.registerNodes([{ key: "srv-1", name: "Server 1", kind: "server", parent: "edge" }]);
+    const step = async (fn: () => void) => {
+      await timers.advance(S);
+      fn();
+    };
+    await step(() => send("edge", true));
+    await step(() => send("srv-1", true));
+    for (let i = 0; i < 3; i++) await step(() => send("srv-1", false));
+    for (let i = 0; i < 3; i++) await step(() => send("edge", false));
+    expect(node("srv-1")).toMatchObject({ status: "unreachable", reason: "its parent is down" });
+    await step(() => send("edge", true));
+    await step(() => send("edge", true));
+    expect(status("edge")).toBe("up");
+    expect(node("srv-1")).toMatchObject({ status: "down", reason: "agent: disk full" });
+  });
+});

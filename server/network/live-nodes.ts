@@ -38,11 +38,16 @@ export class LiveNodes {
   }
 
   /** Forgets a node; answers its managed children, who no longer have a parent. */
+  /**
+   * Forgets a node and answers its managed children, whose parent it was (they have none now). The
+   * node need not be a managed one: a deleted heartbeat node orphans the managed nodes under it too.
+   */
   delete(id: number): LiveNode[] {
     const node = this.byId.get(id);
-    if (!node) return [];
-    this.byId.delete(id);
-    this.byKey.delete(node.key);
+    if (node) {
+      this.byId.delete(id);
+      this.byKey.delete(node.key);
+    }
     const orphans = this.childrenOf(id).map((c) => this.byId.get(c)).filter((c): c is LiveNode => c !== undefined);
     for (const child of orphans) child.parentId = null;
     this.reindex();

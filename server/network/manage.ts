@@ -42,7 +42,7 @@ export class NodeManager {
     private readonly store: NetworkStore,
     private readonly sqlite: Database.Database,
     private readonly locate: ConfigLocator,
-    private readonly onRemoved: (key: string) => void = () => {},
+    private readonly onRemoved: (key: string, id: number) => void = () => {},
     private readonly newToken: () => string = newPushToken,
     private readonly now: () => number = Date.now,
   ) {}
@@ -140,7 +140,7 @@ export class NodeManager {
     })();
     this.service.uninstall(row.id);
     this.service.resolveOutages(row.key, `${row.name} was ${why} by ${who.name}`);
-    this.onRemoved(row.key);
+    this.onRemoved(row.key, row.id);
     return { ok: true, value: { id: row.id, key: row.key } };
   }
 

@@ -178,9 +178,11 @@ export class NetworkService {
   /** Stops a node's checks and forgets it (deleted, or no longer defined by the file); its children lose their parent. */
   uninstall(id: number): void {
     const node = this.nodes.get(id);
-    if (!node) return;
-    this.unschedule(node);
-    this.outages.forget(id);
+    if (node) {
+      this.unschedule(node);
+      this.outages.forget(id);
+    }
+    // a deleted heartbeat node (not one of ours) may still be the parent of managed nodes
     const orphans = this.nodes.delete(id);
     for (const child of orphans) if (!child.paused) this.commit(child, []);
   }

@@ -119,7 +119,7 @@ export function createMetrics(sources: MetricsSources) {
     });
   new Gauge({
     name: "vigil_detection_state",
-    help: "Windowed security detections: keys, entries and connections held now, and keys evicted, late entries ignored and connections forgotten since start (caps in README \"Detections\").",
+    help: "Windowed security detections: keys, entries and connections held now, and keys evicted, late entries ignored and connections forgotten since start (caps in README \"Authentication\"; counts restart when a rules file change rebuilds the rule).",
     labelNames: ["rule", "what"],
     registers: [registry],
     collect() {

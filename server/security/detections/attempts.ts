@@ -93,7 +93,11 @@ interface Connection {
   credit: WindowEntry | null;
   /** weight already reported by entries that later lines replaced: the next attempts count that much less */
   debt: number;
-  /** the times of its earliest and latest line, in whole seconds (small integers: no boxed number each, 32 bytes a connection) */
+  /**
+   * the times of its earliest and latest line, in whole seconds: stored inline as small integers
+   * where the build allows (no boxed number each, 32 bytes a connection, until 2038); the span
+   * check is up to a second coarser than with milliseconds (lines 600.9 s apart stay one connection)
+   */
   first: number;
   last: number;
 }

@@ -102,11 +102,11 @@ export class BruteForceRule implements SecurityRule {
     return out;
   }
 
-  /** keys (service:source) held now */
   state(): RuleState {
     return stateOf([this.windows], this.counter);
   }
 
+  /** keys (service:source) held now */
   get trackedKeys(): number {
     return this.windows.size;
   }

@@ -138,6 +138,8 @@ export class KeyedWindows {
 
   constructor(readonly limits: WindowLimits) {
     if (limits.maxEntriesPerKey > limits.maxEntries) throw new Error("maxEntriesPerKey exceeds maxEntries");
+    // a key is never left empty (its last entry is its latest time): prune must keep at least one
+    if (!Number.isInteger(limits.maxEntriesPerKey) || limits.maxEntriesPerKey < 1) throw new Error("maxEntriesPerKey must be a whole number, at least 1");
   }
 
   /**
