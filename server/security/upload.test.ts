@@ -17,6 +17,30 @@ const sshFailure = (secondsBefore: number, ip = "203.0.113.50", user = "root", p
   `${stamp(secondsBefore)} bastion sshd[${1000 + secondsBefore}]: Failed password for ${user} from ${ip} port ${port} ssh2`;
 const text = (lines: string[]) => Buffer.from(lines.join("\n") + "\n");
 
+describe("mail servers brute-forced, through the core", () => {
+  it("counts dovecot's tries from its login lines once (its auth process's echoes skipped): one brute force per source", () => {
+    const { core } = testCore();
+    const lines: string[] = [];
+    for (let c = 0; c < 3; c++) {
+      const at = 100 - c * 20;
+      lines.push(`${stamp(at)} mail dovecot: auth-worker(77): pam(alice,203.0.113.7,<s${c}>): pam_authenticate() failed: Authentication failure (Password mismatch?)`);
+      lines.push(`${stamp(at)} mail dovecot: auth: pam_unix(dovecot:auth): authentication failure; logname= uid=0 euid=0 tty=dovecot ruser=alice rhost=203.0.113.7  user=alice`);
+      lines.push(`${stamp(at - 1)} mail dovecot[${900 + c}]: imap-login: Disconnected (auth failed, 3 attempts in 9 secs): user=<alice>, method=PLAIN, rip=203.0.113.7, lip=10.0.0.5, TLS`);
+    }
+    expect(core.ingestLog("syslog", text(lines), "text/plain")).toMatchObject({ accepted: 3, skipped: 6, rejected_total: 0 });
+    const active = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents;
+    expect(active.map((i) => [i.rule, i.entity, i.count])).toEqual([["brute_force", "dovecot:203.0.113.7", 9]]);
+  });
+
+  it("finds a postfix SASL brute force from the client's address", () => {
+    const { core } = testCore();
+    const lines = Array.from({ length: 8 }, (_, i) => `${stamp(90 - i * 10)} mx postfix/smtpd[${500 + i}]: warning: unknown[198.51.100.23]: SASL LOGIN authentication failed: UGFzc3dvcmQ6`);
+    expect(core.ingestLog("syslog", text(lines), "text/plain")).toMatchObject({ accepted: 8, rejected_total: 0 });
+    const [incident] = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents;
+    expect(incident).toMatchObject({ rule: "brute_force", entity: "postfix:198.51.100.23", count: 8 });
+  });
+});
+
 describe("POST /api/v1/ingest/syslog through the core", () => {
   it("turns a raw sshd brute force into one explained incident whose times are the log's", () => {
     const { core } = testCore();

@@ -240,6 +240,41 @@ describe("parseSyslogLine: PAM", () => {
   });
 });
 
+describe("parseSyslogLine: mail servers and console logins", () => {
+  it("reads dovecot's login line as the connection's tries, with the account, address, port and method", () => {
+    const e = parse("Mar 11 22:55:32 mail dovecot[812]: imap-login: Disconnected (auth failed, 3 attempts in 12 secs): user=<alice@bank.test>, method=PLAIN, rip=203.0.113.7, lip=10.0.0.5, rport=51234, lport=993, TLS, session=<Xy7>");
+    expect(e).toMatchObject({ kind: "auth_failure", service: "dovecot", signature: "dovecot: auth failed", user: "alice@bank.test", src_ip: "203.0.113.7", src_port: 51234, occurrences: 3 });
+    expect(e.attributes).toMatchObject({ process: "imap-login", method: "PLAIN", attempt: true });
+  });
+
+  it("reads the login process as the program, Aborted login and dovecot 2.3's Login aborted, an IPv6 address canonically", () => {
+    expect(parse("Mar 11 22:55:32 mail pop3-login: Aborted login (auth failed, 1 attempts in 2 secs): user=<bob>, method=PLAIN, rip=2001:DB8:0:0:0:0:0:7, lip=::1")).toMatchObject({ user: "bob", src_ip: "2001:db8::7", occurrences: 1 });
+    expect(parse("Mar 11 22:55:32 mail dovecot: imap-login: Login aborted: Connection closed (auth failed, 2 attempts in 4 secs) (auth_failed): user=<carol>, method=LOGIN, rip=198.51.100.4, lip=10.0.0.5")).toMatchObject({ user: "carol", src_ip: "198.51.100.4", occurrences: 2 });
+  });
+
+  it("skips dovecot's auth process lines for the same tries, saying so, and its logins without an auth failure", () => {
+    expect(reason(parseSyslogLine("Mar 11 22:55:32 mail dovecot: auth: pam_unix(dovecot:auth): authentication failure; logname= uid=0 euid=0 tty=dovecot ruser=alice rhost=203.0.113.7  user=alice", ctx))).toBe("dovecot auth process: its login process's line counts these tries");
+    expect(reason(parseSyslogLine("Mar 11 22:55:32 mail dovecot[812]: auth-worker(1234): pam(alice,203.0.113.7,<abc>): pam_authenticate() failed: Authentication failure (Password mismatch?)", ctx))).toBe("dovecot auth process: its login process's line counts these tries");
+    expect(reason(parseSyslogLine("Mar 11 22:55:32 mail dovecot: imap-login: Disconnected (no auth attempts in 0 secs): user=<>, rip=203.0.113.7, lip=10.0.0.5", ctx))).toBe("not security-relevant: dovecot");
+    expect(reason(parseSyslogLine("Mar 11 22:55:32 mail dovecot: imap-login: Login: user=<alice>, method=PLAIN, rip=203.0.113.7, lip=10.0.0.5", ctx))).toBe("not security-relevant: dovecot");
+  });
+
+  it("reads postfix's SASL failures from the bracketed address, with the account when postfix names it", () => {
+    const e = parse("Mar 11 22:55:32 mx postfix/smtpd[86]: warning: unknown[203.0.113.17]: SASL LOGIN authentication failed: UGFzc3dvcmQ6");
+    expect(e).toMatchObject({ kind: "auth_failure", service: "postfix", signature: "postfix: sasl authentication failed", src_ip: "203.0.113.17", user: null });
+    expect(e.attributes).toMatchObject({ sasl_method: "LOGIN", attempt: true });
+    const named = parse("Mar 11 22:55:32 mx postfix/submission/smtpd[87]: warning: host-9.example.net[198.51.100.9]:587: SASL PLAIN authentication failed: authentication failure, sasl_username=bob@bank.test");
+    expect(named).toMatchObject({ src_ip: "198.51.100.9", src_port: 587, user: "bob@bank.test" });
+    expect(named.attributes).toMatchObject({ client_name: "host-9.example.net" });
+  });
+
+  it("reads login's FAILED LOGIN on a console (no source) and over the network (the remote host)", () => {
+    expect(parse("Mar 11 22:55:32 h1 login[1234]: FAILED LOGIN (1) on '/dev/tty1' FOR 'root', Authentication failure")).toMatchObject({ service: "login", user: "root", src_ip: null, src_host: null, attributes: { tty: "/dev/tty1" } });
+    expect(parse("Mar 11 22:55:32 h1 login[1235]: FAILED LOGIN 1 FROM 203.0.113.8 FOR root, Authentication failure")).toMatchObject({ user: "root", src_ip: "203.0.113.8" });
+    expect(parse("Mar 11 22:55:32 h1 login[1236]: FAILED LOGIN (2) on '/dev/pts/3' from 'Term-7.Example.net' FOR 'admin', User not known to the underlying authentication module")).toMatchObject({ user: "admin", src_host: "term-7.example.net" });
+  });
+});
+
 describe("parseSyslogLine: su and sudo", () => {
   it("reads FAILED SU (to root) bob on pts/0 with root as the account and bob as who tried", () => {
     const e = parse("Mar 11 22:55:32 h su[1]: FAILED SU (to root) bob on pts/0");

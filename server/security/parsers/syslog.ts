@@ -1,6 +1,7 @@
 import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
 import { finish, guarded, prepareLine, quoted, sourceOf } from "./common";
+import { isDovecotAuthEcho, matchDovecot, matchLogin, matchPostfix } from "./syslog-mail";
 import { matchPam, matchSu, matchSudo } from "./syslog-pam";
 import { matchSshd, type AuthMatch } from "./syslog-sshd";
 import { fractionMs, monthOfAbbrev, resolveYearless, zonedInstant, type TimeResult } from "./time";
@@ -73,6 +74,7 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
     text = repeated[2];
   }
   const match = matchFor(name, env.module, text.trimEnd());
+  if (!match && isDovecotAuthEcho(name.toLowerCase(), text)) return { status: "skipped", reason: "dovecot auth process: its login process's line counts these tries" };
   if (!match) return { status: "skipped", reason: `not security-relevant: ${/^[\w.@-]{1,32}$/.test(name) ? name : quoted(name, 32)}` };
   const source = sourceOf(match.from);
   return finish(
@@ -105,6 +107,10 @@ function matchFor(name: string, tagModule: string | null, text: string): AuthMat
   if (program === "sshd" || program === "sshd-session" || program === "sshd-auth") return matchSshd(text);
   if (program === "su") return matchSu(text);
   if (program === "sudo") return matchSudo(text);
+  if (program === "dovecot" || program.endsWith("-login")) return matchDovecot(program, text);
+  // postfix/smtpd, postfix/submission/smtpd: the name after the last slash
+  if (program === "smtpd") return matchPostfix(text);
+  if (program === "login") return matchLogin(text);
   return null;
 }
 

@@ -1,0 +1,99 @@
+import type { AuthMatch } from "./syslog-sshd";
+
+// Mail servers and console logins, the other services brute-forced from the internet.
+//
+//   dovecot: imap-login: Disconnected (auth failed, 2 attempts in 8 secs): user=<alice>, method=PLAIN, rip=203.0.113.7, lip=10.0.0.5, TLS, session=<…>
+//   dovecot: pop3-login: Aborted login (auth failed, 1 attempts in 2 secs): user=<bob>, method=PLAIN, rip=203.0.113.7, lip=10.0.0.5
+//   postfix/smtpd[86]: warning: unknown[203.0.113.17]: SASL LOGIN authentication failed: authentication failure
+//   login[1234]: FAILED LOGIN 1 FROM 203.0.113.8 FOR root, Authentication failure
+//
+// Dovecot's login process says how many tries a connection made ("N attempts"): that line is the
+// count. Its auth process writes the same tries again (`auth-worker(…): pam(…): pam_authenticate()
+// failed`, `auth: pam_unix(dovecot:auth): authentication failure`); those are not counted (skipped
+// as dovecot's), or every try would count twice under two services.
+
+/** Dovecot's login processes (`imap-login`, `pop3-login`, `submission-login`, `managesieve-login`). */
+const DOVECOT_LOGIN = /^(imap|pop3|submission|managesieve|lmtp)-login$/;
+const AUTH_FAILED = /\(auth failed, (\d{1,6}) attempts? in \d+ secs?\)/;
+
+/** A dovecot login line: `program` is `dovecot` (then the message starts with the process) or the login process itself. */
+export function matchDovecot(program: string, message: string): AuthMatch | null {
+  let text = message;
+  let proc = program;
+  if (program === "dovecot") {
+    const m = /^([a-z0-9]+-login): (.*)$/.exec(message);
+    if (!m) return null;
+    [proc, text] = [m[1], m[2]];
+  }
+  if (!DOVECOT_LOGIN.test(proc)) return null;
+  const failed = AUTH_FAILED.exec(text);
+  if (!failed) return null;
+  const user = /(?:^|[\s,:])user=<([^>]{0,256})>/.exec(text)?.[1] ?? null;
+  const rip = /(?:^|[\s,])rip=([0-9A-Fa-f:.]{2,45})(?=[,\s]|$)/.exec(text)?.[1] ?? null;
+  const rport = /(?:^|[\s,])rport=(\d{1,5})(?=[,\s]|$)/.exec(text)?.[1];
+  const method = /(?:^|[\s,])method=([A-Za-z0-9_-]{1,32})(?=[,\s]|$)/.exec(text)?.[1];
+  return {
+    kind: "auth_failure",
+    severity: "low",
+    service: "dovecot",
+    signature: "dovecot: auth failed",
+    user: user || null,
+    from: rip,
+    port: rport ? Number(rport) : null,
+    attempt: true,
+    occurrences: Math.max(1, Number(failed[1])),
+    attributes: { process: proc, method },
+  };
+}
+
+/**
+ * Dovecot's auth process reporting a failed try that its login process's line counts: `auth:
+ * pam_unix(dovecot:auth): authentication failure; …`, `auth-worker(1234): pam(alice,203.0.113.7):
+ * pam_authenticate() failed: …`, `auth: passwd-file(bob,…): Password mismatch`.
+ */
+export function isDovecotAuthEcho(program: string, message: string): boolean {
+  return program === "dovecot" && /^auth(?:-worker)?(?:\(\d+\))?: .*(?:fail|mismatch|unknown user)/i.test(message);
+}
+
+// warning: unknown[203.0.113.17]: SASL LOGIN authentication failed: UGFzc3dvcmQ6, sasl_username=bob
+const SASL = /^warning: ([^\s[\]]{1,255})\[([0-9A-Fa-f:.]{2,45})\](?::(\d{1,5}))?: SASL ([A-Za-z0-9_-]{1,32}) authentication failed: ?(.*?)(?:, sasl_username=(.{0,256}))?$/;
+
+/** Postfix smtpd's failed SMTP AUTH: the client's address in brackets, the account when Postfix names it. */
+export function matchPostfix(message: string): AuthMatch | null {
+  const m = SASL.exec(message);
+  if (!m) return null;
+  return {
+    kind: "auth_failure",
+    severity: "low",
+    service: "postfix",
+    signature: "postfix: sasl authentication failed",
+    user: m[6]?.trim() || null,
+    // the address, not the reverse name before it ("unknown" when it has none)
+    from: m[2],
+    port: m[3] ? Number(m[3]) : null,
+    attempt: true,
+    attributes: { client_name: m[1] === "unknown" ? undefined : m[1], sasl_method: m[4], reason: m[5] || undefined },
+  };
+}
+
+// FAILED LOGIN (1) on '/dev/tty1' FOR 'root', Authentication failure
+// FAILED LOGIN 1 FROM 203.0.113.8 FOR root, Authentication failure
+// FAILED LOGIN (2) on '/dev/pts/3' from 'host.example' FOR 'root', Authentication failure
+const FAILED_LOGIN = /^FAILED LOGIN \(?\d{1,6}\)?(?: on '([^']{0,128})')?(?: (?:FROM|from) '?([^'\s]{1,255})'?)? FOR '?(.{0,256}?)'?, (.*)$/;
+
+/** login(1)'s failures: on a console (no source), or over telnet/rlogin (the remote host). */
+export function matchLogin(message: string): AuthMatch | null {
+  const m = FAILED_LOGIN.exec(message);
+  if (!m) return null;
+  return {
+    kind: "auth_failure",
+    severity: "low",
+    service: "login",
+    signature: "login: failed login",
+    user: m[3] || null,
+    from: m[2] ?? null,
+    port: null,
+    attempt: true,
+    attributes: { tty: m[1] || undefined, reason: m[4] || undefined },
+  };
+}
