@@ -39,10 +39,11 @@ const fail = (signature: string, attempt: boolean, user: string | null, from: st
 // cannot move the source: the last such tail on the line is sshd's own.
 const TAIL = String.raw` from (\S+)(?: port (\d+))?(?: +ssh[12])?(?:: .*)?(?: \[preauth\])?\s*$`;
 
-const FAILED = new RegExp(String.raw`^Failed (\S+) for (invalid user )?(.*)${TAIL}`);
+// OpenSSH before 3.8 said "illegal user" where later ones say "invalid user"
+const FAILED = new RegExp(String.raw`^Failed (\S+) for ((?:invalid|illegal) user )?(.*)${TAIL}`);
 const ACCEPTED = new RegExp(String.raw`^Accepted (\S+) for (.*)${TAIL}`);
-const INVALID_USER = new RegExp(String.raw`^Invalid user (.*)${TAIL}`);
-const MAX_ATTEMPTS = new RegExp(String.raw`^maximum authentication attempts exceeded for (invalid user )?(.*)${TAIL}`);
+const INVALID_USER = new RegExp(String.raw`^(?:Invalid|Illegal) user (.*)${TAIL}`);
+const MAX_ATTEMPTS = new RegExp(String.raw`^maximum authentication attempts exceeded for ((?:invalid|illegal) user )?(.*)${TAIL}`);
 const NOT_ALLOWED = /^User (.*) from (\S+) not allowed because (.*)$/;
 const PAM_ERROR = /^PAM: (.+?) for (?:(illegal|invalid) user )?(.*) from (\S+)$/;
 const REVERSE = /^reverse mapping checking getaddrinfo for (\S+) \[([^\]\s]+)\] failed/;

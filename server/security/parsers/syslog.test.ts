@@ -112,6 +112,11 @@ describe("parseSyslogLine: sshd", () => {
     expect(e.attributes?.attempt).toBe(true);
   });
 
+  it("reads old OpenSSH's 'illegal user' as an invalid user: the account is the name, not 'illegal user x'", () => {
+    expect(parse(sshd("Failed password for illegal user oracle from 203.0.113.1 port 4000 ssh2"))).toMatchObject({ user: "oracle", signature: "sshd: failed password", attributes: { invalid_user: true, attempt: true } });
+    expect(parse(sshd("Illegal user oracle from 203.0.113.1"))).toMatchObject({ user: "oracle", signature: "sshd: invalid user", src_ip: "203.0.113.1", attributes: { attempt: false } });
+  });
+
   it("reads Invalid user with and without a port as a marker, not an attempt", () => {
     const a = parse(sshd("Invalid user opcione from 192.241.237.101"));
     expect(a).toMatchObject({ signature: "sshd: invalid user", user: "opcione", src_ip: "192.241.237.101", src_port: null });
