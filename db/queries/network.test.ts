@@ -77,8 +77,11 @@ describe("networkSummary (the pane's first load)", () => {
     ]);
     expect(s.groups_truncated).toBe(false);
     expect(s.nodes[0].tags).toEqual({ site: "fra1" });
-    // a field at its common value is left out: no parent, not critical, no reason, no source or paused
-    for (const field of ["parent_id", "critical", "reason", "source", "paused"]) expect(s.nodes[0]).not.toHaveProperty(field);
+    // a field at its common value is left out: no parent, not critical, no source or paused
+    for (const field of ["parent_id", "critical", "source", "paused"]) expect(s.nodes[0]).not.toHaveProperty(field);
+    // the down node says why (its heartbeats' reason); an up one carries none
+    expect(s.nodes[0]).toMatchObject({ status: "down", reason: "a check failed" });
+    expect(networkSummary(handle.db, { limit: 4 }).nodes.find((n) => n.status === "up")).not.toHaveProperty("reason");
     expect(networkSummary(handle.db, { limit: 4 }).nodes.find((n) => n.key === "a-node")!.tags).toEqual({ site: "fra1", tier: "edge" });
     expect(networkSummary(handle.db, { limit: 4 }).nodes.find((n) => n.key === "b-node")).not.toHaveProperty("tags");
     // and present when set
