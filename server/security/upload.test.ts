@@ -32,6 +32,14 @@ describe("mail servers brute-forced, through the core", () => {
     expect(active.map((i) => [i.rule, i.entity, i.count])).toEqual([["brute_force", "dovecot:203.0.113.7", 9]]);
   });
 
+  it("finds a brute force against a router's SSH from Cisco IOS login failures", () => {
+    const { core } = testCore();
+    const lines = Array.from({ length: 8 }, (_, i) => `<189>${stamp(90 - i * 10)} core-rtr-1 ${4000 + i}: ${stamp(90 - i * 10)}.000 UTC: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.66] [localport: 22] [Reason: Login Authentication Failed] at x`);
+    expect(core.ingestLog("syslog", text(lines), "text/plain")).toMatchObject({ accepted: 8, rejected_total: 0 });
+    const [incident] = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents;
+    expect(incident).toMatchObject({ rule: "brute_force", entity: "cisco-ios:203.0.113.66", count: 8 });
+  });
+
   it("finds a postfix SASL brute force from the client's address", () => {
     const { core } = testCore();
     const lines = Array.from({ length: 8 }, (_, i) => `${stamp(90 - i * 10)} mx postfix/smtpd[${500 + i}]: warning: unknown[198.51.100.23]: SASL LOGIN authentication failed: UGFzc3dvcmQ6`);

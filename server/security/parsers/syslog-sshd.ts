@@ -11,7 +11,7 @@ import { portOf } from "./common";
 export interface AuthMatch {
   kind: "auth_failure" | "auth_success";
   severity: Severity;
-  service: "sshd" | "pam" | "su" | "sudo" | "dovecot" | "postfix" | "login";
+  service: "sshd" | "pam" | "su" | "sudo" | "dovecot" | "postfix" | "login" | "cisco-ios" | "cisco-asa" | "fortigate";
   signature: string;
   user: string | null;
   /** the source as written: an address or a host name (resolved by the caller) */
@@ -53,6 +53,8 @@ const CLOSED = /^(Disconnected from|Connection closed by|Connection reset by|Dis
 const CLOSED_NO_PORT = /^(Connection closed by|Connection reset by) (\S+) \[preauth\]$/;
 const RECEIVED = /^Received disconnect from (\S+)(?: port (\d+))?:.*\[preauth\]$/;
 const NO_IDENT = /^Did not receive identification string from (\S+)(?: port (\d+))?/;
+/** Junos writes this beside sshd's own "Failed password" line of the same try (same process): a marker */
+const JUNOS_FAILED = /^SSHD_LOGIN_FAILED: Login failed for user '(.{0,256})' from host '([^'\s]{1,255})'\s*$/;
 const BAD_VERSION = /^Bad protocol version identification '(.*)' from (\S+)(?: port (\d+))?/;
 
 /**
@@ -93,5 +95,6 @@ export function matchSshd(message: string): AuthMatch | null {
   if ((m = RECEIVED.exec(text))) return fail("sshd: preauth disconnect", false, null, m[1], m[2], { how: "Received disconnect" });
   if ((m = NO_IDENT.exec(text))) return fail("sshd: no identification string", false, null, m[1], m[2]);
   if ((m = BAD_VERSION.exec(text))) return fail("sshd: bad protocol version", false, null, m[2], m[3], { banner: m[1] });
+  if ((m = JUNOS_FAILED.exec(text))) return fail("sshd: junos login failed", false, m[1], m[2], undefined);
   return null;
 }

@@ -280,6 +280,36 @@ describe("parseSyslogLine: mail servers and console logins", () => {
   });
 });
 
+describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
+  it("reads Cisco IOS login failures and successes behind its sequence number and own stamp", () => {
+    const e = parse("<189>Nov 30 10:00:00 router1 2345: *Nov 30 10:00:00.123 UTC: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22] [Reason: Login Authentication Failed - BadPassword] at 10:00:00 UTC Mon Nov 30 2026");
+    expect(e).toMatchObject({ kind: "auth_failure", service: "cisco-ios", signature: "cisco-ios: login failed", user: "admin", src_ip: "203.0.113.5", src_port: null });
+    expect(e.attributes).toMatchObject({ host: "router1", local_port: 22, reason: "Login Authentication Failed - BadPassword", attempt: true });
+    expect(parse("<190>Nov 30 10:00:00 router1 2346: Nov 30 10:00:00.123 UTC: %SEC_LOGIN-5-LOGIN_SUCCESS: Login Success [user: admin] [Source: 10.0.0.9] [localport: 22] at 10:00:00 UTC Mon Nov 30 2026")).toMatchObject({ kind: "auth_success", user: "admin", src_ip: "10.0.0.9" });
+  });
+
+  it("reads a Cisco line sent without a syslog header by its own stamp when it says UTC, and refuses an ambiguous zone with a reason", () => {
+    expect(parse("<189>2345: *Nov 30 10:00:00.123 UTC: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22]").time).toBe(Date.UTC(2026, 10, 30, 10, 0, 0, 123));
+    expect(reason(parseSyslogLine("<189>2345: Nov 30 10:00:00.123 CET: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22]", ctx))).toBe('timestamp: zone "CET" is ambiguous: have the device log in UTC (clock timezone UTC 0)');
+  });
+
+  it("reads Cisco ASA AAA rejections as attempts (a masked user as none) and Login denied as a marker of its connection", () => {
+    expect(parse("<189>Nov 30 10:00:00 asa1 %ASA-6-113015: AAA user authentication Rejected : reason = AAA failure : server = 10.0.0.2 : user = admin : user IP = 203.0.113.5")).toMatchObject({ service: "cisco-asa", user: "admin", src_ip: "203.0.113.5", attributes: { attempt: true, aaa_server: "10.0.0.2" } });
+    expect(parse("<189>Nov 30 10:00:00 asa1 %ASA-6-113015: AAA user authentication Rejected : reason = AAA failure : server = 10.0.0.2 : user = *** : user IP = 203.0.113.5").user).toBeNull();
+    expect(parse("<189>Nov 30 10:00:00 asa1 %ASA-6-611102: User authentication failed: IP address: 203.0.113.5, Uname: admin")).toMatchObject({ user: "admin", src_ip: "203.0.113.5" });
+    expect(parse('<189>Nov 30 10:00:00 asa1 : %ASA-6-605004: Login denied from 203.0.113.5/51234 to outside:10.0.0.1/ssh for user "admin"')).toMatchObject({ signature: "cisco-asa: login denied", src_port: 51234, attributes: { attempt: false, interface: "outside" } });
+  });
+
+  it("reads FortiGate admin and SSL VPN login failures from its key=value fields", () => {
+    expect(parse('<13>Nov 30 10:00:00 fg1 date=2026-11-30 time=10:00:00 devname=fg1 logid=0100032002 type=event subtype=system level=alert logdesc="Admin login failed" user="admin" srcip=203.0.113.5 action=login status=failed reason="passwd_invalid"')).toMatchObject({ service: "fortigate", signature: "fortigate: admin login failed", user: "admin", src_ip: "203.0.113.5" });
+    expect(parse('<13>Nov 30 10:00:00 fg1 date=2026-11-30 time=10:00:00 devname="fg1" logid="0101039426" type="event" subtype="vpn" level="alert" logdesc="SSL VPN login fail" action="ssl-login-fail" remip=203.0.113.6 user="bob" reason="sslvpn_login_permission_denied"')).toMatchObject({ signature: "fortigate: ssl vpn login failed", user: "bob", src_ip: "203.0.113.6" });
+  });
+
+  it("reads Junos' SSHD_LOGIN_FAILED as a marker beside sshd's own attempt line", () => {
+    expect(parse("<30>Nov 30 10:00:00 srx1 sshd[1234]: SSHD_LOGIN_FAILED: Login failed for user 'root' from host '203.0.113.5'")).toMatchObject({ service: "sshd", user: "root", src_ip: "203.0.113.5", attributes: { attempt: false } });
+  });
+});
+
 describe("parseSyslogLine: su and sudo", () => {
   it("reads FAILED SU (to root) bob on pts/0 with root as the account and bob as who tried", () => {
     const e = parse("Mar 11 22:55:32 h su[1]: FAILED SU (to root) bob on pts/0");

@@ -1,6 +1,7 @@
 import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
 import { finish, guarded, prepareLine, quoted, sourceOf } from "./common";
+import { matchDevice } from "./syslog-devices";
 import { isDovecotAuthEcho, matchDovecot, matchLogin, matchPostfix } from "./syslog-mail";
 import { matchPam, matchSu, matchSudo } from "./syslog-pam";
 import { matchSshd, type AuthMatch } from "./syslog-sshd";
@@ -51,6 +52,9 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   const env = envelope(line, ctx);
   if ("reason" in env) return rejected(env.reason);
   const name = env.program;
+  // a router's, firewall's or VPN gateway's login, wherever the device put it after the header
+  const device = matchDevice(name ? `${name}: ${env.message}` : env.message);
+  if (device) return eventOf(device, env, line, 1);
   if (!name) {
     // "Mar  1 12:00:00 web-1 last message repeated 3 times" (a logger without the host: "last" was taken for it)
     const bare = env.host === "last" ? `last ${env.message}` : env.message;
@@ -76,6 +80,11 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   const match = matchFor(name, env.module, text.trimEnd());
   if (!match && isDovecotAuthEcho(name.toLowerCase(), text)) return { status: "skipped", reason: "dovecot auth process: its login process's line counts these tries" };
   if (!match) return { status: "skipped", reason: `not security-relevant: ${/^[\w.@-]{1,32}$/.test(name) ? name : quoted(name, 32)}` };
+  return eventOf(match, env, line, occurrences);
+}
+
+/** The stored event of an auth line: the match in its envelope (time, host, program, pid). */
+function eventOf(match: AuthMatch, env: Envelope, line: string, occurrences: number): ParseOutcome {
   const source = sourceOf(match.from);
   return finish(
     "syslog",
@@ -93,7 +102,7 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
       user: match.user,
       signature: match.signature,
       message: env.message,
-      attributes: Object.assign({ host: env.host, program: name, pid: env.pid ?? undefined, attempt: match.attempt }, match.attributes),
+      attributes: Object.assign({ host: env.host, program: env.program, pid: env.pid ?? undefined, attempt: match.attempt }, match.attributes),
       occurrences: occurrences * (match.occurrences ?? 1),
     },
     line,
@@ -122,7 +131,16 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
     rest = rest.slice(pri[0].length);
     if (rest.startsWith("1 ")) return rfc5424(rest);
   }
-  const zone = ctx.timeZone ?? "UTC";
+  let zone = ctx.timeZone ?? "UTC";
+  // a Cisco device without a syslog header: "<189>2345: *Nov 30 10:00:00.123 UTC: %SEC_LOGIN-…"
+  // (its sequence number, "*" or "." for an unsynchronised clock, its own stamp and zone)
+  const cisco = /^\d{1,10}: [*.]?(?=[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: ([A-Za-z]{2,5}))?: )/.exec(rest);
+  if (cisco) {
+    const abbrev = /^\d{1,10}: [*.]?[A-Z][a-z]{2} {1,2}\d{1,2} [\d:.]+ ([A-Za-z]{2,5}):/.exec(rest)?.[1];
+    if (abbrev && !/^(?:UTC|GMT)$/i.test(abbrev)) return { reason: `timestamp: zone ${quoted(abbrev)} is ambiguous: have the device log in UTC (clock timezone UTC 0)` };
+    if (abbrev) zone = "UTC";
+    rest = rest.slice(cisco[0].length);
+  }
   let time: TimeResult;
   let m: RegExpExecArray | null;
   if ((m = ISO.exec(rest))) {
