@@ -45,7 +45,8 @@ function ciscoIos(full: string): AuthMatch | null {
   };
 }
 
-const ASA_AAA_REJECTED = /%(?:ASA|FTD)-\d-(11300[5]|113015): AAA user authentication Rejected : reason = (.*?) : server = (\S+) : user = (.*?) : user IP = ([0-9A-Fa-f:.]{2,45})\s*$/;
+// fields between " : " separators, each bounded and colon-free: no backtracking across a long line
+const ASA_AAA_REJECTED = /%(?:ASA|FTD)-\d-(113005|113015): AAA user authentication Rejected : reason = ([^:]{0,256}?) : server = (\S{1,255}) : user = ([^:]{0,256}?) : user IP = ([0-9A-Fa-f:.]{2,45})\s*$/;
 const ASA_AAA_FAILED = /%(?:ASA|FTD)-\d-611102: User authentication failed: IP address: ([0-9A-Fa-f:.]{2,45}), Uname: (.{0,256})$/;
 const ASA_LOGIN = /%(?:ASA|FTD)-\d-(605004|605005): Login (denied|permitted) from ([0-9A-Fa-f:.]{2,45})\/(\d{1,5}) to (\S+?):([0-9A-Fa-f:.]{2,45})\/(\S+) for user "(.{0,256})"\s*$/;
 

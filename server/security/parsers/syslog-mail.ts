@@ -16,6 +16,18 @@ import type { AuthMatch } from "./syslog-sshd";
 const DOVECOT_LOGIN = /^(imap|pop3|submission|managesieve|lmtp)-login$/;
 const AUTH_FAILED = /\(auth failed, (\d{1,6}) attempts? in \d+ secs?\)/;
 
+/**
+ * The first `name<value>` field (dovecot's `user=<alice>`), the value at most 256 characters; one
+ * scan of the line, however many times an attacker repeats the name in it.
+ */
+function bracketed(text: string, name: string): string | null {
+  const at = text.indexOf(name);
+  if (at < 0 || (at > 0 && !/[\s,:]/.test(text[at - 1]))) return null;
+  const from = at + name.length;
+  const end = text.indexOf(">", from);
+  return end < 0 || end - from > 256 ? null : text.slice(from, end);
+}
+
 /** A dovecot login line: `program` is `dovecot` (then the message starts with the process) or the login process itself. */
 export function matchDovecot(program: string, message: string): AuthMatch | null {
   let text = message;
@@ -28,7 +40,7 @@ export function matchDovecot(program: string, message: string): AuthMatch | null
   if (!DOVECOT_LOGIN.test(proc)) return null;
   const failed = AUTH_FAILED.exec(text);
   if (!failed) return null;
-  const user = /(?:^|[\s,:])user=<([^>]{0,256})>/.exec(text)?.[1] ?? null;
+  const user = bracketed(text, "user=<");
   const rip = /(?:^|[\s,])rip=([0-9A-Fa-f:.]{2,45})(?=[,\s]|$)/.exec(text)?.[1] ?? null;
   const rport = /(?:^|[\s,])rport=(\d{1,5})(?=[,\s]|$)/.exec(text)?.[1];
   const method = /(?:^|[\s,])method=([A-Za-z0-9_-]{1,32})(?=[,\s]|$)/.exec(text)?.[1];
