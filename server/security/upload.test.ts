@@ -40,6 +40,15 @@ describe("mail servers brute-forced, through the core", () => {
     expect(incident).toMatchObject({ rule: "brute_force", entity: "cisco-ios:203.0.113.66", count: 8 });
   });
 
+  it("finds an RDP brute force from Windows 4625s, and the success that follows it", () => {
+    const { core } = testCore();
+    const nx = (at: number, id: number) => `<13>${stamp(at)} WEB-1 nxlog: {"EventID":${id},"TargetUserName":"administrator","IpAddress":"198.51.100.40","IpPort":"${50_000 + at}","LogonType":10}`;
+    const lines = [...Array.from({ length: 10 }, (_, i) => nx(100 - i * 5, 4625)), nx(40, 4624)];
+    expect(core.ingestLog("syslog", text(lines), "text/plain")).toMatchObject({ accepted: 11, rejected_total: 0 });
+    const rules = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents.map((i) => [i.rule, i.entity]).sort();
+    expect(rules).toEqual([["brute_force", "windows:198.51.100.40"], ["success_after_failures", "198.51.100.40:administrator"]]);
+  });
+
   it("finds a postfix SASL brute force from the client's address", () => {
     const { core } = testCore();
     const lines = Array.from({ length: 8 }, (_, i) => `${stamp(90 - i * 10)} mx postfix/smtpd[${500 + i}]: warning: unknown[198.51.100.23]: SASL LOGIN authentication failed: UGFzc3dvcmQ6`);

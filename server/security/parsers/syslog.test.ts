@@ -310,6 +310,26 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
   });
 });
 
+describe("parseSyslogLine: Windows logons forwarded as syslog", () => {
+  const snare = (id: number, text: string) => `<13>Nov 30 10:00:00 WEB-1 MSWinEventLog\t1\tSecurity\t4711\tMon Nov 30 10:00:00 2026\t${id}\tMicrosoft-Windows-Security-Auditing\tN/A\tN/A\tAudit\tWEB-1\tLogon\t\t${text}`;
+  it("reads a 4625 in the agent's text form: the target account (not the Subject's), the address and port, the reason", () => {
+    const e = parse(snare(4625, "An account failed to log on.    Subject:   Security ID:  S-1-0-0   Account Name:  -   Account Domain:  -   Logon ID:  0x0    Logon Type:   3    Account For Which Logon Failed:   Security ID:  S-1-0-0   Account Name:  bob   Account Domain:  BANK    Failure Information:   Failure Reason:  Unknown user name or bad password.   Status:   0xC000006D    Network Information:   Workstation Name: KALI   Source Network Address: 203.0.113.5   Source Port:  51234"));
+    expect(e).toMatchObject({ kind: "auth_failure", service: "windows", signature: "windows: logon failed (4625)", user: "bob", src_ip: "203.0.113.5", src_port: 51234 });
+    expect(e.attributes).toMatchObject({ event_id: 4625, domain: "BANK", logon_type: "3", workstation: "KALI", failure: "Unknown user name or bad password." });
+  });
+
+  it("reads a 4624 with an address as a success, the new logon's account and not the Network Account Name", () => {
+    const e = parse(snare(4624, "An account was successfully logged on.    Subject:   Account Name:  -    Logon Information:   Logon Type:  10   New Logon:   Account Name:  bob   Account Domain:  BANK   Network Account Name: -   Network Account Domain: -   Network Information:   Workstation Name: KALI   Source Network Address: 203.0.113.5   Source Port:  51240"));
+    expect(e).toMatchObject({ kind: "auth_success", user: "bob", src_ip: "203.0.113.5", attributes: { domain: "BANK", logon_type: "10" } });
+  });
+
+  it("reads NXLog's JSON (a mapped IPv4 address as IPv4, port 0 as none) and skips a logon from no address", () => {
+    const line = '<13>Nov 30 10:00:00 WEB-1 nxlog: {"EventID":4625,"TargetUserName":"alice","TargetDomainName":"BANK","IpAddress":"::ffff:203.0.113.9","IpPort":"0","LogonType":3,"Status":"0xc000006d"}';
+    expect(parse(line)).toMatchObject({ user: "alice", src_ip: "203.0.113.9", src_port: null, attributes: { failure: "0xc000006d" } });
+    expect(reason(parseSyslogLine('<13>Nov 30 10:00:00 WEB-1 nxlog: {"EventID":4624,"TargetUserName":"SYSTEM","IpAddress":"-","LogonType":5}', ctx))).toBe("not security-relevant: nxlog");
+  });
+});
+
 describe("parseSyslogLine: su and sudo", () => {
   it("reads FAILED SU (to root) bob on pts/0 with root as the account and bob as who tried", () => {
     const e = parse("Mar 11 22:55:32 h su[1]: FAILED SU (to root) bob on pts/0");

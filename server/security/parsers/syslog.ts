@@ -2,6 +2,7 @@ import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
 import { finish, guarded, prepareLine, quoted, sourceOf } from "./common";
 import { matchDevice } from "./syslog-devices";
+import { matchWindows } from "./syslog-windows";
 import { isDovecotAuthEcho, matchDovecot, matchLogin, matchPostfix } from "./syslog-mail";
 import { matchPam, matchSu, matchSudo } from "./syslog-pam";
 import { matchSshd, type AuthMatch } from "./syslog-sshd";
@@ -53,7 +54,8 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   if ("reason" in env) return rejected(env.reason);
   const name = env.program;
   // a router's, firewall's or VPN gateway's login, wherever the device put it after the header
-  const device = matchDevice(name ? `${name}: ${env.message}` : env.message);
+  const full = name ? `${name}: ${env.message}` : env.message;
+  const device = matchDevice(full) ?? matchWindows(full);
   if (device) return eventOf(device, env, line, 1);
   if (!name) {
     // "Mar  1 12:00:00 web-1 last message repeated 3 times" (a logger without the host: "last" was taken for it)
