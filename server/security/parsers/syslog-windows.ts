@@ -13,14 +13,16 @@ import type { AuthMatch } from "./syslog-sshd";
 
 /** A Windows logon event in a syslog message (tag and text as sent), or null. */
 export function matchWindows(full: string): AuthMatch | null {
-  if (!full.includes("4625") && !full.includes("4624")) return null;
+  if (!full.includes("4625") && !full.includes("4624") && !full.includes("4771")) return null;
   const json = full.indexOf("{");
   if (json >= 0 && full.includes('"EventID"')) return fromJson(full.slice(json));
   return fromText(full);
 }
 
 function outcome(id: string, user: string | null, domain: string | null, address: string | null, port: string | null | undefined, extra: Record<string, unknown>): AuthMatch | null {
-  const failed = id === "4625";
+  // 4771: a domain controller refused Kerberos pre-authentication (a wrong password for a domain
+  // account: what spraying against the domain shows, where no 4625 is written)
+  const failed = id === "4625" || id === "4771";
   if (!failed && id !== "4624") return null;
   const from = address && address !== "-" && address !== "::1" && address !== "127.0.0.1" ? address.replace(/^::ffff:/i, "") : null;
   // a successful logon that came from no address (services, the console) says nothing about an attack
@@ -29,7 +31,7 @@ function outcome(id: string, user: string | null, domain: string | null, address
     kind: failed ? "auth_failure" : "auth_success",
     severity: failed ? "low" : "info",
     service: "windows",
-    signature: failed ? "windows: logon failed (4625)" : "windows: logon (4624)",
+    signature: id === "4771" ? "windows: kerberos pre-authentication failed (4771)" : failed ? "windows: logon failed (4625)" : "windows: logon (4624)",
     user: user && user !== "-" ? user : null,
     from,
     // NXLog writes "0" when the logon carried no port
@@ -72,6 +74,9 @@ function field(text: string, name: string, last = false): string | null {
 }
 
 function fromText(text: string): AuthMatch | null {
+  if (/Kerberos pre-authentication failed/.test(text)) {
+    return outcome("4771", field(text, "Account Name", true), null, field(text, "Client Address"), field(text, "Client Port"), { failure: field(text, "Failure Code") ?? undefined, service_name: field(text, "Service Name") ?? undefined });
+  }
   const failed = /An account failed to log on/.test(text);
   const succeeded = !failed && /An account was successfully logged on/.test(text);
   if (!failed && !succeeded) return null;

@@ -323,6 +323,12 @@ describe("parseSyslogLine: Windows logons forwarded as syslog", () => {
     expect(e).toMatchObject({ kind: "auth_success", user: "bob", src_ip: "203.0.113.5", attributes: { domain: "BANK", logon_type: "10" } });
   });
 
+  it("reads a domain controller's 4771 (Kerberos pre-authentication failed) as a failure from the client address", () => {
+    const e = parse(snare(4771, "Kerberos pre-authentication failed.    Account Information:   Security ID:  BANK\\bob   Account Name:  bob    Service Information:   Service Name:  krbtgt/BANK    Network Information:   Client Address:  ::ffff:203.0.113.21   Client Port:  50123    Additional Information:   Ticket Options:  0x40810010   Failure Code:  0x18   Pre-Authentication Type: 2"));
+    expect(e).toMatchObject({ kind: "auth_failure", signature: "windows: kerberos pre-authentication failed (4771)", user: "bob", src_ip: "203.0.113.21", src_port: 50123, attributes: { failure: "0x18", service_name: "krbtgt/BANK" } });
+    expect(parse('<13>Nov 30 10:00:00 DC-1 nxlog: {"EventID":4771,"TargetUserName":"carol","IpAddress":"::ffff:203.0.113.22","IpPort":"50124","Status":"0x18"}')).toMatchObject({ user: "carol", src_ip: "203.0.113.22" });
+  });
+
   it("reads NXLog's JSON (a mapped IPv4 address as IPv4, port 0 as none) and skips a logon from no address", () => {
     const line = '<13>Nov 30 10:00:00 WEB-1 nxlog: {"EventID":4625,"TargetUserName":"alice","TargetDomainName":"BANK","IpAddress":"::ffff:203.0.113.9","IpPort":"0","LogonType":3,"Status":"0xc000006d"}';
     expect(parse(line)).toMatchObject({ user: "alice", src_ip: "203.0.113.9", src_port: null, attributes: { failure: "0xc000006d" } });
