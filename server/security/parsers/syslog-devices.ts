@@ -18,13 +18,26 @@ import type { AuthMatch } from "./syslog-sshd";
 // attempts, "Login denied" a marker of its connection (source and port), so a session of N tries
 // counts N, plus at most one for a connection whose AAA lines name no port.
 
-/** The network-device login in a syslog message (tag and text as sent), or null. */
-export function matchDevice(full: string): AuthMatch | null {
-  if (full.includes("%SEC_LOGIN-")) return ciscoIos(full);
-  if (full.includes("%ASA-") || full.includes("%FTD-")) return ciscoAsa(full);
-  if (full.includes("logid=") && /\baction="?(?:login|ssl-login-fail)\b/.test(full)) return fortigate(full);
+/**
+ * The network-device login in a syslog message, or null. `program` is the tag as the envelope read
+ * it (a device's sequence number, its zone after its own stamp, an ASA message id, or none). The
+ * device's text must begin the message (after Cisco's sequence number and stamp): a device line
+ * quoted inside another program's message (a user name an attacker chose) is not read as one.
+ */
+export function matchDevice(program: string | null, message: string): AuthMatch | null {
+  const full = program ? `${program}: ${message}` : message;
+  if (IOS_START.test(full)) return ciscoIos(full);
+  if (ASA_START.test(full)) return ciscoAsa(full);
+  if (!program && FORTI_START.test(message) && message.includes("logid=")) return fortigate(message);
   return null;
 }
+
+/** "2345: *Nov 30 10:00:00.123 UTC: %SEC_LOGIN-…", "UTC: %SEC_LOGIN-…" (a line without a syslog header), "%SEC_LOGIN-…" */
+const IOS_START = /^(?:\d{1,10}: )?(?:[*.]?[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{2,5})?: |(?:UTC|GMT): )?%SEC_LOGIN-\d-LOGIN_/;
+/** "%ASA-6-113015: …" (the id as the tag) or ": %ASA-6-605004: …" (no tag) */
+const ASA_START = /^:? ?%(?:ASA|FTD)-\d-\d{6}: /;
+/** FortiGate's lines are key=value fields from the start */
+const FORTI_START = /^(?:date|logver|logid|devname|eventtime|timestamp|time)=/;
 
 const IOS = /%SEC_LOGIN-\d-LOGIN_(FAILED|SUCCESS): Login (?:failed|Success) \[user: ([^\]]{0,256})\] \[Source: ([^\]\s]{1,64})\] \[localport: (\d{1,5})\](?: \[Reason: ([^\]]{0,256})\])?/;
 

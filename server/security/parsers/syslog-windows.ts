@@ -11,12 +11,17 @@ import type { AuthMatch } from "./syslog-sshd";
 // The time is the syslog header's, as for every other line. A logon with no network address
 // ("-", a local console logon) has no source.
 
-/** A Windows logon event in a syslog message (tag and text as sent), or null. */
-export function matchWindows(full: string): AuthMatch | null {
-  if (!full.includes("4625") && !full.includes("4624") && !full.includes("4771")) return null;
-  const json = full.indexOf("{");
-  if (json >= 0 && full.includes('"EventID"')) return fromJson(full.slice(json));
-  return fromText(full);
+/**
+ * A Windows logon event in a syslog message, or null: the message is the agent's JSON object, or
+ * its text form (which starts with "MSWinEventLog", or is tagged with the auditing source). Text
+ * that merely quotes an event inside another program's message is not read as one.
+ */
+export function matchWindows(program: string | null, message: string): AuthMatch | null {
+  if (!message.includes("4625") && !message.includes("4624") && !message.includes("4771")) return null;
+  const text = message.trimStart();
+  if (text.startsWith("{")) return text.includes('"EventID"') ? fromJson(text) : null;
+  const tagged = program !== null && /^(?:MSWinEventLog|Microsoft-Windows-Security-Auditing)$/i.test(program);
+  return tagged || text.startsWith("MSWinEventLog") ? fromText(text) : null;
 }
 
 function outcome(id: string, user: string | null, domain: string | null, address: string | null, port: string | null | undefined, extra: Record<string, unknown>): AuthMatch | null {

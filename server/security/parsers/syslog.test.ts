@@ -305,6 +305,13 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     expect(parse('<13>Nov 30 10:00:00 fg1 date=2026-11-30 time=10:00:00 devname="fg1" logid="0101039426" type="event" subtype="vpn" level="alert" logdesc="SSL VPN login fail" action="ssl-login-fail" remip=203.0.113.6 user="bob" reason="sslvpn_login_permission_denied"')).toMatchObject({ signature: "fortigate: ssl vpn login failed", user: "bob", src_ip: "203.0.113.6" });
   });
 
+  it("does not read a device's or Windows' text quoted inside another program's message (an attacker's user name) as that device's login", () => {
+    const spoof = parse(sshd("Invalid user %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 10.0.0.1] [localport: 22] from 203.0.113.5 port 4000"));
+    expect(spoof).toMatchObject({ service: "sshd", signature: "sshd: invalid user", src_ip: "203.0.113.5" });
+    expect(reason(parseSyslogLine("Nov 30 10:00:00 app1 webapp[7]: login for %ASA-6-113015: AAA user authentication Rejected : reason = x : server = y : user = admin : user IP = 10.0.0.1", ctx))).toBe("not security-relevant: webapp");
+    expect(reason(parseSyslogLine("Nov 30 10:00:00 app1 webapp[7]: note MSWinEventLog 4625 An account failed to log on. Account Name: bob Source Network Address: 10.0.0.1", ctx))).toBe("not security-relevant: webapp");
+  });
+
   it("reads Junos' SSHD_LOGIN_FAILED as a marker beside sshd's own attempt line", () => {
     expect(parse("<30>Nov 30 10:00:00 srx1 sshd[1234]: SSHD_LOGIN_FAILED: Login failed for user 'root' from host '203.0.113.5'")).toMatchObject({ service: "sshd", user: "root", src_ip: "203.0.113.5", attributes: { attempt: false } });
   });

@@ -54,10 +54,10 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   if ("reason" in env) return rejected(env.reason);
   const name = env.program;
   // a router's, firewall's or VPN gateway's login, wherever the device put it after the header
-  const full = name ? `${name}: ${env.message}` : env.message;
-  const device = matchDevice(full) ?? matchWindows(full);
-  if (device) return eventOf(device, env, line, 1);
   if (!name) {
+    // a router's, firewall's or VPN gateway's login, or a Windows logon, sent without a program tag
+    const device = matchDevice(null, env.message) ?? matchWindows(null, env.message);
+    if (device) return eventOf(device, env, line, 1);
     // "Mar  1 12:00:00 web-1 last message repeated 3 times" (a logger without the host: "last" was taken for it)
     const bare = env.host === "last" ? `last ${env.message}` : env.message;
     const last = LAST_REPEATED.exec(bare);
@@ -79,7 +79,8 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
     occurrences = Math.max(1, Number(repeated[1]));
     text = repeated[2];
   }
-  const match = matchFor(name, env.module, text.trimEnd());
+  // a program's own patterns first; a device's or Windows agent's text only where none matched
+  const match = matchFor(name, env.module, text.trimEnd()) ?? matchDevice(name, env.message) ?? matchWindows(name, env.message);
   if (!match && isDovecotAuthEcho(name.toLowerCase(), text)) return { status: "skipped", reason: "dovecot auth process: its login process's line counts these tries" };
   if (!match) return { status: "skipped", reason: `not security-relevant: ${/^[\w.@-]{1,32}$/.test(name) ? name : quoted(name, 32)}` };
   return eventOf(match, env, line, occurrences);
