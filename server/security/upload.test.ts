@@ -42,7 +42,7 @@ describe("mail servers brute-forced, through the core", () => {
 
   it("finds an RDP brute force from Windows 4625s, and the success that follows it", () => {
     const { core } = testCore();
-    const nx = (at: number, id: number) => `<13>${stamp(at)} WEB-1 nxlog: {"EventID":${id},"TargetUserName":"administrator","IpAddress":"198.51.100.40","IpPort":"${50_000 + at}","LogonType":10}`;
+    const nx = (at: number, id: number) => `<13>${stamp(at)} WEB-1 nxlog: {"EventID":${id},"Channel":"Security","TargetUserName":"administrator","IpAddress":"198.51.100.40","IpPort":"${50_000 + at}","LogonType":10}`;
     const lines = [...Array.from({ length: 10 }, (_, i) => nx(100 - i * 5, 4625)), nx(40, 4624)];
     expect(core.ingestLog("syslog", text(lines), "text/plain")).toMatchObject({ accepted: 11, rejected_total: 0 });
     const rules = core.incidentsSnapshot({ status: "active", limit: 10 }).incidents.map((i) => [i.rule, i.entity]).sort();

@@ -11,19 +11,39 @@ import type { AuthMatch } from "./syslog-sshd";
 // The time is the syslog header's, as for every other line. A logon with no network address
 // ("-", a local console logon) has no source.
 
+/** Tags Windows agents give their lines (NXLog's BSD output uses the event's source). */
+const AGENT_TAG = /^(?:nxlog|MSWinEventLog|Microsoft-Windows-Security-Auditing)$/i;
+
+/** What each event's description starts with, and the markers its fields are read between. */
+const EVENTS: Record<string, { phrase: RegExp; accountEnd: string; address: string; port: string }> = {
+  "4625": { phrase: /^An account failed to log on\./, accountEnd: "Failure Information:", address: "Source Network Address:", port: "Source Port:" },
+  "4624": { phrase: /^An account was successfully logged on\./, accountEnd: "Process Information:", address: "Source Network Address:", port: "Source Port:" },
+  "4771": { phrase: /^Kerberos pre-authentication failed\./, accountEnd: "Service Information:", address: "Client Address:", port: "Client Port:" },
+};
+
 /**
- * A Windows logon event in a syslog message, or null: the message is the agent's JSON object, or
- * its text form (which starts with "MSWinEventLog", or is tagged with the auditing source). Text
- * that merely quotes an event inside another program's message is not read as one.
+ * A Windows logon event in a syslog message, or null: NXLog's JSON (untagged, or tagged by an
+ * agent), Snare's tab-separated line (the event id from its column, the description from its own),
+ * or a description tagged by an agent. The description must start with the event's own phrase, so
+ * text quoted inside another program's message, or inside an event's user name, is not read as one.
  */
 export function matchWindows(program: string | null, message: string): AuthMatch | null {
-  if (!message.includes("4625") && !message.includes("4624") && !message.includes("4771")) return null;
+  if (program !== null && !AGENT_TAG.test(program)) return null;
   const text = message.trimStart();
   if (text.startsWith("{")) return text.includes('"EventID"') ? fromJson(text) : null;
-  const tagged = program !== null && /^(?:MSWinEventLog|Microsoft-Windows-Security-Auditing)$/i.test(program);
-  return tagged || text.startsWith("MSWinEventLog") ? fromText(text) : null;
+  // rsyslog escapes the event's tabs and line breaks as #011, #012, #015
+  const plain = text.replace(/#01[125]/g, "\t");
+  if (plain.startsWith("MSWinEventLog")) {
+    const cols = plain.split("\t");
+    const id = cols[5]?.trim();
+    const spec = id ? EVENTS[id] : undefined;
+    const description = cols.find((c) => spec?.phrase.test(c.trim()));
+    return spec && description ? fromText(id!, description.trim()) : null;
+  }
+  if (program === null) return null;
+  for (const [id, spec] of Object.entries(EVENTS)) if (spec.phrase.test(plain)) return fromText(id, plain);
+  return null;
 }
-
 function outcome(id: string, user: string | null, domain: string | null, address: string | null, port: string | null | undefined, extra: Record<string, unknown>): AuthMatch | null {
   // 4771: a domain controller refused Kerberos pre-authentication (a wrong password for a domain
   // account: what spraying against the domain shows, where no 4625 is written)
@@ -58,6 +78,8 @@ function fromJson(text: string): AuthMatch | null {
   const s = (k: string) => (typeof r[k] === "string" ? (r[k] as string) : typeof r[k] === "number" ? String(r[k]) : null);
   const id = s("EventID");
   if (!id) return null;
+  // the Security log's auditing source, not any JSON that happens to carry an EventID
+  if (s("Channel") !== "Security" && s("SourceName") !== "Microsoft-Windows-Security-Auditing" && s("ProviderName") !== "Microsoft-Windows-Security-Auditing") return null;
   return outcome(id, s("TargetUserName"), s("TargetDomainName"), s("IpAddress"), s("IpPort"), {
     logon_type: s("LogonType") ?? undefined,
     workstation: s("WorkstationName") ?? undefined,
@@ -66,29 +88,45 @@ function fromJson(text: string): AuthMatch | null {
   });
 }
 
-/** `Name:  value` of the agent's text form; the last one when the event repeats the name (Subject's and the target's Account Name). */
-function field(text: string, name: string, last = false): string | null {
-  // not "Network Account Name" (4624's delegated account) for "Account Name"
-  const re = new RegExp(`(?<!Network )${name}:\\s{0,16}([^\\s]{1,256})`, "g");
-  let value: string | null = null;
-  for (const m of text.matchAll(re)) {
-    value = m[1];
-    if (!last) break;
-  }
-  return value;
+/** The value after the last `marker` (up to two spaces or a tab), or null. */
+function after(text: string, marker: string): string | null {
+  const at = text.lastIndexOf(marker);
+  if (at < 0) return null;
+  const m = /^[ \t]{0,16}(\S{1,256})/.exec(text.slice(at + marker.length, at + marker.length + 300));
+  return m ? m[1] : null;
 }
 
-function fromText(text: string): AuthMatch | null {
-  if (/Kerberos pre-authentication failed/.test(text)) {
-    return outcome("4771", field(text, "Account Name", true), null, field(text, "Client Address"), field(text, "Client Port"), { failure: field(text, "Failure Code") ?? undefined, service_name: field(text, "Service Name") ?? undefined });
-  }
-  const failed = /An account failed to log on/.test(text);
-  const succeeded = !failed && /An account was successfully logged on/.test(text);
-  if (!failed && !succeeded) return null;
-  const reason = /Failure Reason:\s{0,16}([^\t\r\n]{1,200}?\.)/.exec(text)?.[1];
-  return outcome(failed ? "4625" : "4624", field(text, "Account Name", true), field(text, "Account Domain", true), field(text, "Source Network Address"), field(text, "Source Port"), {
-    logon_type: field(text, "Logon Type") ?? undefined,
-    workstation: field(text, "Workstation Name") ?? undefined,
-    failure: reason,
-  });
+/**
+ * The account: the last "Account Name:" (not "Network Account Name:") before the section that
+ * follows the account's, up to its "Account Domain:" (a name may hold spaces). The client chooses
+ * the name, so the fields around it are read from the other side of it: the address is the last
+ * one of the description, after everything a client can write.
+ */
+/** The last `marker` in `head` that is not "Network <marker>" (4624's delegated account). */
+function lastOwn(head: string, marker: string): number {
+  let at = head.lastIndexOf(marker);
+  while (at >= 8 && head.slice(at - 8, at) === "Network ") at = head.lastIndexOf(marker, at - 1);
+  return at;
+}
+
+function accountOf(text: string, end: string): string | null {
+  const stop = text.lastIndexOf(end);
+  const head = stop >= 0 ? text.slice(0, stop) : text;
+  const at = lastOwn(head, "Account Name:");
+  if (at < 0) return null;
+  const rest = head.slice(at + "Account Name:".length);
+  const domain = rest.indexOf("Account Domain:");
+  const value = (domain >= 0 ? rest.slice(0, domain) : rest).replace(/\s+/g, " ").trim();
+  return value && value.length <= 256 ? value : null;
+}
+
+function fromText(id: string, text: string): AuthMatch | null {
+  const spec = EVENTS[id];
+  const reason = id === "4625" ? /Failure Reason:\s{0,16}([^\t\r\n]{1,200}?\.)/.exec(text)?.[1] : undefined;
+  const extra: Record<string, unknown> = id === "4771" ? { failure: after(text, "Failure Code:") ?? undefined, service_name: after(text, "Service Name:") ?? undefined } : { logon_type: after(text, "Logon Type:") ?? undefined, workstation: after(text, "Workstation Name:") ?? undefined, failure: reason };
+  const stop = text.lastIndexOf(spec.accountEnd);
+  const head = stop >= 0 ? text.slice(0, stop) : text;
+  const domainAt = lastOwn(head, "Account Domain:");
+  const domain = id === "4771" || domainAt < 0 ? null : (/^Account Domain:[ \t]{0,16}(\S{1,256})/.exec(head.slice(domainAt))?.[1] ?? null);
+  return outcome(id, accountOf(text, spec.accountEnd), domain, after(text, spec.address), after(text, spec.port), extra);
 }

@@ -289,14 +289,18 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
   });
 
   it("reads a Cisco line sent without a syslog header by its own stamp when it says UTC, and refuses an ambiguous zone with a reason", () => {
-    expect(parse("<189>2345: *Nov 30 10:00:00.123 UTC: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22]").time).toBe(Date.UTC(2026, 10, 30, 10, 0, 0, 123));
+    expect(parse("<189>2345: Nov 30 10:00:00.123 UTC: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22]").time).toBe(Date.UTC(2026, 10, 30, 10, 0, 0, 123));
+    // "*": the device's clock is not synchronised (it says 1 March after a reboot): its stamp is not a time
+    expect(reason(parseSyslogLine("<189>2345: *Mar  1 00:13:57.715 UTC: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22]", ctx))).toMatch(/^timestamp: the device's clock is not synchronised/);
     expect(reason(parseSyslogLine("<189>2345: Nov 30 10:00:00.123 CET: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22]", ctx))).toBe('timestamp: zone "CET" is ambiguous: have the device log in UTC (clock timezone UTC 0)');
   });
 
   it("reads Cisco ASA AAA rejections as attempts (a masked user as none) and Login denied as a marker of its connection", () => {
     expect(parse("<189>Nov 30 10:00:00 asa1 %ASA-6-113015: AAA user authentication Rejected : reason = AAA failure : server = 10.0.0.2 : user = admin : user IP = 203.0.113.5")).toMatchObject({ service: "cisco-asa", user: "admin", src_ip: "203.0.113.5", attributes: { attempt: true, aaa_server: "10.0.0.2" } });
     expect(parse("<189>Nov 30 10:00:00 asa1 %ASA-6-113015: AAA user authentication Rejected : reason = AAA failure : server = 10.0.0.2 : user = *** : user IP = 203.0.113.5").user).toBeNull();
-    expect(parse("<189>Nov 30 10:00:00 asa1 %ASA-6-611102: User authentication failed: IP address: 203.0.113.5, Uname: admin")).toMatchObject({ user: "admin", src_ip: "203.0.113.5" });
+    expect(parse("<189>Nov 30 10:00:00 asa1 %ASA-6-113015: AAA user authentication Rejected : reason = Invalid password : local database : user = admin : user IP = 203.0.113.5")).toMatchObject({ user: "admin", src_ip: "203.0.113.5", attributes: { aaa_server: "local database" } });
+    // the same try again: not counted twice
+    expect(reason(parseSyslogLine("<189>Nov 30 10:00:00 asa1 %ASA-6-611102: User authentication failed: IP address: 203.0.113.5, Uname: admin", ctx))).toBe("asa 611102: the 113005/113015 line of the same try counts it");
     expect(parse('<189>Nov 30 10:00:00 asa1 : %ASA-6-605004: Login denied from 203.0.113.5/51234 to outside:10.0.0.1/ssh for user "admin"')).toMatchObject({ signature: "cisco-asa: login denied", src_port: 51234, attributes: { attempt: false, interface: "outside" } });
   });
 
@@ -333,13 +337,13 @@ describe("parseSyslogLine: Windows logons forwarded as syslog", () => {
   it("reads a domain controller's 4771 (Kerberos pre-authentication failed) as a failure from the client address", () => {
     const e = parse(snare(4771, "Kerberos pre-authentication failed.    Account Information:   Security ID:  BANK\\bob   Account Name:  bob    Service Information:   Service Name:  krbtgt/BANK    Network Information:   Client Address:  ::ffff:203.0.113.21   Client Port:  50123    Additional Information:   Ticket Options:  0x40810010   Failure Code:  0x18   Pre-Authentication Type: 2"));
     expect(e).toMatchObject({ kind: "auth_failure", signature: "windows: kerberos pre-authentication failed (4771)", user: "bob", src_ip: "203.0.113.21", src_port: 50123, attributes: { failure: "0x18", service_name: "krbtgt/BANK" } });
-    expect(parse('<13>Nov 30 10:00:00 DC-1 nxlog: {"EventID":4771,"TargetUserName":"carol","IpAddress":"::ffff:203.0.113.22","IpPort":"50124","Status":"0x18"}')).toMatchObject({ user: "carol", src_ip: "203.0.113.22" });
+    expect(parse('<13>Nov 30 10:00:00 DC-1 nxlog: {"EventID":4771,"Channel":"Security","TargetUserName":"carol","IpAddress":"::ffff:203.0.113.22","IpPort":"50124","Status":"0x18"}')).toMatchObject({ user: "carol", src_ip: "203.0.113.22" });
   });
 
   it("reads NXLog's JSON (a mapped IPv4 address as IPv4, port 0 as none) and skips a logon from no address", () => {
-    const line = '<13>Nov 30 10:00:00 WEB-1 nxlog: {"EventID":4625,"TargetUserName":"alice","TargetDomainName":"BANK","IpAddress":"::ffff:203.0.113.9","IpPort":"0","LogonType":3,"Status":"0xc000006d"}';
+    const line = '<13>Nov 30 10:00:00 WEB-1 nxlog: {"EventID":4625,"Channel":"Security","TargetUserName":"alice","TargetDomainName":"BANK","IpAddress":"::ffff:203.0.113.9","IpPort":"0","LogonType":3,"Status":"0xc000006d"}';
     expect(parse(line)).toMatchObject({ user: "alice", src_ip: "203.0.113.9", src_port: null, attributes: { failure: "0xc000006d" } });
-    expect(reason(parseSyslogLine('<13>Nov 30 10:00:00 WEB-1 nxlog: {"EventID":4624,"TargetUserName":"SYSTEM","IpAddress":"-","LogonType":5}', ctx))).toBe("not security-relevant: nxlog");
+    expect(reason(parseSyslogLine('<13>Nov 30 10:00:00 WEB-1 nxlog: {"EventID":4624,"Channel":"Security","TargetUserName":"SYSTEM","IpAddress":"-","LogonType":5}', ctx))).toBe("not security-relevant: nxlog");
   });
 });
 

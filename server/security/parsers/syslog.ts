@@ -1,7 +1,7 @@
 import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
 import { finish, guarded, prepareLine, quoted, sourceOf } from "./common";
-import { matchDevice } from "./syslog-devices";
+import { isAsaEcho, matchDevice } from "./syslog-devices";
 import { matchWindows } from "./syslog-windows";
 import { isDovecotAuthEcho, matchDovecot, matchLogin, matchPostfix } from "./syslog-mail";
 import { matchPam, matchSu, matchSudo } from "./syslog-pam";
@@ -81,6 +81,7 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   }
   // a program's own patterns first; a device's or Windows agent's text only where none matched
   const match = matchFor(name, env.module, text.trimEnd()) ?? matchDevice(name, env.message) ?? matchWindows(name, env.message);
+  if (!match && isAsaEcho(name, env.message)) return { status: "skipped", reason: "asa 611102: the 113005/113015 line of the same try counts it" };
   if (!match && isDovecotAuthEcho(name.toLowerCase(), text)) return { status: "skipped", reason: "dovecot auth process: its login process's line counts these tries" };
   if (!match) return { status: "skipped", reason: `not security-relevant: ${/^[\w.@-]{1,32}$/.test(name) ? name : quoted(name, 32)}` };
   return eventOf(match, env, line, occurrences);
@@ -126,6 +127,21 @@ function matchFor(name: string, tagModule: string | null, text: string): AuthMat
   return null;
 }
 
+const CISCO_BARE = /^\d{1,10}: ([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$/;
+
+/** The envelope of a header-less Cisco line, dated by the device's own stamp (see CISCO_BARE). */
+function ciscoEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason: string } {
+  const [, sync, mon, day, h, mi, sec, frac, abbrev, message] = m;
+  if (sync) return { reason: `timestamp: the device's clock is not synchronised (${quoted(sync)} before its stamp): set up NTP on it, or send through a relay that stamps lines` };
+  if (abbrev && !/^(?:UTC|GMT)$/i.test(abbrev)) return { reason: `timestamp: zone ${quoted(abbrev)} is ambiguous: have the device log in UTC (clock timezone UTC 0)` };
+  const month = monthOfAbbrev(mon);
+  if (!month) return { reason: `timestamp: not a month: ${quoted(mon)}` };
+  const shown = `${mon} ${day} ${h}:${mi}:${sec}`;
+  const time = resolveYearless(month, Number(day), Number(h), Number(mi), Number(sec), fractionMs(frac), ctx.now, abbrev ? "UTC" : (ctx.timeZone ?? "UTC"), shown);
+  if (!time.ok) return { reason: time.reason };
+  return { time: time.ms, host: null, program: null, module: null, pid: null, message };
+}
+
 function envelope(line: string, ctx: ParseContext): Envelope | { reason: string } {
   let rest = line;
   const pri = /^<(\d{1,3})>/.exec(rest);
@@ -134,16 +150,11 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
     rest = rest.slice(pri[0].length);
     if (rest.startsWith("1 ")) return rfc5424(rest);
   }
-  let zone = ctx.timeZone ?? "UTC";
+  const zone = ctx.timeZone ?? "UTC";
   // a Cisco device without a syslog header: "<189>2345: *Nov 30 10:00:00.123 UTC: %SEC_LOGIN-…"
-  // (its sequence number, "*" or "." for an unsynchronised clock, its own stamp and zone)
-  const cisco = /^\d{1,10}: [*.]?(?=[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: ([A-Za-z]{2,5}))?: )/.exec(rest);
-  if (cisco) {
-    const abbrev = /^\d{1,10}: [*.]?[A-Z][a-z]{2} {1,2}\d{1,2} [\d:.]+ ([A-Za-z]{2,5}):/.exec(rest)?.[1];
-    if (abbrev && !/^(?:UTC|GMT)$/i.test(abbrev)) return { reason: `timestamp: zone ${quoted(abbrev)} is ambiguous: have the device log in UTC (clock timezone UTC 0)` };
-    if (abbrev) zone = "UTC";
-    rest = rest.slice(cisco[0].length);
-  }
+  // (its sequence number, its own stamp and zone; "*" or "." before it: a clock not synchronised)
+  const cisco = CISCO_BARE.exec(rest);
+  if (cisco) return ciscoEnvelope(cisco, ctx);
   let time: TimeResult;
   let m: RegExpExecArray | null;
   if ((m = ISO.exec(rest))) {
