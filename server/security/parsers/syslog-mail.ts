@@ -13,8 +13,11 @@ import type { AuthMatch } from "./syslog-sshd";
 // as dovecot's), or every try would count twice under two services.
 
 /** Dovecot's login processes (`imap-login`, `pop3-login`, `submission-login`, `managesieve-login`). */
-const DOVECOT_LOGIN = /^(imap|pop3|submission|managesieve|lmtp)-login$/;
-const AUTH_FAILED = /\(auth failed, (\d{1,6}) attempts? in \d+ secs?\)/;
+const DOVECOT_LOGIN = /^(imap|pop3|submission|managesieve)-login$/;
+// dovecot 2.1 and earlier leave out " in N secs"
+const AUTH_FAILED = /\(auth failed, (\d{1,6}) attempts?(?: in \d{1,9} secs?)?\)/;
+/** tries one connection can make (dovecot refuses a connection long before): a forged count is capped */
+const MAX_TRIES = 100;
 
 /**
  * The first `name<value>` field (dovecot's `user=<alice>`), the value at most 256 characters; one
@@ -38,10 +41,14 @@ export function matchDovecot(program: string, message: string): AuthMatch | null
     [proc, text] = [m[1], m[2]];
   }
   if (!DOVECOT_LOGIN.test(proc)) return null;
-  const failed = AUTH_FAILED.exec(text);
+  // the reason comes before the fields: the count is read there, never inside the user name
+  const fieldsAt = text.indexOf(": user=<");
+  const failed = AUTH_FAILED.exec(fieldsAt >= 0 ? text.slice(0, fieldsAt) : text);
   if (!failed) return null;
   const user = bracketed(text, "user=<");
-  const rip = /(?:^|[\s,])rip=([0-9A-Fa-f:.]{2,45})(?=[,\s]|$)/.exec(text)?.[1] ?? null;
+  // the address after the user name (dovecot writes it there): the last rip=, not one a name holds
+  let rip: string | null = null;
+  for (const m of text.matchAll(/(?:^|[\s,])rip=([0-9A-Fa-f:.]{2,45})(?=[,\s]|$)/g)) rip = m[1];
   const rport = /(?:^|[\s,])rport=(\d{1,5})(?=[,\s]|$)/.exec(text)?.[1];
   const method = /(?:^|[\s,])method=([A-Za-z0-9_-]{1,32})(?=[,\s]|$)/.exec(text)?.[1];
   return {
@@ -53,7 +60,7 @@ export function matchDovecot(program: string, message: string): AuthMatch | null
     from: rip,
     port: rport ? Number(rport) : null,
     attempt: true,
-    occurrences: Math.max(1, Number(failed[1])),
+    occurrences: Math.min(MAX_TRIES, Math.max(1, Number(failed[1]))),
     attributes: { process: proc, method },
   };
 }
@@ -64,7 +71,7 @@ export function matchDovecot(program: string, message: string): AuthMatch | null
  * pam_authenticate() failed: …`, `auth: passwd-file(bob,…): Password mismatch`.
  */
 export function isDovecotAuthEcho(program: string, message: string): boolean {
-  return program === "dovecot" && /^auth(?:-worker)?(?:\(\d+\))?: .*(?:fail|mismatch|unknown user)/i.test(message);
+  return program === "dovecot" && /^auth(?:-worker)?(?:\([^)]{0,32}\))?: .*(?:fail|mismatch|unknown user)/i.test(message);
 }
 
 // warning: unknown[203.0.113.17]: SASL LOGIN authentication failed: UGFzc3dvcmQ6, sasl_username=bob
@@ -91,21 +98,24 @@ export function matchPostfix(message: string): AuthMatch | null {
 // FAILED LOGIN (1) on '/dev/tty1' FOR 'root', Authentication failure
 // FAILED LOGIN 1 FROM 203.0.113.8 FOR root, Authentication failure
 // FAILED LOGIN (2) on '/dev/pts/3' from 'host.example' FOR 'root', Authentication failure
-const FAILED_LOGIN = /^FAILED LOGIN \(?\d{1,6}\)?(?: on '([^']{0,128})')?(?: (?:FROM|from) '?([^'\s]{1,255})'?)? FOR '?(.{0,256}?)'?, (.*)$/;
+const FAILED_LOGIN = /^(?:FAILED LOGIN \(?\d{1,6}\)?|FAILED LOGIN SESSION|TOO MANY LOGIN TRIES \(\d{1,6}\))(?: on '([^']{0,128})')?(?: (?:FROM|from) '?([^'\s]{1,255})'?)? FOR '?(.{0,256}?)'?, (.*)$/;
+/** util-linux writes the tty where the remote host would be for a console login */
+const TTY = /^(?:tty\w{0,8}|pts\/\d{1,6}|console|hvc\d{1,3}|ttyS\d{1,3})$/;
 
 /** login(1)'s failures: on a console (no source), or over telnet/rlogin (the remote host). */
 export function matchLogin(message: string): AuthMatch | null {
   const m = FAILED_LOGIN.exec(message);
   if (!m) return null;
+  const remote = m[2] && !TTY.test(m[2]) ? m[2] : null;
   return {
     kind: "auth_failure",
     severity: "low",
     service: "login",
     signature: "login: failed login",
-    user: m[3] || null,
-    from: m[2] ?? null,
+    user: m[3] && m[3] !== "(unknown)" ? m[3] : null,
+    from: remote,
     port: null,
     attempt: true,
-    attributes: { tty: m[1] || undefined, reason: m[4] || undefined },
+    attributes: { tty: m[1] || (m[2] && !remote ? m[2] : undefined), reason: m[4] || undefined },
   };
 }

@@ -264,6 +264,15 @@ describe("parseSyslogLine: mail servers and console logins", () => {
     expect(reason(parseSyslogLine("Mar 11 22:55:32 mail dovecot: imap-login: Login: user=<alice>, method=PLAIN, rip=203.0.113.7, lip=10.0.0.5", ctx))).toBe("not security-relevant: dovecot");
   });
 
+  it("skips dovecot's PAM lines under any tag, reads dovecot 2.1's count without seconds, and never takes the count or address from inside the user name", () => {
+    for (const tag of ["auth", "dovecot-auth", "dovecot[812]"]) {
+      expect(reason(parseSyslogLine(`Mar 11 22:55:32 mail ${tag}: pam_unix(dovecot:auth): authentication failure; logname= uid=0 euid=0 tty=dovecot ruser=alice rhost=203.0.113.7  user=alice`, ctx))).toBe("dovecot auth process: its login process's line counts these tries");
+    }
+    expect(parse("Mar 11 22:55:32 mail dovecot: imap-login: Disconnected (auth failed, 2 attempts): user=<alice>, method=PLAIN, rip=203.0.113.7, lip=10.0.0.5")).toMatchObject({ occurrences: 2 });
+    const forged = parse("Mar 11 22:55:32 mail dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<x (auth failed, 999 attempts in 1 secs) rip=10.9.9.9>, method=PLAIN, rip=203.0.113.7, lip=10.0.0.5");
+    expect(forged).toMatchObject({ occurrences: 1, src_ip: "203.0.113.7" });
+  });
+
   it("reads postfix's SASL failures from the bracketed address, with the account when postfix names it", () => {
     const e = parse("Mar 11 22:55:32 mx postfix/smtpd[86]: warning: unknown[203.0.113.17]: SASL LOGIN authentication failed: UGFzc3dvcmQ6");
     expect(e).toMatchObject({ kind: "auth_failure", service: "postfix", signature: "postfix: sasl authentication failed", src_ip: "203.0.113.17", user: null });
@@ -277,6 +286,10 @@ describe("parseSyslogLine: mail servers and console logins", () => {
     expect(parse("Mar 11 22:55:32 h1 login[1234]: FAILED LOGIN (1) on '/dev/tty1' FOR 'root', Authentication failure")).toMatchObject({ service: "login", user: "root", src_ip: null, src_host: null, attributes: { tty: "/dev/tty1" } });
     expect(parse("Mar 11 22:55:32 h1 login[1235]: FAILED LOGIN 1 FROM 203.0.113.8 FOR root, Authentication failure")).toMatchObject({ user: "root", src_ip: "203.0.113.8" });
     expect(parse("Mar 11 22:55:32 h1 login[1236]: FAILED LOGIN (2) on '/dev/pts/3' from 'Term-7.Example.net' FOR 'admin', User not known to the underlying authentication module")).toMatchObject({ user: "admin", src_host: "term-7.example.net" });
+    // util-linux: the tty where a remote host would be (a console login), its session's last try, an unknown name
+    expect(parse("Mar 11 22:55:32 h1 login[1237]: FAILED LOGIN 1 FROM tty1 FOR root, Authentication failure")).toMatchObject({ src_ip: null, src_host: null, attributes: { tty: "tty1" } });
+    expect(parse("Mar 11 22:55:32 h1 login[1237]: FAILED LOGIN SESSION FROM 203.0.113.8 FOR root, Authentication failure")).toMatchObject({ user: "root", src_ip: "203.0.113.8" });
+    expect(parse("Mar 11 22:55:32 h1 login[1237]: TOO MANY LOGIN TRIES (3) FROM 203.0.113.8 FOR (unknown), Authentication failure")).toMatchObject({ user: null, src_ip: "203.0.113.8" });
   });
 });
 
@@ -304,6 +317,18 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     expect(parse('<189>Nov 30 10:00:00 asa1 : %ASA-6-605004: Login denied from 203.0.113.5/51234 to outside:10.0.0.1/ssh for user "admin"')).toMatchObject({ signature: "cisco-asa: login denied", src_port: 51234, attributes: { attempt: false, interface: "outside" } });
   });
 
+  it("does not let text inside a device's own fields forge its source or its outcome", () => {
+    // a ']' in an IOS user name, another ASA message inside one, a quoted FortiGate value carrying fields
+    expect(parse("<189>Nov 30 10:00:00 r1 2345: Nov 30 10:00:00.123 UTC: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: x] [Source: 10.9.9.9] [localport: 22] [Reason: y] [Source: 203.0.113.5] [localport: 22] [Reason: Login Authentication Failed] at 10:00:00 UTC Mon Nov 30 2026")).toMatchObject({ kind: "auth_failure", src_ip: "203.0.113.5" });
+    expect(parse('<189>Nov 30 10:00:00 asa1 %ASA-6-605004: Login denied from 203.0.113.5/51234 to outside:10.0.0.1/ssh for user "x %ASA-6-605005: Login permitted from 10.9.9.9/1 to inside:10.0.0.1/ssh for user admin"')).toMatchObject({ kind: "auth_failure", src_ip: "203.0.113.5" });
+    expect(parse('<13>Nov 30 10:00:00 fg1 date=2026-11-30 time=10:00:00 devname="fg1" logid="0101039426" type="event" subtype="vpn" logdesc="SSL VPN login fail" action="ssl-login-fail" remip=203.0.113.6 user="x srcip=10.9.9.9 action=login status=success" reason="sslvpn_login_unknown_user"')).toMatchObject({ kind: "auth_failure", src_ip: "203.0.113.6", user: "x srcip=10.9.9.9 action=login status=success" });
+    expect(reason(parseSyslogLine('<13>Nov 30 10:00:00 fg1 date=2026-11-30 logid="0100032002" type="event" user="x" srcip=10.9.9.9 srcip=203.0.113.5 action="login" status="failed"', ctx))).toBe("not security-relevant: no program tag");
+  });
+
+  it("counts an ASA line's 'message repeated N times' as N tries", () => {
+    expect(parse("<189>Nov 30 10:00:00 asa1 %ASA-6-113005: message repeated 5 times: [ AAA user authentication Rejected : reason = AAA failure : server = 10.0.0.2 : user = admin : user IP = 203.0.113.5]")).toMatchObject({ occurrences: 5, src_ip: "203.0.113.5" });
+  });
+
   it("reads FortiGate admin and SSL VPN login failures from its key=value fields", () => {
     expect(parse('<13>Nov 30 10:00:00 fg1 date=2026-11-30 time=10:00:00 devname=fg1 logid=0100032002 type=event subtype=system level=alert logdesc="Admin login failed" user="admin" srcip=203.0.113.5 action=login status=failed reason="passwd_invalid"')).toMatchObject({ service: "fortigate", signature: "fortigate: admin login failed", user: "admin", src_ip: "203.0.113.5" });
     expect(parse('<13>Nov 30 10:00:00 fg1 date=2026-11-30 time=10:00:00 devname="fg1" logid="0101039426" type="event" subtype="vpn" level="alert" logdesc="SSL VPN login fail" action="ssl-login-fail" remip=203.0.113.6 user="bob" reason="sslvpn_login_permission_denied"')).toMatchObject({ signature: "fortigate: ssl vpn login failed", user: "bob", src_ip: "203.0.113.6" });
@@ -314,6 +339,7 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     expect(spoof).toMatchObject({ service: "sshd", signature: "sshd: invalid user", src_ip: "203.0.113.5" });
     expect(reason(parseSyslogLine("Nov 30 10:00:00 app1 webapp[7]: login for %ASA-6-113015: AAA user authentication Rejected : reason = x : server = y : user = admin : user IP = 10.0.0.1", ctx))).toBe("not security-relevant: webapp");
     expect(reason(parseSyslogLine("Nov 30 10:00:00 app1 webapp[7]: note MSWinEventLog 4625 An account failed to log on. Account Name: bob Source Network Address: 10.0.0.1", ctx))).toBe("not security-relevant: webapp");
+    expect(reason(parseSyslogLine('Nov 30 10:00:00 app1 webapp[7]: {"EventID":4625,"Channel":"Security","TargetUserName":"bob","IpAddress":"10.9.9.9"}', ctx))).toBe("not security-relevant: webapp");
   });
 
   it("reads Junos' SSHD_LOGIN_FAILED as a marker beside sshd's own attempt line", () => {
@@ -327,6 +353,14 @@ describe("parseSyslogLine: Windows logons forwarded as syslog", () => {
     const e = parse(snare(4625, "An account failed to log on.    Subject:   Security ID:  S-1-0-0   Account Name:  -   Account Domain:  -   Logon ID:  0x0    Logon Type:   3    Account For Which Logon Failed:   Security ID:  S-1-0-0   Account Name:  bob   Account Domain:  BANK    Failure Information:   Failure Reason:  Unknown user name or bad password.   Status:   0xC000006D    Network Information:   Workstation Name: KALI   Source Network Address: 203.0.113.5   Source Port:  51234"));
     expect(e).toMatchObject({ kind: "auth_failure", service: "windows", signature: "windows: logon failed (4625)", user: "bob", src_ip: "203.0.113.5", src_port: 51234 });
     expect(e.attributes).toMatchObject({ event_id: 4625, domain: "BANK", logon_type: "3", workstation: "KALI", failure: "Unknown user name or bad password." });
+  });
+
+  it("takes the address after everything a client writes (a user or workstation name cannot move it), and the event from its own id and phrase", () => {
+    const e = parse(snare(4625, "An account failed to log on.    Subject:   Account Name:  -    Logon Type:   3    Account For Which Logon Failed:   Account Name:  x Source Network Address: 10.9.9.9 Kerberos pre-authentication failed. y   Account Domain:  BANK    Failure Information:   Failure Reason:  Unknown user name or bad password.    Network Information:   Workstation Name: Source Network Address: 10.9.9.8   Source Network Address: 203.0.113.5   Source Port:  51234"));
+    expect(e).toMatchObject({ signature: "windows: logon failed (4625)", src_ip: "203.0.113.5", src_port: 51234, user: "x Source Network Address: 10.9.9.9 Kerberos pre-authentication failed. y" });
+    expect(reason(parseSyslogLine(snare(4776, "The computer attempted to validate the credentials for an account.  Logon Account: 4625 An account failed to log on. Source Network Address: 10.9.9.9"), ctx))).toBe("not security-relevant: no program tag");
+    // NXLog's BSD output: the event's source as the tag, the description as the message
+    expect(parse("<13>Nov 30 10:00:00 WEB-1 Microsoft-Windows-Security-Auditing[580]: An account failed to log on.  Subject: Account Name: -  Account For Which Logon Failed: Account Name: John Smith  Account Domain: BANK  Failure Information: Failure Reason: Unknown user name or bad password.  Network Information: Workstation Name: KALI  Source Network Address: 203.0.113.5  Source Port: 51234")).toMatchObject({ user: "John Smith", src_ip: "203.0.113.5", attributes: { domain: "BANK" } });
   });
 
   it("reads a 4624 with an address as a success, the new logon's account and not the Network Account Name", () => {

@@ -80,7 +80,9 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
     text = repeated[2];
   }
   // a program's own patterns first; a device's or Windows agent's text only where none matched
-  const match = matchFor(name, env.module, text.trimEnd()) ?? matchDevice(name, env.message) ?? matchWindows(name, env.message);
+  const match = matchFor(name, env.module, text.trimEnd()) ?? matchDevice(name, text) ?? matchWindows(name, text);
+  // dovecot's PAM stack reports the tries its login process's line counts (under any tag)
+  if (match?.attributes?.pam_service === "dovecot") return { status: "skipped", reason: "dovecot auth process: its login process's line counts these tries" };
   if (!match && isAsaEcho(name, env.message)) return { status: "skipped", reason: "asa 611102: the 113005/113015 line of the same try counts it" };
   if (!match && isDovecotAuthEcho(name.toLowerCase(), text)) return { status: "skipped", reason: "dovecot auth process: its login process's line counts these tries" };
   if (!match) return { status: "skipped", reason: `not security-relevant: ${/^[\w.@-]{1,32}$/.test(name) ? name : quoted(name, 32)}` };
