@@ -325,6 +325,19 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     expect(reason(parseSyslogLine('<13>Nov 30 10:00:00 fg1 date=2026-11-30 logid="0100032002" type="event" user="x" srcip=10.9.9.9 srcip=203.0.113.5 action="login" status="failed"', ctx))).toBe("not security-relevant: no program tag");
   });
 
+  it("reads a FortiGate sent in its default format (no header) by its eventtime, or its date, time and tz", () => {
+    const base = 'devname="fg1" logid="0100032002" type="event" subtype="system" logdesc="Admin login failed" user="admin" srcip=203.0.113.5 action="login" status="failed" reason="passwd_invalid"';
+    expect(parse(`<189>date=2026-11-30 time=10:00:00 ${base} eventtime=1796032800123456789 tz="+0100"`)).toMatchObject({ time: 1796032800123, src_ip: "203.0.113.5", attributes: { host: "fg1" } });
+    expect(parse(`<189>date=2026-11-30 time=10:00:00 ${base} tz="+0100"`).time).toBe(Date.UTC(2026, 10, 30, 9, 0, 0));
+    expect(parse(`<189>date=2026-11-30 time=10:00:00 ${base}`).time).toBe(Date.UTC(2026, 10, 30, 10, 0, 0));
+    expect(reason(parseSyslogLine(`<189>date=2026-11-30 ${base}`, ctx))).toBe("timestamp: a FortiGate line needs date=YYYY-MM-DD and time=HH:MM:SS (or eventtime=)");
+  });
+
+  it("reads an ASA stamped by itself (logging timestamp), with or without its device id", () => {
+    expect(parse('<166>Nov 30 2026 10:00:00: %ASA-6-605004: Login denied from 203.0.113.5/51234 to outside:10.0.0.1/ssh for user "admin"')).toMatchObject({ time: Date.UTC(2026, 10, 30, 10, 0, 0), src_ip: "203.0.113.5", attributes: { host: null } });
+    expect(parse("<166>Nov 30 2026 10:00:00 asa1 : %ASA-6-113005: AAA user authentication Rejected : reason = AAA failure : server = 10.0.0.2 : user = admin : user IP = 203.0.113.5")).toMatchObject({ src_ip: "203.0.113.5", attributes: { host: "asa1" } });
+  });
+
   it("counts an ASA line's 'message repeated N times' as N tries", () => {
     expect(parse("<189>Nov 30 10:00:00 asa1 %ASA-6-113005: message repeated 5 times: [ AAA user authentication Rejected : reason = AAA failure : server = 10.0.0.2 : user = admin : user IP = 203.0.113.5]")).toMatchObject({ occurrences: 5, src_ip: "203.0.113.5" });
   });

@@ -131,6 +131,53 @@ function matchFor(name: string, tagModule: string | null, text: string): AuthMat
 
 const CISCO_BARE = /^\d{1,10}: ([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$/;
 
+const ASA_STAMPED = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})(?: ([A-Za-z0-9_.-]{1,255}))? ?: (%(?:ASA|FTD|PIX)-\d-\d{6}: .*)$/;
+
+/** An ASA line stamped by the ASA itself (its local time: read in the configured zone, as any zone-less stamp). */
+function asaEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason: string } {
+  const [, mon, day, year, h, mi, sec, host, message] = m;
+  const month = monthOfAbbrev(mon);
+  if (!month) return { reason: `timestamp: not a month: ${quoted(mon)}` };
+  const time = zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), 0, ctx.timeZone ?? "UTC", `${mon} ${day} ${year} ${h}:${mi}:${sec}`);
+  if (!time.ok) return { reason: time.reason };
+  return { time: time.ms, host: host ?? null, program: null, module: null, pid: null, message };
+}
+
+/**
+ * A FortiGate line without a header: `date=2026-11-30 time=10:00:00 devname="fg1" … tz="+0100"`.
+ * Its `eventtime` (epoch seconds, or finer) when given, else date and time in its `tz` offset, else
+ * in the configured zone.
+ */
+function fortiEnvelope(rest: string, ctx: ParseContext): Envelope | { reason: string } {
+  const field = (k: string) => new RegExp(`(?:^|\\s)${k}=(?:"([^"]{0,64})"|([^\\s"]{0,64}))`).exec(rest.slice(0, 2048));
+  const value = (k: string) => {
+    const m = field(k);
+    return m ? (m[1] ?? m[2]) : undefined;
+  };
+  const host = value("devname") ?? null;
+  const event = value("eventtime");
+  if (event && /^\d{10,19}$/.test(event)) {
+    // seconds, milliseconds, microseconds or nanoseconds since the epoch, by its number of digits
+    const ms = Math.floor(Number(event.slice(0, 13).padEnd(13, "0")));
+    if (Number.isFinite(ms)) return { time: ms, host, program: null, module: null, pid: null, message: rest };
+  }
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value("date") ?? "");
+  const clock = /^(\d{2}):(\d{2}):(\d{2})$/.exec(value("time") ?? "");
+  if (!date || !clock) return { reason: "timestamp: a FortiGate line needs date=YYYY-MM-DD and time=HH:MM:SS (or eventtime=)" };
+  const shown = `${date[0]} ${clock[0]}`;
+  const tz = value("tz");
+  if (tz) {
+    const offset = /^([+-])(\d{2}):?(\d{2})$/.exec(tz);
+    if (!offset) return { reason: `timestamp: tz=${quoted(tz)} is not an offset like +0100` };
+    const r = parseInstant(`${date[0]}T${clock[0]}${offset[1]}${offset[2]}:${offset[3]}`);
+    return r.ok ? { time: r.ms, host, program: null, module: null, pid: null, message: rest } : { reason: `timestamp: not a time: ${quoted(shown)}` };
+  }
+  const [y, mo, d] = date.slice(1).map(Number);
+  const [h, mi, s] = clock.slice(1).map(Number);
+  const time = zonedInstant(y, mo, d, h, mi, s, 0, ctx.timeZone ?? "UTC", shown);
+  return time.ok ? { time: time.ms, host, program: null, module: null, pid: null, message: rest } : { reason: time.reason };
+}
+
 /** The envelope of a header-less Cisco line, dated by the device's own stamp (see CISCO_BARE). */
 function ciscoEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason: string } {
   const [, sync, mon, day, h, mi, sec, frac, abbrev, message] = m;
@@ -157,6 +204,11 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
   // (its sequence number, its own stamp and zone; "*" or "." before it: a clock not synchronised)
   const cisco = CISCO_BARE.exec(rest);
   if (cisco) return ciscoEnvelope(cisco, ctx);
+  // a FortiGate in its default format: no header, its key=value fields from the start
+  if (rest.startsWith("date=")) return fortiEnvelope(rest, ctx);
+  // an ASA with `logging timestamp`: "Nov 30 2026 10:00:00: %ASA-…" or "Nov 30 2026 10:00:00 asa1 : %ASA-…"
+  const asa = ASA_STAMPED.exec(rest);
+  if (asa) return asaEnvelope(asa, ctx);
   let time: TimeResult;
   let m: RegExpExecArray | null;
   if ((m = ISO.exec(rest))) {
