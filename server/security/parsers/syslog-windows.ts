@@ -44,7 +44,11 @@ export function matchWindows(program: string | null, message: string): AuthMatch
   for (const [id, spec] of Object.entries(EVENTS)) if (spec.phrase.test(plain)) return fromText(id, plain);
   return null;
 }
+/** 4771 failure codes that are no password guess: 0x25, the client's clock is skewed */
+const NOT_A_GUESS = new Set(["0x25"]);
+
 function outcome(id: string, user: string | null, domain: string | null, address: string | null, port: string | null | undefined, extra: Record<string, unknown>): AuthMatch | null {
+  if (id === "4771" && typeof extra.failure === "string" && NOT_A_GUESS.has(extra.failure.toLowerCase())) return null;
   // 4771: a domain controller refused Kerberos pre-authentication (a wrong password for a domain
   // account: what spraying against the domain shows, where no 4625 is written)
   const failed = id === "4625" || id === "4771";

@@ -384,6 +384,8 @@ describe("parseSyslogLine: Windows logons forwarded as syslog", () => {
   it("reads a domain controller's 4771 (Kerberos pre-authentication failed) as a failure from the client address", () => {
     const e = parse(snare(4771, "Kerberos pre-authentication failed.    Account Information:   Security ID:  BANK\\bob   Account Name:  bob    Service Information:   Service Name:  krbtgt/BANK    Network Information:   Client Address:  ::ffff:203.0.113.21   Client Port:  50123    Additional Information:   Ticket Options:  0x40810010   Failure Code:  0x18   Pre-Authentication Type: 2"));
     expect(e).toMatchObject({ kind: "auth_failure", signature: "windows: kerberos pre-authentication failed (4771)", user: "bob", src_ip: "203.0.113.21", src_port: 50123, attributes: { failure: "0x18", service_name: "krbtgt/BANK" } });
+    // 0x25: the client's clock is skewed, no password guess
+    expect(reason(parseSyslogLine('<13>Nov 30 10:00:00 DC-1 nxlog: {"EventID":4771,"Channel":"Security","TargetUserName":"carol","IpAddress":"::ffff:203.0.113.22","Status":"0x25"}', ctx))).toBe("not security-relevant: nxlog");
     expect(parse('<13>Nov 30 10:00:00 DC-1 nxlog: {"EventID":4771,"Channel":"Security","TargetUserName":"carol","IpAddress":"::ffff:203.0.113.22","IpPort":"50124","Status":"0x18"}')).toMatchObject({ user: "carol", src_ip: "203.0.113.22" });
   });
 
