@@ -3,8 +3,7 @@
 // judged again at once from the checks it still runs, against real local HTTP targets.
 import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { personOf, testCore } from "../test-support/core";
-import { fakeTimers } from "../test-support/fake-timers";
+import { personOf, probedCore } from "../test-support/core";
 import { listen } from "./checks/test-servers";
 import { nodeInputSchema, nodePatchSchema } from "./definition";
 
@@ -36,16 +35,9 @@ afterEach(async () => {
 async function setup() {
   const a = await target();
   targets.push(a);
-  const timers = fakeTimers(T0);
-  const t = testCore({ clock: timers, network: { timers, configFile: null, watchConfig: false, maintenanceTickMs: 3_600_000 } });
-  const { core } = t;
+  const t = probedCore({}, T0);
+  const { core, timers, run } = t;
   cores.push({ stop: () => core.stopNetwork() });
-  const run = async (ms: number) => {
-    for (let left = ms; left > 0; left -= S) {
-      await timers.advance(Math.min(S, left));
-      for (let i = 0; i < 10_000 && core.probes.stats().running > 0; i++) await new Promise((r) => setImmediate(r));
-    }
-  };
   /** the node as stored and announced (its row), not only the service's memory */
   const node = (key: string) => core.networkSnapshot().nodes.find((n) => n.key === key)!;
   const history = (id: number) =>

@@ -3,12 +3,9 @@
 // judged again the moment the parent's status moves, without a heartbeat of its own. Unreachable
 // (its own page folded into the parent's incident) while the parent is down; its own status again
 // when the parent comes back.
-import http from "node:http";
-import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
-import { testCore, personOf } from "../test-support/core";
-import { fakeTimers } from "../test-support/fake-timers";
-import { listen } from "./checks/test-servers";
+import { personOf, probedCore } from "../test-support/core";
+import { restartableTarget } from "./checks/test-servers";
 import { nodeInputSchema } from "./definition";
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -16,19 +13,7 @@ const S = 1000;
 const noc = personOf("noc");
 const def = (input: unknown) => nodeInputSchema.parse(input);
 
-/** An HTTP target on a fixed port that a test can stop (connections refused) and start again. */
-async function target() {
-  const server = http.createServer((_req, res) => res.end("ok"));
-  const { port, close } = await listen(server);
-  return {
-    url: () => `http://127.0.0.1:${port}/health`,
-    stop: close,
-    start: async () => {
-      server.listen(port, "127.0.0.1");
-      await once(server, "listening");
-    },
-  };
-}
+const target = restartableTarget;
 
 const targets: Awaited<ReturnType<typeof target>>[] = [];
 const cores: { stop: () => Promise<void> }[] = [];
@@ -38,17 +23,9 @@ afterEach(async () => {
 });
 
 function setup() {
-  const timers = fakeTimers(T0);
-  const t = testCore({ clock: timers, network: { timers, configFile: null, watchConfig: false, maintenanceTickMs: 3_600_000 } });
-  const { core } = t;
+  const t = probedCore({}, T0);
+  const { core, timers, run } = t;
   cores.push({ stop: () => core.stopNetwork() });
-  /** moves the clock by `ms` in 1-second steps, letting the real requests of each step answer */
-  const run = async (ms: number) => {
-    for (let left = ms; left > 0; left -= S) {
-      await timers.advance(Math.min(S, left));
-      for (let i = 0; i < 10_000 && core.probes.stats().running > 0; i++) await new Promise((r) => setImmediate(r));
-    }
-  };
   const node = (key: string) => core.networkSnapshot().nodes.find((n) => n.key === key)!;
   const status = (key: string) => node(key).status;
   const open = () =>
@@ -59,7 +36,12 @@ function setup() {
       .sort();
   /** heartbeats for heartbeat nodes (or a managed node), at the clock's time */
   const send = (node: string, ok: boolean) => expect(core.ingestHeartbeats([{ node, ok, ...(ok ? { latency_ms: 5 } : { message: "agent: disk full" }) }], "test").rejected).toEqual([]);
-  return { ...t, timers, run, node, status, open, send };
+  /** one second later, `fn` (heartbeats at the clock's time) */
+  const step = async (fn: () => void) => {
+    await timers.advance(S);
+    fn();
+  };
+  return { ...t, timers, run, node, status, open, send, step };
 }
 
 describe("a heartbeat node whose parent is probed by the network service", () => {
@@ -138,14 +120,10 @@ describe("a heartbeat node whose parent is probed by the network service", () =>
 
 describe("a heartbeat node whose parent is a managed node judged from its own heartbeats", () => {
   it("follows the parent's status the moment it moves, as under a heartbeat parent", async () => {
-    const { core, timers, status, open, send } = setup();
+    const { core, status, open, send, step } = setup();
     // an API node with no probes: its heartbeats are judged by the network service
     expect(core.createNode(def({ id: "edge" }), noc).ok).toBe(true);
     core.registerNodes([{ key: "srv-1", name: "Server 1", kind: "server", parent: "edge" }]);
-    const step = async (fn: () => void) => {
-      await timers.advance(S);
-      fn();
-    };
     await step(() => send("edge", true));
     await step(() => send("edge", true));
     await step(() => send("srv-1", true));
@@ -166,13 +144,9 @@ describe("a heartbeat node whose parent is a managed node judged from its own he
 
 describe("a heartbeat node whose managed parent is deleted", () => {
   it("is judged again on its own at once: down when it was failing before its parent went down, not held unreachable by a node that no longer exists", async () => {
-    const { core, timers, status, open, send, node } = setup();
+    const { core, status, open, send, node, step } = setup();
     expect(core.createNode(def({ id: "edge" }), noc).ok).toBe(true);
     core.registerNodes([{ key: "srv-1", name: "Server 1", kind: "server", parent: "edge" }]);
-    const step = async (fn: () => void) => {
-      await timers.advance(S);
-      fn();
-    };
     await step(() => send("edge", true));
     await step(() => send("srv-1", true));
     for (let i = 0; i < 3; i++) await step(() => send("srv-1", false));
@@ -208,11 +182,7 @@ describe("deleting a parent that the other side of the network judges", () => {
   });
 
   it("a managed node under a deleted heartbeat parent is judged again at once, its parent gone", async () => {
-    const { core, timers, status, send, node } = setup();
-    const step = async (fn: () => void) => {
-      await timers.advance(S);
-      fn();
-    };
+    const { core, status, send, node, step } = setup();
     await step(() => send("rtr", true));
     expect(core.createNode(def({ id: "edge", parent: "rtr" }), noc).ok).toBe(true);
     await step(() => send("edge", true));
@@ -226,13 +196,9 @@ describe("deleting a parent that the other side of the network judges", () => {
   });
 
   it("a heartbeat node shown on its own account again when its parent comes back says what its own heartbeats said", async () => {
-    const { core, timers, status, send, node } = setup();
+    const { core, status, send, node, step } = setup();
     expect(core.createNode(def({ id: "edge" }), noc).ok).toBe(true);
     core.registerNodes([{ key: "srv-1", name: "Server 1", kind: "server", parent: "edge" }]);
-    const step = async (fn: () => void) => {
-      await timers.advance(S);
-      fn();
-    };
     await step(() => send("edge", true));
     await step(() => send("srv-1", true));
     for (let i = 0; i < 3; i++) await step(() => send("srv-1", false));

@@ -2,17 +2,13 @@
 // timers: the scheduler's time moves by hand, a step at a time, and each step waits for the
 // real requests it started to answer (a flush of I/O, not a sleep).
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import type net from "node:net";
-import { once } from "node:events";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { testCore, personOf } from "../test-support/core";
-import { fakeTimers } from "../test-support/fake-timers";
+import { personOf, probedCore } from "../test-support/core";
 import type { Incident } from "../../lib/contracts/incidents";
 import type { StormOptions } from "./outages";
+import { restartableTarget } from "./checks/test-servers";
 import { nodeInputSchema } from "./definition";
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -21,29 +17,7 @@ const noc = personOf("noc");
 /** a node as POST /api/v1/nodes takes it (parsed as the route parses it) */
 const def = (input: unknown) => nodeInputSchema.parse(input);
 
-/** An HTTP target on a fixed port that a test can stop (connections refused) and start again. */
-async function target() {
-  const sockets = new Set<net.Socket>();
-  const server = http.createServer((_req, res) => res.end("ok"));
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.once("close", () => sockets.delete(s));
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: (path = "/health") => `http://127.0.0.1:${port}${path}`,
-    stop: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-    start: async () => {
-      server.listen(port, "127.0.0.1");
-      await once(server, "listening");
-    },
-  };
-}
+const target = restartableTarget;
 
 const targets: Awaited<ReturnType<typeof target>>[] = [];
 const cores: { stop: () => Promise<void> }[] = [];
@@ -53,17 +27,9 @@ afterEach(async () => {
 });
 
 function setup(storm?: Partial<StormOptions>, ping?: { command: string }) {
-  const timers = fakeTimers(T0);
-  const t = testCore({ clock: timers, network: { timers, storm, ping, configFile: null, watchConfig: false, maintenanceTickMs: 3_600_000 } });
-  const { core } = t;
+  const t = probedCore({ storm, ping }, T0);
+  const { core, timers, run } = t;
   cores.push({ stop: () => core.stopNetwork() });
-  /** moves the clock by `ms` in 1-second steps, letting the real requests of each step answer */
-  const run = async (ms: number) => {
-    for (let left = ms; left > 0; left -= S) {
-      await timers.advance(Math.min(S, left));
-      for (let i = 0; i < 10_000 && core.probes.stats().running > 0; i++) await new Promise((r) => setImmediate(r));
-    }
-  };
   const status = (key: string) => core.probes.getByKey(key)?.state.status ?? core.networkSnapshot().nodes.find((n) => n.key === key)?.status;
   const active = () => core.incidentsSnapshot({ status: "active", limit: 100 }).incidents;
   /** the node's stored results, oldest first */

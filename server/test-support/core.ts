@@ -5,6 +5,7 @@ import { rolePermissions, type Role } from "../auth/permissions";
 import { manualClock } from "../clock";
 import { Hub } from "../live/hub";
 import type { Batch } from "../../lib/contracts/live";
+import { fakeTimers } from "./fake-timers";
 
 /** A core on an in-memory database with a manual clock, collecting every flushed batch. */
 export function testCore(options: Partial<CoreOptions> = {}) {
@@ -27,4 +28,20 @@ export function testCore(options: Partial<CoreOptions> = {}) {
 /** An identity with a role's permissions, for domain tests that do not go through HTTP. */
 export function personOf(role: Role, name = `${role}@vigil.test`): Identity {
   return { kind: "user", name, email: name, userId: name, role, permissions: rolePermissions(role), mfaPending: false, sourceIp: "127.0.0.1" };
+}
+
+/**
+ * A test core whose network service probes on fake timers: `run(ms)` moves the clock in 1-second
+ * steps and lets the real requests of each step (to targets the test started on loopback) answer.
+ */
+export function probedCore(network: Partial<NonNullable<CoreOptions["network"]>> = {}, t0 = Date.UTC(2026, 10, 21, 12, 0, 0)) {
+  const timers = fakeTimers(t0);
+  const t = testCore({ clock: timers, network: { timers, configFile: null, watchConfig: false, maintenanceTickMs: 3_600_000, ...network } });
+  const run = async (ms: number) => {
+    for (let left = ms; left > 0; left -= 1000) {
+      await timers.advance(Math.min(1000, left));
+      for (let i = 0; i < 10_000 && t.core.probes.stats().running > 0; i++) await new Promise((r) => setImmediate(r));
+    }
+  };
+  return { ...t, timers, run };
 }

@@ -37,6 +37,20 @@ export async function listen(server: net.Server): Promise<{ port: number; close:
   };
 }
 
+/** An HTTP target answering "ok" on a fixed loopback port that a test can stop (connections refused) and start again. */
+export async function restartableTarget() {
+  const server = http.createServer((_req, res) => res.end("ok"));
+  const { port, close } = await listen(server);
+  return {
+    url: (path = "/health") => `http://127.0.0.1:${port}${path}`,
+    stop: close,
+    start: async () => {
+      server.listen(port, "127.0.0.1");
+      await once(server, "listening");
+    },
+  };
+}
+
 /** Whether `openssl` can be run here (certificates are made at test time). */
 export async function hasOpenssl(): Promise<boolean> {
   try {
