@@ -27,12 +27,17 @@ import type { AuthMatch } from "./syslog-sshd";
  * quoted inside another program's message (a user name an attacker chose) is not read as one.
  */
 export function matchDevice(program: string | null, message: string): AuthMatch | null {
+  // every unmatched line of every program comes here: only a device's tag shape goes further
+  if (program !== null && !DEVICE_TAG.test(program)) return null;
   const full = program ? `${program}: ${message}` : message;
   if (IOS_START.test(full)) return ciscoIos(full);
   if (ASA.test(full)) return ciscoAsa(full);
   if (!program && FORTI_START.test(message) && message.includes("logid=")) return fortigate(message);
   return null;
 }
+
+/** The tags a device's line can have: a sequence number, an ASA or IOS message id, the zone of a header-less IOS stamp. */
+const DEVICE_TAG = /^(?:\d{1,10}$|%[A-Z]|UTC$|GMT$)/;
 
 /** "2345: *Nov 30 10:00:00.123 UTC: %SEC_LOGIN-…", "UTC: %SEC_LOGIN-…" (a line without a syslog header), "%SEC_LOGIN-…" */
 // optional: the relay's tag (a sequence number), the device's own sequence number ("000123: "),
@@ -102,6 +107,7 @@ function ciscoAsa(full: string): AuthMatch | null {
 
 /** `true` for an ASA 611102: the same failed try as the 113005/113015 beside it, not counted again. */
 export function isAsaEcho(program: string | null, message: string): boolean {
+  if (program !== null && !program.startsWith("%")) return false;
   const full = program ? `${program}: ${message}` : message;
   return /^:? ?%(?:ASA|FTD|PIX)-\d-611102: User authentication failed/.test(full);
 }
