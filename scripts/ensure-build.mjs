@@ -8,7 +8,7 @@ import { precompressDir } from "./precompress.mjs";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCES = ["app", "components", "lib", "server", "db"];
-const FILES = ["next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+const FILES = ["next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
 const STAMP = path.join(root, ".next", "vigil-source-hash");
 /** The custom server, bundled to plain JavaScript: no TypeScript loader thread in production. */
 export const SERVER_BUNDLE = path.join(root, ".next", "vigil", "server.mjs");

@@ -30,12 +30,12 @@ import { responseCompressor } from "./ops/compress";
 import { incidentTextIndex } from "../db/queries/incident-text";
 import { StaticAssets } from "./ops/static-assets";
 
-/** The project folder: the nearest one up with next.config.ts (from server/, or from the bundle in .next/vigil/). */
+/** The project folder: the nearest one up with next.config.mjs (from server/, or from the bundle in .next/vigil/). */
 function projectRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, "next.config.ts"))) {
+  while (!fs.existsSync(path.join(dir, "next.config.mjs"))) {
     const up = path.dirname(dir);
-    if (up === dir) throw new Error("cannot find the project folder (no next.config.ts above the server)");
+    if (up === dir) throw new Error("cannot find the project folder (no next.config.mjs above the server)");
     dir = up;
   }
   return dir;

@@ -1,6 +1,7 @@
-import type { NextConfig } from "next";
-
-const nextConfig: NextConfig = {
+// Plain JavaScript on purpose: a next.config.ts makes Next load its native SWC compiler (24 MB
+// resident) at every start of the production server, only to transpile this file.
+/** @type {import("next").NextConfig} */
+const nextConfig = {
   // better-sqlite3 is a native addon: never bundle it.
   serverExternalPackages: ["better-sqlite3"],
   poweredByHeader: false,
