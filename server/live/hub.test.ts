@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Hub } from "./hub";
-import type { Batch, SecurityDelta } from "../../lib/contracts/live";
+import type { Batch, IncidentDelta, SecurityDelta } from "../../lib/contracts/live";
+import type { Incident } from "../../lib/contracts/incidents";
 
 const ev = (id: number): SecurityDelta => ({
   type: "event",
@@ -83,5 +84,18 @@ describe("Hub", () => {
     hub.flush();
     expect(hub.replay("security", 1, "another-epoch")).toMatchObject({ kind: "resync", reason: "server restarted" });
     expect(hub.replay("security", 9, hub.epoch)).toMatchObject({ kind: "resync" });
+  });
+  it("carries incidents without their details, which the page fetches: a 500-member storm is not resent to every browser per join", () => {
+    const hub = new Hub();
+    const batches = collect(hub);
+    const incident = { id: 7, title: "500 nodes down", count: 500, details: { members: Array.from({ length: 500 }, (_, i) => ({ key: `n${i}` })) } } as unknown as Incident;
+    hub.publish("incidents", [{ type: "incident", incident }]);
+    hub.flush();
+    const sent = (batches[0].items[0] as IncidentDelta).incident;
+    expect(sent).toMatchObject({ id: 7, title: "500 nodes down", count: 500, details: null });
+    // the incident itself (held by the incident service) is untouched, and the replay carries the same
+    expect(incident.details).not.toBeNull();
+    const r = hub.replay("incidents", 0, hub.epoch);
+    expect(r.kind === "replay" && (r.batch.items[0] as IncidentDelta).incident.details).toBeNull();
   });
 });

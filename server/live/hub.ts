@@ -35,6 +35,16 @@ export interface HubOptions {
 }
 
 /**
+ * An incident as the live stream carries it: without its `details`, which the lists and counts
+ * that apply deltas never read and the incident's page fetches (it refetches on any delta naming
+ * it). A storm's details list every member, so each node joining a 500-node storm sent the whole
+ * list again: 10 MB of JSON to every browser and into the replay ring (bench/storm-deltas.ts).
+ */
+function listedIncident(delta: DeltaByStream["incidents"]): DeltaByStream["incidents"] {
+  return delta.incident.details === null ? delta : { type: delta.type, incident: { ...delta.incident, details: null } };
+}
+
+/**
  * The live hub: assigns per-stream sequence numbers to committed deltas, batches them, and keeps
  * a bounded replay buffer. It knows nothing of socket.io: the transport is attached as an emitter.
  * Callers must publish only after their rows are committed ("write first, then announce").
@@ -66,7 +76,8 @@ export class Hub {
 
   publish<S extends Stream>(stream: S, items: DeltaByStream[S][]): void {
     const state = this.streams[stream];
-    for (const item of items) {
+    for (const published of items) {
+      const item = stream === "incidents" ? listedIncident(published as DeltaByStream["incidents"]) : published;
       state.head += 1;
       state.ring[state.head % this.capacity] = item;
       state.pending.push(item);

@@ -329,7 +329,10 @@ export class Outages {
       lastSeen: storm.lastAt,
     });
     if (i) out.set(i.id, i);
-    this.note(storm.incidentId, added.length === list.length ? `${list.length} nodes down together: ${added.map((m) => m.name).join(", ")}` : `${added.map((m) => m.name).join(", ")} joined (${list.length} nodes)`, out, true);
+    // the opening is always written; later joins, one note each when probes find them one by one,
+    // only up to NOTE_CAP: past it the title, count and details.members say who is in it
+    const opened = added.length === list.length;
+    this.note(storm.incidentId, opened ? `${list.length} nodes down together: ${added.map((m) => m.name).join(", ")}` : `${added.map((m) => m.name).join(", ")} joined (${list.length} nodes)`, out, opened);
   }
 
   private candidate(node: OutageNode, since: number): StormCandidate {

@@ -68,4 +68,20 @@ describe("incident rules", () => {
     expect(router).toMatchObject({ rule: "node_down", entity: "hb-router", details: { unreachable: ["till-1"], unreachable_count: 1 } });
     expect(all().filter((i) => i.entity === "till-1")).toEqual([]);
   });
+  it("a storm that nodes join one at a time lists every member but writes at most 20 join notes", () => {
+    const { core, all } = setup();
+    const keys = Array.from({ length: 40 }, (_, i) => `till-${i}`);
+    for (const key of keys) core.createNode(def({ id: key, failures_before_down: 1, successes_before_up: 1 }), noc);
+    core.ingestHeartbeats(keys.map((node) => ({ node, ok: true, time: T0 + 1_000, latency_ms: 5 })), "api");
+    // one failure each, a second apart and each its own request: the storm opens at the fifth, the other 35 join it one by one
+    for (const [i, node] of keys.entries()) core.ingestHeartbeats([{ node, ok: false, time: T0 + 2_000 + i * 1_000 }], "api");
+    const storms = all().filter((i) => i.rule === "node_storm" && i.status !== "resolved");
+    expect(storms).toHaveLength(1);
+    const storm = core.incident(storms[0].id)!;
+    expect(storm.incident).toMatchObject({ count: keys.length, title: `${keys.length} nodes down` });
+    expect((storm.incident.details!.members as { key: string }[]).map((m) => m.key).sort()).toEqual([...keys].sort());
+    const joins = storm.timeline.filter((e) => / joined \(\d+ nodes\)$/.test(e.note ?? ""));
+    expect(joins.length).toBeGreaterThan(0);
+    expect(storm.timeline.filter((e) => e.action === "note").length).toBeLessThanOrEqual(21);
+  });
 });
