@@ -71,9 +71,9 @@ const TABLE: [string, Want | string][] = [
   ["input_userauth_request: invalid user admin [preauth]", SKIP],
   ["User root from 203.0.113.5 not allowed because not listed in AllowUsers", M("sshd: user not allowed", "root", IP, null)],
   ["User bob not allowed because account is locked", SKIP],
-  // auth.c auth_root_allowed: PermitRootLogin refused it; the "Failed password for root" of the same try is the attempt
-  ["ROOT LOGIN REFUSED FROM 203.0.113.5 port 50022", M("sshd: root login refused", "root", IP, 50022)],
-  ["ROOT LOGIN REFUSED FROM 203.0.113.5", M("sshd: root login refused", "root", IP, null)],
+  // auth.c auth_root_allowed: PermitRootLogin refused it (any uid-0 account: no account named); the "Failed password for root" of the same try is the attempt
+  ["ROOT LOGIN REFUSED FROM 203.0.113.5 port 50022", M("sshd: root login refused", null, IP, 50022)],
+  ["ROOT LOGIN REFUSED FROM 203.0.113.5", M("sshd: root login refused", null, IP, null)],
   // auth_maxtries_exceeded and the disconnect after it (7.x+: with the log preamble; 6.x: no source)
   ["error: maximum authentication attempts exceeded for root from 203.0.113.5 port 34100 ssh2 [preauth]", M("sshd: maximum authentication attempts exceeded", "root", IP, 34100)],
   ["error: maximum authentication attempts exceeded for invalid user badguy from 203.0.113.5 port 55146 ssh2 [preauth]", M("sshd: maximum authentication attempts exceeded", "badguy", IP, 55146)],

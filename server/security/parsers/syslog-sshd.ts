@@ -69,7 +69,8 @@ const FATAL_PREAUTH = /^([A-Za-z_][\w ]{0,40}): Connection from (?:(invalid |aut
 const TIMEOUT = /^Timeout before authentication for (\S+?)(?: port (\d+))?$/;
 // … and 9.8+'s listener, which reports its child's exit: the connection's own process is the pid it names
 const TIMEOUT_CHILD = /^Timeout before authentication for connection from (\S+?)(?: to (\S+?))?, pid = (\d{1,10})(?: \([a-z ]{1,20}\))?$/;
-// auth.c auth_root_allowed (PermitRootLogin): the "Failed … for root" of the same try is the attempt
+// auth.c auth_root_allowed (PermitRootLogin): the "Failed … for root" of the same try is the
+// attempt; any uid-0 account (toor …) is refused so, so the line names no account
 const ROOT_REFUSED = /^ROOT LOGIN REFUSED FROM (\S+?)(?: port (\d+))?$/;
 
 /**
@@ -118,7 +119,7 @@ export function matchSshd(message: string): AuthMatch | null {
   if (text.endsWith("[preauth]") && (m = FATAL_PREAUTH.exec(text))) return fail("sshd: preauth disconnect", false, m[3] ?? null, m[4], m[5], { invalid_user: m[2] === "invalid ", how: m[1] });
   if ((m = TIMEOUT_CHILD.exec(text))) return fail("sshd: timeout before authentication", false, null, m[1], undefined, { pid: m[3], local_address: m[2] });
   if ((m = TIMEOUT.exec(text))) return fail("sshd: timeout before authentication", false, null, m[1], m[2]);
-  if ((m = ROOT_REFUSED.exec(text))) return fail("sshd: root login refused", false, "root", m[1], m[2]);
+  if ((m = ROOT_REFUSED.exec(text))) return fail("sshd: root login refused", false, null, m[1], m[2]);
   if ((m = JUNOS_FAILED.exec(text))) return fail("sshd: junos login failed", false, m[1], m[2], undefined);
   return null;
 }
