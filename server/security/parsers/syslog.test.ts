@@ -231,9 +231,9 @@ describe("parseSyslogLine: PAM", () => {
   });
 
   it("reads check pass; user unknown as a marker of service pam for other programs", () => {
-    const e = parse("Nov 11 22:46:29 localhost vsftpd(pam_unix)[25073]: check pass; user unknown");
+    const e = parse("Nov 11 22:46:29 localhost xscreensaver(pam_unix)[25073]: check pass; user unknown");
     expect(e).toMatchObject({ service: "pam", signature: "pam: user unknown" });
-    expect(e.attributes).toMatchObject({ attempt: false, pam_service: "vsftpd" });
+    expect(e.attributes).toMatchObject({ attempt: false, pam_service: "xscreensaver" });
   });
 
   it("reads pam_faillock's lock as a medium account-locked event", () => {

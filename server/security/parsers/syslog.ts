@@ -3,6 +3,7 @@ import type { ParseContext, ParseOutcome } from "../types";
 import { finish, guarded, prepareLine, quoted, sourceOf } from "./common";
 import { isAsaEcho, matchDevice } from "./syslog-devices";
 import { matchWindows } from "./syslog-windows";
+import { matchProftpd, matchPureFtpd, matchVsftpd } from "./syslog-ftp";
 import { isDovecotAuthEcho, matchDovecot, matchLogin, matchPostfix } from "./syslog-mail";
 import { matchPam, matchSu, matchSudo } from "./syslog-pam";
 import { matchSshd, type AuthMatch } from "./syslog-sshd";
@@ -126,10 +127,18 @@ function matchFor(name: string, tagModule: string | null, text: string): AuthMat
   // postfix/smtpd, postfix/submission/smtpd: the name after the last slash
   if (program === "smtpd") return matchPostfix(text);
   if (program === "login") return matchLogin(text);
+  if (program === "vsftpd") return matchVsftpd(text);
+  if (program === "proftpd") return matchProftpd(text);
+  if (program === "pure-ftpd") return matchPureFtpd(text);
   return null;
 }
 
 const CISCO_BARE = /^\d{1,10}: ([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$/;
+
+/** vsftpd's own log file (vsftpd.log): "Tue Mar  3 10:00:00 2026 [pid 4711] [alice] FAIL LOGIN: Client "203.0.113.5"" */
+const VSFTPD_LOG = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) (\[pid (\d{1,10})\] .*)$/;
+/** proftpd's own SystemLog writes its tag without the colon: "… host proftpd[4711] ftp.example.com (…[203.0.113.5]): USER …" */
+const PROFTPD_SYSTEMLOG_TAG = /^(proftpd)\[(\d{1,10})\] /;
 
 const ASA_STAMPED = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})(?: ([A-Za-z0-9_.-]{1,255}))? ?: (%(?:ASA|FTD|PIX)-\d-\d{6}: .*)$/;
 
@@ -141,6 +150,16 @@ function asaEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason
   const time = zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), 0, ctx.timeZone ?? "UTC", `${mon} ${day} ${year} ${h}:${mi}:${sec}`);
   if (!time.ok) return { reason: time.reason };
   return { time: time.ms, host: host ?? null, program: null, module: null, pid: null, message };
+}
+
+/** A vsftpd.log line: its stamp (in `use_localtime`'s zone: UTC unless set, read in the configured zone as any zone-less stamp), its pid. */
+function vsftpdEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason: string } {
+  const [, mon, day, h, mi, sec, year, message, pid] = m;
+  const month = monthOfAbbrev(mon);
+  if (!month) return { reason: `timestamp: not a month: ${quoted(mon)}` };
+  const time = zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), 0, ctx.timeZone ?? "UTC", `${mon} ${day} ${year} ${h}:${mi}:${sec}`);
+  if (!time.ok) return { reason: time.reason };
+  return { time: time.ms, host: null, program: "vsftpd", module: null, pid, message };
 }
 
 /**
@@ -212,6 +231,8 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
   // an ASA with `logging timestamp`: "Nov 30 2026 10:00:00: %ASA-…" or "Nov 30 2026 10:00:00 asa1 : %ASA-…"
   const asa = ASA_STAMPED.exec(rest);
   if (asa) return asaEnvelope(asa, ctx);
+  const vsftpd = VSFTPD_LOG.exec(rest);
+  if (vsftpd) return vsftpdEnvelope(vsftpd, ctx);
   let time: TimeResult;
   let m: RegExpExecArray | null;
   if ((m = ISO.exec(rest))) {
@@ -240,7 +261,11 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
     rest = rest.slice(first[0].length);
   }
   const tag = TAG.exec(rest);
-  if (!tag) return { time: time.ms, host, program: null, module: null, pid: null, message: rest };
+  if (!tag) {
+    const proftpd = PROFTPD_SYSTEMLOG_TAG.exec(rest);
+    if (proftpd) return { time: time.ms, host, program: proftpd[1], module: null, pid: proftpd[2], message: rest.slice(proftpd[0].length) };
+    return { time: time.ms, host, program: null, module: null, pid: null, message: rest };
+  }
   return { time: time.ms, host, program: tag[1], module: tag[2] ?? null, pid: tag[3] ?? null, message: rest.slice(tag[0].length) };
 }
 
