@@ -16,6 +16,8 @@ export interface AuthMatch {
   user: string | null;
   /** the source as written: an address or a host name (resolved by the caller) */
   from: string | null;
+  /** `from` is a name the client chose for itself: a host-name source only (`hostSourceOf`) */
+  fromIsClientName?: boolean;
   port: number | null;
   attempt: boolean;
   occurrences?: number;

@@ -389,6 +389,29 @@ describe("parseSyslogLine: Windows logons forwarded as syslog", () => {
     expect(parse('<13>Nov 30 10:00:00 DC-1 nxlog: {"EventID":4771,"Channel":"Security","TargetUserName":"carol","IpAddress":"::ffff:203.0.113.22","IpPort":"50124","Status":"0x18"}')).toMatchObject({ user: "carol", src_ip: "203.0.113.22" });
   });
 
+  it("reads 4776 (NTLM credential validation): a wrong password, an unknown account and a locked-out one as failed tries from the workstation, as a host name", () => {
+    const ntlm = (account: string, workstation: string, code: string) => snare(4776, `The computer attempted to validate the credentials for an account.    Authentication Package:  MICROSOFT_AUTHENTICATION_PACKAGE_V1_0   Logon Account:  ${account}   Source Workstation:  ${workstation}   Error Code:  ${code}`);
+    const e = parse(ntlm("bob", "KALI", "0xC000006A"));
+    expect(e).toMatchObject({ kind: "auth_failure", service: "windows", signature: "windows: ntlm credential validation failed (4776)", user: "bob", src_ip: null, src_host: "kali", src_port: null });
+    expect(e.attributes).toMatchObject({ event_id: 4776, workstation: "KALI", failure: "0xC000006A", failure_reason: "wrong password", package: "MICROSOFT_AUTHENTICATION_PACKAGE_V1_0", attempt: true });
+    expect(parse(ntlm("John Smith", "WS-7", "0xC0000064"))).toMatchObject({ user: "John Smith", src_host: "ws-7", attributes: { invalid_user: true, failure_reason: "no such user" } });
+    expect(parse(ntlm("carol", "WS-7", "0xc0000234")).attributes).toMatchObject({ failure_reason: "account locked out" });
+    // no workstation: no source (the error code's marker is not read as one)
+    expect(parse(ntlm("bob", "", "0xC000006A"))).toMatchObject({ user: "bob", src_ip: null, src_host: null });
+    // a success is no failure; a disabled or expired account is no password guess
+    expect(parse(ntlm("bob", "WS-7", "0x0"))).toMatchObject({ kind: "auth_success", severity: "info", signature: "windows: ntlm credential validation (4776)", src_host: "ws-7" });
+    expect(reason(parseSyslogLine(ntlm("bob", "WS-7", "0xC0000072"), ctx))).toBe("not security-relevant: no program tag");
+    expect(reason(parseSyslogLine(ntlm("bob", "", "0x0"), ctx))).toBe("not security-relevant: no program tag");
+  });
+
+  it("reads 4776 in NXLog's JSON and under the auditing source's tag; a workstation written as an address is no source (the client names it)", () => {
+    expect(parse('<13>Nov 30 10:00:00 DC-1 nxlog: {"EventID":4776,"Channel":"Security","Hostname":"DC-1","PackageName":"MICROSOFT_AUTHENTICATION_PACKAGE_V1_0","TargetUserName":"alice","Workstation":"\\\\KALI","Status":"0xc000006a"}')).toMatchObject({ user: "alice", src_ip: null, src_host: "kali", attributes: { failure: "0xc000006a", computer: "DC-1" } });
+    expect(parse('<13>Nov 30 10:00:00 DC-1 nxlog: {"EventID":4776,"Channel":"Security","TargetUserName":"alice","Workstation":"203.0.113.9","Status":"0xc000006a"}')).toMatchObject({ user: "alice", src_ip: null, src_host: null });
+    expect(parse("<13>Nov 30 10:00:00 DC-1 Microsoft-Windows-Security-Auditing[580]: The domain controller attempted to validate the credentials for an account.  Authentication Package: MICROSOFT_AUTHENTICATION_PACKAGE_V1_0  Logon Account: carol  Source Workstation: WS-9  Error Code: 0xC000006A")).toMatchObject({ user: "carol", src_host: "ws-9" });
+    // the code is the last field, after the names the client chose
+    expect(parse(snare(4776, "The computer attempted to validate the credentials for an account.  Logon Account:  x Error Code: 0x0 y   Source Workstation:  KALI   Error Code:  0xC000006A"))).toMatchObject({ kind: "auth_failure", user: "x Error Code: 0x0 y" });
+  });
+
   it("reads NXLog's JSON (a mapped IPv4 address as IPv4, port 0 as none) and skips a logon from no address", () => {
     const line = '<13>Nov 30 10:00:00 WEB-1 nxlog: {"EventID":4625,"Channel":"Security","TargetUserName":"alice","TargetDomainName":"BANK","IpAddress":"::ffff:203.0.113.9","IpPort":"0","LogonType":3,"Status":"0xc000006d"}';
     expect(parse(line)).toMatchObject({ user: "alice", src_ip: "203.0.113.9", src_port: null, attributes: { failure: "0xc000006d" } });

@@ -1,6 +1,6 @@
 import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
-import { finish, guarded, prepareLine, quoted, sourceOf } from "./common";
+import { finish, guarded, hostSourceOf, prepareLine, quoted, sourceOf } from "./common";
 import { isAsaEcho, matchDevice } from "./syslog-devices";
 import { matchWindows } from "./syslog-windows";
 import { matchProftpd, matchPureFtpd, matchVsftpd } from "./syslog-ftp";
@@ -92,7 +92,7 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
 
 /** The stored event of an auth line: the match in its envelope (time, host, program, pid). */
 function eventOf(match: AuthMatch, env: Envelope, line: string, occurrences: number): ParseOutcome {
-  const source = sourceOf(match.from);
+  const source = match.fromIsClientName ? hostSourceOf(match.from) : sourceOf(match.from);
   return finish(
     "syslog",
     {
