@@ -20,6 +20,12 @@ export interface AuthMatch {
   fromIsClientName?: boolean;
   port: number | null;
   attempt: boolean;
+  /**
+   * a marker that always goes with an attempt line of the same process (Junos' SSHD_LOGIN_FAILED
+   * beside sshd's "Failed password"): on a line without a pid it cannot be paired with it, and is
+   * skipped with this reason rather than counted a second time
+   */
+  pidlessEcho?: string;
   occurrences?: number;
   attributes?: Record<string, unknown>;
 }
@@ -122,6 +128,6 @@ export function matchSshd(message: string): AuthMatch | null {
   if ((m = TIMEOUT_CHILD.exec(text))) return fail("sshd: timeout before authentication", false, null, m[1], undefined, { pid: m[3], local_address: m[2] });
   if ((m = TIMEOUT.exec(text))) return fail("sshd: timeout before authentication", false, null, m[1], m[2]);
   if ((m = ROOT_REFUSED.exec(text))) return fail("sshd: root login refused", false, null, m[1], m[2]);
-  if ((m = JUNOS_FAILED.exec(text))) return fail("sshd: junos login failed", false, m[1], m[2], undefined);
+  if ((m = JUNOS_FAILED.exec(text))) return { ...fail("sshd: junos login failed", false, m[1], m[2], undefined), pidlessEcho: "junos SSHD_LOGIN_FAILED without a pid: sshd's own Failed line of the same try counts it" };
   return null;
 }

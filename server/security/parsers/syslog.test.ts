@@ -355,6 +355,49 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     expect(reason(parseSyslogLine('Nov 30 10:00:00 app1 webapp[7]: {"EventID":4625,"Channel":"Security","TargetUserName":"bob","IpAddress":"10.9.9.9"}', ctx))).toBe("not security-relevant: webapp");
   });
 
+  it("reads a Cisco line sent with its origin-id (host name, IPv4, IPv6) and with or without a sequence number: the origin names the device", () => {
+    const login = "%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22] [Reason: Login Authentication Failed] at 10:00:00 UTC Mon Nov 30 2026";
+    expect(parse(`<189>123: router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ time: Date.UTC(2026, 10, 30, 10, 0, 0, 123), service: "cisco-ios", user: "admin", src_ip: "203.0.113.5", attributes: { host: "router1" } });
+    expect(parse(`<189>45: 10.0.0.1: Nov 30 10:00:00 UTC: ${login}`)).toMatchObject({ src_ip: "203.0.113.5", attributes: { host: "10.0.0.1" } });
+    expect(parse(`<189>45: 2001:db8::1: Nov 3 10:00:00 UTC: ${login}`)).toMatchObject({ time: Date.UTC(2026, 10, 3, 10), attributes: { host: "2001:db8::1" } });
+    expect(parse(`<189>router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ src_ip: "203.0.113.5", attributes: { host: "router1" } });
+    expect(parse(`<189>Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ src_ip: "203.0.113.5", attributes: { host: null } });
+    // "*": the clock is not synchronised, as without an origin-id
+    expect(reason(parseSyslogLine(`<189>123: router1: *Mar  1 00:00:00.000: ${login}`, ctx))).toMatch(/^timestamp: the device's clock is not synchronised/);
+    // no stamp at all: refused, saying why
+    expect(reason(parseSyslogLine(`<189>123: router1: ${login}`, ctx))).toMatch(/^timestamp: none: a Cisco line without the device's date/);
+    expect(reason(parseSyslogLine(`<189>123: ${login}`, ctx))).toMatch(/^timestamp: none: a Cisco line without the device's date/);
+  });
+
+  it("reads a Cisco line a relay stamped, its origin-id after the sequence number or taken for the tag, but not another program's message that starts like one", () => {
+    const login = "%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22]";
+    expect(parse(`<189>Nov 30 10:00:00 10.0.0.1 123: router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ service: "cisco-ios", src_ip: "203.0.113.5" });
+    expect(parse(`<189>Nov 30 10:00:00 10.0.0.1 router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ service: "cisco-ios", src_ip: "203.0.113.5", attributes: { program: "router1" } });
+    expect(reason(parseSyslogLine(`<189>Nov 30 10:00:00 app1 webapp[7]: Nov 30 10:00:00.123 UTC: ${login}`, ctx))).toBe("not security-relevant: webapp");
+    expect(reason(parseSyslogLine(`<189>Nov 30 10:00:00 app1 webapp: login for Nov 30 10:00:00.123 UTC: ${login}`, ctx))).toBe("not security-relevant: webapp");
+  });
+
+  it("reads Junos in RFC 5424 structured form: its event tag from MSGID", () => {
+    const e = parse(`<38>1 2026-03-03T10:00:00.000Z fw1 sshd 1234 SSHD_LOGIN_FAILED [junos@2636.1.1.1.2.18 username="root" source-address="203.0.113.5"] Login failed for user 'root' from host '203.0.113.5'`);
+    expect(e).toMatchObject({ service: "sshd", signature: "sshd: junos login failed", user: "root", src_ip: "203.0.113.5", attributes: { pid: "1234", attempt: false } });
+    expect(parse(`<38>1 2026-03-03T10:00:00.000Z fw1 login 1235 LOGIN_FAILED [junos@2636.1.1.1.2.18 username="root" source-address="203.0.113.6"] Login failed for user root from host 203.0.113.6`)).toMatchObject({ service: "login", signature: "login: failed login", user: "root", src_ip: "203.0.113.6", attributes: { attempt: true } });
+    // a MSGID that is no Junos tag is not put before the message
+    expect(parse("<38>1 2026-03-03T10:00:00Z fw1 sshd 1234 ID47 - Failed password for root from 203.0.113.5 port 5555 ssh2")).toMatchObject({ signature: "sshd: failed password", src_port: 5555 });
+  });
+
+  it("reads Junos' LOGIN_FAILED as login's try; skips UI_LOGIN_EVENT (sshd's Accepted is that login), LOGIN_PAM_AUTHENTICATION_ERROR and a pid-less SSHD_LOGIN_FAILED (sshd's Failed line counts the try), saying so", () => {
+    expect(parse("<38>Jun 24 12:46:25 fw1 login[93054]: LOGIN_FAILED: Login failed for user wow from host 203.0.113.9")).toMatchObject({ service: "login", user: "wow", src_ip: "203.0.113.9", attributes: { attempt: true } });
+    expect(parse("<38>Jun 24 12:46:25 fw1 login[93054]: LOGIN_FAILED: Login failed for user wow")).toMatchObject({ user: "wow", src_ip: null });
+    expect(reason(parseSyslogLine("<38>Jun 24 12:46:25 fw1 login[93054]: LOGIN_PAM_AUTHENTICATION_ERROR: Failed password for user user1", ctx))).toBe("junos LOGIN_PAM_AUTHENTICATION_ERROR: the LOGIN_FAILED line of the same try counts it");
+    expect(reason(parseSyslogLine("Jan 19 17:17:59  R1 mgd[15886]: UI_LOGIN_EVENT: User 'lab' login, class 'j-super-user' [15886], ssh-connection '10.0.0.132 57238 10.0.0.1 22', client-mode 'cli'", ctx))).toMatch(/^junos UI_LOGIN_EVENT: sshd's Accepted line/);
+    expect(reason(parseSyslogLine(`<38>1 2026-03-03T10:00:00.000Z fw1 mgd 1236 UI_LOGIN_EVENT [junos@2636.1.1.1.2.18 username="lab"] User 'lab' login, class 'j-super-user' [1236], ssh-connection '10.0.0.132 57238 10.0.0.1 22', client-mode 'cli'`, ctx))).toMatch(/^junos UI_LOGIN_EVENT/);
+    expect(reason(parseSyslogLine("Apr  3 08:27:50  gw4 sshd: SSHD_LOGIN_FAILED: Login failed for user 'mpcl' from host '203.0.113.7'", ctx))).toBe("junos SSHD_LOGIN_FAILED without a pid: sshd's own Failed line of the same try counts it");
+  });
+
+  it("reads the year Junos writes after the time (time-format year)", () => {
+    expect(parse("Jan 24 21:16:48 2020  r01 sshd[55]: Failed password for emf from 203.0.113.8 port 5 ssh2")).toMatchObject({ time: Date.UTC(2020, 0, 24, 21, 16, 48), user: "emf", attributes: { host: "r01" } });
+  });
+
   it("reads Junos' SSHD_LOGIN_FAILED as a marker beside sshd's own attempt line", () => {
     expect(parse("<30>Nov 30 10:00:00 srx1 sshd[1234]: SSHD_LOGIN_FAILED: Login failed for user 'root' from host '203.0.113.5'")).toMatchObject({ service: "sshd", user: "root", src_ip: "203.0.113.5", attributes: { attempt: false } });
   });

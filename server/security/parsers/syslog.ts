@@ -1,7 +1,7 @@
 import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
 import { finish, guarded, hostSourceOf, prepareLine, quoted, sourceOf } from "./common";
-import { isAsaEcho, matchDevice } from "./syslog-devices";
+import { isAsaEcho, junosEcho, matchDevice } from "./syslog-devices";
 import { matchWindows } from "./syslog-windows";
 import { matchProftpd, matchPureFtpd, matchVsftpd } from "./syslog-ftp";
 import { isDovecotAuthEcho, matchDovecot, matchLogin, matchPostfix } from "./syslog-mail";
@@ -17,6 +17,7 @@ import { fractionMs, monthOfAbbrev, resolveYearless, zonedInstant, type TimeResu
 
 const RFC3164 = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:\s+|$)/;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?(?:\s+|$)/;
+const YEAR_AFTER = /^((?:19|20)\d{2})(?:\s+|$)/;
 const RFC5424 = /^1 (\S+) (\S+) (\S+) (\S+) (\S+) /;
 // tag: program, an optional "(pam_unix)" of old PAM lines, an optional [pid], then a colon
 const TAG = /^([^\s[\]:()]{1,128})(?:\(([^\s()]{1,64})\))?(?:\[([^\]\s]{1,32})\])?:(?:\s+|$)/;
@@ -36,6 +37,8 @@ interface Envelope {
   module: string | null;
   pid: string | null;
   message: string;
+  /** RFC 5424's MSGID (Junos puts its event tag there, SSHD_LOGIN_FAILED, and not in the message) */
+  msgid?: string | null;
 }
 
 /**
@@ -81,7 +84,13 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
     text = repeated[2];
   }
   // a program's own patterns first; a device's or Windows agent's text only where none matched
-  const match = matchFor(name, env.module, text.trimEnd()) ?? matchDevice(name, text) ?? matchWindows(name, text);
+  let match = matchFor(name, env.module, text.trimEnd()) ?? matchDevice(name, text, env.pid) ?? matchWindows(name, text);
+  // Junos in RFC 5424 (structured-data) puts its event tag in MSGID, not before the message
+  if (!match && env.msgid && JUNOS_EVENT.test(env.msgid)) match = matchFor(name, null, `${env.msgid}: ${text.trimEnd()}`);
+  // a line that goes with another line of the same try, which counts it: without a pid the two cannot be paired
+  if (match?.pidlessEcho && !env.pid) return { status: "skipped", reason: match.pidlessEcho };
+  const echo = match ? null : junosEcho(name, env.msgid && JUNOS_EVENT.test(env.msgid) ? `${env.msgid}: ${text}` : text);
+  if (echo) return { status: "skipped", reason: echo };
   // dovecot's PAM stack reports the tries its login process's line counts (under any tag)
   if (match?.attributes?.pam_service === "dovecot") return { status: "skipped", reason: "dovecot auth process: its login process's line counts these tries" };
   if (!match && isAsaEcho(name, env.message)) return { status: "skipped", reason: "asa 611102: the 113005/113015 line of the same try counts it" };
@@ -133,7 +142,14 @@ function matchFor(name: string, tagModule: string | null, text: string): AuthMat
   return null;
 }
 
-const CISCO_BARE = /^\d{1,10}: ([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$/;
+// a Cisco line without a syslog header: its sequence number, its origin-id (`logging origin-id`:
+// a host name, an address or a string, which names the device), both optional, then its own stamp
+/** a Junos event tag (UI_LOGIN_EVENT, SSHD_LOGIN_FAILED …) */
+const JUNOS_EVENT = /^[A-Z][A-Z0-9]{1,31}_[A-Z0-9_]{1,63}$/;
+
+const CISCO_BARE = /^(?:\d{1,10}: )?(?:([A-Za-z0-9][\w.:-]{0,62}): )?([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$/;
+/** the same without a stamp (`no service timestamps log`, or uptime only): no time to read */
+const CISCO_UNSTAMPED = /^(?:\d{1,10}: )?(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:\d{1,4}[wdh]\d{1,2}[dhm]: |\d{2}:\d{2}:\d{2}: )?%[A-Z][A-Z0-9_]{0,31}-\d-[A-Z0-9_]{1,40}: /;
 
 /** vsftpd's own log file (vsftpd.log): "Tue Mar  3 10:00:00 2026 [pid 4711] [alice] FAIL LOGIN: Client "203.0.113.5"" */
 const VSFTPD_LOG = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) (\[pid (\d{1,10})\] .*)$/;
@@ -202,7 +218,7 @@ function fortiEnvelope(rest: string, ctx: ParseContext): Envelope | { reason: st
 
 /** The envelope of a header-less Cisco line, dated by the device's own stamp (see CISCO_BARE). */
 function ciscoEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason: string } {
-  const [, sync, mon, day, h, mi, sec, frac, abbrev, message] = m;
+  const [, origin, sync, mon, day, h, mi, sec, frac, abbrev, message] = m;
   if (sync) return { reason: `timestamp: the device's clock is not synchronised (${quoted(sync)} before its stamp): set up NTP on it, or send through a relay that stamps lines` };
   if (abbrev && !/^(?:UTC|GMT)$/i.test(abbrev)) return { reason: `timestamp: zone ${quoted(abbrev)} is ambiguous: have the device log in UTC (clock timezone UTC 0)` };
   const month = monthOfAbbrev(mon);
@@ -210,7 +226,7 @@ function ciscoEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reas
   const shown = `${mon} ${day} ${h}:${mi}:${sec}`;
   const time = resolveYearless(month, Number(day), Number(h), Number(mi), Number(sec), fractionMs(frac), ctx.now, abbrev ? "UTC" : (ctx.timeZone ?? "UTC"), shown);
   if (!time.ok) return { reason: time.reason };
-  return { time: time.ms, host: null, program: null, module: null, pid: null, message };
+  return { time: time.ms, host: origin ?? null, program: null, module: null, pid: null, message };
 }
 
 function envelope(line: string, ctx: ParseContext): Envelope | { reason: string } {
@@ -226,6 +242,7 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
   // (its sequence number, its own stamp and zone; "*" or "." before it: a clock not synchronised)
   const cisco = CISCO_BARE.exec(rest);
   if (cisco) return ciscoEnvelope(cisco, ctx);
+  if (CISCO_UNSTAMPED.test(rest)) return { reason: "timestamp: none: a Cisco line without the device's date (set service timestamps log datetime msec show-timezone, and the clock to UTC)" };
   // a FortiGate in its default format: no header, its key=value fields from the start
   if (rest.startsWith("date=")) return fortiEnvelope(rest, ctx);
   // an ASA with `logging timestamp`: "Nov 30 2026 10:00:00: %ASA-…" or "Nov 30 2026 10:00:00 asa1 : %ASA-…"
@@ -247,7 +264,12 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
     const month = monthOfAbbrev(m[1]);
     const shown = m[0].trim();
     if (!month) return { reason: `timestamp: not a month: ${quoted(m[1])}` };
-    time = resolveYearless(month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), fractionMs(m[6]), ctx.now, zone, shown);
+    // a year after the time (Junos' `time-format year`, "Jan 24 21:16:48 2020  host …"): that year, not a guess
+    const year = YEAR_AFTER.exec(rest.slice(m[0].length));
+    if (year) {
+      m[0] += year[0];
+      time = zonedInstant(Number(year[1]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), fractionMs(m[6]), zone, `${shown} ${year[1]}`);
+    } else time = resolveYearless(month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), fractionMs(m[6]), ctx.now, zone, shown);
   } else {
     return { reason: `not syslog: no RFC 3164, RFC 5424 or ISO timestamp at the start: ${quoted(line, 40)}` };
   }
@@ -298,7 +320,7 @@ function rfc5424(rest: string): Envelope | { reason: string } {
   if (message.startsWith(" ")) message = message.slice(1);
   if (message.charCodeAt(0) === 0xfeff) message = message.slice(1);
   const app = nil(m[3]);
-  return { time: t.ms, host: nil(m[2]), program: app, module: null, pid: nil(m[4]), message };
+  return { time: t.ms, host: nil(m[2]), program: app, module: null, pid: nil(m[4]), message, msgid: nil(m[5]) };
 }
 
 /** The host a syslog line names (null: none, or not a syslog line). */
