@@ -396,6 +396,8 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
 
   it("reads the year Junos writes after the time (time-format year)", () => {
     expect(parse("Jan 24 21:16:48 2020  r01 sshd[55]: Failed password for emf from 203.0.113.8 port 5 ssh2")).toMatchObject({ time: Date.UTC(2020, 0, 24, 21, 16, 48), user: "emf", attributes: { host: "r01" } });
+    // a host named like a year still to come is the host
+    expect(parse("Jan 24 21:16:48 2099 sshd[55]: Failed password for emf from 203.0.113.8 port 5 ssh2")).toMatchObject({ time: Date.UTC(2026, 0, 24, 21, 16, 48), attributes: { host: "2099" } });
   });
 
   it("reads Junos' SSHD_LOGIN_FAILED as a marker beside sshd's own attempt line", () => {

@@ -265,8 +265,9 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
     const shown = m[0].trim();
     if (!month) return { reason: `timestamp: not a month: ${quoted(m[1])}` };
     // a year after the time (Junos' `time-format year`, "Jan 24 21:16:48 2020  host …"): that year, not a guess
+    // (a host named like a year to come is a host)
     const year = YEAR_AFTER.exec(rest.slice(m[0].length));
-    if (year) {
+    if (year && Number(year[1]) <= new Date(ctx.now).getUTCFullYear() + 1) {
       m[0] += year[0];
       time = zonedInstant(Number(year[1]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), fractionMs(m[6]), zone, `${shown} ${year[1]}`);
     } else time = resolveYearless(month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), fractionMs(m[6]), ctx.now, zone, shown);
