@@ -362,6 +362,9 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     expect(parse(`<189>45: 2001:db8::1: Nov 3 10:00:00 UTC: ${login}`)).toMatchObject({ time: Date.UTC(2026, 10, 3, 10), attributes: { host: "2001:db8::1" } });
     expect(parse(`<189>router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ src_ip: "203.0.113.5", attributes: { host: "router1" } });
     expect(parse(`<189>Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ src_ip: "203.0.113.5", attributes: { host: null } });
+    // the device's own sequence number after the relay's is no origin
+    expect(parse(`<189>123: 000456: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ src_ip: "203.0.113.5", attributes: { host: null } });
+    expect(parse(`<189>123: 000456: router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ attributes: { host: "router1" } });
     // "*": the clock is not synchronised, as without an origin-id
     expect(reason(parseSyslogLine(`<189>123: router1: *Mar  1 00:00:00.000: ${login}`, ctx))).toMatch(/^timestamp: the device's clock is not synchronised/);
     // no stamp at all: refused, saying why

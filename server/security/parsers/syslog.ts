@@ -147,7 +147,8 @@ function matchFor(name: string, tagModule: string | null, text: string): AuthMat
 /** a Junos event tag (UI_LOGIN_EVENT, SSHD_LOGIN_FAILED …) */
 const JUNOS_EVENT = /^[A-Z][A-Z0-9]{1,31}_[A-Z0-9_]{1,63}$/;
 
-const CISCO_BARE = /^(?:\d{1,10}: )?(?:([A-Za-z0-9][\w.:-]{0,62}): )?([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$/;
+// (a second number is the device's own sequence number, "000123: ", never its origin)
+const CISCO_BARE = /^(?:\d{1,10}: )?(?:\d{6}: )?(?:(?!\d{1,10}: )([A-Za-z0-9][\w.:-]{0,62}): )?([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$/;
 /** the same without a stamp (`no service timestamps log`, or uptime only): no time to read */
 const CISCO_UNSTAMPED = /^(?:\d{1,10}: )?(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:\d{1,4}[wdh]\d{1,2}[dhm]: |\d{2}:\d{2}:\d{2}: )?%[A-Z][A-Z0-9_]{0,31}-\d-[A-Z0-9_]{1,40}: /;
 
