@@ -3,6 +3,8 @@ import { entryOf, FailureCounter } from "../detections/attempts";
 import type { ParseOutcome, StoredEvent } from "../types";
 import { parseSyslogLine } from "./syslog";
 
+const reason = (o: ParseOutcome) => (o.status === "event" ? `event ${o.event.signature}` : o.reason);
+
 // OpenSSH's own lines, 5.x to 9.x, as its sources write them (auth.c auth_log, auth_maxtries_exceeded,
 // auth_root_allowed; auth2.c; auth-pam.c; sshd.c / sshd-session.c; packet.c sshpkt_fatal with its
 // log preamble "authenticating user X" / "invalid user X" since 7.5; kex.c), each with what it must
@@ -188,6 +190,16 @@ function check(line: string, want: Want | string, o: ParseOutcome) {
 
 describe("sshd: OpenSSH 5.x–9.x lines", () => {
   it.each(TABLE)("%s", (message, want) => check(message, want, parseSyslogLine(sshd(message), ctx)));
+
+  it("reads 9.8+'s sshd-session disconnect without a user as one before authentication (its sessions always name their user), and skips one that names its user", () => {
+    const session = (m: string) => `Mar 11 22:55:32 bastion sshd-session[4242]: ${m}`;
+    for (const m of ["Connection closed by 203.0.113.5 port 22", "Connection reset by 203.0.113.5 port 22", "Disconnected from 203.0.113.5 port 22"]) {
+      const o = parseSyslogLine(session(m), ctx);
+      expect(o.status === "event" && [o.event.signature, o.event.src_ip, o.event.src_port, o.event.attributes?.attempt]).toEqual(["sshd: preauth disconnect", IP, 22, false]);
+    }
+    expect(reason(parseSyslogLine(session("Disconnected from user bob 203.0.113.5 port 22"), ctx))).toBe("not security-relevant: sshd-session");
+    expect(reason(parseSyslogLine(session("Connection closed by user bob 203.0.113.5 port 22"), ctx))).toBe("not security-relevant: sshd-session");
+  });
 
   it("ties 9.8's listener timeout line to the connection's process (its pid), not the listener's", () => {
     const o = parseSyslogLine(sshd("Timeout before authentication for connection from 203.0.113.5 to 10.0.0.1, pid = 78856", "1001"), ctx);

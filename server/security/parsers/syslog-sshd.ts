@@ -85,7 +85,7 @@ const ROOT_REFUSED = /^ROOT LOGIN REFUSED FROM (\S+?)(?: port (\d+))?$/;
  * The sshd messages that matter for detection, or null when the message is not one of them
  * ("Server listening", "Connection from", session lines, key exchange failures …).
  */
-export function matchSshd(message: string): AuthMatch | null {
+export function matchSshd(message: string, program = "sshd"): AuthMatch | null {
   // log.c writes "error: " and "fatal: " before messages of those levels
   const text = message.startsWith("error: ") || message.startsWith("fatal: ") ? message.slice(7) : message;
   let m: RegExpExecArray | null;
@@ -113,7 +113,11 @@ export function matchSshd(message: string): AuthMatch | null {
     // before authentication ([preauth], or an invalid / authenticating user) it marks an attack;
     // after it ("Disconnected from user bob …", no [preauth]) it is a session ending
     const qualifier = m[2]?.trim();
-    if (!m[6] && !qualifier) return null;
+    // OpenSSH 9.8+ (sshd-session, sshd-auth) names the user of every session after authentication
+    // ("user bob"), so a line naming none there is one that never got to authenticate (a banner or
+    // key exchange that failed); before 7.5 a session's end read the same, so under "sshd" it is not read
+    const unauthenticated = m[3] === undefined && program !== "sshd";
+    if (!m[6] && !qualifier && !unauthenticated) return null;
     return fail("sshd: preauth disconnect", false, m[3] ?? null, m[4], m[5], { invalid_user: qualifier === "invalid", how: m[1] });
   }
   if ((m = CLOSED_NO_PORT.exec(text))) return fail("sshd: preauth disconnect", false, null, m[2], undefined, { invalid_user: false, how: m[1] });

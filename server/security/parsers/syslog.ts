@@ -129,7 +129,7 @@ function matchFor(name: string, tagModule: string | null, text: string): AuthMat
   const program = name.toLowerCase().replace(/^.*\//, "");
   const pam = matchPam(text, tagModule, program);
   if (pam || tagModule) return pam;
-  if (program === "sshd" || program === "sshd-session" || program === "sshd-auth") return matchSshd(text);
+  if (program === "sshd" || program === "sshd-session" || program === "sshd-auth") return matchSshd(text, program);
   if (program === "su") return matchSu(text);
   if (program === "sudo") return matchSudo(text);
   if (program === "dovecot" || program.endsWith("-login")) return matchDovecot(program, text);
