@@ -142,11 +142,11 @@ function matchFor(name: string, tagModule: string | null, text: string): AuthMat
   return null;
 }
 
-// a Cisco line without a syslog header: its sequence number, its origin-id (`logging origin-id`:
-// a host name, an address or a string, which names the device), both optional, then its own stamp
 /** a Junos event tag (UI_LOGIN_EVENT, SSHD_LOGIN_FAILED …) */
 const JUNOS_EVENT = /^[A-Z][A-Z0-9]{1,31}_[A-Z0-9_]{1,63}$/;
 
+// a Cisco line without a syslog header: its sequence number, its origin-id (`logging origin-id`:
+// a host name, an address or a string, which names the device), both optional, then its own stamp
 // (a second number is the device's own sequence number, "000123: ", never its origin)
 const CISCO_BARE = /^(?:\d{1,10}: )?(?:\d{6}: )?(?:(?!\d{1,10}: )([A-Za-z0-9][\w.:-]{0,62}): )?([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$/;
 /** the same without a stamp (`no service timestamps log`, or uptime only): no time to read */
