@@ -12,6 +12,9 @@ import type { AuthMatch } from "./syslog-sshd";
 //               %ASA-6-605005: Login permitted from 10.0.0.9/51234 to inside:10.0.0.1/ssh for user "admin"
 //   FortiGate   … logdesc="Admin login failed" user="admin" srcip=203.0.113.5 action=login status=failed reason="passwd_invalid"
 //               … logdesc="SSL VPN login fail" user="bob" remip=203.0.113.5 action="ssl-login-fail" reason="sslvpn_login_permission_denied"
+//   Junos       sshd[1234]: SSHD_LOGIN_FAILED: Login failed for user 'root' from host '203.0.113.5'   (read in syslog-sshd.ts)
+//               login[1235]: LOGIN_FAILED: Login failed for user root from host 203.0.113.5          (read in syslog-mail.ts)
+//               mgd[1236]: UI_LOGIN_EVENT: User 'lab' login, … ssh-connection '203.0.113.5 5000 10.0.0.1 22' …  (skipped: junosEcho)
 //
 // The message is found wherever the device put it after the syslog header (Cisco puts a sequence
 // number and its own stamp before it; the ASA its message id as the tag). The ASA reports one

@@ -370,6 +370,7 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     // no stamp at all: refused, saying why
     expect(reason(parseSyslogLine(`<189>123: router1: ${login}`, ctx))).toMatch(/^timestamp: none: a Cisco line without the device's date/);
     expect(reason(parseSyslogLine(`<189>123: ${login}`, ctx))).toMatch(/^timestamp: none: a Cisco line without the device's date/);
+    expect(reason(parseSyslogLine('<166>%ASA-6-605004: Login denied from 203.0.113.5/51234 to outside:10.0.0.1/ssh for user "admin"', ctx))).toMatch(/^timestamp: none: an ASA line without the device's date \(set logging timestamp/);
   });
 
   it("reads a Cisco line a relay stamped, its origin-id after the sequence number or taken for the tag, but not another program's message that starts like one", () => {

@@ -243,7 +243,12 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
   // (its sequence number, its own stamp and zone; "*" or "." before it: a clock not synchronised)
   const cisco = CISCO_BARE.exec(rest);
   if (cisco) return ciscoEnvelope(cisco, ctx);
-  if (CISCO_UNSTAMPED.test(rest)) return { reason: "timestamp: none: a Cisco line without the device's date (set service timestamps log datetime msec show-timezone, and the clock to UTC)" };
+  const unstamped = CISCO_UNSTAMPED.exec(rest);
+  if (unstamped) {
+    return /%(?:ASA|FTD|PIX)-/.test(unstamped[0])
+      ? { reason: "timestamp: none: an ASA line without the device's date (set logging timestamp, or send through a relay that stamps lines)" }
+      : { reason: "timestamp: none: a Cisco line without the device's date (set service timestamps log datetime msec show-timezone, and the clock to UTC)" };
+  }
   // a FortiGate in its default format: no header, its key=value fields from the start
   if (rest.startsWith("date=")) return fortiEnvelope(rest, ctx);
   // an ASA with `logging timestamp`: "Nov 30 2026 10:00:00: %ASA-…" or "Nov 30 2026 10:00:00 asa1 : %ASA-…"
