@@ -282,7 +282,7 @@ describe.skipIf(!hasDatasets)(`real logs from ../shared/datasets${hasDatasets ? 
 
   it("auth/*.log: sshd, PAM and su lines from real systems, none rejected", () => {
     for (const [file, accepted] of [
-      ["auth/sshd-variants.log", 48],
+      ["auth/sshd-variants.log", 50],
       ["auth/syslog_ssh.log", 7],
       ["auth/pam-variants.log", 3],
     ] as const) {

@@ -121,6 +121,16 @@ export function sourceOf(token: string | null | undefined): { src_ip: string | n
   return { src_ip: null, src_host: null };
 }
 
+/**
+ * A source a log gives as a host name that the client itself chose (Windows' NTLM workstation): a
+ * `src_host` as `sourceOf` makes it, never an address: a name written as an address is no source,
+ * or a client could pose as any address it likes.
+ */
+export function hostSourceOf(token: string | null | undefined): { src_ip: string | null; src_host: string | null } {
+  const source = sourceOf(token);
+  return source.src_ip || !source.src_host || /^[0-9.]+$/.test(source.src_host) ? { src_ip: null, src_host: null } : source;
+}
+
 /** A TCP/UDP port written as decimal digits, or null. */
 export function portOf(text: string | null | undefined): number | null {
   if (!text || !/^\d{1,5}$/.test(text)) return null;

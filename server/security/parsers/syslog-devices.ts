@@ -12,6 +12,9 @@ import type { AuthMatch } from "./syslog-sshd";
 //               %ASA-6-605005: Login permitted from 10.0.0.9/51234 to inside:10.0.0.1/ssh for user "admin"
 //   FortiGate   … logdesc="Admin login failed" user="admin" srcip=203.0.113.5 action=login status=failed reason="passwd_invalid"
 //               … logdesc="SSL VPN login fail" user="bob" remip=203.0.113.5 action="ssl-login-fail" reason="sslvpn_login_permission_denied"
+//   Junos       sshd[1234]: SSHD_LOGIN_FAILED: Login failed for user 'root' from host '203.0.113.5'   (read in syslog-sshd.ts)
+//               login[1235]: LOGIN_FAILED: Login failed for user root from host 203.0.113.5          (read in syslog-mail.ts)
+//               mgd[1236]: UI_LOGIN_EVENT: User 'lab' login, … ssh-connection '203.0.113.5 5000 10.0.0.1 22' …  (skipped: junosEcho)
 //
 // The message is found wherever the device put it after the syslog header (Cisco puts a sequence
 // number and its own stamp before it; the ASA its message id as the tag). The ASA reports one
@@ -26,9 +29,14 @@ import type { AuthMatch } from "./syslog-sshd";
  * device's text must begin the message (after Cisco's sequence number and stamp): a device line
  * quoted inside another program's message (a user name an attacker chose) is not read as one.
  */
-export function matchDevice(program: string | null, message: string): AuthMatch | null {
-  // every unmatched line of every program comes here: only a device's tag shape goes further
-  if (program !== null && !DEVICE_TAG.test(program)) return null;
+export function matchDevice(program: string | null, message: string, pid: string | null = null): AuthMatch | null {
+  // every unmatched line of every program comes here: only a device's tag shape goes further, or
+  // an IOS origin-id that a relay took for the tag (no pid, a host name or address, the device's
+  // stamp and %SEC_LOGIN- starting the message)
+  if (program !== null && !DEVICE_TAG.test(program)) {
+    if (pid !== null || !ORIGIN_TAG.test(program) || !IOS_AFTER_ORIGIN.test(message)) return null;
+    return ciscoIos(message);
+  }
   const full = program ? `${program}: ${message}` : message;
   if (IOS_START.test(full)) return ciscoIos(full);
   if (ASA.test(full)) return ciscoAsa(full);
@@ -41,8 +49,13 @@ const DEVICE_TAG = /^(?:\d{1,10}$|%[A-Z]|UTC$|GMT$)/;
 
 /** "2345: *Nov 30 10:00:00.123 UTC: %SEC_LOGIN-…", "UTC: %SEC_LOGIN-…" (a line without a syslog header), "%SEC_LOGIN-…" */
 // optional: the relay's tag (a sequence number), the device's own sequence number ("000123: "),
-// then its stamp, its uptime ("1w2d: ") or the zone of a header-less line
-const IOS_START = /^(?:\d{1,10}: )?(?:\d{6}: )?(?:\d{1,4}[wdh]\d{1,2}[dhm]: |[*.]?[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{2,5})?: |(?:UTC|GMT): )?%SEC_LOGIN-\d-LOGIN_/;
+// its origin-id (`logging origin-id hostname|ip|ipv6|string`: "router1: ", "10.0.0.1: "), then its
+// stamp, its uptime ("1w2d: ") or the zone of a header-less line
+const IOS_START = /^(?:\d{1,10}: )?(?:\d{6}: )?(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:\d{1,4}[wdh]\d{1,2}[dhm]: |[*.]?[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{2,5})?: |(?:UTC|GMT): )?%SEC_LOGIN-\d-LOGIN_/;
+/** an origin-id as a relay's tag: a host name, an IPv4 address or a one-word string */
+const ORIGIN_TAG = /^[A-Za-z0-9][\w.-]{0,62}$/;
+/** what follows the origin-id: the device's stamp (or uptime), then the login message */
+const IOS_AFTER_ORIGIN = /^(?:\d{1,4}[wdh]\d{1,2}[dhm]: |[*.]?[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{2,5})?: )%SEC_LOGIN-\d-LOGIN_/;
 /** FortiGate's lines are key=value fields from the start */
 const FORTI_START = /^(?:date|logver|logid|devname|eventtime|timestamp|time)=/;
 
@@ -157,4 +170,16 @@ function fortigate(text: string): AuthMatch | null {
     attempt: true,
     attributes: { logid: f.logid, device: f.devname, reason: f.reason || undefined, logdesc: f.logdesc || undefined },
   };
+}
+
+/**
+ * Junos lines that repeat what another line of the same login says, as the reason they are skipped:
+ * mgd's UI_LOGIN_EVENT is the session sshd's "Accepted …" line already counts as the success (or,
+ * with an empty ssh-connection, a console or telnet session with no address); login's
+ * LOGIN_PAM_AUTHENTICATION_ERROR is the try its LOGIN_FAILED line (with the address) counts.
+ */
+export function junosEcho(program: string, message: string): string | null {
+  if (program === "mgd" && message.startsWith("UI_LOGIN_EVENT: ")) return "junos UI_LOGIN_EVENT: sshd's Accepted line of the same login is the success (an empty ssh-connection: no address)";
+  if (program === "login" && message.startsWith("LOGIN_PAM_AUTHENTICATION_ERROR: ")) return "junos LOGIN_PAM_AUTHENTICATION_ERROR: the LOGIN_FAILED line of the same try counts it";
+  return null;
 }

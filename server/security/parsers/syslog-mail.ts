@@ -102,8 +102,14 @@ const FAILED_LOGIN = /^(?:FAILED LOGIN \(?\d{1,6}\)?|FAILED LOGIN SESSION|TOO MA
 /** util-linux writes the tty where the remote host would be for a console login */
 const TTY = /^(?:tty\w{0,8}|pts\/\d{1,6}|console|hvc\d{1,3}|ttyS\d{1,3})$/;
 
+// Junos' login: "LOGIN_FAILED: Login failed for user root from host 203.0.113.5" (the user as typed, greedy: the host ends the line)
+const JUNOS_LOGIN_FAILED = /^LOGIN_FAILED: Login failed for user (.{0,256}) from host ([^\s']{1,255})$/;
+const JUNOS_LOGIN_FAILED_LOCAL = /^LOGIN_FAILED: Login failed for user (.{0,256}?)(?: from host ?)?$/;
+
 /** login(1)'s failures: on a console (no source), or over telnet/rlogin (the remote host). */
 export function matchLogin(message: string): AuthMatch | null {
+  const junos = JUNOS_LOGIN_FAILED.exec(message) ?? JUNOS_LOGIN_FAILED_LOCAL.exec(message);
+  if (junos) return { kind: "auth_failure", severity: "low", service: "login", signature: "login: failed login", user: junos[1] || null, from: junos[2] ?? null, port: null, attempt: true, attributes: { junos_event: "LOGIN_FAILED" } };
   const m = FAILED_LOGIN.exec(message);
   if (!m) return null;
   const remote = m[2] && !TTY.test(m[2]) ? m[2] : null;

@@ -1,13 +1,17 @@
 import type { AuthMatch } from "./syslog-sshd";
 
-/** The service a PAM stack belongs to, as Vigil names it: sshd, su, sudo, else pam. */
+/** The service a PAM stack belongs to, as Vigil names it: sshd, su, sudo, ftp, else pam. */
 export function pamService(name: string): AuthMatch["service"] {
   const n = name.toLowerCase();
   if (n === "sshd" || n.startsWith("sshd-")) return "sshd";
   if (n === "su" || n === "su-l") return "su";
   if (n === "sudo" || n === "sudo-i") return "sudo";
+  if (FTP_PAM.has(n)) return "ftp";
   return "pam";
 }
+
+/** PAM service names of FTP servers (their pam_service_name / PAMConfig defaults) */
+const FTP_PAM = new Set(["vsftpd", "proftpd", "pure-ftpd", "ftp"]);
 
 // pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root
 const MODULE = /^(pam_[A-Za-z0-9_]{1,32})\(([^:()\s]{1,64}):([a-z]{1,16})\):\s*(.*)$/;
@@ -49,7 +53,9 @@ export function matchPam(message: string, tagModule: string | null, tagService: 
       severity: "low",
       service: svc,
       signature: "pam: authentication failure",
-      user: fields.user || null,
+      // an FTP server hands PAM the name the client sent as ruser= too: for a name with no account
+      // (no user=) it is the only one the line gives
+      user: fields.user || (svc === "ftp" ? fields.ruser : null) || null,
       from: rhost,
       port: null,
       attempt: true,

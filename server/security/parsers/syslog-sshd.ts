@@ -11,13 +11,21 @@ import { portOf } from "./common";
 export interface AuthMatch {
   kind: "auth_failure" | "auth_success";
   severity: Severity;
-  service: "sshd" | "pam" | "su" | "sudo" | "dovecot" | "postfix" | "login" | "cisco-ios" | "cisco-asa" | "fortigate" | "windows";
+  service: "sshd" | "pam" | "su" | "sudo" | "dovecot" | "postfix" | "login" | "ftp" | "cisco-ios" | "cisco-asa" | "fortigate" | "windows";
   signature: string;
   user: string | null;
   /** the source as written: an address or a host name (resolved by the caller) */
   from: string | null;
+  /** `from` is a name the client chose for itself: a host-name source only (`hostSourceOf`) */
+  fromIsClientName?: boolean;
   port: number | null;
   attempt: boolean;
+  /**
+   * a marker that always goes with an attempt line of the same process (Junos' SSHD_LOGIN_FAILED
+   * beside sshd's "Failed password"): on a line without a pid it cannot be paired with it, and is
+   * skipped with this reason rather than counted a second time
+   */
+  pidlessEcho?: string;
   occurrences?: number;
   attributes?: Record<string, unknown>;
 }
@@ -56,13 +64,30 @@ const NO_IDENT = /^Did not receive identification string from (\S+)(?: port (\d+
 /** Junos writes this beside sshd's own "Failed password" line of the same try (same process): a marker */
 const JUNOS_FAILED = /^SSHD_LOGIN_FAILED: Login failed for user '(.{0,256})' from host '([^'\s]{1,255})'\s*$/;
 const BAD_VERSION = /^Bad protocol version identification '(.*)' from (\S+)(?: port (\d+))?/;
+// sshd.c (5.x–8.2): an SSH-1 client against an SSH-2 server, nmap's probe among them ("for 2001:db8::1: SSH-2.0-…" before 7.x)
+const VERSIONS_DIFFER = /^Protocol major versions differ for (\S+?)(?: port (\d+))?: (.*)$/;
+// 8.3+ (packet.c sshpkt_fatal, tag "banner exchange"): the client's first line was no SSH banner
+const BANNER = /^banner exchange: Connection from (\S+) port (\d+): (.*)$/;
+// packet.c: no algorithm in common; before any user is named, so never a log preamble (7.0 wrote
+// no port, some builds " : ")
+const NEGOTIATE = /^Unable to negotiate with (\S+?)(?: port (\d+))? ?: (.*?)(?: \[preauth\])?$/;
+// packet.c sshpkt_fatal's other errors in the pre-auth child ("ssh_dispatch_run_fatal: Connection from … [preauth]")
+const FATAL_PREAUTH = /^([A-Za-z_][\w ]{0,40}): Connection from (?:(invalid |authenticating )user (.*) )?(\S+) port (\d+): .*\[preauth\]$/;
+// LoginGraceTime ran out: sshd.c's grace_alarm_handler (5.x: no port; "fatal: " before it) …
+const TIMEOUT = /^Timeout before authentication for (\S+?)(?: port (\d+))?$/;
+// … and 9.8+'s listener, which reports its child's exit: the connection's own process is the pid it names
+const TIMEOUT_CHILD = /^Timeout before authentication for connection from (\S+?)(?: to (\S+?))?, pid = (\d{1,10})(?: \([a-z ]{1,20}\))?$/;
+// auth.c auth_root_allowed (PermitRootLogin): the "Failed … for root" of the same try is the
+// attempt; any uid-0 account (toor …) is refused so, so the line names no account
+const ROOT_REFUSED = /^ROOT LOGIN REFUSED FROM (\S+?)(?: port (\d+))?$/;
 
 /**
  * The sshd messages that matter for detection, or null when the message is not one of them
  * ("Server listening", "Connection from", session lines, key exchange failures …).
  */
-export function matchSshd(message: string): AuthMatch | null {
-  const text = message.startsWith("error: ") ? message.slice(7) : message;
+export function matchSshd(message: string, program = "sshd"): AuthMatch | null {
+  // log.c writes "error: " and "fatal: " before messages of those levels
+  const text = message.startsWith("error: ") || message.startsWith("fatal: ") ? message.slice(7) : message;
   let m: RegExpExecArray | null;
   if ((m = FAILED.exec(text))) {
     // "none" is the method probe a client sends before any credential: a marker, not an attempt
@@ -88,13 +113,25 @@ export function matchSshd(message: string): AuthMatch | null {
     // before authentication ([preauth], or an invalid / authenticating user) it marks an attack;
     // after it ("Disconnected from user bob …", no [preauth]) it is a session ending
     const qualifier = m[2]?.trim();
-    if (!m[6] && !qualifier) return null;
+    // OpenSSH 9.8+ (sshd-session, sshd-auth) names the user of every session after authentication
+    // ("user bob"), so a line naming none there is one that never got to authenticate (a banner or
+    // key exchange that failed); before 7.5 a session's end read the same, so under "sshd" it is not read
+    const unauthenticated = m[3] === undefined && program !== "sshd";
+    if (!m[6] && !qualifier && !unauthenticated) return null;
     return fail("sshd: preauth disconnect", false, m[3] ?? null, m[4], m[5], { invalid_user: qualifier === "invalid", how: m[1] });
   }
   if ((m = CLOSED_NO_PORT.exec(text))) return fail("sshd: preauth disconnect", false, null, m[2], undefined, { invalid_user: false, how: m[1] });
   if ((m = RECEIVED.exec(text))) return fail("sshd: preauth disconnect", false, null, m[1], m[2], { how: "Received disconnect" });
   if ((m = NO_IDENT.exec(text))) return fail("sshd: no identification string", false, null, m[1], m[2]);
   if ((m = BAD_VERSION.exec(text))) return fail("sshd: bad protocol version", false, null, m[2], m[3], { banner: m[1] });
-  if ((m = JUNOS_FAILED.exec(text))) return fail("sshd: junos login failed", false, m[1], m[2], undefined);
+  if ((m = VERSIONS_DIFFER.exec(text))) return fail("sshd: bad protocol version", false, null, m[1], m[2], { banner: m[3] });
+  if ((m = BANNER.exec(text))) return fail("sshd: banner exchange failed", false, null, m[1], m[2], { reason: m[3] });
+  if ((m = NEGOTIATE.exec(text))) return fail("sshd: unable to negotiate", false, null, m[1], m[2], { reason: m[3] });
+  // (its user part is greedy: only a line that ends as the pattern does is tried, so that a long line that does not cannot backtrack)
+  if (text.endsWith("[preauth]") && (m = FATAL_PREAUTH.exec(text))) return fail("sshd: preauth disconnect", false, m[3] ?? null, m[4], m[5], { invalid_user: m[2] === "invalid ", how: m[1] });
+  if ((m = TIMEOUT_CHILD.exec(text))) return fail("sshd: timeout before authentication", false, null, m[1], undefined, { pid: m[3], local_address: m[2] });
+  if ((m = TIMEOUT.exec(text))) return fail("sshd: timeout before authentication", false, null, m[1], m[2]);
+  if ((m = ROOT_REFUSED.exec(text))) return fail("sshd: root login refused", false, null, m[1], m[2]);
+  if ((m = JUNOS_FAILED.exec(text))) return { ...fail("sshd: junos login failed", false, m[1], m[2], undefined), pidlessEcho: "junos SSHD_LOGIN_FAILED without a pid: sshd's own Failed line of the same try counts it" };
   return null;
 }

@@ -11,6 +11,19 @@ import type { AuthMatch } from "./syslog-sshd";
 // The time is the syslog header's, as for every other line. A logon with no network address
 // ("-", a local console logon) has no source.
 
+// 4776, NTLM credential validation (a domain controller for a domain account, the machine itself
+// for a local one), names the client's workstation, not its address:
+//
+//   The computer attempted to validate the credentials for an account.  Authentication Package: MICROSOFT_AUTHENTICATION_PACKAGE_V1_0  Logon Account: bob  Source Workstation: KALI  Error Code: 0xC000006A
+//   {"EventID":4776,"Channel":"Security","PackageName":"MICROSOFT_AUTHENTICATION_PACKAGE_V1_0","TargetUserName":"bob","Workstation":"KALI","Status":"0xc000006a", …}
+//
+// The workstation is the name the client sent: it is the source as a host name (lower case), never
+// as an address. A wrong password (0xC000006A), an unknown account (0xC0000064) and a locked-out
+// account (0xC0000234) are failed tries; 0x0 a validation that succeeded; other codes (a disabled
+// or expired account, logon hours …) are not read. For a local account the same machine also writes
+// the 4625 of that try (with the address): the two are not paired (no field ties them); they
+// count under different sources (the workstation, the address).
+
 /** Tags Windows agents give their lines (NXLog's BSD output uses the event's source). */
 const AGENT_TAG = /^(?:nxlog|MSWinEventLog|Microsoft-Windows-Security-Auditing)$/i;
 
@@ -19,7 +32,33 @@ const EVENTS: Record<string, { phrase: RegExp; accountEnd: string; address: stri
   "4625": { phrase: /^An account failed to log on\./, accountEnd: "Failure Information:", address: "Source Network Address:", port: "Source Port:" },
   "4624": { phrase: /^An account was successfully logged on\./, accountEnd: "Process Information:", address: "Source Network Address:", port: "Source Port:" },
   "4771": { phrase: /^Kerberos pre-authentication failed\./, accountEnd: "Service Information:", address: "Client Address:", port: "Client Port:" },
+  "4776": { phrase: /^The (?:computer|domain controller) attempted to validate the credentials for an account\./, accountEnd: "Source Workstation:", address: "Source Workstation:", port: "" },
 };
+
+/** 4776's error codes that are a failed try (lower case), with what each says */
+const NTLM_FAILURES: Record<string, string> = { "0xc000006a": "wrong password", "0xc0000064": "no such user", "0xc0000234": "account locked out" };
+
+/** A 4776: the account, the client's workstation, the error code. */
+function ntlm(user: string | null, workstation: string | null, code: string | null, extra: Record<string, unknown>): AuthMatch | null {
+  const status = code?.toLowerCase() ?? "";
+  const failed = status in NTLM_FAILURES;
+  if (!failed && status !== "0x0") return null;
+  // NetBIOS writes it with leading backslashes at times; "-" or nothing: no workstation named
+  const from = workstation?.replace(/^\\+/, "") || null;
+  if (!failed && (!from || from === "-")) return null;
+  return {
+    kind: failed ? "auth_failure" : "auth_success",
+    severity: failed ? "low" : "info",
+    service: "windows",
+    signature: failed ? "windows: ntlm credential validation failed (4776)" : "windows: ntlm credential validation (4776)",
+    user: user && user !== "-" ? user : null,
+    from: from === "-" ? null : from,
+    fromIsClientName: true,
+    port: null,
+    attempt: true,
+    attributes: { event_id: 4776, workstation: from ?? undefined, failure: failed ? code : undefined, failure_reason: failed ? NTLM_FAILURES[status] : undefined, invalid_user: status === "0xc0000064" || undefined, ...extra },
+  };
+}
 
 /**
  * A Windows logon event in a syslog message, or null: NXLog's JSON (untagged, or tagged by an
@@ -84,12 +123,21 @@ function fromJson(text: string): AuthMatch | null {
   if (!id) return null;
   // the Security log's auditing source, not any JSON that happens to carry an EventID
   if (s("Channel") !== "Security" && s("SourceName") !== "Microsoft-Windows-Security-Auditing" && s("ProviderName") !== "Microsoft-Windows-Security-Auditing") return null;
+  if (id === "4776") return ntlm(s("TargetUserName"), s("Workstation"), s("Status"), { package: s("PackageName") ?? undefined, computer: s("Hostname") ?? undefined });
   return outcome(id, s("TargetUserName"), s("TargetDomainName"), s("IpAddress"), s("IpPort"), {
     logon_type: s("LogonType") ?? undefined,
     workstation: s("WorkstationName") ?? undefined,
     failure: s("FailureReason") ?? s("Status") ?? undefined,
     computer: s("Hostname") ?? undefined,
   });
+}
+
+/** The text between the last `end` and the last `start` before it, spaces folded (null: a marker missing). */
+function between(text: string, start: string, end: string): string | null {
+  const stop = text.lastIndexOf(end);
+  if (stop < 0) return null;
+  const at = text.lastIndexOf(start, stop);
+  return at < 0 ? null : text.slice(at + start.length, stop).replace(/\s+/g, " ");
 }
 
 /** The value after the last `marker` (up to two spaces or a tab), or null. */
@@ -126,6 +174,13 @@ function accountOf(text: string, end: string): string | null {
 
 function fromText(id: string, text: string): AuthMatch | null {
   const spec = EVENTS[id];
+  if (id === "4776") {
+    // the account runs up to the workstation's marker (a name may hold spaces); the error code is the last field, after all the client wrote
+    const account = /^[ \t]*(.{1,256}?)[ \t]*$/.exec(between(text, "Logon Account:", "Source Workstation:") ?? "")?.[1] ?? null;
+    // the workstation is often empty: read up to the error code's marker, one word or none
+    const workstation = /^ ?(\S{1,256}) ?$/.exec(between(text, "Source Workstation:", "Error Code:") ?? "")?.[1] ?? null;
+    return ntlm(account, workstation, after(text, "Error Code:"), { package: after(text, "Authentication Package:") ?? undefined });
+  }
   const reason = id === "4625" ? /Failure Reason:\s{0,16}([^\t\r\n]{1,200}?\.)/.exec(text)?.[1] : undefined;
   const extra: Record<string, unknown> = id === "4771" ? { failure: after(text, "Failure Code:") ?? undefined, service_name: after(text, "Service Name:") ?? undefined } : { logon_type: after(text, "Logon Type:") ?? undefined, workstation: after(text, "Workstation Name:") ?? undefined, failure: reason };
   const stop = text.lastIndexOf(spec.accountEnd);

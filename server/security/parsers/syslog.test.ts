@@ -231,9 +231,9 @@ describe("parseSyslogLine: PAM", () => {
   });
 
   it("reads check pass; user unknown as a marker of service pam for other programs", () => {
-    const e = parse("Nov 11 22:46:29 localhost vsftpd(pam_unix)[25073]: check pass; user unknown");
+    const e = parse("Nov 11 22:46:29 localhost xscreensaver(pam_unix)[25073]: check pass; user unknown");
     expect(e).toMatchObject({ service: "pam", signature: "pam: user unknown" });
-    expect(e.attributes).toMatchObject({ attempt: false, pam_service: "vsftpd" });
+    expect(e.attributes).toMatchObject({ attempt: false, pam_service: "xscreensaver" });
   });
 
   it("reads pam_faillock's lock as a medium account-locked event", () => {
@@ -355,6 +355,55 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     expect(reason(parseSyslogLine('Nov 30 10:00:00 app1 webapp[7]: {"EventID":4625,"Channel":"Security","TargetUserName":"bob","IpAddress":"10.9.9.9"}', ctx))).toBe("not security-relevant: webapp");
   });
 
+  it("reads a Cisco line sent with its origin-id (host name, IPv4, IPv6) and with or without a sequence number: the origin names the device", () => {
+    const login = "%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22] [Reason: Login Authentication Failed] at 10:00:00 UTC Mon Nov 30 2026";
+    expect(parse(`<189>123: router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ time: Date.UTC(2026, 10, 30, 10, 0, 0, 123), service: "cisco-ios", user: "admin", src_ip: "203.0.113.5", attributes: { host: "router1" } });
+    expect(parse(`<189>45: 10.0.0.1: Nov 30 10:00:00 UTC: ${login}`)).toMatchObject({ src_ip: "203.0.113.5", attributes: { host: "10.0.0.1" } });
+    expect(parse(`<189>45: 2001:db8::1: Nov 3 10:00:00 UTC: ${login}`)).toMatchObject({ time: Date.UTC(2026, 10, 3, 10), attributes: { host: "2001:db8::1" } });
+    expect(parse(`<189>router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ src_ip: "203.0.113.5", attributes: { host: "router1" } });
+    expect(parse(`<189>Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ src_ip: "203.0.113.5", attributes: { host: null } });
+    // the device's own sequence number after the relay's is no origin
+    expect(parse(`<189>123: 000456: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ src_ip: "203.0.113.5", attributes: { host: null } });
+    expect(parse(`<189>123: 000456: router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ attributes: { host: "router1" } });
+    // "*": the clock is not synchronised, as without an origin-id
+    expect(reason(parseSyslogLine(`<189>123: router1: *Mar  1 00:00:00.000: ${login}`, ctx))).toMatch(/^timestamp: the device's clock is not synchronised/);
+    // no stamp at all: refused, saying why
+    expect(reason(parseSyslogLine(`<189>123: router1: ${login}`, ctx))).toMatch(/^timestamp: none: a Cisco line without the device's date/);
+    expect(reason(parseSyslogLine(`<189>123: ${login}`, ctx))).toMatch(/^timestamp: none: a Cisco line without the device's date/);
+    expect(reason(parseSyslogLine('<166>%ASA-6-605004: Login denied from 203.0.113.5/51234 to outside:10.0.0.1/ssh for user "admin"', ctx))).toMatch(/^timestamp: none: an ASA line without the device's date \(set logging timestamp/);
+  });
+
+  it("reads a Cisco line a relay stamped, its origin-id after the sequence number or taken for the tag, but not another program's message that starts like one", () => {
+    const login = "%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22]";
+    expect(parse(`<189>Nov 30 10:00:00 10.0.0.1 123: router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ service: "cisco-ios", src_ip: "203.0.113.5" });
+    expect(parse(`<189>Nov 30 10:00:00 10.0.0.1 router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ service: "cisco-ios", src_ip: "203.0.113.5", attributes: { program: "router1" } });
+    expect(reason(parseSyslogLine(`<189>Nov 30 10:00:00 app1 webapp[7]: Nov 30 10:00:00.123 UTC: ${login}`, ctx))).toBe("not security-relevant: webapp");
+    expect(reason(parseSyslogLine(`<189>Nov 30 10:00:00 app1 webapp: login for Nov 30 10:00:00.123 UTC: ${login}`, ctx))).toBe("not security-relevant: webapp");
+  });
+
+  it("reads Junos in RFC 5424 structured form: its event tag from MSGID", () => {
+    const e = parse(`<38>1 2026-03-03T10:00:00.000Z fw1 sshd 1234 SSHD_LOGIN_FAILED [junos@2636.1.1.1.2.18 username="root" source-address="203.0.113.5"] Login failed for user 'root' from host '203.0.113.5'`);
+    expect(e).toMatchObject({ service: "sshd", signature: "sshd: junos login failed", user: "root", src_ip: "203.0.113.5", attributes: { pid: "1234", attempt: false } });
+    expect(parse(`<38>1 2026-03-03T10:00:00.000Z fw1 login 1235 LOGIN_FAILED [junos@2636.1.1.1.2.18 username="root" source-address="203.0.113.6"] Login failed for user root from host 203.0.113.6`)).toMatchObject({ service: "login", signature: "login: failed login", user: "root", src_ip: "203.0.113.6", attributes: { attempt: true } });
+    // a MSGID that is no Junos tag is not put before the message
+    expect(parse("<38>1 2026-03-03T10:00:00Z fw1 sshd 1234 ID47 - Failed password for root from 203.0.113.5 port 5555 ssh2")).toMatchObject({ signature: "sshd: failed password", src_port: 5555 });
+  });
+
+  it("reads Junos' LOGIN_FAILED as login's try; skips UI_LOGIN_EVENT (sshd's Accepted is that login), LOGIN_PAM_AUTHENTICATION_ERROR and a pid-less SSHD_LOGIN_FAILED (sshd's Failed line counts the try), saying so", () => {
+    expect(parse("<38>Jun 24 12:46:25 fw1 login[93054]: LOGIN_FAILED: Login failed for user wow from host 203.0.113.9")).toMatchObject({ service: "login", user: "wow", src_ip: "203.0.113.9", attributes: { attempt: true } });
+    expect(parse("<38>Jun 24 12:46:25 fw1 login[93054]: LOGIN_FAILED: Login failed for user wow")).toMatchObject({ user: "wow", src_ip: null });
+    expect(reason(parseSyslogLine("<38>Jun 24 12:46:25 fw1 login[93054]: LOGIN_PAM_AUTHENTICATION_ERROR: Failed password for user user1", ctx))).toBe("junos LOGIN_PAM_AUTHENTICATION_ERROR: the LOGIN_FAILED line of the same try counts it");
+    expect(reason(parseSyslogLine("Jan 19 17:17:59  R1 mgd[15886]: UI_LOGIN_EVENT: User 'lab' login, class 'j-super-user' [15886], ssh-connection '10.0.0.132 57238 10.0.0.1 22', client-mode 'cli'", ctx))).toMatch(/^junos UI_LOGIN_EVENT: sshd's Accepted line/);
+    expect(reason(parseSyslogLine(`<38>1 2026-03-03T10:00:00.000Z fw1 mgd 1236 UI_LOGIN_EVENT [junos@2636.1.1.1.2.18 username="lab"] User 'lab' login, class 'j-super-user' [1236], ssh-connection '10.0.0.132 57238 10.0.0.1 22', client-mode 'cli'`, ctx))).toMatch(/^junos UI_LOGIN_EVENT/);
+    expect(reason(parseSyslogLine("Apr  3 08:27:50  gw4 sshd: SSHD_LOGIN_FAILED: Login failed for user 'mpcl' from host '203.0.113.7'", ctx))).toBe("junos SSHD_LOGIN_FAILED without a pid: sshd's own Failed line of the same try counts it");
+  });
+
+  it("reads the year Junos writes after the time (time-format year)", () => {
+    expect(parse("Jan 24 21:16:48 2020  r01 sshd[55]: Failed password for emf from 203.0.113.8 port 5 ssh2")).toMatchObject({ time: Date.UTC(2020, 0, 24, 21, 16, 48), user: "emf", attributes: { host: "r01" } });
+    // a host named like a year still to come is the host
+    expect(parse("Jan 24 21:16:48 2099 sshd[55]: Failed password for emf from 203.0.113.8 port 5 ssh2")).toMatchObject({ time: Date.UTC(2026, 0, 24, 21, 16, 48), attributes: { host: "2099" } });
+  });
+
   it("reads Junos' SSHD_LOGIN_FAILED as a marker beside sshd's own attempt line", () => {
     expect(parse("<30>Nov 30 10:00:00 srx1 sshd[1234]: SSHD_LOGIN_FAILED: Login failed for user 'root' from host '203.0.113.5'")).toMatchObject({ service: "sshd", user: "root", src_ip: "203.0.113.5", attributes: { attempt: false } });
   });
@@ -387,6 +436,29 @@ describe("parseSyslogLine: Windows logons forwarded as syslog", () => {
     // 0x25: the client's clock is skewed, no password guess
     expect(reason(parseSyslogLine('<13>Nov 30 10:00:00 DC-1 nxlog: {"EventID":4771,"Channel":"Security","TargetUserName":"carol","IpAddress":"::ffff:203.0.113.22","Status":"0x25"}', ctx))).toBe("not security-relevant: nxlog");
     expect(parse('<13>Nov 30 10:00:00 DC-1 nxlog: {"EventID":4771,"Channel":"Security","TargetUserName":"carol","IpAddress":"::ffff:203.0.113.22","IpPort":"50124","Status":"0x18"}')).toMatchObject({ user: "carol", src_ip: "203.0.113.22" });
+  });
+
+  it("reads 4776 (NTLM credential validation): a wrong password, an unknown account and a locked-out one as failed tries from the workstation, as a host name", () => {
+    const ntlm = (account: string, workstation: string, code: string) => snare(4776, `The computer attempted to validate the credentials for an account.    Authentication Package:  MICROSOFT_AUTHENTICATION_PACKAGE_V1_0   Logon Account:  ${account}   Source Workstation:  ${workstation}   Error Code:  ${code}`);
+    const e = parse(ntlm("bob", "KALI", "0xC000006A"));
+    expect(e).toMatchObject({ kind: "auth_failure", service: "windows", signature: "windows: ntlm credential validation failed (4776)", user: "bob", src_ip: null, src_host: "kali", src_port: null });
+    expect(e.attributes).toMatchObject({ event_id: 4776, workstation: "KALI", failure: "0xC000006A", failure_reason: "wrong password", package: "MICROSOFT_AUTHENTICATION_PACKAGE_V1_0", attempt: true });
+    expect(parse(ntlm("John Smith", "WS-7", "0xC0000064"))).toMatchObject({ user: "John Smith", src_host: "ws-7", attributes: { invalid_user: true, failure_reason: "no such user" } });
+    expect(parse(ntlm("carol", "WS-7", "0xc0000234")).attributes).toMatchObject({ failure_reason: "account locked out" });
+    // no workstation: no source (the error code's marker is not read as one)
+    expect(parse(ntlm("bob", "", "0xC000006A"))).toMatchObject({ user: "bob", src_ip: null, src_host: null });
+    // a success is no failure; a disabled or expired account is no password guess
+    expect(parse(ntlm("bob", "WS-7", "0x0"))).toMatchObject({ kind: "auth_success", severity: "info", signature: "windows: ntlm credential validation (4776)", src_host: "ws-7" });
+    expect(reason(parseSyslogLine(ntlm("bob", "WS-7", "0xC0000072"), ctx))).toBe("not security-relevant: no program tag");
+    expect(reason(parseSyslogLine(ntlm("bob", "", "0x0"), ctx))).toBe("not security-relevant: no program tag");
+  });
+
+  it("reads 4776 in NXLog's JSON and under the auditing source's tag; a workstation written as an address is no source (the client names it)", () => {
+    expect(parse('<13>Nov 30 10:00:00 DC-1 nxlog: {"EventID":4776,"Channel":"Security","Hostname":"DC-1","PackageName":"MICROSOFT_AUTHENTICATION_PACKAGE_V1_0","TargetUserName":"alice","Workstation":"\\\\KALI","Status":"0xc000006a"}')).toMatchObject({ user: "alice", src_ip: null, src_host: "kali", attributes: { failure: "0xc000006a", computer: "DC-1" } });
+    expect(parse('<13>Nov 30 10:00:00 DC-1 nxlog: {"EventID":4776,"Channel":"Security","TargetUserName":"alice","Workstation":"203.0.113.9","Status":"0xc000006a"}')).toMatchObject({ user: "alice", src_ip: null, src_host: null });
+    expect(parse("<13>Nov 30 10:00:00 DC-1 Microsoft-Windows-Security-Auditing[580]: The domain controller attempted to validate the credentials for an account.  Authentication Package: MICROSOFT_AUTHENTICATION_PACKAGE_V1_0  Logon Account: carol  Source Workstation: WS-9  Error Code: 0xC000006A")).toMatchObject({ user: "carol", src_host: "ws-9" });
+    // the code is the last field, after the names the client chose
+    expect(parse(snare(4776, "The computer attempted to validate the credentials for an account.  Logon Account:  x Error Code: 0x0 y   Source Workstation:  KALI   Error Code:  0xC000006A"))).toMatchObject({ kind: "auth_failure", user: "x Error Code: 0x0 y" });
   });
 
   it("reads NXLog's JSON (a mapped IPv4 address as IPv4, port 0 as none) and skips a logon from no address", () => {

@@ -1,8 +1,9 @@
 import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
-import { finish, guarded, prepareLine, quoted, sourceOf } from "./common";
-import { isAsaEcho, matchDevice } from "./syslog-devices";
+import { finish, guarded, hostSourceOf, prepareLine, quoted, sourceOf } from "./common";
+import { isAsaEcho, junosEcho, matchDevice } from "./syslog-devices";
 import { matchWindows } from "./syslog-windows";
+import { matchProftpd, matchPureFtpd, matchVsftpd } from "./syslog-ftp";
 import { isDovecotAuthEcho, matchDovecot, matchLogin, matchPostfix } from "./syslog-mail";
 import { matchPam, matchSu, matchSudo } from "./syslog-pam";
 import { matchSshd, type AuthMatch } from "./syslog-sshd";
@@ -16,6 +17,7 @@ import { fractionMs, monthOfAbbrev, resolveYearless, zonedInstant, type TimeResu
 
 const RFC3164 = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:\s+|$)/;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?(?:\s+|$)/;
+const YEAR_AFTER = /^((?:19|20)\d{2})(?:\s+|$)/;
 const RFC5424 = /^1 (\S+) (\S+) (\S+) (\S+) (\S+) /;
 // tag: program, an optional "(pam_unix)" of old PAM lines, an optional [pid], then a colon
 const TAG = /^([^\s[\]:()]{1,128})(?:\(([^\s()]{1,64})\))?(?:\[([^\]\s]{1,32})\])?:(?:\s+|$)/;
@@ -35,6 +37,8 @@ interface Envelope {
   module: string | null;
   pid: string | null;
   message: string;
+  /** RFC 5424's MSGID (Junos puts its event tag there, SSHD_LOGIN_FAILED, and not in the message) */
+  msgid?: string | null;
 }
 
 /**
@@ -80,7 +84,13 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
     text = repeated[2];
   }
   // a program's own patterns first; a device's or Windows agent's text only where none matched
-  const match = matchFor(name, env.module, text.trimEnd()) ?? matchDevice(name, text) ?? matchWindows(name, text);
+  let match = matchFor(name, env.module, text.trimEnd()) ?? matchDevice(name, text, env.pid) ?? matchWindows(name, text);
+  // Junos in RFC 5424 (structured-data) puts its event tag in MSGID, not before the message
+  if (!match && env.msgid && JUNOS_EVENT.test(env.msgid)) match = matchFor(name, null, `${env.msgid}: ${text.trimEnd()}`);
+  // a line that goes with another line of the same try, which counts it: without a pid the two cannot be paired
+  if (match?.pidlessEcho && !env.pid) return { status: "skipped", reason: match.pidlessEcho };
+  const echo = match ? null : junosEcho(name, env.msgid && JUNOS_EVENT.test(env.msgid) ? `${env.msgid}: ${text}` : text);
+  if (echo) return { status: "skipped", reason: echo };
   // dovecot's PAM stack reports the tries its login process's line counts (under any tag)
   if (match?.attributes?.pam_service === "dovecot") return { status: "skipped", reason: "dovecot auth process: its login process's line counts these tries" };
   if (!match && isAsaEcho(name, env.message)) return { status: "skipped", reason: "asa 611102: the 113005/113015 line of the same try counts it" };
@@ -91,7 +101,7 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
 
 /** The stored event of an auth line: the match in its envelope (time, host, program, pid). */
 function eventOf(match: AuthMatch, env: Envelope, line: string, occurrences: number): ParseOutcome {
-  const source = sourceOf(match.from);
+  const source = match.fromIsClientName ? hostSourceOf(match.from) : sourceOf(match.from);
   return finish(
     "syslog",
     {
@@ -119,17 +129,33 @@ function matchFor(name: string, tagModule: string | null, text: string): AuthMat
   const program = name.toLowerCase().replace(/^.*\//, "");
   const pam = matchPam(text, tagModule, program);
   if (pam || tagModule) return pam;
-  if (program === "sshd" || program === "sshd-session" || program === "sshd-auth") return matchSshd(text);
+  if (program === "sshd" || program === "sshd-session" || program === "sshd-auth") return matchSshd(text, program);
   if (program === "su") return matchSu(text);
   if (program === "sudo") return matchSudo(text);
   if (program === "dovecot" || program.endsWith("-login")) return matchDovecot(program, text);
   // postfix/smtpd, postfix/submission/smtpd: the name after the last slash
   if (program === "smtpd") return matchPostfix(text);
   if (program === "login") return matchLogin(text);
+  if (program === "vsftpd") return matchVsftpd(text);
+  if (program === "proftpd") return matchProftpd(text);
+  if (program === "pure-ftpd") return matchPureFtpd(text);
   return null;
 }
 
-const CISCO_BARE = /^\d{1,10}: ([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$/;
+/** a Junos event tag (UI_LOGIN_EVENT, SSHD_LOGIN_FAILED …) */
+const JUNOS_EVENT = /^[A-Z][A-Z0-9]{1,31}_[A-Z0-9_]{1,63}$/;
+
+// a Cisco line without a syslog header: its sequence number, its origin-id (`logging origin-id`:
+// a host name, an address or a string, which names the device), both optional, then its own stamp
+// (a second number is the device's own sequence number, "000123: ", never its origin)
+const CISCO_BARE = /^(?:\d{1,10}: )?(?:\d{6}: )?(?:(?!\d{1,10}: )([A-Za-z0-9][\w.:-]{0,62}): )?([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$/;
+/** the same without a stamp (`no service timestamps log`, or uptime only): no time to read */
+const CISCO_UNSTAMPED = /^(?:\d{1,10}: )?(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:\d{1,4}[wdh]\d{1,2}[dhm]: |\d{2}:\d{2}:\d{2}: )?%[A-Z][A-Z0-9_]{0,31}-\d-[A-Z0-9_]{1,40}: /;
+
+/** vsftpd's own log file (vsftpd.log): "Tue Mar  3 10:00:00 2026 [pid 4711] [alice] FAIL LOGIN: Client "203.0.113.5"" */
+const VSFTPD_LOG = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) (\[pid (\d{1,10})\] .*)$/;
+/** proftpd's own SystemLog writes its tag without the colon: "… host proftpd[4711] ftp.example.com (…[203.0.113.5]): USER …" */
+const PROFTPD_SYSTEMLOG_TAG = /^(proftpd)\[(\d{1,10})\] /;
 
 const ASA_STAMPED = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})(?: ([A-Za-z0-9_.-]{1,255}))? ?: (%(?:ASA|FTD|PIX)-\d-\d{6}: .*)$/;
 
@@ -141,6 +167,16 @@ function asaEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason
   const time = zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), 0, ctx.timeZone ?? "UTC", `${mon} ${day} ${year} ${h}:${mi}:${sec}`);
   if (!time.ok) return { reason: time.reason };
   return { time: time.ms, host: host ?? null, program: null, module: null, pid: null, message };
+}
+
+/** A vsftpd.log line: its stamp (in `use_localtime`'s zone: UTC unless set, read in the configured zone as any zone-less stamp), its pid. */
+function vsftpdEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason: string } {
+  const [, mon, day, h, mi, sec, year, message, pid] = m;
+  const month = monthOfAbbrev(mon);
+  if (!month) return { reason: `timestamp: not a month: ${quoted(mon)}` };
+  const time = zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), 0, ctx.timeZone ?? "UTC", `${mon} ${day} ${year} ${h}:${mi}:${sec}`);
+  if (!time.ok) return { reason: time.reason };
+  return { time: time.ms, host: null, program: "vsftpd", module: null, pid, message };
 }
 
 /**
@@ -183,7 +219,7 @@ function fortiEnvelope(rest: string, ctx: ParseContext): Envelope | { reason: st
 
 /** The envelope of a header-less Cisco line, dated by the device's own stamp (see CISCO_BARE). */
 function ciscoEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason: string } {
-  const [, sync, mon, day, h, mi, sec, frac, abbrev, message] = m;
+  const [, origin, sync, mon, day, h, mi, sec, frac, abbrev, message] = m;
   if (sync) return { reason: `timestamp: the device's clock is not synchronised (${quoted(sync)} before its stamp): set up NTP on it, or send through a relay that stamps lines` };
   if (abbrev && !/^(?:UTC|GMT)$/i.test(abbrev)) return { reason: `timestamp: zone ${quoted(abbrev)} is ambiguous: have the device log in UTC (clock timezone UTC 0)` };
   const month = monthOfAbbrev(mon);
@@ -191,7 +227,7 @@ function ciscoEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reas
   const shown = `${mon} ${day} ${h}:${mi}:${sec}`;
   const time = resolveYearless(month, Number(day), Number(h), Number(mi), Number(sec), fractionMs(frac), ctx.now, abbrev ? "UTC" : (ctx.timeZone ?? "UTC"), shown);
   if (!time.ok) return { reason: time.reason };
-  return { time: time.ms, host: null, program: null, module: null, pid: null, message };
+  return { time: time.ms, host: origin ?? null, program: null, module: null, pid: null, message };
 }
 
 function envelope(line: string, ctx: ParseContext): Envelope | { reason: string } {
@@ -207,11 +243,19 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
   // (its sequence number, its own stamp and zone; "*" or "." before it: a clock not synchronised)
   const cisco = CISCO_BARE.exec(rest);
   if (cisco) return ciscoEnvelope(cisco, ctx);
+  const unstamped = CISCO_UNSTAMPED.exec(rest);
+  if (unstamped) {
+    return /%(?:ASA|FTD|PIX)-/.test(unstamped[0])
+      ? { reason: "timestamp: none: an ASA line without the device's date (set logging timestamp, or send through a relay that stamps lines)" }
+      : { reason: "timestamp: none: a Cisco line without the device's date (set service timestamps log datetime msec show-timezone, and the clock to UTC)" };
+  }
   // a FortiGate in its default format: no header, its key=value fields from the start
   if (rest.startsWith("date=")) return fortiEnvelope(rest, ctx);
   // an ASA with `logging timestamp`: "Nov 30 2026 10:00:00: %ASA-…" or "Nov 30 2026 10:00:00 asa1 : %ASA-…"
   const asa = ASA_STAMPED.exec(rest);
   if (asa) return asaEnvelope(asa, ctx);
+  const vsftpd = VSFTPD_LOG.exec(rest);
+  if (vsftpd) return vsftpdEnvelope(vsftpd, ctx);
   let time: TimeResult;
   let m: RegExpExecArray | null;
   if ((m = ISO.exec(rest))) {
@@ -226,7 +270,13 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
     const month = monthOfAbbrev(m[1]);
     const shown = m[0].trim();
     if (!month) return { reason: `timestamp: not a month: ${quoted(m[1])}` };
-    time = resolveYearless(month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), fractionMs(m[6]), ctx.now, zone, shown);
+    // a year after the time (Junos' `time-format year`, "Jan 24 21:16:48 2020  host …"): that year, not a guess
+    // (a host named like a year to come is a host)
+    const year = YEAR_AFTER.exec(rest.slice(m[0].length));
+    if (year && Number(year[1]) <= new Date(ctx.now).getUTCFullYear() + 1) {
+      m[0] += year[0];
+      time = zonedInstant(Number(year[1]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), fractionMs(m[6]), zone, `${shown} ${year[1]}`);
+    } else time = resolveYearless(month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), fractionMs(m[6]), ctx.now, zone, shown);
   } else {
     return { reason: `not syslog: no RFC 3164, RFC 5424 or ISO timestamp at the start: ${quoted(line, 40)}` };
   }
@@ -240,7 +290,11 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
     rest = rest.slice(first[0].length);
   }
   const tag = TAG.exec(rest);
-  if (!tag) return { time: time.ms, host, program: null, module: null, pid: null, message: rest };
+  if (!tag) {
+    const proftpd = PROFTPD_SYSTEMLOG_TAG.exec(rest);
+    if (proftpd) return { time: time.ms, host, program: proftpd[1], module: null, pid: proftpd[2], message: rest.slice(proftpd[0].length) };
+    return { time: time.ms, host, program: null, module: null, pid: null, message: rest };
+  }
   return { time: time.ms, host, program: tag[1], module: tag[2] ?? null, pid: tag[3] ?? null, message: rest.slice(tag[0].length) };
 }
 
@@ -273,7 +327,7 @@ function rfc5424(rest: string): Envelope | { reason: string } {
   if (message.startsWith(" ")) message = message.slice(1);
   if (message.charCodeAt(0) === 0xfeff) message = message.slice(1);
   const app = nil(m[3]);
-  return { time: t.ms, host: nil(m[2]), program: app, module: null, pid: nil(m[4]), message };
+  return { time: t.ms, host: nil(m[2]), program: app, module: null, pid: nil(m[4]), message, msgid: nil(m[5]) };
 }
 
 /** The host a syslog line names (null: none, or not a syslog line). */
