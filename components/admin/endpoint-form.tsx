@@ -1,8 +1,9 @@
 "use client";
 
 import type { FormEvent } from "react";
-import { SEVERITIES } from "@/lib/contracts/common";
-import { ENDPOINT_FORMATS, NOTIFY_EVENTS, type Endpoint } from "@/lib/contracts/notify";
+import { SEVERITIES } from "@/lib/contracts/values/common";
+import { ENDPOINT_FORMATS, NOTIFY_EVENTS } from "@/lib/contracts/values/notify";
+import type { Endpoint } from "@/lib/contracts/notify";
 import { badFields, buttonClass, fieldClass, FormError, labelClass, quietButtonClass } from "./ui";
 
 const FORMAT_LABEL = { json: "generic JSON", slack: "Slack" } as const;

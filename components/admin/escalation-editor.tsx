@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { fetchJson } from "@/lib/queries/fetch-json";
 import { notifyQueries } from "@/lib/queries/notify-queries";
-import { SEVERITIES, type Severity } from "@/lib/contracts/common";
+import { SEVERITIES, type Severity } from "@/lib/contracts/values/common";
 import type { EndpointListItem, EscalationPolicies } from "@/lib/contracts/notify";
 import { EscalationDryRun } from "./escalation-dry-run";
 import { badFields, buttonClass, fieldClass, FormError, Notice, quietButtonClass } from "./ui";

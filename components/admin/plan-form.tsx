@@ -1,8 +1,9 @@
 "use client";
 
 import { useId, useState, type FormEvent } from "react";
-import { SEVERITIES } from "@/lib/contracts/common";
-import { PLAN_PHASES, type ResponsePlan, type ResponsePlanInput } from "@/lib/contracts/incidents";
+import { SEVERITIES } from "@/lib/contracts/values/common";
+import { PLAN_PHASES } from "@/lib/contracts/values/incidents";
+import type { ResponsePlan, ResponsePlanInput } from "@/lib/contracts/incidents";
 import { badFields, buttonClass, fieldClass, FormError, labelClass, quietButtonClass } from "./ui";
 
 type Step = ResponsePlanInput["steps"][number];

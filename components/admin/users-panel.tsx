@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { adminQueries } from "@/lib/queries/admin-queries";
 import { fetchJson } from "@/lib/queries/fetch-json";
-import { ROLE_NAMES } from "@/lib/contracts/access";
+import { ROLE_NAMES } from "@/lib/contracts/values/access";
 import { buttonClass, inputClass, Notice, quietButtonClass, Table, Td } from "./ui";
 
 /** Accounts: create, change role, disable. */

@@ -3,8 +3,9 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { RESOLUTION_REASONS, type Incident } from "@/lib/contracts/incidents";
-import { SEVERITIES } from "@/lib/contracts/common";
+import { RESOLUTION_REASONS } from "@/lib/contracts/values/incidents";
+import type { Incident } from "@/lib/contracts/incidents";
+import { SEVERITIES } from "@/lib/contracts/values/common";
 import { incidentWorkQueries, postIncident, type IncidentDetail, type IncidentVerb } from "@/lib/queries/incident-work";
 import { HttpError } from "@/lib/queries/fetch-json";
 import { SeverityBadge } from "@/components/ui/severity";

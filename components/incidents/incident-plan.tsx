@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from "react";
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { LINK_KINDS, type IncidentDetailAnswer } from "@/lib/contracts/incidents";
+import { LINK_KINDS } from "@/lib/contracts/values/incidents";
+import type { IncidentDetailAnswer } from "@/lib/contracts/incidents";
 import { fetchJson } from "@/lib/queries/fetch-json";
 import type { Delivery } from "@/lib/contracts/notify";
 import { SeverityBadge } from "@/components/ui/severity";

@@ -1,6 +1,6 @@
 "use client";
 
-import { incidentOrder, INCIDENT_SORTS, type IncidentOrderKey, type IncidentSort, type SortOrder } from "@/lib/contracts/incidents";
+import { incidentOrder, INCIDENT_SORTS, type IncidentOrderKey, type IncidentSort, type SortOrder } from "@/lib/contracts/values/incidents";
 
 /** The list's order as the URL holds it: `sort` (absent: newest) and `order` (absent: the sort's own). */
 export interface SortParams {

@@ -2,7 +2,7 @@
 
 import { useEffect } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { batchSchema } from "@/lib/contracts/live";
+import { isBatch } from "@/lib/contracts/values/live";
 import { applyIncidents } from "@/lib/live/apply";
 import { incidentQueries } from "@/lib/queries/live-queries";
 import { useLive } from "@/components/live/live-provider";
@@ -21,9 +21,8 @@ export function useIncidentWatch(id: number): void {
   useEffect(() => {
     if (!socket) return;
     const onBatch = (raw: unknown) => {
-      const parsed = batchSchema.safeParse(raw);
-      if (!parsed.success || parsed.data.stream !== "incidents") return;
-      const named = parsed.data.items.some((item) => (item as { incident?: { id?: number } })?.incident?.id === id);
+      if (!isBatch(raw) || raw.stream !== "incidents") return;
+      const named = raw.items.some((item) => (item as { incident?: { id?: number } })?.incident?.id === id);
       if (named) void client.invalidateQueries({ queryKey: ["incidents", "page", id] });
     };
     socket.on("batch", onBatch);

@@ -2,7 +2,8 @@
 
 import { useEffect, useRef } from "react";
 import { hashKey, useQueryClient, type QueryKey } from "@tanstack/react-query";
-import { batchSchema, resyncSchema, type Batch, type DeltaByStream, type Stream } from "@/lib/contracts/live";
+import { isBatch, isResync } from "@/lib/contracts/values/live";
+import type { Batch, DeltaByStream, Stream } from "@/lib/contracts/live";
 import { useLive } from "./live-provider";
 
 interface Positioned {
@@ -83,14 +84,12 @@ export function useLiveStream<S extends Stream, D extends Positioned>(
       }
     };
     const onBatch = (raw: unknown) => {
-      const parsed = batchSchema.safeParse(raw);
-      if (!parsed.success || parsed.data.stream !== stream) return;
-      pending.push(parsed.data as Batch<S>);
+      if (!isBatch(raw) || raw.stream !== stream) return;
+      pending.push(raw as Batch<S>);
       schedule();
     };
     const onResync = (raw: unknown) => {
-      const parsed = resyncSchema.safeParse(raw);
-      if (!parsed.success || parsed.data.stream !== stream) return;
+      if (!isResync(raw) || raw.stream !== stream) return;
       wanted = true;
       void client.invalidateQueries({ queryKey }).then(subscribe);
     };

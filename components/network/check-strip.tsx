@@ -1,5 +1,5 @@
 import type { Check } from "@/lib/contracts/network";
-import { RECENT_CHECKS } from "@/lib/contracts/network";
+import { RECENT_CHECKS } from "@/lib/contracts/values/network";
 import { latency } from "@/components/ui/format";
 
 /** The node's recent checks as a strip of bars, oldest left: green passed, red failed. */

@@ -1,4 +1,5 @@
-import { NODE_STATUSES, STATUS_RANK, TAG_NAME, type NodeStatus, type NodeTileView, type StatusCounts } from "@/lib/contracts/network";
+import { NODE_STATUSES, STATUS_RANK, TAG_NAME, type NodeStatus } from "@/lib/contracts/values/network";
+import type { NodeTileView, StatusCounts } from "@/lib/contracts/network";
 
 /** The tag keys offered first in "Group by", whether or not a loaded node has them. */
 export const GROUP_PRESETS = ["site", "tier", "owner", "service"] as const;

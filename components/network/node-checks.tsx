@@ -3,7 +3,8 @@
 import { useState } from "react";
 import Link from "next/link";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { RECENT_CHECKS, type CheckDefinition, type DetailCheck, type NodeDetail } from "@/lib/contracts/network";
+import { RECENT_CHECKS } from "@/lib/contracts/values/network";
+import type { CheckDefinition, DetailCheck, NodeDetail } from "@/lib/contracts/network";
 import { nodePageQueries, type NodeChangeAnswer } from "@/lib/queries/node-queries";
 import { useCan } from "@/components/ui/me-context";
 import { checkOf, COMMON_FIELDS, draftOf, fieldProblems, settingsText, TYPE_FIELDS, type CheckDraft, type CheckType } from "./check-model";

@@ -2,7 +2,8 @@
 
 import { useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { LATENCY_RANGES, type LatencyPoint, type LatencyRange } from "@/lib/contracts/figures";
+import { LATENCY_RANGES, type LatencyRange } from "@/lib/contracts/values/figures";
+import type { LatencyPoint } from "@/lib/contracts/figures";
 import { nodePageQueries } from "@/lib/queries/node-queries";
 import { latency } from "@/components/ui/format";
 import { LocalTime } from "@/components/ui/time";

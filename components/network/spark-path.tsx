@@ -1,4 +1,4 @@
-import { SPARK_POINTS } from "@/lib/contracts/network";
+import { SPARK_POINTS } from "@/lib/contracts/values/network";
 
 const W = 100;
 const H = 24;

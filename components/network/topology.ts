@@ -1,4 +1,5 @@
-import { STATUS_RANK, type NodeTileView, type StatusCounts } from "@/lib/contracts/network";
+import { STATUS_RANK } from "@/lib/contracts/values/network";
+import type { NodeTileView, StatusCounts } from "@/lib/contracts/network";
 import { emptyCounts, FAILING } from "./grouping";
 
 /**

@@ -3,7 +3,8 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { encodeCursor, type SecurityEvent } from "@/lib/contracts/events";
+import { encodeCursor } from "@/lib/contracts/values/events";
+import type { SecurityEvent } from "@/lib/contracts/events";
 import { securityQueries } from "@/lib/queries/security-queries";
 import { EventRow } from "./event-row";
 import { EventDetail } from "./event-detail";

@@ -3,7 +3,7 @@
 import { memo, useMemo } from "react";
 import { useVisibleWidth } from "@/components/ui/use-visible-width";
 import type { RateBucket } from "@/lib/contracts/events";
-import { SEVERITIES } from "@/lib/contracts/common";
+import { SEVERITIES } from "@/lib/contracts/values/common";
 import { SEVERITY_COLORS } from "@/components/ui/severity";
 import { compactCount, niceCeiling, rateColumns, stackPaths } from "./rate-bars";
 

@@ -1,5 +1,5 @@
 import type { RateBucket } from "@/lib/contracts/events";
-import { SEVERITIES, type Severity } from "@/lib/contracts/common";
+import { SEVERITIES, type Severity } from "@/lib/contracts/values/common";
 
 const MINUTE = 60_000;
 /** Minutes the chart shows, the newest last. */

@@ -6,7 +6,7 @@ import { useQuery } from "@tanstack/react-query";
 import { securityQueries } from "@/lib/queries/live-queries";
 import type { GroupSlice } from "@/lib/live/apply-security";
 import type { RateBucket, SeverityCounts } from "@/lib/contracts/events";
-import { SEVERITIES } from "@/lib/contracts/common";
+import { SEVERITIES } from "@/lib/contracts/values/common";
 import { SEVERITY_COLORS } from "@/components/ui/severity";
 import { Pane } from "@/components/ui/pane";
 import { useNow } from "@/components/ui/time";

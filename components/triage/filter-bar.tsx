@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useState, type FormEvent } from "react";
-import { EVENT_KINDS } from "@/lib/contracts/events";
-import { SEVERITIES } from "@/lib/contracts/common";
+import { EVENT_KINDS } from "@/lib/contracts/values/events";
+import { SEVERITIES } from "@/lib/contracts/values/common";
 import { SEVERITY_COLORS } from "@/components/ui/severity";
 import { DEFAULT_RANGE, RANGES, type TriageFilter } from "@/lib/queries/triage-queries";
 import type { UrlPatch } from "./use-triage-url";

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { SecurityTop, TopEntry } from "@/lib/contracts/events";
-import { SEVERITIES } from "@/lib/contracts/common";
+import { SEVERITIES } from "@/lib/contracts/values/common";
 import { triageQueries } from "@/lib/queries/triage-queries";
 import { SEVERITY_COLORS } from "@/components/ui/severity";
 import type { UrlPatch } from "./use-triage-url";

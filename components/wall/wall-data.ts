@@ -1,4 +1,4 @@
-import { SEVERITIES, severityRank, type Severity } from "@/lib/contracts/common";
+import { SEVERITIES, severityRank, type Severity } from "@/lib/contracts/values/common";
 import type { NodeStatus } from "@/lib/contracts/network";
 import { compareGroups, emptyCounts } from "@/components/network/grouping";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { SEVERITIES } from "@/lib/contracts/common";
+import { SEVERITIES } from "@/lib/contracts/values/common";
 import { incidentQueries } from "@/lib/queries/live-queries";
 import { SEVERITY_COLORS } from "@/components/ui/severity";
 import { incidentCounts, worstIncidents, type IncidentsLike } from "./wall-data";

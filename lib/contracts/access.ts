@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { decimalParam, timeSchema } from "./common";
+import { ROLE_NAMES, SCOPE_NAMES } from "./values/access";
 
-export const ROLE_NAMES = ["viewer", "noc", "analyst", "oncall", "admin"] as const;
-export const SCOPE_NAMES = ["ingest", "read", "act", "metrics"] as const;
+export { ROLE_NAMES, SCOPE_NAMES };
 
 export const setupSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),

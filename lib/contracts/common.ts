@@ -1,13 +1,10 @@
 import { z } from "zod";
 import { canonicalIp } from "../net/ip";
 import { parseInstant } from "../time/instant";
+import { SEVERITIES, severityRank, type Severity } from "./values/common";
 
-export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
+export { SEVERITIES, severityRank, type Severity };
 export const severitySchema = z.enum(SEVERITIES);
-export type Severity = z.infer<typeof severitySchema>;
-
-/** Lower is more severe; used for sorting. */
-export const severityRank: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 /**
  * A real instant (see `parseInstant`): ISO-8601 with an offset, epoch milliseconds or epoch

@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { decimalParam, ipSchema, SEVERITIES, severitySchema, timeSchema, type Severity } from "./common";
 import { jsonBoundsError, type JsonBounds } from "./bounded-json";
+import { EVENT_KINDS, RATE_WINDOW_MINUTES, encodeCursor, type EventCursor } from "./values/events";
+
+export { EVENT_KINDS, RATE_WINDOW_MINUTES, encodeCursor, type EventCursor };
 
 /** `attributes`: an object at most 8 levels deep and 16 KiB as JSON. */
 export const ATTRIBUTE_BOUNDS: JsonBounds = { maxDepth: 8, maxBytes: 16 * 1024 };
 
-export const EVENT_KINDS = ["ids_alert", "ids_anomaly", "auth_failure", "auth_success", "transaction", "anomaly", "system"] as const;
 export const eventKindSchema = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof eventKindSchema>;
 
@@ -75,17 +77,6 @@ export type SecurityEvent = z.infer<typeof securityEventSchema>;
 
 /** One event with the line as received (card numbers masked): GET /api/v1/events/:id. */
 export type SecurityEventDetail = SecurityEvent & { raw: string | null; received_at: number; fingerprint: string | null };
-
-/** A position in the newest-first order of events: the (time, id) of the last event a page showed. */
-export interface EventCursor {
-  time: number;
-  id: number;
-}
-
-/** Cursors travel as "time:id" (both decimal): `next_before` of one page is `before` of the next. */
-export function encodeCursor(c: EventCursor): string {
-  return `${c.time}:${c.id}`;
-}
 
 export const cursorParam = z
   .string()
@@ -256,9 +247,6 @@ export interface EventsPage {
 }
 
 export type SeverityCounts = Record<Severity, number>;
-
-/** Minutes of per-minute counts the security pane shows. */
-export const RATE_WINDOW_MINUTES = 60;
 
 export interface RateBucket {
   minute: number;

@@ -4,13 +4,12 @@
 import { z } from "zod";
 import { decimalParam, timeSchema } from "./common";
 import type { NodeStatus } from "./network";
+import { LATENCY_RANGES, type LatencyRange } from "./values/figures";
 
-const HOUR = 3_600_000;
+export { LATENCY_RANGES, type LatencyRange };
+
 const DAY = 86_400_000;
 
-/** The chart ranges the node page offers. */
-export const LATENCY_RANGES = { "1h": HOUR, "24h": DAY, "7d": 7 * DAY, "30d": 30 * DAY } as const;
-export type LatencyRange = keyof typeof LATENCY_RANGES;
 /** The longest from/to a chart, an uptime figure or an outage list may cover. */
 export const MAX_FIGURE_SPAN_MS = 1830 * DAY;
 /** The longest range of one SLA report (its worst hour is read from hour rows). */

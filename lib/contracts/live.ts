@@ -2,8 +2,9 @@ import { z } from "zod";
 import type { SecurityEvent } from "./events";
 import type { Check, NodeStatus, NodeView } from "./network";
 import type { Incident } from "./incidents";
+import { STREAMS } from "./values/live";
 
-export const STREAMS = ["network", "security", "incidents"] as const;
+export { STREAMS };
 export const streamSchema = z.enum(STREAMS);
 export type Stream = z.infer<typeof streamSchema>;
 
@@ -50,6 +51,7 @@ export type SubscribeAck =
   | { ok: true; epoch: string; head: Record<Stream, number> }
   | { ok: false; error: string };
 
+/** The wire shape of a batch; the browser checks it with isBatch (values/live.ts), which must agree. */
 export const batchSchema = z.object({
   stream: streamSchema,
   seq_from: z.number().int().positive(),
@@ -63,6 +65,7 @@ export type Batch<S extends Stream = Stream> = {
   items: DeltaByStream[S][];
 };
 
+/** The wire shape of a resync order; the browser checks it with isResync (values/live.ts). */
 export const resyncSchema = z.object({ stream: streamSchema, reason: z.string() });
 export type Resync = z.infer<typeof resyncSchema>;
 

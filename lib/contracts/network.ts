@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { decimalParam, timeSchema } from "./common";
+import { DETAIL_CHECKS, NODE_STATUSES, RECENT_CHECKS, SPARK_POINTS, STATUS_RANK, TAG_NAME, nodeTile, sparkPoint, type NodeStatus } from "./values/network";
+
+export { DETAIL_CHECKS, NODE_STATUSES, RECENT_CHECKS, SPARK_POINTS, STATUS_RANK, TAG_NAME, nodeTile, sparkPoint, type NodeStatus };
 
 export const NODE_KEY = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-/** Tag names: lower-case words (`site`, `tier`, `owner`, `service`…). */
-export const TAG_NAME = /^[a-z][a-z0-9_.-]{0,31}$/;
 
 /** One item of POST /api/v1/heartbeats. */
 export const heartbeatInputSchema = z.strictObject({
@@ -20,12 +21,6 @@ export const heartbeatInputSchema = z.strictObject({
 export type HeartbeatInput = z.input<typeof heartbeatInputSchema>;
 export type NormalizedHeartbeat = z.output<typeof heartbeatInputSchema>;
 
-/**
- * A node's status (server/network/status.ts): pending (no data yet; called `unknown` before
- * migration 0008), up, degraded, down, unreachable (its parent is down), maintenance, flapping.
- */
-export const NODE_STATUSES = ["pending", "up", "degraded", "down", "unreachable", "maintenance", "flapping"] as const;
-export type NodeStatus = (typeof NODE_STATUSES)[number];
 /** Where a node's definition comes from (see the README, "Nodes and checks"). */
 export const NODE_SOURCES = ["config", "api", "heartbeat"] as const;
 export type NodeSource = (typeof NODE_SOURCES)[number];
@@ -63,8 +58,6 @@ export interface NodeView extends NodeBase {
   checks: Check[];
 }
 
-export const RECENT_CHECKS = 30;
-
 export interface NetworkSnapshot {
   epoch: string;
   seq: number;
@@ -87,8 +80,6 @@ export interface NodesPage extends NetworkSnapshot {
 
 // --- the network pane's first load: counts and light tiles, worst first ---
 
-/** Latencies a tile's sparkline carries (the newest last; null for a failed check). */
-export const SPARK_POINTS = 20;
 /** Tiles the pane loads at first; past it the summary is marked truncated (counts stay true). */
 export const SUMMARY_TILES = 2000;
 /**
@@ -96,15 +87,6 @@ export const SUMMARY_TILES = 2000;
  * nodes the summary there is `partial` and the browser asks for SUMMARY_TILES once hydrated.
  */
 export const FIRST_SCREEN_TILES = 200;
-/** Checks GET /api/v1/nodes/:id returns by default. */
-export const DETAIL_CHECKS = 60;
-
-/** Order of the pane, worst first: down, unreachable, flapping, degraded, pending, maintenance, up; then by name, then id. */
-export const STATUS_RANK: Record<NodeStatus, number> = { down: 0, unreachable: 1, flapping: 2, degraded: 3, pending: 4, maintenance: 5, up: 6 };
-
-/** A check as a sparkline point: latency to 0.1 ms (enough for a sparkline, and a small payload), null when it failed. */
-export const sparkPoint = (ok: boolean, latency: number | null): number | null => (ok ? (latency === null ? 0 : Math.round(latency * 10) / 10) : null);
-
 /**
  * One node tile: what the grid, the topology rows, the wall and the detail drawer read, nothing
  * more (no source or paused: the node page reads those). Fields at their common value are left
@@ -129,26 +111,6 @@ export interface NodeTileView {
   tags?: Record<string, string>;
   /** recent latencies, oldest first, at most SPARK_POINTS; null where the check failed */
   spark: (number | null)[];
-}
-
-/** A node as a tile (NodeTileView: fields at their common value left out). */
-export function nodeTile(n: Omit<NodeBase, "source" | "paused">, spark: (number | null)[]): NodeTileView {
-  const notUp = n.status !== "up";
-  return {
-    id: n.id,
-    key: n.key,
-    name: n.name,
-    kind: n.kind,
-    status: n.status,
-    last_latency_ms: n.last_latency_ms,
-    last_check_at: n.last_check_at,
-    ...(n.parent_id != null ? { parent_id: n.parent_id } : {}),
-    ...(n.critical ? { critical: true } : {}),
-    ...(notUp && n.since != null ? { since: n.since } : {}),
-    ...(notUp && n.reason ? { reason: n.reason } : {}),
-    ...(n.tags && Object.keys(n.tags).length > 0 ? { tags: n.tags } : {}),
-    spark,
-  };
 }
 
 export type StatusCounts = Record<NodeStatus, number>;

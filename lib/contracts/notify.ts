@@ -2,12 +2,9 @@ import { z } from "zod";
 import { decimalParam, severitySchema, type Severity } from "./common";
 import type { Incident } from "./incidents";
 import { parseDuration } from "../../server/network/duration";
+import { ENDPOINT_FORMATS, NOTIFY_EVENTS, type EndpointFormat, type NotifyEvent } from "./values/notify";
 
-/** What an endpoint can be told about an incident. */
-export const NOTIFY_EVENTS = ["open", "acknowledge", "resolve", "reopen", "escalate"] as const;
-export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
-export const ENDPOINT_FORMATS = ["json", "slack"] as const;
-export type EndpointFormat = (typeof ENDPOINT_FORMATS)[number];
+export { ENDPOINT_FORMATS, NOTIFY_EVENTS, type EndpointFormat, type NotifyEvent };
 
 /**
  * An outbound webhook URL: http or https only (no file:, javascript:, data: …), a host, no user

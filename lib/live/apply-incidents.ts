@@ -1,6 +1,7 @@
-import { countsOfGroups, type IncidentGroup, type IncidentsSnapshot, type Incident } from "../contracts/incidents";
+import { countsOfGroups } from "../contracts/values/incidents";
+import type { IncidentGroup, IncidentsSnapshot, Incident } from "../contracts/incidents";
 import type { IncidentDelta } from "../contracts/live";
-import { severityRank, type Severity } from "../contracts/common";
+import { severityRank, type Severity } from "../contracts/values/common";
 
 /**
  * The active incidents as the browser holds them: the snapshot's page plus the incidents deltas

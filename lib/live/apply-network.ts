@@ -1,5 +1,5 @@
 import type { NetworkSummary, NodeTileView, NodeView, StatusCounts } from "../contracts/network";
-import { SPARK_POINTS, STATUS_RANK, nodeTile, sparkPoint } from "../contracts/network";
+import { SPARK_POINTS, STATUS_RANK, nodeTile, sparkPoint } from "../contracts/values/network";
 import type { NetworkDelta } from "../contracts/live";
 
 /** The pane's order (STATUS_RANK: down first, up last); then name, then id (as the server sends it). */

@@ -1,5 +1,5 @@
 import type { DetailCheck, NodeDetail } from "../contracts/network";
-import { DETAIL_CHECKS } from "../contracts/network";
+import { DETAIL_CHECKS } from "../contracts/values/network";
 import type { LatencyAnswer, LatencyPoint } from "../contracts/figures";
 import type { Incident, IncidentsSnapshot } from "../contracts/incidents";
 import type { IncidentDelta, DeltaCheck, NetworkDelta } from "../contracts/live";

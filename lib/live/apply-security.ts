@@ -1,4 +1,5 @@
-import { RATE_WINDOW_MINUTES, type SecuritySnapshot, type RateBucket, type SecurityEvent } from "../contracts/events";
+import { RATE_WINDOW_MINUTES } from "../contracts/values/events";
+import type { SecuritySnapshot, RateBucket, SecurityEvent } from "../contracts/events";
 import type { SecurityDelta } from "../contracts/live";
 import type { Severity } from "../contracts/common";
 
