@@ -6,6 +6,7 @@
 // Usage: npx tsx bench/storm-deltas.ts [nodes 1000] [storm 500]
 import { testCore, personOf } from "../server/test-support/core";
 import { fakeTimers } from "../server/test-support/fake-timers";
+import { listedDelta } from "../server/live/hub";
 import { nodeInputSchema } from "../server/network/definition";
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
 const timers = fakeTimers(T0);
@@ -22,7 +23,9 @@ for (let i = 0; i < STORM; i++) { at += 50; t.core.ingestHeartbeats([{ node: `n$
 const ms = performance.now() - t0; const cpu = process.cpuUsage(c0);
 const items = t.drain("incidents");
 const bytes = items.reduce((s, x) => s + JSON.stringify(x).length, 0);
-console.log(`${STORM} nodes down one by one: ${ms.toFixed(0)} ms (${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU); incident deltas ${items.length}, ${(bytes / 1e6).toFixed(2)} MB JSON; incidents ${t.core.incidentsSnapshot({ status: "active", limit: 10 }).total}`);
+// what each open console is sent (server/live/socket.ts) and a reconnecting one replayed
+const sent = items.reduce((s, x) => s + JSON.stringify(listedDelta("incidents", x)).length, 0);
+console.log(`${STORM} nodes down one by one: ${ms.toFixed(0)} ms (${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU); incident deltas ${items.length}: ${(sent / 1e6).toFixed(2)} MB of JSON to each console (${(bytes / 1e6).toFixed(2)} MB whole, as the notifier reads them); incidents ${t.core.incidentsSnapshot({ status: "active", limit: 10 }).total}`);
 const storm = t.core.incidentsSnapshot({ status: "active", limit: 10 }).incidents[0];
 console.log(storm.title, "timeline", t.core.incident(storm.id)!.timeline.length);
 await t.core.stopNetwork();

@@ -35,13 +35,22 @@ export interface HubOptions {
 }
 
 /**
- * An incident as the live stream carries it: without its `details`, which the lists and counts
- * that apply deltas never read and the incident's page fetches (it refetches on any delta naming
- * it). A storm's details list every member, so each node joining a 500-node storm sent the whole
- * list again: 10 MB of JSON to every browser and into the replay ring (bench/storm-deltas.ts).
+ * An incident as the live socket carries it (and the replay ring keeps it): without its
+ * `details`, which the lists and counts that apply deltas never read and the incident's page
+ * fetches (it refetches on any delta naming it). A storm's details list every member, so each
+ * node joining a 500-node storm sent the whole list again: 10 MB of JSON to every browser
+ * (bench/storm-deltas.ts). Emitters in the process (the notifier, whose webhooks carry the whole
+ * incident) get the deltas as published.
  */
-function listedIncident(delta: DeltaByStream["incidents"]): DeltaByStream["incidents"] {
-  return delta.incident.details === null ? delta : { type: delta.type, incident: { ...delta.incident, details: null } };
+export function listedDelta<S extends Stream>(stream: S, item: DeltaByStream[S]): DeltaByStream[S] {
+  if (stream !== "incidents") return item;
+  const delta = item as DeltaByStream["incidents"];
+  return (delta.incident.details === null ? delta : { type: delta.type, incident: { ...delta.incident, details: null } }) as DeltaByStream[S];
+}
+
+/** A batch as the live socket sends it (`listedDelta`). */
+export function listedBatch(batch: Batch): Batch {
+  return batch.stream === "incidents" ? { ...batch, items: batch.items.map((item) => listedDelta(batch.stream, item as DeltaByStream["incidents"])) } : batch;
 }
 
 /**
@@ -76,10 +85,10 @@ export class Hub {
 
   publish<S extends Stream>(stream: S, items: DeltaByStream[S][]): void {
     const state = this.streams[stream];
-    for (const published of items) {
-      const item = stream === "incidents" ? listedIncident(published as DeltaByStream["incidents"]) : published;
+    for (const item of items) {
       state.head += 1;
-      state.ring[state.head % this.capacity] = item;
+      // replays go to sockets only: the ring keeps what they are sent
+      state.ring[state.head % this.capacity] = listedDelta(stream, item);
       state.pending.push(item);
     }
     this.published += items.length;

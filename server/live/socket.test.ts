@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { attachLive } from "./socket";
 import { Hub } from "./hub";
-import type { Batch, ClientToServerEvents, Resync, SecurityDelta, ServerToClientEvents, SubscribeAck, SubscribeRequest } from "../../lib/contracts/live";
+import type { Batch, ClientToServerEvents, IncidentDelta, Resync, SecurityDelta, ServerToClientEvents, SubscribeAck, SubscribeRequest } from "../../lib/contracts/live";
+import type { Incident } from "../../lib/contracts/incidents";
 import { personOf } from "../test-support/core";
 import type { IdentityResult } from "../auth/identity";
 import { openDatabase } from "../../db/client";
@@ -104,6 +105,20 @@ describe("live socket", () => {
     expect(await got).toMatchObject({ stream: "security", seq_from: 1, seq_to: 2 });
     await subscribe(b, { streams: ["network"] }); // a round trip: anything sent to b before this has arrived
     expect(bGotSecurity).toBe(false);
+  });
+
+  it("sends incidents without their details (the page fetches them), while the hub's other listeners get them whole", async () => {
+    const { hub, url } = await start();
+    let inProcess: unknown = undefined;
+    hub.onBatch((b) => (inProcess = (b.items[0] as IncidentDelta).incident.details));
+    const a = client(url);
+    await subscribe(a, { streams: ["incidents"] });
+    const got = nextBatch(a);
+    const incident = { id: 3, title: "40 nodes down", status: "open", details: { members: [{ key: "n1" }] } } as unknown as Incident;
+    hub.publish("incidents", [{ type: "incident", incident }]);
+    hub.flush();
+    expect(((await got).items[0] as IncidentDelta).incident).toMatchObject({ id: 3, title: "40 nodes down", details: null });
+    expect(inProcess).toEqual({ members: [{ key: "n1" }] });
   });
 
   it("replays to a reconnecting client exactly what was published while it was away", async () => {

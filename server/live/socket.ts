@@ -10,7 +10,7 @@ import { describeZodError } from "../../lib/contracts/common";
 import { can, type Identity } from "../auth/actor";
 import type { IdentityResult } from "../auth/identity";
 import { STREAM_PERMISSION } from "../auth/permissions";
-import type { Hub } from "./hub";
+import { listedBatch, type Hub } from "./hub";
 import { buildHostPolicy, hostAllowed, originAllowed, type HostPolicyHolder } from "../origin";
 
 interface SocketData {
@@ -83,7 +83,7 @@ export function attachLive(httpServer: HttpServer, hub: Hub, options: LiveOption
     // socket.io encodes a broadcast (JSON of up to 2,000 items) before it looks for recipients:
     // with nobody in the room (an ingest flood while no console shows that pane) that was wasted
     if (listeners === 0) return;
-    io.to(batch.stream).emit("batch", batch);
+    io.to(batch.stream).emit("batch", listedBatch(batch));
     figures.sent += batch.items.length * listeners;
   });
 
