@@ -206,6 +206,15 @@ export class Outages {
     return storm ? this.incidents.work.get(storm.incidentId) : null;
   }
 
+  /**
+   * A node paused while its outage is open (`incidentId`, its own or its storm's): its checks stop,
+   * so nothing resolves the incident until it is resumed and passes. Said on the incident, so
+   * whoever holds it knows.
+   */
+  pausedOn(incidentId: number, name: string, at: number, out: Map<number, Incident>): void {
+    this.note(incidentId, `${name} was paused at ${iso(at)}: no checks run while it is paused, so this stays open until it is resolved by hand or ${name}, resumed, passes again`, out, true);
+  }
+
   /** A node removed or paused: it no longer holds a storm open, and waits for nothing. */
   forget(id: number): void {
     this.held.delete(id);

@@ -84,4 +84,19 @@ describe("incident rules", () => {
     expect(joins.length).toBeGreaterThan(0);
     expect(storm.timeline.filter((e) => e.action === "note").length).toBeLessThanOrEqual(21);
   });
+  it("pausing a node that is down says so on its open incident, which stays open", () => {
+    const { core, beat, all, status } = setup();
+    core.createNode(def({ id: "pos-9", failures_before_down: 1 }), noc);
+    beat("pos-9", true);
+    beat("pos-9", false);
+    expect(status("pos-9")).toBe("down");
+    const [down] = all();
+    expect(core.pauseNode("pos-9", true, noc).ok).toBe(true);
+    const after = core.incident(down.id)!;
+    expect(after.incident.status).toBe("open");
+    expect(after.timeline.some((e) => /^pos-9 was paused at .*: no checks run while it is paused, so this stays open until it is resolved by hand or pos-9, resumed, passes again$/.test(e.note ?? ""))).toBe(true);
+    // pausing again, or a node with nothing open, says nothing more
+    core.pauseNode("pos-9", true, noc);
+    expect(core.incident(down.id)!.timeline.filter((e) => /was paused/.test(e.note ?? ""))).toHaveLength(1);
+  });
 });

@@ -192,16 +192,19 @@ export class NetworkService {
    * its heartbeats are stored without being judged; it starts afresh when resumed.
    */
   setPaused(node: LiveNode, paused: boolean): void {
+    const deltas: NetworkDelta[] = [];
+    const incidents = new Map<number, Incident>();
+    // asked of the node as it was (its storm, if any, forgets it below)
+    const outage = paused && !node.paused ? this.outages.incidentOf(this.nodes.view(node)) : null;
     node.paused = paused;
     node.state = initialNodeState();
     if (paused) {
       this.unschedule(node);
       this.outages.forget(node.id);
     } else this.schedule(node);
-    const deltas: NetworkDelta[] = [];
-    const incidents = new Map<number, Incident>();
     this.moved.add(node.id);
     this.sqlite.transaction(() => {
+      if (outage) this.outages.pausedOn(outage.id, node.name, this.timers.now(), incidents);
       this.store.saveStatus(node.id, { status: "pending", since: null, reason: paused ? "paused" : null, state: node.state, consecutiveFailures: 0 });
       this.figures.recordStatus(node.id, this.timers.now(), "pending", paused ? "paused" : null, false);
       deltas.push(this.nodeDelta(node.id));
