@@ -53,7 +53,9 @@ describe("ParsePool: uploads parsed on a worker thread", { timeout: 60_000 }, ()
     pool = new ParsePool();
     await pool.parse("syslog", Buffer.from("x"), "text/plain", ctx);
     const worker = (pool as unknown as { worker: { terminate(): Promise<number> } }).worker;
-    const held = pool.parse("suricata", Buffer.from(EVE), "text/plain", ctx);
+    // an upload the worker takes seconds over, so it is surely still held when the worker dies
+    // (three lines were sometimes parsed and answered before terminate() took effect)
+    const held = pool.parse("suricata", Buffer.from(EVE.repeat(50_000)), "text/plain", ctx);
     await worker.terminate();
     await expect(held).rejects.toThrow(/exited/);
     const next = await pool.parse("suricata", Buffer.from(EVE), "text/plain", ctx);
