@@ -31,7 +31,7 @@ const HOUR = 3_600_000;
 const dir = reuse ?? fs.mkdtempSync(path.join(os.tmpdir(), "vigil-bench-triage-"));
 const factsFile = path.join(dir, "facts.json");
 const seeded = fs.existsSync(factsFile);
-const handle = openDatabase(dir);
+const handle = openDatabase(dir, undefined, process.argv.includes("--cache-mb") ? { cacheMb: flag("cache-mb", 64) } : {});
 const { db, sqlite } = handle;
 const core = createCore(handle, { clock: manualClock(NOW), hub: new Hub({ capacity: 1000 }), access: { secret: "bench-secret-bench-secret-bench-secret-01" } });
 

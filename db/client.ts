@@ -17,13 +17,16 @@ export interface DatabaseHandle {
   close(): void;
 }
 
+/** SQLite's page cache per connection, MiB (VIGIL_SQLITE_CACHE_MB): see openDatabase. */
+export const DEFAULT_CACHE_MB = 32;
+
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
 
 /**
  * Opens (creating if needed) `<dataDir>/vigil.db` in WAL mode and applies committed migrations.
  * Pass ":memory:" as dataDir for a throwaway database in unit tests.
  */
-export function openDatabase(dataDir: string, migrationsFolder = MIGRATIONS): DatabaseHandle {
+export function openDatabase(dataDir: string, migrationsFolder = MIGRATIONS, options: { cacheMb?: number } = {}): DatabaseHandle {
   let file = ":memory:";
   if (dataDir !== ":memory:") {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -34,12 +37,13 @@ export function openDatabase(dataDir: string, migrationsFolder = MIGRATIONS): Da
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  // 64 MiB of page cache (SQLite's default is 2 MiB): the recent hours of events and their indexes
-  // stay in memory, so a count or a grouping over them reads no pages from the file again. For
-  // ingest 32 MiB was enough (an upload of 4,000 events touches index pages all over
-  // security_events' indexes: 447k page reads per 160k events with 2 MiB, 205k with 32 MiB, little
-  // fewer with 64). Filled only as pages are touched; it changes nothing of durability.
-  sqlite.pragma("cache_size = -65536");
+  // 32 MiB of page cache by default (SQLite's own default is 2 MiB; VIGIL_SQLITE_CACHE_MB): an
+  // upload of 4,000 events touches index pages all over security_events' indexes (447k page reads
+  // per 160k events with 2 MiB, 205k with 32 MiB, little fewer with 64), and the triage pane's
+  // queries on 1M stored events ran as fast with 32 as with 64 (bench/security-queries.ts
+  // --cache-mb). Filled only as pages are touched, it is resident memory of the server: 64 MiB cost
+  // about 30 MB of RSS under the console-scale load. It changes nothing of durability.
+  sqlite.pragma(`cache_size = ${-Math.round((options.cacheMb ?? DEFAULT_CACHE_MB) * 1024)}`);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   // statistics for the planner, as SQLite recommends for a long-lived connection: at open, every

@@ -7,6 +7,7 @@ import { DEFAULT_MAX_NODES } from "./ingest/network";
 import { parseBackupKey } from "./ops/backup-crypto";
 import type { BackupSchedule } from "./ops/backup-scheduler";
 import { DEFAULT_REPLAY_CAPACITY } from "./live/hub";
+import { DEFAULT_CACHE_MB } from "../db/client";
 
 export interface VigilConfig {
   port: number;
@@ -65,6 +66,8 @@ export interface VigilConfig {
   probeConcurrency: number;
   /** nodes failing together within the window that make one grouped incident (VIGIL_STORM_NODES, VIGIL_STORM_WINDOW_S) */
   storm: { count: number; windowMs: number };
+  /** SQLite's page cache of the server's connection, MiB (VIGIL_SQLITE_CACHE_MB) */
+  sqliteCacheMb: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     storm: { count: int(env, "VIGIL_STORM_NODES", 5, 2, 1_000_000), windowMs: int(env, "VIGIL_STORM_WINDOW_S", 60, 1, 3600) * 1000 },
     webhookTimeoutMs: int(env, "VIGIL_WEBHOOK_TIMEOUT_S", 10, 1, 120) * 1000,
     webhookConcurrency: int(env, "VIGIL_WEBHOOK_CONCURRENCY", 8, 1, 64),
+    sqliteCacheMb: int(env, "VIGIL_SQLITE_CACHE_MB", DEFAULT_CACHE_MB, 2, 65_536),
   };
 }
 

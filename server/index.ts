@@ -64,7 +64,7 @@ async function main() {
   // `vigil restore` refuses while this names a live process; removed on any exit
   writePidFile(config.dataDir);
   process.on("exit", () => removePidFile(config.dataDir));
-  const handle = openDatabase(config.dataDir, path.join(root, "db", "migrations"));
+  const handle = openDatabase(config.dataDir, path.join(root, "db", "migrations"), { cacheMb: config.sqliteCacheMb });
   // WAL checkpoints on a worker for the server's whole life: SQLite's automatic checkpoint runs
   // inside whichever commit crosses its threshold and held the event loop 40-60 ms on ingest
   const checkpointer = OffThreadCheckpointer.start(handle.sqlite, 200);
