@@ -76,6 +76,7 @@ const TABLE: [string, Want | string][] = [
   // auth.c auth_root_allowed: PermitRootLogin refused it (any uid-0 account: no account named); the "Failed password for root" of the same try is the attempt
   ["ROOT LOGIN REFUSED FROM 203.0.113.5 port 50022", M("sshd: root login refused", null, IP, 50022)],
   ["ROOT LOGIN REFUSED FROM 203.0.113.5", M("sshd: root login refused", null, IP, null)],
+  ["ROOT LOGIN REFUSED FROM 203.0.113.5 port 50022 [preauth]", M("sshd: root login refused", null, IP, 50022)],
   // auth_maxtries_exceeded and the disconnect after it (7.x+: with the log preamble; 6.x: no source)
   ["error: maximum authentication attempts exceeded for root from 203.0.113.5 port 34100 ssh2 [preauth]", M("sshd: maximum authentication attempts exceeded", "root", IP, 34100)],
   ["error: maximum authentication attempts exceeded for invalid user badguy from 203.0.113.5 port 55146 ssh2 [preauth]", M("sshd: maximum authentication attempts exceeded", "badguy", IP, 55146)],
@@ -108,6 +109,13 @@ const TABLE: [string, Want | string][] = [
   ["Received disconnect from 203.0.113.5 port 5:11: x from 6.6.6.6 port 1:11: y [preauth]", M("sshd: preauth disconnect", null, IP, 5)],
   ["Received disconnect from 203.0.113.5 port 5:11: disconnected by user", SKIP],
   ["Received disconnect from 203.0.113.5: 11: Bye Bye", SKIP],
+  // without [preauth] (before 5.9, or privilege separation off): only the codes a client sends when it gives up authenticating
+  ["Received disconnect from 203.0.113.5 port 5:14: No more user authentication methods available.", M("sshd: preauth disconnect", null, IP, 5)],
+  ["Received disconnect from 203.0.113.5: 14: No supported authentication methods available", M("sshd: preauth disconnect", null, IP, null)],
+  ["Received disconnect from 2001:db8::14: 13: Auth cancelled by user", M("sshd: preauth disconnect", null, "2001:db8::14", null)],
+  ["error: Received disconnect from 203.0.113.5: 3: com.jcraft.jsch.JSchException: Auth fail", M("sshd: preauth disconnect", null, IP, null)],
+  ["Received disconnect from 203.0.113.5 port 5:11: 14: No more user authentication methods available.", SKIP],
+  ["Received disconnect from 203.0.113.5: 3: com.jcraft.jsch.JSchException: timeout", SKIP],
   // before the key exchange: no banner, a banner that is not SSH, a client with nothing in common
   ["Did not receive identification string from 203.0.113.5 port 45824", M("sshd: no identification string", null, IP, 45824)],
   ["Did not receive identification string from 203.0.113.5", M("sshd: no identification string", null, IP, null)],

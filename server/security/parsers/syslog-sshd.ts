@@ -60,6 +60,12 @@ const CLOSED = /^(Disconnected from|Connection closed by|Connection reset by|Dis
 /** older versions name no port: "Connection closed by 212.47.254.145 [preauth]" */
 const CLOSED_NO_PORT = /^(Connection closed by|Connection reset by) (\S+) \[preauth\]$/;
 const RECEIVED = /^Received disconnect from (\S+)(?: port (\d+))?:.*\[preauth\]$/;
+// the same without [preauth] (a privsep child's pre-auth lines carry it since 5.9; a session's end
+// reads the same, "11: disconnected by user"): read only where the client's reason code says it gave
+// up authenticating (RFC 4253 11.1: 13 auth cancelled by user, 14 no more auth methods available),
+// or JSch's own text for its failed login. 6.x: "addr: code: text", 7.2+: "addr port N:code: text"
+const RECEIVED_CODE = /^Received disconnect from (?:(\S+) port (\d+):|(\S+): )(\d{1,3}): (.*)$/;
+const GAVE_UP = /^com\.jcraft\.jsch\.JSchException: Auth (?:fail|cancel)/;
 const NO_IDENT = /^Did not receive identification string from (\S+)(?: port (\d+))?/;
 /** Junos writes this beside sshd's own "Failed password" line of the same try (same process): a marker */
 const JUNOS_FAILED = /^SSHD_LOGIN_FAILED: Login failed for user '(.{0,256})' from host '([^'\s]{1,255})'\s*$/;
@@ -79,7 +85,7 @@ const TIMEOUT = /^Timeout before authentication for (\S+?)(?: port (\d+))?$/;
 const TIMEOUT_CHILD = /^Timeout before authentication for connection from (\S+?)(?: to (\S+?))?, pid = (\d{1,10})(?: \([a-z ]{1,20}\))?$/;
 // auth.c auth_root_allowed (PermitRootLogin): the "Failed … for root" of the same try is the
 // attempt; any uid-0 account (toor …) is refused so, so the line names no account
-const ROOT_REFUSED = /^ROOT LOGIN REFUSED FROM (\S+?)(?: port (\d+))?$/;
+const ROOT_REFUSED = /^ROOT LOGIN REFUSED FROM (\S+?)(?: port (\d+))?(?: \[preauth\])?$/;
 
 /**
  * The sshd messages that matter for detection, or null when the message is not one of them
@@ -122,6 +128,7 @@ export function matchSshd(message: string, program = "sshd"): AuthMatch | null {
   }
   if ((m = CLOSED_NO_PORT.exec(text))) return fail("sshd: preauth disconnect", false, null, m[2], undefined, { invalid_user: false, how: m[1] });
   if ((m = RECEIVED.exec(text))) return fail("sshd: preauth disconnect", false, null, m[1], m[2], { how: "Received disconnect" });
+  if ((m = RECEIVED_CODE.exec(text)) && (m[4] === "13" || m[4] === "14" || GAVE_UP.test(m[5]))) return fail("sshd: preauth disconnect", false, null, m[1] ?? m[3], m[2], { how: "Received disconnect", code: Number(m[4]) });
   if ((m = NO_IDENT.exec(text))) return fail("sshd: no identification string", false, null, m[1], m[2]);
   if ((m = BAD_VERSION.exec(text))) return fail("sshd: bad protocol version", false, null, m[2], m[3], { banner: m[1] });
   if ((m = VERSIONS_DIFFER.exec(text))) return fail("sshd: bad protocol version", false, null, m[1], m[2], { banner: m[3] });
