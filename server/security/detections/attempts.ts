@@ -143,30 +143,31 @@ export class FailureCounter {
     for (const it of sorted) {
       if (!isAttempt(it.event) || isSecondary(it.event)) continue;
       it.entry.weight = occurrencesOf(it.event);
-      const c = this.connection(it.event);
-      if (!c) continue;
-      c.attempted = true;
-      if (c.secondary) for (const carrier of c.secondary) this.replace(c, carrier);
-      c.secondary = null;
-      if (c.credit) this.replace(c, c.credit);
-      c.credit = null;
-      this.absorb(c, it.entry);
+      for (const c of this.connectionsOf(it.event)) {
+        c.attempted = true;
+        if (c.secondary) for (const carrier of c.secondary) this.replace(c, carrier);
+        c.secondary = null;
+        if (c.credit) this.replace(c, c.credit);
+        c.credit = null;
+        this.absorb(c, it.entry);
+      }
     }
     for (const it of sorted) {
       if (!isSecondary(it.event)) continue;
       it.entry.weight = occurrencesOf(it.event);
-      const c = this.connection(it.event);
-      if (!c) continue;
-      if (c.attempted) {
+      const connections = this.connectionsOf(it.event);
+      if (connections.some((c) => c.attempted)) {
         it.entry.weight = 0;
         it.entry.flags |= PAIRED;
         continue;
       }
-      if (c.credit) this.replace(c, c.credit);
-      c.credit = null;
-      this.absorb(c, it.entry);
-      // bounded: a log of PAM lines only keeps one local connection growing (see connectionKey)
-      if (it.entry.weight > 0 && (c.secondary ??= []).push(it.entry) > MAX_SECONDARY) c.secondary.shift();
+      for (const c of connections) {
+        if (c.credit) this.replace(c, c.credit);
+        c.credit = null;
+        this.absorb(c, it.entry);
+        // bounded: a log of PAM lines only keeps one local connection growing (see connectionKey)
+        if (it.entry.weight > 0 && (c.secondary ??= []).push(it.entry) > MAX_SECONDARY) c.secondary.shift();
+      }
     }
     for (const it of sorted) {
       if (isAttempt(it.event)) continue;
@@ -183,10 +184,13 @@ export class FailureCounter {
     return sorted;
   }
 
-  /** An entry that carried the connection's count gives way to a better one. */
+  /** An entry that carried the connection's count gives way to a better one (once: an FTP PAM line is carried by up to three connections). */
   private replace(c: Connection, carrier: WindowEntry) {
-    if (carrier.flags & REPORTED) c.debt += carrier.weight;
-    else {
+    if (carrier.flags & REPORTED) {
+      if (this.repaid.has(carrier)) return;
+      this.repaid.add(carrier);
+      c.debt += carrier.weight;
+    } else {
       carrier.weight = 0;
       carrier.flags |= PAIRED;
     }
@@ -208,9 +212,24 @@ export class FailureCounter {
   /** connections forgotten to stay within the cap */
   evicted = 0;
 
+  /** reported carriers already turned into debt (an FTP PAM line sits in up to three connections) */
+  private readonly repaid = new WeakSet<WindowEntry>();
+
+  /** The event's connection, and for an FTP line the two more its tries meet in (`ftpConnectionKeys`). */
+  private connectionsOf(e: StoredEvent): Connection[] {
+    const out: Connection[] = [];
+    const c = this.connection(e);
+    if (c) out.push(c);
+    for (const key of ftpConnectionKeys(e)) out.push(this.connectionAt(key, e));
+    return out;
+  }
+
   private connection(e: StoredEvent): Connection | null {
     const key = sharedConnectionKey(e);
-    if (key === null) return null;
+    return key === null ? null : this.connectionAt(key, e);
+  }
+
+  private connectionAt(key: string, e: StoredEvent): Connection {
     let c = this.connections.get(key);
     if (c) this.connections.delete(key);
     // a process id comes back once the process is gone: lines far from the connection's are another one
@@ -253,6 +272,28 @@ export function connectionKey(e: Pick<StoredEvent, "time" | "src_ip" | "src_host
   const requester = requesterOf(e);
   if (requester === null) return null;
   return flatKey(["local", hostOf(e) ?? "", serviceOf(e), requester, Math.floor(e.time / CONNECTION_SPAN_MS)]);
+}
+
+/**
+ * An FTP server and its PAM stack report each try twice (vsftpd's FAIL LOGIN and
+ * pam_unix(vsftpd:auth), pure-ftpd's Authentication failed and its PAM line), and often where the
+ * host and pid cannot pair them: vsftpd.log names no host while auth.log's PAM line has no pid
+ * (vsftpd opens syslog with LOG_PID only when it logs there itself; the same process writes both,
+ * so journald's pid is vsftpd.log's), and pure-ftpd writes no pid at all. So an FTP line's tries
+ * also meet by the client (the address, or the name PAM was given) and by the bare pid: a PAM line
+ * counts only where no server line of the same client or process is known within 10 minutes. A
+ * client that tries two FTP servers at once, one sending its server log and the other only PAM
+ * lines, counts the first's tries only; PAM naming the client by its reverse-DNS name (vsftpd's
+ * reverse_lookup_enable) pairs by pid only.
+ */
+export function ftpConnectionKeys(e: Pick<StoredEvent, "service" | "src_ip" | "src_host" | "attributes">): string[] {
+  if (serviceOf(e) !== "ftp") return [];
+  const keys: string[] = [];
+  const source = sourceOf(e);
+  if (source !== null) keys.push(flatKey(["ftp-client", source]));
+  const pid = e.attributes?.pid;
+  if (typeof pid === "string" || typeof pid === "number") keys.push(flatKey(["ftp-pid", pid]));
+  return keys;
 }
 
 /** A rule's `RuleState` from its windows and its failure counter. */

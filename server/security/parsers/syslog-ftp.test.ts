@@ -108,4 +108,60 @@ describe("FTP servers: one try counts once", () => {
     const items = events.map((event) => ({ key: "k", event, entry: entryOf(event) }));
     expect(new FailureCounter().weigh(items).reduce((n, it) => n + it.entry.weight, 0)).toBe(2);
   });
+
+  /** The lines' failures through one counter, in the order given (and as one batch): what they count in all. */
+  const eventsOf = (lines: string[], from = 1): StoredEvent[] => lines.flatMap((l, i) => {
+    const o = parseSyslogLine(l, ctx);
+    return o.status === "event" ? [{ ...o.event, id: from + i }] : [];
+  });
+  const counted = (lines: string[]) => {
+    const events = eventsOf(lines);
+    return new FailureCounter().weigh(events.filter((e) => e.kind === "auth_failure").map((event) => ({ key: "k", event, entry: entryOf(event) }))).reduce((n, it) => n + it.entry.weight, 0);
+  };
+  const vsftpdLog = ['Tue Mar  3 10:00:01 2026 [pid 4711] [bob] FAIL LOGIN: Client "::ffff:203.0.113.5"', 'Tue Mar  3 10:00:05 2026 [pid 4711] [alice] FAIL LOGIN: Client "::ffff:203.0.113.5"', 'Tue Mar  3 10:00:09 2026 [pid 4711] [alice] FAIL LOGIN: Client "::ffff:203.0.113.5"'];
+  // auth.log beside it: vsftpd logs to its own file, so PAM's lines carry no pid (and name no user PAM does not know)
+  const pamLines = [
+    "Mar  3 10:00:00 ftp1 vsftpd: pam_unix(vsftpd:auth): check pass; user unknown",
+    "Mar  3 10:00:00 ftp1 vsftpd: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser= rhost=::ffff:203.0.113.5",
+    "Mar  3 10:00:04 ftp1 vsftpd: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser= rhost=::ffff:203.0.113.5 user=alice",
+    "Mar  3 10:00:08 ftp1 vsftpd: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser= rhost=::ffff:203.0.113.5 user=alice",
+  ];
+
+  it("vsftpd.log and auth.log both sent: each try counts once (vsftpd's line), in either order; either log alone counts them all", () => {
+    expect(counted([...vsftpdLog, ...pamLines])).toBe(3);
+    expect(counted([...pamLines, ...vsftpdLog].reverse())).toBe(3);
+    expect(counted(vsftpdLog)).toBe(3);
+    expect(counted(pamLines)).toBe(3);
+    // PAM's "user unknown" before the failure line of its try: with no pid it cannot be tied to it
+    expect(reason(parseSyslogLine(pamLines[0], ctx))).toBe("pam check pass; user unknown without a pid: the authentication failure line of the same try counts it");
+  });
+
+  it("journald's PAM line (vsftpd's pid, the host, a reverse-DNS name for the client) pairs with vsftpd.log's line of that pid", () => {
+    const journal = ["Mar  3 10:00:00 ftp1 vsftpd[4711]: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser= rhost=scan-5.example.net user=bob"];
+    expect(counted([vsftpdLog[0], ...journal])).toBe(1);
+  });
+
+  it("vsftpd.log and auth.log sent in two uploads: the later lines take the count over, the total unchanged", () => {
+    const counter = new FailureCounter();
+    const batch = (lines: string[], from: number) => counter.weigh(eventsOf(lines, from).filter((e) => e.kind === "auth_failure").map((event) => ({ key: "k", event, entry: entryOf(event) })));
+    const pam = batch(pamLines, 1);
+    const own = batch(vsftpdLog, 100);
+    expect(pam.reduce((n, it) => n + it.entry.weight, 0) + own.reduce((n, it) => n + it.entry.weight, 0)).toBe(3);
+    expect(own.reduce((n, it) => n + it.entry.weight, 0)).toBe(3);
+  });
+
+  it("pure-ftpd writes no pid: its Authentication failed and its PAM line of one try count once", () => {
+    const lines = [
+      "Mar  3 10:00:00 h pure-ftpd: pam_unix(pure-ftpd:auth): authentication failure; logname= uid=0 euid=0 tty=pure-ftpd ruser=alice rhost=203.0.113.5  user=alice",
+      "Mar  3 10:00:02 h pure-ftpd: (?@203.0.113.5) [WARNING] Authentication failed for user [alice]",
+      "Mar  3 10:00:05 h pure-ftpd: pam_unix(pure-ftpd:auth): authentication failure; logname= uid=0 euid=0 tty=pure-ftpd ruser=alice rhost=203.0.113.5  user=alice",
+      "Mar  3 10:00:07 h pure-ftpd: (?@203.0.113.5) [WARNING] Authentication failed for user [alice]",
+    ];
+    expect(counted(lines)).toBe(2);
+    expect(counted(lines.filter((l) => l.includes("pam_unix")))).toBe(2);
+  });
+
+  it("a client's FTP tries more than 10 minutes after its last are another run: PAM's lines count there", () => {
+    expect(counted([vsftpdLog[0], "Mar  3 10:20:00 ftp1 vsftpd: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser= rhost=203.0.113.5 user=alice"])).toBe(2);
+  });
 });

@@ -65,7 +65,8 @@ export function matchPam(message: string, tagModule: string | null, tagService: 
   }
   if (/^check pass; user unknown\s*$/.test(text)) {
     // precedes the "authentication failure" line of the same attempt: a marker, not counted twice
-    return { kind: "auth_failure", severity: "low", service: svc, signature: "pam: user unknown", user: null, from: null, port: null, attempt: false, attributes: attrs };
+    // (no source: without a pid it cannot be tied to that line, and would count once more on its own)
+    return { kind: "auth_failure", severity: "low", service: svc, signature: "pam: user unknown", user: null, from: null, port: null, attempt: false, attributes: attrs, pidlessEcho: "pam check pass; user unknown without a pid: the authentication failure line of the same try counts it" };
   }
   if ((f = /^Consecutive login failures for user (.*?) account temporarily locked/.exec(text))) {
     return { kind: "auth_failure", severity: "medium", service: svc, signature: "pam: account locked", user: f[1] || null, from: null, port: null, attempt: false, attributes: attrs };
