@@ -119,8 +119,11 @@ const MAX_SECONDARY = 64;
  * attempts are known, PAM's add nothing; where they are not (a log of PAM lines only), PAM's count.
  */
 export function isSecondary(e: Pick<StoredEvent, "signature" | "attributes">): boolean {
-  return isAttempt(e) && ((e.signature?.startsWith("pam:") || e.signature === "sshd: pam authentication failure") ?? false);
+  return isAttempt(e) && ((e.signature?.startsWith("pam:") || e.signature === "sshd: pam authentication failure" || e.signature === NTLM_FAILED) ?? false);
 }
+
+/** Windows 4776's failure: the second report of a logon try whose 4625 is the first (see `pairingKeys`). */
+const NTLM_FAILED = "windows: ntlm credential validation failed (4776)";
 
 /** Weighs failures by the counting rule above; one per rule, since "reported" is the rule's own. */
 export class FailureCounter {
@@ -215,12 +218,12 @@ export class FailureCounter {
   /** reported carriers already turned into debt (an FTP PAM line sits in up to three connections) */
   private readonly repaid = new WeakSet<WindowEntry>();
 
-  /** The event's connection, and for an FTP line the two more its tries meet in (`ftpConnectionKeys`). */
+  /** The event's connection, and for an FTP or Windows logon line those its tries also meet in (`pairingKeys`). */
   private connectionsOf(e: StoredEvent): Connection[] {
     const out: Connection[] = [];
     const c = this.connection(e);
     if (c) out.push(c);
-    for (const key of ftpConnectionKeys(e)) out.push(this.connectionAt(key, e));
+    for (const key of pairingKeys(e)) out.push(this.connectionAt(key, e));
     return out;
   }
 
@@ -286,14 +289,34 @@ export function connectionKey(e: Pick<StoredEvent, "time" | "src_ip" | "src_host
  * lines, counts the first's tries only; PAM naming the client by its reverse-DNS name (vsftpd's
  * reverse_lookup_enable) pairs by pid only.
  */
-export function ftpConnectionKeys(e: Pick<StoredEvent, "service" | "src_ip" | "src_host" | "attributes">): string[] {
-  if (serviceOf(e) !== "ftp") return [];
+export function pairingKeys(e: Pick<StoredEvent, "service" | "src_ip" | "src_host" | "attributes" | "user">): string[] {
+  const service = serviceOf(e);
+  if (service === "windows") return windowsKeys(e);
+  if (service !== "ftp") return [];
   const keys: string[] = [];
   const source = sourceOf(e);
   if (source !== null) keys.push(flatKey(["ftp-client", source]));
   const pid = e.attributes?.pid;
   if (typeof pid === "string" || typeof pid === "number") keys.push(flatKey(["ftp-pid", pid]));
   return keys;
+}
+
+/**
+ * Windows: an NTLM logon try with a wrong password or an unknown account is written twice, as the
+ * 4625 of the machine that was logged on to (with the client's address) and as the 4776 of the
+ * machine that validated the credentials (the same machine for a local account, the domain
+ * controller for a domain account), which names the client only by its workstation. Both name the
+ * account and that workstation, and nothing else ties them: a 4776 counts (as a PAM line does) only
+ * where no 4625 of the same account and workstation is known within 10 minutes, so a domain
+ * controller's log alone still counts its tries, and both logs count each try once, under the
+ * 4625's address. (Wazuh counts 4625 only.) A 4625 whose workstation is empty ("-") cannot be paired.
+ */
+function windowsKeys(e: Pick<StoredEvent, "attributes" | "user">): string[] {
+  const workstation = e.attributes?.workstation;
+  if (typeof workstation !== "string" || !e.user) return [];
+  const name = workstation.replace(/^\\+/, "").toLowerCase();
+  if (name === "" || name === "-") return [];
+  return [flatKey(["ntlm", e.user.toLowerCase(), name])];
 }
 
 /** A rule's `RuleState` from its windows and its failure counter. */

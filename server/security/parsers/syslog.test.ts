@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ParseOutcome, ParsedEvent } from "../types";
+import { entryOf, FailureCounter } from "../detections/attempts";
+import type { ParseOutcome, ParsedEvent, StoredEvent } from "../types";
 import { parseSyslogLine } from "./syslog";
 
 const ctx = { now: Date.UTC(2026, 11, 1) };
@@ -459,6 +460,24 @@ describe("parseSyslogLine: Windows logons forwarded as syslog", () => {
     expect(parse("<13>Nov 30 10:00:00 DC-1 Microsoft-Windows-Security-Auditing[580]: The domain controller attempted to validate the credentials for an account.  Authentication Package: MICROSOFT_AUTHENTICATION_PACKAGE_V1_0  Logon Account: carol  Source Workstation: WS-9  Error Code: 0xC000006A")).toMatchObject({ user: "carol", src_host: "ws-9" });
     // the code is the last field, after the names the client chose
     expect(parse(snare(4776, "The computer attempted to validate the credentials for an account.  Logon Account:  x Error Code: 0x0 y   Source Workstation:  KALI   Error Code:  0xC000006A"))).toMatchObject({ kind: "auth_failure", user: "x Error Code: 0x0 y" });
+  });
+
+  it("counts one NTLM try once when both its 4625 (the address) and its 4776 (the workstation) are sent, in either order; a 4776 alone counts", () => {
+    const f4625 = (user: string, workstation: string, t = "10:00:00") => `<13>Nov 30 ${t} WEB-1 nxlog: {"EventID":4625,"Channel":"Security","TargetUserName":"${user}","TargetDomainName":"WEB-1","IpAddress":"203.0.113.5","IpPort":"51234","LogonType":3,"WorkstationName":"${workstation}","Status":"0xc000006d"}`;
+    const f4776 = (user: string, workstation: string, t = "10:00:00") => `<13>Nov 30 ${t} DC-1 nxlog: {"EventID":4776,"Channel":"Security","TargetUserName":"${user}","Workstation":"${workstation}","Status":"0xc000006a"}`;
+    const counted = (lines: string[]) => {
+      const events: StoredEvent[] = lines.map((l, i) => ({ ...parse(l), id: i + 1 }));
+      return new FailureCounter().weigh(events.map((event) => ({ key: "k", event, entry: entryOf(event) }))).reduce((n, it) => n + it.entry.weight, 0);
+    };
+    expect(counted([f4625("bob", "KALI"), f4776("bob", "KALI")])).toBe(1);
+    expect(counted([f4776("Bob", "\\\\kali", "10:00:01"), f4625("bob", "KALI")])).toBe(1);
+    expect(counted([f4776("bob", "KALI"), f4776("bob", "KALI", "10:00:02")])).toBe(2);
+    // another account, another workstation, or ten minutes on: another try
+    expect(counted([f4625("bob", "KALI"), f4776("alice", "KALI")])).toBe(2);
+    expect(counted([f4625("bob", "KALI"), f4776("bob", "WS-7")])).toBe(2);
+    expect(counted([f4625("bob", "KALI"), f4776("bob", "KALI", "10:20:00")])).toBe(2);
+    // a 4625 that names no workstation cannot be paired
+    expect(counted([f4625("bob", "-"), f4776("bob", "KALI")])).toBe(2);
   });
 
   it("reads NXLog's JSON (a mapped IPv4 address as IPv4, port 0 as none) and skips a logon from no address", () => {
