@@ -47,11 +47,19 @@ export function matchDevice(program: string | null, message: string, pid: string
 /** The tags a device's line can have: a sequence number, an ASA or IOS message id, the zone of a header-less IOS stamp. */
 const DEVICE_TAG = /^(?:\d{1,10}$|%[A-Z]|UTC$|GMT$)/;
 
+/**
+ * An origin-id as `logging origin-id string` may write it, with spaces ("core rtr 1"): one space at a
+ * time, no ": " inside (that ends it), at most 63 characters; never a relay's stamp (RFC 3164 or ISO) before it.
+ */
+export const SPACED_ORIGIN = String.raw`(?![A-Z][a-z]{2} {1,2}\d|\d{4}-\d\d-\d\d)[A-Za-z0-9](?:[\w.-]|:(?! )| (?=[\w.-])){0,62}`;
+
 /** "2345: *Nov 30 10:00:00.123 UTC: %SEC_LOGIN-…", "UTC: %SEC_LOGIN-…" (a line without a syslog header), "%SEC_LOGIN-…" */
 // optional: the relay's tag (a sequence number), the device's own sequence number ("000123: "),
 // its origin-id (`logging origin-id hostname|ip|ipv6|string`: "router1: ", "10.0.0.1: "), then its
 // stamp, its uptime ("1w2d: ") or the zone of a header-less line
-const IOS_START = /^(?:\d{1,10}: )?(?:\d{6}: )?(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:\d{1,4}[wdh]\d{1,2}[dhm]: |[*.]?[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{2,5})?: |(?:UTC|GMT): )?%SEC_LOGIN-\d-LOGIN_/;
+// (an origin-id string with spaces, "core rtr 1: ", only where the device's stamp or uptime follows it)
+const IOS_STAMP = String.raw`(?:\d{1,4}[wdh]\d{1,2}[dhm]: |[*.]?[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{2,5})?: )`;
+const IOS_START = new RegExp(String.raw`^(?:\d{1,10}: )?(?:\d{6}: )?(?:(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:${IOS_STAMP}|(?:UTC|GMT): )?|${SPACED_ORIGIN}: ${IOS_STAMP})%SEC_LOGIN-\d-LOGIN_`);
 /** an origin-id as a relay's tag: a host name, an IPv4 address or a one-word string */
 const ORIGIN_TAG = /^[A-Za-z0-9][\w.-]{0,62}$/;
 /** what follows the origin-id: the device's stamp (or uptime), then the login message */

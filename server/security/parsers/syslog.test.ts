@@ -366,6 +366,10 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     // the device's own sequence number after the relay's is no origin
     expect(parse(`<189>123: 000456: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ src_ip: "203.0.113.5", attributes: { host: null } });
     expect(parse(`<189>123: 000456: router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ attributes: { host: "router1" } });
+    // logging origin-id string "core rtr 1": spaces in the origin
+    expect(parse(`<189>123: core rtr 1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ time: Date.UTC(2026, 10, 30, 10, 0, 0, 123), src_ip: "203.0.113.5", attributes: { host: "core rtr 1" } });
+    expect(parse(`<189>core rtr-1.lab: Nov 30 10:00:00 UTC: ${login}`)).toMatchObject({ src_ip: "203.0.113.5", attributes: { host: "core rtr-1.lab" } });
+    expect(reason(parseSyslogLine(`<189>123: core rtr 1: *Nov 30 10:00:00.123 UTC: ${login}`, ctx))).toMatch(/^timestamp: the device's clock is not synchronised/);
     // "*": the clock is not synchronised, as without an origin-id
     expect(reason(parseSyslogLine(`<189>123: router1: *Mar  1 00:00:00.000: ${login}`, ctx))).toMatch(/^timestamp: the device's clock is not synchronised/);
     // no stamp at all: refused, saying why
@@ -378,6 +382,12 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     const login = "%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22]";
     expect(parse(`<189>Nov 30 10:00:00 10.0.0.1 123: router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ service: "cisco-ios", src_ip: "203.0.113.5" });
     expect(parse(`<189>Nov 30 10:00:00 10.0.0.1 router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ service: "cisco-ios", src_ip: "203.0.113.5", attributes: { program: "router1" } });
+    // an origin-id with spaces after the relay's header (its sequence number the tag, or no tag): the relay's stamp dates it
+    expect(parse(`<189>Nov 30 10:00:00 10.0.0.1 123: core rtr 1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ time: Date.UTC(2026, 10, 30, 10), service: "cisco-ios", src_ip: "203.0.113.5", attributes: { host: "10.0.0.1" } });
+    expect(parse(`<189>Nov 30 10:00:00 10.0.0.1 core rtr 1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ service: "cisco-ios", src_ip: "203.0.113.5", attributes: { host: "10.0.0.1" } });
+    expect(parse(`<189>Nov 30 10:00:01 rtr1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ time: Date.UTC(2026, 10, 30, 10, 0, 1), attributes: { program: "rtr1" } });
+    // text with spaces before a device message is no origin-id unless the device's stamp follows it
+    expect(reason(parseSyslogLine(`<189>Nov 30 10:00:00 app1 note from bob: ${login}`, ctx))).toBe("not security-relevant: no program tag");
     expect(reason(parseSyslogLine(`<189>Nov 30 10:00:00 app1 webapp[7]: Nov 30 10:00:00.123 UTC: ${login}`, ctx))).toBe("not security-relevant: webapp");
     expect(reason(parseSyslogLine(`<189>Nov 30 10:00:00 app1 webapp: login for Nov 30 10:00:00.123 UTC: ${login}`, ctx))).toBe("not security-relevant: webapp");
   });

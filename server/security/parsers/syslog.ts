@@ -1,7 +1,7 @@
 import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
 import { finish, guarded, hostSourceOf, prepareLine, quoted, sourceOf } from "./common";
-import { isAsaEcho, junosEcho, matchDevice } from "./syslog-devices";
+import { isAsaEcho, junosEcho, matchDevice, SPACED_ORIGIN } from "./syslog-devices";
 import { matchWindows } from "./syslog-windows";
 import { matchProftpd, matchPureFtpd, matchVsftpd } from "./syslog-ftp";
 import { isDovecotAuthEcho, matchDovecot, matchLogin, matchPostfix } from "./syslog-mail";
@@ -148,7 +148,8 @@ const JUNOS_EVENT = /^[A-Z][A-Z0-9]{1,31}_[A-Z0-9_]{1,63}$/;
 // a Cisco line without a syslog header: its sequence number, its origin-id (`logging origin-id`:
 // a host name, an address or a string, which names the device), both optional, then its own stamp
 // (a second number is the device's own sequence number, "000123: ", never its origin)
-const CISCO_BARE = /^(?:\d{1,10}: )?(?:\d{6}: )?(?:(?!\d{1,10}: )([A-Za-z0-9][\w.:-]{0,62}): )?([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$/;
+// (an origin-id string may hold spaces: "core rtr 1: ")
+const CISCO_BARE = new RegExp(String.raw`^(?:\d{1,10}: )?(?:\d{6}: )?(?:(?!\d{1,10}: )(${SPACED_ORIGIN}): )?([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$`);
 /** the same without a stamp (`no service timestamps log`, or uptime only): no time to read */
 const CISCO_UNSTAMPED = /^(?:\d{1,10}: )?(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:\d{1,4}[wdh]\d{1,2}[dhm]: |\d{2}:\d{2}:\d{2}: )?%[A-Z][A-Z0-9_]{0,31}-\d-[A-Z0-9_]{1,40}: /;
 
