@@ -42,6 +42,21 @@ describe("FTP servers: vsftpd", () => {
     expect(reason(parseSyslogLine('Tue Mar  3 10:00:00 2026 [pid 1] [ftp] FAIL LOGIN: Client "203.0.113.5", anon password "x] FAIL LOGIN: Client "6.6.6.6"', ctx))).toBe("not security-relevant: vsftpd");
   });
 
+  it("reads 3.x's reason after a failure (userlist_deny), not as an address", () => {
+    const e = parse('Thu Sep  8 00:39:49 2016 [pid 15019] [guest] FAIL LOGIN: Client "::ffff:192.0.2.1", "User is not in the allow user list."');
+    expect(pick(e)).toMatchObject({ signature: "vsftpd: login failed", user: "guest", ip: "192.0.2.1" });
+    expect(e.attributes).toMatchObject({ reason: "User is not in the allow user list." });
+    expect(pick(parse('Mar  3 10:00:00 ftp1 vsftpd[4711]: [x] FAIL LOGIN: Client "6.6.6.6", "a"] FAIL LOGIN: Client "203.0.113.5"'))).toMatchObject({ user: 'x] FAIL LOGIN: Client "6.6.6.6", "a"', ip: "203.0.113.5" });
+  });
+
+  it("reads Linux-PAM's old forms (before 0.99.2): the module alone, in parentheses or with a colon, the service the tag's", () => {
+    expect(pick(parse("Oct 11 01:06:47 ServerJV vsftpd: (pam_unix) authentication failure; logname= uid=0 euid=0 tty= ruser= rhost=209.67.1.67"))).toEqual({ kind: "auth_failure", service: "ftp", signature: "pam: authentication failure", user: null, ip: "209.67.1.67", host: null, attempt: true });
+    expect(pick(parse("Jul 19 18:11:26 srv2 vsftpd: pam_unix: authentication failure; logname= uid=0 euid=0 tty=ftp ruser=an8767 rhost=www.example.com"))).toMatchObject({ service: "ftp", user: "an8767", host: "www.example.com" });
+    expect(pick(parse("Feb  7 15:10:42 example pure-ftpd: (pam_unix) authentication failure; logname= uid=0 euid=0 tty=pure-ftpd ruser=sample-user rhost=192.168.1.1 "))).toMatchObject({ service: "ftp", user: "sample-user", ip: "192.168.1.1" });
+    expect(pick(parse("May 12 09:47:54 vaio sshd[16004]: (pam_unix) authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=71-13-115-12.static.example.com  user=root"))).toMatchObject({ service: "sshd", user: "root", host: "71-13-115-12.static.example.com" });
+    expect(reason(parseSyslogLine("May 12 09:47:54 vaio sshd[16004]: (pam_unix) session opened for user root by (uid=0)", ctx))).toBe("not security-relevant: sshd");
+  });
+
   it("reads its PAM lines as service ftp, the name it was given (ruser=) when PAM knows no such user", () => {
     const e = parse("Mar  3 10:00:00 ftp1 vsftpd[4711]: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser=bob rhost=::ffff:203.0.113.5");
     expect(pick(e)).toEqual({ kind: "auth_failure", service: "ftp", signature: "pam: authentication failure", user: "bob", ip: "203.0.113.5", host: null, attempt: true });
@@ -92,6 +107,13 @@ describe("FTP servers: pure-ftpd", () => {
     expect(pick(parse("Mar  3 10:00:00 h pure-ftpd: (alice@203.0.113.5) [INFO] alice is now logged in"))).toMatchObject({ kind: "auth_success", signature: "pure-ftpd: login", user: "alice", ip: "203.0.113.5" });
     expect(reason(parseSyslogLine("Mar  3 10:00:00 h pure-ftpd: (?@203.0.113.5) [INFO] New connection from 203.0.113.5", ctx))).toBe("not security-relevant: pure-ftpd");
     expect(reason(parseSyslogLine("Mar  3 10:00:00 h pure-ftpd: (?@203.0.113.5) [INFO] Logout.", ctx))).toBe("not security-relevant: pure-ftpd");
+  });
+});
+
+describe("FTP servers: TCP wrappers", () => {
+  it("reads proftpd's mod_wrap refusal as a marker of the client's connection, the address in parentheses", () => {
+    const e = parse("Jan  4 22:51:57 server proftpd[2344]: refused connect from x@6.6.6.6 (192.0.2.7)");
+    expect(pick(e)).toEqual({ kind: "auth_failure", service: "ftp", signature: "proftpd: refused by tcp wrappers", user: null, ip: "192.0.2.7", host: null, attempt: false });
   });
 });
 

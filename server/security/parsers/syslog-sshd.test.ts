@@ -77,6 +77,10 @@ const TABLE: [string, Want | string][] = [
   ["ROOT LOGIN REFUSED FROM 203.0.113.5 port 50022", M("sshd: root login refused", null, IP, 50022)],
   ["ROOT LOGIN REFUSED FROM 203.0.113.5", M("sshd: root login refused", null, IP, null)],
   ["ROOT LOGIN REFUSED FROM 203.0.113.5 port 50022 [preauth]", M("sshd: root login refused", null, IP, 50022)],
+  // libwrap (sshd built with TCP wrappers) refused the client in hosts.deny: the address in parentheses, whatever identd said before it
+  ["refused connect from 203.0.113.5 (203.0.113.5)", M("sshd: refused by tcp wrappers", null, IP, null)],
+  ["refused connect from x@6.6.6.6 (::ffff:203.0.113.5)", M("sshd: refused by tcp wrappers", null, IP, null)],
+  ["refused connect from scan.example.net (2001:db8::9)", M("sshd: refused by tcp wrappers", null, "2001:db8::9", null)],
   // auth_maxtries_exceeded and the disconnect after it (7.x+: with the log preamble; 6.x: no source)
   ["error: maximum authentication attempts exceeded for root from 203.0.113.5 port 34100 ssh2 [preauth]", M("sshd: maximum authentication attempts exceeded", "root", IP, 34100)],
   ["error: maximum authentication attempts exceeded for invalid user badguy from 203.0.113.5 port 55146 ssh2 [preauth]", M("sshd: maximum authentication attempts exceeded", "badguy", IP, 55146)],
@@ -152,6 +156,9 @@ const TABLE: [string, Want | string][] = [
   ["error: PAM: authentication error for illegal user lei from 42.70.140.144", F("sshd: pam authentication failure", "lei", "42.70.140.144", null)],
   ["error: PAM: authentication error for illegal user amelia from e210255180014.ec-userreverse.dion.ne.jp", F("sshd: pam authentication failure", "amelia", null, null, { host: "e210255180014.ec-userreverse.dion.ne.jp" })],
   ["error: PAM: User not known to the underlying authentication module for illegal user warez from 203.0.113.5", M("sshd: pam unknown user", "warez", IP, null)],
+  // macOS names the local address it was reached at after the client
+  ["error: PAM: authentication error for james from 203.0.113.5 via 192.168.1.201", F("sshd: pam authentication failure", "james", IP, null)],
+  ["error: PAM: Authentication failure for james from scan.example.net via 192.168.1.201", F("sshd: pam authentication failure", "james", null, null, { host: "scan.example.net" })],
   // PAM modules under sshd: the second report of sshd's own tries (the counter pairs them)
   ["pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=host.example  user=root", F("pam: authentication failure", "root", null, null, { host: "host.example" })],
   ["pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.5", F("pam: authentication failure", null, IP, null)],

@@ -53,7 +53,11 @@ const ACCEPTED = new RegExp(String.raw`^Accepted (\S+) for (.*)${TAIL}`);
 const INVALID_USER = new RegExp(String.raw`^(?:Invalid|Illegal) user (.*)${TAIL}`);
 const MAX_ATTEMPTS = new RegExp(String.raw`^maximum authentication attempts exceeded for ((?:invalid|illegal) user )?(.*)${TAIL}`);
 const NOT_ALLOWED = /^User (.*) from (\S+) not allowed because (.*)$/;
-const PAM_ERROR = /^PAM: (.+?) for (?:(illegal|invalid) user )?(.*) from (\S+)$/;
+// macOS adds the local address it was reached at: "… for james from example.com via 192.168.1.201"
+const PAM_ERROR = /^PAM: (.+?) for (?:(illegal|invalid) user )?(.*) from (\S+)(?: via (\S+))?$/;
+// libwrap (TCP wrappers, hosts.deny) refused the connection before sshd read anything: the client
+// as libwrap names it (user@ from identd, its name or address), the address in parentheses after it
+const WRAPPER_REFUSED = /^refused connect from (\S{1,600}) \(([0-9A-Fa-f:.]{2,45})\)$/;
 const REVERSE = /^reverse mapping checking getaddrinfo for (\S+) \[([^\]\s]+)\] failed/;
 const MAPS_BACK = /^Address (\S+) maps to (\S+), but this does not map back to the address/;
 const CLOSED = /^(Disconnected from|Connection closed by|Connection reset by|Disconnecting) (?:(invalid |authenticating )?user (.*) )?(\S+) port (\d+)(?::.*?)?( \[preauth\])?$/;
@@ -111,7 +115,7 @@ export function matchSshd(message: string, program = "sshd"): AuthMatch | null {
   if ((m = PAM_ERROR.exec(text))) {
     // "User not known" / "unknown user" precedes the failure line of the same attempt
     const lookup = /not known|unknown user/i.test(m[1]);
-    return fail(lookup ? "sshd: pam unknown user" : "sshd: pam authentication failure", !lookup, m[3], m[4], undefined, { reason: m[1], invalid_user: Boolean(m[2]) });
+    return fail(lookup ? "sshd: pam unknown user" : "sshd: pam authentication failure", !lookup, m[3], m[4], undefined, { reason: m[1], invalid_user: Boolean(m[2]), local_address: m[5] });
   }
   if ((m = REVERSE.exec(text))) return fail("sshd: possible break-in attempt", false, null, m[2], undefined, { claimed_host: m[1] }, "medium");
   if ((m = MAPS_BACK.exec(text))) return fail("sshd: possible break-in attempt", false, null, m[1], undefined, { claimed_host: m[2] }, "medium");
@@ -139,6 +143,7 @@ export function matchSshd(message: string, program = "sshd"): AuthMatch | null {
   if ((m = TIMEOUT_CHILD.exec(text))) return fail("sshd: timeout before authentication", false, null, m[1], undefined, { pid: m[3], local_address: m[2] });
   if ((m = TIMEOUT.exec(text))) return fail("sshd: timeout before authentication", false, null, m[1], m[2]);
   if ((m = ROOT_REFUSED.exec(text))) return fail("sshd: root login refused", false, null, m[1], m[2]);
+  if ((m = WRAPPER_REFUSED.exec(text))) return fail("sshd: refused by tcp wrappers", false, null, m[2], undefined, { client: m[1] }, "low");
   if ((m = JUNOS_FAILED.exec(text))) return { ...fail("sshd: junos login failed", false, m[1], m[2], undefined), pidlessEcho: "junos SSHD_LOGIN_FAILED without a pid: sshd's own Failed line of the same try counts it" };
   return null;
 }

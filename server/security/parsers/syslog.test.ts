@@ -504,6 +504,10 @@ describe("parseSyslogLine: su and sudo", () => {
     expect(e.attributes).toMatchObject({ by: "bob", tty: "pts/0", attempt: true });
   });
 
+  it("reads BSD su's BAD SU bob to root with root as the account and bob as who tried", () => {
+    expect(parse("Apr 27 15:22:23 niban su[234]: BAD SU ger to fwmaster on /dev/ttyp0")).toMatchObject({ kind: "auth_failure", service: "su", signature: "su: failed", user: "fwmaster", attributes: { by: "ger", tty: "/dev/ttyp0", attempt: true } });
+  });
+
   it("reads FAILED su for root by bob", () => {
     expect(parse("Mar 11 22:55:32 h su: FAILED su for root by bob")).toMatchObject({ service: "su", user: "root" });
   });
