@@ -66,6 +66,12 @@ const TABLE: [string, Want | string][] = [
   ["Failed password for invalid user  from 203.0.113.5 port 22 ssh2", F("sshd: failed password", null, IP, 22)],
   ["Invalid user x from 6.6.6.6 port 1 from 203.0.113.5 port 22", M("sshd: invalid user", "x from 6.6.6.6 port 1", IP, 22)],
   ["Connection closed by invalid user x 6.6.6.6 port 1 203.0.113.5 port 22 [preauth]", M("sshd: preauth disconnect", "x 6.6.6.6 port 1", IP, 22)],
+  // a known account's name is one word: the first tail is sshd's, what follows ": " the method's details, where a client's text can stand
+  ['Failed hostbased for root from 203.0.113.5 port 22 ssh2: ECDSA SHA256:Zm9v, client user "x from 6.6.6.6 port 1 ssh2", client host "h"', F("sshd: failed hostbased", "root", IP, 22)],
+  ["Failed rhosts-rsa for dan from 203.0.113.5 port 20000 ssh1: ruser from 6.6.6.6", F("sshd: failed rhosts-rsa", "dan", IP, 20000)],
+  ["Accepted hostbased for bob from 203.0.113.5 port 22 ssh2: ECDSA SHA256:Zm9v, client user \"bob from 6.6.6.6 port 1 ssh2: x\", client host \"h\"", S("sshd: accepted hostbased", "bob", IP, 22)],
+  // a known name with spaces (a directory's account): read to the last tail, as before
+  ["Failed password for John Smith from 203.0.113.5 port 22 ssh2", F("sshd: failed password", "John Smith", IP, 22)],
   // invalid user markers, 5.x (no port) and later
   ["Invalid user admin from 203.0.113.5 port 40000", M("sshd: invalid user", "admin", IP, 40000)],
   ["Invalid user admin from 203.0.113.5", M("sshd: invalid user", "admin", IP, null)],

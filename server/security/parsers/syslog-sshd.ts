@@ -50,6 +50,13 @@ const TAIL = String.raw` from (\S+)(?: port (\d+))?(?: +ssh[12])?(?:: .*)?(?: \[
 // OpenSSH before 3.8 said "illegal user" where later ones say "invalid user"
 const FAILED = new RegExp(String.raw`^Failed (\S+) for ((?:invalid|illegal) user )?(.*)${TAIL}`);
 const ACCEPTED = new RegExp(String.raw`^Accepted (\S+) for (.*)${TAIL}`);
+// An account sshd knows (no "invalid user") was named by its administrator: one word, so its line
+// is read up to the first tail, and what follows ": " is the method's details, where a client's own
+// text can stand (hostbased's client user "…", SSH-1's ruser …) and is never taken for the source.
+// (A known name with spaces, as a directory may hold, is read by the greedy pattern above.)
+const KNOWN_TAIL = String.raw` (\S+) from (\S+) port (\d+)(?: +ssh[12])?(?:: .*)?(?: \[preauth\])?\s*$`;
+const FAILED_KNOWN = new RegExp(String.raw`^Failed (\S+) for(?! (?:invalid|illegal) user )${KNOWN_TAIL}`);
+const ACCEPTED_KNOWN = new RegExp(String.raw`^Accepted (\S+) for${KNOWN_TAIL}`);
 const INVALID_USER = new RegExp(String.raw`^(?:Invalid|Illegal) user (.*)${TAIL}`);
 const MAX_ATTEMPTS = new RegExp(String.raw`^maximum authentication attempts exceeded for ((?:invalid|illegal) user )?(.*)${TAIL}`);
 const NOT_ALLOWED = /^User (.*) from (\S+) not allowed because (.*)$/;
@@ -99,12 +106,13 @@ export function matchSshd(message: string, program = "sshd"): AuthMatch | null {
   // log.c writes "error: " and "fatal: " before messages of those levels
   const text = message.startsWith("error: ") || message.startsWith("fatal: ") ? message.slice(7) : message;
   let m: RegExpExecArray | null;
-  if ((m = FAILED.exec(text))) {
+  const known = FAILED_KNOWN.exec(text);
+  if (known || (m = FAILED.exec(text))) {
+    const [method, invalid, user, from, port] = known ? [known[1], undefined, known[2], known[3], known[4]] : [m![1], m![2], m![3], m![4], m![5]];
     // "none" is the method probe a client sends before any credential: a marker, not an attempt
-    const method = m[1];
-    return fail(`sshd: failed ${method.startsWith("keyboard-interactive") ? "keyboard-interactive" : method}`, method !== "none", m[3], m[4], m[5], { method, invalid_user: Boolean(m[2]) });
+    return fail(`sshd: failed ${method.startsWith("keyboard-interactive") ? "keyboard-interactive" : method}`, method !== "none", user, from, port, { method, invalid_user: Boolean(invalid) });
   }
-  if ((m = ACCEPTED.exec(text))) {
+  if ((m = ACCEPTED_KNOWN.exec(text) ?? ACCEPTED.exec(text))) {
     const success = fail(`sshd: accepted ${m[1].startsWith("keyboard-interactive") ? "keyboard-interactive" : m[1]}`, true, m[2], m[3], m[4], { method: m[1] }, "info");
     success.kind = "auth_success";
     return success;
