@@ -3,7 +3,7 @@ import type { AuthMatch } from "./syslog-sshd";
 /** The service a PAM stack belongs to, as Vigil names it: sshd, su, sudo, ftp, else pam. */
 export function pamService(name: string): AuthMatch["service"] {
   const n = name.toLowerCase();
-  if (n === "sshd" || n.startsWith("sshd-")) return "sshd";
+  if (n === "sshd" || n.startsWith("sshd-") || n === "dropbear") return "sshd";
   if (n === "su" || n === "su-l") return "su";
   if (n === "sudo" || n === "sudo-i") return "sudo";
   if (FTP_PAM.has(n)) return "ftp";

@@ -267,3 +267,34 @@ describe("sshd: one session's lines count its tries once", () => {
     expect(counted([sshd("fatal: Timeout before authentication for 203.0.113.8 port 8", "6162"), sshd("Connection closed by authenticating user root 203.0.113.8 port 8 [preauth]", "6162")])).toBe(1);
   });
 });
+
+describe("Dropbear", () => {
+  const dropbear = (message: string, pid = "4092") => `Mar 24 15:25:51 buffalo1 dropbear[${pid}]: ${message}`;
+  const DB: [string, Want | string][] = [
+    ["Bad password attempt for 'root' from 203.0.113.5:48629", F("dropbear: bad password", "root", IP, 48629)],
+    ["bad password attempt for 'root' from 203.0.113.5:5543", F("dropbear: bad password", "root", IP, 5543)],
+    ["Bad password attempt for 'a' from 6.6.6.6:1' from 203.0.113.5:22", F("dropbear: bad password", "a' from 6.6.6.6:1", IP, 22)],
+    ["Bad password attempt for 'root' from 2001:db8::1:22", F("dropbear: bad password", "root", "2001:db8::1", 22)],
+    ["Login attempt for nonexistent user from ::ffff:203.0.113.5:60495", M("dropbear: nonexistent user", null, IP, 60495)],
+    ["[825] Jul 10 23:53:52 Bad password attempt for 'root' from 203.0.113.5:52289", F("dropbear: bad password", "root", IP, 52289)],
+    ["Exit before auth (user 'root', 10 fails): Max auth tries reached - user 'root' from 203.0.113.5:60588", M("dropbear: maximum authentication attempts exceeded", "root", IP, 60588)],
+    ["[825] Jul 10 23:57:29 Exit before auth from <203.0.113.5:52289>: (user 'root', 10 fails): Max auth tries reached - user 'root'", M("dropbear: maximum authentication attempts exceeded", "root", IP, 52289)],
+    ["Exit before auth from <203.0.113.5:52325>: Max auth tries reached - user 'is invalid'", M("dropbear: maximum authentication attempts exceeded", null, IP, 52325)],
+    ["Exit before auth from <203.0.113.5:52326>: Exited normally", M("dropbear: preauth disconnect", null, IP, 52326)],
+    ["Password auth succeeded for 'bob' from 203.0.113.5:51737", S("dropbear: accepted password", "bob", IP, 51737)],
+    ["Pubkey auth succeeded for 'root' with key md5 78:d6:41:ca:78:37:80:88:1d:15:0a:68:91:d1:4e:ad from 203.0.113.5:51737", S("dropbear: accepted pubkey", "root", IP, 51737)],
+    ["Child connection from 203.0.113.5:51737", "not security-relevant: dropbear"],
+    ["Exit (root) from <203.0.113.5:51737>: Disconnect received", "not security-relevant: dropbear"],
+  ];
+  it.each(DB)("%s", (message, want) => {
+    const o = parseSyslogLine(dropbear(message), ctx);
+    if (typeof want === "string") return expect(reason(o)).toBe(want);
+    check(message, want, o);
+  });
+
+  it("counts a connection's tries once: its bad passwords, not the exit line after them", () => {
+    const s = (m: string) => dropbear(m, "1335");
+    expect(counted([s("Bad password attempt for 'root' from 203.0.113.5:60588"), s("Bad password attempt for 'root' from 203.0.113.5:60588"), s("Exit before auth (user 'root', 2 fails): Max auth tries reached - user 'root' from 203.0.113.5:60588")])).toBe(2);
+    expect(counted([dropbear("Login attempt for nonexistent user from 203.0.113.6:1", "1336"), dropbear("Exit before auth from <203.0.113.6:1>: Max auth tries reached - user 'is invalid'", "1336")])).toBe(1);
+  });
+});

@@ -155,3 +155,49 @@ export function matchSshd(message: string, program = "sshd"): AuthMatch | null {
   if ((m = JUNOS_FAILED.exec(text))) return { ...fail("sshd: junos login failed", false, m[1], m[2], undefined), pidlessEcho: "junos SSHD_LOGIN_FAILED without a pid: sshd's own Failed line of the same try counts it" };
   return null;
 }
+
+// Dropbear (OpenWrt, embedded systems, busybox images): svr-authpasswd.c, svr-auth.c, svr-authpubkey.c,
+// common-session.c. The client is "address:port" (IPv6 without brackets: the last colon starts the
+// port), "<address:port>" in 2022+'s exit line; the account is quoted, the quotes' content the client's.
+//   Bad password attempt for 'root' from 203.0.113.5:48629                      (older: "bad password attempt")
+//   Login attempt for nonexistent user from ::ffff:203.0.113.5:60495             (once per connection or per request, by version: a marker)
+//   Exit before auth (user 'root', 10 fails): Max auth tries reached - user 'root' from 203.0.113.5:60588
+//   Exit before auth from <203.0.113.5:52289>: (user 'root', 10 fails): Max auth tries reached - user 'root'
+//   Password auth succeeded for 'bob' from 203.0.113.5:51737 / Pubkey auth succeeded for 'bob' with key md5 … from …
+// Run under journald with -E it writes its own pid and stamp first ("[825] Jul 10 23:53:52 "): dropped.
+const DROPBEAR_PREFIX = /^\[\d{1,10}\] [A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2} /;
+const DROPBEAR_BAD_PASSWORD = /^[Bb]ad password attempt for '(.{0,256})' from (\S{1,300})$/;
+const DROPBEAR_NO_USER = /^[Ll]ogin attempt for nonexistent user from (\S{1,300})$/;
+const DROPBEAR_MAX_OLD = /^Exit before auth \(user '(.{0,256})', (\d{1,6}) fails\): Max auth tries reached - user '.{0,256}' from (\S{1,300})$/;
+const DROPBEAR_EXIT = /^Exit before auth from <(\S{1,300})>: (.{0,400})$/;
+const DROPBEAR_OK = /^(Password|Pubkey) auth succeeded for '(.{0,256})'(?: with key .{0,300})? from (\S{1,300})$/;
+
+/** Dropbear's "address:port" (or "<address:port>"): the address and the port. */
+function dropbearClient(text: string): [string | null, string | undefined] {
+  const m = /^\[?(.+?)\]?:(\d{1,5})$/.exec(text);
+  return m ? [m[1], m[2]] : [text, undefined];
+}
+
+/** A Dropbear line (service sshd: an SSH server's logins, whichever server), or null. */
+export function matchDropbear(message: string): AuthMatch | null {
+  const text = message.replace(DROPBEAR_PREFIX, "").trimEnd();
+  const dropbear = (signature: string, attempt: boolean, user: string | null, client: string, extra: Record<string, unknown> = {}, severity: Severity = "low") => {
+    const [from, port] = dropbearClient(client);
+    return fail(signature, attempt, user, from, port, { server: "dropbear", ...extra }, severity);
+  };
+  let m: RegExpExecArray | null;
+  if ((m = DROPBEAR_BAD_PASSWORD.exec(text))) return dropbear("dropbear: bad password", true, m[1], m[2]);
+  if ((m = DROPBEAR_NO_USER.exec(text))) return dropbear("dropbear: nonexistent user", false, null, m[1], { invalid_user: true });
+  if ((m = DROPBEAR_MAX_OLD.exec(text))) return dropbear("dropbear: maximum authentication attempts exceeded", false, m[1], m[3], { fails: Number(m[2]) }, "medium");
+  if ((m = DROPBEAR_EXIT.exec(text))) {
+    const max = /Max auth tries reached/.test(m[2]);
+    const user = /^\(user '(.{0,256})', \d{1,6} fails\)/.exec(m[2])?.[1] ?? null;
+    return dropbear(max ? "dropbear: maximum authentication attempts exceeded" : "dropbear: preauth disconnect", false, user, m[1], { reason: m[2] }, max ? "medium" : "low");
+  }
+  if ((m = DROPBEAR_OK.exec(text))) {
+    const success = dropbear(`dropbear: accepted ${m[1].toLowerCase()}`, true, m[2], m[3], {}, "info");
+    success.kind = "auth_success";
+    return success;
+  }
+  return null;
+}

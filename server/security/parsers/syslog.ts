@@ -6,7 +6,7 @@ import { matchWindows } from "./syslog-windows";
 import { matchProftpd, matchPureFtpd, matchVsftpd } from "./syslog-ftp";
 import { isDovecotAuthEcho, matchDovecot, matchLogin, matchPostfix } from "./syslog-mail";
 import { matchPam, matchSu, matchSudo } from "./syslog-pam";
-import { matchSshd, type AuthMatch } from "./syslog-sshd";
+import { matchDropbear, matchSshd, type AuthMatch } from "./syslog-sshd";
 import { fractionMs, monthOfAbbrev, resolveYearless, zonedInstant, type TimeResult } from "./time";
 
 // Syslog lines in three envelopes:
@@ -130,6 +130,7 @@ function matchFor(name: string, tagModule: string | null, text: string): AuthMat
   const pam = matchPam(text, tagModule, program);
   if (pam || tagModule) return pam;
   if (program === "sshd" || program === "sshd-session" || program === "sshd-auth") return matchSshd(text, program);
+  if (program === "dropbear") return matchDropbear(text);
   if (program === "su") return matchSu(text);
   if (program === "sudo") return matchSudo(text);
   if (program === "dovecot" || program.endsWith("-login")) return matchDovecot(program, text);
