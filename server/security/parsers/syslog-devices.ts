@@ -172,8 +172,8 @@ function fortigate(text: string): AuthMatch | null {
     service: "fortigate",
     signature: `fortigate: ${vpn ? "ssl vpn" : "admin"} login ${failed ? "failed" : "success"}`,
     user: f.user && f.user !== "N/A" ? f.user : null,
-    // the client: remip for the VPN, srcip for an admin login
-    from: (vpn ? f.remip : f.srcip) || null,
+    // the client: remip for the VPN, srcip for an admin login (FortiOS 5 names it only in ui=, "ssh(203.0.113.5)")
+    from: (vpn ? f.remip : f.srcip || /^[a-z]{1,16}\(([0-9A-Fa-f:.]{2,45})\)$/.exec(f.ui ?? "")?.[1]) || null,
     port: null,
     attempt: true,
     attributes: { logid: f.logid, device: f.devname, reason: f.reason || undefined, logdesc: f.logdesc || undefined },

@@ -346,6 +346,10 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
   it("reads FortiGate admin and SSL VPN login failures from its key=value fields", () => {
     expect(parse('<13>Nov 30 10:00:00 fg1 date=2026-11-30 time=10:00:00 devname=fg1 logid=0100032002 type=event subtype=system level=alert logdesc="Admin login failed" user="admin" srcip=203.0.113.5 action=login status=failed reason="passwd_invalid"')).toMatchObject({ service: "fortigate", signature: "fortigate: admin login failed", user: "admin", src_ip: "203.0.113.5" });
     expect(parse('<13>Nov 30 10:00:00 fg1 date=2026-11-30 time=10:00:00 devname="fg1" logid="0101039426" type="event" subtype="vpn" level="alert" logdesc="SSL VPN login fail" action="ssl-login-fail" remip=203.0.113.6 user="bob" reason="sslvpn_login_permission_denied"')).toMatchObject({ signature: "fortigate: ssl vpn login failed", user: "bob", src_ip: "203.0.113.6" });
+    // FortiOS 5 has no srcip: the client is in ui=, after the interface it used
+    expect(parse('date=2016-06-17 time=02:37:41 devname=fw1 devid=FGT60D0000000000 logid=0100032002 type=event subtype=system level=alert vd="root" logdesc="Admin login failed" sn=0 user="root" ui=ssh(203.0.113.7) action=login status=failed reason="name_invalid" msg="Administrator root login failed from ssh(203.0.113.7) because of invalid user name"')).toMatchObject({ signature: "fortigate: admin login failed", user: "root", src_ip: "203.0.113.7" });
+    expect(parse('date=2016-06-16 time=16:22:34 devname=fw1 devid=FGT60D0000000000 logid=0100032001 type=event subtype=system level=information vd="root" logdesc="Admin login successful" sn=1466090554 user="ops" ui=https(10.42.8.25) action=login status=success reason=none profile="super_admin"')).toMatchObject({ kind: "auth_success", src_ip: "10.42.8.25" });
+    expect(parse('date=2016-06-17 time=02:37:41 devname=fw1 logid=0100032002 type=event subtype=system user="root" ui=GUI(x) action=login status=failed')).toMatchObject({ src_ip: null });
   });
 
   it("does not read a device's or Windows' text quoted inside another program's message (an attacker's user name) as that device's login", () => {
