@@ -453,6 +453,14 @@ describe("parseSyslogLine: Windows logons forwarded as syslog", () => {
     expect(parse('<13>Nov 30 10:00:00 DC-1 nxlog: {"EventID":4771,"Channel":"Security","TargetUserName":"carol","IpAddress":"::ffff:203.0.113.22","IpPort":"50124","Status":"0x18"}')).toMatchObject({ user: "carol", src_ip: "203.0.113.22" });
   });
 
+  it("reads Snare's own format without a syslog header: the host and the DateTime column (the Windows host's time, in the configured zone)", () => {
+    const description = "An account failed to log on.    Subject:   Security ID:  S-1-0-0   Account Name:  -   Account Domain:  -   Logon ID:  0x0    Logon Type:   3    Account For Which Logon Failed:   Security ID:  S-1-0-0   Account Name:  bob   Account Domain:  BANK    Failure Information:   Failure Reason:  Unknown user name or bad password.   Status:   0xC000006D    Network Information:   Workstation Name: KALI   Source Network Address: 203.0.113.5   Source Port:  51234";
+    const line = `WEB-1\tMSWinEventLog\t1\tSecurity\t123456\tThu Sep 18 13:10:00 2025\t4625\tMicrosoft-Windows-Security-Auditing\tN/A\tN/A\tFailure Audit\tWEB-1\tLogon\t\t${description}\t57`;
+    expect(parse(line)).toMatchObject({ time: Date.UTC(2025, 8, 18, 13, 10), signature: "windows: logon failed (4625)", user: "bob", src_ip: "203.0.113.5", attributes: { host: "WEB-1" } });
+    expect(parseSyslogLine(line, { ...ctx, timeZone: "Europe/Berlin" })).toMatchObject({ event: { time: Date.UTC(2025, 8, 18, 11, 10) } });
+    expect(reason(parseSyslogLine(line.replace("\t4625\t", "\t4634\t"), ctx))).toBe("not security-relevant: no program tag");
+  });
+
   it("reads 4776 (NTLM credential validation): a wrong password, an unknown account and a locked-out one as failed tries from the workstation, as a host name", () => {
     const ntlm = (account: string, workstation: string, code: string) => snare(4776, `The computer attempted to validate the credentials for an account.    Authentication Package:  MICROSOFT_AUTHENTICATION_PACKAGE_V1_0   Logon Account:  ${account}   Source Workstation:  ${workstation}   Error Code:  ${code}`);
     const e = parse(ntlm("bob", "KALI", "0xC000006A"));

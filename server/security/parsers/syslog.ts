@@ -156,6 +156,12 @@ const CISCO_UNSTAMPED = /^(?:\d{1,10}: )?(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:\d{1,
 
 /** vsftpd's own log file (vsftpd.log): "Tue Mar  3 10:00:00 2026 [pid 4711] [alice] FAIL LOGIN: Client "203.0.113.5"" */
 const VSFTPD_LOG = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) (\[pid (\d{1,10})\] .*)$/;
+/**
+ * Snare's own format, sent without a syslog header (the agent's default before its "SYSLOG header"
+ * option): "WEB-1\tMSWinEventLog\t1\tSecurity\t4711\tThu Sep 18 13:10:00 2025\t4625\t…", dated by its
+ * DateTime column (the Windows host's local time: read in the configured zone).
+ */
+const SNARE_BARE = /^([^\s]{1,255})\t(MSWinEventLog\t\d{1,3}\t[^\t]{1,64}\t\d{1,20}\t(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})\t.*)$/;
 /** proftpd's own SystemLog writes its tag without the colon: "… host proftpd[4711] ftp.example.com (…[203.0.113.5]): USER …" */
 const PROFTPD_SYSTEMLOG_TAG = /^(proftpd)\[(\d{1,10})\] /;
 
@@ -169,6 +175,16 @@ function asaEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason
   const time = zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), 0, ctx.timeZone ?? "UTC", `${mon} ${day} ${year} ${h}:${mi}:${sec}`);
   if (!time.ok) return { reason: time.reason };
   return { time: time.ms, host: host ?? null, program: null, module: null, pid: null, message };
+}
+
+/** A header-less Snare line: its host, its DateTime column (see SNARE_BARE). */
+function snareEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason: string } {
+  const [, host, message, mon, day, h, mi, sec, year] = m;
+  const month = monthOfAbbrev(mon);
+  if (!month) return { reason: `timestamp: not a month: ${quoted(mon)}` };
+  const time = zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), 0, ctx.timeZone ?? "UTC", `${mon} ${day} ${year} ${h}:${mi}:${sec}`);
+  if (!time.ok) return { reason: time.reason };
+  return { time: time.ms, host, program: null, module: null, pid: null, message };
 }
 
 /** A vsftpd.log line: its stamp (in `use_localtime`'s zone: UTC unless set, read in the configured zone as any zone-less stamp), its pid. */
@@ -256,6 +272,8 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
   // an ASA with `logging timestamp`: "Nov 30 2026 10:00:00: %ASA-…" or "Nov 30 2026 10:00:00 asa1 : %ASA-…"
   const asa = ASA_STAMPED.exec(rest);
   if (asa) return asaEnvelope(asa, ctx);
+  const snare = SNARE_BARE.exec(rest);
+  if (snare) return snareEnvelope(snare, ctx);
   const vsftpd = VSFTPD_LOG.exec(rest);
   if (vsftpd) return vsftpdEnvelope(vsftpd, ctx);
   let time: TimeResult;
