@@ -26,6 +26,8 @@ export interface AuthMatch {
    * skipped with this reason rather than counted a second time
    */
   pidlessEcho?: string;
+  /** the line is the program's, but judged no credential (a server-side error): skipped with this reason */
+  skip?: string;
   occurrences?: number;
   attributes?: Record<string, unknown>;
 }

@@ -274,6 +274,12 @@ describe("parseSyslogLine: mail servers and console logins", () => {
     expect(forged).toMatchObject({ occurrences: 1, src_ip: "203.0.113.7" });
   });
 
+  it("skips postfix's SASL failures that judged no credential (its SASL server unreachable, a mechanism not offered), saying so", () => {
+    expect(reason(parseSyslogLine("Feb  3 08:29:28 mail postfix/smtpd[21022]: warning: unknown[203.0.113.17]: SASL LOGIN authentication failed: Connection lost to authentication server", ctx))).toBe("postfix: the SASL authentication server was unreachable, no credential was judged");
+    expect(reason(parseSyslogLine("Jan 14 16:18:16 mx postfix/smtpd[14933]: warning: host[203.0.113.17]: SASL CRAM-MD5 authentication failed: Invalid authentication mechanism", ctx))).toBe("postfix: a SASL mechanism the server does not offer, no credential was tried");
+    expect(parse("Jan 29 08:11:45 mail postfix/smtpd[10752]: warning: unknown[203.0.113.17]: SASL LOGIN authentication failed: Password:")).toMatchObject({ signature: "postfix: sasl authentication failed", src_ip: "203.0.113.17" });
+  });
+
   it("reads postfix's SASL failures from the bracketed address, with the account when postfix names it", () => {
     const e = parse("Mar 11 22:55:32 mx postfix/smtpd[86]: warning: unknown[203.0.113.17]: SASL LOGIN authentication failed: UGFzc3dvcmQ6");
     expect(e).toMatchObject({ kind: "auth_failure", service: "postfix", signature: "postfix: sasl authentication failed", src_ip: "203.0.113.17", user: null });

@@ -89,6 +89,7 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   if (!match && env.msgid && JUNOS_EVENT.test(env.msgid)) match = matchFor(name, null, `${env.msgid}: ${text.trimEnd()}`);
   // a line that goes with another line of the same try, which counts it: without a pid the two cannot be paired
   if (match?.pidlessEcho && !env.pid) return { status: "skipped", reason: match.pidlessEcho };
+  if (match?.skip) return { status: "skipped", reason: match.skip };
   const echo = match ? null : junosEcho(name, env.msgid && JUNOS_EVENT.test(env.msgid) ? `${env.msgid}: ${text}` : text);
   if (echo) return { status: "skipped", reason: echo };
   // dovecot's PAM stack reports the tries its login process's line counts (under any tag)
