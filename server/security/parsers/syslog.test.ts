@@ -274,6 +274,13 @@ describe("parseSyslogLine: mail servers and console logins", () => {
     expect(forged).toMatchObject({ occurrences: 1, src_ip: "203.0.113.7" });
   });
 
+  it("reads a TAI64N label in place of the stamp (multilog, svlogd -t, s6-log): its UTC time, no host", () => {
+    const e = parse("@400000004c91b044077a9e94 imap-login: Info: Aborted login (auth failed, 1 attempts): user=<martin>, method=CRAM-MD5, rip=203.0.113.80, lip=10.0.0.5, TLS");
+    expect(e).toMatchObject({ time: Date.UTC(2010, 8, 16, 5, 50, 50, 125), signature: "dovecot: auth failed", user: "martin", src_ip: "203.0.113.80", attributes: { host: null, program: "imap-login" } });
+    expect(reason(parseSyslogLine("@400000004c91b044077a9e94 dovecot-auth: pam_unix(dovecot:auth): authentication failure; logname= uid=0 euid=0 tty=dovecot ruser=web rhost=203.0.113.81", ctx))).toBe("dovecot auth process: its login process's line counts these tries");
+    expect(reason(parseSyslogLine("@4000000x4c91b044077a9e94 sshd[1]: Failed password for root from 203.0.113.5 port 22 ssh2", ctx))).toMatch(/^not syslog/);
+  });
+
   it("skips postfix's SASL failures that judged no credential (its SASL server unreachable, a mechanism not offered), saying so", () => {
     expect(reason(parseSyslogLine("Feb  3 08:29:28 mail postfix/smtpd[21022]: warning: unknown[203.0.113.17]: SASL LOGIN authentication failed: Connection lost to authentication server", ctx))).toBe("postfix: the SASL authentication server was unreachable, no credential was judged");
     expect(reason(parseSyslogLine("Jan 14 16:18:16 mx postfix/smtpd[14933]: warning: host[203.0.113.17]: SASL CRAM-MD5 authentication failed: Invalid authentication mechanism", ctx))).toBe("postfix: a SASL mechanism the server does not offer, no credential was tried");
