@@ -43,8 +43,9 @@ describe("fixtures/auth-variants.log: real systems' authentication lines", () =>
     const e = o.event;
     expect({ cls: classOf(o), signature: e.signature, source: e.src_ip ?? e.src_host ?? "-", account: e.user ?? "-" }).toEqual({ cls, signature: what, source, account });
     // the event's time is the line's own: its clock time (a stamp with an offset is checked in UTC by the parser's own tests)
-    const shown = /(?:^|\D)(\d{2}):(\d{2}):(\d{2})(?!\d)/.exec(c.line)!;
-    if (!/^\d{4}-\d{2}-\d{2}[T ][\d:.]+[+-]\d{2}/.test(c.line)) {
+    // (a TAI64N label shows no clock time: the parser's own test checks it)
+    const shown = /(?:^|\D)(\d{2}):(\d{2}):(\d{2})(?!\d)/.exec(c.line);
+    if (shown && !/^\d{4}-\d{2}-\d{2}[T ][\d:.]+[+-]\d{2}/.test(c.line)) {
       const t = new Date(e.time);
       expect([t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds()]).toEqual(shown.slice(1, 4).map(Number));
     }
@@ -53,6 +54,6 @@ describe("fixtures/auth-variants.log: real systems' authentication lines", () =>
   it("reads them all: how many of each", () => {
     const tally: Record<string, number> = {};
     for (const c of all) tally[classOf(parseSyslogLine(c.line, ctx))] = (tally[classOf(parseSyslogLine(c.line, ctx))] ?? 0) + 1;
-    expect(tally).toEqual({ failure: 38, marker: 30, success: 4, skip: 12, reject: 1 });
+    expect(tally).toEqual({ failure: 45, marker: 30, success: 4, skip: 14, reject: 1 });
   });
 });
