@@ -172,6 +172,13 @@ function accountOf(text: string, end: string): string | null {
   return value && value.length <= 256 ? value : null;
 }
 
+/** 4624/4625's workstation: one word up to the address's marker, none when the field is empty (not the marker's first word). */
+function workstationOf(text: string): string | undefined {
+  const field = between(text, "Workstation Name:", "Source Network Address:");
+  if (field === null) return after(text, "Workstation Name:") ?? undefined;
+  return /^ ?(\S{1,256}) ?$/.exec(field)?.[1];
+}
+
 function fromText(id: string, text: string): AuthMatch | null {
   const spec = EVENTS[id];
   if (id === "4776") {
@@ -182,7 +189,7 @@ function fromText(id: string, text: string): AuthMatch | null {
     return ntlm(account, workstation, after(text, "Error Code:"), { package: after(text, "Authentication Package:") ?? undefined });
   }
   const reason = id === "4625" ? /Failure Reason:\s{0,16}([^\t\r\n]{1,200}?\.)/.exec(text)?.[1] : undefined;
-  const extra: Record<string, unknown> = id === "4771" ? { failure: after(text, "Failure Code:") ?? undefined, service_name: after(text, "Service Name:") ?? undefined } : { logon_type: after(text, "Logon Type:") ?? undefined, workstation: after(text, "Workstation Name:") ?? undefined, failure: reason };
+  const extra: Record<string, unknown> = id === "4771" ? { failure: after(text, "Failure Code:") ?? undefined, service_name: after(text, "Service Name:") ?? undefined } : { logon_type: after(text, "Logon Type:") ?? undefined, workstation: workstationOf(text), failure: reason };
   const stop = text.lastIndexOf(spec.accountEnd);
   const head = stop >= 0 ? text.slice(0, stop) : text;
   const domainAt = lastOwn(head, "Account Domain:");

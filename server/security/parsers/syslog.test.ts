@@ -497,6 +497,13 @@ describe("parseSyslogLine: Windows logons forwarded as syslog", () => {
     expect(parse(snare(4776, "The computer attempted to validate the credentials for an account.  Logon Account:  x Error Code: 0x0 y   Source Workstation:  KALI   Error Code:  0xC000006A"))).toMatchObject({ kind: "auth_failure", user: "x Error Code: 0x0 y" });
   });
 
+  it("reads an empty Workstation Name of a 4625 as none, not the next field's first word", () => {
+    const f = (ws: string) => snare(4625, `An account failed to log on.    Subject:   Security ID:  S-1-0-0   Account Name:  -   Account Domain:  -   Logon ID:  0x0    Logon Type:   3    Account For Which Logon Failed:   Security ID:  S-1-0-0   Account Name:  bob   Account Domain:  BANK    Failure Information:   Failure Reason:  Unknown user name or bad password.   Status:   0xC000006D    Network Information:   Workstation Name:${ws}   Source Network Address: 203.0.113.5   Source Port:  51234`);
+    expect(parse(f("   ")).attributes?.workstation).toBeUndefined();
+    expect(parse(f(" KALI")).attributes?.workstation).toBe("KALI");
+    expect(parse(f(" -")).attributes?.workstation).toBe("-");
+  });
+
   it("counts one NTLM try once when both its 4625 (the address) and its 4776 (the workstation) are sent, in either order; a 4776 alone counts", () => {
     const f4625 = (user: string, workstation: string, t = "10:00:00") => `<13>Nov 30 ${t} WEB-1 nxlog: {"EventID":4625,"Channel":"Security","TargetUserName":"${user}","TargetDomainName":"WEB-1","IpAddress":"203.0.113.5","IpPort":"51234","LogonType":3,"WorkstationName":"${workstation}","Status":"0xc000006d"}`;
     const f4776 = (user: string, workstation: string, t = "10:00:00") => `<13>Nov 30 ${t} DC-1 nxlog: {"EventID":4776,"Channel":"Security","TargetUserName":"${user}","Workstation":"${workstation}","Status":"0xc000006a"}`;
