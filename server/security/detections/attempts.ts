@@ -119,8 +119,11 @@ const MAX_SECONDARY = 64;
  * attempts are known, PAM's add nothing; where they are not (a log of PAM lines only), PAM's count.
  */
 export function isSecondary(e: Pick<StoredEvent, "signature" | "attributes">): boolean {
-  return isAttempt(e) && ((e.signature?.startsWith("pam:") || e.signature === "sshd: pam authentication failure" || e.signature === NTLM_FAILED) ?? false);
+  return isAttempt(e) && ((e.signature?.startsWith("pam:") || e.signature === "sshd: pam authentication failure" || e.signature === NTLM_FAILED || e.signature === IOS_SSH_FAILED) ?? false);
 }
+
+/** Cisco IOS's SSH user-authentication failure: the second report of a try SEC_LOGIN's LOGIN_FAILED reports too, where both are on. */
+const IOS_SSH_FAILED = "cisco-ios: ssh authentication failed";
 
 /** Windows 4776's failure: the second report of a logon try whose 4625 is the first (see `pairingKeys`). */
 const NTLM_FAILED = "windows: ntlm credential validation failed (4776)";
@@ -292,6 +295,8 @@ export function connectionKey(e: Pick<StoredEvent, "time" | "src_ip" | "src_host
 export function pairingKeys(e: Pick<StoredEvent, "service" | "src_ip" | "src_host" | "attributes" | "user">): string[] {
   const service = serviceOf(e);
   if (service === "windows") return windowsKeys(e);
+  // Cisco IOS: SEC_LOGIN's line and SSH's of one try name the device, the client and the account (no pid, no port)
+  if (service === "cisco-ios") return sourceOf(e) === null ? [] : [flatKey(["ios", hostOf(e) ?? "", sourceOf(e)!, (e.user ?? "").toLowerCase()])];
   if (service !== "ftp") return [];
   const keys: string[] = [];
   const source = sourceOf(e);

@@ -59,11 +59,13 @@ export const SPACED_ORIGIN = String.raw`(?![A-Z][a-z]{2} {1,2}\d|\d{4}-\d\d-\d\d
 // stamp, its uptime ("1w2d: ") or the zone of a header-less line
 // (an origin-id string with spaces, "core rtr 1: ", only where the device's stamp or uptime follows it)
 const IOS_STAMP = String.raw`(?:\d{1,4}[wdh]\d{1,2}[dhm]: |[*.]?[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{2,5})?: )`;
-const IOS_START = new RegExp(String.raw`^(?:\d{1,10}: )?(?:\d{6}: )?(?:(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:${IOS_STAMP}|(?:UTC|GMT): )?|${SPACED_ORIGIN}: ${IOS_STAMP})%SEC_LOGIN-\d-LOGIN_`);
+/** the IOS messages read: SEC_LOGIN's login failed / success (`login on-failure log`), SSH's user authentication (`ip ssh logging events`) */
+const IOS_MESSAGE = String.raw`%(?:SEC_LOGIN-\d-LOGIN_|SSH-5-SSH2_USERAUTH: )`;
+const IOS_START = new RegExp(String.raw`^(?:\d{1,10}: )?(?:\d{6}: )?(?:(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:${IOS_STAMP}|(?:UTC|GMT): )?|${SPACED_ORIGIN}: ${IOS_STAMP})${IOS_MESSAGE}`);
 /** an origin-id as a relay's tag: a host name, an IPv4 address or a one-word string */
 const ORIGIN_TAG = /^[A-Za-z0-9][\w.-]{0,62}$/;
 /** what follows the origin-id: the device's stamp (or uptime), then the login message */
-const IOS_AFTER_ORIGIN = /^(?:\d{1,4}[wdh]\d{1,2}[dhm]: |[*.]?[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{2,5})?: )%SEC_LOGIN-\d-LOGIN_/;
+const IOS_AFTER_ORIGIN = new RegExp(String.raw`^${IOS_STAMP}${IOS_MESSAGE}`);
 /** FortiGate's lines are key=value fields from the start */
 const FORTI_START = /^(?:date|logver|logid|devname|eventtime|timestamp|time)=/;
 
@@ -71,9 +73,19 @@ const FORTI_START = /^(?:date|logver|logid|devname|eventtime|timestamp|time)=/;
 // source: the last bracketed fields of the line are the device's own
 const IOS = /^%SEC_LOGIN-\d-LOGIN_(FAILED|SUCCESS): Login (?:failed|Success) \[user: (.{0,256})\] \[Source: ([0-9A-Fa-f:.]{2,45})\] \[localport: (\d{1,5})\](?: \[Reason: ([^\[\]]{0,256})\])?(?: at [^\[\]]{0,128})?\s*$/;
 
+// ip ssh logging events: each SSH user authentication, whether or not SEC_LOGIN logs it too (then
+// the same try twice: the failure counter pairs it with the SEC_LOGIN line of that device, client and user)
+const IOS_SSH = /^%SSH-5-SSH2_USERAUTH: User '(.{0,256})' authentication for SSH2 Session from ([0-9A-Fa-f:.]{2,45}) \(tty = \d{1,4}\) using crypto cipher '[^']{0,64}', hmac '[^']{0,64}' (Succeeded|Failed)\s*$/;
+
 function ciscoIos(full: string): AuthMatch | null {
-  // from the device's own "%SEC_LOGIN-" (IOS_START checked what precedes it), never a later one
-  const m = IOS.exec(full.slice(full.indexOf("%SEC_LOGIN-")));
+  // from the device's own message (IOS_START checked what precedes it: no "%" there), never a later one
+  const text = full.slice(full.indexOf("%"));
+  const ssh = IOS_SSH.exec(text);
+  if (ssh) {
+    const failed = ssh[3] === "Failed";
+    return { kind: failed ? "auth_failure" : "auth_success", severity: failed ? "low" : "info", service: "cisco-ios", signature: failed ? "cisco-ios: ssh authentication failed" : "cisco-ios: ssh authentication succeeded", user: ssh[1] || null, from: ssh[2], port: null, attempt: true };
+  }
+  const m = IOS.exec(text);
   if (!m) return null;
   const failed = m[1] === "FAILED";
   return {

@@ -409,6 +409,21 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     expect(reason(parseSyslogLine(`<189>Nov 30 10:00:00 app1 webapp: login for Nov 30 10:00:00.123 UTC: ${login}`, ctx))).toBe("not security-relevant: webapp");
   });
 
+  it("reads Cisco IOS's SSH user authentication (ip ssh logging events); with SEC_LOGIN on too, one try counts once", () => {
+    const ssh = (user: string, src: string, outcome: string, t = "10:00:00") => `<189>4423: rtr1: Nov 30 ${t}.200 UTC: %SSH-5-SSH2_USERAUTH: User '${user}' authentication for SSH2 Session from ${src} (tty = 0) using crypto cipher 'aes256-ctr', hmac 'hmac-sha2-256' ${outcome}`;
+    const sec = (user: string, src: string, t = "10:00:00") => `<189>4424: rtr1: Nov 30 ${t}.300 UTC: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: ${user}] [Source: ${src}] [localport: 22] [Reason: Login Authentication Failed] at ${t} UTC Mon Nov 30 2026`;
+    expect(parse(ssh("admin", "203.0.113.5", "Failed"))).toMatchObject({ kind: "auth_failure", service: "cisco-ios", signature: "cisco-ios: ssh authentication failed", user: "admin", src_ip: "203.0.113.5", time: Date.UTC(2026, 10, 30, 10, 0, 0, 200), attributes: { host: "rtr1", attempt: true } });
+    expect(parse(ssh("ops", "10.0.0.9", "Succeeded"))).toMatchObject({ kind: "auth_success", signature: "cisco-ios: ssh authentication succeeded", user: "ops" });
+    expect(parse(`<189>Nov 30 10:00:01 10.0.0.1 4423: Nov 30 10:00:00.200 UTC: %SSH-5-SSH2_USERAUTH: User 'a' b' authentication for SSH2 Session from 203.0.113.5 (tty = 0) using crypto cipher 'aes128-ctr', hmac 'hmac-sha1' Failed`)).toMatchObject({ user: "a' b", src_ip: "203.0.113.5" });
+    const counted = (lines: string[]) => {
+      const events: StoredEvent[] = lines.map((l, i) => ({ ...parse(l), id: i + 1 }));
+      return new FailureCounter().weigh(events.map((event) => ({ key: "k", event, entry: entryOf(event) }))).reduce((n, it) => n + it.entry.weight, 0);
+    };
+    expect(counted([ssh("admin", "203.0.113.5", "Failed"), sec("admin", "203.0.113.5"), ssh("admin", "203.0.113.5", "Failed", "10:00:04"), sec("admin", "203.0.113.5", "10:00:04")])).toBe(2);
+    expect(counted([ssh("admin", "203.0.113.5", "Failed"), ssh("admin", "203.0.113.5", "Failed", "10:00:04")])).toBe(2);
+    expect(counted([ssh("root", "203.0.113.5", "Failed"), sec("admin", "203.0.113.5")])).toBe(2);
+  });
+
   it("reads Junos in RFC 5424 structured form: its event tag from MSGID", () => {
     const e = parse(`<38>1 2026-03-03T10:00:00.000Z fw1 sshd 1234 SSHD_LOGIN_FAILED [junos@2636.1.1.1.2.18 username="root" source-address="203.0.113.5"] Login failed for user 'root' from host '203.0.113.5'`);
     expect(e).toMatchObject({ service: "sshd", signature: "sshd: junos login failed", user: "root", src_ip: "203.0.113.5", attributes: { pid: "1234", attempt: false } });
