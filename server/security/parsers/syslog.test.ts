@@ -274,7 +274,7 @@ describe("parseSyslogLine: mail servers and console logins", () => {
     expect(forged).toMatchObject({ occurrences: 1, src_ip: "203.0.113.7" });
   });
 
-  it("reads a TAI64N label in place of the stamp (multilog, svlogd -t, s6-log): its UTC time, no host", () => {
+  it("reads a TAI64N label in place of the stamp (multilog, svlogd -t): its UTC time by libtai's convention, no host", () => {
     const e = parse("@400000004c91b044077a9e94 imap-login: Info: Aborted login (auth failed, 1 attempts): user=<martin>, method=CRAM-MD5, rip=203.0.113.80, lip=10.0.0.5, TLS");
     expect(e).toMatchObject({ time: Date.UTC(2010, 8, 16, 5, 50, 50, 125), signature: "dovecot: auth failed", user: "martin", src_ip: "203.0.113.80", attributes: { host: null, program: "imap-login" } });
     expect(reason(parseSyslogLine("@400000004c91b044077a9e94 dovecot-auth: pam_unix(dovecot:auth): authentication failure; logname= uid=0 euid=0 tty=dovecot ruser=web rhost=203.0.113.81", ctx))).toBe("dovecot auth process: its login process's line counts these tries");

@@ -9,7 +9,7 @@ import { matchPam, matchSu, matchSudo } from "./syslog-pam";
 import { matchDropbear, matchSshd, type AuthMatch } from "./syslog-sshd";
 import { fractionMs, monthOfAbbrev, resolveYearless, zonedInstant, type TimeResult } from "./time";
 
-// Syslog lines in three envelopes (and a TAI64N label, as multilog, svlogd and s6-log write, in place of the stamp):
+// Syslog lines in three envelopes (and a TAI64N label, as multilog and svlogd write, in place of the stamp):
 //   RFC 3164  <38>Mar  1 12:00:00 host sshd[123]: Failed password for root from 203.0.113.5 port 22 ssh2
 //   RFC 5424  <38>1 2026-03-01T12:00:00.1Z host sshd 123 - - Failed password for root from …
 //   ISO       2020-03-24 08:38:42.344447-0700 host sshd[2519]: Failed password for …
@@ -17,8 +17,9 @@ import { fractionMs, monthOfAbbrev, resolveYearless, zonedInstant, type TimeResu
 
 const RFC3164 = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:\s+|$)/;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?(?:\s+|$)/;
-// daemontools' multilog / runit's svlogd -t / s6-log t: a TAI64N label, "@" and 24 hex digits (TAI
-// seconds + 2^62, then nanoseconds); TAI runs 10 s ahead of the label's UTC by its own convention
+// daemontools' multilog / runit's svlogd -t: a TAI64N label, "@" and 24 hex digits (seconds + 2^62,
+// then nanoseconds), by libtai's convention the Unix time + 10 s (s6-log counts leap seconds too:
+// its labels read 27 s late)
 const TAI64N = /^@(4[0-9a-f]{15})([0-9a-f]{8})(?:\s+|$)/;
 const YEAR_AFTER = /^((?:19|20)\d{2})(?:\s+|$)/;
 const RFC5424 = /^1 (\S+) (\S+) (\S+) (\S+) (\S+) /;
