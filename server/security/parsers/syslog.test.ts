@@ -274,6 +274,17 @@ describe("parseSyslogLine: mail servers and console logins", () => {
     expect(forged).toMatchObject({ occurrences: 1, src_ip: "203.0.113.7" });
   });
 
+  it("reads journalctl's short-unix and short-full stamps; short-full's zone only where it is UTC or the configured zone's name then", () => {
+    const line = "web-1 sshd[4242]: Failed password for root from 203.0.113.5 port 22 ssh2";
+    expect(parse(`1704103200.123456 ${line}`)).toMatchObject({ time: Date.UTC(2024, 0, 1, 10, 0, 0, 123), src_ip: "203.0.113.5", attributes: { host: "web-1" } });
+    expect(parse(`Mon 2024-01-01 10:00:00 UTC ${line}`)).toMatchObject({ time: Date.UTC(2024, 0, 1, 10), attributes: { host: "web-1" } });
+    const berlin = { ...ctx, timeZone: "Europe/Berlin" };
+    expect(parseSyslogLine(`Mon 2024-01-01 10:00:00 CET ${line}`, berlin)).toMatchObject({ event: { time: Date.UTC(2024, 0, 1, 9) } });
+    expect(parseSyslogLine(`Mon 2024-07-01 10:00:00 CEST ${line}`, berlin)).toMatchObject({ event: { time: Date.UTC(2024, 6, 1, 8) } });
+    expect(reason(parseSyslogLine(`Mon 2024-01-01 10:00:00 CET ${line}`, ctx))).toMatch(/^timestamp: zone "CET" is not the configured zone's \(UTC\)/);
+    expect(reason(parseSyslogLine(`Mon 2024-01-01 10:00:00 EST ${line}`, berlin))).toMatch(/^timestamp: zone "EST" is not the configured zone's/);
+  });
+
   it("reads a TAI64N label in place of the stamp (multilog, svlogd -t): its UTC time by libtai's convention, no host", () => {
     const e = parse("@400000004c91b044077a9e94 imap-login: Info: Aborted login (auth failed, 1 attempts): user=<martin>, method=CRAM-MD5, rip=203.0.113.80, lip=10.0.0.5, TLS");
     expect(e).toMatchObject({ time: Date.UTC(2010, 8, 16, 5, 50, 50, 125), signature: "dovecot: auth failed", user: "martin", src_ip: "203.0.113.80", attributes: { host: null, program: "imap-login" } });

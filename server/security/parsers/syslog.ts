@@ -9,7 +9,8 @@ import { matchPam, matchSu, matchSudo } from "./syslog-pam";
 import { matchDropbear, matchSshd, type AuthMatch } from "./syslog-sshd";
 import { fractionMs, monthOfAbbrev, resolveYearless, zonedInstant, type TimeResult } from "./time";
 
-// Syslog lines in three envelopes (and a TAI64N label, as multilog and svlogd write, in place of the stamp):
+// Syslog lines in three envelopes (and in place of the stamp: a TAI64N label, as multilog and svlogd
+// write; journalctl's short-unix and short-full stamps):
 //   RFC 3164  <38>Mar  1 12:00:00 host sshd[123]: Failed password for root from 203.0.113.5 port 22 ssh2
 //   RFC 5424  <38>1 2026-03-01T12:00:00.1Z host sshd 123 - - Failed password for root from …
 //   ISO       2020-03-24 08:38:42.344447-0700 host sshd[2519]: Failed password for …
@@ -21,6 +22,10 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9})
 // then nanoseconds), by libtai's convention the Unix time + 10 s (s6-log counts leap seconds too:
 // its labels read 27 s late)
 const TAI64N = /^@(4[0-9a-f]{15})([0-9a-f]{8})(?:\s+|$)/;
+// journalctl's other outputs: -o short-unix ("1704103200.123456 host sshd[1]: …", seconds since the
+// epoch) and -o short-full ("Mon 2024-01-01 10:00:00 CET host sshd[1]: …", the host's zone by its abbreviation)
+const SHORT_UNIX = /^(\d{9,11})\.(\d{6})(?:\s+|$)/;
+const SHORT_FULL = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? ([A-Za-z][A-Za-z0-9+-]{1,9})(?:\s+|$)/;
 const YEAR_AFTER = /^((?:19|20)\d{2})(?:\s+|$)/;
 const RFC5424 = /^1 (\S+) (\S+) (\S+) (\S+) (\S+) /;
 // tag: program, an optional "(pam_unix)" of old PAM lines, an optional [pid], then a colon
@@ -283,7 +288,19 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
   if (vsftpd) return vsftpdEnvelope(vsftpd, ctx);
   let time: TimeResult;
   let m: RegExpExecArray | null;
-  if ((m = TAI64N.exec(rest))) {
+  if ((m = SHORT_UNIX.exec(rest))) {
+    time = { ok: true, ms: Number(m[1]) * 1000 + Math.floor(Number(m[2]) / 1000) };
+  } else if ((m = SHORT_FULL.exec(rest))) {
+    const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number);
+    const abbrev = m[8];
+    const shown = m[0].trim();
+    if (/^(?:UTC|GMT)$/i.test(abbrev)) time = zonedInstant(y, mo, d, h, mi, sec, fractionMs(m[7]), "UTC", shown);
+    else {
+      // the host's zone by its abbreviation: read in the configured zone where that zone is so called then
+      const t = zonedInstant(y, mo, d, h, mi, sec, fractionMs(m[7]), zone, shown);
+      time = t.ok && !zoneNames(t.ms, zone).includes(abbrev) ? { ok: false, reason: `timestamp: zone ${quoted(abbrev)} is not the configured zone's (${zone}): set VIGIL_LOG_TIMEZONE to the host's zone, or export with journalctl -o short-iso` } : t;
+    }
+  } else if ((m = TAI64N.exec(rest))) {
     const seconds = Number(BigInt(`0x${m[1]}`) - 2n ** 62n - 10n);
     const ms = seconds * 1000 + Math.floor(parseInt(m[2], 16) / 1e6);
     time = Number.isSafeInteger(ms) && ms > 0 ? { ok: true, ms } : { ok: false, reason: `timestamp: not a time: ${quoted(m[0].trim())}` };
@@ -358,6 +375,17 @@ function rfc5424(rest: string): Envelope | { reason: string } {
   const app = nil(m[3]);
   return { time: t.ms, host: nil(m[2]), program: app, module: null, pid: nil(m[4]), message, msgid: nil(m[5]) };
 }
+
+/** What a zone is called at an instant (ICU's names, American and British: "EST", "CET", "GMT+9"). */
+function zoneNames(ms: number, zone: string): string[] {
+  let formats = ZONE_FORMATS.get(zone);
+  if (!formats) {
+    formats = ["en-US", "en-GB"].map((locale) => new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: "short" }));
+    if (ZONE_FORMATS.size < 64) ZONE_FORMATS.set(zone, formats);
+  }
+  return formats.map((f) => f.formatToParts(ms).find((p) => p.type === "timeZoneName")?.value ?? "");
+}
+const ZONE_FORMATS = new Map<string, Intl.DateTimeFormat[]>();
 
 /** The host a syslog line names (null: none, or not a syslog line). */
 export function syslogHost(line: string, ctx: ParseContext): string | null {
