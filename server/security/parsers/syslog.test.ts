@@ -285,6 +285,23 @@ describe("parseSyslogLine: mail servers and console logins", () => {
     expect(reason(parseSyslogLine(`Mon 2024-01-01 10:00:00 EST ${line}`, berlin))).toMatch(/^timestamp: zone "EST" is not the configured zone's/);
   });
 
+  it("reads journalctl -o json records: the time (µs), host, identifier, pid and message", () => {
+    const rec = { __REALTIME_TIMESTAMP: "1704103200123456", _HOSTNAME: "web-1", SYSLOG_IDENTIFIER: "sshd", _PID: "4242", SYSLOG_FACILITY: "10", MESSAGE: "Failed password for invalid user admin from 203.0.113.5 port 40000 ssh2" };
+    expect(parse(JSON.stringify(rec))).toMatchObject({ time: Date.UTC(2024, 0, 1, 10, 0, 0, 123), signature: "sshd: failed password", user: "admin", src_ip: "203.0.113.5", attributes: { host: "web-1", program: "sshd", pid: "4242" } });
+    expect(parse(JSON.stringify({ ...rec, SYSLOG_IDENTIFIER: "sshd-session", MESSAGE: "Connection closed by 203.0.113.5 port 22" }))).toMatchObject({ signature: "sshd: preauth disconnect" });
+    expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: [70, 97, 105, 108] }), ctx))).toBe("journald record: MESSAGE is not text");
+    expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: "Server listening on 0.0.0.0 port 22." }), ctx))).toBe("not security-relevant: sshd");
+    expect(reason(parseSyslogLine('{"a":1}', ctx))).toMatch(/^not syslog/);
+  });
+
+  it("reads NXLog's to_json() records sent without a syslog header: EventTime in the configured zone (or its offset), Hostname", () => {
+    const rec = { EventTime: "2026-11-30 10:00:00", Hostname: "WEB-1", EventID: 4625, SourceName: "Microsoft-Windows-Security-Auditing", Channel: "Security", TargetUserName: "bob", IpAddress: "203.0.113.9", IpPort: "51234", WorkstationName: "KALI" };
+    expect(parse(JSON.stringify(rec))).toMatchObject({ time: Date.UTC(2026, 10, 30, 10), signature: "windows: logon failed (4625)", user: "bob", src_ip: "203.0.113.9", attributes: { host: "WEB-1" } });
+    expect(parseSyslogLine(JSON.stringify(rec), { ...ctx, timeZone: "Europe/Berlin" })).toMatchObject({ event: { time: Date.UTC(2026, 10, 30, 9) } });
+    expect(parse(JSON.stringify({ ...rec, EventTime: "2026-11-30T10:00:00.000+02:00" }))).toMatchObject({ time: Date.UTC(2026, 10, 30, 8) });
+    expect(reason(parseSyslogLine(JSON.stringify({ ...rec, EventTime: "yesterday" }), ctx))).toMatch(/^timestamp: NXLog's EventTime is not a time/);
+  });
+
   it("reads a TAI64N label in place of the stamp (multilog, svlogd -t): its UTC time by libtai's convention, no host", () => {
     const e = parse("@400000004c91b044077a9e94 imap-login: Info: Aborted login (auth failed, 1 attempts): user=<martin>, method=CRAM-MD5, rip=203.0.113.80, lip=10.0.0.5, TLS");
     expect(e).toMatchObject({ time: Date.UTC(2010, 8, 16, 5, 50, 50, 125), signature: "dovecot: auth failed", user: "martin", src_ip: "203.0.113.80", attributes: { host: null, program: "imap-login" } });

@@ -267,6 +267,11 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
     if (rest.startsWith("1 ")) return rfc5424(rest);
   }
   const zone = ctx.timeZone ?? "UTC";
+  // a JSON record in place of the syslog line: journalctl -o json, or NXLog's to_json() sent bare
+  if (!pri && rest.startsWith("{")) {
+    const json = jsonEnvelope(rest, ctx);
+    if (json) return json;
+  }
   // a Cisco device without a syslog header: "<189>2345: *Nov 30 10:00:00.123 UTC: %SEC_LOGIN-…"
   // (its sequence number, its own stamp and zone; "*" or "." before it: a clock not synchronised)
   const cisco = CISCO_BARE.exec(rest);
@@ -342,6 +347,45 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
     return { time: time.ms, host, program: null, module: null, pid: null, message: rest };
   }
   return { time: time.ms, host, program: tag[1], module: tag[2] ?? null, pid: tag[3] ?? null, message: rest.slice(tag[0].length) };
+}
+
+/**
+ * A JSON record as its own line (null: not one of these, the caller says why):
+ *   journalctl -o json   {"__REALTIME_TIMESTAMP":"1704103200123456","_HOSTNAME":"web-1","SYSLOG_IDENTIFIER":"sshd","_PID":"4242","MESSAGE":"Failed password for …"}
+ *   NXLog's to_json()    {"EventTime":"2026-11-30 10:00:00","Hostname":"WEB-1","EventID":4625,…}   (the whole record is the message, read as Windows')
+ * journald's time is microseconds since the epoch; NXLog's EventTime the Windows host's local time
+ * (read in the configured zone) unless it carries an offset.
+ */
+function jsonEnvelope(text: string, ctx: ParseContext): Envelope | { reason: string } | null {
+  if (!text.includes('"__REALTIME_TIMESTAMP"') && !(text.includes('"EventID"') && text.includes('"EventTime"'))) return null;
+  let rec: unknown;
+  try {
+    rec = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!rec || typeof rec !== "object" || Array.isArray(rec)) return null;
+  const r = rec as Record<string, unknown>;
+  const str = (k: string) => (typeof r[k] === "string" ? (r[k] as string) : typeof r[k] === "number" ? String(r[k]) : null);
+  const realtime = str("__REALTIME_TIMESTAMP");
+  if (realtime !== null) {
+    if (!/^\d{10,17}$/.test(realtime)) return { reason: `timestamp: journald's __REALTIME_TIMESTAMP is not microseconds: ${quoted(realtime)}` };
+    // MESSAGE is an array of bytes when it was not UTF-8: not read
+    const message = str("MESSAGE");
+    if (message === null) return { reason: "journald record: MESSAGE is not text" };
+    const pid = str("SYSLOG_PID") ?? str("_PID");
+    return { time: Math.floor(Number(realtime) / 1000), host: str("_HOSTNAME"), program: str("SYSLOG_IDENTIFIER") ?? str("_COMM"), module: null, pid, message };
+  }
+  const shown = str("EventTime") ?? "";
+  const t = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/.exec(shown);
+  if (!t) return { reason: `timestamp: NXLog's EventTime is not a time: ${quoted(shown)}` };
+  let time: TimeResult;
+  if (t[8]) {
+    const p = parseInstant(shown.replace(" ", "T"));
+    time = p.ok ? p : { ok: false, reason: `timestamp: not a time: ${quoted(shown)}` };
+  } else time = zonedInstant(Number(t[1]), Number(t[2]), Number(t[3]), Number(t[4]), Number(t[5]), Number(t[6]), fractionMs(t[7]), ctx.timeZone ?? "UTC", shown);
+  if (!time.ok) return { reason: time.reason };
+  return { time: time.ms, host: str("Hostname"), program: null, module: null, pid: null, message: text };
 }
 
 /** `1 TIMESTAMP HOST APP-NAME PROCID MSGID STRUCTURED-DATA [MSG]`, after the PRI. */
