@@ -14,7 +14,8 @@ import type { AuthMatch } from "./syslog-sshd";
 //
 // Each server writes one line per failed try, and its PAM stack (`pam_unix(vsftpd:auth): …`) the
 // same try again: those PAM lines are service "ftp" too, and the failure counter pairs them with the
-// server's own line of the same process, as for sshd.
+// server's own line of the same process, or of the same client or bare pid where the logs cannot
+// say the process (vsftpd.log names no host, PAM in auth.log no pid: detections/attempts.ts).
 
 const ftp = (server: string, kind: AuthMatch["kind"], signature: string, user: string | null, from: string | null, attempt: boolean, attributes: Record<string, unknown> = {}, severity: AuthMatch["severity"] = kind === "auth_success" ? "info" : "low"): AuthMatch => ({
   kind,

@@ -20,9 +20,9 @@ import type { AuthMatch } from "./syslog-sshd";
 // The workstation is the name the client sent: it is the source as a host name (lower case), never
 // as an address. A wrong password (0xC000006A), an unknown account (0xC0000064) and a locked-out
 // account (0xC0000234) are failed tries; 0x0 a validation that succeeded; other codes (a disabled
-// or expired account, logon hours …) are not read. For a local account the same machine also writes
-// the 4625 of that try (with the address): the two are not paired (no field ties them); they
-// count under different sources (the workstation, the address).
+// or expired account, logon hours …) are not read. The machine logged on to also writes the 4625 of
+// that try (with the address): the failure counter pairs the two by account and workstation and
+// counts the 4625 (detections/attempts.ts, pairingKeys).
 
 /** Tags Windows agents give their lines (NXLog's BSD output uses the event's source). */
 const AGENT_TAG = /^(?:nxlog|MSWinEventLog|Microsoft-Windows-Security-Auditing)$/i;
