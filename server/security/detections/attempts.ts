@@ -15,6 +15,9 @@ import { EvictionCursor, PAIRED, REPORTED, type KeyedWindows, type WindowEntry }
  * - A PAM attempt (`isSecondary`: PAM's "authentication failure", "PAM 5 more authentication
  *   failures") counts only while its connection has no attempt of the service's own: sshd reports
  *   each try PAM refused again as "Failed password", so a connection with both counts sshd's.
+ *   Windows' 4776 (beside the 4625 of the same try) and Cisco IOS's SSH2_USERAUTH failure (beside
+ *   SEC_LOGIN's) are second reports too; FTP, Windows and IOS lines also meet in the connections
+ *   `pairingKeys` names, where no host and pid tie the two reports of one try.
  * - A marker (`attributes.attempt === false`: "Invalid user", a preauth disconnect, "POSSIBLE
  *   BREAK-IN ATTEMPT") stands for a connection, not a credential. The connection is the
  *   syslog process (host and pid, lines within 10 min of each other) when the line has a pid,
