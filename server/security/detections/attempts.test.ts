@@ -130,6 +130,19 @@ describe("FailureCounter", () => {
     expect(total(new FailureCounter(), [marker(T0), marker(T0 + 11 * 60_000)])).toBe(2);
   });
 
+  it("FTP: a reported PAM line held by its client's and its pid's connections is paid back once when the server's own line arrives", () => {
+    // auth.log's PAM line as journald writes it (host and pid) and vsftpd.log's line of that process (its pid, no host)
+    const pam = (): StoredEvent => ({ ...fail(T0, { service: "ftp" }), signature: "pam: authentication failure", attributes: { host: "ftp1", pid: "4711" } });
+    const own = (t = T0 + SEC): StoredEvent => ({ ...fail(t, { service: "ftp" }), signature: "vsftpd: login failed", attributes: { host: null, pid: "4711" } });
+    const c = new FailureCounter();
+    const reported = c.weigh(items([pam()]));
+    for (const w of reported) w.entry.flags |= REPORTED;
+    // the try PAM reported, and a second one of the process: 2 in all, not 1 (the debt taken once)
+    const later = c.weigh(items([own(), own(T0 + 5 * SEC)]));
+    expect(reported[0].entry.weight + later[0].entry.weight + later[1].entry.weight).toBe(2);
+    expect(total(new FailureCounter(), [pam(), own()])).toBe(1);
+  });
+
   it("remembers a bounded number of connections", () => {
     const c = new FailureCounter(1_000);
     c.weigh(items(Array.from({ length: 5_000 }, (_, i) => fail(T0 + i, { src_port: 1024 + i, attempt: false }))));

@@ -15,6 +15,9 @@ import { EvictionCursor, PAIRED, REPORTED, type KeyedWindows, type WindowEntry }
  * - A PAM attempt (`isSecondary`: PAM's "authentication failure", "PAM 5 more authentication
  *   failures") counts only while its connection has no attempt of the service's own: sshd reports
  *   each try PAM refused again as "Failed password", so a connection with both counts sshd's.
+ *   Windows' 4776 (beside the 4625 of the same try) and Cisco IOS's SSH2_USERAUTH failure (beside
+ *   SEC_LOGIN's) are second reports too; FTP, Windows and IOS lines also meet in the connections
+ *   `pairingKeys` names, where no host and pid tie the two reports of one try.
  * - A marker (`attributes.attempt === false`: "Invalid user", a preauth disconnect, "POSSIBLE
  *   BREAK-IN ATTEMPT") stands for a connection, not a credential. The connection is the
  *   syslog process (host and pid, lines within 10 min of each other) when the line has a pid,
@@ -119,8 +122,14 @@ const MAX_SECONDARY = 64;
  * attempts are known, PAM's add nothing; where they are not (a log of PAM lines only), PAM's count.
  */
 export function isSecondary(e: Pick<StoredEvent, "signature" | "attributes">): boolean {
-  return isAttempt(e) && ((e.signature?.startsWith("pam:") || e.signature === "sshd: pam authentication failure") ?? false);
+  return isAttempt(e) && ((e.signature?.startsWith("pam:") || e.signature === "sshd: pam authentication failure" || e.signature === NTLM_FAILED || e.signature === IOS_SSH_FAILED) ?? false);
 }
+
+/** Cisco IOS's SSH user-authentication failure: the second report of a try SEC_LOGIN's LOGIN_FAILED reports too, where both are on. */
+const IOS_SSH_FAILED = "cisco-ios: ssh authentication failed";
+
+/** Windows 4776's failure: the second report of a logon try whose 4625 is the first (see `pairingKeys`). */
+const NTLM_FAILED = "windows: ntlm credential validation failed (4776)";
 
 /** Weighs failures by the counting rule above; one per rule, since "reported" is the rule's own. */
 export class FailureCounter {
@@ -143,30 +152,31 @@ export class FailureCounter {
     for (const it of sorted) {
       if (!isAttempt(it.event) || isSecondary(it.event)) continue;
       it.entry.weight = occurrencesOf(it.event);
-      const c = this.connection(it.event);
-      if (!c) continue;
-      c.attempted = true;
-      if (c.secondary) for (const carrier of c.secondary) this.replace(c, carrier);
-      c.secondary = null;
-      if (c.credit) this.replace(c, c.credit);
-      c.credit = null;
-      this.absorb(c, it.entry);
+      for (const c of this.connectionsOf(it.event)) {
+        c.attempted = true;
+        if (c.secondary) for (const carrier of c.secondary) this.replace(c, carrier);
+        c.secondary = null;
+        if (c.credit) this.replace(c, c.credit);
+        c.credit = null;
+        this.absorb(c, it.entry);
+      }
     }
     for (const it of sorted) {
       if (!isSecondary(it.event)) continue;
       it.entry.weight = occurrencesOf(it.event);
-      const c = this.connection(it.event);
-      if (!c) continue;
-      if (c.attempted) {
+      const connections = this.connectionsOf(it.event);
+      if (connections.some((c) => c.attempted)) {
         it.entry.weight = 0;
         it.entry.flags |= PAIRED;
         continue;
       }
-      if (c.credit) this.replace(c, c.credit);
-      c.credit = null;
-      this.absorb(c, it.entry);
-      // bounded: a log of PAM lines only keeps one local connection growing (see connectionKey)
-      if (it.entry.weight > 0 && (c.secondary ??= []).push(it.entry) > MAX_SECONDARY) c.secondary.shift();
+      for (const c of connections) {
+        if (c.credit) this.replace(c, c.credit);
+        c.credit = null;
+        this.absorb(c, it.entry);
+        // bounded: a log of PAM lines only keeps one local connection growing (see connectionKey)
+        if (it.entry.weight > 0 && (c.secondary ??= []).push(it.entry) > MAX_SECONDARY) c.secondary.shift();
+      }
     }
     for (const it of sorted) {
       if (isAttempt(it.event)) continue;
@@ -183,10 +193,13 @@ export class FailureCounter {
     return sorted;
   }
 
-  /** An entry that carried the connection's count gives way to a better one. */
+  /** An entry that carried the connection's count gives way to a better one (once: an FTP PAM line is carried by up to three connections). */
   private replace(c: Connection, carrier: WindowEntry) {
-    if (carrier.flags & REPORTED) c.debt += carrier.weight;
-    else {
+    if (carrier.flags & REPORTED) {
+      if (this.repaid.has(carrier)) return;
+      this.repaid.add(carrier);
+      c.debt += carrier.weight;
+    } else {
       carrier.weight = 0;
       carrier.flags |= PAIRED;
     }
@@ -208,9 +221,24 @@ export class FailureCounter {
   /** connections forgotten to stay within the cap */
   evicted = 0;
 
+  /** reported carriers already turned into debt (an FTP PAM line sits in up to three connections) */
+  private readonly repaid = new WeakSet<WindowEntry>();
+
+  /** The event's connection, and for an FTP or Windows logon line those its tries also meet in (`pairingKeys`). */
+  private connectionsOf(e: StoredEvent): Connection[] {
+    const out: Connection[] = [];
+    const c = this.connection(e);
+    if (c) out.push(c);
+    for (const key of pairingKeys(e)) out.push(this.connectionAt(key, e));
+    return out;
+  }
+
   private connection(e: StoredEvent): Connection | null {
     const key = sharedConnectionKey(e);
-    if (key === null) return null;
+    return key === null ? null : this.connectionAt(key, e);
+  }
+
+  private connectionAt(key: string, e: StoredEvent): Connection {
     let c = this.connections.get(key);
     if (c) this.connections.delete(key);
     // a process id comes back once the process is gone: lines far from the connection's are another one
@@ -253,6 +281,50 @@ export function connectionKey(e: Pick<StoredEvent, "time" | "src_ip" | "src_host
   const requester = requesterOf(e);
   if (requester === null) return null;
   return flatKey(["local", hostOf(e) ?? "", serviceOf(e), requester, Math.floor(e.time / CONNECTION_SPAN_MS)]);
+}
+
+/**
+ * An FTP server and its PAM stack report each try twice (vsftpd's FAIL LOGIN and
+ * pam_unix(vsftpd:auth), pure-ftpd's Authentication failed and its PAM line), and often where the
+ * host and pid cannot pair them: vsftpd.log names no host while auth.log's PAM line has no pid
+ * (vsftpd opens syslog with LOG_PID only when it logs there itself; the same process writes both,
+ * so journald's pid is vsftpd.log's), and pure-ftpd writes no pid at all. So an FTP line's tries
+ * also meet by the client (the address, or the name PAM was given) and by the bare pid: a PAM line
+ * counts only where no server line of the same client or process is known within 10 minutes. A
+ * client that tries two FTP servers at once, one sending its server log and the other only PAM
+ * lines, counts the first's tries only; PAM naming the client by its reverse-DNS name (vsftpd's
+ * reverse_lookup_enable) pairs by pid only.
+ */
+export function pairingKeys(e: Pick<StoredEvent, "service" | "src_ip" | "src_host" | "attributes" | "user">): string[] {
+  const service = serviceOf(e);
+  if (service === "windows") return windowsKeys(e);
+  // Cisco IOS: SEC_LOGIN's line and SSH's of one try name the device, the client and the account (no pid, no port)
+  if (service === "cisco-ios") return sourceOf(e) === null ? [] : [flatKey(["ios", hostOf(e) ?? "", sourceOf(e)!, (e.user ?? "").toLowerCase()])];
+  if (service !== "ftp") return [];
+  const keys: string[] = [];
+  const source = sourceOf(e);
+  if (source !== null) keys.push(flatKey(["ftp-client", source]));
+  const pid = e.attributes?.pid;
+  if (typeof pid === "string" || typeof pid === "number") keys.push(flatKey(["ftp-pid", pid]));
+  return keys;
+}
+
+/**
+ * Windows: an NTLM logon try with a wrong password or an unknown account is written twice, as the
+ * 4625 of the machine that was logged on to (with the client's address) and as the 4776 of the
+ * machine that validated the credentials (the same machine for a local account, the domain
+ * controller for a domain account), which names the client only by its workstation. Both name the
+ * account and that workstation, and nothing else ties them: a 4776 counts (as a PAM line does) only
+ * where no 4625 of the same account and workstation is known within 10 minutes, so a domain
+ * controller's log alone still counts its tries, and both logs count each try once, under the
+ * 4625's address. (Wazuh counts 4625 only.) A 4625 whose workstation is empty ("-") cannot be paired.
+ */
+function windowsKeys(e: Pick<StoredEvent, "attributes" | "user">): string[] {
+  const workstation = e.attributes?.workstation;
+  if (typeof workstation !== "string" || !e.user) return [];
+  const name = workstation.replace(/^\\+/, "").toLowerCase();
+  if (name === "" || name === "-") return [];
+  return [flatKey(["ntlm", e.user.toLowerCase(), name])];
 }
 
 /** A rule's `RuleState` from its windows and its failure counter. */

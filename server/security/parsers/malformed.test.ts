@@ -124,6 +124,23 @@ describe("EVE lines that are JSON but wrong", () => {
 });
 
 describe("syslog lines built to be slow", () => {
+  it("reads 60 KB lines built against the origin-id, disconnect and PAM patterns in well under a second each", () => {
+    const lines = [
+      `<189>123: ${"a ".repeat(30_000)}`,
+      `<189>${"a:a ".repeat(15_000)}: Nov 30 10:00:00 UTC: %SEC_LOGIN-4-LOGIN_FAILED: x`,
+      `<189>Nov 30 10:00:00 h ${"a a ".repeat(15_000)}`,
+      `Mar 11 22:55:32 h sshd[1]: Received disconnect from ${"1: ".repeat(20_000)}`,
+      `Mar 11 22:55:32 h sshd[1]: Failed password for root from 1.2.3.4 port 1 ssh2${" from 6.6.6.6 port 1 ssh2:".repeat(2_000)}`,
+      `Mar 11 22:55:32 h sshd[1]: error: PAM: Authentication failure for ${"x from y ".repeat(6_000)}via`,
+      `Mar 11 22:55:32 h vsftpd: (pam_unix) authentication failure;${" rhost=x".repeat(7_000)}`,
+    ];
+    for (const line of lines) {
+      const t = performance.now();
+      parseSyslogLine(line, ctx);
+      expect(performance.now() - t).toBeLessThan(500);
+    }
+  });
+
   it("reads a 60 KB line of repeated ' from x' in a user name and still finds the real source", () => {
     const user = " from 6.6.6.6: x".repeat(3_500);
     const o = parseSyslogLine(`Mar 11 22:55:32 h sshd[1]: Failed password for invalid user a${user} from 203.0.113.5 port 22 ssh2`, ctx);

@@ -47,15 +47,25 @@ export function matchDevice(program: string | null, message: string, pid: string
 /** The tags a device's line can have: a sequence number, an ASA or IOS message id, the zone of a header-less IOS stamp. */
 const DEVICE_TAG = /^(?:\d{1,10}$|%[A-Z]|UTC$|GMT$)/;
 
+/**
+ * An origin-id as `logging origin-id string` may write it, with spaces ("core rtr 1"): one space at a
+ * time, no ": " inside (that ends it), at most 63 characters; never a relay's stamp (RFC 3164 or ISO) before it.
+ */
+export const SPACED_ORIGIN = String.raw`(?![A-Z][a-z]{2} {1,2}\d|\d{4}-\d\d-\d\d)[A-Za-z0-9](?:[\w.-]|:(?! )| (?=[\w.-])){0,62}`;
+
 /** "2345: *Nov 30 10:00:00.123 UTC: %SEC_LOGIN-…", "UTC: %SEC_LOGIN-…" (a line without a syslog header), "%SEC_LOGIN-…" */
 // optional: the relay's tag (a sequence number), the device's own sequence number ("000123: "),
 // its origin-id (`logging origin-id hostname|ip|ipv6|string`: "router1: ", "10.0.0.1: "), then its
 // stamp, its uptime ("1w2d: ") or the zone of a header-less line
-const IOS_START = /^(?:\d{1,10}: )?(?:\d{6}: )?(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:\d{1,4}[wdh]\d{1,2}[dhm]: |[*.]?[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{2,5})?: |(?:UTC|GMT): )?%SEC_LOGIN-\d-LOGIN_/;
+// (an origin-id string with spaces, "core rtr 1: ", only where the device's stamp or uptime follows it)
+const IOS_STAMP = String.raw`(?:\d{1,4}[wdh]\d{1,2}[dhm]: |[*.]?[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{2,5})?: )`;
+/** the IOS messages read: SEC_LOGIN's login failed / success (`login on-failure log`), SSH's user authentication (`ip ssh logging events`) */
+const IOS_MESSAGE = String.raw`%(?:SEC_LOGIN-\d-LOGIN_|SSH-5-SSH2_USERAUTH: )`;
+const IOS_START = new RegExp(String.raw`^(?:\d{1,10}: )?(?:\d{6}: )?(?:(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:${IOS_STAMP}|(?:UTC|GMT): )?|${SPACED_ORIGIN}: ${IOS_STAMP})${IOS_MESSAGE}`);
 /** an origin-id as a relay's tag: a host name, an IPv4 address or a one-word string */
 const ORIGIN_TAG = /^[A-Za-z0-9][\w.-]{0,62}$/;
 /** what follows the origin-id: the device's stamp (or uptime), then the login message */
-const IOS_AFTER_ORIGIN = /^(?:\d{1,4}[wdh]\d{1,2}[dhm]: |[*.]?[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{2,5})?: )%SEC_LOGIN-\d-LOGIN_/;
+const IOS_AFTER_ORIGIN = new RegExp(String.raw`^${IOS_STAMP}${IOS_MESSAGE}`);
 /** FortiGate's lines are key=value fields from the start */
 const FORTI_START = /^(?:date|logver|logid|devname|eventtime|timestamp|time)=/;
 
@@ -63,9 +73,19 @@ const FORTI_START = /^(?:date|logver|logid|devname|eventtime|timestamp|time)=/;
 // source: the last bracketed fields of the line are the device's own
 const IOS = /^%SEC_LOGIN-\d-LOGIN_(FAILED|SUCCESS): Login (?:failed|Success) \[user: (.{0,256})\] \[Source: ([0-9A-Fa-f:.]{2,45})\] \[localport: (\d{1,5})\](?: \[Reason: ([^\[\]]{0,256})\])?(?: at [^\[\]]{0,128})?\s*$/;
 
+// ip ssh logging events: each SSH user authentication, whether or not SEC_LOGIN logs it too (then
+// the same try twice: the failure counter pairs it with the SEC_LOGIN line of that device, client and user)
+const IOS_SSH = /^%SSH-5-SSH2_USERAUTH: User '(.{0,256})' authentication for SSH2 Session from ([0-9A-Fa-f:.]{2,45}) \(tty = \d{1,4}\) using crypto cipher '[^']{0,64}', hmac '[^']{0,64}' (Succeeded|Failed)\s*$/;
+
 function ciscoIos(full: string): AuthMatch | null {
-  // from the device's own "%SEC_LOGIN-" (IOS_START checked what precedes it), never a later one
-  const m = IOS.exec(full.slice(full.indexOf("%SEC_LOGIN-")));
+  // from the device's own message (IOS_START checked what precedes it: no "%" there), never a later one
+  const text = full.slice(full.indexOf("%"));
+  const ssh = IOS_SSH.exec(text);
+  if (ssh) {
+    const failed = ssh[3] === "Failed";
+    return { kind: failed ? "auth_failure" : "auth_success", severity: failed ? "low" : "info", service: "cisco-ios", signature: failed ? "cisco-ios: ssh authentication failed" : "cisco-ios: ssh authentication succeeded", user: ssh[1] || null, from: ssh[2], port: null, attempt: true };
+  }
+  const m = IOS.exec(text);
   if (!m) return null;
   const failed = m[1] === "FAILED";
   return {
@@ -164,8 +184,8 @@ function fortigate(text: string): AuthMatch | null {
     service: "fortigate",
     signature: `fortigate: ${vpn ? "ssl vpn" : "admin"} login ${failed ? "failed" : "success"}`,
     user: f.user && f.user !== "N/A" ? f.user : null,
-    // the client: remip for the VPN, srcip for an admin login
-    from: (vpn ? f.remip : f.srcip) || null,
+    // the client: remip for the VPN, srcip for an admin login (FortiOS 5 names it only in ui=, "ssh(203.0.113.5)")
+    from: (vpn ? f.remip : f.srcip || /^[a-z]{1,16}\(([0-9A-Fa-f:.]{2,45})\)$/.exec(f.ui ?? "")?.[1]) || null,
     port: null,
     attempt: true,
     attributes: { logid: f.logid, device: f.devname, reason: f.reason || undefined, logdesc: f.logdesc || undefined },

@@ -42,6 +42,21 @@ describe("FTP servers: vsftpd", () => {
     expect(reason(parseSyslogLine('Tue Mar  3 10:00:00 2026 [pid 1] [ftp] FAIL LOGIN: Client "203.0.113.5", anon password "x] FAIL LOGIN: Client "6.6.6.6"', ctx))).toBe("not security-relevant: vsftpd");
   });
 
+  it("reads 3.x's reason after a failure (userlist_deny), not as an address", () => {
+    const e = parse('Thu Sep  8 00:39:49 2016 [pid 15019] [guest] FAIL LOGIN: Client "::ffff:192.0.2.1", "User is not in the allow user list."');
+    expect(pick(e)).toMatchObject({ signature: "vsftpd: login failed", user: "guest", ip: "192.0.2.1" });
+    expect(e.attributes).toMatchObject({ reason: "User is not in the allow user list." });
+    expect(pick(parse('Mar  3 10:00:00 ftp1 vsftpd[4711]: [x] FAIL LOGIN: Client "6.6.6.6", "a"] FAIL LOGIN: Client "203.0.113.5"'))).toMatchObject({ user: 'x] FAIL LOGIN: Client "6.6.6.6", "a"', ip: "203.0.113.5" });
+  });
+
+  it("reads Linux-PAM's old forms (before 0.99.2): the module alone, in parentheses or with a colon, the service the tag's", () => {
+    expect(pick(parse("Oct 11 01:06:47 ServerJV vsftpd: (pam_unix) authentication failure; logname= uid=0 euid=0 tty= ruser= rhost=209.67.1.67"))).toEqual({ kind: "auth_failure", service: "ftp", signature: "pam: authentication failure", user: null, ip: "209.67.1.67", host: null, attempt: true });
+    expect(pick(parse("Jul 19 18:11:26 srv2 vsftpd: pam_unix: authentication failure; logname= uid=0 euid=0 tty=ftp ruser=an8767 rhost=www.example.com"))).toMatchObject({ service: "ftp", user: "an8767", host: "www.example.com" });
+    expect(pick(parse("Feb  7 15:10:42 example pure-ftpd: (pam_unix) authentication failure; logname= uid=0 euid=0 tty=pure-ftpd ruser=sample-user rhost=192.168.1.1 "))).toMatchObject({ service: "ftp", user: "sample-user", ip: "192.168.1.1" });
+    expect(pick(parse("May 12 09:47:54 vaio sshd[16004]: (pam_unix) authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=71-13-115-12.static.example.com  user=root"))).toMatchObject({ service: "sshd", user: "root", host: "71-13-115-12.static.example.com" });
+    expect(reason(parseSyslogLine("May 12 09:47:54 vaio sshd[16004]: (pam_unix) session opened for user root by (uid=0)", ctx))).toBe("not security-relevant: sshd");
+  });
+
   it("reads its PAM lines as service ftp, the name it was given (ruser=) when PAM knows no such user", () => {
     const e = parse("Mar  3 10:00:00 ftp1 vsftpd[4711]: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser=bob rhost=::ffff:203.0.113.5");
     expect(pick(e)).toEqual({ kind: "auth_failure", service: "ftp", signature: "pam: authentication failure", user: "bob", ip: "203.0.113.5", host: null, attempt: true });
@@ -95,6 +110,13 @@ describe("FTP servers: pure-ftpd", () => {
   });
 });
 
+describe("FTP servers: TCP wrappers", () => {
+  it("reads proftpd's mod_wrap refusal as a marker of the client's connection, the address in parentheses", () => {
+    const e = parse("Jan  4 22:51:57 server proftpd[2344]: refused connect from x@6.6.6.6 (192.0.2.7)");
+    expect(pick(e)).toEqual({ kind: "auth_failure", service: "ftp", signature: "proftpd: refused by tcp wrappers", user: null, ip: "192.0.2.7", host: null, attempt: false });
+  });
+});
+
 describe("FTP servers: one try counts once", () => {
   it("vsftpd through syslog: its FAIL LOGIN and PAM's line of the same process are one try each", () => {
     const lines = [
@@ -107,5 +129,61 @@ describe("FTP servers: one try counts once", () => {
     const events: StoredEvent[] = lines.map((l, i) => ({ ...parse(l), id: i + 1 }));
     const items = events.map((event) => ({ key: "k", event, entry: entryOf(event) }));
     expect(new FailureCounter().weigh(items).reduce((n, it) => n + it.entry.weight, 0)).toBe(2);
+  });
+
+  /** The lines' failures through one counter, in the order given (and as one batch): what they count in all. */
+  const eventsOf = (lines: string[], from = 1): StoredEvent[] => lines.flatMap((l, i) => {
+    const o = parseSyslogLine(l, ctx);
+    return o.status === "event" ? [{ ...o.event, id: from + i }] : [];
+  });
+  const counted = (lines: string[]) => {
+    const events = eventsOf(lines);
+    return new FailureCounter().weigh(events.filter((e) => e.kind === "auth_failure").map((event) => ({ key: "k", event, entry: entryOf(event) }))).reduce((n, it) => n + it.entry.weight, 0);
+  };
+  const vsftpdLog = ['Tue Mar  3 10:00:01 2026 [pid 4711] [bob] FAIL LOGIN: Client "::ffff:203.0.113.5"', 'Tue Mar  3 10:00:05 2026 [pid 4711] [alice] FAIL LOGIN: Client "::ffff:203.0.113.5"', 'Tue Mar  3 10:00:09 2026 [pid 4711] [alice] FAIL LOGIN: Client "::ffff:203.0.113.5"'];
+  // auth.log beside it: vsftpd logs to its own file, so PAM's lines carry no pid (and name no user PAM does not know)
+  const pamLines = [
+    "Mar  3 10:00:00 ftp1 vsftpd: pam_unix(vsftpd:auth): check pass; user unknown",
+    "Mar  3 10:00:00 ftp1 vsftpd: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser= rhost=::ffff:203.0.113.5",
+    "Mar  3 10:00:04 ftp1 vsftpd: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser= rhost=::ffff:203.0.113.5 user=alice",
+    "Mar  3 10:00:08 ftp1 vsftpd: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser= rhost=::ffff:203.0.113.5 user=alice",
+  ];
+
+  it("vsftpd.log and auth.log both sent: each try counts once (vsftpd's line), in either order; either log alone counts them all", () => {
+    expect(counted([...vsftpdLog, ...pamLines])).toBe(3);
+    expect(counted([...pamLines, ...vsftpdLog].reverse())).toBe(3);
+    expect(counted(vsftpdLog)).toBe(3);
+    expect(counted(pamLines)).toBe(3);
+    // PAM's "user unknown" before the failure line of its try: with no pid it cannot be tied to it
+    expect(reason(parseSyslogLine(pamLines[0], ctx))).toBe("pam check pass; user unknown without a pid: the authentication failure line of the same try counts it");
+  });
+
+  it("journald's PAM line (vsftpd's pid, the host, a reverse-DNS name for the client) pairs with vsftpd.log's line of that pid", () => {
+    const journal = ["Mar  3 10:00:00 ftp1 vsftpd[4711]: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser= rhost=scan-5.example.net user=bob"];
+    expect(counted([vsftpdLog[0], ...journal])).toBe(1);
+  });
+
+  it("vsftpd.log and auth.log sent in two uploads: the later lines take the count over, the total unchanged", () => {
+    const counter = new FailureCounter();
+    const batch = (lines: string[], from: number) => counter.weigh(eventsOf(lines, from).filter((e) => e.kind === "auth_failure").map((event) => ({ key: "k", event, entry: entryOf(event) })));
+    const pam = batch(pamLines, 1);
+    const own = batch(vsftpdLog, 100);
+    expect(pam.reduce((n, it) => n + it.entry.weight, 0) + own.reduce((n, it) => n + it.entry.weight, 0)).toBe(3);
+    expect(own.reduce((n, it) => n + it.entry.weight, 0)).toBe(3);
+  });
+
+  it("pure-ftpd writes no pid: its Authentication failed and its PAM line of one try count once", () => {
+    const lines = [
+      "Mar  3 10:00:00 h pure-ftpd: pam_unix(pure-ftpd:auth): authentication failure; logname= uid=0 euid=0 tty=pure-ftpd ruser=alice rhost=203.0.113.5  user=alice",
+      "Mar  3 10:00:02 h pure-ftpd: (?@203.0.113.5) [WARNING] Authentication failed for user [alice]",
+      "Mar  3 10:00:05 h pure-ftpd: pam_unix(pure-ftpd:auth): authentication failure; logname= uid=0 euid=0 tty=pure-ftpd ruser=alice rhost=203.0.113.5  user=alice",
+      "Mar  3 10:00:07 h pure-ftpd: (?@203.0.113.5) [WARNING] Authentication failed for user [alice]",
+    ];
+    expect(counted(lines)).toBe(2);
+    expect(counted(lines.filter((l) => l.includes("pam_unix")))).toBe(2);
+  });
+
+  it("a client's FTP tries more than 10 minutes after its last are another run: PAM's lines count there", () => {
+    expect(counted([vsftpdLog[0], "Mar  3 10:20:00 ftp1 vsftpd: pam_unix(vsftpd:auth): authentication failure; logname= uid=0 euid=0 tty=ftp ruser= rhost=203.0.113.5 user=alice"])).toBe(2);
   });
 });

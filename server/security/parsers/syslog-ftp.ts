@@ -14,7 +14,8 @@ import type { AuthMatch } from "./syslog-sshd";
 //
 // Each server writes one line per failed try, and its PAM stack (`pam_unix(vsftpd:auth): …`) the
 // same try again: those PAM lines are service "ftp" too, and the failure counter pairs them with the
-// server's own line of the same process, as for sshd.
+// server's own line of the same process, or of the same client or bare pid where the logs cannot
+// say the process (vsftpd.log names no host, PAM in auth.log no pid: detections/attempts.ts).
 
 const ftp = (server: string, kind: AuthMatch["kind"], signature: string, user: string | null, from: string | null, attempt: boolean, attributes: Record<string, unknown> = {}, severity: AuthMatch["severity"] = kind === "auth_success" ? "info" : "low"): AuthMatch => ({
   kind,
@@ -33,7 +34,8 @@ const ADDRESS = String.raw`[0-9A-Fa-f:.]{2,45}`;
 const VSFTPD_PID = /^\[pid (\d{1,10})\] /;
 // the user (in brackets, as the client sent it: greedy, so a "] FAIL LOGIN: Client" inside it
 // cannot move the address) and the address, which ends the line …
-const VSFTPD_LOGIN = new RegExp(String.raw`^(?:\[(.{0,256})\] )?(OK|FAIL) LOGIN: Client "(${ADDRESS})"$`);
+// (3.x adds its reason after a failure: `, "User is not in the allow user list."`, its own text)
+const VSFTPD_LOGIN = new RegExp(String.raw`^(?:\[(.{0,256})\] )?(OK|FAIL) LOGIN: Client "(${ADDRESS})"(?:, "([A-Za-z][\w .,'-]{0,120})")?$`);
 // … except after an anonymous login, where the password the client typed follows it: then the user is ftp or anonymous
 const VSFTPD_ANON = new RegExp(String.raw`^\[(ftp|anonymous)\] (OK|FAIL) LOGIN: Client "(${ADDRESS})", anon password ".*"$`, "i");
 
@@ -50,7 +52,7 @@ export function matchVsftpd(message: string): AuthMatch | null {
   if (!m) return null;
   const failed = m[2] === "FAIL";
   // the pid in the text is the logging process's, as syslog's tag gives it (vsftpd.log: the envelope takes it from here)
-  return ftp("vsftpd", failed ? "auth_failure" : "auth_success", failed ? "vsftpd: login failed" : "vsftpd: login", m[1] ?? null, m[3], true);
+  return ftp("vsftpd", failed ? "auth_failure" : "auth_success", failed ? "vsftpd: login failed" : "vsftpd: login", m[1] ?? null, m[3], true, { reason: anon ? undefined : (m[4] ?? undefined) });
 }
 
 // proftpd's session prefix: its server name, then the client's name and [address]; ") - " in
@@ -59,13 +61,19 @@ const PROFTPD = new RegExp(String.raw`^(\S{1,255}) \(([^\s[\]()]{0,255})\[(${ADD
 const NO_SUCH_USER = new RegExp(String.raw`^USER (.{0,256}): no such user found from \S{1,255} \[${ADDRESS}\] to \S{1,300}$`);
 const LOGIN_FAILED = /^USER (.{0,256}) \(Login failed\): ?(.{0,200}?)\.?$/;
 const LOGIN_OK = /^USER (.{0,256}): Login successful\.?$/;
+/** libwrap's refusal: the client as it names it, the address in parentheses */
+const WRAPPER_REFUSED = new RegExp(String.raw`^refused connect from (\S{1,600}) \((${ADDRESS})\)$`);
 const MAX_TRIES = /^Maximum login attempts \((\d{1,6})\) exceeded(?:, connection refused)?\.?$/;
 const ROOT_REFUSED = /^SECURITY VIOLATION: [Rr]oot login attempted\.?$/;
 
 /** A proftpd line (syslog's, or its SystemLog's after `proftpd[pid]`): the client is the bracketed address. */
 export function matchProftpd(message: string): AuthMatch | null {
   const p = PROFTPD.exec(message.trimEnd());
-  if (!p) return null;
+  if (!p) {
+    // mod_wrap: libwrap refused the client (hosts.deny) before any login: a marker of its connection
+    const w = WRAPPER_REFUSED.exec(message.trimEnd());
+    return w ? ftp("proftpd", "auth_failure", "proftpd: refused by tcp wrappers", null, w[2], false, { client: w[1] }) : null;
+  }
   const [, server, clientName, address, text] = p;
   const attrs = { vhost: server, client_name: clientName && clientName !== address ? clientName : undefined };
   let m: RegExpExecArray | null;

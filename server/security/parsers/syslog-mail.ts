@@ -81,7 +81,11 @@ const SASL = /^warning: ([^\s[\]]{1,255})\[([0-9A-Fa-f:.]{2,45})\](?::(\d{1,5}))
 export function matchPostfix(message: string): AuthMatch | null {
   const m = SASL.exec(message);
   if (!m) return null;
+  // no credential was judged: the SASL server (dovecot's auth socket, saslauthd) could not be
+  // reached, so every client fails at once; or the client asked for a mechanism not offered
+  const notJudged = /^Connection lost to authentication server/i.test(m[5]) ? "postfix: the SASL authentication server was unreachable, no credential was judged" : /^Invalid authentication mechanism/i.test(m[5]) ? "postfix: a SASL mechanism the server does not offer, no credential was tried" : undefined;
   return {
+    skip: notJudged,
     kind: "auth_failure",
     severity: "low",
     service: "postfix",

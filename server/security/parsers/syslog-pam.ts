@@ -3,7 +3,7 @@ import type { AuthMatch } from "./syslog-sshd";
 /** The service a PAM stack belongs to, as Vigil names it: sshd, su, sudo, ftp, else pam. */
 export function pamService(name: string): AuthMatch["service"] {
   const n = name.toLowerCase();
-  if (n === "sshd" || n.startsWith("sshd-")) return "sshd";
+  if (n === "sshd" || n.startsWith("sshd-") || n === "dropbear") return "sshd";
   if (n === "su" || n === "su-l") return "su";
   if (n === "sudo" || n === "sudo-i") return "sudo";
   if (FTP_PAM.has(n)) return "ftp";
@@ -16,6 +16,9 @@ const FTP_PAM = new Set(["vsftpd", "proftpd", "pure-ftpd", "ftp"]);
 // pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root
 const MODULE = /^(pam_[A-Za-z0-9_]{1,32})\(([^:()\s]{1,64}):([a-z]{1,16})\):\s*(.*)$/;
 const FAILURE = /^(?:PAM )?(?:(\d{1,6}) more )?authentication failures?;\s*(.*)$/;
+// Linux-PAM before 0.99.2 (2005) named the module alone, in parentheses or with a colon, the
+// service being the program's tag: "vsftpd: (pam_unix) authentication failure; …", "vsftpd: pam_unix: authentication failure; …"
+const OLD_MODULE = /^(?:\((pam_[A-Za-z0-9_]{1,32})\) |(pam_[A-Za-z0-9_]{1,32}): )(.*)$/;
 
 /** `key=value` fields of a PAM failure; `user=` runs to the end of the line (a name may hold spaces). */
 function pamFields(text: string): Record<string, string> {
@@ -38,10 +41,12 @@ export function matchPam(message: string, tagModule: string | null, tagService: 
   let service = tagService;
   let text = message;
   const m = MODULE.exec(message);
+  const old = m ? null : OLD_MODULE.exec(message);
   if (m) {
     [module, service, text] = [m[1], m[2], m[4]];
     if (m[3] !== "auth" && m[3] !== "account") return null;
-  } else if (!module && !/^PAM \d+ more authentication failures?;/.test(message)) return null;
+  } else if (old) [module, text] = [old[1] ?? old[2], old[3]];
+  else if (!module && !/^PAM \d+ more authentication failures?;/.test(message)) return null;
   const svc = pamService(service ?? "pam");
   const attrs = { pam_module: module ?? undefined, pam_service: service ?? undefined };
   let f: RegExpExecArray | null;
@@ -65,7 +70,8 @@ export function matchPam(message: string, tagModule: string | null, tagService: 
   }
   if (/^check pass; user unknown\s*$/.test(text)) {
     // precedes the "authentication failure" line of the same attempt: a marker, not counted twice
-    return { kind: "auth_failure", severity: "low", service: svc, signature: "pam: user unknown", user: null, from: null, port: null, attempt: false, attributes: attrs };
+    // (no source: without a pid it cannot be tied to that line, and would count once more on its own)
+    return { kind: "auth_failure", severity: "low", service: svc, signature: "pam: user unknown", user: null, from: null, port: null, attempt: false, attributes: attrs, pidlessEcho: "pam check pass; user unknown without a pid: the authentication failure line of the same try counts it" };
   }
   if ((f = /^Consecutive login failures for user (.*?) account temporarily locked/.exec(text))) {
     return { kind: "auth_failure", severity: "medium", service: svc, signature: "pam: account locked", user: f[1] || null, from: null, port: null, attempt: false, attributes: attrs };
@@ -73,10 +79,13 @@ export function matchPam(message: string, tagModule: string | null, tagService: 
   return null;
 }
 
-/** su's own lines: `FAILED SU (to root) bob on pts/0`, `FAILED su for root by bob`, `Successful su for root by bob`. */
+/** su's own lines: `FAILED SU (to root) bob on pts/0`, `BAD SU bob to root on /dev/ttyp0`, `FAILED su for root by bob`, `Successful su for root by bob`. */
 export function matchSu(message: string): AuthMatch | null {
   let m = /^FAILED SU \(to (.*?)\) (\S+) on (\S+)\s*$/.exec(message);
   if (m) return suEvent("auth_failure", m[1], m[2], m[3]);
+  // BSD and old shadow su: "BAD SU bob to root on /dev/ttyp0"
+  m = /^BAD SU (\S+) to (\S+) on (\S+)\s*$/.exec(message);
+  if (m) return suEvent("auth_failure", m[2], m[1], m[3]);
   m = /^FAILED su for (.*?) by (\S+)\s*$/.exec(message);
   if (m) return suEvent("auth_failure", m[1], m[2], null);
   m = /^Successful su for (.*?) by (\S+)\s*$/.exec(message);

@@ -66,6 +66,12 @@ const TABLE: [string, Want | string][] = [
   ["Failed password for invalid user  from 203.0.113.5 port 22 ssh2", F("sshd: failed password", null, IP, 22)],
   ["Invalid user x from 6.6.6.6 port 1 from 203.0.113.5 port 22", M("sshd: invalid user", "x from 6.6.6.6 port 1", IP, 22)],
   ["Connection closed by invalid user x 6.6.6.6 port 1 203.0.113.5 port 22 [preauth]", M("sshd: preauth disconnect", "x 6.6.6.6 port 1", IP, 22)],
+  // a known account's name is one word: the first tail is sshd's, what follows ": " the method's details, where a client's text can stand
+  ['Failed hostbased for root from 203.0.113.5 port 22 ssh2: ECDSA SHA256:Zm9v, client user "x from 6.6.6.6 port 1 ssh2", client host "h"', F("sshd: failed hostbased", "root", IP, 22)],
+  ["Failed rhosts-rsa for dan from 203.0.113.5 port 20000 ssh1: ruser from 6.6.6.6", F("sshd: failed rhosts-rsa", "dan", IP, 20000)],
+  ["Accepted hostbased for bob from 203.0.113.5 port 22 ssh2: ECDSA SHA256:Zm9v, client user \"bob from 6.6.6.6 port 1 ssh2: x\", client host \"h\"", S("sshd: accepted hostbased", "bob", IP, 22)],
+  // a known name with spaces (a directory's account): read to the last tail, as before
+  ["Failed password for John Smith from 203.0.113.5 port 22 ssh2", F("sshd: failed password", "John Smith", IP, 22)],
   // invalid user markers, 5.x (no port) and later
   ["Invalid user admin from 203.0.113.5 port 40000", M("sshd: invalid user", "admin", IP, 40000)],
   ["Invalid user admin from 203.0.113.5", M("sshd: invalid user", "admin", IP, null)],
@@ -76,6 +82,11 @@ const TABLE: [string, Want | string][] = [
   // auth.c auth_root_allowed: PermitRootLogin refused it (any uid-0 account: no account named); the "Failed password for root" of the same try is the attempt
   ["ROOT LOGIN REFUSED FROM 203.0.113.5 port 50022", M("sshd: root login refused", null, IP, 50022)],
   ["ROOT LOGIN REFUSED FROM 203.0.113.5", M("sshd: root login refused", null, IP, null)],
+  ["ROOT LOGIN REFUSED FROM 203.0.113.5 port 50022 [preauth]", M("sshd: root login refused", null, IP, 50022)],
+  // libwrap (sshd built with TCP wrappers) refused the client in hosts.deny: the address in parentheses, whatever identd said before it
+  ["refused connect from 203.0.113.5 (203.0.113.5)", M("sshd: refused by tcp wrappers", null, IP, null)],
+  ["refused connect from x@6.6.6.6 (::ffff:203.0.113.5)", M("sshd: refused by tcp wrappers", null, IP, null)],
+  ["refused connect from scan.example.net (2001:db8::9)", M("sshd: refused by tcp wrappers", null, "2001:db8::9", null)],
   // auth_maxtries_exceeded and the disconnect after it (7.x+: with the log preamble; 6.x: no source)
   ["error: maximum authentication attempts exceeded for root from 203.0.113.5 port 34100 ssh2 [preauth]", M("sshd: maximum authentication attempts exceeded", "root", IP, 34100)],
   ["error: maximum authentication attempts exceeded for invalid user badguy from 203.0.113.5 port 55146 ssh2 [preauth]", M("sshd: maximum authentication attempts exceeded", "badguy", IP, 55146)],
@@ -108,6 +119,13 @@ const TABLE: [string, Want | string][] = [
   ["Received disconnect from 203.0.113.5 port 5:11: x from 6.6.6.6 port 1:11: y [preauth]", M("sshd: preauth disconnect", null, IP, 5)],
   ["Received disconnect from 203.0.113.5 port 5:11: disconnected by user", SKIP],
   ["Received disconnect from 203.0.113.5: 11: Bye Bye", SKIP],
+  // without [preauth] (before 5.9, or privilege separation off): only the codes a client sends when it gives up authenticating
+  ["Received disconnect from 203.0.113.5 port 5:14: No more user authentication methods available.", M("sshd: preauth disconnect", null, IP, 5)],
+  ["Received disconnect from 203.0.113.5: 14: No supported authentication methods available", M("sshd: preauth disconnect", null, IP, null)],
+  ["Received disconnect from 2001:db8::14: 13: Auth cancelled by user", M("sshd: preauth disconnect", null, "2001:db8::14", null)],
+  ["error: Received disconnect from 203.0.113.5: 3: com.jcraft.jsch.JSchException: Auth fail", M("sshd: preauth disconnect", null, IP, null)],
+  ["Received disconnect from 203.0.113.5 port 5:11: 14: No more user authentication methods available.", SKIP],
+  ["Received disconnect from 203.0.113.5: 3: com.jcraft.jsch.JSchException: timeout", SKIP],
   // before the key exchange: no banner, a banner that is not SSH, a client with nothing in common
   ["Did not receive identification string from 203.0.113.5 port 45824", M("sshd: no identification string", null, IP, 45824)],
   ["Did not receive identification string from 203.0.113.5", M("sshd: no identification string", null, IP, null)],
@@ -144,6 +162,9 @@ const TABLE: [string, Want | string][] = [
   ["error: PAM: authentication error for illegal user lei from 42.70.140.144", F("sshd: pam authentication failure", "lei", "42.70.140.144", null)],
   ["error: PAM: authentication error for illegal user amelia from e210255180014.ec-userreverse.dion.ne.jp", F("sshd: pam authentication failure", "amelia", null, null, { host: "e210255180014.ec-userreverse.dion.ne.jp" })],
   ["error: PAM: User not known to the underlying authentication module for illegal user warez from 203.0.113.5", M("sshd: pam unknown user", "warez", IP, null)],
+  // macOS names the local address it was reached at after the client
+  ["error: PAM: authentication error for james from 203.0.113.5 via 192.168.1.201", F("sshd: pam authentication failure", "james", IP, null)],
+  ["error: PAM: Authentication failure for james from scan.example.net via 192.168.1.201", F("sshd: pam authentication failure", "james", null, null, { host: "scan.example.net" })],
   // PAM modules under sshd: the second report of sshd's own tries (the counter pairs them)
   ["pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=host.example  user=root", F("pam: authentication failure", "root", null, null, { host: "host.example" })],
   ["pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.5", F("pam: authentication failure", null, IP, null)],
@@ -244,5 +265,36 @@ describe("sshd: one session's lines count its tries once", () => {
     // 9.8: the listener (pid 1001) reports the timeout of connection 6161, whose own lines hold its tries
     expect(counted([sshd("Failed password for root from 203.0.113.7 port 7 ssh2", "6161"), sshd("Timeout before authentication for connection from 203.0.113.7 to 10.0.0.1, pid = 6161", "1001")])).toBe(1);
     expect(counted([sshd("fatal: Timeout before authentication for 203.0.113.8 port 8", "6162"), sshd("Connection closed by authenticating user root 203.0.113.8 port 8 [preauth]", "6162")])).toBe(1);
+  });
+});
+
+describe("Dropbear", () => {
+  const dropbear = (message: string, pid = "4092") => `Mar 24 15:25:51 buffalo1 dropbear[${pid}]: ${message}`;
+  const DB: [string, Want | string][] = [
+    ["Bad password attempt for 'root' from 203.0.113.5:48629", F("dropbear: bad password", "root", IP, 48629)],
+    ["bad password attempt for 'root' from 203.0.113.5:5543", F("dropbear: bad password", "root", IP, 5543)],
+    ["Bad password attempt for 'a' from 6.6.6.6:1' from 203.0.113.5:22", F("dropbear: bad password", "a' from 6.6.6.6:1", IP, 22)],
+    ["Bad password attempt for 'root' from 2001:db8::1:22", F("dropbear: bad password", "root", "2001:db8::1", 22)],
+    ["Login attempt for nonexistent user from ::ffff:203.0.113.5:60495", M("dropbear: nonexistent user", null, IP, 60495)],
+    ["[825] Jul 10 23:53:52 Bad password attempt for 'root' from 203.0.113.5:52289", F("dropbear: bad password", "root", IP, 52289)],
+    ["Exit before auth (user 'root', 10 fails): Max auth tries reached - user 'root' from 203.0.113.5:60588", M("dropbear: maximum authentication attempts exceeded", "root", IP, 60588)],
+    ["[825] Jul 10 23:57:29 Exit before auth from <203.0.113.5:52289>: (user 'root', 10 fails): Max auth tries reached - user 'root'", M("dropbear: maximum authentication attempts exceeded", "root", IP, 52289)],
+    ["Exit before auth from <203.0.113.5:52325>: Max auth tries reached - user 'is invalid'", M("dropbear: maximum authentication attempts exceeded", null, IP, 52325)],
+    ["Exit before auth from <203.0.113.5:52326>: Exited normally", M("dropbear: preauth disconnect", null, IP, 52326)],
+    ["Password auth succeeded for 'bob' from 203.0.113.5:51737", S("dropbear: accepted password", "bob", IP, 51737)],
+    ["Pubkey auth succeeded for 'root' with key md5 78:d6:41:ca:78:37:80:88:1d:15:0a:68:91:d1:4e:ad from 203.0.113.5:51737", S("dropbear: accepted pubkey", "root", IP, 51737)],
+    ["Child connection from 203.0.113.5:51737", "not security-relevant: dropbear"],
+    ["Exit (root) from <203.0.113.5:51737>: Disconnect received", "not security-relevant: dropbear"],
+  ];
+  it.each(DB)("%s", (message, want) => {
+    const o = parseSyslogLine(dropbear(message), ctx);
+    if (typeof want === "string") return expect(reason(o)).toBe(want);
+    check(message, want, o);
+  });
+
+  it("counts a connection's tries once: its bad passwords, not the exit line after them", () => {
+    const s = (m: string) => dropbear(m, "1335");
+    expect(counted([s("Bad password attempt for 'root' from 203.0.113.5:60588"), s("Bad password attempt for 'root' from 203.0.113.5:60588"), s("Exit before auth (user 'root', 2 fails): Max auth tries reached - user 'root' from 203.0.113.5:60588")])).toBe(2);
+    expect(counted([dropbear("Login attempt for nonexistent user from 203.0.113.6:1", "1336"), dropbear("Exit before auth from <203.0.113.6:1>: Max auth tries reached - user 'is invalid'", "1336")])).toBe(1);
   });
 });

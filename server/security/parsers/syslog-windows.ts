@@ -20,9 +20,9 @@ import type { AuthMatch } from "./syslog-sshd";
 // The workstation is the name the client sent: it is the source as a host name (lower case), never
 // as an address. A wrong password (0xC000006A), an unknown account (0xC0000064) and a locked-out
 // account (0xC0000234) are failed tries; 0x0 a validation that succeeded; other codes (a disabled
-// or expired account, logon hours …) are not read. For a local account the same machine also writes
-// the 4625 of that try (with the address): the two are not paired (no field ties them); they
-// count under different sources (the workstation, the address).
+// or expired account, logon hours …) are not read. The machine logged on to also writes the 4625 of
+// that try (with the address): the failure counter pairs the two by account and workstation and
+// counts the 4625 (detections/attempts.ts, pairingKeys).
 
 /** Tags Windows agents give their lines (NXLog's BSD output uses the event's source). */
 const AGENT_TAG = /^(?:nxlog|MSWinEventLog|Microsoft-Windows-Security-Auditing)$/i;
@@ -172,6 +172,13 @@ function accountOf(text: string, end: string): string | null {
   return value && value.length <= 256 ? value : null;
 }
 
+/** 4624/4625's workstation: one word up to the address's marker, none when the field is empty (not the marker's first word). */
+function workstationOf(text: string): string | undefined {
+  const field = between(text, "Workstation Name:", "Source Network Address:");
+  if (field === null) return after(text, "Workstation Name:") ?? undefined;
+  return /^ ?(\S{1,256}) ?$/.exec(field)?.[1];
+}
+
 function fromText(id: string, text: string): AuthMatch | null {
   const spec = EVENTS[id];
   if (id === "4776") {
@@ -182,7 +189,7 @@ function fromText(id: string, text: string): AuthMatch | null {
     return ntlm(account, workstation, after(text, "Error Code:"), { package: after(text, "Authentication Package:") ?? undefined });
   }
   const reason = id === "4625" ? /Failure Reason:\s{0,16}([^\t\r\n]{1,200}?\.)/.exec(text)?.[1] : undefined;
-  const extra: Record<string, unknown> = id === "4771" ? { failure: after(text, "Failure Code:") ?? undefined, service_name: after(text, "Service Name:") ?? undefined } : { logon_type: after(text, "Logon Type:") ?? undefined, workstation: after(text, "Workstation Name:") ?? undefined, failure: reason };
+  const extra: Record<string, unknown> = id === "4771" ? { failure: after(text, "Failure Code:") ?? undefined, service_name: after(text, "Service Name:") ?? undefined } : { logon_type: after(text, "Logon Type:") ?? undefined, workstation: workstationOf(text), failure: reason };
   const stop = text.lastIndexOf(spec.accountEnd);
   const head = stop >= 0 ? text.slice(0, stop) : text;
   const domainAt = lastOwn(head, "Account Domain:");

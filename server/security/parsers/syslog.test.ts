@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ParseOutcome, ParsedEvent } from "../types";
+import { entryOf, FailureCounter } from "../detections/attempts";
+import type { ParseOutcome, ParsedEvent, StoredEvent } from "../types";
 import { parseSyslogLine } from "./syslog";
 
 const ctx = { now: Date.UTC(2026, 11, 1) };
@@ -273,6 +274,47 @@ describe("parseSyslogLine: mail servers and console logins", () => {
     expect(forged).toMatchObject({ occurrences: 1, src_ip: "203.0.113.7" });
   });
 
+  it("reads journalctl's short-unix and short-full stamps; short-full's zone only where it is UTC or the configured zone's name then", () => {
+    const line = "web-1 sshd[4242]: Failed password for root from 203.0.113.5 port 22 ssh2";
+    expect(parse(`1704103200.123456 ${line}`)).toMatchObject({ time: Date.UTC(2024, 0, 1, 10, 0, 0, 123), src_ip: "203.0.113.5", attributes: { host: "web-1" } });
+    expect(parse(`Mon 2024-01-01 10:00:00 UTC ${line}`)).toMatchObject({ time: Date.UTC(2024, 0, 1, 10), attributes: { host: "web-1" } });
+    const berlin = { ...ctx, timeZone: "Europe/Berlin" };
+    expect(parseSyslogLine(`Mon 2024-01-01 10:00:00 CET ${line}`, berlin)).toMatchObject({ event: { time: Date.UTC(2024, 0, 1, 9) } });
+    expect(parseSyslogLine(`Mon 2024-07-01 10:00:00 CEST ${line}`, berlin)).toMatchObject({ event: { time: Date.UTC(2024, 6, 1, 8) } });
+    expect(reason(parseSyslogLine(`Mon 2024-01-01 10:00:00 CET ${line}`, ctx))).toMatch(/^timestamp: zone "CET" is not the configured zone's \(UTC\)/);
+    expect(reason(parseSyslogLine(`Mon 2024-01-01 10:00:00 EST ${line}`, berlin))).toMatch(/^timestamp: zone "EST" is not the configured zone's/);
+  });
+
+  it("reads journalctl -o json records: the time (µs), host, identifier, pid and message", () => {
+    const rec = { __REALTIME_TIMESTAMP: "1704103200123456", _HOSTNAME: "web-1", SYSLOG_IDENTIFIER: "sshd", _PID: "4242", SYSLOG_FACILITY: "10", MESSAGE: "Failed password for invalid user admin from 203.0.113.5 port 40000 ssh2" };
+    expect(parse(JSON.stringify(rec))).toMatchObject({ time: Date.UTC(2024, 0, 1, 10, 0, 0, 123), signature: "sshd: failed password", user: "admin", src_ip: "203.0.113.5", attributes: { host: "web-1", program: "sshd", pid: "4242" } });
+    expect(parse(JSON.stringify({ ...rec, SYSLOG_IDENTIFIER: "sshd-session", MESSAGE: "Connection closed by 203.0.113.5 port 22" }))).toMatchObject({ signature: "sshd: preauth disconnect" });
+    expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: [70, 97, 105, 108] }), ctx))).toBe("journald record: MESSAGE is not text");
+    expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: "Server listening on 0.0.0.0 port 22." }), ctx))).toBe("not security-relevant: sshd");
+    expect(reason(parseSyslogLine('{"a":1}', ctx))).toMatch(/^not syslog/);
+  });
+
+  it("reads NXLog's to_json() records sent without a syslog header: EventTime in the configured zone (or its offset), Hostname", () => {
+    const rec = { EventTime: "2026-11-30 10:00:00", Hostname: "WEB-1", EventID: 4625, SourceName: "Microsoft-Windows-Security-Auditing", Channel: "Security", TargetUserName: "bob", IpAddress: "203.0.113.9", IpPort: "51234", WorkstationName: "KALI" };
+    expect(parse(JSON.stringify(rec))).toMatchObject({ time: Date.UTC(2026, 10, 30, 10), signature: "windows: logon failed (4625)", user: "bob", src_ip: "203.0.113.9", attributes: { host: "WEB-1" } });
+    expect(parseSyslogLine(JSON.stringify(rec), { ...ctx, timeZone: "Europe/Berlin" })).toMatchObject({ event: { time: Date.UTC(2026, 10, 30, 9) } });
+    expect(parse(JSON.stringify({ ...rec, EventTime: "2026-11-30T10:00:00.000+02:00" }))).toMatchObject({ time: Date.UTC(2026, 10, 30, 8) });
+    expect(reason(parseSyslogLine(JSON.stringify({ ...rec, EventTime: "yesterday" }), ctx))).toMatch(/^timestamp: NXLog's EventTime is not a time/);
+  });
+
+  it("reads a TAI64N label in place of the stamp (multilog, svlogd -t): its UTC time by libtai's convention, no host", () => {
+    const e = parse("@400000004c91b044077a9e94 imap-login: Info: Aborted login (auth failed, 1 attempts): user=<martin>, method=CRAM-MD5, rip=203.0.113.80, lip=10.0.0.5, TLS");
+    expect(e).toMatchObject({ time: Date.UTC(2010, 8, 16, 5, 50, 50, 125), signature: "dovecot: auth failed", user: "martin", src_ip: "203.0.113.80", attributes: { host: null, program: "imap-login" } });
+    expect(reason(parseSyslogLine("@400000004c91b044077a9e94 dovecot-auth: pam_unix(dovecot:auth): authentication failure; logname= uid=0 euid=0 tty=dovecot ruser=web rhost=203.0.113.81", ctx))).toBe("dovecot auth process: its login process's line counts these tries");
+    expect(reason(parseSyslogLine("@4000000x4c91b044077a9e94 sshd[1]: Failed password for root from 203.0.113.5 port 22 ssh2", ctx))).toMatch(/^not syslog/);
+  });
+
+  it("skips postfix's SASL failures that judged no credential (its SASL server unreachable, a mechanism not offered), saying so", () => {
+    expect(reason(parseSyslogLine("Feb  3 08:29:28 mail postfix/smtpd[21022]: warning: unknown[203.0.113.17]: SASL LOGIN authentication failed: Connection lost to authentication server", ctx))).toBe("postfix: the SASL authentication server was unreachable, no credential was judged");
+    expect(reason(parseSyslogLine("Jan 14 16:18:16 mx postfix/smtpd[14933]: warning: host[203.0.113.17]: SASL CRAM-MD5 authentication failed: Invalid authentication mechanism", ctx))).toBe("postfix: a SASL mechanism the server does not offer, no credential was tried");
+    expect(parse("Jan 29 08:11:45 mail postfix/smtpd[10752]: warning: unknown[203.0.113.17]: SASL LOGIN authentication failed: Password:")).toMatchObject({ signature: "postfix: sasl authentication failed", src_ip: "203.0.113.17" });
+  });
+
   it("reads postfix's SASL failures from the bracketed address, with the account when postfix names it", () => {
     const e = parse("Mar 11 22:55:32 mx postfix/smtpd[86]: warning: unknown[203.0.113.17]: SASL LOGIN authentication failed: UGFzc3dvcmQ6");
     expect(e).toMatchObject({ kind: "auth_failure", service: "postfix", signature: "postfix: sasl authentication failed", src_ip: "203.0.113.17", user: null });
@@ -345,6 +387,10 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
   it("reads FortiGate admin and SSL VPN login failures from its key=value fields", () => {
     expect(parse('<13>Nov 30 10:00:00 fg1 date=2026-11-30 time=10:00:00 devname=fg1 logid=0100032002 type=event subtype=system level=alert logdesc="Admin login failed" user="admin" srcip=203.0.113.5 action=login status=failed reason="passwd_invalid"')).toMatchObject({ service: "fortigate", signature: "fortigate: admin login failed", user: "admin", src_ip: "203.0.113.5" });
     expect(parse('<13>Nov 30 10:00:00 fg1 date=2026-11-30 time=10:00:00 devname="fg1" logid="0101039426" type="event" subtype="vpn" level="alert" logdesc="SSL VPN login fail" action="ssl-login-fail" remip=203.0.113.6 user="bob" reason="sslvpn_login_permission_denied"')).toMatchObject({ signature: "fortigate: ssl vpn login failed", user: "bob", src_ip: "203.0.113.6" });
+    // FortiOS 5 has no srcip: the client is in ui=, after the interface it used
+    expect(parse('date=2016-06-17 time=02:37:41 devname=fw1 devid=FGT60D0000000000 logid=0100032002 type=event subtype=system level=alert vd="root" logdesc="Admin login failed" sn=0 user="root" ui=ssh(203.0.113.7) action=login status=failed reason="name_invalid" msg="Administrator root login failed from ssh(203.0.113.7) because of invalid user name"')).toMatchObject({ signature: "fortigate: admin login failed", user: "root", src_ip: "203.0.113.7" });
+    expect(parse('date=2016-06-16 time=16:22:34 devname=fw1 devid=FGT60D0000000000 logid=0100032001 type=event subtype=system level=information vd="root" logdesc="Admin login successful" sn=1466090554 user="ops" ui=https(10.42.8.25) action=login status=success reason=none profile="super_admin"')).toMatchObject({ kind: "auth_success", src_ip: "10.42.8.25" });
+    expect(parse('date=2016-06-17 time=02:37:41 devname=fw1 logid=0100032002 type=event subtype=system user="root" ui=GUI(x) action=login status=failed')).toMatchObject({ src_ip: null });
   });
 
   it("does not read a device's or Windows' text quoted inside another program's message (an attacker's user name) as that device's login", () => {
@@ -365,6 +411,10 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     // the device's own sequence number after the relay's is no origin
     expect(parse(`<189>123: 000456: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ src_ip: "203.0.113.5", attributes: { host: null } });
     expect(parse(`<189>123: 000456: router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ attributes: { host: "router1" } });
+    // logging origin-id string "core rtr 1": spaces in the origin
+    expect(parse(`<189>123: core rtr 1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ time: Date.UTC(2026, 10, 30, 10, 0, 0, 123), src_ip: "203.0.113.5", attributes: { host: "core rtr 1" } });
+    expect(parse(`<189>core rtr-1.lab: Nov 30 10:00:00 UTC: ${login}`)).toMatchObject({ src_ip: "203.0.113.5", attributes: { host: "core rtr-1.lab" } });
+    expect(reason(parseSyslogLine(`<189>123: core rtr 1: *Nov 30 10:00:00.123 UTC: ${login}`, ctx))).toMatch(/^timestamp: the device's clock is not synchronised/);
     // "*": the clock is not synchronised, as without an origin-id
     expect(reason(parseSyslogLine(`<189>123: router1: *Mar  1 00:00:00.000: ${login}`, ctx))).toMatch(/^timestamp: the device's clock is not synchronised/);
     // no stamp at all: refused, saying why
@@ -377,8 +427,29 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     const login = "%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22]";
     expect(parse(`<189>Nov 30 10:00:00 10.0.0.1 123: router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ service: "cisco-ios", src_ip: "203.0.113.5" });
     expect(parse(`<189>Nov 30 10:00:00 10.0.0.1 router1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ service: "cisco-ios", src_ip: "203.0.113.5", attributes: { program: "router1" } });
+    // an origin-id with spaces after the relay's header (its sequence number the tag, or no tag): the relay's stamp dates it
+    expect(parse(`<189>Nov 30 10:00:00 10.0.0.1 123: core rtr 1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ time: Date.UTC(2026, 10, 30, 10), service: "cisco-ios", src_ip: "203.0.113.5", attributes: { host: "10.0.0.1" } });
+    expect(parse(`<189>Nov 30 10:00:00 10.0.0.1 core rtr 1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ service: "cisco-ios", src_ip: "203.0.113.5", attributes: { host: "10.0.0.1" } });
+    expect(parse(`<189>Nov 30 10:00:01 rtr1: Nov 30 10:00:00.123 UTC: ${login}`)).toMatchObject({ time: Date.UTC(2026, 10, 30, 10, 0, 1), attributes: { program: "rtr1" } });
+    // text with spaces before a device message is no origin-id unless the device's stamp follows it
+    expect(reason(parseSyslogLine(`<189>Nov 30 10:00:00 app1 note from bob: ${login}`, ctx))).toBe("not security-relevant: no program tag");
     expect(reason(parseSyslogLine(`<189>Nov 30 10:00:00 app1 webapp[7]: Nov 30 10:00:00.123 UTC: ${login}`, ctx))).toBe("not security-relevant: webapp");
     expect(reason(parseSyslogLine(`<189>Nov 30 10:00:00 app1 webapp: login for Nov 30 10:00:00.123 UTC: ${login}`, ctx))).toBe("not security-relevant: webapp");
+  });
+
+  it("reads Cisco IOS's SSH user authentication (ip ssh logging events); with SEC_LOGIN on too, one try counts once", () => {
+    const ssh = (user: string, src: string, outcome: string, t = "10:00:00") => `<189>4423: rtr1: Nov 30 ${t}.200 UTC: %SSH-5-SSH2_USERAUTH: User '${user}' authentication for SSH2 Session from ${src} (tty = 0) using crypto cipher 'aes256-ctr', hmac 'hmac-sha2-256' ${outcome}`;
+    const sec = (user: string, src: string, t = "10:00:00") => `<189>4424: rtr1: Nov 30 ${t}.300 UTC: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: ${user}] [Source: ${src}] [localport: 22] [Reason: Login Authentication Failed] at ${t} UTC Mon Nov 30 2026`;
+    expect(parse(ssh("admin", "203.0.113.5", "Failed"))).toMatchObject({ kind: "auth_failure", service: "cisco-ios", signature: "cisco-ios: ssh authentication failed", user: "admin", src_ip: "203.0.113.5", time: Date.UTC(2026, 10, 30, 10, 0, 0, 200), attributes: { host: "rtr1", attempt: true } });
+    expect(parse(ssh("ops", "10.0.0.9", "Succeeded"))).toMatchObject({ kind: "auth_success", signature: "cisco-ios: ssh authentication succeeded", user: "ops" });
+    expect(parse(`<189>Nov 30 10:00:01 10.0.0.1 4423: Nov 30 10:00:00.200 UTC: %SSH-5-SSH2_USERAUTH: User 'a' b' authentication for SSH2 Session from 203.0.113.5 (tty = 0) using crypto cipher 'aes128-ctr', hmac 'hmac-sha1' Failed`)).toMatchObject({ user: "a' b", src_ip: "203.0.113.5" });
+    const counted = (lines: string[]) => {
+      const events: StoredEvent[] = lines.map((l, i) => ({ ...parse(l), id: i + 1 }));
+      return new FailureCounter().weigh(events.map((event) => ({ key: "k", event, entry: entryOf(event) }))).reduce((n, it) => n + it.entry.weight, 0);
+    };
+    expect(counted([ssh("admin", "203.0.113.5", "Failed"), sec("admin", "203.0.113.5"), ssh("admin", "203.0.113.5", "Failed", "10:00:04"), sec("admin", "203.0.113.5", "10:00:04")])).toBe(2);
+    expect(counted([ssh("admin", "203.0.113.5", "Failed"), ssh("admin", "203.0.113.5", "Failed", "10:00:04")])).toBe(2);
+    expect(counted([ssh("root", "203.0.113.5", "Failed"), sec("admin", "203.0.113.5")])).toBe(2);
   });
 
   it("reads Junos in RFC 5424 structured form: its event tag from MSGID", () => {
@@ -438,6 +509,14 @@ describe("parseSyslogLine: Windows logons forwarded as syslog", () => {
     expect(parse('<13>Nov 30 10:00:00 DC-1 nxlog: {"EventID":4771,"Channel":"Security","TargetUserName":"carol","IpAddress":"::ffff:203.0.113.22","IpPort":"50124","Status":"0x18"}')).toMatchObject({ user: "carol", src_ip: "203.0.113.22" });
   });
 
+  it("reads Snare's own format without a syslog header: the host and the DateTime column (the Windows host's time, in the configured zone)", () => {
+    const description = "An account failed to log on.    Subject:   Security ID:  S-1-0-0   Account Name:  -   Account Domain:  -   Logon ID:  0x0    Logon Type:   3    Account For Which Logon Failed:   Security ID:  S-1-0-0   Account Name:  bob   Account Domain:  BANK    Failure Information:   Failure Reason:  Unknown user name or bad password.   Status:   0xC000006D    Network Information:   Workstation Name: KALI   Source Network Address: 203.0.113.5   Source Port:  51234";
+    const line = `WEB-1\tMSWinEventLog\t1\tSecurity\t123456\tThu Sep 18 13:10:00 2025\t4625\tMicrosoft-Windows-Security-Auditing\tN/A\tN/A\tFailure Audit\tWEB-1\tLogon\t\t${description}\t57`;
+    expect(parse(line)).toMatchObject({ time: Date.UTC(2025, 8, 18, 13, 10), signature: "windows: logon failed (4625)", user: "bob", src_ip: "203.0.113.5", attributes: { host: "WEB-1" } });
+    expect(parseSyslogLine(line, { ...ctx, timeZone: "Europe/Berlin" })).toMatchObject({ event: { time: Date.UTC(2025, 8, 18, 11, 10) } });
+    expect(reason(parseSyslogLine(line.replace("\t4625\t", "\t4634\t"), ctx))).toBe("not security-relevant: no program tag");
+  });
+
   it("reads 4776 (NTLM credential validation): a wrong password, an unknown account and a locked-out one as failed tries from the workstation, as a host name", () => {
     const ntlm = (account: string, workstation: string, code: string) => snare(4776, `The computer attempted to validate the credentials for an account.    Authentication Package:  MICROSOFT_AUTHENTICATION_PACKAGE_V1_0   Logon Account:  ${account}   Source Workstation:  ${workstation}   Error Code:  ${code}`);
     const e = parse(ntlm("bob", "KALI", "0xC000006A"));
@@ -461,6 +540,31 @@ describe("parseSyslogLine: Windows logons forwarded as syslog", () => {
     expect(parse(snare(4776, "The computer attempted to validate the credentials for an account.  Logon Account:  x Error Code: 0x0 y   Source Workstation:  KALI   Error Code:  0xC000006A"))).toMatchObject({ kind: "auth_failure", user: "x Error Code: 0x0 y" });
   });
 
+  it("reads an empty Workstation Name of a 4625 as none, not the next field's first word", () => {
+    const f = (ws: string) => snare(4625, `An account failed to log on.    Subject:   Security ID:  S-1-0-0   Account Name:  -   Account Domain:  -   Logon ID:  0x0    Logon Type:   3    Account For Which Logon Failed:   Security ID:  S-1-0-0   Account Name:  bob   Account Domain:  BANK    Failure Information:   Failure Reason:  Unknown user name or bad password.   Status:   0xC000006D    Network Information:   Workstation Name:${ws}   Source Network Address: 203.0.113.5   Source Port:  51234`);
+    expect(parse(f("   ")).attributes?.workstation).toBeUndefined();
+    expect(parse(f(" KALI")).attributes?.workstation).toBe("KALI");
+    expect(parse(f(" -")).attributes?.workstation).toBe("-");
+  });
+
+  it("counts one NTLM try once when both its 4625 (the address) and its 4776 (the workstation) are sent, in either order; a 4776 alone counts", () => {
+    const f4625 = (user: string, workstation: string, t = "10:00:00") => `<13>Nov 30 ${t} WEB-1 nxlog: {"EventID":4625,"Channel":"Security","TargetUserName":"${user}","TargetDomainName":"WEB-1","IpAddress":"203.0.113.5","IpPort":"51234","LogonType":3,"WorkstationName":"${workstation}","Status":"0xc000006d"}`;
+    const f4776 = (user: string, workstation: string, t = "10:00:00") => `<13>Nov 30 ${t} DC-1 nxlog: {"EventID":4776,"Channel":"Security","TargetUserName":"${user}","Workstation":"${workstation}","Status":"0xc000006a"}`;
+    const counted = (lines: string[]) => {
+      const events: StoredEvent[] = lines.map((l, i) => ({ ...parse(l), id: i + 1 }));
+      return new FailureCounter().weigh(events.map((event) => ({ key: "k", event, entry: entryOf(event) }))).reduce((n, it) => n + it.entry.weight, 0);
+    };
+    expect(counted([f4625("bob", "KALI"), f4776("bob", "KALI")])).toBe(1);
+    expect(counted([f4776("Bob", "\\\\kali", "10:00:01"), f4625("bob", "KALI")])).toBe(1);
+    expect(counted([f4776("bob", "KALI"), f4776("bob", "KALI", "10:00:02")])).toBe(2);
+    // another account, another workstation, or ten minutes on: another try
+    expect(counted([f4625("bob", "KALI"), f4776("alice", "KALI")])).toBe(2);
+    expect(counted([f4625("bob", "KALI"), f4776("bob", "WS-7")])).toBe(2);
+    expect(counted([f4625("bob", "KALI"), f4776("bob", "KALI", "10:20:00")])).toBe(2);
+    // a 4625 that names no workstation cannot be paired
+    expect(counted([f4625("bob", "-"), f4776("bob", "KALI")])).toBe(2);
+  });
+
   it("reads NXLog's JSON (a mapped IPv4 address as IPv4, port 0 as none) and skips a logon from no address", () => {
     const line = '<13>Nov 30 10:00:00 WEB-1 nxlog: {"EventID":4625,"Channel":"Security","TargetUserName":"alice","TargetDomainName":"BANK","IpAddress":"::ffff:203.0.113.9","IpPort":"0","LogonType":3,"Status":"0xc000006d"}';
     expect(parse(line)).toMatchObject({ user: "alice", src_ip: "203.0.113.9", src_port: null, attributes: { failure: "0xc000006d" } });
@@ -473,6 +577,10 @@ describe("parseSyslogLine: su and sudo", () => {
     const e = parse("Mar 11 22:55:32 h su[1]: FAILED SU (to root) bob on pts/0");
     expect(e).toMatchObject({ service: "su", signature: "su: failed", user: "root" });
     expect(e.attributes).toMatchObject({ by: "bob", tty: "pts/0", attempt: true });
+  });
+
+  it("reads BSD su's BAD SU bob to root with root as the account and bob as who tried", () => {
+    expect(parse("Apr 27 15:22:23 niban su[234]: BAD SU ger to fwmaster on /dev/ttyp0")).toMatchObject({ kind: "auth_failure", service: "su", signature: "su: failed", user: "fwmaster", attributes: { by: "ger", tty: "/dev/ttyp0", attempt: true } });
   });
 
   it("reads FAILED su for root by bob", () => {

@@ -1,15 +1,16 @@
 import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
 import { finish, guarded, hostSourceOf, prepareLine, quoted, sourceOf } from "./common";
-import { isAsaEcho, junosEcho, matchDevice } from "./syslog-devices";
+import { isAsaEcho, junosEcho, matchDevice, SPACED_ORIGIN } from "./syslog-devices";
 import { matchWindows } from "./syslog-windows";
 import { matchProftpd, matchPureFtpd, matchVsftpd } from "./syslog-ftp";
 import { isDovecotAuthEcho, matchDovecot, matchLogin, matchPostfix } from "./syslog-mail";
 import { matchPam, matchSu, matchSudo } from "./syslog-pam";
-import { matchSshd, type AuthMatch } from "./syslog-sshd";
+import { matchDropbear, matchSshd, type AuthMatch } from "./syslog-sshd";
 import { fractionMs, monthOfAbbrev, resolveYearless, zonedInstant, type TimeResult } from "./time";
 
-// Syslog lines in three envelopes:
+// Syslog lines in three envelopes (and in place of the stamp: a TAI64N label, as multilog and svlogd
+// write; journalctl's short-unix and short-full stamps):
 //   RFC 3164  <38>Mar  1 12:00:00 host sshd[123]: Failed password for root from 203.0.113.5 port 22 ssh2
 //   RFC 5424  <38>1 2026-03-01T12:00:00.1Z host sshd 123 - - Failed password for root from …
 //   ISO       2020-03-24 08:38:42.344447-0700 host sshd[2519]: Failed password for …
@@ -17,6 +18,14 @@ import { fractionMs, monthOfAbbrev, resolveYearless, zonedInstant, type TimeResu
 
 const RFC3164 = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:\s+|$)/;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?(?:\s+|$)/;
+// daemontools' multilog / runit's svlogd -t: a TAI64N label, "@" and 24 hex digits (seconds + 2^62,
+// then nanoseconds), by libtai's convention the Unix time + 10 s (s6-log counts leap seconds too:
+// its labels read 27 s late)
+const TAI64N = /^@(4[0-9a-f]{15})([0-9a-f]{8})(?:\s+|$)/;
+// journalctl's other outputs: -o short-unix ("1704103200.123456 host sshd[1]: …", seconds since the
+// epoch) and -o short-full ("Mon 2024-01-01 10:00:00 CET host sshd[1]: …", the host's zone by its abbreviation)
+const SHORT_UNIX = /^(\d{9,11})\.(\d{6})(?:\s+|$)/;
+const SHORT_FULL = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? ([A-Za-z][A-Za-z0-9+-]{1,9})(?:\s+|$)/;
 const YEAR_AFTER = /^((?:19|20)\d{2})(?:\s+|$)/;
 const RFC5424 = /^1 (\S+) (\S+) (\S+) (\S+) (\S+) /;
 // tag: program, an optional "(pam_unix)" of old PAM lines, an optional [pid], then a colon
@@ -89,6 +98,7 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   if (!match && env.msgid && JUNOS_EVENT.test(env.msgid)) match = matchFor(name, null, `${env.msgid}: ${text.trimEnd()}`);
   // a line that goes with another line of the same try, which counts it: without a pid the two cannot be paired
   if (match?.pidlessEcho && !env.pid) return { status: "skipped", reason: match.pidlessEcho };
+  if (match?.skip) return { status: "skipped", reason: match.skip };
   const echo = match ? null : junosEcho(name, env.msgid && JUNOS_EVENT.test(env.msgid) ? `${env.msgid}: ${text}` : text);
   if (echo) return { status: "skipped", reason: echo };
   // dovecot's PAM stack reports the tries its login process's line counts (under any tag)
@@ -130,6 +140,7 @@ function matchFor(name: string, tagModule: string | null, text: string): AuthMat
   const pam = matchPam(text, tagModule, program);
   if (pam || tagModule) return pam;
   if (program === "sshd" || program === "sshd-session" || program === "sshd-auth") return matchSshd(text, program);
+  if (program === "dropbear") return matchDropbear(text);
   if (program === "su") return matchSu(text);
   if (program === "sudo") return matchSudo(text);
   if (program === "dovecot" || program.endsWith("-login")) return matchDovecot(program, text);
@@ -148,12 +159,19 @@ const JUNOS_EVENT = /^[A-Z][A-Z0-9]{1,31}_[A-Z0-9_]{1,63}$/;
 // a Cisco line without a syslog header: its sequence number, its origin-id (`logging origin-id`:
 // a host name, an address or a string, which names the device), both optional, then its own stamp
 // (a second number is the device's own sequence number, "000123: ", never its origin)
-const CISCO_BARE = /^(?:\d{1,10}: )?(?:\d{6}: )?(?:(?!\d{1,10}: )([A-Za-z0-9][\w.:-]{0,62}): )?([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$/;
+// (an origin-id string may hold spaces: "core rtr 1: ")
+const CISCO_BARE = new RegExp(String.raw`^(?:\d{1,10}: )?(?:\d{6}: )?(?:(?!\d{1,10}: )(${SPACED_ORIGIN}): )?([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$`);
 /** the same without a stamp (`no service timestamps log`, or uptime only): no time to read */
 const CISCO_UNSTAMPED = /^(?:\d{1,10}: )?(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:\d{1,4}[wdh]\d{1,2}[dhm]: |\d{2}:\d{2}:\d{2}: )?%[A-Z][A-Z0-9_]{0,31}-\d-[A-Z0-9_]{1,40}: /;
 
 /** vsftpd's own log file (vsftpd.log): "Tue Mar  3 10:00:00 2026 [pid 4711] [alice] FAIL LOGIN: Client "203.0.113.5"" */
 const VSFTPD_LOG = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) (\[pid (\d{1,10})\] .*)$/;
+/**
+ * Snare's own format, sent without a syslog header (the agent's default before its "SYSLOG header"
+ * option): "WEB-1\tMSWinEventLog\t1\tSecurity\t4711\tThu Sep 18 13:10:00 2025\t4625\t…", dated by its
+ * DateTime column (the Windows host's local time: read in the configured zone).
+ */
+const SNARE_BARE = /^([^\s]{1,255})\t(MSWinEventLog\t\d{1,3}\t[^\t]{1,64}\t\d{1,20}\t(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})\t.*)$/;
 /** proftpd's own SystemLog writes its tag without the colon: "… host proftpd[4711] ftp.example.com (…[203.0.113.5]): USER …" */
 const PROFTPD_SYSTEMLOG_TAG = /^(proftpd)\[(\d{1,10})\] /;
 
@@ -167,6 +185,16 @@ function asaEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason
   const time = zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), 0, ctx.timeZone ?? "UTC", `${mon} ${day} ${year} ${h}:${mi}:${sec}`);
   if (!time.ok) return { reason: time.reason };
   return { time: time.ms, host: host ?? null, program: null, module: null, pid: null, message };
+}
+
+/** A header-less Snare line: its host, its DateTime column (see SNARE_BARE). */
+function snareEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason: string } {
+  const [, host, message, mon, day, h, mi, sec, year] = m;
+  const month = monthOfAbbrev(mon);
+  if (!month) return { reason: `timestamp: not a month: ${quoted(mon)}` };
+  const time = zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), 0, ctx.timeZone ?? "UTC", `${mon} ${day} ${year} ${h}:${mi}:${sec}`);
+  if (!time.ok) return { reason: time.reason };
+  return { time: time.ms, host, program: null, module: null, pid: null, message };
 }
 
 /** A vsftpd.log line: its stamp (in `use_localtime`'s zone: UTC unless set, read in the configured zone as any zone-less stamp), its pid. */
@@ -239,6 +267,11 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
     if (rest.startsWith("1 ")) return rfc5424(rest);
   }
   const zone = ctx.timeZone ?? "UTC";
+  // a JSON record in place of the syslog line: journalctl -o json, or NXLog's to_json() sent bare
+  if (!pri && rest.startsWith("{")) {
+    const json = jsonEnvelope(rest, ctx);
+    if (json) return json;
+  }
   // a Cisco device without a syslog header: "<189>2345: *Nov 30 10:00:00.123 UTC: %SEC_LOGIN-…"
   // (its sequence number, its own stamp and zone; "*" or "." before it: a clock not synchronised)
   const cisco = CISCO_BARE.exec(rest);
@@ -254,11 +287,29 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
   // an ASA with `logging timestamp`: "Nov 30 2026 10:00:00: %ASA-…" or "Nov 30 2026 10:00:00 asa1 : %ASA-…"
   const asa = ASA_STAMPED.exec(rest);
   if (asa) return asaEnvelope(asa, ctx);
+  const snare = SNARE_BARE.exec(rest);
+  if (snare) return snareEnvelope(snare, ctx);
   const vsftpd = VSFTPD_LOG.exec(rest);
   if (vsftpd) return vsftpdEnvelope(vsftpd, ctx);
   let time: TimeResult;
   let m: RegExpExecArray | null;
-  if ((m = ISO.exec(rest))) {
+  if ((m = SHORT_UNIX.exec(rest))) {
+    time = { ok: true, ms: Number(m[1]) * 1000 + Math.floor(Number(m[2]) / 1000) };
+  } else if ((m = SHORT_FULL.exec(rest))) {
+    const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number);
+    const abbrev = m[8];
+    const shown = m[0].trim();
+    if (/^(?:UTC|GMT)$/i.test(abbrev)) time = zonedInstant(y, mo, d, h, mi, sec, fractionMs(m[7]), "UTC", shown);
+    else {
+      // the host's zone by its abbreviation: read in the configured zone where that zone is so called then
+      const t = zonedInstant(y, mo, d, h, mi, sec, fractionMs(m[7]), zone, shown);
+      time = t.ok && !zoneNames(t.ms, zone).includes(abbrev) ? { ok: false, reason: `timestamp: zone ${quoted(abbrev)} is not the configured zone's (${zone}): set VIGIL_LOG_TIMEZONE to the host's zone, or export with journalctl -o short-iso` } : t;
+    }
+  } else if ((m = TAI64N.exec(rest))) {
+    const seconds = Number(BigInt(`0x${m[1]}`) - 2n ** 62n - 10n);
+    const ms = seconds * 1000 + Math.floor(parseInt(m[2], 16) / 1e6);
+    time = Number.isSafeInteger(ms) && ms > 0 ? { ok: true, ms } : { ok: false, reason: `timestamp: not a time: ${quoted(m[0].trim())}` };
+  } else if ((m = ISO.exec(rest))) {
     const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
     const shown = m[0].trim();
     const offset = m[8];
@@ -298,6 +349,45 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
   return { time: time.ms, host, program: tag[1], module: tag[2] ?? null, pid: tag[3] ?? null, message: rest.slice(tag[0].length) };
 }
 
+/**
+ * A JSON record as its own line (null: not one of these, the caller says why):
+ *   journalctl -o json   {"__REALTIME_TIMESTAMP":"1704103200123456","_HOSTNAME":"web-1","SYSLOG_IDENTIFIER":"sshd","_PID":"4242","MESSAGE":"Failed password for …"}
+ *   NXLog's to_json()    {"EventTime":"2026-11-30 10:00:00","Hostname":"WEB-1","EventID":4625,…}   (the whole record is the message, read as Windows')
+ * journald's time is microseconds since the epoch; NXLog's EventTime the Windows host's local time
+ * (read in the configured zone) unless it carries an offset.
+ */
+function jsonEnvelope(text: string, ctx: ParseContext): Envelope | { reason: string } | null {
+  if (!text.includes('"__REALTIME_TIMESTAMP"') && !(text.includes('"EventID"') && text.includes('"EventTime"'))) return null;
+  let rec: unknown;
+  try {
+    rec = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!rec || typeof rec !== "object" || Array.isArray(rec)) return null;
+  const r = rec as Record<string, unknown>;
+  const str = (k: string) => (typeof r[k] === "string" ? (r[k] as string) : typeof r[k] === "number" ? String(r[k]) : null);
+  const realtime = str("__REALTIME_TIMESTAMP");
+  if (realtime !== null) {
+    if (!/^\d{10,17}$/.test(realtime)) return { reason: `timestamp: journald's __REALTIME_TIMESTAMP is not microseconds: ${quoted(realtime)}` };
+    // MESSAGE is an array of bytes when it was not UTF-8: not read
+    const message = str("MESSAGE");
+    if (message === null) return { reason: "journald record: MESSAGE is not text" };
+    const pid = str("SYSLOG_PID") ?? str("_PID");
+    return { time: Math.floor(Number(realtime) / 1000), host: str("_HOSTNAME"), program: str("SYSLOG_IDENTIFIER") ?? str("_COMM"), module: null, pid, message };
+  }
+  const shown = str("EventTime") ?? "";
+  const t = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/.exec(shown);
+  if (!t) return { reason: `timestamp: NXLog's EventTime is not a time: ${quoted(shown)}` };
+  let time: TimeResult;
+  if (t[8]) {
+    const p = parseInstant(shown.replace(" ", "T"));
+    time = p.ok ? p : { ok: false, reason: `timestamp: not a time: ${quoted(shown)}` };
+  } else time = zonedInstant(Number(t[1]), Number(t[2]), Number(t[3]), Number(t[4]), Number(t[5]), Number(t[6]), fractionMs(t[7]), ctx.timeZone ?? "UTC", shown);
+  if (!time.ok) return { reason: time.reason };
+  return { time: time.ms, host: str("Hostname"), program: null, module: null, pid: null, message: text };
+}
+
 /** `1 TIMESTAMP HOST APP-NAME PROCID MSGID STRUCTURED-DATA [MSG]`, after the PRI. */
 function rfc5424(rest: string): Envelope | { reason: string } {
   const m = RFC5424.exec(rest);
@@ -329,6 +419,17 @@ function rfc5424(rest: string): Envelope | { reason: string } {
   const app = nil(m[3]);
   return { time: t.ms, host: nil(m[2]), program: app, module: null, pid: nil(m[4]), message, msgid: nil(m[5]) };
 }
+
+/** What a zone is called at an instant (ICU's names, American and British: "EST", "CET", "GMT+9"). */
+function zoneNames(ms: number, zone: string): string[] {
+  let formats = ZONE_FORMATS.get(zone);
+  if (!formats) {
+    formats = ["en-US", "en-GB"].map((locale) => new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: "short" }));
+    if (ZONE_FORMATS.size < 64) ZONE_FORMATS.set(zone, formats);
+  }
+  return formats.map((f) => f.formatToParts(ms).find((p) => p.type === "timeZoneName")?.value ?? "");
+}
+const ZONE_FORMATS = new Map<string, Intl.DateTimeFormat[]>();
 
 /** The host a syslog line names (null: none, or not a syslog line). */
 export function syslogHost(line: string, ctx: ParseContext): string | null {
