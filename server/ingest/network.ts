@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { heartbeatInputSchema, type NodeStatus, type NormalizedHeartbeat } from "../../lib/contracts/network";
 import type { NetworkDelta } from "../../lib/contracts/live";
 import type { Severity } from "../../lib/contracts/common";
+import { UserError } from "../auth/users";
 import type { Clock } from "../clock";
 import type { Hub } from "../live/hub";
 import type { IncidentService } from "../incidents/service";
@@ -179,11 +180,17 @@ export class NetworkIngest {
     };
   }
 
-  /** Creates or updates nodes from definitions (the demo fleet, a config file). */
+  /**
+   * Creates or updates nodes from definitions (the demo fleet, a config file). A parent is a node
+   * of the same set (in any order) or one that exists; a set with a parent that is neither, a node
+   * its own parent, or parents in a loop is refused whole, naming each problem, and changes
+   * nothing: as the nodes file and /api/v1/nodes refuse them.
+   */
   register(defs: readonly NodeDefinition[]): void {
+    const ordered = this.registrable(defs);
     const changed: NetworkDelta[] = [];
     this.sqlite.transaction(() => {
-      for (const def of defs) {
+      for (const def of ordered) {
         const parentId = def.parent ? this.idOfKey(def.parent.toLowerCase()) : null;
         const values = { name: def.name, kind: def.kind, parentId, critical: def.critical ?? false, degradedMs: def.degradedMs ?? null, tags: def.tags ?? {} };
         const row = this.db
@@ -197,6 +204,57 @@ export class NetworkIngest {
       }
     })();
     this.hub.publish("network", changed);
+  }
+
+  /** The definitions with every parent before its children, or a UserError naming what is wrong with them. */
+  private registrable(defs: readonly NodeDefinition[]): NodeDefinition[] {
+    const byKey = new Map<string, NodeDefinition>();
+    const problems: string[] = [];
+    for (const def of defs) {
+      const key = def.key.toLowerCase();
+      if (byKey.has(key)) problems.push(`node ${key} is defined twice`);
+      else byKey.set(key, def);
+    }
+    const parentOf = (key: string): string | null => {
+      const def = byKey.get(key);
+      if (def) return def.parent?.toLowerCase() ?? null;
+      const id = this.idOfKey(key);
+      const parentId = id === null ? null : (this.db.select({ parentId: nodes.parentId }).from(nodes).where(eq(nodes.id, id)).get()?.parentId ?? null);
+      return parentId === null ? null : (this.keyById.get(parentId) ?? this.db.select({ key: nodes.key }).from(nodes).where(eq(nodes.id, parentId)).get()?.key ?? null);
+    };
+    const looped = new Set<string>();
+    for (const [key, def] of byKey) {
+      const parent = def.parent?.toLowerCase();
+      if (!parent || looped.has(key)) continue;
+      if (parent === key) problems.push(`node ${key}: parent: a node cannot be its own parent`);
+      else if (!byKey.has(parent) && this.idOfKey(parent) === null) problems.push(`node ${key}: parent: no node ${parent}`);
+      else {
+        // up from the parent, through the set and the stored tree: meeting the node again is a loop
+        const path = [key];
+        for (let at: string | null = parent, hops = 0; at !== null && hops < 10_000; at = parentOf(at), hops++) {
+          path.push(at);
+          if (at === key) {
+            for (const k of path) looped.add(k);
+            problems.push(`node ${key}: parent: parents form a loop: ${path.join(" → ")}`);
+            break;
+          }
+        }
+      }
+    }
+    if (problems.length) throw new UserError("invalid", `nodes not registered: ${problems.join("; ")}`);
+    // parents first, so each one's id is known when its children are written
+    const out: NodeDefinition[] = [];
+    const placed = new Set<string>();
+    const place = (key: string) => {
+      if (placed.has(key)) return;
+      placed.add(key);
+      const def = byKey.get(key)!;
+      const parent = def.parent?.toLowerCase();
+      if (parent && byKey.has(parent)) place(parent);
+      out.push(def);
+    };
+    for (const key of byKey.keys()) place(key);
+    return out;
   }
 
   ingest(items: readonly unknown[], source: string, malformed: readonly Rejection[] = []): IngestResult {
