@@ -54,6 +54,10 @@ export interface HeartbeatDelegate {
   onStatusMoved(listener: (ids: readonly number[]) => void): void;
   /** a managed node as the incident rules read it (a heartbeat node's ancestor), or undefined */
   outageView(id: number): OutageNode | undefined;
+  /** a managed node as the status machine reads a parent (null while paused), or undefined when it is not one */
+  parentStatus?(id: number): ParentStatus | null | undefined;
+  /** where the service reads heartbeat nodes that are parents of its managed nodes (their own health under flapping included) */
+  readHeartbeatParents?(read: (id: number) => ParentStatus | undefined): void;
 }
 export const WATCHDOG_SOURCE = "watchdog";
 
@@ -141,6 +145,7 @@ export class NetworkIngest {
     this.outages.restore(this.context(new Map()));
     // a managed parent (probed, or judged from its own heartbeats) moving judges its heartbeat children again
     options.delegate?.onStatusMoved((ids) => this.parentsMoved(ids));
+    options.delegate?.readHeartbeatParents?.((id) => this.parentStatusOf(id));
   }
 
   /**
@@ -427,7 +432,7 @@ export class NetworkIngest {
   private adopt(next: ReadonlyMap<string, CachedNode>, deltas: NetworkDelta[], changed: readonly Incident[]): void {
     const moved: number[] = [];
     for (const [key, node] of next) {
-      if (this.byKey.get(key)?.status !== node.status) moved.push(node.id);
+      if (childrenFollow(this.byKey.get(key), node)) moved.push(node.id);
       this.byKey.set(key, node);
       this.keyById.set(node.id, key);
     }
@@ -556,9 +561,20 @@ export class NetworkIngest {
     const key = this.keyById.get(node.parentId);
     const owned = key !== undefined && (this.options.delegate?.owns(key) ?? false);
     const p = key === undefined || owned ? undefined : (next.get(key) ?? this.byKey.get(key));
-    if (p) return { status: p.status, base: p.base, since: p.since };
+    if (p) return { status: p.status, base: p.base, since: p.since, base_since: p.baseSince };
+    // a managed parent as the service judges it (its checks' own health under flapping included)
+    const managed = owned ? this.options.delegate?.parentStatus?.(node.parentId) : undefined;
+    if (managed !== undefined) return managed;
     const row = this.parentRow.get(node.parentId);
     return row ? { status: storedStatus(row.status), since: row.status_since } : null;
+  }
+
+  /** A heartbeat node as the status machine reads a parent (for the service, whose managed nodes may be its children), or undefined when it is not one of these. */
+  parentStatusOf(id: number): ParentStatus | undefined {
+    const key = this.keyById.get(id);
+    if (key === undefined || this.options.delegate?.owns(key)) return undefined;
+    const n = this.byKey.get(key);
+    return n ? { status: n.status, base: n.base, since: n.since, base_since: n.baseSince } : undefined;
   }
 
   /** A node's id by its key: from the cache, else from its row (a config or API node made since this started). */
@@ -574,7 +590,7 @@ export class NetworkIngest {
    * it came back), parents before children.
    */
   private cascade(next: Map<string, CachedNode>, now: number, deltas: NetworkDelta[], outcomes: { push(o: { kind: "moved"; key: string; transition: Transition }): unknown }, roots?: readonly number[]): void {
-    const queue = roots ? [...roots] : [...next.values()].filter((n) => this.byKey.get(n.key)?.status !== n.status).map((n) => n.id);
+    const queue = roots ? [...roots] : [...next.values()].filter((n) => childrenFollow(this.byKey.get(n.key), n)).map((n) => n.id);
     const seen = new Set(queue);
     while (queue.length) {
       const parentId = queue.shift()!;
@@ -619,6 +635,16 @@ function judgeLatency(track: LatencyTrack | undefined, time: number, latency: nu
   return { baseline, sampleAt: time, gapMs, anomaly };
 }
 
+
+/**
+ * Whether a node's children are judged again after it moved from `before` to `after`: its status
+ * changed, or its heartbeats went down under flapping (its failing children are unreachable at
+ * once, as under any parent going down; coming back under flapping, they wait for their own next
+ * heartbeat, as after any parent's return).
+ */
+function childrenFollow(before: Pick<CachedNode, "status" | "base"> | undefined, after: Pick<CachedNode, "status" | "base">): boolean {
+  return before?.status !== after.status || (after.base === "down" && before.base !== "down");
+}
 
 /** A heartbeat node's own health from its row, after a restart (its shown status may be an overlay). */
 function baseOf(status: NodeStatus, failures: number, failuresToDown: number): Health {
