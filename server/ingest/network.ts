@@ -16,7 +16,7 @@ import { DEFAULT_FAILURES_TO_DOWN, nextHealth, type NodeHealth } from "../detect
 import { FiguresStore, type RolledResult } from "../network/figures-store";
 import { baselineFor, initialBaseline, nextGap, observeLatency, type BaselineState } from "../network/baseline";
 import { anomalyReason, type AnomalyFacts } from "../network/check-health";
-import { DEFAULT_STORM, Outages, recordAnomaly, resolveAnomaly, type OutageContext, type OutageNode, type StormOptions } from "../network/outages";
+import { DEFAULT_STORM, NODE_STORM_RULE, Outages, recordAnomaly, resolveAnomaly, type OutageContext, type OutageNode, type StormOptions } from "../network/outages";
 import { flapReason, overlayOf, type Health, type ParentStatus, type Transition } from "../network/status";
 import { DEFAULT_FLAP, initialFlap, recordFlap, type FlapOptions, type FlapState } from "../network/flapping";
 import { DEFAULT_TIME_WINDOW, timeWindowCheck, validateBatch, type IngestResult, type Rejection, type TimeWindow } from "./validate";
@@ -567,6 +567,14 @@ export class NetworkIngest {
     if (managed !== undefined) return managed;
     const row = this.parentRow.get(node.parentId);
     return row ? { status: storedStatus(row.status), since: row.status_since } : null;
+  }
+
+  /**
+   * Whether a storm of heartbeat nodes waits only on people: its members not back are all paused
+   * (pausing one makes it an API node) or resumed with no result yet. From memory, no query.
+   */
+  escalationHeld(incident: Pick<Incident, "id" | "rule">): boolean {
+    return incident.rule === NODE_STORM_RULE && this.outages.stormWaiting(incident.id, this.context(new Map()));
   }
 
   /** A heartbeat node as the status machine reads a parent (for the service, whose managed nodes may be its children), or undefined when it is not one of these. */

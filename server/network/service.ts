@@ -16,7 +16,7 @@ import type { CheckEnv } from "./checks/check";
 import type { PingOptions } from "./checks/icmp";
 import { createCheck, PushMonitor, type PushInput } from "./checks";
 import { HEARTBEAT_CHECK, type LiveCheck, type LiveNode } from "./model";
-import { DEFAULT_STORM, LATENCY_ANOMALY_RULE, NODE_DOWN_RULE, Outages, type OutageNode, type StormOptions } from "./outages";
+import { DEFAULT_STORM, LATENCY_ANOMALY_RULE, NODE_DOWN_RULE, NODE_STORM_RULE, Outages, waiting, type OutageNode, type StormOptions } from "./outages";
 import { LiveNodes } from "./live-nodes";
 import { CheckScheduler, type CheckRun, type SchedulerStats, type Timers } from "./scheduler";
 import { evaluateNode, initialNodeState, withoutChecks, type Evaluation, type ParentStatus, type StatusResult } from "./status";
@@ -148,6 +148,22 @@ export class NetworkService {
     this.nodes.readExternal(read);
   }
 
+  /**
+   * Whether an open incident of these nodes waits only on people who paused them, so that its
+   * escalation stands still: a node's own incident (`node_down`, `latency_anomaly`) while the node
+   * is paused, or resumed with no result yet; a storm while every member not back is (a storm with
+   * a member failing on its own account goes on). A resumed node that fails again, or a member of
+   * it, ends the wait (its incident says so: outages.ts). Answers from memory, no query.
+   */
+  escalationHeld(incident: Pick<Incident, "id" | "rule" | "entity">): boolean {
+    if (incident.rule === NODE_DOWN_RULE || incident.rule === LATENCY_ANOMALY_RULE) {
+      const node = this.nodes.key(incident.entity);
+      return node !== undefined && waiting(this.nodes.view(node));
+    }
+    if (incident.rule === NODE_STORM_RULE) return this.outages.stormWaiting(incident.id, this.nodes.context());
+    return false;
+  }
+
   /** Whether heartbeats for this key are judged here (a node defined in the file or over the API). */
   owns(key: string): boolean {
     return this.nodes.key(key) !== undefined;
@@ -212,7 +228,7 @@ export class NetworkService {
     node.state = initialNodeState();
     if (paused) {
       this.unschedule(node);
-      this.outages.forget(node.id);
+      this.outages.paused(node.id);
     } else this.schedule(node);
     this.moved.add(node.id);
     this.sqlite.transaction(() => {
