@@ -179,7 +179,8 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
   };
   // webhooks and escalation read incident transitions from the hub's flushes, never from the ingest path
   const notify = createNotify(
-    { db, sqlite, clock, hub, audit: access.audit },
+    // an incident whose nodes are all paused (someone knows) is not escalated further until one, resumed, fails again
+    { db, sqlite, clock, hub, audit: access.audit, held: (incident) => incident.pane === "network" && (probes.escalationHeld(incident) || network.escalationHeld(incident)) },
     {
       ...options.notify,
       publicUrl: () => options.notify?.publicUrl ?? options.access.publicUrl ?? [...hosts.current.origins][0] ?? "http://localhost:3000",

@@ -82,7 +82,9 @@ export const notifyAttempts = sqliteTable(
 
 /**
  * Escalation of one open incident: paged up to `level` since `started_at` (its open or last
- * reopen); the next level is due at `next_at` (null: no level left). Removed when acknowledged
+ * reopen); the next level is due at `next_at` (null: no level left, or held). It stands still
+ * while its nodes are all paused: `held_at` since when (null: not held), `held_ms` how long it has
+ * stood still in this open period before (levels are due as much later). Removed when acknowledged
  * or resolved.
  */
 export const notifyEscalations = sqliteTable(
@@ -93,6 +95,8 @@ export const notifyEscalations = sqliteTable(
     startedAt: integer("started_at").notNull(),
     level: integer("level").notNull(),
     nextAt: integer("next_at"),
+    heldAt: integer("held_at"),
+    heldMs: integer("held_ms").notNull().default(0),
   },
   (t) => [index("notify_escalations_next").on(t.nextAt).where(sql`next_at IS NOT NULL`)],
 );

@@ -158,13 +158,18 @@ export interface DryRunStep {
   at_minute: number;
   event: "open" | "escalate";
   endpoints: { id: number; name: string; enabled: boolean }[];
-  /** for an incident: paged already, still due (at `at`), or not going to happen (acknowledged, resolved) */
-  state?: "paged" | "due" | "stopped";
+  /**
+   * for an incident: paged already (at `at`, unless the escalation was held since), still due (at
+   * `at`), held (every node of the incident paused: due again, as much later, once it is not), or
+   * not going to happen (acknowledged, resolved)
+   */
+  state?: "paged" | "due" | "held" | "stopped";
   at?: number;
 }
 export interface DryRun {
   severity: Severity;
-  incident: { id: number; status: string; escalation_started_at: number | null } | null;
+  /** `escalation_held_since`: since when its escalation stands still (null: it does not) */
+  incident: { id: number; status: string; escalation_started_at: number | null; escalation_held_since: number | null } | null;
   /** the escalation levels in order */
   steps: DryRunStep[];
   /** endpoints told about an open of this severity by their own subscription (events, min_severity) */

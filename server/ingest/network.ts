@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { heartbeatInputSchema, type NodeStatus, type NormalizedHeartbeat } from "../../lib/contracts/network";
 import type { NetworkDelta } from "../../lib/contracts/live";
 import type { Severity } from "../../lib/contracts/common";
+import { UserError } from "../auth/users";
 import type { Clock } from "../clock";
 import type { Hub } from "../live/hub";
 import type { IncidentService } from "../incidents/service";
@@ -15,7 +16,7 @@ import { DEFAULT_FAILURES_TO_DOWN, nextHealth, type NodeHealth } from "../detect
 import { FiguresStore, type RolledResult } from "../network/figures-store";
 import { baselineFor, initialBaseline, nextGap, observeLatency, type BaselineState } from "../network/baseline";
 import { anomalyReason, type AnomalyFacts } from "../network/check-health";
-import { DEFAULT_STORM, Outages, recordAnomaly, resolveAnomaly, type OutageContext, type OutageNode, type StormOptions } from "../network/outages";
+import { DEFAULT_STORM, NODE_STORM_RULE, Outages, recordAnomaly, resolveAnomaly, type OutageContext, type OutageNode, type StormOptions } from "../network/outages";
 import { flapReason, overlayOf, type Health, type ParentStatus, type Transition } from "../network/status";
 import { DEFAULT_FLAP, initialFlap, recordFlap, type FlapOptions, type FlapState } from "../network/flapping";
 import { DEFAULT_TIME_WINDOW, timeWindowCheck, validateBatch, type IngestResult, type Rejection, type TimeWindow } from "./validate";
@@ -53,6 +54,10 @@ export interface HeartbeatDelegate {
   onStatusMoved(listener: (ids: readonly number[]) => void): void;
   /** a managed node as the incident rules read it (a heartbeat node's ancestor), or undefined */
   outageView(id: number): OutageNode | undefined;
+  /** a managed node as the status machine reads a parent (null while paused), or undefined when it is not one */
+  parentStatus?(id: number): ParentStatus | null | undefined;
+  /** where the service reads heartbeat nodes that are parents of its managed nodes (their own health under flapping included) */
+  readHeartbeatParents?(read: (id: number) => ParentStatus | undefined): void;
 }
 export const WATCHDOG_SOURCE = "watchdog";
 
@@ -140,6 +145,7 @@ export class NetworkIngest {
     this.outages.restore(this.context(new Map()));
     // a managed parent (probed, or judged from its own heartbeats) moving judges its heartbeat children again
     options.delegate?.onStatusMoved((ids) => this.parentsMoved(ids));
+    options.delegate?.readHeartbeatParents?.((id) => this.parentStatusOf(id));
   }
 
   /**
@@ -179,11 +185,17 @@ export class NetworkIngest {
     };
   }
 
-  /** Creates or updates nodes from definitions (the demo fleet, a config file). */
+  /**
+   * Creates or updates nodes from definitions (the demo fleet, a config file). A parent is a node
+   * of the same set (in any order) or one that exists; a set with a parent that is neither, a node
+   * its own parent, or parents in a loop is refused whole, naming each problem, and changes
+   * nothing: as the nodes file and /api/v1/nodes refuse them.
+   */
   register(defs: readonly NodeDefinition[]): void {
+    const ordered = this.registrable(defs);
     const changed: NetworkDelta[] = [];
     this.sqlite.transaction(() => {
-      for (const def of defs) {
+      for (const def of ordered) {
         const parentId = def.parent ? this.idOfKey(def.parent.toLowerCase()) : null;
         const values = { name: def.name, kind: def.kind, parentId, critical: def.critical ?? false, degradedMs: def.degradedMs ?? null, tags: def.tags ?? {} };
         const row = this.db
@@ -197,6 +209,57 @@ export class NetworkIngest {
       }
     })();
     this.hub.publish("network", changed);
+  }
+
+  /** The definitions with every parent before its children, or a UserError naming what is wrong with them. */
+  private registrable(defs: readonly NodeDefinition[]): NodeDefinition[] {
+    const byKey = new Map<string, NodeDefinition>();
+    const problems: string[] = [];
+    for (const def of defs) {
+      const key = def.key.toLowerCase();
+      if (byKey.has(key)) problems.push(`node ${key} is defined twice`);
+      else byKey.set(key, def);
+    }
+    const parentOf = (key: string): string | null => {
+      const def = byKey.get(key);
+      if (def) return def.parent?.toLowerCase() ?? null;
+      const id = this.idOfKey(key);
+      const parentId = id === null ? null : (this.db.select({ parentId: nodes.parentId }).from(nodes).where(eq(nodes.id, id)).get()?.parentId ?? null);
+      return parentId === null ? null : (this.keyById.get(parentId) ?? this.db.select({ key: nodes.key }).from(nodes).where(eq(nodes.id, parentId)).get()?.key ?? null);
+    };
+    const looped = new Set<string>();
+    for (const [key, def] of byKey) {
+      const parent = def.parent?.toLowerCase();
+      if (!parent || looped.has(key)) continue;
+      if (parent === key) problems.push(`node ${key}: parent: a node cannot be its own parent`);
+      else if (!byKey.has(parent) && this.idOfKey(parent) === null) problems.push(`node ${key}: parent: no node ${parent}`);
+      else {
+        // up from the parent, through the set and the stored tree: meeting the node again is a loop
+        const path = [key];
+        for (let at: string | null = parent, hops = 0; at !== null && hops < 10_000; at = parentOf(at), hops++) {
+          path.push(at);
+          if (at === key) {
+            for (const k of path) looped.add(k);
+            problems.push(`node ${key}: parent: parents form a loop: ${path.join(" → ")}`);
+            break;
+          }
+        }
+      }
+    }
+    if (problems.length) throw new UserError("invalid", `nodes not registered: ${problems.join("; ")}`);
+    // parents first, so each one's id is known when its children are written
+    const out: NodeDefinition[] = [];
+    const placed = new Set<string>();
+    const place = (key: string) => {
+      if (placed.has(key)) return;
+      placed.add(key);
+      const def = byKey.get(key)!;
+      const parent = def.parent?.toLowerCase();
+      if (parent && byKey.has(parent)) place(parent);
+      out.push(def);
+    };
+    for (const key of byKey.keys()) place(key);
+    return out;
   }
 
   ingest(items: readonly unknown[], source: string, malformed: readonly Rejection[] = []): IngestResult {
@@ -369,7 +432,7 @@ export class NetworkIngest {
   private adopt(next: ReadonlyMap<string, CachedNode>, deltas: NetworkDelta[], changed: readonly Incident[]): void {
     const moved: number[] = [];
     for (const [key, node] of next) {
-      if (this.byKey.get(key)?.status !== node.status) moved.push(node.id);
+      if (childrenFollow(this.byKey.get(key), node)) moved.push(node.id);
       this.byKey.set(key, node);
       this.keyById.set(node.id, key);
     }
@@ -498,9 +561,28 @@ export class NetworkIngest {
     const key = this.keyById.get(node.parentId);
     const owned = key !== undefined && (this.options.delegate?.owns(key) ?? false);
     const p = key === undefined || owned ? undefined : (next.get(key) ?? this.byKey.get(key));
-    if (p) return { status: p.status, base: p.base, since: p.since };
+    if (p) return { status: p.status, base: p.base, since: p.since, base_since: p.baseSince };
+    // a managed parent as the service judges it (its checks' own health under flapping included)
+    const managed = owned ? this.options.delegate?.parentStatus?.(node.parentId) : undefined;
+    if (managed !== undefined) return managed;
     const row = this.parentRow.get(node.parentId);
     return row ? { status: storedStatus(row.status), since: row.status_since } : null;
+  }
+
+  /**
+   * Whether a storm of heartbeat nodes waits only on people: its members not back are all paused
+   * (pausing one makes it an API node) or resumed with no result yet. From memory, no query.
+   */
+  escalationHeld(incident: Pick<Incident, "id" | "rule">): boolean {
+    return incident.rule === NODE_STORM_RULE && this.outages.stormWaiting(incident.id, this.context(new Map()));
+  }
+
+  /** A heartbeat node as the status machine reads a parent (for the service, whose managed nodes may be its children), or undefined when it is not one of these. */
+  parentStatusOf(id: number): ParentStatus | undefined {
+    const key = this.keyById.get(id);
+    if (key === undefined || this.options.delegate?.owns(key)) return undefined;
+    const n = this.byKey.get(key);
+    return n ? { status: n.status, base: n.base, since: n.since, base_since: n.baseSince } : undefined;
   }
 
   /** A node's id by its key: from the cache, else from its row (a config or API node made since this started). */
@@ -516,7 +598,7 @@ export class NetworkIngest {
    * it came back), parents before children.
    */
   private cascade(next: Map<string, CachedNode>, now: number, deltas: NetworkDelta[], outcomes: { push(o: { kind: "moved"; key: string; transition: Transition }): unknown }, roots?: readonly number[]): void {
-    const queue = roots ? [...roots] : [...next.values()].filter((n) => this.byKey.get(n.key)?.status !== n.status).map((n) => n.id);
+    const queue = roots ? [...roots] : [...next.values()].filter((n) => childrenFollow(this.byKey.get(n.key), n)).map((n) => n.id);
     const seen = new Set(queue);
     while (queue.length) {
       const parentId = queue.shift()!;
@@ -561,6 +643,16 @@ function judgeLatency(track: LatencyTrack | undefined, time: number, latency: nu
   return { baseline, sampleAt: time, gapMs, anomaly };
 }
 
+
+/**
+ * Whether a node's children are judged again after it moved from `before` to `after`: its status
+ * changed, or its heartbeats went down under flapping (its failing children are unreachable at
+ * once, as under any parent going down; coming back under flapping, they wait for their own next
+ * heartbeat, as after any parent's return).
+ */
+function childrenFollow(before: Pick<CachedNode, "status" | "base"> | undefined, after: Pick<CachedNode, "status" | "base">): boolean {
+  return before?.status !== after.status || (after.base === "down" && before.base !== "down");
+}
 
 /** A heartbeat node's own health from its row, after a restart (its shown status may be an overlay). */
 function baseOf(status: NodeStatus, failures: number, failuresToDown: number): Health {

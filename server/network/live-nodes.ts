@@ -13,7 +13,14 @@ export class LiveNodes {
   private readonly byKey = new Map<string, LiveNode>();
   private readonly children = new Map<number, Set<number>>();
 
+  /** heartbeat nodes as the ingest judges them (set by it); their rows otherwise */
+  private external: ((id: number) => ParentStatus | undefined) | null = null;
+
   constructor(private readonly store: NetworkStore) {}
+
+  readExternal(read: (id: number) => ParentStatus | undefined): void {
+    this.external = read;
+  }
 
   get size(): number {
     return this.byId.size;
@@ -76,7 +83,9 @@ export class LiveNodes {
   parentStatus(node: LiveNode): ParentStatus | null {
     if (node.parentId === null) return null;
     const live = this.byId.get(node.parentId);
-    if (live) return live.paused ? null : { status: live.state.status, base: live.state.base, since: live.state.since };
+    if (live) return live.paused ? null : { status: live.state.status, base: live.state.base, since: live.state.since, base_since: live.state.base_since };
+    const external = this.external?.(node.parentId);
+    if (external) return external;
     const row = this.store.statusOf(node.parentId);
     return row ? { status: storedStatus(row.status), since: row.status_since } : null;
   }

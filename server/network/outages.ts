@@ -96,6 +96,11 @@ export function failingSince(n: OutageNode): number | null {
   return first;
 }
 
+/** Paused, or resumed with no result yet: what it shows says nothing of its own about its outage. */
+export function waiting(n: OutageNode): boolean {
+  return n.paused || n.status === "pending";
+}
+
 /**
  * Whose storms an Outages tracks: the network service's nodes (config and API) or the nodes made
  * by heartbeats alone (the ingest's); each picks up only its own after a restart, by the prefix of
@@ -179,12 +184,16 @@ export class Outages {
     for (const storm of [...this.storms]) this.settleStorm(storm, ctx, now, out);
   }
 
-  /** A storm whose members are all passing again (or gone) resolves, as of the last one back. */
+  /**
+   * A storm whose members are all passing again (or gone) resolves, as of the last one back. A
+   * member paused while it failed is not back: it holds the storm open until it is resumed and
+   * passes (as a node's own incident stays open), and so does one resumed with no result yet.
+   */
   private settleStorm(storm: StormState, ctx: OutageContext, now: number, out: Map<number, Incident>): void {
     let last = 0;
     for (const [id, m] of storm.members) {
       const node = ctx.get(id);
-      if (node && failingSince(node) !== null) return;
+      if (node && (failingSince(node) !== null || (m.recovered_at === null && waiting(node)))) return;
       last = Math.max(last, m.recovered_at ?? 0);
     }
     this.storms.splice(this.storms.indexOf(storm), 1);
@@ -198,12 +207,31 @@ export class Outages {
     return this.storms.find((s) => s.members.has(id));
   }
 
-  /** The incident that speaks for a node's outage, if any (its own, or its storm's). */
+  /** The incident that speaks for a node's outage, if any (its own, or that of the storm it is in and not back from). */
   incidentOf(node: OutageNode): Incident | null {
     const own = this.incidents.activeByKey(NODE_DOWN_RULE, node.key);
     if (own) return own;
     const storm = this.stormOf(node.id);
-    return storm ? this.incidents.work.get(storm.incidentId) : null;
+    return storm && storm.members.get(node.id)!.recovered_at === null ? this.incidents.work.get(storm.incidentId) : null;
+  }
+
+  /**
+   * Whether the storm of incident `incidentId` waits only on people: every member not back is
+   * paused, or resumed with no result yet (at least one such), none failing on its own account.
+   * False for a storm this does not track.
+   */
+  stormWaiting(incidentId: number, ctx: OutageContext): boolean {
+    const storm = this.storms.find((s) => s.incidentId === incidentId);
+    if (!storm) return false;
+    let waits = false;
+    for (const [id, m] of storm.members) {
+      if (m.recovered_at !== null) continue;
+      const node = ctx.get(id);
+      if (!node) continue;
+      if (!waiting(node)) return false;
+      waits = true;
+    }
+    return waits;
   }
 
   /**
@@ -215,18 +243,28 @@ export class Outages {
     this.note(incidentId, `${name} was paused at ${iso(at)}: no checks run while it is paused, so this stays open until it is resolved by hand or ${name}, resumed, passes again`, out, true);
   }
 
-  /** A node removed or paused: it no longer holds a storm open, and waits for nothing. */
+  /** A node removed: it no longer holds a storm open, and waits for nothing. */
   forget(id: number): void {
     this.held.delete(id);
     for (const storm of this.storms) storm.members.delete(id);
   }
 
+  /** A node paused: it waits for no ancestor any more; a storm it failed in stays open for it (settleStorm). */
+  paused(id: number): void {
+    this.held.delete(id);
+  }
+
   private down(node: OutageNode, t: Transition, ctx: OutageContext, out: Map<number, Incident>): void {
     const mine = this.stormOf(node.id);
     if (mine) {
-      mine.members.get(node.id)!.recovered_at = null;
+      const member = mine.members.get(node.id)!;
+      if (t.from === "pending" && member.recovered_at === null) this.resumedFailing(mine.incidentId, node, t, out);
+      member.recovered_at = null;
       return;
     }
+    // its own incident, still open from before it was paused: it was resumed, and fails still
+    const own = t.from === "pending" ? this.incidents.activeByKey(NODE_DOWN_RULE, node.key) : null;
+    if (own) this.resumedFailing(own.id, node, t, out);
     if (this.ancestorFailing(node, ctx)) {
       this.held.set(node.id, t);
       return;
@@ -273,6 +311,14 @@ export class Outages {
   }
 
   private recovered(node: OutageNode, t: Transition, ctx: OutageContext, out: Map<number, Incident>): void {
+    // a node resumed (from pending) whose first check fails is degraded, not back: its open
+    // incident stays open and says it fails still (its escalation, held while the node was
+    // paused, goes on from here); it grows when the node is down again
+    if (t.from === "pending" && failingSince(node) !== null) {
+      const open = this.incidentOf(node);
+      if (open) this.resumedFailing(open.id, node, t, out);
+      return;
+    }
     this.held.delete(node.id);
     this.resolve(NODE_DOWN_RULE, node.key, `${node.name} is passing again: first good check at ${iso(t.at)}, confirmed at ${iso(t.confirmed_at)}`, t.at, out);
     const storm = this.stormOf(node.id);
@@ -282,6 +328,11 @@ export class Outages {
       this.note(storm.incidentId, `${node.name} is passing again since ${iso(t.at)}`, out);
     }
     void ctx;
+  }
+
+  /** A node resumed with its outage still open (`incidentId`) fails its first check: said on the incident (always: its escalation goes on from here). */
+  private resumedFailing(incidentId: number, node: OutageNode, t: Transition, out: Map<number, Incident>): void {
+    this.note(incidentId, `${node.name}, resumed, failed again at ${iso(t.at)}: ${t.to === "down" ? "down" : "failing"} still${t.reason ? ` (${t.reason})` : ""}`, out, true);
   }
 
   private anomaly(node: OutageNode, t: Transition, out: Map<number, Incident>): void {

@@ -99,4 +99,76 @@ describe("incident rules", () => {
     core.pauseNode("pos-9", true, noc);
     expect(core.incident(down.id)!.timeline.filter((e) => /was paused/.test(e.note ?? ""))).toHaveLength(1);
   });
+  it("a node resumed while still failing keeps its incident open (its first failed check is no recovery) and says so; it grows once down again", () => {
+    const { core, beat, all, status } = setup();
+    core.createNode(def({ id: "pos-9" }), noc);
+    beat("pos-9", true);
+    for (let i = 0; i < 3; i++) beat("pos-9", false);
+    const [down] = all();
+    expect(core.probes.escalationHeld(down)).toBe(false);
+    core.pauseNode("pos-9", true, noc);
+    expect(core.probes.escalationHeld(down)).toBe(true);
+    core.pauseNode("pos-9", false, noc);
+    // resumed, no result yet: still waiting on whoever resumed it
+    expect(core.probes.escalationHeld(down)).toBe(true);
+    beat("pos-9", false);
+    expect(status("pos-9")).toBe("degraded");
+    expect(all()).toHaveLength(1);
+    expect(all()[0]).toMatchObject({ id: down.id, status: "open" });
+    expect(core.probes.escalationHeld(down)).toBe(false);
+    expect(core.incident(down.id)!.timeline.at(-1)!.note).toMatch(/^pos-9, resumed, failed again at .*: failing still \(heartbeat: .*\)$/);
+    const count = all()[0].count;
+    beat("pos-9", false);
+    beat("pos-9", false);
+    expect(status("pos-9")).toBe("down");
+    expect(all()).toHaveLength(1);
+    expect(all()[0].count).toBeGreaterThan(count);
+    // passing again resolves it, as the pause note says
+    beat("pos-9", true);
+    beat("pos-9", true);
+    expect(all()[0]).toMatchObject({ id: down.id, status: "resolved" });
+  });
+  it("a node resumed whose first result passes resolves its incident at once", () => {
+    const { core, beat, all } = setup();
+    core.createNode(def({ id: "pos-9" }), noc);
+    beat("pos-9", true);
+    for (let i = 0; i < 3; i++) beat("pos-9", false);
+    core.pauseNode("pos-9", true, noc);
+    core.pauseNode("pos-9", false, noc);
+    beat("pos-9", true);
+    expect(all()).toHaveLength(1);
+    expect(all()[0].status).toBe("resolved");
+    expect(core.probes.escalationHeld(all()[0])).toBe(false);
+  });
+  it("a storm whose failing members are all paused stays open (nothing passed) and waits; a member resumed and failing again takes it up", () => {
+    const { core, all, status } = setup();
+    const keys = Array.from({ length: 5 }, (_, i) => `till-${i}`);
+    for (const key of keys) core.createNode(def({ id: key, failures_before_down: 1, successes_before_up: 1 }), noc);
+    core.ingestHeartbeats(keys.map((node) => ({ node, ok: true, time: T0 + 1_000, latency_ms: 5 })), "api");
+    for (const [i, node] of keys.entries()) core.ingestHeartbeats([{ node, ok: false, time: T0 + 2_000 + i * 1_000 }], "api");
+    const storm = all().find((i) => i.rule === "node_storm" && i.status === "open")!;
+    // till-0 comes back; pausing three more leaves till-4 failing on its own account
+    core.ingestHeartbeats([{ node: "till-0", ok: true, time: T0 + 10_000, latency_ms: 5 }], "api");
+    for (const key of keys.slice(1, 4)) core.pauseNode(key, true, noc);
+    expect(core.incident(storm.id)!.incident.status).toBe("open");
+    expect(core.probes.escalationHeld(storm)).toBe(false);
+    // pausing a member that is back says nothing on the storm
+    core.pauseNode("till-0", true, noc);
+    expect(core.incident(storm.id)!.timeline.filter((e) => /^till-0 was paused/.test(e.note ?? ""))).toEqual([]);
+    core.pauseNode("till-4", true, noc);
+    expect(core.incident(storm.id)!.incident.status).toBe("open");
+    expect(core.probes.escalationHeld(storm)).toBe(true);
+    // resumed with no result: still waiting; its first result fails: the storm is taken up
+    core.pauseNode("till-4", false, noc);
+    expect(core.incident(storm.id)!.incident.status).toBe("open");
+    expect(core.probes.escalationHeld(storm)).toBe(true);
+    core.ingestHeartbeats([{ node: "till-4", ok: false, time: T0 + 20_000 }], "api");
+    expect(status("till-4")).toBe("down");
+    expect(core.probes.escalationHeld(storm)).toBe(false);
+    expect(core.incident(storm.id)!.timeline.at(-1)!.note).toMatch(/^till-4, resumed, failed again at .*: down still/);
+    // every member passes again, the paused ones resumed: resolved
+    for (const key of keys.slice(0, 4)) core.pauseNode(key, false, noc);
+    core.ingestHeartbeats(keys.map((node) => ({ node, ok: true, time: T0 + 30_000, latency_ms: 5 })), "api");
+    expect(core.incident(storm.id)!.incident.status).toBe("resolved");
+  });
 });

@@ -16,10 +16,10 @@ import type { CheckEnv } from "./checks/check";
 import type { PingOptions } from "./checks/icmp";
 import { createCheck, PushMonitor, type PushInput } from "./checks";
 import { HEARTBEAT_CHECK, type LiveCheck, type LiveNode } from "./model";
-import { DEFAULT_STORM, LATENCY_ANOMALY_RULE, NODE_DOWN_RULE, Outages, type OutageNode, type StormOptions } from "./outages";
+import { DEFAULT_STORM, LATENCY_ANOMALY_RULE, NODE_DOWN_RULE, NODE_STORM_RULE, Outages, waiting, type OutageNode, type StormOptions } from "./outages";
 import { LiveNodes } from "./live-nodes";
 import { CheckScheduler, type CheckRun, type SchedulerStats, type Timers } from "./scheduler";
-import { evaluateNode, initialNodeState, withoutChecks, type Evaluation, type StatusResult } from "./status";
+import { evaluateNode, initialNodeState, withoutChecks, type Evaluation, type ParentStatus, type StatusResult } from "./status";
 import { NetworkStore } from "./store";
 import { FiguresStore } from "./figures-store";
 
@@ -136,6 +136,34 @@ export class NetworkService {
     return node ? this.nodes.view(node) : undefined;
   }
 
+  /** A managed node as the status machine reads a parent (null while paused; undefined: not managed here), for the ingest's heartbeat children. */
+  parentStatus(id: number): ParentStatus | null | undefined {
+    const node = this.nodes.get(id);
+    if (!node) return undefined;
+    return node.paused ? null : { status: node.state.status, base: node.state.base, since: node.state.since, base_since: node.state.base_since };
+  }
+
+  /** Where heartbeat nodes that are parents of managed nodes are read (the ingest's cache: their own health under flapping included). */
+  readHeartbeatParents(read: (id: number) => ParentStatus | undefined): void {
+    this.nodes.readExternal(read);
+  }
+
+  /**
+   * Whether an open incident of these nodes waits only on people who paused them, so that its
+   * escalation stands still: a node's own incident (`node_down`, `latency_anomaly`) while the node
+   * is paused, or resumed with no result yet; a storm while every member not back is (a storm with
+   * a member failing on its own account goes on). A resumed node that fails again, or a member of
+   * it, ends the wait (its incident says so: outages.ts). Answers from memory, no query.
+   */
+  escalationHeld(incident: Pick<Incident, "id" | "rule" | "entity">): boolean {
+    if (incident.rule === NODE_DOWN_RULE || incident.rule === LATENCY_ANOMALY_RULE) {
+      const node = this.nodes.key(incident.entity);
+      return node !== undefined && waiting(this.nodes.view(node));
+    }
+    if (incident.rule === NODE_STORM_RULE) return this.outages.stormWaiting(incident.id, this.nodes.context());
+    return false;
+  }
+
   /** Whether heartbeats for this key are judged here (a node defined in the file or over the API). */
   owns(key: string): boolean {
     return this.nodes.key(key) !== undefined;
@@ -200,7 +228,7 @@ export class NetworkService {
     node.state = initialNodeState();
     if (paused) {
       this.unschedule(node);
-      this.outages.forget(node.id);
+      this.outages.paused(node.id);
     } else this.schedule(node);
     this.moved.add(node.id);
     this.sqlite.transaction(() => {
@@ -378,18 +406,26 @@ export class NetworkService {
     for (const listener of this.movedListeners) listener(ids);
   }
 
-  /** Runs the status machine for one node and stores what it says; answers whether the status changed. */
+  /** Runs the status machine for one node and stores what it says; answers whether its children must be judged again (take). */
   private evaluate(node: LiveNode, results: StatusResult[], now: number, incidents: Map<number, Incident>): boolean {
     const ev = evaluateNode(node.state, { results, now, parent: this.nodes.parentStatus(node), maintenance: node.maintenance.map((m) => m.window) }, node.policy);
     return this.take(node, ev, results, now, incidents);
   }
 
-  /** Takes an evaluation as the node's state: stores it (always with `save`), records its transitions, pages; answers whether the status changed. */
+  /**
+   * Takes an evaluation as the node's state: stores it (always with `save`), records its
+   * transitions, pages; answers whether its children must be judged again: its status changed, or
+   * its checks went down under an overlay that shows no change (a flapping parent going down makes
+   * its failing children unreachable at once, as any parent going down does; its checks coming back
+   * do not: those children wait for their own next result, as after any parent's return).
+   */
   private take(node: LiveNode, ev: Evaluation, results: StatusResult[], now: number, incidents: Map<number, Incident>, save = false): boolean {
     const before = node.state.status;
+    const baseBefore = node.state.base;
     node.state = ev.state;
     const changed = ev.state.status !== before;
-    if (changed) this.moved.add(node.id);
+    const childrenFollow = changed || (ev.state.base === "down" && baseBefore !== "down");
+    if (childrenFollow) this.moved.add(node.id);
     if (save || results.length > 0 || changed || ev.transitions.length > 0) {
       const newest = results.length ? results.reduce((a, b) => (b.time >= a.time ? b : a)) : null;
       this.store.saveStatus(
@@ -402,10 +438,10 @@ export class NetworkService {
     for (const t of ev.transitions) this.figures.recordStatus(node.id, t.at, t.to, t.reason);
     if (changed && ev.transitions.length === 0) this.figures.recordStatus(node.id, ev.state.since ?? now, ev.state.status, ev.state.reason);
     if (ev.transitions.length) this.outages.apply(this.nodes.view(node), ev.transitions, this.nodes.context(), incidents);
-    return changed;
+    return childrenFollow;
   }
 
-  /** Re-evaluates the managed descendants of `id` whose parent's status changed, parents before children. */
+  /** Re-evaluates the managed descendants of `id` whose parent's status changed (or whose checks went down under flapping), parents before children. */
   private cascade(id: number, deltas: NetworkDelta[], incidents: Map<number, Incident>): void {
     const queue = this.nodes.childrenOf(id);
     const seen = new Set<number>([id]);

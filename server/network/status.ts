@@ -24,6 +24,8 @@ export interface ParentStatus {
   base?: Health;
   /** since when the parent has had this status (its evidence time) */
   since: number | null;
+  /** since when its checks have said `base` (a parent down under an overlay dates its children's unreachable by it) */
+  base_since?: number | null;
 }
 
 export interface StatusInput {
@@ -215,7 +217,9 @@ export function overlayOf(own: OwnHealth, parent: ParentStatus | null): { status
   const lastFailed = own.failing_since !== null;
   if (parent && isDown(parent) && (own.base === "down" || lastFailed)) {
     const since = own.base === "down" ? own.base_since : own.failing_since;
-    return { status: "unreachable", at: Math.max(since ?? 0, parent.since ?? 0), reason: `its parent is ${parent.status === "down" || parent.status === "unreachable" ? parent.status : `down (${parent.status})`}` };
+    // down by its checks under flapping or maintenance: since they went down, not since the overlay began
+    const parentSince = parent.status === "down" || parent.status === "unreachable" ? parent.since : (parent.base_since ?? parent.since);
+    return { status: "unreachable", at: Math.max(since ?? 0, parentSince ?? 0), reason: `its parent is ${parent.status === "down" || parent.status === "unreachable" ? parent.status : `down (${parent.status})`}` };
   }
   // after its parent came back, a node still counting its way up stays unreachable rather than
   // paging as down for one interval; if it fails again it is down on its own account

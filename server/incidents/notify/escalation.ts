@@ -1,7 +1,11 @@
 // Escalation policies per severity and the state of each open incident's escalation. Level 1 is
 // paged at open (and reopen); level k+1 when level k's `after` has passed with nobody
 // acknowledging. Each level is paged once per open period: the row remembers the highest level
-// paged, and moving it is written in the same transaction as the deliveries it causes.
+// paged, and moving it is written in the same transaction as the deliveries it causes. An
+// escalation can be held (every node of the incident paused: someone knows): its clock stands
+// still, and on release the levels not yet paged are due as much later as it was held (`held_ms`).
+// A held row is looked at again every HOLD_RECHECK_MS through the same due index (its `next_at`),
+// so a release never depends on a delta alone.
 import type Database from "better-sqlite3";
 import type { VigilDb } from "../../../db/client";
 import { escalationPolicies } from "../../../db/schema";
@@ -19,7 +23,14 @@ export interface EscalationRow {
   started_at: number;
   level: number;
   next_at: number | null;
+  /** since when it stands still (null: not held) */
+  held_at: number | null;
+  /** how long it stood still before, in this open period: its levels are due as much later */
+  held_ms: number;
 }
+
+/** How often a held escalation is asked again whether it still waits (a delta of its incident asks at once). */
+export const HOLD_RECHECK_MS = 60_000;
 
 /** Milliseconds after the open at which each level is paged: [0, after1, after1 + after2, …]. */
 export function levelOffsets(levels: readonly EscalationLevel[]): number[] {
@@ -125,23 +136,45 @@ export class Escalation {
     this.stmt.remove.run(incidentId);
   }
 
-  /** The incident's severity changed while open: its next level follows the new severity's policy. */
+  /** The incident's severity changed while open: its next level follows the new severity's policy (when it is released, if held). */
   reseverity(incidentId: number, severity: string): void {
     const row = this.stmt.get.get(incidentId) as EscalationRow | undefined;
     if (!row || row.severity === severity) return;
-    this.stmt.upsert.run({ id: incidentId, severity, started: row.started_at, level: row.level, next: nextDue(this.levels(severity), row.started_at, row.level) });
+    this.stmt.move.run({ id: incidentId, severity, level: row.level, next: row.held_at === null ? nextDue(this.levels(severity), row.started_at + row.held_ms, row.level) : row.next_at });
+  }
+
+  /**
+   * Holds an open escalation at `now` (or, held already, looks again later): no further level is
+   * due until it is released. Answers whether it was running.
+   */
+  hold(incidentId: number, now: number): boolean {
+    if (this.stmt.hold.run(now, now + HOLD_RECHECK_MS, incidentId).changes > 0) return true;
+    this.stmt.recheck.run(now + HOLD_RECHECK_MS, incidentId);
+    return false;
+  }
+
+  /**
+   * Releases a held escalation at `now`: its clock moves on from where it stood (the levels not yet
+   * paged are due as much later as it was held). Answers whether it was held.
+   */
+  release(incidentId: number, now: number): boolean {
+    const row = this.stmt.get.get(incidentId) as EscalationRow | undefined;
+    if (!row || row.held_at === null) return false;
+    const heldMs = row.held_ms + Math.max(0, now - row.held_at);
+    this.stmt.release.run({ id: incidentId, held: heldMs, next: nextDue(this.levels(row.severity), row.started_at + heldMs, row.level) });
+    return true;
   }
 
   state(incidentId: number): EscalationRow | null {
     return (this.stmt.get.get(incidentId) as EscalationRow | undefined) ?? null;
   }
 
-  /** When the next level of any escalation is due, or null. */
+  /** When the next level of any escalation is due (or a held one is looked at again), or null. */
   nextDue(): number | null {
     return (this.stmt.nextDue.get() as { at: number | null }).at;
   }
 
-  /** Escalations whose next level is due at `now`, oldest first. */
+  /** Escalations whose next level is due at `now` (or held ones to look at again), oldest first. */
   due(now: number, limit: number): EscalationRow[] {
     return this.stmt.due.all(now, limit) as EscalationRow[];
   }
@@ -154,14 +187,14 @@ export class Escalation {
     const levels = this.levels(row.severity);
     const level = row.level + 1;
     if (level > levels.length) {
-      this.stmt.upsert.run({ id: row.incident_id, severity: row.severity, started: row.started_at, level: row.level, next: null });
+      this.stmt.move.run({ id: row.incident_id, severity: row.severity, level: row.level, next: null });
       return null;
     }
-    this.stmt.upsert.run({ id: row.incident_id, severity: row.severity, started: row.started_at, level, next: nextDue(levels, row.started_at, level) });
+    this.stmt.move.run({ id: row.incident_id, severity: row.severity, level, next: nextDue(levels, row.started_at + row.held_ms, level) });
     return { level, endpoints: levels[level - 1].endpoints };
   }
 
-  /** Every open escalation's next level, re-dated from its start under the current policy. */
+  /** Every open escalation's next level, re-dated from its start under the current policy (a held one's when it is released). */
   private redate(): void {
     for (const severity of SEVERITIES) {
       const levels = this.levels(severity);
@@ -177,15 +210,22 @@ const strip = (p: EscalationPolicies) => Object.fromEntries(Object.entries(p).ma
 function prepare(sqlite: Database.Database) {
   return {
     get: sqlite.prepare(`SELECT * FROM notify_escalations WHERE incident_id = ?`),
+    // a new open period: not held
     upsert: sqlite.prepare(
-      `INSERT INTO notify_escalations (incident_id, severity, started_at, level, next_at) VALUES (@id, @severity, @started, @level, @next)
-       ON CONFLICT (incident_id) DO UPDATE SET severity = excluded.severity, started_at = excluded.started_at, level = excluded.level, next_at = excluded.next_at`,
+      `INSERT INTO notify_escalations (incident_id, severity, started_at, level, next_at, held_at, held_ms) VALUES (@id, @severity, @started, @level, @next, NULL, 0)
+       ON CONFLICT (incident_id) DO UPDATE SET severity = excluded.severity, started_at = excluded.started_at, level = excluded.level, next_at = excluded.next_at, held_at = NULL, held_ms = 0`,
     ),
+    // the same open period moves on (a level paged, a new severity): held or not as it was
+    move: sqlite.prepare(`UPDATE notify_escalations SET severity = @severity, level = @level, next_at = @next WHERE incident_id = @id`),
+    // held: next_at is when it is asked again whether it still waits
+    hold: sqlite.prepare(`UPDATE notify_escalations SET held_at = ?, next_at = ? WHERE incident_id = ? AND held_at IS NULL`),
+    recheck: sqlite.prepare(`UPDATE notify_escalations SET next_at = ? WHERE incident_id = ? AND held_at IS NOT NULL`),
+    release: sqlite.prepare(`UPDATE notify_escalations SET held_at = NULL, held_ms = @held, next_at = @next WHERE incident_id = @id`),
     remove: sqlite.prepare(`DELETE FROM notify_escalations WHERE incident_id = ?`),
     nextDue: sqlite.prepare(`SELECT min(next_at) AS at FROM notify_escalations WHERE next_at IS NOT NULL`),
     due: sqlite.prepare(`SELECT * FROM notify_escalations WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at LIMIT ?`),
-    clearSeverity: sqlite.prepare(`UPDATE notify_escalations SET next_at = NULL WHERE severity = ?`),
+    clearSeverity: sqlite.prepare(`UPDATE notify_escalations SET next_at = NULL WHERE severity = ? AND held_at IS NULL`),
     // level L's next level (L+1, 1-based) is paged at offset index L
-    redate: sqlite.prepare(`UPDATE notify_escalations SET next_at = started_at + ? WHERE severity = ? AND level = ?`),
+    redate: sqlite.prepare(`UPDATE notify_escalations SET next_at = started_at + held_ms + ? WHERE severity = ? AND level = ? AND held_at IS NULL`),
   };
 }

@@ -40,8 +40,23 @@ const CACHE_LIMIT = 100_000;
 /** Deltas read per transaction (about 10–20 ms with a transition each and two endpoints). */
 const OBSERVE_SLICE = 250;
 
-export function createNotify(deps: { db: VigilDb; sqlite: Database.Database; clock: Clock; hub: Hub; audit: AuditLog }, options: NotifyOptions) {
+export interface NotifyDeps {
+  db: VigilDb;
+  sqlite: Database.Database;
+  clock: Clock;
+  hub: Hub;
+  audit: AuditLog;
+  /**
+   * Whether an open incident's escalation stands still because its nodes were deliberately paused
+   * (the network service answers from memory: it must be cheap, it is asked for each delta of an
+   * open incident and each level due). Default: never.
+   */
+  held?: (incident: Incident) => boolean;
+}
+
+export function createNotify(deps: NotifyDeps, options: NotifyOptions) {
   const { db, sqlite, clock, hub, audit } = deps;
+  const held = deps.held ?? (() => false);
   const timers: Timers = options.timers ?? {
     now: () => clock.now(),
     setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
@@ -78,12 +93,28 @@ export function createNotify(deps: { db: VigilDb; sqlite: Database.Database; clo
   };
 
   /**
+   * An open incident's escalation held or released as its nodes say now (inside the caller's
+   * transaction): held while `held` answers true, its clock standing still; released when it no
+   * longer does (a paused node resumed and failing again says so on the incident: a delta).
+   */
+  const reconsider = (incident: Incident, now: number): boolean => {
+    if (incident.status !== "open") return false;
+    const wait = held(incident);
+    const row = escalation.state(incident.id);
+    if (!row) return false;
+    if (wait && row.held_at === null) escalation.hold(incident.id, now);
+    else if (!wait && row.held_at !== null) return escalation.release(incident.id, now);
+    return false;
+  };
+
+  /**
    * Reads incident deltas (hub batches, or rows the reconcile found) and writes what they mean:
    * the status seen, the escalation state and the deliveries, in one transaction.
    */
   const observe = (incidents: readonly Incident[]): number => {
     const now = clock.now();
     let written = 0;
+    let released = false;
     sqlite.transaction(() => {
       for (const incident of incidents) {
         const cached = cache.get(incident.id);
@@ -92,6 +123,7 @@ export function createNotify(deps: { db: VigilDb; sqlite: Database.Database; clo
         if (t.kind === "stale") continue;
         if (t.kind === "same") {
           if (incident.status === "open" && cached?.severity !== incident.severity) escalation.reseverity(incident.id, incident.severity);
+          if (incident.pane === "network" && reconsider(incident, now)) released = true;
           if (!cached || incident.version >= cached.version) remember(incident);
           continue;
         }
@@ -99,12 +131,16 @@ export function createNotify(deps: { db: VigilDb; sqlite: Database.Database; clo
         remember(incident);
         if (!t.event) continue;
         let paged: { level: number; endpoints: number[] } | null = null;
-        if (t.event === "open" || t.event === "reopen") paged = { level: 1, endpoints: escalation.start(incident.id, incident.severity, now) };
-        else escalation.stop(incident.id);
+        if (t.event === "open" || t.event === "reopen") {
+          paged = { level: 1, endpoints: escalation.start(incident.id, incident.severity, now) };
+          // level 1 is paged at every open; the levels after it wait while its nodes are paused
+          if (incident.pane === "network") reconsider(incident, now);
+        } else escalation.stop(incident.id);
         written += outbox.enqueue(deliveriesFor(t.event, incident, paged), now).length;
       }
     })();
-    if (written) worker.kick();
+    // a released escalation has a level due again: the worker looks at when
+    if (written || released) worker.kick();
     return written;
   };
 
@@ -120,6 +156,16 @@ export function createNotify(deps: { db: VigilDb; sqlite: Database.Database; clo
         // acknowledged or resolved and the delta not read yet: the row is what counts
         if (!incident || incident.status !== "open") {
           escalation.stop(row.incident_id);
+          continue;
+        }
+        // every node of it paused: it stands still (from here, or still), looked at again later
+        if (held(incident)) {
+          escalation.hold(row.incident_id, now);
+          continue;
+        }
+        // held and no longer waiting (no delta said so): its clock moves on; a level due by now is paged at the next look
+        if (row.held_at !== null) {
+          escalation.release(row.incident_id, now);
           continue;
         }
         const step = escalation.advance({ ...row, severity: incident.severity });
@@ -201,7 +247,7 @@ export function createNotify(deps: { db: VigilDb; sqlite: Database.Database; clo
     };
     return {
       severity,
-      incident: incident ? { id: incident.id, status: incident.status, escalation_started_at: state?.started_at ?? null } : null,
+      incident: incident ? { id: incident.id, status: incident.status, escalation_started_at: state?.started_at ?? null, escalation_held_since: state?.held_at ?? null } : null,
       steps: levels.map((level, i) => ({
         level: i + 1,
         at_minute: offsets[i] / 60_000,
@@ -209,9 +255,12 @@ export function createNotify(deps: { db: VigilDb; sqlite: Database.Database; clo
         endpoints: level.endpoints.map(describe),
         ...(incident
           ? state && i + 1 <= state.level
-            ? { state: "paged" as const, at: state.started_at + offsets[i] }
+            ? // level 1 at the start; a later one when it was due, unless a hold since makes that unknown
+              { state: "paged" as const, ...(i === 0 || (state.held_ms === 0 && state.held_at === null) ? { at: state.started_at + offsets[i] } : {}) }
             : state && incident.status === "open"
-              ? { state: "due" as const, at: state.started_at + offsets[i] }
+              ? state.held_at !== null
+                ? { state: "held" as const }
+                : { state: "due" as const, at: state.started_at + state.held_ms + offsets[i] }
               : { state: "stopped" as const }
           : {}),
       })),

@@ -8,6 +8,7 @@ import { Hub } from "../../live/hub";
 import { fakeTimers, type FakeTimers } from "../../test-support/fake-timers";
 import { personOf } from "../../test-support/core";
 import { endpointInputSchema, escalationInputSchema } from "../../../lib/contracts/notify";
+import { nodeInputSchema } from "../../network/definition";
 import type { Incident } from "../../../lib/contracts/incidents";
 import type { AttemptEvent } from "./delivery";
 import { verifySignature } from "./signature";
@@ -411,6 +412,115 @@ describe("escalation", () => {
     expect(s.timers.now() - reopenedAt).toBe(15 * 60_000);
   });
 
+  it("an incident whose node was paused is not escalated further; resumed and failing again, it goes on with the time its level had left", async () => {
+    const { s, first, second } = await withPolicy();
+    const start = s.timers.now();
+    const incident = failNode(s.core);
+    await s.flush();
+    await first.received(1);
+    await s.core.notify.idle();
+    await s.timers.advance(5 * 60_000);
+    expect(s.core.pauseNode(incident.entity, true, admin).ok).toBe(true);
+    await s.flush();
+    expect(s.core.notify.escalation.dryRun({ incident: incident.id })).toMatchObject({
+      incident: { id: incident.id, status: "open", escalation_started_at: start, escalation_held_since: start + 5 * 60_000 },
+      steps: [{ level: 1, state: "paged", at: start }, { level: 2, state: "held" }],
+    });
+    // an hour paused: nobody further is paged
+    await s.timers.advance(60 * 60_000);
+    await s.core.notify.idle();
+    expect(second.got).toHaveLength(0);
+    // resumed, with no result yet: still nobody
+    expect(s.core.pauseNode(incident.entity, false, admin).ok).toBe(true);
+    await s.flush();
+    await s.timers.advance(30 * 60_000);
+    await s.core.notify.idle();
+    expect(second.got).toHaveLength(0);
+    // its first heartbeat fails: still failing; level 2 had 10 of its 15 minutes left
+    s.core.ingestHeartbeats([{ node: incident.entity, ok: false, time: s.timers.now() - 1000 }], "test");
+    await s.flush();
+    const failedAt = s.timers.now();
+    expect(s.core.incident(incident.id)!.incident.status).toBe("open");
+    expect(s.core.notify.escalation.dryRun({ incident: incident.id })).toMatchObject({ incident: { escalation_held_since: null }, steps: [{ state: "paged", at: start }, { state: "due", at: failedAt + 10 * 60_000 }] });
+    await s.timers.advance(10 * 60_000 - 1);
+    await s.core.notify.idle();
+    expect(second.got).toHaveLength(0);
+    await s.timers.advance(1);
+    await second.received(1);
+    expect(second.bodies()[0]).toMatchObject({ event: "escalate", level: 2, incident: { id: incident.id, status: "open" } });
+    expect(first.got).toHaveLength(1);
+  });
+
+  it("a storm keeps escalating while a member is failing unpaused; with every failing member paused it stays open and waits", async () => {
+    const { s, first, second } = await withPolicy();
+    const tills = (group: string) => Array.from({ length: 5 }, (_, i) => `${group}-till-${i}`);
+    const failTogether = (keys: string[]) => {
+      for (const key of keys) s.core.createNode(nodeInputSchema.parse({ id: key, failures_before_down: 1, successes_before_up: 1 }), admin);
+      s.core.ingestHeartbeats(keys.map((node) => ({ node, ok: true, time: s.timers.now() - 5_000, latency_ms: 5 })), "test");
+      s.core.ingestHeartbeats(keys.map((node, i) => ({ node, ok: false, time: s.timers.now() - 4_000 + i })), "test");
+      return s.core.incidentsSnapshot({ status: "active", limit: 50 }).incidents.find((i) => i.rule === "node_storm" && i.entity.startsWith("storm@") && !seen.has(i.id))!;
+    };
+    const seen = new Set<number>();
+    const partly = failTogether(tills("a"));
+    seen.add(partly.id);
+    await s.timers.advance(61_000);
+    const wholly = failTogether(tills("b"));
+    expect(wholly).toBeDefined();
+    await s.flush();
+    // level 1 of each storm (and of its first four members' own pages, folded into it)
+    await first.received(10);
+    await s.core.notify.idle();
+    await s.timers.advance(5 * 60_000);
+    for (const key of tills("a").slice(1)) s.core.pauseNode(key, true, admin);
+    for (const key of tills("b")) s.core.pauseNode(key, true, admin);
+    await s.flush();
+    await s.timers.advance(10 * 60_000);
+    await second.received(1);
+    expect(second.bodies()[0]).toMatchObject({ event: "escalate", level: 2, incident: { id: partly.id } });
+    await s.core.notify.idle();
+    await s.timers.advance(60 * 60_000);
+    await s.core.notify.idle();
+    expect(second.got).toHaveLength(1);
+    expect(s.core.incident(wholly.id)!.incident.status).toBe("open");
+    // one member resumed and failing again: level 2 of the whole storm after the 10 minutes it had left
+    s.core.pauseNode("b-till-0", false, admin);
+    s.core.ingestHeartbeats([{ node: "b-till-0", ok: false, time: s.timers.now() - 1000 }], "test");
+    await s.flush();
+    await s.timers.advance(10 * 60_000 - 1);
+    await s.core.notify.idle();
+    expect(second.got).toHaveLength(1);
+    await s.timers.advance(1);
+    await second.received(2);
+    expect(second.bodies()[1]).toMatchObject({ event: "escalate", level: 2, incident: { id: wholly.id } });
+  });
+
+  it("a storm of nodes made by heartbeats, every member paused (each an API node then), stays open and waits; a member resumed and failing takes it up within a minute", async () => {
+    const { s, first, second } = await withPolicy();
+    const keys = Array.from({ length: 5 }, (_, i) => `hb-till-${i}`);
+    s.core.ingestHeartbeats(keys.map((node) => ({ node, ok: true, time: s.timers.now() - 10_000 })), "test");
+    s.core.ingestHeartbeats([1, 2, 3].flatMap((t) => keys.map((node) => ({ node, ok: false, time: s.timers.now() - 9_000 + t }))), "test");
+    const storm = s.core.incidentsSnapshot({ status: "active", limit: 50 }).incidents.find((i) => i.rule === "node_storm")!;
+    expect(storm.entity).toMatch(/^heartbeat-storm@/);
+    await s.flush();
+    await first.received(1);
+    await s.core.notify.idle();
+    for (const key of keys) expect(s.core.pauseNode(key, true, admin).ok).toBe(true);
+    await s.flush();
+    await s.timers.advance(60 * 60_000);
+    await s.core.notify.idle();
+    expect(second.got).toHaveLength(0);
+    expect(s.core.incident(storm.id)!.incident.status).toBe("open");
+    expect(s.core.notify.escalation.dryRun({ incident: storm.id }).steps.map((step) => step.state)).toEqual(["paged", "held"]);
+    // nothing is written on the storm when a member, resumed, fails (its checks are the service's
+    // now): the held escalation is asked again each minute, and level 2, due when it was held, goes out
+    s.core.pauseNode("hb-till-0", false, admin);
+    s.core.ingestHeartbeats([{ node: "hb-till-0", ok: false, time: s.timers.now() - 1000 }], "test");
+    await s.flush();
+    await s.timers.advance(60_000);
+    await second.received(1);
+    expect(second.bodies()[0]).toMatchObject({ event: "escalate", level: 2, incident: { id: storm.id } });
+  });
+
   it("a dry run says who is paged at which minute, for a severity and for one incident", async () => {
     const { s, a, b } = await withPolicy();
     const watcher = endpoint(s.core, "https://hooks.example.test/all", { min_severity: "high" });
@@ -431,7 +541,7 @@ describe("escalation", () => {
     await s.flush();
     expect(s.core.notify.escalation.dryRun({ incident: incident.id })).toMatchObject({
       severity: "high",
-      incident: { id: incident.id, status: "open", escalation_started_at: start },
+      incident: { id: incident.id, status: "open", escalation_started_at: start, escalation_held_since: null },
       steps: [
         { level: 1, state: "paged", at: start },
         { level: 2, state: "due", at: start + 15 * 60_000 },
