@@ -8,7 +8,8 @@ const NDJSON = ["application/x-ndjson", "application/ndjson", "application/jsonl
 export const ACCEPTED_TYPES: Record<NativeFormat, string[]> = {
   suricata: [...NDJSON, "application/json", ...TEXT],
   fast: TEXT,
-  syslog: TEXT,
+  // journalctl -o json and NXLog's to_json() records are read line by line as syslog is
+  syslog: [...TEXT, ...NDJSON],
   transactions: ["application/json", ...NDJSON, "text/csv"],
 };
 

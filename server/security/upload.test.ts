@@ -197,6 +197,12 @@ describe("POST /api/v1/ingest/syslog through the core", () => {
     expect(r.rejected.every((x) => x.reason.startsWith("time: "))).toBe(true);
   });
 
+  it("takes journalctl -o json output sent as NDJSON on the syslog endpoint", () => {
+    const { core } = testCore();
+    const rec = { __REALTIME_TIMESTAMP: String(Date.UTC(2026, 10, 21, 11, 59) * 1000), _HOSTNAME: "web-1", SYSLOG_IDENTIFIER: "sshd", _PID: "42", MESSAGE: "Failed password for root from 203.0.113.5 port 40000 ssh2" };
+    expect(core.ingestLog("syslog", Buffer.from(JSON.stringify(rec) + "\n"), "application/x-ndjson")).toMatchObject({ accepted: 1, rejected_total: 0 });
+  });
+
   it("refuses a wrong Content-Type (415) and an upload over the line limit (413) before parsing", () => {
     const { core } = testCore();
     expect(() => core.ingestLog("syslog", text([sshFailure(1)]), "application/json")).toThrow(BodyError);
