@@ -4,9 +4,13 @@
 // of the samples: 5-minute points as the baseline was tuned on them (one outlier starts it),
 // heartbeats every 30 s as probes (two in a row).
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../db/client";
+import { createCore } from "../core";
 import { personOf, testCore } from "../test-support/core";
+import { fakeTimers } from "../test-support/fake-timers";
 import type { Incident } from "../../lib/contracts/incidents";
 import { DEFAULT_BASELINE } from "./baseline";
 
@@ -63,6 +67,71 @@ describe.each(["heartbeat", "managed"] as const)("a %s node's latency anomaly", 
     const two = setup(kind);
     const times = two.send([...noise(100), 400, 410, ...noise(5, 3)], 30_000);
     expect(two.anomalies()).toMatchObject([{ first_seen: times[101] }]);
+  });
+});
+
+describe("a managed node paused during a latency anomaly", () => {
+  it("resolves the anomaly at its first good check after it is resumed, as its node_down would", () => {
+    const { core, send, anomalies, node } = setup("managed");
+    send([...noise(100), 400, 420], 300_000, NOW - 10 * 300_000);
+    expect(node().status).toBe("degraded");
+    const [open] = anomalies();
+    expect(open.status).toBe("open");
+    core.pauseNode("auth-1", true, noc);
+    core.pauseNode("auth-1", false, noc);
+    // its baseline starts afresh: the first results after the resume are normal ones
+    const [first] = send([40, 41, 39], 300_000, NOW - 3 * 300_000);
+    expect(node().status).toBe("up");
+    const after = core.incident(open.id)!;
+    expect(after.incident).toMatchObject({ status: "resolved", resolved_by: "vigil", resolved_at: first });
+    expect(after.timeline.at(-1)!.note).toMatch(/resumed.*first good check at /);
+  });
+
+  it.each([1, 3])("stays open while the resumed node fails (%i failed, down at 3), and resolves at its first good check", (failures) => {
+    const { core, anomalies, node } = setup("managed");
+    const beat = (ok: boolean, time: number, latency_ms = 40) => expect(core.ingestHeartbeats([{ node: "auth-1", ok, time, ...(ok ? { latency_ms } : {}) }], "test").rejected).toEqual([]);
+    const base = [...noise(100), 400, 420];
+    base.forEach((v, i) => beat(true, NOW - (base.length + 10 - i) * 300_000, v));
+    core.pauseNode("auth-1", true, noc);
+    core.pauseNode("auth-1", false, noc);
+    for (let k = 0; k < failures; k++) beat(false, NOW - (9 - k) * 300_000);
+    expect(node().status).toBe(failures >= 3 ? "down" : "degraded");
+    expect(anomalies()[0].status).toBe("open");
+    const firstGood = NOW - 5 * 300_000;
+    beat(true, firstGood);
+    beat(true, firstGood + 60_000);
+    expect(anomalies()[0]).toMatchObject({ status: "resolved", resolved_at: firstGood });
+  });
+});
+
+describe("a managed node resumed with its latency anomaly open, across a restart", () => {
+  it("resolves the anomaly at its first good check after the restart", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-anomaly-"));
+    const boot = () => {
+      const timers = fakeTimers(NOW);
+      const handle = openDatabase(dir);
+      const core = createCore(handle, { clock: timers, access: { secret: "test-secret-test-secret-test-secret-0123", publicUrl: "http://vigil.test:3000" }, network: { timers, configFile: null, watchConfig: false } });
+      return { handle, core };
+    };
+    try {
+      const first = boot();
+      first.core.createNode({ id: "auth-1", name: "auth-1" } as never, noc);
+      const base = [...noise(100), 400, 420];
+      first.core.ingestHeartbeats(base.map((v, i) => ({ node: "auth-1", ok: true, latency_ms: v, time: NOW - (base.length + 10 - i) * 300_000 })), "test");
+      first.core.pauseNode("auth-1", true, noc);
+      first.core.pauseNode("auth-1", false, noc);
+      first.handle.sqlite.close();
+      const again = boot();
+      await again.core.startNetwork();
+      const [open] = again.core.incidentsSnapshot({ status: "all", limit: 10 }).incidents.filter((i) => i.rule === "latency_anomaly");
+      expect(open.status).toBe("open");
+      again.core.ingestHeartbeats([{ node: "auth-1", ok: true, latency_ms: 40, time: NOW - 60_000 }], "test");
+      expect(again.core.incident(open.id)!.incident).toMatchObject({ status: "resolved", resolved_at: NOW - 60_000 });
+      await again.core.stopNetwork();
+      again.handle.sqlite.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -79,9 +79,9 @@ export function recordAnomaly(incidents: IncidentService, node: { key: string; n
   return incidents.describe(i.id, { explanation, details: { ...a, check } }) ?? i;
 }
 
-/** Resolves a node's `latency_anomaly` incident as of `at`, the first sample back within its baseline. */
-export function resolveAnomaly(incidents: IncidentService, key: string, at: number): Incident | null {
-  return incidents.resolveByKey(LATENCY_ANOMALY_RULE, key, `latency back within its baseline at ${iso(at)}`, at);
+/** Resolves a node's `latency_anomaly` incident as of `at`, the first sample back within its baseline (or what `note` says). */
+export function resolveAnomaly(incidents: IncidentService, key: string, at: number, note = `latency back within its baseline at ${iso(at)}`): Incident | null {
+  return incidents.resolveByKey(LATENCY_ANOMALY_RULE, key, note, at);
 }
 
 /** Failing: down, or a check whose last result failed (a run that may be about to take it down). */
@@ -114,6 +114,12 @@ export class Outages {
   /** storms still active: a second one can open while the first is still failing (another site) */
   private readonly storms: StormState[] = [];
   private readonly notes = new Map<number, number>();
+  /**
+   * Nodes whose `latency_anomaly` is open while their state holds no anomaly any more: resumed
+   * after a pause (which drops the baseline it was judged on). Their first good result resolves it
+   * (resultsJudged), as a resumed node's first good check resolves its node_down.
+   */
+  private readonly staleAnomaly = new Set<number>();
 
   constructor(
     private readonly incidents: IncidentService,
@@ -132,6 +138,11 @@ export class Outages {
       }
       if (!this.storms.some((s) => s.incidentId === state.incidentId)) this.storms.push(state);
     }
+    // a node resumed before the restart, its anomaly still open and no good result since
+    const anomalies = this.incidents.work.matching({ status: "active", pane: "network", rule: LATENCY_ANOMALY_RULE }, 10_000);
+    if (anomalies.length === 0) return;
+    const keys = new Set(anomalies.map((id) => this.incidents.work.get(id)?.entity));
+    for (const n of ctx.managed()) if (n.state && keys.has(n.key) && !Object.values(n.state.checks).some((c) => c.anomaly)) this.staleAnomaly.add(n.id);
   }
 
   private activeStorms(): Incident[] {
@@ -151,7 +162,8 @@ export class Outages {
         this.noteOn(this.incidents.activeByKey(NODE_DOWN_RULE, node.key), `${node.name} is ${what}`, out);
       }
       if (t.to === "degraded" && t.anomaly) this.anomaly(node, t, out);
-      else if (t.from === "degraded" && t.to !== "degraded") {
+      // a resumed node's degraded is not its old anomaly's: that waits for its first good result
+      else if (t.from === "degraded" && t.to !== "degraded" && !this.staleAnomaly.has(node.id)) {
         const i = resolveAnomaly(this.incidents, node.key, t.at);
         if (i) out.set(i.id, i);
       }
@@ -243,9 +255,32 @@ export class Outages {
     this.note(incidentId, `${name} was paused at ${iso(at)}: no checks run while it is paused, so this stays open until it is resolved by hand or ${name}, resumed, passes again`, out, true);
   }
 
+  /**
+   * A node resumed (its state starts afresh, its latency baseline with it): an anomaly still open
+   * is no longer judged by anything, and resolves with the node's first good result (resultsJudged).
+   */
+  resumed(node: OutageNode): void {
+    if (this.incidents.activeByKey(LATENCY_ANOMALY_RULE, node.key)) this.staleAnomaly.add(node.id);
+  }
+
+  /**
+   * Results a node's status machine applied: a node resumed with its anomaly open resolves it as
+   * of its first good one (a failure leaves it open, as it leaves its node_down open).
+   */
+  resultsJudged(node: OutageNode, results: readonly { time: number; ok: boolean }[], out: Map<number, Incident>): void {
+    if (this.staleAnomaly.size === 0 || !this.staleAnomaly.has(node.id)) return;
+    let first: number | null = null;
+    for (const r of results) if (r.ok && (first === null || r.time < first)) first = r.time;
+    if (first === null) return;
+    this.staleAnomaly.delete(node.id);
+    const i = resolveAnomaly(this.incidents, node.key, first, `${node.name} was resumed and passes: first good check at ${iso(first)} (its latency is judged against a new baseline from here)`);
+    if (i) out.set(i.id, i);
+  }
+
   /** A node removed: it no longer holds a storm open, and waits for nothing. */
   forget(id: number): void {
     this.held.delete(id);
+    this.staleAnomaly.delete(id);
     for (const storm of this.storms) storm.members.delete(id);
   }
 

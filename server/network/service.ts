@@ -229,7 +229,10 @@ export class NetworkService {
     if (paused) {
       this.unschedule(node);
       this.outages.paused(node.id);
-    } else this.schedule(node);
+    } else {
+      this.schedule(node);
+      this.outages.resumed(this.nodes.view(node));
+    }
     this.moved.add(node.id);
     this.sqlite.transaction(() => {
       if (outage) this.outages.pausedOn(outage.id, node.name, this.timers.now(), incidents);
@@ -438,6 +441,7 @@ export class NetworkService {
     for (const t of ev.transitions) this.figures.recordStatus(node.id, t.at, t.to, t.reason);
     if (changed && ev.transitions.length === 0) this.figures.recordStatus(node.id, ev.state.since ?? now, ev.state.status, ev.state.reason);
     if (ev.transitions.length) this.outages.apply(this.nodes.view(node), ev.transitions, this.nodes.context(), incidents);
+    if (results.length) this.outages.resultsJudged(this.nodes.view(node), ev.ignored.length ? results.filter((r) => !ev.ignored.includes(r)) : results, incidents);
     return childrenFollow;
   }
 
