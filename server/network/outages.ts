@@ -65,6 +65,13 @@ interface StormState {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The first failure among a storm's members (its last member's when it has none left). */
+function firstAt(storm: StormState): number {
+  let first = storm.lastAt;
+  for (const m of storm.members.values()) if (m.since < first) first = m.since;
+  return first;
+}
+
 /**
  * Opens (or grows) a node's `latency_anomaly` incident at `at`, the sample that started it, saying
  * the value, the baseline and the window; null when a silence holds it. Shared by managed nodes
@@ -190,7 +197,9 @@ export class Outages {
       if (!node || node.status !== "down") this.held.delete(id);
       else if (!this.ancestorFailing(node, ctx)) {
         this.held.delete(id);
-        this.openDown(node, t, `its parent recovered without going down; ${node.name} stayed down`, out);
+        const open = this.openStormAt(t.at);
+        if (open) this.grow(open, [this.candidate(node, t.at)], ctx, out);
+        else this.openDown(node, t, `its parent recovered without going down; ${node.name} stayed down`, out);
       }
     }
     for (const storm of [...this.storms]) this.settleStorm(storm, ctx, now, out);
@@ -304,10 +313,10 @@ export class Outages {
       this.held.set(node.id, t);
       return;
     }
-    // the newest storm still taking members (its last member failed within the window) takes this one
-    const open = this.storms.filter((s) => t.at <= s.lastAt + this.options.windowMs).at(-1);
-    if (open) return this.join(open, [this.candidate(node, t.at)], out);
-    const storm = findStorm(this.candidates(ctx, node, t.at), t.at, this.options);
+    // the newest storm whose window this failure is in takes it (its own incident, if any, folded in)
+    const open = this.openStormAt(t.at);
+    if (open) return this.grow(open, [this.candidate(node, t.at)], ctx, out);
+    const storm = findStorm([this.candidate(node, t.at), ...this.failingAlone(ctx, node.id)], t.at, this.options);
     if (storm) return this.openStorm(storm, ctx, out);
     this.openDown(node, t, null, out);
   }
@@ -388,12 +397,56 @@ export class Outages {
     // a detection under the key of a storm already tracked grew it: that storm takes the members
     let storm = this.storms.find((s) => s.incidentId === i.id);
     if (!storm) this.storms.push((storm = { incidentId: i.id, entity, lastAt: found.since, members: new Map() }));
-    this.join(storm, found.members, out);
-    // nodes of the storm that paged on their own before it was one are folded into it
-    for (const m of found.members) {
+    this.grow(storm, found.members, ctx, out);
+  }
+
+  /** The newest active storm whose window holds a failure at `at`. */
+  private openStormAt(at: number): StormState | undefined {
+    return this.storms.filter((s) => this.inWindow(s, at)).at(-1);
+  }
+
+  /**
+   * Whether a failure at `at` is within a storm's window: no more than `windowMs` before its first
+   * member's first failure or after its last's. Both sides: results do not arrive in time order.
+   */
+  private inWindow(storm: StormState, at: number): boolean {
+    return at >= firstAt(storm) - this.options.windowMs && at <= storm.lastAt + this.options.windowMs;
+  }
+
+  /**
+   * Takes `members` into `storm`, and with them every other node failing alone (no failed
+   * ancestor, in no storm) within its window as they widen it, so that a storm has the same members
+   * whatever order their results arrived in. Each of them that paged on its own (before the storm
+   * was seen, or before it was within reach of it, or resumed with its incident still open) is
+   * folded in: its node_down is resolved as a duplicate of the storm. One page for the storm.
+   */
+  private grow(storm: StormState, members: readonly StormCandidate[], ctx: OutageContext, out: Map<number, Incident>): void {
+    const adding = new Map<number, StormCandidate>();
+    for (const m of members) if (!storm.members.has(m.id)) adding.set(m.id, m);
+    if (adding.size === 0) return;
+    const was = { lo: firstAt(storm), hi: storm.lastAt, empty: storm.members.size === 0 };
+    let lo = was.lo;
+    let hi = was.hi;
+    for (const m of adding.values()) [lo, hi] = [Math.min(lo, m.since), Math.max(hi, m.since)];
+    // the window moved: nodes failing in what it now reaches are members too (a still window took them already)
+    if (was.empty || lo < was.lo || hi > was.hi) {
+      const w = this.options.windowMs;
+      const pool = this.failingAlone(ctx, null).filter((c) => !adding.has(c.id) && !storm.members.has(c.id));
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const c of pool) {
+          if (adding.has(c.id) || c.since < lo - w || c.since > hi + w) continue;
+          adding.set(c.id, c);
+          [lo, hi] = [Math.min(lo, c.since), Math.max(hi, c.since)];
+          grew = true;
+        }
+      }
+    }
+    this.join(storm, [...adding.values()], out);
+    for (const m of adding.values()) {
       const own = this.incidents.activeByKey(NODE_DOWN_RULE, m.key);
       if (!own) continue;
-      const r = this.incidents.act(own.id, { action: "resolve", reason: "duplicate" }, "vigil", { note: `part of a storm: see incident ${i.id} (${storm.members.size} nodes down)` });
+      const r = this.incidents.act(own.id, { action: "resolve", reason: "duplicate" }, "vigil", { note: `part of a storm: see incident ${storm.incidentId} (${storm.members.size} nodes down)` });
       if (r.ok) out.set(r.incident.id, r.incident);
     }
   }
@@ -434,12 +487,12 @@ export class Outages {
     return { id: node.id, key: node.key, name: node.name, tags: node.tags, since };
   }
 
-  /** Nodes failing now with no failing ancestor (the node at hand included, at `at`). */
-  private candidates(ctx: OutageContext, node: OutageNode, at: number): StormCandidate[] {
-    const out = [this.candidate(node, at)];
+  /** Nodes failing now with no failing ancestor and in no storm, but `except`. */
+  private failingAlone(ctx: OutageContext, except: number | null): StormCandidate[] {
+    const out: StormCandidate[] = [];
     for (const n of ctx.managed()) {
       // a member of another storm is that storm's, not a new one's
-      if (n.id === node.id || this.stormOf(n.id)) continue;
+      if (n.id === except || this.stormOf(n.id)) continue;
       const since = failingSince(n);
       if (since === null || this.ancestorFailing(n, ctx)) continue;
       out.push(this.candidate(n, since));

@@ -1,0 +1,116 @@
+// Who a storm's members are, and what its timeline says about them: the same storm whatever order
+// the members' results arrive in, one page for it (a member's own node_down folded in), for config
+// and API nodes (`storm@…`) and for nodes made by heartbeats alone (`heartbeat-storm@…`) alike.
+import { describe, expect, it } from "vitest";
+import { personOf, testCore } from "../test-support/core";
+import { fakeTimers } from "../test-support/fake-timers";
+import type { Incident } from "../../lib/contracts/incidents";
+import { nodeInputSchema } from "./definition";
+
+const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
+/** evidence times: seconds from ten minutes before the server's now */
+const S = (s: number) => NOW - 600_000 + s * 1000;
+const iso = (s: number) => new Date(S(s)).toISOString();
+const noc = personOf("noc");
+const def = (input: unknown) => nodeInputSchema.parse(input);
+
+type Kind = "managed" | "heartbeat";
+
+/**
+ * Nodes `keys` (with `parents`, a key each) of one kind, each with a good heartbeat at 0 s. Managed
+ * ones are API nodes judged by their heartbeats, with the defaults (3 failures down, 2 successes up);
+ * heartbeat nodes are judged by the ingest (3 failed heartbeats down, one good one up).
+ */
+function setup(kind: Kind, keys: readonly string[], parents: Record<string, string> = {}) {
+  const timers = fakeTimers(NOW);
+  const t = testCore({ clock: timers, network: { timers, configFile: null, watchConfig: false, storm: { count: 5, windowMs: 60_000 } } });
+  const { core } = t;
+  if (kind === "managed") for (const key of keys) expect(core.createNode(def({ id: key, ...(parents[key] ? { parent: parents[key] } : {}) }), noc).ok).toBe(true);
+  else core.registerNodes(keys.map((key) => ({ key, name: key, kind: "server", ...(parents[key] ? { parent: parents[key] } : {}) })));
+  const send = (items: { node: string; ok: boolean; time: number }[]) => expect(core.ingestHeartbeats(items.map((i) => ({ ...i, ...(i.ok ? { latency_ms: 5 } : {}) })), "test").rejected).toEqual([]);
+  /** one heartbeat per request */
+  const beat = (node: string, ok: boolean, s: number) => send([{ node, ok, time: S(s) }]);
+  /** `node` fails three heartbeats from `s` (down, dated `s`), one request each */
+  const fail = (node: string, s: number) => [0, 1, 2].forEach((d) => beat(node, false, s + d));
+  /** `node` passes from `s` (up, dated `s`: a managed node needs two) */
+  const pass = (node: string, s: number) => [0, 1].forEach((d) => beat(node, true, s + d));
+  send(keys.map((node) => ({ node, ok: true, time: S(0) })));
+  const all = (): Incident[] => core.incidentsSnapshot({ status: "all", limit: 100 }).incidents;
+  const active = () => all().filter((i) => i.status !== "resolved");
+  const storm = () => {
+    const found = all().filter((i) => i.rule === "node_storm");
+    expect(found).toHaveLength(1);
+    return core.incident(found[0].id)!;
+  };
+  const members = () => (storm().incident.details!.members as { key: string }[]).map((m) => m.key).sort();
+  const notes = (id: number) => core.incident(id)!.timeline.map((e) => e.note ?? "");
+  const status = (key: string) => core.networkSnapshot().nodes.find((n) => n.key === key)!.status;
+  return { ...t, beat, fail, pass, all, active, storm, members, notes, status };
+}
+
+const SITE = ["a", "b", "c", "d", "e"];
+
+describe.each(["managed", "heartbeat"] as const)("a storm of %s nodes", (kind) => {
+  it("takes in a node that paged on its own when a member whose results arrived late brings it within the window: one page", () => {
+    const t = setup(kind, [...SITE, "f", "x"]);
+    SITE.forEach((key, i) => t.fail(key, 100 + i * 10));
+    // x fails 80 s after the storm's last member (100..140 s): out of reach, it pages on its own
+    t.fail("x", 220);
+    expect(t.active().map((i) => [i.rule, i.entity]).sort()).toEqual([["node_down", "x"], ["node_storm", expect.stringContaining("storm@")]]);
+    // f failed at 190 s, its heartbeats arriving after x's: within 60 s of both, so x is a member too
+    t.fail("f", 190);
+    expect(t.members()).toEqual([...SITE, "f", "x"].sort());
+    expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
+    const own = t.all().find((i) => i.entity === "x")!;
+    expect(own).toMatchObject({ status: "resolved", resolution: "duplicate" });
+    expect(t.notes(own.id).at(-1)).toMatch(new RegExp(`^duplicate: part of a storm: see incident ${t.storm().incident.id} \\(7 nodes down\\)$`));
+  });
+
+  it("takes in a node that paged just before its first member, within the window, as if their results had arrived the other way round", () => {
+    const t = setup(kind, [...SITE, "x"]);
+    t.fail("x", 50);
+    SITE.forEach((key, i) => t.fail(key, 100 + i * 10));
+    expect(t.members()).toEqual([...SITE, "x"].sort());
+    expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
+    expect(t.all().find((i) => i.entity === "x")).toMatchObject({ status: "resolved", resolution: "duplicate" });
+  });
+
+  it("does not take in a node that failed long before its first member, whose results arrive late", () => {
+    const t = setup(kind, [...SITE, "x"]);
+    SITE.forEach((key, i) => t.fail(key, 300 + i * 10));
+    t.fail("x", 100);
+    expect(t.members()).toEqual([...SITE].sort());
+    expect(t.active().find((i) => i.entity === "x")).toMatchObject({ rule: "node_down", status: "open", first_seen: S(100) });
+  });
+});
+
+describe.each(["managed", "heartbeat"] as const)("a storm of %s nodes, and a node held while its parent failed", (kind) => {
+  it("takes in the node when its parent recovers without going down and it pages on its own within the window", () => {
+    const t = setup(kind, [...SITE, "p", "x"], { x: "p" });
+    SITE.forEach((key, i) => t.fail(key, 100 + i * 10));
+    // p fails once (failing, not down): x, down meanwhile, waits for it
+    t.beat("p", false, 145);
+    t.fail("x", 150);
+    expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
+    // p passes: x is down on its own account, within the storm's window
+    t.beat("p", true, 160);
+    expect(t.status("x")).toBe("down");
+    expect(t.members()).toEqual([...SITE, "x"].sort());
+    expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
+  });
+});
+
+describe("a storm of managed nodes", () => {
+  it("takes in a node resumed with its own node_down open that fails again within its window: its own is folded in", () => {
+    const t = setup("managed", [...SITE, "x"]);
+    t.fail("x", 10);
+    const own = t.active().find((i) => i.entity === "x")!;
+    t.core.pauseNode("x", true, noc);
+    SITE.forEach((key, i) => t.fail(key, 100 + i * 10));
+    t.core.pauseNode("x", false, noc);
+    t.fail("x", 150);
+    expect(t.members()).toEqual([...SITE, "x"].sort());
+    expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
+    expect(t.core.incident(own.id)!.incident).toMatchObject({ status: "resolved", resolution: "duplicate" });
+  });
+});
