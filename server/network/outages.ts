@@ -56,14 +56,38 @@ export interface OutageContext {
   managed(): Iterable<OutageNode>;
 }
 
+interface StormMember {
+  key: string;
+  name: string;
+  since: number;
+  tags: Record<string, string>;
+  /** its first good check after it failed in the storm; null while it is out */
+  recovered_at: number | null;
+  /** out, but unreachable behind a parent that went down since: its outage is evidence on that parent's incident (`evidence_on`) from `unreachable_since` */
+  evidence_on: number | null;
+  unreachable_since: number | null;
+}
+
 interface StormState {
   incidentId: number;
   entity: string;
   lastAt: number;
-  members: Map<number, { key: string; name: string; since: number; tags: Record<string, string>; recovered_at: number | null }>;
+  members: Map<number, StormMember>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A storm's members as its details list them (a member handed to a parent's incident says which, and since when). */
+function memberList(storm: StormState): Record<string, unknown>[] {
+  return [...storm.members.entries()].map(([id, m]) => ({
+    id,
+    key: m.key,
+    name: m.name,
+    since: m.since,
+    recovered_at: m.recovered_at,
+    ...(m.evidence_on !== null ? { evidence_on: m.evidence_on, unreachable_since: m.unreachable_since } : {}),
+  }));
+}
 
 /** The first failure among a storm's members (its last member's when it has none left). */
 function firstAt(storm: StormState): number {
@@ -137,11 +161,11 @@ export class Outages {
   /** Picks up an open storm after a restart, from its incident's details. */
   restore(ctx: OutageContext): void {
     for (const incident of this.activeStorms()) {
-      const members = (incident.details?.members as { id?: number; key: string; name: string; since: number; recovered_at?: number | null }[] | undefined) ?? [];
+      const members = (incident.details?.members as { id?: number; key: string; name: string; since: number; recovered_at?: number | null; evidence_on?: number; unreachable_since?: number }[] | undefined) ?? [];
       const state: StormState = { incidentId: incident.id, entity: incident.entity, lastAt: incident.last_seen, members: new Map() };
       for (const m of members) {
         const node = m.id === undefined ? undefined : ctx.get(m.id);
-        if (node) state.members.set(node.id, { key: m.key, name: m.name, since: m.since, tags: node.tags, recovered_at: m.recovered_at ?? null });
+        if (node) state.members.set(node.id, { key: m.key, name: m.name, since: m.since, tags: node.tags, recovered_at: m.recovered_at ?? null, evidence_on: m.evidence_on ?? null, unreachable_since: m.unreachable_since ?? null });
       }
       if (!this.storms.some((s) => s.incidentId === state.incidentId)) this.storms.push(state);
     }
@@ -206,20 +230,38 @@ export class Outages {
   }
 
   /**
-   * A storm whose members are all passing again (or gone) resolves, as of the last one back. A
-   * member paused while it failed is not back: it holds the storm open until it is resumed and
-   * passes (as a node's own incident stays open), and so does one resumed with no result yet.
+   * A storm whose members are all passing again (or gone), or out but unreachable behind a parent
+   * whose incident carries them, resolves, as of the last one back or handed over. A member paused
+   * while it failed is not back: it holds the storm open until it is resumed and passes (as a node's
+   * own incident stays open), and so does one resumed with no result yet; so does one unreachable
+   * with no other incident carrying it (its parent back, and its own next result not in yet).
    */
   private settleStorm(storm: StormState, ctx: OutageContext, now: number, out: Map<number, Incident>): void {
     let last = 0;
+    const handed: string[] = [];
     for (const [id, m] of storm.members) {
       const node = ctx.get(id);
+      if (node?.status === "unreachable" && m.recovered_at === null) {
+        const by = this.ancestorIncident(node, ctx);
+        if (!by || by.id === storm.incidentId) return;
+        handed.push(`${m.name}: incident ${by.id}`);
+        last = Math.max(last, m.unreachable_since ?? now);
+        continue;
+      }
+      // back, then unreachable behind a parent gone down since: its trouble is not this storm's
+      if (node?.status === "unreachable") {
+        last = Math.max(last, m.recovered_at ?? 0);
+        continue;
+      }
       if (node && (failingSince(node) !== null || (m.recovered_at === null && waiting(node)))) return;
       last = Math.max(last, m.recovered_at ?? 0);
     }
     this.storms.splice(this.storms.indexOf(storm), 1);
     const at = last || now;
-    const r = this.incidents.act(storm.incidentId, { action: "resolve" }, "vigil", { note: `every member is passing again; the last came back at ${iso(at)}`, resolvedAt: at });
+    const note = handed.length
+      ? `every member is passing again or is evidence on its parent's incident (${handed.join(", ")}); the last left it at ${iso(at)}`
+      : `every member is passing again; the last came back at ${iso(at)}`;
+    const r = this.incidents.act(storm.incidentId, { action: "resolve" }, "vigil", { note, resolvedAt: at });
     if (r.ok) out.set(r.incident.id, r.incident);
   }
 
@@ -228,12 +270,13 @@ export class Outages {
     return this.storms.find((s) => s.members.has(id));
   }
 
-  /** The incident that speaks for a node's outage, if any (its own, or that of the storm it is in and not back from). */
+  /** The incident that speaks for a node's outage, if any (its own, or that of the storm it is in and not back from, nor handed to a parent's incident). */
   incidentOf(node: OutageNode): Incident | null {
     const own = this.incidents.activeByKey(NODE_DOWN_RULE, node.key);
     if (own) return own;
     const storm = this.stormOf(node.id);
-    return storm && storm.members.get(node.id)!.recovered_at === null ? this.incidents.work.get(storm.incidentId) : null;
+    const member = storm?.members.get(node.id);
+    return storm && member && member.recovered_at === null && member.evidence_on === null ? this.incidents.work.get(storm.incidentId) : null;
   }
 
   /**
@@ -249,6 +292,8 @@ export class Outages {
       if (m.recovered_at !== null) continue;
       const node = ctx.get(id);
       if (!node) continue;
+      // out, but on its parent's incident: not this storm's to wait for
+      if (m.evidence_on !== null && node.status === "unreachable") continue;
       if (!waiting(node)) return false;
       waits = true;
     }
@@ -302,8 +347,14 @@ export class Outages {
     const mine = this.stormOf(node.id);
     if (mine) {
       const member = mine.members.get(node.id)!;
-      if (t.from === "pending" && member.recovered_at === null) this.resumedFailing(mine.incidentId, node, t, out);
+      const carried = member.evidence_on !== null;
+      if (t.from === "pending" && member.recovered_at === null && !carried) this.resumedFailing(mine.incidentId, node, t, out);
+      // back, or on its parent's incident, until now: the storm holds for it again, and says so
+      else if (member.recovered_at !== null || carried) this.note(mine.incidentId, `${node.name} is down on its own account again since ${iso(t.at)}: this storm waits for it again`, out);
       member.recovered_at = null;
+      member.evidence_on = null;
+      member.unreachable_since = null;
+      if (carried) this.describeMembers(mine, out);
       return;
     }
     // its own incident, still open from before it was paused: it was resumed, and fails still
@@ -343,6 +394,15 @@ export class Outages {
       if (r.ok) out.set(r.incident.id, r.incident);
     }
     if (!parentIncident) return;
+    // a storm member still out: its outage is its parent's from here, and the storm says so
+    const storm = this.stormOf(node.id);
+    const member = storm?.members.get(node.id);
+    if (storm && member && member.recovered_at === null && member.evidence_on === null && parentIncident.id !== storm.incidentId) {
+      member.evidence_on = parentIncident.id;
+      member.unreachable_since = t.at;
+      this.note(storm.incidentId, `${node.name} is unreachable since ${iso(t.at)} (${t.reason ?? "its parent is down"}): evidence on incident ${parentIncident.id} from then, so this storm no longer waits for it`, out, true);
+      this.describeMembers(storm, out);
+    }
     const details = { ...(parentIncident.details ?? {}) };
     const listed = Array.isArray(details.unreachable) ? (details.unreachable as string[]) : [];
     if (!listed.includes(node.key)) {
@@ -368,8 +428,12 @@ export class Outages {
     const storm = this.stormOf(node.id);
     const member = storm?.members.get(node.id);
     if (storm && member && member.recovered_at === null) {
+      const carried = member.evidence_on !== null;
       member.recovered_at = t.at;
+      member.evidence_on = null;
+      member.unreachable_since = null;
       this.note(storm.incidentId, `${node.name} is passing again since ${iso(t.at)}`, out);
+      if (carried) this.describeMembers(storm, out);
     }
     void ctx;
   }
@@ -455,7 +519,7 @@ export class Outages {
     const added: StormCandidate[] = [];
     for (const m of members) {
       if (storm.members.has(m.id)) continue;
-      storm.members.set(m.id, { key: m.key, name: m.name, since: m.since, tags: m.tags, recovered_at: null });
+      storm.members.set(m.id, { key: m.key, name: m.name, since: m.since, tags: m.tags, recovered_at: null, evidence_on: null, unreachable_since: null });
       storm.lastAt = Math.max(storm.lastAt, m.since);
       added.push(m);
     }
@@ -468,7 +532,7 @@ export class Outages {
       title: `${list.length} nodes down`,
       explanation: `${list.length} nodes failed within ${Math.round(this.options.windowMs / 1000)} s of each other with no failed parent in common (first at ${iso(first)}); ${tagText}`,
       details: {
-        members: list.map(([id, m]) => ({ id, key: m.key, name: m.name, since: m.since, recovered_at: m.recovered_at })),
+        members: memberList(storm),
         common_tags: tags,
         unreachable: [],
         unreachable_count: 0,
@@ -481,6 +545,13 @@ export class Outages {
     // only up to NOTE_CAP: past it the title, count and details.members say who is in it
     const opened = added.length === list.length;
     this.note(storm.incidentId, opened ? `${list.length} nodes down together: ${added.map((m) => m.name).join(", ")}` : `${added.map((m) => m.name).join(", ")} joined (${list.length} nodes)`, out, opened);
+  }
+
+  /** Writes the storm's members as they are now into its details (the rest of its details kept). */
+  private describeMembers(storm: StormState, out: Map<number, Incident>): void {
+    const current = this.incidents.work.get(storm.incidentId);
+    const i = this.incidents.describe(storm.incidentId, { details: { ...(current?.details ?? {}), members: memberList(storm) } });
+    if (i) out.set(i.id, i);
   }
 
   private candidate(node: OutageNode, since: number): StormCandidate {

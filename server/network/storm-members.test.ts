@@ -114,3 +114,45 @@ describe("a storm of managed nodes", () => {
     expect(t.core.incident(own.id)!.incident).toMatchObject({ status: "resolved", resolution: "duplicate" });
   });
 });
+
+describe.each(["managed", "heartbeat"] as const)("a %s storm member whose parent goes down while it is out", (kind) => {
+  it("is evidence on its parent's incident from then: the storm says so, no longer waits for it, and resolves as of then once the rest are back", () => {
+    const t = setup(kind, ["r", ...SITE], { e: "r" });
+    SITE.forEach((key, i) => t.fail(key, 100 + i * 10));
+    const { incident: storm } = t.storm();
+    SITE.slice(0, 4).forEach((key) => t.pass(key, 250));
+    expect(t.storm().incident.status).toBe("open");
+    // e's parent goes down at 300 s: e is unreachable, its outage the parent's now
+    t.fail("r", 300);
+    expect(t.status("e")).toBe("unreachable");
+    const parent = t.active().find((i) => i.entity === "r")!;
+    expect(parent).toMatchObject({ rule: "node_down", details: { unreachable: ["e"], unreachable_count: 1 } });
+    const after = t.storm();
+    expect(after.incident).toMatchObject({ status: "resolved", resolved_by: "vigil", resolved_at: S(300) });
+    const notes = t.notes(storm.id);
+    expect(notes).toContain(`e is unreachable since ${iso(300)} (its parent is down): evidence on incident ${parent.id} from then, so this storm no longer waits for it`);
+    expect(notes.at(-1)).toBe(`fixed: every member is passing again or is evidence on its parent's incident (e: incident ${parent.id}); the last left it at ${iso(300)}`);
+    expect((after.incident.details!.members as { key: string; evidence_on?: number; unreachable_since?: number }[]).find((m) => m.key === "e")).toMatchObject({ evidence_on: parent.id, unreachable_since: S(300) });
+    // not one page more: e's own outage is on r's incident
+    expect(t.active().map((i) => i.entity)).toEqual(["r"]);
+  });
+
+  it("is waited for again when its parent comes back and it is still down on its own account; the storm resolves at its first good check", () => {
+    const t = setup(kind, ["r", ...SITE], { e: "r" });
+    SITE.forEach((key, i) => t.fail(key, 100 + i * 10));
+    const { incident: storm } = t.storm();
+    // d stays out, so the storm stays open while e's parent is down
+    SITE.slice(0, 3).forEach((key) => t.pass(key, 250));
+    t.fail("r", 300);
+    expect(t.status("e")).toBe("unreachable");
+    t.pass("r", 400);
+    // e was failing before r went down: down on its own account again at once
+    expect(t.status("e")).toBe("down");
+    expect(t.notes(storm.id).at(-1)).toMatch(/^e is down on its own account again since .*: this storm waits for it again$/);
+    t.pass("d", 420);
+    expect(t.storm().incident.status).toBe("open");
+    t.pass("e", 450);
+    expect(t.storm().incident).toMatchObject({ status: "resolved", resolved_at: S(450) });
+    expect(t.active()).toEqual([]);
+  });
+});
