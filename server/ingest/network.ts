@@ -58,6 +58,8 @@ export interface HeartbeatDelegate {
   parentStatus?(id: number): ParentStatus | null | undefined;
   /** where the service reads heartbeat nodes that are parents of its managed nodes (their own health under flapping included) */
   readHeartbeatParents?(read: (id: number) => ParentStatus | undefined): void;
+  /** the ingest's incident rules, linked with the service's (a heartbeat node paused is an API node, still in the storm it failed in) */
+  linkOutages?(outages: Outages): void;
 }
 export const WATCHDOG_SOURCE = "watchdog";
 
@@ -146,6 +148,7 @@ export class NetworkIngest {
     // a managed parent (probed, or judged from its own heartbeats) moving judges its heartbeat children again
     options.delegate?.onStatusMoved((ids) => this.parentsMoved(ids));
     options.delegate?.readHeartbeatParents?.((id) => this.parentStatusOf(id));
+    options.delegate?.linkOutages?.(this.outages);
   }
 
   /**

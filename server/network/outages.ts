@@ -151,12 +151,26 @@ export class Outages {
    * (resultsJudged), as a resumed node's first good check resolves its node_down.
    */
   private readonly staleAnomaly = new Set<number>();
+  /**
+   * The other scope's rules (the ingest's for the service's, and back): a node made by heartbeats
+   * that is paused becomes an API node, judged by the service from then on, yet is still a member
+   * of the heartbeat storm it failed in; and a node's parent may be of the other scope.
+   */
+  private peer: Outages | null = null;
+  /** storms of the peer this changed (a member of them moved here): settled with this one's */
+  private readonly peerTouched = new Set<StormState>();
 
   constructor(
     private readonly incidents: IncidentService,
     private readonly options: StormOptions = DEFAULT_STORM,
     private readonly scope: OutageScope = "managed",
   ) {}
+
+  /** Links the two scopes' rules both ways: each finds the storms of the other's nodes (stormOf). */
+  link(peer: Outages): void {
+    this.peer = peer;
+    peer.peer = this;
+  }
 
   /** Picks up an open storm after a restart, from its incident's details. */
   restore(ctx: OutageContext): void {
@@ -227,6 +241,20 @@ export class Outages {
       }
     }
     for (const storm of [...this.storms]) this.settleStorm(storm, ctx, now, out);
+    if (this.peerTouched.size === 0) return;
+    const touched = [...this.peerTouched];
+    this.peerTouched.clear();
+    for (const storm of touched) this.peer?.settleIfActive(storm, ctx, now, out);
+  }
+
+  /** Settles one of this one's storms (a member of it changed on the peer's side). */
+  private settleIfActive(storm: StormState, ctx: OutageContext, now: number, out: Map<number, Incident>): void {
+    if (this.storms.includes(storm)) this.settleStorm(storm, ctx, now, out);
+  }
+
+  /** A storm this changed: settled with this one's own when it is the peer's. */
+  private touch(storm: StormState): void {
+    if (!this.storms.includes(storm)) this.peerTouched.add(storm);
   }
 
   /**
@@ -265,8 +293,12 @@ export class Outages {
     if (r.ok) out.set(r.incident.id, r.incident);
   }
 
-  /** The active storm a node is a member of. */
+  /** The active storm a node is a member of: one of this one's, or of the peer's (a heartbeat node paused and resumed is the service's now). */
   private stormOf(id: number): StormState | undefined {
+    return this.ownStormOf(id) ?? this.peer?.ownStormOf(id);
+  }
+
+  private ownStormOf(id: number): StormState | undefined {
     return this.storms.find((s) => s.members.has(id));
   }
 
@@ -355,6 +387,7 @@ export class Outages {
       member.evidence_on = null;
       member.unreachable_since = null;
       if (carried) this.describeMembers(mine, out);
+      this.touch(mine);
       return;
     }
     // its own incident, still open from before it was paused: it was resumed, and fails still
@@ -402,6 +435,7 @@ export class Outages {
       member.unreachable_since = t.at;
       this.note(storm.incidentId, `${node.name} is unreachable since ${iso(t.at)} (${t.reason ?? "its parent is down"}): evidence on incident ${parentIncident.id} from then, so this storm no longer waits for it`, out, true);
       this.describeMembers(storm, out);
+      this.touch(storm);
     }
     const details = { ...(parentIncident.details ?? {}) };
     const listed = Array.isArray(details.unreachable) ? (details.unreachable as string[]) : [];
@@ -434,6 +468,7 @@ export class Outages {
       member.unreachable_since = null;
       this.note(storm.incidentId, `${node.name} is passing again since ${iso(t.at)}`, out);
       if (carried) this.describeMembers(storm, out);
+      this.touch(storm);
     }
     void ctx;
   }

@@ -143,6 +143,16 @@ export class NetworkService {
     return node.paused ? null : { status: node.state.status, base: node.state.base, since: node.state.since, base_since: node.state.base_since };
   }
 
+  /**
+   * The ingest's incident rules (nodes made by heartbeats): linked with this one's, so that a node
+   * that was one of theirs (paused, it is an API node) is still the member of the storm it failed
+   * in, whose timeline hears of its pause, its resume and its return; and a parent of either kind
+   * in a storm of its own kind carries its children's outages.
+   */
+  linkOutages(peer: Outages): void {
+    this.outages.link(peer);
+  }
+
   /** Where heartbeat nodes that are parents of managed nodes are read (the ingest's cache: their own health under flapping included). */
   readHeartbeatParents(read: (id: number) => ParentStatus | undefined): void {
     this.nodes.readExternal(read);

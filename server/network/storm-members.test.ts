@@ -45,7 +45,7 @@ function setup(kind: Kind, keys: readonly string[], parents: Record<string, stri
   const members = () => (storm().incident.details!.members as { key: string }[]).map((m) => m.key).sort();
   const notes = (id: number) => core.incident(id)!.timeline.map((e) => e.note ?? "");
   const status = (key: string) => core.networkSnapshot().nodes.find((n) => n.key === key)!.status;
-  return { ...t, beat, fail, pass, all, active, storm, members, notes, status };
+  return { ...t, timers, beat, fail, pass, all, active, storm, members, notes, status };
 }
 
 const SITE = ["a", "b", "c", "d", "e"];
@@ -154,5 +154,52 @@ describe.each(["managed", "heartbeat"] as const)("a %s storm member whose parent
     t.pass("e", 450);
     expect(t.storm().incident).toMatchObject({ status: "resolved", resolved_at: S(450) });
     expect(t.active()).toEqual([]);
+  });
+});
+
+describe("a member of a storm of nodes made by heartbeats, paused (it becomes an API node) and resumed", () => {
+  it("pausing it while it is out says so on the storm, which stays open", () => {
+    const t = setup("heartbeat", SITE);
+    SITE.forEach((key, i) => t.fail(key, 100 + i * 10));
+    const { incident: storm } = t.storm();
+    SITE.slice(0, 4).forEach((key) => t.pass(key, 250));
+    expect(t.core.pauseNode("e", true, noc).ok).toBe(true);
+    const paused = t.timers.now();
+    expect(t.notes(storm.id).at(-1)).toBe(`e was paused at ${new Date(paused).toISOString()}: no checks run while it is paused, so this stays open until it is resolved by hand or e, resumed, passes again`);
+    expect(t.storm().incident.status).toBe("open");
+    // pausing a member that is back says nothing on the storm
+    t.core.pauseNode("a", true, noc);
+    expect(t.notes(storm.id).filter((n) => /^a was paused/.test(n))).toEqual([]);
+  });
+
+  it("resumed and failing, it says so on the storm and opens nothing of its own; resumed and passing, the storm resolves as of its first good check", () => {
+    const t = setup("heartbeat", SITE);
+    SITE.forEach((key, i) => t.fail(key, 100 + i * 10));
+    const { incident: storm } = t.storm();
+    SITE.slice(0, 4).forEach((key) => t.pass(key, 250));
+    t.core.pauseNode("e", true, noc);
+    t.core.pauseNode("e", false, noc);
+    t.fail("e", 300);
+    expect(t.status("e")).toBe("down");
+    expect(t.notes(storm.id).some((n) => n.startsWith(`e, resumed, failed again at ${iso(300)}: failing still`))).toBe(true);
+    expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
+    t.pass("e", 400);
+    expect(t.storm().incident).toMatchObject({ status: "resolved", resolved_at: S(400) });
+    expect(t.notes(storm.id)).toContain(`e is passing again since ${iso(400)}`);
+  });
+});
+
+describe("a node behind a storm member of the other kind", () => {
+  it("a node made by heartbeats behind an API node in a storm is evidence on that storm", () => {
+    const t = setup("managed", SITE);
+    t.core.registerNodes([{ key: "hb-1", name: "hb-1", kind: "server", parent: "e" }]);
+    t.beat("hb-1", true, 0);
+    SITE.forEach((key, i) => t.fail(key, 100 + i * 10));
+    const { incident: storm } = t.storm();
+    t.beat("hb-1", false, 150);
+    expect(t.status("hb-1")).toBe("unreachable");
+    expect(t.storm().incident.details).toMatchObject({ unreachable: ["hb-1"], unreachable_count: 1 });
+    expect(t.notes(storm.id)).toContain(`hb-1 unreachable since ${iso(150)}: its parent is down`);
+    expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
   });
 });
