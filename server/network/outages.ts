@@ -157,6 +157,12 @@ export class Outages {
    * of the heartbeat storm it failed in; and a node's parent may be of the other scope.
    */
   private peer: Outages | null = null;
+  /**
+   * Nodes that may have their own node_down open (opened here, or found open at a restart): what a
+   * storm's window, as it widens, looks through for nodes to fold in (pruned as it looks). Nodes
+   * failing but not down yet need no looking for: their own going down joins them.
+   */
+  private readonly paged = new Set<number>();
   /** storms of the peer this changed (a member of them moved here): settled with this one's */
   private readonly peerTouched = new Set<StormState>();
 
@@ -183,11 +189,15 @@ export class Outages {
       }
       if (!this.storms.some((s) => s.incidentId === state.incidentId)) this.storms.push(state);
     }
-    // a node resumed before the restart, its anomaly still open and no good result since
-    const anomalies = this.incidents.work.matching({ status: "active", pane: "network", rule: LATENCY_ANOMALY_RULE }, 10_000);
-    if (anomalies.length === 0) return;
-    const keys = new Set(anomalies.map((id) => this.incidents.work.get(id)?.entity));
-    for (const n of ctx.managed()) if (n.state && keys.has(n.key) && !Object.values(n.state.checks).some((c) => c.anomaly)) this.staleAnomaly.add(n.id);
+    // a node resumed before the restart, its anomaly still open and no good result since; nodes paging on their own
+    const entities = (rule: string) => new Set(this.incidents.work.matching({ status: "active", pane: "network", rule }, 10_000).map((id) => this.incidents.work.get(id)?.entity));
+    const anomalies = entities(LATENCY_ANOMALY_RULE);
+    const downs = entities(NODE_DOWN_RULE);
+    if (anomalies.size === 0 && downs.size === 0) return;
+    for (const n of ctx.managed()) {
+      if (n.state && anomalies.has(n.key) && !Object.values(n.state.checks).some((c) => c.anomaly)) this.staleAnomaly.add(n.id);
+      if (downs.has(n.key)) this.paged.add(n.id);
+    }
   }
 
   private activeStorms(): Incident[] {
@@ -367,6 +377,7 @@ export class Outages {
   forget(id: number): void {
     this.held.delete(id);
     this.staleAnomaly.delete(id);
+    this.paged.delete(id);
     for (const storm of this.storms) storm.members.delete(id);
   }
 
@@ -413,6 +424,7 @@ export class Outages {
     // a silence holds the detection: no incident to grow or describe
     if (!i) return;
     const first = before === null;
+    this.paged.add(node.id);
     const described = first ? this.incidents.describe(i.id, { explanation: t.reason, details: { first_failed_at: t.at, confirmed_at: t.confirmed_at, check: t.check_id ?? null, unreachable: [], unreachable_count: 0 } }) : i;
     out.set(i.id, described ?? i);
     if (first) this.note(i.id, `down since ${iso(t.at)} (first failed check), confirmed at ${iso(t.confirmed_at)}${why ? `; ${why}` : ""}: ${t.reason ?? "checks failing"}`, out, true);
@@ -527,10 +539,11 @@ export class Outages {
     let lo = was.lo;
     let hi = was.hi;
     for (const m of adding.values()) [lo, hi] = [Math.min(lo, m.since), Math.max(hi, m.since)];
-    // the window moved: nodes failing in what it now reaches are members too (a still window took them already)
+    // the window moved: nodes that paged on their own within what it now reaches are members too
+    // (a still window took them already; nodes failing but not down yet join as they go down)
     if (was.empty || lo < was.lo || hi > was.hi) {
       const w = this.options.windowMs;
-      const pool = this.failingAlone(ctx, null).filter((c) => !adding.has(c.id) && !storm.members.has(c.id));
+      const pool = this.pagedAlone(ctx).filter((c) => !adding.has(c.id) && !storm.members.has(c.id));
       for (let grew = true; grew; ) {
         grew = false;
         for (const c of pool) {
@@ -591,6 +604,22 @@ export class Outages {
 
   private candidate(node: OutageNode, since: number): StormCandidate {
     return { id: node.id, key: node.key, name: node.name, tags: node.tags, since };
+  }
+
+  /** Nodes paging on their own (failing, no failing ancestor, in no storm); the set is pruned of those no longer failing. */
+  private pagedAlone(ctx: OutageContext): StormCandidate[] {
+    const out: StormCandidate[] = [];
+    for (const id of this.paged) {
+      const n = ctx.get(id);
+      const since = n ? failingSince(n) : null;
+      if (!n || since === null) {
+        this.paged.delete(id);
+        continue;
+      }
+      if (this.stormOf(id) || this.ancestorFailing(n, ctx)) continue;
+      out.push(this.candidate(n, since));
+    }
+    return out;
   }
 
   /** Nodes failing now with no failing ancestor and in no storm, but `except`. */

@@ -1,7 +1,12 @@
 // Who a storm's members are, and what its timeline says about them: the same storm whatever order
 // the members' results arrive in, one page for it (a member's own node_down folded in), for config
 // and API nodes (`storm@…`) and for nodes made by heartbeats alone (`heartbeat-storm@…`) alike.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../db/client";
+import { createCore } from "../core";
 import { personOf, testCore } from "../test-support/core";
 import { fakeTimers } from "../test-support/fake-timers";
 import type { Incident } from "../../lib/contracts/incidents";
@@ -201,5 +206,36 @@ describe("a node behind a storm member of the other kind", () => {
     expect(t.storm().incident.details).toMatchObject({ unreachable: ["hb-1"], unreachable_count: 1 });
     expect(t.notes(storm.id)).toContain(`hb-1 unreachable since ${iso(150)}: its parent is down`);
     expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
+  });
+});
+
+describe("a storm of managed nodes across a restart", () => {
+  it("takes in a node that paged on its own before the restart when a late member brings it within the window after it", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-storm-"));
+    const boot = () => {
+      const timers = fakeTimers(NOW);
+      const handle = openDatabase(dir);
+      const core = createCore(handle, { clock: timers, access: { secret: "test-secret-test-secret-test-secret-0123", publicUrl: "http://vigil.test:3000" }, network: { timers, configFile: null, watchConfig: false, storm: { count: 5, windowMs: 60_000 } } });
+      const fail = (node: string, s: number) => [0, 1, 2].forEach((d) => core.ingestHeartbeats([{ node, ok: false, time: S(s + d) }], "test"));
+      return { handle, core, fail };
+    };
+    try {
+      const first = boot();
+      for (const key of [...SITE, "f", "x"]) first.core.createNode(def({ id: key }), noc);
+      first.core.ingestHeartbeats([...SITE, "f", "x"].map((node) => ({ node, ok: true, time: S(0), latency_ms: 5 })), "test");
+      SITE.forEach((key, i) => first.fail(key, 100 + i * 10));
+      first.fail("x", 220);
+      first.handle.sqlite.close();
+      const again = boot();
+      await again.core.startNetwork();
+      again.fail("f", 190);
+      const all = again.core.incidentsSnapshot({ status: "all", limit: 50 }).incidents;
+      expect(all.filter((i) => i.status !== "resolved").map((i) => i.rule)).toEqual(["node_storm"]);
+      expect(all.find((i) => i.entity === "x")).toMatchObject({ status: "resolved", resolution: "duplicate" });
+      await again.core.stopNetwork();
+      again.handle.sqlite.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
