@@ -6,8 +6,14 @@
 //   that goes down while an ancestor is failing but not yet down waits for the ancestor;
 // - maintenance and flapping open nothing (a note on an open incident says so);
 // - a storm — `count` or more nodes failing within `windowMs` with no failed ancestor — is one
-//   `node_storm` incident listing them and their common tags, instead of one page per node;
-// - degraded by a latency anomaly (no hand-set threshold) opens `latency_anomaly`.
+//   `node_storm` incident listing them and their common tags, instead of one page per node; a node
+//   failing within its window (either side: results need not arrive in time order) is a member,
+//   its own node_down folded in; a member still out whose parent goes down is evidence on the
+//   parent's incident from then, and the storm no longer waits for it;
+// - degraded by a latency anomaly (no hand-set threshold) opens `latency_anomaly`; it ends when
+//   the node leaves degraded, or, for a node resumed after a pause, at its first good result.
+// The service's rules (config and API nodes) and the ingest's (nodes made by heartbeats) are
+// linked: a heartbeat node paused becomes an API node and stays the member of its storm.
 // Runs inside the caller's transaction; returns the incidents it changed.
 import type { Incident } from "../../lib/contracts/incidents";
 import type { NodeStatus } from "../../lib/contracts/network";
@@ -280,9 +286,9 @@ export class Outages {
     for (const [id, m] of storm.members) {
       const node = ctx.get(id);
       if (node?.status === "unreachable" && m.recovered_at === null) {
-        const by = this.ancestorIncident(node, ctx);
-        if (!by || by.id === storm.incidentId) return;
-        handed.push(`${m.name}: incident ${by.id}`);
+        // handed over while its parent is still failing (from memory: this runs after every result)
+        if (m.evidence_on === null || !this.ancestorFailing(node, ctx)) return;
+        handed.push(`${m.name}: incident ${m.evidence_on}`);
         last = Math.max(last, m.unreachable_since ?? now);
         continue;
       }
@@ -296,8 +302,9 @@ export class Outages {
     }
     this.storms.splice(this.storms.indexOf(storm), 1);
     const at = last || now;
+    const named = handed.length > 10 ? `${handed.slice(0, 10).join(", ")} and ${handed.length - 10} more` : handed.join(", ");
     const note = handed.length
-      ? `every member is passing again or is evidence on its parent's incident (${handed.join(", ")}); the last left it at ${iso(at)}`
+      ? `every member is passing again or is evidence on its parent's incident (${named}); the last left it at ${iso(at)}`
       : `every member is passing again; the last came back at ${iso(at)}`;
     const r = this.incidents.act(storm.incidentId, { action: "resolve" }, "vigil", { note, resolvedAt: at });
     if (r.ok) out.set(r.incident.id, r.incident);
@@ -351,6 +358,11 @@ export class Outages {
     this.note(incidentId, `${name} was paused at ${iso(at)}: no checks run while it is paused, so this stays open until it is resolved by hand or ${name}, resumed, passes again`, out, true);
   }
 
+  /** Whether a node's first good result has an anomaly to resolve (resultsJudged). */
+  waitsForGoodResult(id: number): boolean {
+    return this.staleAnomaly.has(id);
+  }
+
   /**
    * A node resumed (its state starts afresh, its latency baseline with it): an anomaly still open
    * is no longer judged by anything, and resolves with the node's first good result (resultsJudged).
@@ -364,7 +376,7 @@ export class Outages {
    * of its first good one (a failure leaves it open, as it leaves its node_down open).
    */
   resultsJudged(node: OutageNode, results: readonly { time: number; ok: boolean }[], out: Map<number, Incident>): void {
-    if (this.staleAnomaly.size === 0 || !this.staleAnomaly.has(node.id)) return;
+    if (!this.staleAnomaly.has(node.id)) return;
     let first: number | null = null;
     for (const r of results) if (r.ok && (first === null || r.time < first)) first = r.time;
     if (first === null) return;
@@ -445,7 +457,8 @@ export class Outages {
     if (storm && member && member.recovered_at === null && member.evidence_on === null && parentIncident.id !== storm.incidentId) {
       member.evidence_on = parentIncident.id;
       member.unreachable_since = t.at;
-      this.note(storm.incidentId, `${node.name} is unreachable since ${iso(t.at)} (${t.reason ?? "its parent is down"}): evidence on incident ${parentIncident.id} from then, so this storm no longer waits for it`, out, true);
+      // past NOTE_CAP, details.members says it (evidence_on), as it says who joined
+      this.note(storm.incidentId, `${node.name} is unreachable since ${iso(t.at)} (${t.reason ?? "its parent is down"}): evidence on incident ${parentIncident.id} from then, so this storm no longer waits for it`, out);
       this.describeMembers(storm, out);
       this.touch(storm);
     }
@@ -525,11 +538,11 @@ export class Outages {
   }
 
   /**
-   * Takes `members` into `storm`, and with them every other node failing alone (no failed
-   * ancestor, in no storm) within its window as they widen it, so that a storm has the same members
-   * whatever order their results arrived in. Each of them that paged on its own (before the storm
-   * was seen, or before it was within reach of it, or resumed with its incident still open) is
-   * folded in: its node_down is resolved as a duplicate of the storm. One page for the storm.
+   * Takes `members` into `storm`, and with them every node paging on its own (no failed ancestor,
+   * in no storm) within its window as they widen it, so that a storm has the same members whatever
+   * order their results arrived in. Each of them that paged on its own (before the storm was seen,
+   * or before it was within reach of it, or resumed with its incident still open) is folded in: its
+   * node_down is resolved as a duplicate of the storm. One page for the storm.
    */
   private grow(storm: StormState, members: readonly StormCandidate[], ctx: OutageContext, out: Map<number, Incident>): void {
     const adding = new Map<number, StormCandidate>();

@@ -451,7 +451,7 @@ export class NetworkService {
     for (const t of ev.transitions) this.figures.recordStatus(node.id, t.at, t.to, t.reason);
     if (changed && ev.transitions.length === 0) this.figures.recordStatus(node.id, ev.state.since ?? now, ev.state.status, ev.state.reason);
     if (ev.transitions.length) this.outages.apply(this.nodes.view(node), ev.transitions, this.nodes.context(), incidents);
-    if (results.length) this.outages.resultsJudged(this.nodes.view(node), ev.ignored.length ? results.filter((r) => !ev.ignored.includes(r)) : results, incidents);
+    if (results.length && this.outages.waitsForGoodResult(node.id)) this.outages.resultsJudged(this.nodes.view(node), ev.ignored.length ? results.filter((r) => !ev.ignored.includes(r)) : results, incidents);
     return childrenFollow;
   }
 
