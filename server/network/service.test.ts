@@ -147,6 +147,37 @@ describe("NetworkService with real targets", () => {
     expect(active()).toEqual([]);
   });
 
+  it("judges a probed node again by its probes once it is resumed", async () => {
+    const a = await target();
+    targets.push(a);
+    const { core, run, status, results } = setup();
+    core.createNode(def({ id: "edge", checks: [httpCheck(a.url())] }), noc);
+    await core.startNetwork();
+    await run(30 * S);
+    expect(status("edge")).toBe("up");
+    core.pauseNode("edge", true, noc);
+    await run(30 * S);
+    const before = results("edge").length;
+    core.pauseNode("edge", false, noc);
+    await run(30 * S);
+    expect(results("edge").length).toBeGreaterThan(before);
+    expect(status("edge")).toBe("up");
+  });
+
+  it("takes pushes for a push check again once its node is resumed", async () => {
+    const { core, run } = setup();
+    const made = core.createNode(def({ id: "backup-job", checks: [{ type: "push", interval: "1m", grace: "10s" }] }), noc);
+    if (!made.ok) throw new Error(made.message);
+    const token = made.value.push_tokens[0].token;
+    await core.startNetwork();
+    expect(core.recordPush(token, { ok: true })).toEqual({ node: "backup-job", check: "push" });
+    core.pauseNode("backup-job", true, noc);
+    expect(core.recordPush(token, { ok: true })).toBeNull();
+    core.pauseNode("backup-job", false, noc);
+    await run(1 * S);
+    expect(core.recordPush(token, { ok: true })).toEqual({ node: "backup-job", check: "push" });
+  });
+
   it("neither fails nor pages a node when this process may not send ICMP: it stays pending and says why", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-noping-"));
     const command = path.join(dir, "ping");

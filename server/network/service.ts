@@ -255,8 +255,10 @@ export class NetworkService {
     this.announce(deltas, incidents);
   }
 
+  /** Runs a node's enabled checks, their results coming back to it (unschedule forgets both: a resumed node is scheduled again here). */
   private schedule(node: LiveNode): void {
     for (const c of node.checks) {
+      this.bySched.set(c.schedId, { node, check: c });
       if (!c.enabled) continue;
       try {
         if (c.spec.type === "push") {
