@@ -178,6 +178,32 @@ describe("NetworkService with real targets", () => {
     expect(core.recordPush(token, { ok: true })).toEqual({ node: "backup-job", check: "push" });
   });
 
+  it("takes a probed node resumed with its own node_down open into the storm open when it fails again: its own is folded in, one page", async () => {
+    const a = await target();
+    const b = await target();
+    targets.push(a, b);
+    const { core, run, status, active } = setup({ count: 5, windowMs: 60 * S });
+    const site = Array.from({ length: 5 }, (_, i) => `pos-${i + 1}`);
+    core.createNode(def({ id: "kiosk", checks: [httpCheck(a.url("/kiosk"))] }), noc);
+    for (const key of site) core.createNode(def({ id: key, checks: [httpCheck(b.url(`/${key}`))] }), noc);
+    await core.startNetwork();
+    await run(30 * S);
+    await a.stop();
+    await run(40 * S);
+    const [own] = active();
+    expect(own).toMatchObject({ rule: "node_down", entity: "kiosk" });
+    core.pauseNode("kiosk", true, noc);
+    await b.stop();
+    await run(40 * S);
+    const storm = active().find((i) => i.rule === "node_storm")!;
+    core.pauseNode("kiosk", false, noc);
+    await run(40 * S);
+    expect(status("kiosk")).toBe("down");
+    expect(active().map((i) => i.id)).toEqual([storm.id]);
+    expect(core.incident(own.id)!.incident).toMatchObject({ status: "resolved", resolution: "duplicate" });
+    expect((core.incident(storm.id)!.incident.details!.members as { key: string }[]).map((m) => m.key).sort()).toEqual(["kiosk", ...site].sort());
+  });
+
   it("neither fails nor pages a node when this process may not send ICMP: it stays pending and says why", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-noping-"));
     const command = path.join(dir, "ping");
