@@ -37,6 +37,20 @@ describe("parseFastLine: variants", () => {
     expect(event(parseFastLine(line(""), ctx)).attributes?.action).toBeUndefined();
   });
 
+  it("reads Snort 2's [WDrop] and Snort 3's inline verdicts ([drop], [would_drop], [block], [reset] …) before the [**]", () => {
+    const line = (verdict: string) => `06/08-10:00:00.000000 ${verdict} [**] [1:1000001:1] "LOCAL BLOCK path traversal" [**] [Priority: 1] {TCP} 192.0.2.30:44120 -> 198.51.100.20:80`;
+    const action = (v: string) => event(parseFastLine(line(v), ctx)).attributes?.action;
+    expect([action("[WDrop]"), action("[drop]"), action("[force_drop]"), action("[block]"), action("[reset]")]).toEqual(["would_block", "blocked", "blocked", "blocked", "blocked"]);
+    expect([action("[would_drop]"), action("[would_block]"), action("[cant_drop]"), action("[would_reset]")]).toEqual(["would_block", "would_block", "would_block", "would_block"]);
+    expect(event(parseFastLine(line("[drop]"), ctx))).toMatchObject({ signature: "LOCAL BLOCK path traversal", src_ip: "192.0.2.30", severity: "high" });
+  });
+
+  it("reads the interface Snort writes before the message with -I (alert_interface), not as part of it", () => {
+    const e = event(parseFastLine('01/02-11:30:23.358639 [**] [1:648:18]  <eth1> "INDICATOR-SHELLCODE x86 NOOP" [**] [Classification: Executable code was detected] [Priority: 1] {TCP} 192.0.2.254:80 -> 198.51.100.103:60884', ctx));
+    expect(e.signature).toBe("INDICATOR-SHELLCODE x86 NOOP");
+    expect(e.attributes?.interface).toBe("eth1");
+  });
+
   it("reads a line without a classification", () => {
     const e = event(parseFastLine('12/28-12:55:38.765402 [**] [1:366:11] "PROTOCOL-ICMP PING Unix" [**] [Priority: 3] {ICMP} 10.0.0.1 -> 10.0.0.2', ctx));
     expect(e.severity).toBe("low");
@@ -51,7 +65,24 @@ describe("parseFastLine: variants", () => {
 
   it("maps priority 1, 2, 3 and others to high, medium, low and info", () => {
     const sev = (p: number) => event(parseFastLine(`01/01-00:00:00.000000 [**] [1:1:1] "x" [**] [Priority: ${p}] {TCP} 10.0.0.1:1 -> 10.0.0.2:2`, ctx)).severity;
-    expect([sev(1), sev(2), sev(3), sev(4), sev(0)]).toEqual(["high", "medium", "low", "info", "info"]);
+    expect([sev(1), sev(2), sev(3), sev(4), sev(5)]).toEqual(["high", "medium", "low", "info", "info"]);
+  });
+
+  it("reads Snort's [Priority: 0] as no priority (a rule without classtype or priority): medium, as when absent", () => {
+    // Snort 2 and 3 print the priority of a local rule without classtype as 0 (their syslog output leaves it out)
+    const snort3 = event(parseFastLine('12/16-13:24:40.504807 [**] [1:1000001:1] "FTP USER command detected" [**] [Priority: 0] {TCP} 192.0.2.114:1137 -> 198.51.100.193:21', ctx));
+    expect([snort3.severity, snort3.attributes?.priority]).toEqual(["medium", null]);
+    const snort2 = event(parseFastLine("05/30-19:09:10.917356  [**] [1:477:3] ICMP Packet [**] [Priority: 0] {ICMP} 192.0.2.245 -> 198.51.100.153", ctx));
+    expect(snort2.severity).toBe("medium");
+  });
+
+  it("reads Suricata's ICMP type and code after the addresses as type and code, not ports", () => {
+    const e = event(parseFastLine("09/14/2026-16:11:08.050136  [Drop] [**] [1:2:1] ICMP Detected and Blocked [**] [Classification: (null)] [Priority: 3] {ICMP} 192.0.2.27:8 -> 198.51.100.1:0", ctx));
+    expect([e.src_ip, e.src_port, e.dst_ip, e.dst_port]).toEqual(["192.0.2.27", null, "198.51.100.1", null]);
+    expect(e.attributes).toMatchObject({ icmp_type: 8, icmp_code: 0, action: "blocked" });
+    // over IPv6 the type and code are appended the same way: Suricata always writes them
+    const v6 = event(parseFastLine("09/14/2026-16:11:08.050136  [**] [1:2:1] ICMPv6 echo [**] [Classification: Misc activity] [Priority: 3] {IPV6-ICMP} 2001:db8::1:128 -> 2001:db8::2:0", ctx));
+    expect([v6.src_ip, v6.src_port, v6.dst_ip, v6.dst_port, v6.attributes?.icmp_type, v6.attributes?.icmp_code]).toEqual(["2001:db8::1", null, "2001:db8::2", null, 128, 0]);
   });
 
   it("reads ICMP over IPv6 written in full with no port", () => {

@@ -1,16 +1,24 @@
 import { canonicalIp } from "../../../lib/net/ip";
 import type { ParseContext, ParseOutcome } from "../types";
-import { atMost, finish, guarded, portOf, prepareLine, quoted } from "./common";
+import { atMost, finish, guarded, portOf, prepareLine, quoted, type Draft } from "./common";
 import { idsSeverity, isDecoderEvent } from "./ids";
 import { fractionMs, isCalendarDate, resolveYearless, zonedInstant, type TimeResult } from "./time";
 
 // Snort 2/3 and Suricata fast.log, one alert per line:
 //   12/28-12:55:38.765402 [**] [1:366:11] "PROTOCOL-ICMP PING Unix" [**] [Priority: 3] {ICMP} a -> b
 //   10/05/10-10:08:59.667372  [**] [1:2009187:4] ET WEB_CLIENT … [**] [Classification: …] [Priority: 3] {TCP} 1.2.3.4:80 -> 5.6.7.8:1234
+//   09/14/24-16:11:08.050136  [Drop] [**] [1:2:1] ICMP … [**] [Classification: (null)] [Priority: 3] {ICMP} 10.0.0.27:8 -> 1.1.1.1:0
+// (Suricata appends an ICMP packet's type and code where the ports would be; Snort does not.)
 
 const STAMP = /^(\d{2}|\d{4})\/(\d{2})(?:\/(\d{2}|\d{4}))?-(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s+/;
-const ACTION = /^\s*\[(Drop|wDrop)\]\s*/i;
-const HEAD = /^\[\*\*\]\s*\[(\d{1,10}):(\d{1,10}):(\d{1,10})\]\s*(.*?)\s*\[\*\*\]/;
+// what an inline sensor did, before the [**]: Suricata's "[Drop]" / "[wDrop]", Snort 2's "[Drop]" /
+// "[WDrop]", Snort 3's action string ("[drop]", "[would_drop]", "[block]", "[reset]", "[cant_drop]" …)
+const ACTION = /^\s*\[([A-Za-z_]{2,20})\]\s*/;
+// the rule id after the opening [**]; the message runs to the next [**] (found by indexOf: a lazy
+// regex with blanks on both sides of the message is cubic on a line of blanks)
+const HEAD = /^\[\*\*\]\s*\[(\d{1,10}):(\d{1,10}):(\d{1,10})\]/;
+/** Snort's -I (alert_interface): the interface, before the message */
+const IFACE = /^<([^<>\s]{1,64})>\s*/;
 const BRACKET = /^\s*\[([^\]]*)\]/;
 const PROTO = /^\s*\{([^}]{1,32})\}/;
 const ENDPOINTS = /^\s*(\S+)\s+->\s+(\S+)\s*$/;
@@ -36,18 +44,22 @@ function parseFast(line: string, ctx: ParseContext): ParseOutcome {
   const time = fastTime(stamp, ctx);
   if (!time.ok) return rejected(time.reason);
   let rest = line.slice(stamp[0].length);
-  // Suricata inline (IPS) writes what it did first: "[Drop]", or "[wDrop]" when it would have
+  // an inline sensor writes what it did first: "[Drop]", or "[wDrop]" when it would have
   const verdict = ACTION.exec(rest);
   if (verdict) rest = rest.slice(verdict[0].length);
-  const action = verdict ? (verdict[1].toLowerCase() === "drop" ? "blocked" : "would_block") : undefined;
+  const action = verdict ? actionOf(verdict[1]) : undefined;
   const head = HEAD.exec(rest);
-  if (!head) return rejected(`not fast.log: expected "[**] [gid:sid:rev] message [**]" after the stamp: ${quoted(rest, 40)}`);
+  const close = head ? rest.indexOf("[**]", head[0].length) : -1;
+  if (!head || close < 0) return rejected(`not fast.log: expected "[**] [gid:sid:rev] message [**]" after the stamp: ${quoted(rest, 40)}`);
   const [gid, sid, rev] = [head[1], head[2], head[3]].map(Number);
-  const quotedMessage = head[4].length >= 2 && head[4].startsWith('"') && head[4].endsWith('"');
-  const signature = quotedMessage ? head[4].slice(1, -1) : head[4];
+  let text = rest.slice(head[0].length, close).trim();
+  const iface = IFACE.exec(text);
+  if (iface) text = text.slice(iface[0].length);
+  const quotedMessage = text.length >= 2 && text.startsWith('"') && text.endsWith('"');
+  const signature = quotedMessage ? text.slice(1, -1) : text;
   if (!signature) return rejected("message: empty");
 
-  let tail = rest.slice(head[0].length);
+  let tail = rest.slice(close + 4);
   let classification: string | null = null;
   let priority: number | null = null;
   let appId: string | null = null;
@@ -67,44 +79,83 @@ function parseFast(line: string, ctx: ParseContext): ParseOutcome {
     proto = p[1].trim().toUpperCase();
     tail = tail.slice(p[0].length);
   }
-  let src: Endpoint = { ip: null, port: null };
-  let dst: Endpoint = { ip: null, port: null };
-  if (tail.trim() !== "") {
-    const ends = ENDPOINTS.exec(tail);
-    if (!ends) return rejected(`addresses: expected "source -> destination": ${quoted(tail.trim(), 40)}`);
-    const s = endpoint(ends[1], proto);
-    if (!s) return rejected(`source: not an address: ${quoted(ends[1])}`);
-    const d = endpoint(ends[2], proto);
-    if (!d) return rejected(`destination: not an address: ${quoted(ends[2])}`);
-    src = s;
-    dst = d;
-  }
-
-  const decoder = isDecoderEvent(gid, sid, signature, classification);
-  // no [Priority] at all: the rule gave none, so it is neither high nor negligible
-  const severity = priority === null ? "medium" : idsSeverity(priority);
   const withYear = stamp[3] !== undefined;
   const service = quotedMessage ? "snort" : signature.startsWith("SURICATA ") || withYear ? "suricata" : "snort";
-  return finish(
-    "fast",
-    {
-      time: time.ms,
-      kind: decoder ? "ids_anomaly" : "ids_alert",
-      severity: decoder ? atMost(severity, "low") : severity,
-      service,
-      src_ip: src.ip,
-      src_host: null,
-      src_port: src.port,
-      dst_ip: dst.ip,
-      dst_port: dst.port,
-      proto,
-      user: null,
-      signature,
-      message: classification ? `${signature} [${classification}]` : signature,
-      attributes: { sid, gid, rev, category: classification, priority, appid: appId ?? undefined, action },
+  let ends: Endpoints = NO_ENDPOINTS;
+  if (tail.trim() !== "") {
+    const m = ENDPOINTS.exec(tail);
+    if (!m) return rejected(`addresses: expected "source -> destination": ${quoted(tail.trim(), 40)}`);
+    const read = endpoints(m[1], m[2], proto, service === "suricata");
+    if ("reason" in read) return rejected(read.reason);
+    ends = read;
+  }
+  const draft = idsDraft({ gid, sid, rev, signature, classification, priority, appId, iface: iface?.[1] ?? null, action, proto, ends, service });
+  return finish("fast", { time: time.ms, ...draft }, line);
+}
+
+/** What a fast.log line or a syslog alert says, read: the event but its time. */
+interface IdsFields {
+  gid: number;
+  sid: number;
+  rev: number;
+  signature: string;
+  classification: string | null;
+  /** as written; 0 (Snort's "none") is read as no priority */
+  priority: number | null;
+  appId: string | null;
+  iface: string | null;
+  action: string | undefined;
+  proto: string | null;
+  ends: Endpoints;
+  service: string;
+}
+
+/** The event of an IDS alert (fast.log's or syslog's), but its time. */
+function idsDraft(f: IdsFields): Omit<Draft, "time"> {
+  // Snort prints a rule without classtype or priority as [Priority: 0] (its syslog output leaves
+  // it out): no priority, as when the bracket is absent
+  const priority = f.priority === 0 ? null : f.priority;
+  const decoder = isDecoderEvent(f.gid, f.sid, f.signature, f.classification);
+  // no [Priority] at all: the rule gave none, so it is neither high nor negligible
+  const severity = priority === null ? "medium" : idsSeverity(priority);
+  const { src, dst } = f.ends;
+  return {
+    kind: decoder ? "ids_anomaly" : "ids_alert",
+    severity: decoder ? atMost(severity, "low") : severity,
+    service: f.service,
+    src_ip: src.ip,
+    src_host: null,
+    src_port: src.port,
+    dst_ip: dst.ip,
+    dst_port: dst.port,
+    proto: f.proto,
+    user: null,
+    signature: f.signature,
+    message: f.classification ? `${f.signature} [${f.classification}]` : f.signature,
+    attributes: {
+      sid: f.sid,
+      gid: f.gid,
+      rev: f.rev,
+      category: f.classification,
+      priority,
+      appid: f.appId ?? undefined,
+      action: f.action,
+      interface: f.iface ?? undefined,
+      icmp_type: f.ends.icmpType ?? undefined,
+      icmp_code: f.ends.icmpCode ?? undefined,
     },
-    line,
-  );
+  };
+}
+
+/**
+ * An inline verdict as the `action` attribute: what was done (`blocked`) or would have been
+ * (`would_block`: IDS mode, or Snort 3's cant_* when it could not); any other word as written.
+ */
+function actionOf(word: string): string {
+  const w = word.toLowerCase();
+  if (w === "drop" || /^(?:force_)?(?:drop|block|reset)$/.test(w)) return "blocked";
+  if (w === "wdrop" || /^(?:would|cant)_(?:drop|block|reset)$/.test(w)) return "would_block";
+  return w;
 }
 
 /**
@@ -130,6 +181,52 @@ function fastTime(m: RegExpExecArray, ctx: ParseContext): TimeResult {
 }
 
 type Endpoint = { ip: string | null; port: number | null };
+/** Both ends; for ICMP the type and code some sensors append where the ports would be. */
+type Endpoints = { src: Endpoint; dst: Endpoint; icmpType?: number; icmpCode?: number };
+const NO_ENDPOINTS: Endpoints = { src: { ip: null, port: null }, dst: { ip: null, port: null } };
+/** How sensors name ICMP in braces (Suricata: ICMP, IPV6-ICMP; Snort: ICMP). */
+const ICMP = new Set(["ICMP", "IPV6-ICMP", "ICMPV6", "ICMP6", "IPV6_ICMP"]);
+
+/**
+ * Source and destination tokens to addresses and ports. Suricata writes an ICMP packet's type
+ * and code after the addresses, where the ports would be (`192.0.2.1:8 -> 198.51.100.1:0`): read
+ * as type and code, never ports. Snort writes ICMP addresses bare, so there an IPv6 text is an
+ * address as a whole; `icmpAppended` says the writer is Suricata.
+ */
+function endpoints(srcText: string, dstText: string, proto: string | null, icmpAppended: boolean): Endpoints | { reason: string } {
+  if (proto !== null && ICMP.has(proto)) {
+    const s = icmpEndpoint(srcText, icmpAppended);
+    if (!s) return { reason: `source: not an address: ${quoted(srcText)}` };
+    const d = icmpEndpoint(dstText, icmpAppended);
+    if (!d) return { reason: `destination: not an address: ${quoted(dstText)}` };
+    return { src: { ip: s.ip, port: null }, dst: { ip: d.ip, port: null }, icmpType: s.n ?? undefined, icmpCode: d.n ?? undefined };
+  }
+  const s = endpoint(srcText, proto);
+  if (!s) return { reason: `source: not an address: ${quoted(srcText)}` };
+  const d = endpoint(dstText, proto);
+  if (!d) return { reason: `destination: not an address: ${quoted(dstText)}` };
+  return { src: s, dst: d };
+}
+
+/** An ICMP end: the address, and the number appended after it (type or code), if any. */
+function icmpEndpoint(token: string, appended: boolean): { ip: string; n: number | null } | null {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,3}))?$/.exec(token);
+  if (bracketed) {
+    const ip = canonicalIp(bracketed[1]);
+    return ip ? { ip, n: bracketed[2] === undefined ? null : icmpNumber(bracketed[2]) } : null;
+  }
+  const whole = canonicalIp(token);
+  const colon = token.lastIndexOf(":");
+  const ip = colon > 0 ? canonicalIp(token.slice(0, colon)) : null;
+  const n = colon > 0 ? icmpNumber(token.slice(colon + 1)) : null;
+  if (ip && n !== null && (appended || !whole)) return { ip, n };
+  return whole ? { ip: whole, n: null } : null;
+}
+
+/** An ICMP type or code: 0–255 in decimal. */
+function icmpNumber(text: string): number | null {
+  return /^\d{1,3}$/.test(text) && Number(text) <= 255 ? Number(text) : null;
+}
 
 /**
  * `10.0.0.1:80`, `[2001:db8::1]:80`, `2001:db8:0:0:0:0:0:1:80` (IPv6 with the port appended, no

@@ -123,6 +123,27 @@ describe("EVE lines that are JSON but wrong", () => {
   });
 });
 
+describe("fast.log lines built to be slow", () => {
+  it("reads 60 KB lines built against the header, bracket, protocol and address patterns in well under a second each", () => {
+    const head = "01/01-00:00:00.0 [**] [1:1:1] ";
+    const lines = [
+      `${head}${" ".repeat(60_000)}x`,
+      `${head}x${" ".repeat(60_000)}[*`,
+      `${head}x [**] ${"[a: b] ".repeat(8_000)}`,
+      `${head}x [**] ${"[".repeat(60_000)}`,
+      `${head}x [**] {TCP} ${"a -> ".repeat(12_000)}`,
+      `${head}x [**] {TCP} a${" ".repeat(60_000)}-> b`,
+      `01/01-00:00:00.0 ${"[drop] ".repeat(8_000)}[**] [1:1:1] x [**]`,
+      `${head} ${"<".repeat(60_000)}> x [**]`,
+    ];
+    for (const line of lines) {
+      const t = performance.now();
+      parseFastLine(line, ctx);
+      expect(performance.now() - t).toBeLessThan(500);
+    }
+  });
+});
+
 describe("syslog lines built to be slow", () => {
   it("reads 60 KB lines built against the origin-id, disconnect and PAM patterns in well under a second each", () => {
     const lines = [
