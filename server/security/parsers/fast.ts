@@ -252,3 +252,86 @@ function endpoint(token: string, proto: string | null): Endpoint | null {
   if (whole && split) return proto !== null && PORTED.has(proto) ? split : { ip: whole, port: null };
   return split ?? (whole ? { ip: whole, port: null } : null);
 }
+
+// The same alerts written to syslog, after the tag (Snort's alert_syslog, Suricata's alert-syslog):
+//   [1:2001219:20] ET SCAN Potential SSH Scan [Classification: Attempted Information Leak] [Priority: 2] {TCP} 192.0.2.1:52566 -> 198.51.100.25:22
+//   [Drop] [1:…] …                      Suricata inline, as in its fast.log
+//   … [Priority: 2]: <eth0> {ICMP} a -> b   older Snort 2 (a colon), and -I's interface
+//   … [Priority: 3] [**] [Raw pkt: …]   a Suricata decoder event: no addresses
+// No [**] around the message, which runs to the brackets at the end: these are read from the end.
+const SYSLOG_ACTION = /^\[(Drop|wDrop)\] /;
+const SYSLOG_HEAD = /^\[(\d{1,10}):(\d{1,10}):(\d{1,10})\] ?/;
+const SYSLOG_FIELD = /^(Classification|Priority|AppID): ?(.*)$/;
+
+/** An IDS alert written to syslog, read: the event but its time (`null`: not an alert's form). */
+export type IdsSyslogResult = { ok: true; draft: Omit<Draft, "time"> } | { ok: false; reason: string } | null;
+
+/**
+ * The message of a `snort` or `suricata` syslog line as an IDS alert, the same event its fast.log
+ * line gives; null when it does not have an alert's form (a start-up line, a warning), so the
+ * caller skips it.
+ */
+export function parseIdsSyslogMessage(text: string, service: "snort" | "suricata"): IdsSyslogResult {
+  let rest = text;
+  const verdict = SYSLOG_ACTION.exec(rest);
+  if (verdict) rest = rest.slice(verdict[0].length);
+  const head = SYSLOG_HEAD.exec(rest);
+  if (!head) return null;
+  rest = rest.slice(head[0].length);
+  // a Suricata decoder event (no IP header) ends with the packet in hex
+  const raw = rest.indexOf(" [**] [Raw pkt:");
+  if (raw >= 0) rest = rest.slice(0, raw);
+  rest = rest.trimEnd();
+
+  // from the end: "src -> dst", "{PROTO}", "<iface>", then the [Field: value] brackets
+  let ends: Endpoints = NO_ENDPOINTS;
+  let proto: string | null = null;
+  const arrow = rest.lastIndexOf(" -> ");
+  const dstText = arrow >= 0 ? rest.slice(arrow + 4) : "";
+  if (dstText !== "" && !/\s/.test(dstText)) {
+    const space = rest.lastIndexOf(" ", arrow - 1);
+    const srcText = rest.slice(space + 1, arrow);
+    const before = rest.slice(0, Math.max(space, 0)).trimEnd();
+    const p = /\{([A-Za-z0-9:_-]{1,32})\}$/.exec(before.slice(-34));
+    const read = srcText === "" ? { reason: "source: missing" } : endpoints(srcText, dstText, p ? p[1].toUpperCase() : null, service === "suricata");
+    if (!("reason" in read)) {
+      ends = read;
+      rest = before;
+    } else if (p) return { ok: false, reason: read.reason }; // after a {PROTO}, these are the addresses
+    // else the arrow is the message's own: no addresses
+  }
+  const p = /\{([A-Za-z0-9:_-]{1,32})\}$/.exec(rest.slice(-34));
+  if (p) {
+    proto = p[1].toUpperCase();
+    rest = rest.slice(0, -p[0].length).trimEnd();
+  }
+  let iface: string | null = null;
+  const i = /<([^<>\s]{1,64})>$/.exec(rest.slice(-66));
+  if (i) {
+    iface = i[1];
+    rest = rest.slice(0, -i[0].length).trimEnd();
+  }
+  let classification: string | null = null;
+  let priority: number | null = null;
+  let appId: string | null = null;
+  for (let n = 0; n < 3; n++) {
+    const end = rest.endsWith("]:") ? rest.length - 2 : rest.endsWith("]") ? rest.length - 1 : -1;
+    if (end < 0) break;
+    const open = rest.lastIndexOf("[", end);
+    const field = open >= 0 ? SYSLOG_FIELD.exec(rest.slice(open + 1, end)) : null;
+    if (!field) break;
+    const value = field[2].trim();
+    if (field[1] === "Classification") classification = value && value !== "(null)" ? value : null;
+    else if (field[1] === "Priority") {
+      if (!/^\d{1,3}$/.test(value)) return { ok: false, reason: `priority: not a number: ${quoted(value)}` };
+      priority = Number(value);
+    } else appId = value || null;
+    rest = rest.slice(0, open).trimEnd();
+  }
+  let signature = rest.trim();
+  if (signature.length >= 2 && signature.startsWith('"') && signature.endsWith('"')) signature = signature.slice(1, -1);
+  if (!signature) return { ok: false, reason: "message: empty" };
+  const [gid, sid, rev] = [head[1], head[2], head[3]].map(Number);
+  const action = verdict ? actionOf(verdict[1]) : undefined;
+  return { ok: true, draft: idsDraft({ gid, sid, rev, signature, classification, priority, appId, iface, action, proto, ends, service }) };
+}

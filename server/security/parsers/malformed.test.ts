@@ -82,6 +82,8 @@ describe("valid lines carrying arbitrary text", () => {
     ["eve", (t) => JSON.stringify({ timestamp: "2026-01-01T00:00:00Z", event_type: "alert", src_ip: "10.0.0.1", alert: { signature: t || "x", category: t }, payload_printable: t }), parseEveLine],
     ["fast", (t) => `01/01-00:00:00.0 [**] [1:1:1] "${t.replace(/\[\*\*\]/g, "")}" [**] [Classification: ${t.replace(/[[\]]/g, "")}] {TCP} 10.0.0.1:1 -> 10.0.0.2:2`, parseFastLine],
     ["syslog", (t) => `Mar 11 22:55:32 h sshd[1]: Failed password for invalid user ${t} from 203.0.113.5 port 22 ssh2`, parseSyslogLine],
+    ["syslog snort", (t) => `Mar 11 22:55:32 h snort[1]: [1:1:1] ${t} [Classification: ${t.replace(/[[\]]/g, "")}] [Priority: 2] {TCP} 10.0.0.1:1 -> 10.0.0.2:2`, parseSyslogLine],
+    ["syslog eve", (t) => `Mar 11 22:55:32 ${t.replace(/\s/g, "_") || "h"} suricata: ${JSON.stringify({ timestamp: "2026-01-01T00:00:00Z", event_type: "alert", src_ip: "10.0.0.1", alert: { signature: t || "x", category: t } })}`, parseSyslogLine],
     ["transactions", (t) => JSON.stringify({ time: "2026-01-01T00:00:00Z", amount: 1, account: t.slice(0, 200), merchant: t.slice(0, 200), card: t.slice(0, 60) }), parseTransactionLine],
   ];
 
@@ -145,7 +147,7 @@ describe("fast.log lines built to be slow", () => {
 });
 
 describe("syslog lines built to be slow", () => {
-  it("reads 60 KB lines built against the origin-id, disconnect and PAM patterns in well under a second each", () => {
+  it("reads 60 KB lines built against the origin-id, disconnect, PAM and IDS-alert patterns in well under a second each", () => {
     const lines = [
       `<189>123: ${"a ".repeat(30_000)}`,
       `<189>${"a:a ".repeat(15_000)}: Nov 30 10:00:00 UTC: %SEC_LOGIN-4-LOGIN_FAILED: x`,
@@ -154,6 +156,13 @@ describe("syslog lines built to be slow", () => {
       `Mar 11 22:55:32 h sshd[1]: Failed password for root from 1.2.3.4 port 1 ssh2${" from 6.6.6.6 port 1 ssh2:".repeat(2_000)}`,
       `Mar 11 22:55:32 h sshd[1]: error: PAM: Authentication failure for ${"x from y ".repeat(6_000)}via`,
       `Mar 11 22:55:32 h vsftpd: (pam_unix) authentication failure;${" rhost=x".repeat(7_000)}`,
+      `Mar 11 22:55:32 h snort[1]: [1:1:1] ${"[Priority: 1]".repeat(4_000)}`,
+      `Mar 11 22:55:32 h snort[1]: [1:1:1] x${" ".repeat(60_000)}[Priority: 1]`,
+      `Mar 11 22:55:32 h snort[1]: [1:1:1] x ${"a -> ".repeat(12_000)}b`,
+      `Mar 11 22:55:32 h snort[1]: [1:1:1] x {TCP} ${"{".repeat(30_000)} -> b`,
+      `Mar 11 22:55:32 h suricata[1]: [Drop] [1:1:1] x${" [**] [Raw pkt:".repeat(4_000)}`,
+      `Mar 11 22:55:32 h suricata[1]: [1:1:1] ${"<a> ".repeat(15_000)}{TCP} 192.0.2.1:1 -> 192.0.2.2:2`,
+      `Mar 11 22:55:32 h suricata[1]: ${"{".repeat(30_000)}`,
     ];
     for (const line of lines) {
       const t = performance.now();

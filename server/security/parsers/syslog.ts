@@ -1,6 +1,9 @@
 import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
+import { maskCardNumbers } from "../masking";
 import { finish, guarded, hostSourceOf, prepareLine, quoted, sourceOf } from "./common";
+import { parseEveLine } from "./eve";
+import { parseIdsSyslogMessage } from "./fast";
 import { isAsaEcho, junosEcho, matchDevice, SPACED_ORIGIN } from "./syslog-devices";
 import { matchWindows } from "./syslog-windows";
 import { matchProftpd, matchPureFtpd, matchVsftpd } from "./syslog-ftp";
@@ -92,6 +95,9 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
     occurrences = Math.max(1, Number(repeated[1]));
     text = repeated[2];
   }
+  // an IDS alert forwarded over syslog: Snort's and Suricata's alert form, Suricata's EVE JSON
+  const ids = idsOverSyslog(name, env, text, occurrences, line, ctx);
+  if (ids) return ids;
   // a program's own patterns first; a device's or Windows agent's text only where none matched
   let match = matchFor(name, env.module, text.trimEnd()) ?? matchDevice(name, text, env.pid) ?? matchWindows(name, text);
   // Junos in RFC 5424 (structured-data) puts its event tag in MSGID, not before the message
@@ -107,6 +113,33 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   if (!match && isDovecotAuthEcho(name.toLowerCase(), text)) return { status: "skipped", reason: "dovecot auth process: its login process's line counts these tries" };
   if (!match) return { status: "skipped", reason: `not security-relevant: ${/^[\w.@-]{1,32}$/.test(name) ? name : quoted(name, 32)}` };
   return eventOf(match, env, line, occurrences);
+}
+
+/**
+ * A `snort` or `suricata` line that is an alert (null: it is not, read on as any program's line):
+ * the alert form of Snort's alert_syslog and Suricata's alert-syslog output, read as its fast.log
+ * line is, in the envelope's time; or, under `suricata`, an EVE JSON record (eve-log `filetype:
+ * syslog`, OPNsense's "eve syslog output"), read as the EVE endpoint reads it: its own time, and
+ * its fingerprint, so a record that also reaches /ingest/suricata is stored once.
+ */
+function idsOverSyslog(name: string, env: Envelope, text: string, occurrences: number, line: string, ctx: ParseContext): ParseOutcome | null {
+  const program = name.toLowerCase().replace(/^.*\//, "");
+  if (program !== "snort" && program !== "suricata") return null;
+  if (program === "suricata" && (env.message.startsWith("{") || text.startsWith("{"))) {
+    // the record whole (a "#012" inside it is text of the record, not a continuation)
+    const repeated = REPEATED.exec(env.message);
+    const record = repeated ? repeated[2] : env.message;
+    const o = parseEveLine(record, ctx);
+    if (o.status !== "event") return o;
+    const attributes = { ...o.event.attributes };
+    if (attributes.host === undefined && env.host) attributes.host = maskCardNumbers(env.host);
+    return { status: "event", event: { ...o.event, attributes, occurrences: o.event.occurrences * occurrences } };
+  }
+  const read = parseIdsSyslogMessage(text.trimEnd(), program);
+  if (!read) return null;
+  if (!read.ok) return rejected(read.reason);
+  const attributes = Object.assign({ host: env.host ?? undefined, program: env.program, pid: env.pid ?? undefined }, read.draft.attributes);
+  return finish("syslog", { ...read.draft, time: env.time, attributes, occurrences }, line);
 }
 
 /** The stored event of an auth line: the match in its envelope (time, host, program, pid). */
