@@ -165,6 +165,47 @@ describe("parseFastLine: variants", () => {
   });
 });
 
+describe("parseFastLine: Snort 2's alert_csv", () => {
+  it("reads pfSense's Snort alert log (its CSV columns: … id, classification, priority, action, disposition)", () => {
+    const e = event(parseFastLine('09/03/26-12:56:44.310212 ,1,2011716,4,"ET SCAN Sipvicious User-Agent Detected (friendly-scanner)",UDP,203.0.113.221,5103,192.0.2.130,5060,54925,Attempted Information Leak,2,alert,Allow', ctx));
+    expect(e).toMatchObject({
+      time: Date.UTC(2026, 8, 3, 12, 56, 44, 310),
+      kind: "ids_alert",
+      severity: "medium",
+      service: "snort",
+      src_ip: "203.0.113.221",
+      src_port: 5103,
+      dst_ip: "192.0.2.130",
+      dst_port: 5060,
+      proto: "UDP",
+      signature: "ET SCAN Sipvicious User-Agent Detected (friendly-scanner)",
+      message: "ET SCAN Sipvicious User-Agent Detected (friendly-scanner) [Attempted Information Leak]",
+    });
+    expect(e.attributes).toMatchObject({ gid: 1, sid: 2011716, rev: 4, category: "Attempted Information Leak", priority: 2, action: "allowed" });
+    // ICMP: no ports, no classification, priority 0 (none)
+    const icmp = event(parseFastLine('09/03/26-16:29:03.494387 ,1,477,3,"ICMP Packet",ICMP,192.0.2.130,,192.0.2.1,,40546,,0,alert,Allow', ctx));
+    expect(icmp).toMatchObject({ severity: "medium", src_ip: "192.0.2.130", src_port: null, dst_ip: "192.0.2.1", dst_port: null, proto: "ICMP" });
+    expect(icmp.attributes).toMatchObject({ category: null, priority: null });
+    expect(event(parseFastLine('09/03/26-16:29:03.494387 ,1,477,3,"ICMP Packet",TCP,192.0.2.130,1,192.0.2.1,2,40546,,1,drop,Blocked', ctx)).attributes).toMatchObject({ action: "blocked" });
+  });
+
+  it("reads Snort's default alert_csv columns (ends of the packet, then its Ethernet, TCP, IP and ICMP fields)", () => {
+    const tcp = event(parseFastLine('09/04-21:45:37.536335 ,1,1000006,0,"TCP connection",TCP,192.0.2.59,57263,198.51.100.190,22,00:25:90:3A:05:13,00:50:56:9D:A5:BE,0x72,***AP***,0x688F0DFC,0xBC763516,,0x80C,127,0,55665,100,102400,,,,', ctx));
+    expect(tcp).toMatchObject({ time: Date.UTC(2026, 8, 4, 21, 45, 37, 536), kind: "ids_alert", severity: "medium", signature: "TCP connection", src_ip: "192.0.2.59", src_port: 57263, dst_ip: "198.51.100.190", dst_port: 22, proto: "TCP" });
+    expect(tcp.attributes).toMatchObject({ gid: 1, sid: 1000006, rev: 0, priority: null });
+    const icmp = event(parseFastLine('09/04-21:49:55.900215 ,1,1000004,0,"Pinging...",ICMP,192.0.2.190,,198.51.100.1,,00:50:56:9D:A5:BE,00:25:90:3A:05:13,0x62,,,,,,64,0,37607,84,86016,8,0,83,1', ctx));
+    expect(icmp).toMatchObject({ src_ip: "192.0.2.190", src_port: null, dst_port: null, proto: "ICMP", attributes: { icmp_type: 8, icmp_code: 0 } });
+    // a message with a comma is quoted, a quote in it doubled
+    expect(event(parseFastLine('09/04-21:45:37.536335 ,1,1,0,"a, ""b""",TCP,192.0.2.59,1,198.51.100.190,2,00:25:90:3A:05:13,00:50:56:9D:A5:BE,0x72,***AP***,0x688F0DFC,0xBC763516,,0x80C,127,0,55665,100,102400,,,,', ctx)).signature).toBe('a, "b"');
+  });
+
+  it("refuses a CSV line whose columns it cannot know (a custom field list), and one with a bad address, saying why", () => {
+    expect(reason(parseFastLine('09/04-21:45:37.536335 ,1,1000006,0,"TCP connection",TCP,192.0.2.59,57263', ctx))).toMatch(/^Snort alert_csv: 8 columns/);
+    expect(reason(parseFastLine('09/03/26-16:29:03.494387 ,1,477,3,"ICMP Packet",TCP,192.0.2.300,1,192.0.2.1,2,40546,,1,alert,Allow', ctx))).toBe('source: not an address: "192.0.2.300"');
+    expect(reason(parseFastLine('09/03/26-16:29:03.494387 ,1,477,x,"ICMP Packet",TCP,192.0.2.3,1,192.0.2.1,2,40546,,1,alert,Allow', ctx))).toMatch(/^Snort alert_csv: gid, sid and rev must be numbers/);
+  });
+});
+
 describe("parseFastLine: rejections", () => {
   it("skips an empty line", () => {
     expect(parseFastLine("", ctx)).toEqual({ status: "skipped", reason: "empty line" });

@@ -44,6 +44,8 @@ function parseFast(line: string, ctx: ParseContext): ParseOutcome {
   const time = fastTime(stamp, ctx);
   if (!time.ok) return rejected(time.reason);
   let rest = line.slice(stamp[0].length);
+  // Snort 2's alert_csv: the stamp, then its other columns
+  if (rest.startsWith(",")) return parseCsvAlert(rest, time.ms, line);
   // an inline sensor writes what it did first: "[Drop]", or "[wDrop]" when it would have
   const verdict = ACTION.exec(rest);
   if (verdict) rest = rest.slice(verdict[0].length);
@@ -108,6 +110,94 @@ interface IdsFields {
   proto: string | null;
   ends: Endpoints;
   service: string;
+}
+
+// Snort 2's alert_csv, in the two column lists that can be known (the stamp is the first column,
+// and Snort writes a blank after it):
+//   default (27)  timestamp,sig_generator,sig_id,sig_rev,msg,proto,src,srcport,dst,dstport,ethsrc,ethdst,ethlen,
+//                 tcpflags,tcpseq,tcpack,tcplen,tcpwindow,ttl,tos,id,dgmlen,iplen,icmptype,icmpcode,icmpid,icmpseq
+//   pfSense (15)  timestamp,sig_generator,sig_id,sig_rev,msg,proto,src,srcport,dst,dstport,id,classification,priority,action,disposition
+const CSV_DEFAULT_COLUMNS = 27;
+const CSV_PFSENSE_COLUMNS = 15;
+
+/** A CSV row (quotes around a field, a quote in it doubled); null past `max` fields. */
+function csvFields(text: string, max: number): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (out.length >= max) return null;
+    let field = "";
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q < 0) return null; // an unclosed quote
+        field += text.slice(i, q);
+        if (text[q + 1] === '"') {
+          field += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      if (i < text.length && text[i] !== ",") return null;
+    } else {
+      const c = text.indexOf(",", i);
+      field = text.slice(i, c < 0 ? text.length : c);
+      i = c < 0 ? text.length : c;
+    }
+    out.push(field);
+    if (i >= text.length) return out;
+    i++; // the comma
+  }
+}
+
+/** A Snort 2 alert_csv line (after its stamp) to an event. */
+function parseCsvAlert(rest: string, time: number, line: string): ParseOutcome {
+  const f = csvFields(rest, 40);
+  const n = f ? f.length : 0;
+  if (!f || (n !== CSV_DEFAULT_COLUMNS && n !== CSV_PFSENSE_COLUMNS)) {
+    return rejected(`Snort alert_csv: ${f ? `${n} columns` : "not CSV"}; read are Snort's default columns (27) and pfSense's (15): a custom field list cannot be known`);
+  }
+  const ids = [f[1], f[2], f[3]];
+  if (!ids.every((v) => /^\d{1,10}$/.test(v))) return rejected(`Snort alert_csv: gid, sid and rev must be numbers: ${quoted(ids.join(":"))}`);
+  const [gid, sid, rev] = ids.map(Number);
+  const signature = f[4];
+  if (!signature) return rejected("message: empty");
+  const proto = /^[A-Za-z0-9_-]{1,16}$/.test(f[5]) ? f[5].toUpperCase() : null;
+  const end = (ip: string, port: string, what: string): Endpoint | { reason: string } => {
+    if (ip === "") return { ip: null, port: null };
+    const addr = canonicalIp(ip);
+    if (!addr) return { reason: `${what}: not an address: ${quoted(ip)}` };
+    if (port === "") return { ip: addr, port: null };
+    const p = portOf(port);
+    return p === null ? { reason: `${what} port: not a port: ${quoted(port)}` } : { ip: addr, port: p };
+  };
+  const src = end(f[6], f[7], "source");
+  if ("reason" in src) return rejected(src.reason);
+  const dst = end(f[8], f[9], "destination");
+  if ("reason" in dst) return rejected(dst.reason);
+  let classification: string | null = null;
+  let priority: number | null = null;
+  let action: string | undefined;
+  let icmpType: number | undefined;
+  let icmpCode: number | undefined;
+  if (n === CSV_PFSENSE_COLUMNS) {
+    classification = f[11] || null;
+    if (f[12] !== "") {
+      if (!/^\d{1,3}$/.test(f[12])) return rejected(`priority: not a number: ${quoted(f[12])}`);
+      priority = Number(f[12]);
+    }
+    const d = f[14].toLowerCase();
+    action = /would/.test(d) ? "would_block" : /^(?:block|drop|reject|reset)/.test(d) ? "blocked" : /^(?:allow|pass)/.test(d) ? "allowed" : d || undefined;
+  } else {
+    icmpType = icmpNumber(f[23]) ?? undefined;
+    icmpCode = icmpNumber(f[24]) ?? undefined;
+  }
+  const ends: Endpoints = { src, dst, icmpType, icmpCode };
+  const draft = idsDraft({ gid, sid, rev, signature, classification, priority, appId: null, iface: null, action, proto, ends, service: "snort" });
+  return finish("fast", { time, ...draft }, line);
 }
 
 /** The event of an IDS alert (fast.log's or syslog's), but its time. */

@@ -126,7 +126,7 @@ describe("EVE lines that are JSON but wrong", () => {
 });
 
 describe("fast.log lines built to be slow", () => {
-  it("reads 60 KB lines built against the header, bracket, protocol and address patterns in well under a second each", () => {
+  it("reads 60 KB lines built against the header, bracket, protocol, address and CSV patterns in well under a second each", () => {
     const head = "01/01-00:00:00.0 [**] [1:1:1] ";
     const lines = [
       `${head}${" ".repeat(60_000)}x`,
@@ -137,6 +137,10 @@ describe("fast.log lines built to be slow", () => {
       `${head}x [**] {TCP} a${" ".repeat(60_000)}-> b`,
       `01/01-00:00:00.0 ${"[drop] ".repeat(8_000)}[**] [1:1:1] x [**]`,
       `${head} ${"<".repeat(60_000)}> x [**]`,
+      `01/01-00:00:00.0 ,${",".repeat(60_000)}`,
+      `01/01-00:00:00.0 ,${'"'.repeat(60_000)}`,
+      `01/01-00:00:00.0 ,1,1,1,"${'""'.repeat(30_000)}`,
+      `01/01-00:00:00.0 ,1,1,1,${'"a",'.repeat(15_000)}`,
     ];
     for (const line of lines) {
       const t = performance.now();
