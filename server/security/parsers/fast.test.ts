@@ -218,6 +218,13 @@ describe("parseFastLine: rejections", () => {
     expect(reason(parseFastLine('01/01-00:00:00.0 [**] [1:1:1] "x" [**] {TCP} 10.0.0.1:1 => 10.0.0.2:2', ctx))).toMatch(/^addresses: expected "source -> destination"/);
   });
 
+  it("says where a syslog line of an alert belongs rather than only that it has no stamp", () => {
+    const why = "not fast.log: a syslog line (Snort's and Suricata's alerts over syslog are read on /api/v1/ingest/syslog)";
+    expect(reason(parseFastLine("Oct 11 15:08:06 fw1 suricata[46424]: [Drop] [1:2001219:20] ET SCAN Potential SSH Scan [Classification: Attempted Information Leak] [Priority: 2] {TCP} 203.0.113.142:52566 -> 192.0.2.25:22", ctx))).toBe(why);
+    expect(reason(parseFastLine("<190>Jul 23 18:12:00 snort[87537]: [136:1:1] (spp_reputation) packets blacklisted [Priority: 2] {TCP} 203.0.113.1:16856 -> 198.51.100.128:2222", ctx))).toBe(why);
+    expect(reason(parseFastLine("<165>1 2026-08-07T17:34:53+02:00 fw01 suricata 72834 - - [1:2010935:3] x [Priority: 2] {TCP} 203.0.113.4:1 -> 192.0.2.1:2", ctx))).toBe(why);
+  });
+
   it("rejects a date that does not exist", () => {
     expect(reason(parseFastLine('02/30-00:00:00.0 [**] [1:1:1] "x" [**] {TCP} 10.0.0.1:1 -> 10.0.0.2:2', ctx))).toBe('timestamp: not a calendar date: "02/30-00:00:00.0"');
     expect(reason(parseFastLine('13/13/13-00:00:00.0 [**] [1:1:1] "x" [**] {TCP} 10.0.0.1:1 -> 10.0.0.2:2', ctx))).toBe('timestamp: not a calendar date: "13/13/13-00:00:00.0"');

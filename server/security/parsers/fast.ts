@@ -17,6 +17,8 @@ const ACTION = /^\s*\[([A-Za-z_]{2,20})\]\s*/;
 // the rule id after the opening [**]; the message runs to the next [**] (found by indexOf: a lazy
 // regex with blanks on both sides of the message is cubic on a line of blanks)
 const HEAD = /^\[\*\*\]\s*\[(\d{1,10}):(\d{1,10}):(\d{1,10})\]/;
+/** a syslog line (RFC 3164 or 5424 header) of a snort or suricata alert, sent here by mistake */
+const SYSLOG_ALERT = /^(?:<\d{1,3}>)?(?:1 \S{1,64}|[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}) (?:\S{1,255} ){0,5}?(?:snort|suricata)(?:\[\d{1,10}\])?:? (?:\S{1,64} ){0,3}?(?:\[[A-Za-z]{1,8}\] )?\[\d{1,10}:\d{1,10}:\d{1,10}\]/;
 /** Snort's -I (alert_interface): the interface, before the message */
 const IFACE = /^<([^<>\s]{1,64})>\s*/;
 const BRACKET = /^\s*\[([^\]]*)\]/;
@@ -40,7 +42,10 @@ export function parseFastLine(line: string, ctx: ParseContext): ParseOutcome {
 
 function parseFast(line: string, ctx: ParseContext): ParseOutcome {
   const stamp = STAMP.exec(line);
-  if (!stamp) return rejected(`not fast.log: no MM/DD-hh:mm:ss stamp at the start: ${quoted(line, 40)}`);
+  if (!stamp) {
+    if (SYSLOG_ALERT.test(line)) return rejected("not fast.log: a syslog line (Snort's and Suricata's alerts over syslog are read on /api/v1/ingest/syslog)");
+    return rejected(`not fast.log: no MM/DD-hh:mm:ss stamp at the start: ${quoted(line, 40)}`);
+  }
   const time = fastTime(stamp, ctx);
   if (!time.ok) return rejected(time.reason);
   let rest = line.slice(stamp[0].length);

@@ -141,6 +141,9 @@ describe("fast.log lines built to be slow", () => {
       `01/01-00:00:00.0 ,${'"'.repeat(60_000)}`,
       `01/01-00:00:00.0 ,1,1,1,"${'""'.repeat(30_000)}`,
       `01/01-00:00:00.0 ,1,1,1,${'"a",'.repeat(15_000)}`,
+      `Oct 11 15:08:06 ${"a ".repeat(30_000)}`,
+      `<190>Jul 23 18:12:00 snort: ${"[x] ".repeat(15_000)}`,
+      `<190>1 ${"snort ".repeat(10_000)}`,
     ];
     for (const line of lines) {
       const t = performance.now();
