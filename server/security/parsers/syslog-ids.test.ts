@@ -44,6 +44,9 @@ describe("parseSyslogLine: Suricata's alert-syslog output", () => {
     const viaFast = event(parseFastLine("03/02/2026-18:40:12.000000  [**] [1:2100498:7] GPL ATTACK_RESPONSE id check returned root [**] [Classification: Potentially Bad Traffic] [Priority: 2] {TCP} 198.51.100.80:80 -> 192.0.2.20:41618", ctx));
     const pick = (e: ParsedEvent) => [e.time, e.kind, e.severity, e.service, e.src_ip, e.src_port, e.dst_ip, e.dst_port, e.proto, e.signature, e.message, e.attributes?.sid, e.attributes?.category];
     expect(pick(viaSyslog)).toEqual(pick(viaFast));
+    // pfSense 2.5+ and OPNsense can send RFC 5424: the same alert, the same fields
+    const via5424 = parse(`<45>1 2026-03-02T18:40:12Z sensor1 suricata 812 - - ${body}`);
+    expect(pick(via5424)).toEqual(pick(viaFast));
   });
 
   it("reads [wDrop], an IPv6 address with the port appended, and ICMP's type and code", () => {
