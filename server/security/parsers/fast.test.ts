@@ -49,6 +49,9 @@ describe("parseFastLine: variants", () => {
     const e = event(parseFastLine('01/02-11:30:23.358639 [**] [1:648:18]  <eth1> "INDICATOR-SHELLCODE x86 NOOP" [**] [Classification: Executable code was detected] [Priority: 1] {TCP} 192.0.2.254:80 -> 198.51.100.103:60884', ctx));
     expect(e.signature).toBe("INDICATOR-SHELLCODE x86 NOOP");
     expect(e.attributes?.interface).toBe("eth1");
+    // a message that itself starts with a tag, after the one blank Snort writes there, is the message
+    const own = event(parseFastLine("01/02-11:30:23.358639 [**] [1:1:1] <script> in URI [**] [Priority: 1] {TCP} 192.0.2.254:80 -> 198.51.100.103:60884", ctx));
+    expect([own.signature, own.attributes?.interface]).toEqual(["<script> in URI", undefined]);
   });
 
   it("reads a line without a classification", () => {

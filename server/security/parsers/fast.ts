@@ -20,7 +20,7 @@ const HEAD = /^\[\*\*\]\s*\[(\d{1,10}):(\d{1,10}):(\d{1,10})\]/;
 /** a syslog line (RFC 3164 or 5424 header) of a snort or suricata alert, sent here by mistake */
 const SYSLOG_ALERT = /^(?:<\d{1,3}>)?(?:1 \S{1,64}|[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}) (?:\S{1,255} ){0,5}?(?:snort|suricata)(?:\[\d{1,10}\])?:? (?:\S{1,64} ){0,3}?(?:\[[A-Za-z]{1,8}\] )?\[\d{1,10}:\d{1,10}:\d{1,10}\]/;
 /** Snort's -I (alert_interface): the interface, before the message */
-const IFACE = /^<([^<>\s]{1,64})>\s*/;
+const IFACE = /^ {2}<([^<>\s]{1,64})> /;
 const BRACKET = /^\s*\[([^\]]*)\]/;
 const PROTO = /^\s*\{([^}]{1,32})\}/;
 const ENDPOINTS = /^\s*(\S+)\s+->\s+(\S+)\s*$/;
@@ -59,9 +59,10 @@ function parseFast(line: string, ctx: ParseContext): ParseOutcome {
   const close = head ? rest.indexOf("[**]", head[0].length) : -1;
   if (!head || close < 0) return rejected(`not fast.log: expected "[**] [gid:sid:rev] message [**]" after the stamp: ${quoted(rest, 40)}`);
   const [gid, sid, rev] = [head[1], head[2], head[3]].map(Number);
-  let text = rest.slice(head[0].length, close).trim();
+  let text = rest.slice(head[0].length, close);
+  // Snort prints the interface as " <eth0> " after the rule id's own blank: two blanks before it
   const iface = IFACE.exec(text);
-  if (iface) text = text.slice(iface[0].length);
+  text = (iface ? text.slice(iface[0].length) : text).trim();
   const quotedMessage = text.length >= 2 && text.startsWith('"') && text.endsWith('"');
   const signature = quotedMessage ? text.slice(1, -1) : text;
   if (!signature) return rejected("message: empty");
