@@ -37,6 +37,23 @@ describe("parseFastLine: variants", () => {
     expect(event(parseFastLine(line(""), ctx)).attributes?.action).toBeUndefined();
   });
 
+  it("reads Snort 2's [WDrop] and Snort 3's inline verdicts ([drop], [would_drop], [block], [reset] …) before the [**]", () => {
+    const line = (verdict: string) => `06/08-10:00:00.000000 ${verdict} [**] [1:1000001:1] "LOCAL BLOCK path traversal" [**] [Priority: 1] {TCP} 192.0.2.30:44120 -> 198.51.100.20:80`;
+    const action = (v: string) => event(parseFastLine(line(v), ctx)).attributes?.action;
+    expect([action("[WDrop]"), action("[drop]"), action("[force_drop]"), action("[block]"), action("[reset]")]).toEqual(["would_block", "blocked", "blocked", "blocked", "blocked"]);
+    expect([action("[would_drop]"), action("[would_block]"), action("[cant_drop]"), action("[would_reset]")]).toEqual(["would_block", "would_block", "would_block", "would_block"]);
+    expect(event(parseFastLine(line("[drop]"), ctx))).toMatchObject({ signature: "LOCAL BLOCK path traversal", src_ip: "192.0.2.30", severity: "high" });
+  });
+
+  it("reads the interface Snort writes before the message with -I (alert_interface), not as part of it", () => {
+    const e = event(parseFastLine('01/02-11:30:23.358639 [**] [1:648:18]  <eth1> "INDICATOR-SHELLCODE x86 NOOP" [**] [Classification: Executable code was detected] [Priority: 1] {TCP} 192.0.2.254:80 -> 198.51.100.103:60884', ctx));
+    expect(e.signature).toBe("INDICATOR-SHELLCODE x86 NOOP");
+    expect(e.attributes?.interface).toBe("eth1");
+    // a message that itself starts with a tag, after the one blank Snort writes there, is the message
+    const own = event(parseFastLine("01/02-11:30:23.358639 [**] [1:1:1] <script> in URI [**] [Priority: 1] {TCP} 192.0.2.254:80 -> 198.51.100.103:60884", ctx));
+    expect([own.signature, own.attributes?.interface]).toEqual(["<script> in URI", undefined]);
+  });
+
   it("reads a line without a classification", () => {
     const e = event(parseFastLine('12/28-12:55:38.765402 [**] [1:366:11] "PROTOCOL-ICMP PING Unix" [**] [Priority: 3] {ICMP} 10.0.0.1 -> 10.0.0.2', ctx));
     expect(e.severity).toBe("low");
@@ -51,7 +68,24 @@ describe("parseFastLine: variants", () => {
 
   it("maps priority 1, 2, 3 and others to high, medium, low and info", () => {
     const sev = (p: number) => event(parseFastLine(`01/01-00:00:00.000000 [**] [1:1:1] "x" [**] [Priority: ${p}] {TCP} 10.0.0.1:1 -> 10.0.0.2:2`, ctx)).severity;
-    expect([sev(1), sev(2), sev(3), sev(4), sev(0)]).toEqual(["high", "medium", "low", "info", "info"]);
+    expect([sev(1), sev(2), sev(3), sev(4), sev(5)]).toEqual(["high", "medium", "low", "info", "info"]);
+  });
+
+  it("reads Snort's [Priority: 0] as no priority (a rule without classtype or priority): medium, as when absent", () => {
+    // Snort 2 and 3 print the priority of a local rule without classtype as 0 (their syslog output leaves it out)
+    const snort3 = event(parseFastLine('12/16-13:24:40.504807 [**] [1:1000001:1] "FTP USER command detected" [**] [Priority: 0] {TCP} 192.0.2.114:1137 -> 198.51.100.193:21', ctx));
+    expect([snort3.severity, snort3.attributes?.priority]).toEqual(["medium", null]);
+    const snort2 = event(parseFastLine("05/30-19:09:10.917356  [**] [1:477:3] ICMP Packet [**] [Priority: 0] {ICMP} 192.0.2.245 -> 198.51.100.153", ctx));
+    expect(snort2.severity).toBe("medium");
+  });
+
+  it("reads Suricata's ICMP type and code after the addresses as type and code, not ports", () => {
+    const e = event(parseFastLine("09/14/2026-16:11:08.050136  [Drop] [**] [1:2:1] ICMP Detected and Blocked [**] [Classification: (null)] [Priority: 3] {ICMP} 192.0.2.27:8 -> 198.51.100.1:0", ctx));
+    expect([e.src_ip, e.src_port, e.dst_ip, e.dst_port]).toEqual(["192.0.2.27", null, "198.51.100.1", null]);
+    expect(e.attributes).toMatchObject({ icmp_type: 8, icmp_code: 0, action: "blocked" });
+    // over IPv6 the type and code are appended the same way: Suricata always writes them
+    const v6 = event(parseFastLine("09/14/2026-16:11:08.050136  [**] [1:2:1] ICMPv6 echo [**] [Classification: Misc activity] [Priority: 3] {IPV6-ICMP} 2001:db8::1:128 -> 2001:db8::2:0", ctx));
+    expect([v6.src_ip, v6.src_port, v6.dst_ip, v6.dst_port, v6.attributes?.icmp_type, v6.attributes?.icmp_code]).toEqual(["2001:db8::1", null, "2001:db8::2", null, 128, 0]);
   });
 
   it("reads ICMP over IPv6 written in full with no port", () => {
@@ -134,6 +168,47 @@ describe("parseFastLine: variants", () => {
   });
 });
 
+describe("parseFastLine: Snort 2's alert_csv", () => {
+  it("reads pfSense's Snort alert log (its CSV columns: … id, classification, priority, action, disposition)", () => {
+    const e = event(parseFastLine('09/03/26-12:56:44.310212 ,1,2011716,4,"ET SCAN Sipvicious User-Agent Detected (friendly-scanner)",UDP,203.0.113.221,5103,192.0.2.130,5060,54925,Attempted Information Leak,2,alert,Allow', ctx));
+    expect(e).toMatchObject({
+      time: Date.UTC(2026, 8, 3, 12, 56, 44, 310),
+      kind: "ids_alert",
+      severity: "medium",
+      service: "snort",
+      src_ip: "203.0.113.221",
+      src_port: 5103,
+      dst_ip: "192.0.2.130",
+      dst_port: 5060,
+      proto: "UDP",
+      signature: "ET SCAN Sipvicious User-Agent Detected (friendly-scanner)",
+      message: "ET SCAN Sipvicious User-Agent Detected (friendly-scanner) [Attempted Information Leak]",
+    });
+    expect(e.attributes).toMatchObject({ gid: 1, sid: 2011716, rev: 4, category: "Attempted Information Leak", priority: 2, action: "allowed" });
+    // ICMP: no ports, no classification, priority 0 (none)
+    const icmp = event(parseFastLine('09/03/26-16:29:03.494387 ,1,477,3,"ICMP Packet",ICMP,192.0.2.130,,192.0.2.1,,40546,,0,alert,Allow', ctx));
+    expect(icmp).toMatchObject({ severity: "medium", src_ip: "192.0.2.130", src_port: null, dst_ip: "192.0.2.1", dst_port: null, proto: "ICMP" });
+    expect(icmp.attributes).toMatchObject({ category: null, priority: null });
+    expect(event(parseFastLine('09/03/26-16:29:03.494387 ,1,477,3,"ICMP Packet",TCP,192.0.2.130,1,192.0.2.1,2,40546,,1,drop,Blocked', ctx)).attributes).toMatchObject({ action: "blocked" });
+  });
+
+  it("reads Snort's default alert_csv columns (ends of the packet, then its Ethernet, TCP, IP and ICMP fields)", () => {
+    const tcp = event(parseFastLine('09/04-21:45:37.536335 ,1,1000006,0,"TCP connection",TCP,192.0.2.59,57263,198.51.100.190,22,00:25:90:3A:05:13,00:50:56:9D:A5:BE,0x72,***AP***,0x688F0DFC,0xBC763516,,0x80C,127,0,55665,100,102400,,,,', ctx));
+    expect(tcp).toMatchObject({ time: Date.UTC(2026, 8, 4, 21, 45, 37, 536), kind: "ids_alert", severity: "medium", signature: "TCP connection", src_ip: "192.0.2.59", src_port: 57263, dst_ip: "198.51.100.190", dst_port: 22, proto: "TCP" });
+    expect(tcp.attributes).toMatchObject({ gid: 1, sid: 1000006, rev: 0, priority: null });
+    const icmp = event(parseFastLine('09/04-21:49:55.900215 ,1,1000004,0,"Pinging...",ICMP,192.0.2.190,,198.51.100.1,,00:50:56:9D:A5:BE,00:25:90:3A:05:13,0x62,,,,,,64,0,37607,84,86016,8,0,83,1', ctx));
+    expect(icmp).toMatchObject({ src_ip: "192.0.2.190", src_port: null, dst_port: null, proto: "ICMP", attributes: { icmp_type: 8, icmp_code: 0 } });
+    // a message with a comma is quoted, a quote in it doubled
+    expect(event(parseFastLine('09/04-21:45:37.536335 ,1,1,0,"a, ""b""",TCP,192.0.2.59,1,198.51.100.190,2,00:25:90:3A:05:13,00:50:56:9D:A5:BE,0x72,***AP***,0x688F0DFC,0xBC763516,,0x80C,127,0,55665,100,102400,,,,', ctx)).signature).toBe('a, "b"');
+  });
+
+  it("refuses a CSV line whose columns it cannot know (a custom field list), and one with a bad address, saying why", () => {
+    expect(reason(parseFastLine('09/04-21:45:37.536335 ,1,1000006,0,"TCP connection",TCP,192.0.2.59,57263', ctx))).toMatch(/^Snort alert_csv: 8 columns/);
+    expect(reason(parseFastLine('09/03/26-16:29:03.494387 ,1,477,3,"ICMP Packet",TCP,192.0.2.300,1,192.0.2.1,2,40546,,1,alert,Allow', ctx))).toBe('source: not an address: "192.0.2.300"');
+    expect(reason(parseFastLine('09/03/26-16:29:03.494387 ,1,477,x,"ICMP Packet",TCP,192.0.2.3,1,192.0.2.1,2,40546,,1,alert,Allow', ctx))).toMatch(/^Snort alert_csv: gid, sid and rev must be numbers/);
+  });
+});
+
 describe("parseFastLine: rejections", () => {
   it("skips an empty line", () => {
     expect(parseFastLine("", ctx)).toEqual({ status: "skipped", reason: "empty line" });
@@ -144,6 +219,13 @@ describe("parseFastLine: rejections", () => {
     expect(reason(parseFastLine("01/01-00:00:00.0 something else", ctx))).toMatch(/^not fast\.log: expected "\[\*\*\] \[gid:sid:rev\]/);
     expect(reason(parseFastLine('01/01-00:00:00.0 [**] [1:1:1] "x" [**] {TCP} 10.0.0.300:1 -> 10.0.0.2:2', ctx))).toBe('source: not an address: "10.0.0.300:1"');
     expect(reason(parseFastLine('01/01-00:00:00.0 [**] [1:1:1] "x" [**] {TCP} 10.0.0.1:1 => 10.0.0.2:2', ctx))).toMatch(/^addresses: expected "source -> destination"/);
+  });
+
+  it("says where a syslog line of an alert belongs rather than only that it has no stamp", () => {
+    const why = "not fast.log: a syslog line (Snort's and Suricata's alerts over syslog are read on /api/v1/ingest/syslog)";
+    expect(reason(parseFastLine("Oct 11 15:08:06 fw1 suricata[46424]: [Drop] [1:2001219:20] ET SCAN Potential SSH Scan [Classification: Attempted Information Leak] [Priority: 2] {TCP} 203.0.113.142:52566 -> 192.0.2.25:22", ctx))).toBe(why);
+    expect(reason(parseFastLine("<190>Jul 23 18:12:00 snort[87537]: [136:1:1] (spp_reputation) packets blacklisted [Priority: 2] {TCP} 203.0.113.1:16856 -> 198.51.100.128:2222", ctx))).toBe(why);
+    expect(reason(parseFastLine("<165>1 2026-08-07T17:34:53+02:00 fw01 suricata 72834 - - [1:2010935:3] x [Priority: 2] {TCP} 203.0.113.4:1 -> 192.0.2.1:2", ctx))).toBe(why);
   });
 
   it("rejects a date that does not exist", () => {

@@ -1,16 +1,26 @@
 import { canonicalIp } from "../../../lib/net/ip";
 import type { ParseContext, ParseOutcome } from "../types";
-import { atMost, finish, guarded, portOf, prepareLine, quoted } from "./common";
+import { atMost, finish, guarded, portOf, prepareLine, quoted, type Draft } from "./common";
 import { idsSeverity, isDecoderEvent } from "./ids";
 import { fractionMs, isCalendarDate, resolveYearless, zonedInstant, type TimeResult } from "./time";
 
 // Snort 2/3 and Suricata fast.log, one alert per line:
 //   12/28-12:55:38.765402 [**] [1:366:11] "PROTOCOL-ICMP PING Unix" [**] [Priority: 3] {ICMP} a -> b
 //   10/05/10-10:08:59.667372  [**] [1:2009187:4] ET WEB_CLIENT … [**] [Classification: …] [Priority: 3] {TCP} 1.2.3.4:80 -> 5.6.7.8:1234
+//   09/14/24-16:11:08.050136  [Drop] [**] [1:2:1] ICMP … [**] [Classification: (null)] [Priority: 3] {ICMP} 10.0.0.27:8 -> 1.1.1.1:0
+// (Suricata appends an ICMP packet's type and code where the ports would be; Snort does not.)
 
 const STAMP = /^(\d{2}|\d{4})\/(\d{2})(?:\/(\d{2}|\d{4}))?-(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s+/;
-const ACTION = /^\s*\[(Drop|wDrop)\]\s*/i;
-const HEAD = /^\[\*\*\]\s*\[(\d{1,10}):(\d{1,10}):(\d{1,10})\]\s*(.*?)\s*\[\*\*\]/;
+// what an inline sensor did, before the [**]: Suricata's "[Drop]" / "[wDrop]", Snort 2's "[Drop]" /
+// "[WDrop]", Snort 3's action string ("[drop]", "[would_drop]", "[block]", "[reset]", "[cant_drop]" …)
+const ACTION = /^\s*\[([A-Za-z_]{2,20})\]\s*/;
+// the rule id after the opening [**]; the message runs to the next [**] (found by indexOf: a lazy
+// regex with blanks on both sides of the message is cubic on a line of blanks)
+const HEAD = /^\[\*\*\]\s*\[(\d{1,10}):(\d{1,10}):(\d{1,10})\]/;
+/** a syslog line (RFC 3164 or 5424 header) of a snort or suricata alert, sent here by mistake */
+const SYSLOG_ALERT = /^(?:<\d{1,3}>)?(?:1 \S{1,64}|[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}) (?:\S{1,255} ){0,5}?(?:snort|suricata)(?:\[\d{1,10}\])?:? (?:\S{1,64} ){0,3}?(?:\[[A-Za-z]{1,8}\] )?\[\d{1,10}:\d{1,10}:\d{1,10}\]/;
+/** Snort's -I (alert_interface): the interface, before the message */
+const IFACE = /^ {2}<([^<>\s]{1,64})> /;
 const BRACKET = /^\s*\[([^\]]*)\]/;
 const PROTO = /^\s*\{([^}]{1,32})\}/;
 const ENDPOINTS = /^\s*(\S+)\s+->\s+(\S+)\s*$/;
@@ -32,22 +42,32 @@ export function parseFastLine(line: string, ctx: ParseContext): ParseOutcome {
 
 function parseFast(line: string, ctx: ParseContext): ParseOutcome {
   const stamp = STAMP.exec(line);
-  if (!stamp) return rejected(`not fast.log: no MM/DD-hh:mm:ss stamp at the start: ${quoted(line, 40)}`);
+  if (!stamp) {
+    if (SYSLOG_ALERT.test(line)) return rejected("not fast.log: a syslog line (Snort's and Suricata's alerts over syslog are read on /api/v1/ingest/syslog)");
+    return rejected(`not fast.log: no MM/DD-hh:mm:ss stamp at the start: ${quoted(line, 40)}`);
+  }
   const time = fastTime(stamp, ctx);
   if (!time.ok) return rejected(time.reason);
   let rest = line.slice(stamp[0].length);
-  // Suricata inline (IPS) writes what it did first: "[Drop]", or "[wDrop]" when it would have
+  // Snort 2's alert_csv: the stamp, then its other columns
+  if (rest.startsWith(",")) return parseCsvAlert(rest, time.ms, line);
+  // an inline sensor writes what it did first: "[Drop]", or "[wDrop]" when it would have
   const verdict = ACTION.exec(rest);
   if (verdict) rest = rest.slice(verdict[0].length);
-  const action = verdict ? (verdict[1].toLowerCase() === "drop" ? "blocked" : "would_block") : undefined;
+  const action = verdict ? actionOf(verdict[1]) : undefined;
   const head = HEAD.exec(rest);
-  if (!head) return rejected(`not fast.log: expected "[**] [gid:sid:rev] message [**]" after the stamp: ${quoted(rest, 40)}`);
+  const close = head ? rest.indexOf("[**]", head[0].length) : -1;
+  if (!head || close < 0) return rejected(`not fast.log: expected "[**] [gid:sid:rev] message [**]" after the stamp: ${quoted(rest, 40)}`);
   const [gid, sid, rev] = [head[1], head[2], head[3]].map(Number);
-  const quotedMessage = head[4].length >= 2 && head[4].startsWith('"') && head[4].endsWith('"');
-  const signature = quotedMessage ? head[4].slice(1, -1) : head[4];
+  let text = rest.slice(head[0].length, close);
+  // Snort prints the interface as " <eth0> " after the rule id's own blank: two blanks before it
+  const iface = IFACE.exec(text);
+  text = (iface ? text.slice(iface[0].length) : text).trim();
+  const quotedMessage = text.length >= 2 && text.startsWith('"') && text.endsWith('"');
+  const signature = quotedMessage ? text.slice(1, -1) : text;
   if (!signature) return rejected("message: empty");
 
-  let tail = rest.slice(head[0].length);
+  let tail = rest.slice(close + 4);
   let classification: string | null = null;
   let priority: number | null = null;
   let appId: string | null = null;
@@ -67,44 +87,171 @@ function parseFast(line: string, ctx: ParseContext): ParseOutcome {
     proto = p[1].trim().toUpperCase();
     tail = tail.slice(p[0].length);
   }
-  let src: Endpoint = { ip: null, port: null };
-  let dst: Endpoint = { ip: null, port: null };
-  if (tail.trim() !== "") {
-    const ends = ENDPOINTS.exec(tail);
-    if (!ends) return rejected(`addresses: expected "source -> destination": ${quoted(tail.trim(), 40)}`);
-    const s = endpoint(ends[1], proto);
-    if (!s) return rejected(`source: not an address: ${quoted(ends[1])}`);
-    const d = endpoint(ends[2], proto);
-    if (!d) return rejected(`destination: not an address: ${quoted(ends[2])}`);
-    src = s;
-    dst = d;
-  }
-
-  const decoder = isDecoderEvent(gid, sid, signature, classification);
-  // no [Priority] at all: the rule gave none, so it is neither high nor negligible
-  const severity = priority === null ? "medium" : idsSeverity(priority);
   const withYear = stamp[3] !== undefined;
   const service = quotedMessage ? "snort" : signature.startsWith("SURICATA ") || withYear ? "suricata" : "snort";
-  return finish(
-    "fast",
-    {
-      time: time.ms,
-      kind: decoder ? "ids_anomaly" : "ids_alert",
-      severity: decoder ? atMost(severity, "low") : severity,
-      service,
-      src_ip: src.ip,
-      src_host: null,
-      src_port: src.port,
-      dst_ip: dst.ip,
-      dst_port: dst.port,
-      proto,
-      user: null,
-      signature,
-      message: classification ? `${signature} [${classification}]` : signature,
-      attributes: { sid, gid, rev, category: classification, priority, appid: appId ?? undefined, action },
+  let ends: Endpoints = NO_ENDPOINTS;
+  if (tail.trim() !== "") {
+    const m = ENDPOINTS.exec(tail);
+    if (!m) return rejected(`addresses: expected "source -> destination": ${quoted(tail.trim(), 40)}`);
+    const read = endpoints(m[1], m[2], proto, service === "suricata");
+    if ("reason" in read) return rejected(read.reason);
+    ends = read;
+  }
+  const draft = idsDraft({ gid, sid, rev, signature, classification, priority, appId, iface: iface?.[1] ?? null, action, proto, ends, service });
+  return finish("fast", { time: time.ms, ...draft }, line);
+}
+
+/** What a fast.log line or a syslog alert says, read: the event but its time. */
+interface IdsFields {
+  gid: number;
+  sid: number;
+  rev: number;
+  signature: string;
+  classification: string | null;
+  /** as written; 0 (Snort's "none") is read as no priority */
+  priority: number | null;
+  appId: string | null;
+  iface: string | null;
+  action: string | undefined;
+  proto: string | null;
+  ends: Endpoints;
+  service: string;
+}
+
+// Snort 2's alert_csv, in the two column lists that can be known (the stamp is the first column,
+// and Snort writes a blank after it):
+//   default (27)  timestamp,sig_generator,sig_id,sig_rev,msg,proto,src,srcport,dst,dstport,ethsrc,ethdst,ethlen,
+//                 tcpflags,tcpseq,tcpack,tcplen,tcpwindow,ttl,tos,id,dgmlen,iplen,icmptype,icmpcode,icmpid,icmpseq
+//   pfSense (15)  timestamp,sig_generator,sig_id,sig_rev,msg,proto,src,srcport,dst,dstport,id,classification,priority,action,disposition
+const CSV_DEFAULT_COLUMNS = 27;
+const CSV_PFSENSE_COLUMNS = 15;
+
+/** A CSV row (quotes around a field, a quote in it doubled); null past `max` fields. */
+function csvFields(text: string, max: number): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (out.length >= max) return null;
+    let field = "";
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q < 0) return null; // an unclosed quote
+        field += text.slice(i, q);
+        if (text[q + 1] === '"') {
+          field += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      if (i < text.length && text[i] !== ",") return null;
+    } else {
+      const c = text.indexOf(",", i);
+      field = text.slice(i, c < 0 ? text.length : c);
+      i = c < 0 ? text.length : c;
+    }
+    out.push(field);
+    if (i >= text.length) return out;
+    i++; // the comma
+  }
+}
+
+/** A Snort 2 alert_csv line (after its stamp) to an event. */
+function parseCsvAlert(rest: string, time: number, line: string): ParseOutcome {
+  const f = csvFields(rest, 40);
+  const n = f ? f.length : 0;
+  if (!f || (n !== CSV_DEFAULT_COLUMNS && n !== CSV_PFSENSE_COLUMNS)) {
+    return rejected(`Snort alert_csv: ${f ? `${n} columns` : "not CSV"}; read are Snort's default columns (27) and pfSense's (15): a custom field list cannot be known`);
+  }
+  const ids = [f[1], f[2], f[3]];
+  if (!ids.every((v) => /^\d{1,10}$/.test(v))) return rejected(`Snort alert_csv: gid, sid and rev must be numbers: ${quoted(ids.join(":"))}`);
+  const [gid, sid, rev] = ids.map(Number);
+  const signature = f[4];
+  if (!signature) return rejected("message: empty");
+  const proto = /^[A-Za-z0-9_-]{1,16}$/.test(f[5]) ? f[5].toUpperCase() : null;
+  const end = (ip: string, port: string, what: string): Endpoint | { reason: string } => {
+    if (ip === "") return { ip: null, port: null };
+    const addr = canonicalIp(ip);
+    if (!addr) return { reason: `${what}: not an address: ${quoted(ip)}` };
+    if (port === "") return { ip: addr, port: null };
+    const p = portOf(port);
+    return p === null ? { reason: `${what} port: not a port: ${quoted(port)}` } : { ip: addr, port: p };
+  };
+  const src = end(f[6], f[7], "source");
+  if ("reason" in src) return rejected(src.reason);
+  const dst = end(f[8], f[9], "destination");
+  if ("reason" in dst) return rejected(dst.reason);
+  let classification: string | null = null;
+  let priority: number | null = null;
+  let action: string | undefined;
+  let icmpType: number | undefined;
+  let icmpCode: number | undefined;
+  if (n === CSV_PFSENSE_COLUMNS) {
+    classification = f[11] || null;
+    if (f[12] !== "") {
+      if (!/^\d{1,3}$/.test(f[12])) return rejected(`priority: not a number: ${quoted(f[12])}`);
+      priority = Number(f[12]);
+    }
+    const d = f[14].toLowerCase();
+    action = /would/.test(d) ? "would_block" : /^(?:block|drop|reject|reset)/.test(d) ? "blocked" : /^(?:allow|pass)/.test(d) ? "allowed" : d || undefined;
+  } else {
+    icmpType = icmpNumber(f[23]) ?? undefined;
+    icmpCode = icmpNumber(f[24]) ?? undefined;
+  }
+  const ends: Endpoints = { src, dst, icmpType, icmpCode };
+  const draft = idsDraft({ gid, sid, rev, signature, classification, priority, appId: null, iface: null, action, proto, ends, service: "snort" });
+  return finish("fast", { time, ...draft }, line);
+}
+
+/** The event of an IDS alert (fast.log's or syslog's), but its time. */
+function idsDraft(f: IdsFields): Omit<Draft, "time"> {
+  // Snort prints a rule without classtype or priority as [Priority: 0] (its syslog output leaves
+  // it out): no priority, as when the bracket is absent
+  const priority = f.priority === 0 ? null : f.priority;
+  const decoder = isDecoderEvent(f.gid, f.sid, f.signature, f.classification);
+  // no [Priority] at all: the rule gave none, so it is neither high nor negligible
+  const severity = priority === null ? "medium" : idsSeverity(priority);
+  const { src, dst } = f.ends;
+  return {
+    kind: decoder ? "ids_anomaly" : "ids_alert",
+    severity: decoder ? atMost(severity, "low") : severity,
+    service: f.service,
+    src_ip: src.ip,
+    src_host: null,
+    src_port: src.port,
+    dst_ip: dst.ip,
+    dst_port: dst.port,
+    proto: f.proto,
+    user: null,
+    signature: f.signature,
+    message: f.classification ? `${f.signature} [${f.classification}]` : f.signature,
+    attributes: {
+      sid: f.sid,
+      gid: f.gid,
+      rev: f.rev,
+      category: f.classification,
+      priority,
+      appid: f.appId ?? undefined,
+      action: f.action,
+      interface: f.iface ?? undefined,
+      icmp_type: f.ends.icmpType ?? undefined,
+      icmp_code: f.ends.icmpCode ?? undefined,
     },
-    line,
-  );
+  };
+}
+
+/**
+ * An inline verdict as the `action` attribute: what was done (`blocked`) or would have been
+ * (`would_block`: IDS mode, or Snort 3's cant_* when it could not); any other word as written.
+ */
+function actionOf(word: string): string {
+  const w = word.toLowerCase();
+  if (w === "drop" || /^(?:force_)?(?:drop|block|reset)$/.test(w)) return "blocked";
+  if (w === "wdrop" || /^(?:would|cant)_(?:drop|block|reset)$/.test(w)) return "would_block";
+  return w;
 }
 
 /**
@@ -130,6 +277,52 @@ function fastTime(m: RegExpExecArray, ctx: ParseContext): TimeResult {
 }
 
 type Endpoint = { ip: string | null; port: number | null };
+/** Both ends; for ICMP the type and code some sensors append where the ports would be. */
+type Endpoints = { src: Endpoint; dst: Endpoint; icmpType?: number; icmpCode?: number };
+const NO_ENDPOINTS: Endpoints = { src: { ip: null, port: null }, dst: { ip: null, port: null } };
+/** How sensors name ICMP in braces (Suricata: ICMP, IPV6-ICMP; Snort: ICMP). */
+const ICMP = new Set(["ICMP", "IPV6-ICMP", "ICMPV6", "ICMP6", "IPV6_ICMP"]);
+
+/**
+ * Source and destination tokens to addresses and ports. Suricata writes an ICMP packet's type
+ * and code after the addresses, where the ports would be (`192.0.2.1:8 -> 198.51.100.1:0`): read
+ * as type and code, never ports. Snort writes ICMP addresses bare, so there an IPv6 text is an
+ * address as a whole; `icmpAppended` says the writer is Suricata.
+ */
+function endpoints(srcText: string, dstText: string, proto: string | null, icmpAppended: boolean): Endpoints | { reason: string } {
+  if (proto !== null && ICMP.has(proto)) {
+    const s = icmpEndpoint(srcText, icmpAppended);
+    if (!s) return { reason: `source: not an address: ${quoted(srcText)}` };
+    const d = icmpEndpoint(dstText, icmpAppended);
+    if (!d) return { reason: `destination: not an address: ${quoted(dstText)}` };
+    return { src: { ip: s.ip, port: null }, dst: { ip: d.ip, port: null }, icmpType: s.n ?? undefined, icmpCode: d.n ?? undefined };
+  }
+  const s = endpoint(srcText, proto);
+  if (!s) return { reason: `source: not an address: ${quoted(srcText)}` };
+  const d = endpoint(dstText, proto);
+  if (!d) return { reason: `destination: not an address: ${quoted(dstText)}` };
+  return { src: s, dst: d };
+}
+
+/** An ICMP end: the address, and the number appended after it (type or code), if any. */
+function icmpEndpoint(token: string, appended: boolean): { ip: string; n: number | null } | null {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,3}))?$/.exec(token);
+  if (bracketed) {
+    const ip = canonicalIp(bracketed[1]);
+    return ip ? { ip, n: bracketed[2] === undefined ? null : icmpNumber(bracketed[2]) } : null;
+  }
+  const whole = canonicalIp(token);
+  const colon = token.lastIndexOf(":");
+  const ip = colon > 0 ? canonicalIp(token.slice(0, colon)) : null;
+  const n = colon > 0 ? icmpNumber(token.slice(colon + 1)) : null;
+  if (ip && n !== null && (appended || !whole)) return { ip, n };
+  return whole ? { ip: whole, n: null } : null;
+}
+
+/** An ICMP type or code: 0–255 in decimal. */
+function icmpNumber(text: string): number | null {
+  return /^\d{1,3}$/.test(text) && Number(text) <= 255 ? Number(text) : null;
+}
 
 /**
  * `10.0.0.1:80`, `[2001:db8::1]:80`, `2001:db8:0:0:0:0:0:1:80` (IPv6 with the port appended, no
@@ -154,4 +347,87 @@ function endpoint(token: string, proto: string | null): Endpoint | null {
   }
   if (whole && split) return proto !== null && PORTED.has(proto) ? split : { ip: whole, port: null };
   return split ?? (whole ? { ip: whole, port: null } : null);
+}
+
+// The same alerts written to syslog, after the tag (Snort's alert_syslog, Suricata's alert-syslog):
+//   [1:2001219:20] ET SCAN Potential SSH Scan [Classification: Attempted Information Leak] [Priority: 2] {TCP} 192.0.2.1:52566 -> 198.51.100.25:22
+//   [Drop] [1:…] …                      Suricata inline, as in its fast.log
+//   … [Priority: 2]: <eth0> {ICMP} a -> b   older Snort 2 (a colon), and -I's interface
+//   … [Priority: 3] [**] [Raw pkt: …]   a Suricata decoder event: no addresses
+// No [**] around the message, which runs to the brackets at the end: these are read from the end.
+const SYSLOG_ACTION = /^\[(Drop|wDrop)\] /;
+const SYSLOG_HEAD = /^\[(\d{1,10}):(\d{1,10}):(\d{1,10})\] ?/;
+const SYSLOG_FIELD = /^(Classification|Priority|AppID): ?(.*)$/;
+
+/** An IDS alert written to syslog, read: the event but its time (`null`: not an alert's form). */
+export type IdsSyslogResult = { ok: true; draft: Omit<Draft, "time"> } | { ok: false; reason: string } | null;
+
+/**
+ * The message of a `snort` or `suricata` syslog line as an IDS alert, the same event its fast.log
+ * line gives; null when it does not have an alert's form (a start-up line, a warning), so the
+ * caller skips it.
+ */
+export function parseIdsSyslogMessage(text: string, service: "snort" | "suricata"): IdsSyslogResult {
+  let rest = text;
+  const verdict = SYSLOG_ACTION.exec(rest);
+  if (verdict) rest = rest.slice(verdict[0].length);
+  const head = SYSLOG_HEAD.exec(rest);
+  if (!head) return null;
+  rest = rest.slice(head[0].length);
+  // a Suricata decoder event (no IP header) ends with the packet in hex
+  const raw = rest.indexOf(" [**] [Raw pkt:");
+  if (raw >= 0) rest = rest.slice(0, raw);
+  rest = rest.trimEnd();
+
+  // from the end: "src -> dst", "{PROTO}", "<iface>", then the [Field: value] brackets
+  let ends: Endpoints = NO_ENDPOINTS;
+  let proto: string | null = null;
+  const arrow = rest.lastIndexOf(" -> ");
+  const dstText = arrow >= 0 ? rest.slice(arrow + 4) : "";
+  if (dstText !== "" && !/\s/.test(dstText)) {
+    const space = rest.lastIndexOf(" ", arrow - 1);
+    const srcText = rest.slice(space + 1, arrow);
+    const before = rest.slice(0, Math.max(space, 0)).trimEnd();
+    const p = /\{([A-Za-z0-9:_-]{1,32})\}$/.exec(before.slice(-34));
+    const read = srcText === "" ? { reason: "source: missing" } : endpoints(srcText, dstText, p ? p[1].toUpperCase() : null, service === "suricata");
+    if (!("reason" in read)) {
+      ends = read;
+      rest = before;
+    } else if (p) return { ok: false, reason: read.reason }; // after a {PROTO}, these are the addresses
+    // else the arrow is the message's own: no addresses
+  }
+  const p = /\{([A-Za-z0-9:_-]{1,32})\}$/.exec(rest.slice(-34));
+  if (p) {
+    proto = p[1].toUpperCase();
+    rest = rest.slice(0, -p[0].length).trimEnd();
+  }
+  let iface: string | null = null;
+  const i = /<([^<>\s]{1,64})>$/.exec(rest.slice(-66));
+  if (i) {
+    iface = i[1];
+    rest = rest.slice(0, -i[0].length).trimEnd();
+  }
+  let classification: string | null = null;
+  let priority: number | null = null;
+  let appId: string | null = null;
+  for (let n = 0; n < 3; n++) {
+    const end = rest.endsWith("]:") ? rest.length - 2 : rest.endsWith("]") ? rest.length - 1 : -1;
+    if (end < 0) break;
+    const open = rest.lastIndexOf("[", end);
+    const field = open >= 0 ? SYSLOG_FIELD.exec(rest.slice(open + 1, end)) : null;
+    if (!field) break;
+    const value = field[2].trim();
+    if (field[1] === "Classification") classification = value && value !== "(null)" ? value : null;
+    else if (field[1] === "Priority") {
+      if (!/^\d{1,3}$/.test(value)) return { ok: false, reason: `priority: not a number: ${quoted(value)}` };
+      priority = Number(value);
+    } else appId = value || null;
+    rest = rest.slice(0, open).trimEnd();
+  }
+  let signature = rest.trim();
+  if (signature.length >= 2 && signature.startsWith('"') && signature.endsWith('"')) signature = signature.slice(1, -1);
+  if (!signature) return { ok: false, reason: "message: empty" };
+  const [gid, sid, rev] = [head[1], head[2], head[3]].map(Number);
+  const action = verdict ? actionOf(verdict[1]) : undefined;
+  return { ok: true, draft: idsDraft({ gid, sid, rev, signature, classification, priority, appId, iface, action, proto, ends, service }) };
 }

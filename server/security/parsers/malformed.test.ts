@@ -82,6 +82,8 @@ describe("valid lines carrying arbitrary text", () => {
     ["eve", (t) => JSON.stringify({ timestamp: "2026-01-01T00:00:00Z", event_type: "alert", src_ip: "10.0.0.1", alert: { signature: t || "x", category: t }, payload_printable: t }), parseEveLine],
     ["fast", (t) => `01/01-00:00:00.0 [**] [1:1:1] "${t.replace(/\[\*\*\]/g, "")}" [**] [Classification: ${t.replace(/[[\]]/g, "")}] {TCP} 10.0.0.1:1 -> 10.0.0.2:2`, parseFastLine],
     ["syslog", (t) => `Mar 11 22:55:32 h sshd[1]: Failed password for invalid user ${t} from 203.0.113.5 port 22 ssh2`, parseSyslogLine],
+    ["syslog snort", (t) => `Mar 11 22:55:32 h snort[1]: [1:1:1] ${t} [Classification: ${t.replace(/[[\]]/g, "")}] [Priority: 2] {TCP} 10.0.0.1:1 -> 10.0.0.2:2`, parseSyslogLine],
+    ["syslog eve", (t) => `Mar 11 22:55:32 ${t.replace(/\s/g, "_") || "h"} suricata: ${JSON.stringify({ timestamp: "2026-01-01T00:00:00Z", event_type: "alert", src_ip: "10.0.0.1", alert: { signature: t || "x", category: t } })}`, parseSyslogLine],
     ["transactions", (t) => JSON.stringify({ time: "2026-01-01T00:00:00Z", amount: 1, account: t.slice(0, 200), merchant: t.slice(0, 200), card: t.slice(0, 60) }), parseTransactionLine],
   ];
 
@@ -123,16 +125,54 @@ describe("EVE lines that are JSON but wrong", () => {
   });
 });
 
+describe("fast.log lines built to be slow", () => {
+  it("reads 60 KB lines built against the header, bracket, protocol, address and CSV patterns in well under a second each", () => {
+    const head = "01/01-00:00:00.0 [**] [1:1:1] ";
+    const lines = [
+      `${head}${" ".repeat(60_000)}x`,
+      `${head}x${" ".repeat(60_000)}[*`,
+      `${head}x [**] ${"[a: b] ".repeat(8_000)}`,
+      `${head}x [**] ${"[".repeat(60_000)}`,
+      `${head}x [**] {TCP} ${"a -> ".repeat(12_000)}`,
+      `${head}x [**] {TCP} a${" ".repeat(60_000)}-> b`,
+      `01/01-00:00:00.0 ${"[drop] ".repeat(8_000)}[**] [1:1:1] x [**]`,
+      `${head} ${"<".repeat(60_000)}> x [**]`,
+      `01/01-00:00:00.0 ,${",".repeat(60_000)}`,
+      `01/01-00:00:00.0 ,${'"'.repeat(60_000)}`,
+      `01/01-00:00:00.0 ,1,1,1,"${'""'.repeat(30_000)}`,
+      `01/01-00:00:00.0 ,1,1,1,${'"a",'.repeat(15_000)}`,
+      `Oct 11 15:08:06 ${"a ".repeat(30_000)}`,
+      `<190>Jul 23 18:12:00 snort: ${"[x] ".repeat(15_000)}`,
+      `<190>1 ${"snort ".repeat(10_000)}`,
+    ];
+    for (const line of lines) {
+      const t = performance.now();
+      parseFastLine(line, ctx);
+      expect(performance.now() - t).toBeLessThan(500);
+    }
+  });
+});
+
 describe("syslog lines built to be slow", () => {
-  it("reads 60 KB lines built against the origin-id, disconnect and PAM patterns in well under a second each", () => {
+  it("reads 60 KB lines built against the origin-id, disconnect, PAM and IDS-alert patterns in well under a second each", () => {
     const lines = [
       `<189>123: ${"a ".repeat(30_000)}`,
       `<189>${"a:a ".repeat(15_000)}: Nov 30 10:00:00 UTC: %SEC_LOGIN-4-LOGIN_FAILED: x`,
       `<189>Nov 30 10:00:00 h ${"a a ".repeat(15_000)}`,
+      `<189>: ${"a:a ".repeat(15_000)}: Nov 30 2026 10:00:00 UTC: %SEC_LOGIN-4-LOGIN_FAILED: x`,
+      `<189>1: ${"a 1: ".repeat(12_000)}Nov 30 2026 10:00:00 UTC: %X`,
+      `<189>Nov 30 10:00:00 h sw01: ${"1: ".repeat(20_000)}Nov 30 2026 10:00:00 UTC: %SEC_LOGIN-4-LOGIN_`,
       `Mar 11 22:55:32 h sshd[1]: Received disconnect from ${"1: ".repeat(20_000)}`,
       `Mar 11 22:55:32 h sshd[1]: Failed password for root from 1.2.3.4 port 1 ssh2${" from 6.6.6.6 port 1 ssh2:".repeat(2_000)}`,
       `Mar 11 22:55:32 h sshd[1]: error: PAM: Authentication failure for ${"x from y ".repeat(6_000)}via`,
       `Mar 11 22:55:32 h vsftpd: (pam_unix) authentication failure;${" rhost=x".repeat(7_000)}`,
+      `Mar 11 22:55:32 h snort[1]: [1:1:1] ${"[Priority: 1]".repeat(4_000)}`,
+      `Mar 11 22:55:32 h snort[1]: [1:1:1] x${" ".repeat(60_000)}[Priority: 1]`,
+      `Mar 11 22:55:32 h snort[1]: [1:1:1] x ${"a -> ".repeat(12_000)}b`,
+      `Mar 11 22:55:32 h snort[1]: [1:1:1] x {TCP} ${"{".repeat(30_000)} -> b`,
+      `Mar 11 22:55:32 h suricata[1]: [Drop] [1:1:1] x${" [**] [Raw pkt:".repeat(4_000)}`,
+      `Mar 11 22:55:32 h suricata[1]: [1:1:1] ${"<a> ".repeat(15_000)}{TCP} 192.0.2.1:1 -> 192.0.2.2:2`,
+      `Mar 11 22:55:32 h suricata[1]: ${"{".repeat(30_000)}`,
     ];
     for (const line of lines) {
       const t = performance.now();

@@ -437,6 +437,28 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     expect(reason(parseSyslogLine(`<189>Nov 30 10:00:00 app1 webapp: login for Nov 30 10:00:00.123 UTC: ${login}`, ctx))).toBe("not security-relevant: webapp");
   });
 
+  it("reads a Cisco stamp with the year (service timestamps … year), an empty sequence number, and the device's sequence number after its origin-id", () => {
+    const login = "%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 192.0.2.5] [localport: 22] [Reason: Login Authentication Failed] at 20:52:12 UTC Tue Jan 6 2026";
+    // without a syslog header: the device's year dates the line (a zone-less stamp in the configured zone)
+    expect(parse(`<189>2360957: Jan  6 2026 20:52:12.861 UTC: ${login}`)).toMatchObject({ time: Date.UTC(2026, 0, 6, 20, 52, 12, 861), service: "cisco-ios", user: "admin", src_ip: "192.0.2.5" });
+    expect(parse(`<189>2360957: Jan  6 2025 20:52:12.861: ${login}`).time).toBe(Date.UTC(2025, 0, 6, 20, 52, 12, 861));
+    expect(parse(`<189>2361044: sw01: Jan  6 2026 20:52:12.861 UTC: ${login}`)).toMatchObject({ src_ip: "192.0.2.5", attributes: { host: "sw01" } });
+    // "<189>: " (no sequence number, its colon kept)
+    expect(parse(`<189>: Jan  6 2026 20:52:12.861 UTC: ${login}`).src_ip).toBe("192.0.2.5");
+    expect(parse(`<189>: sw01: Jan  6 20:52:12.861 UTC: ${login}`)).toMatchObject({ time: Date.UTC(2026, 0, 6, 20, 52, 12, 861), attributes: { host: "sw01" } });
+    // the syslog message number, the origin-id, then the device's own sequence number
+    expect(parse(`<189>3132811: sw01: 3132807: Jan  6 2026 20:52:12.398 UTC: ${login}`)).toMatchObject({ src_ip: "192.0.2.5", attributes: { host: "sw01" } });
+    // behind a relay's header: the sequence number as the tag, or the origin-id taken for the tag
+    expect(parse(`<190>Jan  6 20:52:13 192.0.2.2 585917: Jan  6 2026 20:52:12 UTC: ${login}`)).toMatchObject({ service: "cisco-ios", src_ip: "192.0.2.5" });
+    expect(parse(`<190>Jan  6 20:52:13 192.0.2.2 sw01: 3132779: Jan  6 2026 20:52:12.398 UTC: ${login}`)).toMatchObject({ service: "cisco-ios", src_ip: "192.0.2.5", attributes: { program: "sw01" } });
+    expect(parse(`<190>Jan  6 20:52:13 192.0.2.2 sw01: 3132779: Jan  6 20:52:12.398 UTC: ${login}`)).toMatchObject({ service: "cisco-ios", src_ip: "192.0.2.5" });
+    // the device's sequence number past 999999 (seven digits), and an uptime in years and weeks (no date: refused saying so)
+    expect(parse(`<190>3352436: 3352457: Jan  6 2026 20:52:12.412 UTC: ${login}`).src_ip).toBe("192.0.2.5");
+    expect(reason(parseSyslogLine(`<190>3132517: sw01: 2y10w: ${login}`, ctx))).toMatch(/^timestamp: none: a Cisco line without the device's date/);
+    // a year that is not one (a date that does not exist) is refused
+    expect(reason(parseSyslogLine(`<189>2360957: Feb 30 2026 20:52:12.861 UTC: ${login}`, ctx))).toMatch(/^timestamp: not a calendar date/);
+  });
+
   it("reads Cisco IOS's SSH user authentication (ip ssh logging events); with SEC_LOGIN on too, one try counts once", () => {
     const ssh = (user: string, src: string, outcome: string, t = "10:00:00") => `<189>4423: rtr1: Nov 30 ${t}.200 UTC: %SSH-5-SSH2_USERAUTH: User '${user}' authentication for SSH2 Session from ${src} (tty = 0) using crypto cipher 'aes256-ctr', hmac 'hmac-sha2-256' ${outcome}`;
     const sec = (user: string, src: string, t = "10:00:00") => `<189>4424: rtr1: Nov 30 ${t}.300 UTC: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: ${user}] [Source: ${src}] [localport: 22] [Reason: Login Authentication Failed] at ${t} UTC Mon Nov 30 2026`;

@@ -1,6 +1,9 @@
 import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
+import { maskCardNumbers } from "../masking";
 import { finish, guarded, hostSourceOf, prepareLine, quoted, sourceOf } from "./common";
+import { parseEveLine } from "./eve";
+import { parseIdsSyslogMessage } from "./fast";
 import { isAsaEcho, junosEcho, matchDevice, SPACED_ORIGIN } from "./syslog-devices";
 import { matchWindows } from "./syslog-windows";
 import { matchProftpd, matchPureFtpd, matchVsftpd } from "./syslog-ftp";
@@ -92,6 +95,9 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
     occurrences = Math.max(1, Number(repeated[1]));
     text = repeated[2];
   }
+  // an IDS alert forwarded over syslog: Snort's and Suricata's alert form, Suricata's EVE JSON
+  const ids = idsOverSyslog(name, env, text, occurrences, line, ctx);
+  if (ids) return ids;
   // a program's own patterns first; a device's or Windows agent's text only where none matched
   let match = matchFor(name, env.module, text.trimEnd()) ?? matchDevice(name, text, env.pid) ?? matchWindows(name, text);
   // Junos in RFC 5424 (structured-data) puts its event tag in MSGID, not before the message
@@ -107,6 +113,33 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   if (!match && isDovecotAuthEcho(name.toLowerCase(), text)) return { status: "skipped", reason: "dovecot auth process: its login process's line counts these tries" };
   if (!match) return { status: "skipped", reason: `not security-relevant: ${/^[\w.@-]{1,32}$/.test(name) ? name : quoted(name, 32)}` };
   return eventOf(match, env, line, occurrences);
+}
+
+/**
+ * A `snort` or `suricata` line that is an alert (null: it is not, read on as any program's line):
+ * the alert form of Snort's alert_syslog and Suricata's alert-syslog output, read as its fast.log
+ * line is, in the envelope's time; or, under `suricata`, an EVE JSON record (eve-log `filetype:
+ * syslog`, OPNsense's "eve syslog output"), read as the EVE endpoint reads it: its own time, and
+ * its fingerprint, so a record that also reaches /ingest/suricata is stored once.
+ */
+function idsOverSyslog(name: string, env: Envelope, text: string, occurrences: number, line: string, ctx: ParseContext): ParseOutcome | null {
+  const program = name.toLowerCase().replace(/^.*\//, "");
+  if (program !== "snort" && program !== "suricata") return null;
+  if (program === "suricata" && (env.message.startsWith("{") || text.startsWith("{"))) {
+    // the record whole (a "#012" inside it is text of the record, not a continuation)
+    const repeated = REPEATED.exec(env.message);
+    const record = repeated ? repeated[2] : env.message;
+    const o = parseEveLine(record, ctx);
+    if (o.status !== "event") return o;
+    const attributes = { ...o.event.attributes };
+    if (attributes.host === undefined && env.host) attributes.host = maskCardNumbers(env.host);
+    return { status: "event", event: { ...o.event, attributes, occurrences: o.event.occurrences * occurrences } };
+  }
+  const read = parseIdsSyslogMessage(text.trimEnd(), program);
+  if (!read) return null;
+  if (!read.ok) return rejected(read.reason);
+  const attributes = Object.assign({ host: env.host ?? undefined, program: env.program, pid: env.pid ?? undefined }, read.draft.attributes);
+  return finish("syslog", { ...read.draft, time: env.time, attributes, occurrences }, line);
 }
 
 /** The stored event of an auth line: the match in its envelope (time, host, program, pid). */
@@ -160,9 +193,12 @@ const JUNOS_EVENT = /^[A-Z][A-Z0-9]{1,31}_[A-Z0-9_]{1,63}$/;
 // a host name, an address or a string, which names the device), both optional, then its own stamp
 // (a second number is the device's own sequence number, "000123: ", never its origin)
 // (an origin-id string may hold spaces: "core rtr 1: ")
-const CISCO_BARE = new RegExp(String.raw`^(?:\d{1,10}: )?(?:\d{6}: )?(?:(?!\d{1,10}: )(${SPACED_ORIGIN}): )?([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$`);
+// ("<189>: …": no sequence number, its colon kept; "3132811: sw01: 3132807: …": the syslog
+// message number, the origin-id, then the device's own sequence number; a year after the day:
+// `service timestamps log datetime year`)
+const CISCO_BARE = new RegExp(String.raw`^(?:\d{1,10}: |: )?(?:\d{6,10}: )?(?:(?!\d{1,10}: )(${SPACED_ORIGIN}): (?:\d{1,10}: )?)?([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2})(?: (\d{4}))? (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$`);
 /** the same without a stamp (`no service timestamps log`, or uptime only): no time to read */
-const CISCO_UNSTAMPED = /^(?:\d{1,10}: )?(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:\d{1,4}[wdh]\d{1,2}[dhm]: |\d{2}:\d{2}:\d{2}: )?%[A-Z][A-Z0-9_]{0,31}-\d-[A-Z0-9_]{1,40}: /;
+const CISCO_UNSTAMPED = /^(?:\d{1,10}: |: )?(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:\d{1,4}[ywdh]\d{1,2}[wdhm]: |\d{2}:\d{2}:\d{2}: )?%[A-Z][A-Z0-9_]{0,31}-\d-[A-Z0-9_]{1,40}: /;
 
 /** vsftpd's own log file (vsftpd.log): "Tue Mar  3 10:00:00 2026 [pid 4711] [alice] FAIL LOGIN: Client "203.0.113.5"" */
 const VSFTPD_LOG = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) (\[pid (\d{1,10})\] .*)$/;
@@ -247,13 +283,16 @@ function fortiEnvelope(rest: string, ctx: ParseContext): Envelope | { reason: st
 
 /** The envelope of a header-less Cisco line, dated by the device's own stamp (see CISCO_BARE). */
 function ciscoEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason: string } {
-  const [, origin, sync, mon, day, h, mi, sec, frac, abbrev, message] = m;
+  const [, origin, sync, mon, day, year, h, mi, sec, frac, abbrev, message] = m;
   if (sync) return { reason: `timestamp: the device's clock is not synchronised (${quoted(sync)} before its stamp): set up NTP on it, or send through a relay that stamps lines` };
   if (abbrev && !/^(?:UTC|GMT)$/i.test(abbrev)) return { reason: `timestamp: zone ${quoted(abbrev)} is ambiguous: have the device log in UTC (clock timezone UTC 0)` };
   const month = monthOfAbbrev(mon);
   if (!month) return { reason: `timestamp: not a month: ${quoted(mon)}` };
-  const shown = `${mon} ${day} ${h}:${mi}:${sec}`;
-  const time = resolveYearless(month, Number(day), Number(h), Number(mi), Number(sec), fractionMs(frac), ctx.now, abbrev ? "UTC" : (ctx.timeZone ?? "UTC"), shown);
+  const zone = abbrev ? "UTC" : (ctx.timeZone ?? "UTC");
+  const shown = year ? `${mon} ${day} ${year} ${h}:${mi}:${sec}` : `${mon} ${day} ${h}:${mi}:${sec}`;
+  const time = year
+    ? zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), fractionMs(frac), zone, shown)
+    : resolveYearless(month, Number(day), Number(h), Number(mi), Number(sec), fractionMs(frac), ctx.now, zone, shown);
   if (!time.ok) return { reason: time.reason };
   return { time: time.ms, host: origin ?? null, program: null, module: null, pid: null, message };
 }
