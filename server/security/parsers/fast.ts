@@ -1,7 +1,7 @@
 import { canonicalIp } from "../../../lib/net/ip";
 import type { ParseContext, ParseOutcome } from "../types";
-import { atMost, finish, guarded, portOf, prepareLine, quoted, type Draft } from "./common";
-import { idsSeverity, isDecoderEvent } from "./ids";
+import { finish, guarded, portOf, prepareLine, quoted, type Draft } from "./common";
+import { actionOf, idsDraft, NO_ENDPOINTS, type Endpoint, type Endpoints } from "./ids";
 import { fractionMs, isCalendarDate, resolveYearless, zonedInstant, type TimeResult } from "./time";
 
 // Snort 2/3 and Suricata fast.log, one alert per line:
@@ -101,23 +101,6 @@ function parseFast(line: string, ctx: ParseContext): ParseOutcome {
   return finish("fast", { time: time.ms, ...draft }, line);
 }
 
-/** What a fast.log line or a syslog alert says, read: the event but its time. */
-interface IdsFields {
-  gid: number;
-  sid: number;
-  rev: number;
-  signature: string;
-  classification: string | null;
-  /** as written; 0 (Snort's "none") is read as no priority */
-  priority: number | null;
-  appId: string | null;
-  iface: string | null;
-  action: string | undefined;
-  proto: string | null;
-  ends: Endpoints;
-  service: string;
-}
-
 // Snort 2's alert_csv, in the two column lists that can be known (the stamp is the first column,
 // and Snort writes a blank after it):
 //   default (27)  timestamp,sig_generator,sig_id,sig_rev,msg,proto,src,srcport,dst,dstport,ethsrc,ethdst,ethlen,
@@ -206,54 +189,6 @@ function parseCsvAlert(rest: string, time: number, line: string): ParseOutcome {
   return finish("fast", { time, ...draft }, line);
 }
 
-/** The event of an IDS alert (fast.log's or syslog's), but its time. */
-function idsDraft(f: IdsFields): Omit<Draft, "time"> {
-  // Snort prints a rule without classtype or priority as [Priority: 0] (its syslog output leaves
-  // it out): no priority, as when the bracket is absent
-  const priority = f.priority === 0 ? null : f.priority;
-  const decoder = isDecoderEvent(f.gid, f.sid, f.signature, f.classification);
-  // no [Priority] at all: the rule gave none, so it is neither high nor negligible
-  const severity = priority === null ? "medium" : idsSeverity(priority);
-  const { src, dst } = f.ends;
-  return {
-    kind: decoder ? "ids_anomaly" : "ids_alert",
-    severity: decoder ? atMost(severity, "low") : severity,
-    service: f.service,
-    src_ip: src.ip,
-    src_host: null,
-    src_port: src.port,
-    dst_ip: dst.ip,
-    dst_port: dst.port,
-    proto: f.proto,
-    user: null,
-    signature: f.signature,
-    message: f.classification ? `${f.signature} [${f.classification}]` : f.signature,
-    attributes: {
-      sid: f.sid,
-      gid: f.gid,
-      rev: f.rev,
-      category: f.classification,
-      priority,
-      appid: f.appId ?? undefined,
-      action: f.action,
-      interface: f.iface ?? undefined,
-      icmp_type: f.ends.icmpType ?? undefined,
-      icmp_code: f.ends.icmpCode ?? undefined,
-    },
-  };
-}
-
-/**
- * An inline verdict as the `action` attribute: what was done (`blocked`) or would have been
- * (`would_block`: IDS mode, or Snort 3's cant_* when it could not); any other word as written.
- */
-function actionOf(word: string): string {
-  const w = word.toLowerCase();
-  if (w === "drop" || /^(?:force_)?(?:drop|block|reset)$/.test(w)) return "blocked";
-  if (w === "wdrop" || /^(?:would|cant)_(?:drop|block|reset)$/.test(w)) return "would_block";
-  return w;
-}
-
 /**
  * The stamp's instant. `MM/DD` has no year; with a third number, a 4-digit part is the year
  * (`MM/DD/YYYY`, `YYYY/MM/DD`), and with three 2-digit parts `MM/DD/YY` (what Snort `-y` and older
@@ -276,10 +211,6 @@ function fastTime(m: RegExpExecArray, ctx: ParseContext): TimeResult {
   return zonedInstant(2000 + a, b, c, h, mi, s, ms, zone, shown);
 }
 
-type Endpoint = { ip: string | null; port: number | null };
-/** Both ends; for ICMP the type and code some sensors append where the ports would be. */
-type Endpoints = { src: Endpoint; dst: Endpoint; icmpType?: number; icmpCode?: number };
-const NO_ENDPOINTS: Endpoints = { src: { ip: null, port: null }, dst: { ip: null, port: null } };
 /** How sensors name ICMP in braces (Suricata: ICMP, IPV6-ICMP; Snort: ICMP). */
 const ICMP = new Set(["ICMP", "IPV6-ICMP", "ICMPV6", "ICMP6", "IPV6_ICMP"]);
 
