@@ -2,6 +2,7 @@ import { canonicalIp } from "../../../lib/net/ip";
 import type { ParseContext, ParseOutcome } from "../types";
 import { finish, guarded, portOf, prepareLine, quoted, type Draft } from "./common";
 import { actionOf, idsDraft, NO_ENDPOINTS, type Endpoint, type Endpoints } from "./ids";
+import { isSnort3Csv, looksLikeSnort3Csv, parseSnort3Csv, parseSnort3Json, SNORT3_CSV_CUSTOM } from "./snort3";
 import { fractionMs, isCalendarDate, resolveYearless, zonedInstant, type TimeResult } from "./time";
 
 // Snort 2/3 and Suricata fast.log, one alert per line:
@@ -9,6 +10,8 @@ import { fractionMs, isCalendarDate, resolveYearless, zonedInstant, type TimeRes
 //   10/05/10-10:08:59.667372  [**] [1:2009187:4] ET WEB_CLIENT … [**] [Classification: …] [Priority: 3] {TCP} 1.2.3.4:80 -> 5.6.7.8:1234
 //   09/14/24-16:11:08.050136  [Drop] [**] [1:2:1] ICMP … [**] [Classification: (null)] [Priority: 3] {ICMP} 10.0.0.27:8 -> 1.1.1.1:0
 // (Suricata appends an ICMP packet's type and code where the ports would be; Snort does not.)
+// Snort 2's alert_csv (the stamp, a blank, then ","), and Snort 3's alert_json (a line that starts
+// with "{") and alert_csv (the stamp, then its separator) are read here too (snort3.ts).
 
 const STAMP = /^(\d{2}|\d{4})\/(\d{2})(?:\/(\d{2}|\d{4}))?-(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s+/;
 // what an inline sensor did, before the [**]: Suricata's "[Drop]" / "[wDrop]", Snort 2's "[Drop]" /
@@ -41,9 +44,14 @@ export function parseFastLine(line: string, ctx: ParseContext): ParseOutcome {
 }
 
 function parseFast(line: string, ctx: ParseContext): ParseOutcome {
+  // Snort 3's alert_json (a Suricata EVE record is refused there, naming its endpoint)
+  if (/^\s*\{/.test(line)) return parseSnort3Json(line, ctx);
+  // Snort 3's alert_csv: its separator right after the stamp (Snort 2's stamp ends in a blank)
+  if (isSnort3Csv(line)) return parseSnort3Csv(line, ctx);
   const stamp = STAMP.exec(line);
   if (!stamp) {
     if (SYSLOG_ALERT.test(line)) return rejected("not fast.log: a syslog line (Snort's and Suricata's alerts over syslog are read on /api/v1/ingest/syslog)");
+    if (looksLikeSnort3Csv(line)) return rejected(SNORT3_CSV_CUSTOM);
     return rejected(`not fast.log: no MM/DD-hh:mm:ss stamp at the start: ${quoted(line, 40)}`);
   }
   const time = fastTime(stamp, ctx);
