@@ -131,6 +131,11 @@ describe("parseFastLine: Snort 3's alert_json", () => {
     expect(raw.attributes).toMatchObject({ sid: 2010935, category: "Potentially Bad Traffic", priority: 2 });
     const last = event(parseFastLine('{ "rule" : "1:1000001:1", "timestamp" : "11/30-10:00:00.000000", "msg" : "LOCAL "x" at the end" }', ctx));
     expect(last.signature).toBe('LOCAL "x" at the end');
+    // a message that is all quoted (msg:"\"x\"" in the rule) keeps its own quotes; one holding a label is tried past it
+    expect(event(parseFastLine(json({ msg: '""quoted" then "so""' }), ctx)).signature).toBe('"quoted" then "so"');
+    expect(event(parseFastLine(json({ msg: '"a ", "class" : b"' }), ctx))).toMatchObject({ signature: 'a ", "class" : b', attributes: expect.objectContaining({ category: "Potentially Bad Traffic" }) });
+    // valid JSON: the value is the message as it is
+    expect(event(parseFastLine(json({ msg: '"\\"quoted\\""' }), ctx)).signature).toBe('"quoted"');
     const comma = event(parseFastLine('{, "timestamp" : "11/30-10:00:00.000000", "rule" : "1:1000001:1", "msg" : "LOCAL no IP" }', ctx));
     expect(comma).toMatchObject({ signature: "LOCAL no IP", src_ip: null });
   });

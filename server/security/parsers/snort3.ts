@@ -54,9 +54,10 @@ const CSV_EXPECTED = `read are its default fields, in order: ${SNORT3_CSV_DEFAUL
 const STAMP = /^(\d{2})\/(\d{2})(?:\/(\d{2}))?-(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
 const RULE = /^(\d{1,10}):(\d{1,10}):(\d{1,10})$/;
 /** Where the next field begins after a message written raw: `, "label" : ` (Snort's spacing) or the end. */
+const MEND_TRIES = 8;
 const NEXT_LABEL = new RegExp(`", "(?:${JSON_FIELDS.join("|")})" : `, "g");
 /** alert_json's way of writing a label (EVE writes none with blanks around the colon). */
-const SNORT_LABEL = /^\{\s*,?\s*"[a-z_]{2,16}" : /;
+const SNORT_LABEL = /^\{\s*(?:,\s*)?"[a-z_]{2,16}" : /;
 
 /** Whether an object posted to the EVE endpoint is a Snort 3 alert_json record (no event_type; Snort's fields). */
 export function isSnort3Record(rec: Rec): boolean {
@@ -123,7 +124,7 @@ export function parseSnort3Json(line: string, ctx: ParseContext): ParseOutcome {
   const msg = text(rec, "msg");
   if (!msg.ok) return rejected(msg.reason);
   // the message without the quotes Snort keeps around it; without msg in the field list, the rule's id
-  let signature = msg.value === null ? "" : unquote(msg.value).trim();
+  let signature = msg.value === null ? "" : msg.value.trim();
   if (!signature) signature = sid === null ? "" : rec.rule !== undefined ? (rec.rule as string) : `${gid ?? 1}:${sid}:${rev ?? 0}`;
   if (!signature) return rejected("rule: missing: neither rule, sid nor msg is in the record (alert_json's fields)");
 
@@ -182,8 +183,8 @@ type ReadObject = { ok: true; rec: Rec; mended: boolean } | { ok: false; reason:
 function readObject(line: string): ReadObject {
   const first = parseObject(line);
   if (first.ok) return first;
-  let text = line.replace(/^(\{\s*),/, "$1");
-  let mended = text !== line;
+  const text = line.replace(/^(\{\s*),/, "$1");
+  const mended = text !== line;
   if (mended) {
     const again = parseObject(text);
     if (again.ok) return { ok: true, rec: again.rec, mended };
@@ -191,17 +192,17 @@ function readObject(line: string): ReadObject {
   const label = /"msg"\s*:\s/.exec(text);
   if (label) {
     const start = label.index + label[0].length;
+    // the message ends before a next label (its closing quote kept), else before the closing
+    // brace; a message holding `", "class" : ` itself is tried past it, a few times at most
+    const stops: number[] = [];
     NEXT_LABEL.lastIndex = start;
-    const next = NEXT_LABEL.exec(text);
+    for (let m = NEXT_LABEL.exec(text); m && stops.length < MEND_TRIES - 1; m = NEXT_LABEL.exec(text)) stops.push(m.index + 1);
     const close = text.lastIndexOf("}");
-    // the message ends before the next label (with its closing quote), else before the brace
-    const stop = next ? next.index + 1 : close > start ? close : -1;
-    if (stop > start) {
-      const value = text.slice(start, stop).trim();
-      text = `${text.slice(0, start)}${JSON.stringify(unquote(value))}${next ? "" : " "}${text.slice(stop)}`;
-      mended = true;
-      const again = parseObject(text);
-      if (again.ok) return { ok: true, rec: again.rec, mended };
+    if (close > start) stops.push(close);
+    for (const stop of stops) {
+      const value = JSON.stringify(unquote(text.slice(start, stop).trim()));
+      const again = parseObject(`${text.slice(0, start)}${value}${stop === close ? " " : ""}${text.slice(stop)}`);
+      if (again.ok) return { ok: true, rec: again.rec, mended: true };
     }
   }
   if (/"event_type"\s*:/.test(line)) return { ok: false, reason: `a Suricata EVE record, and not JSON: EVE is read on /api/v1/ingest/suricata (${first.reason})` };
