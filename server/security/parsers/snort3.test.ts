@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseUpload } from "../formats";
 import type { ParseOutcome, ParsedEvent } from "../types";
@@ -241,5 +243,19 @@ describe("Snort 3 alert_json on the endpoints", () => {
     expect(reason(parseEveLine(DEFAULT_JSON, ctx))).toMatch(/^a Snort 3 alert_json record.*\/api\/v1\/ingest\/fast$/);
     expect(reason(parseEveLine(json({ msg: '"LOCAL "quoted""' }), ctx))).toMatch(/^a Snort 3 alert_json record.*\/api\/v1\/ingest\/fast$/);
     expect(reason(parseEveLine('{"timestamp":"2026-11-30T10:00:00Z"}', ctx))).toBe("event_type: missing");
+  });
+});
+
+describe("the README's Snort 3 examples", () => {
+  it("are read as the README says", () => {
+    const readme = readFileSync(path.resolve(__dirname, "../../../README.md"), "utf8");
+    const examples = readme.split("\n").filter((l) => /^ {4}(?:\{ "timestamp" : |11\/30-10:00:00\.123456, )/.test(l)).map((l) => l.slice(4));
+    expect(examples).toHaveLength(3);
+    const [defaults, withMsg, csv] = examples.map((l) => event(parseFastLine(l, ctx)));
+    expect([defaults.signature, defaults.kind, defaults.severity]).toEqual(["1:2010935:3", "ids_alert", "medium"]);
+    expect(withMsg).toMatchObject({ signature: "ET POLICY Suspicious inbound to MSSQL port 1433", time: Date.UTC(2026, 10, 30, 10, 0, 0, 123), dst_port: 1433 });
+    expect(withMsg.attributes).toMatchObject({ category: "Potentially Bad Traffic", priority: 2, action: "allowed" });
+    expect(withMsg.attributes?.app_proto).toBeUndefined();
+    expect(csv).toMatchObject({ signature: "1:2010935:3", src_ip: "203.0.113.7", dst_port: 80 });
   });
 });
