@@ -123,7 +123,7 @@ export function parseSnort3Json(line: string, ctx: ParseContext): ParseOutcome {
   }
   const msg = text(rec, "msg");
   if (!msg.ok) return rejected(msg.reason);
-  // the message without the quotes Snort keeps around it; without msg in the field list, the rule's id
+  // the message (Snort's own quotes around it are the JSON string's); without msg in the list, the rule's id
   let signature = msg.value === null ? "" : msg.value.trim();
   if (!signature) signature = sid === null ? "" : rec.rule !== undefined ? (rec.rule as string) : `${gid ?? 1}:${sid}:${rev ?? 0}`;
   if (!signature) return rejected("rule: missing: neither rule, sid nor msg is in the record (alert_json's fields)");
