@@ -7,7 +7,8 @@ const NDJSON = ["application/x-ndjson", "application/ndjson", "application/jsonl
 /** Content-Types each endpoint reads (anything else is 415). */
 export const ACCEPTED_TYPES: Record<NativeFormat, string[]> = {
   suricata: [...NDJSON, "application/json", ...TEXT],
-  fast: TEXT,
+  // Snort 3's alert_json is NDJSON, read line by line beside fast.log and alert_csv
+  fast: [...TEXT, ...NDJSON],
   // journalctl -o json and NXLog's to_json() records are read line by line as syslog is
   syslog: [...TEXT, ...NDJSON],
   transactions: ["application/json", ...NDJSON, "text/csv"],

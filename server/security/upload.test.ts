@@ -226,6 +226,28 @@ describe("POST /api/v1/ingest/syslog through the core", () => {
   });
 });
 
+describe("POST /api/v1/ingest/fast: Snort 3's alert_json and alert_csv through the core", () => {
+  it("takes alert_json as NDJSON beside fast.log and CSV lines, stores each once, and refuses an EVE record naming its endpoint", () => {
+    const { core } = testCore();
+    const lines = [
+      '{ "timestamp" : "11/21-11:59:00.000001", "pkt_num" : 7, "proto" : "TCP", "pkt_gen" : "raw", "pkt_len" : 60, "dir" : "C2S", "src_ap" : "203.0.113.7:50284", "dst_ap" : "192.0.2.10:80", "rule" : "1:2010935:3", "action" : "allow" }',
+      '{ "timestamp" : "11/21-11:59:01.000001", "src_ap" : "203.0.113.7:50285", "dst_ap" : "192.0.2.10:80", "rule" : "1:2010936:1", "msg" : "ET WEB_SERVER x", "class" : "Web Application Attack", "priority" : 1, "action" : "would_drop" }',
+      "11/21-11:59:02.000001, 9, TCP, raw, 60, C2S, 203.0.113.7:50286, 192.0.2.10:80, 1:2010937:2, drop",
+      '{"timestamp":"2026-11-21T11:59:03Z","event_type":"alert","src_ip":"203.0.113.7","alert":{"signature":"x"}}',
+    ];
+    const r = core.ingestLog("fast", text(lines), "application/x-ndjson");
+    expect(r).toMatchObject({ accepted: 3, rejected_total: 1 });
+    expect(r.rejected[0]).toMatchObject({ line: 4, reason: expect.stringContaining("/api/v1/ingest/suricata") });
+    const rows = core.handle.sqlite.prepare("SELECT signature, severity, service FROM security_events ORDER BY time").all();
+    expect(rows).toEqual([
+      { signature: "1:2010935:3", severity: "medium", service: "snort" },
+      { signature: "ET WEB_SERVER x", severity: "high", service: "snort" },
+      { signature: "1:2010937:2", severity: "medium", service: "snort" },
+    ]);
+    expect(core.ingestLog("fast", text(lines.slice(0, 3)), "text/plain")).toMatchObject({ accepted: 0, duplicates: 3 });
+  });
+});
+
 describe("transactions", () => {
   it("takes JSON, NDJSON and CSV, and counts a re-sent id as a duplicate", () => {
     const { core } = testCore();

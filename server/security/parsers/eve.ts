@@ -4,6 +4,7 @@ import { hasCardNumber, maskCardNumbersInBase64, maskDeep } from "../masking";
 import type { FlowRecord, ParseContext, ParseOutcome } from "../types";
 import { atMost, clipReason, fingerprintOf, finish, guarded, prepareLine, quoted, type Draft } from "./common";
 import { idsSeverity, isDecoderEvent } from "./ids";
+import { isSnort3Record, looksLikeSnort3Json } from "./snort3";
 import { fractionMs, zonedInstant } from "./time";
 
 // Suricata EVE JSON (one object per line). `alert` and `anomaly` records become events; every
@@ -14,6 +15,7 @@ type Rec = Record<string, unknown>;
 type Field<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const rejected = (reason: string): ParseOutcome => ({ status: "rejected", reason });
+const SNORT3_ELSEWHERE = "a Snort 3 alert_json record, not EVE (no event_type): Snort's alerts are read on /api/v1/ingest/fast";
 const isRecord = (v: unknown): v is Rec => v !== null && typeof v === "object" && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 
@@ -32,12 +34,14 @@ function parseEve(line: string, ctx: ParseContext): ParseOutcome {
   try {
     parsed = JSON.parse(line);
   } catch (err) {
+    // Snort 3's alert_json is not always JSON (it writes a rule's message raw)
+    if (looksLikeSnort3Json(line)) return rejected(SNORT3_ELSEWHERE);
     return rejected(`not JSON: ${clipReason(err instanceof Error ? err.message : String(err))}`);
   }
   if (!isRecord(parsed)) return rejected(`not a JSON object: ${Array.isArray(parsed) ? "an array" : parsed === null ? "null" : typeof parsed}`);
   const rec = parsed;
   const type = rec.event_type;
-  if (type === undefined) return rejected("event_type: missing");
+  if (type === undefined) return rejected(isSnort3Record(rec) ? SNORT3_ELSEWHERE : "event_type: missing");
   if (typeof type !== "string" || !/^[A-Za-z0-9_.-]{1,64}$/.test(type)) return rejected(`event_type: not a record type: ${quoted(String(JSON.stringify(type)))}`);
   const time = eveTime(rec.timestamp, ctx);
   if (!time.ok) return rejected(time.reason);

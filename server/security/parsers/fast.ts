@@ -1,7 +1,8 @@
 import { canonicalIp } from "../../../lib/net/ip";
 import type { ParseContext, ParseOutcome } from "../types";
-import { atMost, finish, guarded, portOf, prepareLine, quoted, type Draft } from "./common";
-import { idsSeverity, isDecoderEvent } from "./ids";
+import { finish, guarded, portOf, prepareLine, quoted, type Draft } from "./common";
+import { actionOf, idsDraft, NO_ENDPOINTS, type Endpoint, type Endpoints } from "./ids";
+import { isSnort3Csv, looksLikeSnort3Csv, parseSnort3Csv, parseSnort3Json, SNORT3_CSV_CUSTOM } from "./snort3";
 import { fractionMs, isCalendarDate, resolveYearless, zonedInstant, type TimeResult } from "./time";
 
 // Snort 2/3 and Suricata fast.log, one alert per line:
@@ -9,6 +10,8 @@ import { fractionMs, isCalendarDate, resolveYearless, zonedInstant, type TimeRes
 //   10/05/10-10:08:59.667372  [**] [1:2009187:4] ET WEB_CLIENT … [**] [Classification: …] [Priority: 3] {TCP} 1.2.3.4:80 -> 5.6.7.8:1234
 //   09/14/24-16:11:08.050136  [Drop] [**] [1:2:1] ICMP … [**] [Classification: (null)] [Priority: 3] {ICMP} 10.0.0.27:8 -> 1.1.1.1:0
 // (Suricata appends an ICMP packet's type and code where the ports would be; Snort does not.)
+// Snort 2's alert_csv (the stamp, a blank, then ","), and Snort 3's alert_json (a line that starts
+// with "{") and alert_csv (the stamp, then its separator) are read here too (snort3.ts).
 
 const STAMP = /^(\d{2}|\d{4})\/(\d{2})(?:\/(\d{2}|\d{4}))?-(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s+/;
 // what an inline sensor did, before the [**]: Suricata's "[Drop]" / "[wDrop]", Snort 2's "[Drop]" /
@@ -41,9 +44,14 @@ export function parseFastLine(line: string, ctx: ParseContext): ParseOutcome {
 }
 
 function parseFast(line: string, ctx: ParseContext): ParseOutcome {
+  // Snort 3's alert_json (a Suricata EVE record is refused there, naming its endpoint)
+  if (/^\s*\{/.test(line)) return parseSnort3Json(line, ctx);
+  // Snort 3's alert_csv: its separator right after the stamp (Snort 2's stamp ends in a blank)
+  if (isSnort3Csv(line)) return parseSnort3Csv(line, ctx);
   const stamp = STAMP.exec(line);
   if (!stamp) {
     if (SYSLOG_ALERT.test(line)) return rejected("not fast.log: a syslog line (Snort's and Suricata's alerts over syslog are read on /api/v1/ingest/syslog)");
+    if (looksLikeSnort3Csv(line)) return rejected(SNORT3_CSV_CUSTOM);
     return rejected(`not fast.log: no MM/DD-hh:mm:ss stamp at the start: ${quoted(line, 40)}`);
   }
   const time = fastTime(stamp, ctx);
@@ -99,23 +107,6 @@ function parseFast(line: string, ctx: ParseContext): ParseOutcome {
   }
   const draft = idsDraft({ gid, sid, rev, signature, classification, priority, appId, iface: iface?.[1] ?? null, action, proto, ends, service });
   return finish("fast", { time: time.ms, ...draft }, line);
-}
-
-/** What a fast.log line or a syslog alert says, read: the event but its time. */
-interface IdsFields {
-  gid: number;
-  sid: number;
-  rev: number;
-  signature: string;
-  classification: string | null;
-  /** as written; 0 (Snort's "none") is read as no priority */
-  priority: number | null;
-  appId: string | null;
-  iface: string | null;
-  action: string | undefined;
-  proto: string | null;
-  ends: Endpoints;
-  service: string;
 }
 
 // Snort 2's alert_csv, in the two column lists that can be known (the stamp is the first column,
@@ -206,54 +197,6 @@ function parseCsvAlert(rest: string, time: number, line: string): ParseOutcome {
   return finish("fast", { time, ...draft }, line);
 }
 
-/** The event of an IDS alert (fast.log's or syslog's), but its time. */
-function idsDraft(f: IdsFields): Omit<Draft, "time"> {
-  // Snort prints a rule without classtype or priority as [Priority: 0] (its syslog output leaves
-  // it out): no priority, as when the bracket is absent
-  const priority = f.priority === 0 ? null : f.priority;
-  const decoder = isDecoderEvent(f.gid, f.sid, f.signature, f.classification);
-  // no [Priority] at all: the rule gave none, so it is neither high nor negligible
-  const severity = priority === null ? "medium" : idsSeverity(priority);
-  const { src, dst } = f.ends;
-  return {
-    kind: decoder ? "ids_anomaly" : "ids_alert",
-    severity: decoder ? atMost(severity, "low") : severity,
-    service: f.service,
-    src_ip: src.ip,
-    src_host: null,
-    src_port: src.port,
-    dst_ip: dst.ip,
-    dst_port: dst.port,
-    proto: f.proto,
-    user: null,
-    signature: f.signature,
-    message: f.classification ? `${f.signature} [${f.classification}]` : f.signature,
-    attributes: {
-      sid: f.sid,
-      gid: f.gid,
-      rev: f.rev,
-      category: f.classification,
-      priority,
-      appid: f.appId ?? undefined,
-      action: f.action,
-      interface: f.iface ?? undefined,
-      icmp_type: f.ends.icmpType ?? undefined,
-      icmp_code: f.ends.icmpCode ?? undefined,
-    },
-  };
-}
-
-/**
- * An inline verdict as the `action` attribute: what was done (`blocked`) or would have been
- * (`would_block`: IDS mode, or Snort 3's cant_* when it could not); any other word as written.
- */
-function actionOf(word: string): string {
-  const w = word.toLowerCase();
-  if (w === "drop" || /^(?:force_)?(?:drop|block|reset)$/.test(w)) return "blocked";
-  if (w === "wdrop" || /^(?:would|cant)_(?:drop|block|reset)$/.test(w)) return "would_block";
-  return w;
-}
-
 /**
  * The stamp's instant. `MM/DD` has no year; with a third number, a 4-digit part is the year
  * (`MM/DD/YYYY`, `YYYY/MM/DD`), and with three 2-digit parts `MM/DD/YY` (what Snort `-y` and older
@@ -276,10 +219,6 @@ function fastTime(m: RegExpExecArray, ctx: ParseContext): TimeResult {
   return zonedInstant(2000 + a, b, c, h, mi, s, ms, zone, shown);
 }
 
-type Endpoint = { ip: string | null; port: number | null };
-/** Both ends; for ICMP the type and code some sensors append where the ports would be. */
-type Endpoints = { src: Endpoint; dst: Endpoint; icmpType?: number; icmpCode?: number };
-const NO_ENDPOINTS: Endpoints = { src: { ip: null, port: null }, dst: { ip: null, port: null } };
 /** How sensors name ICMP in braces (Suricata: ICMP, IPV6-ICMP; Snort: ICMP). */
 const ICMP = new Set(["ICMP", "IPV6-ICMP", "ICMPV6", "ICMP6", "IPV6_ICMP"]);
 

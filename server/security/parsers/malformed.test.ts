@@ -81,6 +81,9 @@ describe("valid lines carrying arbitrary text", () => {
   const templates: [string, (t: string) => string, (line: string, ctx: ParseContext) => ParseOutcome][] = [
     ["eve", (t) => JSON.stringify({ timestamp: "2026-01-01T00:00:00Z", event_type: "alert", src_ip: "10.0.0.1", alert: { signature: t || "x", category: t }, payload_printable: t }), parseEveLine],
     ["fast", (t) => `01/01-00:00:00.0 [**] [1:1:1] "${t.replace(/\[\*\*\]/g, "")}" [**] [Classification: ${t.replace(/[[\]]/g, "")}] {TCP} 10.0.0.1:1 -> 10.0.0.2:2`, parseFastLine],
+    // Snort 3's alert_json writes the message raw (quotes, backslashes and all)
+    ["snort3 json", (t) => `{ "timestamp" : "11/30-10:00:00.000001", "rule" : "1:1:1", "msg" : "${t}", "class" : ${JSON.stringify(t)}, "b64_data" : "${Buffer.from(t).toString("base64")}", "src_ap" : "10.0.0.1:1" }`, parseFastLine],
+    ["snort3 csv", (t) => `11/30-10:00:00.000001, 1, TCP, raw, 1, C2S, 10.0.0.1:1, 10.0.0.2:2, 1:1:1, ${t}`, parseFastLine],
     ["syslog", (t) => `Mar 11 22:55:32 h sshd[1]: Failed password for invalid user ${t} from 203.0.113.5 port 22 ssh2`, parseSyslogLine],
     ["syslog snort", (t) => `Mar 11 22:55:32 h snort[1]: [1:1:1] ${t} [Classification: ${t.replace(/[[\]]/g, "")}] [Priority: 2] {TCP} 10.0.0.1:1 -> 10.0.0.2:2`, parseSyslogLine],
     ["syslog eve", (t) => `Mar 11 22:55:32 ${t.replace(/\s/g, "_") || "h"} suricata: ${JSON.stringify({ timestamp: "2026-01-01T00:00:00Z", event_type: "alert", src_ip: "10.0.0.1", alert: { signature: t || "x", category: t } })}`, parseSyslogLine],
@@ -148,6 +151,41 @@ describe("fast.log lines built to be slow", () => {
     for (const line of lines) {
       const t = performance.now();
       parseFastLine(line, ctx);
+      expect(performance.now() - t).toBeLessThan(500);
+    }
+  });
+});
+
+describe("Snort 3 alert_json and alert_csv lines built to be slow", () => {
+  it("reads 60 KB lines built against the record, message-mending, label, CSV and custom-list patterns in well under a second each", () => {
+    const stamp = "11/30-10:00:00.123456";
+    const fast = [
+      `{${" ".repeat(60_000)}x`,
+      `{${" ".repeat(60_000)},x`,
+      `{ "msg" : "${'"'.repeat(60_000)}`,
+      `{ "msg" : "${" ".repeat(60_000)}`,
+      `{ "msg" : ${'", "class" : '.repeat(4_500)}}`,
+      `{ "msg" : x${'"msg"'.repeat(10_000)}: }`,
+      `{, ${'"msg" : '.repeat(6_000)}`,
+      `{ "rule" : "1:1:1", "timestamp" : "${stamp}", "msg" : "${'\\"'.repeat(20_000)}" }`,
+      `{ "rule" : "1:1:1", "timestamp" : "${stamp}", "b64_data" : "${"NDExMTExMTExMTExMTExMQ==".slice(0, 20).repeat(3_000)}" }`,
+      `{ "rule" : "1:1:1", "timestamp" : "${stamp}", "src_ap" : "${"1:".repeat(30_000)}1" }`,
+      `${stamp},${",".repeat(60_000)}`,
+      `${stamp}, ${"1:1:1, ".repeat(8_000)}`,
+      `${stamp}, 1, TCP, raw, 1, C2S, ${"1:".repeat(30_000)}1, 192.0.2.1:1, 1:1:1, allow`,
+      `${stamp}, 1, TCP, raw, 1, C2S, ${"f".repeat(60_000)}:1, 192.0.2.1:1, 1:1:1, allow`,
+      `${"1111111111:".repeat(5_000)}`,
+      `${", 1:1:1x".repeat(7_000)}`,
+      `${", 1111111111:1111111111:1111111111".repeat(1_700)}x`,
+    ];
+    for (const line of fast) {
+      const t = performance.now();
+      parseFastLine(line, ctx);
+      expect(performance.now() - t).toBeLessThan(500);
+    }
+    for (const line of [`{${" ".repeat(60_000)}x`, `{${" ".repeat(30_000)},${" ".repeat(30_000)}x`, `{ "a" : ${"[".repeat(30_000)}`]) {
+      const t = performance.now();
+      parseEveLine(line, ctx);
       expect(performance.now() - t).toBeLessThan(500);
     }
   });
