@@ -122,6 +122,14 @@ describe("parseFastLine: variants", () => {
     expect(e.time).toBe(Date.UTC(2021, 11, 28, 12, 55, 38, 765));
   });
 
+  it("reads Snort 3's -y stamp (its message quoted) as YY/MM/DD even where MM/DD/YY would be a date", () => {
+    // Snort 3 writes year, month, day with -y (log/log.cc ts_print); Snort 2 month, day, year
+    const snort3 = event(parseFastLine('12/11/10-09:00:00.000001 [**] [1:1000001:1] "PROTOCOL-ICMP PING" [**] [Priority: 3] {ICMP} 192.0.2.1 -> 192.0.2.2', ctx));
+    expect(snort3.time).toBe(Date.UTC(2012, 10, 10, 9, 0, 0));
+    const snort2 = event(parseFastLine("12/11/10-09:00:00.000001  [**] [1:1000001:1] PROTOCOL-ICMP PING [**] [Priority: 3] {ICMP} 192.0.2.1 -> 192.0.2.2", ctx));
+    expect(snort2.time).toBe(Date.UTC(2010, 11, 11, 9, 0, 0));
+  });
+
   it("reads a Suricata MM/DD/YYYY line", () => {
     expect(event(parseFastLine("11/30/2026-10:00:00.000001  [**] [1:2001219:20] ET SCAN Potential SSH Scan [**] [Classification: Attempted Information Leak] [Priority: 2] {TCP} 203.0.113.9:4242 -> 10.0.0.5:22", ctx)).time).toBe(Date.UTC(2026, 10, 30, 10));
   });

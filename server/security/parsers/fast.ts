@@ -54,7 +54,7 @@ function parseFast(line: string, ctx: ParseContext): ParseOutcome {
     if (looksLikeSnort3Csv(line)) return rejected(SNORT3_CSV_CUSTOM);
     return rejected(`not fast.log: no MM/DD-hh:mm:ss stamp at the start: ${quoted(line, 40)}`);
   }
-  const time = fastTime(stamp, ctx);
+  let time = fastTime(stamp, ctx);
   if (!time.ok) return rejected(time.reason);
   let rest = line.slice(stamp[0].length);
   // Snort 2's alert_csv: the stamp, then its other columns
@@ -74,6 +74,11 @@ function parseFast(line: string, ctx: ParseContext): ParseOutcome {
   const quotedMessage = text.length >= 2 && text.startsWith('"') && text.endsWith('"');
   const signature = quotedMessage ? text.slice(1, -1) : text;
   if (!signature) return rejected("message: empty");
+  // Snort 3 quotes the message, and its -y stamp is YY/MM/DD (Snort 2's is MM/DD/YY)
+  if (quotedMessage && stamp[3]?.length === 2 && stamp[1].length === 2) {
+    time = fastTime(stamp, ctx, true);
+    if (!time.ok) return rejected(time.reason);
+  }
 
   let tail = rest.slice(close + 4);
   let classification: string | null = null;
@@ -199,10 +204,11 @@ function parseCsvAlert(rest: string, time: number, line: string): ParseOutcome {
 
 /**
  * The stamp's instant. `MM/DD` has no year; with a third number, a 4-digit part is the year
- * (`MM/DD/YYYY`, `YYYY/MM/DD`), and with three 2-digit parts `MM/DD/YY` (what Snort `-y` and older
- * Suricata write) is read whenever it is a date, else `YY/MM/DD` (as in plaso's Suricata samples).
+ * (`MM/DD/YYYY`, `YYYY/MM/DD`), and with three 2-digit parts `MM/DD/YY` (what Snort 2's `-y` and
+ * older Suricata write) is read whenever it is a date, else `YY/MM/DD` (as in plaso's Suricata
+ * samples); `yearFirst` (a Snort 3 line: its message is quoted) reads `YY/MM/DD`, as Snort 3's `-y` writes.
  */
-function fastTime(m: RegExpExecArray, ctx: ParseContext): TimeResult {
+function fastTime(m: RegExpExecArray, ctx: ParseContext, yearFirst = false): TimeResult {
   const zone = ctx.timeZone ?? "UTC";
   const shown = m[0].trim();
   const [h, mi, s] = [m[4], m[5], m[6]].map(Number);
@@ -215,7 +221,7 @@ function fastTime(m: RegExpExecArray, ctx: ParseContext): TimeResult {
   const c = Number(m[3]);
   if (m[1].length === 4) return m[3].length === 2 ? zonedInstant(a, b, c, h, mi, s, ms, zone, shown) : { ok: false, reason: `timestamp: not a fast.log stamp: ${quoted(shown)}` };
   if (m[3].length === 4) return zonedInstant(c, a, b, h, mi, s, ms, zone, shown);
-  if (isCalendarDate(2000 + c, a, b)) return zonedInstant(2000 + c, a, b, h, mi, s, ms, zone, shown);
+  if (!yearFirst && isCalendarDate(2000 + c, a, b)) return zonedInstant(2000 + c, a, b, h, mi, s, ms, zone, shown);
   return zonedInstant(2000 + a, b, c, h, mi, s, ms, zone, shown);
 }
 
