@@ -1,4 +1,4 @@
-// POST /api/v1/ingest/fast – Snort 2/3 and Suricata fast.log alert lines
+// POST /api/v1/ingest/fast – Snort 2/3 and Suricata fast.log alert lines, Snort 2 alert_csv, Snort 3 alert_json and alert_csv
 import { apiRoute, readUpload } from "@/server/api/route";
 import { ACCEPTED_TYPES } from "@/server/security/content-types";
 
