@@ -186,3 +186,20 @@ function capAttributes(attrs: Record<string, unknown>): Record<string, unknown> 
   }
   return out;
 }
+
+/** A line that is one JSON object, or null (not JSON, or an array or a scalar). */
+export function jsonObject(text: string): Record<string, unknown> | null {
+  let rec: unknown;
+  try {
+    rec = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  return rec && typeof rec === "object" && !Array.isArray(rec) ? (rec as Record<string, unknown>) : null;
+}
+
+/** A JSON record's field as text: a string as it is, a number written out, anything else null. */
+export function textField(r: Record<string, unknown>, k: string): string | null {
+  const v = r[k];
+  return typeof v === "string" ? v : typeof v === "number" ? String(v) : null;
+}

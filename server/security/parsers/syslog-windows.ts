@@ -1,4 +1,4 @@
-import { portOf } from "./common";
+import { jsonObject, portOf, textField } from "./common";
 import type { AuthMatch } from "./syslog-sshd";
 
 // Windows logons forwarded as syslog by an agent (NXLog, Snare, Winlogbeat to syslog, rsyslog's
@@ -110,15 +110,9 @@ function outcome(id: string, user: string | null, domain: string | null, address
 }
 
 function fromJson(text: string): AuthMatch | null {
-  let rec: unknown;
-  try {
-    rec = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!rec || typeof rec !== "object" || Array.isArray(rec)) return null;
-  const r = rec as Record<string, unknown>;
-  const s = (k: string) => (typeof r[k] === "string" ? (r[k] as string) : typeof r[k] === "number" ? String(r[k]) : null);
+  const r = jsonObject(text);
+  if (!r) return null;
+  const s = (k: string) => textField(r, k);
   const id = s("EventID");
   if (!id) return null;
   // the Security log's auditing source, not any JSON that happens to carry an EventID

@@ -1,7 +1,7 @@
 import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
 import { maskCardNumbers } from "../masking";
-import { finish, guarded, hostSourceOf, prepareLine, quoted, sourceOf } from "./common";
+import { finish, guarded, hostSourceOf, jsonObject, prepareLine, quoted, sourceOf, textField } from "./common";
 import { parseEveLine } from "./eve";
 import { parseIdsSyslogMessage } from "./fast";
 import { isAsaEcho, junosEcho, matchDevice, SPACED_ORIGIN } from "./syslog-devices";
@@ -397,15 +397,9 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
  */
 function jsonEnvelope(text: string, ctx: ParseContext): Envelope | { reason: string } | null {
   if (!text.includes('"__REALTIME_TIMESTAMP"') && !(text.includes('"EventID"') && text.includes('"EventTime"'))) return null;
-  let rec: unknown;
-  try {
-    rec = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!rec || typeof rec !== "object" || Array.isArray(rec)) return null;
-  const r = rec as Record<string, unknown>;
-  const str = (k: string) => (typeof r[k] === "string" ? (r[k] as string) : typeof r[k] === "number" ? String(r[k]) : null);
+  const r = jsonObject(text);
+  if (!r) return null;
+  const str = (k: string) => textField(r, k);
   const realtime = str("__REALTIME_TIMESTAMP");
   if (realtime !== null) {
     if (!/^\d{10,17}$/.test(realtime)) return { reason: `timestamp: journald's __REALTIME_TIMESTAMP is not microseconds: ${quoted(realtime)}` };
