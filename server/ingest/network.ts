@@ -321,6 +321,8 @@ export class NetworkIngest {
         if (health.status === "up" && track?.anomaly) health.status = "degraded";
         w.insertHeartbeat.run(node.id, time, hb.ok ? 1 : 0, latency, hb.message ?? null);
         const failingSince = hb.ok ? null : (node.failingSince ?? time);
+        // failing: a candidate for a storm's forming (an id only; rolled back, it is pruned when looked at)
+        if (!hb.ok) this.outages.failingNow(node.id);
         const base = health.status as Health;
         // an outage is dated by the first failure of the run that took the node down, not the third
         const baseSince = base === node.base ? node.baseSince : base === "down" ? Math.min(failingSince ?? time, time) : time;

@@ -5,11 +5,12 @@
 //   a node that went down just before its parent is folded into the parent's incident, and one
 //   that goes down while an ancestor is failing but not yet down waits for the ancestor;
 // - maintenance and flapping open nothing (a note on an open incident says so);
-// - a storm — `count` or more nodes failing within `windowMs` with no failed ancestor — is one
-//   `node_storm` incident listing them and their common tags, instead of one page per node; a node
-//   failing within its window (either side: results need not arrive in time order) is a member,
-//   its own node_down folded in; a member still out whose parent goes down is evidence on the
-//   parent's incident from then, and the storm no longer waits for it;
+// - a storm — `count` or more nodes whose first failures are within `windowMs` of each other, with
+//   no failed ancestor (whatever order their results arrive in) — is one `node_storm` incident
+//   listing them and their common tags, instead of one page per node; a node failing within its
+//   window (either side: results need not arrive in time order) is a member, its own node_down
+//   folded in; a member still out whose parent goes
+//   down is evidence on the parent's incident from then, and the storm no longer waits for it;
 // - degraded by a latency anomaly (no hand-set threshold) opens `latency_anomaly`; it ends when
 //   the node leaves degraded, or, for a node resumed after a pause, at its first good result.
 // The service's rules (config and API nodes) and the ingest's (nodes made by heartbeats) are
@@ -171,6 +172,12 @@ export class Outages {
   private readonly paged = new Set<number>();
   /** storms of the peer this changed (a member of them moved here): settled with this one's */
   private readonly peerTouched = new Set<StormState>();
+  /**
+   * Nodes that may be failing (down, or a check whose last result failed), as the callers say when
+   * they judge a failure (failingNow), and those failing at a restart: what a storm's forming looks
+   * through for nodes failing together, not the whole fleet (pruned as it looks).
+   */
+  private readonly failing = new Set<number>();
 
   constructor(
     private readonly incidents: IncidentService,
@@ -184,8 +191,17 @@ export class Outages {
     peer.peer = this;
   }
 
-  /** Picks up an open storm after a restart, from its incident's details. */
+  /**
+   * A node the caller judged may be failing now (a failed result, or its state moved with one
+   * failing): a candidate for a storm's forming while it fails. Cheap: no lookup.
+   */
+  failingNow(id: number): void {
+    this.failing.add(id);
+  }
+
+  /** Picks up an open storm after a restart, from its incident's details; and the nodes failing then. */
   restore(ctx: OutageContext): void {
+    for (const n of ctx.managed()) if (failingSince(n) !== null || n.status === "unreachable") this.failing.add(n.id);
     for (const incident of this.activeStorms()) {
       const members = (incident.details?.members as { id?: number; key: string; name: string; since: number; recovered_at?: number | null; evidence_on?: number; unreachable_since?: number }[] | undefined) ?? [];
       const state: StormState = { incidentId: incident.id, entity: incident.entity, lastAt: incident.last_seen, members: new Map() };
@@ -251,9 +267,7 @@ export class Outages {
       if (!node || node.status !== "down") this.held.delete(id);
       else if (!this.ancestorFailing(node, ctx)) {
         this.held.delete(id);
-        const open = this.openStormAt(t.at);
-        if (open) this.grow(open, [this.candidate(node, t.at)], ctx, out);
-        else this.openDown(node, t, `its parent recovered without going down; ${node.name} stayed down`, out);
+        this.place(node, t, ctx, out, `its parent recovered without going down; ${node.name} stayed down`);
       }
     }
     for (const storm of [...this.storms]) this.settleStorm(storm, ctx, now, out);
@@ -390,6 +404,7 @@ export class Outages {
     this.held.delete(id);
     this.staleAnomaly.delete(id);
     this.paged.delete(id);
+    this.failing.delete(id);
     for (const storm of this.storms) storm.members.delete(id);
   }
 
@@ -420,12 +435,21 @@ export class Outages {
       this.held.set(node.id, t);
       return;
     }
-    // the newest storm whose window this failure is in takes it (its own incident, if any, folded in)
+    this.place(node, t, ctx, out, null);
+  }
+
+  /**
+   * A node down on its own account (no failing ancestor): the newest storm whose window its failure
+   * is in takes it (its own incident, if any, folded in); else it forms one with the nodes failing
+   * within the window of each other, if they are enough (findStorm: by their first failures, not by
+   * which arrived last); else its own node_down (`why` says why it pages only now).
+   */
+  private place(node: OutageNode, t: Transition, ctx: OutageContext, out: Map<number, Incident>, why: string | null): void {
     const open = this.openStormAt(t.at);
     if (open) return this.grow(open, [this.candidate(node, t.at)], ctx, out);
     const storm = findStorm([this.candidate(node, t.at), ...this.failingAlone(ctx, node.id)], t.at, this.options);
     if (storm) return this.openStorm(storm, ctx, out);
-    this.openDown(node, t, null, out);
+    this.openDown(node, t, why, out);
   }
 
   private openDown(node: OutageNode, t: Transition, why: string | null, out: Map<number, Incident>): void {
@@ -635,14 +659,23 @@ export class Outages {
     return out;
   }
 
-  /** Nodes failing now with no failing ancestor and in no storm, but `except`. */
+  /**
+   * Nodes failing now with no failing ancestor and in no storm, but `except`: from those the callers
+   * said may be failing, pruned of those no longer failing (one unreachable is kept: failing behind
+   * its parent, it is a candidate again once the parent is back, with no result of its own).
+   */
   private failingAlone(ctx: OutageContext, except: number | null): StormCandidate[] {
     const out: StormCandidate[] = [];
-    for (const n of ctx.managed()) {
+    for (const id of this.failing) {
+      if (id === except) continue;
+      const n = ctx.get(id);
+      const since = n ? failingSince(n) : null;
+      if (!n || (since === null && n.status !== "unreachable")) {
+        this.failing.delete(id);
+        continue;
+      }
       // a member of another storm is that storm's, not a new one's
-      if (n.id === except || this.stormOf(n.id)) continue;
-      const since = failingSince(n);
-      if (since === null || this.ancestorFailing(n, ctx)) continue;
+      if (since === null || this.stormOf(id) || this.ancestorFailing(n, ctx)) continue;
       out.push(this.candidate(n, since));
     }
     return out;

@@ -50,7 +50,7 @@ function setup(kind: Kind, keys: readonly string[], parents: Record<string, stri
   const members = () => (storm().incident.details!.members as { key: string }[]).map((m) => m.key).sort();
   const notes = (id: number) => core.incident(id)!.timeline.map((e) => e.note ?? "");
   const status = (key: string) => core.networkSnapshot().nodes.find((n) => n.key === key)!.status;
-  return { ...t, timers, beat, fail, pass, all, active, storm, members, notes, status };
+  return { ...t, timers, send, beat, fail, pass, all, active, storm, members, notes, status };
 }
 
 const SITE = ["a", "b", "c", "d", "e"];
@@ -237,5 +237,45 @@ describe("a storm of managed nodes across a restart", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe.each(["managed", "heartbeat"] as const)("whether %s nodes failing together form a storm", (kind) => {
+  /** each node's first failure, in seconds (its heartbeats at s, s+1, s+2) */
+  type Order = { name: string; send: (t: ReturnType<typeof setup>, at: Record<string, number>) => void };
+  const orders: Order[] = [
+    { name: "one request per heartbeat, in time order", send: (t, at) => Object.entries(at).sort((x, y) => x[1] - y[1]).forEach(([key, s]) => t.fail(key, s)) },
+    { name: "b's results arriving last, dated before the others'", send: (t, at) => [...Object.keys(at).filter((k) => k !== "b"), "b"].forEach((key) => t.fail(key, at[key])) },
+    { name: "one batch sent newest first", send: (t, at) => t.send(Object.entries(at).flatMap(([node, s]) => [0, 1, 2].map((d) => ({ node, ok: false, time: S(s + d) }))).sort((x, y) => y.time - x.time)) },
+    { name: "one batch per node, newest node first", send: (t, at) => Object.entries(at).sort((x, y) => y[1] - x[1]).forEach(([node, s]) => t.send([2, 1, 0].map((d) => ({ node, ok: false, time: S(s + d) })))) },
+  ];
+
+  it.each(orders)("no storm when no 5 of them failed within 60 s of each other, whatever the order: $name", ({ send }) => {
+    const t = setup(kind, SITE);
+    // a 100 s, b 130 s, c 160, d 161, e 162: 62 s from first to last, and no 5 within 60 s
+    send(t, { a: 100, b: 130, c: 160, d: 161, e: 162 });
+    expect(t.all().filter((i) => i.rule === "node_storm")).toEqual([]);
+    expect(t.active().map((i) => [i.rule, i.entity]).sort()).toEqual(SITE.map((key) => ["node_down", key]));
+  });
+
+  it.each(orders)("one storm of the 5 when they failed within 60 s of each other, whatever the order: $name", ({ send }) => {
+    const t = setup(kind, SITE);
+    send(t, { a: 100, b: 130, c: 150, d: 155, e: 160 });
+    expect(t.members()).toEqual(SITE);
+    expect(t.storm().incident).toMatchObject({ status: "open", first_seen: S(100), count: 5 });
+    expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
+  });
+
+  it("forms when the fifth node, held while its parent failed, pages on its own after the parent recovers without going down", () => {
+    const t = setup(kind, [...SITE.slice(0, 4), "p", "x"], { x: "p" });
+    SITE.slice(0, 4).forEach((key, i) => t.fail(key, 100 + i * 10));
+    t.beat("p", false, 135);
+    t.fail("x", 140);
+    expect(t.all().filter((i) => i.rule === "node_storm")).toEqual([]);
+    // p passes: x is down on its own account, 40 s after the first of the four: the same storm as had p's result come first
+    t.beat("p", true, 150);
+    expect(t.status("x")).toBe("down");
+    expect(t.members()).toEqual([...SITE.slice(0, 4), "x"].sort());
+    expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
   });
 });
