@@ -9,7 +9,7 @@
 //   no failed ancestor (whatever order their results arrive in) — is one `node_storm` incident
 //   listing them and their common tags, instead of one page per node; a node failing within its
 //   window (either side: results need not arrive in time order) is a member, its own node_down
-//   folded in; a member still out whose parent goes
+//   folded in (resolved as of the failure that made it one); a member still out whose parent goes
 //   down is evidence on the parent's incident from then, and the storm no longer waits for it;
 // - degraded by a latency anomaly (no hand-set threshold) opens `latency_anomaly`; it ends when
 //   the node leaves degraded, or, for a node resumed after a pause, at its first good result.
@@ -471,7 +471,8 @@ export class Outages {
     const parentIncident = this.ancestorIncident(node, ctx);
     const own = this.incidents.activeByKey(NODE_DOWN_RULE, node.key);
     if (own && parentIncident) {
-      const r = this.incidents.act(own.id, { action: "resolve", reason: "duplicate" }, "vigil", { note: `its parent is down: ${node.name} is evidence on incident ${parentIncident.id}` });
+      // as of the evidence that made it its parent's: unreachable since t.at (not when that was seen)
+      const r = this.incidents.act(own.id, { action: "resolve", reason: "duplicate" }, "vigil", { note: `its parent is down: ${node.name} is evidence on incident ${parentIncident.id} from ${iso(t.at)}`, resolvedAt: t.at });
       if (r.ok) out.set(r.incident.id, r.incident);
     }
     if (!parentIncident) return;
@@ -595,7 +596,11 @@ export class Outages {
     for (const m of adding.values()) {
       const own = this.incidents.activeByKey(NODE_DOWN_RULE, m.key);
       if (!own) continue;
-      const r = this.incidents.act(own.id, { action: "resolve", reason: "duplicate" }, "vigil", { note: `part of a storm: see incident ${storm.incidentId} (${storm.members.size} nodes down)` });
+      // as of the failure that made it a member (its first in the storm's window), not when that was seen
+      const r = this.incidents.act(own.id, { action: "resolve", reason: "duplicate" }, "vigil", {
+        note: `part of a storm from ${iso(m.since)} (its first failed check in the storm's window): see incident ${storm.incidentId} (${storm.members.size} nodes down)`,
+        resolvedAt: m.since,
+      });
       if (r.ok) out.set(r.incident.id, r.incident);
     }
   }

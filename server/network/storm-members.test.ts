@@ -68,7 +68,7 @@ describe.each(["managed", "heartbeat"] as const)("a storm of %s nodes", (kind) =
     expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
     const own = t.all().find((i) => i.entity === "x")!;
     expect(own).toMatchObject({ status: "resolved", resolution: "duplicate" });
-    expect(t.notes(own.id).at(-1)).toMatch(new RegExp(`^duplicate: part of a storm: see incident ${t.storm().incident.id} \\(7 nodes down\\)$`));
+    expect(t.notes(own.id).at(-1)).toBe(`duplicate: part of a storm from ${iso(220)} (its first failed check in the storm's window): see incident ${t.storm().incident.id} (7 nodes down)`);
   });
 
   it("takes in a node that paged just before its first member, within the window, as if their results had arrived the other way round", () => {
@@ -277,5 +277,28 @@ describe.each(["managed", "heartbeat"] as const)("whether %s nodes failing toget
     expect(t.status("x")).toBe("down");
     expect(t.members()).toEqual([...SITE.slice(0, 4), "x"].sort());
     expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
+  });
+});
+
+describe.each(["managed", "heartbeat"] as const)("a %s node's own node_down folded in as a duplicate", (kind) => {
+  it("into a storm is resolved as of its failure in the storm's window, not when it was folded", () => {
+    const t = setup(kind, [...SITE, "f", "x"]);
+    SITE.forEach((key, i) => t.fail(key, 100 + i * 10));
+    t.fail("x", 220);
+    t.fail("f", 190);
+    const own = t.all().find((i) => i.entity === "x")!;
+    expect(own).toMatchObject({ status: "resolved", resolution: "duplicate", first_seen: S(220), resolved_at: S(220) });
+    expect(t.notes(own.id).at(-1)).toBe(`duplicate: part of a storm from ${iso(220)} (its first failed check in the storm's window): see incident ${t.storm().incident.id} (7 nodes down)`);
+  });
+
+  it("into its parent's incident is resolved as of the time it became unreachable", () => {
+    const t = setup(kind, ["p", "x"], { x: "p" });
+    t.fail("x", 100);
+    t.fail("p", 110);
+    expect(t.status("x")).toBe("unreachable");
+    const parent = t.active().find((i) => i.entity === "p")!;
+    const own = t.all().find((i) => i.entity === "x")!;
+    expect(own).toMatchObject({ status: "resolved", resolution: "duplicate", first_seen: S(100), resolved_at: S(110) });
+    expect(t.notes(own.id).at(-1)).toBe(`duplicate: its parent is down: x is evidence on incident ${parent.id} from ${iso(110)}`);
   });
 });
