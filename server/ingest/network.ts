@@ -92,7 +92,7 @@ interface CachedNode extends NodeHealth {
   degradedMs: number | null;
   tags: Record<string, string>;
   parentId: number | null;
-  /** time of the first failed heartbeat of the current failing run (dates its outage); unknown after a restart */
+  /** time of the first failed heartbeat of the current failing run (dates its outage); after a restart, from what is stored (storedFailingSince) */
   failingSince?: number | null;
   /** its latency baseline (learnt again from the first samples after a restart) */
   latency?: LatencyTrack;
@@ -129,6 +129,7 @@ export class NetworkIngest {
   /** heartbeat nodes' keys by their parent's id */
   private readonly children = new Map<number, Set<string>>();
   private readonly parentRow: Database.Statement<[number], { status: string; status_since: number | null }>;
+  private readonly firstFailure: Database.Statement<[number, number], { t: number | null }>;
 
   constructor(
     private readonly db: VigilDb,
@@ -141,6 +142,10 @@ export class NetworkIngest {
   ) {
     this.figures = options.figures ?? new FiguresStore(sqlite);
     this.parentRow = sqlite.prepare<[number], { status: string; status_since: number | null }>("SELECT status, status_since FROM nodes WHERE id = ?");
+    // a failing run's first failed heartbeat: the first failure after its newest good one, by their own times
+    this.firstFailure = sqlite.prepare<[number, number], { t: number | null }>(
+      "SELECT min(time) AS t FROM heartbeats WHERE node_id = ? AND ok = 0 AND time > coalesce((SELECT max(time) FROM heartbeats WHERE node_id = ? AND ok = 1), -1e16)",
+    );
     // nodes that reported before a restart get a full silence period to report again
     for (const row of listNodeRows(db)) this.cache(row, row.lastCheckAt === null ? null : clock.now());
     this.outages = new Outages(incidents, { ...DEFAULT_STORM, ...options.storm }, "heartbeat");
@@ -548,7 +553,21 @@ export class NetworkIngest {
       flap: initialFlap(),
       consecutiveFailures: row.consecutiveFailures,
       lastReportAt,
+      failingSince: this.storedFailingSince(row),
     };
+  }
+
+  /**
+   * A node's first failed heartbeat of its failing run as it was stored (after a restart; null when it
+   * is not failing): its status time when it is down (its outage is dated by it), else its first
+   * failed heartbeat after its newest good one (failing, not down yet; or unreachable, or flapping,
+   * whose status time is not its own first failure). Without it a node down before a restart would
+   * read as failing since 0, outside every storm's window, and its next failure would date its run.
+   */
+  private storedFailingSince(row: typeof nodes.$inferSelect): number | null {
+    if (row.status === "down" && row.statusSince !== null) return row.statusSince;
+    if (row.consecutiveFailures === 0 && row.status !== "down") return null;
+    return this.firstFailure.get(row.id, row.id)?.t ?? row.statusSince ?? null;
   }
 
   private cache(row: typeof nodes.$inferSelect, lastReportAt: number | null = this.byKey.get(row.key)?.lastReportAt ?? null): void {

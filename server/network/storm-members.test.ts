@@ -302,3 +302,59 @@ describe.each(["managed", "heartbeat"] as const)("a %s node's own node_down fold
     expect(t.notes(own.id).at(-1)).toBe(`duplicate: its parent is down: x is evidence on incident ${parent.id} from ${iso(110)}`);
   });
 });
+
+/** Vigil on the database in `dir` (a restart is a second boot on it), nodes judged by their heartbeats. */
+function boot(dir: string) {
+  const timers = fakeTimers(NOW);
+  const handle = openDatabase(dir);
+  const core = createCore(handle, { clock: timers, access: { secret: "test-secret-test-secret-test-secret-0123", publicUrl: "http://vigil.test:3000" }, network: { timers, configFile: null, watchConfig: false, storm: { count: 5, windowMs: 60_000 } } });
+  const beat = (node: string, ok: boolean, s: number) => expect(core.ingestHeartbeats([{ node, ok, time: S(s), ...(ok ? { latency_ms: 5 } : {}) }], "test").rejected).toEqual([]);
+  const fail = (node: string, s: number) => [0, 1, 2].forEach((d) => beat(node, false, s + d));
+  const pass = (node: string, s: number) => [0, 1].forEach((d) => beat(node, true, s + d));
+  const all = () => core.incidentsSnapshot({ status: "all", limit: 100 }).incidents;
+  const close = async () => {
+    await core.stopNetwork();
+    handle.sqlite.close();
+  };
+  return { handle, core, beat, fail, pass, all, close };
+}
+
+function withDir(run: (dir: string) => Promise<void>) {
+  return async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-storm-"));
+    try {
+      await run(dir);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+describe("nodes made by heartbeats across a restart", () => {
+  it(
+    "keep their first failures: nodes down before it are in the window of one going down after it, and one failing across it is dated by its first failure",
+    withDir(async (dir) => {
+      const first = boot(dir);
+      first.core.registerNodes([...SITE, "y"].map((key) => ({ key, name: key, kind: "server" })));
+      first.core.ingestHeartbeats([...SITE, "y"].map((node) => ({ node, ok: true, time: S(0), latency_ms: 5 })), "test");
+      SITE.slice(0, 4).forEach((key, i) => first.fail(key, 100 + i * 10));
+      // y fails twice before the restart: failing, not down yet
+      first.beat("y", false, 300);
+      first.beat("y", false, 310);
+      expect(first.all().filter((i) => i.status !== "resolved").map((i) => i.entity).sort()).toEqual(SITE.slice(0, 4));
+      await first.close();
+      const again = boot(dir);
+      await again.core.startNetwork();
+      again.fail("e", 140);
+      const storms = again.all().filter((i) => i.rule === "node_storm");
+      expect(storms).toMatchObject([{ status: "open", first_seen: S(100), count: 5 }]);
+      expect((storms[0].details!.members as { key: string; since: number }[]).map((m) => [m.key, m.since]).sort()).toEqual(SITE.map((key, i) => [key, S(100 + i * 10)]));
+      expect(again.all().filter((i) => i.rule === "node_down").map((i) => [i.entity, i.status, i.resolution]).sort()).toEqual(SITE.slice(0, 4).map((key) => [key, "resolved", "duplicate"]));
+      // y's third failure, after the restart: down since its first
+      again.beat("y", false, 320);
+      expect(again.core.networkSnapshot().nodes.find((n) => n.key === "y")).toMatchObject({ status: "down", since: S(300) });
+      expect(again.all().find((i) => i.entity === "y")).toMatchObject({ rule: "node_down", first_seen: S(300) });
+      await again.close();
+    }),
+  );
+});
