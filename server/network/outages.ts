@@ -10,7 +10,8 @@
 //   listing them and their common tags, instead of one page per node; a node failing within its
 //   window (either side: results need not arrive in time order) is a member, its own node_down
 //   folded in (resolved as of the failure that made it one); a member still out whose parent goes
-//   down is evidence on the parent's incident from then, and the storm no longer waits for it;
+//   down is evidence on the parent's incident from then, and the storm no longer waits for it; a
+//   member's return is written to the storm's details (a restart keeps it);
 // - degraded by a latency anomaly (no hand-set threshold) opens `latency_anomaly`; it ends when
 //   the node leaves degraded, or, for a node resumed after a pause, at its first good result.
 // The service's rules (config and API nodes) and the ingest's (nodes made by heartbeats) are
@@ -178,6 +179,8 @@ export class Outages {
    * through for nodes failing together, not the whole fleet (pruned as it looks).
    */
   private readonly failing = new Set<number>();
+  /** storms whose members' entries changed (one back, out again, handed to a parent's incident): written to details.members once per change, at settle */
+  private readonly unsaved = new Set<StormState>();
 
   constructor(
     private readonly incidents: IncidentService,
@@ -270,6 +273,9 @@ export class Outages {
         this.place(node, t, ctx, out, `its parent recovered without going down; ${node.name} stayed down`);
       }
     }
+    // members' entries as they are now, before a storm resolves (its details keep who came back when)
+    for (const storm of this.unsaved) this.describeMembers(storm, out);
+    this.unsaved.clear();
     for (const storm of [...this.storms]) this.settleStorm(storm, ctx, now, out);
     if (this.peerTouched.size === 0) return;
     const touched = [...this.peerTouched];
@@ -421,10 +427,11 @@ export class Outages {
       if (t.from === "pending" && member.recovered_at === null && !carried) this.resumedFailing(mine.incidentId, node, t, out);
       // back, or on its parent's incident, until now: the storm holds for it again, and says so
       else if (member.recovered_at !== null || carried) this.note(mine.incidentId, `${node.name} is down on its own account again since ${iso(t.at)}: this storm waits for it again`, out);
+      const changed = member.recovered_at !== null || carried;
       member.recovered_at = null;
       member.evidence_on = null;
       member.unreachable_since = null;
-      if (carried) this.describeMembers(mine, out);
+      if (changed) this.unsaved.add(mine);
       this.touch(mine);
       return;
     }
@@ -484,7 +491,7 @@ export class Outages {
       member.unreachable_since = t.at;
       // past NOTE_CAP, details.members says it (evidence_on), as it says who joined
       this.note(storm.incidentId, `${node.name} is unreachable since ${iso(t.at)} (${t.reason ?? "its parent is down"}): evidence on incident ${parentIncident.id} from then, so this storm no longer waits for it`, out);
-      this.describeMembers(storm, out);
+      this.unsaved.add(storm);
       this.touch(storm);
     }
     const details = { ...(parentIncident.details ?? {}) };
@@ -512,12 +519,12 @@ export class Outages {
     const storm = this.stormOf(node.id);
     const member = storm?.members.get(node.id);
     if (storm && member && member.recovered_at === null) {
-      const carried = member.evidence_on !== null;
       member.recovered_at = t.at;
       member.evidence_on = null;
       member.unreachable_since = null;
       this.note(storm.incidentId, `${node.name} is passing again since ${iso(t.at)}`, out);
-      if (carried) this.describeMembers(storm, out);
+      // written to its details (at settle): after a restart the storm knows who is back, and since when
+      this.unsaved.add(storm);
       this.touch(storm);
     }
     void ctx;

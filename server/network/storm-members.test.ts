@@ -358,3 +358,30 @@ describe("nodes made by heartbeats across a restart", () => {
     }),
   );
 });
+
+describe.each(["managed", "heartbeat"] as const)("a storm of %s nodes across a restart", (kind) => {
+  it(
+    "remembers which members are back (details.members' recovered_at) and resolves as of the last one back",
+    withDir(async (dir) => {
+      const first = boot(dir);
+      if (kind === "managed") for (const key of SITE) first.core.createNode(def({ id: key }), noc);
+      else first.core.registerNodes(SITE.map((key) => ({ key, name: key, kind: "server" })));
+      await first.core.startNetwork();
+      first.core.ingestHeartbeats(SITE.map((node) => ({ node, ok: true, time: S(0), latency_ms: 5 })), "test");
+      SITE.forEach((key, i) => first.fail(key, 100 + i * 10));
+      for (const key of ["a", "b", "c"]) first.pass(key, 250);
+      first.pass("e", 300);
+      const storm = first.all().find((i) => i.rule === "node_storm")!;
+      const listed = (core: ReturnType<typeof boot>["core"]) => Object.fromEntries((core.incident(storm.id)!.incident.details!.members as { key: string; recovered_at: number | null }[]).map((m) => [m.key, m.recovered_at]));
+      expect(listed(first.core)).toEqual({ a: S(250), b: S(250), c: S(250), d: null, e: S(300) });
+      await first.close();
+      const again = boot(dir);
+      await again.core.startNetwork();
+      // d's return is dated before e's: the storm ends as of e's, the last member back
+      again.pass("d", 280);
+      expect(again.core.incident(storm.id)!.incident).toMatchObject({ status: "resolved", resolved_at: S(300) });
+      expect(listed(again.core)).toEqual({ a: S(250), b: S(250), c: S(250), d: S(280), e: S(300) });
+      await again.close();
+    }),
+  );
+});
