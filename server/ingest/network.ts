@@ -351,7 +351,7 @@ export class NetworkIngest {
         else if (status === "down" && !hb.ok) outcomes.push({ kind: "failed_again", key: hb.node, at: time });
         // receipt time, not the check's own: a sensor with a skewed clock is still reporting
         const lastReportAt = source === WATCHDOG_SOURCE ? node.lastReportAt : now;
-        next.set(hb.node, { ...node, ...health, status, base, baseSince, since: at, flap, lastReportAt, failingSince, latency: track, lastResultAt: Math.max(time, node.lastResultAt ?? time), why });
+        next.set(hb.node, { ...node, ...health, status, base, baseSince, since: at, flap, lastReportAt, failingSince, latency: supersede(track, node.status, status), lastResultAt: Math.max(time, node.lastResultAt ?? time), why });
         deltas.push({
           type: "heartbeat",
           node_id: node.id,
@@ -638,7 +638,7 @@ export class NetworkIngest {
         const reason = shown?.reason ?? own;
         const row = this.db.update(nodes).set({ status, statusSince: at, statusReason: status === "up" ? null : reason }).where(eq(nodes.id, child.id)).returning().get();
         this.figures.recordStatus(child.id, at, status, status === "up" ? null : reason, false);
-        next.set(key, { ...child, status, since: at });
+        next.set(key, { ...child, status, since: at, latency: supersede(child.latency, child.status, status) });
         if (row) deltas.push({ type: "node", node: toNodeView(row) });
         outcomes.push({ kind: "moved", key, transition: { from: child.status, to: status, at, confirmed_at: now, reason, base: child.base } });
         seen.add(child.id);
@@ -667,6 +667,15 @@ function judgeLatency(track: LatencyTrack | undefined, time: number, latency: nu
   return { baseline, sampleAt: time, gapMs, anomaly };
 }
 
+
+/**
+ * A heartbeat node's latency track once its status moved from `from` to `to`: leaving degraded for
+ * down, unreachable or flapping ends its anomaly (resolved as superseded, outages.ts), so the track
+ * forgets it, and a node back still far from its baseline opens a new one at that sample.
+ */
+function supersede(track: LatencyTrack | undefined, from: NodeStatus, to: NodeStatus): LatencyTrack | undefined {
+  return track?.anomaly && from === "degraded" && to !== "degraded" && to !== "up" ? { ...track, anomaly: null } : track;
+}
 
 /**
  * Whether a node's children are judged again after it moved from `before` to `after`: its status

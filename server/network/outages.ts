@@ -13,7 +13,8 @@
 //   down is evidence on the parent's incident from then, and the storm no longer waits for it; a
 //   member's return is written to the storm's details (a restart keeps it);
 // - degraded by a latency anomaly (no hand-set threshold) opens `latency_anomaly`; it ends when
-//   the node leaves degraded, or, for a node resumed after a pause, at its first good result.
+//   the node leaves degraded (back within its baseline, or superseded by its outage, flapping or
+//   maintenance), or, for a node resumed after a pause, at its first good result.
 // The service's rules (config and API nodes) and the ingest's (nodes made by heartbeats) are
 // linked: a heartbeat node paused becomes an API node and stays the member of its storm.
 // Runs inside the caller's transaction; returns the incidents it changed.
@@ -244,10 +245,25 @@ export class Outages {
       if (t.to === "degraded" && t.anomaly) this.anomaly(node, t, out);
       // a resumed node's degraded is not its old anomaly's: that waits for its first good result
       else if (t.from === "degraded" && t.to !== "degraded" && !this.staleAnomaly.has(node.id)) {
-        const i = resolveAnomaly(this.incidents, node.key, t.at);
+        const i = resolveAnomaly(this.incidents, node.key, t.at, this.anomalyEnd(node, t, ctx));
         if (i) out.set(i.id, i);
       }
     }
+  }
+
+  /**
+   * What ended a node's latency anomaly as it left degraded by `t`: its latency back within its
+   * baseline (up), or a status that supersedes it (down, unreachable, flapping, maintenance): its
+   * latency is not judged meanwhile, and its outage, if any, is another incident's (named).
+   */
+  private anomalyEnd(node: OutageNode, t: Transition, ctx: OutageContext): string | undefined {
+    const on = (i: Incident | null) => (i ? `, its outage on incident ${i.id}` : "");
+    const again = "its latency is judged again once it answers";
+    if (t.to === "down") return `superseded: ${node.name} is down since ${iso(t.at)} (first failed check)${on(this.incidentOf(node))}; ${again}`;
+    if (t.to === "unreachable") return `superseded: ${node.name} is unreachable since ${iso(t.at)} (${t.reason ?? "its parent is down"})${on(this.ancestorIncident(node, ctx))}; ${again}`;
+    if (t.to === "flapping") return `superseded: ${node.name} is flapping since ${iso(t.at)} (${t.reason}); its latency is judged again once it settles`;
+    if (t.to === "maintenance") return `superseded: ${node.name} is in maintenance from ${iso(t.at)}; its latency is judged again after the window`;
+    return undefined;
   }
 
   /** A failed result of a node that is down: its incident grows (count, last seen). */
