@@ -92,7 +92,7 @@ interface CachedNode extends NodeHealth {
   degradedMs: number | null;
   tags: Record<string, string>;
   parentId: number | null;
-  /** time of the first failed heartbeat of the current failing run (dates its outage); unknown after a restart */
+  /** time of the first failed heartbeat of the current failing run (dates its outage); after a restart, from what is stored (storedFailingSince) */
   failingSince?: number | null;
   /** its latency baseline (learnt again from the first samples after a restart) */
   latency?: LatencyTrack;
@@ -129,6 +129,7 @@ export class NetworkIngest {
   /** heartbeat nodes' keys by their parent's id */
   private readonly children = new Map<number, Set<string>>();
   private readonly parentRow: Database.Statement<[number], { status: string; status_since: number | null }>;
+  private readonly firstFailure: Database.Statement<[number, number], { t: number | null }>;
 
   constructor(
     private readonly db: VigilDb,
@@ -141,6 +142,10 @@ export class NetworkIngest {
   ) {
     this.figures = options.figures ?? new FiguresStore(sqlite);
     this.parentRow = sqlite.prepare<[number], { status: string; status_since: number | null }>("SELECT status, status_since FROM nodes WHERE id = ?");
+    // a failing run's first failed heartbeat: the first failure after its newest good one, by their own times
+    this.firstFailure = sqlite.prepare<[number, number], { t: number | null }>(
+      "SELECT min(time) AS t FROM heartbeats WHERE node_id = ? AND ok = 0 AND time > coalesce((SELECT max(time) FROM heartbeats WHERE node_id = ? AND ok = 1), -1e16)",
+    );
     // nodes that reported before a restart get a full silence period to report again
     for (const row of listNodeRows(db)) this.cache(row, row.lastCheckAt === null ? null : clock.now());
     this.outages = new Outages(incidents, { ...DEFAULT_STORM, ...options.storm }, "heartbeat");
@@ -321,6 +326,8 @@ export class NetworkIngest {
         if (health.status === "up" && track?.anomaly) health.status = "degraded";
         w.insertHeartbeat.run(node.id, time, hb.ok ? 1 : 0, latency, hb.message ?? null);
         const failingSince = hb.ok ? null : (node.failingSince ?? time);
+        // failing: a candidate for a storm's forming (an id only; rolled back, it is pruned when looked at)
+        if (!hb.ok) this.outages.failingNow(node.id);
         const base = health.status as Health;
         // an outage is dated by the first failure of the run that took the node down, not the third
         const baseSince = base === node.base ? node.baseSince : base === "down" ? Math.min(failingSince ?? time, time) : time;
@@ -344,7 +351,7 @@ export class NetworkIngest {
         else if (status === "down" && !hb.ok) outcomes.push({ kind: "failed_again", key: hb.node, at: time });
         // receipt time, not the check's own: a sensor with a skewed clock is still reporting
         const lastReportAt = source === WATCHDOG_SOURCE ? node.lastReportAt : now;
-        next.set(hb.node, { ...node, ...health, status, base, baseSince, since: at, flap, lastReportAt, failingSince, latency: track, lastResultAt: Math.max(time, node.lastResultAt ?? time), why });
+        next.set(hb.node, { ...node, ...health, status, base, baseSince, since: at, flap, lastReportAt, failingSince, latency: supersede(track, node.status, status), lastResultAt: Math.max(time, node.lastResultAt ?? time), why });
         deltas.push({
           type: "heartbeat",
           node_id: node.id,
@@ -546,7 +553,21 @@ export class NetworkIngest {
       flap: initialFlap(),
       consecutiveFailures: row.consecutiveFailures,
       lastReportAt,
+      failingSince: this.storedFailingSince(row),
     };
+  }
+
+  /**
+   * A node's first failed heartbeat of its failing run as it was stored (after a restart; null when it
+   * is not failing): its status time when it is down (its outage is dated by it), else its first
+   * failed heartbeat after its newest good one (failing, not down yet; or unreachable, or flapping,
+   * whose status time is not its own first failure). Without it a node down before a restart would
+   * read as failing since 0, outside every storm's window, and its next failure would date its run.
+   */
+  private storedFailingSince(row: typeof nodes.$inferSelect): number | null {
+    if (row.status === "down" && row.statusSince !== null) return row.statusSince;
+    if (row.consecutiveFailures === 0 && row.status !== "down") return null;
+    return this.firstFailure.get(row.id, row.id)?.t ?? row.statusSince ?? null;
   }
 
   private cache(row: typeof nodes.$inferSelect, lastReportAt: number | null = this.byKey.get(row.key)?.lastReportAt ?? null): void {
@@ -617,7 +638,7 @@ export class NetworkIngest {
         const reason = shown?.reason ?? own;
         const row = this.db.update(nodes).set({ status, statusSince: at, statusReason: status === "up" ? null : reason }).where(eq(nodes.id, child.id)).returning().get();
         this.figures.recordStatus(child.id, at, status, status === "up" ? null : reason, false);
-        next.set(key, { ...child, status, since: at });
+        next.set(key, { ...child, status, since: at, latency: supersede(child.latency, child.status, status) });
         if (row) deltas.push({ type: "node", node: toNodeView(row) });
         outcomes.push({ kind: "moved", key, transition: { from: child.status, to: status, at, confirmed_at: now, reason, base: child.base } });
         seen.add(child.id);
@@ -646,6 +667,15 @@ function judgeLatency(track: LatencyTrack | undefined, time: number, latency: nu
   return { baseline, sampleAt: time, gapMs, anomaly };
 }
 
+
+/**
+ * A heartbeat node's latency track once its status moved from `from` to `to`: leaving degraded for
+ * down, unreachable or flapping ends its anomaly (resolved as superseded, outages.ts), so the track
+ * forgets it, and a node back still far from its baseline opens a new one at that sample.
+ */
+function supersede(track: LatencyTrack | undefined, from: NodeStatus, to: NodeStatus): LatencyTrack | undefined {
+  return track?.anomaly && from === "degraded" && to !== "degraded" && to !== "up" ? { ...track, anomaly: null } : track;
+}
 
 /**
  * Whether a node's children are judged again after it moved from `before` to `after`: its status

@@ -70,6 +70,27 @@ describe.each(["heartbeat", "managed"] as const)("a %s node's latency anomaly", 
   });
 });
 
+describe.each(["heartbeat", "managed"] as const)("a %s node that goes down during a latency anomaly", (kind) => {
+  it("resolves the anomaly as superseded by its outage, as of its first failed check, and opens a new one if it comes back still slow", () => {
+    const { core, send, anomalies, node } = setup(kind);
+    send([...noise(100), 400, 420], 300_000, NOW - 10 * 300_000);
+    const [open] = anomalies();
+    expect(open.status).toBe("open");
+    const firstFail = NOW - 9 * 300_000;
+    for (let k = 0; k < 3; k++) expect(core.ingestHeartbeats([{ node: "auth-1", ok: false, time: firstFail + k * 300_000 }], "test").rejected).toEqual([]);
+    expect(node().status).toBe("down");
+    const down = core.incidentsSnapshot({ status: "all", limit: 10 }).incidents.find((i) => i.rule === "node_down")!;
+    expect(down).toMatchObject({ status: "open", first_seen: firstFail });
+    const after = core.incident(open.id)!;
+    expect(after.incident).toMatchObject({ status: "resolved", resolved_by: "vigil", resolved_at: firstFail });
+    expect(after.timeline.at(-1)!.note).toBe(`fixed: superseded: auth-1 is down since ${new Date(firstFail).toISOString()} (first failed check), its outage on incident ${down.id}; its latency is judged again once it answers`);
+    // back, still far slower than its baseline: a new anomaly, dated by its first good heartbeat
+    const [back] = send([430, 440], 300_000, NOW - 5 * 300_000);
+    expect(node().status).toBe("degraded");
+    expect(anomalies().find((i) => i.id !== open.id)).toMatchObject({ status: "open", first_seen: back });
+  });
+});
+
 describe("a managed node paused during a latency anomaly", () => {
   it("resolves the anomaly at its first good check after it is resumed, as its node_down would", () => {
     const { core, send, anomalies, node } = setup("managed");

@@ -5,13 +5,16 @@
 //   a node that went down just before its parent is folded into the parent's incident, and one
 //   that goes down while an ancestor is failing but not yet down waits for the ancestor;
 // - maintenance and flapping open nothing (a note on an open incident says so);
-// - a storm — `count` or more nodes failing within `windowMs` with no failed ancestor — is one
-//   `node_storm` incident listing them and their common tags, instead of one page per node; a node
-//   failing within its window (either side: results need not arrive in time order) is a member,
-//   its own node_down folded in; a member still out whose parent goes down is evidence on the
-//   parent's incident from then, and the storm no longer waits for it;
+// - a storm — `count` or more nodes whose first failures are within `windowMs` of each other, with
+//   no failed ancestor (whatever order their results arrive in) — is one `node_storm` incident
+//   listing them and their common tags, instead of one page per node; a node failing within its
+//   window (either side: results need not arrive in time order) is a member, its own node_down
+//   folded in (resolved as of the failure that made it one); a member still out whose parent goes
+//   down is evidence on the parent's incident from then, and the storm no longer waits for it; a
+//   member's return is written to the storm's details (a restart keeps it);
 // - degraded by a latency anomaly (no hand-set threshold) opens `latency_anomaly`; it ends when
-//   the node leaves degraded, or, for a node resumed after a pause, at its first good result.
+//   the node leaves degraded (back within its baseline, or superseded by its outage, flapping or
+//   maintenance), or, for a node resumed after a pause, at its first good result.
 // The service's rules (config and API nodes) and the ingest's (nodes made by heartbeats) are
 // linked: a heartbeat node paused becomes an API node and stays the member of its storm.
 // Runs inside the caller's transaction; returns the incidents it changed.
@@ -171,6 +174,14 @@ export class Outages {
   private readonly paged = new Set<number>();
   /** storms of the peer this changed (a member of them moved here): settled with this one's */
   private readonly peerTouched = new Set<StormState>();
+  /**
+   * Nodes that may be failing (down, or a check whose last result failed), as the callers say when
+   * they judge a failure (failingNow), and those failing at a restart: what a storm's forming looks
+   * through for nodes failing together, not the whole fleet (pruned as it looks).
+   */
+  private readonly failing = new Set<number>();
+  /** storms whose members' entries changed (one back, out again, handed to a parent's incident): written to details.members once per change, at settle */
+  private readonly unsaved = new Set<StormState>();
 
   constructor(
     private readonly incidents: IncidentService,
@@ -184,8 +195,17 @@ export class Outages {
     peer.peer = this;
   }
 
-  /** Picks up an open storm after a restart, from its incident's details. */
+  /**
+   * A node the caller judged may be failing now (a failed result, or its state moved with one
+   * failing): a candidate for a storm's forming while it fails. Cheap: no lookup.
+   */
+  failingNow(id: number): void {
+    this.failing.add(id);
+  }
+
+  /** Picks up an open storm after a restart, from its incident's details; and the nodes failing then. */
   restore(ctx: OutageContext): void {
+    for (const n of ctx.managed()) if (failingSince(n) !== null || n.status === "unreachable") this.failing.add(n.id);
     for (const incident of this.activeStorms()) {
       const members = (incident.details?.members as { id?: number; key: string; name: string; since: number; recovered_at?: number | null; evidence_on?: number; unreachable_since?: number }[] | undefined) ?? [];
       const state: StormState = { incidentId: incident.id, entity: incident.entity, lastAt: incident.last_seen, members: new Map() };
@@ -225,10 +245,25 @@ export class Outages {
       if (t.to === "degraded" && t.anomaly) this.anomaly(node, t, out);
       // a resumed node's degraded is not its old anomaly's: that waits for its first good result
       else if (t.from === "degraded" && t.to !== "degraded" && !this.staleAnomaly.has(node.id)) {
-        const i = resolveAnomaly(this.incidents, node.key, t.at);
+        const i = resolveAnomaly(this.incidents, node.key, t.at, this.anomalyEnd(node, t, ctx));
         if (i) out.set(i.id, i);
       }
     }
+  }
+
+  /**
+   * What ended a node's latency anomaly as it left degraded by `t`: its latency back within its
+   * baseline (up), or a status that supersedes it (down, unreachable, flapping, maintenance): its
+   * latency is not judged meanwhile, and its outage, if any, is another incident's (named).
+   */
+  private anomalyEnd(node: OutageNode, t: Transition, ctx: OutageContext): string | undefined {
+    const on = (i: Incident | null) => (i ? `, its outage on incident ${i.id}` : "");
+    const again = "its latency is judged again once it answers";
+    if (t.to === "down") return `superseded: ${node.name} is down since ${iso(t.at)} (first failed check)${on(this.incidentOf(node))}; ${again}`;
+    if (t.to === "unreachable") return `superseded: ${node.name} is unreachable since ${iso(t.at)} (${t.reason ?? "its parent is down"})${on(this.ancestorIncident(node, ctx))}; ${again}`;
+    if (t.to === "flapping") return `superseded: ${node.name} is flapping since ${iso(t.at)} (${t.reason}); its latency is judged again once it settles`;
+    if (t.to === "maintenance") return `superseded: ${node.name} is in maintenance from ${iso(t.at)}; its latency is judged again after the window`;
+    return undefined;
   }
 
   /** A failed result of a node that is down: its incident grows (count, last seen). */
@@ -251,11 +286,12 @@ export class Outages {
       if (!node || node.status !== "down") this.held.delete(id);
       else if (!this.ancestorFailing(node, ctx)) {
         this.held.delete(id);
-        const open = this.openStormAt(t.at);
-        if (open) this.grow(open, [this.candidate(node, t.at)], ctx, out);
-        else this.openDown(node, t, `its parent recovered without going down; ${node.name} stayed down`, out);
+        this.place(node, t, ctx, out, `its parent recovered without going down; ${node.name} stayed down`);
       }
     }
+    // members' entries as they are now, before a storm resolves (its details keep who came back when)
+    for (const storm of this.unsaved) this.describeMembers(storm, out);
+    this.unsaved.clear();
     for (const storm of [...this.storms]) this.settleStorm(storm, ctx, now, out);
     if (this.peerTouched.size === 0) return;
     const touched = [...this.peerTouched];
@@ -390,6 +426,7 @@ export class Outages {
     this.held.delete(id);
     this.staleAnomaly.delete(id);
     this.paged.delete(id);
+    this.failing.delete(id);
     for (const storm of this.storms) storm.members.delete(id);
   }
 
@@ -406,10 +443,11 @@ export class Outages {
       if (t.from === "pending" && member.recovered_at === null && !carried) this.resumedFailing(mine.incidentId, node, t, out);
       // back, or on its parent's incident, until now: the storm holds for it again, and says so
       else if (member.recovered_at !== null || carried) this.note(mine.incidentId, `${node.name} is down on its own account again since ${iso(t.at)}: this storm waits for it again`, out);
+      const changed = member.recovered_at !== null || carried;
       member.recovered_at = null;
       member.evidence_on = null;
       member.unreachable_since = null;
-      if (carried) this.describeMembers(mine, out);
+      if (changed) this.unsaved.add(mine);
       this.touch(mine);
       return;
     }
@@ -420,12 +458,21 @@ export class Outages {
       this.held.set(node.id, t);
       return;
     }
-    // the newest storm whose window this failure is in takes it (its own incident, if any, folded in)
+    this.place(node, t, ctx, out, null);
+  }
+
+  /**
+   * A node down on its own account (no failing ancestor): the newest storm whose window its failure
+   * is in takes it (its own incident, if any, folded in); else it forms one with the nodes failing
+   * within the window of each other, if they are enough (findStorm: by their first failures, not by
+   * which arrived last); else its own node_down (`why` says why it pages only now).
+   */
+  private place(node: OutageNode, t: Transition, ctx: OutageContext, out: Map<number, Incident>, why: string | null): void {
     const open = this.openStormAt(t.at);
     if (open) return this.grow(open, [this.candidate(node, t.at)], ctx, out);
     const storm = findStorm([this.candidate(node, t.at), ...this.failingAlone(ctx, node.id)], t.at, this.options);
     if (storm) return this.openStorm(storm, ctx, out);
-    this.openDown(node, t, null, out);
+    this.openDown(node, t, why, out);
   }
 
   private openDown(node: OutageNode, t: Transition, why: string | null, out: Map<number, Incident>): void {
@@ -447,7 +494,8 @@ export class Outages {
     const parentIncident = this.ancestorIncident(node, ctx);
     const own = this.incidents.activeByKey(NODE_DOWN_RULE, node.key);
     if (own && parentIncident) {
-      const r = this.incidents.act(own.id, { action: "resolve", reason: "duplicate" }, "vigil", { note: `its parent is down: ${node.name} is evidence on incident ${parentIncident.id}` });
+      // as of the evidence that made it its parent's: unreachable since t.at (not when that was seen)
+      const r = this.incidents.act(own.id, { action: "resolve", reason: "duplicate" }, "vigil", { note: `its parent is down: ${node.name} is evidence on incident ${parentIncident.id} from ${iso(t.at)}`, resolvedAt: t.at });
       if (r.ok) out.set(r.incident.id, r.incident);
     }
     if (!parentIncident) return;
@@ -459,7 +507,7 @@ export class Outages {
       member.unreachable_since = t.at;
       // past NOTE_CAP, details.members says it (evidence_on), as it says who joined
       this.note(storm.incidentId, `${node.name} is unreachable since ${iso(t.at)} (${t.reason ?? "its parent is down"}): evidence on incident ${parentIncident.id} from then, so this storm no longer waits for it`, out);
-      this.describeMembers(storm, out);
+      this.unsaved.add(storm);
       this.touch(storm);
     }
     const details = { ...(parentIncident.details ?? {}) };
@@ -487,12 +535,12 @@ export class Outages {
     const storm = this.stormOf(node.id);
     const member = storm?.members.get(node.id);
     if (storm && member && member.recovered_at === null) {
-      const carried = member.evidence_on !== null;
       member.recovered_at = t.at;
       member.evidence_on = null;
       member.unreachable_since = null;
       this.note(storm.incidentId, `${node.name} is passing again since ${iso(t.at)}`, out);
-      if (carried) this.describeMembers(storm, out);
+      // written to its details (at settle): after a restart the storm knows who is back, and since when
+      this.unsaved.add(storm);
       this.touch(storm);
     }
     void ctx;
@@ -571,7 +619,11 @@ export class Outages {
     for (const m of adding.values()) {
       const own = this.incidents.activeByKey(NODE_DOWN_RULE, m.key);
       if (!own) continue;
-      const r = this.incidents.act(own.id, { action: "resolve", reason: "duplicate" }, "vigil", { note: `part of a storm: see incident ${storm.incidentId} (${storm.members.size} nodes down)` });
+      // as of the failure that made it a member (its first in the storm's window), not when that was seen
+      const r = this.incidents.act(own.id, { action: "resolve", reason: "duplicate" }, "vigil", {
+        note: `part of a storm from ${iso(m.since)} (its first failed check in the storm's window): see incident ${storm.incidentId} (${storm.members.size} nodes down)`,
+        resolvedAt: m.since,
+      });
       if (r.ok) out.set(r.incident.id, r.incident);
     }
   }
@@ -635,14 +687,23 @@ export class Outages {
     return out;
   }
 
-  /** Nodes failing now with no failing ancestor and in no storm, but `except`. */
+  /**
+   * Nodes failing now with no failing ancestor and in no storm, but `except`: from those the callers
+   * said may be failing, pruned of those no longer failing (one unreachable is kept: failing behind
+   * its parent, it is a candidate again once the parent is back, with no result of its own).
+   */
   private failingAlone(ctx: OutageContext, except: number | null): StormCandidate[] {
     const out: StormCandidate[] = [];
-    for (const n of ctx.managed()) {
+    for (const id of this.failing) {
+      if (id === except) continue;
+      const n = ctx.get(id);
+      const since = n ? failingSince(n) : null;
+      if (!n || (since === null && n.status !== "unreachable")) {
+        this.failing.delete(id);
+        continue;
+      }
       // a member of another storm is that storm's, not a new one's
-      if (n.id === except || this.stormOf(n.id)) continue;
-      const since = failingSince(n);
-      if (since === null || this.ancestorFailing(n, ctx)) continue;
+      if (since === null || this.stormOf(id) || this.ancestorFailing(n, ctx)) continue;
       out.push(this.candidate(n, since));
     }
     return out;

@@ -452,6 +452,8 @@ export class NetworkService {
     // the status history, at the evidence times (uptime and outages are read from it)
     for (const t of ev.transitions) this.figures.recordStatus(node.id, t.at, t.to, t.reason);
     if (changed && ev.transitions.length === 0) this.figures.recordStatus(node.id, ev.state.since ?? now, ev.state.status, ev.state.reason);
+    // failing (down, or a check whose last result failed): a candidate for a storm's forming
+    if (!node.paused && (ev.state.status === "down" || Object.values(ev.state.checks).some((c) => c.last_ok === false))) this.outages.failingNow(node.id);
     if (ev.transitions.length) this.outages.apply(this.nodes.view(node), ev.transitions, this.nodes.context(), incidents);
     if (results.length && this.outages.waitsForGoodResult(node.id)) this.outages.resultsJudged(this.nodes.view(node), ev.ignored.length ? results.filter((r) => !ev.ignored.includes(r)) : results, incidents);
     return childrenFollow;

@@ -50,7 +50,7 @@ function setup(kind: Kind, keys: readonly string[], parents: Record<string, stri
   const members = () => (storm().incident.details!.members as { key: string }[]).map((m) => m.key).sort();
   const notes = (id: number) => core.incident(id)!.timeline.map((e) => e.note ?? "");
   const status = (key: string) => core.networkSnapshot().nodes.find((n) => n.key === key)!.status;
-  return { ...t, timers, beat, fail, pass, all, active, storm, members, notes, status };
+  return { ...t, timers, send, beat, fail, pass, all, active, storm, members, notes, status };
 }
 
 const SITE = ["a", "b", "c", "d", "e"];
@@ -68,7 +68,7 @@ describe.each(["managed", "heartbeat"] as const)("a storm of %s nodes", (kind) =
     expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
     const own = t.all().find((i) => i.entity === "x")!;
     expect(own).toMatchObject({ status: "resolved", resolution: "duplicate" });
-    expect(t.notes(own.id).at(-1)).toMatch(new RegExp(`^duplicate: part of a storm: see incident ${t.storm().incident.id} \\(7 nodes down\\)$`));
+    expect(t.notes(own.id).at(-1)).toBe(`duplicate: part of a storm from ${iso(220)} (its first failed check in the storm's window): see incident ${t.storm().incident.id} (7 nodes down)`);
   });
 
   it("takes in a node that paged just before its first member, within the window, as if their results had arrived the other way round", () => {
@@ -238,4 +238,150 @@ describe("a storm of managed nodes across a restart", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe.each(["managed", "heartbeat"] as const)("whether %s nodes failing together form a storm", (kind) => {
+  /** each node's first failure, in seconds (its heartbeats at s, s+1, s+2) */
+  type Order = { name: string; send: (t: ReturnType<typeof setup>, at: Record<string, number>) => void };
+  const orders: Order[] = [
+    { name: "one request per heartbeat, in time order", send: (t, at) => Object.entries(at).sort((x, y) => x[1] - y[1]).forEach(([key, s]) => t.fail(key, s)) },
+    { name: "b's results arriving last, dated before the others'", send: (t, at) => [...Object.keys(at).filter((k) => k !== "b"), "b"].forEach((key) => t.fail(key, at[key])) },
+    { name: "one batch sent newest first", send: (t, at) => t.send(Object.entries(at).flatMap(([node, s]) => [0, 1, 2].map((d) => ({ node, ok: false, time: S(s + d) }))).sort((x, y) => y.time - x.time)) },
+    { name: "one batch per node, newest node first", send: (t, at) => Object.entries(at).sort((x, y) => y[1] - x[1]).forEach(([node, s]) => t.send([2, 1, 0].map((d) => ({ node, ok: false, time: S(s + d) })))) },
+  ];
+
+  it.each(orders)("no storm when no 5 of them failed within 60 s of each other, whatever the order: $name", ({ send }) => {
+    const t = setup(kind, SITE);
+    // a 100 s, b 130 s, c 160, d 161, e 162: 62 s from first to last, and no 5 within 60 s
+    send(t, { a: 100, b: 130, c: 160, d: 161, e: 162 });
+    expect(t.all().filter((i) => i.rule === "node_storm")).toEqual([]);
+    expect(t.active().map((i) => [i.rule, i.entity]).sort()).toEqual(SITE.map((key) => ["node_down", key]));
+  });
+
+  it.each(orders)("one storm of the 5 when they failed within 60 s of each other, whatever the order: $name", ({ send }) => {
+    const t = setup(kind, SITE);
+    send(t, { a: 100, b: 130, c: 150, d: 155, e: 160 });
+    expect(t.members()).toEqual(SITE);
+    expect(t.storm().incident).toMatchObject({ status: "open", first_seen: S(100), count: 5 });
+    expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
+  });
+
+  it("forms when the fifth node, held while its parent failed, pages on its own after the parent recovers without going down", () => {
+    const t = setup(kind, [...SITE.slice(0, 4), "p", "x"], { x: "p" });
+    SITE.slice(0, 4).forEach((key, i) => t.fail(key, 100 + i * 10));
+    t.beat("p", false, 135);
+    t.fail("x", 140);
+    expect(t.all().filter((i) => i.rule === "node_storm")).toEqual([]);
+    // p passes: x is down on its own account, 40 s after the first of the four: the same storm as had p's result come first
+    t.beat("p", true, 150);
+    expect(t.status("x")).toBe("down");
+    expect(t.members()).toEqual([...SITE.slice(0, 4), "x"].sort());
+    expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
+  });
+});
+
+describe.each(["managed", "heartbeat"] as const)("a %s node's own node_down folded in as a duplicate", (kind) => {
+  it("into a storm is resolved as of its failure in the storm's window, not when it was folded", () => {
+    const t = setup(kind, [...SITE, "f", "x"]);
+    SITE.forEach((key, i) => t.fail(key, 100 + i * 10));
+    t.fail("x", 220);
+    t.fail("f", 190);
+    const own = t.all().find((i) => i.entity === "x")!;
+    expect(own).toMatchObject({ status: "resolved", resolution: "duplicate", first_seen: S(220), resolved_at: S(220) });
+    expect(t.notes(own.id).at(-1)).toBe(`duplicate: part of a storm from ${iso(220)} (its first failed check in the storm's window): see incident ${t.storm().incident.id} (7 nodes down)`);
+  });
+
+  it("into its parent's incident is resolved as of the time it became unreachable", () => {
+    const t = setup(kind, ["p", "x"], { x: "p" });
+    t.fail("x", 100);
+    t.fail("p", 110);
+    expect(t.status("x")).toBe("unreachable");
+    const parent = t.active().find((i) => i.entity === "p")!;
+    const own = t.all().find((i) => i.entity === "x")!;
+    expect(own).toMatchObject({ status: "resolved", resolution: "duplicate", first_seen: S(100), resolved_at: S(110) });
+    expect(t.notes(own.id).at(-1)).toBe(`duplicate: its parent is down: x is evidence on incident ${parent.id} from ${iso(110)}`);
+  });
+});
+
+/** Vigil on the database in `dir` (a restart is a second boot on it), nodes judged by their heartbeats. */
+function boot(dir: string) {
+  const timers = fakeTimers(NOW);
+  const handle = openDatabase(dir);
+  const core = createCore(handle, { clock: timers, access: { secret: "test-secret-test-secret-test-secret-0123", publicUrl: "http://vigil.test:3000" }, network: { timers, configFile: null, watchConfig: false, storm: { count: 5, windowMs: 60_000 } } });
+  const beat = (node: string, ok: boolean, s: number) => expect(core.ingestHeartbeats([{ node, ok, time: S(s), ...(ok ? { latency_ms: 5 } : {}) }], "test").rejected).toEqual([]);
+  const fail = (node: string, s: number) => [0, 1, 2].forEach((d) => beat(node, false, s + d));
+  const pass = (node: string, s: number) => [0, 1].forEach((d) => beat(node, true, s + d));
+  const all = () => core.incidentsSnapshot({ status: "all", limit: 100 }).incidents;
+  const close = async () => {
+    await core.stopNetwork();
+    handle.sqlite.close();
+  };
+  return { handle, core, beat, fail, pass, all, close };
+}
+
+function withDir(run: (dir: string) => Promise<void>) {
+  return async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-storm-"));
+    try {
+      await run(dir);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+describe("nodes made by heartbeats across a restart", () => {
+  it(
+    "keep their first failures: nodes down before it are in the window of one going down after it, and one failing across it is dated by its first failure",
+    withDir(async (dir) => {
+      const first = boot(dir);
+      first.core.registerNodes([...SITE, "y"].map((key) => ({ key, name: key, kind: "server" })));
+      first.core.ingestHeartbeats([...SITE, "y"].map((node) => ({ node, ok: true, time: S(0), latency_ms: 5 })), "test");
+      SITE.slice(0, 4).forEach((key, i) => first.fail(key, 100 + i * 10));
+      // y fails twice before the restart: failing, not down yet
+      first.beat("y", false, 300);
+      first.beat("y", false, 310);
+      expect(first.all().filter((i) => i.status !== "resolved").map((i) => i.entity).sort()).toEqual(SITE.slice(0, 4));
+      await first.close();
+      const again = boot(dir);
+      await again.core.startNetwork();
+      again.fail("e", 140);
+      const storms = again.all().filter((i) => i.rule === "node_storm");
+      expect(storms).toMatchObject([{ status: "open", first_seen: S(100), count: 5 }]);
+      expect((storms[0].details!.members as { key: string; since: number }[]).map((m) => [m.key, m.since]).sort()).toEqual(SITE.map((key, i) => [key, S(100 + i * 10)]));
+      expect(again.all().filter((i) => i.rule === "node_down").map((i) => [i.entity, i.status, i.resolution]).sort()).toEqual(SITE.slice(0, 4).map((key) => [key, "resolved", "duplicate"]));
+      // y's third failure, after the restart: down since its first
+      again.beat("y", false, 320);
+      expect(again.core.networkSnapshot().nodes.find((n) => n.key === "y")).toMatchObject({ status: "down", since: S(300) });
+      expect(again.all().find((i) => i.entity === "y")).toMatchObject({ rule: "node_down", first_seen: S(300) });
+      await again.close();
+    }),
+  );
+});
+
+describe.each(["managed", "heartbeat"] as const)("a storm of %s nodes across a restart", (kind) => {
+  it(
+    "remembers which members are back (details.members' recovered_at) and resolves as of the last one back",
+    withDir(async (dir) => {
+      const first = boot(dir);
+      if (kind === "managed") for (const key of SITE) first.core.createNode(def({ id: key }), noc);
+      else first.core.registerNodes(SITE.map((key) => ({ key, name: key, kind: "server" })));
+      await first.core.startNetwork();
+      first.core.ingestHeartbeats(SITE.map((node) => ({ node, ok: true, time: S(0), latency_ms: 5 })), "test");
+      SITE.forEach((key, i) => first.fail(key, 100 + i * 10));
+      for (const key of ["a", "b", "c"]) first.pass(key, 250);
+      first.pass("e", 300);
+      const storm = first.all().find((i) => i.rule === "node_storm")!;
+      const listed = (core: ReturnType<typeof boot>["core"]) => Object.fromEntries((core.incident(storm.id)!.incident.details!.members as { key: string; recovered_at: number | null }[]).map((m) => [m.key, m.recovered_at]));
+      expect(listed(first.core)).toEqual({ a: S(250), b: S(250), c: S(250), d: null, e: S(300) });
+      await first.close();
+      const again = boot(dir);
+      await again.core.startNetwork();
+      // d's return is dated before e's: the storm ends as of e's, the last member back
+      again.pass("d", 280);
+      expect(again.core.incident(storm.id)!.incident).toMatchObject({ status: "resolved", resolved_at: S(300) });
+      expect(listed(again.core)).toEqual({ a: S(250), b: S(250), c: S(250), d: S(280), e: S(300) });
+      await again.close();
+    }),
+  );
 });
