@@ -7,7 +7,7 @@ import { KeyedWindows, markSpans, REPORTED, type SpanSpec, type WindowEntry } fr
 export const PRIVILEGE_ESCALATION_RULE = "privilege_escalation";
 
 /** The services whose failures are tries at another account's rights on the host itself. */
-const SERVICES = new Set(["su", "sudo"]);
+const SERVICES = new Set(["su", "sudo", "doas"]);
 
 interface Who {
   service: string;

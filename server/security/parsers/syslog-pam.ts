@@ -1,11 +1,13 @@
 import type { AuthMatch } from "./syslog-sshd";
 
-/** The service a PAM stack belongs to, as Vigil names it: sshd, su, sudo, ftp, else pam. */
+/** The service a PAM stack belongs to, as Vigil names it: sshd, su, sudo, doas, ftp, else pam. */
 export function pamService(name: string): AuthMatch["service"] {
   const n = name.toLowerCase();
   if (n === "sshd" || n.startsWith("sshd-") || n === "dropbear") return "sshd";
   if (n === "su" || n === "su-l") return "su";
   if (n === "sudo" || n === "sudo-i") return "sudo";
+  // opendoas's PAM service (pam_start("doas", …))
+  if (n === "doas") return "doas";
   if (FTP_PAM.has(n)) return "ftp";
   return "pam";
 }
@@ -134,5 +136,21 @@ export function matchSudo(message: string): AuthMatch | null {
   if (/^user NOT in sudoers$/.test(what)) return failure("sudo: user not in sudoers", true);
   if (/^user NOT authorized on host$/.test(what)) return failure("sudo: user not authorized on host", true);
   if (/^command not allowed$/.test(what)) return failure("sudo: command not allowed", false);
+  return null;
+}
+
+/**
+ * doas's lines (OpenBSD's doas and Linux's opendoas, LOG_AUTHPRIV): `failed auth for alice` (a
+ * wrong password: doas asks for alice's own, as sudo does, so alice is both the account and who
+ * tried, `by`), `command not permitted for alice: cmd args` (doas.conf does not allow it; opendoas
+ * before 6.6 wrote `failed command for alice: …`): a marker, as sudo's "command not allowed", since
+ * no password was tried. A command that ran (`alice ran command ls as root from /home/alice`) is
+ * not a failure, as sudo's is not: null.
+ */
+export function matchDoas(message: string): AuthMatch | null {
+  let m = /^failed auth for (\S+)\s*$/.exec(message);
+  if (m) return { kind: "auth_failure", severity: "low", service: "doas", signature: "doas: failed auth", user: m[1], from: null, port: null, attempt: true, attributes: { by: m[1] } };
+  m = /^(?:command not permitted|failed command) for (\S+?): (.*)$/.exec(message);
+  if (m) return { kind: "auth_failure", severity: "low", service: "doas", signature: "doas: command not permitted", user: m[1], from: null, port: null, attempt: false, attributes: { by: m[1], command: m[2] } };
   return null;
 }

@@ -11,7 +11,7 @@ import { portOf } from "./common";
 export interface AuthMatch {
   kind: "auth_failure" | "auth_success";
   severity: Severity;
-  service: "sshd" | "pam" | "su" | "sudo" | "dovecot" | "postfix" | "login" | "ftp" | "cisco-ios" | "cisco-asa" | "fortigate" | "windows";
+  service: "sshd" | "pam" | "su" | "sudo" | "doas" | "dovecot" | "postfix" | "login" | "ftp" | "cisco-ios" | "cisco-asa" | "fortigate" | "windows";
   signature: string;
   user: string | null;
   /** the source as written: an address or a host name (resolved by the caller) */

@@ -8,7 +8,7 @@ import { isAsaEcho, junosEcho, matchDevice, SPACED_ORIGIN } from "./syslog-devic
 import { matchWindows } from "./syslog-windows";
 import { matchProftpd, matchPureFtpd, matchVsftpd } from "./syslog-ftp";
 import { isDovecotAuthEcho, matchDovecot, matchLogin, matchPostfix } from "./syslog-mail";
-import { matchPam, matchSu, matchSudo } from "./syslog-pam";
+import { matchDoas, matchPam, matchSu, matchSudo } from "./syslog-pam";
 import { matchDropbear, matchSshd, type AuthMatch } from "./syslog-sshd";
 import { fractionMs, monthOfAbbrev, resolveYearless, zonedInstant, type TimeResult } from "./time";
 
@@ -17,7 +17,7 @@ import { fractionMs, monthOfAbbrev, resolveYearless, zonedInstant, type TimeResu
 //   RFC 3164  <38>Mar  1 12:00:00 host sshd[123]: Failed password for root from 203.0.113.5 port 22 ssh2
 //   RFC 5424  <38>1 2026-03-01T12:00:00.1Z host sshd 123 - - Failed password for root from …
 //   ISO       2020-03-24 08:38:42.344447-0700 host sshd[2519]: Failed password for …
-// sshd, PAM, su and sudo authentication lines become events; any other well-formed line is skipped.
+// sshd, PAM, su, sudo and doas authentication lines become events; any other well-formed line is skipped.
 
 const RFC3164 = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:\s+|$)/;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?(?:\s+|$)/;
@@ -176,6 +176,7 @@ function matchFor(name: string, tagModule: string | null, text: string): AuthMat
   if (program === "dropbear") return matchDropbear(text);
   if (program === "su") return matchSu(text);
   if (program === "sudo") return matchSudo(text);
+  if (program === "doas") return matchDoas(text);
   if (program === "dovecot" || program.endsWith("-login")) return matchDovecot(program, text);
   // postfix/smtpd, postfix/submission/smtpd: the name after the last slash
   if (program === "smtpd") return matchPostfix(text);
