@@ -135,3 +135,22 @@ describe("parseSyslogLine: Suricata's EVE JSON written to syslog", () => {
     expect(reason(parseSyslogLine('<13>Feb 26 10:36:34 pfSense suricata: {"timestamp":"2026-02-26T10:36:34Z","event_type":"alert","src_ip":"192.0.2.300","alert":{"signature":"x"}}', ctx))).toBe('src_ip: not an IP address: "192.0.2.300"');
   });
 });
+
+describe("parseSyslogLine: Snort 3's alert_json written to syslog", () => {
+  const record = '{ "timestamp" : "11/30-10:00:00.123456", "pkt_num" : 1542, "proto" : "TCP", "pkt_gen" : "stream_tcp", "pkt_len" : 97, "dir" : "C2S", "src_ap" : "203.0.113.7:50284", "dst_ap" : "192.0.2.10:80", "rule" : "1:2010935:3", "action" : "would_drop", "msg" : "LOCAL test alert", "class" : "none", "priority" : 2 }';
+
+  it("reads the record as /ingest/fast reads it: its own time, the fingerprint of the record, the syslog host", () => {
+    const e = parse(`<38>Dec  1 10:00:05 ids-1.example.net snort[4242]: ${record}`);
+    const direct = event(parseFastLine(record, ctx));
+    expect(e).toMatchObject({ time: direct.time, kind: "ids_alert", service: "snort", src_ip: "203.0.113.7", src_port: 50284, dst_ip: "192.0.2.10", dst_port: 80, signature: "LOCAL test alert" });
+    expect(e.time).toBe(Date.UTC(2026, 10, 30, 10, 0, 0, 123));
+    expect(e.attributes).toMatchObject({ sid: 2010935, gid: 1, rev: 3, host: "ids-1.example.net" });
+    expect(e.fingerprint).toBe(direct.fingerprint);
+    expect({ ...e, attributes: { ...e.attributes, host: undefined } }).toEqual({ ...direct, attributes: { ...direct.attributes, host: undefined } });
+  });
+
+  it("counts rsyslog's 'message repeated N times' of a record N times, and rejects a record that is not alert_json with its reason", () => {
+    expect(parse(`Dec  1 10:00:05 ids-1 snort: message repeated 3 times: [ ${record}]`).occurrences).toBe(3);
+    expect(reason(parseSyslogLine('Dec  1 10:00:05 ids-1 snort: { "pkt_num" : 1 }', ctx))).toBe(reason(parseFastLine('{ "pkt_num" : 1 }', ctx)));
+  });
+});

@@ -4,6 +4,7 @@ import { maskCardNumbers } from "../masking";
 import { finish, guarded, hostSourceOf, jsonObject, prepareLine, quoted, sourceOf, textField } from "./common";
 import { parseEveLine } from "./eve";
 import { parseIdsSyslogMessage } from "./fast";
+import { parseSnort3Json } from "./snort3";
 import { isAsaEcho, junosEcho, matchDevice, SPACED_ORIGIN } from "./syslog-devices";
 import { matchWindows } from "./syslog-windows";
 import { matchProftpd, matchPureFtpd, matchVsftpd } from "./syslog-ftp";
@@ -95,7 +96,7 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
     occurrences = Math.max(1, Number(repeated[1]));
     text = repeated[2];
   }
-  // an IDS alert forwarded over syslog: Snort's and Suricata's alert form, Suricata's EVE JSON
+  // an IDS alert forwarded over syslog: Snort's and Suricata's alert form, Suricata's EVE JSON, Snort 3's alert_json
   const ids = idsOverSyslog(name, env, text, occurrences, line, ctx);
   if (ids) return ids;
   // a program's own patterns first; a device's or Windows agent's text only where none matched
@@ -120,16 +121,18 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
  * the alert form of Snort's alert_syslog and Suricata's alert-syslog output, read as its fast.log
  * line is, in the envelope's time; or, under `suricata`, an EVE JSON record (eve-log `filetype:
  * syslog`, OPNsense's "eve syslog output"), read as the EVE endpoint reads it: its own time, and
- * its fingerprint, so a record that also reaches /ingest/suricata is stored once.
+ * its fingerprint, so a record that also reaches /ingest/suricata is stored once; under `snort`,
+ * likewise a Snort 3 alert_json record, read as /ingest/fast reads it. The syslog host is the
+ * record's `host` where the record names none (alert_json never does).
  */
 function idsOverSyslog(name: string, env: Envelope, text: string, occurrences: number, line: string, ctx: ParseContext): ParseOutcome | null {
   const program = name.toLowerCase().replace(/^.*\//, "");
   if (program !== "snort" && program !== "suricata") return null;
-  if (program === "suricata" && (env.message.startsWith("{") || text.startsWith("{"))) {
+  if (env.message.startsWith("{") || text.startsWith("{")) {
     // the record whole (a "#012" inside it is text of the record, not a continuation)
     const repeated = REPEATED.exec(env.message);
     const record = repeated ? repeated[2] : env.message;
-    const o = parseEveLine(record, ctx);
+    const o = program === "suricata" ? parseEveLine(record, ctx) : parseSnort3Json(record, ctx);
     if (o.status !== "event") return o;
     const attributes = { ...o.event.attributes };
     if (attributes.host === undefined && env.host) attributes.host = maskCardNumbers(env.host);
