@@ -52,6 +52,19 @@ describe("privilege_escalation", () => {
     expect(new BruteForceRule().observe(log)).toEqual([]);
   });
 
+  it("names a doas run in doas's words: the user's own password, T1548", () => {
+    const log = Array.from({ length: 7 }, (_, i) => stored(`${iso(T0 + i * SEC)} web-1 doas: failed auth for alice`));
+    const [d, ...rest] = new PrivilegeEscalationRule().observe(log);
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({
+      entity: "doas:web-1:alice:alice",
+      title: "doas password guessing by alice on web-1",
+      mitre: "T1548",
+      increment: 7,
+      explanation: "7 failed doas passwords by alice on web-1 in 6 s; threshold 7 in 5 min",
+    });
+  });
+
   it("does not fire one failure below the threshold, nor when the threshold's failures spread wider than 5 min", () => {
     expect(new PrivilegeEscalationRule().observe(Array.from({ length: 6 }, (_, i) => suPam(T0 + i * 10 * SEC)))).toEqual([]);
     expect(new PrivilegeEscalationRule().observe(Array.from({ length: 7 }, (_, i) => suPam(T0 + i * 51 * SEC)))).toEqual([]);

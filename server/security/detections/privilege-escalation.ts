@@ -92,13 +92,14 @@ export class PrivilegeEscalationRule implements SecurityRule {
     const span = `in ${formatDuration(burst.last - burst.first)}; threshold ${o.threshold} in ${formatDuration(o.windowMs)}`;
     let title: string;
     let explanation: string;
-    if (who.service === "sudo") {
-      // sudo asks for the requester's own password; what they were after is USER= (root …)
+    if (who.service === "sudo" || who.service === "doas") {
+      // sudo and doas ask for the requester's own password; what sudo was after is USER= (root …)
+      const tool = who.service;
       const user = requester ?? account ?? "an unnamed user";
       const other = account !== null && requester !== null && account !== requester ? ` (password of ${account})` : "";
       const as = targets.length ? ` to run as ${targets.join(", ")}` : "";
-      title = `sudo password guessing by ${user}${host}`;
-      explanation = `${plural(burst.count, "failed sudo password")} by ${user}${other}${host}${as} ${span}`;
+      title = `${tool} password guessing by ${user}${host}`;
+      explanation = `${plural(burst.count, `failed ${tool} password`)} by ${user}${other}${host}${as} ${span}`;
     } else {
       const by = requester === null ? "" : ` by ${requester}`;
       title = `su password guessing for ${account ?? "an unnamed account"}${by}${host}`;
@@ -113,7 +114,8 @@ export class PrivilegeEscalationRule implements SecurityRule {
       lastSeen: newly[newly.length - 1].time,
       increment: totalWeight(newly),
       explanation,
-      mitre: who.service === "sudo" ? "T1548.003" : "T1110.001",
+      // T1548.003 is sudo's own (sudo and sudo caching); doas is the parent technique's
+      mitre: who.service === "sudo" ? "T1548.003" : who.service === "doas" ? "T1548" : "T1110.001",
       evidence: evidenceIds(newly),
       details: {
         failures: burst.count,
