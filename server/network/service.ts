@@ -72,6 +72,13 @@ export class NetworkService {
   private readonly moved = new Set<number>();
   /** who hears of them (the ingest: heartbeat nodes whose parent is a managed node follow it) */
   private readonly movedListeners: ((ids: readonly number[]) => void)[] = [];
+  /**
+   * While a heartbeat batch is judged (ingestHeartbeats): the incident rules for its nodes'
+   * transitions, in the order they happened, run once every node of the batch has been evaluated,
+   * so that they read the nodes as the batch leaves them (a storm's members are the ones failing
+   * together). Null otherwise: the rules run as each node is judged.
+   */
+  private deferred: (() => void)[] | null = null;
 
   constructor(
     private readonly db: VigilDb,
@@ -345,7 +352,13 @@ export class NetworkService {
 
   /**
    * Heartbeats for managed nodes: stored as results of their "heartbeat" check and judged by the
-   * same status machine as the probes. Answers each node's status after its batch.
+   * same status machine as the probes. Answers each node's status after its heartbeats.
+   *
+   * One batch is one judgement, as for nodes made by heartbeats (server/ingest/network.ts): its
+   * nodes are stored and evaluated in one transaction, and only then are their transitions turned
+   * into incidents, in order, reading every node as the batch leaves it, the storms settled once;
+   * then it is announced once. Five nodes a batch takes down together open one storm, and none of
+   * them a node_down of its own first (which would be paged, then folded in).
    */
   ingestHeartbeats(items: readonly ManagedHeartbeat[], now: number): Map<string, { id: number; status: NodeStatus }> {
     const byNode = new Map<LiveNode, Arrival[]>();
@@ -361,10 +374,25 @@ export class NetworkService {
       (byNode.get(node) ?? byNode.set(node, []).get(node)!).push(arrival);
     }
     const out = new Map<string, { id: number; status: NodeStatus }>();
-    for (const [node, arrivals] of byNode) {
-      this.commit(node, arrivals);
-      out.set(node.key, { id: node.id, status: this.nodes.statusOf(node) });
-    }
+    if (byNode.size === 0) return out;
+    const deltas: NetworkDelta[] = [];
+    const incidents = new Map<number, Incident>();
+    const at = this.timers.now();
+    this.sqlite.transaction(() => {
+      const rules: (() => void)[] = [];
+      this.deferred = rules;
+      try {
+        for (const [node, arrivals] of byNode) {
+          this.judgeArrivals(node, arrivals, at, deltas, incidents);
+          out.set(node.key, { id: node.id, status: this.nodes.statusOf(node) });
+        }
+      } finally {
+        this.deferred = null;
+      }
+      for (const rule of rules) rule();
+      this.outages.settle(this.nodes.context(), at, incidents);
+    })();
+    this.announce(deltas, incidents);
     return out;
   }
 
@@ -388,23 +416,37 @@ export class NetworkService {
     const incidents = new Map<number, Incident>();
     const now = this.timers.now();
     this.sqlite.transaction(() => {
-      for (const a of arrivals) {
-        this.store.insertResult(node.id, a.checkId, a.result.time, a.result.ok, a.result.latency_ms, a.message, a.result.error ?? null);
-        if (a.pushedAt !== undefined && a.checkId !== null) this.store.setLastPush(a.checkId, a.pushedAt);
-      }
-      // the roll-ups move with the raw rows: a crash keeps both or neither
-      this.figures.addResults(arrivals.map((a) => ({ nodeId: node.id, time: a.result.time, ok: a.result.ok, latency_ms: a.result.latency_ms })));
-      // a paused node's heartbeats are kept but judge nothing
-      const wasDown = node.state.status === "down";
-      const changed = !node.paused && this.evaluate(node, arrivals.map((a) => a.result), now, incidents);
-      // a node already down that fails again: its incident grows (a new one counted its failing run)
-      if (wasDown && !node.paused && arrivals.some((a) => !a.result.ok)) this.outages.failedAgain(this.nodes.view(node), Math.max(...arrivals.map((a) => a.result.time)), incidents);
-      for (const a of arrivals) deltas.push({ type: "heartbeat", node_id: node.id, status: this.nodes.statusOf(node), check: liveCheck(a) });
-      if (changed) deltas.push(this.nodeDelta(node.id));
-      if (changed) this.cascade(node.id, deltas, incidents);
+      this.judgeArrivals(node, arrivals, now, deltas, incidents);
       this.outages.settle(this.nodes.context(), now, incidents);
     })();
     this.announce(deltas, incidents);
+  }
+
+  /** Stores a node's arrivals and evaluates it after them, its children after it (inside the caller's transaction; it settles and announces). */
+  private judgeArrivals(node: LiveNode, arrivals: readonly Arrival[], now: number, deltas: NetworkDelta[], incidents: Map<number, Incident>): void {
+    for (const a of arrivals) {
+      this.store.insertResult(node.id, a.checkId, a.result.time, a.result.ok, a.result.latency_ms, a.message, a.result.error ?? null);
+      if (a.pushedAt !== undefined && a.checkId !== null) this.store.setLastPush(a.checkId, a.pushedAt);
+    }
+    // the roll-ups move with the raw rows: a crash keeps both or neither
+    this.figures.addResults(arrivals.map((a) => ({ nodeId: node.id, time: a.result.time, ok: a.result.ok, latency_ms: a.result.latency_ms })));
+    // a paused node's heartbeats are kept but judge nothing
+    const wasDown = node.state.status === "down";
+    const changed = !node.paused && this.evaluate(node, arrivals.map((a) => a.result), now, incidents);
+    // a node already down that fails again: its incident grows (a new one counted its failing run)
+    if (wasDown && !node.paused && arrivals.some((a) => !a.result.ok)) {
+      const last = Math.max(...arrivals.map((a) => a.result.time));
+      this.rule(() => this.outages.failedAgain(this.nodes.view(node), last, incidents));
+    }
+    for (const a of arrivals) deltas.push({ type: "heartbeat", node_id: node.id, status: this.nodes.statusOf(node), check: liveCheck(a) });
+    if (changed) deltas.push(this.nodeDelta(node.id));
+    if (changed) this.cascade(node.id, deltas, incidents);
+  }
+
+  /** Runs an incident rule now, or, while a heartbeat batch is judged, once all its nodes are (in the order asked). */
+  private rule(run: () => void): void {
+    if (this.deferred) this.deferred.push(run);
+    else run();
   }
 
   private announce(deltas: NetworkDelta[], incidents: Map<number, Incident>): void {
@@ -454,8 +496,11 @@ export class NetworkService {
     if (changed && ev.transitions.length === 0) this.figures.recordStatus(node.id, ev.state.since ?? now, ev.state.status, ev.state.reason);
     // failing (down, or a check whose last result failed): a candidate for a storm's forming
     if (!node.paused && (ev.state.status === "down" || Object.values(ev.state.checks).some((c) => c.last_ok === false))) this.outages.failingNow(node.id);
-    if (ev.transitions.length) this.outages.apply(this.nodes.view(node), ev.transitions, this.nodes.context(), incidents);
-    if (results.length && this.outages.waitsForGoodResult(node.id)) this.outages.resultsJudged(this.nodes.view(node), ev.ignored.length ? results.filter((r) => !ev.ignored.includes(r)) : results, incidents);
+    // in a heartbeat batch, once all its nodes are judged (as the batch leaves them): see ingestHeartbeats
+    if (ev.transitions.length) this.rule(() => this.outages.apply(this.nodes.view(node), ev.transitions, this.nodes.context(), incidents));
+    if (results.length) this.rule(() => {
+      if (this.outages.waitsForGoodResult(node.id)) this.outages.resultsJudged(this.nodes.view(node), ev.ignored.length ? results.filter((r) => !ev.ignored.includes(r)) : results, incidents);
+    });
     return childrenFollow;
   }
 

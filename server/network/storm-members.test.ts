@@ -280,6 +280,45 @@ describe.each(["managed", "heartbeat"] as const)("whether %s nodes failing toget
   });
 });
 
+describe.each(["managed", "heartbeat"] as const)("one batch of heartbeats is one judgement for %s nodes", (kind) => {
+  /** three failed heartbeats of each node from its second, all in one request */
+  const batch = (at: Record<string, number>) => Object.entries(at).flatMap(([node, s]) => [0, 1, 2].map((d) => ({ node, ok: false, time: S(s + d) })));
+
+  it("a batch taking 5 nodes down within the storm window opens one node_storm and no node_down, not even one folded in", () => {
+    const t = setup(kind, SITE);
+    t.send(batch({ a: 100, b: 110, c: 120, d: 130, e: 140 }));
+    expect(t.members()).toEqual(SITE);
+    expect(t.storm().incident).toMatchObject({ status: "open", first_seen: S(100), count: 5 });
+    expect(t.all().map((i) => i.rule)).toEqual(["node_storm"]);
+    expect(t.notes(t.storm().incident.id)).toContain("5 nodes down together: a, b, c, d, e");
+  });
+
+  it("a node of the batch that fails outside the storm's window pages on its own, as do 4 nodes down together", () => {
+    const t = setup(kind, [...SITE, "x", "p", "q", "r", "s"]);
+    t.send(batch({ a: 100, b: 110, c: 120, d: 130, e: 140, x: 300 }));
+    expect(t.members()).toEqual(SITE);
+    expect(t.all().map((i) => [i.rule, i.entity, i.status]).filter(([rule]) => rule === "node_down")).toEqual([["node_down", "x", "open"]]);
+    // four are not a storm: each its own page
+    t.send(batch({ p: 400, q: 401, r: 402, s: 403 }));
+    expect(t.active().filter((i) => i.rule === "node_down").map((i) => i.entity).sort()).toEqual(["p", "q", "r", "s", "x"]);
+    expect(t.all().filter((i) => i.rule === "node_storm")).toHaveLength(1);
+  });
+});
+
+describe("one batch of heartbeats for managed nodes", () => {
+  const batch = (at: Record<string, number>) => Object.entries(at).flatMap(([node, s]) => [0, 1, 2].map((d) => ({ node, ok: false, time: S(s + d) })));
+
+  it("a batch taking a node down with its parent, the child's heartbeats first, opens only the parent's node_down, the child unreachable on it", () => {
+    const t = setup("managed", ["p", "x"], { x: "p" });
+    t.send(batch({ x: 100, p: 100 }));
+    expect(t.status("p")).toBe("down");
+    expect(t.status("x")).toBe("unreachable");
+    const parent = t.active().find((i) => i.entity === "p")!;
+    expect(parent.details).toMatchObject({ unreachable: ["x"], unreachable_count: 1 });
+    expect(t.all().map((i) => [i.rule, i.entity])).toEqual([["node_down", "p"]]);
+  });
+});
+
 describe.each(["managed", "heartbeat"] as const)("a %s node's own node_down folded in as a duplicate", (kind) => {
   it("into a storm is resolved as of its failure in the storm's window, not when it was folded", () => {
     const t = setup(kind, [...SITE, "f", "x"]);
