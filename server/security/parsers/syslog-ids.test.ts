@@ -149,6 +149,12 @@ describe("parseSyslogLine: Snort 3's alert_json written to syslog", () => {
     expect({ ...e, attributes: { ...e.attributes, host: undefined } }).toEqual({ ...direct, attributes: { ...direct.attributes, host: undefined } });
   });
 
+  it("reads a record by what it is, not by the tag it came under: EVE under snort, alert_json under suricata", () => {
+    const eve = '{"timestamp":"2026-11-30T10:00:00.000000+0000","event_type":"alert","src_ip":"203.0.113.4","src_port":46705,"dest_ip":"192.0.2.1","dest_port":1433,"proto":"TCP","alert":{"gid":1,"signature_id":2010935,"rev":3,"signature":"ET SCAN MSSQL","severity":2}}';
+    expect(parse(`Dec  1 10:00:05 ids-1 snort: ${eve}`)).toMatchObject({ service: "suricata", signature: "ET SCAN MSSQL", fingerprint: event(parseEveLine(eve, ctx)).fingerprint });
+    expect(parse(`Dec  1 10:00:05 ids-1 suricata: ${record}`)).toMatchObject({ service: "snort", signature: "LOCAL test alert", fingerprint: event(parseFastLine(record, ctx)).fingerprint });
+  });
+
   it("counts rsyslog's 'message repeated N times' of a record N times, and rejects a record that is not alert_json with its reason", () => {
     expect(parse(`Dec  1 10:00:05 ids-1 snort: message repeated 3 times: [ ${record}]`).occurrences).toBe(3);
     expect(reason(parseSyslogLine('Dec  1 10:00:05 ids-1 snort: { "pkt_num" : 1 }', ctx))).toBe(reason(parseFastLine('{ "pkt_num" : 1 }', ctx)));

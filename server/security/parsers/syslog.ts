@@ -132,7 +132,7 @@ function idsOverSyslog(name: string, env: Envelope, text: string, occurrences: n
     // the record whole (a "#012" inside it is text of the record, not a continuation)
     const repeated = REPEATED.exec(env.message);
     const record = repeated ? repeated[2] : env.message;
-    const o = program === "suricata" ? parseEveLine(record, ctx) : parseSnort3Json(record, ctx);
+    const o = snortRecord(record, program) ? parseSnort3Json(record, ctx) : parseEveLine(record, ctx);
     if (o.status !== "event") return o;
     const attributes = { ...o.event.attributes };
     if (attributes.host === undefined && env.host) attributes.host = maskCardNumbers(env.host);
@@ -143,6 +143,18 @@ function idsOverSyslog(name: string, env: Envelope, text: string, occurrences: n
   if (!read.ok) return rejected(read.reason);
   const attributes = Object.assign({ host: env.host ?? undefined, program: env.program, pid: env.pid ?? undefined }, read.draft.attributes);
   return finish("syslog", { ...read.draft, time: env.time, attributes, occurrences }, line);
+}
+
+/**
+ * Whether a JSON record sent over syslog is Snort 3's alert_json rather than Suricata's EVE: by
+ * what it holds (EVE names its event_type; alert_json its packet and rule fields), and only where
+ * it holds neither by the tag it came under, since a relay or a shared rsyslog template may tag
+ * one sensor's records with the other's name.
+ */
+function snortRecord(record: string, program: string): boolean {
+  if (/"event_type"\s*:/.test(record)) return false;
+  if (/"(?:pkt_num|pkt_gen|src_ap|dst_ap|rule)"\s*:/.test(record)) return true;
+  return program === "snort";
 }
 
 /** The stored event of an auth line: the match in its envelope (time, host, program, pid). */
