@@ -232,19 +232,22 @@ const ASA_STAMPED = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d
 /** An ASA line stamped by the ASA itself (its local time: read in the configured zone, as any zone-less stamp). */
 function asaEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason: string } {
   const [, mon, day, year, h, mi, sec, host, message] = m;
-  const month = monthOfAbbrev(mon);
-  if (!month) return { reason: `timestamp: not a month: ${quoted(mon)}` };
-  const time = zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), 0, ctx.timeZone ?? "UTC", `${mon} ${day} ${year} ${h}:${mi}:${sec}`);
+  const time = monthNameInstant(mon, day, year, h, mi, sec, ctx);
   if (!time.ok) return { reason: time.reason };
   return { time: time.ms, host: host ?? null, program: null, module: null, pid: null, message };
+}
+
+/** `Mon DD YYYY hh:mm:ss` written by a device in its local time: read in the configured zone. */
+function monthNameInstant(mon: string, day: string, year: string, h: string, mi: string, sec: string, ctx: ParseContext): { ok: true; ms: number } | { ok: false; reason: string } {
+  const month = monthOfAbbrev(mon);
+  if (!month) return { ok: false, reason: `timestamp: not a month: ${quoted(mon)}` };
+  return zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), 0, ctx.timeZone ?? "UTC", `${mon} ${day} ${year} ${h}:${mi}:${sec}`);
 }
 
 /** A header-less Snare line: its host, its DateTime column (see SNARE_BARE). */
 function snareEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason: string } {
   const [, host, message, mon, day, h, mi, sec, year] = m;
-  const month = monthOfAbbrev(mon);
-  if (!month) return { reason: `timestamp: not a month: ${quoted(mon)}` };
-  const time = zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), 0, ctx.timeZone ?? "UTC", `${mon} ${day} ${year} ${h}:${mi}:${sec}`);
+  const time = monthNameInstant(mon, day, year, h, mi, sec, ctx);
   if (!time.ok) return { reason: time.reason };
   return { time: time.ms, host, program: null, module: null, pid: null, message };
 }
