@@ -13,6 +13,8 @@
 //   --probed: the nodes are not pushed but probed by Vigil itself: a nodes file (VIGIL_CONFIG) gives
 //      each an HTTP check every 30 s (1 failure before down) against one of two HTTP servers on
 //      127.0.0.1 that this script runs; the storm closes the server of the first 500
+//   --profile DIR: write a V8 CPU profile (.cpuprofile, open in Chrome's DevTools) of each first load
+//      under the live load to DIR, navigation start to the click answered
 //   --loads: first loads per viewport, each in a fresh browser context (cold cache); the median is judged
 import fs from "node:fs";
 import http from "node:http";
@@ -38,6 +40,11 @@ const FIRST_LOADS_ONLY = process.argv.includes("--first-loads-only");
 /** --probed: Vigil probes the nodes (HTTP checks from a nodes file) instead of their pushing heartbeats */
 const PROBED = process.argv.includes("--probed");
 const STORM = Math.min(500, NODES);
+/** --profile DIR: CPU profiles of the first loads under the live load */
+const PROFILE_DIR = (() => {
+  const i = process.argv.indexOf("--profile");
+  return i > 0 ? process.argv[i + 1] : null;
+})();
 const EMAIL = "ana@bank.test";
 const WIDE = { width: 1920, height: 1080 };
 const PHONE = { width: 390, height: 844 };
@@ -139,12 +146,20 @@ interface FirstLoad {
   taskMs: number;
 }
 
-async function firstInteractive(page: Page, cdp: CDPSession, url: string, phone: boolean): Promise<FirstLoad> {
+async function firstInteractive(page: Page, cdp: CDPSession, url: string, phone: boolean, profileTo: string | null = null): Promise<FirstLoad> {
+  if (profileTo) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.start");
+  }
   await page.goto(url, { waitUntil: "commit" });
-  // the phone opens on incidents: the network tab's button; the wide page: the "down" chip
+  // the phone opens on incidents: the network tab's button; the wide page: the "down" chip. Found
+  // by CSS, not by role and accessible name: Playwright computes those in the page, on its main
+  // thread, each time it polls for the control, and on this page that was 50–200 ms of the load
+  // being measured (a person's eyes cost the page nothing)
   const control = phone
-    ? page.getByRole("button", { name: "network", exact: true })
-    : page.getByRole("region", { name: "Network health" }).getByRole("group", { name: "network summary" }).getByRole("button", { name: /down$/ });
+    ? page.locator('nav[aria-label="panes"] > button', { hasText: /^network$/ })
+    : page.locator('section[aria-label="Network health"] [role=group][aria-label="network summary"] > button:has([data-testid=count-down])');
   const answered = control.and(page.locator(phone ? "[aria-current=page]" : "[aria-pressed=true]"));
   const deadline = Date.now() + 120_000;
   const name = phone ? "network" : "down";
@@ -160,6 +175,11 @@ async function firstInteractive(page: Page, cdp: CDPSession, url: string, phone:
         const first = w.__answers.find((a) => a.text.endsWith(name));
         return [performance.now(), nav.responseStart, nav.domContentLoadedEventEnd, Math.max(0, ...loaded.map((e) => e.responseEnd)), w.__hydratedAt ?? NaN, first?.t ?? NaN];
       }, name);
+      if (profileTo) {
+        const { profile } = await cdp.send("Profiler.stop");
+        fs.mkdirSync(path.dirname(profileTo), { recursive: true });
+        fs.writeFileSync(profileTo, JSON.stringify(profile));
+      }
       const scriptMs = (await metric(cdp, "ScriptDuration")) * 1000;
       const taskMs = (await metric(cdp, "TaskDuration")) * 1000;
       return { ms: Number.isNaN(answer) ? seen : answer, seen, clicks, ttfb, dcl, assets, hydrated, scriptMs, taskMs };
@@ -266,11 +286,12 @@ async function main() {
     const rssSeeded = rssMb(vigil.pid());
     console.log(`seeded ${NODES} nodes and ${active} active incidents in ${((Date.now() - t) / 1000).toFixed(1)} s; server RSS ${rssSeeded.toFixed(0)} MB; load average ${loadAverage()}`);
     // first loads: LOADS fresh contexts per viewport; the last of each stays open
-    const loads = async (viewport: typeof WIDE, phone: boolean) => {
+    const loads = async (viewport: typeof WIDE, phone: boolean, profile = false) => {
       const runs: FirstLoad[] = [];
       for (let i = 0; ; i++) {
         const opened = await openPage(browser, vigil, viewport);
-        runs.push(await firstInteractive(opened.page, opened.cdp, vigil.url, phone));
+        const profileTo = profile && PROFILE_DIR ? path.join(PROFILE_DIR, `${phone ? "phone" : "wide"}-${i + 1}.cpuprofile`) : null;
+        runs.push(await firstInteractive(opened.page, opened.cdp, vigil.url, phone, profileTo));
         if (i === LOADS - 1) return { opened, runs };
         await opened.context.close();
       }
@@ -293,10 +314,10 @@ async function main() {
     console.log(`load running: ${NODES} ${PROBED ? "probed" : "pushing"} nodes / 30 s, ${RATE} events/s; server RSS ${rssBefore.toFixed(0)} MB`);
 
     // 1. first load interactive under the load, wide and at 390 px
-    const { opened: phone, runs: phoneRuns } = await loads(PHONE, true);
+    const { opened: phone, runs: phoneRuns } = await loads(PHONE, true, true);
     // the phone goes back to what it opens on, the incident list
     await phone.page.getByRole("button", { name: "incidents", exact: true }).click();
-    const { opened: wide, runs: wideRuns } = await loads(WIDE, false);
+    const { opened: wide, runs: wideRuns } = await loads(WIDE, false, true);
     await wide.page.getByRole("region", { name: "Network health" }).getByRole("group", { name: "network summary" }).getByRole("button").first().click();
     await wide.page.getByRole("status", { name: "connection" }).filter({ hasText: "Live" }).waitFor();
     const heapStart = await settledHeapMb(wide.cdp);

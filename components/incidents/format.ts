@@ -1,6 +1,9 @@
+import { count } from "@/components/ui/format";
+import { compareText } from "@/lib/text-order";
+
 /** A count with thousands separators, the same on the server and in every browser (no locale in render). */
 export function formatCount(n: number): string {
-  return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return count(Math.trunc(n));
 }
 
 /** Severities from the worst, for breakdowns. */
@@ -14,5 +17,5 @@ export function bySeverity(counts: Record<string, number>): [string, number][] {
   };
   return Object.entries(counts)
     .filter(([, n]) => n > 0)
-    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+    .sort(([a], [b]) => rank(a) - rank(b) || compareText(a, b));
 }

@@ -1,5 +1,6 @@
 import type { Incident, IncidentGroup } from "@/lib/contracts/incidents";
 import { compareIncidents, mergeByRecency, type LiveIncidents } from "@/lib/live/apply-incidents";
+import { compareText } from "@/lib/text-order";
 
 /** More active incidents than this and the list shows groups by rule instead of rows. */
 export const FLOOD_THRESHOLD = 50;
@@ -20,7 +21,7 @@ const worst = (g: IncidentGroup) => {
 
 /** Groups that need a person first: any open, then the worst open severity, then the most open, then recency. */
 export function compareGroups(a: IncidentGroup, b: IncidentGroup): number {
-  return (b.open > 0 ? 1 : 0) - (a.open > 0 ? 1 : 0) || worst(a) - worst(b) || b.open - a.open || b.last_seen - a.last_seen || a.rule.localeCompare(b.rule);
+  return (b.open > 0 ? 1 : 0) - (a.open > 0 ? 1 : 0) || worst(a) - worst(b) || b.open - a.open || b.last_seen - a.last_seen || compareText(a.rule, b.rule);
 }
 
 /**

@@ -17,6 +17,7 @@ import { UserMenu } from "@/components/ui/user-menu";
 import { formatCount } from "./format";
 import { SilencesPanel } from "./silences-panel";
 import { SortHeader, SortSelect, type SortParams } from "./incident-sort";
+import { count as countText } from "@/components/ui/format";
 
 const STATUSES = ["active", "open", "acknowledged", "resolved", "all"] as const;
 const KEYS = ["status", "severity", "pane", "rule", "assignee", "q", "since", "sort", "order"] as const;
@@ -176,7 +177,7 @@ export function IncidentsTable() {
           {total !== undefined ? (
             <>
               <b data-testid="incidents-total" className="text-base font-semibold tabular-nums text-slate-100">
-                {total.toLocaleString("en")}
+                {countText(total)}
               </b>{" "}
               {total === 1 ? "incident" : "incidents"}
             </>
@@ -206,7 +207,7 @@ export function IncidentsTable() {
             onClick={() => setSelection((s) => (s.mode === "filter" ? { mode: "ids", ids: new Set() } : { mode: "filter" }))}
             className="rounded px-2 py-0.5 text-sky-300 hover:bg-slate-800"
           >
-            {selection.mode === "filter" ? "Clear selection" : `Select all ${total.toLocaleString("en")} matching`}
+            {selection.mode === "filter" ? "Clear selection" : `Select all ${countText(total)} matching`}
           </button>
         )}
       </div>
@@ -395,7 +396,7 @@ function BulkBar({ selection, filter, count, me, onDone }: { selection: Selectio
     <section aria-label="bulk actions" className="flex flex-col gap-2 rounded-lg border border-sky-800/60 bg-sky-950/30 p-3">
       <div className="flex flex-wrap items-center gap-2">
         <span className="text-sm text-sky-100">
-          <b className="tabular-nums">{count.toLocaleString("en")}</b> selected{selection.mode === "filter" ? " (every match of the filter)" : ""}
+          <b className="tabular-nums">{countText(count)}</b> selected{selection.mode === "filter" ? " (every match of the filter)" : ""}
         </span>
         <button type="button" disabled={bulk.isPending} onClick={() => run({ action: "acknowledge" })} className={`${btn} bg-sky-700 text-white hover:bg-sky-600`}>
           Acknowledge
@@ -431,7 +432,7 @@ function BulkOutcome({ action, r, onClose }: { action: string; r: BulkResult; on
   return (
     <div className="flex items-start gap-2 rounded-lg border border-slate-800 bg-slate-900/60 p-3">
     <div role="status" aria-label="bulk result" className="min-w-0 flex-1 text-sm text-slate-200">
-      {action}: {r.matched.toLocaleString("en")} matched, {r.succeeded.toLocaleString("en")} succeeded, {r.failed.length.toLocaleString("en")} failed
+      {action}: {countText(r.matched)} matched, {countText(r.succeeded)} succeeded, {countText(r.failed.length)} failed
       {r.failed.length > 0 && (
         <ul className="mt-1 max-h-32 overflow-y-auto text-xs text-amber-200">
           {r.failed.slice(0, 50).map((f) => (
@@ -439,7 +440,7 @@ function BulkOutcome({ action, r, onClose }: { action: string; r: BulkResult; on
               #{f.id}: {f.reason}
             </li>
           ))}
-          {r.failed.length > 50 && <li>… and {(r.failed.length - 50).toLocaleString("en")} more</li>}
+          {r.failed.length > 50 && <li>… and {countText(r.failed.length - 50)} more</li>}
         </ul>
       )}
     </div>
@@ -484,7 +485,7 @@ function ResponseTimes() {
           {rows.map(([s, f]: [string, ResponseFigures]) => (
             <tr key={s} className="border-t border-slate-800">
               <td className="py-1">{s}</td>
-              <td>{f.opened.toLocaleString("en")}</td>
+              <td>{countText(f.opened)}</td>
               <td>
                 {fmtDuration(f.mtta_ms)} ({fmtDuration(f.mtta_median_ms)})
               </td>

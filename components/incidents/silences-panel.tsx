@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Silence } from "@/lib/contracts/incidents";
 import { fetchJson } from "@/lib/queries/fetch-json";
 import { LocalTime } from "@/components/ui/time";
+import { count } from "@/components/ui/format";
 
 const silencesQuery = {
   queryKey: ["silences"] as const,
@@ -52,7 +53,7 @@ export function SilencesPanel({ mayAct }: { mayAct: boolean }) {
       <summary className="cursor-pointer text-xs font-semibold uppercase tracking-wider text-slate-400">
         Silences{" "}
         <span data-testid="silences-summary" className="normal-case tracking-normal text-slate-300">
-          · {live.length} active, holding back {held.toLocaleString("en")} detection{held === 1 ? "" : "s"}
+          · {live.length} active, holding back {count(held)} detection{held === 1 ? "" : "s"}
         </span>
       </summary>
       <ul className="mt-2 flex flex-col gap-1.5" aria-label="silences">
@@ -64,7 +65,7 @@ export function SilencesPanel({ mayAct }: { mayAct: boolean }) {
             <span className="text-slate-400">
               by {s.created_by}, until <LocalTime ms={s.ended_at ?? s.ends_at} />
             </span>
-            <span className="tabular-nums text-slate-300">{s.hits.toLocaleString("en")} held</span>
+            <span className="tabular-nums text-slate-300">{count(s.hits)} held</span>
             {mayAct && (s.state === "active" || s.state === "pending") && (
               <button type="button" onClick={() => end.mutate(s.id)} className="rounded px-2 text-slate-400 hover:bg-slate-800 hover:text-slate-100">
                 End now

@@ -10,6 +10,7 @@ import { LocalTime } from "@/components/ui/time";
 import { LatencyBandsChart } from "./latency-bands-chart";
 import { shownWindow } from "./latency-window";
 import { useNodeLatencyLive } from "./use-node-live";
+import { count } from "@/components/ui/format";
 
 const H = "text-xs font-semibold uppercase tracking-wider text-slate-400";
 const RANGES = Object.keys(LATENCY_RANGES) as LatencyRange[];
@@ -45,7 +46,7 @@ export function NodeLatency({ id, stroke }: { id: number; stroke: string }) {
       {data && (
         <>
           <p className="text-xs text-slate-400" data-testid="latency-summary">
-            {checks.toLocaleString("en")} checks, {failures.toLocaleString("en")} failed · worst p95 {latency(worst)} · per {data.resolution === "minute" ? `${data.step_ms / 60_000} min` : data.resolution === "hour" ? `${data.step_ms / 3_600_000} h` : `${data.step_ms / 86_400_000} d`}
+            {count(checks)} checks, {count(failures)} failed · worst p95 {latency(worst)} · per {data.resolution === "minute" ? `${data.step_ms / 60_000} min` : data.resolution === "hour" ? `${data.step_ms / 3_600_000} h` : `${data.step_ms / 86_400_000} d`}
             {isFetching && " · updating…"}
           </p>
           {checks > 0 ? <Chart points={data.points} stepMs={data.step_ms} stroke={stroke} range={range} /> : <p className="text-xs text-slate-400">No checks in this range.</p>}

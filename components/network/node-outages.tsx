@@ -5,6 +5,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { nodePageQueries, OUTAGE_PAGE } from "@/lib/queries/node-queries";
 import { LocalTime, useNow } from "@/components/ui/time";
 import { minutesText } from "./node-uptime";
+import { count } from "@/components/ui/format";
 
 const H = "text-xs font-semibold uppercase tracking-wider text-slate-400";
 
@@ -17,7 +18,7 @@ export function NodeOutages({ id }: { id: number }) {
   const now = useNow();
   return (
     <section aria-label="outages" className="flex flex-col gap-2 rounded-lg border border-slate-800 bg-slate-900/60 p-4">
-      <h2 className={H}>Outages{data ? ` (${total.toLocaleString("en")})` : ""}</h2>
+      <h2 className={H}>Outages{data ? ` (${count(total)})` : ""}</h2>
       {error && <p className="text-xs text-red-300">Could not load outages: {error.message}</p>}
       {data && total === 0 && <p className="text-xs text-slate-400">No outage on record.</p>}
       {data && data.outages.length > 0 && (
@@ -51,7 +52,7 @@ export function NodeOutages({ id }: { id: number }) {
             Newer
           </button>
           <span>
-            {offset + 1}–{Math.min(total, offset + OUTAGE_PAGE)} of {total.toLocaleString("en")}
+            {offset + 1}–{Math.min(total, offset + OUTAGE_PAGE)} of {count(total)}
           </span>
           <button type="button" disabled={offset + OUTAGE_PAGE >= total} onClick={() => setOffset(offset + OUTAGE_PAGE)} className="min-h-9 rounded border border-slate-700 px-3 disabled:opacity-40">
             Older

@@ -8,6 +8,7 @@ import type { SecurityEvent } from "@/lib/contracts/events";
 import { securityQueries } from "@/lib/queries/security-queries";
 import { EventRow } from "./event-row";
 import { EventDetail } from "./event-detail";
+import { count as countText } from "@/components/ui/format";
 
 const ROW_HEIGHT = 46;
 /** Start loading the next older page this many rows before the end. */
@@ -93,7 +94,7 @@ export function EventList({ head, total, onHeldChange }: { head: SecurityEvent[]
             onClick={showNew}
             className="absolute left-1/2 top-1 z-10 -translate-x-1/2 rounded-full bg-sky-600 px-3 py-1 text-xs font-semibold text-white shadow-lg hover:bg-sky-500"
           >
-            {waiting.toLocaleString("en")} new
+            {countText(waiting)} new
           </button>
         )}
         <div ref={scroller} onScroll={onScroll} className="h-[26rem] overflow-y-auto pr-1 [overflow-anchor:none]" aria-label="security events" role="region">

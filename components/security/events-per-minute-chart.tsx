@@ -6,6 +6,7 @@ import type { RateBucket } from "@/lib/contracts/events";
 import { SEVERITIES } from "@/lib/contracts/values/common";
 import { SEVERITY_COLORS } from "@/components/ui/severity";
 import { compactCount, niceCeiling, rateColumns, stackPaths } from "./rate-bars";
+import { count } from "@/components/ui/format";
 
 const HEIGHT = 144;
 /** Room for the count labels on the left and the times below. */
@@ -53,7 +54,7 @@ export const EventsPerMinuteChart = memo(function EventsPerMinuteChart({ rate, n
             ))}
             {columns.map((c, i) => (
               <rect key={c.minute} x={i * slot} y={0} width={slot} height={plotH} fill="transparent" className="hover:fill-slate-400/10">
-                <title>{`${hhmm(c.minute)}: ${c.total.toLocaleString("en")} events${c.total ? ` (${SEVERITIES.filter((s) => c.counts[s]).map((s) => `${s} ${c.counts[s].toLocaleString("en")}`).join(", ")})` : ""}`}</title>
+                <title>{`${hhmm(c.minute)}: ${count(c.total)} events${c.total ? ` (${SEVERITIES.filter((s) => c.counts[s]).map((s) => `${s} ${count(c.counts[s])}`).join(", ")})` : ""}`}</title>
               </rect>
             ))}
           </g>

@@ -15,6 +15,7 @@ import { EventList } from "./event-list";
 import { StormSummary } from "./storm-summary";
 import { useStorm } from "./use-storm";
 import { useThrottled } from "./use-throttled";
+import { count } from "@/components/ui/format";
 
 function SeverityCountsLine({ label, counts }: { label: string; counts: SeverityCounts }) {
   return (
@@ -23,7 +24,7 @@ function SeverityCountsLine({ label, counts }: { label: string; counts: Severity
       {SEVERITIES.map((s) => (
         <span key={s} className="inline-flex items-center gap-1" title={`${s}, ${label}`}>
           <span className="inline-block h-2 w-2 rounded-sm" style={{ background: SEVERITY_COLORS[s] }} aria-hidden />
-          <span className="text-slate-300">{counts[s].toLocaleString("en")}</span>
+          <span className="text-slate-300">{count(counts[s])}</span>
           <span className="hidden @2xl:inline">{s}</span>
           <span className="sr-only @2xl:hidden">{s}</span>
         </span>
@@ -57,7 +58,7 @@ export function SecurityPane() {
       aside={
         <span className="flex items-center gap-3 text-xs tabular-nums text-slate-400">
           <span aria-label="stored events">
-            <span data-testid="events-total">{total.toLocaleString("en")}</span> stored
+            <span data-testid="events-total">{count(total)}</span> stored
           </span>
           <Link href="/security" className="rounded bg-slate-800 px-2 py-0.5 text-sky-300 hover:bg-slate-700">
             Search &amp; triage →
@@ -76,7 +77,7 @@ export function SecurityPane() {
         {now !== null && <EventsPerMinuteChart rate={rate ?? EMPTY} now={now} />}
         {storm && listInStorm && (
           <button type="button" onClick={() => setListInStorm(false)} className="self-start rounded bg-amber-900/40 px-2 py-0.5 text-xs text-amber-200 hover:bg-amber-900/70">
-            Storm: {perSecond.toLocaleString("en")} events/s · show the summary
+            Storm: {count(perSecond)} events/s · show the summary
           </button>
         )}
         {showStorm ? <StormSummary groups={groups ?? NO_GROUPS} rate={perSecond} onShowList={showList} /> : <EventList head={data?.events ?? []} total={total} onHeldChange={setHeld} />}

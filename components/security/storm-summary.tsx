@@ -1,5 +1,6 @@
 import { memo } from "react";
 import { topGroups, type GroupSlice } from "@/lib/live/apply-security";
+import { count as countText } from "@/components/ui/format";
 
 function GroupTable({ title, rows }: { title: string; rows: { key: string; count: number }[] }) {
   return (
@@ -11,7 +12,7 @@ function GroupTable({ title, rows }: { title: string; rows: { key: string; count
             <span className="truncate text-slate-100" title={r.key.slice(0, 500)}>
               {r.key}
             </span>
-            <span className="font-mono tabular-nums text-slate-300">{r.count.toLocaleString("en")}</span>
+            <span className="font-mono tabular-nums text-slate-300">{countText(r.count)}</span>
           </li>
         ))}
       </ol>
@@ -27,7 +28,7 @@ export const StormSummary = memo(function StormSummary({ groups, rate, onShowLis
       <div className="flex flex-wrap items-center gap-2">
         <span className="rounded bg-amber-500/20 px-2 py-0.5 text-xs font-semibold uppercase tracking-wide text-amber-200">Storm</span>
         <span className="text-xs text-slate-300">
-          {rate.toLocaleString("en")} events/s · {count.toLocaleString("en")} in the last minute, grouped
+          {countText(rate)} events/s · {countText(count)} in the last minute, grouped
         </span>
         <button type="button" onClick={onShowList} className="ml-auto rounded bg-slate-800 px-2 py-1 text-xs text-slate-200 hover:bg-slate-700">
           Show the list

@@ -8,6 +8,7 @@ import type { SecurityEvent } from "@/lib/contracts/events";
 import { triageQueries } from "@/lib/queries/triage-queries";
 import { SeverityBadge } from "@/components/ui/severity";
 import { LocalTime } from "@/components/ui/time";
+import { count as countText } from "@/components/ui/format";
 
 const features = tableFeatures({ columnMeta: {} as { cell: string } });
 const col = createColumnHelper<typeof features, SecurityEvent>();
@@ -87,7 +88,7 @@ export function EventTable({ params, selected, onSelect, narrow }: { params: str
             <>
               <b data-testid="triage-total" className="text-base font-semibold tabular-nums text-slate-100">
                 {first.total_exact ? "" : "≥ "}
-                {first.total.toLocaleString("en")}
+                {countText(first.total)}
               </b>{" "}
               {first.total === 1 ? "event matches" : "events match"}
             </>
@@ -97,7 +98,7 @@ export function EventTable({ params, selected, onSelect, narrow }: { params: str
         </span>
         {events.length > 0 && (
           <span className="tabular-nums">
-            {events.length.toLocaleString("en")} loaded{hasNextPage ? ", more as you scroll" : ""}
+            {countText(events.length)} loaded{hasNextPage ? ", more as you scroll" : ""}
           </span>
         )}
         {isFetching && isPlaceholderData && <span className="text-sky-300">updating…</span>}

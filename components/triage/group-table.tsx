@@ -7,6 +7,7 @@ import type { EventGroup, GroupBy } from "@/lib/contracts/events";
 import { triageQueries } from "@/lib/queries/triage-queries";
 import { SEVERITY_COLORS, SeverityBadge } from "@/components/ui/severity";
 import { LocalTime } from "@/components/ui/time";
+import { count as countText } from "@/components/ui/format";
 
 const NOUN: Record<string, string> = { signature: "signature", src: "source", user: "account", service: "service", kind: "kind" };
 const GRID = "md:grid-cols-[minmax(0,1fr)_6rem_5.5rem_6rem_10.5rem_10.5rem]";
@@ -28,9 +29,9 @@ export function GroupTable({ params, by, onOpen }: { params: string; by: GroupBy
         {data ? (
           <>
             <b data-testid="groups-total" className="text-base font-semibold tabular-nums text-slate-100">
-              {data.total_groups.toLocaleString("en")}
+              {countText(data.total_groups)}
             </b>{" "}
-            {data.total_groups === 1 ? NOUN[by] : `${NOUN[by]}s`} over {data.rows.toLocaleString("en")} stored events
+            {data.total_groups === 1 ? NOUN[by] : `${NOUN[by]}s`} over {countText(data.rows)} stored events
             {data.groups.length < data.total_groups && `, the first ${data.groups.length} shown`}
             {data.groups.length > 1 && " (worst severity first, then count)"}
             {!data.exact && " (counted over the newest events only: narrow the range for exact counts)"}
@@ -89,13 +90,13 @@ function GroupRow({ g, by, start, onOpen }: { g: EventGroup; by: GroupBy; start:
         )}
       </div>
       <div role="cell" className="text-right font-semibold tabular-nums text-slate-100">
-        {g.count.toLocaleString("en")}
+        {countText(g.count)}
       </div>
       <div role="cell" className="hidden md:block">
         <SeverityBadge severity={g.worst} />
       </div>
       <div role="cell" className="hidden text-right tabular-nums text-slate-300 md:block">
-        {by === "src" ? "" : g.sources.toLocaleString("en")}
+        {by === "src" ? "" : countText(g.sources)}
       </div>
       <div role="cell" className="hidden text-slate-400 md:block">
         <LocalTime ms={g.first} className="tabular-nums" />

@@ -6,6 +6,7 @@ import { SEVERITIES } from "@/lib/contracts/values/common";
 import { triageQueries } from "@/lib/queries/triage-queries";
 import { SEVERITY_COLORS } from "@/components/ui/severity";
 import type { UrlPatch } from "./use-triage-url";
+import { count } from "@/components/ui/format";
 
 /**
  * Top sources, signatures and accounts over the time range (from the server's tallies), each a
@@ -38,7 +39,7 @@ function SeverityBar({ counts }: { counts: SecurityTop["counts"] }) {
   return (
     <div>
       <div className="mb-1 text-xs text-slate-400">
-        <b className="tabular-nums text-slate-100">{total.toLocaleString("en")}</b> events
+        <b className="tabular-nums text-slate-100">{count(total)}</b> events
       </div>
       <div className="flex h-2 overflow-hidden rounded bg-slate-800" aria-hidden>
         {total > 0 && SEVERITIES.map((s) => <div key={s} style={{ width: `${(100 * counts[s]) / total}%`, background: SEVERITY_COLORS[s] }} />)}
@@ -46,7 +47,7 @@ function SeverityBar({ counts }: { counts: SecurityTop["counts"] }) {
       <ul aria-label="events by severity" className="mt-1 flex flex-wrap gap-x-3 text-[11px] tabular-nums text-slate-400">
         {SEVERITIES.map((s) => (
           <li key={s}>
-            {s} <span className="text-slate-200">{counts[s].toLocaleString("en")}</span>
+            {s} <span className="text-slate-200">{count(counts[s])}</span>
           </li>
         ))}
       </ul>
@@ -70,7 +71,7 @@ function TopList({ title, entries, onPick, mono = false }: { title: string; entr
                 <span className="absolute inset-y-0 left-0 bg-sky-500/10" style={{ width: `${(100 * e.count) / max}%` }} aria-hidden />
                 <span className="relative h-2 w-2 shrink-0 rounded-sm" style={{ background: SEVERITY_COLORS[e.worst] }} aria-label={e.worst} />
                 <span className={`relative min-w-0 flex-1 truncate text-xs text-slate-200 group-hover:text-sky-200 ${mono ? "font-mono" : ""}`}>{e.value}</span>
-                <span className="relative text-xs tabular-nums text-slate-300">{e.count.toLocaleString("en")}</span>
+                <span className="relative text-xs tabular-nums text-slate-300">{count(e.count)}</span>
               </button>
             </li>
           ))}

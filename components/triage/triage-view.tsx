@@ -20,6 +20,7 @@ import { GroupTable } from "./group-table";
 import { TopPanel } from "./top-panel";
 import { EventDrawer } from "./event-drawer";
 import { useTriageUrl, type UrlPatch } from "./use-triage-url";
+import { count } from "@/components/ui/format";
 
 const VIEW_LABELS: Record<View, string> = { events: "Events", signature: "Signatures", src: "Sources", user: "Accounts" };
 
@@ -118,7 +119,7 @@ export function TriageView() {
           {anchor !== null && <span className="hidden sm:inline">as of {localDateTime(anchor)}</span>}
           {fresh > 0 ? (
             <button type="button" onClick={refresh} className="rounded-full bg-sky-600 px-3 py-1 font-semibold text-white shadow hover:bg-sky-500" data-testid="new-events">
-              {fresh.toLocaleString("en")} new · show
+              {count(fresh)} new · show
             </button>
           ) : (
             <button type="button" onClick={refresh} className="rounded px-2 py-1 text-slate-300 hover:bg-slate-800">

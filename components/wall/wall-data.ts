@@ -1,6 +1,7 @@
 import { SEVERITIES, severityRank, type Severity } from "@/lib/contracts/values/common";
 import type { NodeStatus } from "@/lib/contracts/network";
 import { compareGroups, emptyCounts } from "@/components/network/grouping";
+import { compareText } from "@/lib/text-order";
 
 // What the wall reads from the panes' live caches, typed by the few fields it needs: the panes'
 // snapshots may carry true server counts (`counts`) or only their lists; both are read here.
@@ -62,7 +63,7 @@ export function troubledNodes(data: NetworkLike | undefined, max: number): { sho
   if (!data) return { shown: [], more: 0 };
   const rank = (n: WallNode) => TROUBLED_RANK[n.status] * 2 + (n.critical ? 0 : 1);
   const troubled = data.nodes.filter((n) => n.status in TROUBLED_RANK);
-  troubled.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name) || a.id - b.id);
+  troubled.sort((a, b) => rank(a) - rank(b) || compareText(a.name, b.name) || a.id - b.id);
   const behind = unreachableBehind(data.nodes);
   const shown = troubled.slice(0, max).map((n) => ({ ...n, behind: behind.get(n.id) ?? 0 }));
   const total = data.counts ? (data.counts.down ?? 0) + (data.counts.flapping ?? 0) + (data.counts.degraded ?? 0) : troubled.length;

@@ -2,6 +2,7 @@ import { countsOfGroups } from "../contracts/values/incidents";
 import type { IncidentGroup, IncidentsSnapshot, Incident } from "../contracts/incidents";
 import type { IncidentDelta } from "../contracts/live";
 import { severityRank, type Severity } from "../contracts/values/common";
+import { compareText } from "@/lib/text-order";
 
 /**
  * The active incidents as the browser holds them: the snapshot's page plus the incidents deltas
@@ -86,7 +87,7 @@ class GroupTally {
     if (sign > 0) g.last_seen = Math.max(g.last_seen, i.last_seen);
   }
   groups(): IncidentGroup[] {
-    return [...this.byKey.values()].filter((g) => g.open + g.acknowledged > 0).sort((a, b) => b.last_seen - a.last_seen || a.rule.localeCompare(b.rule));
+    return [...this.byKey.values()].filter((g) => g.open + g.acknowledged > 0).sort((a, b) => b.last_seen - a.last_seen || compareText(a.rule, b.rule));
   }
 }
 
