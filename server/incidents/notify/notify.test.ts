@@ -429,6 +429,29 @@ describe("the storm wait (VIGIL_STORM_WAIT_S): a node_down's open is held", () =
     expect(s.core.notify.escalation.dryRun({ incident: incident.id }).steps.map((step) => step.state)).toEqual(["stopped", "stopped"]);
   });
 
+  it("a node_down resolved within the wait but read only after it (a late flush) is still never paged; a policy saved during a wait keeps the wait", async () => {
+    const s = setup(":memory:", fakeTimers(), WAIT);
+    const { first, watcher } = await withPolicy(s);
+    const late = failNode(s.core);
+    const kept = failNode(s.core);
+    await s.flush();
+    await s.timers.advance(10_000);
+    // a new policy while both wait: their opens stay due at the wait's end
+    s.core.notify.escalation.update(escalationInputSchema.parse({ policies: { critical: { levels: [] } } }), admin);
+    recover(s.core, late); // committed, its delta not read before the wait is over
+    // (to the end of the wait exactly: a fake clock jumping past it would time the real request out)
+    await s.timers.advance(WAIT - 10_000);
+    await first.received(1);
+    await s.core.notify.idle();
+    expect(first.bodies().map((b) => [b.event, (b.incident as Incident).id])).toEqual([["open", kept.id]]);
+    await s.flush();
+    await s.timers.advance(60_000);
+    await s.core.notify.idle();
+    expect(first.got).toHaveLength(1);
+    expect(watcher.bodies().map((b) => [b.event, (b.incident as Incident).id])).toEqual([["open", kept.id]]);
+    expect(s.core.notify.incidentDeliveries(late.id)).toEqual([]);
+  });
+
   it("a node_down acknowledged within the wait is not paged (someone has it), nor told acknowledged or resolved; reopened, it pages level 1 at once", async () => {
     const s = setup(":memory:", fakeTimers(), WAIT);
     const { first, second, watcher } = await withPolicy(s);
