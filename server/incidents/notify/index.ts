@@ -153,7 +153,8 @@ export function createNotify(deps: NotifyDeps, options: NotifyOptions) {
           waiting = true;
           continue;
         }
-        if ((t.event === "acknowledge" || t.event === "resolve") && escalation.state(incident.id)?.level === 0) {
+        // (only a node_down's open is ever held: no other incident costs a look)
+        if ((t.event === "acknowledge" || t.event === "resolve") && incident.rule === HELD_OPEN_RULE && escalation.state(incident.id)?.level === 0) {
           // its open was never paged (acknowledged, folded into a storm or back within the wait):
           // nothing to tell; acknowledged, it is remembered as untold until resolved or reopened
           if (t.event === "resolve") escalation.stop(incident.id);
