@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -13,6 +14,7 @@ import type { Incident } from "../../../lib/contracts/incidents";
 import type { AttemptEvent } from "./delivery";
 import { verifySignature } from "./signature";
 import { receiver, type Receiver } from "./test-receivers";
+import { listen } from "../../network/checks/test-servers";
 
 // Webhook delivery end to end: incidents change in a real core, the hub flushes, the worker posts
 // to real HTTP receivers on 127.0.0.1. Time moves only through fake timers (no sleeps): a wait in
@@ -342,6 +344,59 @@ describe("the storm wait (VIGIL_STORM_WAIT_S): a node_down's open is held", () =
     expect(events(r)).toEqual([["open", "node_storm"]]);
     for (const i of downs) expect(s.core.notify.incidentDeliveries(i.id)).toEqual([]);
     expect(s.core.notify.stats().pending).toBe(0);
+  });
+
+  it("5 probed nodes whose checks fail one result at a time, 3 s apart, page the storm once and no node_down", async () => {
+    // probes on the same fake timers as the webhooks: each node's first failed check is its own result, flushed on its own
+    const timers = fakeTimers();
+    const hub = new Hub({ capacity: 1000 });
+    const handle = openDatabase(":memory:");
+    handles.push(handle);
+    const core = createCore(handle, {
+      clock: timers,
+      hub,
+      access: { secret: "test-secret-test-secret-test-secret-0123", publicUrl: "http://vigil.test:3000" },
+      network: { timers, configFile: null, watchConfig: false, maintenanceTickMs: 3_600_000 },
+      // a long request timeout: the fake clock moves on while a real receiver answers
+      notify: { timers, random: () => 0, timeoutMs: 600_000, pollMs: 3_600_000, stormWaitMs: WAIT },
+    });
+    open.push({ close: () => core.notify.stop() }, { close: () => core.stopNetwork() });
+    const dead = new Set<string>();
+    const site = http.createServer((req, res) => res.writeHead(dead.has(req.url ?? "") ? 500 : 200).end("ok"));
+    const target = await listen(site);
+    open.push(target);
+    const r = await listening();
+    endpoint(core, r.url);
+    const keys = Array.from({ length: 5 }, (_, i) => `probed-${i}`);
+    for (const key of keys)
+      expect(core.createNode(nodeInputSchema.parse({ id: key, checks: [{ type: "http", url: `http://127.0.0.1:${target.port}/${key}`, interval: "1s", timeout: "1s", failures_before_down: 1, successes_before_up: 1 }] }), admin).ok).toBe(true);
+    /** a second at a time: the probes due run, their results are judged, the hub flushes and the worker looks */
+    const run = async (seconds: number) => {
+      for (let i = 0; i < seconds; i++) {
+        await timers.advance(1000);
+        for (let k = 0; k < 10_000 && core.probes.stats().running > 0; k++) await new Promise((resolve) => setImmediate(resolve));
+        hub.flush();
+        await timers.advance(0);
+      }
+    };
+    await core.notify.start();
+    await core.startNetwork();
+    await run(5);
+    expect(core.incidentsSnapshot({ status: "all", limit: 50 }).incidents).toEqual([]);
+    for (const key of keys) {
+      dead.add(`/${key}`);
+      await run(3);
+    }
+    const incidents = core.incidentsSnapshot({ status: "all", limit: 50 }).incidents;
+    const downs = incidents.filter((i) => i.rule === "node_down");
+    // four node_downs opened, each flushed on its own before the fifth failure formed the storm, and were folded into it
+    expect(downs.map((i) => i.status)).toEqual(["resolved", "resolved", "resolved", "resolved"]);
+    expect(incidents.filter((i) => i.rule === "node_storm").map((i) => i.status)).toEqual(["open"]);
+    await r.received(1);
+    await run(60);
+    await core.notify.idle();
+    expect(events(r)).toEqual([["open", "node_storm"]]);
+    for (const i of downs) expect(core.notify.incidentDeliveries(i.id)).toEqual([]);
   });
 
   it("with VIGIL_STORM_WAIT_S=0 pages are immediate again: the same 5 nodes page 4 node_down opens and their resolves besides the storm", async () => {
