@@ -66,6 +66,11 @@ export interface VigilConfig {
   probeConcurrency: number;
   /** nodes failing together within the window that make one grouped incident (VIGIL_STORM_NODES, VIGIL_STORM_WINDOW_S) */
   storm: { count: number; windowMs: number };
+  /**
+   * How long the first page of a node_down is held, counted from its open, so a storm forming from
+   * results that arrive one at a time pages once (VIGIL_STORM_WAIT_S, default 30; 0: page at once)
+   */
+  stormWaitMs: number;
   /** SQLite's page cache of the server's connection, MiB (VIGIL_SQLITE_CACHE_MB) */
   sqliteCacheMb: number;
 }
@@ -122,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     warmRows: int(env, "VIGIL_WARM_ROWS", DEFAULT_WARM_ROWS, 0, 10_000_000),
     probeConcurrency: int(env, "VIGIL_PROBE_CONCURRENCY", 64, 1, 10_000),
     storm: { count: int(env, "VIGIL_STORM_NODES", 5, 2, 1_000_000), windowMs: int(env, "VIGIL_STORM_WINDOW_S", 60, 1, 3600) * 1000 },
+    stormWaitMs: int(env, "VIGIL_STORM_WAIT_S", 30, 0, 600) * 1000,
     webhookTimeoutMs: int(env, "VIGIL_WEBHOOK_TIMEOUT_S", 10, 1, 120) * 1000,
     webhookConcurrency: int(env, "VIGIL_WEBHOOK_CONCURRENCY", 8, 1, 64),
     sqliteCacheMb: int(env, "VIGIL_SQLITE_CACHE_MB", DEFAULT_CACHE_MB, 2, 65_536),

@@ -91,7 +91,7 @@ async function main() {
     network: { configFile: config.nodesFile, concurrency: config.probeConcurrency, storm: config.storm },
     rulesFile: config.rulesFile,
     warmRows: config.warmRows,
-    notify: { timeoutMs: config.webhookTimeoutMs, concurrency: config.webhookConcurrency },
+    notify: { timeoutMs: config.webhookTimeoutMs, concurrency: config.webhookConcurrency, stormWaitMs: config.stormWaitMs },
     access: { secret: loadAuthSecret(config.dataDir), publicUrl: config.publicUrl, secureCookies: httpsInFront, hosts },
   });
   // the detection windows were warmed from the stored events before any batch (server/security/warm.ts)

@@ -85,7 +85,9 @@ export const notifyAttempts = sqliteTable(
  * reopen); the next level is due at `next_at` (null: no level left, or held). It stands still
  * while its nodes are all paused: `held_at` since when (null: not held), `held_ms` how long it has
  * stood still in this open period before (levels are due as much later). Removed when acknowledged
- * or resolved.
+ * or resolved. Level 0: a node_down's open held for the storm wait (VIGIL_STORM_WAIT_S), nothing
+ * paged yet, `started_at` and `next_at` the wait's end; acknowledged within it, it stays at level 0
+ * with `next_at` null (nothing told) until resolved or reopened.
  */
 export const notifyEscalations = sqliteTable(
   "notify_escalations",

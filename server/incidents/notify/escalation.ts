@@ -6,6 +6,11 @@
 // still, and on release the levels not yet paged are due as much later as it was held (`held_ms`).
 // A held row is looked at again every HOLD_RECHECK_MS through the same due index (its `next_at`),
 // so a release never depends on a delta alone.
+// A node_down's open can be held for the storm wait (Alertmanager's group_wait): its row is then at
+// level 0 (nothing paged yet) with `started_at` and `next_at` the end of the wait, due through the
+// same index; paged, its period starts when it was (`started_at`), so each level still has its full
+// `after` before the next. At level 0 with `next_at` null it was acknowledged before anything was
+// paged (nothing to tell of it until it reopens). The pause hold never applies to level 0.
 import type Database from "better-sqlite3";
 import type { VigilDb } from "../../../db/client";
 import { escalationPolicies } from "../../../db/schema";
@@ -21,6 +26,7 @@ export interface EscalationRow {
   incident_id: number;
   severity: string;
   started_at: number;
+  /** the highest level paged; 0: the open is held for the storm wait (nothing paged yet) */
   level: number;
   next_at: number | null;
   /** since when it stands still (null: not held) */
@@ -131,6 +137,33 @@ export class Escalation {
     return levels[0].endpoints;
   }
 
+  /**
+   * A node_down opens with its open held for the storm wait: nothing is paged until `dueAt`, when
+   * `announce` pages level 1 (a row even without a policy: subscribers wait too).
+   */
+  startHeld(incidentId: number, severity: string, dueAt: number): void {
+    this.stmt.upsert.run({ id: incidentId, severity, started: dueAt, level: 0, next: dueAt });
+  }
+
+  /**
+   * Acknowledged while its open was still held: nothing is paged, and the row stays (level 0, not
+   * due) so that its acknowledgement and resolution are not told either; a reopen starts afresh.
+   */
+  quiet(incidentId: number): void {
+    this.stmt.quiet.run(incidentId);
+  }
+
+  /**
+   * The storm wait of a held open is over with the incident still open (inside the caller's
+   * transaction): level 1 is paged `now` and the period starts then, as `start` does at an open
+   * (the levels after it are dated from this page). Answers level 1's endpoints (none without a
+   * policy: the row is then removed, as `start` would have made none).
+   */
+  announce(incidentId: number, severity: string, now: number): number[] {
+    this.stmt.remove.run(incidentId);
+    return this.start(incidentId, severity, now);
+  }
+
   /** Acknowledged or resolved: no further level is paged. */
   stop(incidentId: number): void {
     this.stmt.remove.run(incidentId);
@@ -140,6 +173,8 @@ export class Escalation {
   reseverity(incidentId: number, severity: string): void {
     const row = this.stmt.get.get(incidentId) as EscalationRow | undefined;
     if (!row || row.severity === severity) return;
+    // a held open is due at the end of its wait whatever the severity (its level 1 is read then)
+    if (row.level === 0) return void this.stmt.move.run({ id: incidentId, severity, level: 0, next: row.next_at });
     this.stmt.move.run({ id: incidentId, severity, level: row.level, next: row.held_at === null ? nextDue(this.levels(severity), row.started_at + row.held_ms, row.level) : row.next_at });
   }
 
@@ -218,13 +253,16 @@ function prepare(sqlite: Database.Database) {
     // the same open period moves on (a level paged, a new severity): held or not as it was
     move: sqlite.prepare(`UPDATE notify_escalations SET severity = @severity, level = @level, next_at = @next WHERE incident_id = @id`),
     // held: next_at is when it is asked again whether it still waits
-    hold: sqlite.prepare(`UPDATE notify_escalations SET held_at = ?, next_at = ? WHERE incident_id = ? AND held_at IS NULL`),
+    // (never a held open, level 0: its wait is not a pause)
+    hold: sqlite.prepare(`UPDATE notify_escalations SET held_at = ?, next_at = ? WHERE incident_id = ? AND held_at IS NULL AND level > 0`),
+    quiet: sqlite.prepare(`UPDATE notify_escalations SET next_at = NULL WHERE incident_id = ? AND level = 0`),
     recheck: sqlite.prepare(`UPDATE notify_escalations SET next_at = ? WHERE incident_id = ? AND held_at IS NOT NULL`),
     release: sqlite.prepare(`UPDATE notify_escalations SET held_at = NULL, held_ms = @held, next_at = @next WHERE incident_id = @id`),
     remove: sqlite.prepare(`DELETE FROM notify_escalations WHERE incident_id = ?`),
     nextDue: sqlite.prepare(`SELECT min(next_at) AS at FROM notify_escalations WHERE next_at IS NOT NULL`),
     due: sqlite.prepare(`SELECT * FROM notify_escalations WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at LIMIT ?`),
-    clearSeverity: sqlite.prepare(`UPDATE notify_escalations SET next_at = NULL WHERE severity = ? AND held_at IS NULL`),
+    // a held open (level 0) keeps the end of its wait
+    clearSeverity: sqlite.prepare(`UPDATE notify_escalations SET next_at = NULL WHERE severity = ? AND held_at IS NULL AND level > 0`),
     // level L's next level (L+1, 1-based) is paged at offset index L
     redate: sqlite.prepare(`UPDATE notify_escalations SET next_at = started_at + held_ms + ? WHERE severity = ? AND level = ? AND held_at IS NULL`),
   };

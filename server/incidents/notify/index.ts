@@ -23,6 +23,7 @@ import { Escalation, levelOffsets } from "./escalation";
 import { Outbox, type NewDelivery } from "./outbox";
 import type { Timers } from "./send";
 import { transitionOf, type Seen } from "./transitions";
+import { NODE_DOWN_RULE } from "../../network/outages";
 
 export { RETRY_SCHEDULE_MS, retryDelay } from "./delivery";
 export { signatureHeaders, verifySignature } from "./signature";
@@ -33,7 +34,18 @@ export interface NotifyOptions extends DeliveryOptions {
   timers?: Timers;
   /** the console's address for links: `<publicUrl>/incidents/<id>` */
   publicUrl: () => string;
+  /**
+   * How long a node_down's open is held before it is paged (VIGIL_STORM_WAIT_S; default 30 s,
+   * 0: at once), so that nodes failing one result at a time and folded into a storm within it
+   * page nothing of their own (Alertmanager's group_wait).
+   */
+  stormWaitMs?: number;
 }
+
+/** The default storm wait (VIGIL_STORM_WAIT_S). */
+export const DEFAULT_STORM_WAIT_MS = 30_000;
+/** The rule whose first page waits for the storm wait: a node_storm, and every other rule, pages at once. */
+const HELD_OPEN_RULE = NODE_DOWN_RULE;
 
 /** Incidents remembered in memory (status, version, severity); past this the cache starts over. */
 const CACHE_LIMIT = 100_000;
@@ -57,6 +69,7 @@ export interface NotifyDeps {
 export function createNotify(deps: NotifyDeps, options: NotifyOptions) {
   const { db, sqlite, clock, hub, audit } = deps;
   const held = deps.held ?? (() => false);
+  const stormWaitMs = Math.max(0, options.stormWaitMs ?? DEFAULT_STORM_WAIT_MS);
   const timers: Timers = options.timers ?? {
     now: () => clock.now(),
     setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
@@ -101,7 +114,8 @@ export function createNotify(deps: NotifyDeps, options: NotifyOptions) {
     if (incident.status !== "open") return false;
     const wait = held(incident);
     const row = escalation.state(incident.id);
-    if (!row) return false;
+    // a held open (level 0) is paged at the end of its wait, paused or not, as level 1 is at an open
+    if (!row || row.level === 0) return false;
     if (wait && row.held_at === null) escalation.hold(incident.id, now);
     else if (!wait && row.held_at !== null) return escalation.release(incident.id, now);
     return false;
@@ -115,6 +129,7 @@ export function createNotify(deps: NotifyDeps, options: NotifyOptions) {
     const now = clock.now();
     let written = 0;
     let released = false;
+    let waiting = false;
     sqlite.transaction(() => {
       for (const incident of incidents) {
         const cached = cache.get(incident.id);
@@ -131,6 +146,21 @@ export function createNotify(deps: NotifyDeps, options: NotifyOptions) {
         remember(incident);
         if (!t.event) continue;
         let paged: { level: number; endpoints: number[] } | null = null;
+        if (t.event === "open" && incident.rule === HELD_OPEN_RULE && stormWaitMs > 0) {
+          // its open waits for the storm wait: a storm taking it in, or its node back, within it
+          // resolves it before anyone was paged (escalate() pages it once the wait is over)
+          escalation.startHeld(incident.id, incident.severity, now + stormWaitMs);
+          waiting = true;
+          continue;
+        }
+        // (only a node_down's open is ever held: no other incident costs a look)
+        if ((t.event === "acknowledge" || t.event === "resolve") && incident.rule === HELD_OPEN_RULE && escalation.state(incident.id)?.level === 0) {
+          // its open was never paged (acknowledged, folded into a storm or back within the wait):
+          // nothing to tell; acknowledged, it is remembered as untold until resolved or reopened
+          if (t.event === "resolve") escalation.stop(incident.id);
+          else escalation.quiet(incident.id);
+          continue;
+        }
         if (t.event === "open" || t.event === "reopen") {
           paged = { level: 1, endpoints: escalation.start(incident.id, incident.severity, now) };
           // level 1 is paged at every open; the levels after it wait while its nodes are paused
@@ -139,8 +169,8 @@ export function createNotify(deps: NotifyDeps, options: NotifyOptions) {
         written += outbox.enqueue(deliveriesFor(t.event, incident, paged), now).length;
       }
     })();
-    // a released escalation has a level due again: the worker looks at when
-    if (written || released) worker.kick();
+    // a released escalation has a level due again, a held open has its end: the worker looks at when
+    if (written || released || waiting) worker.kick();
     return written;
   };
 
@@ -153,6 +183,20 @@ export function createNotify(deps: NotifyDeps, options: NotifyOptions) {
     sqlite.transaction(() => {
       for (const row of due) {
         const incident = getIncident(db, row.incident_id);
+        if (row.level === 0) {
+          if (!incident) escalation.stop(row.incident_id);
+          // acknowledged or resolved within the wait, the delta not read yet: never paged (the
+          // delta, read, tells nothing of it and ends the row)
+          else if (incident.status !== "open") escalation.quiet(row.incident_id);
+          else {
+            // the wait is over and it is still open: its open goes out now, level 1 with it
+            const endpoints = escalation.announce(row.incident_id, incident.severity, now);
+            written += outbox.enqueue(deliveriesFor("open", incident, { level: 1, endpoints }), now).length;
+            // the levels after it wait while its nodes are paused, as at an open
+            if (incident.pane === "network" && held(incident)) escalation.hold(row.incident_id, now);
+          }
+          continue;
+        }
         // acknowledged or resolved and the delta not read yet: the row is what counts
         if (!incident || incident.status !== "open") {
           escalation.stop(row.incident_id);
@@ -260,7 +304,8 @@ export function createNotify(deps: NotifyDeps, options: NotifyOptions) {
             : state && incident.status === "open"
               ? state.held_at !== null
                 ? { state: "held" as const }
-                : { state: "due" as const, at: state.started_at + state.held_ms + offsets[i] }
+                : // (an open held for the storm wait starts at the wait's end: level 1 is due then)
+                  { state: "due" as const, at: state.started_at + state.held_ms + offsets[i] }
               : { state: "stopped" as const }
           : {}),
       })),

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -13,6 +14,7 @@ import type { Incident } from "../../../lib/contracts/incidents";
 import type { AttemptEvent } from "./delivery";
 import { verifySignature } from "./signature";
 import { receiver, type Receiver } from "./test-receivers";
+import { listen } from "../../network/checks/test-servers";
 
 // Webhook delivery end to end: incidents change in a real core, the hub flushes, the worker posts
 // to real HTTP receivers on 127.0.0.1. Time moves only through fake timers (no sleeps): a wait in
@@ -41,7 +43,11 @@ interface Setup {
   flush: () => Promise<void>;
 }
 
-function setup(dir = ":memory:", timers = fakeTimers()): Setup {
+/**
+ * A core with notifications on fake timers. `stormWaitMs` is VIGIL_STORM_WAIT_S: 0 here unless a
+ * test is about the wait, so the tests of delivery and escalation see a node_down's open at once.
+ */
+function setup(dir = ":memory:", timers = fakeTimers(), stormWaitMs = 0): Setup {
   const hub = new Hub({ capacity: 1000 });
   const handle = openDatabase(dir);
   handles.push(handle);
@@ -49,7 +55,7 @@ function setup(dir = ":memory:", timers = fakeTimers()): Setup {
     clock: timers,
     hub,
     access: { secret: "test-secret-test-secret-test-secret-0123", publicUrl: "http://vigil.test:3000" },
-    notify: { timers, random: () => 0, timeoutMs: 5_000, pollMs: 3_600_000 },
+    notify: { timers, random: () => 0, timeoutMs: 5_000, pollMs: 3_600_000, stormWaitMs },
   });
   open.push({ close: () => core.notify.stop() });
   const attempts: AttemptEvent[] = [];
@@ -297,6 +303,271 @@ describe("a storm of API nodes from one batch of heartbeats", () => {
     expect(s.core.incidentsSnapshot({ status: "all", limit: 50 }).incidents.map((i) => i.rule)).toEqual(["node_storm"]);
   });
 });
+
+describe("the storm wait (VIGIL_STORM_WAIT_S): a node_down's open is held", () => {
+  const WAIT = 30_000;
+  /** `n` API nodes, up: failing in requests of their own, they are judged one result at a time (as probes' results are) */
+  function apiNodes(s: Setup, prefix: string, n = 5) {
+    const keys = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+    for (const key of keys) expect(s.core.createNode(nodeInputSchema.parse({ id: key, failures_before_down: 1, successes_before_up: 1 }), admin).ok).toBe(true);
+    s.core.ingestHeartbeats(keys.map((node) => ({ node, ok: true, time: s.timers.now() - 5_000, latency_ms: 5 })), "test");
+    return keys;
+  }
+  /** each node fails in a request of its own, 2 s apart, the hub flushing (and the worker looking) between them */
+  async function failOneAtATime(s: Setup, keys: string[]) {
+    for (const node of keys) {
+      s.core.ingestHeartbeats([{ node, ok: false, time: s.timers.now() - 1_000 }], "test");
+      await s.flush();
+      await s.timers.advance(2_000);
+      await s.core.notify.idle();
+    }
+  }
+  const events = (r: Receiver) => r.bodies().map((b) => [b.event, (b.incident as Incident).rule]);
+
+  it("5 API nodes failing one request at a time within the storm window page the storm once and no node_down", async () => {
+    const s = setup(":memory:", fakeTimers(), WAIT);
+    const r = await listening();
+    endpoint(s.core, r.url);
+    await s.core.notify.start();
+    await failOneAtATime(s, apiNodes(s, "site-a"));
+    // the first four opened a node_down each (shown at once), the fifth formed the storm and they were folded into it
+    const incidents = s.core.incidentsSnapshot({ status: "all", limit: 50 }).incidents;
+    const downs = incidents.filter((i) => i.rule === "node_down");
+    expect(downs.map((i) => i.status)).toEqual(["resolved", "resolved", "resolved", "resolved"]);
+    expect(incidents.find((i) => i.rule === "node_storm")?.status).toBe("open");
+    // the storm paged at once, without waiting
+    await r.received(1);
+    expect(events(r)).toEqual([["open", "node_storm"]]);
+    // long past the wait: still only the storm, neither an open nor a resolve of a node_down
+    await s.timers.advance(3_600_000);
+    await s.core.notify.idle();
+    expect(events(r)).toEqual([["open", "node_storm"]]);
+    for (const i of downs) expect(s.core.notify.incidentDeliveries(i.id)).toEqual([]);
+    expect(s.core.notify.stats().pending).toBe(0);
+  });
+
+  it("5 probed nodes whose checks fail one result at a time, 3 s apart, page the storm once and no node_down", async () => {
+    // probes on the same fake timers as the webhooks: each node's first failed check is its own result, flushed on its own
+    const timers = fakeTimers();
+    const hub = new Hub({ capacity: 1000 });
+    const handle = openDatabase(":memory:");
+    handles.push(handle);
+    const core = createCore(handle, {
+      clock: timers,
+      hub,
+      access: { secret: "test-secret-test-secret-test-secret-0123", publicUrl: "http://vigil.test:3000" },
+      network: { timers, configFile: null, watchConfig: false, maintenanceTickMs: 3_600_000 },
+      // a long request timeout: the fake clock moves on while a real receiver answers
+      notify: { timers, random: () => 0, timeoutMs: 600_000, pollMs: 3_600_000, stormWaitMs: WAIT },
+    });
+    open.push({ close: () => core.notify.stop() }, { close: () => core.stopNetwork() });
+    const dead = new Set<string>();
+    const site = http.createServer((req, res) => res.writeHead(dead.has(req.url ?? "") ? 500 : 200).end("ok"));
+    const target = await listen(site);
+    open.push(target);
+    const r = await listening();
+    endpoint(core, r.url);
+    const keys = Array.from({ length: 5 }, (_, i) => `probed-${i}`);
+    for (const key of keys)
+      expect(core.createNode(nodeInputSchema.parse({ id: key, checks: [{ type: "http", url: `http://127.0.0.1:${target.port}/${key}`, interval: "1s", timeout: "1s", failures_before_down: 1, successes_before_up: 1 }] }), admin).ok).toBe(true);
+    /** a second at a time: the probes due run, their results are judged, the hub flushes and the worker looks */
+    const run = async (seconds: number) => {
+      for (let i = 0; i < seconds; i++) {
+        await timers.advance(1000);
+        for (let k = 0; k < 10_000 && core.probes.stats().running > 0; k++) await new Promise((resolve) => setImmediate(resolve));
+        hub.flush();
+        await timers.advance(0);
+      }
+    };
+    await core.notify.start();
+    await core.startNetwork();
+    await run(5);
+    expect(core.incidentsSnapshot({ status: "all", limit: 50 }).incidents).toEqual([]);
+    for (const key of keys) {
+      dead.add(`/${key}`);
+      await run(3);
+    }
+    const incidents = core.incidentsSnapshot({ status: "all", limit: 50 }).incidents;
+    const downs = incidents.filter((i) => i.rule === "node_down");
+    // four node_downs opened, each flushed on its own before the fifth failure formed the storm, and were folded into it
+    expect(downs.map((i) => i.status)).toEqual(["resolved", "resolved", "resolved", "resolved"]);
+    expect(incidents.filter((i) => i.rule === "node_storm").map((i) => i.status)).toEqual(["open"]);
+    await r.received(1);
+    await run(60);
+    await core.notify.idle();
+    expect(events(r)).toEqual([["open", "node_storm"]]);
+    for (const i of downs) expect(core.notify.incidentDeliveries(i.id)).toEqual([]);
+  });
+
+  it("with VIGIL_STORM_WAIT_S=0 pages are immediate again: the same 5 nodes page 4 node_down opens and their resolves besides the storm", async () => {
+    const s = setup(":memory:", fakeTimers(), 0);
+    const r = await listening();
+    endpoint(s.core, r.url);
+    await s.core.notify.start();
+    const start = s.timers.now();
+    await failOneAtATime(s, apiNodes(s, "site-b"));
+    await r.received(9);
+    await s.core.notify.idle();
+    expect(events(r).filter(([, rule]) => rule === "node_down").map(([event]) => event)).toEqual(["open", "open", "open", "open", "resolve", "resolve", "resolve", "resolve"]);
+    expect(events(r).filter(([, rule]) => rule === "node_storm")).toEqual([["open", "node_storm"]]);
+    // the first node_down paged at its open
+    const firstDown = r.bodies()[0].incident as Incident;
+    expect(s.core.notify.incidentDeliveries(firstDown.id).find((d) => d.event === "open")!.attempts[0].at).toBe(start);
+  });
+  /** a high policy: level 1 pages `first` at the open, level 2 `second` 15 minutes on */
+  async function withPolicy(s: Setup) {
+    const first = await listening();
+    const second = await listening();
+    const watcher = await listening();
+    const a = endpoint(s.core, first.url, { events: [], name: "primary on-call" });
+    const b = endpoint(s.core, second.url, { events: [], name: "team lead" });
+    endpoint(s.core, watcher.url, { name: "#noc" });
+    s.core.notify.escalation.replace(escalationInputSchema.parse({ policies: { high: { levels: [{ after: "15m", endpoints: [a.id] }, { endpoints: [b.id] }] } } }), admin);
+    await s.core.notify.start();
+    return { first, second, watcher };
+  }
+
+  it("a lone node_down pages once the wait is over, exactly once, and level 2 follows 15 minutes after that page; the dry run says so meanwhile", async () => {
+    const s = setup(":memory:", fakeTimers(), WAIT);
+    const { first, second, watcher } = await withPolicy(s);
+    const start = s.timers.now();
+    const incident = failNode(s.core);
+    await s.flush();
+    expect(s.core.incident(incident.id)!.incident.status).toBe("open");
+    expect(s.core.notify.escalation.dryRun({ incident: incident.id })).toMatchObject({
+      incident: { id: incident.id, status: "open", escalation_started_at: start + WAIT, escalation_held_since: null },
+      steps: [
+        { level: 1, event: "open", state: "due", at: start + WAIT },
+        { level: 2, event: "escalate", state: "due", at: start + WAIT + 15 * 60_000 },
+      ],
+    });
+    await s.timers.advance(WAIT - 1);
+    await s.core.notify.idle();
+    expect(first.got).toHaveLength(0);
+    expect(watcher.got).toHaveLength(0);
+    await s.timers.advance(1);
+    await first.received(1);
+    await watcher.received(1);
+    expect(first.bodies()[0]).toMatchObject({ event: "open", level: 1, incident: { id: incident.id, status: "open" }, sent_at: new Date(start + WAIT).toISOString() });
+    expect(watcher.bodies()[0]).toMatchObject({ event: "open", incident: { id: incident.id } });
+    expect(s.core.notify.escalation.dryRun({ incident: incident.id }).steps).toMatchObject([
+      { level: 1, state: "paged", at: start + WAIT },
+      { level: 2, state: "due", at: start + WAIT + 15 * 60_000 },
+    ]);
+    await s.timers.advance(15 * 60_000 - 1);
+    await s.core.notify.idle();
+    expect(second.got).toHaveLength(0);
+    await s.timers.advance(1);
+    await second.received(1);
+    expect(second.bodies()[0]).toMatchObject({ event: "escalate", level: 2, incident: { id: incident.id } });
+    // once each, however long it stays open
+    await s.timers.advance(3 * 3_600_000);
+    await s.core.notify.idle();
+    expect([first.got.length, second.got.length]).toEqual([1, 1]);
+    // the subscriber heard the open with level 1 and the escalation with level 2 (it subscribes to both)
+    expect(watcher.bodies().map((b) => b.event)).toEqual(["open", "escalate"]);
+  });
+
+  it("a node_down whose node is back within the wait pages nothing: neither its open nor its resolve", async () => {
+    const s = setup(":memory:", fakeTimers(), WAIT);
+    const { first, second, watcher } = await withPolicy(s);
+    const incident = failNode(s.core);
+    await s.flush();
+    await s.timers.advance(10_000);
+    recover(s.core, incident);
+    await s.flush();
+    expect(s.core.incident(incident.id)!.incident.status).toBe("resolved");
+    await s.timers.advance(3_600_000);
+    await s.core.notify.idle();
+    expect([first.got.length, second.got.length, watcher.got.length]).toEqual([0, 0, 0]);
+    expect(s.core.notify.incidentDeliveries(incident.id)).toEqual([]);
+    expect(s.core.notify.escalation.dryRun({ incident: incident.id }).steps.map((step) => step.state)).toEqual(["stopped", "stopped"]);
+  });
+
+  it("a node_down resolved within the wait but read only after it (a late flush) is still never paged; a policy saved during a wait keeps the wait", async () => {
+    const s = setup(":memory:", fakeTimers(), WAIT);
+    const { first, watcher } = await withPolicy(s);
+    const late = failNode(s.core);
+    const kept = failNode(s.core);
+    await s.flush();
+    await s.timers.advance(10_000);
+    // a new policy while both wait: their opens stay due at the wait's end
+    s.core.notify.escalation.update(escalationInputSchema.parse({ policies: { critical: { levels: [] } } }), admin);
+    recover(s.core, late); // committed, its delta not read before the wait is over
+    // (to the end of the wait exactly: a fake clock jumping past it would time the real request out)
+    await s.timers.advance(WAIT - 10_000);
+    await first.received(1);
+    await s.core.notify.idle();
+    expect(first.bodies().map((b) => [b.event, (b.incident as Incident).id])).toEqual([["open", kept.id]]);
+    await s.flush();
+    await s.timers.advance(60_000);
+    await s.core.notify.idle();
+    expect(first.got).toHaveLength(1);
+    expect(watcher.bodies().map((b) => [b.event, (b.incident as Incident).id])).toEqual([["open", kept.id]]);
+    expect(s.core.notify.incidentDeliveries(late.id)).toEqual([]);
+  });
+
+  it("a node_down acknowledged within the wait is not paged (someone has it), nor told acknowledged or resolved; reopened, it pages level 1 at once", async () => {
+    const s = setup(":memory:", fakeTimers(), WAIT);
+    const { first, second, watcher } = await withPolicy(s);
+    const incident = failNode(s.core);
+    await s.flush();
+    await s.timers.advance(10_000);
+    expect(s.core.acknowledgeIncident(incident.id, oncall).ok).toBe(true);
+    await s.flush();
+    await s.timers.advance(3_600_000);
+    await s.core.notify.idle();
+    recover(s.core, incident);
+    await s.flush();
+    await s.timers.advance(60_000);
+    await s.core.notify.idle();
+    expect([first.got.length, second.got.length, watcher.got.length]).toEqual([0, 0, 0]);
+    expect(s.core.notify.incidentDeliveries(incident.id)).toEqual([]);
+    // a person reopening it is no storm: level 1 and the subscribers hear it then
+    const reopenedAt = s.timers.now();
+    expect(s.core.changeIncident(incident.id, { action: "reopen" }, oncall).ok).toBe(true);
+    await s.flush();
+    await first.received(1);
+    await watcher.received(1);
+    expect(first.bodies()[0]).toMatchObject({ event: "reopen", level: 1, sent_at: new Date(reopenedAt).toISOString() });
+  });
+
+  it("a node_down's held open survives a restart: sent once, when the wait is over", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-notify-"));
+    const timers = fakeTimers();
+    const r = await listening();
+    const before = setup(dir, timers, WAIT);
+    endpoint(before.core, r.url);
+    await before.core.notify.start();
+    const start = timers.now();
+    const incident = failNode(before.core);
+    await before.flush();
+    await timers.advance(10_000);
+    await before.core.notify.idle();
+    expect(r.got).toHaveLength(0);
+    await before.core.notify.stop();
+    before.hub.stop();
+    before.handle.close();
+
+    const after = setup(dir, timers, WAIT);
+    await after.core.notify.start();
+    await timers.advance(0);
+    await after.core.notify.idle();
+    expect(r.got).toHaveLength(0);
+    await timers.advance(start + WAIT - 1 - timers.now());
+    await after.core.notify.idle();
+    expect(r.got).toHaveLength(0);
+    await timers.advance(1);
+    await r.received(1);
+    expect(r.bodies()[0]).toMatchObject({ event: "open", incident: { id: incident.id, status: "open" } });
+    await timers.advance(3_600_000);
+    await after.core.notify.idle();
+    expect(r.got).toHaveLength(1);
+    expect(after.core.notify.incidentDeliveries(incident.id)).toMatchObject([{ event: "open", status: "delivered" }]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 
 describe("durability across a restart", () => {
   it("a pending delivery and a transition committed but never flushed are both sent after the core reopens on the same file, once each", async () => {
