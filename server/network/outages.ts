@@ -641,14 +641,17 @@ export class Outages {
     const tags = commonTags(list.map(([, m]) => m.tags));
     const tagText = Object.keys(tags).length ? `they share ${Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(", ")}` : "they share no tag";
     const first = Math.min(...list.map(([, m]) => m.since));
+    // what the storm already carries (nodes unreachable behind its members, …) is kept: a join adds a member, nothing else
+    const current = this.incidents.work.get(storm.incidentId)?.details ?? {};
     const i = this.incidents.describe(storm.incidentId, {
       title: `${list.length} nodes down`,
       explanation: `${list.length} nodes failed within ${Math.round(this.options.windowMs / 1000)} s of each other with no failed parent in common (first at ${iso(first)}); ${tagText}`,
       details: {
+        ...current,
         members: memberList(storm),
         common_tags: tags,
-        unreachable: [],
-        unreachable_count: 0,
+        unreachable: Array.isArray(current.unreachable) ? current.unreachable : [],
+        unreachable_count: typeof current.unreachable_count === "number" ? current.unreachable_count : 0,
       },
       count: list.length,
       lastSeen: storm.lastAt,

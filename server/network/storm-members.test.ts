@@ -209,6 +209,19 @@ describe("a node behind a storm member of the other kind", () => {
   });
 });
 
+describe.each(["managed", "heartbeat"] as const)("a storm of %s nodes that a member joins", (kind) => {
+  it("keeps the nodes unreachable behind its members (details.unreachable, unreachable_count) as they were", () => {
+    const t = setup(kind, [...SITE, "f", "x"], { x: "a" });
+    SITE.forEach((key, i) => t.fail(key, 100 + i * 5));
+    t.fail("x", 130);
+    expect(t.status("x")).toBe("unreachable");
+    expect(t.storm().incident.details).toMatchObject({ unreachable: ["x"], unreachable_count: 1 });
+    t.fail("f", 140);
+    expect(t.members()).toEqual([...SITE, "f"]);
+    expect(t.storm().incident).toMatchObject({ count: 6, details: { unreachable: ["x"], unreachable_count: 1 } });
+  });
+});
+
 describe("a storm of managed nodes across a restart", () => {
   it("takes in a node that paged on its own before the restart when a late member brings it within the window after it", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-storm-"));
