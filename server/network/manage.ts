@@ -138,8 +138,9 @@ export class NodeManager {
       this.store.deleteNode(row.id);
       who.audit({ action, target: `node ${row.key}`, before: redact(before), after: null });
     })();
-    this.service.uninstall(row.id);
-    this.service.resolveOutages(row.key, `${row.name} was ${why} by ${who.name}`);
+    const note = `${row.name} was ${why} by ${who.name}`;
+    this.service.uninstall(row.id, note);
+    this.service.resolveOutages(row.key, note);
     this.onRemoved(row.key, row.id);
     return { ok: true, value: { id: row.id, key: row.key } };
   }

@@ -77,11 +77,24 @@ interface StormMember {
   unreachable_since: number | null;
 }
 
+/** A member deleted while the storm was open: no longer waited for, kept in `details.removed` (what it was when removed, and when). */
+interface RemovedMember {
+  id: number;
+  key: string;
+  name: string;
+  since: number;
+  recovered_at: number | null;
+  evidence_on: number | null;
+  unreachable_since: number | null;
+  removed_at: number;
+}
+
 interface StormState {
   incidentId: number;
   entity: string;
   lastAt: number;
   members: Map<number, StormMember>;
+  removed: RemovedMember[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -95,6 +108,19 @@ function memberList(storm: StormState): Record<string, unknown>[] {
     since: m.since,
     recovered_at: m.recovered_at,
     ...(m.evidence_on !== null ? { evidence_on: m.evidence_on, unreachable_since: m.unreachable_since } : {}),
+  }));
+}
+
+/** The storm's removed members as its details list them. */
+function removedList(storm: StormState): Record<string, unknown>[] {
+  return storm.removed.map((m) => ({
+    id: m.id,
+    key: m.key,
+    name: m.name,
+    since: m.since,
+    recovered_at: m.recovered_at,
+    ...(m.evidence_on !== null ? { evidence_on: m.evidence_on, unreachable_since: m.unreachable_since } : {}),
+    removed_at: m.removed_at,
   }));
 }
 
@@ -208,7 +234,12 @@ export class Outages {
     for (const n of ctx.managed()) if (failingSince(n) !== null || n.status === "unreachable") this.failing.add(n.id);
     for (const incident of this.activeStorms()) {
       const members = (incident.details?.members as { id?: number; key: string; name: string; since: number; recovered_at?: number | null; evidence_on?: number; unreachable_since?: number }[] | undefined) ?? [];
-      const state: StormState = { incidentId: incident.id, entity: incident.entity, lastAt: incident.last_seen, members: new Map() };
+      const state: StormState = { incidentId: incident.id, entity: incident.entity, lastAt: incident.last_seen, members: new Map(), removed: [] };
+      // members deleted while it was open: a restart keeps whether one still held it when it went (resolved as of then)
+      for (const r of (incident.details?.removed as Partial<RemovedMember>[] | undefined) ?? []) {
+        if (typeof r.id !== "number" || typeof r.key !== "string" || typeof r.removed_at !== "number") continue;
+        state.removed.push({ id: r.id, key: r.key, name: r.name ?? r.key, since: r.since ?? r.removed_at, recovered_at: r.recovered_at ?? null, evidence_on: r.evidence_on ?? null, unreachable_since: r.unreachable_since ?? null, removed_at: r.removed_at });
+      }
       for (const m of members) {
         const node = m.id === undefined ? undefined : ctx.get(m.id);
         if (node) state.members.set(node.id, { key: m.key, name: m.name, since: m.since, tags: node.tags, recovered_at: m.recovered_at ?? null, evidence_on: m.evidence_on ?? null, unreachable_since: m.unreachable_since ?? null });
@@ -336,12 +367,22 @@ export class Outages {
       if (node && (failingSince(node) !== null || (m.recovered_at === null && waiting(node)))) return;
       last = Math.max(last, m.recovered_at ?? 0);
     }
+    // members deleted meanwhile: one still out held the storm open until it was removed
+    const removed: string[] = [];
+    for (const r of storm.removed) {
+      if (r.recovered_at !== null) last = Math.max(last, r.recovered_at);
+      else if (r.evidence_on !== null) last = Math.max(last, r.unreachable_since ?? r.removed_at);
+      else {
+        last = Math.max(last, r.removed_at);
+        removed.push(`${r.name}: removed at ${iso(r.removed_at)}`);
+      }
+    }
     this.storms.splice(this.storms.indexOf(storm), 1);
     const at = last || now;
-    const named = handed.length > 10 ? `${handed.slice(0, 10).join(", ")} and ${handed.length - 10} more` : handed.join(", ");
-    const note = handed.length
-      ? `every member is passing again or is evidence on its parent's incident (${named}); the last left it at ${iso(at)}`
-      : `every member is passing again; the last came back at ${iso(at)}`;
+    const list = (names: string[]) => (names.length > 10 ? `${names.slice(0, 10).join(", ")} and ${names.length - 10} more` : names.join(", "));
+    const gone = [...handed, ...removed];
+    const how = handed.length && removed.length ? "is passing again, is evidence on its parent's incident or was removed" : handed.length ? "is passing again or is evidence on its parent's incident" : "is passing again or was removed";
+    const note = gone.length ? `every member ${how} (${list(gone)}); the last left it at ${iso(at)}` : `every member is passing again; the last came back at ${iso(at)}`;
     const r = this.incidents.act(storm.incidentId, { action: "resolve" }, "vigil", { note, resolvedAt: at });
     if (r.ok) out.set(r.incident.id, r.incident);
   }
@@ -419,6 +460,24 @@ export class Outages {
     this.staleAnomaly.delete(node.id);
     const i = resolveAnomaly(this.incidents, node.key, first, `${node.name} was resumed and passes: first good check at ${iso(first)} (its latency is judged against a new baseline from here)`);
     if (i) out.set(i.id, i);
+  }
+
+  /**
+   * A node removed (deleted over the API, or from the config file) while it is a member of an open
+   * storm (of either scope): it leaves the storm, which says so (`why`, the time, who is left) and
+   * lists it in `details.removed`; one still out no longer holds the storm open, which resolves (at
+   * settle) as of its removal when it was the last one out.
+   */
+  removed(id: number, at: number, why: string | undefined, out: Map<number, Incident>): void {
+    const storm = this.stormOf(id);
+    const m = storm?.members.get(id);
+    if (!storm || !m) return;
+    storm.members.delete(id);
+    storm.removed.push({ id, key: m.key, name: m.name, since: m.since, recovered_at: m.recovered_at, evidence_on: m.evidence_on, unreachable_since: m.unreachable_since, removed_at: at });
+    const out_ = m.recovered_at === null && m.evidence_on === null;
+    this.note(storm.incidentId, `${why ?? `${m.name} was removed`} at ${iso(at)}: no longer a member of this storm (${storm.members.size} ${storm.members.size === 1 ? "node" : "nodes"} left)${out_ ? `, so it no longer waits for ${m.name}` : ""}`, out, true);
+    this.describeStorm(storm, out);
+    this.touch(storm);
   }
 
   /** A node removed: it no longer holds a storm open, and waits for nothing. */
@@ -568,7 +627,7 @@ export class Outages {
     if (!i) return;
     // a detection under the key of a storm already tracked grew it: that storm takes the members
     let storm = this.storms.find((s) => s.incidentId === i.id);
-    if (!storm) this.storms.push((storm = { incidentId: i.id, entity, lastAt: found.since, members: new Map() }));
+    if (!storm) this.storms.push((storm = { incidentId: i.id, entity, lastAt: found.since, members: new Map(), removed: [] }));
     this.grow(storm, found.members, ctx, out);
   }
 
@@ -637,30 +696,41 @@ export class Outages {
       added.push(m);
     }
     if (added.length === 0) return;
-    const list = [...storm.members.entries()];
-    const tags = commonTags(list.map(([, m]) => m.tags));
+    const list = [...storm.members.values()];
+    this.describeStorm(storm, out);
+    // the opening is always written; later joins, one note each when probes find them one by one,
+    // only up to NOTE_CAP: past it the title, count and details.members say who is in it
+    const opened = added.length === list.length;
+    this.note(storm.incidentId, opened ? `${list.length} nodes down together: ${added.map((m) => m.name).join(", ")}` : `${added.map((m) => m.name).join(", ")} joined (${list.length} nodes)`, out, opened);
+  }
+
+  /**
+   * Writes what the storm is now: its title and count (its members), its explanation, and its
+   * details' members, common tags and removed members; the rest of its details kept (the nodes
+   * unreachable behind its members: a join or a removal changes its members, nothing else).
+   */
+  private describeStorm(storm: StormState, out: Map<number, Incident>): void {
+    const list = [...storm.members.values()];
+    const tags = commonTags(list.map((m) => m.tags));
     const tagText = Object.keys(tags).length ? `they share ${Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(", ")}` : "they share no tag";
-    const first = Math.min(...list.map(([, m]) => m.since));
-    // what the storm already carries (nodes unreachable behind its members, …) is kept: a join adds a member, nothing else
+    const first = Math.min(...list.map((m) => m.since), ...storm.removed.map((m) => m.since));
+    const gone = storm.removed.length ? `; ${storm.removed.length} removed since (details.removed)` : "";
     const current = this.incidents.work.get(storm.incidentId)?.details ?? {};
     const i = this.incidents.describe(storm.incidentId, {
       title: `${list.length} nodes down`,
-      explanation: `${list.length} nodes failed within ${Math.round(this.options.windowMs / 1000)} s of each other with no failed parent in common (first at ${iso(first)}); ${tagText}`,
+      explanation: `${list.length} nodes failed within ${Math.round(this.options.windowMs / 1000)} s of each other with no failed parent in common (first at ${iso(first)}); ${tagText}${gone}`,
       details: {
         ...current,
         members: memberList(storm),
         common_tags: tags,
         unreachable: Array.isArray(current.unreachable) ? current.unreachable : [],
         unreachable_count: typeof current.unreachable_count === "number" ? current.unreachable_count : 0,
+        ...(storm.removed.length ? { removed: removedList(storm) } : {}),
       },
       count: list.length,
       lastSeen: storm.lastAt,
     });
     if (i) out.set(i.id, i);
-    // the opening is always written; later joins, one note each when probes find them one by one,
-    // only up to NOTE_CAP: past it the title, count and details.members say who is in it
-    const opened = added.length === list.length;
-    this.note(storm.incidentId, opened ? `${list.length} nodes down together: ${added.map((m) => m.name).join(", ")}` : `${added.map((m) => m.name).join(", ")} joined (${list.length} nodes)`, out, opened);
   }
 
   /** Writes the storm's members as they are now into its details (the rest of its details kept). */

@@ -220,13 +220,18 @@ export class NetworkService {
     this.announce(deltas, incidents);
   }
 
-  /** Stops a node's checks and forgets it (deleted, or no longer defined by the file); its children lose their parent. */
-  uninstall(id: number): void {
+  /**
+   * Stops a node's checks and forgets it (deleted, or no longer defined by the file; `why` says so);
+   * its children lose their parent. A member of an open storm (its own kind's or, for a node made
+   * by heartbeats, the ingest's) leaves it first, the storm saying so and no longer waiting for it.
+   */
+  uninstall(id: number, why?: string): void {
     const node = this.nodes.get(id);
-    if (node) {
-      this.unschedule(node);
-      this.outages.forget(id);
-    }
+    if (node) this.unschedule(node);
+    const incidents = new Map<number, Incident>();
+    this.sqlite.transaction(() => this.outages.removed(id, this.timers.now(), why, incidents))();
+    if (node) this.outages.forget(id);
+    this.announce([], incidents);
     // a deleted heartbeat node (not one of ours) may still be the parent of managed nodes
     const orphans = this.nodes.delete(id);
     for (const child of orphans) if (!child.paused) this.commit(child, []);

@@ -222,6 +222,39 @@ describe.each(["managed", "heartbeat"] as const)("a storm of %s nodes that a mem
   });
 });
 
+describe.each(["managed", "heartbeat"] as const)("a storm of %s nodes one of whose members is deleted", (kind) => {
+  type Listed = { key: string; recovered_at: number | null; removed_at?: number };
+  it("drops it from details.members (listed in details.removed, the count and title following), says so, and resolves as of the removal when it was the last one out", () => {
+    const t = setup(kind, SITE);
+    SITE.forEach((key, i) => t.fail(key, 100 + i * 10));
+    const { incident: storm } = t.storm();
+    SITE.slice(0, 4).forEach((key) => t.pass(key, 250));
+    expect(t.storm().incident.status).toBe("open");
+    const at = t.timers.now();
+    expect(t.core.deleteNode("e", noc).ok).toBe(true);
+    const after = t.storm().incident;
+    expect(after).toMatchObject({ status: "resolved", resolved_by: "vigil", resolved_at: at, count: 4, title: "4 nodes down" });
+    expect((after.details!.members as Listed[]).map((m) => m.key)).toEqual(SITE.slice(0, 4));
+    expect(after.details!.removed).toMatchObject([{ key: "e", since: S(140), recovered_at: null, removed_at: at }]);
+    const notes = t.notes(storm.id);
+    expect(notes).toContain(`e was deleted over the API by ${noc.name} at ${new Date(at).toISOString()}: no longer a member of this storm (4 nodes left), so it no longer waits for e`);
+    expect(notes.at(-1)).toBe(`fixed: every member is passing again or was removed (e: removed at ${new Date(at).toISOString()}); the last left it at ${new Date(at).toISOString()}`);
+  });
+
+  it("a member deleted once it was back leaves the storm open for the others, which resolves as of the last of them back", () => {
+    const t = setup(kind, SITE);
+    SITE.forEach((key, i) => t.fail(key, 100 + i * 10));
+    const { incident: storm } = t.storm();
+    t.pass("a", 250);
+    expect(t.core.deleteNode("a", noc).ok).toBe(true);
+    expect(t.storm().incident).toMatchObject({ status: "open", count: 4 });
+    expect(t.notes(storm.id).at(-1)).toMatch(/^a was deleted over the API by .* at .*: no longer a member of this storm \(4 nodes left\)$/);
+    ["b", "c", "d", "e"].forEach((key) => t.pass(key, 300));
+    expect(t.storm().incident).toMatchObject({ status: "resolved", resolved_at: S(300) });
+    expect(t.notes(storm.id).at(-1)).toBe(`fixed: every member is passing again; the last came back at ${iso(300)}`);
+  });
+});
+
 describe("a storm of managed nodes across a restart", () => {
   it("takes in a node that paged on its own before the restart when a late member brings it within the window after it", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-storm-"));
@@ -433,6 +466,32 @@ describe.each(["managed", "heartbeat"] as const)("a storm of %s nodes across a r
       again.pass("d", 280);
       expect(again.core.incident(storm.id)!.incident).toMatchObject({ status: "resolved", resolved_at: S(300) });
       expect(listed(again.core)).toEqual({ a: S(250), b: S(250), c: S(250), d: S(280), e: S(300) });
+      await again.close();
+    }),
+  );
+});
+
+describe.each(["managed", "heartbeat"] as const)("a storm of %s nodes one of whose members was deleted, across a restart", (kind) => {
+  it(
+    "still resolves as of the removal of the member that held it open (details.removed), not as of an earlier return",
+    withDir(async (dir) => {
+      const first = boot(dir);
+      if (kind === "managed") for (const key of SITE) first.core.createNode(def({ id: key }), noc);
+      else first.core.registerNodes(SITE.map((key) => ({ key, name: key, kind: "server" })));
+      await first.core.startNetwork();
+      first.core.ingestHeartbeats(SITE.map((node) => ({ node, ok: true, time: S(0), latency_ms: 5 })), "test");
+      SITE.forEach((key, i) => first.fail(key, 100 + i * 10));
+      for (const key of ["a", "b", "c"]) first.pass(key, 250);
+      const removedAt = NOW;
+      expect(first.core.deleteNode("e", noc).ok).toBe(true);
+      const storm = first.all().find((i) => i.rule === "node_storm")!;
+      expect(storm).toMatchObject({ status: "open", count: 4 });
+      await first.close();
+      const again = boot(dir);
+      await again.core.startNetwork();
+      // d is back as of 300 s, before e was removed: e held the storm open until then
+      again.pass("d", 300);
+      expect(again.core.incident(storm.id)!.incident).toMatchObject({ status: "resolved", resolved_at: removedAt });
       await again.close();
     }),
   );
