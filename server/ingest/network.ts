@@ -669,12 +669,13 @@ function judgeLatency(track: LatencyTrack | undefined, time: number, latency: nu
 
 
 /**
- * A heartbeat node's latency track once its status moved from `from` to `to`: leaving degraded for
- * down, unreachable or flapping ends its anomaly (resolved as superseded, outages.ts), so the track
- * forgets it, and a node back still far from its baseline opens a new one at that sample.
+ * A heartbeat node's latency track once its status moved from `from` to `to`: going down,
+ * unreachable or flapping (from degraded, or from flapping, under which an anomaly may have opened)
+ * ends its anomaly (resolved as superseded, outages.ts), so the track forgets it, and a node back
+ * still far from its baseline opens a new one at that sample.
  */
 function supersede(track: LatencyTrack | undefined, from: NodeStatus, to: NodeStatus): LatencyTrack | undefined {
-  return track?.anomaly && from === "degraded" && to !== "degraded" && to !== "up" ? { ...track, anomaly: null } : track;
+  return track?.anomaly && from !== to && (to === "down" || to === "unreachable" || to === "flapping") ? { ...track, anomaly: null } : track;
 }
 
 /**

@@ -91,6 +91,37 @@ describe.each(["heartbeat", "managed"] as const)("a %s node that goes down durin
   });
 });
 
+describe.each(["heartbeat", "managed"] as const)("a %s node that goes from flapping to down", (kind) => {
+  it("leaves no latency_anomaly open: one opened while it flapped is resolved as superseded by its outage, as of the down", () => {
+    const { core, anomalies, node } = setup(kind);
+    // a steady baseline, then failures and slow answers alternating (flapping), two far slower, then failures only
+    const flaps = Array.from({ length: 14 }, (_, i) => (i % 2 ? { ok: true, latency_ms: 40 } : { ok: false }));
+    const seq = [...noise(100).map((v) => ({ ok: true, latency_ms: v })), ...flaps, { ok: true, latency_ms: 400 }, { ok: true, latency_ms: 420 }, ...Array.from({ length: 20 }, () => ({ ok: false }))];
+    const step = 300_000;
+    let flapped = false;
+    for (const [i, v] of seq.entries()) {
+      expect(core.ingestHeartbeats([{ node: "auth-1", ...v, time: NOW - (seq.length - 1 - i) * step }], "test").rejected).toEqual([]);
+      flapped ||= node().status === "flapping";
+    }
+    expect(flapped).toBe(true);
+    expect(node().status).toBe("down");
+    const down = core.incidentsSnapshot({ status: "all", limit: 10 }).incidents.find((i) => i.rule === "node_down")!;
+    expect(down.status).toBe("open");
+    expect(anomalies().filter((i) => i.status !== "resolved")).toEqual([]);
+    for (const a of anomalies()) {
+      const after = core.incident(a.id)!;
+      expect(after.incident).toMatchObject({ resolved_by: "vigil", resolved_at: node().since });
+      expect(after.timeline.at(-1)!.note).toBe(`fixed: superseded: auth-1 is down since ${new Date(node().since!).toISOString()} (first failed check), its outage on incident ${down.id}; its latency is judged again once it answers`);
+    }
+    // back, still far slower than its baseline: an anomaly open again, dated by its first good heartbeat
+    const before = new Set(anomalies().map((i) => i.id));
+    const back = NOW + 60_000;
+    for (const [k, v] of [430, 440].entries()) expect(core.ingestHeartbeats([{ node: "auth-1", ok: true, latency_ms: v, time: back + k * 60_000 }], "test").rejected).toEqual([]);
+    expect(node().status).toBe("degraded");
+    expect(anomalies().filter((i) => !before.has(i.id))).toMatchObject([{ status: "open", first_seen: back }]);
+  });
+});
+
 describe("a managed node paused during a latency anomaly", () => {
   it("resolves the anomaly at its first good check after it is resumed, as its node_down would", () => {
     const { core, send, anomalies, node } = setup("managed");

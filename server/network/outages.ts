@@ -99,6 +99,9 @@ interface StormState {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Statuses under which a node's latency is not judged: an open latency_anomaly ends as superseded when it gets there. */
+const SUPERSEDING: ReadonlySet<NodeStatus> = new Set(["down", "unreachable", "flapping", "maintenance"]);
+
 /** A storm's members as its details list them (a member handed to a parent's incident says which, and since when). */
 function memberList(storm: StormState): Record<string, unknown>[] {
   return [...storm.members.entries()].map(([id, m]) => ({
@@ -274,8 +277,10 @@ export class Outages {
         this.noteOn(this.incidents.activeByKey(NODE_DOWN_RULE, node.key), `${node.name} is ${what}`, out);
       }
       if (t.to === "degraded" && t.anomaly) this.anomaly(node, t, out);
-      // a resumed node's degraded is not its old anomaly's: that waits for its first good result
-      else if (t.from === "degraded" && t.to !== "degraded" && !this.staleAnomaly.has(node.id)) {
+      // a resumed node's degraded is not its old anomaly's: that waits for its first good result.
+      // Down, unreachable, flapping or maintenance supersede an open anomaly from whatever status
+      // (a node made by heartbeats may have one opened while it flapped, then go down from flapping)
+      else if (t.to !== "degraded" && (t.from === "degraded" || SUPERSEDING.has(t.to)) && !this.staleAnomaly.has(node.id)) {
         const i = resolveAnomaly(this.incidents, node.key, t.at, this.anomalyEnd(node, t, ctx));
         if (i) out.set(i.id, i);
       }
