@@ -623,7 +623,10 @@ export class NetworkIngest {
    */
   private cascade(next: Map<string, CachedNode>, now: number, deltas: NetworkDelta[], outcomes: { push(o: { kind: "moved"; key: string; transition: Transition }): unknown }, roots?: readonly number[]): void {
     const queue = roots ? [...roots] : [...next.values()].filter((n) => childrenFollow(this.byKey.get(n.key), n)).map((n) => n.id);
-    const seen = new Set(queue);
+    // children judged here (each once). Not the roots: a node this batch moved may be the child of
+    // another it moved (a child and its parent failing in one batch, the child down first), and is
+    // judged again under its parent as the batch leaves it (unreachable, not down)
+    const seen = new Set<number>();
     while (queue.length) {
       const parentId = queue.shift()!;
       for (const key of this.children.get(parentId) ?? []) {

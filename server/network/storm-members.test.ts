@@ -351,14 +351,20 @@ describe.each(["managed", "heartbeat"] as const)("one batch of heartbeats is one
   });
 });
 
-describe("one batch of heartbeats for managed nodes", () => {
+describe.each(["managed", "heartbeat"] as const)("one batch of heartbeats for %s nodes, a node and its parent", (kind) => {
   const batch = (at: Record<string, number>) => Object.entries(at).flatMap(([node, s]) => [0, 1, 2].map((d) => ({ node, ok: false, time: S(s + d) })));
 
-  it("a batch taking a node down with its parent, the child's heartbeats first, opens only the parent's node_down, the child unreachable on it", () => {
-    const t = setup("managed", ["p", "x"], { x: "p" });
-    t.send(batch({ x: 100, p: 100 }));
+  it.each([
+    ["the child's heartbeats first", { x: 100, p: 100 }],
+    ["the parent's heartbeats first", { p: 100, x: 100 }],
+    ["the child failing first", { x: 95, p: 100 }],
+    ["the child failing first, listed last", { p: 100, x: 95 }],
+  ] as const)("taken down together (%s) opens only the parent's node_down, the child unreachable as evidence on it", (_, at) => {
+    const t = setup(kind, ["p", "x"], { x: "p" });
+    t.send(batch(at));
     expect(t.status("p")).toBe("down");
     expect(t.status("x")).toBe("unreachable");
+    expect(t.core.networkSnapshot().nodes.find((n) => n.key === "x")).toMatchObject({ since: S(100), reason: "its parent is down" });
     const parent = t.active().find((i) => i.entity === "p")!;
     expect(parent.details).toMatchObject({ unreachable: ["x"], unreachable_count: 1 });
     expect(t.all().map((i) => [i.rule, i.entity])).toEqual([["node_down", "p"]]);
