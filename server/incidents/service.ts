@@ -22,7 +22,7 @@ export interface Detection {
   title: string;
   severity: Severity;
   time: number;
-  /** when what it reports began, when earlier than `time` (a node's first failed check): a new incident's first_seen */
+  /** when what it reports began, when earlier than `time` (a node's first failed check): a new incident's first_seen, and an open one's when earlier than its own (a late failure dated before the run's first) */
   firstSeen?: number;
   /** how many occurrences this report adds to the incident's count */
   increment: number;
@@ -86,7 +86,7 @@ export class IncidentService {
       const active = this.hot.findActive.get(key) as IncidentRowRaw | undefined;
       if (active) {
         const severity = severityRank[d.severity] < severityRank[active.severity as Severity] ? d.severity : active.severity;
-        return toIncident(incidentRowFromRaw(this.hot.grow.get({ increment: d.increment, last: d.time, severity, id: active.id }) as IncidentRowRaw));
+        return toIncident(incidentRowFromRaw(this.hot.grow.get({ increment: d.increment, last: d.time, first: d.firstSeen ?? null, severity, id: active.id }) as IncidentRowRaw));
       }
       const row = incidentRowFromRaw(this.hot.open.get(key, d.rule, d.entity, d.pane, d.title, d.severity, Math.min(d.firstSeen ?? d.time, d.time), d.time, d.increment) as IncidentRowRaw);
       this.hot.timeline.run(row.id, this.clock.now(), SYSTEM_ACTOR, "opened", null, "open", d.title);
@@ -183,7 +183,10 @@ function prepareHot(sqlite: Database.Database) {
   return {
     findActive: sqlite.prepare(`SELECT * FROM incidents WHERE dedup_key = ? AND status <> 'resolved'`),
     // OR FAIL and CASE: see security-writer.ts's grow (a trigger on severity otherwise costs a statement journal per update)
-    grow: sqlite.prepare(`UPDATE OR FAIL incidents SET count = count + @increment, last_seen = CASE WHEN last_seen < @last THEN @last ELSE last_seen END, severity = @severity WHERE id = @id RETURNING *`),
+    grow: sqlite.prepare(
+      `UPDATE OR FAIL incidents SET count = count + @increment, last_seen = CASE WHEN last_seen < @last THEN @last ELSE last_seen END,
+         first_seen = CASE WHEN @first IS NOT NULL AND @first < first_seen THEN @first ELSE first_seen END, severity = @severity WHERE id = @id RETURNING *`,
+    ),
     open: sqlite.prepare(
       `INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, first_seen, last_seen, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     ),

@@ -297,7 +297,7 @@ export class NetworkIngest {
       // in time order, so a node that fails, recovers and fails again ends with an open incident
       const outcomes: (
         | { kind: "moved"; key: string; transition: Transition }
-        | { kind: "failed_again"; key: string; at: number }
+        | { kind: "failed_again"; key: string; at: number; runFrom?: number }
         | { kind: "anomaly"; node: CachedNode; at: number; facts: AnomalyFacts }
         | { kind: "anomaly_over"; node: CachedNode; at: number }
       )[] = [];
@@ -325,12 +325,17 @@ export class NetworkIngest {
         }
         if (health.status === "up" && track?.anomaly) health.status = "degraded";
         w.insertHeartbeat.run(node.id, time, hb.ok ? 1 : 0, latency, hb.message ?? null);
-        const failingSince = hb.ok ? null : (node.failingSince ?? time);
+        // a failure dated before the first of the current run, arriving after it (an agent's buffer):
+        // the run starts at the earliest failure after its newest good heartbeat, as stored (this one included)
+        const early = !hb.ok && node.failingSince != null && time < node.failingSince;
+        const failingSince = hb.ok ? null : early ? Math.min(node.failingSince!, this.firstFailure.get(node.id, node.id)?.t ?? node.failingSince!) : (node.failingSince ?? time);
+        // …and a node down since that run is down since its new first failure
+        const movedBack = early && failingSince! < node.failingSince! && node.base === "down";
         // failing: a candidate for a storm's forming (an id only; rolled back, it is pruned when looked at)
         if (!hb.ok) this.outages.failingNow(node.id);
         const base = health.status as Health;
         // an outage is dated by the first failure of the run that took the node down, not the third
-        const baseSince = base === node.base ? node.baseSince : base === "down" ? Math.min(failingSince ?? time, time) : time;
+        const baseSince = base === node.base ? (movedBack && base === "down" ? Math.min(node.baseSince ?? failingSince!, failingSince!) : node.baseSince) : base === "down" ? Math.min(failingSince ?? time, time) : time;
         // a copy: the batch may roll back, and the cached history must then be as it was
         const flap = { ...node.flap, history: node.flap.history.slice() };
         const flapped = recordFlap(flap, hb.ok, this.options.flap ?? DEFAULT_FLAP);
@@ -339,16 +344,22 @@ export class NetworkIngest {
         // unreachable while its parent is down, flapping while it changes too often: as managed nodes (status.ts)
         const shown = overlayOf({ base, base_since: baseSince, failing_since: failingSince, status: node.status, since: node.since, reason: node.status === "unreachable" ? "its parent is down" : null, flap, last_result_at: time }, this.parentOf(node, next));
         const status = shown?.status ?? base;
-        const at = status === node.status ? (node.since ?? time) : status === "flapping" || flapped.stopped ? time : (shown?.at ?? baseSince ?? time);
+        const at = status === node.status ? (movedBack && status === "down" && !shown ? Math.min(node.since ?? baseSince!, baseSince!) : (node.since ?? time)) : status === "flapping" || flapped.stopped ? time : (shown?.at ?? baseSince ?? time);
         // why, as the status history records it: what the node's page and tile say beside the status
         const said = status === "up" ? null : (shown?.reason ?? why);
         w.updateNodeHealth.run({ status, failures: health.consecutiveFailures, latency, time, since: at, reason: said, id: node.id });
         rolled.push({ nodeId: node.id, time, ok: hb.ok, latency_ms: latency });
         // judged in arrival order, so a late heartbeat's change is recorded no earlier than the last one
         if (status !== node.status) this.figures.recordStatus(node.id, at, status, said, false);
+        // down since earlier than it said: its outage in the status history starts there (nothing else
+        // was recorded since, the node being down all along)
+        else if (status === "down" && node.since !== null && at < node.since) {
+          this.figures.recordStatus(node.id, at, status, said);
+          this.db.update(nodes).set({ statusSince: at }).where(eq(nodes.id, node.id)).run();
+        }
         const reason = shown?.reason ?? hb.message ?? (hb.ok ? null : "a heartbeat reported a failure");
         if (status !== node.status) outcomes.push({ kind: "moved", key: hb.node, transition: { from: node.status, to: status, at, confirmed_at: time, reason: status === "down" || shown ? reason : null, base } });
-        else if (status === "down" && !hb.ok) outcomes.push({ kind: "failed_again", key: hb.node, at: time });
+        else if (status === "down" && !hb.ok) outcomes.push({ kind: "failed_again", key: hb.node, at: time, ...(movedBack ? { runFrom: failingSince! } : {}) });
         // receipt time, not the check's own: a sensor with a skewed clock is still reporting
         const lastReportAt = source === WATCHDOG_SOURCE ? node.lastReportAt : now;
         next.set(hb.node, { ...node, ...health, status, base, baseSince, since: at, flap, lastReportAt, failingSince, latency: supersede(track, node.status, status), lastResultAt: Math.max(time, node.lastResultAt ?? time), why });
@@ -385,7 +396,7 @@ export class NetworkIngest {
         if (!node) continue;
         // down: its own node_down dated by the first failure, or a member of a storm, or held while
         // its parent fails; up again: resolved as of the first good heartbeat
-        if (o.kind === "failed_again") this.outages.failedAgain(node, o.at, out);
+        if (o.kind === "failed_again") this.outages.failedAgain(node, o.at, out, o.runFrom);
         // down: its own node_down (or a storm's member, or held while its parent fails); unreachable:
         // evidence on its parent's incident; flapping: a note; up again: resolved as of the first good heartbeat
         else this.outages.apply(node, [o.transition], ctx, out);

@@ -88,3 +88,43 @@ describe("nodes made by heartbeats alone failing together", () => {
     expect(all.filter((i) => i.rule === "node_down").map((i) => [i.entity, i.first_seen, i.count]).sort()).toEqual(fleet.slice(0, 4).map((k) => [k, T(30), 3]));
   });
 });
+
+describe("a heartbeat node's failure that arrives after later ones of its run", () => {
+  it("dated before the run's first failure (after its newest good heartbeat) moves the outage, its node_down's first_seen and its status time earlier", () => {
+    const { core, send, downs, node } = setup("heartbeat");
+    send([beat("gw-1", true, 0)]);
+    for (const s of [100, 101, 102]) send([beat("gw-1", false, s)]);
+    expect(downs()).toMatchObject([{ status: "open", first_seen: T(100), count: 3 }]);
+    // the agent's buffered failure at 90 s arrives last
+    send([beat("gw-1", false, 90)]);
+    expect(node()).toMatchObject({ status: "down", since: T(90) });
+    expect(downs()).toMatchObject([{ status: "open", first_seen: T(90), count: 4 }]);
+    const incident = core.incident(downs()[0].id)!;
+    expect(incident.incident.details).toMatchObject({ first_failed_at: T(90) });
+    expect(incident.timeline.at(-1)!.note).toBe(`a failed check dated ${new Date(T(90)).toISOString()} arrived late: gw-1 is down since then (first failed check of its run), not ${new Date(T(100)).toISOString()}`);
+    expect(core.nodeOutages("gw-1", { limit: 10, offset: 0 }).outages).toMatchObject([{ start: T(90), end: null, status: "down" }]);
+    // and it still ends at its first good heartbeat
+    send([beat("gw-1", true, 150)]);
+    expect(downs()).toMatchObject([{ status: "resolved", first_seen: T(90), resolved_at: T(150) }]);
+    expect(core.nodeOutages("gw-1", { limit: 10, offset: 0 }).outages).toMatchObject([{ start: T(90), end: T(150) }]);
+  });
+
+  it("dated before the run's first failure takes a failing node down dated by it", () => {
+    const { send, downs, node } = setup("heartbeat");
+    send([beat("gw-1", true, 0)]);
+    for (const s of [100, 101]) send([beat("gw-1", false, s)]);
+    send([beat("gw-1", false, 90)]);
+    expect(node()).toMatchObject({ status: "down", since: T(90) });
+    expect(downs()).toMatchObject([{ status: "open", first_seen: T(90) }]);
+  });
+
+  it("dated before its newest good heartbeat is not part of the run: nothing moves", () => {
+    const { send, downs, node } = setup("heartbeat");
+    send([beat("gw-1", true, 0)]);
+    send([beat("gw-1", true, 50)]);
+    for (const s of [100, 101, 102]) send([beat("gw-1", false, s)]);
+    send([beat("gw-1", false, 40)]);
+    expect(node()).toMatchObject({ status: "down", since: T(100) });
+    expect(downs()).toMatchObject([{ status: "open", first_seen: T(100) }]);
+  });
+});

@@ -302,13 +302,24 @@ export class Outages {
     return undefined;
   }
 
-  /** A failed result of a node that is down: its incident grows (count, last seen). */
-  failedAgain(node: OutageNode, time: number, out: Map<number, Incident>): void {
-    if (node.status !== "down" || !this.incidents.activeByKey(NODE_DOWN_RULE, node.key)) return;
-    const i = this.incidents.record({ rule: NODE_DOWN_RULE, entity: node.key, pane: "network", title: `${node.name} is down`, severity: node.critical ? "critical" : "high", time, increment: 1 });
+  /**
+   * A failed result of a node that is down: its incident grows (count, last seen). `runFrom`, a
+   * failure dated before the first of its run that arrived late (the run's first failure now), moves
+   * the incident's first_seen (and details.first_failed_at) back to it, and its timeline says so:
+   * results need not arrive in time order.
+   */
+  failedAgain(node: OutageNode, time: number, out: Map<number, Incident>, runFrom?: number): void {
+    const open = node.status === "down" ? this.incidents.activeByKey(NODE_DOWN_RULE, node.key) : null;
+    if (!open) return;
+    const earlier = runFrom !== undefined && runFrom < open.first_seen ? runFrom : undefined;
+    const i = this.incidents.record({ rule: NODE_DOWN_RULE, entity: node.key, pane: "network", title: `${node.name} is down`, severity: node.critical ? "critical" : "high", time, firstSeen: earlier, increment: 1 });
     // a silence holds the detection: no incident to grow or describe
     if (!i) return;
     out.set(i.id, i);
+    if (earlier === undefined) return;
+    const described = this.incidents.describe(i.id, { details: { ...(i.details ?? {}), first_failed_at: earlier } });
+    if (described) out.set(described.id, described);
+    this.note(i.id, `a failed check dated ${iso(earlier)} arrived late: ${node.name} is down since then (first failed check of its run), not ${iso(open.first_seen)}`, out, true);
   }
 
   /**
