@@ -549,6 +549,7 @@ export class NetworkIngest {
   }
 
   private toCached(row: typeof nodes.$inferSelect, lastReportAt: number | null = null): CachedNode {
+    const failingSince = this.storedFailingSince(row);
     return {
       id: row.id,
       key: row.key,
@@ -559,12 +560,15 @@ export class NetworkIngest {
       parentId: row.parentId,
       status: row.status,
       base: baseOf(row.status, row.consecutiveFailures, this.options.failuresToDown ?? DEFAULT_FAILURES_TO_DOWN),
-      baseSince: row.statusSince,
+      // shown unreachable or flapping over failures of its own: those date its own health (its status
+      // time is the overlay's), so a node failing before its parent went down is down since its own
+      // first failure once the parent is back, after a restart as before it
+      baseSince: (row.status === "unreachable" || row.status === "flapping") && row.consecutiveFailures > 0 ? (failingSince ?? row.statusSince) : row.statusSince,
       since: row.statusSince,
       flap: initialFlap(),
       consecutiveFailures: row.consecutiveFailures,
       lastReportAt,
-      failingSince: this.storedFailingSince(row),
+      failingSince,
     };
   }
 

@@ -450,6 +450,55 @@ describe("nodes made by heartbeats across a restart", () => {
   );
 });
 
+describe("a node made by heartbeats unreachable behind a heartbeat parent, across a restart", () => {
+  const node = (b: ReturnType<typeof boot>, key: string) => b.core.networkSnapshot().nodes.find((n) => n.key === key)!;
+
+  it(
+    "is still unreachable since its parent went down (or since its own first failure, when later), not down, once the core is reopened",
+    withDir(async (dir) => {
+      const first = boot(dir);
+      first.core.registerNodes([{ key: "p", name: "p", kind: "router" }, { key: "x", name: "x", kind: "server", parent: "p" }, { key: "y", name: "y", kind: "server", parent: "p" }]);
+      await first.core.startNetwork();
+      for (const key of ["p", "x", "y"]) first.beat(key, true, 0);
+      first.fail("x", 100);
+      first.fail("p", 110);
+      first.fail("y", 120);
+      await first.close();
+      const again = boot(dir);
+      await again.core.startNetwork();
+      expect(node(again, "x")).toMatchObject({ status: "unreachable", since: S(110), reason: "its parent is down" });
+      expect(node(again, "y")).toMatchObject({ status: "unreachable", since: S(120), reason: "its parent is down" });
+      // their own failures after the restart change nothing: still their parent's
+      again.beat("x", false, 130);
+      again.beat("y", false, 131);
+      expect(node(again, "x")).toMatchObject({ status: "unreachable", since: S(110) });
+      expect(node(again, "y")).toMatchObject({ status: "unreachable", since: S(120) });
+      expect(again.all().filter((i) => i.status !== "resolved").map((i) => [i.entity, i.details?.unreachable])).toEqual([["p", ["x", "y"]]]);
+      await again.close();
+    }),
+  );
+
+  it(
+    "failing before its parent went down, is down since its own first failure when the parent comes back after the restart (not since the parent went down)",
+    withDir(async (dir) => {
+      const first = boot(dir);
+      first.core.registerNodes([{ key: "p", name: "p", kind: "router" }, { key: "x", name: "x", kind: "server", parent: "p" }]);
+      await first.core.startNetwork();
+      for (const key of ["p", "x"]) first.beat(key, true, 0);
+      first.fail("x", 100);
+      first.fail("p", 110);
+      expect(node(first, "x")).toMatchObject({ status: "unreachable", since: S(110) });
+      await first.close();
+      const again = boot(dir);
+      await again.core.startNetwork();
+      again.beat("p", true, 200);
+      expect(node(again, "x")).toMatchObject({ status: "down", since: S(100) });
+      expect(again.all().find((i) => i.entity === "x" && i.status !== "resolved")).toMatchObject({ rule: "node_down", first_seen: S(100) });
+      await again.close();
+    }),
+  );
+});
+
 describe.each(["managed", "heartbeat"] as const)("a storm of %s nodes across a restart", (kind) => {
   it(
     "remembers which members are back (details.members' recovered_at) and resolves as of the last one back",
