@@ -16,6 +16,7 @@ import { groupId, incidentItems, type IncidentItem } from "./incident-items";
 import { isConflict, useIncidentAction, type IncidentActionKind } from "./use-incident-action";
 import { useGroupPages } from "./use-group-pages";
 import { useFloodSurge } from "./use-flood-surge";
+import { useAfterMount } from "@/components/ui/use-after-mount";
 
 /**
  * Incidents that still need a person, across both panes: true counts in the header, a flood (many
@@ -52,8 +53,10 @@ export function IncidentList() {
   const busyId = action.isPending ? action.variables?.incident.id : undefined;
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  // rows from a transition after mount: a click held while hydrating is answered first
+  const mounted = useAfterMount();
   const virtualizer = useVirtualizer({
-    count: items.length,
+    count: mounted ? items.length : 0,
     getScrollElement: () => scrollRef.current,
     estimateSize: (index) => (items[index]?.kind === "incident" ? 84 : 52),
     getItemKey: (index) => items[index]?.key ?? index,

@@ -9,6 +9,7 @@ import { securityQueries } from "@/lib/queries/security-queries";
 import { EventRow } from "./event-row";
 import { EventDetail } from "./event-detail";
 import { count as countText } from "@/components/ui/format";
+import { useAfterMount } from "@/components/ui/use-after-mount";
 
 const ROW_HEIGHT = 46;
 /** Start loading the next older page this many rows before the end. */
@@ -71,8 +72,10 @@ export function EventList({ head, total, onHeldChange }: { head: SecurityEvent[]
     setFrozen(selected ? { events: live.current.head, total: live.current.total } : null);
   };
 
+  // rows from a transition after mount: a click held while hydrating is answered first
+  const mounted = useAfterMount();
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count: mounted ? rows.length : 0,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     getItemKey: (i) => rows[i].id,
