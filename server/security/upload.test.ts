@@ -263,6 +263,39 @@ describe("transactions", () => {
   });
 });
 
+describe("firewall packet logs on the syslog endpoint feed port-scan detection", () => {
+  const ufw = (i: number, port = 1000 + i) =>
+    `${stamp(60 - i * 2)} edge-fw kernel: [${(5000 + i).toFixed(6)}] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=198.51.100.99 DST=10.0.0.9 LEN=44 TOS=0x00 PREC=0x00 TTL=243 ID=${100 + i} PROTO=TCP SPT=${40_000 + i} DPT=${port} WINDOW=1024 RES=0x00 SYN URGP=0`;
+  const filterlog = (i: number) => `${stamp(60 - i * 2)} pfsense filterlog[4242]: 5,,,1000000103,igb0,match,block,in,4,0x0,,64,0,0,none,6,tcp,44,203.0.113.77,192.0.2.${10 + i},${50_000 + i},445,0,S,1,,1024,,mss`;
+  const scan = (core: ReturnType<typeof testCore>["core"], entity: string) => core.incidentsSnapshot({ status: "active", limit: 10 }).incidents.find((i) => i.rule === "port_scan" && i.entity === entity);
+
+  it("a UFW log of one source reaching 25 ports of one host opens a port scan; the lines are counted as skipped, not stored; re-sent, they are duplicates", () => {
+    const { core } = testCore();
+    const body = text(Array.from({ length: 25 }, (_, i) => ufw(i)));
+    const r = core.ingestLog("syslog", body, "text/plain");
+    expect(r).toMatchObject({ accepted: 0, skipped: 25, duplicates: 0, rejected_total: 0 });
+    expect(r.skipped_by).toMatchObject({ "firewall packet log: not stored, fed to port-scan detection": 25 });
+    const incident = scan(core, "198.51.100.99");
+    expect(incident).toMatchObject({ count: 25, mitre: "T1046" });
+    // its times are the packets' (the first at 60 s before the clock), not the upload's
+    expect(incident!.first_seen).toBe(Date.UTC(2026, 10, 21, 11, 59, 0));
+    expect(core.ingestLog("syslog", body, "text/plain")).toMatchObject({ accepted: 0, skipped: 0, duplicates: 25 });
+    expect(scan(core, "198.51.100.99")!.count).toBe(25);
+  });
+
+  it("a pfSense filterlog of one source sweeping port 445 over 25 hosts opens a port scan (horizontal)", () => {
+    const { core } = testCore();
+    expect(core.ingestLog("syslog", text(Array.from({ length: 25 }, (_, i) => filterlog(i))), "text/plain")).toMatchObject({ skipped: 25, rejected_total: 0 });
+    expect(scan(core, "203.0.113.77")?.explanation).toMatch(/^203\.0\.113\.77 reached 25 hosts on TCP\/445/);
+  });
+
+  it("a handful of blocked packets is no scan", () => {
+    const { core } = testCore();
+    core.ingestLog("syslog", text(Array.from({ length: 5 }, (_, i) => ufw(i))), "text/plain");
+    expect(scan(core, "198.51.100.99")).toBeUndefined();
+  });
+});
+
 describe("POST /api/v1/ingest/suricata flow records through the core", () => {
   // 25 flows from one source to 25 ports of one host within 25 s: a vertical port scan
   const flow = (i: number, flowId = 900_000_000_000 + i) => {

@@ -1,3 +1,4 @@
+import { filterlogFlow, netfilterFlow } from "./firewall";
 import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
 import { maskCardNumbers } from "../masking";
@@ -99,6 +100,10 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   // an IDS alert forwarded over syslog: Snort's and Suricata's alert form, Suricata's EVE JSON, Snort 3's alert_json
   const ids = idsOverSyslog(name, env, text, occurrences, line, ctx);
   if (ids) return ids;
+  // a firewall's packet log (netfilter under any tag, pfSense's filterlog): a flow for the port-scan rule
+  if (name.toLowerCase() === "filterlog") return filterlogFlow(text, env.time, line);
+  const packet = netfilterFlow(text, env.time, line);
+  if (packet) return packet;
   // a program's own patterns first; a device's or Windows agent's text only where none matched
   let match = matchFor(name, env.module, text.trimEnd()) ?? matchDevice(name, text, env.pid) ?? matchWindows(name, text);
   // Junos in RFC 5424 (structured-data) puts its event tag in MSGID, not before the message

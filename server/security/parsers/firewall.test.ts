@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { FIREWALL_SKIP, filterlogFlow, netfilterFlow } from "./firewall";
+
+import type { ParseOutcome } from "../types";
+
+const T = Date.UTC(2026, 10, 30, 12, 0, 0);
+const flowOf = (o: ParseOutcome | null) => (o?.status === "skipped" ? o.flow : undefined);
+
+describe("netfilter packet logs (iptables, nftables, UFW, firewalld) become flows for port-scan detection", () => {
+  it("reads a UFW block: source, destination, protocol and destination port, verdict block, not stored", () => {
+    const text = "[123456.789012] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.5 DST=10.0.0.1 LEN=44 TOS=0x00 PREC=0x00 TTL=243 ID=54321 PROTO=TCP SPT=45678 DPT=3389 WINDOW=1024 RES=0x00 SYN URGP=0";
+    const o = netfilterFlow(text, T, `line ${text}`);
+    expect(o).toEqual({ status: "skipped", reason: FIREWALL_SKIP, flow: { time: T, src_ip: "203.0.113.5", dst_ip: "10.0.0.1", dst_port: 3389, proto: "TCP", state: "block", key: expect.stringMatching(/^syslog:[0-9a-f]{32}$/) } });
+  });
+
+  it("canonicalises IPv6 addresses and reads firewalld's and nftables' prefixes as the verdict", () => {
+    const v6 = netfilterFlow("FINAL_REJECT: IN=eth0 OUT= MAC= SRC=2001:0db8:0000:0000:0000:0000:0000:0005 DST=2001:db8::1 LEN=80 TC=0 HOPLIMIT=57 FLOWLBL=0 PROTO=UDP SPT=5353 DPT=161 LEN=40", T, "a");
+    expect(flowOf(v6)).toMatchObject({ src_ip: "2001:db8::5", dst_ip: "2001:db8::1", dst_port: 161, proto: "UDP", state: "block" });
+    const pass = netfilterFlow("nft accept: IN=eth0 OUT= SRC=198.51.100.7 DST=10.0.0.2 PROTO=TCP SPT=1 DPT=443", T, "b");
+    expect(flowOf(pass)?.state).toBe("pass");
+    const plain = netfilterFlow("IN=eth0 OUT= SRC=198.51.100.7 DST=10.0.0.2 PROTO=TCP SPT=1 DPT=443", T, "c");
+    expect(flowOf(plain)?.state).toBeNull();
+  });
+
+  it("gives ICMP no port and ignores the embedded packet of an ICMP error", () => {
+    const o = netfilterFlow("[UFW BLOCK] IN=eth0 OUT= SRC=192.0.2.9 DST=10.0.0.3 LEN=56 PROTO=ICMP TYPE=3 CODE=3 [SRC=10.0.0.3 DST=192.0.2.9 LEN=28 PROTO=UDP SPT=53 DPT=4000 LEN=8 ]", T, "d");
+    expect(flowOf(o)).toMatchObject({ src_ip: "192.0.2.9", dst_ip: "10.0.0.3", dst_port: null, proto: "ICMP" });
+  });
+
+  it("rejects a packet line whose source is not an address, naming it", () => {
+    expect(netfilterFlow("[UFW BLOCK] IN=eth0 OUT= SRC=not-an-ip DST=10.0.0.1 PROTO=TCP SPT=1 DPT=22", T, "e")).toEqual({ status: "rejected", reason: 'netfilter: source "not-an-ip" is not an IP address' });
+    expect(netfilterFlow("[UFW BLOCK] IN=eth0 OUT= SRC=192.0.2.1 DST=10.0.0.1 PROTO=TCP SPT=1 DPT=99999", T, "f")).toEqual({ status: "rejected", reason: 'netfilter: destination port "99999" is not a port number' });
+  });
+
+  it("leaves text that is not a packet log to the other parsers", () => {
+    expect(netfilterFlow("usb 1-1: new high-speed USB device number 2 using xhci_hcd", T, "g")).toBeNull();
+    expect(netfilterFlow("SRC=1.2.3.4 only", T, "h")).toBeNull();
+  });
+
+  it("keys a flow by its line, so the same line sent twice is one flow and two attempts are two", () => {
+    const text = "[UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.5 DST=10.0.0.1 PROTO=TCP SPT=1 DPT=22";
+    const a = netfilterFlow(text, T, `Nov 30 12:00:00 fw kernel: ${text}`);
+    const b = netfilterFlow(text, T, `Nov 30 12:00:00 fw kernel: ${text}`);
+    const c = netfilterFlow(text, T + 1000, `Nov 30 12:00:01 fw kernel: ${text}`);
+    const key = (o: ReturnType<typeof netfilterFlow>) => (o?.status === "skipped" ? o.flow?.key : undefined);
+    expect(key(a)).toBe(key(b));
+    expect(key(a)).not.toBe(key(c));
+  });
+});
+
+describe("pfSense/OPNsense filterlog CSV becomes flows for port-scan detection", () => {
+  it("reads an IPv4 TCP block: addresses, destination port, verdict", () => {
+    const o = filterlogFlow("5,,,1000000103,em0,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,198.51.100.7,192.0.2.10,51836,22,0,S,1234567,,64240,,mss;sackOK;TS;nop;wscale", T, "i");
+    expect(o).toEqual({ status: "skipped", reason: FIREWALL_SKIP, flow: { time: T, src_ip: "198.51.100.7", dst_ip: "192.0.2.10", dst_port: 22, proto: "TCP", state: "block", key: expect.any(String) } });
+  });
+
+  it("reads IPv6 UDP and IPv4 ICMP (no port), and a pass", () => {
+    const v6 = filterlogFlow("82,,,1000009411,igb1,match,pass,out,6,0x00,0x00000,255,udp,17,40,2001:db8::10,2001:db8::53,12345,53,40", T, "j");
+    expect(flowOf(v6)).toMatchObject({ src_ip: "2001:db8::10", dst_ip: "2001:db8::53", dst_port: 53, proto: "UDP", state: "pass" });
+    const icmp = filterlogFlow("5,,,1000000103,em0,match,block,in,4,0x0,,64,12345,0,none,1,icmp,84,203.0.113.9,192.0.2.10,request,1234,5", T, "k");
+    expect(flowOf(icmp)).toMatchObject({ src_ip: "203.0.113.9", dst_port: null, proto: "ICMP", state: "block" });
+  });
+
+  it("rejects a cut or foreign line with what is wrong", () => {
+    expect(filterlogFlow("5,,,1000000103,em0", T, "l")).toEqual({ status: "rejected", reason: "filterlog: 5 fields, a packet line has at least 17" });
+    expect(filterlogFlow("5,,,1000000103,em0,match,block,in,5,a,b,c,d,e,f,g,h,i,j,k", T, "m")).toEqual({ status: "rejected", reason: 'filterlog: IP version "5", expected 4 or 6' });
+    expect(filterlogFlow("5,,,1000000103,em0,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,198.51.100.7,192.0.2.10", T, "n")).toEqual({ status: "rejected", reason: "filterlog: a TCP line without its ports" });
+  });
+});
