@@ -2,7 +2,7 @@ import { canonicalIp } from "../../../lib/net/ip";
 import type { ParseContext, ParseOutcome } from "../types";
 import { finish, guarded, portOf, prepareLine, quoted, type Draft } from "./common";
 import { actionOf, idsDraft, NO_ENDPOINTS, type Endpoint, type Endpoints } from "./ids";
-import { isSnort3Csv, looksLikeSnort3Csv, parseSnort3Csv, parseSnort3Json, SNORT3_CSV_CUSTOM } from "./snort3";
+import { isSnort3Csv, looksLikeSnort3Csv, parseSnort3Csv, parseSnort3CsvFields, parseSnort3Json, snort3CsvFieldList, snort3CsvHeader, SNORT3_CSV_CUSTOM } from "./snort3";
 import { fractionMs, isCalendarDate, resolveYearless, zonedInstant, type TimeResult } from "./time";
 
 // Snort 2/3 and Suricata fast.log, one alert per line:
@@ -43,9 +43,50 @@ export function parseFastLine(line: string, ctx: ParseContext): ParseOutcome {
   return guarded(() => parseFast(prepared.line, ctx));
 }
 
-function parseFast(line: string, ctx: ParseContext): ParseOutcome {
+/** What the upload said of its alert_csv lines so far: the fields they are in, or why the list named is not read. */
+type CsvFields = { fields: readonly string[] } | { refused: string } | null;
+
+/**
+ * An upload's lines to one outcome each (`text` null: a line already refused, too long or not
+ * UTF-8, whose outcome the caller keeps). Read line by line as parseFastLine reads them, but a
+ * line naming Snort 3 alert_csv's fields ("# fields: timestamp rule msg …", or a plain CSV header
+ * of its field names) is skipped, counted, and the alert_csv lines after it are read in those
+ * fields, as are all of them with `ctx.snort3CsvFields` (?fields=, checked by the caller) until a
+ * header says otherwise.
+ */
+export function parseFastUpload(lines: readonly { line: number; text: string | null }[], ctx: ParseContext): ParseOutcome[] {
+  let csv: CsvFields = null;
+  if (ctx.snort3CsvFields !== undefined) {
+    const list = snort3CsvFieldList(ctx.snort3CsvFields);
+    csv = list.ok ? { fields: list.fields } : { refused: `?fields= is not read (${list.reason.replace(/^Snort 3 alert_csv field list: /, "")})` };
+  }
+  return lines.map(({ line, text }): ParseOutcome => {
+    if (text === null) return { status: "rejected", reason: "unreadable line" };
+    if (text.trim() === "") return { status: "skipped", reason: "blank line" };
+    const header = snort3CsvHeader(text.trim());
+    if (header) {
+      if (!header.ok) {
+        csv = { refused: `the field list at line ${line} is not read (${header.reason.replace(/^Snort 3 alert_csv field list: /, "")})` };
+        return { status: "rejected", reason: header.reason };
+      }
+      csv = { fields: header.fields };
+      return { status: "skipped", reason: "Snort 3 alert_csv field list: the lines after it are read in its fields" };
+    }
+    if (!csv) return parseFastLine(text, ctx);
+    const prepared = prepareLine(text);
+    if (!prepared.ok) return prepared.outcome;
+    const fields = csv;
+    return guarded(() => parseFast(prepared.line, ctx, fields));
+  });
+}
+
+function parseFast(line: string, ctx: ParseContext, csv: CsvFields = null): ParseOutcome {
   // Snort 3's alert_json (a Suricata EVE record is refused there, naming its endpoint)
   if (/^\s*\{/.test(line)) return parseSnort3Json(line, ctx);
+  // after a field list is named, a line that is not fast.log's ("[**]" after its stamp) is alert_csv in it
+  if (csv && !(STAMP.test(line) && line.includes("[**]"))) {
+    return "fields" in csv ? parseSnort3CsvFields(line, csv.fields, ctx) : rejected(`Snort 3 alert_csv: ${csv.refused}`);
+  }
   // Snort 3's alert_csv: its separator right after the stamp (Snort 2's stamp ends in a blank)
   if (isSnort3Csv(line)) return parseSnort3Csv(line, ctx);
   const stamp = STAMP.exec(line);
