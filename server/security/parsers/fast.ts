@@ -88,6 +88,7 @@ function uploadLine({ line, text }: { line: number; text: string | null }, ctx: 
   if (text === null) return { status: "rejected", reason: "unreadable line" };
   if (text.trim() === "") return { status: "skipped", reason: "blank line" };
   const header = snort3CsvHeader(text.trim());
+  if (header && "snort2" in header) return { status: "skipped", reason: "Snort 2 alert_csv header: its lines are read by their columns" };
   if (header) {
     if (!header.ok) {
       setCsv({ refused: `the field list at line ${line} is not read (${header.reason.replace(/^Snort 3 alert_csv field list: /, "")})` });
@@ -152,7 +153,8 @@ function parseFast(line: string, ctx: ParseContext, csv: CsvFields = null, recor
   // Snort 3's alert_json (a Suricata EVE record is refused there, naming its endpoint)
   if (/^\s*\{/.test(line)) return parseSnort3Json(line, ctx);
   // after a field list is named, a line that is not fast.log's ("[**]" after its stamp) is alert_csv in it
-  if (csv && !(STAMP.test(line) && line.includes("[**]"))) {
+  // (Snort 2's alert_csv, its stamp then " ,", is still read as Snort 2's)
+  if (csv && !/^[\d/:.-]+ +(?:,|.*\[\*\*\])/.test(line)) {
     return "fields" in csv ? parseSnort3CsvFields(line, csv.fields, ctx) : rejected(`Snort 3 alert_csv: ${csv.refused}`);
   }
   // Snort 3's alert_csv: its separator right after the stamp (Snort 2's stamp ends in a blank)

@@ -283,6 +283,17 @@ describe("Snort 3 alert_csv with a custom field list (a header line, or ?fields=
     expect(() => upload(WITH_MSG, { snort3CsvFields: "timestamp,rule,nope" })).toThrow(/fields: Snort 3 alert_csv field list: not alert_csv field names: "nope"/);
   });
 
+  it("skips Snort 2's alert_csv header (its lines read as before), and reads fast.log and Snort 2 CSV lines after a Snort 3 field list as their own", () => {
+    const pf = "09/03/26-12:56:44.310212 ,1,2011716,4,\"ET SCAN Sipvicious User-Agent Detected (friendly-scanner)\",UDP,203.0.113.221,5103,192.0.2.130,5060,54925,Attempted Information Leak,2,alert,Allow";
+    const [head, a] = upload(`timestamp,sig_generator,sig_id,sig_rev,msg,proto,src,srcport,dst,dstport,id,classification,priority,action,disposition\n${pf}`);
+    expect(head).toEqual({ status: "skipped", reason: "Snort 2 alert_csv header: its lines are read by their columns" });
+    expect(event(a).signature).toBe("ET SCAN Sipvicious User-Agent Detected (friendly-scanner)");
+    const fast = '01/02-11:30:23.358639 [**] [1:648:18] "INDICATOR-SHELLCODE x86 NOOP" [**] [Priority: 1] {TCP} 192.0.2.254:80 -> 198.51.100.103:60884';
+    expect(upload(`# fields: timestamp rule msg\n${pf}\n${fast}\n11/30-10:00:00.123456, 1:1:1, "x"`).map((o) => o.status)).toEqual(["skipped", "event", "event", "event"]);
+    // an empty column after the stamp is still the named list's
+    expect(event(upload("# fields: timestamp msg rule src_ap\n11/30-10:00:00.123456, , 1:1:1, 203.0.113.7:1")[1])).toMatchObject({ signature: "1:1:1", src_ip: "203.0.113.7" });
+  });
+
   it("refuses a line that does not fit the named fields, naming them", () => {
     const [, few, bad] = upload(`# fields: timestamp rule msg src_ap\n11/30-10:00:00.123456, 1:1:1\n11/30-10:00:00.123456, 1:1:1, "x", 203.0.113.7`);
     expect(reason(few)).toBe("Snort 3 alert_csv: 2 columns for the 4 fields named (timestamp, rule, msg, src_ap)");

@@ -450,6 +450,16 @@ const PLAIN_HEADER = /^[a-z][a-z0-9_]{0,31}(?:\s*[,;|\t]\s*[a-z][a-z0-9_]{0,31})
 export type Snort3CsvFields = { ok: true; fields: readonly string[] } | { ok: false; reason: string };
 
 /**
+ * Snort 2's alert_csv field names (spo_csv.c, and pfSense's classification, action, disposition):
+ * a header of these is Snort 2's, whose lines are read by their own shape.
+ */
+const SNORT2_CSV_FIELDS: ReadonlySet<string> = new Set([
+  "timestamp", "sig_generator", "sig_id", "sig_rev", "msg", "proto", "src", "srcport", "dst", "dstport", "ethsrc", "ethdst", "ethlen", "tcpflags",
+  "tcpseq", "tcpack", "tcplen", "tcpwindow", "ttl", "tos", "id", "dgmlen", "iplen", "icmptype", "icmpcode", "icmpid", "icmpseq", "classification",
+  "priority", "action", "disposition",
+]);
+
+/**
  * A field list as a user names it: alert_csv's field names between blanks, commas, ";" or "|"
  * (snort.lua's quotes around it allowed). Names alert_csv does not write are refused, listed.
  */
@@ -470,11 +480,14 @@ export function snort3CsvFieldList(spec: string): Snort3CsvFields {
  * Whether a line names alert_csv's fields (null: it does not): "# fields: …", or a plain header
  * of lowercase names of which at least one is alert_csv's (its other names are then checked).
  */
-export function snort3CsvHeader(line: string): Snort3CsvFields | null {
+export function snort3CsvHeader(line: string): Snort3CsvFields | { snort2: true } | null {
   const comment = FIELDS_COMMENT.exec(line);
   if (comment) return snort3CsvFieldList(comment[1]);
-  if (line.length <= 2048 && PLAIN_HEADER.test(line) && line.split(/\s*[,;|\t]\s*/).some((n) => CSV_FIELDS.has(n.trim()))) return snort3CsvFieldList(line);
-  return null;
+  if (line.length > 2048 || !PLAIN_HEADER.test(line)) return null;
+  const names = line.split(/\s*[,;|\t]\s*/).map((n) => n.trim());
+  // Snort 2's header (sig_id, srcport …): not a field list of Snort 3's
+  if (names.every((n) => SNORT2_CSV_FIELDS.has(n)) && names.some((n) => !CSV_FIELDS.has(n))) return { snort2: true };
+  return names.some((n) => CSV_FIELDS.has(n)) ? snort3CsvFieldList(line) : null;
 }
 
 /**
