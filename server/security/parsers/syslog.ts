@@ -233,7 +233,7 @@ const PROFTPD_SYSTEMLOG_TAG = /^(proftpd)\[(\d{1,10})\] /;
 // (a zone after the stamp only with its offset, "CET+1": a name alone could be the device id)
 const ASA_STAMPED = new RegExp(String.raw`^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})(?: (?=[A-Za-z]{2,5}[+-]\d)${CISCO_ZONE})?(?: ([A-Za-z0-9_.-]{1,255}))? ?: (%(?:ASA|FTD|PIX)-\d-\d{6}: .*)$`);
 
-/** An ASA line stamped by the ASA itself (its local time: read in the configured zone, as any zone-less stamp). */
+/** An ASA line stamped by the ASA itself (its local time: read in the configured zone, as any zone-less stamp, or in the offset it shows after the stamp). */
 function asaEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason: string } {
   const [, mon, day, year, h, mi, sec, abbrev, sign, oh, om, host, message] = m;
   let time: TimeResult;
