@@ -34,7 +34,7 @@ import type { Stream } from "../lib/contracts/live";
 import { systemClock, type Clock } from "./clock";
 import { Hub } from "./live/hub";
 import { IncidentService, type ActionResult } from "./incidents/service";
-import { createSecurity } from "./security";
+import { createSecurity, type UploadOptions } from "./security";
 import type { NativeFormat } from "./security/formats";
 import type { LogIngestResult } from "./security/result";
 import type { ParsePool } from "./security/parse-pool";
@@ -330,16 +330,16 @@ export function createCore(handle: DatabaseHandle, options: CoreOptions) {
     ingestEvents: (items: readonly unknown[], source: string, malformed?: readonly Rejection[]): IngestResult =>
       metrics.timeIngest("events", source, () => security.ingestJson(items, source, malformed)),
     /** A log upload, answered line by line, parsed and stored on this thread (tests, benches, the CLI). */
-    ingestLog: (format: NativeFormat, bytes: Uint8Array, contentType: string | null): LogIngestResult =>
-      metrics.timeIngest(format, "api", () => security.ingestUpload(format, bytes, contentType)),
+    ingestLog: (format: NativeFormat, bytes: Uint8Array, contentType: string | null, upload: UploadOptions = {}): LogIngestResult =>
+      metrics.timeIngest(format, "api", () => security.ingestUpload(format, bytes, contentType, format, upload)),
     /**
      * POST /api/v1/ingest/{suricata,fast,syslog,transactions}: the same, parsed on the parse worker
      * when the server runs one (options.parsePool), then stored and committed here before it answers.
      */
-    ingestLogAsync: async (format: NativeFormat, bytes: Uint8Array, contentType: string | null): Promise<LogIngestResult> => {
+    ingestLogAsync: async (format: NativeFormat, bytes: Uint8Array, contentType: string | null, upload: UploadOptions = {}): Promise<LogIngestResult> => {
       let outcomes: Awaited<ReturnType<typeof security.parseUploadAsync>>;
       try {
-        outcomes = await security.parseUploadAsync(format, bytes, contentType);
+        outcomes = await security.parseUploadAsync(format, bytes, contentType, upload);
       } catch (error) {
         // counted as a failed ingest, as when parsing in place
         return metrics.timeIngest(format, "api", () => {

@@ -2,7 +2,8 @@ import { BodyError, checkContentType, decodeUtf8, parseBatchBody } from "../inge
 import type { NumberedOutcome } from "./ingest";
 import { DEFAULT_LINE_LIMITS, splitLogLines, type LineLimits } from "./lines";
 import { parseEveLine } from "./parsers/eve";
-import { parseFastLine } from "./parsers/fast";
+import { parseFastLine, parseFastUpload } from "./parsers/fast";
+import { snort3CsvFieldList } from "./parsers/snort3";
 import { parseSyslogLine, syslogHost } from "./parsers/syslog";
 import { parseTransactionCsv, parseTransactionRecord } from "./parsers/transactions";
 import type { ParseContext, ParseOutcome } from "./types";
@@ -28,6 +29,15 @@ export function parseUpload(format: NativeFormat, bytes: Uint8Array, contentType
   const lines = splitLogLines(bytes, limits);
   if (lines.length === 0) throw new BodyError(400, "empty_body", "body is empty: send one line per event");
   if (format === "transactions") return parseCsv(bytes, ctx);
+  if (format === "fast") {
+    // ?fields= (Snort 3 alert_csv's field list) names fields it writes, or the upload is refused
+    if (ctx.snort3CsvFields !== undefined) {
+      const list = snort3CsvFieldList(ctx.snort3CsvFields);
+      if (!list.ok) throw new BodyError(400, "invalid_fields", `fields: ${list.reason}`);
+    }
+    const outcomes = parseFastUpload(lines.map(({ line, text, error }) => ({ line, text: error !== undefined ? null : text })), ctx);
+    return lines.map(({ line, error }, i) => ({ line, outcome: error !== undefined ? { status: "rejected", reason: error } : outcomes[i] }));
+  }
   const parse = LINE_PARSERS[format];
   const outcomes: NumberedOutcome[] = lines.map(({ line, text, error }) => ({
     line,

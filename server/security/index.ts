@@ -10,13 +10,19 @@ import { formatProblem, type ConfigProblem } from "../network/config";
 import { RulesFile, type RulesFileOptions } from "./rules-file";
 import { DEFAULT_WARM_ROWS, warmRules } from "./warm";
 import { SecurityStore, type NumberedOutcome } from "./ingest";
-import type { ParsedEvent, RuleState } from "./types";
+import type { ParseContext, ParsedEvent, RuleState } from "./types";
 import { maskCardNumbers, maskDeep } from "./masking";
 import { parseUpload, type NativeFormat } from "./formats";
 import { parseSyslogLine } from "./parsers/syslog";
 import type { LogIngestResult } from "./result";
 import type { ParsePool } from "./parse-pool";
 import type { TallySums } from "../../db/queries/tally-sums";
+
+/** What a request says of its upload's lines beside its body. */
+export interface UploadOptions {
+  /** /ingest/fast's ?fields=: the field list of its Snort 3 alert_csv lines */
+  fields?: string;
+}
 
 export interface SecurityOptions {
   window: TimeWindow;
@@ -75,18 +81,19 @@ export function createSecurity(sqlite: Database.Database, clock: Clock, hub: Hub
     return rejected.result(batch.stored.length);
   };
 
-  const context = () => ({ now: clock.now(), timeZone: options.timeZone ?? "UTC" });
+  /** `upload`: what the request said of its lines (/ingest/fast's ?fields=: Snort 3 alert_csv's field list) */
+  const context = (upload: UploadOptions = {}): ParseContext => ({ now: clock.now(), timeZone: options.timeZone ?? "UTC", ...(upload.fields !== undefined ? { snort3CsvFields: upload.fields } : {}) });
 
   /** POST /api/v1/ingest/{suricata,fast,syslog,transactions}: one upload, answered line by line. */
-  const ingestUpload = (format: NativeFormat, bytes: Uint8Array, contentType: string | null, source: string = format): LogIngestResult =>
-    store.ingestOutcomes(parseUpload(format, bytes, contentType, context()), source);
+  const ingestUpload = (format: NativeFormat, bytes: Uint8Array, contentType: string | null, source: string = format, upload: UploadOptions = {}): LogIngestResult =>
+    store.ingestOutcomes(parseUpload(format, bytes, contentType, context(upload)), source);
 
   /**
    * An upload's lines → outcomes, on the parse pool's thread when there is one: the HTTP routes
    * parse here and then store with `storeOutcomes`, so the event loop parses no upload.
    */
-  const parseUploadAsync = async (format: NativeFormat, bytes: Uint8Array, contentType: string | null) =>
-    options.parsePool ? options.parsePool.parse(format, bytes, contentType, context()) : parseUpload(format, bytes, contentType, context());
+  const parseUploadAsync = async (format: NativeFormat, bytes: Uint8Array, contentType: string | null, upload: UploadOptions = {}) =>
+    options.parsePool ? options.parsePool.parse(format, bytes, contentType, context(upload)) : parseUpload(format, bytes, contentType, context(upload));
 
   /** Stores an upload's outcomes (from parseUploadAsync), answered line by line. */
   const storeOutcomes = (outcomes: readonly NumberedOutcome[], source: string): LogIngestResult => store.ingestOutcomes(outcomes, source);

@@ -85,6 +85,8 @@ export interface ParseContext {
   now: number;
   /** IANA zone for stamps without an offset (RFC 3164, fast.log); default "UTC" */
   timeZone?: string;
+  /** /ingest/fast's ?fields=: the field list Snort 3's alert_csv lines of the upload are written in */
+  snort3CsvFields?: string;
 }
 
 /** An event as stored: what detections see. */

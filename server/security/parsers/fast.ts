@@ -2,7 +2,7 @@ import { canonicalIp } from "../../../lib/net/ip";
 import type { ParseContext, ParseOutcome } from "../types";
 import { finish, guarded, portOf, prepareLine, quoted, type Draft } from "./common";
 import { actionOf, idsDraft, NO_ENDPOINTS, type Endpoint, type Endpoints } from "./ids";
-import { isSnort3Csv, looksLikeSnort3Csv, parseSnort3Csv, parseSnort3Json, SNORT3_CSV_CUSTOM } from "./snort3";
+import { isSnort3Csv, looksLikeSnort3Csv, parseSnort3Csv, parseSnort3CsvFields, parseSnort3Json, snort3CsvFieldList, snort3CsvHeader, SNORT3_CSV_CUSTOM } from "./snort3";
 import { fractionMs, isCalendarDate, resolveYearless, zonedInstant, type TimeResult } from "./time";
 
 // Snort 2/3 and Suricata fast.log, one alert per line:
@@ -43,9 +43,120 @@ export function parseFastLine(line: string, ctx: ParseContext): ParseOutcome {
   return guarded(() => parseFast(prepared.line, ctx));
 }
 
-function parseFast(line: string, ctx: ParseContext): ParseOutcome {
+/** What the upload said of its alert_csv lines so far: the fields they are in, or why the list named is not read. */
+type CsvFields = { fields: readonly string[] } | { refused: string } | null;
+
+/**
+ * An upload's lines to one outcome each (`text` null: a line already refused, too long or not
+ * UTF-8, whose outcome the caller keeps). Read line by line as parseFastLine reads them, but a
+ * line naming Snort 3 alert_csv's fields ("# fields: timestamp rule msg …", or a plain CSV header
+ * of its field names) is skipped, counted, and the alert_csv lines after it are read in those
+ * fields, as are all of them with `ctx.snort3CsvFields` (?fields=, checked by the caller) until a
+ * header says otherwise.
+ */
+export function parseFastUpload(lines: readonly { line: number; text: string | null }[], ctx: ParseContext): ParseOutcome[] {
+  let csv: CsvFields = null;
+  if (ctx.snort3CsvFields !== undefined) {
+    const list = snort3CsvFieldList(ctx.snort3CsvFields);
+    csv = list.ok ? { fields: list.fields } : { refused: `?fields= is not read (${list.reason.replace(/^Snort 3 alert_csv field list: /, "")})` };
+  }
+  const out: ParseOutcome[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i].text;
+    // Snort's alert_full: a record over several lines, up to a blank line
+    if (text !== null && ALERT_FULL_HEAD.test(text)) {
+      let end = i + 1;
+      while (end < lines.length && lines[end].text !== null && lines[end].text!.trim() !== "" && !ALERT_FULL_HEAD.test(lines[end].text!)) end++;
+      const ended = end < lines.length && (lines[end].text === "" || lines[end].text?.trim() === "" || ALERT_FULL_HEAD.test(lines[end].text ?? ""));
+      const record = lines.slice(i, end).map((l) => l.text!);
+      out.push(
+        !ended
+          ? rejected(end < lines.length ? "alert_full: a line of the record is unreadable" : "alert_full: the record is cut off at the end of the upload (no blank line after it): send whole records")
+          : guarded(() => parseAlertFull(record, ctx)),
+      );
+      for (let j = i + 1; j < end; j++) out.push(ALERT_FULL_PART);
+      i = end - 1;
+      continue;
+    }
+    out.push(uploadLine(lines[i], ctx, csv, (next) => (csv = next)));
+  }
+  return out;
+}
+
+/** One line of an upload that is not part of an alert_full record (see parseFastUpload). */
+function uploadLine({ line, text }: { line: number; text: string | null }, ctx: ParseContext, csv: CsvFields, setCsv: (next: CsvFields) => void): ParseOutcome {
+  if (text === null) return { status: "rejected", reason: "unreadable line" };
+  if (text.trim() === "") return { status: "skipped", reason: "blank line" };
+  const header = snort3CsvHeader(text.trim());
+  if (header && "snort2" in header) return { status: "skipped", reason: "Snort 2 alert_csv header: its lines are read by their columns" };
+  if (header) {
+    if (!header.ok) {
+      setCsv({ refused: `the field list at line ${line} is not read (${header.reason.replace(/^Snort 3 alert_csv field list: /, "")})` });
+      return { status: "rejected", reason: header.reason };
+    }
+    setCsv({ fields: header.fields });
+    return { status: "skipped", reason: "Snort 3 alert_csv field list: the lines after it are read in its fields" };
+  }
+  if (!csv) return parseFastLine(text, ctx);
+  const prepared = prepareLine(text);
+  if (!prepared.ok) return prepared.outcome;
+  return guarded(() => parseFast(prepared.line, ctx, csv));
+}
+
+// Snort's alert_full (Snort 2's alert_full, Snort 3's alert_full), one alert over several lines:
+//   [**] [1:2010935:3] ET POLICY Suspicious inbound to MSSQL port 1433 [**]
+//   [Classification: Potentially Bad Traffic] [Priority: 2]
+//   11/30-10:00:00.123456 203.0.113.7:50284 -> 192.0.2.10:1433
+//   TCP TTL:111 TOS:0x0 ID:256 IpLen:20 DgmLen:48 DF
+//   ******S* Seq: 0x3A2B4C5D  Ack: 0x0  Win: 0x2000  TcpLen: 28
+//   [Xref => http://doc.emergingthreats.net/2010935]
+//   (a blank line)
+// With -e the stamp line holds the link-layer addresses ("… 0:C:29:AA:BB:CC -> … type:0x800
+// len:0x3C") and the IP addresses open the next line, before the protocol.
+const ALERT_FULL_HEAD = /^\[\*\*\] \[\d{1,10}:\d{1,10}:\d{1,10}\] /;
+const ALERT_FULL_PART: ParseOutcome = { status: "skipped", reason: "alert_full: a line of the record above (its first line carries the outcome)" };
+/** the protocol line's first word: "TCP TTL:…", "ICMP TTL:…", "IPV6-ICMP …" */
+const FULL_PROTO = /^([A-Z][A-Z0-9-]{1,15})(?: |$)/;
+const LINK_LAYER = / type:0x[0-9A-Fa-f]{1,4}(?: |$)/;
+
+/**
+ * One alert_full record (its lines, up to the blank line after it) to an IDS event, read as the
+ * fast.log line of the same alert is: the rule's line, its bracketed lines before the stamp
+ * (classification, priority, AppID), the stamp with the addresses, the protocol line after.
+ */
+function parseAlertFull(record: readonly string[], ctx: ParseContext): ParseOutcome {
+  const prepared = prepareLine(record.join("\n"));
+  if (!prepared.ok) return prepared.outcome.status === "rejected" ? rejected(`alert_full record: ${prepared.outcome.reason.replace(/^line /, "")}`) : prepared.outcome;
+  const head = record[0].trimEnd();
+  if (!head.endsWith("[**]") || head.length < 20) return rejected(`alert_full: expected "[**] [gid:sid:rev] message [**]": ${quoted(head, 40)}`);
+  let i = 1;
+  const brackets: string[] = [];
+  while (i < record.length && /^\s*\[/.test(record[i])) brackets.push(record[i++].trim());
+  const stamp = i < record.length ? STAMP.exec(`${record[i]} `) : null;
+  if (!stamp) return rejected("alert_full: no MM/DD-hh:mm:ss stamp line with the addresses after the rule's lines");
+  let addresses = `${record[i]} `.slice(stamp[0].length).trim();
+  let protoLine = record[i + 1]?.trim() ?? "";
+  if (LINK_LAYER.test(` ${addresses}`)) {
+    // -e: the IP addresses open the next line, the protocol after them
+    const ip = /^(\S+ -> \S+)\s*(.*)$/.exec(protoLine);
+    addresses = ip ? ip[1] : "";
+    protoLine = ip ? ip[2] : protoLine;
+  }
+  if (addresses !== "" && !/^\S+ -> \S+$/.test(addresses)) return rejected(`alert_full: addresses: expected "source -> destination": ${quoted(addresses, 40)}`);
+  const proto = FULL_PROTO.exec(protoLine)?.[1];
+  const line = `${stamp[0]}${head} ${brackets.join(" ")}${proto ? ` {${proto}}` : ""}${addresses ? ` ${addresses}` : ""}`;
+  return parseFast(line, ctx, null, prepared.line);
+}
+
+/** `record`: the alert_full record `line` was made of (what is stored and fingerprinted). */
+function parseFast(line: string, ctx: ParseContext, csv: CsvFields = null, record?: string): ParseOutcome {
   // Snort 3's alert_json (a Suricata EVE record is refused there, naming its endpoint)
   if (/^\s*\{/.test(line)) return parseSnort3Json(line, ctx);
+  // after a field list is named, a line that is not fast.log's ("[**]" after its stamp) is alert_csv in it
+  // (Snort 2's alert_csv, its stamp then " ,", is still read as Snort 2's)
+  if (csv && !/^[\d/:.-]+ +(?:,|.*\[\*\*\])/.test(line)) {
+    return "fields" in csv ? parseSnort3CsvFields(line, csv.fields, ctx) : rejected(`Snort 3 alert_csv: ${csv.refused}`);
+  }
   // Snort 3's alert_csv: its separator right after the stamp (Snort 2's stamp ends in a blank)
   if (isSnort3Csv(line)) return parseSnort3Csv(line, ctx);
   const stamp = STAMP.exec(line);
@@ -111,7 +222,7 @@ function parseFast(line: string, ctx: ParseContext): ParseOutcome {
     ends = read;
   }
   const draft = idsDraft({ gid, sid, rev, signature, classification, priority, appId, iface: iface?.[1] ?? null, action, proto, ends, service });
-  return finish("fast", { time: time.ms, ...draft }, line);
+  return finish("fast", { time: time.ms, ...draft }, record ?? line);
 }
 
 // Snort 2's alert_csv, in the two column lists that can be known (the stamp is the first column,

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseUpload } from "../formats";
-import type { ParseOutcome, ParsedEvent } from "../types";
+import type { ParseContext, ParseOutcome, ParsedEvent } from "../types";
 import { parseEveLine } from "./eve";
 import { parseFastLine } from "./fast";
 
@@ -232,6 +232,75 @@ describe("parseFastLine: Snort 3's alert_csv", () => {
   });
 });
 
+describe("Snort 3 alert_csv with a custom field list (a header line, or ?fields= on /ingest/fast)", () => {
+  const upload = (body: string, extra: Partial<ParseContext> = {}) => parseUpload("fast", Buffer.from(body), "text/plain", { ...ctx, ...extra }).map((o) => o.outcome);
+  const DEFAULT = "11/30-10:00:00.123456, 1542, TCP, stream_tcp, 97, C2S, 203.0.113.7:50284, 192.0.2.10:80, 1:2010935:3, would_drop";
+  // snort.lua: alert_csv = { fields = 'timestamp pkt_num proto pkt_gen pkt_len dir src_ap dst_ap rule action msg' }
+  const WITH_MSG = `${DEFAULT}, "ET POLICY Suspicious inbound to MSSQL port 1433"`;
+
+  it("reads the lines after a '# fields:' header in its fields, msg as the signature; the header itself is skipped, counted", () => {
+    const [head, e] = upload(`# fields: timestamp pkt_num proto pkt_gen pkt_len dir src_ap dst_ap rule action msg\n${WITH_MSG}\n`);
+    expect(head).toEqual({ status: "skipped", reason: "Snort 3 alert_csv field list: the lines after it are read in its fields" });
+    expect(event(e)).toMatchObject({ time: Date.UTC(2026, 10, 30, 10, 0, 0, 123), kind: "ids_alert", service: "snort", signature: "ET POLICY Suspicious inbound to MSSQL port 1433", src_ip: "203.0.113.7", src_port: 50284, dst_ip: "192.0.2.10", dst_port: 80, proto: "TCP" });
+    expect(event(e).attributes).toMatchObject({ gid: 1, sid: 2010935, rev: 3, action: "would_block", pkt_num: 1542, pkt_gen: "stream_tcp", direction: "C2S" });
+    expect(event(e).raw).toBe(WITH_MSG);
+  });
+
+  it("reads a plain CSV header (any order, a subset, any separator), addresses and ports on their own, class and priority; the rule's id without msg", () => {
+    const [, a, b] = upload(
+      [
+        "timestamp,rule,msg,src_addr,src_port,dst_addr,dst_port,proto,action,class,priority",
+        '11/30-10:00:00.123456,1:2010935:3,"ET POLICY x, with a comma",203.0.113.7,50284,192.0.2.10,1433,TCP,allow,Potentially Bad Traffic,2',
+        "11/30-10:00:01.000000,1:2010936:1,,203.0.113.8,,192.0.2.10,,ICMP,drop,none,0",
+      ].join("\n"),
+    );
+    expect(event(a)).toMatchObject({ signature: "ET POLICY x, with a comma", src_ip: "203.0.113.7", src_port: 50284, dst_port: 1433, proto: "TCP" });
+    expect(event(a).attributes).toMatchObject({ category: "Potentially Bad Traffic", priority: 2, action: "allowed" });
+    expect(event(b)).toMatchObject({ signature: "1:2010936:1", src_ip: "203.0.113.8", src_port: null, dst_port: null, proto: "ICMP" });
+    expect(event(b).attributes).toMatchObject({ action: "blocked" });
+    // gid/sid/rev on their own, seconds for the time, the separator " | "
+    const [, c] = upload("# fields: seconds | gid | sid | rev | msg | src_ap | dst_ap\n1795996800 | 1 | 384 | 8 | \"PROTOCOL-ICMP PING\" | 192.0.2.1:0 | 198.51.100.2:0");
+    expect(event(c)).toMatchObject({ time: 1795996800_000, signature: "PROTOCOL-ICMP PING", src_ip: "192.0.2.1", attributes: expect.objectContaining({ gid: 1, sid: 384, rev: 8 }) });
+  });
+
+  it("gives the default field list, named, the same event as without a header", () => {
+    const [, named] = upload(`timestamp, pkt_num, proto, pkt_gen, pkt_len, dir, src_ap, dst_ap, rule, action\n${DEFAULT}`);
+    const plain = event(parseFastLine(DEFAULT, ctx));
+    expect({ ...event(named), fingerprint: null }).toEqual({ ...plain, fingerprint: null });
+  });
+
+  it("takes the field list from ?fields= (ctx.snort3CsvFields) for the whole upload, a header line in it overriding it for the lines after", () => {
+    const [a, , b] = upload(`${WITH_MSG}\n# fields: timestamp,rule,msg\n11/30-10:00:02.000000, 1:9:1, "LOCAL x"`, { snort3CsvFields: "timestamp,pkt_num,proto,pkt_gen,pkt_len,dir,src_ap,dst_ap,rule,action,msg" });
+    expect(event(a).signature).toBe("ET POLICY Suspicious inbound to MSSQL port 1433");
+    expect(event(b)).toMatchObject({ signature: "LOCAL x", src_ip: null, time: Date.UTC(2026, 10, 30, 10, 0, 2) });
+  });
+
+  it("refuses a field list naming fields alert_csv does not write, listing them, and the lines read by it; ?fields= so is a 400", () => {
+    const [head, line] = upload(`# fields: timestamp,rule,signature,src,msg\n${WITH_MSG}`);
+    expect(head).toEqual({ status: "rejected", reason: 'Snort 3 alert_csv field list: not alert_csv field names: "signature", "src"' });
+    expect(reason(line)).toBe('Snort 3 alert_csv: the field list at line 1 is not read (not alert_csv field names: "signature", "src")');
+    expect(reason(upload("timestamp,rule,bogus\n")[0])).toBe('Snort 3 alert_csv field list: not alert_csv field names: "bogus"');
+    expect(() => upload(WITH_MSG, { snort3CsvFields: "timestamp,rule,nope" })).toThrow(/fields: Snort 3 alert_csv field list: not alert_csv field names: "nope"/);
+  });
+
+  it("skips Snort 2's alert_csv header (its lines read as before), and reads fast.log and Snort 2 CSV lines after a Snort 3 field list as their own", () => {
+    const pf = "09/03/26-12:56:44.310212 ,1,2011716,4,\"ET SCAN Sipvicious User-Agent Detected (friendly-scanner)\",UDP,203.0.113.221,5103,192.0.2.130,5060,54925,Attempted Information Leak,2,alert,Allow";
+    const [head, a] = upload(`timestamp,sig_generator,sig_id,sig_rev,msg,proto,src,srcport,dst,dstport,id,classification,priority,action,disposition\n${pf}`);
+    expect(head).toEqual({ status: "skipped", reason: "Snort 2 alert_csv header: its lines are read by their columns" });
+    expect(event(a).signature).toBe("ET SCAN Sipvicious User-Agent Detected (friendly-scanner)");
+    const fast = '01/02-11:30:23.358639 [**] [1:648:18] "INDICATOR-SHELLCODE x86 NOOP" [**] [Priority: 1] {TCP} 192.0.2.254:80 -> 198.51.100.103:60884';
+    expect(upload(`# fields: timestamp rule msg\n${pf}\n${fast}\n11/30-10:00:00.123456, 1:1:1, "x"`).map((o) => o.status)).toEqual(["skipped", "event", "event", "event"]);
+    // an empty column after the stamp is still the named list's
+    expect(event(upload("# fields: timestamp msg rule src_ap\n11/30-10:00:00.123456, , 1:1:1, 203.0.113.7:1")[1])).toMatchObject({ signature: "1:1:1", src_ip: "203.0.113.7" });
+  });
+
+  it("refuses a line that does not fit the named fields, naming them", () => {
+    const [, few, bad] = upload(`# fields: timestamp rule msg src_ap\n11/30-10:00:00.123456, 1:1:1\n11/30-10:00:00.123456, 1:1:1, "x", 203.0.113.7`);
+    expect(reason(few)).toBe("Snort 3 alert_csv: 2 columns for the 4 fields named (timestamp, rule, msg, src_ap)");
+    expect(reason(bad)).toBe('src_ap: not address:port: "203.0.113.7"');
+  });
+});
+
 describe("Snort 3 alert_json on the endpoints", () => {
   it("is taken as NDJSON on /ingest/fast, line by line beside fast.log", () => {
     const body = Buffer.from(`${DEFAULT_JSON}\n${json()}\n01/02-11:30:23.358639 [**] [1:648:18] "INDICATOR-SHELLCODE x86 NOOP" [**] [Priority: 1] {TCP} 192.0.2.254:80 -> 198.51.100.103:60884\n`);
@@ -257,5 +326,10 @@ describe("the README's Snort 3 examples", () => {
     expect(withMsg.attributes).toMatchObject({ category: "Potentially Bad Traffic", priority: 2, action: "allowed" });
     expect(withMsg.attributes?.app_proto).toBeUndefined();
     expect(csv).toMatchObject({ signature: "1:2010935:3", src_ip: "203.0.113.7", dst_port: 80 });
+    // a field list named in a header line, then a record in it
+    const at = readme.split("\n").findIndex((l) => l.startsWith("    # fields: "));
+    const [head, record] = parseUpload("fast", Buffer.from(readme.split("\n").slice(at, at + 2).map((l) => l.slice(4)).join("\n")), "text/plain", ctx).map((o) => o.outcome);
+    expect(head.status).toBe("skipped");
+    expect(event(record)).toMatchObject({ signature: "ET POLICY Suspicious inbound to MSSQL port 1433", dst_port: 1433, time: Date.UTC(2026, 10, 30, 10, 0, 1) });
   });
 });

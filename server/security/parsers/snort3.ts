@@ -49,7 +49,7 @@ const SNORT_ONLY = ["pkt_num", "pkt_gen", "src_ap", "dst_ap", "rule", "b64_data"
 
 /** alert_csv's default field list (csv_deflt), which is what can be read of its CSV. */
 export const SNORT3_CSV_DEFAULT = ["timestamp", "pkt_num", "proto", "pkt_gen", "pkt_len", "dir", "src_ap", "dst_ap", "rule", "action"] as const;
-const CSV_EXPECTED = `read are its default fields, in order: ${SNORT3_CSV_DEFAULT.join(", ")} (a custom field list cannot be known)`;
+const CSV_EXPECTED = `read are its default fields, in order: ${SNORT3_CSV_DEFAULT.join(", ")} (for another field list, name it in a line before: "# fields: timestamp rule msg …", or in ?fields=)`;
 
 const STAMP = /^(\d{2})\/(\d{2})(?:\/(\d{2}))?-(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
 const RULE = /^(\d{1,10}):(\d{1,10}):(\d{1,10})$/;
@@ -99,8 +99,12 @@ export function parseSnort3Json(line: string, ctx: ParseContext): ParseOutcome {
   if (!Object.keys(rec).some((k) => JSON_FIELD_SET.has(k))) {
     return rejected("not Snort 3 alert_json: none of its fields (timestamp, seconds, rule, msg, src_ap …)");
   }
+  return recordOutcome(rec, line, rawOf(rec, line, read.mended), ctx, "alert_json");
+}
 
-  const time = jsonTime(rec, ctx);
+/** A Snort 3 record (alert_json's object, or an alert_csv line read by its field names) to an IDS event or a rejection naming the field. */
+function recordOutcome(rec: Rec, line: string, raw: string, ctx: ParseContext, logger: "alert_json" | "alert_csv"): ParseOutcome {
+  const time = jsonTime(rec, ctx, logger);
   if (!time.ok) return rejected(time.reason);
 
   // the rule: "gid:sid:rev", else gid, sid and rev on their own
@@ -126,7 +130,7 @@ export function parseSnort3Json(line: string, ctx: ParseContext): ParseOutcome {
   // the message (Snort's own quotes around it are the JSON string's); without msg in the list, the rule's id
   let signature = msg.value === null ? "" : msg.value.trim();
   if (!signature) signature = sid === null ? "" : rec.rule !== undefined ? (rec.rule as string) : `${gid ?? 1}:${sid}:${rev ?? 0}`;
-  if (!signature) return rejected("rule: missing: neither rule, sid nor msg is in the record (alert_json's fields)");
+  if (!signature) return rejected(`rule: missing: neither rule, sid nor msg is in the record (${logger}'s fields)`);
 
   const cls = text(rec, "class");
   if (!cls.ok) return rejected(cls.reason);
@@ -169,7 +173,7 @@ export function parseSnort3Json(line: string, ctx: ParseContext): ParseOutcome {
     service: "snort",
   });
   Object.assign(draft.attributes!, packetAttributes(rec, line));
-  return finish("fast", { time: time.ms, ...draft }, line, rawOf(rec, line, read.mended));
+  return finish("fast", { time: time.ms, ...draft }, line, raw);
 }
 
 type ReadObject = { ok: true; rec: Rec; mended: boolean } | { ok: false; reason: string };
@@ -226,7 +230,7 @@ function unquote(value: string): string {
 }
 
 /** The instant of the record: `seconds` when it is there (to the microsecond with `timestamp`'s fraction), else `timestamp`. */
-function jsonTime(rec: Rec, ctx: ParseContext): TimeResult {
+function jsonTime(rec: Rec, ctx: ParseContext, logger: "alert_json" | "alert_csv"): TimeResult {
   const stamp = rec.timestamp;
   if (stamp !== undefined && typeof stamp !== "string") return { ok: false, reason: `timestamp: not a Snort stamp: ${shown(stamp)}` };
   const seconds = rec.seconds;
@@ -235,7 +239,7 @@ function jsonTime(rec: Rec, ctx: ParseContext): TimeResult {
     const fraction = stamp === undefined ? undefined : STAMP.exec(stamp)?.[7];
     return { ok: true, ms: seconds * 1000 + fractionMs(fraction) };
   }
-  if (stamp === undefined) return { ok: false, reason: "timestamp: missing (alert_json's fields have neither timestamp nor seconds)" };
+  if (stamp === undefined) return { ok: false, reason: `timestamp: missing (${logger}'s fields have neither timestamp nor seconds)` };
   return snort3Time(stamp, ctx);
 }
 
@@ -307,7 +311,8 @@ function packetAttributes(rec: Rec, line: string): Record<string, unknown> {
   const service = str("service");
   const target = str("target");
   return {
-    pkt_num: typeof rec.pkt_num === "number" ? bigNumber(rec.pkt_num, "pkt_num", line) : undefined,
+    // (alert_csv's digits past 2^53 are kept as written)
+    pkt_num: typeof rec.pkt_num === "number" ? bigNumber(rec.pkt_num, "pkt_num", line) : typeof rec.pkt_num === "string" && /^\d{1,20}$/.test(rec.pkt_num) ? rec.pkt_num : undefined,
     pkt_gen: str("pkt_gen"),
     direction: str("dir"),
     app_proto: service && service !== "unknown" ? service : undefined,
@@ -421,4 +426,99 @@ export function parseSnort3Csv(line: string, ctx: ParseContext): ParseOutcome {
   });
   Object.assign(draft.attributes!, { pkt_num: Number.isSafeInteger(Number(f[1])) ? Number(f[1]) : f[1], pkt_gen: f[3], direction: f[5] });
   return finish("fast", { time: time.ms, ...draft }, line);
+}
+
+// ---------------------------------------------------------------------------------------------
+// alert_csv in a field list the user names (snort.lua's `alert_csv = { fields = '…' }`): in a line
+// before the records, "# fields: timestamp rule msg …" or a plain CSV header "timestamp,rule,msg,…",
+// or in /ingest/fast's ?fields= for the whole upload. The records are then read by their names, as
+// alert_json's are, so they make the same events.
+
+/** Every field alert_csv can write (alert_csv.cc's csv_range): alert_json's but app_id. */
+const CSV_FIELDS: ReadonlySet<string> = new Set(JSON_FIELDS.filter((f) => f !== "app_id"));
+/** Fields alert_csv writes as a number (read as alert_json's, whose checks then apply). */
+const CSV_NUMERIC: ReadonlySet<string> = new Set([
+  "client_bytes", "client_pkts", "dst_port", "eth_len", "flowstart_time", "geneve_vni", "gid", "icmp_code", "icmp_id", "icmp_seq", "icmp_type",
+  "ip_id", "ip_len", "mpls", "pkt_len", "pkt_num", "priority", "rev", "seconds", "server_bytes", "server_pkts", "sgt", "sid", "src_port",
+  "tcp_ack", "tcp_len", "tcp_seq", "tcp_win", "tos", "ttl", "udp_len", "vlan",
+]);
+/** alert_csv's `separator`: ", " by default, else what the line's columns split by (tried in this order). */
+const CSV_SEPARATORS = [", ", " | ", " ; ", "\t", ";", "|", ","] as const;
+const FIELDS_COMMENT = /^#\s*fields\s*[:=]?\s*(.*)$/i;
+const PLAIN_HEADER = /^[a-z][a-z0-9_]{0,31}(?:\s*[,;|\t]\s*[a-z][a-z0-9_]{0,31})+\s*$/;
+
+export type Snort3CsvFields = { ok: true; fields: readonly string[] } | { ok: false; reason: string };
+
+/**
+ * Snort 2's alert_csv field names (spo_csv.c, and pfSense's classification, action, disposition):
+ * a header of these is Snort 2's, whose lines are read by their own shape.
+ */
+const SNORT2_CSV_FIELDS: ReadonlySet<string> = new Set([
+  "timestamp", "sig_generator", "sig_id", "sig_rev", "msg", "proto", "src", "srcport", "dst", "dstport", "ethsrc", "ethdst", "ethlen", "tcpflags",
+  "tcpseq", "tcpack", "tcplen", "tcpwindow", "ttl", "tos", "id", "dgmlen", "iplen", "icmptype", "icmpcode", "icmpid", "icmpseq", "classification",
+  "priority", "action", "disposition",
+]);
+
+/**
+ * A field list as a user names it: alert_csv's field names between blanks, commas, ";" or "|"
+ * (snort.lua's quotes around it allowed). Names alert_csv does not write are refused, listed.
+ */
+export function snort3CsvFieldList(spec: string): Snort3CsvFields {
+  const names = spec.trim().replace(/^['"]|['"]$/g, "").split(/[\s,;|]+/).filter(Boolean);
+  if (names.length === 0) return { ok: false, reason: "Snort 3 alert_csv field list: no field names" };
+  const unknown = [...new Set(names.filter((n) => !CSV_FIELDS.has(n)))];
+  if (unknown.length) {
+    const shownNames = unknown.slice(0, 8).map((n) => quoted(n, 32)).join(", ");
+    return { ok: false, reason: `Snort 3 alert_csv field list: not alert_csv field names: ${shownNames}${unknown.length > 8 ? ` and ${unknown.length - 8} more` : ""}` };
+  }
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) return { ok: false, reason: `Snort 3 alert_csv field list: ${twice} named twice` };
+  return { ok: true, fields: names };
+}
+
+/**
+ * Whether a line names alert_csv's fields (null: it does not): "# fields: …", or a plain header
+ * of lowercase names of which at least one is alert_csv's (its other names are then checked).
+ */
+export function snort3CsvHeader(line: string): Snort3CsvFields | { snort2: true } | null {
+  const comment = FIELDS_COMMENT.exec(line);
+  if (comment) return snort3CsvFieldList(comment[1]);
+  if (line.length > 2048 || !PLAIN_HEADER.test(line)) return null;
+  const names = line.split(/\s*[,;|\t]\s*/).map((n) => n.trim());
+  // Snort 2's header (sig_id, srcport …): not a field list of Snort 3's
+  if (names.every((n) => SNORT2_CSV_FIELDS.has(n)) && names.some((n) => !CSV_FIELDS.has(n))) return { snort2: true };
+  return names.some((n) => CSV_FIELDS.has(n)) ? snort3CsvFieldList(line) : null;
+}
+
+/**
+ * One alert_csv line in the named field list to an IDS event, read as alert_json's record of the
+ * same fields is. Only msg may hold the separator (the rule's text, written raw): extra columns
+ * are its own. An empty column is a field that does not apply (left out, as alert_json leaves it).
+ */
+export function parseSnort3CsvFields(line: string, fields: readonly string[], ctx: ParseContext): ParseOutcome {
+  const msgAt = fields.indexOf("msg");
+  let cols: string[] | null = null;
+  let counted = 0;
+  for (const sep of CSV_SEPARATORS) {
+    const pieces = line.split(sep);
+    if (pieces.length > 1 && counted === 0) counted = pieces.length;
+    if (pieces.length === fields.length) cols = pieces;
+    else if (pieces.length > fields.length && msgAt >= 0) {
+      const extra = pieces.length - fields.length;
+      cols = [...pieces.slice(0, msgAt), pieces.slice(msgAt, msgAt + extra + 1).join(sep), ...pieces.slice(msgAt + extra + 1)];
+    }
+    if (cols) break;
+  }
+  if (!cols) return rejected(`Snort 3 alert_csv: ${counted || 1} column${counted > 1 ? "s" : ""} for the ${fields.length} fields named (${fields.join(", ")})`);
+  const rec: Rec = {};
+  fields.forEach((name, i) => {
+    let v = cols[i].trim();
+    if (name === "msg" || name === "b64_data") v = unquote(v);
+    if (v === "") return;
+    rec[name] = CSV_NUMERIC.has(name) && /^\d{1,15}$/.test(v) ? Number(v) : v;
+  });
+  const b64 = typeof rec.b64_data === "string" ? rec.b64_data : null;
+  const maskedB64 = b64 === null ? null : maskCardNumbersInBase64(b64);
+  const raw = maskCardNumbers(b64 !== null && maskedB64 !== b64 ? line.split(b64).join(maskedB64!) : line);
+  return recordOutcome(rec, line, raw, ctx, "alert_csv");
 }

@@ -59,7 +59,7 @@ export const SPACED_ORIGIN = String.raw`(?![A-Z][a-z]{2} {1,2}\d|\d{4}-\d\d-\d\d
 // stamp, its uptime ("1w2d: ") or the zone of a header-less line
 // (an origin-id string with spaces, "core rtr 1: ", only where the device's stamp or uptime follows it)
 // (a year after the day: `service timestamps log datetime year`)
-const IOS_STAMP = String.raw`(?:\d{1,4}[ywdh]\d{1,2}[wdhm]: |[*.]?[A-Z][a-z]{2} {1,2}\d{1,2}(?: \d{4})? \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{2,5})?: )`;
+const IOS_STAMP = String.raw`(?:\d{1,4}[ywdh]\d{1,2}[wdhm]: |[*.]?[A-Z][a-z]{2} {1,2}\d{1,2}(?: \d{4})? \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Za-z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)?)?: )`;
 /** the IOS messages read: SEC_LOGIN's login failed / success (`login on-failure log`), SSH's user authentication (`ip ssh logging events`) */
 const IOS_MESSAGE = String.raw`%(?:SEC_LOGIN-\d-LOGIN_|SSH-5-SSH2_USERAUTH: )`;
 const IOS_START = new RegExp(String.raw`^(?:\d{1,10}: )?(?:\d{6,10}: )?(?:(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:${IOS_STAMP}|(?:UTC|GMT): )?|${SPACED_ORIGIN}: ${IOS_STAMP})${IOS_MESSAGE}`);

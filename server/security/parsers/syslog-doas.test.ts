@@ -38,6 +38,14 @@ describe("parseSyslogLine: doas", () => {
     expect(parseSyslogLine("Mar 11 22:55:32 web-1 doas: alice ran command ls as root from /home/alice", ctx)).toEqual({ status: "skipped", reason: "not security-relevant: doas" });
   });
 
+  it("skips 'tty required for alice' with its own reason, not as a failed attempt: doas.conf permitted her and no password was tried (doas had no terminal to ask on), as sudo's 'a terminal is required to read the password' is skipped", () => {
+    expect(parseSyslogLine("Mar 11 22:55:32 web-1 doas: tty required for alice", ctx)).toEqual({ status: "skipped", reason: "doas: tty required for alice: no terminal to ask for a password on, none was tried (as sudo's 'a terminal is required')" });
+    // sudo's line of the same situation, skipped (not a password try, not a policy refusal)
+    expect(parseSyslogLine("Mar 11 22:55:32 web-1 sudo:    alice : a terminal is required to read the password; either use the -S option to read from standard input or configure an askpass helper ; TTY=unknown ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls", ctx).status).toBe("skipped");
+    // with a pid too (opendoas under journald)
+    expect(parseSyslogLine("Mar 11 22:55:32 web-1 doas[4711]: tty required for alice", ctx).status).toBe("skipped");
+  });
+
   it("feeds privilege_escalation, counting a PAM line and doas's own line of one try once", () => {
     let id = 1;
     const stored = (line: string): StoredEvent => ({ ...parse(line), id: id++ });

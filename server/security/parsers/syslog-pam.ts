@@ -145,10 +145,14 @@ export function matchSudo(message: string): AuthMatch | null {
  * tried, `by`), `command not permitted for alice: cmd args` (doas.conf does not allow it; opendoas
  * before 6.6 wrote `failed command for alice: …`): a marker, as sudo's "command not allowed", since
  * no password was tried. A command that ran (`alice ran command ls as root from /home/alice`) is
- * not a failure, as sudo's is not: null.
+ * not a failure, as sudo's is not: null. `tty required for alice` (doas.conf permitted her, but doas
+ * had no terminal to ask her password on: a script, ssh without -t) is no try and no refusal: skipped
+ * with its reason, as sudo's "a terminal is required to read the password" is skipped.
  */
 export function matchDoas(message: string): AuthMatch | null {
-  let m = /^failed auth for (\S+)\s*$/.exec(message);
+  let m = /^tty required for (\S+)\s*$/.exec(message);
+  if (m) return { skip: `doas: tty required for ${m[1].slice(0, 64)}: no terminal to ask for a password on, none was tried (as sudo's 'a terminal is required')`, kind: "auth_failure", severity: "low", service: "doas", signature: "doas: tty required", user: m[1], from: null, port: null, attempt: false, attributes: { by: m[1] } };
+  m = /^failed auth for (\S+)\s*$/.exec(message);
   if (m) return { kind: "auth_failure", severity: "low", service: "doas", signature: "doas: failed auth", user: m[1], from: null, port: null, attempt: true, attributes: { by: m[1] } };
   m = /^(?:command not permitted|failed command) for (\S+?): (.*)$/.exec(message);
   if (m) return { kind: "auth_failure", severity: "low", service: "doas", signature: "doas: command not permitted", user: m[1], from: null, port: null, attempt: false, attributes: { by: m[1], command: m[2] } };

@@ -347,7 +347,7 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     expect(parse("<189>2345: Nov 30 10:00:00.123 UTC: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22]").time).toBe(Date.UTC(2026, 10, 30, 10, 0, 0, 123));
     // "*": the device's clock is not synchronised (it says 1 March after a reboot): its stamp is not a time
     expect(reason(parseSyslogLine("<189>2345: *Mar  1 00:13:57.715 UTC: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22]", ctx))).toMatch(/^timestamp: the device's clock is not synchronised/);
-    expect(reason(parseSyslogLine("<189>2345: Nov 30 10:00:00.123 CET: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22]", ctx))).toBe('timestamp: zone "CET" is ambiguous: have the device log in UTC (clock timezone UTC 0)');
+    expect(reason(parseSyslogLine("<189>2345: Nov 30 10:00:00.123 CET: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22]", ctx))).toBe('timestamp: zone "CET" is ambiguous: have the device log in UTC (clock timezone UTC 0) or show its offset');
   });
 
   it("reads Cisco ASA AAA rejections as attempts (a masked user as none) and Login denied as a marker of its connection", () => {
@@ -435,6 +435,28 @@ describe("parseSyslogLine: routers, firewalls and VPN gateways", () => {
     expect(reason(parseSyslogLine(`<189>Nov 30 10:00:00 app1 note from bob: ${login}`, ctx))).toBe("not security-relevant: no program tag");
     expect(reason(parseSyslogLine(`<189>Nov 30 10:00:00 app1 webapp[7]: Nov 30 10:00:00.123 UTC: ${login}`, ctx))).toBe("not security-relevant: webapp");
     expect(reason(parseSyslogLine(`<189>Nov 30 10:00:00 app1 webapp: login for Nov 30 10:00:00.123 UTC: ${login}`, ctx))).toBe("not security-relevant: webapp");
+  });
+
+  it("reads a Cisco IOS/ASA stamp whose zone carries an offset (UTC+1, CET+1, UTC-5, GMT+05:30) with the offset applied; a zone name without one stays refused, naming it", () => {
+    const login = "%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 203.0.113.5] [localport: 22] [Reason: Login Authentication Failed - BadPassword]";
+    // UTC+1: the device's clock reads UTC plus an hour, so 18:46:11 there is 17:46:11 UTC
+    expect(parse(`<189>2345: Mar  1 18:46:11.123 UTC+1: ${login}`)).toMatchObject({ time: Date.UTC(2026, 2, 1, 17, 46, 11, 123), service: "cisco-ios", src_ip: "203.0.113.5" });
+    expect(parse(`<189>2345: Mar 1 2026 18:46:11 CET+1: ${login}`).time).toBe(Date.UTC(2026, 2, 1, 17, 46, 11));
+    expect(parse(`<189>2345: Mar  1 2026 18:46:11 UTC-5: ${login}`).time).toBe(Date.UTC(2026, 2, 1, 23, 46, 11));
+    expect(parse(`<189>2345: sw01: Mar  1 18:46:11.5 GMT+05:30: ${login}`)).toMatchObject({ time: Date.UTC(2026, 2, 1, 13, 16, 11, 500), attributes: { host: "sw01" } });
+    expect(parse(`<189>2345: Mar  1 18:46:11 EST-0500: ${login}`).time).toBe(Date.UTC(2026, 2, 1, 23, 46, 11));
+    // the year from the device's own "now": 20:00 on 31 December in UTC-5 read at 01:00 UTC on 1 January is last year's
+    expect(event(parseSyslogLine(`<189>2345: Dec 31 20:00:00 UTC-5: ${login}`, { now: Date.UTC(2027, 0, 1, 1) })).time).toBe(Date.UTC(2027, 0, 1, 1));
+    // an ASA stamped by itself with such a zone
+    expect(parse('<166>Mar  1 2026 18:46:11 CET+1: %ASA-6-605004: Login denied from 203.0.113.5/51234 to outside:10.0.0.1/ssh for user "admin"')).toMatchObject({ time: Date.UTC(2026, 2, 1, 17, 46, 11), src_ip: "203.0.113.5", attributes: { host: null } });
+    expect(parse('<166>Mar  1 2026 18:46:11 UTC+1 asa1 : %ASA-6-605004: Login denied from 203.0.113.5/51234 to outside:10.0.0.1/ssh for user "admin"')).toMatchObject({ time: Date.UTC(2026, 2, 1, 17, 46, 11), attributes: { host: "asa1" } });
+    // behind a relay's header the relay's stamp dates it, and the line is still read as Cisco's
+    expect(parse(`<189>Nov 30 10:00:01 rtr1: Nov 30 10:00:00.123 UTC+1: ${login}`)).toMatchObject({ time: Date.UTC(2026, 10, 30, 10, 0, 1), service: "cisco-ios" });
+    expect(parse(`<189>Nov 30 10:00:00 10.0.0.1 123: router1: Nov 30 10:00:00.123 GMT+05:30: ${login}`)).toMatchObject({ service: "cisco-ios", src_ip: "203.0.113.5" });
+    // refused: an offset no zone has, a zone name alone, a clock not synchronised (whatever its zone)
+    expect(reason(parseSyslogLine(`<189>2345: Mar  1 18:46:11 UTC+15: ${login}`, ctx))).toBe('timestamp: zone "UTC+15" is not an offset from UTC (−14:00 to +14:00)');
+    expect(reason(parseSyslogLine(`<189>2345: Mar  1 18:46:11 CET: ${login}`, ctx))).toBe('timestamp: zone "CET" is ambiguous: have the device log in UTC (clock timezone UTC 0) or show its offset');
+    expect(reason(parseSyslogLine(`<189>2345: *Mar  1 18:46:11.123 UTC+1: ${login}`, ctx))).toMatch(/^timestamp: the device's clock is not synchronised/);
   });
 
   it("reads a Cisco stamp with the year (service timestamps … year), an empty sequence number, and the device's sequence number after its origin-id", () => {

@@ -217,7 +217,10 @@ const JUNOS_EVENT = /^[A-Z][A-Z0-9]{1,31}_[A-Z0-9_]{1,63}$/;
 // ("<189>: …": no sequence number, its colon kept; "3132811: sw01: 3132807: …": the syslog
 // message number, the origin-id, then the device's own sequence number; a year after the day:
 // `service timestamps log datetime year`)
-const CISCO_BARE = new RegExp(String.raw`^(?:\d{1,10}: |: )?(?:\d{6,10}: )?(?:(?!\d{1,10}: )(${SPACED_ORIGIN}): (?:\d{1,10}: )?)?([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2})(?: (\d{4}))? (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ([A-Za-z]{2,5}))?: (%.*)$`);
+// a device's zone as it shows it (`show-timezone`): a name ("UTC", "CET"), perhaps with its offset
+// from UTC after it ("UTC+1", "CET+1", "UTC-5", "GMT+05:30", "EST-0500"): name, sign, hours, minutes
+const CISCO_ZONE = String.raw`([A-Za-z]{2,5})(?:([+-])(\d{1,2})(?::?(\d{2}))?)?`;
+const CISCO_BARE = new RegExp(String.raw`^(?:\d{1,10}: |: )?(?:\d{6,10}: )?(?:(?!\d{1,10}: )(${SPACED_ORIGIN}): (?:\d{1,10}: )?)?([*.]?)([A-Z][a-z]{2}) {1,2}(\d{1,2})(?: (\d{4}))? (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ${CISCO_ZONE})?: (%.*)$`);
 /** the same without a stamp (`no service timestamps log`, or uptime only): no time to read */
 const CISCO_UNSTAMPED = /^(?:\d{1,10}: |: )?(?:[A-Za-z0-9][\w.:-]{0,62}: )?(?:\d{1,4}[ywdh]\d{1,2}[wdhm]: |\d{2}:\d{2}:\d{2}: )?%[A-Z][A-Z0-9_]{0,31}-\d-[A-Z0-9_]{1,40}: /;
 
@@ -232,12 +235,20 @@ const SNARE_BARE = /^([^\s]{1,255})\t(MSWinEventLog\t\d{1,3}\t[^\t]{1,64}\t\d{1,
 /** proftpd's own SystemLog writes its tag without the colon: "… host proftpd[4711] ftp.example.com (…[203.0.113.5]): USER …" */
 const PROFTPD_SYSTEMLOG_TAG = /^(proftpd)\[(\d{1,10})\] /;
 
-const ASA_STAMPED = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})(?: ([A-Za-z0-9_.-]{1,255}))? ?: (%(?:ASA|FTD|PIX)-\d-\d{6}: .*)$/;
+// (a zone after the stamp only with its offset, "CET+1": a name alone could be the device id)
+const ASA_STAMPED = new RegExp(String.raw`^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})(?: (?=[A-Za-z]{2,5}[+-]\d)${CISCO_ZONE})?(?: ([A-Za-z0-9_.-]{1,255}))? ?: (%(?:ASA|FTD|PIX)-\d-\d{6}: .*)$`);
 
-/** An ASA line stamped by the ASA itself (its local time: read in the configured zone, as any zone-less stamp). */
+/** An ASA line stamped by the ASA itself (its local time: read in the configured zone, as any zone-less stamp, or in the offset it shows after the stamp). */
 function asaEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason: string } {
-  const [, mon, day, year, h, mi, sec, host, message] = m;
-  const time = monthNameInstant(mon, day, year, h, mi, sec, ctx);
+  const [, mon, day, year, h, mi, sec, abbrev, sign, oh, om, host, message] = m;
+  let time: TimeResult;
+  if (abbrev) {
+    const offset = zoneOffset(abbrev, sign, oh, om);
+    if (typeof offset !== "number") return offset;
+    const month = monthOfAbbrev(mon);
+    if (!month) return { reason: `timestamp: not a month: ${quoted(mon)}` };
+    time = shifted(zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), 0, "UTC", `${mon} ${day} ${year} ${h}:${mi}:${sec}`), offset);
+  } else time = monthNameInstant(mon, day, year, h, mi, sec, ctx);
   if (!time.ok) return { reason: time.reason };
   return { time: time.ms, host: host ?? null, program: null, module: null, pid: null, message };
 }
@@ -305,18 +316,45 @@ function fortiEnvelope(rest: string, ctx: ParseContext): Envelope | { reason: st
   return time.ok ? { time: time.ms, host, program: null, module: null, pid: null, message: rest } : { reason: time.reason };
 }
 
+/**
+ * The offset from UTC (ms, east positive) of a zone as a Cisco device shows it: "UTC"/"GMT" alone
+ * is 0; a name with an offset ("UTC+1", "CET+1", "GMT+05:30", "EST-0500") is that offset, whatever
+ * the name (the device says how far its clock is from UTC); a name alone is refused, naming it.
+ */
+function zoneOffset(abbrev: string, sign: string | undefined, oh: string | undefined, om: string | undefined): number | { reason: string } {
+  const shown = `${abbrev}${sign ?? ""}${oh ?? ""}${om ? `:${om}` : ""}`;
+  if (!sign) {
+    if (/^(?:UTC|GMT)$/i.test(abbrev)) return 0;
+    return { reason: `timestamp: zone ${quoted(abbrev)} is ambiguous: have the device log in UTC (clock timezone UTC 0) or show its offset` };
+  }
+  const hours = Number(oh);
+  const minutes = om ? Number(om) : 0;
+  if (hours > 14 || minutes > 59 || (hours === 14 && minutes > 0)) return { reason: `timestamp: zone ${quoted(shown)} is not an offset from UTC (−14:00 to +14:00)` };
+  return (sign === "-" ? -1 : 1) * (hours * 3_600_000 + minutes * 60_000);
+}
+
+/** A wall-clock reading taken as UTC moved to the instant it is at `offset` (ms east of UTC). */
+const shifted = (t: TimeResult, offset: number): TimeResult => (t.ok && offset ? { ok: true, ms: t.ms - offset } : t);
+
 /** The envelope of a header-less Cisco line, dated by the device's own stamp (see CISCO_BARE). */
 function ciscoEnvelope(m: RegExpExecArray, ctx: ParseContext): Envelope | { reason: string } {
-  const [, origin, sync, mon, day, year, h, mi, sec, frac, abbrev, message] = m;
+  const [, origin, sync, mon, day, year, h, mi, sec, frac, abbrev, sign, oh, om, message] = m;
   if (sync) return { reason: `timestamp: the device's clock is not synchronised (${quoted(sync)} before its stamp): set up NTP on it, or send through a relay that stamps lines` };
-  if (abbrev && !/^(?:UTC|GMT)$/i.test(abbrev)) return { reason: `timestamp: zone ${quoted(abbrev)} is ambiguous: have the device log in UTC (clock timezone UTC 0)` };
+  // a zone shown: its offset from UTC (0 for UTC/GMT alone); none shown: the configured zone
+  const offset = abbrev ? zoneOffset(abbrev, sign, oh, om) : 0;
+  if (typeof offset !== "number") return offset;
   const month = monthOfAbbrev(mon);
   if (!month) return { reason: `timestamp: not a month: ${quoted(mon)}` };
   const zone = abbrev ? "UTC" : (ctx.timeZone ?? "UTC");
   const shown = year ? `${mon} ${day} ${year} ${h}:${mi}:${sec}` : `${mon} ${day} ${h}:${mi}:${sec}`;
-  const time = year
-    ? zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), fractionMs(frac), zone, shown)
-    : resolveYearless(month, Number(day), Number(h), Number(mi), Number(sec), fractionMs(frac), ctx.now, zone, shown);
+  // with an offset the wall clock is read as UTC, then moved back by it (the year from the
+  // device's own "now", that is now moved forward by it)
+  const time = shifted(
+    year
+      ? zonedInstant(Number(year), month, Number(day), Number(h), Number(mi), Number(sec), fractionMs(frac), zone, shown)
+      : resolveYearless(month, Number(day), Number(h), Number(mi), Number(sec), fractionMs(frac), ctx.now + offset, zone, shown),
+    offset,
+  );
   if (!time.ok) return { reason: time.reason };
   return { time: time.ms, host: origin ?? null, program: null, module: null, pid: null, message };
 }
