@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FIREWALL_SKIP, filterlogFlow, netfilterFlow } from "./firewall";
+import { parseSyslogLine } from "./syslog";
 
 import type { ParseOutcome } from "../types";
 
@@ -65,5 +66,32 @@ describe("pfSense/OPNsense filterlog CSV becomes flows for port-scan detection",
     expect(filterlogFlow("5,,,1000000103,em0", T, "l")).toEqual({ status: "rejected", reason: "filterlog: 5 fields, a packet line has at least 17" });
     expect(filterlogFlow("5,,,1000000103,em0,match,block,in,5,a,b,c,d,e,f,g,h,i,j,k", T, "m")).toEqual({ status: "rejected", reason: 'filterlog: IP version "5", expected 4 or 6' });
     expect(filterlogFlow("5,,,1000000103,em0,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,198.51.100.7,192.0.2.10", T, "n")).toEqual({ status: "rejected", reason: "filterlog: a TCP line without its ports" });
+  });
+});
+
+describe("network firewalls' denied connections over syslog (Cisco ASA, FortiGate) become flows", () => {
+  const ctx = { now: Date.UTC(2026, 11, 1) };
+  const flow = (line: string) => flowOf(parseSyslogLine(line, ctx));
+
+  it("reads the ASA's deny messages: 106023, 106001, 106006, 106014 (ICMP, no port), 106100 denied, 710003", () => {
+    expect(flow('<164>Nov 30 10:00:00 asa1 %ASA-4-106023: Deny tcp src outside:203.0.113.5/4444 dst inside:10.0.0.5/22 by access-group "outside_in" [0x0, 0x0]')).toMatchObject({ time: Date.UTC(2026, 10, 30, 10), src_ip: "203.0.113.5", dst_ip: "10.0.0.5", dst_port: 22, proto: "TCP", state: "block" });
+    expect(flow("<162>Nov 30 10:00:00 asa1 : %ASA-2-106001: Inbound TCP connection denied from 203.0.113.5/4444 to 10.0.0.5/3389 flags SYN  on interface outside")).toMatchObject({ src_ip: "203.0.113.5", dst_port: 3389, proto: "TCP" });
+    expect(flow("<162>Nov 30 10:00:00 asa1 %ASA-2-106006: Deny inbound UDP from 203.0.113.5/4444 to 10.0.0.5/161 on interface outside")).toMatchObject({ dst_port: 161, proto: "UDP" });
+    expect(flow("<163>Nov 30 10:00:00 asa1 %ASA-3-106014: Deny inbound icmp src outside:203.0.113.5 dst inside:10.0.0.5 (type 8, code 0)")).toMatchObject({ dst_ip: "10.0.0.5", dst_port: null, proto: "ICMP" });
+    expect(flow("<166>Nov 30 10:00:00 asa1 %ASA-6-106100: access-list outside_in denied tcp outside/203.0.113.5(4444) -> inside/10.0.0.5(445) hit-cnt 1 first hit [0x91c26a3, 0x0]")).toMatchObject({ dst_port: 445, proto: "TCP" });
+    expect(flow("<163>Nov 30 10:00:00 asa1 %ASA-3-710003: TCP access denied by ACL from 203.0.113.5/4444 to outside:10.0.0.1/23")).toMatchObject({ dst_ip: "10.0.0.1", dst_port: 23 });
+    expect(flow("<164>Nov 30 10:00:00 asa1 %ASA-4-106023: Deny tcp src outside:2001:0db8::5/4444 dst inside:2001:db8::1/443 by access-group \"outside_in\" [0x0, 0x0]")).toMatchObject({ src_ip: "2001:db8::5", dst_ip: "2001:db8::1", dst_port: 443 });
+  });
+
+  it("leaves the ASA's permits, its no-connection denies (stray packets, not a scan) and its logins alone", () => {
+    expect(flow("<166>Nov 30 10:00:00 asa1 %ASA-6-106100: access-list outside_in permitted tcp outside/203.0.113.5(4444) -> inside/10.0.0.5(443) hit-cnt 1 first hit [0x1, 0x0]")).toBeUndefined();
+    expect(flow("<166>Nov 30 10:00:00 asa1 %ASA-6-106015: Deny TCP (no connection) from 10.0.0.5/443 to 203.0.113.5/51234 flags RST  on interface inside")).toBeUndefined();
+    expect(parseSyslogLine('<189>Nov 30 10:00:00 asa1 : %ASA-6-605004: Login denied from 203.0.113.5/51234 to outside:10.0.0.1/ssh for user "admin"', ctx).status).toBe("event");
+  });
+
+  it("reads a FortiGate traffic line with a deny action, its protocol number named; an accepted session is not fed", () => {
+    const deny = '<13>Nov 30 10:00:00 fg1 date=2026-11-30 time=10:00:00 devname="fg1" devid="FG100E" logid="0000000013" type="traffic" subtype="forward" level="notice" srcip=203.0.113.8 srcport=51000 srcintf="wan1" dstip=10.0.0.7 dstport=1433 dstintf="internal" proto=6 action="deny" policyid=0 service="MS-SQL"';
+    expect(flow(deny)).toMatchObject({ src_ip: "203.0.113.8", dst_ip: "10.0.0.7", dst_port: 1433, proto: "TCP", state: "block" });
+    expect(flow(deny.replace('action="deny"', 'action="accept"'))).toBeUndefined();
   });
 });

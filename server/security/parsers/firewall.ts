@@ -99,3 +99,59 @@ function flowOutcome(form: string, srcText: string, dstText: string, protoText: 
   const flow: FlowRecord = { time, src_ip: src, dst_ip: dst, dst_port: dstPort, proto, state, key: fingerprintOf("syslog", line) };
   return { status: "skipped", reason: FIREWALL_SKIP, flow };
 }
+
+const IP = String.raw`([0-9A-Fa-f:.]{2,45})`;
+const PORT = String.raw`(\d{1,5})`;
+/** an ASA interface name before ":" (never holding one itself) */
+const IFACE = String.raw`[^:\s/]{1,64}`;
+/** The ASA message id and body, from the start of the message (as syslog-devices.ts reads its logins). */
+const ASA_MESSAGE = /^:? ?%(?:ASA|FTD|PIX)-\d-(\d{6}): (.*)$/;
+/**
+ * The ASA's messages for a connection it denied, each with the groups of its protocol, source,
+ * destination and destination port (none for ICMP). Not read: 106015 ("Deny TCP (no connection)", stray
+ * packets of closed connections to a client's ephemeral ports, which would look like a scan) and
+ * 106021 (reverse-path check: spoofing, not scanning); 106100 only where it says "denied".
+ */
+const ASA_DENIES: Record<string, { re: RegExp; groups: [number, number, number, number | null] }> = {
+  // Inbound TCP connection denied from 203.0.113.5/4444 to 10.0.0.5/22 flags SYN  on interface outside
+  "106001": { re: new RegExp(String.raw`^Inbound (TCP|UDP) connection denied from ${IP}/${PORT} to ${IP}/${PORT}`), groups: [1, 2, 4, 5] },
+  // Deny inbound UDP from 203.0.113.5/4444 to 10.0.0.5/161 on interface outside
+  "106006": { re: new RegExp(String.raw`^Deny inbound (\w{1,16}) from ${IP}/${PORT} to ${IP}/${PORT}`), groups: [1, 2, 4, 5] },
+  // Deny inbound icmp src outside:203.0.113.5 dst inside:10.0.0.5 (type 8, code 0)
+  "106014": { re: new RegExp(String.raw`^Deny (?:inbound|outbound) (icmp6?) src ${IFACE}:${IP}(?:\([^)]{0,64}\))? dst ${IFACE}:${IP}`, "i"), groups: [1, 2, 3, null] },
+  // Deny tcp src outside:203.0.113.5/4444 dst inside:10.0.0.5/22 by access-group "outside_in" [0x0, 0x0]
+  "106023": { re: new RegExp(String.raw`^Deny (\w{1,16}) src ${IFACE}:${IP}(?:/${PORT})?(?:\([^)]{0,64}\))? dst ${IFACE}:${IP}(?:/${PORT})?`), groups: [1, 2, 4, 5] },
+  // access-list outside_in denied tcp outside/203.0.113.5(4444) -> inside/10.0.0.5(22) hit-cnt 1 first hit [0x1, 0x0]
+  "106100": { re: new RegExp(String.raw`^access-list \S{1,128} denied (\w{1,16}) ${IFACE}/${IP}\(${PORT}\) -> ${IFACE}/${IP}\(${PORT}\)`), groups: [1, 2, 4, 5] },
+  // TCP access denied by ACL from 203.0.113.5/4444 to outside:10.0.0.1/22
+  "710003": { re: new RegExp(String.raw`^(TCP|UDP) access denied by ACL from ${IP}/${PORT} to ${IFACE}:${IP}/${PORT}`), groups: [1, 2, 4, 5] },
+};
+
+/** FortiGate's protocol numbers as names (others stay numbers). */
+const IP_PROTOCOLS: Record<string, string> = { "1": "ICMP", "6": "TCP", "17": "UDP", "58": "ICMPV6", "132": "SCTP", "33": "DCCP" };
+/** FortiGate traffic verdicts that are a denied connection. */
+const FORTI_DENIED = new Set(["deny", "blocked", "block", "dropped"]);
+
+/**
+ * A network firewall's denied connection (Cisco ASA/FTD/PIX deny messages, a FortiGate traffic
+ * log with a deny action) as a flow for the port-scan rule (skipped, not stored), rejected when its
+ * addresses or port cannot be read, or null when the message is no such line. `fortiFields` reads
+ * a FortiGate line's key=value fields (syslog-devices.ts).
+ */
+export function deviceDenyFlow(program: string | null, message: string, time: number, line: string, fortiFields: (text: string) => Record<string, string> | null): ParseOutcome | null {
+  const full = program ? `${program}: ${message}` : message;
+  const asa = ASA_MESSAGE.exec(full);
+  if (asa) {
+    const deny = ASA_DENIES[asa[1]];
+    const m = deny?.re.exec(asa[2]);
+    if (!m) return null;
+    const [proto, src, dst, dport] = deny.groups;
+    return flowOutcome("asa", m[src], m[dst], m[proto], dport === null ? undefined : m[dport], "block", time, line);
+  }
+  if (program || !/^(?:date|logver|logid|devname|eventtime|timestamp|time)=/.test(message) || !/\btype="?traffic"?(?:\s|$)/.test(message)) return null;
+  const f = fortiFields(message.trimEnd());
+  if (!f || f.type !== "traffic" || !FORTI_DENIED.has((f.action ?? "").toLowerCase())) return null;
+  if (!f.srcip || !f.dstip) return { status: "rejected", reason: "fortigate: a traffic line without srcip or dstip" };
+  const proto = IP_PROTOCOLS[f.proto ?? ""] ?? (f.proto || "");
+  return flowOutcome("fortigate", f.srcip, f.dstip, proto, f.dstport, "block", time, line);
+}

@@ -151,7 +151,7 @@ export function isAsaEcho(program: string | null, message: string): boolean {
  * backslash escapes, or bare); null when a field does not parse or a key repeats, so text inside a
  * quoted value can never be read as a field of its own.
  */
-function fortiFields(text: string): Record<string, string> | null {
+export function fortiFields(text: string): Record<string, string> | null {
   const out: Record<string, string> = {};
   const re = /([a-z_]{1,32})=("(?:[^"\\]|\\.)*"|[^\s"]*)(?:\s+|$)/y;
   let at = 0;

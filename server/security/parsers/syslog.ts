@@ -1,4 +1,4 @@
-import { filterlogFlow, netfilterFlow } from "./firewall";
+import { deviceDenyFlow, filterlogFlow, netfilterFlow } from "./firewall";
 import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
 import { maskCardNumbers } from "../masking";
@@ -6,7 +6,7 @@ import { finish, guarded, hostSourceOf, jsonObject, prepareLine, quoted, sourceO
 import { parseEveLine } from "./eve";
 import { parseIdsSyslogMessage } from "./fast";
 import { parseSnort3Json } from "./snort3";
-import { isAsaEcho, junosEcho, matchDevice, SPACED_ORIGIN } from "./syslog-devices";
+import { fortiFields, isAsaEcho, junosEcho, matchDevice, SPACED_ORIGIN } from "./syslog-devices";
 import { matchWindows } from "./syslog-windows";
 import { matchProftpd, matchPureFtpd, matchVsftpd } from "./syslog-ftp";
 import { isDovecotAuthEcho, matchDovecot, matchLogin, matchPostfix } from "./syslog-mail";
@@ -73,6 +73,9 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   const name = env.program;
   // a router's, firewall's or VPN gateway's login, wherever the device put it after the header
   if (!name) {
+    // a firewall's denied connection (an ASA, a FortiGate) sent without a program tag: a flow for the port-scan rule
+    const denied = deviceDenyFlow(null, env.message, env.time, line, fortiFields);
+    if (denied) return denied;
     // a router's, firewall's or VPN gateway's login, or a Windows logon, sent without a program tag
     const device = matchDevice(null, env.message) ?? matchWindows(null, env.message);
     if (device) return eventOf(device, env, line, 1);
@@ -102,7 +105,7 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   if (ids) return ids;
   // a firewall's packet log (netfilter under any tag, pfSense's filterlog): a flow for the port-scan rule
   if (name.toLowerCase() === "filterlog") return filterlogFlow(text, env.time, line);
-  const packet = netfilterFlow(text, env.time, line);
+  const packet = netfilterFlow(text, env.time, line) ?? deviceDenyFlow(name, env.message, env.time, line, fortiFields);
   if (packet) return packet;
   // a program's own patterns first; a device's or Windows agent's text only where none matched
   let match = matchFor(name, env.module, text.trimEnd()) ?? matchDevice(name, text, env.pid) ?? matchWindows(name, text);
