@@ -18,6 +18,8 @@ import { useGroupPages } from "./use-group-pages";
 import { useFloodSurge } from "./use-flood-surge";
 import { useAfterMount } from "@/components/ui/use-after-mount";
 
+const NO_ROWS: ReturnType<ReturnType<typeof useVirtualizer>["getVirtualItems"]> = [];
+
 /**
  * Incidents that still need a person, across both panes: true counts in the header, a flood (many
  * active, or many arriving at once) collapsed into groups by rule, and a virtual list (the DOM holds the visible lines and a margin).
@@ -53,16 +55,18 @@ export function IncidentList() {
   const busyId = action.isPending ? action.variables?.incident.id : undefined;
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  // rows from a transition after mount: a click held while hydrating is answered first
+  // rows from a transition after mount: a click held while hydrating is answered first. The count
+  // is the list's from the start, so its estimated height is reserved in the server's HTML and
+  // nothing below it (the network pane's controls) moves when the rows come
   const mounted = useAfterMount();
   const virtualizer = useVirtualizer({
-    count: mounted ? items.length : 0,
+    count: items.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: (index) => (items[index]?.kind === "incident" ? 84 : 52),
     getItemKey: (index) => items[index]?.key ?? index,
     overscan: 6,
   });
-  const virtual = virtualizer.getVirtualItems();
+  const virtual = mounted ? virtualizer.getVirtualItems() : NO_ROWS;
   const active = data ? data.counts.open + data.counts.acknowledged : 0;
 
   const line = (item: IncidentItem) => {

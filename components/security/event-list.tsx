@@ -15,6 +15,8 @@ const ROW_HEIGHT = 46;
 /** Start loading the next older page this many rows before the end. */
 const PREFETCH_ROWS = 30;
 
+const NO_ROWS: ReturnType<ReturnType<typeof useVirtualizer>["getVirtualItems"]> = [];
+
 /** The rows as they were when the reader started reading, and the live total then. */
 interface Frozen {
   events: SecurityEvent[];
@@ -72,16 +74,17 @@ export function EventList({ head, total, onHeldChange }: { head: SecurityEvent[]
     setFrozen(selected ? { events: live.current.head, total: live.current.total } : null);
   };
 
-  // rows from a transition after mount: a click held while hydrating is answered first
+  // rows from a transition after mount: a click held while hydrating is answered first (the
+  // count is the list's from the start, so its height is the same before and after)
   const mounted = useAfterMount();
   const virtualizer = useVirtualizer({
-    count: mounted ? rows.length : 0,
+    count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     getItemKey: (i) => rows[i].id,
     overscan: 10,
   });
-  const items = virtualizer.getVirtualItems();
+  const items = mounted ? virtualizer.getVirtualItems() : NO_ROWS;
   const lastShown = items.at(-1)?.index ?? 0;
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isFetching } = older;
   useEffect(() => {
