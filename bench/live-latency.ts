@@ -12,7 +12,7 @@ import { Worker } from "node:worker_threads";
 import type { ClientReport, FromWorker, ToWorker, WorkerInit } from "./bench-client-worker";
 import { freePort } from "../e2e/support/vigil";
 // @ts-expect-error plain ESM helper shared with `npm start`
-import { ensureBuild, serverEnv, serverNodeArgs } from "../scripts/ensure-build.mjs";
+import { ensureBuild, serverNodeArgs } from "../scripts/ensure-build.mjs";
 import { flag } from "./support";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -70,7 +70,7 @@ function startServer(port: number, dataDir: string): { child: ChildProcess; log:
   const child = spawn(process.execPath, [...args, ".next/vigil/server.mjs"], {
     cwd: root,
     env: {
-      ...serverEnv(),
+      ...process.env,
       NODE_ENV: "production",
       VIGIL_DEMO: "0",
       PORT: String(port),

@@ -16,7 +16,7 @@ import { chromium } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "../e2e/chromium";
 import { freePort } from "../e2e/support/vigil";
 // @ts-expect-error plain ESM helper shared with `npm start`
-import { ensureBuild, serverEnv, serverNodeArgs } from "../scripts/ensure-build.mjs";
+import { ensureBuild, serverNodeArgs } from "../scripts/ensure-build.mjs";
 import { flag, inspector } from "./support";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -62,7 +62,7 @@ async function main() {
   const args = [...serverNodeArgs(), `--inspect=127.0.0.1:${inspectPort}`, ".next/vigil/server.mjs"];
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...serverEnv(), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), HOST: "127.0.0.1", VIGIL_DATA_DIR: dataDir, VIGIL_DEMO: "1", VIGIL_DEMO_TICK_MS: String(TICK_MS) },
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), HOST: "127.0.0.1", VIGIL_DATA_DIR: dataDir, VIGIL_DEMO: "1", VIGIL_DEMO_TICK_MS: String(TICK_MS) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";

@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 // @ts-expect-error plain ESM helper shared with `npm start`
-import { serverEnv, serverNodeArgs } from "../scripts/ensure-build.mjs";
+import { serverNodeArgs } from "../scripts/ensure-build.mjs";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -34,7 +34,7 @@ export function startServer(port: number, dataDir: string, env: Record<string, s
   const args = [...serverNodeArgs(), ...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean)];
   const child = spawn(process.execPath, [...args, ".next/vigil/server.mjs"], {
     cwd: root,
-    env: { ...serverEnv(), NODE_ENV: "production", VIGIL_DEMO: "0", PORT: String(port), HOST: "127.0.0.1", VIGIL_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: { ...process.env, NODE_ENV: "production", VIGIL_DEMO: "0", PORT: String(port), HOST: "127.0.0.1", VIGIL_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const log: string[] = [];

@@ -27,18 +27,6 @@ export function serverNodeArgs(env = process.env) {
   return [`--max-old-space-size=${heap}`];
 }
 
-/**
- * Environment for the server process, over `env`: glibc's malloc limited to two arenas
- * (MALLOC_ARENA_MAX, read by the C library when the process starts, so it is set here for the
- * child rather than by the server itself) unless the caller set it. With one arena per thread that
- * allocates (the main thread, the parse and config workers, libuv's pool compressing responses),
- * freed memory stayed spread over arenas nobody reused: 20 MB of the RSS under the console-scale
- * load (bench/server-load.ts: 340 → 319 MB at the same CPU).
- */
-export function serverEnv(env = process.env) {
-  return { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX || "2" };
-}
-
 function walk(dir, out) {
   if (!fs.existsSync(dir)) return;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {

@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 // @ts-expect-error plain ESM helper shared with `npm start`
-import { serverEnv, serverNodeArgs } from "../../scripts/ensure-build.mjs";
+import { serverNodeArgs } from "../../scripts/ensure-build.mjs";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 
@@ -60,7 +60,7 @@ export async function startVigil(options: { demo?: boolean; env?: Record<string,
       const proc = spawn(process.execPath, [...serverNodeArgs(), path.join(root, ".next", "vigil", "server.mjs")], {
         cwd: root,
         env: {
-          ...serverEnv(),
+          ...process.env,
           NODE_ENV: "production",
           NEXT_TELEMETRY_DISABLED: "1",
           PORT: String(port),
