@@ -95,3 +95,22 @@ describe("network firewalls' denied connections over syslog (Cisco ASA, FortiGat
     expect(flow(deny.replace('action="deny"', 'action="accept"'))).toBeUndefined();
   });
 });
+
+describe("Juniper SRX and MikroTik firewall lines over syslog become flows", () => {
+  const ctx = { now: Date.UTC(2026, 11, 1) };
+  const flow = (line: string) => flowOf(parseSyslogLine(line, ctx));
+
+  it("reads an SRX RT_FLOW_SESSION_DENY, plain and in RFC 5424 with the event as MSGID; a created session is not fed", () => {
+    const text = "session denied 203.0.113.5/4444->10.0.0.5/22 0x0 junos-ssh 6(0) default-deny(global) untrust trust UNKNOWN UNKNOWN N/A(N/A) ge-0/0/0.0 UNKNOWN policy deny";
+    expect(flow(`<14>Nov 30 10:00:00 srx1 RT_FLOW: RT_FLOW_SESSION_DENY: ${text}`)).toMatchObject({ src_ip: "203.0.113.5", dst_ip: "10.0.0.5", dst_port: 22, proto: "TCP", state: "block" });
+    expect(flow(`<14>1 2026-11-30T10:00:00.000Z srx1 RT_FLOW - RT_FLOW_SESSION_DENY [junos@2636.1.1.1.2.40 source-address="203.0.113.5" destination-port="22"] ${text}`)).toMatchObject({ time: Date.UTC(2026, 10, 30, 10), src_ip: "203.0.113.5", dst_port: 22 });
+    expect(flow("<14>Nov 30 10:00:00 srx1 RT_FLOW: RT_FLOW_SESSION_DENY: session denied 203.0.113.5/0->10.0.0.5/2048 None 1(8) default-deny(global) untrust trust")).toMatchObject({ proto: "ICMP", dst_port: null });
+    expect(flow("<14>Nov 30 10:00:00 srx1 RT_FLOW: RT_FLOW_SESSION_CREATE: session created 203.0.113.5/4444->10.0.0.5/443 0x0 junos-https 203.0.113.5/4444->10.0.0.5/443 0x0 N/A N/A N/A N/A 6 allow-web untrust trust 1234")).toBeUndefined();
+  });
+
+  it("reads a MikroTik firewall log: TCP with ports, ICMP without, the prefix's verdict", () => {
+    expect(flow("<134>Nov 30 10:00:00 mikrotik firewall,info DROP_WAN input: in:ether1 out:(unknown 0), src-mac 00:11:22:33:44:55, proto TCP (SYN), 203.0.113.5:4444->10.0.0.1:8291, len 60")).toMatchObject({ src_ip: "203.0.113.5", dst_ip: "10.0.0.1", dst_port: 8291, proto: "TCP", state: "block" });
+    expect(flow("<134>Nov 30 10:00:00 mikrotik firewall,info input: in:ether1 out:(unknown 0), src-mac 00:11:22:33:44:55, proto ICMP (type 8, code 0), 203.0.113.5->10.0.0.1, len 84")).toMatchObject({ dst_port: null, proto: "ICMP", state: null });
+    expect(flow("<134>Nov 30 10:00:00 mikrotik firewall,info forward: in:ether1 out:bridge, connection-state:new src-mac 00:11:22:33:44:55, proto TCP (SYN), [2001:db8::5]:4444->[2001:db8::1]:22, len 80")).toMatchObject({ src_ip: "2001:db8::5", dst_ip: "2001:db8::1", dst_port: 22 });
+  });
+});

@@ -155,3 +155,38 @@ export function deviceDenyFlow(program: string | null, message: string, time: nu
   const proto = IP_PROTOCOLS[f.proto ?? ""] ?? (f.proto || "");
   return flowOutcome("fortigate", f.srcip, f.dstip, proto, f.dstport, "block", time, line);
 }
+
+/** Juniper SRX's denied session (RT_FLOW_SESSION_DENY, plain or after its RFC 5424 MSGID): addresses/ports, then the protocol id as `6(0)`. */
+const JUNOS_DENY = new RegExp(String.raw`^(?:RT_FLOW: )?RT_FLOW_SESSION_DENY(?:_LS)?: session denied ${IP}/${PORT}->${IP}/${PORT}\b(?: \S{1,64}){0,3}? (\d{1,3})\(\d{1,5}\)`);
+
+/**
+ * A Juniper SRX denied session as a flow (skipped with it), null for anything else. `msgid` is the
+ * RFC 5424 MSGID where Junos puts its event tag in structured-data mode. Created and closed sessions
+ * (RT_FLOW_SESSION_CREATE/CLOSE) are not fed, as the ASA's permits are not.
+ */
+export function junosDenyFlow(text: string, msgid: string | null | undefined, time: number, line: string): ParseOutcome | null {
+  const body = msgid === "RT_FLOW_SESSION_DENY" || msgid === "RT_FLOW_SESSION_DENY_LS" ? `${msgid}: ${text}` : text;
+  if (!body.includes("RT_FLOW_SESSION_DENY")) return null;
+  const m = JUNOS_DENY.exec(body);
+  if (!m) return null;
+  const proto = IP_PROTOCOLS[m[5]] ?? m[5];
+  return flowOutcome("junos", m[1], m[3], proto, PORTED.has(proto) ? m[4] : undefined, "block", time, line);
+}
+
+/** a MikroTik address with its port: `203.0.113.5:4444`, `[2001:db8::5]:4444`; or bare (ICMP) */
+const MT_END = String.raw`(?:\[([0-9A-Fa-f:.]{2,45})\]|([0-9A-Fa-f:.]{2,45}?))(?::(\d{1,5}))?`;
+/** RouterOS's firewall log: `[prefix ]chain: in:IFACE out:IFACE, …, proto TCP (SYN), SRC:PORT->DST:PORT, …` */
+const MIKROTIK = new RegExp(String.raw`^(?:([^:]{0,64}?) ?)?(?:input|forward|output|prerouting|postrouting|[\w-]{1,32}): in:\S{1,64} out:[^,]{1,64},.{0,400}? proto (\w{1,16})(?: \([^)]{0,64}\))?, ${MT_END}->${MT_END}, `);
+
+/**
+ * A MikroTik RouterOS firewall log line (a rule with log=yes) as a flow, null for anything else.
+ * The verdict is read from the rule's log prefix where it names one (RouterOS writes no action).
+ */
+export function mikrotikFlow(text: string, time: number, line: string): ParseOutcome | null {
+  if (!text.includes(" in:") && !text.startsWith("in:")) return null;
+  const m = MIKROTIK.exec(text.replace(/^firewall,\w+ /, ""));
+  if (!m) return null;
+  const src = m[3] ?? m[4];
+  const dst = m[6] ?? m[7];
+  return flowOutcome("mikrotik", src, dst, m[2], m[8], verdictOf(m[1] ?? ""), time, line);
+}
