@@ -114,3 +114,21 @@ describe("Juniper SRX and MikroTik firewall lines over syslog become flows", () 
     expect(flow("<134>Nov 30 10:00:00 mikrotik firewall,info forward: in:ether1 out:bridge, connection-state:new src-mac 00:11:22:33:44:55, proto TCP (SYN), [2001:db8::5]:4444->[2001:db8::1]:22, len 80")).toMatchObject({ src_ip: "2001:db8::5", dst_ip: "2001:db8::1", dst_port: 22 });
   });
 });
+
+describe("Palo Alto PAN-OS TRAFFIC logs over syslog become flows when the session was denied", () => {
+  const ctx = { now: Date.UTC(2026, 11, 1) };
+  const flow = (line: string) => flowOf(parseSyslogLine(line, ctx));
+  const traffic = (action: string, proto = "tcp", rule = "deny-all") =>
+    `<14>Nov 30 10:00:00 pa-fw1 1,2026/11/30 10:00:00,012501002341,TRAFFIC,${action === "allow" ? "end" : "drop"},2561,2026/11/30 10:00:00,203.0.113.5,10.0.0.5,0.0.0.0,0.0.0.0,${rule},,,not-applicable,vsys1,untrust,trust,ethernet1/1,,Log-Forwarding,2026/11/30 10:00:00,0,1,4444,22,0,0,0x0,${proto},${action},0,0,0,1,2026/11/30 09:59:59,0,any,0,123456,0x0,United States,10.0.0.0-10.255.255.255,0,1,0`;
+
+  it("reads a denied TCP session: addresses, destination port, protocol; a quoted rule name with a comma does not shift the fields", () => {
+    expect(flow(traffic("deny"))).toMatchObject({ time: Date.UTC(2026, 10, 30, 10), src_ip: "203.0.113.5", dst_ip: "10.0.0.5", dst_port: 22, proto: "TCP", state: "block" });
+    expect(flow(traffic("reset-both", "tcp", '"deny, inbound"'))).toMatchObject({ src_ip: "203.0.113.5", dst_port: 22 });
+    expect(flow(traffic("drop", "icmp"))).toMatchObject({ proto: "ICMP", dst_port: null });
+  });
+
+  it("does not feed an allowed session, and rejects a cut line", () => {
+    expect(flow(traffic("allow"))).toBeUndefined();
+    expect(parseSyslogLine("<14>Nov 30 10:00:00 pa-fw1 1,2026/11/30 10:00:00,012501002341,TRAFFIC,drop,2561,2026/11/30 10:00:00,203.0.113.5", ctx)).toEqual({ status: "rejected", reason: "pan-os traffic: 8 fields, at least 31 expected" });
+  });
+});

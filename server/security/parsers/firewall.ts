@@ -190,3 +190,54 @@ export function mikrotikFlow(text: string, time: number, line: string): ParseOut
   const dst = m[6] ?? m[7];
   return flowOutcome("mikrotik", src, dst, m[2], m[8], verdictOf(m[1] ?? ""), time, line);
 }
+
+/** A PAN-OS syslog CSV line's fields (quoted fields may hold commas, `""` a quote), at most `max`. */
+function csvFields(text: string, max: number): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i <= text.length && out.length < max) {
+    if (text[i] === '"') {
+      let value = "";
+      i++;
+      while (i < text.length) {
+        if (text[i] === '"') {
+          if (text[i + 1] === '"') {
+            value += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        value += text[i++];
+      }
+      out.push(value);
+      i++; // the comma after the closing quote
+    } else {
+      const end = text.indexOf(",", i);
+      out.push(end < 0 ? text.slice(i) : text.slice(i, end));
+      if (end < 0) break;
+      i = end + 1;
+    }
+  }
+  return out;
+}
+
+/** PAN-OS TRAFFIC actions that are a denied connection (allow is not fed). */
+const PANOS_DENIED = new Set(["deny", "drop", "drop-icmp", "reset-client", "reset-server", "reset-both", "block"]);
+/** A PAN-OS log line: FUTURE_USE, receive time, serial, type, … (its syslog form starts with the CSV, no program tag). */
+const PANOS_START = /^\d{1,3},\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2},[^,]{0,64},TRAFFIC,/;
+
+/**
+ * A Palo Alto PAN-OS TRAFFIC log line whose action denied the session, as a flow: fields as PAN-OS
+ * documents them (7 source, 8 destination, 25 destination port, 29 protocol, 30 action); null for
+ * any other line (an allowed session, a THREAT log), rejected when too short.
+ */
+export function panosFlow(message: string, time: number, line: string): ParseOutcome | null {
+  if (!PANOS_START.test(message)) return null;
+  const f = csvFields(message, 32);
+  if (f.length < 31) return { status: "rejected", reason: `pan-os traffic: ${f.length} fields, at least 31 expected` };
+  if (!PANOS_DENIED.has(f[30].toLowerCase())) return null;
+  const proto = f[29].toUpperCase();
+  return flowOutcome("pan-os", f[7], f[8], proto, PORTED.has(proto) ? f[25] : undefined, "block", time, line);
+}

@@ -1,4 +1,4 @@
-import { deviceDenyFlow, filterlogFlow, junosDenyFlow, mikrotikFlow, netfilterFlow } from "./firewall";
+import { deviceDenyFlow, filterlogFlow, junosDenyFlow, mikrotikFlow, netfilterFlow, panosFlow } from "./firewall";
 import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
 import { maskCardNumbers } from "../masking";
@@ -73,8 +73,8 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   const name = env.program;
   // a router's, firewall's or VPN gateway's login, wherever the device put it after the header
   if (!name) {
-    // a firewall's denied connection (an ASA, a FortiGate, a MikroTik) sent without a program tag: a flow for the port-scan rule
-    const denied = deviceDenyFlow(null, env.message, env.time, line, fortiFields) ?? mikrotikFlow(env.message, env.time, line);
+    // a firewall's denied connection (an ASA, a FortiGate, a Palo Alto, a MikroTik) sent without a program tag: a flow for the port-scan rule
+    const denied = deviceDenyFlow(null, env.message, env.time, line, fortiFields) ?? panosFlow(env.message, env.time, line) ?? mikrotikFlow(env.message, env.time, line);
     if (denied) return denied;
     // a router's, firewall's or VPN gateway's login, or a Windows logon, sent without a program tag
     const device = matchDevice(null, env.message) ?? matchWindows(null, env.message);
@@ -104,12 +104,13 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   const ids = idsOverSyslog(name, env, text, occurrences, line, ctx);
   if (ids) return ids;
   // a firewall's packet log or denied connection (netfilter under any tag, pfSense's filterlog, an
-  // ASA, a FortiGate, a Juniper SRX, a MikroTik): a flow for the port-scan rule
+  // ASA, a FortiGate, a Juniper SRX, a Palo Alto, a MikroTik): a flow for the port-scan rule
   if (name.toLowerCase() === "filterlog") return filterlogFlow(text, env.time, line);
   const packet =
     netfilterFlow(text, env.time, line) ??
     deviceDenyFlow(name, env.message, env.time, line, fortiFields) ??
     junosDenyFlow(text, env.msgid, env.time, line) ??
+    panosFlow(env.message, env.time, line) ??
     mikrotikFlow(text, env.time, line);
   if (packet) return packet;
   // a program's own patterns first; a device's or Windows agent's text only where none matched
