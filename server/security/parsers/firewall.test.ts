@@ -132,3 +132,19 @@ describe("Palo Alto PAN-OS TRAFFIC logs over syslog become flows when the sessio
     expect(parseSyslogLine("<14>Nov 30 10:00:00 pa-fw1 1,2026/11/30 10:00:00,012501002341,TRAFFIC,drop,2561,2026/11/30 10:00:00,203.0.113.5", ctx)).toEqual({ status: "rejected", reason: "pan-os traffic: 8 fields, at least 31 expected" });
   });
 });
+
+describe("Check Point Log Exporter lines over syslog become flows when the connection was dropped", () => {
+  const ctx = { now: Date.UTC(2026, 11, 1) };
+  const flow = (line: string) => flowOf(parseSyslogLine(line, ctx));
+  const cp = (action: string, proto = "6") =>
+    `<134>1 2026-11-30T10:00:00Z gw1 CheckPoint 12345 - [action:"${action}"; flags:"411908"; ifdir:"inbound"; ifname:"eth1"; logid:"0"; loguid:"{0x0,0x0,0x0,0x0}"; origin:"192.0.2.1"; product:"VPN-1 & FireWall-1"; proto:"${proto}"; s_port:"4444"; service:"22"; src:"203.0.113.5"; dst:"10.0.0.5"; rule_name:"Cleanup rule"]`;
+
+  it("reads a dropped TCP connection: addresses, service port, protocol", () => {
+    expect(flow(cp("Drop"))).toMatchObject({ time: Date.UTC(2026, 10, 30, 10), src_ip: "203.0.113.5", dst_ip: "10.0.0.5", dst_port: 22, proto: "TCP", state: "block" });
+    expect(flow(cp("Reject", "17"))).toMatchObject({ proto: "UDP", dst_port: 22 });
+  });
+
+  it("does not feed an accepted connection", () => {
+    expect(flow(cp("Accept"))).toBeUndefined();
+  });
+});

@@ -241,3 +241,21 @@ export function panosFlow(message: string, time: number, line: string): ParseOut
   const proto = f[29].toUpperCase();
   return flowOutcome("pan-os", f[7], f[8], proto, PORTED.has(proto) ? f[25] : undefined, "block", time, line);
 }
+
+/** Check Point Log Exporter's `key:"value";` fields (syslog format), the first of each key. */
+const CHECKPOINT_FIELD = /(?:^|[\s;[])([a-z_]{1,32}):"((?:[^"\\]|\\.){0,256})"/g;
+/** Check Point actions that are a denied connection. */
+const CHECKPOINT_DENIED = new Set(["drop", "reject", "block"]);
+
+/**
+ * A Check Point firewall log (Log Exporter's syslog form: `[action:"Drop"; … src:"…"; dst:"…";
+ * proto:"6"; service:"22"; …]`) whose action denied the connection, as a flow; null otherwise.
+ */
+export function checkpointFlow(text: string, time: number, line: string): ParseOutcome | null {
+  if (!text.includes('action:"') || !text.includes('src:"') || !text.includes('dst:"')) return null;
+  const f: Record<string, string> = {};
+  for (const m of text.matchAll(CHECKPOINT_FIELD)) f[m[1]] ??= m[2];
+  if (!f.action || !CHECKPOINT_DENIED.has(f.action.toLowerCase()) || f.src === undefined || f.dst === undefined) return null;
+  const proto = IP_PROTOCOLS[f.proto ?? ""] ?? (f.proto ?? "").toUpperCase();
+  return flowOutcome("checkpoint", f.src, f.dst, proto, PORTED.has(proto) ? f.service : undefined, "block", time, line);
+}

@@ -1,4 +1,4 @@
-import { deviceDenyFlow, filterlogFlow, junosDenyFlow, mikrotikFlow, netfilterFlow, panosFlow } from "./firewall";
+import { checkpointFlow, deviceDenyFlow, filterlogFlow, junosDenyFlow, mikrotikFlow, netfilterFlow, panosFlow } from "./firewall";
 import { parseInstant } from "../../../lib/time/instant";
 import type { ParseContext, ParseOutcome } from "../types";
 import { maskCardNumbers } from "../masking";
@@ -53,6 +53,8 @@ interface Envelope {
   message: string;
   /** RFC 5424's MSGID (Junos puts its event tag there, SSHD_LOGIN_FAILED, and not in the message) */
   msgid?: string | null;
+  /** RFC 5424's STRUCTURED-DATA as written (`[id k="v" …]…`), null for `-` or another form */
+  structured?: string | null;
 }
 
 /**
@@ -73,8 +75,9 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   const name = env.program;
   // a router's, firewall's or VPN gateway's login, wherever the device put it after the header
   if (!name) {
-    // a firewall's denied connection (an ASA, a FortiGate, a Palo Alto, a MikroTik) sent without a program tag: a flow for the port-scan rule
-    const denied = deviceDenyFlow(null, env.message, env.time, line, fortiFields) ?? panosFlow(env.message, env.time, line) ?? mikrotikFlow(env.message, env.time, line);
+    // a firewall's denied connection (an ASA, a FortiGate, a Palo Alto, a Check Point, a MikroTik) sent without a program tag: a flow for the port-scan rule
+    const denied =
+      deviceDenyFlow(null, env.message, env.time, line, fortiFields) ?? panosFlow(env.message, env.time, line) ?? checkpointFlow(env.message, env.time, line) ?? mikrotikFlow(env.message, env.time, line);
     if (denied) return denied;
     // a router's, firewall's or VPN gateway's login, or a Windows logon, sent without a program tag
     const device = matchDevice(null, env.message) ?? matchWindows(null, env.message);
@@ -104,13 +107,14 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   const ids = idsOverSyslog(name, env, text, occurrences, line, ctx);
   if (ids) return ids;
   // a firewall's packet log or denied connection (netfilter under any tag, pfSense's filterlog, an
-  // ASA, a FortiGate, a Juniper SRX, a Palo Alto, a MikroTik): a flow for the port-scan rule
+  // ASA, a FortiGate, a Juniper SRX, a Palo Alto, a Check Point, a MikroTik): a flow for the port-scan rule
   if (name.toLowerCase() === "filterlog") return filterlogFlow(text, env.time, line);
   const packet =
     netfilterFlow(text, env.time, line) ??
     deviceDenyFlow(name, env.message, env.time, line, fortiFields) ??
     junosDenyFlow(text, env.msgid, env.time, line) ??
     panosFlow(env.message, env.time, line) ??
+    checkpointFlow(env.structured ? `${env.structured} ${text}` : text, env.time, line) ??
     mikrotikFlow(text, env.time, line);
   if (packet) return packet;
   // a program's own patterns first; a device's or Windows agent's text only where none matched
@@ -501,6 +505,7 @@ function rfc5424(rest: string): Envelope | { reason: string } {
   const t = parseInstant(m[1]);
   if (!t.ok) return { reason: `timestamp: not a time: ${quoted(m[1])}` };
   let i = m[0].length;
+  const sdStart = i;
   if (rest[i] === "-") i++;
   else if (rest[i] === "[") {
     // SD-ELEMENTs: [id k="v" …]…, where a value may hold \" \\ \] escapes
@@ -521,7 +526,7 @@ function rfc5424(rest: string): Envelope | { reason: string } {
   if (message.startsWith(" ")) message = message.slice(1);
   if (message.charCodeAt(0) === 0xfeff) message = message.slice(1);
   const app = nil(m[3]);
-  return { time: t.ms, host: nil(m[2]), program: app, module: null, pid: nil(m[4]), message, msgid: nil(m[5]) };
+  return { time: t.ms, host: nil(m[2]), program: app, module: null, pid: nil(m[4]), message, msgid: nil(m[5]), structured: rest[sdStart] === "[" ? rest.slice(sdStart, i) : null };
 }
 
 /** What a zone is called at an instant (ICU's names, American and British: "EST", "CET", "GMT+9"). */
