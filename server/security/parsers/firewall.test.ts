@@ -104,6 +104,8 @@ describe("Juniper SRX and MikroTik firewall lines over syslog become flows", () 
     const text = "session denied 203.0.113.5/4444->10.0.0.5/22 0x0 junos-ssh 6(0) default-deny(global) untrust trust UNKNOWN UNKNOWN N/A(N/A) ge-0/0/0.0 UNKNOWN policy deny";
     expect(flow(`<14>Nov 30 10:00:00 srx1 RT_FLOW: RT_FLOW_SESSION_DENY: ${text}`)).toMatchObject({ src_ip: "203.0.113.5", dst_ip: "10.0.0.5", dst_port: 22, proto: "TCP", state: "block" });
     expect(flow(`<14>1 2026-11-30T10:00:00.000Z srx1 RT_FLOW - RT_FLOW_SESSION_DENY [junos@2636.1.1.1.2.40 source-address="203.0.113.5" destination-port="22"] ${text}`)).toMatchObject({ time: Date.UTC(2026, 10, 30, 10), src_ip: "203.0.113.5", dst_port: 22 });
+    // structured-data mode with nothing after the SD: the session's fields are read from it
+    expect(flow('<14>1 2026-11-30T10:00:00.000Z srx1 RT_FLOW - RT_FLOW_SESSION_DENY [junos@2636.1.1.1.2.40 source-address="198.51.100.9" source-port="5555" destination-address="10.0.0.6" destination-port="3389" connection-tag="0" service-name="None" protocol-id="6" icmp-type="0" policy-name="default-deny"]')).toMatchObject({ src_ip: "198.51.100.9", dst_ip: "10.0.0.6", dst_port: 3389, proto: "TCP" });
     expect(flow("<14>Nov 30 10:00:00 srx1 RT_FLOW: RT_FLOW_SESSION_DENY: session denied 203.0.113.5/0->10.0.0.5/2048 None 1(8) default-deny(global) untrust trust")).toMatchObject({ proto: "ICMP", dst_port: null });
     expect(flow("<14>Nov 30 10:00:00 srx1 RT_FLOW: RT_FLOW_SESSION_CREATE: session created 203.0.113.5/4444->10.0.0.5/443 0x0 junos-https 203.0.113.5/4444->10.0.0.5/443 0x0 N/A N/A N/A N/A 6 allow-web untrust trust 1234")).toBeUndefined();
   });

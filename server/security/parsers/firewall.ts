@@ -164,8 +164,18 @@ const JUNOS_DENY = new RegExp(String.raw`^(?:RT_FLOW: )?RT_FLOW_SESSION_DENY(?:_
  * RFC 5424 MSGID where Junos puts its event tag in structured-data mode. Created and closed sessions
  * (RT_FLOW_SESSION_CREATE/CLOSE) are not fed, as the ASA's permits are not.
  */
-export function junosDenyFlow(text: string, msgid: string | null | undefined, time: number, line: string): ParseOutcome | null {
-  const body = msgid === "RT_FLOW_SESSION_DENY" || msgid === "RT_FLOW_SESSION_DENY_LS" ? `${msgid}: ${text}` : text;
+export function junosDenyFlow(text: string, msgid: string | null | undefined, time: number, line: string, structured: string | null = null): ParseOutcome | null {
+  const denyId = msgid === "RT_FLOW_SESSION_DENY" || msgid === "RT_FLOW_SESSION_DENY_LS";
+  // structured-data mode: the session's fields are the SD-PARAMs, the message may be empty
+  if (denyId && structured) {
+    const sd: Record<string, string> = {};
+    for (const p of structured.matchAll(/\s([a-z-]{1,40})="((?:[^"\\\]]|\\.){0,256})"/g)) sd[p[1]] ??= p[2];
+    if (sd["source-address"] !== undefined && sd["destination-address"] !== undefined) {
+      const proto = IP_PROTOCOLS[sd["protocol-id"] ?? ""] ?? (sd["protocol-id"] ?? "");
+      return flowOutcome("junos", sd["source-address"], sd["destination-address"], proto, PORTED.has(proto) ? sd["destination-port"] : undefined, "block", time, line);
+    }
+  }
+  const body = denyId ? `${msgid}: ${text}` : text;
   if (!body.includes("RT_FLOW_SESSION_DENY")) return null;
   const m = JUNOS_DENY.exec(body);
   if (!m) return null;

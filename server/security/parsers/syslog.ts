@@ -112,7 +112,7 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   const packet =
     netfilterFlow(text, env.time, line) ??
     deviceDenyFlow(name, env.message, env.time, line, fortiFields) ??
-    junosDenyFlow(text, env.msgid, env.time, line) ??
+    junosDenyFlow(text, env.msgid, env.time, line, env.structured ?? null) ??
     panosFlow(env.message, env.time, line) ??
     checkpointFlow(env.structured ? `${env.structured} ${text}` : text, env.time, line) ??
     mikrotikFlow(text, env.time, line);
