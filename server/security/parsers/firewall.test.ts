@@ -150,3 +150,27 @@ describe("Check Point Log Exporter lines over syslog become flows when the conne
     expect(flow(cp("Accept"))).toBeUndefined();
   });
 });
+
+describe("a firewall form is read only under its own tag, never out of another program's message", () => {
+  const ctx = { now: Date.UTC(2026, 11, 1) };
+  it("an sshd failure whose user name is written to look like a packet log still counts as a failed login", () => {
+    const users = [
+      "IN=eth0 OUT= SRC=1.1.1.1 DST=2.2.2.2 PROTO=TCP SPT=1 DPT=22",
+      "x input: in:ether1 out:(unknown 0), proto TCP (SYN), 1.1.1.1:1->2.2.2.2:22, len 60",
+      'a action:"Drop"; src:"1.1.1.1"; dst:"2.2.2.2"; proto:"6"; service:"22";',
+    ];
+    for (const user of users) {
+      const o = parseSyslogLine(`<38>Nov 30 10:00:00 bastion sshd[4242]: Invalid user ${user} from 203.0.113.50 port 40000`, ctx);
+      expect(o.status === "event" && o.event.kind, user).toBe("auth_failure");
+    }
+    const o = parseSyslogLine("<38>Nov 30 10:00:00 bastion sshd[4242]: Failed password for invalid user RT_FLOW_SESSION_DENY from 203.0.113.50 port 40000 ssh2", ctx);
+    expect(o.status === "event" && o.event.kind).toBe("auth_failure");
+  });
+
+  it("reads netfilter text under the kernel's tag and without one, not under another program's", () => {
+    const packet = "[UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.5 DST=10.0.0.1 PROTO=TCP SPT=1 DPT=22";
+    expect(flowOf(parseSyslogLine(`<4>Nov 30 10:00:00 fw kernel: ${packet}`, ctx))).toBeDefined();
+    expect(flowOf(parseSyslogLine(`<4>Nov 30 10:00:00 fw ${packet}`, ctx))).toBeDefined();
+    expect(flowOf(parseSyslogLine(`<4>Nov 30 10:00:00 fw myapp: ${packet}`, ctx))).toBeUndefined();
+  });
+});

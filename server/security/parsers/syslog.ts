@@ -77,7 +77,11 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   if (!name) {
     // a firewall's denied connection (an ASA, a FortiGate, a Palo Alto, a Check Point, a MikroTik) sent without a program tag: a flow for the port-scan rule
     const denied =
-      deviceDenyFlow(null, env.message, env.time, line, fortiFields) ?? panosFlow(env.message, env.time, line) ?? checkpointFlow(env.message, env.time, line) ?? mikrotikFlow(env.message, env.time, line);
+      deviceDenyFlow(null, env.message, env.time, line, fortiFields) ??
+      panosFlow(env.message, env.time, line) ??
+      checkpointFlow(env.structured ? `${env.structured} ${env.message}` : env.message, env.time, line) ??
+      mikrotikFlow(env.message, env.time, line) ??
+      netfilterFlow(env.message, env.time, line);
     if (denied) return denied;
     // a router's, firewall's or VPN gateway's login, or a Windows logon, sent without a program tag
     const device = matchDevice(null, env.message) ?? matchWindows(null, env.message);
@@ -106,16 +110,18 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   // an IDS alert forwarded over syslog: Snort's and Suricata's alert form, Suricata's EVE JSON, Snort 3's alert_json
   const ids = idsOverSyslog(name, env, text, occurrences, line, ctx);
   if (ids) return ids;
-  // a firewall's packet log or denied connection (netfilter under any tag, pfSense's filterlog, an
-  // ASA, a FortiGate, a Juniper SRX, a Palo Alto, a Check Point, a MikroTik): a flow for the port-scan rule
-  if (name.toLowerCase() === "filterlog") return filterlogFlow(text, env.time, line);
+  // a firewall's packet log or denied connection: a flow for the port-scan rule. Each form only
+  // under its own tag (the kernel's, filterlog, an ASA message id, RT_FLOW, CheckPoint, MikroTik's
+  // topics) or none, never read out of another program's message: a user name chosen to look like
+  // a packet log would otherwise turn a failed login into an uncounted flow
+  const program = name.toLowerCase();
+  if (program === "filterlog") return filterlogFlow(text, env.time, line);
   const packet =
-    netfilterFlow(text, env.time, line) ??
+    (NETFILTER_TAGS.has(program) ? netfilterFlow(text, env.time, line) : null) ??
     deviceDenyFlow(name, env.message, env.time, line, fortiFields) ??
-    junosDenyFlow(text, env.msgid, env.time, line, env.structured ?? null) ??
-    panosFlow(env.message, env.time, line) ??
-    checkpointFlow(env.structured ? `${env.structured} ${text}` : text, env.time, line) ??
-    mikrotikFlow(text, env.time, line);
+    (program === "rt_flow" || env.msgid?.startsWith("RT_FLOW_SESSION_DENY") ? junosDenyFlow(text, env.msgid, env.time, line, env.structured ?? null) : null) ??
+    (program === "checkpoint" ? checkpointFlow(env.structured ? `${env.structured} ${text}` : text, env.time, line) : null) ??
+    (/^firewall(?:,[a-z]{1,16}){0,4}$/.test(program) ? mikrotikFlow(text, env.time, line) : null);
   if (packet) return packet;
   // a program's own patterns first; a device's or Windows agent's text only where none matched
   let match = matchFor(name, env.module, text.trimEnd()) ?? matchDevice(name, text, env.pid) ?? matchWindows(name, text);
@@ -221,6 +227,9 @@ function matchFor(name: string, tagModule: string | null, text: string): AuthMat
 }
 
 /** a Junos event tag (UI_LOGIN_EVENT, SSHD_LOGIN_FAILED …) */
+/** The tags netfilter's LOG text comes under: the kernel's log (syslog, journald), ulogd's NFLOG. */
+const NETFILTER_TAGS = new Set(["kernel", "ulogd", "ulogd2"]);
+
 const JUNOS_EVENT = /^[A-Z][A-Z0-9]{1,31}_[A-Z0-9_]{1,63}$/;
 
 // a Cisco line without a syslog header: its sequence number, its origin-id (`logging origin-id`:
