@@ -279,7 +279,7 @@ export class Outages {
       if (t.to === "degraded" && t.anomaly) this.anomaly(node, t, out);
       // a resumed node's degraded is not its old anomaly's: that waits for its first good result.
       // Down, unreachable, flapping or maintenance supersede an open anomaly from whatever status
-      // (a node made by heartbeats may have one opened while it flapped, then go down from flapping)
+      // (none opens while a node flaps, for nodes made by heartbeats too: it is held until flapping ends)
       else if (t.to !== "degraded" && (t.from === "degraded" || SUPERSEDING.has(t.to)) && !this.staleAnomaly.has(node.id)) {
         const i = resolveAnomaly(this.incidents, node.key, t.at, this.anomalyEnd(node, t, ctx));
         if (i) out.set(i.id, i);
