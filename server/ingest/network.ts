@@ -319,10 +319,6 @@ export class NetworkIngest {
         const health = nextHealth({ status: node.base, consecutiveFailures: node.consecutiveFailures }, { ok: hb.ok, latencyMs: latency }, { failuresToDown, degradedMs: node.degradedMs });
         // latency far from the node's own baseline (no threshold needed): degraded, with its own incident
         const track = hb.ok && latency !== null ? judgeLatency(node.latency, time, latency) : node.latency;
-        if (track && track !== node.latency) {
-          if (track.anomaly && !node.latency?.anomaly) outcomes.push({ kind: "anomaly", node, at: time, facts: track.anomaly });
-          else if (!track.anomaly && node.latency?.anomaly) outcomes.push({ kind: "anomaly_over", node, at: time });
-        }
         if (health.status === "up" && track?.anomaly) health.status = "degraded";
         w.insertHeartbeat.run(node.id, time, hb.ok ? 1 : 0, latency, hb.message ?? null);
         // a failure dated before the first of the current run, arriving after it (an agent's buffer):
@@ -356,6 +352,18 @@ export class NetworkIngest {
         else if (status === "down" && node.since !== null && at < node.since) {
           this.figures.recordStatus(node.id, at, status, said);
           this.db.update(nodes).set({ statusSince: at }).where(eq(nodes.id, node.id)).run();
+        }
+        // its latency_anomaly, as a managed node's (outages.ts, from its transitions): none opened or
+        // ended while it flaps (flapping holds it; the track keeps the anomaly and the sample that
+        // started it); once flapping ends into degraded by an anomaly that still lasts, opened as of
+        // the heartbeat that ended flapping; one that ended under flapping opens nothing
+        if (status === "flapping") {
+          // held
+        } else if (node.status === "flapping") {
+          if (status === "degraded" && track?.anomaly) outcomes.push({ kind: "anomaly", node, at, facts: track.anomaly });
+        } else if (track && track !== node.latency) {
+          if (track.anomaly && !node.latency?.anomaly) outcomes.push({ kind: "anomaly", node, at: time, facts: track.anomaly });
+          else if (!track.anomaly && node.latency?.anomaly) outcomes.push({ kind: "anomaly_over", node, at: time });
         }
         const reason = shown?.reason ?? hb.message ?? (hb.ok ? null : "a heartbeat reported a failure");
         if (status !== node.status) outcomes.push({ kind: "moved", key: hb.node, transition: { from: node.status, to: status, at, confirmed_at: time, reason: status === "down" || shown ? reason : null, base } });
@@ -687,13 +695,14 @@ function judgeLatency(track: LatencyTrack | undefined, time: number, latency: nu
 
 
 /**
- * A heartbeat node's latency track once its status moved from `from` to `to`: going down,
- * unreachable or flapping (from degraded, or from flapping, under which an anomaly may have opened)
- * ends its anomaly (resolved as superseded, outages.ts), so the track forgets it, and a node back
- * still far from its baseline opens a new one at that sample.
+ * A heartbeat node's latency track once its status moved from `from` to `to`: going down or
+ * unreachable ends its anomaly (resolved as superseded, outages.ts), so the track forgets it, and a
+ * node back still far from its baseline opens a new one at that sample. Flapping does not: an open
+ * anomaly is resolved as superseded (outages.ts), but the track keeps the anomaly it is in, held
+ * until flapping ends (opened then if it still lasts), as a managed node's check keeps its own.
  */
 function supersede(track: LatencyTrack | undefined, from: NodeStatus, to: NodeStatus): LatencyTrack | undefined {
-  return track?.anomaly && from !== to && (to === "down" || to === "unreachable" || to === "flapping") ? { ...track, anomaly: null } : track;
+  return track?.anomaly && from !== to && (to === "down" || to === "unreachable") ? { ...track, anomaly: null } : track;
 }
 
 /**

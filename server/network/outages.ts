@@ -19,6 +19,7 @@
 // linked: a heartbeat node paused becomes an API node and stays the member of its storm.
 // Runs inside the caller's transaction; returns the incidents it changed.
 import type { Incident } from "../../lib/contracts/incidents";
+import type { Severity } from "../../lib/contracts/common";
 import type { NodeStatus } from "../../lib/contracts/network";
 import type { IncidentService } from "../incidents/service";
 import type { AnomalyFacts } from "./check-health";
@@ -279,7 +280,7 @@ export class Outages {
       if (t.to === "degraded" && t.anomaly) this.anomaly(node, t, out);
       // a resumed node's degraded is not its old anomaly's: that waits for its first good result.
       // Down, unreachable, flapping or maintenance supersede an open anomaly from whatever status
-      // (a node made by heartbeats may have one opened while it flapped, then go down from flapping)
+      // (none opens while a node flaps, for nodes made by heartbeats too: it is held until flapping ends)
       else if (t.to !== "degraded" && (t.from === "degraded" || SUPERSEDING.has(t.to)) && !this.staleAnomaly.has(node.id)) {
         const i = resolveAnomaly(this.incidents, node.key, t.at, this.anomalyEnd(node, t, ctx));
         if (i) out.set(i.id, i);
@@ -310,7 +311,10 @@ export class Outages {
    */
   failedAgain(node: OutageNode, time: number, out: Map<number, Incident>, runFrom?: number): void {
     const open = node.status === "down" ? this.incidents.activeByKey(NODE_DOWN_RULE, node.key) : null;
-    if (!open) return;
+    if (!open) {
+      if (node.status === "down" && runFrom !== undefined) this.memberRunFrom(node, runFrom, out);
+      return;
+    }
     const earlier = runFrom !== undefined && runFrom < open.first_seen ? runFrom : undefined;
     const i = this.incidents.record({ rule: NODE_DOWN_RULE, entity: node.key, pane: "network", title: `${node.name} is down`, severity: node.critical ? "critical" : "high", time, firstSeen: earlier, increment: 1 });
     // a silence holds the detection: no incident to grow or describe
@@ -320,6 +324,31 @@ export class Outages {
     const described = this.incidents.describe(i.id, { details: { ...(i.details ?? {}), first_failed_at: earlier } });
     if (described) out.set(described.id, described);
     this.note(i.id, `a failed check dated ${iso(earlier)} arrived late: ${node.name} is down since then (first failed check of its run), not ${iso(open.first_seen)}`, out, true);
+  }
+
+  /**
+   * A storm member's failure dated before its entry's `since` that arrived late (the first failed
+   * check of its run now, `runFrom`): its entry in details.members moves back to it, and so does the
+   * storm's first_seen when it is now the earliest, the storm's timeline saying so. The storm's
+   * window (firstAt) widens with it for nodes failing from now on; nodes already paging on their
+   * own are not looked for again here.
+   */
+  private memberRunFrom(node: OutageNode, runFrom: number, out: Map<number, Incident>): void {
+    const storm = this.stormOf(node.id);
+    const member = storm?.members.get(node.id);
+    if (!storm || !member || member.recovered_at !== null || runFrom >= member.since) return;
+    const was = member.since;
+    member.since = runFrom;
+    const incident = this.incidents.work.get(storm.incidentId);
+    const earliest = incident !== undefined && incident !== null && runFrom < incident.first_seen;
+    if (earliest) {
+      const i = this.incidents.record({ rule: NODE_STORM_RULE, entity: storm.entity, pane: "network", title: incident.title, severity: incident.severity as Severity, time: runFrom, firstSeen: runFrom, increment: 0 });
+      if (i) out.set(i.id, i);
+    }
+    // title, count, explanation (its first failure) and members as they are now
+    if (this.storms.includes(storm)) this.describeStorm(storm, out);
+    else this.peer?.describeStorm(storm, out);
+    this.note(storm.incidentId, `a failed check of ${node.name} dated ${iso(runFrom)} arrived late: ${node.name} is down since then (first failed check of its run), not ${iso(was)}${earliest ? "; this storm is dated from it" : ""}`, out, true);
   }
 
   /**

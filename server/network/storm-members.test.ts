@@ -551,3 +551,29 @@ describe.each(["managed", "heartbeat"] as const)("a storm of %s nodes one of who
     }),
   );
 });
+
+describe("a late failure of a heartbeat node's storm member, dated before the start of its failing run", () => {
+  it("moves the member's since back in details.members, and the storm's first_seen when it was the earliest, its timeline saying so", () => {
+    const t = setup("heartbeat", SITE);
+    SITE.forEach((key, i) => t.fail(key, 100 + i * 10));
+    const id = t.storm().incident.id;
+    expect(t.storm().incident).toMatchObject({ status: "open", first_seen: S(100), count: 5 });
+    const since = (key: string) => (t.storm().incident.details!.members as { key: string; since: number }[]).find((m) => m.key === key)!.since;
+    // a's failure at 90 s arrives after its failures from 100 s: its run, and the storm, start at 90 s
+    t.beat("a", false, 90);
+    expect(t.core.networkSnapshot().nodes.find((n) => n.key === "a")).toMatchObject({ status: "down", since: S(90) });
+    expect(since("a")).toBe(S(90));
+    expect(t.storm().incident).toMatchObject({ id, status: "open", first_seen: S(90), count: 5 });
+    expect(t.storm().incident.explanation).toContain(`(first at ${iso(90)})`);
+    expect(t.notes(id).at(-1)).toBe(`a failed check of a dated ${iso(90)} arrived late: a is down since then (first failed check of its run), not ${iso(100)}; this storm is dated from it`);
+    // c's at 115 s: its entry moves back, the storm's first_seen stays a's
+    t.beat("c", false, 115);
+    expect(since("c")).toBe(S(115));
+    expect(t.storm().incident.first_seen).toBe(S(90));
+    expect(t.notes(id).at(-1)).toBe(`a failed check of c dated ${iso(115)} arrived late: c is down since then (first failed check of its run), not ${iso(120)}`);
+    // nothing else paged, and the storm still resolves as of the last member back
+    expect(t.active().map((i) => i.rule)).toEqual(["node_storm"]);
+    SITE.forEach((key) => t.beat(key, true, 200));
+    expect(t.storm().incident).toMatchObject({ status: "resolved", first_seen: S(90), resolved_at: S(200) });
+  });
+});
