@@ -289,6 +289,13 @@ describe("firewall packet logs on the syslog endpoint feed port-scan detection",
     expect(scan(core, "203.0.113.77")?.explanation).toMatch(/^203\.0\.113\.77 reached 25 hosts on TCP\/445/);
   });
 
+  it("a resolver's late replies blocked on 30 of a client's ephemeral ports are no scan (replies are not fed)", () => {
+    const { core } = testCore();
+    const replies = Array.from({ length: 30 }, (_, i) => `${stamp(60 - i)} edge-fw kernel: [UFW BLOCK] IN=eth0 OUT= SRC=8.8.8.8 DST=10.0.0.9 LEN=120 PROTO=UDP SPT=53 DPT=${50_000 + i} LEN=100`);
+    expect(core.ingestLog("syslog", text(replies), "text/plain")).toMatchObject({ accepted: 0, skipped: 30, rejected_total: 0 });
+    expect(scan(core, "8.8.8.8")).toBeUndefined();
+  });
+
   it("a handful of blocked packets is no scan", () => {
     const { core } = testCore();
     core.ingestLog("syslog", text(Array.from({ length: 5 }, (_, i) => ufw(i))), "text/plain");

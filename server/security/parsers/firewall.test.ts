@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FIREWALL_SKIP, filterlogFlow, netfilterFlow } from "./firewall";
+import { FIREWALL_REPLY_SKIP, FIREWALL_SKIP, filterlogFlow, netfilterFlow } from "./firewall";
 import { parseSyslogLine } from "./syslog";
 
 import type { ParseOutcome } from "../types";
@@ -172,5 +172,27 @@ describe("a firewall form is read only under its own tag, never out of another p
     expect(flowOf(parseSyslogLine(`<4>Nov 30 10:00:00 fw kernel: ${packet}`, ctx))).toBeDefined();
     expect(flowOf(parseSyslogLine(`<4>Nov 30 10:00:00 fw ${packet}`, ctx))).toBeDefined();
     expect(flowOf(parseSyslogLine(`<4>Nov 30 10:00:00 fw myapp: ${packet}`, ctx))).toBeUndefined();
+  });
+});
+
+describe("packets that are no connection attempt are not fed to port-scan detection", () => {
+  const ctx = { now: Date.UTC(2026, 11, 1) };
+  const outcome = (line: string) => parseSyslogLine(line, ctx);
+
+  it("a late reply from a service port to an ephemeral port, or a TCP packet with ACK or RST, is skipped without a flow", () => {
+    const dnsReply = outcome("<4>Nov 30 10:00:00 fw kernel: [UFW BLOCK] IN=eth0 OUT= SRC=8.8.8.8 DST=10.0.0.5 LEN=120 PROTO=UDP SPT=53 DPT=51234 LEN=100");
+    expect(dnsReply).toEqual({ status: "skipped", reason: FIREWALL_REPLY_SKIP });
+    const ack = outcome("<4>Nov 30 10:00:00 fw kernel: [UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.5 DST=10.0.0.5 PROTO=TCP SPT=44321 DPT=443 WINDOW=501 RES=0x00 ACK PSH URGP=0");
+    expect(ack).toEqual({ status: "skipped", reason: FIREWALL_REPLY_SKIP });
+    expect(flowOf(outcome("<134>Nov 30 10:00:00 pfsense filterlog[1]: 5,,,1000000103,igb0,match,block,in,4,0x0,,64,0,0,none,6,tcp,40,203.0.113.5,192.0.2.10,44321,443,0,RA,1,1,0,,"))).toBeUndefined();
+    expect(flowOf(outcome("<134>Nov 30 10:00:00 mikrotik firewall,info input: in:ether1 out:(unknown 0), proto TCP (ACK,PSH), 203.0.113.5:44321->10.0.0.1:443, len 52"))).toBeUndefined();
+    expect(flowOf(outcome('<164>Nov 30 10:00:00 asa1 %ASA-4-106023: Deny udp src outside:8.8.8.8/53 dst inside:10.0.0.5/51234 by access-group "outside_in" [0x0, 0x0]'))).toBeUndefined();
+  });
+
+  it("a SYN, and the scanners' FIN, NULL and Xmas probes, are connection attempts", () => {
+    for (const flags of ["SYN", "FIN", "", "FIN PSH URG"]) {
+      const o = outcome(`<4>Nov 30 10:00:00 fw kernel: [UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.5 DST=10.0.0.5 PROTO=TCP SPT=44321 DPT=3389 WINDOW=1024 RES=0x00 ${flags} URGP=0`);
+      expect(flowOf(o), flags || "NULL").toMatchObject({ dst_port: 3389 });
+    }
   });
 });

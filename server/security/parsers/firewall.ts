@@ -30,7 +30,7 @@ export const FIREWALL_SKIP = "firewall packet log: not stored, fed to port-scan 
 const PORTED = new Set(["TCP", "UDP", "UDPLITE", "SCTP", "DCCP"]);
 
 /** netfilter's key=value fields: a token's key and value (a bare flag such as SYN has no value). */
-const NETFILTER = /(?:^|\s)(SRC|DST|PROTO|DPT)=(\S*)/g;
+const NETFILTER = /(?:^|\s)(SRC|DST|PROTO|SPT|DPT)=(\S*)/g;
 
 /**
  * A netfilter packet log line as a flow: skipped with the flow, rejected when its addresses or
@@ -42,7 +42,11 @@ export function netfilterFlow(text: string, time: number, line: string): ParseOu
   for (const m of text.matchAll(NETFILTER)) fields[m[1]] ??= m[2];
   if (fields.SRC === undefined || fields.DST === undefined || fields.PROTO === undefined) return null;
   const prefix = /^(?:\[\s*\d+\.\d+\]\s*)?(.*?)\s*\bIN=/.exec(text)?.[1]?.trim() ?? "";
-  return flowOutcome("netfilter", fields.SRC, fields.DST, fields.PROTO, fields.DPT, verdictOf(prefix), time, line);
+  // TCP's flags are bare words after the ports (SYN, ACK, RST …): a packet with ACK or RST belongs
+  // to a connection under way (or answers one); SYN, and the scanners' FIN, NULL and Xmas probes, do not
+  const tcp = fields.PROTO.toUpperCase() === "TCP";
+  const attempt = tcp ? !/\s(?:ACK|RST)(?=\s|$)/.test(text) : null;
+  return flowOutcome("netfilter", fields.SRC, fields.DST, fields.PROTO, fields.DPT, verdictOf(prefix), time, line, { sport: fields.SPT, attempt });
 }
 
 /** The verdict a netfilter log prefix names (UFW's `[UFW BLOCK]`, firewalld's `FINAL_REJECT:`, a rule's own prefix), lower-case. */
@@ -81,10 +85,29 @@ export function filterlogFlow(text: string, time: number, line: string): ParseOu
   const upper = proto.toUpperCase();
   const dport = PORTED.has(upper) ? f[rest + 1] : undefined;
   if (PORTED.has(upper) && dport === undefined) return { status: "rejected", reason: `filterlog: a ${upper} line without its ports` };
-  return flowOutcome("filterlog", src, dst, proto, dport, action === "block" || action === "pass" ? action : null, time, line);
+  // TCP: source port, destination port, data length, then the flags ("S"; with "A" or "R" the
+  // packet belongs to a connection under way, as netfilter's above)
+  const flags = upper === "TCP" ? f[rest + 3] : undefined;
+  return flowOutcome("filterlog", src, dst, proto, dport, action === "block" || action === "pass" ? action : null, time, line, {
+    sport: PORTED.has(upper) ? f[rest] : undefined,
+    attempt: flags === undefined ? null : !/[AR]/.test(flags),
+  });
 }
 
-function flowOutcome(form: string, srcText: string, dstText: string, protoText: string, dportText: string | undefined, state: string | null, time: number, line: string): ParseOutcome {
+/** What skips a firewall line that is no connection attempt: counted under this reason, fed to nothing. */
+export const FIREWALL_REPLY_SKIP = "firewall packet log: a reply or a packet of a connection under way (from a service port, or TCP with ACK or RST), not a connection attempt: not stored";
+
+/**
+ * The line's outcome: a flow for the port-scan rule, or, for a packet that is no connection
+ * attempt, a skip that feeds nothing. A firewall logs the late replies of connections it no longer
+ * tracks too (a resolver's answers from port 53 to a client's ephemeral ports, a web server's
+ * ACKs): fed to the scan rule, one resolver would "scan" a client's ports. So a packet from a
+ * service port (below 1024) to an ephemeral one (1024 and up), or a TCP packet with ACK or RST
+ * (a connection under way, or an answer), is not fed (`attempt` false); SYN and the scanners'
+ * FIN, NULL and Xmas probes are. A scanner that sends from port 53 or 80
+ * to high ports to slip through a firewall (nmap -g) is missed here; the IDS's flows still see it.
+ */
+function flowOutcome(form: string, srcText: string, dstText: string, protoText: string, dportText: string | undefined, state: string | null, time: number, line: string, extra: { sport?: string; attempt?: boolean | null } = {}): ParseOutcome {
   const src = canonicalIp(srcText);
   if (!src) return { status: "rejected", reason: `${form}: source ${JSON.stringify(srcText.slice(0, 64))} is not an IP address` };
   const dst = canonicalIp(dstText);
@@ -96,6 +119,8 @@ function flowOutcome(form: string, srcText: string, dstText: string, protoText: 
     if (!/^\d{1,5}$/.test(dportText) || n > 65535) return { status: "rejected", reason: `${form}: destination port ${JSON.stringify(dportText.slice(0, 16))} is not a port number` };
     dstPort = n;
   }
+  const srcPort = extra.sport !== undefined && /^\d{1,5}$/.test(extra.sport) ? Number(extra.sport) : null;
+  if (extra.attempt === false || (dstPort !== null && srcPort !== null && srcPort < 1024 && dstPort >= 1024)) return { status: "skipped", reason: FIREWALL_REPLY_SKIP };
   const flow: FlowRecord = { time, src_ip: src, dst_ip: dst, dst_port: dstPort, proto, state, key: fingerprintOf("syslog", line) };
   return { status: "skipped", reason: FIREWALL_SKIP, flow };
 }
@@ -108,23 +133,23 @@ const IFACE = String.raw`[^:\s/]{1,64}`;
 const ASA_MESSAGE = /^:? ?%(?:ASA|FTD|PIX)-\d-(\d{6}): (.*)$/;
 /**
  * The ASA's messages for a connection it denied, each with the groups of its protocol, source,
- * destination and destination port (none for ICMP). Not read: 106015 ("Deny TCP (no connection)", stray
+ * source port, destination and destination port (no ports for ICMP). Not read: 106015 ("Deny TCP (no connection)", stray
  * packets of closed connections to a client's ephemeral ports, which would look like a scan) and
  * 106021 (reverse-path check: spoofing, not scanning); 106100 only where it says "denied".
  */
-const ASA_DENIES: Record<string, { re: RegExp; groups: [number, number, number, number | null] }> = {
+const ASA_DENIES: Record<string, { re: RegExp; groups: [number, number, number | null, number, number | null] }> = {
   // Inbound TCP connection denied from 203.0.113.5/4444 to 10.0.0.5/22 flags SYN  on interface outside
-  "106001": { re: new RegExp(String.raw`^Inbound (TCP|UDP) connection denied from ${IP}/${PORT} to ${IP}/${PORT}`), groups: [1, 2, 4, 5] },
+  "106001": { re: new RegExp(String.raw`^Inbound (TCP|UDP) connection denied from ${IP}/${PORT} to ${IP}/${PORT}`), groups: [1, 2, 3, 4, 5] },
   // Deny inbound UDP from 203.0.113.5/4444 to 10.0.0.5/161 on interface outside
-  "106006": { re: new RegExp(String.raw`^Deny inbound (\w{1,16}) from ${IP}/${PORT} to ${IP}/${PORT}`), groups: [1, 2, 4, 5] },
+  "106006": { re: new RegExp(String.raw`^Deny inbound (\w{1,16}) from ${IP}/${PORT} to ${IP}/${PORT}`), groups: [1, 2, 3, 4, 5] },
   // Deny inbound icmp src outside:203.0.113.5 dst inside:10.0.0.5 (type 8, code 0)
-  "106014": { re: new RegExp(String.raw`^Deny (?:inbound|outbound) (icmp6?) src ${IFACE}:${IP}(?:\([^)]{0,64}\))? dst ${IFACE}:${IP}`, "i"), groups: [1, 2, 3, null] },
+  "106014": { re: new RegExp(String.raw`^Deny (?:inbound|outbound) (icmp6?) src ${IFACE}:${IP}(?:\([^)]{0,64}\))? dst ${IFACE}:${IP}`, "i"), groups: [1, 2, null, 3, null] },
   // Deny tcp src outside:203.0.113.5/4444 dst inside:10.0.0.5/22 by access-group "outside_in" [0x0, 0x0]
-  "106023": { re: new RegExp(String.raw`^Deny (\w{1,16}) src ${IFACE}:${IP}(?:/${PORT})?(?:\([^)]{0,64}\))? dst ${IFACE}:${IP}(?:/${PORT})?`), groups: [1, 2, 4, 5] },
+  "106023": { re: new RegExp(String.raw`^Deny (\w{1,16}) src ${IFACE}:${IP}(?:/${PORT})?(?:\([^)]{0,64}\))? dst ${IFACE}:${IP}(?:/${PORT})?`), groups: [1, 2, 3, 4, 5] },
   // access-list outside_in denied tcp outside/203.0.113.5(4444) -> inside/10.0.0.5(22) hit-cnt 1 first hit [0x1, 0x0]
-  "106100": { re: new RegExp(String.raw`^access-list \S{1,128} denied (\w{1,16}) ${IFACE}/${IP}\(${PORT}\) -> ${IFACE}/${IP}\(${PORT}\)`), groups: [1, 2, 4, 5] },
+  "106100": { re: new RegExp(String.raw`^access-list \S{1,128} denied (\w{1,16}) ${IFACE}/${IP}\(${PORT}\) -> ${IFACE}/${IP}\(${PORT}\)`), groups: [1, 2, 3, 4, 5] },
   // TCP access denied by ACL from 203.0.113.5/4444 to outside:10.0.0.1/22
-  "710003": { re: new RegExp(String.raw`^(TCP|UDP) access denied by ACL from ${IP}/${PORT} to ${IFACE}:${IP}/${PORT}`), groups: [1, 2, 4, 5] },
+  "710003": { re: new RegExp(String.raw`^(TCP|UDP) access denied by ACL from ${IP}/${PORT} to ${IFACE}:${IP}/${PORT}`), groups: [1, 2, 3, 4, 5] },
 };
 
 /** FortiGate's protocol numbers as names (others stay numbers). */
@@ -145,15 +170,15 @@ export function deviceDenyFlow(program: string | null, message: string, time: nu
     const deny = ASA_DENIES[asa[1]];
     const m = deny?.re.exec(asa[2]);
     if (!m) return null;
-    const [proto, src, dst, dport] = deny.groups;
-    return flowOutcome("asa", m[src], m[dst], m[proto], dport === null ? undefined : m[dport], "block", time, line);
+    const [proto, src, sport, dst, dport] = deny.groups;
+    return flowOutcome("asa", m[src], m[dst], m[proto], dport === null ? undefined : m[dport], "block", time, line, { sport: sport === null ? undefined : m[sport] });
   }
   if (program || !/^(?:date|logver|logid|devname|eventtime|timestamp|time)=/.test(message) || !/\btype="?traffic"?(?:\s|$)/.test(message)) return null;
   const f = fortiFields(message.trimEnd());
   if (!f || f.type !== "traffic" || !FORTI_DENIED.has((f.action ?? "").toLowerCase())) return null;
   if (!f.srcip || !f.dstip) return { status: "rejected", reason: "fortigate: a traffic line without srcip or dstip" };
   const proto = IP_PROTOCOLS[f.proto ?? ""] ?? (f.proto || "");
-  return flowOutcome("fortigate", f.srcip, f.dstip, proto, f.dstport, "block", time, line);
+  return flowOutcome("fortigate", f.srcip, f.dstip, proto, f.dstport, "block", time, line, { sport: f.srcport });
 }
 
 /** Juniper SRX's denied session (RT_FLOW_SESSION_DENY, plain or after its RFC 5424 MSGID): addresses/ports, then the protocol id as `6(0)`. */
@@ -172,7 +197,7 @@ export function junosDenyFlow(text: string, msgid: string | null | undefined, ti
     for (const p of structured.matchAll(/\s([a-z-]{1,40})="((?:[^"\\\]]|\\.){0,256})"/g)) sd[p[1]] ??= p[2];
     if (sd["source-address"] !== undefined && sd["destination-address"] !== undefined) {
       const proto = IP_PROTOCOLS[sd["protocol-id"] ?? ""] ?? (sd["protocol-id"] ?? "");
-      return flowOutcome("junos", sd["source-address"], sd["destination-address"], proto, PORTED.has(proto) ? sd["destination-port"] : undefined, "block", time, line);
+      return flowOutcome("junos", sd["source-address"], sd["destination-address"], proto, PORTED.has(proto) ? sd["destination-port"] : undefined, "block", time, line, { sport: sd["source-port"] });
     }
   }
   const body = denyId ? `${msgid}: ${text}` : text;
@@ -180,13 +205,13 @@ export function junosDenyFlow(text: string, msgid: string | null | undefined, ti
   const m = JUNOS_DENY.exec(body);
   if (!m) return null;
   const proto = IP_PROTOCOLS[m[5]] ?? m[5];
-  return flowOutcome("junos", m[1], m[3], proto, PORTED.has(proto) ? m[4] : undefined, "block", time, line);
+  return flowOutcome("junos", m[1], m[3], proto, PORTED.has(proto) ? m[4] : undefined, "block", time, line, { sport: m[2] });
 }
 
 /** a MikroTik address with its port: `203.0.113.5:4444`, `[2001:db8::5]:4444`; or bare (ICMP) */
 const MT_END = String.raw`(?:\[([0-9A-Fa-f:.]{2,45})\]|([0-9A-Fa-f:.]{2,45}?))(?::(\d{1,5}))?`;
 /** RouterOS's firewall log: `[prefix ]chain: in:IFACE out:IFACE, …, proto TCP (SYN), SRC:PORT->DST:PORT, …` */
-const MIKROTIK = new RegExp(String.raw`^(?:([^:]{0,64}?) ?)?(?:input|forward|output|prerouting|postrouting|[\w-]{1,32}): in:\S{1,64} out:[^,]{1,64},.{0,400}? proto (\w{1,16})(?: \([^)]{0,64}\))?, ${MT_END}->${MT_END}, `);
+const MIKROTIK = new RegExp(String.raw`^(?:([^:]{0,64}?) ?)?(?:input|forward|output|prerouting|postrouting|[\w-]{1,32}): in:\S{1,64} out:[^,]{1,64},.{0,400}? proto (\w{1,16})(?: \(([^)]{0,64})\))?, ${MT_END}->${MT_END}, `);
 
 /**
  * A MikroTik RouterOS firewall log line (a rule with log=yes) as a flow, null for anything else.
@@ -196,9 +221,10 @@ export function mikrotikFlow(text: string, time: number, line: string): ParseOut
   if (!text.includes(" in:") && !text.startsWith("in:")) return null;
   const m = MIKROTIK.exec(text.replace(/^firewall,\w+ /, ""));
   if (!m) return null;
-  const src = m[3] ?? m[4];
-  const dst = m[6] ?? m[7];
-  return flowOutcome("mikrotik", src, dst, m[2], m[8], verdictOf(m[1] ?? ""), time, line);
+  const [, prefix, proto, flags, src6, src4, sport, dst6, dst4, dport] = m;
+  // TCP's flags in brackets after the protocol: "(SYN)" an attempt, "(ACK,PSH)" or "(RST)" not
+  const attempt = proto.toUpperCase() === "TCP" && flags !== undefined ? !/\b(?:ACK|RST)\b/.test(flags) : null;
+  return flowOutcome("mikrotik", src6 ?? src4, dst6 ?? dst4, proto, dport, verdictOf(prefix ?? ""), time, line, { sport, attempt });
 }
 
 /** A PAN-OS syslog CSV line's fields (quoted fields may hold commas, `""` a quote), at most `max`. */
@@ -249,7 +275,7 @@ export function panosFlow(message: string, time: number, line: string): ParseOut
   if (f.length < 31) return { status: "rejected", reason: `pan-os traffic: ${f.length} fields, at least 31 expected` };
   if (!PANOS_DENIED.has(f[30].toLowerCase())) return null;
   const proto = f[29].toUpperCase();
-  return flowOutcome("pan-os", f[7], f[8], proto, PORTED.has(proto) ? f[25] : undefined, "block", time, line);
+  return flowOutcome("pan-os", f[7], f[8], proto, PORTED.has(proto) ? f[25] : undefined, "block", time, line, { sport: f[24] });
 }
 
 /** Check Point Log Exporter's `key:"value";` fields (syslog format), the first of each key. */
@@ -267,5 +293,5 @@ export function checkpointFlow(text: string, time: number, line: string): ParseO
   for (const m of text.matchAll(CHECKPOINT_FIELD)) f[m[1]] ??= m[2];
   if (!f.action || !CHECKPOINT_DENIED.has(f.action.toLowerCase()) || f.src === undefined || f.dst === undefined) return null;
   const proto = IP_PROTOCOLS[f.proto ?? ""] ?? (f.proto ?? "").toUpperCase();
-  return flowOutcome("checkpoint", f.src, f.dst, proto, PORTED.has(proto) ? f.service : undefined, "block", time, line);
+  return flowOutcome("checkpoint", f.src, f.dst, proto, PORTED.has(proto) ? f.service : undefined, "block", time, line, { sport: f.s_port });
 }
