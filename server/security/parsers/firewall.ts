@@ -3,24 +3,27 @@ import type { FlowRecord, ParseOutcome } from "../types";
 import { fingerprintOf } from "./common";
 
 /**
- * Packet logs of host and edge firewalls, read off syslog: each line is one connection attempt
- * the firewall logged, handed to the port-scan rule as a flow (a source reaching many ports of one
- * host, or one port of many hosts) and counted as skipped, not stored, as Suricata's EVE `flow`
- * records are. Two forms:
+ * Packet logs of host and edge firewalls, read off syslog: each line that is a connection attempt
+ * the firewall logged is handed to the port-scan rule as a flow (a source reaching many ports of
+ * one host, or one port of many hosts) and counted as skipped, not stored, as Suricata's EVE `flow`
+ * records are. The forms (syslog.ts reads each only under its own tag, or none):
  *
  * - netfilter's LOG / NFLOG text, as iptables, nftables (`log prefix`), UFW and firewalld write it
  *   through the kernel's log: `[UFW BLOCK] IN=eth0 OUT= MAC=… SRC=203.0.113.5 DST=10.0.0.1 LEN=44
- *   … PROTO=TCP SPT=45678 DPT=3389 … SYN URGP=0`. Read wherever the line has SRC=, DST= and PROTO=
- *   (tagged `kernel`, or by ulogd or a journald export under another tag).
+ *   … PROTO=TCP SPT=45678 DPT=3389 … SYN URGP=0` (tagged `kernel` or `ulogd`, or untagged).
  * - pfSense's and OPNsense's `filterlog` CSV: rule, sub-rule, anchor, tracker, interface, reason,
  *   action, direction, IP version, then for IPv4 tos, ecn, ttl, id, offset, flags, protocol id,
  *   protocol, length, source, destination; for IPv6 class, flow label, hop limit, protocol,
  *   protocol id, length, source, destination; then for TCP and UDP the source and destination
- *   ports (as pfSense's filter log format documents it).
+ *   ports, data length and TCP flags (as pfSense's filter log format documents it).
+ * - the denials of network firewalls: Cisco ASA/FTD message ids, FortiGate traffic lines, Juniper
+ *   SRX RT_FLOW_SESSION_DENY, Palo Alto PAN-OS TRAFFIC, Check Point Log Exporter, MikroTik
+ *   RouterOS firewall topics.
  *
  * The flow's state is the firewall's verdict where the line gives one (block, pass, the UFW or
  * nftables prefix), its time the syslog header's; a re-sent line is the same flow (its key is the
- * line's fingerprint), so an upload sent twice counts each attempt once.
+ * line's fingerprint), so an upload sent twice counts each attempt once. A packet that is no
+ * attempt (a late reply, a connection under way) feeds nothing (`flowOutcome`).
  */
 
 /** What skips a firewall line: counted under this reason, its flow handed to the port-scan rule. */
