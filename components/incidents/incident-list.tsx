@@ -16,9 +16,7 @@ import { groupId, incidentItems, type IncidentItem } from "./incident-items";
 import { isConflict, useIncidentAction, type IncidentActionKind } from "./use-incident-action";
 import { useGroupPages } from "./use-group-pages";
 import { useFloodSurge } from "./use-flood-surge";
-import { useAfterMount } from "@/components/ui/use-after-mount";
-
-const NO_ROWS: ReturnType<ReturnType<typeof useVirtualizer>["getVirtualItems"]> = [];
+import { NO_ROWS, useAfterMount } from "@/components/ui/use-after-mount";
 
 /**
  * Incidents that still need a person, across both panes: true counts in the header, a flood (many

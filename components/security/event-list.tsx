@@ -9,13 +9,11 @@ import { securityQueries } from "@/lib/queries/security-queries";
 import { EventRow } from "./event-row";
 import { EventDetail } from "./event-detail";
 import { count as countText } from "@/components/ui/format";
-import { useAfterMount } from "@/components/ui/use-after-mount";
+import { NO_ROWS, useAfterMount } from "@/components/ui/use-after-mount";
 
 const ROW_HEIGHT = 46;
 /** Start loading the next older page this many rows before the end. */
 const PREFETCH_ROWS = 30;
-
-const NO_ROWS: ReturnType<ReturnType<typeof useVirtualizer>["getVirtualItems"]> = [];
 
 /** The rows as they were when the reader started reading, and the live total then. */
 interface Frozen {

@@ -1,6 +1,10 @@
 "use client";
 
 import { startTransition, useEffect, useState } from "react";
+import type { VirtualItem } from "@tanstack/react-virtual";
+
+/** A virtual list's rows before `useAfterMount` lets them render. */
+export const NO_ROWS: VirtualItem[] = [];
 
 /**
  * False during the server render, hydration and the first commit; true from a transition started

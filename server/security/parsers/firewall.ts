@@ -1,6 +1,7 @@
 import { canonicalIp } from "../../../lib/net/ip";
 import type { FlowRecord, ParseOutcome } from "../types";
 import { fingerprintOf } from "./common";
+import { ASA, FORTI_START, fortiFields } from "./syslog-devices";
 
 /**
  * Packet logs of host and edge firewalls, read off syslog: each line that is a connection attempt
@@ -132,8 +133,6 @@ const IP = String.raw`([0-9A-Fa-f:.]{2,45})`;
 const PORT = String.raw`(\d{1,5})`;
 /** an ASA interface name before ":" (never holding one itself) */
 const IFACE = String.raw`[^:\s/]{1,64}`;
-/** The ASA message id and body, from the start of the message (as syslog-devices.ts reads its logins). */
-const ASA_MESSAGE = /^:? ?%(?:ASA|FTD|PIX)-\d-(\d{6}): (.*)$/;
 /**
  * The ASA's messages for a connection it denied, each with the groups of its protocol, source,
  * source port, destination and destination port (no ports for ICMP). Not read: 106015 ("Deny TCP (no connection)", stray
@@ -163,12 +162,12 @@ const FORTI_DENIED = new Set(["deny", "blocked", "block", "dropped"]);
 /**
  * A network firewall's denied connection (Cisco ASA/FTD/PIX deny messages, a FortiGate traffic
  * log with a deny action) as a flow for the port-scan rule (skipped, not stored), rejected when its
- * addresses or port cannot be read, or null when the message is no such line. `fortiFields` reads
- * a FortiGate line's key=value fields (syslog-devices.ts).
+ * addresses or port cannot be read, or null when the message is no such line.
  */
-export function deviceDenyFlow(program: string | null, message: string, time: number, line: string, fortiFields: (text: string) => Record<string, string> | null): ParseOutcome | null {
-  const full = program ? `${program}: ${message}` : message;
-  const asa = ASA_MESSAGE.exec(full);
+export function deviceDenyFlow(program: string | null, message: string, time: number, line: string): ParseOutcome | null {
+  // every tagged syslog line comes here: only an ASA message id as the tag goes further
+  if (program !== null && !/^:? ?%/.test(program)) return null;
+  const asa = ASA.exec(program ? `${program}: ${message}` : message);
   if (asa) {
     const deny = ASA_DENIES[asa[1]];
     const m = deny?.re.exec(asa[2]);
@@ -176,7 +175,7 @@ export function deviceDenyFlow(program: string | null, message: string, time: nu
     const [proto, src, sport, dst, dport] = deny.groups;
     return flowOutcome("asa", m[src], m[dst], m[proto], dport === null ? undefined : m[dport], "block", time, line, { sport: sport === null ? undefined : m[sport] });
   }
-  if (program || !/^(?:date|logver|logid|devname|eventtime|timestamp|time)=/.test(message) || !/\btype="?traffic"?(?:\s|$)/.test(message)) return null;
+  if (program || !FORTI_START.test(message) || !/\btype="?traffic"?(?:\s|$)/.test(message)) return null;
   const f = fortiFields(message.trimEnd());
   if (!f || f.type !== "traffic" || !FORTI_DENIED.has((f.action ?? "").toLowerCase())) return null;
   if (!f.srcip || !f.dstip) return { status: "rejected", reason: "fortigate: a traffic line without srcip or dstip" };

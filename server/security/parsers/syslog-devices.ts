@@ -68,7 +68,7 @@ const ORIGIN_TAG = /^[A-Za-z0-9][\w.-]{0,62}$/;
 /** what follows the origin-id: the device's own sequence number if on, its stamp (or uptime), then the login message */
 const IOS_AFTER_ORIGIN = new RegExp(String.raw`^(?:\d{1,10}: )?${IOS_STAMP}${IOS_MESSAGE}`);
 /** FortiGate's lines are key=value fields from the start */
-const FORTI_START = /^(?:date|logver|logid|devname|eventtime|timestamp|time)=/;
+export const FORTI_START = /^(?:date|logver|logid|devname|eventtime|timestamp|time)=/;
 
 // the user is greedy and the tail strict, so a "] [Source: …" inside a user name cannot move the
 // source: the last bracketed fields of the line are the device's own
@@ -103,7 +103,7 @@ function ciscoIos(full: string): AuthMatch | null {
 }
 
 /** The ASA message: its id and body, from the start (one message a line: the body is not searched for another). */
-const ASA = /^:? ?%(?:ASA|FTD|PIX)-\d-(\d{6}): (.*)$/;
+export const ASA = /^:? ?%(?:ASA|FTD|PIX)-\d-(\d{6}): (.*)$/;
 // 113005 (an AAA server refused) and 113015 (the local database refused; older releases leave out the user IP)
 const AAA_REJECTED = /^AAA user authentication Rejected : reason = ([^:]{0,256}?) : (?:server = (\S{1,255})|local database) : user = ([^:]{0,256}?)(?: : user IP = ([0-9A-Fa-f:.]{2,45}))?\s*$/;
 // bounded, colon- and slash-free parts: no backtracking over a long line

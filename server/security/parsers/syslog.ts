@@ -6,7 +6,7 @@ import { finish, guarded, hostSourceOf, jsonObject, prepareLine, quoted, sourceO
 import { parseEveLine } from "./eve";
 import { parseIdsSyslogMessage } from "./fast";
 import { parseSnort3Json } from "./snort3";
-import { fortiFields, isAsaEcho, junosEcho, matchDevice, SPACED_ORIGIN } from "./syslog-devices";
+import { isAsaEcho, junosEcho, matchDevice, SPACED_ORIGIN } from "./syslog-devices";
 import { matchWindows } from "./syslog-windows";
 import { matchProftpd, matchPureFtpd, matchVsftpd } from "./syslog-ftp";
 import { isDovecotAuthEcho, matchDovecot, matchLogin, matchPostfix } from "./syslog-mail";
@@ -77,7 +77,7 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   if (!name) {
     // a firewall's denied connection (an ASA, a FortiGate, a Palo Alto, a Check Point, a MikroTik) sent without a program tag: a flow for the port-scan rule
     const denied =
-      deviceDenyFlow(null, env.message, env.time, line, fortiFields) ??
+      deviceDenyFlow(null, env.message, env.time, line) ??
       panosFlow(env.message, env.time, line) ??
       checkpointFlow(env.structured ? `${env.structured} ${env.message}` : env.message, env.time, line) ??
       mikrotikFlow(env.message, env.time, line) ??
@@ -118,7 +118,7 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   if (program === "filterlog") return filterlogFlow(text, env.time, line);
   const packet =
     (NETFILTER_TAGS.has(program) ? netfilterFlow(text, env.time, line) : null) ??
-    deviceDenyFlow(name, env.message, env.time, line, fortiFields) ??
+    deviceDenyFlow(name, env.message, env.time, line) ??
     (program === "rt_flow" || env.msgid?.startsWith("RT_FLOW_SESSION_DENY") ? junosDenyFlow(text, env.msgid, env.time, line, env.structured ?? null) : null) ??
     (program === "checkpoint" ? checkpointFlow(env.structured ? `${env.structured} ${text}` : text, env.time, line) : null) ??
     (/^firewall(?:,[a-z]{1,16}){0,4}$/.test(program) ? mikrotikFlow(text, env.time, line) : null);
