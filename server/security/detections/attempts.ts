@@ -1,5 +1,5 @@
 import type { RuleState, StoredEvent } from "../types";
-import { EvictionCursor, PAIRED, REPORTED, type KeyedWindows, type WindowEntry } from "./window";
+import { EvictionCursor, PAIRED, REPORTED, SharedEntry, type EntryCore, type KeyedWindows, type WindowEntry } from "./window";
 
 /**
  * How authentication failures are counted — the one place every auth rule takes it from.
@@ -82,9 +82,39 @@ export function occurrencesOf(e: Pick<StoredEvent, "occurrences">): number {
   return Number.isFinite(n) && n >= 1 ? n : 1;
 }
 
-/** Makes the window entry of an event (weight set by `FailureCounter.weigh`). */
-export function entryOf(e: StoredEvent): WindowEntry {
-  return { time: e.time, id: e.id, weight: 0, account: e.user, source: sourceOf(e), service: serviceOf(e), flags: 0 };
+/**
+ * The core every rule's entry of an event shares (made once per event: `memo`, weak, as `memoKey`).
+ * Its source and account are one string per value: each event parsed brings its own copy of the
+ * same address (100,000 copies, 3 MB, for 10,000 sources of 10 failures each), so they are
+ * interned through a table cleared whenever it holds INTERNED strings (a string dropped from it
+ * is only a copy again, never wrong).
+ */
+const coreOf = (() => {
+  const memo = new WeakMap<StoredEvent, EntryCore>();
+  const strings = new Map<string, string>();
+  const intern = (v: string | null): string | null => {
+    if (v === null) return null;
+    const seen = strings.get(v);
+    if (seen !== undefined) return seen;
+    if (strings.size >= INTERNED) strings.clear();
+    strings.set(v, v);
+    return v;
+  };
+  return (e: StoredEvent): EntryCore => {
+    let core = memo.get(e);
+    if (core === undefined) {
+      core = { time: e.time, id: e.id, account: intern(e.user), source: intern(sourceOf(e)), service: serviceOf(e) };
+      memo.set(e, core);
+    }
+    return core;
+  };
+})();
+/** Strings the core's intern table holds at most. */
+const INTERNED = 16_384;
+
+/** Makes a rule's window entry of an event (weight set by `FailureCounter.weigh`, unless given). */
+export function entryOf(e: StoredEvent, weight = 0): WindowEntry {
+  return new SharedEntry(coreOf(e), weight);
 }
 
 interface Connection {

@@ -116,7 +116,7 @@ export class SuccessAfterFailuresRule implements SecurityRule {
       if (e.kind !== "auth_success") continue;
       const source = sourceOf(e);
       if (source === null) continue;
-      if (!this.successes.insert(source, { ...entryOf(e), weight: 1 })) continue;
+      if (!this.successes.insert(source, entryOf(e, 1))) continue;
       const t = touched.get(source);
       touched.set(source, t ? { from: Math.min(t.from, e.time), to: Math.max(t.to, e.time), added: [] } : { from: e.time, to: e.time, added: [] });
     }
