@@ -289,7 +289,12 @@ describe("parseSyslogLine: mail servers and console logins", () => {
     const rec = { __REALTIME_TIMESTAMP: "1704103200123456", _HOSTNAME: "web-1", SYSLOG_IDENTIFIER: "sshd", _PID: "4242", SYSLOG_FACILITY: "10", MESSAGE: "Failed password for invalid user admin from 203.0.113.5 port 40000 ssh2" };
     expect(parse(JSON.stringify(rec))).toMatchObject({ time: Date.UTC(2024, 0, 1, 10, 0, 0, 123), signature: "sshd: failed password", user: "admin", src_ip: "203.0.113.5", attributes: { host: "web-1", program: "sshd", pid: "4242" } });
     expect(parse(JSON.stringify({ ...rec, SYSLOG_IDENTIFIER: "sshd-session", MESSAGE: "Connection closed by 203.0.113.5 port 22" }))).toMatchObject({ signature: "sshd: preauth disconnect" });
-    expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: [70, 97, 105, 108] }), ctx))).toBe("journald record: MESSAGE is not text");
+    // journalctl writes MESSAGE as an array of bytes when it holds a control character or is not UTF-8: read as UTF-8
+    expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: [70, 97, 105, 108] }), ctx))).toBe("not security-relevant: sshd");
+    const bytes = [...Buffer.from("Failed password for invalid user \u001b[31madmin from 203.0.113.5 port 40000 ssh2\t", "utf8")];
+    expect(parse(JSON.stringify({ ...rec, MESSAGE: bytes }))).toMatchObject({ signature: "sshd: failed password", user: "\u001b[31madmin", src_ip: "203.0.113.5", src_port: 40000 });
+    expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: { a: 1 } }), ctx))).toBe("journald record: MESSAGE is not text or an array of bytes");
+    expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: [70, 300] }), ctx))).toBe("journald record: MESSAGE is not text or an array of bytes");
     expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: "Server listening on 0.0.0.0 port 22." }), ctx))).toBe("not security-relevant: sshd");
     expect(reason(parseSyslogLine('{"a":1}', ctx))).toMatch(/^not syslog/);
   });
