@@ -13,6 +13,8 @@ type Field<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const rejected = (reason: string): ParseOutcome => ({ status: "rejected", reason });
 const isRecord = (v: unknown): v is Rec => v !== null && typeof v === "object" && !Array.isArray(v);
+/** The outcomes the payment rules count as declines (detections/payment-fields.ts DECLINED_OUTCOMES): low, not info. */
+const DECLINED: ReadonlySet<string> = new Set(["declined", "decline", "denied", "refused", "rejected", "failed"]);
 const SAFE_ID = /^[A-Za-z0-9_.:@\/+-]{1,128}$/;
 
 /** A JSON transaction object (see README "Ingest formats") to an event or a rejection naming the field. */
@@ -22,7 +24,8 @@ export function parseTransactionRecord(obj: unknown, ctx: ParseContext): ParseOu
     const line = JSON.stringify(obj);
     const prepared = prepareLine(line);
     if (!prepared.ok) return prepared.outcome;
-    return build(obj, {}, line, (card) => (card === undefined ? line : withCard(obj, card)), ctx);
+    const { input, extra, cardKey } = jsonFields(obj);
+    return build(input, extra, line, (card) => (card === undefined ? line : withCard(obj, cardKey, card)), ctx);
   });
 }
 
@@ -38,7 +41,8 @@ export function parseTransactionLine(line: string, ctx: ParseContext): ParseOutc
       return rejected(`not JSON: ${clipReason(err instanceof Error ? err.message : String(err))}`);
     }
     if (!isRecord(obj)) return rejected(`not a JSON object: ${Array.isArray(obj) ? "an array" : obj === null ? "null" : typeof obj}`);
-    return build(obj, {}, prepared.line, (card) => (card === undefined ? prepared.line : withCard(obj, card)), ctx);
+    const { input, extra, cardKey } = jsonFields(obj);
+    return build(input, extra, prepared.line, (card) => (card === undefined ? prepared.line : withCard(obj, cardKey, card)), ctx);
   });
 }
 
@@ -123,11 +127,43 @@ export function parseTransactionCsv(text: string, ctx: ParseContext): ParseOutco
   return records.slice(1).map((r) => parser.parse(r, ctx));
 }
 
-/** The object as JSON with its top-level `card` replaced (no copy of the object). */
-function withCard(obj: Rec, card: string): string {
+/** The object as JSON with its top-level card field (`card`, or the alias it came under) replaced (no copy of the object). */
+function withCard(obj: Rec, cardKey: string, card: string): string {
   return JSON.stringify(obj, function (this: unknown, key: string, value: unknown) {
-    return this === obj && key === "card" ? card : value;
+    return this === obj && key === cardKey ? card : value;
   });
+}
+
+/** The fields a JSON transaction names itself (`time`, `account` …), which win over an alias for the same field. */
+const JSON_FIELDS = new Set(["time", "id", "account", "wallet", "card", "ip", "device", "amount", "currency", "merchant", "outcome", "decline_reason"]);
+
+/**
+ * A JSON transaction's fields under Vigil's names: its own (`time`, `account` …), else the first of
+ * the CSV header names for that field in the object's order (`timestamp`, `transaction_id`,
+ * `account_id`, `ip_address`, `status` …, any case), as payment systems' JSON logs name them; the
+ * `attr:` columns (label, category …) as attributes. With several time fields, the first that reads
+ * as an instant. `cardKey` is the key the card came under, masked in the stored record.
+ */
+function jsonFields(obj: Rec): { input: Rec; extra: Rec; cardKey: string } {
+  const input: Rec = {};
+  const extra: Rec = {};
+  const times: unknown[] = [];
+  let cardKey = "card";
+  for (const key of Object.keys(obj)) if (JSON_FIELDS.has(key)) input[key] = obj[key];
+  for (const [key, value] of Object.entries(obj)) {
+    const field = JSON_FIELDS.has(key) ? key : CSV_COLUMNS[key.toLowerCase()];
+    if (!field || value === undefined || value === null || value === "") continue;
+    // a `status` that is no word (an HTTP code, a number) is not the payment's outcome
+    if (field === "outcome" && key !== "outcome" && !(typeof value === "string" && /^[A-Za-z]/.test(value))) continue;
+    if (field === "time") times.push(value);
+    if (field.startsWith("attr:")) extra[field.slice(5)] ??= value;
+    else if (!(field in input)) {
+      input[field] = value;
+      if (field === "card") cardKey = key;
+    }
+  }
+  if (!("time" in input) || times.length > 1) input.time = times.find((t) => parseInstant(t).ok) ?? times[0] ?? input.time;
+  return { input, extra, cardKey };
 }
 
 const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -179,7 +215,8 @@ function build(input: Rec, extra: Rec, line: string, rawOf: (card: string | unde
     {
       time: t.ms,
       kind: "transaction",
-      severity: outcome === "declined" ? "low" : "info",
+      // the outcomes the payment rules count as a decline (detections/payment-fields.ts)
+      severity: outcome !== null && DECLINED.has(outcome) ? "low" : "info",
       service: "payments",
       src_ip: ip,
       src_host: null,
