@@ -81,7 +81,7 @@ export function matchPam(message: string, tagModule: string | null, tagService: 
   return null;
 }
 
-/** su's own lines: `FAILED SU (to root) bob on pts/0`, `BAD SU bob to root on /dev/ttyp0`, `FAILED su for root by bob`, `Successful su for root by bob`. */
+/** su's own lines: `FAILED SU (to root) bob on pts/0`, `BAD SU bob to root on /dev/ttyp0`, `FAILED su for root by bob`, `Successful su for root by bob`, BusyBox's `- /dev/pts/0 bob:root`. */
 export function matchSu(message: string): AuthMatch | null {
   let m = /^FAILED SU \(to (.*?)\) (\S+) on (\S+)\s*$/.exec(message);
   if (m) return suEvent("auth_failure", m[1], m[2], m[3]);
@@ -92,6 +92,9 @@ export function matchSu(message: string): AuthMatch | null {
   if (m) return suEvent("auth_failure", m[1], m[2], null);
   m = /^Successful su for (.*?) by (\S+)\s*$/.exec(message);
   if (m) return suEvent("auth_success", m[1], m[2], null);
+  // BusyBox su (Alpine, OpenWrt, embedded images): "- /dev/pts/0 bob:root" a wrong password, "+ …" a success
+  m = /^([+-]) (\S+) ([^\s:]+):(\S+)\s*$/.exec(message);
+  if (m) return suEvent(m[1] === "+" ? "auth_success" : "auth_failure", m[4], m[3], m[2]);
   return null;
 }
 

@@ -632,6 +632,13 @@ describe("parseSyslogLine: su and sudo", () => {
     expect(parse("Apr 27 15:22:23 niban su[234]: BAD SU ger to fwmaster on /dev/ttyp0")).toMatchObject({ kind: "auth_failure", service: "su", signature: "su: failed", user: "fwmaster", attributes: { by: "ger", tty: "/dev/ttyp0", attempt: true } });
   });
 
+  it("reads BusyBox su's '- tty bob:root' as a failed su to root by bob and '+ …' as a success (Alpine, OpenWrt)", () => {
+    expect(parse("Mar 11 22:55:32 alpine su: - /dev/pts/0 bob:root")).toMatchObject({ kind: "auth_failure", service: "su", signature: "su: failed", user: "root", attributes: { by: "bob", tty: "/dev/pts/0", attempt: true } });
+    expect(parse("Mar 11 22:55:32 OpenWrt auth.notice su: + none bob:postgres")).toMatchObject({ kind: "auth_success", signature: "su: success", user: "postgres", attributes: { by: "bob", tty: "none" } });
+    // only under su's tag
+    expect(reason(parseSyslogLine("Mar 11 22:55:32 h cron: - /dev/pts/0 bob:root", ctx))).toBe("not security-relevant: cron");
+  });
+
   it("reads FAILED su for root by bob", () => {
     expect(parse("Mar 11 22:55:32 h su: FAILED su for root by bob")).toMatchObject({ service: "su", user: "root" });
   });
