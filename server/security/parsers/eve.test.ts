@@ -275,6 +275,11 @@ describe("parseEveLine: rejections", () => {
     expect(reason(parseEveLine(alertLine({ signature: 5 }), ctx))).toBe("alert.signature: missing or not text");
   });
 
+  it("names the alert of a rule without msg (Suricata writes \"signature\":\"\") by its gid:sid:rev", () => {
+    expect(event(parseEveLine(alertLine({ signature: "", category: "" }), ctx))).toMatchObject({ kind: "ids_alert", signature: "1:2001219:20", attributes: { sid: 2001219, category: null } });
+    expect(reason(parseEveLine(alertLine({ signature: "", signature_id: undefined }), ctx))).toBe("alert.signature: empty, and no signature_id to name the rule by");
+  });
+
   it("rejects an alert record without an alert object", () => {
     expect(reason(parseEveLine(JSON.stringify({ timestamp: "2026-01-01T00:00:00Z", event_type: "alert" }), ctx))).toBe("alert: missing or not an object");
   });

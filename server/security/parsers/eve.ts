@@ -95,14 +95,16 @@ type Part = Pick<Draft, "kind" | "severity" | "signature" | "message"> & { attri
 function alertPart(rec: Rec): Part | { reason: string } {
   const alert = rec.alert;
   if (!isRecord(alert)) return { reason: "alert: missing or not an object" };
-  const signature = str(alert.signature);
-  if (!signature) return { reason: "alert.signature: missing or not text" };
+  if (typeof alert.signature !== "string") return { reason: "alert.signature: missing or not text" };
   const sid = integer(alert, "signature_id", "alert.");
   if (!sid.ok) return sid;
   const gid = integer(alert, "gid", "alert.");
   if (!gid.ok) return gid;
   const rev = integer(alert, "rev", "alert.");
   if (!rev.ok) return rev;
+  // a rule without msg: Suricata writes "signature":"", so the rule's id names it (as Snort 3's alert_json without msg)
+  const signature = alert.signature.trim() !== "" ? alert.signature : ruleId(gid.value, sid.value, rev.value);
+  if (!signature) return { reason: "alert.signature: empty, and no signature_id to name the rule by" };
   const category = str(alert.category);
   const decoder = isDecoderEvent(gid.value, sid.value, signature, category);
   // no severity at all: the rule gave none, so it is neither high nor negligible (as a fast.log line without [Priority])
@@ -122,6 +124,11 @@ function alertPart(rec: Rec): Part | { reason: string } {
       action: str(alert.action),
     },
   };
+}
+
+/** `gid:sid:rev`, the way the IDS names a rule (gid 1 and rev 0 where not written); null without a sid. */
+function ruleId(gid: number | null, sid: number | null, rev: number | null): string | null {
+  return sid === null ? null : `${gid ?? 1}:${sid}:${rev ?? 0}`;
 }
 
 function anomalyPart(rec: Rec): Part {

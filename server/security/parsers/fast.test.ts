@@ -241,3 +241,12 @@ describe("parseFastLine: rejections", () => {
     expect(reason(parseFastLine('13/13/13-00:00:00.0 [**] [1:1:1] "x" [**] {TCP} 10.0.0.1:1 -> 10.0.0.2:2', ctx))).toBe('timestamp: not a calendar date: "13/13/13-00:00:00.0"');
   });
 });
+
+describe("parseFastLine: a rule without a message", () => {
+  it("names the alert of a rule without msg by its gid:sid:rev: Suricata prints '(null)', or nothing for msg:\"\"", () => {
+    const line = (msg: string) => `12/03/2026-10:00:01.123456  [**] [1:1000001:1] ${msg} [**] [Classification: (null)] [Priority: 3] {TCP} 10.0.0.1:1 -> 10.0.0.2:2`;
+    for (const msg of ["(null)", "", '""']) {
+      expect(event(parseFastLine(line(msg), ctx))).toMatchObject({ kind: "ids_alert", signature: "1:1000001:1", src_ip: "10.0.0.1", attributes: { sid: 1000001, category: null, priority: 3 } });
+    }
+  });
+});

@@ -177,14 +177,15 @@ function parseFast(line: string, ctx: ParseContext, csv: CsvFields = null, recor
   const head = HEAD.exec(rest);
   const close = head ? rest.indexOf("[**]", head[0].length) : -1;
   if (!head || close < 0) return rejected(`not fast.log: expected "[**] [gid:sid:rev] message [**]" after the stamp: ${quoted(rest, 40)}`);
-  const [gid, sid, rev] = [head[1], head[2], head[3]].map(Number);
   let text = rest.slice(head[0].length, close);
   // Snort prints the interface as " <eth0> " after the rule id's own blank: two blanks before it
   const iface = IFACE.exec(text);
   text = (iface ? text.slice(iface[0].length) : text).trim();
   const quotedMessage = text.length >= 2 && text.startsWith('"') && text.endsWith('"');
-  const signature = quotedMessage ? text.slice(1, -1) : text;
-  if (!signature) return rejected("message: empty");
+  const [gid, sid, rev] = [head[1], head[2], head[3]].map(Number);
+  // a rule without msg: Suricata prints "(null)" (or nothing, for msg:""), so the rule's id names it
+  const message = quotedMessage ? text.slice(1, -1) : text;
+  const signature = message && message !== "(null)" ? message : `${gid}:${sid}:${rev}`;
   // Snort 3 quotes the message, and its -y stamp is YY/MM/DD (Snort 2's is MM/DD/YY)
   if (quotedMessage && stamp[3]?.length === 2 && stamp[1].length === 2) {
     time = fastTime(stamp, ctx, true);
@@ -480,10 +481,11 @@ export function parseIdsSyslogMessage(text: string, service: "snort" | "suricata
     } else appId = value || null;
     rest = rest.slice(0, open).trimEnd();
   }
-  let signature = rest.trim();
-  if (signature.length >= 2 && signature.startsWith('"') && signature.endsWith('"')) signature = signature.slice(1, -1);
-  if (!signature) return { ok: false, reason: "message: empty" };
+  let message = rest.trim();
+  if (message.length >= 2 && message.startsWith('"') && message.endsWith('"')) message = message.slice(1, -1);
   const [gid, sid, rev] = [head[1], head[2], head[3]].map(Number);
+  // a rule without msg ("(null)" in Suricata's alert-syslog): the rule's id names it
+  const signature = message && message !== "(null)" ? message : `${gid}:${sid}:${rev}`;
   const action = verdict ? actionOf(verdict[1]) : undefined;
   return { ok: true, draft: idsDraft({ gid, sid, rev, signature, classification, priority, appId, iface, action, proto, ends, service }) };
 }
