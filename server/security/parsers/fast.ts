@@ -354,9 +354,9 @@ function endpoints(srcText: string, dstText: string, proto: string | null, icmpA
     if (!d) return { reason: `destination: not an address: ${quoted(dstText)}` };
     return { src: { ip: s.ip, port: null }, dst: { ip: d.ip, port: null }, icmpType: s.n ?? undefined, icmpCode: d.n ?? undefined };
   }
-  const s = endpoint(srcText, proto);
+  const s = endpoint(srcText, proto, icmpAppended);
   if (!s) return { reason: `source: not an address: ${quoted(srcText)}` };
-  const d = endpoint(dstText, proto);
+  const d = endpoint(dstText, proto, icmpAppended);
   if (!d) return { reason: `destination: not an address: ${quoted(dstText)}` };
   return { src: s, dst: d };
 }
@@ -384,10 +384,17 @@ function icmpNumber(text: string): number | null {
 /**
  * `10.0.0.1:80`, `[2001:db8::1]:80`, `2001:db8:0:0:0:0:0:1:80` (IPv6 with the port appended, no
  * brackets) or an address alone (ICMP). An IPv6 text is split at its last colon only when what
- * remains is an address and the tail a port; when both readings are addresses, the protocol
- * decides (TCP, UDP and SCTP have ports).
+ * remains is an address and the tail a port; when both readings are addresses, the protocol and
+ * the writer decide: TCP, UDP and SCTP have ports, and Suricata (`appended`) writes one after every
+ * address, 0 for a protocol without ports (`{ESP} 2001:db8::1:0 -> …`), where Snort writes the
+ * address bare. A protocol without ports has none: its appended 0 is no port.
  */
-function endpoint(token: string, proto: string | null): Endpoint | null {
+function endpoint(token: string, proto: string | null, appended: boolean): Endpoint | null {
+  const e = endpointAsWritten(token, proto, appended);
+  return e && e.port === 0 && proto !== null && !PORTED.has(proto) ? { ip: e.ip, port: null } : e;
+}
+
+function endpointAsWritten(token: string, proto: string | null, appended: boolean): Endpoint | null {
   const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(token);
   if (bracketed) {
     const ip = canonicalIp(bracketed[1]);
@@ -402,7 +409,9 @@ function endpoint(token: string, proto: string | null): Endpoint | null {
     const port = portOf(token.slice(colon + 1));
     if (ip && port !== null) split = { ip, port };
   }
-  if (whole && split) return proto !== null && PORTED.has(proto) ? split : { ip: whole, port: null };
+  // (Suricata's appended number for a protocol without ports is 0; a Snort 2 `-y` line, whose stamp
+  // reads as Suricata's, writes such an address bare, so another last number stays the address's)
+  if (whole && split) return (proto !== null && PORTED.has(proto)) || (appended && split.port === 0) ? split : { ip: whole, port: null };
   return split ?? (whole ? { ip: whole, port: null } : null);
 }
 
