@@ -119,9 +119,11 @@ function suEvent(kind: AuthMatch["kind"], target: string, by: string, tty: strin
  * that ran (`bob : TTY=… ; COMMAND=…`) is not a failure: null.
  */
 export function matchSudo(message: string): AuthMatch | null {
-  const m = /^\s*(\S+) : (.*)$/.exec(message);
+  // (an account may hold blanks, as a directory's can: "john smith : …"; sudo's own fields follow the first " : ")
+  const m = /^\s*(\S(?:.{0,254}?\S)?) : (.*)$/.exec(message);
   if (!m) return null;
-  const parts = m[2].split(" ; ");
+  // (sudo's own log file wraps a long line after a " ;": the first line ends with it)
+  const parts = m[2].replace(/ ;\s*$/, "").split(" ; ");
   const what = parts[0].trim();
   const fields: Record<string, string> = {};
   for (let i = 1; i < parts.length; i++) {

@@ -653,6 +653,16 @@ describe("parseSyslogLine: su and sudo", () => {
     expect(e.attributes).toMatchObject({ target_user: "root", command: "/usr/bin/id ; echo x", tty: "pts/0", attempt: true });
   });
 
+  it("reads sudo's lines for an account with blanks in its name (a directory's: 'john smith') whole", () => {
+    expect(parse("Mar 11 22:55:32 h sudo[4321]: john smith : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/john ; USER=root ; COMMAND=/bin/ls")).toMatchObject({ signature: "sudo: incorrect password", user: "john smith", occurrences: 3, attributes: { target_user: "root", command: "/bin/ls" } });
+  });
+
+  it("reads sudo's own log file (Defaults logfile=…): the stamp (and log_year's year), ' : ', the account; a line it wrapped after ' ;' keeps its fields", () => {
+    expect(parse("Mar 11 22:55:32 : bob : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/bob ; USER=root ; COMMAND=/bin/ls")).toMatchObject({ time: Date.UTC(2026, 2, 11, 22, 55, 32), service: "sudo", user: "bob", occurrences: 3, attributes: { host: null, program: "sudo", command: "/bin/ls" } });
+    expect(parse("Mar 11 22:55:32 2026 : bob : user NOT in sudoers ; TTY=pts/0 ; PWD=/home/bob ; USER=root ;")).toMatchObject({ signature: "sudo: user not in sudoers", attributes: { target_user: "root", pwd: "/home/bob" } });
+    expect(reason(parseSyslogLine("Mar 11 22:55:32 : bob : TTY=pts/0 ; PWD=/home/bob ; USER=root ; COMMAND=/bin/ls", ctx))).toBe("not security-relevant: sudo");
+  });
+
   it("reads sudo's user NOT in sudoers", () => {
     expect(parse("Mar 11 22:55:32 h sudo: mallory : user NOT in sudoers ; TTY=pts/1 ; PWD=/tmp ; USER=root ; COMMAND=/bin/sh")).toMatchObject({ signature: "sudo: user not in sudoers", user: "mallory" });
   });

@@ -41,6 +41,7 @@ const FACILITY_LEVEL = /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron
 const RFC5424 = /^1 (\S+) (\S+) (\S+) (\S+) (\S+) /;
 // tag: program, an optional "(pam_unix)" of old PAM lines, an optional [pid], then a colon
 const TAG = /^([^\s[\]:()]{1,128})(?:\(([^\s()]{1,64})\))?(?:\[([^\]\s]{1,32})\])?:(?:\s+|$)/;
+const SUDO_LOGFILE = /^: \S.{0,255}? : /;
 // GDM's PAM worker names itself "gdm-password]" (its process title, "gdm-session-worker [pam/gdm-password]",
 // cut at the blank): the program without its stray bracket
 const GDM_TAG = /^(gdm-[a-z-]{1,64})\]:(?:\s+|$)/;
@@ -487,6 +488,8 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
     host = first[1];
     rest = rest.slice(first[0].length);
   }
+  // sudo's own log file (Defaults logfile=…): "Dec  3 10:00:01 : bob : 3 incorrect password attempts ; …", no host or tag
+  if (!host && SUDO_LOGFILE.test(rest)) return { time: time.ms, host: null, program: "sudo", module: null, pid: null, message: rest.slice(2) };
   const level = /^(\S+)(?:\s+|$)/.exec(rest);
   if (level && FACILITY_LEVEL.test(level[1])) rest = rest.slice(level[0].length);
   const gdm = GDM_TAG.exec(rest);
