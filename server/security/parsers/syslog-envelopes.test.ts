@@ -31,11 +31,13 @@ describe("parseSyslogLine: relays' and small daemons' envelopes", () => {
     expect(reason(parseSyslogLine(`<38>1 2026-12-03T10:00:01Z web1 sshd 1001 - - error: kex_exchange_identification: Connection closed by remote host`, ctx))).toBe("not security-relevant: sshd");
   });
 
-  it("reads BusyBox syslogd's facility and level after the host (OpenWrt, Alpine) as neither host nor tag", () => {
+  it("reads BusyBox syslogd's (OpenWrt, Alpine) and AIX's facility and level after the host as neither host nor tag", () => {
     const e = parse("Dec  3 10:00:01 OpenWrt authpriv.info dropbear[1234]: Bad password attempt for 'root' from 203.0.113.5:54321");
     expect(e).toMatchObject({ time: Date.UTC(2026, 11, 3, 10, 0, 1), signature: "dropbear: bad password", user: "root", src_ip: "203.0.113.5", src_port: 54321, attributes: { host: "OpenWrt", program: "dropbear", pid: "1234" } });
     expect(parse(`Dec  3 10:00:01 alpine auth.notice sshd[1001]: ${FAILED}`)).toMatchObject({ signature: "sshd: failed password", attributes: { host: "alpine", program: "sshd" } });
     expect(parse(`Dec  3 10:00:01 nas local7.<7> sshd[1001]: ${FAILED}`)).toMatchObject({ attributes: { host: "nas", program: "sshd" } });
+    // AIX's syslogd: the facility's names, a colon, the level
+    expect(parse(`Dec  3 10:00:01 aix1 auth|security:info sshd[2346]: ${FAILED}`)).toMatchObject({ signature: "sshd: failed password", attributes: { host: "aix1", program: "sshd", pid: "2346" } });
     // a word with a dot that is no facility.level is still the tag's place: a host, then no tag
     expect(reason(parseSyslogLine(`Dec  3 10:00:01 web1 foo.bar sshd[1001]: ${FAILED}`, ctx))).toBe("not security-relevant: no program tag");
   });

@@ -36,8 +36,10 @@ const YEAR_AFTER = /^((?:19|20)\d{2})(?:\s+|$)/;
 // ("Wed Dec  3 10:00:01 2026 authpriv.info dropbear[1234]: …"), in the router's local time
 const CTIME = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) (?=\S+\.\S+ )/;
 // BusyBox syslogd (OpenWrt, Alpine, embedded images) writes the facility and level after the host
-// ("Dec  3 10:00:01 OpenWrt authpriv.info dropbear[1234]: …"), logread before the tag: not the tag
-const FACILITY_LEVEL = /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|ntp|security|console|audit|mark|local[0-7]|<\d{1,3}>)\.(?:emerg|panic|alert|crit|err|error|warn|warning|notice|info|debug|none|<\d{1,3}>)$/;
+// ("Dec  3 10:00:01 OpenWrt authpriv.info dropbear[1234]: …"), logread before the tag, AIX's syslogd
+// its facility's names and the level after a colon ("… aix1 auth|security:info sshd[2346]: …"): not the tag
+const FACILITY = String.raw`(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|ntp|security|console|audit|mark|caa|aso|local[0-7]|<\d{1,3}>)`;
+const FACILITY_LEVEL = new RegExp(String.raw`^${FACILITY}(?:\|${FACILITY}){0,3}[.:](?:emerg|panic|alert|crit|err|error|warn|warning|notice|info|debug|none|<\d{1,3}>)$`);
 const RFC5424 = /^1 (\S+) (\S+) (\S+) (\S+) (\S+) /;
 // tag: program, an optional "(pam_unix)" of old PAM lines, an optional [pid], then a colon
 const TAG = /^([^\s[\]:()]{1,128})(?:\(([^\s()]{1,64})\))?(?:\[([^\]\s]{1,32})\])?:(?:\s+|$)/;
