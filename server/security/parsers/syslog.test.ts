@@ -297,6 +297,8 @@ describe("parseSyslogLine: mail servers and console logins", () => {
     expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: [70, 300] }), ctx))).toBe("journald record: MESSAGE is not text or an array of bytes");
     expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: "Server listening on 0.0.0.0 port 22." }), ctx))).toBe("not security-relevant: sshd");
     expect(reason(parseSyslogLine('{"a":1}', ctx))).toMatch(/^not syslog/);
+    // -o json-seq: RFC 7464's record separator before each record
+    expect(parse(`\u001e${JSON.stringify(rec)}`)).toMatchObject({ signature: "sshd: failed password", user: "admin", src_ip: "203.0.113.5" });
   });
 
   it("reads NXLog's to_json() records sent without a syslog header: EventTime in the configured zone (or its offset), Hostname", () => {

@@ -413,9 +413,10 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
     if (rest.startsWith("1 ")) return rfc5424(rest);
   }
   const zone = ctx.timeZone ?? "UTC";
-  // a JSON record in place of the syslog line: journalctl -o json, or NXLog's to_json() sent bare
-  if (!pri && rest.startsWith("{")) {
-    const json = jsonEnvelope(rest, ctx);
+  // a JSON record in place of the syslog line: journalctl -o json (-o json-seq: after RFC 7464's
+  // record separator), or NXLog's to_json() sent bare
+  if (!pri && (rest.startsWith("{") || rest.startsWith("\u001e{"))) {
+    const json = jsonEnvelope(rest.replace(/^\u001e/, ""), ctx);
     if (json) return json;
   }
   // a Cisco device without a syslog header: "<189>2345: *Nov 30 10:00:00.123 UTC: %SEC_LOGIN-…"
