@@ -24,9 +24,11 @@ describe("parseSyslogLine: relays' and small daemons' envelopes", () => {
     expect(parse(`<38>1 2026-12-03T10:00:01Z web1 sshd 1001 - [timeQuality tzKnown="1"]  \uFEFF${FAILED}`)).toMatchObject({ signature: "sshd: failed password" });
   });
 
-  it("reads an RFC 5424 message that repeats its RFC 3164 tag after the header, only where the tag is the APP-NAME", () => {
+  it("reads an RFC 5424 message that repeats its RFC 3164 tag after the header where the tag is the APP-NAME, or the only name (APP-NAME '-')", () => {
     expect(parse(`<38>1 2026-12-03T10:00:01Z web1 sshd 1001 - - sshd[1001]: ${FAILED}`)).toMatchObject({ signature: "sshd: failed password", user: "root", attributes: { program: "sshd", pid: "1001" } });
     expect(parse(`<38>1 2026-12-03T10:00:01Z web1 sshd-session 1001 - - sshd-session: ${FAILED}`)).toMatchObject({ signature: "sshd: failed password" });
+    // no APP-NAME: the tag left in the message (with its pid) names the program
+    expect(parse(`<38>1 2026-12-03T10:00:01Z web1 - - - - sshd[1001]: ${FAILED}`)).toMatchObject({ signature: "sshd: failed password", attributes: { program: "sshd", pid: "1001" } });
     // another program's name before a colon is its text, not a tag to drop
     expect(reason(parseSyslogLine(`<38>1 2026-12-03T10:00:01Z web1 sshd 1001 - - error: kex_exchange_identification: Connection closed by remote host`, ctx))).toBe("not security-relevant: sshd");
   });

@@ -578,12 +578,17 @@ function rfc5424(rest: string): Envelope | { reason: string } {
   let message = rest.slice(i).trimStart();
   if (message.charCodeAt(0) === 0xfeff) message = message.slice(1).trimStart();
   const app = nil(m[3]);
-  // a relay that puts the RFC 3164 message whole after the header repeats the tag ("sshd[4242]: …")
-  if (app) {
-    const tag = TAG.exec(message);
-    if (tag && tag[1] === app && !tag[2]) message = message.slice(tag[0].length);
+  // a relay that puts the RFC 3164 message whole after the header repeats the tag ("sshd[4242]: …");
+  // one that sends no APP-NAME ("-") leaves the tag there alone: the program (and pid) are the tag's
+  const tag = TAG.exec(message);
+  let program = app;
+  let pid = nil(m[4]);
+  if (tag && !tag[2] && (tag[1] === app || (!app && tag[3] !== undefined))) {
+    message = message.slice(tag[0].length);
+    program = tag[1];
+    pid ??= tag[3] ?? null;
   }
-  return { time: t.ms, host: nil(m[2]), program: app, module: null, pid: nil(m[4]), message, msgid: nil(m[5]), structured: rest[sdStart] === "[" ? rest.slice(sdStart, i) : null };
+  return { time: t.ms, host: nil(m[2]), program, module: null, pid, message, msgid: nil(m[5]), structured: rest[sdStart] === "[" ? rest.slice(sdStart, i) : null };
 }
 
 /** What a zone is called at an instant (ICU's names, American and British: "EST", "CET", "GMT+9"). */
