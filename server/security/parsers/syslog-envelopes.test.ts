@@ -51,6 +51,11 @@ describe("parseSyslogLine: relays' and small daemons' envelopes", () => {
     expect(reason(parseSyslogLine("Wed Feb 30 10:00:01 2026 authpriv.info dropbear[1234]: x", ctx))).toMatch(/^timestamp: not a calendar date/);
   });
 
+  it("reads Kiwi Syslog Server's file: its stamp, the facility and level (any case), then the host, tab-separated", () => {
+    const e = parse("2026-12-03 10:00:01\tLocal7.Info\t10.0.0.7\tsshd[1001]: Failed password for root from 203.0.113.5 port 40001 ssh2", "Europe/Berlin");
+    expect(e).toMatchObject({ time: Date.UTC(2026, 11, 3, 9, 0, 1), signature: "sshd: failed password", src_ip: "203.0.113.5", attributes: { host: "10.0.0.7", program: "sshd", pid: "1001" } });
+  });
+
   it("reads GDM's PAM worker under its tag 'gdm-password]' as that program", () => {
     const e = parse("Dec  3 10:00:01 desk gdm-password]: pam_unix(gdm-password:auth): authentication failure; logname= uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=bob");
     expect(e).toMatchObject({ kind: "auth_failure", signature: "pam: authentication failure", user: "bob", src_ip: null, attributes: { program: "gdm-password", pam_service: "gdm-password" } });

@@ -39,7 +39,7 @@ const CTIME = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (
 // ("Dec  3 10:00:01 OpenWrt authpriv.info dropbear[1234]: …"), logread before the tag, AIX's syslogd
 // its facility's names and the level after a colon ("… aix1 auth|security:info sshd[2346]: …"): not the tag
 const FACILITY = String.raw`(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|ntp|security|console|audit|mark|caa|aso|local[0-7]|<\d{1,3}>)`;
-const FACILITY_LEVEL = new RegExp(String.raw`^${FACILITY}(?:\|${FACILITY}){0,3}[.:](?:emerg|panic|alert|crit|err|error|warn|warning|notice|info|debug|none|<\d{1,3}>)$`);
+const FACILITY_LEVEL = new RegExp(String.raw`^${FACILITY}(?:\|${FACILITY}){0,3}[.:](?:emerg|panic|alert|crit|err|error|warn|warning|notice|info|debug|none|<\d{1,3}>)$`, "i");
 const RFC5424 = /^1 (\S+) (\S+) (\S+) (\S+) (\S+) /;
 // tag: program, an optional "(pam_unix)" of old PAM lines, an optional [pid], then a colon
 const TAG = /^([^\s[\]:()]{1,128})(?:\(([^\s()]{1,64})\))?(?:\[([^\]\s]{1,32})\])?:(?:\s+|$)/;
@@ -494,7 +494,15 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
   // sudo's own log file (Defaults logfile=…): "Dec  3 10:00:01 : bob : 3 incorrect password attempts ; …", no host or tag
   if (!host && SUDO_LOGFILE.test(rest)) return { time: time.ms, host: null, program: "sudo", module: null, pid: null, message: rest.slice(2) };
   const level = /^(\S+)(?:\s+|$)/.exec(rest);
-  if (level && FACILITY_LEVEL.test(level[1])) rest = rest.slice(level[0].length);
+  if (level && FACILITY_LEVEL.test(level[1])) {
+    rest = rest.slice(level[0].length);
+    // Kiwi Syslog Server writes the level before the host ("2026-12-03 10:00:01\tLocal7.Info\t10.0.0.1\t…")
+    const after = host === null ? /^(\S+)(?:\s+|$)/.exec(rest) : null;
+    if (after && !after[1].endsWith(":") && !TAG.test(rest) && !GDM_TAG.test(rest)) {
+      host = after[1];
+      rest = rest.slice(after[0].length);
+    }
+  }
   const gdm = GDM_TAG.exec(rest);
   if (gdm) return { time: time.ms, host, program: gdm[1], module: null, pid: null, message: rest.slice(gdm[0].length) };
   const tag = TAG.exec(rest);
