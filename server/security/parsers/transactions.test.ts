@@ -215,3 +215,19 @@ describe("JSON transactions under the names payment systems use", () => {
     for (const outcome of ["approved", "settled", "pending"]) expect(event(parseTransactionRecord(tx({ outcome }), ctx)).severity).toBe("info");
   });
 });
+
+describe("parseTransactionCsv: files Excel writes where the decimal mark is a comma", () => {
+  it("reads a file separated by semicolons (or tabs), its amounts with a decimal comma, quoting by its own separator", () => {
+    const csv = ["time;account;amount;currency;card;outcome", '2026-11-30T10:00:00Z;acct-1;12,50;EUR;4111 1111 1111 1111;declined', '2026-11-30T10:01:00Z;"acct;2";7;EUR;;approved'].join("\r\n");
+    const [a, b] = parseTransactionCsv(csv, ctx).map(event);
+    expect(a).toMatchObject({ user: "acct-1", severity: "low", attributes: { amount: 12.5, currency: "EUR", card: "************1111", outcome: "declined" } });
+    expect(a.raw).toBe("2026-11-30T10:00:00Z;acct-1;12,50;EUR;************1111;declined");
+    expect(b).toMatchObject({ user: "acct;2", attributes: { amount: 7 } });
+    const tabs = parseTransactionCsv("time\taccount\tamount\n2026-11-30T10:00:00Z\tacct-1\t3,75\n", ctx).map(event);
+    expect(tabs[0]).toMatchObject({ user: "acct-1", attributes: { amount: 3.75 } });
+  });
+
+  it("keeps a comma in a comma-separated file's amount refused (it separates fields there)", () => {
+    expect(reason(parseTransactionCsv('time,amount\n2026-11-30T10:00:00Z,"1,234.56"\n', ctx)[0])).toMatch(/^amount: not a number/);
+  });
+});

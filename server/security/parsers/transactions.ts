@@ -3,7 +3,7 @@ import { parseInstant } from "../../../lib/time/instant";
 import { maskCardField, maskCardNumbers } from "../masking";
 import type { ParseContext, ParseOutcome } from "../types";
 import { clipReason, fingerprintOf, finish, guarded, prepareLine, quoted, sha256Hex } from "./common";
-import { parseCsvRecord, splitCsvRecords } from "./csv";
+import { csvSeparator, parseCsvRecord, splitCsvRecords } from "./csv";
 
 // Payment transactions, as JSON objects or CSV rows, become `transaction` events: user = the
 // account (or wallet), attributes {amount, currency, card (masked), device, merchant, outcome …}.
@@ -73,7 +73,9 @@ export type CsvParser = { ok: true; columns: (string | null)[]; parse(record: st
  * come whole: `parseTransactionCsv` splits text into records correctly.
  */
 export function transactionCsvParser(header: string): CsvParser {
-  const h = parseCsvRecord(header.replace(/^\uFEFF/, "").replace(/\r$/, ""));
+  const headerText = header.replace(/^\uFEFF/, "").replace(/\r$/, "");
+  const separator = csvSeparator(headerText);
+  const h = parseCsvRecord(headerText, separator);
   if (!h.ok) return { ok: false, reason: `header: ${h.reason}` };
   const columns: (string | null)[] = h.fields.map((name) => CSV_COLUMNS[name.trim().toLowerCase()] ?? null);
   // every time column, in header order: a row's time is the first of them that reads as an instant
@@ -89,7 +91,7 @@ export function transactionCsvParser(header: string): CsvParser {
     const prepared = prepareLine(record);
     if (!prepared.ok) return prepared.outcome;
     return guarded(() => {
-      const row = parseCsvRecord(prepared.line);
+      const row = parseCsvRecord(prepared.line, separator);
       if (!row.ok) return rejected(`not CSV: ${row.reason}`);
       if (row.fields.length !== columns.length) return rejected(`row has ${row.fields.length} fields; the header has ${columns.length}`);
       const input: Rec = {};
@@ -98,11 +100,13 @@ export function transactionCsvParser(header: string): CsvParser {
         const v = row.fields[i];
         if (!c || v === "") return;
         if (c.startsWith("attr:")) attrs[c.slice(5)] = /^\d{1,6}$/.test(v) && c !== "attr:card_bin" ? Number(v) : v;
+        // in a file separated by ";" or a tab the decimal mark may be a comma ("12,50"): a comma never separates thousands there
+        else if (c === "amount" && separator !== "," && /^\s*\d{1,15},\d{1,6}\s*$/.test(v)) input[c] = v.replace(",", ".");
         else input[c] = v;
       });
       if (timeAt.length > 1) input.time = firstInstant(timeAt.map((i) => row.fields[i]));
       const cardAt = columns.indexOf("card");
-      const rawOf = (card: string | undefined) => (card === undefined || cardAt < 0 ? prepared.line : row.fields.map((f, i) => csvField(i === cardAt ? card : f)).join(","));
+      const rawOf = (card: string | undefined) => (card === undefined || cardAt < 0 ? prepared.line : row.fields.map((f, i) => csvField(i === cardAt ? card : f, separator)).join(separator));
       return build(input, attrs, prepared.line, rawOf, ctx);
     });
   };
@@ -166,7 +170,7 @@ function jsonFields(obj: Rec): { input: Rec; extra: Rec; cardKey: string } {
   return { input, extra, cardKey };
 }
 
-const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const csvField = (v: string, separator: string) => (/["\r\n]/.test(v) || v.includes(separator) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /**
  * Validates the fields and makes the event. `line` is what the fingerprint is taken from when
