@@ -1,10 +1,11 @@
-// RFC 4180 CSV: fields separated by commas, a field in double quotes may hold commas, doubled
-// quotes and line breaks.
+// RFC 4180 CSV: fields separated by commas (or another one-character separator: Excel writes ";"
+// where the decimal mark is a comma), a field in double quotes may hold separators, doubled quotes
+// and line breaks.
 
 export type CsvRow = { ok: true; fields: string[] } | { ok: false; reason: string };
 
-/** One CSV record (no line break outside quotes) to its fields. */
-export function parseCsvRecord(text: string): CsvRow {
+/** One CSV record (no line break outside quotes) to its fields, split at `separator` (a comma by default). */
+export function parseCsvRecord(text: string, separator = ","): CsvRow {
   const fields: string[] = [];
   let i = 0;
   for (;;) {
@@ -23,10 +24,10 @@ export function parseCsvRecord(text: string): CsvRow {
       }
       fields.push(value);
       if (i === text.length) return { ok: true, fields };
-      if (text[i] !== ",") return { ok: false, reason: `a quoted field is followed by ${JSON.stringify(text[i])}, not a comma` };
+      if (text[i] !== separator) return { ok: false, reason: `a quoted field is followed by ${JSON.stringify(text[i])}, not ${separator === "," ? "a comma" : JSON.stringify(separator)}` };
       i++;
     } else {
-      const comma = text.indexOf(",", i);
+      const comma = text.indexOf(separator, i);
       if (comma < 0) {
         fields.push(text.slice(i));
         return { ok: true, fields };
@@ -55,4 +56,14 @@ export function splitCsvRecords(text: string): string[] {
   }
   if (start < text.length) records.push(text.slice(start));
   return records;
+}
+
+/**
+ * The separator of a CSV file by its header row: a comma, else a semicolon (Excel where the decimal
+ * mark is a comma), else a tab, else a comma (a one-column header).
+ */
+export function csvSeparator(header: string): "," | ";" | "\t" {
+  if (header.includes(",")) return ",";
+  if (header.includes(";")) return ";";
+  return header.includes("\t") ? "\t" : ",";
 }

@@ -275,6 +275,18 @@ describe("parseEveLine: rejections", () => {
     expect(reason(parseEveLine(alertLine({ signature: 5 }), ctx))).toBe("alert.signature: missing or not text");
   });
 
+  it("names the alert of a rule without msg (Suricata writes \"signature\":\"\") by its gid:sid:rev", () => {
+    expect(event(parseEveLine(alertLine({ signature: "", category: "" }), ctx))).toMatchObject({ kind: "ids_alert", signature: "1:2001219:20", attributes: { sid: 2001219, category: null } });
+    expect(reason(parseEveLine(alertLine({ signature: "", signature_id: undefined }), ctx))).toBe("alert.signature: empty, and no signature_id to name the rule by");
+  });
+
+  it("refuses an EVE record behind a syslog header, saying syslog lines are read on the syslog endpoint", () => {
+    const why = "a syslog line carrying an EVE record (its header before the JSON): syslog lines are read on /api/v1/ingest/syslog";
+    expect(reason(parseEveLine(`Dec  3 10:00:01 sensor1 suricata[1234]: ${alertLine({})}`, ctx))).toBe(why);
+    expect(reason(parseEveLine(`<33>1 2026-12-03T10:00:01.123456+01:00 opnsense suricata 1234 - - ${alertLine({})}`, ctx))).toBe(why);
+    expect(reason(parseEveLine("Dec  3 10:00:01 not json at all", ctx))).toMatch(/^not JSON: /);
+  });
+
   it("rejects an alert record without an alert object", () => {
     expect(reason(parseEveLine(JSON.stringify({ timestamp: "2026-01-01T00:00:00Z", event_type: "alert" }), ctx))).toBe("alert: missing or not an object");
   });

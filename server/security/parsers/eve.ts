@@ -16,6 +16,9 @@ type Field<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const rejected = (reason: string): ParseOutcome => ({ status: "rejected", reason });
 const SNORT3_ELSEWHERE = "a Snort 3 alert_json record, not EVE (no event_type): Snort's alerts are read on /api/v1/ingest/fast";
+const SYSLOG_ELSEWHERE = "a syslog line carrying an EVE record (its header before the JSON): syslog lines are read on /api/v1/ingest/syslog";
+/** a syslog stamp (RFC 3164, RFC 5424, ISO), then a tag, then the JSON object */
+const SYSLOG_WRAPPED = /^(?:<\d{1,3}>)?(?:1 )?(?:[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})\S* [^{]{0,300}?\{"/;
 const isRecord = (v: unknown): v is Rec => v !== null && typeof v === "object" && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 
@@ -36,6 +39,8 @@ function parseEve(line: string, ctx: ParseContext): ParseOutcome {
   } catch (err) {
     // Snort 3's alert_json is not always JSON (it writes a rule's message raw)
     if (looksLikeSnort3Json(line)) return rejected(SNORT3_ELSEWHERE);
+    // eve-log's `filetype: syslog` (or a syslog file grepped for the sensor): the record behind a syslog header
+    if (SYSLOG_WRAPPED.test(line)) return rejected(SYSLOG_ELSEWHERE);
     return rejected(`not JSON: ${clipReason(err instanceof Error ? err.message : String(err))}`);
   }
   if (!isRecord(parsed)) return rejected(`not a JSON object: ${Array.isArray(parsed) ? "an array" : parsed === null ? "null" : typeof parsed}`);
@@ -95,14 +100,16 @@ type Part = Pick<Draft, "kind" | "severity" | "signature" | "message"> & { attri
 function alertPart(rec: Rec): Part | { reason: string } {
   const alert = rec.alert;
   if (!isRecord(alert)) return { reason: "alert: missing or not an object" };
-  const signature = str(alert.signature);
-  if (!signature) return { reason: "alert.signature: missing or not text" };
+  if (typeof alert.signature !== "string") return { reason: "alert.signature: missing or not text" };
   const sid = integer(alert, "signature_id", "alert.");
   if (!sid.ok) return sid;
   const gid = integer(alert, "gid", "alert.");
   if (!gid.ok) return gid;
   const rev = integer(alert, "rev", "alert.");
   if (!rev.ok) return rev;
+  // a rule without msg: Suricata writes "signature":"", so the rule's id names it (as Snort 3's alert_json without msg)
+  const signature = alert.signature.trim() !== "" ? alert.signature : ruleId(gid.value, sid.value, rev.value);
+  if (!signature) return { reason: "alert.signature: empty, and no signature_id to name the rule by" };
   const category = str(alert.category);
   const decoder = isDecoderEvent(gid.value, sid.value, signature, category);
   // no severity at all: the rule gave none, so it is neither high nor negligible (as a fast.log line without [Priority])
@@ -122,6 +129,11 @@ function alertPart(rec: Rec): Part | { reason: string } {
       action: str(alert.action),
     },
   };
+}
+
+/** `gid:sid:rev`, the way the IDS names a rule (gid 1 and rev 0 where not written); null without a sid. */
+function ruleId(gid: number | null, sid: number | null, rev: number | null): string | null {
+  return sid === null ? null : `${gid ?? 1}:${sid}:${rev ?? 0}`;
 }
 
 function anomalyPart(rec: Rec): Part {

@@ -241,3 +241,24 @@ describe("parseFastLine: rejections", () => {
     expect(reason(parseFastLine('13/13/13-00:00:00.0 [**] [1:1:1] "x" [**] {TCP} 10.0.0.1:1 -> 10.0.0.2:2', ctx))).toBe('timestamp: not a calendar date: "13/13/13-00:00:00.0"');
   });
 });
+
+describe("parseFastLine: a rule without a message", () => {
+  it("names the alert of a rule without msg by its gid:sid:rev: Suricata prints '(null)', or nothing for msg:\"\"", () => {
+    const line = (msg: string) => `12/03/2026-10:00:01.123456  [**] [1:1000001:1] ${msg} [**] [Classification: (null)] [Priority: 3] {TCP} 10.0.0.1:1 -> 10.0.0.2:2`;
+    for (const msg of ["(null)", "", '""']) {
+      expect(event(parseFastLine(line(msg), ctx))).toMatchObject({ kind: "ids_alert", signature: "1:1000001:1", src_ip: "10.0.0.1", attributes: { sid: 1000001, category: null, priority: 3 } });
+    }
+  });
+});
+
+describe("parseFastLine: Suricata's ports of a protocol without ports", () => {
+  it("reads the 0 Suricata appends to an IPv6 address of a protocol without ports (ESP, GRE …) as no port, not as the address's last group", () => {
+    const e = event(parseFastLine("12/03/2026-10:00:01.123456  [**] [1:1:1] x [**] [Classification: Misc activity] [Priority: 3] {ESP} 2001:db8::1:0 -> 2001:db8::2:0", ctx));
+    expect(e).toMatchObject({ src_ip: "2001:db8::1", src_port: null, dst_ip: "2001:db8::2", dst_port: null, proto: "ESP" });
+    expect(event(parseFastLine("12/03/2026-10:00:01.123456  [**] [1:1:1] x [**] [Priority: 3] {GRE} 10.0.0.1:0 -> 10.0.0.2:0", ctx))).toMatchObject({ src_ip: "10.0.0.1", src_port: null, dst_port: null, proto: "GRE" });
+    // a TCP port 0 is a port as written
+    expect(event(parseFastLine("12/03/2026-10:00:01.123456  [**] [1:1:1] x [**] [Priority: 3] {TCP} 10.0.0.1:0 -> 10.0.0.2:0", ctx))).toMatchObject({ src_port: 0, dst_port: 0 });
+    // Snort writes such an address bare: its last group stays the address's
+    expect(event(parseFastLine('12/03-10:00:01.123456 [**] [1:1:1] "x" [**] [Priority: 3] {GRE} 2001:db8::1:5 -> 2001:db8::2', ctx))).toMatchObject({ src_ip: "2001:db8::1:5", src_port: null });
+  });
+});

@@ -177,14 +177,15 @@ function parseFast(line: string, ctx: ParseContext, csv: CsvFields = null, recor
   const head = HEAD.exec(rest);
   const close = head ? rest.indexOf("[**]", head[0].length) : -1;
   if (!head || close < 0) return rejected(`not fast.log: expected "[**] [gid:sid:rev] message [**]" after the stamp: ${quoted(rest, 40)}`);
-  const [gid, sid, rev] = [head[1], head[2], head[3]].map(Number);
   let text = rest.slice(head[0].length, close);
   // Snort prints the interface as " <eth0> " after the rule id's own blank: two blanks before it
   const iface = IFACE.exec(text);
   text = (iface ? text.slice(iface[0].length) : text).trim();
   const quotedMessage = text.length >= 2 && text.startsWith('"') && text.endsWith('"');
-  const signature = quotedMessage ? text.slice(1, -1) : text;
-  if (!signature) return rejected("message: empty");
+  const [gid, sid, rev] = [head[1], head[2], head[3]].map(Number);
+  // a rule without msg: Suricata prints "(null)" (or nothing, for msg:""), so the rule's id names it
+  const message = quotedMessage ? text.slice(1, -1) : text;
+  const signature = message && message !== "(null)" ? message : `${gid}:${sid}:${rev}`;
   // Snort 3 quotes the message, and its -y stamp is YY/MM/DD (Snort 2's is MM/DD/YY)
   if (quotedMessage && stamp[3]?.length === 2 && stamp[1].length === 2) {
     time = fastTime(stamp, ctx, true);
@@ -353,9 +354,9 @@ function endpoints(srcText: string, dstText: string, proto: string | null, icmpA
     if (!d) return { reason: `destination: not an address: ${quoted(dstText)}` };
     return { src: { ip: s.ip, port: null }, dst: { ip: d.ip, port: null }, icmpType: s.n ?? undefined, icmpCode: d.n ?? undefined };
   }
-  const s = endpoint(srcText, proto);
+  const s = endpoint(srcText, proto, icmpAppended);
   if (!s) return { reason: `source: not an address: ${quoted(srcText)}` };
-  const d = endpoint(dstText, proto);
+  const d = endpoint(dstText, proto, icmpAppended);
   if (!d) return { reason: `destination: not an address: ${quoted(dstText)}` };
   return { src: s, dst: d };
 }
@@ -383,10 +384,17 @@ function icmpNumber(text: string): number | null {
 /**
  * `10.0.0.1:80`, `[2001:db8::1]:80`, `2001:db8:0:0:0:0:0:1:80` (IPv6 with the port appended, no
  * brackets) or an address alone (ICMP). An IPv6 text is split at its last colon only when what
- * remains is an address and the tail a port; when both readings are addresses, the protocol
- * decides (TCP, UDP and SCTP have ports).
+ * remains is an address and the tail a port; when both readings are addresses, the protocol and
+ * the writer decide: TCP, UDP and SCTP have ports, and Suricata (`appended`) writes one after every
+ * address, 0 for a protocol without ports (`{ESP} 2001:db8::1:0 -> …`), where Snort writes the
+ * address bare. A protocol without ports has none: its appended 0 is no port.
  */
-function endpoint(token: string, proto: string | null): Endpoint | null {
+function endpoint(token: string, proto: string | null, appended: boolean): Endpoint | null {
+  const e = endpointAsWritten(token, proto, appended);
+  return e && e.port === 0 && proto !== null && !PORTED.has(proto) ? { ip: e.ip, port: null } : e;
+}
+
+function endpointAsWritten(token: string, proto: string | null, appended: boolean): Endpoint | null {
   const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(token);
   if (bracketed) {
     const ip = canonicalIp(bracketed[1]);
@@ -401,7 +409,9 @@ function endpoint(token: string, proto: string | null): Endpoint | null {
     const port = portOf(token.slice(colon + 1));
     if (ip && port !== null) split = { ip, port };
   }
-  if (whole && split) return proto !== null && PORTED.has(proto) ? split : { ip: whole, port: null };
+  // (Suricata's appended number for a protocol without ports is 0; a Snort 2 `-y` line, whose stamp
+  // reads as Suricata's, writes such an address bare, so another last number stays the address's)
+  if (whole && split) return (proto !== null && PORTED.has(proto)) || (appended && split.port === 0) ? split : { ip: whole, port: null };
   return split ?? (whole ? { ip: whole, port: null } : null);
 }
 
@@ -480,10 +490,11 @@ export function parseIdsSyslogMessage(text: string, service: "snort" | "suricata
     } else appId = value || null;
     rest = rest.slice(0, open).trimEnd();
   }
-  let signature = rest.trim();
-  if (signature.length >= 2 && signature.startsWith('"') && signature.endsWith('"')) signature = signature.slice(1, -1);
-  if (!signature) return { ok: false, reason: "message: empty" };
+  let message = rest.trim();
+  if (message.length >= 2 && message.startsWith('"') && message.endsWith('"')) message = message.slice(1, -1);
   const [gid, sid, rev] = [head[1], head[2], head[3]].map(Number);
+  // a rule without msg ("(null)" in Suricata's alert-syslog): the rule's id names it
+  const signature = message && message !== "(null)" ? message : `${gid}:${sid}:${rev}`;
   const action = verdict ? actionOf(verdict[1]) : undefined;
   return { ok: true, draft: idsDraft({ gid, sid, rev, signature, classification, priority, appId, iface, action, proto, ends, service }) };
 }

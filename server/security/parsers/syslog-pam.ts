@@ -81,7 +81,7 @@ export function matchPam(message: string, tagModule: string | null, tagService: 
   return null;
 }
 
-/** su's own lines: `FAILED SU (to root) bob on pts/0`, `BAD SU bob to root on /dev/ttyp0`, `FAILED su for root by bob`, `Successful su for root by bob`. */
+/** su's own lines: `FAILED SU (to root) bob on pts/0`, `BAD SU bob to root on /dev/ttyp0`, `FAILED su for root by bob`, `Successful su for root by bob`, BusyBox's `- /dev/pts/0 bob:root`. */
 export function matchSu(message: string): AuthMatch | null {
   let m = /^FAILED SU \(to (.*?)\) (\S+) on (\S+)\s*$/.exec(message);
   if (m) return suEvent("auth_failure", m[1], m[2], m[3]);
@@ -92,6 +92,9 @@ export function matchSu(message: string): AuthMatch | null {
   if (m) return suEvent("auth_failure", m[1], m[2], null);
   m = /^Successful su for (.*?) by (\S+)\s*$/.exec(message);
   if (m) return suEvent("auth_success", m[1], m[2], null);
+  // BusyBox su (Alpine, OpenWrt, embedded images): "- /dev/pts/0 bob:root" a wrong password, "+ …" a success
+  m = /^([+-]) (\S+) ([^\s:]+):(\S+)\s*$/.exec(message);
+  if (m) return suEvent(m[1] === "+" ? "auth_success" : "auth_failure", m[4], m[3], m[2]);
   return null;
 }
 
@@ -116,9 +119,11 @@ function suEvent(kind: AuthMatch["kind"], target: string, by: string, tty: strin
  * that ran (`bob : TTY=… ; COMMAND=…`) is not a failure: null.
  */
 export function matchSudo(message: string): AuthMatch | null {
-  const m = /^\s*(\S+) : (.*)$/.exec(message);
+  // (an account may hold blanks, as a directory's can: "john smith : …"; sudo's own fields follow the first " : ")
+  const m = /^\s*(\S(?:.{0,254}?\S)?) : (.*)$/.exec(message);
   if (!m) return null;
-  const parts = m[2].split(" ; ");
+  // (sudo's own log file wraps a long line after a " ;": the first line ends with it)
+  const parts = m[2].replace(/ ;\s*$/, "").split(" ; ");
   const what = parts[0].trim();
   const fields: Record<string, string> = {};
   for (let i = 1; i < parts.length; i++) {

@@ -289,9 +289,16 @@ describe("parseSyslogLine: mail servers and console logins", () => {
     const rec = { __REALTIME_TIMESTAMP: "1704103200123456", _HOSTNAME: "web-1", SYSLOG_IDENTIFIER: "sshd", _PID: "4242", SYSLOG_FACILITY: "10", MESSAGE: "Failed password for invalid user admin from 203.0.113.5 port 40000 ssh2" };
     expect(parse(JSON.stringify(rec))).toMatchObject({ time: Date.UTC(2024, 0, 1, 10, 0, 0, 123), signature: "sshd: failed password", user: "admin", src_ip: "203.0.113.5", attributes: { host: "web-1", program: "sshd", pid: "4242" } });
     expect(parse(JSON.stringify({ ...rec, SYSLOG_IDENTIFIER: "sshd-session", MESSAGE: "Connection closed by 203.0.113.5 port 22" }))).toMatchObject({ signature: "sshd: preauth disconnect" });
-    expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: [70, 97, 105, 108] }), ctx))).toBe("journald record: MESSAGE is not text");
+    // journalctl writes MESSAGE as an array of bytes when it holds a control character or is not UTF-8: read as UTF-8
+    expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: [70, 97, 105, 108] }), ctx))).toBe("not security-relevant: sshd");
+    const bytes = [...Buffer.from("Failed password for invalid user \u001b[31madmin from 203.0.113.5 port 40000 ssh2\t", "utf8")];
+    expect(parse(JSON.stringify({ ...rec, MESSAGE: bytes }))).toMatchObject({ signature: "sshd: failed password", user: "\u001b[31madmin", src_ip: "203.0.113.5", src_port: 40000 });
+    expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: { a: 1 } }), ctx))).toBe("journald record: MESSAGE is not text or an array of bytes");
+    expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: [70, 300] }), ctx))).toBe("journald record: MESSAGE is not text or an array of bytes");
     expect(reason(parseSyslogLine(JSON.stringify({ ...rec, MESSAGE: "Server listening on 0.0.0.0 port 22." }), ctx))).toBe("not security-relevant: sshd");
     expect(reason(parseSyslogLine('{"a":1}', ctx))).toMatch(/^not syslog/);
+    // -o json-seq: RFC 7464's record separator before each record
+    expect(parse(`\u001e${JSON.stringify(rec)}`)).toMatchObject({ signature: "sshd: failed password", user: "admin", src_ip: "203.0.113.5" });
   });
 
   it("reads NXLog's to_json() records sent without a syslog header: EventTime in the configured zone (or its offset), Hostname", () => {
@@ -627,6 +634,13 @@ describe("parseSyslogLine: su and sudo", () => {
     expect(parse("Apr 27 15:22:23 niban su[234]: BAD SU ger to fwmaster on /dev/ttyp0")).toMatchObject({ kind: "auth_failure", service: "su", signature: "su: failed", user: "fwmaster", attributes: { by: "ger", tty: "/dev/ttyp0", attempt: true } });
   });
 
+  it("reads BusyBox su's '- tty bob:root' as a failed su to root by bob and '+ …' as a success (Alpine, OpenWrt)", () => {
+    expect(parse("Mar 11 22:55:32 alpine su: - /dev/pts/0 bob:root")).toMatchObject({ kind: "auth_failure", service: "su", signature: "su: failed", user: "root", attributes: { by: "bob", tty: "/dev/pts/0", attempt: true } });
+    expect(parse("Mar 11 22:55:32 OpenWrt auth.notice su: + none bob:postgres")).toMatchObject({ kind: "auth_success", signature: "su: success", user: "postgres", attributes: { by: "bob", tty: "none" } });
+    // only under su's tag
+    expect(reason(parseSyslogLine("Mar 11 22:55:32 h cron: - /dev/pts/0 bob:root", ctx))).toBe("not security-relevant: cron");
+  });
+
   it("reads FAILED su for root by bob", () => {
     expect(parse("Mar 11 22:55:32 h su: FAILED su for root by bob")).toMatchObject({ service: "su", user: "root" });
   });
@@ -639,6 +653,16 @@ describe("parseSyslogLine: su and sudo", () => {
     const e = parse("Mar 11 22:55:32 h sudo:      bob : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/bob ; USER=root ; COMMAND=/usr/bin/id ; echo x");
     expect(e).toMatchObject({ service: "sudo", signature: "sudo: incorrect password", user: "bob", occurrences: 3 });
     expect(e.attributes).toMatchObject({ target_user: "root", command: "/usr/bin/id ; echo x", tty: "pts/0", attempt: true });
+  });
+
+  it("reads sudo's lines for an account with blanks in its name (a directory's: 'john smith') whole", () => {
+    expect(parse("Mar 11 22:55:32 h sudo[4321]: john smith : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/john ; USER=root ; COMMAND=/bin/ls")).toMatchObject({ signature: "sudo: incorrect password", user: "john smith", occurrences: 3, attributes: { target_user: "root", command: "/bin/ls" } });
+  });
+
+  it("reads sudo's own log file (Defaults logfile=…): the stamp (and log_year's year), ' : ', the account; a line it wrapped after ' ;' keeps its fields", () => {
+    expect(parse("Mar 11 22:55:32 : bob : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/bob ; USER=root ; COMMAND=/bin/ls")).toMatchObject({ time: Date.UTC(2026, 2, 11, 22, 55, 32), service: "sudo", user: "bob", occurrences: 3, attributes: { host: null, program: "sudo", command: "/bin/ls" } });
+    expect(parse("Mar 11 22:55:32 2026 : bob : user NOT in sudoers ; TTY=pts/0 ; PWD=/home/bob ; USER=root ;")).toMatchObject({ signature: "sudo: user not in sudoers", attributes: { target_user: "root", pwd: "/home/bob" } });
+    expect(reason(parseSyslogLine("Mar 11 22:55:32 : bob : TTY=pts/0 ; PWD=/home/bob ; USER=root ; COMMAND=/bin/ls", ctx))).toBe("not security-relevant: sudo");
   });
 
   it("reads sudo's user NOT in sudoers", () => {

@@ -32,9 +32,21 @@ const TAI64N = /^@(4[0-9a-f]{15})([0-9a-f]{8})(?:\s+|$)/;
 const SHORT_UNIX = /^(\d{9,11})\.(\d{6})(?:\s+|$)/;
 const SHORT_FULL = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? ([A-Za-z][A-Za-z0-9+-]{1,9})(?:\s+|$)/;
 const YEAR_AFTER = /^((?:19|20)\d{2})(?:\s+|$)/;
+// OpenWrt's logread (ubox logd): ctime's stamp with the year, no host, then the facility and level
+// ("Wed Dec  3 10:00:01 2026 authpriv.info dropbear[1234]: …"), in the router's local time
+const CTIME = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) (?=\S+\.\S+ )/;
+// BusyBox syslogd (OpenWrt, Alpine, embedded images) writes the facility and level after the host
+// ("Dec  3 10:00:01 OpenWrt authpriv.info dropbear[1234]: …"), logread before the tag, AIX's syslogd
+// its facility's names and the level after a colon ("… aix1 auth|security:info sshd[2346]: …"): not the tag
+const FACILITY = String.raw`(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|ntp|security|console|audit|mark|caa|aso|local[0-7]|<\d{1,3}>)`;
+const FACILITY_LEVEL = new RegExp(String.raw`^${FACILITY}(?:\|${FACILITY}){0,3}[.:](?:emerg|panic|alert|crit|err|error|warn|warning|notice|info|debug|none|<\d{1,3}>)$`, "i");
 const RFC5424 = /^1 (\S+) (\S+) (\S+) (\S+) (\S+) /;
 // tag: program, an optional "(pam_unix)" of old PAM lines, an optional [pid], then a colon
 const TAG = /^([^\s[\]:()]{1,128})(?:\(([^\s()]{1,64})\))?(?:\[([^\]\s]{1,32})\])?:(?:\s+|$)/;
+const SUDO_LOGFILE = /^: \S.{0,255}? : /;
+// GDM's PAM worker names itself "gdm-password]" (its process title, "gdm-session-worker [pam/gdm-password]",
+// cut at the blank): the program without its stray bracket
+const GDM_TAG = /^(gdm-[a-z-]{1,64})\]:(?:\s+|$)/;
 // Solaris: "[ID 800047 auth.notice] Failed none for root …"
 const SOLARIS_ID = /^\[ID \d+ [a-z0-9]+\.[a-z]+\] /;
 const REPEATED = /^message repeated (\d{1,9}) times?: \[\s?(.*?)\s?\]\s*$/;
@@ -42,6 +54,14 @@ const REPEATED = /^message repeated (\d{1,9}) times?: \[\s?(.*?)\s?\]\s*$/;
 const LAST_REPEATED = /^(?:--- )?last message repeated (\d{1,9}) times?(?: ---)?\s*$/;
 
 const rejected = (reason: string): ParseOutcome => ({ status: "rejected", reason });
+/** rsyslog's escape of a carriage return at the end of a message (a sender's CRLF): not text of it */
+const TRAILING_CR = /(?:#015)+\s*$/;
+
+/** A message, or the one inside rsyslog's `message repeated N times: [ … ]`, and how many times it stands for. */
+function unrepeated(message: string): { text: string; occurrences: number } {
+  const repeated = REPEATED.exec(message);
+  return repeated ? { text: repeated[2], occurrences: Math.max(1, Number(repeated[1])) } : { text: message, occurrences: 1 };
+}
 
 interface Envelope {
   time: number;
@@ -98,15 +118,10 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   }
   // "#012" is rsyslog's escape for a newline inside a message: what follows is a continuation,
   // kept in the message but not read for the pattern
-  let text = env.message.replace(SOLARIS_ID, "");
-  const cut = text.indexOf("#012");
-  if (cut >= 0) text = text.slice(0, cut);
-  let occurrences = 1;
-  const repeated = REPEATED.exec(text);
-  if (repeated) {
-    occurrences = Math.max(1, Number(repeated[1]));
-    text = repeated[2];
-  }
+  // (a sender's CRLF line end reaches a file as "#015": dropped)
+  const whole = env.message.replace(SOLARIS_ID, "").replace(TRAILING_CR, "");
+  const cut = whole.indexOf("#012");
+  let { text, occurrences } = unrepeated(cut >= 0 ? whole.slice(0, cut) : whole);
   // an IDS alert forwarded over syslog: Snort's and Suricata's alert form, Suricata's EVE JSON, Snort 3's alert_json
   const ids = idsOverSyslog(name, env, text, occurrences, line, ctx);
   if (ids) return ids;
@@ -125,6 +140,14 @@ function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
   if (packet) return packet;
   // a program's own patterns first; a device's or Windows agent's text only where none matched
   let match = matchFor(name, env.module, text.trimEnd()) ?? matchDevice(name, text, env.pid) ?? matchWindows(name, text);
+  // a "#012" that is a client's own text, not a line break: a user name typed with it (sshd writes a
+  // real control character as "\012", so its lines never hold a break) must not hide the try, so a
+  // line whose first part is no login is read whole
+  if (!match && cut >= 0) {
+    const read = unrepeated(whole);
+    match = matchFor(name, env.module, read.text.trimEnd());
+    if (match) ({ text, occurrences } = read);
+  }
   // Junos in RFC 5424 (structured-data) puts its event tag in MSGID, not before the message
   if (!match && env.msgid && JUNOS_EVENT.test(env.msgid)) match = matchFor(name, null, `${env.msgid}: ${text.trimEnd()}`);
   // a line that goes with another line of the same try, which counts it: without a pid the two cannot be paired
@@ -390,9 +413,10 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
     if (rest.startsWith("1 ")) return rfc5424(rest);
   }
   const zone = ctx.timeZone ?? "UTC";
-  // a JSON record in place of the syslog line: journalctl -o json, or NXLog's to_json() sent bare
-  if (!pri && rest.startsWith("{")) {
-    const json = jsonEnvelope(rest, ctx);
+  // a JSON record in place of the syslog line: journalctl -o json (-o json-seq: after RFC 7464's
+  // record separator), or NXLog's to_json() sent bare
+  if (!pri && (rest.startsWith("{") || rest.startsWith("\u001e{"))) {
+    const json = jsonEnvelope(rest.replace(/^\u001e/, ""), ctx);
     if (json) return json;
   }
   // a Cisco device without a syslog header: "<189>2345: *Nov 30 10:00:00.123 UTC: %SEC_LOGIN-…"
@@ -432,6 +456,10 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
     const seconds = Number(BigInt(`0x${m[1]}`) - 2n ** 62n - 10n);
     const ms = seconds * 1000 + Math.floor(parseInt(m[2], 16) / 1e6);
     time = Number.isSafeInteger(ms) && ms > 0 ? { ok: true, ms } : { ok: false, reason: `timestamp: not a time: ${quoted(m[0].trim())}` };
+  } else if ((m = CTIME.exec(rest))) {
+    const month = monthOfAbbrev(m[1]);
+    if (!month) return { reason: `timestamp: not a month: ${quoted(m[1])}` };
+    time = zonedInstant(Number(m[6]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), 0, zone, m[0].trim());
   } else if ((m = ISO.exec(rest))) {
     const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
     const shown = m[0].trim();
@@ -459,10 +487,24 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
   // the host is left out by some local loggers: then the first word is already the tag
   let host: string | null = null;
   const first = /^(\S+)(?:\s+|$)/.exec(rest);
-  if (first && !first[1].endsWith(":")) {
+  if (first && !first[1].endsWith(":") && !FACILITY_LEVEL.test(first[1])) {
     host = first[1];
     rest = rest.slice(first[0].length);
   }
+  // sudo's own log file (Defaults logfile=…): "Dec  3 10:00:01 : bob : 3 incorrect password attempts ; …", no host or tag
+  if (!host && SUDO_LOGFILE.test(rest)) return { time: time.ms, host: null, program: "sudo", module: null, pid: null, message: rest.slice(2) };
+  const level = /^(\S+)(?:\s+|$)/.exec(rest);
+  if (level && FACILITY_LEVEL.test(level[1])) {
+    rest = rest.slice(level[0].length);
+    // Kiwi Syslog Server writes the level before the host ("2026-12-03 10:00:01\tLocal7.Info\t10.0.0.1\t…")
+    const after = host === null ? /^(\S+)(?:\s+|$)/.exec(rest) : null;
+    if (after && !after[1].endsWith(":") && !TAG.test(rest) && !GDM_TAG.test(rest)) {
+      host = after[1];
+      rest = rest.slice(after[0].length);
+    }
+  }
+  const gdm = GDM_TAG.exec(rest);
+  if (gdm) return { time: time.ms, host, program: gdm[1], module: null, pid: null, message: rest.slice(gdm[0].length) };
   const tag = TAG.exec(rest);
   if (!tag) {
     const proftpd = PROFTPD_SYSTEMLOG_TAG.exec(rest);
@@ -487,9 +529,10 @@ function jsonEnvelope(text: string, ctx: ParseContext): Envelope | { reason: str
   const realtime = str("__REALTIME_TIMESTAMP");
   if (realtime !== null) {
     if (!/^\d{10,17}$/.test(realtime)) return { reason: `timestamp: journald's __REALTIME_TIMESTAMP is not microseconds: ${quoted(realtime)}` };
-    // MESSAGE is an array of bytes when it was not UTF-8: not read
-    const message = str("MESSAGE");
-    if (message === null) return { reason: "journald record: MESSAGE is not text" };
+    // journalctl writes MESSAGE as an array of bytes when it holds a control character (a colour
+    // escape, a tab) or is not UTF-8: read as UTF-8, a bad sequence as U+FFFD
+    const message = str("MESSAGE") ?? journaldBytes(r.MESSAGE);
+    if (message === null) return { reason: "journald record: MESSAGE is not text or an array of bytes" };
     const pid = str("SYSLOG_PID") ?? str("_PID");
     return { time: Math.floor(Number(realtime) / 1000), host: str("_HOSTNAME"), program: str("SYSLOG_IDENTIFIER") ?? str("_COMM"), module: null, pid, message };
   }
@@ -503,6 +546,13 @@ function jsonEnvelope(text: string, ctx: ParseContext): Envelope | { reason: str
   } else time = zonedInstant(Number(t[1]), Number(t[2]), Number(t[3]), Number(t[4]), Number(t[5]), Number(t[6]), fractionMs(t[7]), ctx.timeZone ?? "UTC", shown);
   if (!time.ok) return { reason: time.reason };
   return { time: time.ms, host: str("Hostname"), program: null, module: null, pid: null, message: text };
+}
+
+/** A journald field written as an array of bytes (journalctl -o json), as text; null if it is not one. */
+function journaldBytes(value: unknown): string | null {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 65_536) return null;
+  if (!value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return null;
+  return Buffer.from(value as number[]).toString("utf8");
 }
 
 /** `1 TIMESTAMP HOST APP-NAME PROCID MSGID STRUCTURED-DATA [MSG]`, after the PRI. */
@@ -531,11 +581,22 @@ function rfc5424(rest: string): Envelope | { reason: string } {
       i++;
     }
   } else return { reason: "RFC 5424: structured data must be - or [id …]" };
-  let message = rest.slice(i);
-  if (message.startsWith(" ")) message = message.slice(1);
-  if (message.charCodeAt(0) === 0xfeff) message = message.slice(1);
+  // rsyslog's %msg% keeps the blank that followed the tag of a message it received as RFC 3164, so
+  // its RFC 5424 output has two blanks before the text ("… - -  Failed password …"): all are dropped
+  let message = rest.slice(i).trimStart();
+  if (message.charCodeAt(0) === 0xfeff) message = message.slice(1).trimStart();
   const app = nil(m[3]);
-  return { time: t.ms, host: nil(m[2]), program: app, module: null, pid: nil(m[4]), message, msgid: nil(m[5]), structured: rest[sdStart] === "[" ? rest.slice(sdStart, i) : null };
+  // a relay that puts the RFC 3164 message whole after the header repeats the tag ("sshd[4242]: …");
+  // one that sends no APP-NAME ("-") leaves the tag there alone: the program (and pid) are the tag's
+  const tag = TAG.exec(message);
+  let program = app;
+  let pid = nil(m[4]);
+  if (tag && !tag[2] && (tag[1] === app || (!app && tag[3] !== undefined))) {
+    message = message.slice(tag[0].length);
+    program = tag[1];
+    pid ??= tag[3] ?? null;
+  }
+  return { time: t.ms, host: nil(m[2]), program, module: null, pid, message, msgid: nil(m[5]), structured: rest[sdStart] === "[" ? rest.slice(sdStart, i) : null };
 }
 
 /** What a zone is called at an instant (ICU's names, American and British: "EST", "CET", "GMT+9"). */

@@ -40,6 +40,14 @@ describe("resolveYearless", () => {
     expect(resolveYearless(12, 31, 23, 59, 59, 0, jan1, "UTC", "Dec 31 23:59:59")).toEqual({ ok: true, ms: Date.UTC(2026, 11, 31, 23, 59, 59) });
   });
 
+  it("gives a 1 January stamp read in the last hours of 31 December the next year, not the current one a year back", () => {
+    const eve = Date.UTC(2026, 11, 31, 23, 59, 50);
+    expect(resolveYearless(1, 1, 0, 0, 5, 0, eve, "UTC", "Jan  1 00:00:05")).toEqual({ ok: true, ms: Date.UTC(2027, 0, 1, 0, 0, 5) });
+    // more than a day ahead of that is still last January
+    expect(resolveYearless(1, 2, 0, 0, 5, 0, eve, "UTC", "Jan  2 00:00:05")).toEqual({ ok: true, ms: Date.UTC(2026, 0, 2, 0, 0, 5) });
+    expect(resolveYearless(1, 1, 0, 0, 5, 0, Date.UTC(2026, 11, 30, 12), "UTC", "Jan  1 00:00:05")).toEqual({ ok: true, ms: Date.UTC(2026, 0, 1, 0, 0, 5) });
+  });
+
   it("keeps the current year for a stamp up to a day ahead of now (clock skew)", () => {
     expect(resolveYearless(12, 1, 20, 0, 0, 0, now, "UTC", "Dec  1 20:00:00")).toEqual({ ok: true, ms: Date.UTC(2026, 11, 1, 20) });
     expect(resolveYearless(12, 3, 0, 0, 0, 0, now, "UTC", "Dec  3 00:00:00")).toEqual({ ok: true, ms: Date.UTC(2025, 11, 3) });

@@ -107,14 +107,16 @@ export function zonedInstant(y: number, mo: number, d: number, h: number, mi: nu
 }
 
 /**
- * A stamp without a year (`Dec 31 23:59:59`, `12/31-23:59:59.5`): it takes the year of `now` in
- * `zone`, or the year before when that would put it more than a day ahead of `now` (a December
- * line read on 1 January). 29 February takes the latest leap year that fits.
+ * A stamp without a year (`Dec 31 23:59:59`, `12/31-23:59:59.5`): it takes the latest year that
+ * does not put it more than a day ahead of `now` in `zone`: the year of `now`, the year before for
+ * a December line read on 1 January, and the year after for a 1 January line that reaches us in
+ * the last hours of 31 December (a sender's clock a little ahead, or in a zone east of ours), which
+ * the current year would put a whole year back. 29 February takes the latest leap year that fits.
  */
 export function resolveYearless(mo: number, d: number, h: number, mi: number, s: number, ms: number, now: number, zone: string, shown: string): TimeResult {
   if (!isCalendarDate(2000, mo, d)) return { ok: false, reason: `timestamp: not a calendar date: ${JSON.stringify(shown)}` };
   const year = yearAt(now, zone);
-  for (let y = year; y >= year - 8; y--) {
+  for (let y = year + 1; y >= year - 8; y--) {
     if (!isCalendarDate(y, mo, d)) continue;
     const r = zonedInstant(y, mo, d, h, mi, s, ms, zone, shown);
     if (!r.ok || r.ms <= now + DAY_MS) return r;

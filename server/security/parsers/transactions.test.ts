@@ -187,3 +187,47 @@ describe("transaction CSV", () => {
     expect(reason(parseTransactionCsv("time,amount\n2026-01-01T00:00:00Z,five", ctx)[0])).toBe('amount: not a number or decimal string: "five"');
   });
 });
+
+describe("JSON transactions under the names payment systems use", () => {
+  it("reads a JSON transaction's fields under the CSV header names (timestamp, transaction_id, account_id, ip_address, status, cc_num …), any case", () => {
+    const rec = { transaction_id: "t-9", Timestamp: "2026-11-30T10:00:00+01:00", account_id: "acct-7", ip_address: "::ffff:203.0.113.7", amt: "19.99", currency_code: "usd", merchant_name: "Acme", status: "Declined", user_agent: "Mozilla/5.0", is_fraud: 1 };
+    const e = event(parseTransactionLine(JSON.stringify(rec), ctx));
+    expect(e).toMatchObject({ time: Date.UTC(2026, 10, 30, 9), user: "acct-7", src_ip: "203.0.113.7", severity: "low", signature: "payment: declined", fingerprint: "transactions:id:t-9" });
+    expect(e.attributes).toMatchObject({ amount: 19.99, currency: "USD", merchant: "Acme", outcome: "declined", device: "Mozilla/5.0", label: 1 });
+  });
+
+  it("lets a JSON transaction's own field name win over an alias, and takes the first time field that reads as an instant", () => {
+    const e = event(parseTransactionRecord({ time: "2026-11-30T10:00:00Z", timestamp: "2026-11-29T10:00:00Z", account: "a", user_id: "b", amount: 1 }, ctx));
+    expect(e).toMatchObject({ time: Date.UTC(2026, 10, 30, 10), user: "a" });
+    expect(event(parseTransactionRecord({ trans_date_trans_time: "2026-11-30 10:00:00", unix_time: 1764496800, amount: 1 }, ctx)).time).toBe(1764496800 * 1000);
+    expect(reason(parseTransactionRecord({ datetime: "2026-11-30 10:00:00", amount: 1 }, ctx))).toMatch(/^time: .*no UTC offset/);
+  });
+
+  it("masks a card number given under an alias (cc_num) in the stored record, and ignores a status that is no word", () => {
+    const e = event(parseTransactionRecord({ time: "2026-11-30T10:00:00Z", amount: 1, cc_num: 4111111111111111, status: 200 }, ctx));
+    expect(e.attributes).toMatchObject({ card: "************1111", outcome: null });
+    expect(e.raw).not.toContain("4111111111111111");
+    expect(JSON.parse(e.raw).cc_num).toBe("************1111");
+  });
+
+  it("gives every outcome the payment rules count as a decline (denied, refused, rejected, failed) low severity", () => {
+    for (const outcome of ["declined", "DENIED", "refused", "rejected", "failed", "decline"]) expect(event(parseTransactionRecord(tx({ outcome }), ctx)).severity).toBe("low");
+    for (const outcome of ["approved", "settled", "pending"]) expect(event(parseTransactionRecord(tx({ outcome }), ctx)).severity).toBe("info");
+  });
+});
+
+describe("parseTransactionCsv: files Excel writes where the decimal mark is a comma", () => {
+  it("reads a file separated by semicolons (or tabs), its amounts with a decimal comma, quoting by its own separator", () => {
+    const csv = ["time;account;amount;currency;card;outcome", '2026-11-30T10:00:00Z;acct-1;12,50;EUR;4111 1111 1111 1111;declined', '2026-11-30T10:01:00Z;"acct;2";7;EUR;;approved'].join("\r\n");
+    const [a, b] = parseTransactionCsv(csv, ctx).map(event);
+    expect(a).toMatchObject({ user: "acct-1", severity: "low", attributes: { amount: 12.5, currency: "EUR", card: "************1111", outcome: "declined" } });
+    expect(a.raw).toBe("2026-11-30T10:00:00Z;acct-1;12,50;EUR;************1111;declined");
+    expect(b).toMatchObject({ user: "acct;2", attributes: { amount: 7 } });
+    const tabs = parseTransactionCsv("time\taccount\tamount\n2026-11-30T10:00:00Z\tacct-1\t3,75\n", ctx).map(event);
+    expect(tabs[0]).toMatchObject({ user: "acct-1", attributes: { amount: 3.75 } });
+  });
+
+  it("keeps a comma in a comma-separated file's amount refused (it separates fields there)", () => {
+    expect(reason(parseTransactionCsv('time,amount\n2026-11-30T10:00:00Z,"1,234.56"\n', ctx)[0])).toMatch(/^amount: not a number/);
+  });
+});

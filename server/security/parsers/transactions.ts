@@ -3,7 +3,7 @@ import { parseInstant } from "../../../lib/time/instant";
 import { maskCardField, maskCardNumbers } from "../masking";
 import type { ParseContext, ParseOutcome } from "../types";
 import { clipReason, fingerprintOf, finish, guarded, prepareLine, quoted, sha256Hex } from "./common";
-import { parseCsvRecord, splitCsvRecords } from "./csv";
+import { csvSeparator, parseCsvRecord, splitCsvRecords } from "./csv";
 
 // Payment transactions, as JSON objects or CSV rows, become `transaction` events: user = the
 // account (or wallet), attributes {amount, currency, card (masked), device, merchant, outcome …}.
@@ -13,6 +13,8 @@ type Field<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const rejected = (reason: string): ParseOutcome => ({ status: "rejected", reason });
 const isRecord = (v: unknown): v is Rec => v !== null && typeof v === "object" && !Array.isArray(v);
+/** The outcomes the payment rules count as declines (detections/payment-fields.ts DECLINED_OUTCOMES): low, not info. */
+const DECLINED: ReadonlySet<string> = new Set(["declined", "decline", "denied", "refused", "rejected", "failed"]);
 const SAFE_ID = /^[A-Za-z0-9_.:@\/+-]{1,128}$/;
 
 /** A JSON transaction object (see README "Ingest formats") to an event or a rejection naming the field. */
@@ -22,7 +24,8 @@ export function parseTransactionRecord(obj: unknown, ctx: ParseContext): ParseOu
     const line = JSON.stringify(obj);
     const prepared = prepareLine(line);
     if (!prepared.ok) return prepared.outcome;
-    return build(obj, {}, line, (card) => (card === undefined ? line : withCard(obj, card)), ctx);
+    const { input, extra, cardKey } = jsonFields(obj);
+    return build(input, extra, line, (card) => (card === undefined ? line : withCard(obj, cardKey, card)), ctx);
   });
 }
 
@@ -38,7 +41,8 @@ export function parseTransactionLine(line: string, ctx: ParseContext): ParseOutc
       return rejected(`not JSON: ${clipReason(err instanceof Error ? err.message : String(err))}`);
     }
     if (!isRecord(obj)) return rejected(`not a JSON object: ${Array.isArray(obj) ? "an array" : obj === null ? "null" : typeof obj}`);
-    return build(obj, {}, prepared.line, (card) => (card === undefined ? prepared.line : withCard(obj, card)), ctx);
+    const { input, extra, cardKey } = jsonFields(obj);
+    return build(input, extra, prepared.line, (card) => (card === undefined ? prepared.line : withCard(obj, cardKey, card)), ctx);
   });
 }
 
@@ -69,7 +73,9 @@ export type CsvParser = { ok: true; columns: (string | null)[]; parse(record: st
  * come whole: `parseTransactionCsv` splits text into records correctly.
  */
 export function transactionCsvParser(header: string): CsvParser {
-  const h = parseCsvRecord(header.replace(/^\uFEFF/, "").replace(/\r$/, ""));
+  const headerText = header.replace(/^\uFEFF/, "").replace(/\r$/, "");
+  const separator = csvSeparator(headerText);
+  const h = parseCsvRecord(headerText, separator);
   if (!h.ok) return { ok: false, reason: `header: ${h.reason}` };
   const columns: (string | null)[] = h.fields.map((name) => CSV_COLUMNS[name.trim().toLowerCase()] ?? null);
   // every time column, in header order: a row's time is the first of them that reads as an instant
@@ -85,7 +91,7 @@ export function transactionCsvParser(header: string): CsvParser {
     const prepared = prepareLine(record);
     if (!prepared.ok) return prepared.outcome;
     return guarded(() => {
-      const row = parseCsvRecord(prepared.line);
+      const row = parseCsvRecord(prepared.line, separator);
       if (!row.ok) return rejected(`not CSV: ${row.reason}`);
       if (row.fields.length !== columns.length) return rejected(`row has ${row.fields.length} fields; the header has ${columns.length}`);
       const input: Rec = {};
@@ -94,11 +100,13 @@ export function transactionCsvParser(header: string): CsvParser {
         const v = row.fields[i];
         if (!c || v === "") return;
         if (c.startsWith("attr:")) attrs[c.slice(5)] = /^\d{1,6}$/.test(v) && c !== "attr:card_bin" ? Number(v) : v;
+        // in a file separated by ";" or a tab the decimal mark may be a comma ("12,50"): a comma never separates thousands there
+        else if (c === "amount" && separator !== "," && /^\s*\d{1,15},\d{1,6}\s*$/.test(v)) input[c] = v.replace(",", ".");
         else input[c] = v;
       });
       if (timeAt.length > 1) input.time = firstInstant(timeAt.map((i) => row.fields[i]));
       const cardAt = columns.indexOf("card");
-      const rawOf = (card: string | undefined) => (card === undefined || cardAt < 0 ? prepared.line : row.fields.map((f, i) => csvField(i === cardAt ? card : f)).join(","));
+      const rawOf = (card: string | undefined) => (card === undefined || cardAt < 0 ? prepared.line : row.fields.map((f, i) => csvField(i === cardAt ? card : f, separator)).join(separator));
       return build(input, attrs, prepared.line, rawOf, ctx);
     });
   };
@@ -123,14 +131,46 @@ export function parseTransactionCsv(text: string, ctx: ParseContext): ParseOutco
   return records.slice(1).map((r) => parser.parse(r, ctx));
 }
 
-/** The object as JSON with its top-level `card` replaced (no copy of the object). */
-function withCard(obj: Rec, card: string): string {
+/** The object as JSON with its top-level card field (`card`, or the alias it came under) replaced (no copy of the object). */
+function withCard(obj: Rec, cardKey: string, card: string): string {
   return JSON.stringify(obj, function (this: unknown, key: string, value: unknown) {
-    return this === obj && key === "card" ? card : value;
+    return this === obj && key === cardKey ? card : value;
   });
 }
 
-const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+/** The fields a JSON transaction names itself (`time`, `account` …), which win over an alias for the same field. */
+const JSON_FIELDS = new Set(["time", "id", "account", "wallet", "card", "ip", "device", "amount", "currency", "merchant", "outcome", "decline_reason"]);
+
+/**
+ * A JSON transaction's fields under Vigil's names: its own (`time`, `account` …), else the first of
+ * the CSV header names for that field in the object's order (`timestamp`, `transaction_id`,
+ * `account_id`, `ip_address`, `status` …, any case), as payment systems' JSON logs name them; the
+ * `attr:` columns (label, category …) as attributes. With several time fields, the first that reads
+ * as an instant. `cardKey` is the key the card came under, masked in the stored record.
+ */
+function jsonFields(obj: Rec): { input: Rec; extra: Rec; cardKey: string } {
+  const input: Rec = {};
+  const extra: Rec = {};
+  const times: unknown[] = [];
+  let cardKey = "card";
+  for (const key of Object.keys(obj)) if (JSON_FIELDS.has(key)) input[key] = obj[key];
+  for (const [key, value] of Object.entries(obj)) {
+    const field = JSON_FIELDS.has(key) ? key : CSV_COLUMNS[key.toLowerCase()];
+    if (!field || value === undefined || value === null || value === "") continue;
+    // a `status` that is no word (an HTTP code, a number) is not the payment's outcome
+    if (field === "outcome" && key !== "outcome" && !(typeof value === "string" && /^[A-Za-z]/.test(value))) continue;
+    if (field === "time") times.push(value);
+    if (field.startsWith("attr:")) extra[field.slice(5)] ??= value;
+    else if (!(field in input)) {
+      input[field] = value;
+      if (field === "card") cardKey = key;
+    }
+  }
+  if (!("time" in input) || times.length > 1) input.time = times.find((t) => parseInstant(t).ok) ?? times[0] ?? input.time;
+  return { input, extra, cardKey };
+}
+
+const csvField = (v: string, separator: string) => (/["\r\n]/.test(v) || v.includes(separator) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /**
  * Validates the fields and makes the event. `line` is what the fingerprint is taken from when
@@ -179,7 +219,8 @@ function build(input: Rec, extra: Rec, line: string, rawOf: (card: string | unde
     {
       time: t.ms,
       kind: "transaction",
-      severity: outcome === "declined" ? "low" : "info",
+      // the outcomes the payment rules count as a decline (detections/payment-fields.ts)
+      severity: outcome !== null && DECLINED.has(outcome) ? "low" : "info",
       service: "payments",
       src_ip: ip,
       src_host: null,
