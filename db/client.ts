@@ -17,6 +17,15 @@ export interface DatabaseHandle {
   close(): void;
 }
 
+/**
+ * For drizzle's `db.transaction(fn, IMMEDIATE)`: takes the write lock at BEGIN (waiting up to the
+ * busy timeout), for transactions that read before they write and may run while another process
+ * writes the same file (the CLI beside a running server). A deferred one that has read fails at
+ * once with "database is locked" (SQLITE_BUSY_SNAPSHOT) when the other process commits between its
+ * read and its first write: no wait can help it, since its snapshot is stale.
+ */
+export const IMMEDIATE = { behavior: "immediate" } as const;
+
 /** SQLite's page cache per connection, MiB (VIGIL_SQLITE_CACHE_MB): see openDatabase. */
 export const DEFAULT_CACHE_MB = 32;
 

@@ -101,7 +101,7 @@ export class AuditLog {
       const row = this.db.insert(auditLog).values({ ...fields, hash: entryHash(fields) }).returning().get();
       this.chain.appended(last, { id: row.id, hash: row.hash });
       return toEntry(row);
-    })();
+    }).immediate(); // reads the last entry, then writes: see IMMEDIATE (db/client.ts)
   }
 
   /**

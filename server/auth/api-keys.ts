@@ -1,3 +1,4 @@
+import { IMMEDIATE } from "../../db/client";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { desc, eq } from "drizzle-orm";
 import type { VigilDb } from "../../db/client";
@@ -61,7 +62,7 @@ export class ApiKeyService {
         .get();
       this.audit.append({ actor: actor.name, action: "key_created", target: `key ${row.id} (${name})`, sourceIp: actor.sourceIp, after: { owner: owner.email, scopes: input.scopes, prefix: token.slice(0, 10) } });
       return row.id;
-    });
+    }, IMMEDIATE);
     return { token, key: this.get(id)! };
   }
 
@@ -72,7 +73,7 @@ export class ApiKeyService {
     this.db.transaction(() => {
       this.db.update(apiKeys).set({ revokedAt: this.clock.now(), revokedBy: actor.name }).where(eq(apiKeys.id, id)).run();
       this.audit.append({ actor: actor.name, action: "key_revoked", target: `key ${id} (${key.name})`, sourceIp: actor.sourceIp, before: { revoked: false }, after: { revoked: true } });
-    });
+    }, IMMEDIATE);
     return this.get(id)!;
   }
 

@@ -1,4 +1,4 @@
-import type { VigilDb } from "../../db/client";
+import { IMMEDIATE, type VigilDb } from "../../db/client";
 import { settings } from "../../db/schema";
 import type { AuditLog } from "../audit/audit-log";
 import type { Clock } from "../clock";
@@ -35,7 +35,7 @@ export class SettingsService {
         .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: this.clock.now(), updatedBy: actor.name } })
         .run();
       this.audit.append({ actor: actor.name, action: "setting_changed", target: key, sourceIp: actor.sourceIp, before, after: value });
-    });
+    }, IMMEDIATE);
     this.cache = { ...this.all(), [key]: value };
     return this.cache;
   }

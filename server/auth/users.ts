@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { VigilDb } from "../../db/client";
 import { account, session, user } from "../../db/schema";
 import type { AuditLog } from "../audit/audit-log";
+import { IMMEDIATE } from "../../db/client";
 import type { Actor } from "./actor";
 import type { VigilAuth } from "./better-auth";
 import { ROLES, type Role } from "./permissions";
@@ -107,7 +108,7 @@ export class UserService {
       tx.insert(user).values({ id, email, name, role, emailVerified: true }).run();
       tx.insert(account).values({ id: randomBytes(24).toString("base64url"), userId: id, providerId: "credential", accountId: id, password: hash }).run();
       this.audit.append({ actor: actor.name, action: "user_created", target: email, sourceIp: actor.sourceIp, after: { email, role, name } });
-    });
+    }, IMMEDIATE);
     this.onCreated();
     return this.byId(id)!;
   }
@@ -119,7 +120,7 @@ export class UserService {
       this.guardLastAdmin(before, role !== "admin");
       this.db.update(user).set({ role, updatedAt: new Date() }).where(eq(user.id, id)).run();
       this.audit.append({ actor: actor.name, action: "role_changed", target: before.email, sourceIp: actor.sourceIp, before: { role: before.role }, after: { role } });
-    });
+    }, IMMEDIATE);
     return this.byId(id)!;
   }
 
@@ -131,7 +132,7 @@ export class UserService {
       this.db.update(user).set({ disabled, updatedAt: new Date() }).where(eq(user.id, id)).run();
       if (disabled) this.db.delete(session).where(eq(session.userId, id)).run();
       this.audit.append({ actor: actor.name, action: disabled ? "user_disabled" : "user_enabled", target: before.email, sourceIp: actor.sourceIp, before: { disabled: !disabled }, after: { disabled } });
-    });
+    }, IMMEDIATE);
     return this.byId(id)!;
   }
 
