@@ -195,7 +195,8 @@ async function firstInteractive(page: Page, cdp: CDPSession, url: string, phone:
       const [seen, ttfb, dcl, assets, hydrated, answer] = await page.evaluate((name) => {
         const w = window as unknown as { __hydratedAt?: number; __answers: { t: number; text: string }[] };
         const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
-        const loaded = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((e) => e.initiatorType === "script" || /\.css(\?|$)/.test(e.name));
+        // the scripts and style sheets asked for before the page hydrated (not those it loads later, such as socket.io's)
+        const loaded = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((e) => (e.initiatorType === "script" || /\.css(\?|$)/.test(e.name)) && !(e.startTime > (w.__hydratedAt ?? Infinity)));
         const first = w.__answers.find((a) => a.text.endsWith(name));
         return [performance.now(), nav.responseStart, nav.domContentLoadedEventEnd, Math.max(0, ...loaded.map((e) => e.responseEnd)), w.__hydratedAt ?? NaN, first?.t ?? NaN];
       }, name);
