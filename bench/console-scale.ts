@@ -15,6 +15,8 @@
 //      127.0.0.1 that this script runs; the storm closes the server of the first 500
 //   --profile DIR: write a V8 CPU profile (.cpuprofile, open in Chrome's DevTools) of each first load
 //      under the live load to DIR, navigation start to the click answered
+//   --trace DIR: write a Chrome trace (.trace.json, open in DevTools' Performance panel) of each first
+//      load under the live load to DIR, with the load's figures under "vigil"
 //   --loads: first loads per viewport, each in a fresh browser context (cold cache); the median is judged
 import fs from "node:fs";
 import http from "node:http";
@@ -45,6 +47,12 @@ const PROFILE_DIR = (() => {
   const i = process.argv.indexOf("--profile");
   return i > 0 ? process.argv[i + 1] : null;
 })();
+/** --trace DIR: Chrome traces (the renderer's own work: parsing, style, layout, script) of the first loads under the live load */
+const TRACE_DIR = (() => {
+  const i = process.argv.indexOf("--trace");
+  return i > 0 ? process.argv[i + 1] : null;
+})();
+const TRACE_CATEGORIES = ["toplevel", "devtools.timeline", "v8.execute", "v8", "blink.user_timing", "loading", "disabled-by-default-devtools.timeline"];
 const EMAIL = "ana@bank.test";
 const WIDE = { width: 1920, height: 1080 };
 const PHONE = { width: 390, height: 844 };
@@ -90,17 +98,24 @@ function observeLongTasks() {
  * A string, not a function: the bench's TypeScript is compiled with name helpers the page lacks.
  */
 const OBSERVE_HYDRATION = `(() => {
+  // with --profile, named functions that spin for 1 ms after the figure is taken, so the CPU
+  // profile shows when the page hydrated and when the click was answered (to cut it there)
+  function __vigilHydratedMark() { const t = performance.now(); while (performance.now() - t < 1); }
+  function __vigilAnswerMark() { const t = performance.now(); while (performance.now() - t < 1); }
   let early;
   Object.defineProperty(window, "__vigilEarly", { configurable: true, get() { return early; }, set(state) {
     let done = state.done;
-    Object.defineProperty(state, "done", { get() { return done; }, set(v) { if (v && !done) window.__hydratedAt = performance.now(); done = v; } });
+    Object.defineProperty(state, "done", { get() { return done; }, set(v) { if (v && !done) { window.__hydratedAt = performance.now(); if (window.__vigilMarks) __vigilHydratedMark(); } done = v; } });
     early = state;
   } });
   window.__answers = [];
   new MutationObserver((records) => {
     for (const r of records) {
       const value = r.target.getAttribute(r.attributeName);
-      if (value === "true" || value === "page") window.__answers.push({ t: performance.now(), attr: r.attributeName, text: (r.target.textContent || "").trim() });
+      if (value === "true" || value === "page") {
+        window.__answers.push({ t: performance.now(), attr: r.attributeName, text: (r.target.textContent || "").trim() });
+        if (window.__vigilMarks) __vigilAnswerMark();
+      }
     }
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ["aria-pressed", "aria-current"] });
 })();`;
@@ -115,6 +130,7 @@ async function openPage(browser: Browser, vigil: VigilServer, viewport: { width:
   await signIn(context, vigil.url, EMAIL);
   const page = await context.newPage();
   await page.addInitScript(observeLongTasks);
+  if (PROFILE_DIR) await page.addInitScript({ content: "window.__vigilMarks = true;" });
   await page.addInitScript({ content: OBSERVE_HYDRATION });
   const cdp = await context.newCDPSession(page);
   // durations in the main thread's CPU time: on a shared machine wall-clock time also counts waiting for a core
@@ -146,7 +162,12 @@ interface FirstLoad {
   taskMs: number;
 }
 
-async function firstInteractive(page: Page, cdp: CDPSession, url: string, phone: boolean, profileTo: string | null = null): Promise<FirstLoad> {
+async function firstInteractive(page: Page, cdp: CDPSession, url: string, phone: boolean, profileTo: string | null = null, traceTo: string | null = null): Promise<FirstLoad> {
+  const traceEvents: unknown[] = [];
+  if (traceTo) {
+    cdp.on("Tracing.dataCollected", (e: { value: unknown[] }) => void traceEvents.push(...e.value));
+    await cdp.send("Tracing.start", { traceConfig: { includedCategories: TRACE_CATEGORIES }, transferMode: "ReportEvents" } as never);
+  }
   if (profileTo) {
     await cdp.send("Profiler.enable");
     await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
@@ -157,9 +178,12 @@ async function firstInteractive(page: Page, cdp: CDPSession, url: string, phone:
   // by CSS, not by role and accessible name: Playwright computes those in the page, on its main
   // thread, each time it polls for the control, and on this page that was 50–200 ms of the load
   // being measured (a person's eyes cost the page nothing)
+  // Nor by `:has()`, which Playwright evaluates itself, in script, for every candidate element: on
+  // the wide page its polls took 80–200 ms of the main thread while the scripts ran (traces of
+  // five loads); the chip is the down count's parent, found with one native query and one XPath step
   const control = phone
     ? page.locator('nav[aria-label="panes"] > button', { hasText: /^network$/ })
-    : page.locator('section[aria-label="Network health"] [role=group][aria-label="network summary"] > button:has([data-testid=count-down])');
+    : page.locator('section[aria-label="Network health"] [role=group][aria-label="network summary"] > button > [data-testid=count-down]').locator("xpath=..");
   const answered = control.and(page.locator(phone ? "[aria-current=page]" : "[aria-pressed=true]"));
   const deadline = Date.now() + 120_000;
   const name = phone ? "network" : "down";
@@ -171,7 +195,8 @@ async function firstInteractive(page: Page, cdp: CDPSession, url: string, phone:
       const [seen, ttfb, dcl, assets, hydrated, answer] = await page.evaluate((name) => {
         const w = window as unknown as { __hydratedAt?: number; __answers: { t: number; text: string }[] };
         const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
-        const loaded = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((e) => e.initiatorType === "script" || /\.css(\?|$)/.test(e.name));
+        // the scripts and style sheets asked for before the page hydrated (not those it loads later, such as socket.io's)
+        const loaded = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((e) => (e.initiatorType === "script" || /\.css(\?|$)/.test(e.name)) && !(e.startTime > (w.__hydratedAt ?? Infinity)));
         const first = w.__answers.find((a) => a.text.endsWith(name));
         return [performance.now(), nav.responseStart, nav.domContentLoadedEventEnd, Math.max(0, ...loaded.map((e) => e.responseEnd)), w.__hydratedAt ?? NaN, first?.t ?? NaN];
       }, name);
@@ -179,6 +204,14 @@ async function firstInteractive(page: Page, cdp: CDPSession, url: string, phone:
         const { profile } = await cdp.send("Profiler.stop");
         fs.mkdirSync(path.dirname(profileTo), { recursive: true });
         fs.writeFileSync(profileTo, JSON.stringify(profile));
+      }
+      if (traceTo) {
+        const complete = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
+        await cdp.send("Tracing.end");
+        await complete;
+        fs.mkdirSync(path.dirname(traceTo), { recursive: true });
+        // the figures ride along, in ms from the navigation's start, to cut the trace at them
+        fs.writeFileSync(traceTo, JSON.stringify({ traceEvents, vigil: { url, answerMs: Number.isNaN(answer) ? seen : answer, hydratedMs: hydrated, ttfb, dcl, assets } }));
       }
       const scriptMs = (await metric(cdp, "ScriptDuration")) * 1000;
       const taskMs = (await metric(cdp, "TaskDuration")) * 1000;
@@ -291,7 +324,8 @@ async function main() {
       for (let i = 0; ; i++) {
         const opened = await openPage(browser, vigil, viewport);
         const profileTo = profile && PROFILE_DIR ? path.join(PROFILE_DIR, `${phone ? "phone" : "wide"}-${i + 1}.cpuprofile`) : null;
-        runs.push(await firstInteractive(opened.page, opened.cdp, vigil.url, phone, profileTo));
+        const traceTo = profile && TRACE_DIR ? path.join(TRACE_DIR, `${phone ? "phone" : "wide"}-${i + 1}.trace.json`) : null;
+        runs.push(await firstInteractive(opened.page, opened.cdp, vigil.url, phone, profileTo, traceTo));
         if (i === LOADS - 1) return { opened, runs };
         await opened.context.close();
       }

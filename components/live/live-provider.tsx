@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/contracts/live";
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -31,53 +31,22 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     // the pages for people without a session have no streams to read: a socket there would be
     // refused and send the sign-in page to itself in a loop (leaving them is always a full load)
     if (SIGNED_OUT_PATHS.includes(window.location.pathname)) return;
-    const socket: LiveSocket = io({ path: "/socket.io", transports: ["websocket"], reconnectionDelayMax: 3000 });
-    const set = (state: ConnectionState) => setValue((old) => (old.socket === socket && old.state === state ? old : { socket, state, since: Date.now() }));
-    set("connecting");
-    // anything from the server (a batch, a resync order, the transport's ping) proves it is there;
-    // one pending timer at most, so a flood costs one state update a second and nothing piles up
-    let heard = 0;
-    let shown = 0;
-    let heardTimer: ReturnType<typeof setTimeout> | undefined;
-    const showHeard = () => {
-      heardTimer = undefined;
-      shown = heard;
-      setLastHeard(heard);
-    };
-    const onHeard = () => {
-      heard = Date.now();
-      if (heardTimer !== undefined) return;
-      if (heard - shown >= HEARD_EVERY_MS) showHeard();
-      else heardTimer = setTimeout(showHeard, HEARD_EVERY_MS - (heard - shown));
-    };
-    socket.onAny(onHeard);
-    socket.on("connect", onHeard);
-    socket.io.on("ping", onHeard);
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    const reconnectSoon = (ms: number) => {
-      clearTimeout(retry);
-      retry = setTimeout(() => socket.connect(), ms);
-    };
-    socket.on("connect", () => set("live"));
-    socket.on("disconnect", (reason) => {
-      set("reconnecting");
-      // the server closed this connection on purpose (access changed): come back under the new rules
-      if (reason === "io server disconnect") reconnectSoon(1000);
-    });
-    socket.on("connect_error", (error) => {
-      if (socket.active) return; // socket.io retries by itself
-      // refused by the server: without a valid session (signed out, disabled, expired) say so and
-      // stop; pages without a session (sign-in, setup) simply have no live data. Anything else retries.
-      if (/sign in|disabled|expired|two-factor/i.test(error.message)) set("signed-out");
-      else reconnectSoon(3000);
-    });
+    // socket.io-client (about 40 KB) is not among the scripts run before the page hydrates, and
+    // the connection opens in a task of its own: after the clicks held while the page loaded are
+    // answered (the outermost effect replays them, components/ui/early-clicks.ts), not before
+    let stop: (() => void) | undefined;
+    let cancelled = false;
+    const start = setTimeout(() => {
+      void import("socket.io-client").then(({ io }) => {
+        if (cancelled) return;
+        const socket: LiveSocket = io({ path: "/socket.io", transports: ["websocket"], reconnectionDelayMax: 3000 });
+        stop = follow(socket, (state) => setValue((old) => (old.socket === socket && old.state === state ? old : { socket, state, since: Date.now() })), setLastHeard);
+      });
+    }, 0);
     return () => {
-      clearTimeout(retry);
-      clearTimeout(heardTimer);
-      socket.offAny(onHeard);
-      socket.io.off("ping", onHeard);
-      socket.removeAllListeners();
-      socket.disconnect();
+      cancelled = true;
+      clearTimeout(start);
+      stop?.();
     };
   }, []);
 
@@ -86,6 +55,56 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       <LastHeardContext.Provider value={lastHeard}>{children}</LastHeardContext.Provider>
     </LiveContext.Provider>
   );
+}
+
+/** Follows a socket's connection state (`set`) and when it last heard from the server (`setHeard`); returns what closes it. */
+function follow(socket: LiveSocket, set: (state: ConnectionState) => void, setHeard: (ms: number) => void): () => void {
+  set("connecting");
+  // anything from the server (a batch, a resync order, the transport's ping) proves it is there;
+  // one pending timer at most, so a flood costs one state update a second and nothing piles up
+  let heard = 0;
+  let shown = 0;
+  let heardTimer: ReturnType<typeof setTimeout> | undefined;
+  const showHeard = () => {
+    heardTimer = undefined;
+    shown = heard;
+    setHeard(heard);
+  };
+  const onHeard = () => {
+    heard = Date.now();
+    if (heardTimer !== undefined) return;
+    if (heard - shown >= HEARD_EVERY_MS) showHeard();
+    else heardTimer = setTimeout(showHeard, HEARD_EVERY_MS - (heard - shown));
+  };
+  socket.onAny(onHeard);
+  socket.on("connect", onHeard);
+  socket.io.on("ping", onHeard);
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const reconnectSoon = (ms: number) => {
+    clearTimeout(retry);
+    retry = setTimeout(() => socket.connect(), ms);
+  };
+  socket.on("connect", () => set("live"));
+  socket.on("disconnect", (reason) => {
+    set("reconnecting");
+    // the server closed this connection on purpose (access changed): come back under the new rules
+    if (reason === "io server disconnect") reconnectSoon(1000);
+  });
+  socket.on("connect_error", (error) => {
+    if (socket.active) return; // socket.io retries by itself
+    // refused by the server: without a valid session (signed out, disabled, expired) say so and
+    // stop; pages without a session (sign-in, setup) simply have no live data. Anything else retries.
+    if (/sign in|disabled|expired|two-factor/i.test(error.message)) set("signed-out");
+    else reconnectSoon(3000);
+  });
+  return () => {
+    clearTimeout(retry);
+    clearTimeout(heardTimer);
+    socket.offAny(onHeard);
+    socket.io.off("ping", onHeard);
+    socket.removeAllListeners();
+    socket.disconnect();
+  };
 }
 
 export function useLive(): LiveContextValue {

@@ -14,12 +14,16 @@ const unsureOf = (d: LiveIncidents) => d.unsure;
 /**
  * The page's document carries the first screenful of tiles (`partial`): once hydrated, the summary
  * is fetched whole, and folded into the live stream as any refetch is (a gap it leaves is replayed).
+ * The request starts in a task of its own, after a click held while the page loaded is answered.
  */
 function useWholeSummary() {
   const client = useQueryClient();
   useEffect(() => {
     const key = networkQueries.summary().queryKey;
-    if (client.getQueryData<NetworkSummary>(key)?.partial) void client.invalidateQueries({ queryKey: key, exact: true });
+    const t = setTimeout(() => {
+      if (client.getQueryData<NetworkSummary>(key)?.partial) void client.invalidateQueries({ queryKey: key, exact: true });
+    }, 0);
+    return () => clearTimeout(t);
   }, [client]);
 }
 
