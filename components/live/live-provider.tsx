@@ -22,6 +22,10 @@ const SIGNED_OUT_PATHS = ["/sign-in", "/setup"];
 /** How often, at most, `lastHeard` changes: a flood of batches re-renders its readers once a second. */
 const HEARD_EVERY_MS = 1_000;
 
+/** socket.io-client's script is fetched again this often while it cannot be, and the page reloaded after this many failures (a minute). */
+const LOAD_RETRY_MS = 3000;
+const MAX_LOAD_FAILURES = 20;
+
 /** One socket.io connection for the whole page; streams subscribe through `useLiveStream`. */
 export function LiveProvider({ children }: { children: ReactNode }) {
   const [value, setValue] = useState<LiveContextValue>({ socket: null, state: "connecting", since: null });
@@ -36,13 +40,26 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     // answered (the outermost effect replays them, components/ui/early-clicks.ts), not before
     let stop: (() => void) | undefined;
     let cancelled = false;
-    const start = setTimeout(() => {
-      void import("socket.io-client").then(({ io }) => {
-        if (cancelled) return;
-        const socket: LiveSocket = io({ path: "/socket.io", transports: ["websocket"], reconnectionDelayMax: 3000 });
-        stop = follow(socket, (state) => setValue((old) => (old.socket === socket && old.state === state ? old : { socket, state, since: Date.now() })), setLastHeard);
-      });
-    }, 0);
+    let failures = 0;
+    let start: ReturnType<typeof setTimeout>;
+    const open = () => {
+      import("socket.io-client").then(
+        ({ io }) => {
+          if (cancelled) return;
+          const socket: LiveSocket = io({ path: "/socket.io", transports: ["websocket"], reconnectionDelayMax: 3000 });
+          stop = follow(socket, (state) => setValue((old) => (old.socket === socket && old.state === state ? old : { socket, state, since: Date.now() })), setLastHeard);
+        },
+        () => {
+          // its script could not be fetched (the server restarting, the network down): say so and
+          // try again; a page still without it after a minute loads itself afresh
+          if (cancelled) return;
+          setValue((old) => (old.state === "reconnecting" ? old : { socket: null, state: "reconnecting", since: Date.now() }));
+          if (++failures >= MAX_LOAD_FAILURES) window.location.reload();
+          else start = setTimeout(open, LOAD_RETRY_MS);
+        },
+      );
+    };
+    start = setTimeout(open, 0);
     return () => {
       cancelled = true;
       clearTimeout(start);
