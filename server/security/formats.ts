@@ -7,7 +7,7 @@ import { snort3CsvFieldList } from "./parsers/snort3";
 import { parseSyslogLine, syslogHost } from "./parsers/syslog";
 import { parseTransactionCsv, parseTransactionRecord } from "./parsers/transactions";
 import type { ParseContext, ParseOutcome } from "./types";
-import { ACCEPTED_TYPES, type NativeFormat } from "./content-types";
+import { ACCEPTED_TYPES, JSON_SEQ, type NativeFormat } from "./content-types";
 
 export type { NativeFormat };
 
@@ -25,6 +25,7 @@ const LINE_PARSERS: Record<"suricata" | "fast" | "syslog", (line: string, ctx: P
 export function parseUpload(format: NativeFormat, bytes: Uint8Array, contentType: string | null, ctx: ParseContext, limits: LineLimits = DEFAULT_LINE_LIMITS): NumberedOutcome[] {
   checkContentType(contentType, ACCEPTED_TYPES[format]);
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  if (type === JSON_SEQ) bytes = jsonSeqAsLines(bytes);
   if (format === "transactions" && type !== "text/csv") return parseTransactionJson(bytes, ctx, limits);
   const lines = splitLogLines(bytes, limits);
   if (lines.length === 0) throw new BodyError(400, "empty_body", "body is empty: send one line per event");
@@ -41,7 +42,8 @@ export function parseUpload(format: NativeFormat, bytes: Uint8Array, contentType
   const parse = LINE_PARSERS[format];
   const outcomes: NumberedOutcome[] = lines.map(({ line, text, error }) => ({
     line,
-    outcome: error !== undefined ? { status: "rejected", reason: error } : text.trim() === "" ? { status: "skipped", reason: "blank line" } : parse(text, ctx),
+    // RFC 7464's record separator before a record sent as text (a `jq --seq` file): not part of it
+    outcome: error !== undefined ? { status: "rejected", reason: error } : text.trim() === "" ? { status: "skipped", reason: "blank line" } : parse(text.charCodeAt(0) === 0x1e ? text.slice(1) : text, ctx),
   }));
   return format === "syslog" && outcomes.some((o) => o.outcome.status === "skipped" && o.outcome.repeat) ? foldRepeats(outcomes, lines, ctx) : outcomes;
 }
@@ -77,6 +79,35 @@ function foldRepeats(outcomes: NumberedOutcome[], lines: readonly { text?: strin
     if (host !== undefined) previous.set(host ?? "", o);
   }
   return outcomes;
+}
+
+const NEWLINE = Buffer.from("\n");
+
+/**
+ * An RFC 7464 JSON text sequence as NDJSON: each record (the bytes after an RS, 0x1E) on one line,
+ * its line breaks (whitespace between JSON tokens: a JSON string cannot hold a raw one) made
+ * blanks, so a pretty-printed record is one line and the answer numbers records. Bytes before the
+ * first RS count as a record. RS never occurs inside a UTF-8 sequence, so the bytes are split as they are.
+ */
+export function jsonSeqAsLines(bytes: Uint8Array): Uint8Array {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: Buffer[] = [];
+  for (let start = 0; start <= buf.length; ) {
+    let end = buf.indexOf(0x1e, start);
+    if (end < 0) end = buf.length;
+    const blank = (b: number) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+    let a = start;
+    let z = end;
+    while (a < z && blank(buf[a])) a++;
+    while (z > a && blank(buf[z - 1])) z--;
+    if (z > a) {
+      const record = Buffer.from(buf.subarray(a, z));
+      for (let i = 0; i < record.length; i++) if (record[i] === 0x0a || record[i] === 0x0d) record[i] = 0x20;
+      parts.push(record);
+    }
+    start = end + 1;
+  }
+  return Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [p] : [NEWLINE, p])));
 }
 
 function parseTransactionJson(bytes: Uint8Array, ctx: ParseContext, limits: LineLimits): NumberedOutcome[] {
