@@ -1,10 +1,10 @@
 import { BodyError, checkContentType, decodeUtf8, parseBatchBody } from "../ingest/body";
 import type { NumberedOutcome } from "./ingest";
-import { DEFAULT_LINE_LIMITS, splitLogLines, type LineLimits } from "./lines";
+import { DEFAULT_LINE_LIMITS, splitLogLines, type LineLimits, type LogLine } from "./lines";
 import { parseEveLine } from "./parsers/eve";
 import { parseFastLine, parseFastUpload } from "./parsers/fast";
 import { snort3CsvFieldList } from "./parsers/snort3";
-import { parseSyslogLine, syslogHost } from "./parsers/syslog";
+import { parseSyslogLine, SUDO_CONTINUATION, SUDO_LOGFILE_ENTRY, syslogHost } from "./parsers/syslog";
 import { parseTransactionCsv, parseTransactionRecord } from "./parsers/transactions";
 import type { ParseContext, ParseOutcome } from "./types";
 import { ACCEPTED_TYPES, JSON_SEQ, type NativeFormat } from "./content-types";
@@ -40,12 +40,44 @@ export function parseUpload(format: NativeFormat, bytes: Uint8Array, contentType
     return lines.map(({ line, error }, i) => ({ line, outcome: error !== undefined ? { status: "rejected", reason: error } : outcomes[i] }));
   }
   const parse = LINE_PARSERS[format];
-  const outcomes: NumberedOutcome[] = lines.map(({ line, text, error }) => ({
+  const joined = format === "syslog" ? joinSudoContinuations(lines) : lines;
+  const outcomes: NumberedOutcome[] = joined.map(({ line, text, error }) => ({
     line,
     // RFC 7464's record separator before a record sent as text (a `jq --seq` file): not part of it
-    outcome: error !== undefined ? { status: "rejected", reason: error } : text.trim() === "" ? { status: "skipped", reason: "blank line" } : parse(text.charCodeAt(0) === 0x1e ? text.slice(1) : text, ctx),
+    outcome:
+      error !== undefined ? { status: "rejected", reason: error }
+      : text === null || text === undefined ? { status: "skipped", reason: SUDO_JOINED }
+      : text.trim() === "" ? { status: "skipped", reason: "blank line" }
+      : parse(text.charCodeAt(0) === 0x1e ? text.slice(1) : text, ctx),
   }));
-  return format === "syslog" && outcomes.some((o) => o.outcome.status === "skipped" && o.outcome.repeat) ? foldRepeats(outcomes, lines, ctx) : outcomes;
+  return format === "syslog" && outcomes.some((o) => o.outcome.status === "skipped" && o.outcome.repeat) ? foldRepeats(outcomes, joined, ctx) : outcomes;
+}
+
+const SUDO_JOINED = "sudo log: a continuation line, read with the entry above it";
+
+/**
+ * sudo's own log file wraps an entry past `loglinelen` (80) at a blank and indents the rest by 4
+ * spaces: such lines are joined (by one blank, the one sudo broke at) to the entry they continue,
+ * which is then read whole; their own text becomes null (answered skipped, SUDO_JOINED).
+ */
+function joinSudoContinuations(lines: readonly LogLine[]): readonly { line: number; text?: string | null; error?: string }[] {
+  let out: { line: number; text?: string | null; error?: string }[] | null = null;
+  let entry = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i].text;
+    if (text === undefined) {
+      entry = -1;
+      continue;
+    }
+    if (entry >= 0 && SUDO_CONTINUATION.test(text)) {
+      out ??= lines.slice();
+      out[entry] = { line: out[entry].line, text: `${out[entry].text} ${text.trim()}` };
+      out[i] = { line: lines[i].line, text: null };
+      continue;
+    }
+    entry = SUDO_LOGFILE_ENTRY.test(text) ? i : -1;
+  }
+  return out ?? lines;
 }
 
 /**
@@ -54,7 +86,7 @@ export function parseUpload(format: NativeFormat, bytes: Uint8Array, contentType
  * `occurrences` grow, as sshd's own "message repeated N times: [ … ]" does) and the marker line is
  * skipped saying so (a fixed reason: `skipped_by` counts by reason); otherwise it stays skipped with the reason.
  */
-function foldRepeats(outcomes: NumberedOutcome[], lines: readonly { text?: string }[], ctx: ParseContext): NumberedOutcome[] {
+function foldRepeats(outcomes: NumberedOutcome[], lines: readonly { text?: string | null }[], ctx: ParseContext): NumberedOutcome[] {
   const previous = new Map<string, NumberedOutcome>();
   const hostOf = (o: NumberedOutcome, i: number): string | null | undefined => {
     if (o.outcome.status === "event") {
@@ -62,7 +94,7 @@ function foldRepeats(outcomes: NumberedOutcome[], lines: readonly { text?: strin
       return typeof h === "string" ? h : null;
     }
     // a line that is not an event (cron, a session line …) is still the host's previous line
-    return o.outcome.status === "skipped" && o.outcome.reason !== "blank line" ? syslogHost(lines[i].text ?? "", ctx) : undefined;
+    return o.outcome.status === "skipped" && o.outcome.reason !== "blank line" && o.outcome.reason !== SUDO_JOINED ? syslogHost(lines[i].text ?? "", ctx) : undefined;
   };
   for (let i = 0; i < outcomes.length; i++) {
     const o = outcomes[i];
