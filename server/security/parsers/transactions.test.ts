@@ -357,3 +357,13 @@ describe("public fraud data sets", () => {
     expect(parseTransactionCsv(ulb, ctx)).toEqual([{ status: "rejected", reason: expect.stringMatching(/^header: Time in the credit-card fraud data set .* not an instant/) }]);
   });
 });
+
+describe("files whose time cannot be read as an instant, refused for their header", () => {
+  it("refuses the IEEE-CIS set's TransactionDT and PayPal's Date/Time/TimeZone columns, saying what to send", () => {
+    expect(parseTransactionCsv("TransactionID,isFraud,TransactionDT,TransactionAmt,ProductCD,card1\n2987000,0,86400,68.5,W,13926\n", ctx)).toEqual([
+      { status: "rejected", reason: expect.stringMatching(/^header: TransactionDT \(the IEEE-CIS fraud data set\) counts seconds from an unstated start/) },
+    ]);
+    const paypal = '"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net","From Email Address","Transaction ID"\n"11/30/2026","10:00:00","PST","Jane","Express Checkout Payment","Completed","USD","-1,234.56","0.00","-1,234.56","j@example.com","8AB12345CD678901E"\n';
+    expect(parseTransactionCsv(paypal, ctx)).toEqual([{ status: "rejected", reason: expect.stringMatching(/^header: the time is split over Date, Time and TimeZone columns \(PayPal's activity export\)/) }]);
+  });
+});

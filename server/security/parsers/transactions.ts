@@ -57,14 +57,14 @@ export const CSV_COLUMNS: Readonly<Record<string, string>> = {
   event_timestamp: "time", time: "time", timestamp: "time", datetime: "time", created_at: "time", transaction_time: "time", trans_date_trans_time: "time", unix_time: "time",
   // Stripe: `created` (epoch seconds) in its objects, "Created date (UTC)" / "Created (UTC)" in its CSV exports
   created: "time", created_date: "time",
-  event_id: "id", id: "id", transaction_id: "id", txn_id: "id", trans_num: "id",
+  event_id: "id", id: "id", transaction_id: "id", txn_id: "id", trans_num: "id", transactionid: "id",
   entity_id: "account", account: "account", account_id: "account", customer_id: "account", user_id: "account", wallet: "wallet", wallet_id: "wallet",
   // PaySim's paying account
   nameorig: "account",
   card: "card", card_number: "card", card_token: "card", cc_num: "card", pan: "card", card_fingerprint: "card",
   ip_address: "ip", ip: "ip", ip_addr: "ip", client_ip: "ip", source_ip: "ip",
   device: "device", device_id: "device", user_agent: "device", device_fingerprint: "device",
-  order_price: "amount", amount: "amount", amt: "amount", transaction_amount: "amount", gross: "amount",
+  order_price: "amount", amount: "amount", amt: "amount", transaction_amount: "amount", transactionamt: "amount", gross: "amount",
   // minor units only where the name says so (Stripe's objects: transactions-stripe.ts)
   amount_cents: "amount_minor", amount_in_cents: "amount_minor", amount_minor: "amount_minor", amount_minor_units: "amount_minor", cents: "amount_minor",
   payment_currency: "currency", currency: "currency", currency_code: "currency",
@@ -90,6 +90,12 @@ export function columnName(name: string): { key: string; utc: boolean } {
 function relativeTimeHeader(keys: readonly string[]): string | null {
   if (keys.includes("step") && keys.includes("nameorig") && !keys.some((k) => CSV_COLUMNS[k] === "time")) {
     return "header: PaySim's step counts hours from the simulation's start, not an instant, and the file has no other time column: add one (time, timestamp …) with each row's instant";
+  }
+  if (keys.includes("transactiondt") && !keys.some((k) => CSV_COLUMNS[k] === "time")) {
+    return "header: TransactionDT (the IEEE-CIS fraud data set) counts seconds from an unstated start, not an instant: add a time column with each row's instant";
+  }
+  if (keys.includes("date") && keys.includes("time") && (keys.includes("timezone") || keys.includes("time_zone"))) {
+    return "header: the time is split over Date, Time and TimeZone columns (PayPal's activity export), in the account's date order and zone names: send one column with each row's instant and its offset (2026-11-30T10:00:00-08:00)";
   }
   if (keys.includes("time") && keys.includes("v1") && keys.includes("v28")) {
     return "header: Time in the credit-card fraud data set (Time, V1 … V28, Amount, Class) counts seconds from its first transaction, not an instant: replace it with each row's instant";
