@@ -1,3 +1,4 @@
+import { maskCardNumbers } from "../masking";
 import { quoted } from "./common";
 
 // A payment's amount as exports write it: signed (refunds, chargebacks), grouped (`1,234.56`,
@@ -44,7 +45,8 @@ export function parseAmount(v: unknown, opts: AmountOptions = {}): Amount {
     return { ok: true, value: fromMinor(v, opts.currency), currency: null };
   }
   if (typeof v !== "string") return { ok: false, reason: `${field}: not a number or decimal string: ${quoted(String(JSON.stringify(v)))}` };
-  const bad = (why = "not a number or decimal string") => ({ ok: false as const, reason: `${field}: ${why}: ${quoted(v)}` });
+  // (a reason is shown to whoever reads the answer or the listener's senders: a card number typed here is masked)
+  const bad = (why = "not a number or decimal string") => ({ ok: false as const, reason: maskCardNumbers(`${field}: ${why}: ${quoted(v)}`) });
   let s = v.trim();
   let negative = false;
   // accounting negatives: (12.50); a trailing minus as SAP writes it: 12.50-
@@ -60,8 +62,9 @@ export function parseAmount(v: unknown, opts: AmountOptions = {}): Amount {
   sign();
   let currency: string | null = null;
   // a code or a symbol before or after the number: EUR 12,50, 12.50 USD, $12.50, 12,50 €
-  const code = /^([A-Za-z]{3})\s*(?=[-+\u2212\d(]|\p{Sc})/u.exec(s) ?? null;
-  const codeEnd = /(?<=[\d\s])\s*([A-Za-z]{3})$/.exec(s) ?? null;
+  // (upper case, as ISO 4217 writes codes: "txn123" is no amount of 123 TXN)
+  const code = /^([A-Z]{3})\s*(?=[-+\u2212\d(]|\p{Sc})/u.exec(s) ?? null;
+  const codeEnd = /(?<=[\d\s])\s*([A-Z]{3})$/.exec(s) ?? null;
   if (code) [currency, s] = [code[1].toUpperCase(), s.slice(code[0].length)];
   else if (codeEnd) [currency, s] = [codeEnd[1].toUpperCase(), s.slice(0, codeEnd.index).trim()];
   sign();

@@ -268,7 +268,7 @@ describe("amounts as payment exports write them", () => {
     expect(amount("-£3.20")).toMatchObject({ amount: -3.2, currency: "GBP" });
     expect(amount("$12.50")).toMatchObject({ amount: 12.5, currency: null });
     expect(amount("$12.50", { currency: "cad" })).toMatchObject({ amount: 12.5, currency: "CAD" });
-    expect(amount("12.50 usd", { currency: "USD" })).toMatchObject({ amount: 12.5, currency: "USD" });
+    expect(amount("12.50 USD", { currency: "usd" })).toMatchObject({ amount: 12.5, currency: "USD" });
     expect(reason(parseTransactionRecord(tx({ amount: "12.50 USD", currency: "EUR" }), ctx))).toBe("amount: written in USD, but currency is EUR");
     expect(reason(parseTransactionRecord(tx({ amount: "€12", currency: "USD" }), ctx))).toBe("amount: written in EUR, but currency is USD");
   });
@@ -289,6 +289,9 @@ describe("amounts as payment exports write them", () => {
   it("still refuses text that is no amount, naming it", () => {
     expect(reason(parseTransactionRecord(tx({ amount: "twelve" }), ctx))).toBe('amount: not a number or decimal string: "twelve"');
     expect(reason(parseTransactionRecord(tx({ amount: "12.50 EURO" }), ctx))).toBe('amount: not a number or decimal string: "12.50 EURO"');
+    expect(reason(parseTransactionRecord(tx({ amount: "txn123" }), ctx))).toBe('amount: not a number or decimal string: "txn123"');
+    // a card number typed as the amount is masked in the reason too
+    expect(reason(parseTransactionRecord(tx({ amount: "4111 1111 1111 1111" }), ctx))).toBe('amount: not a number or decimal string: "************1111"');
   });
 });
 
