@@ -370,3 +370,33 @@ describe("files whose time cannot be read as an instant, refused for their heade
     expect(parseTransactionCsv(paypal, ctx)).toEqual([{ status: "rejected", reason: expect.stringMatching(/^header: the time is split over Date, Time and TimeZone columns \(PayPal's activity export\)/) }]);
   });
 });
+
+describe("Adyen's reports: stamps in the zone of their TimeZone column, amounts in credit and debit columns", () => {
+  it("reads the settlement details report: Creation Date in its TimeZone, Gross Credit less Gross Debit, Psp Reference, Merchant Account, Type", () => {
+    const csv = [
+      "Company Account,Merchant Account,Psp Reference,Merchant Reference,Payment Method,Creation Date,TimeZone,Type,Modification Reference,Gross Currency,Gross Debit (GC),Gross Credit (GC),Exchange Rate,Net Currency,Net Debit (NC),Net Credit (NC),Commission (NC)",
+      "AcmeCo,AcmeShopNL,8815917851436473,order-1001,visa,2026-11-30 10:00:00,CET,Settled,8815917851436473,EUR,,12.50,1,EUR,,12.10,0.40",
+      "AcmeCo,AcmeShopNL,8815917851436474,order-1002,mc,2026-11-30 11:00:00,CET,Refunded,8825917851436474,EUR,12.50,,1,EUR,12.50,,",
+      "AcmeCo,AcmeShopNL,8815917851436475,order-1003,visa,2026-11-30 12:00:00,IST,Chargeback,8835917851436475,EUR,40.00,,1,EUR,40.00,,",
+    ].join("\n");
+    const [settled, refunded, ambiguous] = parseTransactionCsv(csv, ctx);
+    expect(event(settled)).toMatchObject({ time: Date.UTC(2026, 10, 30, 9), attributes: { id: "8815917851436473", amount: 12.5, currency: "EUR", merchant: "AcmeShopNL", type: "Settled", payment_method: "visa" } });
+    expect(event(refunded)).toMatchObject({ time: Date.UTC(2026, 10, 30, 10), attributes: { amount: -12.5, type: "Refunded" } });
+    expect(reason(ambiguous)).toMatch(/^time: zone "IST" names more than one offset/);
+  });
+
+  it("reads the payment accounting report (Booking Date, Main Amount, Record Type: Refused is a decline) and an IANA zone or an offset", () => {
+    const csv = [
+      "Company Account,Merchant Account,Psp Reference,Merchant Reference,Payment Method,Booking Date,TimeZone,Main Currency,Main Amount,Record Type",
+      "AcmeCo,AcmeShopUS,991,o-1,visa,2026-11-30 10:00:00,PST,USD,19.99,Refused",
+      "AcmeCo,AcmeShopUS,992,o-2,visa,2026-07-01 10:00:00,America/Los_Angeles,USD,5.00,Authorised",
+      "AcmeCo,AcmeShopUS,993,o-3,visa,2026-07-01 10:00:00,UTC+05:30,USD,5.00,Authorised",
+      "AcmeCo,AcmeShopUS,994,o-4,visa,2026-07-01 10:00:00,Mars/Olympus,USD,5.00,Authorised",
+    ].join("\n");
+    const [refused, iana, offset, unknown] = parseTransactionCsv(csv, ctx);
+    expect(event(refused)).toMatchObject({ time: Date.UTC(2026, 10, 30, 18), severity: "low", attributes: { amount: 19.99, outcome: "refused" } });
+    expect(event(iana).time).toBe(Date.UTC(2026, 6, 1, 17));
+    expect(event(offset).time).toBe(Date.UTC(2026, 6, 1, 4, 30));
+    expect(reason(unknown)).toBe('time: zone "Mars/Olympus" is not an IANA zone');
+  });
+});

@@ -6,6 +6,7 @@ import { clipReason, fingerprintOf, finish, guarded, prepareLine, quoted, sha256
 import { parseAmount } from "./amount";
 import { csvSeparator, parseCsvRecord, splitCsvRecords } from "./csv";
 import { fromStripe, isStripeObject } from "./transactions-stripe";
+import { stampInZone } from "./transactions-zone";
 
 // Payment transactions, as JSON objects or CSV rows, become `transaction` events: user = the
 // account (or wallet), attributes {amount, currency, card (masked), device, merchant, outcome …}.
@@ -57,22 +58,26 @@ export const CSV_COLUMNS: Readonly<Record<string, string>> = {
   event_timestamp: "time", time: "time", timestamp: "time", datetime: "time", created_at: "time", transaction_time: "time", trans_date_trans_time: "time", unix_time: "time",
   // Stripe: `created` (epoch seconds) in its objects, "Created date (UTC)" / "Created (UTC)" in its CSV exports
   created: "time", created_date: "time",
-  event_id: "id", id: "id", transaction_id: "id", txn_id: "id", trans_num: "id", transactionid: "id",
+  // Adyen's reports: the stamp without an offset, its zone in a TimeZone column
+  creation_date: "time", booking_date: "time", timezone: "zone", time_zone: "zone",
+  event_id: "id", id: "id", transaction_id: "id", txn_id: "id", trans_num: "id", transactionid: "id", psp_reference: "id",
   entity_id: "account", account: "account", account_id: "account", customer_id: "account", user_id: "account", wallet: "wallet", wallet_id: "wallet",
   // PaySim's paying account
   nameorig: "account",
   card: "card", card_number: "card", card_token: "card", cc_num: "card", pan: "card", card_fingerprint: "card",
   ip_address: "ip", ip: "ip", ip_addr: "ip", client_ip: "ip", source_ip: "ip",
   device: "device", device_id: "device", user_agent: "device", device_fingerprint: "device",
-  order_price: "amount", amount: "amount", amt: "amount", transaction_amount: "amount", transactionamt: "amount", gross: "amount",
+  order_price: "amount", amount: "amount", amt: "amount", transaction_amount: "amount", transactionamt: "amount", gross: "amount", main_amount: "amount",
+  // Adyen's settlement details: a row's money in one of a credit and a debit column (a refund, a chargeback debit)
+  gross_credit_gc: "amount_credit", gross_debit_gc: "amount_debit",
   // minor units only where the name says so (Stripe's objects: transactions-stripe.ts)
   amount_cents: "amount_minor", amount_in_cents: "amount_minor", amount_minor: "amount_minor", amount_minor_units: "amount_minor", cents: "amount_minor",
-  payment_currency: "currency", currency: "currency", currency_code: "currency",
-  merchant: "merchant", merchant_id: "merchant", merchant_name: "merchant",
-  outcome: "outcome", status: "outcome",
+  payment_currency: "currency", currency: "currency", currency_code: "currency", gross_currency: "currency", main_currency: "currency",
+  merchant: "merchant", merchant_id: "merchant", merchant_name: "merchant", merchant_account: "merchant",
+  outcome: "outcome", status: "outcome", record_type: "outcome",
   decline_reason: "decline_reason", failure_code: "decline_reason",
   event_label: "attr:label", is_fraud: "attr:label", isfraud: "attr:label", entity_type: "attr:entity_type", product_category: "attr:category", category: "attr:category", card_bin: "attr:card_bin",
-  type: "attr:type", namedest: "attr:counterparty",
+  type: "attr:type", namedest: "attr:counterparty", payment_method: "attr:payment_method",
 };
 
 /**
@@ -126,7 +131,7 @@ export function transactionCsvParser(header: string): CsvParser {
     if (c && (columns.indexOf(c) !== i || (c === "amount_minor" && columns.includes("amount")))) columns[i] = null;
   });
   if (!columns.includes("time")) return { ok: false, reason: "header: no time column (EVENT_TIMESTAMP, time, timestamp, created …)" };
-  if (!columns.includes("amount") && !columns.includes("amount_minor")) return { ok: false, reason: "header: no amount column (amount, order_price, amt, gross, or amount_cents in minor units)" };
+  if (!columns.includes("amount") && !columns.includes("amount_minor") && !columns.includes("amount_credit")) return { ok: false, reason: "header: no amount column (amount, order_price, amt, gross, or amount_cents in minor units)" };
   const minorAt = columns.indexOf("amount_minor");
   // in a file separated by ";" or a tab the decimal mark is a comma ("12,50"), as Excel writes it there
   const options = { decimalComma: separator !== ",", minorField: minorAt >= 0 ? h.fields[minorAt].trim() : undefined };
@@ -148,6 +153,17 @@ export function transactionCsvParser(header: string): CsvParser {
         else input[c] = c === "time" ? inUtc(i, v) : v;
       });
       if (timeAt.length > 1) input.time = firstInstant(timeAt.map((i) => inUtc(i, row.fields[i])));
+      // a credit and a debit column: the amount is their difference (a refund is a debit)
+      if (input.amount === undefined && (input.amount_credit !== undefined || input.amount_debit !== undefined)) {
+        let value = 0;
+        for (const [key, sign] of [["amount_credit", 1], ["amount_debit", -1]] as const) {
+          if (input[key] === undefined) continue;
+          const a = parseAmount(input[key], { decimalComma: options.decimalComma });
+          if (!a.ok) return rejected(`${h.fields[columns.indexOf(key)].trim()}: ${a.reason.replace(/^amount: /, "")}`);
+          value += sign * a.value;
+        }
+        input.amount = Number(value.toFixed(6));
+      }
       const cardAt = columns.indexOf("card");
       const rawOf = (card: string | undefined) => (card === undefined || cardAt < 0 ? prepared.line : row.fields.map((f, i) => csvField(i === cardAt ? card : f, separator)).join(separator));
       return build(input, attrs, prepared.line, rawOf, ctx, options);
@@ -235,7 +251,9 @@ const csvField = (v: string, separator: string) => (/["\r\n]/.test(v) || v.inclu
 function build(input: Rec, extra: Rec, line: string, rawOf: (card: string | undefined) => string, ctx: ParseContext, read: AmountRead = {}): ParseOutcome {
   void ctx; // transaction times carry their own offset
   if (input.time === undefined || input.time === null || input.time === "") return rejected("time: missing");
-  const t = parseInstant(input.time);
+  let t = parseInstant(input.time);
+  // a stamp without an offset in the zone its record names (Adyen's TimeZone column)
+  if (!t.ok && typeof input.zone === "string" && input.zone.trim() !== "" && typeof input.time === "string") t = stampInZone(input.time, input.zone);
   if (!t.ok) return rejected(`time: ${t.reason}`);
   const given = text(input, "currency", 3);
   const amount = parseAmount(input.amount ?? input.amount_minor, { ...read, currency: given.ok ? given.value : null });
