@@ -80,6 +80,12 @@ describe("Suricata EVE as shippers deliver it", () => {
     expect(e.raw).toBe(direct.raw);
   });
 
+  it("reads Security Onion's document as its export flattens it (dotted keys, the EVE line in message)", () => {
+    const so = { "@timestamp": "2026-11-30T10:00:00.200Z", "@version": "1", "data_stream.dataset": "suricata", "destination.ip": "93.184.216.34", "event.dataset": "suricata.alert", "event.module": "suricata", "event.severity": 1, "log.file.path": "/nsm/suricata/eve-2026-11-30-09:24.json", "log.id.uid": "2191386088856669", "message": JSON.stringify(EVE), "observer.name": "so-sensor", "rule.name": EVE.alert.signature };
+    const e = event(parseEveLine(JSON.stringify(so), ctx));
+    expect(e).toMatchObject({ signature: "ET POLICY curl User-Agent Outbound", src_ip: "192.168.1.146", severity: "medium", fingerprint: event(parseEveLine(JSON.stringify(EVE), ctx)).fingerprint, attributes: { host: "so-sensor" } });
+  });
+
   it("skips a shipped flow or dns record as context, the flow still handed to scan detection", () => {
     const flow = { ...filebeat, event: { ...filebeat.event, kind: "event" }, suricata: { eve: { event_type: "flow", flow_id: 42, flow: { start: "2026-11-30T09:59:00.000000+0000", state: "new" } } } };
     const o = parseEveLine(JSON.stringify(flow), ctx);
