@@ -103,17 +103,17 @@ function fromMinor(n: number, currency: string | null | undefined): number {
  * in threes with the other mark as the decimal one. A single group of three after one comma or dot
  * (`1,234`, `1.234`) reads both ways: it is "ambiguous" unless the file says the decimal mark is a
  * comma (then `1,234` is 1.234 and `1.234` stays ambiguous) or the mark is a dot (`1.234` is 1.234
- * where the decimal mark is a dot).
+ * where the decimal mark is a dot). A group cannot start with 0: `0,125` and `0.125` are decimals.
  */
 function number(s: string, decimalComma: boolean): number | "ambiguous" | null {
   if (/^\d{1,15}$/.test(s)) return Number(s);
   if (/^\d{0,15}\.\d{1,6}$/.test(s)) {
     // 1.234 where the decimal mark is a comma is a thousands group
-    if (decimalComma && /^\d{1,3}\.\d{3}$/.test(s)) return "ambiguous";
+    if (decimalComma && /^[1-9]\d{0,2}\.\d{3}$/.test(s)) return "ambiguous";
     return Number(s.startsWith(".") ? `0${s}` : s);
   }
   if (/^\d{0,15},\d{1,6}$/.test(s)) {
-    if (!decimalComma && /^\d{1,3},\d{3}$/.test(s)) return "ambiguous";
+    if (!decimalComma && /^[1-9]\d{0,2},\d{3}$/.test(s)) return "ambiguous";
     return Number(s.replace(",", "."));
   }
   let m = /^(\d{1,3}(?:,\d{3})+)(?:\.(\d{1,6}))?$/.exec(s);

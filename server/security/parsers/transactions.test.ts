@@ -233,9 +233,11 @@ describe("parseTransactionCsv: files Excel writes where the decimal mark is a co
   });
 
   it("in a semicolon-separated file reads 1.234,56 and 1,234 with the decimal comma, and refuses 1.234", () => {
-    const out = parseTransactionCsv("time;amount\n2026-11-30T10:00:00Z;1.234,56\n2026-11-30T10:00:00Z;1,234\n2026-11-30T10:00:00Z;1.234\n", ctx);
+    const out = parseTransactionCsv("time;amount\n2026-11-30T10:00:00Z;1.234,56\n2026-11-30T10:00:00Z;1,234\n2026-11-30T10:00:00Z;1.234\n2026-11-30T10:00:00Z;0.125\n", ctx);
     expect(out.slice(0, 2).map((o) => event(o).attributes?.amount)).toEqual([1234.56, 1.234]);
     expect(reason(out[2])).toMatch(/^amount: a thousands separator or a decimal mark\?/);
+    // a group of thousands cannot start with 0
+    expect(event(out[3]).attributes?.amount).toBe(0.125);
   });
 });
 
@@ -256,7 +258,7 @@ describe("amounts as payment exports write them", () => {
   });
 
   it("reads grouped thousands: 1,234.56, 1.234,56, 1 234,56, 1'234.56, 1,234,567", () => {
-    for (const [text, n] of [["1,234.56", 1234.56], ["1.234,56", 1234.56], ["1 234,56", 1234.56], ["1\u202f234,56", 1234.56], ["1'234.56", 1234.56], ["1,234,567", 1234567], ["1.234.567", 1234567], ["12,50", 12.5], [".5", 0.5]] as const) {
+    for (const [text, n] of [["1,234.56", 1234.56], ["1.234,56", 1234.56], ["1 234,56", 1234.56], ["1\u202f234,56", 1234.56], ["1'234.56", 1234.56], ["1,234,567", 1234567], ["1.234.567", 1234567], ["12,50", 12.5], [".5", 0.5], ["0,125", 0.125], ["0.125", 0.125]] as const) {
       expect(amount(text), text).toMatchObject({ amount: n });
     }
   });
