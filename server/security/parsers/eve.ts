@@ -1,6 +1,6 @@
 import { canonicalIp } from "../../../lib/net/ip";
 import { parseInstant } from "../../../lib/time/instant";
-import { hasCardNumber, maskCardNumbersInBase64, maskDeep } from "../masking";
+import { hasCardNumber, maskCardNumbers, maskCardNumbersInBase64, maskDeep } from "../masking";
 import type { FlowRecord, ParseContext, ParseOutcome } from "../types";
 import { atMost, clipReason, fingerprintOf, finish, guarded, prepareLine, quoted, type Draft } from "./common";
 import { idsSeverity, isDecoderEvent } from "./ids";
@@ -53,7 +53,7 @@ function parseEve(line: string, ctx: ParseContext): ParseOutcome {
   if ("line" in shipped) {
     // the EVE line as Suricata wrote it (in `message`): read, and fingerprinted, as that line
     const inner = parseEve(shipped.line, ctx);
-    if (inner.status === "event" && inner.event.attributes && inner.event.attributes.host === undefined && shipped.host) inner.event.attributes.host = shipped.host;
+    if (inner.status === "event" && inner.event.attributes && inner.event.attributes.host === undefined && shipped.host) inner.event.attributes.host = maskCardNumbers(shipped.host);
     return inner;
   }
   // the EVE record rebuilt from suricata.eve and the ECS fields the module moved out of it: read as
