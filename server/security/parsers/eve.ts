@@ -53,7 +53,7 @@ function parseEve(line: string, ctx: ParseContext): ParseOutcome {
   if ("line" in shipped) {
     // the EVE line as Suricata wrote it (in `message`): read, and fingerprinted, as that line
     const inner = parseEve(shipped.line, ctx);
-    if (inner.status === "event" && inner.event.attributes && inner.event.attributes.host === undefined && shipped.host) inner.event.attributes.host = maskCardNumbers(shipped.host);
+    if (inner.status === "event" && inner.event.attributes && inner.event.attributes.host === undefined && shipped.host) inner.event.attributes.host = maskCardNumbers(shipped.host.slice(0, 253));
     return inner;
   }
   // the EVE record rebuilt from suricata.eve and the ECS fields the module moved out of it: read as
