@@ -52,4 +52,11 @@ describe("sudo's own log file", () => {
     expect(brief(c)).toMatchObject({ user: "carol", host: null, signature: "sudo: user not authorized on host" });
     expect(c.status === "event" && c.event.time).toBe(Date.UTC(2026, 2, 11, 22, 55, 35));
   });
+
+  it("joins a wrapped entry written with log_year and log_host both", () => {
+    const [entry, rest] = upload(["Mar  1 09:00:00 2026 : bob : HOST=web1 : 1 incorrect password attempt ; TTY=pts/0 ;", "    PWD=/home/bob ; USER=root ; COMMAND=/usr/bin/id"]);
+    expect(brief(entry)).toMatchObject({ user: "bob", host: "web1", signature: "sudo: incorrect password", command: "/usr/bin/id" });
+    expect(entry.status === "event" && entry.event.time).toBe(Date.UTC(2026, 2, 1, 9));
+    expect(rest.status).toBe("skipped");
+  });
 });
