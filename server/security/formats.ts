@@ -54,6 +54,7 @@ export function parseUpload(format: NativeFormat, bytes: Uint8Array, contentType
 }
 
 const SUDO_JOINED = "sudo log: a continuation line, read with the entry above it";
+const JOINED_MAX = DEFAULT_LINE_LIMITS.maxLineBytes;
 
 /**
  * sudo's own log file wraps an entry past `loglinelen` (80) at a blank and indents the rest by 4
@@ -71,7 +72,9 @@ function joinSudoContinuations(lines: readonly LogLine[]): readonly { line: numb
     }
     if (entry >= 0 && SUDO_CONTINUATION.test(text)) {
       out ??= lines.slice();
-      out[entry] = { line: out[entry].line, text: `${out[entry].text} ${text.trim()}` };
+      const head = out[entry].text ?? "";
+      // (an entry stays within the line limit: what would pass it is not joined, its lines still skipped)
+      if (head.length + text.length <= JOINED_MAX) out[entry] = { line: out[entry].line, text: `${head} ${text.trim()}` };
       out[i] = { line: lines[i].line, text: null };
       continue;
     }
