@@ -1,13 +1,13 @@
 import { BodyError, checkContentType, decodeUtf8, parseBatchBody } from "../ingest/body";
 import type { NumberedOutcome } from "./ingest";
-import { DEFAULT_LINE_LIMITS, splitLogLines, type LineLimits } from "./lines";
+import { DEFAULT_LINE_LIMITS, splitLogLines, type LineLimits, type LogLine } from "./lines";
 import { parseEveLine } from "./parsers/eve";
 import { parseFastLine, parseFastUpload } from "./parsers/fast";
 import { snort3CsvFieldList } from "./parsers/snort3";
-import { parseSyslogLine, syslogHost } from "./parsers/syslog";
+import { parseSyslogLine, SUDO_CONTINUATION, SUDO_LOGFILE_ENTRY, syslogHost } from "./parsers/syslog";
 import { parseTransactionCsv, parseTransactionRecord } from "./parsers/transactions";
 import type { ParseContext, ParseOutcome } from "./types";
-import { ACCEPTED_TYPES, type NativeFormat } from "./content-types";
+import { ACCEPTED_TYPES, JSON_SEQ, type NativeFormat } from "./content-types";
 
 export type { NativeFormat };
 
@@ -25,6 +25,7 @@ const LINE_PARSERS: Record<"suricata" | "fast" | "syslog", (line: string, ctx: P
 export function parseUpload(format: NativeFormat, bytes: Uint8Array, contentType: string | null, ctx: ParseContext, limits: LineLimits = DEFAULT_LINE_LIMITS): NumberedOutcome[] {
   checkContentType(contentType, ACCEPTED_TYPES[format]);
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  if (type === JSON_SEQ) bytes = jsonSeqAsLines(bytes);
   if (format === "transactions" && type !== "text/csv") return parseTransactionJson(bytes, ctx, limits);
   const lines = splitLogLines(bytes, limits);
   if (lines.length === 0) throw new BodyError(400, "empty_body", "body is empty: send one line per event");
@@ -39,11 +40,47 @@ export function parseUpload(format: NativeFormat, bytes: Uint8Array, contentType
     return lines.map(({ line, error }, i) => ({ line, outcome: error !== undefined ? { status: "rejected", reason: error } : outcomes[i] }));
   }
   const parse = LINE_PARSERS[format];
-  const outcomes: NumberedOutcome[] = lines.map(({ line, text, error }) => ({
+  const joined = format === "syslog" ? joinSudoContinuations(lines) : lines;
+  const outcomes: NumberedOutcome[] = joined.map(({ line, text, error }) => ({
     line,
-    outcome: error !== undefined ? { status: "rejected", reason: error } : text.trim() === "" ? { status: "skipped", reason: "blank line" } : parse(text, ctx),
+    // RFC 7464's record separator before a record sent as text (a `jq --seq` file): not part of it
+    outcome:
+      error !== undefined ? { status: "rejected", reason: error }
+      : text === null || text === undefined ? { status: "skipped", reason: SUDO_JOINED }
+      : text.trim() === "" ? { status: "skipped", reason: "blank line" }
+      : parse(text.charCodeAt(0) === 0x1e ? text.slice(1) : text, ctx),
   }));
-  return format === "syslog" && outcomes.some((o) => o.outcome.status === "skipped" && o.outcome.repeat) ? foldRepeats(outcomes, lines, ctx) : outcomes;
+  return format === "syslog" && outcomes.some((o) => o.outcome.status === "skipped" && o.outcome.repeat) ? foldRepeats(outcomes, joined, ctx) : outcomes;
+}
+
+const SUDO_JOINED = "sudo log: a continuation line, read with the entry above it";
+const JOINED_MAX = DEFAULT_LINE_LIMITS.maxLineBytes;
+
+/**
+ * sudo's own log file wraps an entry past `loglinelen` (80) at a blank and indents the rest by 4
+ * spaces: such lines are joined (by one blank, the one sudo broke at) to the entry they continue,
+ * which is then read whole; their own text becomes null (answered skipped, SUDO_JOINED).
+ */
+function joinSudoContinuations(lines: readonly LogLine[]): readonly { line: number; text?: string | null; error?: string }[] {
+  let out: { line: number; text?: string | null; error?: string }[] | null = null;
+  let entry = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i].text;
+    if (text === undefined) {
+      entry = -1;
+      continue;
+    }
+    if (entry >= 0 && SUDO_CONTINUATION.test(text)) {
+      out ??= lines.slice();
+      const head = out[entry].text ?? "";
+      // (an entry stays within the line limit: what would pass it is not joined, its lines still skipped)
+      if (head.length + text.length <= JOINED_MAX) out[entry] = { line: out[entry].line, text: `${head} ${text.trim()}` };
+      out[i] = { line: lines[i].line, text: null };
+      continue;
+    }
+    entry = SUDO_LOGFILE_ENTRY.test(text) ? i : -1;
+  }
+  return out ?? lines;
 }
 
 /**
@@ -52,7 +89,7 @@ export function parseUpload(format: NativeFormat, bytes: Uint8Array, contentType
  * `occurrences` grow, as sshd's own "message repeated N times: [ … ]" does) and the marker line is
  * skipped saying so (a fixed reason: `skipped_by` counts by reason); otherwise it stays skipped with the reason.
  */
-function foldRepeats(outcomes: NumberedOutcome[], lines: readonly { text?: string }[], ctx: ParseContext): NumberedOutcome[] {
+function foldRepeats(outcomes: NumberedOutcome[], lines: readonly { text?: string | null }[], ctx: ParseContext): NumberedOutcome[] {
   const previous = new Map<string, NumberedOutcome>();
   const hostOf = (o: NumberedOutcome, i: number): string | null | undefined => {
     if (o.outcome.status === "event") {
@@ -60,7 +97,7 @@ function foldRepeats(outcomes: NumberedOutcome[], lines: readonly { text?: strin
       return typeof h === "string" ? h : null;
     }
     // a line that is not an event (cron, a session line …) is still the host's previous line
-    return o.outcome.status === "skipped" && o.outcome.reason !== "blank line" ? syslogHost(lines[i].text ?? "", ctx) : undefined;
+    return o.outcome.status === "skipped" && o.outcome.reason !== "blank line" && o.outcome.reason !== SUDO_JOINED ? syslogHost(lines[i].text ?? "", ctx) : undefined;
   };
   for (let i = 0; i < outcomes.length; i++) {
     const o = outcomes[i];
@@ -77,6 +114,35 @@ function foldRepeats(outcomes: NumberedOutcome[], lines: readonly { text?: strin
     if (host !== undefined) previous.set(host ?? "", o);
   }
   return outcomes;
+}
+
+const NEWLINE = Buffer.from("\n");
+
+/**
+ * An RFC 7464 JSON text sequence as NDJSON: each record (the bytes after an RS, 0x1E) on one line,
+ * its line breaks (whitespace between JSON tokens: a JSON string cannot hold a raw one) made
+ * blanks, so a pretty-printed record is one line and the answer numbers records. Bytes before the
+ * first RS count as a record. RS never occurs inside a UTF-8 sequence, so the bytes are split as they are.
+ */
+export function jsonSeqAsLines(bytes: Uint8Array): Uint8Array {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: Buffer[] = [];
+  for (let start = 0; start <= buf.length; ) {
+    let end = buf.indexOf(0x1e, start);
+    if (end < 0) end = buf.length;
+    const blank = (b: number) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+    let a = start;
+    let z = end;
+    while (a < z && blank(buf[a])) a++;
+    while (z > a && blank(buf[z - 1])) z--;
+    if (z > a) {
+      const record = Buffer.from(buf.subarray(a, z));
+      for (let i = 0; i < record.length; i++) if (record[i] === 0x0a || record[i] === 0x0d) record[i] = 0x20;
+      parts.push(record);
+    }
+    start = end + 1;
+  }
+  return Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [p] : [NEWLINE, p])));
 }
 
 function parseTransactionJson(bytes: Uint8Array, ctx: ParseContext, limits: LineLimits): NumberedOutcome[] {

@@ -1,9 +1,10 @@
 import { canonicalIp } from "../../../lib/net/ip";
 import { parseInstant } from "../../../lib/time/instant";
-import { hasCardNumber, maskCardNumbersInBase64, maskDeep } from "../masking";
+import { hasCardNumber, maskCardNumbers, maskCardNumbersInBase64, maskDeep } from "../masking";
 import type { FlowRecord, ParseContext, ParseOutcome } from "../types";
 import { atMost, clipReason, fingerprintOf, finish, guarded, prepareLine, quoted, type Draft } from "./common";
 import { idsSeverity, isDecoderEvent } from "./ids";
+import { unwrapShipped } from "./eve-shipped";
 import { isSnort3Record, looksLikeSnort3Json } from "./snort3";
 import { fractionMs, zonedInstant } from "./time";
 
@@ -44,16 +45,37 @@ function parseEve(line: string, ctx: ParseContext): ParseOutcome {
     return rejected(`not JSON: ${clipReason(err instanceof Error ? err.message : String(err))}`);
   }
   if (!isRecord(parsed)) return rejected(`not a JSON object: ${Array.isArray(parsed) ? "an array" : parsed === null ? "null" : typeof parsed}`);
-  const rec = parsed;
+  if (parsed.event_type !== undefined) return eveRecord(parsed, line, ctx);
+  // a record a shipper wrapped: Filebeat's suricata module, Logstash, Security Onion (eve-shipped.ts)
+  const shipped = unwrapShipped(parsed);
+  if (shipped === null) return rejected(isSnort3Record(parsed) ? SNORT3_ELSEWHERE : "event_type: missing");
+  if ("reason" in shipped) return rejected(shipped.reason);
+  if ("line" in shipped) {
+    // the EVE line as Suricata wrote it (in `message`): read, and fingerprinted, as that line
+    const inner = parseEve(shipped.line, ctx);
+    if (inner.status === "event" && inner.event.attributes && inner.event.attributes.host === undefined && shipped.host) inner.event.attributes.host = maskCardNumbers(shipped.host.slice(0, 253));
+    return inner;
+  }
+  // the EVE record rebuilt from suricata.eve and the ECS fields the module moved out of it: read as
+  // that record, fingerprinted by the document as received
+  return eveRecord(shipped.rec, JSON.stringify(shipped.rec), ctx, line);
+}
+
+/**
+ * One EVE record. `line` is its text (stored as raw, card numbers masked); `received` is what the
+ * fingerprint is taken from: the line itself, or the shipper's document the record came in.
+ */
+function eveRecord(rec: Rec, line: string, ctx: ParseContext, received = line): ParseOutcome {
   const type = rec.event_type;
-  if (type === undefined) return rejected(isSnort3Record(rec) ? SNORT3_ELSEWHERE : "event_type: missing");
+  if (type === undefined) return rejected("event_type: missing");
   if (typeof type !== "string" || !/^[A-Za-z0-9_.-]{1,64}$/.test(type)) return rejected(`event_type: not a record type: ${quoted(String(JSON.stringify(type)))}`);
-  const time = eveTime(rec.timestamp, ctx);
+  // Logstash's date filter often moves the record's own time to @timestamp
+  const time = eveTime(rec.timestamp ?? rec["@timestamp"], ctx);
   if (!time.ok) return rejected(time.reason);
 
   if (type !== "alert" && type !== "anomaly") {
     const reason = `eve ${type}: context, not stored`;
-    const flow = type === "flow" ? flowOf(rec, time.value, line) : undefined;
+    const flow = type === "flow" ? flowOf(rec, time.value, line, received) : undefined;
     return flow ? { status: "skipped", reason, flow } : { status: "skipped", reason };
   }
 
@@ -92,7 +114,7 @@ function parseEve(line: string, ctx: ParseContext): ParseOutcome {
     message: part.message,
     attributes: part.attributes,
   };
-  return finish("suricata", draft, line, raw, undefined, clean);
+  return finish("suricata", draft, line, raw, received === line ? undefined : fingerprintOf("suricata", received), clean);
 }
 
 type Part = Pick<Draft, "kind" | "severity" | "signature" | "message"> & { attributes: Rec };
@@ -262,7 +284,7 @@ function protoOf(v: unknown): string | null {
 }
 
 /** The flow of an EVE `flow` record, when both ends are addresses. */
-function flowOf(rec: Rec, recordTime: number, line: string): FlowRecord | undefined {
+function flowOf(rec: Rec, recordTime: number, line: string, received: string): FlowRecord | undefined {
   const src = typeof rec.src_ip === "string" ? canonicalIp(rec.src_ip) : null;
   const dst = typeof rec.dest_ip === "string" ? canonicalIp(rec.dest_ip) : null;
   if (!src || !dst) return undefined;
@@ -276,7 +298,7 @@ function flowOf(rec: Rec, recordTime: number, line: string): FlowRecord | undefi
     dst_port: dport.ok ? dport.value : null,
     proto: protoOf(rec.proto),
     state: str(flow.state),
-    key: flowKey(rec, start && start.ok ? start.ms : recordTime, line),
+    key: flowKey(rec, start && start.ok ? start.ms : recordTime, line, received),
   };
 }
 
@@ -285,8 +307,8 @@ function flowOf(rec: Rec, recordTime: number, line: string): FlowRecord | undefi
  * flow logged again keeps its start); the line's fingerprint when there is no flow_id. Short,
  * because the store remembers many of them.
  */
-function flowKey(rec: Rec, start: number, line: string): string {
-  const id = flowId(rec.flow_id, line);
-  if (id === undefined) return fingerprintOf("suricata", line);
+function flowKey(rec: Rec, start: number, line: string, received: string): string {
+  const id = flowId(rec.flow_id, received);
+  if (id === undefined) return fingerprintOf("suricata", received);
   return `${typeof id === "number" ? id.toString(36) : id}|${start.toString(36)}`;
 }

@@ -333,3 +333,26 @@ describe("the README's Snort 3 examples", () => {
     expect(event(record)).toMatchObject({ signature: "ET POLICY Suspicious inbound to MSSQL port 1433", dst_port: 1433, time: Date.UTC(2026, 10, 30, 10, 0, 1) });
   });
 });
+
+describe("alert_json with every field of its json_range, as alert_json.cc writes each", () => {
+  it("reads a record of all 45 fields (eth_*, iface, ip_*, tcp_*, mpls, vlan …): the event from its rule, message, ends and time, the rest kept in raw", () => {
+    const all =
+      '{ "action" : "drop", "class" : "Attempted Administrator Privilege Gain", "b64_data" : "R0VUIC8gSFRUUC8xLjENCg==", "dir" : "C2S", "dst_addr" : "2001:db8::10", "dst_ap" : "2001:db8::10:443", ' +
+      '"dst_port" : 443, "eth_dst" : "52:54:00:65:43:21", "eth_len" : 94, "eth_src" : "52:54:00:12:34:56", "eth_type" : "0x86DD", "gid" : 1, ' +
+      '"iface" : "eth0", "ip_id" : 0, "ip_len" : 20, "msg" : "ET EXPLOIT test", "mpls" : 0, "pkt_gen" : "raw", "pkt_len" : 80, "pkt_num" : 12, "priority" : 1, ' +
+      '"proto" : "TCP", "rev" : 3, "rule" : "1:2030000:3", "seconds" : 1796292001, "service" : "https", "sid" : 2030000, "src_addr" : "2001:db8::5", "src_ap" : "2001:db8::5:50000", ' +
+      '"src_port" : 50000, "target" : "2001:db8::10", "tcp_ack" : 2864434397, "tcp_flags" : "***AP***", "tcp_len" : 5, "tcp_seq" : 4294967295, ' +
+      '"tcp_win" : 502, "timestamp" : "12/03-10:00:01.123456", "tos" : 0, "ttl" : 64, "vlan" : 20 }';
+    const e = event(parseFastLine(all, ctx));
+    expect(e).toMatchObject({ time: 1_796_292_001_123, signature: "ET EXPLOIT test", src_ip: "2001:db8::5", src_port: 50000, dst_ip: "2001:db8::10", dst_port: 443, proto: "TCP", severity: "high", kind: "ids_alert" });
+    expect(e.attributes).toMatchObject({ sid: 2030000, gid: 1, rev: 3, category: "Attempted Administrator Privilege Gain", action: "blocked", interface: "eth0", app_proto: "https", target: "2001:db8::10", vlan: 20, direction: "C2S" });
+    expect(e.raw).toContain('"eth_src" : "52:54:00:12:34:56"');
+  });
+
+  it("reads an ICMP record without ports (src_ap's port 0) and an IPv6 src_ap also when a tool has bracketed it", () => {
+    const icmp = event(parseFastLine('{ "timestamp" : "12/03-10:00:01.000001", "proto" : "ICMP", "src_ap" : "203.0.113.5:0", "dst_ap" : "192.0.2.1:0", "icmp_type" : 8, "icmp_code" : 0, "icmp_id" : 1, "icmp_seq" : 2, "rule" : "1:384:8", "msg" : "PROTOCOL-ICMP PING", "action" : "allow" }', ctx));
+    expect(icmp).toMatchObject({ src_port: null, dst_port: null, attributes: { icmp_type: 8, icmp_code: 0 } });
+    const bracketed = event(parseFastLine('{ "timestamp" : "12/03-10:00:01.000001", "proto" : "TCP", "src_ap" : "[2001:db8::1]:51000", "dst_ap" : "[2001:db8::2]:80", "rule" : "1:1000001:1" }', ctx));
+    expect(bracketed).toMatchObject({ src_ip: "2001:db8::1", src_port: 51000, dst_ip: "2001:db8::2", dst_port: 80 });
+  });
+});

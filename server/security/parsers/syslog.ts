@@ -44,6 +44,11 @@ const RFC5424 = /^1 (\S+) (\S+) (\S+) (\S+) (\S+) /;
 // tag: program, an optional "(pam_unix)" of old PAM lines, an optional [pid], then a colon
 const TAG = /^([^\s[\]:()]{1,128})(?:\(([^\s()]{1,64})\))?(?:\[([^\]\s]{1,32})\])?:(?:\s+|$)/;
 const SUDO_LOGFILE = /^: \S.{0,255}? : /;
+/** A line of sudo's log file that continues the one above: 4 spaces, then text, no stamp. */
+export const SUDO_CONTINUATION = /^ {4}(?! )\S/;
+const SUDO_CONTINUATION_ALONE = "an indented continuation line with no stamp (as sudo's log file wraps its long entries), sent without the entry it continues";
+/** The start of an entry of sudo's own log file: its stamp (with log_year, the year after it), then " : ". */
+export const SUDO_LOGFILE_ENTRY = /^[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}(?: \d{4})? : \S/;
 // GDM's PAM worker names itself "gdm-password]" (its process title, "gdm-session-worker [pam/gdm-password]",
 // cut at the blank): the program without its stray bracket
 const GDM_TAG = /^(gdm-[a-z-]{1,64})\]:(?:\s+|$)/;
@@ -90,6 +95,9 @@ export function parseSyslogLine(line: string, ctx: ParseContext): ParseOutcome {
 }
 
 function parseSyslog(line: string, ctx: ParseContext): ParseOutcome {
+  // sudo's log file wraps an entry past loglinelen (80) at a blank, indenting the rest by 4 spaces;
+  // the upload joins such a line to the entry above (formats.ts), so one here came without it
+  if (SUDO_CONTINUATION.test(line)) return { status: "skipped", reason: SUDO_CONTINUATION_ALONE };
   const env = envelope(line, ctx);
   if ("reason" in env) return rejected(env.reason);
   const name = env.program;
@@ -491,8 +499,13 @@ function envelope(line: string, ctx: ParseContext): Envelope | { reason: string 
     host = first[1];
     rest = rest.slice(first[0].length);
   }
-  // sudo's own log file (Defaults logfile=…): "Dec  3 10:00:01 : bob : 3 incorrect password attempts ; …", no host or tag
-  if (!host && SUDO_LOGFILE.test(rest)) return { time: time.ms, host: null, program: "sudo", module: null, pid: null, message: rest.slice(2) };
+  // sudo's own log file (Defaults logfile=…): "Dec  3 10:00:01 : bob : 3 incorrect password attempts ; …", no host or tag;
+  // with log_host, "… : bob : HOST=web1 : 3 incorrect …" (sudo's order; "HOST=web1 : bob : …" read as well)
+  if (!host && SUDO_LOGFILE.test(rest)) {
+    const named = /^: (?:HOST=(\S{1,255}) : (.{1,256}?) : |(.{1,256}?) : HOST=(\S{1,255}) : )/.exec(rest);
+    if (named) return { time: time.ms, host: named[1] ?? named[4], program: "sudo", module: null, pid: null, message: `${named[2] ?? named[3]} : ${rest.slice(named[0].length)}` };
+    return { time: time.ms, host: null, program: "sudo", module: null, pid: null, message: rest.slice(2) };
+  }
   const level = /^(\S+)(?:\s+|$)/.exec(rest);
   if (level && FACILITY_LEVEL.test(level[1])) {
     rest = rest.slice(level[0].length);

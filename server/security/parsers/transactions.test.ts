@@ -89,8 +89,8 @@ describe("parseTransactionRecord", () => {
   });
 
   it("rejects wrong types, naming the field", () => {
-    expect(reason(parseTransactionRecord(tx({ amount: -1 }), ctx))).toBe("amount: negative (-1)");
-    expect(reason(parseTransactionRecord(tx({ amount: "12,50" }), ctx))).toBe('amount: not a number or decimal string: "12,50"');
+    expect(reason(parseTransactionRecord(tx({ amount: "12.50.1" }), ctx))).toBe('amount: not a number or decimal string: "12.50.1"');
+    expect(reason(parseTransactionRecord(tx({ amount: "1,234" }), ctx))).toMatch(/^amount: a thousands separator or a decimal mark\? .*"1,234"$/);
     expect(reason(parseTransactionRecord(tx({ amount: true }), ctx))).toBe('amount: not a number or decimal string: "true"');
     expect(reason(parseTransactionRecord(tx({ currency: "EURO" }), ctx))).toBe("currency: longer than 3 characters");
     expect(reason(parseTransactionRecord(tx({ currency: "E1R" }), ctx))).toBe('currency: not a 3-letter code: "E1R"');
@@ -177,8 +177,8 @@ describe("transaction CSV", () => {
   });
 
   it("rejects a header without a time or amount column", () => {
-    expect(transactionCsvParser("when,amount")).toEqual({ ok: false, reason: "header: no time column (EVENT_TIMESTAMP, time or timestamp)" });
-    expect(parseTransactionCsv("time,price\n2026-01-01T00:00:00Z,5", ctx)).toEqual([{ status: "rejected", reason: "header: no amount column (order_price or amount)" }]);
+    expect(transactionCsvParser("when,amount")).toEqual({ ok: false, reason: "header: no time column (EVENT_TIMESTAMP, time, timestamp, created …)" });
+    expect(parseTransactionCsv("time,price\n2026-01-01T00:00:00Z,5", ctx)).toEqual([{ status: "rejected", reason: "header: no amount column (amount, order_price, amt, gross, or amount_cents in minor units)" }]);
   });
 
   it("rejects a row with the wrong number of fields, an unclosed quote or a bad amount, naming what is wrong", () => {
@@ -227,7 +227,178 @@ describe("parseTransactionCsv: files Excel writes where the decimal mark is a co
     expect(tabs[0]).toMatchObject({ user: "acct-1", attributes: { amount: 3.75 } });
   });
 
-  it("keeps a comma in a comma-separated file's amount refused (it separates fields there)", () => {
-    expect(reason(parseTransactionCsv('time,amount\n2026-11-30T10:00:00Z,"1,234.56"\n', ctx)[0])).toMatch(/^amount: not a number/);
+  it("in a comma-separated file reads a quoted 1,234.56 as grouped thousands, and refuses 1,234 (thousands or a decimal comma?)", () => {
+    expect(event(parseTransactionCsv('time,amount\n2026-11-30T10:00:00Z,"1,234.56"\n', ctx)[0]).attributes?.amount).toBe(1234.56);
+    expect(reason(parseTransactionCsv('time,amount\n2026-11-30T10:00:00Z,"1,234"\n', ctx)[0])).toMatch(/^amount: a thousands separator or a decimal mark\?/);
+  });
+
+  it("in a semicolon-separated file reads 1.234,56 and 1,234 with the decimal comma, and refuses 1.234", () => {
+    const out = parseTransactionCsv("time;amount\n2026-11-30T10:00:00Z;1.234,56\n2026-11-30T10:00:00Z;1,234\n2026-11-30T10:00:00Z;1.234\n2026-11-30T10:00:00Z;0.125\n", ctx);
+    expect(out.slice(0, 2).map((o) => event(o).attributes?.amount)).toEqual([1234.56, 1.234]);
+    expect(reason(out[2])).toMatch(/^amount: a thousands separator or a decimal mark\?/);
+    // a group of thousands cannot start with 0
+    expect(event(out[3]).attributes?.amount).toBe(0.125);
+  });
+});
+
+describe("amounts as payment exports write them", () => {
+  const amount = (a: unknown, over: Record<string, unknown> = {}) => event(parseTransactionRecord(tx({ amount: a, currency: undefined, ...over }), ctx)).attributes;
+
+  it("accepts a refund or chargeback's negative amount, stored with its sign", () => {
+    expect(amount(-12.5)).toMatchObject({ amount: -12.5 });
+    expect(amount("-12.50")).toMatchObject({ amount: -12.5 });
+    expect(amount("\u221212.50")).toMatchObject({ amount: -12.5 });
+    expect(event(parseTransactionRecord(tx({ amount: "-40.00", outcome: "refunded" }), ctx)).message).toBe("refunded -40 EUR at Acme Books");
+  });
+
+  it("reads accounting negatives (12.50) and SAP's trailing minus 12.50- as negative", () => {
+    expect(amount("(12.50)")).toMatchObject({ amount: -12.5 });
+    expect(amount("($1,234.50)")).toMatchObject({ amount: -1234.5 });
+    expect(amount("12.50-")).toMatchObject({ amount: -12.5 });
+  });
+
+  it("reads grouped thousands: 1,234.56, 1.234,56, 1 234,56, 1'234.56, 1,234,567", () => {
+    for (const [text, n] of [["1,234.56", 1234.56], ["1.234,56", 1234.56], ["1 234,56", 1234.56], ["1\u202f234,56", 1234.56], ["1'234.56", 1234.56], ["1,234,567", 1234567], ["1.234.567", 1234567], ["12,50", 12.5], [".5", 0.5], ["0,125", 0.125], ["0.125", 0.125]] as const) {
+      expect(amount(text), text).toMatchObject({ amount: n });
+    }
+  });
+
+  it("takes the currency from a code or a symbol that names one ($ and ¥ do not), and refuses one the currency field contradicts", () => {
+    expect(amount("12.50 USD")).toMatchObject({ amount: 12.5, currency: "USD" });
+    expect(amount("EUR 12,50")).toMatchObject({ amount: 12.5, currency: "EUR" });
+    expect(amount("€12,50")).toMatchObject({ amount: 12.5, currency: "EUR" });
+    expect(amount("-£3.20")).toMatchObject({ amount: -3.2, currency: "GBP" });
+    expect(amount("$12.50")).toMatchObject({ amount: 12.5, currency: null });
+    expect(amount("$12.50", { currency: "cad" })).toMatchObject({ amount: 12.5, currency: "CAD" });
+    expect(amount("12.50 USD", { currency: "usd" })).toMatchObject({ amount: 12.5, currency: "USD" });
+    expect(reason(parseTransactionRecord(tx({ amount: "12.50 USD", currency: "EUR" }), ctx))).toBe("amount: written in USD, but currency is EUR");
+    expect(reason(parseTransactionRecord(tx({ amount: "€12", currency: "USD" }), ctx))).toBe("amount: written in EUR, but currency is USD");
+  });
+
+  it("reads minor units only under a name that says so (amount_cents …), by the currency's exponent", () => {
+    expect(event(parseTransactionRecord({ time: "2026-11-30T10:00:00Z", amount_cents: 1250, currency: "eur" }, ctx)).attributes).toMatchObject({ amount: 12.5, currency: "EUR" });
+    expect(event(parseTransactionRecord({ time: "2026-11-30T10:00:00Z", amount_cents: "-1250", currency: "JPY" }, ctx)).attributes).toMatchObject({ amount: -1250 });
+    expect(event(parseTransactionRecord({ time: "2026-11-30T10:00:00Z", amount_minor: 12345, currency: "KWD" }, ctx)).attributes).toMatchObject({ amount: 12.345 });
+    // a plain integer `amount` with a currency stays in units: nothing says it counts cents
+    expect(event(parseTransactionRecord({ time: "2026-11-30T10:00:00Z", amount: 1250, currency: "EUR" }, ctx)).attributes).toMatchObject({ amount: 1250 });
+    expect(reason(parseTransactionRecord({ time: "2026-11-30T10:00:00Z", amount_cents: "12.50" }, ctx))).toBe('amount_cents: not a whole number of minor units: "12.50"');
+    const [named] = parseTransactionCsv("time,Amount (cents),currency\n2026-11-30T10:00:00Z,999,usd\n", ctx);
+    expect(event(named).attributes).toMatchObject({ amount: 9.99 });
+    const [cents] = parseTransactionCsv("time,amount_cents,currency\n2026-11-30T10:00:00Z,999,usd\n", ctx);
+    expect(event(cents).attributes).toMatchObject({ amount: 9.99, currency: "USD" });
+  });
+
+  it("still refuses text that is no amount, naming it", () => {
+    expect(reason(parseTransactionRecord(tx({ amount: "twelve" }), ctx))).toBe('amount: not a number or decimal string: "twelve"');
+    expect(reason(parseTransactionRecord(tx({ amount: "12.50 EURO" }), ctx))).toBe('amount: not a number or decimal string: "12.50 EURO"');
+    expect(reason(parseTransactionRecord(tx({ amount: "txn123" }), ctx))).toBe('amount: not a number or decimal string: "txn123"');
+    // a card number typed as the amount is masked in the reason too
+    expect(reason(parseTransactionRecord(tx({ amount: "4111 1111 1111 1111" }), ctx))).toBe('amount: not a number or decimal string: "************1111"');
+  });
+});
+
+describe("Stripe objects, whose amount is in minor units", () => {
+  const charge = {
+    id: "ch_3Pq",
+    object: "charge",
+    amount: 2000,
+    amount_refunded: 0,
+    created: 1_796_032_818,
+    currency: "usd",
+    customer: "cus_9s6XKzkNRiz8i3",
+    failure_code: "card_declined",
+    outcome: { network_status: "declined_by_network", reason: "generic_decline", type: "issuer_declined" },
+    payment_method_details: { card: { brand: "visa", last4: "4242", fingerprint: "Xt5EWLLDS7FJjR1c" }, type: "card" },
+    receipt_email: "jenny@example.com",
+    status: "failed",
+  };
+
+  it("reads a charge: created, amount in cents, status as outcome, failure_code, the card's fingerprint, customer", () => {
+    const e = event(parseTransactionRecord(charge, ctx));
+    expect(e).toMatchObject({ time: 1_796_032_818_000, user: "cus_9s6XKzkNRiz8i3", severity: "low", fingerprint: "transactions:id:ch_3Pq" });
+    expect(e.attributes).toMatchObject({ amount: 20, currency: "USD", outcome: "failed", decline_reason: "card_declined", card: "Xt5EWLLDS7FJjR1c", type: "charge" });
+    expect(JSON.stringify(e.attributes)).not.toContain("jenny");
+  });
+
+  it("reads a zero-decimal currency's amount as written, a refund or dispute as negative, a balance transaction with its sign and type", () => {
+    expect(event(parseTransactionRecord({ ...charge, amount: 1500, currency: "jpy" }, ctx)).attributes).toMatchObject({ amount: 1500, currency: "JPY" });
+    expect(event(parseTransactionRecord({ id: "re_1", object: "refund", amount: 500, currency: "eur", created: 1_796_032_818, status: "succeeded", charge: "ch_3Pq" }, ctx)).attributes).toMatchObject({ amount: -5, type: "refund" });
+    expect(event(parseTransactionRecord({ id: "dp_1", object: "dispute", amount: 2000, currency: "usd", created: 1_796_032_818, status: "needs_response", reason: "fraudulent" }, ctx)).attributes).toMatchObject({ amount: -20, decline_reason: "fraudulent", type: "dispute" });
+    expect(event(parseTransactionRecord({ id: "txn_1", object: "balance_transaction", amount: -1000, fee: 0, net: -1000, currency: "usd", created: 1_796_032_818, type: "refund", status: "available" }, ctx)).attributes).toMatchObject({ amount: -10, type: "refund" });
+  });
+
+  it("reads an event holding a charge by the event's id, time and type", () => {
+    const e = event(parseTransactionLine(JSON.stringify({ id: "evt_1", object: "event", type: "charge.succeeded", created: 1_796_032_900, data: { object: { ...charge, status: "succeeded", failure_code: null } } }), ctx));
+    expect(e).toMatchObject({ time: 1_796_032_900_000, fingerprint: "transactions:id:evt_1", severity: "info" });
+    expect(e.attributes).toMatchObject({ amount: 20, outcome: "succeeded", type: "charge.succeeded" });
+  });
+
+  it("reads Stripe's CSV exports: Created date (UTC) without an offset in UTC, Customer ID, Card Fingerprint, Decline Reason, Status", () => {
+    const csv = [
+      "id,Created date (UTC),Amount,Amount Refunded,Currency,Captured,Decline Reason,Description,Fee,Status,Card Last4,Card Fingerprint,Customer ID,Customer Email",
+      'ch_3Pq,2026-11-30 10:00:18,"1,020.00",0.00,usd,false,card_declined,,0.00,Failed,4242,Xt5EWLLDS7FJjR1c,cus_9s6,jenny@example.com',
+    ].join("\n");
+    const e = event(parseTransactionCsv(csv, ctx)[0]);
+    expect(e).toMatchObject({ time: Date.UTC(2026, 10, 30, 10, 0, 18), user: "cus_9s6", severity: "low" });
+    expect(e.attributes).toMatchObject({ amount: 1020, currency: "USD", outcome: "failed", decline_reason: "card_declined", card: "Xt5EWLLDS7FJjR1c" });
+    const balance = "id,Type,Source,Amount,Fee,Net,Currency,Created (UTC),Available On (UTC)\ntxn_1,refund,re_1,-10.00,0.00,-10.00,usd,2026-11-30 10:05,2026-12-02 00:00\n";
+    expect(event(parseTransactionCsv(balance, ctx)[0])).toMatchObject({ time: Date.UTC(2026, 10, 30, 10, 5), attributes: { amount: -10, type: "refund" } });
+  });
+});
+
+describe("public fraud data sets", () => {
+  it("refuses PaySim (step counts hours from the simulation's start) for its header, saying why", () => {
+    const paysim = "step,type,amount,nameOrig,oldbalanceOrg,newbalanceOrig,nameDest,oldbalanceDest,newbalanceDest,isFraud,isFlaggedFraud\n1,PAYMENT,9839.64,C1231006815,170136.0,160296.36,M1979787155,0.0,0.0,0,0\n";
+    expect(parseTransactionCsv(paysim, ctx)).toEqual([{ status: "rejected", reason: expect.stringMatching(/^header: PaySim's step counts hours from the simulation's start, not an instant/) }]);
+  });
+
+  it("reads PaySim's columns (nameOrig, type, isFraud) once a time column is added", () => {
+    const e = event(parseTransactionCsv("time,step,type,amount,nameOrig,nameDest,isFraud\n2026-11-30T10:00:00Z,1,TRANSFER,181.0,C1305486145,C553264065,1\n", ctx)[0]);
+    expect(e).toMatchObject({ user: "C1305486145", attributes: { amount: 181, type: "TRANSFER", counterparty: "C553264065", label: 1 } });
+  });
+
+  it("refuses the credit-card fraud set's Time (seconds from its first row) for its header, saying why", () => {
+    const ulb = `"Time",${Array.from({ length: 28 }, (_, i) => `"V${i + 1}"`).join(",")},"Amount","Class"\n0,${Array(28).fill("-1.35").join(",")},149.62,"0"\n`;
+    expect(parseTransactionCsv(ulb, ctx)).toEqual([{ status: "rejected", reason: expect.stringMatching(/^header: Time in the credit-card fraud data set .* not an instant/) }]);
+  });
+});
+
+describe("files whose time cannot be read as an instant, refused for their header", () => {
+  it("refuses the IEEE-CIS set's TransactionDT and PayPal's Date/Time/TimeZone columns, saying what to send", () => {
+    expect(parseTransactionCsv("TransactionID,isFraud,TransactionDT,TransactionAmt,ProductCD,card1\n2987000,0,86400,68.5,W,13926\n", ctx)).toEqual([
+      { status: "rejected", reason: expect.stringMatching(/^header: TransactionDT \(the IEEE-CIS fraud data set\) counts seconds from an unstated start/) },
+    ]);
+    const paypal = '"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net","From Email Address","Transaction ID"\n"11/30/2026","10:00:00","PST","Jane","Express Checkout Payment","Completed","USD","-1,234.56","0.00","-1,234.56","j@example.com","8AB12345CD678901E"\n';
+    expect(parseTransactionCsv(paypal, ctx)).toEqual([{ status: "rejected", reason: expect.stringMatching(/^header: the time is split over Date, Time and TimeZone columns \(PayPal's activity export\)/) }]);
+  });
+});
+
+describe("Adyen's reports: stamps in the zone of their TimeZone column, amounts in credit and debit columns", () => {
+  it("reads the settlement details report: Creation Date in its TimeZone, Gross Credit less Gross Debit, Psp Reference, Merchant Account, Type", () => {
+    const csv = [
+      "Company Account,Merchant Account,Psp Reference,Merchant Reference,Payment Method,Creation Date,TimeZone,Type,Modification Reference,Gross Currency,Gross Debit (GC),Gross Credit (GC),Exchange Rate,Net Currency,Net Debit (NC),Net Credit (NC),Commission (NC)",
+      "AcmeCo,AcmeShopNL,8815917851436473,order-1001,visa,2026-11-30 10:00:00,CET,Settled,8815917851436473,EUR,,12.50,1,EUR,,12.10,0.40",
+      "AcmeCo,AcmeShopNL,8815917851436474,order-1002,mc,2026-11-30 11:00:00,CET,Refunded,8825917851436474,EUR,12.50,,1,EUR,12.50,,",
+      "AcmeCo,AcmeShopNL,8815917851436475,order-1003,visa,2026-11-30 12:00:00,IST,Chargeback,8835917851436475,EUR,40.00,,1,EUR,40.00,,",
+    ].join("\n");
+    const [settled, refunded, ambiguous] = parseTransactionCsv(csv, ctx);
+    expect(event(settled)).toMatchObject({ time: Date.UTC(2026, 10, 30, 9), attributes: { id: "8815917851436473", amount: 12.5, currency: "EUR", merchant: "AcmeShopNL", type: "Settled", payment_method: "visa" } });
+    expect(event(refunded)).toMatchObject({ time: Date.UTC(2026, 10, 30, 10), attributes: { amount: -12.5, type: "Refunded" } });
+    expect(reason(ambiguous)).toMatch(/^time: zone "IST" names more than one offset/);
+  });
+
+  it("reads the payment accounting report (Booking Date, Main Amount, Record Type: Refused is a decline) and an IANA zone or an offset", () => {
+    const csv = [
+      "Company Account,Merchant Account,Psp Reference,Merchant Reference,Payment Method,Booking Date,TimeZone,Main Currency,Main Amount,Record Type",
+      "AcmeCo,AcmeShopUS,991,o-1,visa,2026-11-30 10:00:00,PST,USD,19.99,Refused",
+      "AcmeCo,AcmeShopUS,992,o-2,visa,2026-07-01 10:00:00,America/Los_Angeles,USD,5.00,Authorised",
+      "AcmeCo,AcmeShopUS,993,o-3,visa,2026-07-01 10:00:00,UTC+05:30,USD,5.00,Authorised",
+      "AcmeCo,AcmeShopUS,994,o-4,visa,2026-07-01 10:00:00,Mars/Olympus,USD,5.00,Authorised",
+    ].join("\n");
+    const [refused, iana, offset, unknown] = parseTransactionCsv(csv, ctx);
+    expect(event(refused)).toMatchObject({ time: Date.UTC(2026, 10, 30, 18), severity: "low", attributes: { amount: 19.99, outcome: "refused" } });
+    expect(event(iana).time).toBe(Date.UTC(2026, 6, 1, 17));
+    expect(event(offset).time).toBe(Date.UTC(2026, 6, 1, 4, 30));
+    expect(reason(unknown)).toBe('time: zone "Mars/Olympus" is not an IANA zone');
   });
 });

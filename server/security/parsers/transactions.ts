@@ -3,10 +3,16 @@ import { parseInstant } from "../../../lib/time/instant";
 import { maskCardField, maskCardNumbers } from "../masking";
 import type { ParseContext, ParseOutcome } from "../types";
 import { clipReason, fingerprintOf, finish, guarded, prepareLine, quoted, sha256Hex } from "./common";
+import { parseAmount } from "./amount";
 import { csvSeparator, parseCsvRecord, splitCsvRecords } from "./csv";
+import { columnName, CSV_COLUMNS, relativeTimeHeader } from "./transactions-columns";
+import { fromStripe, isStripeObject } from "./transactions-stripe";
+import { stampInZone } from "./transactions-zone";
 
 // Payment transactions, as JSON objects or CSV rows, become `transaction` events: user = the
 // account (or wallet), attributes {amount, currency, card (masked), device, merchant, outcome …}.
+
+export { CSV_COLUMNS };
 
 type Rec = Record<string, unknown>;
 type Field<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -24,8 +30,8 @@ export function parseTransactionRecord(obj: unknown, ctx: ParseContext): ParseOu
     const line = JSON.stringify(obj);
     const prepared = prepareLine(line);
     if (!prepared.ok) return prepared.outcome;
-    const { input, extra, cardKey } = jsonFields(obj);
-    return build(input, extra, line, (card) => (card === undefined ? line : withCard(obj, cardKey, card)), ctx);
+    const { input, extra, cardKey, options } = jsonFields(obj);
+    return build(input, extra, line, (card) => (card === undefined ? line : withCard(obj, cardKey, card)), ctx, options);
   });
 }
 
@@ -41,30 +47,10 @@ export function parseTransactionLine(line: string, ctx: ParseContext): ParseOutc
       return rejected(`not JSON: ${clipReason(err instanceof Error ? err.message : String(err))}`);
     }
     if (!isRecord(obj)) return rejected(`not a JSON object: ${Array.isArray(obj) ? "an array" : obj === null ? "null" : typeof obj}`);
-    const { input, extra, cardKey } = jsonFields(obj);
-    return build(input, extra, prepared.line, (card) => (card === undefined ? prepared.line : withCard(obj, cardKey, card)), ctx);
+    const { input, extra, cardKey, options } = jsonFields(obj);
+    return build(input, extra, prepared.line, (card) => (card === undefined ? prepared.line : withCard(obj, cardKey, card)), ctx, options);
   });
 }
-
-/**
- * CSV header names (compared in lower case) and the transaction field each fills; `attr:x` keeps
- * the value as attribute x. Columns not listed are dropped: in the AWS fraud-detector samples they
- * are personal data (customer name, billing address, e-mail, phone, job) that an event does not need.
- */
-export const CSV_COLUMNS: Readonly<Record<string, string>> = {
-  event_timestamp: "time", time: "time", timestamp: "time", datetime: "time", created_at: "time", transaction_time: "time", trans_date_trans_time: "time", unix_time: "time",
-  event_id: "id", id: "id", transaction_id: "id", txn_id: "id", trans_num: "id",
-  entity_id: "account", account: "account", account_id: "account", customer_id: "account", user_id: "account", wallet: "wallet", wallet_id: "wallet",
-  card: "card", card_number: "card", card_token: "card", cc_num: "card", pan: "card",
-  ip_address: "ip", ip: "ip", ip_addr: "ip", client_ip: "ip", source_ip: "ip",
-  device: "device", device_id: "device", user_agent: "device", device_fingerprint: "device",
-  order_price: "amount", amount: "amount", amt: "amount", transaction_amount: "amount",
-  payment_currency: "currency", currency: "currency", currency_code: "currency",
-  merchant: "merchant", merchant_id: "merchant", merchant_name: "merchant",
-  outcome: "outcome", status: "outcome",
-  decline_reason: "decline_reason",
-  event_label: "attr:label", is_fraud: "attr:label", entity_type: "attr:entity_type", product_category: "attr:category", category: "attr:category", card_bin: "attr:card_bin",
-};
 
 export type CsvParser = { ok: true; columns: (string | null)[]; parse(record: string, ctx: ParseContext): ParseOutcome } | { ok: false; reason: string };
 
@@ -77,16 +63,24 @@ export function transactionCsvParser(header: string): CsvParser {
   const separator = csvSeparator(headerText);
   const h = parseCsvRecord(headerText, separator);
   if (!h.ok) return { ok: false, reason: `header: ${h.reason}` };
-  const columns: (string | null)[] = h.fields.map((name) => CSV_COLUMNS[name.trim().toLowerCase()] ?? null);
+  const names = h.fields.map(columnName);
+  const relative = relativeTimeHeader(names.map((n) => n.key));
+  if (relative) return { ok: false, reason: relative };
+  const columns: (string | null)[] = names.map((n) => CSV_COLUMNS[n.key] ?? null);
   // every time column, in header order: a row's time is the first of them that reads as an instant
   // (the Kaggle fraud header has trans_date_trans_time, without an offset, before unix_time)
   const timeAt = columns.flatMap((c, i) => (c === "time" ? [i] : []));
-  // otherwise the first column for a field wins
+  // otherwise the first column for a field wins (an amount in units before one in minor units)
   columns.forEach((c, i) => {
-    if (c && columns.indexOf(c) !== i) columns[i] = null;
+    if (c && (columns.indexOf(c) !== i || (c === "amount_minor" && columns.includes("amount")))) columns[i] = null;
   });
-  if (!columns.includes("time")) return { ok: false, reason: "header: no time column (EVENT_TIMESTAMP, time or timestamp)" };
-  if (!columns.includes("amount")) return { ok: false, reason: "header: no amount column (order_price or amount)" };
+  if (!columns.includes("time")) return { ok: false, reason: "header: no time column (EVENT_TIMESTAMP, time, timestamp, created …)" };
+  if (!columns.includes("amount") && !columns.includes("amount_minor") && !columns.includes("amount_credit")) return { ok: false, reason: "header: no amount column (amount, order_price, amt, gross, or amount_cents in minor units)" };
+  const minorAt = columns.indexOf("amount_minor");
+  // in a file separated by ";" or a tab the decimal mark is a comma ("12,50"), as Excel writes it there
+  const options = { decimalComma: separator !== ",", minorField: minorAt >= 0 ? h.fields[minorAt].trim() : undefined };
+  // a stamp without an offset under a header that says UTC ("Created date (UTC)", Stripe's exports) is in UTC
+  const inUtc = (i: number, v: string) => (names[i].utc && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?$/.test(v.trim()) ? `${v.trim()}Z` : v);
   const parse = (record: string, ctx: ParseContext): ParseOutcome => {
     const prepared = prepareLine(record);
     if (!prepared.ok) return prepared.outcome;
@@ -100,14 +94,23 @@ export function transactionCsvParser(header: string): CsvParser {
         const v = row.fields[i];
         if (!c || v === "") return;
         if (c.startsWith("attr:")) attrs[c.slice(5)] = /^\d{1,6}$/.test(v) && c !== "attr:card_bin" ? Number(v) : v;
-        // in a file separated by ";" or a tab the decimal mark may be a comma ("12,50"): a comma never separates thousands there
-        else if (c === "amount" && separator !== "," && /^\s*\d{1,15},\d{1,6}\s*$/.test(v)) input[c] = v.replace(",", ".");
-        else input[c] = v;
+        else input[c] = c === "time" ? inUtc(i, v) : v;
       });
-      if (timeAt.length > 1) input.time = firstInstant(timeAt.map((i) => row.fields[i]));
+      if (timeAt.length > 1) input.time = firstInstant(timeAt.map((i) => inUtc(i, row.fields[i])));
+      // a credit and a debit column: the amount is their difference (a refund is a debit)
+      if (input.amount === undefined && (input.amount_credit !== undefined || input.amount_debit !== undefined)) {
+        let value = 0;
+        for (const [key, sign] of [["amount_credit", 1], ["amount_debit", -1]] as const) {
+          if (input[key] === undefined) continue;
+          const a = parseAmount(input[key], { decimalComma: options.decimalComma });
+          if (!a.ok) return rejected(`${h.fields[columns.indexOf(key)].trim()}: ${a.reason.replace(/^amount: /, "")}`);
+          value += sign * a.value;
+        }
+        input.amount = Number(value.toFixed(6));
+      }
       const cardAt = columns.indexOf("card");
       const rawOf = (card: string | undefined) => (card === undefined || cardAt < 0 ? prepared.line : row.fields.map((f, i) => csvField(i === cardAt ? card : f, separator)).join(separator));
-      return build(input, attrs, prepared.line, rawOf, ctx);
+      return build(input, attrs, prepared.line, rawOf, ctx, options);
     });
   };
   return { ok: true, columns, parse };
@@ -148,14 +151,19 @@ const JSON_FIELDS = new Set(["time", "id", "account", "wallet", "card", "ip", "d
  * `attr:` columns (label, category …) as attributes. With several time fields, the first that reads
  * as an instant. `cardKey` is the key the card came under, masked in the stored record.
  */
-function jsonFields(obj: Rec): { input: Rec; extra: Rec; cardKey: string } {
+function jsonFields(given: Rec): { input: Rec; extra: Rec; cardKey: string; options: AmountRead } {
+  // a Stripe object (charge, balance transaction, refund …, or an event holding one): its fields
+  // under these names, its integer `amount` in minor units (transactions-stripe.ts)
+  const stripe = isStripeObject(given) ? fromStripe(given) : null;
+  const obj = stripe ?? given;
   const input: Rec = {};
   const extra: Rec = {};
   const times: unknown[] = [];
-  let cardKey = "card";
+  let cardKey = stripe ? "\u0000" : "card";
+  let minorField: string | undefined = stripe ? "amount" : undefined;
   for (const key of Object.keys(obj)) if (JSON_FIELDS.has(key)) input[key] = obj[key];
   for (const [key, value] of Object.entries(obj)) {
-    const field = JSON_FIELDS.has(key) ? key : CSV_COLUMNS[key.toLowerCase()];
+    const field = JSON_FIELDS.has(key) ? key : CSV_COLUMNS[columnName(key).key];
     if (!field || value === undefined || value === null || value === "") continue;
     // a `status` that is no word (an HTTP code, a number) is not the payment's outcome
     if (field === "outcome" && key !== "outcome" && !(typeof value === "string" && /^[A-Za-z]/.test(value))) continue;
@@ -163,12 +171,19 @@ function jsonFields(obj: Rec): { input: Rec; extra: Rec; cardKey: string } {
     if (field.startsWith("attr:")) extra[field.slice(5)] ??= value;
     else if (!(field in input)) {
       input[field] = value;
-      if (field === "card") cardKey = key;
+      if (field === "card" && !stripe) cardKey = key;
+      if (field === "amount_minor") minorField = key;
     }
   }
   if (!("time" in input) || times.length > 1) input.time = times.find((t) => parseInstant(t).ok) ?? times[0] ?? input.time;
-  return { input, extra, cardKey };
+  // an amount in units wins over one in minor units
+  if (input.amount !== undefined && input.amount !== null && input.amount !== "" && !stripe) minorField = undefined;
+  else if (!stripe && minorField !== undefined) input.amount = input.amount_minor;
+  return { input, extra, cardKey, options: { minorField } };
 }
+
+/** How a record's amount is written: see parseAmount. */
+type AmountRead = { decimalComma?: boolean; minorField?: string };
 
 const csvField = (v: string, separator: string) => (/["\r\n]/.test(v) || v.includes(separator) ? `"${v.replace(/"/g, '""')}"` : v);
 
@@ -177,12 +192,15 @@ const csvField = (v: string, separator: string) => (/["\r\n]/.test(v) || v.inclu
  * there is no id; `rawOf(maskedCard)` gives the raw text with the card field already masked
  * (then any other card number in it is masked too).
  */
-function build(input: Rec, extra: Rec, line: string, rawOf: (card: string | undefined) => string, ctx: ParseContext): ParseOutcome {
+function build(input: Rec, extra: Rec, line: string, rawOf: (card: string | undefined) => string, ctx: ParseContext, read: AmountRead = {}): ParseOutcome {
   void ctx; // transaction times carry their own offset
   if (input.time === undefined || input.time === null || input.time === "") return rejected("time: missing");
-  const t = parseInstant(input.time);
+  let t = parseInstant(input.time);
+  // a stamp without an offset in the zone its record names (Adyen's TimeZone column)
+  if (!t.ok && typeof input.zone === "string" && input.zone.trim() !== "" && typeof input.time === "string") t = stampInZone(input.time, input.zone);
   if (!t.ok) return rejected(`time: ${t.reason}`);
-  const amount = amountOf(input.amount);
+  const given = text(input, "currency", 3);
+  const amount = parseAmount(input.amount ?? input.amount_minor, { ...read, currency: given.ok ? given.value : null });
   if (!amount.ok) return rejected(amount.reason);
   const fields: Record<string, Field<string | null>> = {
     id: text(input, "id", 128),
@@ -202,7 +220,11 @@ function build(input: Rec, extra: Rec, line: string, rawOf: (card: string | unde
     v[k] = f.value;
   }
   if (v.currency !== null && !/^[A-Za-z]{3}$/.test(v.currency)) return rejected(`currency: not a 3-letter code: ${quoted(v.currency)}`);
-  const currency = v.currency?.toUpperCase() ?? null;
+  // the amount may name its currency (12.50 USD, €12,50): the field's, where both are given, must agree
+  if (amount.currency !== null && v.currency !== null && amount.currency !== v.currency.toUpperCase()) {
+    return rejected(`amount: written in ${amount.currency}, but currency is ${v.currency.toUpperCase()}`);
+  }
+  const currency = v.currency?.toUpperCase() ?? amount.currency;
   const outcome = v.outcome?.trim().toLowerCase() ?? null;
   if (outcome !== null && !/^[a-z][a-z0-9_ -]{0,31}$/.test(outcome)) return rejected(`outcome: not a word: ${quoted(outcome)}`);
   let ip: string | null = null;
@@ -265,15 +287,4 @@ function text(input: Rec, key: string, max: number): Field<string | null> {
   if (typeof v !== "string") return { ok: false, reason: `${key}: expected text, got ${Array.isArray(v) ? "an array" : typeof v}` };
   if (v.length > max) return { ok: false, reason: `${key}: longer than ${max} characters` };
   return { ok: true, value: v };
-}
-
-function amountOf(v: unknown): Field<number> {
-  if (v === undefined || v === null || v === "") return { ok: false, reason: "amount: missing" };
-  let n: number;
-  if (typeof v === "number") n = v;
-  else if (typeof v === "string" && /^\d{1,15}(\.\d{1,6})?$/.test(v.trim())) n = Number(v.trim());
-  else return { ok: false, reason: `amount: not a number or decimal string: ${quoted(typeof v === "string" ? v : String(JSON.stringify(v)))}` };
-  if (!Number.isFinite(n)) return { ok: false, reason: "amount: not a finite number" };
-  if (n < 0) return { ok: false, reason: `amount: negative (${n})` };
-  return { ok: true, value: n };
 }
