@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { describeZodError } from "../../lib/contracts/common";
 import { outsideWindow } from "../../lib/time/instant";
+import { maskCardNumbers } from "../security/masking";
 
 export interface Rejection {
   index: number;
@@ -29,6 +30,8 @@ export class Rejections {
 
   add(index: number, error: string): void {
     this.total += 1;
+    // a reason may quote what was sent: card numbers in it are masked as in stored events
+    if (this.kept.length < this.max || index < this.kept[this.kept.length - 1].index) error = maskCardNumbers(error);
     if (this.kept.length < this.max) this.kept.push({ index, error });
     else if (index < this.kept[this.kept.length - 1].index) {
       // out of index order (a late check): keep the lowest indexes

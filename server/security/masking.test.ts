@@ -115,3 +115,24 @@ describe("maskCardNumbersInBase64", () => {
     expect(maskCardNumbersInBase64("NDExMQ==")).toBe("NDExMQ==");
   });
 });
+
+describe("rejection and skip reasons", () => {
+  it("mask a card number a native ingest's rejection or skip reason quotes, as stored events do", async () => {
+    const { LogOutcomes } = await import("./result");
+    const outcomes = new LogOutcomes();
+    outcomes.reject(3, 'amount: not a number: "4111 1111 1111 1111"');
+    outcomes.skip("not security-relevant: 4111111111111111");
+    outcomes.skip("not security-relevant: 4111111111111111");
+    const r = outcomes.result();
+    expect(r.rejected).toEqual([{ line: 3, reason: 'amount: not a number: "************1111"' }]);
+    expect(r.skipped_by).toEqual({ "not security-relevant: ************1111": 2 });
+  });
+
+  it("mask a card number a JSON ingest's rejection quotes (POST /api/v1/events, heartbeats)", async () => {
+    const { Rejections } = await import("../ingest/validate");
+    const rejections = new Rejections(1);
+    rejections.add(5, "user: 5500-0000-0000-0004 is not allowed");
+    rejections.add(2, "src_ip: 4111111111111111 is not an address");
+    expect(rejections.result(0)).toEqual({ accepted: 0, rejected: [{ index: 2, error: "src_ip: ************1111 is not an address" }], rejected_total: 2 });
+  });
+});

@@ -1,4 +1,5 @@
 import { MAX_REJECTIONS_LISTED } from "../ingest/validate";
+import { maskCardNumbers } from "./masking";
 
 /**
  * The answer to every native ingest (Suricata, fast.log, syslog, transactions): every line is
@@ -26,13 +27,16 @@ export class LogOutcomes {
   private readonly rejections: { line: number; reason: string }[] = [];
   private readonly skippedBy = new Map<string, number>();
 
+  /** A reason quotes what the line held, so card numbers in it are masked as in stored events. */
   reject(line: number, reason: string): void {
     this.rejectedTotal++;
-    if (this.rejections.length < MAX_REJECTIONS_LISTED) this.rejections.push({ line, reason });
+    if (this.rejections.length < MAX_REJECTIONS_LISTED) this.rejections.push({ line, reason: maskCardNumbers(reason) });
   }
 
   skip(reason: string): void {
     this.skipped++;
+    // masked once per new reason (a reason already counted is a key already masked)
+    if (!this.skippedBy.has(reason)) reason = maskCardNumbers(reason);
     const key = this.skippedBy.has(reason) || this.skippedBy.size < MAX_SKIP_REASONS ? reason : "other";
     this.skippedBy.set(key, (this.skippedBy.get(key) ?? 0) + 1);
   }

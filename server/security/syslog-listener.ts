@@ -3,6 +3,7 @@ import net from "node:net";
 import type { LogIngestResult } from "./result";
 import { canonicalIp } from "../../lib/net/ip";
 import { decodeUtf8 } from "../ingest/body";
+import { maskCardNumbers } from "./masking";
 
 export interface SyslogListenerOptions {
   host: string;
@@ -224,7 +225,7 @@ export class SyslogListener {
         if (r.rejected.length) s.last_rejection = r.rejected[r.rejected.length - 1].reason;
       } catch (error) {
         s.rejected += lines.length;
-        s.last_rejection = `not stored: ${(error as Error).message}`.slice(0, 300);
+        s.last_rejection = maskCardNumbers(`not stored: ${(error as Error).message}`.slice(0, 300));
       }
     }
     for (const resolve of this.flushWaiters.splice(0)) resolve();
@@ -234,7 +235,7 @@ export class SyslogListener {
     const s = this.stat(sender, transport);
     s.received++;
     s.dropped++;
-    s.last_rejection = reason;
+    s.last_rejection = maskCardNumbers(reason);
   }
 
   private stat(sender: string, transport: "udp" | "tcp"): SenderStats {
