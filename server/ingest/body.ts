@@ -31,7 +31,7 @@ export function checkContentType(header: string | null, allowed: readonly string
   const type = (header ?? "").split(";")[0].trim().toLowerCase();
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(header ?? "")?.[1]?.toLowerCase();
   if (!allowed.includes(type)) {
-    throw new BodyError(415, "unsupported_media_type", `${type ? `Content-Type ${JSON.stringify(type.slice(0, 100))} is not accepted` : "Content-Type is missing"}: send ${allowed.slice(0, 2).join(" or ")}`);
+    throw new BodyError(415, "unsupported_media_type", `${type ? `Content-Type ${JSON.stringify(type.slice(0, 100))} is not accepted` : "Content-Type is missing"}: send ${allowed.slice(0, 2).join(" or ")}${allowed.length > 2 ? ` (also read: ${allowed.slice(2).join(", ")})` : ""}`);
   }
   if (charset && charset !== "utf-8" && charset !== "utf8") throw new BodyError(415, "unsupported_media_type", `charset ${JSON.stringify(charset.slice(0, 40))} is not accepted: send UTF-8`);
 }
