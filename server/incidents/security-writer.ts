@@ -15,6 +15,8 @@ const SYSTEM_ACTOR = "vigil";
 /** new incidents (12 values each) and timeline entries (7) per INSERT */
 const OPEN_ROWS = 50;
 const TIMELINE_ROWS = 50;
+/** evidence links per INSERT */
+const LINK_ROWS = 200;
 
 type IncidentRow = typeof incidents.$inferSelect;
 /** An active incident as last written, but for the two fields every grow rewrites. */
@@ -41,6 +43,7 @@ export class SecurityIncidentWriter {
   /** the multi-row INSERTs of incidents and of timeline entries, by rows */
   private readonly opens = new Map<number, Database.Statement>();
   private readonly timelines = new Map<number, Database.Statement>();
+  private readonly links = new Map<number, Database.Statement>();
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -98,10 +101,10 @@ export class SecurityIncidentWriter {
       const id = known!.row.id;
       if (opened) timeline.push([id, now, SYSTEM_ACTOR, "opened", null, "open", d.explanation]);
       else if (severityNote !== null) timeline.push([id, now, SYSTEM_ACTOR, "note", null, null, severityNote]);
-      this.link(known!, d.evidence);
       for (const note of d.notes ?? []) timeline.push([id, now, SYSTEM_ACTOR, "note", null, null, note]);
       out.push(toIncident({ ...known!.row, explanation: d.explanation, details: d.details ?? null }));
     }
+    this.linkAll(slots);
     this.writeTimeline(timeline);
     return out;
   }
@@ -118,10 +121,10 @@ export class SecurityIncidentWriter {
       known = this.lookup(key);
       if (known && (severityNote = this.grow(known, d, details)) === false) throw new Error(`incident ${known.row.id} changed while it was grown`);
     }
-    if (known) return { d, key, details, known, opened: false, severityNote: severityNote || null };
+    if (known) return { d, key, details, known, opened: false, severityNote: severityNote || null, tried: 0 };
     // a report that adds nothing (late evidence of a burst already counted) opens nothing
     if (d.increment <= 0) return null;
-    return { d, key, details, known: null, opened: true, severityNote: null };
+    return { d, key, details, known: null, opened: true, severityNote: null, tried: 0 };
   }
 
   /** The active incident under `key`: remembered (and marked as recently used), else read, else undefined. */
@@ -230,12 +233,42 @@ export class SecurityIncidentWriter {
     return statement;
   }
 
-  /** Links evidence while the incident has fewer than EVIDENCE_CAP links: once full, it costs nothing. */
-  private link(known: Known, evidence: readonly number[]): void {
-    if (evidence.length === 0) return;
-    const id = known.row.id;
-    known.linked ??= (this.sql.evidenceCount.get(id, EVIDENCE_CAP) as { n: number }).n;
-    for (let i = 0; i < evidence.length && known.linked < EVIDENCE_CAP; i++) known.linked += this.sql.link.run(id, evidence[i]).changes;
+  /**
+   * Links the batch's evidence, each incident's while it has fewer than EVIDENCE_CAP links (once
+   * full, it costs nothing), LINK_ROWS to a statement: a statement per link cost about as much as
+   * all the rest of the links. An incident's first CAP − linked events would each be tried one at a
+   * time too, so they go in at once, in the same order; only when some were linked already
+   * (ignored) are those incidents counted again and their next events tried one by one.
+   */
+  private linkAll(slots: readonly Slot[]): void {
+    const planned: Slot[] = [];
+    const params: number[] = [];
+    for (const slot of slots) {
+      const { evidence } = slot.d;
+      if (evidence.length === 0) continue;
+      const known = slot.known!;
+      known.linked ??= (this.sql.evidenceCount.get(known.row.id, EVIDENCE_CAP) as { n: number }).n;
+      slot.tried = Math.min(EVIDENCE_CAP - known.linked, evidence.length);
+      if (slot.tried <= 0) continue;
+      planned.push(slot);
+      for (let i = 0; i < slot.tried; i++) params.push(known.row.id, evidence[i]);
+    }
+    let linked = 0;
+    for (let from = 0; from < params.length; from += LINK_ROWS * 2) {
+      const n = Math.min(LINK_ROWS, (params.length - from) / 2);
+      linked += this.statement(this.links, n, () => `INSERT OR IGNORE INTO incident_events (incident_id, event_id) VALUES ${rows(n, "(?, ?)")}`).run(params.slice(from, from + n * 2)).changes;
+    }
+    if (linked === params.length / 2) {
+      for (const slot of planned) slot.known!.linked! += slot.tried;
+      return;
+    }
+    for (const slot of planned) {
+      const known = slot.known!;
+      const id = known.row.id;
+      known.linked = (this.sql.evidenceCount.get(id, EVIDENCE_CAP) as { n: number }).n;
+      const { evidence } = slot.d;
+      for (let i = slot.tried; i < evidence.length && known.linked < EVIDENCE_CAP; i++) known.linked += this.sql.link.run(id, evidence[i]).changes;
+    }
   }
 }
 
@@ -252,6 +285,8 @@ interface Slot {
   opened: boolean;
   /** the timeline's note of a rise in severity */
   severityNote: string | null;
+  /** how many of its evidence events linkAll tried at once */
+  tried: number;
 }
 
 function distinctKeys(detections: readonly SecurityDetection[]): boolean {
