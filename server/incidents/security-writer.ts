@@ -5,6 +5,7 @@ import type { Incident } from "../../lib/contracts/incidents";
 import { severityRank, type Severity } from "../../lib/contracts/common";
 import type { Clock } from "../clock";
 import type { SecurityDetection } from "../security/types";
+import { SecurityRows, type OpenRow, type TimelineRow } from "./security-rows";
 
 /** Evidence links kept per incident (the first ones); the incident's count stays the true count. */
 export const EVIDENCE_CAP = 200;
@@ -12,11 +13,6 @@ export const EVIDENCE_CAP = 200;
 export const ACTIVE_CACHE_SIZE = 20_000;
 
 const SYSTEM_ACTOR = "vigil";
-/** new incidents (12 values each) and timeline entries (7) per INSERT */
-const OPEN_ROWS = 50;
-const TIMELINE_ROWS = 50;
-/** evidence links per INSERT */
-const LINK_ROWS = 200;
 
 type IncidentRow = typeof incidents.$inferSelect;
 /** An active incident as last written, but for the two fields every grow rewrites. */
@@ -40,17 +36,15 @@ export class SecurityIncidentWriter {
   private readonly known = new Map<string, Known>();
   private dataVersion: number | null = null;
   private readonly sql: ReturnType<typeof prepare>;
-  /** the multi-row INSERTs of incidents and of timeline entries, by rows */
-  private readonly opens = new Map<number, Database.Statement>();
-  private readonly timelines = new Map<number, Database.Statement>();
-  private readonly links = new Map<number, Database.Statement>();
+  private readonly rows: SecurityRows;
 
   constructor(
-    private readonly sqlite: Database.Database,
+    sqlite: Database.Database,
     private readonly clock: Clock,
     private readonly cacheSize = ACTIVE_CACHE_SIZE,
   ) {
     this.sql = prepare(sqlite);
+    this.rows = new SecurityRows(sqlite);
   }
 
   /** Forgets what it knows of one dedup key (after a status change), or of all. */
@@ -105,7 +99,7 @@ export class SecurityIncidentWriter {
       out.push(toIncident({ ...known!.row, explanation: d.explanation, details: d.details ?? null }));
     }
     this.linkAll(slots);
-    this.writeTimeline(timeline);
+    this.rows.timeline(timeline);
     return out;
   }
 
@@ -162,83 +156,56 @@ export class SecurityIncidentWriter {
   }
 
   /**
-   * Opens the batch's new incidents, in order, OPEN_ROWS to a statement. updated_at is written as
+   * Opens the batch's new incidents, in order, many to a statement. updated_at is written as
    * the triggers of migration 0014 would leave it once the "opened" entry (at `now`) is on the
    * timeline, so neither of them rewrites the row.
    */
   private openAll(slots: readonly Slot[], now: number): void {
-    for (let from = 0; from < slots.length; from += OPEN_ROWS) {
-      const n = Math.min(OPEN_ROWS, slots.length - from);
-      const params: unknown[] = [];
-      for (let k = 0; k < n; k++) {
-        const { d, key, details } = slots[from + k];
-        params.push(key, d.rule, d.entity, d.title, d.severity, d.firstSeen, d.lastSeen, d.increment, d.explanation, d.mitre, details, Math.max(d.firstSeen, now));
-      }
-      const info = this.statement(this.opens, n, () => `INSERT INTO incidents (dedup_key, rule, entity, pane, title, severity, first_seen, last_seen, count, explanation, mitre, details, updated_at) VALUES ${rows(n, "(?, ?, ?, 'security', ?, ?, ?, ?, ?, ?, ?, ?, ?)")}`).run(params);
-      if (info.changes !== n) throw new Error(`opened ${info.changes} of ${n} incidents`);
-      // the rows of one INSERT take consecutive ids in the order of its VALUES (AUTOINCREMENT)
-      const first = Number(info.lastInsertRowid) - n + 1;
-      // set by the incidents_previous trigger on insert
-      const previous = new Map<number, number | null>();
-      for (const r of this.sql.previousOf.all(first, first + n - 1) as { id: number; previous_id: number | null }[]) previous.set(r.id, r.previous_id);
-      for (let k = 0; k < n; k++) {
-        const slot = slots[from + k];
-        const { d } = slot;
-        const id = first + k;
-        slot.known = {
-          // the row as inserted, with the table's defaults for what the insert leaves out
-          row: {
-            id,
-            dedupKey: slot.key,
-            rule: d.rule,
-            entity: d.entity,
-            pane: "security",
-            title: d.title,
-            severity: d.severity,
-            status: "open",
-            firstSeen: d.firstSeen,
-            lastSeen: d.lastSeen,
-            count: d.increment,
-            version: 1,
-            acknowledgedBy: null,
-            acknowledgedAt: null,
-            resolvedBy: null,
-            resolvedAt: null,
-            mitre: d.mitre,
-            assignee: null,
-            snoozedUntil: null,
-            resolution: null,
-            previousId: previous.get(id) ?? null,
-          },
-          linked: 0,
-        };
-        this.remember(slot.key, slot.known);
-      }
+    if (slots.length === 0) return;
+    const ids = this.rows.open(slots.map(({ d, key, details }): OpenRow => [key, d.rule, d.entity, d.title, d.severity, d.firstSeen, d.lastSeen, d.increment, d.explanation, d.mitre, details, Math.max(d.firstSeen, now)]));
+    // set by the incidents_previous trigger on insert
+    const previous = new Map<number, number | null>();
+    for (const r of this.sql.previousOf.all(ids[0], ids[ids.length - 1]) as { id: number; previous_id: number | null }[]) previous.set(r.id, r.previous_id);
+    for (const [k, slot] of slots.entries()) {
+      const { d } = slot;
+      const id = ids[k];
+      slot.known = {
+        // the row as inserted, with the table's defaults for what the insert leaves out
+        row: {
+          id,
+          dedupKey: slot.key,
+          rule: d.rule,
+          entity: d.entity,
+          pane: "security",
+          title: d.title,
+          severity: d.severity,
+          status: "open",
+          firstSeen: d.firstSeen,
+          lastSeen: d.lastSeen,
+          count: d.increment,
+          version: 1,
+          acknowledgedBy: null,
+          acknowledgedAt: null,
+          resolvedBy: null,
+          resolvedAt: null,
+          mitre: d.mitre,
+          assignee: null,
+          snoozedUntil: null,
+          resolution: null,
+          previousId: previous.get(id) ?? null,
+        },
+        linked: 0,
+      };
+      this.remember(slot.key, slot.known);
     }
-  }
-
-  /** Writes the batch's timeline entries in order, TIMELINE_ROWS to a statement. */
-  private writeTimeline(entries: readonly TimelineRow[]): void {
-    for (let from = 0; from < entries.length; from += TIMELINE_ROWS) {
-      const n = Math.min(TIMELINE_ROWS, entries.length - from);
-      const params: unknown[] = [];
-      for (let k = 0; k < n; k++) params.push(...entries[from + k]);
-      this.statement(this.timelines, n, () => `INSERT INTO incident_timeline (incident_id, time, actor, action, from_status, to_status, note) VALUES ${rows(n, "(?, ?, ?, ?, ?, ?, ?)")}`).run(params);
-    }
-  }
-
-  private statement(cache: Map<number, Database.Statement>, n: number, sql: () => string): Database.Statement {
-    let statement = cache.get(n);
-    if (!statement) cache.set(n, (statement = this.sqlite.prepare(sql())));
-    return statement;
   }
 
   /**
    * Links the batch's evidence, each incident's while it has fewer than EVIDENCE_CAP links (once
-   * full, it costs nothing), LINK_ROWS to a statement: a statement per link cost about as much as
-   * all the rest of the links. An incident's first CAP − linked events would each be tried one at a
-   * time too, so they go in at once, in the same order; only when some were linked already
-   * (ignored) are those incidents counted again and their next events tried one by one.
+   * full, it costs nothing), many to a statement instead of one each. An incident's first
+   * CAP − linked events would each be tried one at a time too, so they go in at once, in the same
+   * order; only when some were linked already (ignored) are those incidents counted again and their
+   * next events tried one by one.
    */
   private linkAll(slots: readonly Slot[]): void {
     const planned: Slot[] = [];
@@ -253,12 +220,7 @@ export class SecurityIncidentWriter {
       planned.push(slot);
       for (let i = 0; i < slot.tried; i++) params.push(known.row.id, evidence[i]);
     }
-    let linked = 0;
-    for (let from = 0; from < params.length; from += LINK_ROWS * 2) {
-      const n = Math.min(LINK_ROWS, (params.length - from) / 2);
-      linked += this.statement(this.links, n, () => `INSERT OR IGNORE INTO incident_events (incident_id, event_id) VALUES ${rows(n, "(?, ?)")}`).run(params.slice(from, from + n * 2)).changes;
-    }
-    if (linked === params.length / 2) {
+    if (this.rows.link(params) === params.length / 2) {
       for (const slot of planned) slot.known!.linked! += slot.tried;
       return;
     }
@@ -273,8 +235,6 @@ export class SecurityIncidentWriter {
 }
 
 type RawRow = Record<string, unknown>;
-/** incident_id, time, actor, action, from_status, to_status, note */
-type TimelineRow = [number, number, string, string, string | null, string | null, string];
 
 /** One detection of a batch: the incident it grew, or (opened) the one opened for it after the grows. */
 interface Slot {
@@ -295,8 +255,6 @@ function distinctKeys(detections: readonly SecurityDetection[]): boolean {
   for (const d of detections) keys.add(`${d.rule}:${d.entity}`);
   return keys.size === detections.length;
 }
-
-const rows = (n: number, row: string) => Array.from({ length: n }, () => row).join(", ");
 
 function prepare(sqlite: Database.Database) {
   return {
