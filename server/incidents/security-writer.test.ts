@@ -126,6 +126,18 @@ describe("security incidents, grown without reading them back", () => {
     expect(last.count).toBe(20);
   });
 
+  it(`links up to ${EVIDENCE_CAP} when some of a batch's evidence is linked already, as one link at a time would, for every incident of the batch`, () => {
+    const { handle, incidents } = setup();
+    const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+    const a = incidents.recordSecurityBatch([detection({ entity: "a", evidence: range(1, 100) }), detection({ entity: "b", evidence: range(1, 50) })]);
+    incidents.recordSecurityBatch([detection({ entity: "a", evidence: range(101, 95) })]);
+    // a has 195 links: 10 already linked, then 10 new (5 of them fit); b has 50: 20 already linked, then 30 new
+    incidents.recordSecurityBatch([detection({ entity: "a", evidence: [...range(1, 10), ...range(500, 10)] }), detection({ entity: "b", evidence: [...range(1, 20), ...range(600, 30)] })]);
+    const linked = (id: number) => (handle.sqlite.prepare("SELECT event_id FROM incident_events WHERE incident_id = ? ORDER BY event_id").pluck().all(id) as number[]);
+    expect(linked(a[0].id)).toEqual([...range(1, 195), ...range(500, 5)]);
+    expect(linked(a[1].id)).toEqual([...range(1, 50), ...range(600, 30)]);
+  });
+
   it("counts the links an incident already has when it first meets it (after a restart)", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "vigil-writer-"));
     dirs.push(dir);

@@ -18,7 +18,8 @@ export interface InsertedEvents {
 }
 
 /**
- * Inserts a batch's events into security_events inside the caller's transaction, a line whose
+ * Inserts a batch's events into security_events inside the caller's transaction (and takes them
+ * over: each stored one is given its id and returned as the StoredEvent), a line whose
  * fingerprint is already stored being a duplicate. Events that all carry distinct fingerprints
  * (every native format) go ROWS_PER_INSERT to a statement, their ids taken from the statement's
  * last id (read back by fingerprint only when some were duplicates): one statement per row cost
@@ -52,8 +53,7 @@ export class EventWriter {
       const info = this.single.run(params);
       if (info.changes === 0) out.duplicates++;
       else {
-        out.stored.push({ ...e, id: Number(info.lastInsertRowid) });
-        out.indexes.push(i);
+        this.keep(out, e, i, Number(info.lastInsertRowid));
       }
     }
     return out;
@@ -93,8 +93,11 @@ export class EventWriter {
     return out;
   }
 
+  /** The event becomes the stored one, its id set on it (no copy of every event for the collector to sweep). */
   private keep(out: InsertedEvents, e: ParsedEvent, index: number, id: number): void {
-    out.stored.push({ ...e, id });
+    const stored = e as StoredEvent;
+    stored.id = id;
+    out.stored.push(stored);
     out.indexes.push(index);
   }
 

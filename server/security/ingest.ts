@@ -121,7 +121,7 @@ export class SecurityStore {
     return result.result();
   }
 
-  /** Stores events (already checked), runs detections, commits, then announces. */
+  /** Stores events (already checked, and taken over: each stored one gets its id set on it), runs detections, commits, then announces. */
   store(events: readonly ParsedEvent[], lines: readonly number[], source: string, flows: readonly FlowRecord[] = []): StoredBatch {
     if (events.length === 0 && flows.length === 0) return { stored: [], lines: [], duplicates: 0, incidents: [] };
     const receivedAt = this.clock.now();
