@@ -27,6 +27,12 @@ export function amountOf(e: StoredEvent): number | null {
   return a !== null && a >= 0 ? a : null;
 }
 
+/** A refund or chargeback: money going back (a negative amount), not a payment of the account's. */
+export function isRefund(e: StoredEvent): boolean {
+  const a = numAttr(e, "amount");
+  return a !== null && a < 0;
+}
+
 /** The currency code, upper-case (at most 12 characters), or "unknown". */
 export function currencyOf(e: StoredEvent): string {
   return (textAttr(e, "currency") ?? "unknown").toUpperCase().slice(0, 12);

@@ -41,6 +41,12 @@ describe("payment_velocity", () => {
     ]);
   });
 
+  it("counts no refund or chargeback (a negative amount): ten refunds to one account in 10 min open nothing, nine payments and a refund neither", () => {
+    expect(new PaymentVelocityRule().observe(burst(10, MIN, -20))).toEqual([]);
+    expect(new PaymentVelocityRule().observe([...burst(9, MIN), tx(T0 + 9 * MIN + 1, { account: "acct-7", amount: -20, currency: "EUR" })])).toEqual([]);
+    expect(new PaymentVelocityRule().observe([...burst(9, MIN), tx(T0 + 9 * MIN + 1, { account: "acct-7", amount: 20, currency: "EUR" })])).toHaveLength(1);
+  });
+
   it("opens at 5,000 in one currency over two transactions, naming the amount threshold", () => {
     const [d, ...rest] = new PaymentVelocityRule().observe([tx(T0, { account: "acct-9", amount: 2_500 }), tx(T0 + 5 * MIN, { account: "acct-9", amount: 2_500 })]);
     expect(rest).toEqual([]);

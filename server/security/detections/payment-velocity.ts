@@ -3,7 +3,7 @@ import type { SecurityDetection, SecurityRule, StoredEvent } from "../types";
 import { EPISODE_LATENESS_MS, EpisodeWindows, type WindowFigures } from "./ids-episodes";
 import { clip, fmtAmount, fmtDuration, plural } from "./ids-format";
 import { PaymentBursts, splitKey, type BurstGroup } from "./payment-bursts";
-import { amountOf, currencyOf, dimensionValue, PAYMENT_DIMENSIONS, type PaymentDimension } from "./payment-fields";
+import { amountOf, currencyOf, dimensionValue, isRefund, PAYMENT_DIMENSIONS, type PaymentDimension } from "./payment-fields";
 
 export const PAYMENT_VELOCITY_RULE = "payment_velocity";
 
@@ -87,7 +87,8 @@ export class PaymentVelocityRule implements SecurityRule {
 
   observe(batch: readonly StoredEvent[]): SecurityDetection[] {
     for (const e of batch) {
-      if (e.kind !== "transaction") continue;
+      // a refund or chargeback is no spending: a merchant refunding ten items to one card is no burst
+      if (e.kind !== "transaction" || isRefund(e)) continue;
       const amount = amountOf(e);
       const sums = amount !== null ? [[currencyOf(e), amount] as const] : undefined;
       for (const dimension of this.config.dimensions) {
