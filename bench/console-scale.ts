@@ -52,7 +52,7 @@ const TRACE_DIR = (() => {
   const i = process.argv.indexOf("--trace");
   return i > 0 ? process.argv[i + 1] : null;
 })();
-const TRACE_CATEGORIES = ["toplevel", "devtools.timeline", "v8.execute", "v8", "blink.user_timing", "loading", "disabled-by-default-devtools.timeline"];
+const TRACE_CATEGORIES = ["toplevel", "devtools.timeline", "v8.execute", "v8", "blink.user_timing", "loading", "disabled-by-default-devtools.timeline", "disabled-by-default-v8.compile"];
 const EMAIL = "ana@bank.test";
 const WIDE = { width: 1920, height: 1080 };
 const PHONE = { width: 390, height: 844 };
