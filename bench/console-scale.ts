@@ -16,7 +16,8 @@
 //   --profile DIR: write a V8 CPU profile (.cpuprofile, open in Chrome's DevTools) of each first load
 //      under the live load to DIR, navigation start to the click answered
 //   --trace DIR: write a Chrome trace (.trace.json, open in DevTools' Performance panel) of each first
-//      load under the live load to DIR, with the load's figures under "vigil"
+//      load under the live load to DIR, with the load's figures under "vigil"; it records V8's compile
+//      events too, which add to the traced page's CPU time (compare traced loads with traced loads)
 //   --loads: first loads per viewport, each in a fresh browser context (cold cache); the median is judged
 import fs from "node:fs";
 import http from "node:http";
