@@ -16,7 +16,8 @@
 //   --profile DIR: write a V8 CPU profile (.cpuprofile, open in Chrome's DevTools) of each first load
 //      under the live load to DIR, navigation start to the click answered
 //   --trace DIR: write a Chrome trace (.trace.json, open in DevTools' Performance panel) of each first
-//      load under the live load to DIR, with the load's figures under "vigil"
+//      load under the live load to DIR, with the load's figures under "vigil"; it records V8's compile
+//      events too, which add to the traced page's CPU time (compare traced loads with traced loads)
 //   --loads: first loads per viewport, each in a fresh browser context (cold cache); the median is judged
 import fs from "node:fs";
 import http from "node:http";
@@ -52,7 +53,7 @@ const TRACE_DIR = (() => {
   const i = process.argv.indexOf("--trace");
   return i > 0 ? process.argv[i + 1] : null;
 })();
-const TRACE_CATEGORIES = ["toplevel", "devtools.timeline", "v8.execute", "v8", "blink.user_timing", "loading", "disabled-by-default-devtools.timeline"];
+const TRACE_CATEGORIES = ["toplevel", "devtools.timeline", "v8.execute", "v8", "blink.user_timing", "loading", "disabled-by-default-devtools.timeline", "disabled-by-default-v8.compile"];
 const EMAIL = "ana@bank.test";
 const WIDE = { width: 1920, height: 1080 };
 const PHONE = { width: 390, height: 844 };

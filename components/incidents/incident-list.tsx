@@ -3,7 +3,7 @@
 import { useCallback, useMemo, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import Link from "next/link";
+import { IdleLink } from "@/components/ui/idle-link";
 import { incidentQueries } from "@/lib/queries/live-queries";
 import type { Incident, IncidentGroup } from "@/lib/contracts/incidents";
 import { isPinned, pinGroup, type LiveIncidents } from "@/lib/live/apply-incidents";
@@ -94,9 +94,9 @@ export function IncidentList() {
       aside={
         <span className="flex items-center gap-3">
           <IncidentCounts counts={data?.counts} />
-          <Link href="/incidents" className="whitespace-nowrap rounded bg-slate-800 px-2 py-0.5 text-xs text-sky-300 hover:bg-slate-700">
+          <IdleLink href="/incidents" className="whitespace-nowrap rounded bg-slate-800 px-2 py-0.5 text-xs text-sky-300 hover:bg-slate-700">
             All &amp; bulk →
-          </Link>
+          </IdleLink>
         </span>
       }
     >

@@ -3,6 +3,7 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import type { Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/contracts/live";
+import { loadSocketIo } from "@/components/ui/load-on-demand";
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "signed-out";
@@ -43,7 +44,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     let failures = 0;
     let start: ReturnType<typeof setTimeout>;
     const open = () => {
-      import("socket.io-client").then(
+      loadSocketIo().then(
         ({ io }) => {
           if (cancelled) return;
           const socket: LiveSocket = io({ path: "/socket.io", transports: ["websocket"], reconnectionDelayMax: 3000 });

@@ -4,11 +4,12 @@ import { useRef } from "react";
 import dynamic from "next/dynamic";
 import type { DetailCheck } from "@/lib/contracts/network";
 import { useElementWidth } from "./use-element-width";
+import { loadLatencyPlot } from "@/components/ui/load-on-demand";
 
 const HEIGHT = 160;
 
 // recharts (about 110 KB gzipped) loads when a chart is first opened, not with the console
-const LatencyPlot = dynamic(() => import("./latency-plot"), { ssr: false });
+const LatencyPlot = dynamic(loadLatencyPlot, { ssr: false });
 
 /**
  * A node's latency over its recent checks (failed checks leave a gap). The chart gets a definite

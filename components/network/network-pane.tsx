@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { IdleLink } from "@/components/ui/idle-link";
 import { useCan } from "@/components/ui/me-context";
 
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
@@ -79,9 +79,9 @@ export function NetworkPane() {
       label="Network health"
       aside={
         canManage ? (
-          <Link href="/nodes/new" className="rounded bg-slate-800 px-2 py-0.5 text-xs text-sky-300 hover:bg-slate-700">
+          <IdleLink href="/nodes/new" className="rounded bg-slate-800 px-2 py-0.5 text-xs text-sky-300 hover:bg-slate-700">
             New node →
-          </Link>
+          </IdleLink>
         ) : undefined
       }
     >

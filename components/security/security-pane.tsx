@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useState } from "react";
-import Link from "next/link";
+import { IdleLink } from "@/components/ui/idle-link";
 import { useQuery } from "@tanstack/react-query";
 import { securityQueries } from "@/lib/queries/live-queries";
 import type { GroupSlice } from "@/lib/live/apply-security";
@@ -60,9 +60,9 @@ export function SecurityPane() {
           <span aria-label="stored events">
             <span data-testid="events-total">{count(total)}</span> stored
           </span>
-          <Link href="/security" className="rounded bg-slate-800 px-2 py-0.5 text-sky-300 hover:bg-slate-700">
+          <IdleLink href="/security" className="rounded bg-slate-800 px-2 py-0.5 text-sky-300 hover:bg-slate-700">
             Search &amp; triage →
-          </Link>
+          </IdleLink>
         </span>
       }
     >

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { IdleLink } from "./idle-link";
 import { useMe } from "./me-context";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 
@@ -14,13 +14,13 @@ export function UserMenu() {
         <b className="font-medium text-slate-200">{me.email}</b> · {me.role}
       </span>
       {me.permissions.includes("users:manage") && (
-        <Link href="/admin" className="rounded px-2 py-1 text-slate-300 hover:bg-slate-800">
+        <IdleLink href="/admin" className="rounded px-2 py-1 text-slate-300 hover:bg-slate-800">
           Admin
-        </Link>
+        </IdleLink>
       )}
-      <Link href="/account" className="rounded px-2 py-1 text-slate-300 hover:bg-slate-800">
+      <IdleLink href="/account" className="rounded px-2 py-1 text-slate-300 hover:bg-slate-800">
         Account
-      </Link>
+      </IdleLink>
       <SignOutButton />
     </div>
   );
