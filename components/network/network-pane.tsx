@@ -37,7 +37,7 @@ export function NetworkPane() {
 
   const nodes = data?.nodes;
   const parentNames = useMemo(() => new Map((nodes ?? []).map((n) => [n.id, n.name])), [nodes]);
-  const { shown, match, remote, remoteTotal } = useShownNodes(data, filter, q);
+  const { shown, match, remote, remoteTotal, asking } = useShownNodes(data, filter, q);
   const keys = useMemo(() => tagKeys(nodes ?? []), [nodes]);
 
   // a truncated summary holds the most troubled nodes only: the headers' counts then come from the server
@@ -113,7 +113,7 @@ export function NetworkPane() {
             </p>
           )}
           {data.total === 0 && <p className="text-sm text-slate-400">No nodes yet. Push heartbeats to POST /api/v1/heartbeats or start the demo fleet.</p>}
-          {data.total > 0 && shown.length === 0 && <p className="text-sm text-slate-400">No node matches.</p>}
+          {data.total > 0 && shown.length === 0 && <p className="text-sm text-slate-400">{asking ? "Asking the server over every node…" : "No node matches."}</p>}
           {view === "topology" ? (
             <TopologyView nodes={nodes ?? []} match={match} onOpen={onOpen} />
           ) : (

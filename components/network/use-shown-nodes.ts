@@ -26,5 +26,7 @@ export function useShownNodes(data: NetworkSummary | undefined, filter: NodeStat
     }
     return match ? (nodes ?? []).filter(match) : (nodes ?? []);
   }, [remote, matches.data, nodes, match]);
-  return { shown, match, remote, remoteTotal: matches.data?.total ?? 0 };
+  // asked of the server and not answered yet (no earlier answer to show meanwhile): not "no match"
+  const asking = remote && matches.data === undefined && !matches.isError;
+  return { shown, match, remote, remoteTotal: matches.data?.total ?? 0, asking };
 }
