@@ -31,11 +31,10 @@ export class Rejections {
   add(index: number, error: string): void {
     this.total += 1;
     // a reason may quote what was sent: card numbers in it are masked as in stored events
-    if (this.kept.length < this.max || index < this.kept[this.kept.length - 1].index) error = maskCardNumbers(error);
-    if (this.kept.length < this.max) this.kept.push({ index, error });
+    if (this.kept.length < this.max) this.kept.push({ index, error: maskCardNumbers(error) });
     else if (index < this.kept[this.kept.length - 1].index) {
       // out of index order (a late check): keep the lowest indexes
-      this.kept[this.kept.length - 1] = { index, error };
+      this.kept[this.kept.length - 1] = { index, error: maskCardNumbers(error) };
       this.kept.sort((a, b) => a.index - b.index);
     }
   }

@@ -40,8 +40,8 @@ import { EvictionCursor, PAIRED, REPORTED, SharedEntry, type EntryCore, type Key
  * failure; without it each held its own copy of the same key string (about 70 bytes a key, 15 MB
  * of an auth flood's 50,000 distinct sources: bench/auth-flood.ts).
  */
-export function memoKey(f: (e: StoredEvent) => string | null): (e: StoredEvent) => string | null {
-  const memo = new WeakMap<StoredEvent, string | null>();
+export function memoKey<T extends string | null | object>(f: (e: StoredEvent) => T): (e: StoredEvent) => T {
+  const memo = new WeakMap<StoredEvent, T>();
   return (e) => {
     let k = memo.get(e);
     if (k === undefined) {
@@ -83,16 +83,16 @@ export function occurrencesOf(e: Pick<StoredEvent, "occurrences">): number {
 }
 
 /**
- * The core every rule's entry of an event shares (made once per event: `memo`, weak, as `memoKey`).
- * Its source and account are one string per value: each event parsed brings its own copy of the
- * same address (100,000 copies, 3 MB, for 10,000 sources of 10 failures each), so they are
- * interned through a table cleared whenever it holds INTERNED strings (a string dropped from it
- * is only a copy again, never wrong).
+ * Interns a string: each event parsed brings its own copy of the same address (100,000 copies,
+ * 3 MB, for 10,000 sources of 10 failures each), so an entry core's source and account are one
+ * string per value, through a table cleared whenever it holds INTERNED strings (a string dropped
+ * from it is only a copy again, never wrong).
  */
-const coreOf = (() => {
-  const memo = new WeakMap<StoredEvent, EntryCore>();
+/** Strings the intern table holds at most. */
+const INTERNED = 16_384;
+const intern = (() => {
   const strings = new Map<string, string>();
-  const intern = (v: string | null): string | null => {
+  return (v: string | null): string | null => {
     if (v === null) return null;
     const seen = strings.get(v);
     if (seen !== undefined) return seen;
@@ -100,17 +100,10 @@ const coreOf = (() => {
     strings.set(v, v);
     return v;
   };
-  return (e: StoredEvent): EntryCore => {
-    let core = memo.get(e);
-    if (core === undefined) {
-      core = { time: e.time, id: e.id, account: intern(e.user), source: intern(sourceOf(e)), service: serviceOf(e) };
-      memo.set(e, core);
-    }
-    return core;
-  };
 })();
-/** Strings the core's intern table holds at most. */
-const INTERNED = 16_384;
+
+/** The core every rule's entry of an event shares, made once per event. */
+const coreOf = memoKey((e: StoredEvent): EntryCore => ({ time: e.time, id: e.id, account: intern(e.user), source: intern(sourceOf(e)), service: serviceOf(e) }));
 
 /** Makes a rule's window entry of an event (weight set by `FailureCounter.weigh`, unless given). */
 export function entryOf(e: StoredEvent, weight = 0): WindowEntry {
